@@ -1,0 +1,147 @@
+/**
+ * createApp: global middleware, feature routers and the generated OpenAPI document.
+ * Web-standard only (Request/Response, Web Crypto); Node specifics come in through `deps`.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { auditRoutes } from './features/audit/audit.routes.ts';
+import type { AuditService } from './features/audit/audit.service.ts';
+import { keysRoutes } from './features/auth/keys.routes.ts';
+import type { KeysService } from './features/auth/keys.service.ts';
+import { docsRoutes } from './features/ops/docs.routes.ts';
+import { healthRoutes, metricsRoutes } from './features/ops/health.routes.ts';
+import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
+import { AppError } from './platform/errors.ts';
+import { authenticate } from './platform/http/auth.ts';
+import type { AppEnv, Platform } from './platform/http/context.ts';
+import { observe } from './platform/http/observe.ts';
+import { problem } from './platform/http/problem.ts';
+import type { Metrics } from './platform/metrics.ts';
+
+export interface AppDeps {
+  platform: Platform;
+  metrics: Metrics;
+  keys: KeysService;
+  audit: AuditService;
+  migrations?: MigrationFile[];
+  /** The peer address of a request; the Node server supplies it from the socket. */
+  remoteAddress?: (c: Context) => string | undefined;
+}
+
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+function clientIp(c: Context, trustProxy: boolean, remoteAddress?: (c: Context) => string | undefined): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return remoteAddress?.(c) ?? 'unknown';
+}
+
+const httpExceptionProblems: Record<number, { code: string; detail: string }> = {
+  415: { code: 'unsupported_media_type', detail: 'Send the body as application/json.' },
+};
+
+function handleError(err: Error, c: Context<AppEnv>): Response {
+  if (err instanceof AppError) {
+    return problem(c, { status: err.status, code: err.code, detail: err.message, fields: err.extra.fields, headers: err.extra.headers });
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    // Hono's validator throws 400 for a body that is not JSON; its text may quote the body, so it is not echoed.
+    const malformed = err.status === 400 && /json/i.test(err.message);
+    const known = httpExceptionProblems[err.status];
+    return problem(c, {
+      status: err.status,
+      code: malformed ? 'malformed_json' : (known?.code ?? 'bad_request'),
+      detail: malformed ? 'The request body is not valid JSON.' : (known?.detail ?? 'The request could not be processed.'),
+    });
+  }
+  c.get('platform').log.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+  return problem(c, { status: 500, code: 'internal_error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' });
+}
+
+/**
+ * @example
+ * const app = createApp(deps); const res = await app.request('/healthz');
+ */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { platform } = deps;
+  const { config } = platform;
+  const migrations = deps.migrations ?? listMigrations();
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('platform', platform);
+    c.set('principal', null);
+    c.set('clientIp', clientIp(c, config.TRUST_PROXY, deps.remoteAddress));
+    await next();
+  });
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', observe(deps.metrics));
+  app.use(
+    '*',
+    secureHeaders({
+      overwrite: false,
+      contentSecurityPolicy: API_CSP,
+      strictTransportSecurity: config.PUBLIC_URL?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+    }),
+  );
+  if (config.CORS_ORIGINS.length > 0) {
+    app.use('*', cors({ origin: config.CORS_ORIGINS, exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'] }));
+  }
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: config.BODY_LIMIT_BYTES,
+      onError: (c) => problem(c, { status: 413, code: 'body_too_large', detail: `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes.` }),
+    }),
+  );
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) =>
+        problem(c, { status: 405, code: 'method_not_allowed', detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, headers: { Allow: methods.join(', ') } }),
+    }),
+  );
+  app.use('*', authenticate());
+
+  app.route('/', healthRoutes(migrations));
+  app.route('/', metricsRoutes(config, deps.metrics));
+  app.route('/', keysRoutes(deps.keys));
+  app.route('/', auditRoutes(deps.audit));
+  app.route('/', docsRoutes());
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API key (`cqk_…`) or the bootstrap ADMIN_TOKEN.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioId', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Id' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioSecret', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Secret' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'cardquant API',
+      version: '1',
+      description: 'Price analytics for collectible trading cards. Every operation states its required role in `x-required-role`.',
+    },
+  });
+
+  app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }));
+  app.onError(handleError);
+  return app;
+}

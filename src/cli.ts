@@ -1,0 +1,188 @@
+/**
+ * The `cardquant` command. Every command reads configuration once, migrates a fresh database
+ * first (except `migrate status`, which only reports), and exits non-zero on failure:
+ * 2 for invalid configuration, 1 for anything else.
+ */
+import { randomUUID } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './platform/db/database.ts';
+import { MigrationError, migrationStatus } from './platform/db/migrator.ts';
+import { createLogger } from './platform/log.ts';
+import { Scheduler, type Job } from './platform/scheduler.ts';
+import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
+import { listen } from './server.ts';
+
+function config(): Config {
+  return loadConfig();
+}
+
+function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function platformJobs(runtime: Runtime): Job[] {
+  return [
+    {
+      name: 'idempotency.purge',
+      cron: '17 * * * *',
+      description: 'Delete expired Idempotency-Key records.',
+      run: async () => ({ deleted: await runtime.platform.idempotency.purgeExpired() }),
+    },
+  ];
+}
+
+/** Runs until SIGTERM/SIGINT, then shuts down in order: HTTP, scheduler, batched writes, database. */
+async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap: boolean }): Promise<void> {
+  const startedAt = performance.now();
+  const cfg = config();
+  const runtime = await createRuntime(cfg);
+  const { log } = runtime;
+
+  if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
+    const key = await runtime.keys.ensureBootstrapAdmin();
+    if (key) {
+      // Printed once for the person at the terminal; never passed to the logger.
+      print('');
+      print('  No ADMIN_TOKEN is set, so a one-time admin API key was created. It is shown only now:');
+      print('');
+      print(`    ${key}`);
+      print('');
+      print('  Use it as "Authorization: Bearer <key>". Only its hash is stored; revoke it with `cardquant keys revoke`.');
+      print('');
+    }
+  }
+
+  const scheduler = roles.scheduler ? new Scheduler(runtime.database.db, runtime.clock, log, `${process.pid}-${randomUUID().slice(0, 8)}`, platformJobs(runtime)) : undefined;
+  scheduler?.start();
+  const server = roles.http ? await listen(runtime.app.fetch, { host: cfg.HOST, port: cfg.PORT }, log) : undefined;
+  log.info({ database: runtime.database.describe(), startupMs: Math.round(performance.now() - startedAt) }, 'ready');
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  const result = await server?.shutdown(cfg.SHUTDOWN_GRACE_MS);
+  await scheduler?.stop();
+  await runtime.close();
+  log.info({ cutConnections: result?.cutConnections ?? false }, 'stopped');
+}
+
+function program(): Command {
+  const root = new Command('cardquant')
+    .description('Price analytics, portfolios and alerts for collectible trading cards.')
+    .showHelpAfterError();
+
+  root
+    .command('start')
+    .description('Run everything in one process: HTTP API, scheduler and workers (SQLite by default).')
+    .action(() => runProcess({ http: true, scheduler: true, bootstrap: true }));
+  root
+    .command('serve')
+    .description('Run only the HTTP API (scale-out role; run any number behind a load balancer).')
+    .action(() => runProcess({ http: true, scheduler: false, bootstrap: false }));
+  root
+    .command('worker')
+    .description('Run only the scheduler and workers (scale-out role; any number may run).')
+    .action(() => runProcess({ http: false, scheduler: true, bootstrap: false }));
+
+  const migrate = root.command('migrate').description('Database schema migrations.');
+  migrate
+    .command('up')
+    .description('Apply pending migrations (safe to run from several processes at once).')
+    .action(async () => {
+      const cfg = config();
+      const database = await openMigrated(cfg, createLogger(cfg.LOG_LEVEL));
+      const status = await migrationStatus(database);
+      await database.close();
+      print(`${status.length} migration(s) applied; database is current.`);
+    });
+  migrate
+    .command('status')
+    .description('Show each migration as applied, pending, modified or unknown (changes nothing).')
+    .action(async () => {
+      const cfg = config();
+      const database = openDatabase(cfg.DATABASE_URL, { sqliteBusyTimeoutMs: cfg.SQLITE_BUSY_TIMEOUT_MS });
+      try {
+        const status = await migrationStatus(database);
+        for (const s of status) print(`${s.state.padEnd(8)} ${s.name}${s.appliedAt ? `  (${s.appliedAt})` : ''}`);
+        if (status.some((s) => s.state === 'modified' || s.state === 'unknown')) process.exitCode = 1;
+      } finally {
+        await database.close();
+      }
+    });
+
+  const keys = root.command('keys').description('Manage API keys.');
+  keys
+    .command('create')
+    .description('Create an API key and print it once.')
+    .addOption(new Option('--role <role>', 'role of the key').choices(['viewer', 'operator', 'admin']).makeOptionMandatory())
+    .option('--name <name>', 'label shown in key lists', 'cli')
+    .option('--owner <principalId>', 'existing owner principal (default: a new service principal)')
+    .option('--expires <instant>', 'ISO-8601 expiry instant')
+    .action(async (opts: { role: 'viewer' | 'operator' | 'admin'; name: string; owner?: string; expires?: string }) => {
+      const runtime = await createRuntime(config(), { processMetrics: false });
+      try {
+        const { key, record } = await runtime.keys.create(
+          { name: opts.name, role: opts.role, ownerId: opts.owner, expiresAt: opts.expires },
+          { actor: 'cli', role: 'admin' },
+        );
+        print(`${record.id} ${record.role} ${record.name}`);
+        print(key);
+      } finally {
+        await runtime.close();
+      }
+    });
+  keys
+    .command('list')
+    .description('List API keys (never their secrets).')
+    .option('--all', 'include revoked keys')
+    .action(async (opts: { all?: boolean }) => {
+      const runtime = await createRuntime(config(), { processMetrics: false });
+      try {
+        for (const k of await runtime.keys.list({ limit: 10_000, includeRevoked: Boolean(opts.all) })) {
+          print([k.id, k.prefix, k.role, k.name, k.revoked_at ? `revoked ${k.revoked_at}` : 'active', k.last_used_at ?? 'never used'].join('\t'));
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+  keys
+    .command('revoke')
+    .description('Revoke an API key by id (the record stays for audit).')
+    .argument('<id>', 'key id (key_…)')
+    .action(async (id: string) => {
+      const runtime = await createRuntime(config(), { processMetrics: false });
+      try {
+        const k = await runtime.keys.revoke(id, { actor: 'cli', role: 'admin' });
+        print(`revoked ${k.id} at ${k.revoked_at}`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  return root;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof MigrationError) {
+      process.stderr.write(`cardquant: ${err.message}\n`);
+      return 1;
+    }
+    const e = err as Error & { status?: number; code?: string };
+    process.stderr.write(`cardquant: ${e.message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import { sha256Hex } from '../../platform/crypto.ts';
+import type { Role, Tables } from '../../platform/db/schema.ts';
+import { AppError, NotFound, ValidationFailed } from '../../platform/errors.ts';
+import type { IdPrefix } from '../../platform/ids.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { displayPrefix, generateApiKey } from './api-key.ts';
+import * as repo from './keys.repo.ts';
+
+/** Who performs an action, for the audit log. */
+export interface Actor {
+  actor: string;
+  role: Role | null;
+  requestId?: string | null;
+  ip?: string | null;
+}
+
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  prefix: string;
+  role: Role;
+  owner_id: string;
+  created_at: string;
+  created_by: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CreateKeyInput {
+  name: string;
+  role: Role;
+  ownerId?: string;
+  expiresAt?: string;
+}
+
+function view(row: repo.ApiKeyRow): ApiKeyView {
+  const { key_hash: _hash, revoked_by: _by, ...rest } = row;
+  return rest;
+}
+
+/** API keys: created with a role, shown once, stored hashed, revoked but never deleted. */
+export class KeysService {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+    private readonly newId: (prefix: IdPrefix) => string,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Creates a key; the plaintext is in the result and nowhere else, ever. */
+  async create(input: CreateKeyInput, by: Actor): Promise<{ key: string; record: ApiKeyView }> {
+    const now = this.clock.now();
+    if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
+      throw new ValidationFailed([{ field: 'body.expires_at', message: 'must be in the future' }]);
+    }
+    const key = await generateApiKey();
+    const row: repo.ApiKeyRow = {
+      id: this.newId('key'),
+      owner_id: input.ownerId ?? '',
+      name: input.name,
+      prefix: displayPrefix(key),
+      key_hash: await sha256Hex(key),
+      role: input.role,
+      created_at: isoInstant(now),
+      created_by: by.actor,
+      expires_at: input.expiresAt ? isoInstant(Date.parse(input.expiresAt)) : null,
+      revoked_at: null,
+      revoked_by: null,
+      last_used_at: null,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      if (input.ownerId) {
+        if (!(await repo.principalExists(trx, input.ownerId))) {
+          throw new ValidationFailed([{ field: 'body.owner_id', message: 'no such owner' }]);
+        }
+      } else {
+        row.owner_id = this.newId('prn');
+        await repo.insertPrincipal(trx, { id: row.owner_id, kind: 'service', name: input.name, created_at: row.created_at });
+      }
+      await repo.insertKey(trx, row);
+      await this.audit.record(
+        { ...by, action: 'api_key.create', target: row.id, result: 'success', detail: { role: row.role, name: row.name, owner_id: row.owner_id } },
+        trx,
+      );
+    });
+    return { key, record: view(row) };
+  }
+
+  async list(opts: { beforeId?: string; limit: number; includeRevoked: boolean }): Promise<ApiKeyView[]> {
+    return (await repo.listKeys(this.db, opts)).map(view);
+  }
+
+  /** Revokes a key at once; the record stays for the audit trail. */
+  async revoke(id: string, by: Actor): Promise<ApiKeyView> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await repo.findKeyById(trx, id);
+      if (!row) throw new NotFound('api_key', id);
+      if (row.revoked_at) throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked at ${row.revoked_at}.`);
+      const at = isoInstant(this.clock.now());
+      await repo.markRevoked(trx, id, at, by.actor);
+      await this.audit.record({ ...by, action: 'api_key.revoke', target: id, result: 'success' }, trx);
+      return view({ ...row, revoked_at: at, revoked_by: by.actor });
+    });
+  }
+
+  /**
+   * First start without ADMIN_TOKEN: when no usable admin key exists, creates one for a new
+   * `bootstrap-admin` principal and returns its plaintext (to be printed once). Otherwise null.
+   */
+  async ensureBootstrapAdmin(): Promise<string | null> {
+    if ((await repo.countActiveAdminKeys(this.db, isoInstant(this.clock.now()))) > 0) return null;
+    const { key } = await this.create({ name: 'bootstrap-admin', role: 'admin' }, { actor: 'system', role: null });
+    await this.audit.record({ actor: 'system', action: 'admin_key.bootstrap', result: 'success', detail: { printed_once: true } });
+    return key;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * `/docs`: Swagger UI served from the installed `swagger-ui-dist` package, so the page loads
+ * nothing from a CDN and runs under a CSP without inline scripts.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../platform/http/context.ts';
+
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
+};
+
+const INIT_JS = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });
+});
+`;
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>cardquant API</title>
+<link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script src="/docs/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+// Swagger UI sets inline styles from script; everything else stays same-origin.
+const DOCS_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+export function docsRoutes(): Hono<AppEnv> {
+  const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const files = new Map<string, { body: string; type: string }>();
+  for (const [name, type] of Object.entries(ASSETS)) files.set(name, { body: readFileSync(join(dir, name), 'utf8'), type });
+  files.set('init.js', { body: INIT_JS, type: 'text/javascript; charset=utf-8' });
+
+  const app = new Hono<AppEnv>();
+  app.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));
+  app.get('/docs/:file', (c) => {
+    const file = files.get(c.req.param('file'));
+    if (!file) return c.notFound();
+    return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' });
+  });
+  return app;
+}

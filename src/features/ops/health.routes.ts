@@ -1,0 +1,71 @@
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Config } from '../../config.ts';
+import { ping } from '../../platform/db/database.ts';
+import { assertCurrent, type MigrationFile } from '../../platform/db/migrator.ts';
+import type { AppEnv } from '../../platform/http/context.ts';
+import { problem } from '../../platform/http/problem.ts';
+import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
+import type { Metrics } from '../../platform/metrics.ts';
+
+// Probes are not rate limited: load balancers and orchestrators call them on a fixed cadence.
+export const healthRoute = defineRoute(
+  { access: 'public', rateLimit: false },
+  {
+    method: 'get',
+    path: '/healthz',
+    tags: ['ops'],
+    summary: 'Liveness: the process answers',
+    responses: { 200: { description: 'Alive.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+  },
+);
+
+export const readyRoute = defineRoute(
+  { access: 'public', rateLimit: false },
+  {
+    method: 'get',
+    path: '/readyz',
+    tags: ['ops'],
+    summary: 'Readiness: database reachable and migrations current',
+    responses: {
+      200: { description: 'Ready.', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
+      503: { description: 'Not ready; `detail` says why.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+    },
+  },
+);
+
+const HEALTH_BODY = JSON.stringify({ status: 'ok' });
+
+export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.openapi(healthRoute, (c) => c.body(HEALTH_BODY, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }) as never);
+  app.openapi(readyRoute, async (c) => {
+    const { database, log } = c.get('platform');
+    try {
+      await ping(database);
+      await assertCurrent(database, migrations);
+    } catch (err) {
+      log.warn({ requestId: c.get('requestId'), reason: (err as Error).message }, 'not ready');
+      return problem(c, { status: 503, code: 'not_ready', detail: (err as Error).message }) as never;
+    }
+    return c.json({ status: 'ready' as const }, 200, { 'Cache-Control': 'no-store' });
+  });
+  return app;
+}
+
+export function metricsRoutes(config: Config, metrics: Metrics): OpenAPIHono<AppEnv> {
+  const metricsRoute = defineRoute(
+    { access: config.METRICS_PUBLIC ? 'public' : 'viewer' },
+    {
+      method: 'get',
+      path: '/metrics',
+      tags: ['ops'],
+      summary: 'Prometheus metrics',
+      responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } } },
+    },
+  );
+  const app = createRouter();
+  app.openapi(metricsRoute, async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }) as never,
+  );
+  return app;
+}

@@ -1,0 +1,89 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import pg from 'pg';
+import type { Tables } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Database {
+  db: Kysely<Tables>;
+  dialect: DialectName;
+  /** Statements executed so far through `db` (every query, auth and rate limiting included). */
+  readonly queryCount: number;
+  /** A description safe to log: dialect and location, never credentials. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  sqliteBusyTimeoutMs?: number;
+  pgPoolMax?: number;
+}
+
+/**
+ * pg returns int8 and date as strings by default; counts are small integers and dates stay
+ * `YYYY-MM-DD` strings, exactly as SQLite gives them back.
+ */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20) return (v: string) => Number(v);
+    if (oid === 1082) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+/**
+ * Opens a database from a URL: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
+ *
+ * @example
+ * const database = openDatabase('sqlite:./data/cardquant.db');
+ * await database.db.selectFrom('principals').selectAll().execute();
+ */
+export function openDatabase(url: string, options: OpenOptions = {}): Database {
+  let count = 0;
+  const log = (event: LogEvent) => {
+    if (event.level === 'query') count++;
+  };
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    const memory = path === ':memory:' || path === '';
+    if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    const native = new SqliteDatabase(memory ? ':memory:' : path);
+    native.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5000}`);
+    if (!memory) native.pragma('journal_mode = WAL');
+    native.pragma('synchronous = NORMAL');
+    native.pragma('foreign_keys = ON');
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: native }), log });
+    return {
+      db,
+      dialect: 'sqlite',
+      get queryCount() {
+        return count;
+      },
+      describe: () => `sqlite:${memory ? ':memory:' : path}`,
+      close: () => db.destroy(),
+    };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), log });
+    const where = new URL(url);
+    return {
+      db,
+      dialect: 'postgres',
+      get queryCount() {
+        return count;
+      },
+      describe: () => `postgres://${where.hostname}:${where.port || 5432}${where.pathname}`,
+      close: () => db.destroy(),
+    };
+  }
+  throw new Error('DATABASE_URL must start with sqlite: or postgres://');
+}
+
+/** Cheapest round trip that proves the database answers. */
+export async function ping(database: Database): Promise<void> {
+  await sql`select 1`.execute(database.db);
+}

@@ -1,0 +1,69 @@
+/**
+ * Typed errors. Code throws these; one `onError` handler turns them into RFC 9457 problem JSON.
+ * `code` is stable and machine-readable; `title` is a short human summary of the code.
+ */
+
+export interface FieldProblem {
+  /** Where the offending value is: `body.role`, `query.limit`, `header.idempotency-key`. */
+  field: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { fields?: FieldProblem[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+    this.name = 'AppError';
+  }
+}
+
+/** @example throw new NotFound('key', id) */
+export class NotFound extends AppError {
+  constructor(what: string, id: string) {
+    super(404, `${what}_not_found`, `No ${what} with id ${id}.`);
+  }
+}
+
+export class Unauthorized extends AppError {
+  constructor(message = 'Authentication is required for this route.', code = 'unauthorized') {
+    super(401, code, message, { headers: { 'WWW-Authenticate': 'Bearer realm="cardquant"' } });
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message: string) {
+    super(403, 'forbidden', message);
+  }
+}
+
+export class ValidationFailed extends AppError {
+  constructor(fields: FieldProblem[]) {
+    super(422, 'validation_failed', 'The request has invalid fields.', { fields });
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(code: string, message: string) {
+    super(409, code, message);
+  }
+}
+
+/** Titles per HTTP status for problem documents. */
+export const statusTitles: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};

@@ -1,0 +1,64 @@
+/** Types every route and middleware share: who is calling, and the platform services per request. */
+import type { Config } from '../../config.ts';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/database.ts';
+import type { Role } from '../db/schema.ts';
+import type { Logger } from '../log.ts';
+import type { IdempotencyStore } from './idempotency.ts';
+import type { RateLimits } from './rate-limit.ts';
+
+/** What a route requires of its caller, from least to most. `portfolio` is a capability, not a role. */
+export type Access = 'public' | 'portfolio' | Role;
+
+export const roleRank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+export interface Principal {
+  /** Stable id written to the audit log: an API key id, `admin-token`, `admin-token-next`, a portfolio id. */
+  actor: string;
+  kind: 'admin_token' | 'api_key' | 'portfolio';
+  role: Role | null;
+  ownerId: string | null;
+}
+
+export interface AuditEntry {
+  actor: string;
+  role?: string | null;
+  action: string;
+  target?: string | null;
+  result: 'success' | 'failure';
+  requestId?: string | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/** Writes audit entries; implemented by the audit feature. */
+export interface AuditSink {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export type AuthOutcome = { ok: true; principal: Principal } | { ok: false; reason: string };
+
+/** Turns a bearer token into a caller; implemented by the auth feature. */
+export interface Authenticator {
+  verifyBearer(token: string): Promise<AuthOutcome>;
+}
+
+export interface Platform {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  database: Database;
+  rateLimits: RateLimits;
+  idempotency: IdempotencyStore;
+  audit: AuditSink;
+  authenticator: Authenticator;
+}
+
+export type AppEnv = {
+  Variables: {
+    requestId: string;
+    platform: Platform;
+    principal: Principal | null;
+    clientIp: string;
+  };
+};

@@ -1,0 +1,172 @@
+/**
+ * `Idempotency-Key` for creating POSTs (draft-ietf-httpapi-idempotency-key-header). A key is
+ * scoped to the caller and the route and expires after a TTL. The first request claims the key
+ * (a row in `idempotency_keys`), a finished answer is stored and replayed; while the first is in
+ * flight a second gets 409; the same key with another body gets 422. Server errors release the
+ * key so the client can retry.
+ */
+import type { MiddlewareHandler } from 'hono';
+import type { Kysely } from 'kysely';
+import { isoInstant, type Clock } from '../clock.ts';
+import { sha256Hex } from '../crypto.ts';
+import type { Tables } from '../db/schema.ts';
+import { AppError, Conflict, ValidationFailed } from '../errors.ts';
+import type { AppEnv } from './context.ts';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Response headers worth replaying; others (dates, rate limits, request ids) belong to the new request. */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+
+export interface StoredResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'in_flight' }
+  | { kind: 'mismatch' };
+
+export class IdempotencyStore {
+  constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Claims `key` for this request, or says why not. */
+  async claim(scope: string, route: string, key: string, requestHash: string): Promise<Claim> {
+    const now = this.clock.now();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const inserted = await this.db
+        .insertInto('idempotency_keys')
+        .values({
+          scope,
+          route,
+          key,
+          request_hash: requestHash,
+          status: 'in_flight',
+          response_status: null,
+          response_headers: null,
+          response_body: null,
+          created_at: isoInstant(now),
+          expires_at: isoInstant(now + this.ttlMs),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { kind: 'claimed' };
+
+      const row = await this.db
+        .selectFrom('idempotency_keys')
+        .selectAll()
+        .where('scope', '=', scope)
+        .where('route', '=', route)
+        .where('key', '=', key)
+        .executeTakeFirst();
+      if (!row) continue; // released between our insert and select: try again
+      if (row.expires_at <= isoInstant(now)) {
+        await this.release(scope, route, key);
+        continue;
+      }
+      if (row.request_hash !== requestHash) return { kind: 'mismatch' };
+      if (row.status === 'in_flight') return { kind: 'in_flight' };
+      return {
+        kind: 'replay',
+        response: {
+          status: row.response_status!,
+          headers: JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
+          body: row.response_body ?? '',
+        },
+      };
+    }
+    return { kind: 'in_flight' };
+  }
+
+  async complete(scope: string, route: string, key: string, response: StoredResponse): Promise<void> {
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({
+        status: 'done',
+        response_status: response.status,
+        response_headers: JSON.stringify(response.headers),
+        response_body: response.body,
+      })
+      .where('scope', '=', scope)
+      .where('route', '=', route)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  async release(scope: string, route: string, key: string): Promise<void> {
+    await this.db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', scope)
+      .where('route', '=', route)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Deletes expired keys; returns how many. Run by the scheduler. */
+  async purgeExpired(): Promise<number> {
+    const res = await this.db
+      .deleteFrom('idempotency_keys')
+      .where('expires_at', '<=', isoInstant(this.clock.now()))
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}
+
+/**
+ * Route middleware for creating POSTs. Without the header the request runs as usual.
+ *
+ * @example
+ * defineRoute({ method: 'post', …, idempotent: true })
+ */
+export function idempotency(): MiddlewareHandler<AppEnv> {
+  return async function idempotency(c, next) {
+    const key = c.req.header('Idempotency-Key');
+    if (key === undefined) return next();
+    if (!KEY_PATTERN.test(key)) {
+      throw new ValidationFailed([{ field: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }]);
+    }
+    const store = c.get('platform').idempotency;
+    const principal = c.get('principal');
+    const scope = principal ? `principal:${principal.actor}` : `ip:${c.get('clientIp')}`;
+    const route = `${c.req.method} ${c.req.routePath}`;
+    const requestHash = await sha256Hex(`${c.req.method}\n${c.req.path}\n${await c.req.text()}`);
+
+    const claim = await store.claim(scope, route, key, requestHash);
+    if (claim.kind === 'mismatch') {
+      throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
+    }
+    if (claim.kind === 'in_flight') {
+      throw new Conflict('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.');
+    }
+    if (claim.kind === 'replay') {
+      const { status, headers, body } = claim.response;
+      c.res = new Response(body, { status, headers: { ...headers, 'Idempotent-Replayed': 'true' } });
+      return;
+    }
+
+    try {
+      await next();
+    } catch (err) {
+      await store.release(scope, route, key);
+      throw err;
+    }
+    // Hono turns a handler's throw into c.error + an error response rather than rejecting next().
+    if (c.error || c.res.status >= 500) {
+      await store.release(scope, route, key);
+      return;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of REPLAYED_HEADERS) {
+      const v = c.res.headers.get(name);
+      if (v !== null) headers[name] = v;
+    }
+    const body = await c.res.clone().text();
+    await store.complete(scope, route, key, { status: c.res.status, headers, body });
+  };
+}

@@ -1,0 +1,38 @@
+/** Global middleware: one access-log line and one histogram observation per request. */
+import type { Context, MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import { methodLabel, type Metrics } from '../metrics.ts';
+import type { AppEnv } from './context.ts';
+
+/** The template of the route that answered (`/v1/admin/keys/:id`), or `unmatched`. */
+export function routeTemplate(c: Context): string {
+  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
+  return routes.at(-1)?.path ?? 'unmatched';
+}
+
+export function observe(metrics: Metrics): MiddlewareHandler<AppEnv> {
+  return async function observe(c, next) {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const seconds = (performance.now() - started) / 1000;
+      const status = c.res.status;
+      const route = routeTemplate(c);
+      metrics.httpDuration.observe({ route, method: methodLabel(c.req.method), status_class: `${Math.floor(status / 100)}xx` }, seconds);
+      // Allow-listed fields only: no headers, no raw path or query (a pasted key could sit there), no body.
+      const line = {
+        requestId: c.get('requestId'),
+        method: c.req.method,
+        route,
+        status,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
+        ip: c.get('clientIp'),
+        actor: c.get('principal')?.actor,
+      };
+      const log = c.get('platform').log;
+      if (status >= 500) log.error(line, 'request');
+      else log.info(line, 'request');
+    }
+  };
+}

@@ -1,0 +1,36 @@
+/** RFC 9457 problem documents: the one shape every error response takes. */
+import type { Context } from 'hono';
+import { statusTitles, type FieldProblem } from '../errors.ts';
+
+export interface ProblemInit {
+  status: number;
+  code: string;
+  detail: string;
+  fields?: FieldProblem[];
+  headers?: Record<string, string>;
+}
+
+/**
+ * Builds an `application/problem+json` response.
+ *
+ * @example
+ * return problem(c, { status: 404, code: 'not_found', detail: 'No route GET /nope.' });
+ */
+export function problem(c: Context, init: ProblemInit): Response {
+  const body: Record<string, unknown> = {
+    type: 'about:blank',
+    title: statusTitles[init.status] ?? 'Error',
+    status: init.status,
+    code: init.code,
+    detail: init.detail,
+    instance: c.req.path,
+  };
+  const requestId = c.get('requestId');
+  if (requestId) body.request_id = requestId;
+  if (init.fields) body.errors = init.fields;
+  const headers = new Headers();
+  headers.set('Content-Type', 'application/problem+json');
+  headers.set('Cache-Control', 'no-store');
+  for (const [k, v] of Object.entries(init.headers ?? {})) headers.set(k, v);
+  return new Response(JSON.stringify(body), { status: init.status, headers });
+}

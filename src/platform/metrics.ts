@@ -1,0 +1,34 @@
+/**
+ * Prometheus metrics. Each app gets its own registry (tests build many apps in one process).
+ * Route labels are route templates, never raw paths, so unknown paths cannot grow the series count.
+ */
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'route' | 'method' | 'status_class'>;
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Bounded label for a request method: unknown verbs fold into `OTHER`. */
+export function methodLabel(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : 'OTHER';
+}
+
+/**
+ * @example
+ * const metrics = createMetrics(); metrics.httpDuration.observe({ route: '/healthz', method: 'GET', status_class: '2xx' }, 0.001);
+ */
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests, by route template, method and status class.',
+    labelNames: ['route', 'method', 'status_class'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return { registry, httpDuration };
+}

@@ -1,0 +1,99 @@
+/**
+ * Wires a process: configuration → logger → database (migrated) → services → app.
+ * Commands in cli.ts start from here; tests build the same runtime with their own config.
+ */
+import type { Context } from 'hono';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { AuditService } from './features/audit/audit.service.ts';
+import { BearerAuthenticator, KeyUsageTracker } from './features/auth/authenticator.ts';
+import { KeysService } from './features/auth/keys.service.ts';
+import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
+import { openDatabase, type Database } from './platform/db/database.ts';
+import { listMigrations, migrate } from './platform/db/migrator.ts';
+import type { Platform } from './platform/http/context.ts';
+import { IdempotencyStore } from './platform/http/idempotency.ts';
+import { RateLimits } from './platform/http/rate-limit.ts';
+import { idFactory } from './platform/ids.ts';
+import { createLogger, type Logger } from './platform/log.ts';
+import { createMetrics } from './platform/metrics.ts';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Collect process metrics (off in tests that build many runtimes). */
+  processMetrics?: boolean;
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
+
+/** Opens the database and applies pending migrations (every command does this first). */
+export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
+  const database = openDatabase(config.DATABASE_URL, { sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, pgPoolMax: config.PG_POOL_MAX });
+  try {
+    const applied = await migrate(database, () => isoInstant(clock.now()));
+    if (applied.length > 0) log.info({ database: database.describe(), applied }, 'migrations applied');
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  return database;
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const database = await openMigrated(config, log, clock);
+  const newId = idFactory(clock);
+  const metrics = createMetrics({ processMetrics: options.processMetrics });
+  const audit = new AuditService(database.db, clock, newId);
+  const keys = new KeysService(database.db, clock, newId, audit);
+  const keyUsage = new KeyUsageTracker(database.db);
+  const authenticator = new BearerAuthenticator(
+    database.db,
+    clock,
+    await BearerAuthenticator.hashAdminTokens(config.ADMIN_TOKEN, config.ADMIN_TOKEN_NEXT),
+    keyUsage,
+  );
+  const platform: Platform = {
+    config,
+    log,
+    clock,
+    database,
+    audit,
+    authenticator,
+    rateLimits: new RateLimits({
+      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+      anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
+      authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
+      authFailurePoints: 30,
+    }),
+    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
+  };
+  const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const app = createApp({ platform, metrics, keys, audit, migrations: listMigrations(), remoteAddress });
+
+  const flushTimer = setInterval(() => {
+    keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
+  }, config.KEY_USAGE_FLUSH_MS);
+  flushTimer.unref();
+
+  return {
+    config,
+    clock,
+    log,
+    database,
+    metrics,
+    audit,
+    keys,
+    keyUsage,
+    platform,
+    app,
+    /** Flushes batched writes and closes the database. */
+    async close(): Promise<void> {
+      clearInterval(flushTimer);
+      await keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
+      await database.close();
+    },
+  };
+}

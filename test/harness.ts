@@ -1,0 +1,50 @@
+/** Builds a real runtime (database migrated, all middleware) for in-process HTTP tests. */
+import { loadConfig, type Config } from '../src/config.ts';
+import { manualClock } from '../src/platform/clock.ts';
+import { createLogger } from '../src/platform/log.ts';
+import { createRuntime, type Runtime } from '../src/runtime.ts';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijkl';
+export const ADMIN_TOKEN_NEXT = 'test-admin-token-next-0123456789abcdefgh';
+
+export interface Harness {
+  runtime: Runtime;
+  clock: ReturnType<typeof manualClock>;
+  /** Every log line written, as raw JSON text. */
+  logs: string[];
+  request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(databaseUrl: string, overrides: Record<string, string> = {}): Promise<Harness> {
+  const config: Config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    ADMIN_TOKEN,
+    ADMIN_TOKEN_NEXT,
+    LOG_LEVEL: 'info',
+    TRUST_PROXY: 'true',
+    ...overrides,
+  });
+  const logs: string[] = [];
+  const clock = manualClock('2026-11-25T12:00:00.000Z');
+  const log = createLogger(config.LOG_LEVEL, { write: (line: string) => void logs.push(line) });
+  const runtime = await createRuntime(config, { clock, log, processMetrics: false });
+  return {
+    runtime,
+    clock,
+    logs,
+    request: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('X-Forwarded-For')) headers.set('X-Forwarded-For', init.ip ?? '192.0.2.1');
+      return Promise.resolve(runtime.app.request(path, { ...init, headers }));
+    },
+    close: () => runtime.close(),
+  };
+}
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+export const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
