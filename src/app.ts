@@ -113,8 +113,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     '*',
     methodNotAllowed({
       app,
-      onMethodNotAllowed: (c, methods) =>
-        problem(c, { status: 405, code: 'method_not_allowed', detail: `${c.req.method} is not allowed here; use ${methods.join(', ')}.`, headers: { Allow: methods.join(', ') } }),
+      onMethodNotAllowed: (c, methods) => {
+        const allow = [...methods].sort().join(', ');
+        return problem(c, { status: 405, code: 'method_not_allowed', detail: `${c.req.method} is not allowed here; use ${allow}.`, headers: { Allow: allow } });
+      },
     }),
   );
   app.use('*', authenticate());

@@ -10,21 +10,28 @@ import { tooManyRequests } from './rate-limit.ts';
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/;
 
-async function refuse(c: Context<AppEnv>, reason: string, detail: Record<string, unknown> = {}): Promise<never> {
+/** Audits a refused request; an audit failure is logged, never turned into a 500. */
+async function auditRefusal(c: Context<AppEnv>, action: 'auth.failure' | 'auth.forbidden', reason: string): Promise<void> {
   const platform = c.get('platform');
-  await platform.rateLimits.authFailed(c.get('clientIp'));
+  const principal = c.get('principal');
   try {
     await platform.audit.record({
-      actor: 'anonymous',
-      action: 'auth.failure',
+      actor: principal?.actor ?? 'anonymous',
+      role: principal?.role ?? null,
+      action,
       result: 'failure',
       requestId: c.get('requestId'),
       ip: c.get('clientIp'),
-      detail: { reason, route: c.req.path, ...detail },
+      detail: { reason, method: c.req.method, route: c.req.routePath },
     });
   } catch (err) {
     platform.log.error({ err: { message: (err as Error).message }, requestId: c.get('requestId') }, 'audit write failed');
   }
+}
+
+async function refuse(c: Context<AppEnv>, reason: string): Promise<never> {
+  await c.get('platform').rateLimits.authFailed(c.get('clientIp'));
+  await auditRefusal(c, 'auth.failure', reason);
   throw new Unauthorized('The credentials given are not valid.', 'invalid_credentials');
 }
 
@@ -55,11 +62,15 @@ export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
   return async function requireAccess(c, next) {
     if (access !== 'public') {
       const principal = c.get('principal');
-      if (!principal) throw new Unauthorized();
-      if (access === 'portfolio') {
-        if (principal.kind !== 'portfolio') throw new Forbidden('This route needs portfolio credentials.');
-      } else if (!principal.role || roleRank[principal.role] < roleRank[access]) {
-        throw new Forbidden(`This route needs the ${access} role.`);
+      if (!principal) {
+        await auditRefusal(c, 'auth.failure', 'missing_credentials');
+        throw new Unauthorized();
+      }
+      const allowed =
+        access === 'portfolio' ? principal.kind === 'portfolio' : principal.role !== null && roleRank[principal.role] >= roleRank[access];
+      if (!allowed) {
+        await auditRefusal(c, 'auth.forbidden', `needs_${access}`);
+        throw new Forbidden(access === 'portfolio' ? 'This route needs portfolio credentials.' : `This route needs the ${access} role.`);
       }
     }
     await next();

@@ -1,0 +1,62 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSchema, loadConfig, settingDocs } from './config.ts';
+
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+};
+
+describe('configuration', () => {
+  it('has safe defaults for a laptop: SQLite file, loopback, port 8787, no admin token', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ DATABASE_URL: 'sqlite:./data/cardquant.db', HOST: '127.0.0.1', PORT: 8787, LOG_LEVEL: 'info', CORS_ORIGINS: [] });
+    expect(c.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('reports every invalid setting together, never echoing a value', () => {
+    const problems = problemsOf({ PORT: '99999', ADMIN_TOKEN: 'tooshort-secret', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', TRUST_PROXY: 'yes' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'TRUST_PROXY']);
+    expect(problems.join('\n')).not.toContain('tooshort-secret');
+  });
+
+  it('refuses ADMIN_TOKEN_NEXT without ADMIN_TOKEN', () => {
+    expect(problemsOf({ ADMIN_TOKEN_NEXT: 'n'.repeat(40) })).toEqual([expect.stringContaining('ADMIN_TOKEN_NEXT')]);
+  });
+
+  it('parses lists, booleans and numbers', () => {
+    const c = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', TRUST_PROXY: 'true', PORT: '0', METRICS_PUBLIC: '0' });
+    expect(c.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
+    expect(c.TRUST_PROXY).toBe(true);
+    expect(c.METRICS_PUBLIC).toBe(false);
+    expect(c.PORT).toBe(0);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' }).PORT).toBe(8787);
+  });
+
+  it('reads an optional JSON config file, which the environment overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cq-config-'));
+    const file = join(dir, 'cardquant.json');
+    writeFileSync(file, JSON.stringify({ PORT: 9000, HOST: '0.0.0.0', CORS_ORIGINS: ['https://x.example'] }));
+    const c = loadConfig({ CARDQUANT_CONFIG: file, HOST: '127.0.0.2' });
+    expect(c).toMatchObject({ PORT: 9000, HOST: '127.0.0.2', CORS_ORIGINS: ['https://x.example'] });
+
+    writeFileSync(file, JSON.stringify({ PORTT: 1 }));
+    expect(problemsOf({ CARDQUANT_CONFIG: file })).toEqual([expect.stringContaining('PORTT')]);
+    writeFileSync(file, '{ not json');
+    expect(problemsOf({ CARDQUANT_CONFIG: file })[0]).toContain('cannot read');
+  });
+
+  it('documents every setting', () => {
+    expect(Object.keys(settingDocs).sort()).toEqual(Object.keys(configSchema.shape).sort());
+  });
+});

@@ -1,0 +1,152 @@
+/**
+ * Runs the real `cardquant` command as a child process. Every child is tracked so a test's
+ * cleanup can end whatever is still running (`stopAll`); every wait has a deadline.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { configSchema } from '../src/config.ts';
+
+export const CLI_PATH = fileURLToPath(new URL('../bin/cardquant.js', import.meta.url));
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CliResult extends Exit {
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  cwd: string;
+  /** Settings for the child; inherited cardquant settings are removed first so tests stay hermetic. */
+  env?: Record<string, string>;
+}
+
+const live = new Set<CliProcess>();
+
+/** The parent's environment without any cardquant setting, plus `overrides`. */
+export function cliEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of [...Object.keys(configSchema.shape), 'CARDQUANT_CONFIG']) delete env[key];
+  return { ...env, ...overrides };
+}
+
+export class CliProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  exitInfo: Exit | null = null;
+  readonly exited: Promise<Exit>;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    readonly args: string[],
+    options: CliOptions,
+  ) {
+    this.child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stdout += chunk;
+      this.notify();
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+      this.stderr += chunk;
+      this.notify();
+    });
+    this.exited = new Promise<Exit>((resolve, reject) => {
+      this.child.once('error', reject);
+      // 'close' fires after the output streams have ended, so stdout/stderr are complete.
+      this.child.once('close', (code, signal) => {
+        this.exitInfo = { code, signal };
+        live.delete(this);
+        this.notify();
+        resolve(this.exitInfo);
+      });
+    });
+    live.add(this);
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private describe(): string {
+    return `cardquant ${this.args.join(' ')}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
+  }
+
+  /** Resolves with the first match of `pattern` in stdout; rejects on exit or after `timeoutMs`. */
+  waitForStdout(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.stdout.match(pattern);
+        if (match) return done(() => resolve(match));
+        if (this.exitInfo) return done(() => reject(new Error(`exited (${JSON.stringify(this.exitInfo)}) before printing ${pattern}\n${this.describe()}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms\n${this.describe()}`))), timeoutMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        settle();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Waits for the exit; SIGKILLs the child and rejects if it takes longer than `timeoutMs`. */
+  async waitForExit(timeoutMs = 15_000): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        reject(new Error(`still running after ${timeoutMs} ms (killed)\n${this.describe()}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Sends `signal` and waits (bounded) for the exit. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<Exit> {
+    if (!this.exitInfo) this.child.kill(signal);
+    return this.waitForExit(timeoutMs);
+  }
+
+  /** Every stdout line that is a JSON log line, parsed. */
+  jsonLines(): Record<string, unknown>[] {
+    return jsonLines(this.stdout);
+  }
+}
+
+export function spawnCli(args: string[], options: CliOptions): CliProcess {
+  return new CliProcess(args, options);
+}
+
+/** Runs a command to completion (bounded by `timeoutMs`). */
+export async function runCli(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
+  const p = spawnCli(args, options);
+  const exit = await p.waitForExit(options.timeoutMs);
+  return { ...exit, stdout: p.stdout, stderr: p.stderr };
+}
+
+/** Kills every child still running and waits for them to go (for afterEach). */
+export async function stopAll(): Promise<void> {
+  await Promise.allSettled([...live].map((p) => p.stop('SIGKILL', 5000)));
+}
+
+/** Parses every line that starts with `{` as JSON (a log line). */
+export function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Lines that are not JSON log lines: what the command printed for a person. */
+export function plainLines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
+}

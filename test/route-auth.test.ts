@@ -1,0 +1,59 @@
+/**
+ * Walks every operation of the generated OpenAPI document: each non-public one must refuse
+ * anonymous callers (401) and callers whose role is too low (403), before validating anything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../src/platform/db/schema.ts';
+import { bearer, startHarness, type Harness } from './harness.ts';
+
+type Operation = { 'x-required-role': string };
+let h: Harness;
+let operations: { method: string; path: string; role: string }[];
+const keyOf: Partial<Record<Role, string>> = {};
+
+beforeAll(async () => {
+  h = await startHarness('sqlite::memory:');
+  for (const role of ['viewer', 'operator'] as const) {
+    keyOf[role] = (await h.runtime.keys.create({ name: role, role }, { actor: 'test', role: 'admin' })).key;
+  }
+  const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
+  operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x'), role: op['x-required-role'] })),
+  );
+});
+afterAll(() => h.close());
+
+const weaker: Record<string, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'], portfolio: ['viewer', 'operator'] };
+
+describe('every registered route enforces its declared role', () => {
+  it('finds the admin routes in the document', () => {
+    expect(operations.filter((o) => o.role === 'admin').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('non-public routes answer 401 to anonymous callers', async () => {
+    for (const op of operations.filter((o) => o.role !== 'public')) {
+      const res = await h.request(op.path, { method: op.method });
+      expect(res.status, `${op.method} ${op.path}`).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('Bearer');
+    }
+  });
+
+  it('non-public routes answer 403 to callers whose role is too low', async () => {
+    let checked = 0;
+    for (const op of operations) {
+      for (const role of weaker[op.role] ?? []) {
+        const res = await h.request(op.path, { method: op.method, headers: bearer(keyOf[role]!) });
+        expect(res.status, `${op.method} ${op.path} as ${role}`).toBe(403);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(8);
+  });
+
+  it('public routes answer anonymous callers', async () => {
+    for (const op of operations.filter((o) => o.role === 'public' && o.method === 'GET')) {
+      const res = await h.request(op.path);
+      expect(res.status, op.path).toBeLessThan(400);
+    }
+  });
+});
