@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.ts';
 
@@ -81,9 +81,4 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     };
   }
   throw new Error('DATABASE_URL must start with sqlite: or postgres://');
-}
-
-/** Cheapest round trip that proves the database answers. */
-export async function ping(database: Database): Promise<void> {
-  await sql`select 1`.execute(database.db);
 }
