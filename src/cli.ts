@@ -99,7 +99,7 @@ function program(): Command {
       const database = await openMigrated(cfg, createLogger(cfg.LOG_LEVEL));
       const status = await migrationStatus(database);
       await database.close();
-      print(`${status.length} migration(s) applied; database is current.`);
+      print(`Database is current: ${status.length} migration(s) applied.`);
     });
   migrate
     .command('status')

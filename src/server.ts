@@ -28,6 +28,14 @@ export async function listen(
   log.info({ host: where.host, port }, 'listening');
 
   let closing: Promise<{ cutConnections: boolean }> | undefined;
+  // While closing, a keep-alive connection whose last request just finished must be closed too,
+  // or shutdown would wait out the whole grace period for clients that keep connections open.
+  server.on('request', (_req, res) => {
+    if (closing) res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+  });
   const shutdown = (graceMs: number) =>
     (closing ??= new Promise((resolve) => {
       let cut = false;

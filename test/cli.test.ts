@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/database.ts';
-import { listMigrations } from '../src/platform/db/migrator.ts';
+import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
 import { ADMIN_TOKEN } from './harness.ts';
 import { jsonLines, plainLines, runCli, spawnCli, stopAll, type CliProcess } from './process.ts';
 
@@ -23,10 +23,13 @@ function workDir(): string {
 }
 const sqliteUrl = (dir: string) => `sqlite:${join(dir, 'cardquant.db')}`;
 
-afterEach(async () => {
-  await stopAll();
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+/** Ends every child and removes every directory of the finished test (sequential blocks only). */
+function cleanUpAfterEach(): void {
+  afterEach(async () => {
+    await stopAll();
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+}
 
 /** Waits for the `ready` log line and returns the port from the `listening` line. */
 async function whenReady(p: CliProcess): Promise<number> {
@@ -52,10 +55,12 @@ async function terminate(p: CliProcess): Promise<{ code: number | null; ms: numb
 }
 
 describe('invalid configuration', () => {
+  cleanUpAfterEach();
+
   const badToken = 'short-s3cret-value';
   const badEnv = { PORT: 'abc', ADMIN_TOKEN: badToken, LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' };
 
-  it.each([{ command: 'migrate up' }, { command: 'start' }])('`$command` exits 2 and lists every problem in one message without echoing the token', async ({ command }) => {
+  it.for(['migrate up', 'start'])('`%s` exits 2 and lists every problem in one message without echoing the token', async (command) => {
     const cwd = workDir();
     const r = await runCli(command.split(' '), { cwd, env: badEnv });
     expect(r.code, r.stderr).toBe(2);
@@ -69,10 +74,12 @@ describe('invalid configuration', () => {
   });
 });
 
-describe('--help', () => {
+// Each case only prints text and exits, so they run side by side (each with its own directory).
+describe.concurrent('--help', () => {
   const commands = ['start', 'serve', 'worker', 'migrate', 'migrate up', 'migrate status', 'keys', 'keys create', 'keys list', 'keys revoke'];
-  it.each(commands.map((command) => ({ command })))('`$command --help` prints usage, exits 0 and touches no database', async ({ command }) => {
-    const cwd = workDir();
+  it.for(commands)('`%s --help` prints usage, exits 0 and touches no database', async (command, { expect, onTestFinished }) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cq-cli-help-'));
+    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
     const r = await runCli([...command.split(' '), '--help'], { cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Usage: cardquant ${command} [options]`);
@@ -82,6 +89,8 @@ describe('--help', () => {
 });
 
 describe('migrate', () => {
+  cleanUpAfterEach();
+
   it('status reports pending on an empty database, up applies, and a second up changes nothing', async () => {
     const cwd = workDir();
     const env = { DATABASE_URL: sqliteUrl(cwd) };
@@ -120,10 +129,9 @@ describe('migrate', () => {
   async function migratedThenTampered(tamper: (db: ReturnType<typeof openDatabase>) => Promise<void>) {
     const cwd = workDir();
     const env = { DATABASE_URL: sqliteUrl(cwd) };
-    const up = await runCli(['migrate', 'up'], { cwd, env });
-    expect(up.code, up.stderr).toBe(0);
     const database = openDatabase(env.DATABASE_URL);
     try {
+      expect(await migrate(database, () => '2026-11-25T12:00:00.000Z')).toEqual(migrationNames);
       await tamper(database);
     } finally {
       await database.close();
@@ -168,6 +176,8 @@ describe('migrate', () => {
 });
 
 describe('keys', () => {
+  cleanUpAfterEach();
+
   it('creates a key shown once, lists it by prefix only, and revokes it', async () => {
     const cwd = workDir();
     const env = { DATABASE_URL: sqliteUrl(cwd) };
@@ -212,6 +222,8 @@ describe('keys', () => {
 });
 
 describe('start', () => {
+  cleanUpAfterEach();
+
   it('prints a one-time admin key on first start without ADMIN_TOKEN, never logs it, and prints none on the next start', async () => {
     const cwd = workDir();
     const first = spawnCli(['start'], { cwd, env: startEnv() });

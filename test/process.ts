@@ -138,9 +138,10 @@ export async function stopAll(): Promise<void> {
   await Promise.allSettled([...live].map((p) => p.stop('SIGKILL', 5000)));
 }
 
-/** Parses every line that starts with `{` as JSON (a log line). */
+/** Parses every complete line that starts with `{` as JSON (a log line). */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text
+    .slice(0, text.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);

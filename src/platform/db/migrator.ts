@@ -1,6 +1,6 @@
 /**
  * Ordered, checksummed migrations. Files in `migrations/` are named `YYYYMMDD_NN_verb_phrase.ts`
- * and export `up(db)`; their SHA-256 (line endings normalised) is recorded when applied, so an
+ * and export `up(db, dialect)`; their SHA-256 (line endings normalised) is recorded when applied, so an
  * edited migration or one the code does not know is refused with a clear message.
  *
  * Concurrency: on PostgreSQL a session advisory lock serialises migrators; on SQLite the whole
@@ -12,12 +12,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import type { Database } from './database.ts';
+import type { Database, DialectName } from './database.ts';
 
 export interface MigrationFile {
   name: string;
   checksum: string;
-  load(): Promise<{ up(db: Kysely<any>): Promise<void> }>;
+  load(): Promise<{ up(db: Kysely<any>, dialect: DialectName): Promise<void> }>;
 }
 
 export type MigrationState = 'applied' | 'pending' | 'modified' | 'unknown';
@@ -36,6 +36,8 @@ const defaultDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 const FILE_PATTERN = /^\d{8}_\d{2}_[a-z0-9_]+\.ts$/;
 /** Arbitrary constant naming cardquant's migration lock among PostgreSQL advisory locks. */
 const PG_LOCK_KEY = 7_421_001;
+/** Serialises SQLite migrators within this process (see `migrate`). */
+let sqliteTurn: Promise<void> = Promise.resolve();
 
 /**
  * Lists migration files in order with their checksums.
@@ -126,15 +128,16 @@ function assertConsistent(applied: Map<string, { checksum: string }>, files: Mig
  */
 export async function migrate(database: Database, nowIso: () => string, files = listMigrations()): Promise<string[]> {
   const applied: string[] = [];
+  // Loaded before any lock is taken: nothing slow happens inside the migration transaction.
+  const modules = await Promise.all(files.map(async (file) => ({ file, mod: await file.load() })));
   const run = async (db: Kysely<any>, inTransaction: (fn: (trx: Kysely<any>) => Promise<void>) => Promise<void>) => {
     await ensureTable(db);
     const done = await appliedRows(db);
     assertConsistent(done, files);
-    for (const file of files) {
+    for (const { file, mod } of modules) {
       if (done.has(file.name)) continue;
-      const mod = await file.load();
       await inTransaction(async (trx) => {
-        await mod.up(trx);
+        await mod.up(trx, database.dialect);
         await trx.insertInto('schema_migrations').values({ name: file.name, checksum: file.checksum, applied_at: nowIso() }).execute();
       });
       applied.push(file.name);
@@ -151,6 +154,21 @@ export async function migrate(database: Database, nowIso: () => string, files = 
       }
     });
   } else {
+    // better-sqlite3 waits for a lock synchronously, blocking the event loop; two migrators in one
+    // process would deadlock, so they take turns here and processes take turns on the lock.
+    const previous = sqliteTurn;
+    let release!: () => void;
+    sqliteTurn = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      await migrateSqlite();
+    } finally {
+      release();
+    }
+  }
+  return applied;
+
+  async function migrateSqlite(): Promise<void> {
     await database.db.connection().execute(async (conn) => {
       await sql`begin immediate`.execute(conn);
       try {
@@ -163,7 +181,6 @@ export async function migrate(database: Database, nowIso: () => string, files = 
       }
     });
   }
-  return applied;
 }
 
 /**
