@@ -10,6 +10,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Database {
   db: Kysely<Tables>;
   dialect: DialectName;
+  /** The driver underneath, for bulk paths that bypass the query builder (prepared statements, unnest). */
+  native: { kind: 'sqlite'; db: SqliteDatabase.Database } | { kind: 'postgres'; pool: pg.Pool };
   /** Statements executed so far through `db` (every query, auth and rate limiting included). */
   readonly queryCount: number;
   /** A description safe to log: dialect and location, never credentials. */
@@ -59,6 +61,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     return {
       db,
       dialect: 'sqlite',
+      native: { kind: 'sqlite', db: native },
       get queryCount() {
         return count;
       },
@@ -73,6 +76,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     return {
       db,
       dialect: 'postgres',
+      native: { kind: 'postgres', pool },
       get queryCount() {
         return count;
       },

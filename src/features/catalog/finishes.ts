@@ -1,0 +1,57 @@
+/**
+ * One vocabulary of finishes (the sellable variant of a card) across sources. TCGplayer's
+ * `subTypeName`, pokemontcg.io's price keys and TCGdex's variant keys all map here; the source's
+ * own label is kept verbatim beside it on the printing (`tcgplayer_sub_type`).
+ */
+
+export const FINISHES = [
+  'normal',
+  'holofoil',
+  'reverse-holofoil',
+  '1st-edition',
+  '1st-edition-holofoil',
+  'unlimited',
+  'unlimited-holofoil',
+] as const;
+export type Finish = (typeof FINISHES)[number];
+
+const ALIASES: Record<string, Finish> = {
+  // TCGplayer subTypeName
+  normal: 'normal',
+  holofoil: 'holofoil',
+  'reverse holofoil': 'reverse-holofoil',
+  '1st edition': '1st-edition',
+  '1st edition normal': '1st-edition',
+  '1st edition holofoil': '1st-edition-holofoil',
+  unlimited: 'unlimited',
+  'unlimited normal': 'unlimited',
+  'unlimited holofoil': 'unlimited-holofoil',
+  // pokemontcg.io price keys
+  reverseholofoil: 'reverse-holofoil',
+  '1steditionnormal': '1st-edition',
+  '1steditionholofoil': '1st-edition-holofoil',
+  unlimitedholofoil: 'unlimited-holofoil',
+  // TCGdex variant keys (both documented spellings)
+  holo: 'holofoil',
+  reverse: 'reverse-holofoil',
+  'reverse-holofoil': 'reverse-holofoil',
+  reverseholo: 'reverse-holofoil',
+  firstedition: '1st-edition',
+  '1st-edition': '1st-edition',
+  'first-edition': '1st-edition',
+  '1st-edition-holofoil': '1st-edition-holofoil',
+  'unlimited-holofoil': 'unlimited-holofoil',
+};
+
+/**
+ * Maps a source's variant label to our finish, or null when unknown (the row is then rejected
+ * with reason `unknown_finish`, never guessed).
+ *
+ * @example
+ * finishOf('Reverse Holofoil'); // 'reverse-holofoil'
+ * finishOf('1stEditionHolofoil'); // '1st-edition-holofoil'
+ */
+export function finishOf(label: string): Finish | null {
+  const key = label.trim().toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ');
+  return ALIASES[key] ?? ALIASES[key.replace(/\s/g, '')] ?? null;
+}

@@ -1,0 +1,93 @@
+/**
+ * Which card a TCGplayer product is. TCGCSV price rows carry only productId + subTypeName, so they
+ * are linked through this map, filled from TCGCSV product listings (group, name, number) or from a
+ * cross-walk file (`--map`), with operator overrides on top. A product that is not a card (sealed
+ * product, code card) or is unknown is rejected with that reason — never guessed.
+ */
+import type { Kysely } from 'kysely';
+import type { Tables, TcgplayerProductsTable } from '../../platform/db/schema.ts';
+import type { WriteOutcome } from '../ingest/ingestion-run.ts';
+import type { RejectReason } from '../prices/price-rules.ts';
+
+export interface ProductEntry {
+  productId: number;
+  groupId?: number | null;
+  name?: string | null;
+  number?: string | null;
+  cardId: string | null;
+  kind: TcgplayerProductsTable['kind'];
+  source: string;
+}
+
+export type ProductLookup = { ok: true; cardId: string } | { ok: false; reason: RejectReason };
+
+const KIND_REASON: Record<string, RejectReason> = { sealed: 'sealed_product', code_card: 'code_card', unknown: 'unmatched_product' };
+
+export class ProductMap {
+  private products = new Map<number, { cardId: string | null; kind: string }>();
+  private overrides = new Map<number, { cardId: string | null; rejectReason: string | null }>();
+
+  constructor(private readonly db: Kysely<Tables>) {}
+
+  static async load(db: Kysely<Tables>): Promise<ProductMap> {
+    const map = new ProductMap(db);
+    await map.reload();
+    return map;
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind']).execute();
+    this.products = new Map(rows.map((r) => [r.product_id, { cardId: r.card_id, kind: r.kind }]));
+    const overrides = await this.db
+      .selectFrom('mapping_overrides')
+      .select(['external_id', 'card_id', 'reject_reason'])
+      .where('source', '=', 'tcgplayer')
+      .execute();
+    this.overrides = new Map(overrides.map((o) => [Number(o.external_id), { cardId: o.card_id, rejectReason: o.reject_reason }]));
+  }
+
+  get size(): number {
+    return this.products.size;
+  }
+
+  /** @example map.lookup(42382) // { ok: true, cardId: 'base1-4' } */
+  lookup(productId: number): ProductLookup {
+    const override = this.overrides.get(productId);
+    if (override?.cardId) return { ok: true, cardId: override.cardId };
+    if (override?.rejectReason) return { ok: false, reason: override.rejectReason as RejectReason };
+    const p = this.products.get(productId);
+    if (!p) return { ok: false, reason: 'unmatched_product' };
+    if (p.cardId && p.kind === 'card') return { ok: true, cardId: p.cardId };
+    return { ok: false, reason: KIND_REASON[p.kind] ?? 'unmatched_product' };
+  }
+
+  /** Adds or refreshes products; a known card link is never replaced by an unknown one. */
+  async upsert(entries: ProductEntry[], nowIso: string): Promise<WriteOutcome> {
+    const out: WriteOutcome = { accepted: 0, updated: 0, unchanged: 0 };
+    await this.db.transaction().execute(async (trx) => {
+      for (const e of entries) {
+        const before = this.products.get(e.productId);
+        const cardId = e.cardId ?? before?.cardId ?? null;
+        const kind = e.cardId ? e.kind : before?.cardId ? (before.kind as ProductEntry['kind']) : e.kind;
+        if (!before) {
+          await trx
+            .insertInto('tcgplayer_products')
+            .values({ product_id: e.productId, group_id: e.groupId ?? null, name: e.name ?? null, number: e.number ?? null, card_id: cardId, kind, source: e.source, updated_at: nowIso })
+            .execute();
+          out.accepted++;
+        } else if (before.cardId !== cardId || before.kind !== kind) {
+          await trx
+            .updateTable('tcgplayer_products')
+            .set({ card_id: cardId, kind, source: e.source, updated_at: nowIso, ...(e.groupId ? { group_id: e.groupId } : {}), ...(e.name ? { name: e.name } : {}), ...(e.number ? { number: e.number } : {}) })
+            .where('product_id', '=', e.productId)
+            .execute();
+          out.updated++;
+        } else {
+          out.unchanged++;
+        }
+        this.products.set(e.productId, { cardId, kind });
+      }
+    });
+    return out;
+  }
+}

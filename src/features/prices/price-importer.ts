@@ -1,0 +1,130 @@
+/**
+ * Turns upstream price observations into stored prices: resolves the printing (through the
+ * product map for TCGplayer rows), applies the acceptance rules, writes in chunks, and counts
+ * every row in the run — accepted, updated, unchanged, or rejected with its reason.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
+import type { Tables } from '../../platform/db/schema.ts';
+import { finishOf } from '../catalog/finishes.ts';
+import { PrintingResolver } from '../catalog/printing-resolver.ts';
+import { ProductMap } from '../catalog/product-map.ts';
+import type { IngestionRun } from '../ingest/ingestion-run.ts';
+import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
+import { priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
+
+export type PrintingRef =
+  /** A TCGplayer product and sub-type (TCGCSV, JustTCG): the card comes from the product map. */
+  | { kind: 'tcgplayer'; productId: number; subType: string }
+  /** A card id and the source's finish label (pokemontcg.io, TCGdex, CSV history). */
+  | { kind: 'card'; cardId: string; finishLabel: string; tcgplayerProductId?: number | null };
+
+export interface PriceObservation {
+  ref: PrintingRef;
+  market: 'tcgplayer' | 'cardmarket';
+  currency: 'USD' | 'EUR';
+  /** Condition or grade; TCGplayer market prices are for near-mint raw cards. */
+  condition?: string;
+  /** The calendar date the prices are for. */
+  date: string;
+  prices: RawPrices;
+  /** The source's own as-of stamp (e.g. pokemontcg.io `updatedAt`). */
+  sourceAsOf?: string | null;
+}
+
+const CURRENCIES = new Set(['USD', 'EUR']);
+const CHUNK = 5000;
+
+export class PriceImporter {
+  private buffer: PriceRow[] = [];
+  private readonly knownAt: string;
+  droppedPlaceholderFields = 0;
+
+  private constructor(
+    private readonly run: IngestionRun,
+    private readonly feed: string,
+    private readonly today: string,
+    private readonly writer: PriceWriter,
+    private readonly resolver: PrintingResolver,
+    private readonly products: ProductMap,
+    private readonly cardIds: Set<string>,
+    nowIso: string,
+  ) {
+    this.knownAt = nowIso;
+  }
+
+  static async create(database: Database, run: IngestionRun, opts: { feed: string; today: string; nowIso: string }): Promise<PriceImporter> {
+    const db: Kysely<Tables> = database.db;
+    const resolver = await PrintingResolver.load(db, () => opts.nowIso);
+    const products = await ProductMap.load(db);
+    const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
+    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso);
+  }
+
+  /** Adds observations; writes whenever a chunk is full. */
+  async add(observations: Iterable<PriceObservation>): Promise<void> {
+    for (const o of observations) {
+      const row = await this.toRow(o);
+      if (row) this.buffer.push(row);
+      if (this.buffer.length >= CHUNK) await this.flush();
+    }
+  }
+
+  /** Counts rows that could not even be parsed into an observation. */
+  reject(reason: string, count = 1): void {
+    this.run.reject(reason, count);
+  }
+
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const rows = this.buffer;
+    this.buffer = [];
+    const outcome = await this.writer.write(rows);
+    this.run.add(outcome);
+    this.run.reject('duplicate_row', outcome.duplicates);
+  }
+
+  private async toRow(o: PriceObservation): Promise<PriceRow | null> {
+    if (!isPlausibleDate(o.date, this.today)) return this.rejected('impossible_date');
+    if (!CURRENCIES.has(o.currency)) return this.rejected('unknown_currency');
+    let cardId: string;
+    let finishLabel: string;
+    if (o.ref.kind === 'tcgplayer') {
+      const found = this.products.lookup(o.ref.productId);
+      if (!found.ok) return this.rejected(found.reason);
+      cardId = found.cardId;
+      finishLabel = o.ref.subType;
+    } else {
+      cardId = o.ref.cardId;
+      finishLabel = o.ref.finishLabel;
+    }
+    if (!this.cardIds.has(cardId)) return this.rejected('card_not_in_catalog');
+    const finish = finishOf(finishLabel);
+    if (!finish) return this.rejected('unknown_finish');
+    const checked = checkPrices(o.prices);
+    if (!checked.ok) return this.rejected(checked.reason);
+    this.droppedPlaceholderFields += checked.droppedPlaceholders;
+
+    const printingKey =
+      o.ref.kind === 'tcgplayer'
+        ? await this.resolver.forTcgplayer(cardId, finish, o.ref.productId, o.ref.subType)
+        : await this.resolver.forCardFinish(cardId, finish);
+    return {
+      printingKey,
+      market: o.market,
+      condition: o.condition ?? 'NM',
+      currency: o.currency,
+      date: o.date,
+      feed: this.feed,
+      cents: checked.cents,
+      sourceAsOf: o.sourceAsOf ?? null,
+      knownAt: this.knownAt,
+      runId: this.run.id,
+    };
+  }
+
+  private rejected(reason: string): null {
+    this.run.reject(reason);
+    return null;
+  }
+}
