@@ -14,7 +14,12 @@ import { auditRoutes } from './features/audit/audit.routes.ts';
 import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
+import { ingestionRunRoutes } from './features/ingest/ingest.routes.ts';
+import { metaRoutes } from './features/ingest/meta.routes.ts';
 import { docsRoutes } from './features/ops/docs.routes.ts';
+import type { PipelineLauncher } from './features/pipeline/launcher.ts';
+import type { Pipeline } from './features/pipeline/pipeline.ts';
+import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
 import { healthRoutes, metricsRoutes } from './features/ops/health.routes.ts';
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
 import { AppError } from './platform/errors.ts';
@@ -29,6 +34,8 @@ export interface AppDeps {
   metrics: Metrics;
   keys: KeysService;
   audit: AuditService;
+  pipeline: Pipeline;
+  launcher: PipelineLauncher;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -125,6 +132,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', metricsRoutes(config, deps.metrics));
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
+  app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS));
+  app.route('/', ingestionRunRoutes(platform.database.db));
+  app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

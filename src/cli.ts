@@ -5,24 +5,40 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { config, print, withRuntime } from './cli-support.ts';
+import { ConfigError } from './config.ts';
+import { registerDemoCommand } from './features/demo/demo.cli.ts';
+import { seedDemo } from './features/demo/demo.service.ts';
+import { datasetKind } from './features/ingest/dataset.ts';
+import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
+import { deriveLatestPrices } from './features/prices/derive-latest.ts';
+import { isoInstant } from './platform/clock.ts';
 import { openDatabase } from './platform/db/database.ts';
+import { AppError } from './platform/errors.ts';
 import { MigrationError, migrationStatus } from './platform/db/migrator.ts';
 import { createLogger } from './platform/log.ts';
 import { Scheduler, type Job } from './platform/scheduler.ts';
 import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
 import { listen } from './server.ts';
 
-function config(): Config {
-  return loadConfig();
-}
-
-function print(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
-
-function platformJobs(runtime: Runtime): Job[] {
+function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
   return [
+    {
+      name: 'pipeline.daily',
+      cron: runtime.config.PIPELINE_CRON,
+      description: 'Run every pipeline step in order (ingest, derive, retention).',
+      run: async () => {
+        if (pipelineInProcess) {
+          const records = await runtime.pipeline.run([], { trigger: 'schedule' });
+          return { steps: records.map((r) => `${r.step}:${r.status}`).join(',') };
+        }
+        // The HTTP process hands the heavy work to a child process.
+        const { done } = await runtime.launcher.launch({ steps: [], trigger: 'schedule' });
+        const code = await done;
+        if (code !== 0) throw new Error(`pipeline process exited with code ${code}`);
+        return { exitCode: code };
+      },
+    },
     {
       name: 'idempotency.purge',
       cron: '17 * * * *',
@@ -32,11 +48,22 @@ function platformJobs(runtime: Runtime): Job[] {
   ];
 }
 
+/** First start without sources: an empty database gets the demo dataset before the API is ready. */
+async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
+  const cfg = runtime.config;
+  if (cfg.PRICE_SOURCES.length > 0 || (await datasetKind(runtime.database.db)) !== 'empty') return;
+  const end = isoInstant(runtime.clock.now()).slice(0, 10);
+  const summary = await seedDemo(runtime.ingest, { cards: cfg.DEMO_CARDS, printingsPerCard: 1.5, days: cfg.DEMO_DAYS, seed: cfg.DEMO_SEED, end });
+  const derived = await deriveLatestPrices(runtime.database);
+  runtime.log.info({ runId: summary.id, rows: summary.accepted, series: derived.series, end }, 'demo data seeded (no PRICE_SOURCES configured)');
+}
+
 /** Runs until SIGTERM/SIGINT, then shuts down in order: HTTP, scheduler, batched writes, database. */
 async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap: boolean }): Promise<void> {
   const startedAt = performance.now();
   const cfg = config();
-  const runtime = await createRuntime(cfg);
+  const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const runtime = await createRuntime(cfg, { instance });
   const { log } = runtime;
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
@@ -52,8 +79,9 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
       print('');
     }
   }
+  if (roles.bootstrap) await seedDemoIfEmpty(runtime);
 
-  const scheduler = roles.scheduler ? new Scheduler(runtime.database.db, runtime.clock, log, `${process.pid}-${randomUUID().slice(0, 8)}`, platformJobs(runtime)) : undefined;
+  const scheduler = roles.scheduler ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http)) : undefined;
   scheduler?.start();
   const server = roles.http ? await listen(runtime.app.fetch, { host: cfg.HOST, port: cfg.PORT }, log) : undefined;
   log.info({ database: runtime.database.describe(), startupMs: Math.round(performance.now() - startedAt) }, 'ready');
@@ -116,6 +144,9 @@ function program(): Command {
       }
     });
 
+  registerPipelineCommands(root);
+  registerDemoCommand(root);
+
   const keys = root.command('keys').description('Manage API keys.');
   keys
     .command('create')
@@ -124,46 +155,35 @@ function program(): Command {
     .option('--name <name>', 'label shown in key lists', 'cli')
     .option('--owner <principalId>', 'existing owner principal (default: a new service principal)')
     .option('--expires <instant>', 'ISO-8601 expiry instant')
-    .action(async (opts: { role: 'viewer' | 'operator' | 'admin'; name: string; owner?: string; expires?: string }) => {
-      const runtime = await createRuntime(config(), { processMetrics: false });
-      try {
-        const { key, record } = await runtime.keys.create(
-          { name: opts.name, role: opts.role, ownerId: opts.owner, expiresAt: opts.expires },
-          { actor: 'cli', role: 'admin' },
-        );
+    .action((opts: { role: 'viewer' | 'operator' | 'admin'; name: string; owner?: string; expires?: string }) =>
+      withRuntime(async (runtime) => {
+        const input = { name: opts.name, role: opts.role, ownerId: opts.owner, expiresAt: opts.expires };
+        const { key, record } = await runtime.keys.create(input, { actor: 'cli', role: 'admin' });
         print(`${record.id} ${record.role} ${record.name}`);
         print(key);
-      } finally {
-        await runtime.close();
-      }
-    });
+      }),
+    );
   keys
     .command('list')
     .description('List API keys (never their secrets).')
     .option('--all', 'include revoked keys')
-    .action(async (opts: { all?: boolean }) => {
-      const runtime = await createRuntime(config(), { processMetrics: false });
-      try {
+    .action((opts: { all?: boolean }) =>
+      withRuntime(async (runtime) => {
         for (const k of await runtime.keys.list({ limit: 10_000, includeRevoked: Boolean(opts.all) })) {
           print([k.id, k.prefix, k.role, k.name, k.revoked_at ? `revoked ${k.revoked_at}` : 'active', k.last_used_at ?? 'never used'].join('\t'));
         }
-      } finally {
-        await runtime.close();
-      }
-    });
+      }),
+    );
   keys
     .command('revoke')
     .description('Revoke an API key by id (the record stays for audit).')
     .argument('<id>', 'key id (key_…)')
-    .action(async (id: string) => {
-      const runtime = await createRuntime(config(), { processMetrics: false });
-      try {
+    .action((id: string) =>
+      withRuntime(async (runtime) => {
         const k = await runtime.keys.revoke(id, { actor: 'cli', role: 'admin' });
         print(`revoked ${k.id} at ${k.revoked_at}`);
-      } finally {
-        await runtime.close();
-      }
-    });
+      }),
+    );
   return root;
 }
 
@@ -176,6 +196,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
+    }
+    if (err instanceof AppError) {
+      process.stderr.write(`cardquant: ${err.message}\n`);
+      return 1;
     }
     if (err instanceof MigrationError) {
       process.stderr.write(`cardquant: ${err.message}\n`);

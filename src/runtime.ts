@@ -8,6 +8,12 @@ import type { Config } from './config.ts';
 import { AuditService } from './features/audit/audit.service.ts';
 import { BearerAuthenticator, KeyUsageTracker } from './features/auth/authenticator.ts';
 import { KeysService } from './features/auth/keys.service.ts';
+import type { IngestContext } from './features/ingest/context.ts';
+import { IngestionRuns } from './features/ingest/ingestion-run.ts';
+import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
+import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
+import { Pipeline } from './features/pipeline/pipeline.ts';
+import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { listMigrations, migrate } from './platform/db/migrator.ts';
@@ -23,6 +29,12 @@ export interface RuntimeOptions {
   log?: Logger;
   /** Collect process metrics (off in tests that build many runtimes). */
   processMetrics?: boolean;
+  /** How API-requested pipeline runs are started (default: a child process). */
+  launcher?: PipelineLauncher;
+  /** Which importers the pipeline's ingest steps call (default: from configuration). */
+  sources?: StepSources;
+  /** Names this process in locks and scheduled runs. */
+  instance?: string;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -70,8 +82,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     }),
     idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
   };
+  const runs = new IngestionRuns(database.db, clock, newId);
+  const ingest: IngestContext = { database, runs, clock, log };
+  const instance = options.instance ?? `${process.pid}`;
+  const pipeline = new Pipeline(
+    database.db,
+    clock,
+    log,
+    newId,
+    instance,
+    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS }),
+    config.PIPELINE_LEASE_MINUTES * 60_000,
+  );
+  const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, migrations: listMigrations(), remoteAddress });
+  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -88,6 +113,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     keys,
     keyUsage,
     platform,
+    runs,
+    ingest,
+    pipeline,
+    launcher,
     app,
     /** Flushes batched writes and closes the database. */
     async close(): Promise<void> {

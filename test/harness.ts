@@ -2,7 +2,7 @@
 import { loadConfig, type Config } from '../src/config.ts';
 import { manualClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/log.ts';
-import { createRuntime, type Runtime } from '../src/runtime.ts';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijkl';
 export const ADMIN_TOKEN_NEXT = 'test-admin-token-next-0123456789abcdefgh';
@@ -16,7 +16,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(databaseUrl: string, overrides: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(databaseUrl: string, overrides: Record<string, string> = {}, options: Partial<RuntimeOptions> = {}): Promise<Harness> {
   const config: Config = loadConfig({
     DATABASE_URL: databaseUrl,
     ADMIN_TOKEN,
@@ -28,7 +28,7 @@ export async function startHarness(databaseUrl: string, overrides: Record<string
   const logs: string[] = [];
   const clock = manualClock('2026-11-25T12:00:00.000Z');
   const log = createLogger(config.LOG_LEVEL, { write: (line: string) => void logs.push(line) });
-  const runtime = await createRuntime(config, { clock, log, processMetrics: false });
+  const runtime = await createRuntime(config, { clock, log, processMetrics: false, ...options });
   return {
     runtime,
     clock,

@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, startHarness, type Harness
 
 type KeyBody = { key: string; api_key: { id: string; role: string; prefix: string; owner_id: string; last_used_at: string | null } };
 
-describe.each(dialects)('API keys on %s', (d) => {
+describe.each(dialects)('API keys on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let url: string;
     let h: Harness;

@@ -48,6 +48,7 @@ export interface CardInput {
 type SetRow = Selectable<SetsTable>;
 type CardRow = Selectable<CardsTable>;
 
+// Rows per statement stay under both dialects' bound-parameter limits (16 columns × 500).
 const CHUNK = 500;
 
 function pick<T>(incoming: T | null | undefined, existing: T | null): T | null {
@@ -123,13 +124,17 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
         .where('id', 'in', chunk.map((c) => c.id))
         .execute()) as unknown as R[];
       const existing = new Map(rows.map((r) => [r.id, r]));
+      const fresh = new Map<string, R>();
       for (const input of chunk) {
-        const before = existing.get(input.id);
+        const before = existing.get(input.id) ?? fresh.get(input.id);
         const after = merge(input, before, nowIso);
         if (!before) {
-          await trx.insertInto(table).values(after as never).execute();
-          existing.set(after.id, after);
+          fresh.set(after.id, after);
           out.accepted++;
+        } else if (fresh.has(input.id)) {
+          // Seen earlier in this chunk and not yet written: the merge replaces it.
+          fresh.set(after.id, after);
+          out.unchanged++;
         } else if (sameRow(before, after)) {
           out.unchanged++;
         } else {
@@ -139,6 +144,8 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
           out.updated++;
         }
       }
+      // New rows go in as one statement per chunk.
+      if (fresh.size > 0) await trx.insertInto(table).values([...fresh.values()] as never).execute();
     });
   }
   return out;

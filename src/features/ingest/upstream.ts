@@ -82,8 +82,10 @@ export class UpstreamClient {
       halfOpenAfter: this.o.breakerCooldownMs,
       breaker: new ConsecutiveBreaker(this.o.breakerThreshold),
     });
-    const perSecond = Math.max(1, Math.round(this.o.requestsPerSecond));
-    this.queue = new RateLimiterQueue(new RateLimiterMemory({ points: perSecond, duration: 1 }), { maxQueueSize: 10_000 });
+    // Below one request per second (e.g. 0.5 for 30 a minute) the window widens instead.
+    const rps = this.o.requestsPerSecond;
+    const limiter = rps >= 1 ? { points: Math.round(rps), duration: 1 } : { points: 1, duration: Math.ceil(1 / rps) };
+    this.queue = new RateLimiterQueue(new RateLimiterMemory(limiter), { maxQueueSize: 10_000 });
   }
 
   /**

@@ -13,7 +13,7 @@ const tcg = (productId: number, subType: string, date: string, prices: PriceObse
   prices,
 });
 
-describe.each(dialects)('price import on %s', (d) => {
+describe.each(dialects)('price import on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let url: string;
     let ctx: IngestContext & { close(): Promise<void> };

@@ -70,6 +70,11 @@ export class PriceImporter {
     }
   }
 
+  /** Tells the importer about cards catalogued after it was made (by a prices run that catalogues as it goes). */
+  knowCards(ids: Iterable<string>): void {
+    for (const id of ids) this.cardIds.add(id);
+  }
+
   /** Counts rows that could not even be parsed into an observation. */
   reject(reason: string, count = 1): void {
     this.run.reject(reason, count);

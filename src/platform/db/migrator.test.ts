@@ -17,7 +17,7 @@ function copyOfMigrations(): string {
   return dir;
 }
 
-describe.each(dialects)('migrator on %s', (d) => {
+describe.each(dialects)('migrator on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let url: string;
     let database: Database;

@@ -241,7 +241,12 @@ export interface PipelineRunsTable {
   duration_ms: number | null;
   counts: string | null;
   error: string | null;
-  lease_until: string | null;
+}
+
+export interface StepLocksTable {
+  step: string;
+  holder: string;
+  lease_until: string;
 }
 
 type WindowColumns<W extends string> = { [K in `from_date_${W}` | `from_cents_${W}` | `change_pct_${W}`]: K extends `from_date_${W}` ? string | null : number | null };
@@ -281,5 +286,6 @@ export interface Tables {
   ingestion_runs: IngestionRunsTable;
   ingestion_payloads: IngestionPayloadsTable;
   pipeline_runs: PipelineRunsTable;
+  step_locks: StepLocksTable;
   latest_prices: LatestPricesTable;
 }

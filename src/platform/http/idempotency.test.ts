@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
 
-describe.each(dialects)('Idempotency-Key on %s', (d) => {
+describe.each(dialects)('Idempotency-Key on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let url: string;
     let h: Harness;

@@ -204,7 +204,13 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('duration_ms', 'integer')
     .addColumn('counts', 'text')
     .addColumn('error', 'text')
-    .addColumn('lease_until', 'text')
+    .execute();
+  // One row per pipeline step while it runs: a lease, so a step never overlaps itself across processes.
+  await db.schema
+    .createTable('step_locks')
+    .addColumn('step', 'text', (c) => c.primaryKey())
+    .addColumn('holder', 'text', (c) => c.notNull())
+    .addColumn('lease_until', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('pipeline_runs_step_idx').on('pipeline_runs').columns(['step', 'started_at']).execute();
 

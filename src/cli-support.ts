@@ -1,0 +1,60 @@
+/** Helpers shared by the command modules: configuration, output, a runtime per command, progress. */
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig, type Config } from './config.ts';
+import type { RunSummary } from './features/ingest/ingestion-run.ts';
+import type { Logger } from './platform/log.ts';
+import { createRuntime, type Runtime } from './runtime.ts';
+
+export function config(): Config {
+  return loadConfig();
+}
+
+export function print(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Builds a runtime for one command and closes it afterwards, whatever happens. */
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime(config(), { processMetrics: false });
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * Progress of a long import: a bar on a terminal, otherwise a structured log line at most
+ * every `everyMs`.
+ */
+export function progressReporter(log: Logger, isTty: boolean, nowMs: () => number, everyMs = 10_000) {
+  let bar: SingleBar | null = null;
+  let lastLog = 0;
+  return (done: number, total: number | null, label: string) => {
+    if (isTty && total !== null) {
+      bar ??= new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {label}', hideCursor: true }, Presets.shades_classic);
+      if (!bar.isActive) bar.start(total, 0, { label });
+      bar.update(done, { label });
+      if (done >= total) bar.stop();
+      return;
+    }
+    const now = nowMs();
+    if (now - lastLog >= everyMs || (total !== null && done >= total)) {
+      lastLog = now;
+      log.info({ done, total, label }, 'progress');
+    }
+  };
+}
+
+/** Prints an import summary; returns the exit code (0 only when every part succeeded). */
+export function reportRun(summary: RunSummary): number {
+  const reasons = Object.entries(summary.rejected_by_reason)
+    .sort((a, b) => b[1] - a[1])
+    .map(([r, n]) => `${r}: ${n}`)
+    .join(', ');
+  print(`run ${summary.id} (${summary.source}): ${summary.status}`);
+  print(`  read ${summary.rows_read}, accepted ${summary.accepted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}`);
+  for (const f of summary.failures) print(`  failed part ${f.item}: ${f.error}`);
+  if (summary.error) print(`  error: ${summary.error}`);
+  return summary.status === 'succeeded' ? 0 : 1;
+}

@@ -1,0 +1,60 @@
+/**
+ * Which kind of data a database holds: `demo` (invented, from `cardquant demo` or the first
+ * start) or `real` (imported). The two are never mixed: a real import into a demo database is
+ * refused unless the operator asks to replace the demo, which deletes it first.
+ */
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../platform/db/schema.ts';
+import { AppError } from '../../platform/errors.ts';
+
+export type DatasetKind = 'empty' | 'demo' | 'real';
+
+export async function datasetKind(db: Kysely<Tables>): Promise<DatasetKind> {
+  const row = await db.selectFrom('dataset_meta').select('value').where('key', '=', 'dataset_kind').executeTakeFirst();
+  return (row?.value as DatasetKind | undefined) ?? 'empty';
+}
+
+export async function setDatasetMeta(db: Kysely<Tables>, entries: Record<string, string>, nowIso: string): Promise<void> {
+  for (const [key, value] of Object.entries(entries)) {
+    await db
+      .insertInto('dataset_meta')
+      .values({ key, value, updated_at: nowIso })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso }))
+      .execute();
+  }
+}
+
+export async function datasetMeta(db: Kysely<Tables>): Promise<Record<string, string>> {
+  const rows = await db.selectFrom('dataset_meta').select(['key', 'value']).execute();
+  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+}
+
+/** Deletes every market-data row (the demo), leaving accounts, keys and audit untouched. */
+async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    for (const table of ['latest_prices', 'search_interest', 'prices', 'printings', 'tcgplayer_products', 'cards', 'sets'] as const) {
+      await trx.deleteFrom(table).execute();
+    }
+    await trx.deleteFrom('dataset_meta').where('key', 'like', 'demo_%').execute();
+  });
+}
+
+/**
+ * Call before writing real data. Marks an empty database as real; refuses a demo database
+ * unless `replaceDemo`, in which case the demo is deleted first.
+ */
+export async function prepareForRealData(db: Kysely<Tables>, options: { replaceDemo: boolean; nowIso: string }): Promise<void> {
+  const kind = await datasetKind(db);
+  if (kind === 'real') return;
+  if (kind === 'demo') {
+    if (!options.replaceDemo) {
+      throw new AppError(
+        409,
+        'demo_dataset',
+        'This database holds demo data; real data is never mixed with it. Re-run with --replace-demo (API: replace_demo=true) to delete the demo first.',
+      );
+    }
+    await deleteMarketData(db);
+  }
+  await setDatasetMeta(db, { dataset_kind: 'real' }, options.nowIso);
+}

@@ -1,0 +1,94 @@
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Kysely } from 'kysely';
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import type { Tables } from '../../platform/db/schema.ts';
+import type { AppEnv } from '../../platform/http/context.ts';
+import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { FEEDS } from './sources-info.ts';
+
+const Meta = z
+  .object({
+    dataset: z.object({
+      kind: z.enum(['empty', 'demo', 'real']).openapi({ description: 'demo: invented data from the demo generator, never mixed with real data.' }),
+      demo: z.boolean(),
+      details: z.record(z.string(), z.string()),
+    }),
+    markets: z.array(
+      z.object({
+        market: z.string().openapi({ example: 'tcgplayer' }),
+        currency: z.string().openapi({ example: 'USD' }),
+        latest_date: z.string().openapi({ description: 'Latest date with market prices: the as-of date of derived data.' }),
+        freshness_days: z.number().int().openapi({ description: 'Days between latest_date and today (UTC).' }),
+        stale: z.boolean(),
+        series: z.number().int().openapi({ description: 'Printings with a price in this market.' }),
+        current: z.number().int().openapi({ description: 'Of those, priced on latest_date.' }),
+        coverage_pct: z.number(),
+      }),
+    ),
+    sources: z.array(z.object({ feed: z.string(), markets: z.array(z.string()), url: z.string(), licence: z.string(), attribution: z.string(), note: z.string().optional() })),
+  })
+  .openapi('Meta');
+
+export const metaRoute = defineRoute(
+  { access: 'public' },
+  {
+    method: 'get',
+    path: '/v1/meta',
+    tags: ['market'],
+    summary: 'Dataset kind, per-market latest date, freshness, staleness and coverage, source licences',
+    responses: { 200: { description: 'Metadata.', content: { 'application/json': { schema: Meta } } } },
+  },
+);
+
+const DAY_MS = 86_400_000;
+
+export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.openapi(metaRoute, async (c) => {
+    const [meta, markets] = await Promise.all([
+      db.selectFrom('dataset_meta').select(['key', 'value']).execute(),
+      db
+        .selectFrom('latest_prices')
+        .select((eb) => [
+          'market',
+          'currency',
+          eb.fn.max('as_of').as('latest_date'),
+          eb.fn.countAll<number>().as('series'),
+          eb.fn.sum<number>(eb.case().when('last_date', '=', eb.ref('as_of')).then(1).else(0).end()).as('current'),
+        ])
+        .groupBy(['market', 'currency'])
+        .orderBy('market')
+        .orderBy('currency')
+        .execute(),
+    ]);
+    const details = Object.fromEntries(meta.map((m) => [m.key, m.value]));
+    const kind = (details.dataset_kind ?? 'empty') as 'empty' | 'demo' | 'real';
+    delete details.dataset_kind;
+    const today = Date.parse(`${isoInstant(clock.now()).slice(0, 10)}T00:00:00Z`);
+    return c.json(
+      {
+        dataset: { kind, demo: kind === 'demo', details },
+        markets: markets.map((m) => {
+          const latest = String(m.latest_date);
+          const freshness = Math.round((today - Date.parse(`${latest}T00:00:00Z`)) / DAY_MS);
+          const series = Number(m.series);
+          const current = Number(m.current);
+          return {
+            market: m.market,
+            currency: m.currency,
+            latest_date: latest,
+            freshness_days: freshness,
+            stale: freshness > staleAfterDays,
+            series,
+            current,
+            coverage_pct: series ? Math.round((current / series) * 10_000) / 100 : 0,
+          };
+        }),
+        sources: FEEDS,
+      },
+      200,
+      { 'Cache-Control': 'public, max-age=60' },
+    );
+  });
+  return app;
+}

@@ -1,0 +1,43 @@
+/**
+ * Heavy work never runs on the HTTP thread: a pipeline run requested through the API or the
+ * scheduler is started as a child `cardquant pipeline run` process with its own database
+ * connection. Its output joins this process's stdout; its records land in `pipeline_runs`.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '../../platform/log.ts';
+
+export interface PipelineRequest {
+  steps: string[];
+  from?: string;
+  to?: string;
+  trigger: 'schedule' | 'api';
+}
+
+export interface PipelineLauncher {
+  launch(request: PipelineRequest): Promise<{ pid: number | null; done: Promise<number> }>;
+}
+
+const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url));
+
+export class ChildProcessLauncher implements PipelineLauncher {
+  constructor(private readonly log: Logger) {}
+
+  async launch(request: PipelineRequest) {
+    const args = [BIN, 'pipeline', 'run', '--trigger', request.trigger];
+    for (const s of request.steps) args.push('--step', s);
+    if (request.from) args.push('--from', request.from);
+    if (request.to) args.push('--to', request.to);
+    // The child inherits this process's environment, so it reads the same configuration.
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    this.log.info({ pid: child.pid, steps: request.steps, trigger: request.trigger }, 'pipeline process started');
+    const done = new Promise<number>((resolve) => {
+      child.once('exit', (code) => resolve(code ?? 1));
+      child.once('error', (err) => {
+        this.log.error({ err: { message: err.message } }, 'pipeline process failed to start');
+        resolve(1);
+      });
+    });
+    return { pid: child.pid ?? null, done };
+  }
+}

@@ -1,0 +1,83 @@
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { ValidationFailed } from '../../platform/errors.ts';
+import type { AppEnv } from '../../platform/http/context.ts';
+import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
+import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import type { PipelineLauncher } from './launcher.ts';
+import type { Pipeline } from './pipeline.ts';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+const PipelineRun = z
+  .object({
+    id: z.string(),
+    step: z.string().openapi({ example: 'derive' }),
+    trigger: z.string().openapi({ description: 'schedule, cli or api' }),
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    range_from: z.string().nullable(),
+    range_to: z.string().nullable(),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+    duration_ms: z.number().int().nullable(),
+    counts: z.record(z.string(), z.unknown()).nullable(),
+    error: z.string().nullable(),
+  })
+  .openapi('PipelineRun');
+
+export const listPipelineRunsRoute = defineRoute(
+  { access: 'viewer' },
+  {
+    method: 'get',
+    path: '/v1/admin/pipeline/runs',
+    tags: ['admin'],
+    summary: 'Pipeline step runs, newest first',
+    request: { query: z.object({ ...pageQuery, step: z.string().max(64).optional() }) },
+    responses: {
+      200: { description: 'A page of step runs.', content: { 'application/json': { schema: z.object({ items: z.array(PipelineRun), next_cursor: z.string().nullable() }) } } },
+    },
+  },
+);
+
+export const startPipelineRoute = defineRoute(
+  { access: 'operator', idempotent: true },
+  {
+    method: 'post',
+    path: '/v1/admin/pipeline/run',
+    tags: ['admin'],
+    summary: 'Start pipeline steps now (in a separate process); poll the runs list',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ steps: z.array(z.string().max(64)).max(20).default([]).openapi({ description: 'Empty: every step in order.' }), from: date.optional(), to: date.optional() }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      202: { description: 'Started.', content: { 'application/json': { schema: z.object({ status: z.literal('started'), steps: z.array(z.string()), runs_url: z.string() }) } } },
+    },
+  },
+);
+
+export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.openapi(listPipelineRunsRoute, async (c) => {
+    const q = c.req.valid('query');
+    const position = decodeCursor(q.cursor, ['id'] as const);
+    const rows = await pipeline.list({ step: q.step, beforeId: position?.id, limit: q.limit + 1 });
+    return c.json(page(rows, q.limit, (last) => ({ id: last.id })), 200);
+  });
+  app.openapi(startPipelineRoute, async (c) => {
+    const body = c.req.valid('json');
+    const known = pipeline.names();
+    const unknown = body.steps.filter((s) => !known.includes(s));
+    if (unknown.length > 0) {
+      throw new ValidationFailed(unknown.map((s) => ({ field: 'body.steps', message: `unknown step "${s}"; known: ${known.join(', ')}` })));
+    }
+    await launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' });
+    return c.json({ status: 'started' as const, steps: body.steps.length ? body.steps : known, runs_url: '/v1/admin/pipeline/runs' }, 202);
+  });
+  return app;
+}

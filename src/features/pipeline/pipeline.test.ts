@@ -1,0 +1,103 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, label } from '../../../test/dialects.ts';
+import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
+import { createLogger } from '../../platform/log.ts';
+import { idFactory } from '../../platform/ids.ts';
+import { Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
+import type { PipelineLauncher, PipelineRequest } from './launcher.ts';
+
+describe.each(dialects)('pipeline on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    let url: string;
+    let h: Harness;
+    const launched: PipelineRequest[] = [];
+    const launcher: PipelineLauncher = {
+      launch: async (request) => {
+        launched.push(request);
+        return { pid: null, done: Promise.resolve(0) };
+      },
+    };
+    beforeAll(async () => {
+      url = await d.create();
+      h = await startHarness(url, {}, { launcher });
+    });
+    afterAll(async () => {
+      await h.close();
+      await d.drop(url);
+    });
+
+    const make = (instance: string, steps: PipelineStep[]) =>
+      new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), instance, steps, 60_000);
+
+    it('runs every step in order, records each, and keeps going after a failure', async () => {
+      const order: string[] = [];
+      const p = make('a', [
+        { name: 'one', description: '', run: async () => (order.push('one'), { counts: { n: 1 } }) },
+        { name: 'two', description: '', run: async () => (order.push('two'), Promise.reject(new Error('upstream down'))) },
+        { name: 'three', description: '', run: async () => (order.push('three'), { skipped: 'no source configured' }) },
+      ]);
+      const records = await p.run([], { trigger: 'cli' });
+      expect(order).toEqual(['one', 'two', 'three']);
+      expect(records.map((r) => [r.step, r.status])).toEqual([
+        ['one', 'succeeded'],
+        ['two', 'failed'],
+        ['three', 'skipped'],
+      ]);
+      expect(records[1]?.error).toBe('upstream down');
+      const stored = await p.list({ limit: 10 });
+      expect(stored.map((r) => r.status).sort()).toEqual(['failed', 'skipped', 'succeeded']);
+      expect(stored.find((r) => r.step === 'one')?.counts).toEqual({ n: 1 });
+    });
+
+    it('refuses unknown steps', async () => {
+      await expect(make('a', []).run(['nope'], { trigger: 'cli' })).rejects.toThrow(UnknownStep);
+    });
+
+    it('never overlaps a step with itself, across processes, until the lease expires', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const slow: PipelineStep = { name: 'slow', description: '', run: async () => (entered(), await gate, { counts: {} }) };
+      const first = make('process-a', [slow]).run([], { trigger: 'schedule' });
+      await inside;
+      const second = await make('process-b', [slow]).run([], { trigger: 'schedule' });
+      expect(second[0]?.status).toBe('skipped');
+      expect(second[0]?.counts).toEqual({ reason: 'another run of this step is in progress' });
+      release();
+      expect((await first)[0]?.status).toBe('succeeded');
+      // Released: the next run goes ahead.
+      expect((await make('process-b', [slow]).run([], { trigger: 'schedule' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('takes over a lock whose holder died once its lease has expired', async () => {
+      await h.runtime.database.db.insertInto('step_locks').values({ step: 'crashy', holder: 'dead', lease_until: '2026-11-25T12:00:30.000Z' }).execute();
+      const step: PipelineStep = { name: 'crashy', description: '', run: async () => ({ counts: {} }) };
+      expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('skipped');
+      h.clock.advance(60_000);
+      expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('POST /v1/admin/pipeline/run starts steps in a separate process (operator role) and validates step names', async () => {
+      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, bearer(ADMIN_TOKEN)));
+      expect(res.status).toBe(202);
+      expect(launched.at(-1)).toEqual({ steps: ['derive'], from: undefined, to: undefined, trigger: 'api' });
+      const bad = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive', 'nope'] }, bearer(ADMIN_TOKEN)));
+      expect(bad.status).toBe(422);
+      expect(launched).toHaveLength(1);
+    });
+
+    it('the configured steps skip ingestion without sources and derive on what is there', async () => {
+      const records = await h.runtime.pipeline.run([], { trigger: 'cli' });
+      expect(records.map((r) => [r.step, r.status])).toEqual([
+        ['ingest-catalog', 'skipped'],
+        ['ingest-prices', 'skipped'],
+        ['derive', 'succeeded'],
+        ['retention', 'succeeded'],
+      ]);
+      const listed = await h.request('/v1/admin/pipeline/runs?step=derive', { headers: bearer(ADMIN_TOKEN) });
+      const body = (await listed.json()) as { items: { step: string; trigger: string }[] };
+      expect(body.items[0]).toMatchObject({ step: 'derive', trigger: 'cli' });
+    });
+  });
+});

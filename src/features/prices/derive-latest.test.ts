@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, label } from '../../../test/dialects.ts';
+import { ingestContext } from '../../../test/ingest-harness.ts';
+import { catalogWriter, priceImporter, withRun, type IngestContext } from '../ingest/context.ts';
+import { changePct, deriveLatestPrices } from './derive-latest.ts';
+import type { PriceObservation } from './price-importer.ts';
+
+const day = (offset: number) => new Date(Date.UTC(2025, 9, 20) + offset * 86_400_000).toISOString().slice(0, 10);
+const obs = (cardId: string, date: string, market: number | null, currency: 'USD' | 'EUR' = 'USD'): PriceObservation => ({
+  ref: { kind: 'card', cardId, finishLabel: 'holofoil' },
+  market: currency === 'USD' ? 'tcgplayer' : 'cardmarket',
+  currency,
+  date,
+  prices: { market, low: 1 },
+});
+
+describe('changePct', () => {
+  it('is percent, rounded to 4 decimals', () => {
+    expect(changePct(300, 400)).toBe(33.3333);
+    expect(changePct(400, 300)).toBe(-25);
+    expect(changePct(29, 31)).toBe(6.8966);
+  });
+});
+
+describe.each(dialects)('derive latest prices on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    let url: string;
+    let ctx: IngestContext & { close(): Promise<void> };
+    beforeAll(async () => {
+      url = await d.create();
+      ctx = await ingestContext(url);
+      const now = '2025-10-21T00:00:00.000Z';
+      await catalogWriter(ctx).upsertSets([{ id: 's1', name: 'Set' }], now);
+      await catalogWriter(ctx).upsertCards(
+        ['steady', 'gappy', 'stale', 'nullend'].map((id, i) => ({ id, setId: 's1', number: String(i + 1), name: id })),
+        now,
+      );
+      const rows: PriceObservation[] = [];
+      // steady: daily for 100 days ending on day 0, price 100 + days elapsed (cents: 10000 + 100*k)
+      for (let k = 0; k <= 100; k++) rows.push(obs('steady', day(k - 100), 100 + k));
+      // gappy: day 0 = 50; day −9 = 40 (7-day base must be ≤ day −7 and ≥ day −10 → day −9); nothing near day −30
+      rows.push(obs('gappy', day(0), 50), obs('gappy', day(-9), 40), obs('gappy', day(-40), 10));
+      // stale: last seen 5 days before the market's latest date
+      rows.push(obs('stale', day(-5), 20), obs('stale', day(-6), 10));
+      // nullend: the latest row has no market price, so it is no observation
+      rows.push(obs('nullend', day(0), null), obs('nullend', day(-1), 7));
+      // another market: its own as-of date
+      rows.push(obs('steady', day(-2), 90, 'EUR'), obs('steady', day(-3), 80, 'EUR'));
+      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        const importer = await priceImporter(ctx, run, 'test');
+        await importer.add(rows);
+        await importer.flush();
+      });
+    });
+    afterAll(async () => {
+      await ctx.close();
+      await d.drop(url);
+    });
+
+    const latest = async (cardId: string, market = 'tcgplayer') =>
+      ctx.database.db.selectFrom('latest_prices').selectAll().where('card_id', '=', cardId).where('market', '=', market).executeTakeFirst();
+
+    it('computes latest price and changes per window from the base rule', async () => {
+      const counts = await deriveLatestPrices(ctx.database);
+      expect(counts).toEqual({ series: 5, stale: 1, markets: 2 });
+      expect(await latest('steady')).toMatchObject({
+        as_of: day(0),
+        last_date: day(0),
+        last_cents: 20000,
+        stale: 0,
+        from_date_1d: day(-1),
+        from_cents_1d: 19900,
+        change_pct_1d: changePct(19900, 20000),
+        from_date_7d: day(-7),
+        change_pct_7d: changePct(19300, 20000),
+        from_date_30d: day(-30),
+        from_date_90d: day(-90),
+        from_cents_90d: 11000,
+      });
+    });
+
+    it('takes the last observation on or before to_date − N, at most 3 days older', async () => {
+      await deriveLatestPrices(ctx.database);
+      expect(await latest('gappy')).toMatchObject({
+        last_cents: 5000,
+        from_date_1d: null,
+        change_pct_1d: null,
+        from_date_7d: day(-9),
+        from_cents_7d: 4000,
+        change_pct_7d: 25,
+        from_date_30d: null,
+        from_date_90d: null,
+      });
+    });
+
+    it('marks series more than 3 days behind their market as stale, and skips null market prices', async () => {
+      await deriveLatestPrices(ctx.database);
+      expect(await latest('stale')).toMatchObject({ stale: 1, last_date: day(-5) });
+      expect(await latest('nullend')).toMatchObject({ last_date: day(-1), last_cents: 700, stale: 0 });
+      expect(await latest('steady', 'cardmarket')).toMatchObject({ as_of: day(-2), last_cents: 9000, currency: 'EUR', from_date_1d: day(-3), change_pct_1d: 12.5 });
+    });
+
+    it('is idempotent', async () => {
+      const a = await ctx.database.db.selectFrom('latest_prices').selectAll().orderBy('card_id').orderBy('market').execute();
+      await deriveLatestPrices(ctx.database);
+      const b = await ctx.database.db.selectFrom('latest_prices').selectAll().orderBy('card_id').orderBy('market').execute();
+      expect(b).toEqual(a);
+    });
+  });
+});
