@@ -16,6 +16,8 @@ import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
 import { ingestionRunRoutes } from './features/ingest/ingest.routes.ts';
 import { metaRoutes } from './features/ingest/meta.routes.ts';
+import { searchInterestRoutes } from './features/ingest/search-interest.routes.ts';
+import type { SearchInterestService } from './features/ingest/search-interest.ts';
 import { docsRoutes } from './features/ops/docs.routes.ts';
 import type { PipelineLauncher } from './features/pipeline/launcher.ts';
 import type { Pipeline } from './features/pipeline/pipeline.ts';
@@ -36,6 +38,7 @@ export interface AppDeps {
   audit: AuditService;
   pipeline: Pipeline;
   launcher: PipelineLauncher;
+  searchInterest: SearchInterestService;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', auditRoutes(deps.audit));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS));
   app.route('/', ingestionRunRoutes(platform.database.db));
+  app.route('/', searchInterestRoutes(deps.searchInterest));
   app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
   app.route('/', docsRoutes());
 

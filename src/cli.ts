@@ -10,6 +10,7 @@ import { ConfigError } from './config.ts';
 import { registerDemoCommand } from './features/demo/demo.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
 import { datasetKind } from './features/ingest/dataset.ts';
+import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
 import { deriveLatestPrices } from './features/prices/derive-latest.ts';
 import { isoInstant } from './platform/clock.ts';
@@ -144,6 +145,7 @@ function program(): Command {
       }
     });
 
+  registerImportCommands(root);
   registerPipelineCommands(root);
   registerDemoCommand(root);
 
@@ -198,7 +200,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (err instanceof AppError) {
-      process.stderr.write(`cardquant: ${err.message}\n`);
+      const fields = err.extra.fields?.map((f) => `\n  - ${f.field}: ${f.message}`).join('') ?? '';
+      process.stderr.write(`cardquant: ${err.message}${fields}\n`);
       return 1;
     }
     if (err instanceof MigrationError) {

@@ -10,6 +10,7 @@ import { BearerAuthenticator, KeyUsageTracker } from './features/auth/authentica
 import { KeysService } from './features/auth/keys.service.ts';
 import type { IngestContext } from './features/ingest/context.ts';
 import { IngestionRuns } from './features/ingest/ingestion-run.ts';
+import { SearchInterestService } from './features/ingest/search-interest.ts';
 import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
 import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
@@ -84,6 +85,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   };
   const runs = new IngestionRuns(database.db, clock, newId);
   const ingest: IngestContext = { database, runs, clock, log };
+  const searchInterest = new SearchInterestService(database, runs, clock);
   const instance = options.instance ?? `${process.pid}`;
   const pipeline = new Pipeline(
     database.db,
@@ -96,7 +98,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, migrations: listMigrations(), remoteAddress });
+  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -115,6 +117,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     platform,
     runs,
     ingest,
+    searchInterest,
     pipeline,
     launcher,
     app,

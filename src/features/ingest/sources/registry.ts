@@ -3,24 +3,70 @@
  * settings taken from configuration.
  */
 import type { Config } from '../../../config.ts';
+import { ValidationFailed } from '../../../platform/errors.ts';
 import type { StepSources } from '../../pipeline/steps.ts';
+import type { IngestContext } from '../context.ts';
+import type { RunSummary } from '../ingestion-run.ts';
+import { importHistoryCsv } from './history-csv.ts';
 import { importPokemontcgCatalog, importPokemontcgPrices } from './pokemontcg-api.ts';
+import { importPokemontcgFilesCatalog, importPokemontcgFilesPrices } from './pokemontcg-files.ts';
+import { importTcgcsvPrices } from './tcgcsv.ts';
+import { importTcgcsvArchive, importTcgcsvFiles } from './tcgcsv-files.ts';
+
+export interface ImportOptions {
+  path?: string;
+  from?: string;
+  to?: string;
+  /** Cross-walk CSV for TCGplayer product ids. */
+  map?: string;
+  /** Restrict to these set ids (API sources that walk sets). */
+  sets?: string[];
+  /** Checkpoint of the run being resumed, and its id. */
+  resume?: unknown;
+  resumesRun?: string;
+}
+
+export type Importer = (ctx: IngestContext, options: ImportOptions) => Promise<RunSummary>;
+
+function needPath(o: ImportOptions, source: string): string {
+  if (!o.path) throw new ValidationFailed([{ field: '--path', message: `source ${source} reads local files: give --path` }]);
+  return o.path;
+}
 
 /** Upstream client settings every API source shares. */
 export function upstreamSettings(config: Config) {
   return { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retries: config.UPSTREAM_RETRIES };
 }
 
-export function sourcesFromConfig(config: Config): StepSources {
+export function catalogImporters(config: Config): Record<string, Importer> {
   const up = upstreamSettings(config);
-  const pokemontcg = { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY };
-  const catalog: StepSources['catalog'] = [];
-  const prices: StepSources['prices'] = [];
-  for (const name of config.CATALOG_SOURCES) {
-    if (name === 'pokemontcg') catalog.push({ name, run: (ctx) => importPokemontcgCatalog(ctx, pokemontcg) });
-  }
-  for (const name of config.PRICE_SOURCES) {
-    if (name === 'pokemontcg') prices.push({ name, run: (ctx) => importPokemontcgPrices(ctx, pokemontcg) });
-  }
-  return { catalog, prices };
+  return {
+    pokemontcg: (ctx, o) =>
+      importPokemontcgCatalog(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
+    'pokemontcg-files': (ctx, o) => importPokemontcgFilesCatalog(ctx, { path: needPath(o, 'pokemontcg-files') }),
+  };
+}
+
+export function priceImporters(config: Config): Record<string, Importer> {
+  const up = upstreamSettings(config);
+  return {
+    pokemontcg: (ctx, o) =>
+      importPokemontcgPrices(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
+    tcgcsv: (ctx, o) =>
+      importTcgcsvPrices(ctx, { ...up, baseUrl: config.TCGCSV_BASE_URL, map: o.map ?? config.TCGCSV_MAP_FILE, date: o.to, resume: o.resume as { doneGroups: number[] } | undefined, resumesRun: o.resumesRun }),
+    'pokemontcg-files': (ctx, o) => importPokemontcgFilesPrices(ctx, { path: needPath(o, 'pokemontcg-files') }),
+    'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { path: needPath(o, 'tcgcsv-files'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
+    'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { path: needPath(o, 'tcgcsv-archive'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
+    csv: (ctx, o) => importHistoryCsv(ctx, { path: needPath(o, 'csv') }),
+  };
+}
+
+/** The pipeline's ingest steps call the sources named in CATALOG_SOURCES and PRICE_SOURCES. */
+export function sourcesFromConfig(config: Config): StepSources {
+  const catalog = catalogImporters(config);
+  const prices = priceImporters(config);
+  return {
+    catalog: config.CATALOG_SOURCES.filter((n) => catalog[n]).map((name) => ({ name, run: (ctx) => catalog[name]!(ctx, {}) })),
+    prices: config.PRICE_SOURCES.filter((n) => prices[n]).map((name) => ({ name, run: (ctx, range) => prices[name]!(ctx, range) })),
+  };
 }

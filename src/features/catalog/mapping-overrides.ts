@@ -1,0 +1,36 @@
+/**
+ * Operator overrides of the TCGplayer product → card mapping: link a product to a card the
+ * automatic matching missed, or pin a rejection reason (e.g. a sealed product). They win over
+ * every other source of the product map; re-match a run afterwards to apply them to its rows.
+ */
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../platform/db/schema.ts';
+import { ValidationFailed } from '../../platform/errors.ts';
+
+export interface OverrideInput {
+  productId: number;
+  cardId?: string;
+  rejectReason?: 'sealed_product' | 'code_card' | 'unmatched_product';
+  note?: string;
+  createdBy: string;
+}
+
+export async function upsertOverride(db: Kysely<Tables>, input: OverrideInput, ids: { newId: string; nowIso: string }): Promise<void> {
+  if (Boolean(input.cardId) === Boolean(input.rejectReason)) {
+    throw new ValidationFailed([{ field: 'card', message: 'give exactly one of a card id or a reject reason' }]);
+  }
+  if (input.cardId) {
+    const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst();
+    if (!card) throw new ValidationFailed([{ field: 'card', message: `no card ${input.cardId} in the catalogue` }]);
+  }
+  const values = { card_id: input.cardId ?? null, reject_reason: input.rejectReason ?? null, note: input.note ?? null, created_by: input.createdBy, created_at: ids.nowIso };
+  await db
+    .insertInto('mapping_overrides')
+    .values({ id: ids.newId, source: 'tcgplayer', external_id: String(input.productId), ...values })
+    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet(values))
+    .execute();
+}
+
+export async function listOverrides(db: Kysely<Tables>) {
+  return db.selectFrom('mapping_overrides').selectAll().orderBy('created_at').execute();
+}

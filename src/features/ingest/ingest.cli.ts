@@ -1,0 +1,125 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { config, print, progressReporter, reportRun, withRuntime } from '../../cli-support.ts';
+import { isoInstant } from '../../platform/clock.ts';
+import { NotFound, ValidationFailed } from '../../platform/errors.ts';
+import type { Runtime } from '../../runtime.ts';
+import { listOverrides, upsertOverride } from '../catalog/mapping-overrides.ts';
+import { prepareForRealData } from './dataset.ts';
+import type { RunSummary } from './ingestion-run.ts';
+import { rematchRun } from './rematch.ts';
+import { importSearchInterestCsv } from './search-interest.ts';
+import { catalogImporters, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
+
+const date = (flag: string) => (v: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError(`${flag} must be YYYY-MM-DD`);
+  return v;
+};
+
+interface CommonFlags {
+  path?: string;
+  from?: string;
+  to?: string;
+  map?: string;
+  sets?: string;
+  resume?: string;
+  replaceDemo?: boolean;
+}
+
+function contextOf(runtime: Runtime) {
+  return { ...runtime.ingest, progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()) };
+}
+
+async function runImport(kind: 'catalog' | 'prices', table: Record<string, Importer>, source: string, flags: CommonFlags): Promise<void> {
+  const importer = table[source];
+  if (!importer) {
+    throw new ValidationFailed([{ field: 'source', message: `unknown ${kind} source "${source}"; one of: ${Object.keys(table).join(', ')}` }]);
+  }
+  await withRuntime(async (runtime) => {
+    await prepareForRealData(runtime.database.db, { replaceDemo: Boolean(flags.replaceDemo), nowIso: isoInstant(runtime.clock.now()) });
+    const options: ImportOptions = { path: flags.path, from: flags.from, to: flags.to, map: flags.map, sets: flags.sets?.split(',').map((s) => s.trim()).filter(Boolean) };
+    if (flags.resume) {
+      const previous = await runtime.runs.get(flags.resume);
+      if (!previous) throw new NotFound('ingestion_run', flags.resume);
+      options.resume = previous.checkpoint ? (JSON.parse(previous.checkpoint) as unknown) : undefined;
+      options.resumesRun = previous.id;
+    }
+    const summary: RunSummary = await importer(contextOf(runtime), options);
+    process.exitCode = reportRun(summary);
+  });
+}
+
+function addCommonFlags(cmd: Command): Command {
+  return cmd
+    .option('--path <path>', 'file or folder for the local sources')
+    .option('--from <date>', 'first date to import (YYYY-MM-DD)', date('--from'))
+    .option('--to <date>', 'last date to import (YYYY-MM-DD)', date('--to'))
+    .option('--map <file>', 'cross-walk CSV: tcgplayer_product_id → pokemontcg_card_id')
+    .option('--sets <ids>', 'only these set ids, comma-separated (API sources)')
+    .option('--resume <runId>', 'continue a failed or partial run from its checkpoint')
+    .option('--replace-demo', 'delete the demo dataset first (real data is never mixed with demo data)');
+}
+
+export function registerImportCommands(root: Command): void {
+  const cfg = () => config();
+  const imp = root.command('import').description('Import catalogue, prices, search interest and mappings.');
+  addCommonFlags(
+    imp
+      .command('catalog')
+      .description('Import the card catalogue. Sources: pokemontcg, pokemontcg-files --path DIR.')
+      .argument('<source>', 'source name'),
+  ).action((source: string, flags: CommonFlags) => runImport('catalog', catalogImporters(cfg()), source, flags));
+  addCommonFlags(
+    imp
+      .command('prices')
+      .description(
+        'Import prices. Sources: pokemontcg, tcgcsv, pokemontcg-files --path DIR|FILE, tcgcsv-files --path DIR, tcgcsv-archive --path DIR, csv --path FILE.',
+      )
+      .argument('<source>', 'source name'),
+  ).action((source: string, flags: CommonFlags) => runImport('prices', priceImporters(cfg()), source, flags));
+  imp
+    .command('search-interest')
+    .description('Import search interest (SVI) from a CSV file: card_id,date,value,granularity,batch,anchor.')
+    .requiredOption('--path <file>', 'CSV file')
+    .action((flags: { path: string }) =>
+      withRuntime(async (runtime) => {
+        process.exitCode = reportRun(await importSearchInterestCsv(contextOf(runtime), { path: flags.path }));
+      }),
+    );
+  imp
+    .command('rematch')
+    .description('Re-process the raw payloads of a price run after a mapping fix.')
+    .argument('<runId>', 'the run to re-match')
+    .action((runId: string) =>
+      withRuntime(async (runtime) => {
+        process.exitCode = reportRun(await rematchRun(contextOf(runtime), runId));
+      }),
+    );
+
+  const mapping = root.command('mapping').description('Operator overrides of the TCGplayer product → card mapping.');
+  mapping
+    .command('add')
+    .description('Link a TCGplayer product to a card, or pin a reject reason for it.')
+    .requiredOption('--product <id>', 'TCGplayer product id', (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError('--product must be a number');
+      return Number(v);
+    })
+    .option('--card <cardId>', 'the card it is')
+    .option('--reject <reason>', 'sealed_product, code_card or unmatched_product')
+    .option('--note <text>', 'why')
+    .action((flags: { product: number; card?: string; reject?: 'sealed_product' | 'code_card' | 'unmatched_product'; note?: string }) =>
+      withRuntime(async (runtime) => {
+        const nowIso = isoInstant(runtime.clock.now());
+        await upsertOverride(runtime.database.db, { productId: flags.product, cardId: flags.card, rejectReason: flags.reject, note: flags.note, createdBy: 'cli' }, { newId: `map_${flags.product}`, nowIso });
+        await runtime.audit.record({ actor: 'cli', action: 'mapping_override.upsert', target: String(flags.product), result: 'success', detail: { card: flags.card ?? null, reject: flags.reject ?? null } });
+        print(`product ${flags.product} → ${flags.card ?? `rejected as ${flags.reject}`}; run \`cardquant import rematch RUN\` to apply it to stored payloads`);
+      }),
+    );
+  mapping
+    .command('list')
+    .description('List mapping overrides.')
+    .action(() =>
+      withRuntime(async (runtime) => {
+        for (const o of await listOverrides(runtime.database.db)) print([o.source, o.external_id, o.card_id ?? `reject:${o.reject_reason}`, o.note ?? ''].join('\t'));
+      }),
+    );
+}

@@ -1,0 +1,52 @@
+/**
+ * `cardquant import rematch RUN`: re-processes the raw payloads a price run archived, after a
+ * mapping fix (a cross-walk, an override, a catalogue import). It is a new run (source
+ * `rematch`, `resumes` = the original) that counts every row again: rows stored before come out
+ * `unchanged`, rows that now match come out `accepted`, the rest are still rejected by reason.
+ */
+import { AppError, NotFound } from '../../platform/errors.ts';
+import { priceImporter, withRun, type IngestContext } from './context.ts';
+import type { RunSummary } from './ingestion-run.ts';
+import { mapPrices } from './sources/pokemontcg-map.ts';
+import { addPriceRows, envelopeResults } from './sources/tcgcsv.ts';
+
+const TCGCSV_PAYLOAD = /^(\d{4}-\d{2}-\d{2})\/\d+\/prices$/;
+
+function cardsOf(text: string): unknown[] {
+  const parsed: unknown = JSON.parse(text);
+  if (Array.isArray(parsed)) return parsed;
+  const data = (parsed as { data?: unknown }).data;
+  return Array.isArray(data) ? data : [];
+}
+
+export async function rematchRun(ctx: IngestContext, runId: string): Promise<RunSummary> {
+  const original = await ctx.runs.get(runId);
+  if (!original) throw new NotFound('ingestion_run', runId);
+  if (original.kind !== 'prices') {
+    throw new AppError(422, 'not_a_price_run', `Run ${runId} is a ${original.kind} run; only price runs can be re-matched.`);
+  }
+  const family = original.feed === 'tcgcsv' ? 'tcgcsv' : original.feed === 'pokemontcg' ? 'pokemontcg' : null;
+  if (!family) throw new AppError(422, 'rematch_unsupported', `Runs of feed ${original.feed} keep no re-matchable payloads.`);
+
+  return withRun(ctx, { source: 'rematch', feed: original.feed, kind: 'prices', resumes: runId, params: { of: runId, source: original.source } }, async (run) => {
+    const importer = await priceImporter(ctx, run, original.feed);
+    let payloads = 0;
+    for await (const payload of ctx.runs.payloads(runId)) {
+      payloads++;
+      const text = payload.body.toString('utf8');
+      try {
+        if (family === 'tcgcsv') {
+          const date = TCGCSV_PAYLOAD.exec(payload.name)?.[1];
+          if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
+          await addPriceRows(importer, envelopeResults(text), date, () => false);
+        } else {
+          await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
+        }
+      } catch (err) {
+        run.fail(payload.name, err);
+      }
+    }
+    await importer.flush();
+    if (payloads === 0) throw new Error(`run ${runId} has no archived payloads (none kept, or purged by retention)`);
+  });
+}

@@ -1,0 +1,305 @@
+/**
+ * The TCGplayer ⇄ card cross-walk. TCGCSV price rows carry only `productId` + `subTypeName`;
+ * they reach a card through the product map, which is filled from two places:
+ *
+ * - a cross-walk file (`--map`, the format of TCGdex's `tcgplayer_to_pokemontcg.csv`): columns
+ *   `tcgplayer_product_id`, `pokemontcg_card_id` and optionally `tcgplayer_group_id`, several rows
+ *   per product (one per finish) being normal;
+ * - TCGCSV's own product listings (`/tcgplayer/3/{groupId}/products`), matched to the catalogue
+ *   by set (group) and card number + name (`matchTcgcsvProducts`).
+ *
+ * Rules (never guess):
+ * - A cross-walk row whose card is not in the catalogue leaves the product unmapped, and the
+ *   product is reported in `notInCatalog`. The price adapters reject its rows as
+ *   `card_not_in_catalog` — the truthful reason: we know which card the product is, our catalogue
+ *   lacks it — rather than `unmatched_product`, which is kept for products nobody could identify.
+ *   Once the catalogue has the card, importing the cross-walk again maps the product.
+ * - A product listed for two different cards is left unmapped (`ambiguous`); its rows then stay
+ *   `unmatched_product` until an operator override says which card it is.
+ * - A TCGCSV product without a `Number` is sealed, one named "… Code Card" a code card; one whose
+ *   set or number + name finds no single card is `unknown`.
+ */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../../platform/db/schema.ts';
+import { ProductMap, type ProductEntry } from '../../catalog/product-map.ts';
+import type { IngestContext } from '../context.ts';
+import type { IngestionRun, WriteOutcome } from '../ingestion-run.ts';
+
+export const CROSSWALK_SOURCE = 'crosswalk';
+const UPSERT_CHUNK = 2000;
+
+export interface CrosswalkResult {
+  /** Data rows in the file. */
+  rows: number;
+  /** Rows without a usable product id or card id. */
+  skipped: number;
+  /** Distinct products in the file. */
+  products: number;
+  /** Products linked to a catalogue card (the upsert's counts are in `outcome`). */
+  mapped: number;
+  outcome: WriteOutcome;
+  /** productId → the card id the file names, absent from the catalogue. */
+  notInCatalog: Map<number, string>;
+  /** Products the file lists for more than one card. */
+  ambiguous: number[];
+  /** Sets whose TCGplayer group was recorded from the file. */
+  groupsRecorded: number;
+  /** The product map after the upserts (with operator overrides). */
+  map: ProductMap;
+}
+
+/** Product ids the cross-walk names a missing card for, and that nothing else maps: reject them as `card_not_in_catalog`. */
+export function cardNotInCatalog(result: CrosswalkResult | null): (productId: number) => boolean {
+  if (!result || result.notInCatalog.size === 0) return () => false;
+  return (productId) => result.notInCatalog.has(productId) && !result.map.lookup(productId).ok;
+}
+
+const positiveInt = (v: unknown): number | null => {
+  const n = typeof v === 'string' && /^\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+};
+
+/**
+ * Streams a cross-walk CSV into the product map. The run is only named in log lines: cross-walk
+ * rows are not rows of the price run, so they are not counted in it. An unreadable file or a CSV
+ * syntax error throws (the price run then fails rather than rejecting every row).
+ *
+ * @example
+ * const xw = await importCrosswalk(ctx, run, '../shared/data/tcgdex/tcgplayer_to_pokemontcg.csv');
+ * xw.mapped; // products linked to catalogue cards
+ */
+export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, file: string): Promise<CrosswalkResult> {
+  const db = ctx.database.db;
+  const cards = new Map((await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]));
+  const byProduct = new Map<number, { cardId: string; groupId: number | null } | 'ambiguous'>();
+  const groupsOfSet = new Map<string, Set<number>>();
+  let rows = 0;
+  let skipped = 0;
+  const parser = parse({
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    columns: (header: string[]) => {
+      for (const need of ['tcgplayer_product_id', 'pokemontcg_card_id']) {
+        if (!header.includes(need)) throw new Error(`cross-walk ${file} has no ${need} column`);
+      }
+      return header;
+    },
+  });
+  const input = createReadStream(file);
+  // `pipe` does not pass on errors: a missing or unreadable file must end the parse with its error.
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  for await (const rec of parser as AsyncIterable<Record<string, string>>) {
+    rows++;
+    const productId = positiveInt(rec.tcgplayer_product_id);
+    const cardId = rec.pokemontcg_card_id?.trim();
+    if (!productId || !cardId) {
+      skipped++;
+      continue;
+    }
+    const groupId = positiveInt(rec.tcgplayer_group_id);
+    const before = byProduct.get(productId);
+    if (before === undefined) byProduct.set(productId, { cardId, groupId });
+    else if (before !== 'ambiguous' && before.cardId !== cardId) byProduct.set(productId, 'ambiguous');
+    else if (before !== 'ambiguous' && before.groupId === null) before.groupId = groupId;
+    const setId = cards.get(cardId);
+    if (setId && groupId) groupsOfSet.set(setId, (groupsOfSet.get(setId) ?? new Set()).add(groupId));
+  }
+
+  const map = await ProductMap.load(db);
+  const nowIso = ctx.runs.nowIso();
+  const outcome: WriteOutcome = { accepted: 0, updated: 0, unchanged: 0 };
+  const notInCatalog = new Map<number, string>();
+  const ambiguous: number[] = [];
+  let batch: ProductEntry[] = [];
+  let mapped = 0;
+  const write = async () => {
+    const o = await map.upsert(batch, nowIso);
+    outcome.accepted += o.accepted;
+    outcome.updated += o.updated;
+    outcome.unchanged += o.unchanged;
+    batch = [];
+  };
+  for (const [productId, link] of byProduct) {
+    if (link === 'ambiguous') ambiguous.push(productId);
+    else if (!cards.has(link.cardId)) notInCatalog.set(productId, link.cardId);
+    else {
+      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', source: CROSSWALK_SOURCE });
+      mapped++;
+      if (batch.length >= UPSERT_CHUNK) await write();
+    }
+  }
+  if (batch.length > 0) await write();
+  const groupsRecorded = await recordGroups(db, groupsOfSet, nowIso);
+  ctx.log.info({ runId: run.id, file, rows, skipped, products: byProduct.size, mapped, notInCatalog: notInCatalog.size, ambiguous: ambiguous.length }, 'cross-walk imported');
+  return { rows, skipped, products: byProduct.size, mapped, outcome, notInCatalog, ambiguous, groupsRecorded, map };
+}
+
+/** Fills `sets.tcgplayer_group_id` where it is empty and the file names exactly one group for the set. */
+async function recordGroups(db: Kysely<Tables>, groupsOfSet: Map<string, Set<number>>, nowIso: string): Promise<number> {
+  let n = 0;
+  for (const [setId, groups] of groupsOfSet) {
+    if (groups.size !== 1) continue;
+    const [groupId] = [...groups];
+    const res = await db
+      .updateTable('sets')
+      .set({ tcgplayer_group_id: groupId!, updated_at: nowIso })
+      .where('id', '=', setId)
+      .where('tcgplayer_group_id', 'is', null)
+      .executeTakeFirst();
+    n += Number(res.numUpdatedRows);
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// TCGCSV product listings → cards
+// ---------------------------------------------------------------------------------------------
+
+export interface TcgcsvGroup {
+  groupId: number;
+  name?: string;
+  abbreviation?: string | null;
+}
+
+export interface TcgcsvProduct {
+  productId: number;
+  name: string;
+  cleanName?: string | null;
+  groupId?: number;
+  extendedData?: { name: string; value: string }[];
+}
+
+/**
+ * A card number as both sides can compare it: the part before `/`, upper-case, without leading
+ * zeros of its digits.
+ *
+ * @example
+ * cardNumberKey('004/102'); // '4'
+ * cardNumberKey('GG01/GG70'); // 'GG1'
+ */
+export function cardNumberKey(number: string): string {
+  const head = number.split('/')[0]!.trim().toUpperCase();
+  return head.replace(/^([A-Z]*)0+(?=\d)/, '$1');
+}
+
+/**
+ * A card or product name for comparison: no accents, ♂/♀ as m/f, without TCGplayer's
+ * ` - 004/102` suffix and parenthesised or bracketed notes, only letters and digits.
+ *
+ * @example
+ * nameKey('Pokémon Breeder'); // 'pokemonbreeder'
+ * nameKey('Charizard (Black Dot Error)'); // 'charizard'
+ */
+export function nameKey(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/♂/g, ' m')
+    .replace(/♀/g, ' f')
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, '')
+    .replace(/\s+-\s+[A-Za-z]*\d+[A-Za-z]*(\/[A-Za-z]*\d+)?\s*$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+}
+
+interface SetRow {
+  id: string;
+  ptcgo: string | null;
+  groupId: number | null;
+}
+
+/** The catalogue as product matching needs it: sets once, each set's cards when first asked. */
+export class CardIndex {
+  private readonly cardsBySet = new Map<string, Map<string, { id: string; name: string }[]>>();
+
+  private constructor(
+    private readonly db: Kysely<Tables>,
+    private readonly sets: SetRow[],
+  ) {}
+
+  static async load(db: Kysely<Tables>): Promise<CardIndex> {
+    const rows = await db.selectFrom('sets').select(['id', 'ptcgo_code', 'tcgplayer_group_id']).execute();
+    return new CardIndex(db, rows.map((r) => ({ id: r.id, ptcgo: r.ptcgo_code?.toUpperCase() ?? null, groupId: r.tcgplayer_group_id })));
+  }
+
+  /** Sets a group may hold: those recorded with its id, else those whose PTCGO code is its abbreviation. */
+  setsFor(group: TcgcsvGroup): SetRow[] {
+    const byGroup = this.sets.filter((s) => s.groupId === group.groupId);
+    if (byGroup.length > 0) return byGroup;
+    const abbr = group.abbreviation?.trim().toUpperCase();
+    return abbr ? this.sets.filter((s) => s.ptcgo === abbr) : [];
+  }
+
+  async cards(setId: string): Promise<Map<string, { id: string; name: string }[]>> {
+    let byNumber = this.cardsBySet.get(setId);
+    if (!byNumber) {
+      byNumber = new Map();
+      const rows = await this.db.selectFrom('cards').select(['id', 'number', 'name']).where('set_id', '=', setId).execute();
+      for (const r of rows) {
+        const key = cardNumberKey(r.number);
+        byNumber.set(key, [...(byNumber.get(key) ?? []), { id: r.id, name: r.name }]);
+      }
+      this.cardsBySet.set(setId, byNumber);
+    }
+    return byNumber;
+  }
+
+  /** Remembers a set's group, here and in the database (only where none was recorded). */
+  async recordGroup(setId: string, groupId: number, nowIso: string): Promise<void> {
+    const set = this.sets.find((s) => s.id === setId);
+    if (!set || set.groupId !== null) return;
+    set.groupId = groupId;
+    await this.db.updateTable('sets').set({ tcgplayer_group_id: groupId, updated_at: nowIso }).where('id', '=', setId).where('tcgplayer_group_id', 'is', null).execute();
+  }
+}
+
+/**
+ * Links the products of one TCGCSV group to catalogue cards (see the file comment for the
+ * rules) and records the group on the sets it matched. The caller upserts the entries.
+ *
+ * @example
+ * const { entries } = await matchTcgcsvProducts(ctx, { groupId: 604, abbreviation: 'BS' }, products);
+ * await productMap.upsert(entries, nowIso);
+ */
+export async function matchTcgcsvProducts(
+  ctx: IngestContext,
+  group: TcgcsvGroup,
+  products: TcgcsvProduct[],
+  index?: CardIndex,
+): Promise<{ setIds: string[]; entries: ProductEntry[] }> {
+  const idx = index ?? (await CardIndex.load(ctx.database.db));
+  const candidates = idx.setsFor(group);
+  const matchedSets = new Set<string>();
+  const entries: ProductEntry[] = [];
+  for (const p of products) {
+    const number = p.extendedData?.find((e) => e.name === 'Number')?.value?.trim() || null;
+    const base = { productId: p.productId, groupId: p.groupId ?? group.groupId, name: p.name, number, source: 'tcgcsv' };
+    if (/code card/i.test(p.name)) {
+      entries.push({ ...base, cardId: null, kind: 'code_card' });
+      continue;
+    }
+    if (!number) {
+      entries.push({ ...base, cardId: null, kind: 'sealed' });
+      continue;
+    }
+    const key = cardNumberKey(number);
+    const wanted = nameKey(p.name);
+    const hits: { id: string; setId: string }[] = [];
+    for (const set of candidates) {
+      for (const c of (await idx.cards(set.id)).get(key) ?? []) if (nameKey(c.name) === wanted) hits.push({ id: c.id, setId: set.id });
+    }
+    if (hits.length === 1) {
+      matchedSets.add(hits[0]!.setId);
+      entries.push({ ...base, cardId: hits[0]!.id, kind: 'card' });
+    } else {
+      entries.push({ ...base, cardId: null, kind: 'unknown' });
+    }
+  }
+  const nowIso = ctx.runs.nowIso();
+  for (const setId of matchedSets) await idx.recordGroup(setId, group.groupId, nowIso);
+  return { setIds: [...matchedSets], entries };
+}
