@@ -24,7 +24,7 @@ export type ProductLookup = { ok: true; cardId: string } | { ok: false; reason: 
 const KIND_REASON: Record<string, RejectReason> = { sealed: 'sealed_product', code_card: 'code_card', unknown: 'unmatched_product' };
 
 export class ProductMap {
-  private products = new Map<number, { cardId: string | null; kind: string }>();
+  private products = new Map<number, { cardId: string | null; kind: string; groupId: number | null; name: string | null; number: string | null }>();
   private overrides = new Map<number, { cardId: string | null; rejectReason: string | null }>();
 
   constructor(private readonly db: Kysely<Tables>) {}
@@ -36,8 +36,8 @@ export class ProductMap {
   }
 
   async reload(): Promise<void> {
-    const rows = await this.db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind']).execute();
-    this.products = new Map(rows.map((r) => [r.product_id, { cardId: r.card_id, kind: r.kind }]));
+    const rows = await this.db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind', 'group_id', 'name', 'number']).execute();
+    this.products = new Map(rows.map((r) => [r.product_id, { cardId: r.card_id, kind: r.kind, groupId: r.group_id, name: r.name, number: r.number }]));
     const overrides = await this.db
       .selectFrom('mapping_overrides')
       .select(['external_id', 'card_id', 'reject_reason'])
@@ -61,32 +61,42 @@ export class ProductMap {
     return { ok: false, reason: KIND_REASON[p.kind] ?? 'unmatched_product' };
   }
 
-  /** Adds or refreshes products; a known card link is never replaced by an unknown one. */
+  /**
+   * Adds or refreshes products; a known card link is never replaced by an unknown one, and
+   * listing details (group, name, number) fill in when a later source knows them.
+   */
   async upsert(entries: ProductEntry[], nowIso: string): Promise<WriteOutcome> {
     const out: WriteOutcome = { accepted: 0, updated: 0, unchanged: 0 };
     await this.db.transaction().execute(async (trx) => {
+      const fresh = new Map<number, TcgplayerProductsTable>();
       for (const e of entries) {
         const before = this.products.get(e.productId);
-        const cardId = e.cardId ?? before?.cardId ?? null;
-        const kind = e.cardId ? e.kind : before?.cardId ? (before.kind as ProductEntry['kind']) : e.kind;
+        const after = {
+          cardId: e.cardId ?? before?.cardId ?? null,
+          kind: e.cardId ? e.kind : before?.cardId ? (before.kind as ProductEntry['kind']) : e.kind,
+          groupId: e.groupId ?? before?.groupId ?? null,
+          name: e.name ?? before?.name ?? null,
+          number: e.number ?? before?.number ?? null,
+        };
+        const row = { product_id: e.productId, group_id: after.groupId, name: after.name, number: after.number, card_id: after.cardId, kind: after.kind, source: e.source, updated_at: nowIso };
         if (!before) {
-          await trx
-            .insertInto('tcgplayer_products')
-            .values({ product_id: e.productId, group_id: e.groupId ?? null, name: e.name ?? null, number: e.number ?? null, card_id: cardId, kind, source: e.source, updated_at: nowIso })
-            .execute();
+          fresh.set(e.productId, row);
           out.accepted++;
-        } else if (before.cardId !== cardId || before.kind !== kind) {
-          await trx
-            .updateTable('tcgplayer_products')
-            .set({ card_id: cardId, kind, source: e.source, updated_at: nowIso, ...(e.groupId ? { group_id: e.groupId } : {}), ...(e.name ? { name: e.name } : {}), ...(e.number ? { number: e.number } : {}) })
-            .where('product_id', '=', e.productId)
-            .execute();
+        } else if (fresh.has(e.productId)) {
+          // Listed twice in this batch before being written: the later entry refines the pending row.
+          fresh.set(e.productId, row);
+          out.unchanged++;
+        } else if (JSON.stringify(before) !== JSON.stringify(after)) {
+          await trx.updateTable('tcgplayer_products').set(row).where('product_id', '=', e.productId).execute();
           out.updated++;
         } else {
           out.unchanged++;
         }
-        this.products.set(e.productId, { cardId, kind });
+        this.products.set(e.productId, after);
       }
+      // New products go in as multi-row inserts (8 columns × 500 rows per statement).
+      const rows = [...fresh.values()];
+      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('tcgplayer_products').values(rows.slice(i, i + 500)).execute();
     });
     return out;
   }

@@ -34,11 +34,18 @@ export async function seedDemo(ctx: IngestContext, options: DemoOptions): Promis
       run.reject('duplicate_row', outcome.duplicates);
       buffer = [];
     };
+    // Every printing in one batch: 30,000 single inserts would dominate a benchmark on PostgreSQL.
+    const found = cards.flatMap((card, i) => demoFinishes(i, options.printingsPerCard).map((finish) => resolver.find(card.id, finish, null)));
+    const pending = found.filter((f) => typeof f !== 'number');
+    const created = await resolver.createAll(pending);
+    let made = 0;
+    const keys = found.map((f) => (typeof f === 'number' ? f : created[made++]!));
+    let next = 0;
     for (let i = 0; i < cards.length; i++) {
       const card = cards[i]!;
       const finishes = demoFinishes(i, options.printingsPerCard);
       for (let f = 0; f < finishes.length; f++) {
-        const printingKey = await resolver.forCardFinish(card.id, finishes[f]!);
+        const printingKey = keys[next++]!;
         for (const p of demoSeries(options, i, card.rarity ?? 'Common', f)) {
           buffer.push({
             printingKey,

@@ -31,12 +31,12 @@ export async function listRuns(db: Kysely<Tables>, f: RunFilter): Promise<Ingest
   return q.execute();
 }
 
-/** Stores one raw upstream payload, gzip-compressed. */
+/** Stores one raw upstream payload, gzip-compressed (level 1: payloads are many and rarely read back). */
 export async function insertPayload(db: Kysely<Tables>, runId: string, name: string, body: string | Uint8Array, createdAt: string): Promise<void> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   await db
     .insertInto('ingestion_payloads')
-    .values({ run_id: runId, name, encoding: 'gzip', bytes: bytes.byteLength, body: gzipSync(bytes), created_at: createdAt })
+    .values({ run_id: runId, name, encoding: 'gzip', bytes: bytes.byteLength, body: gzipSync(bytes, { level: 1 }), created_at: createdAt })
     .execute();
 }
 

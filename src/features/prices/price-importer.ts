@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { finishOf } from '../catalog/finishes.ts';
-import { PrintingResolver } from '../catalog/printing-resolver.ts';
+import { PrintingResolver, type PendingPrinting } from '../catalog/printing-resolver.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
@@ -33,10 +33,14 @@ export interface PriceObservation {
 }
 
 const CURRENCIES = new Set(['USD', 'EUR']);
+
+/** A row waiting for its printing: a known key, or a printing to create at flush. */
+type BufferedRow = Omit<PriceRow, 'printingKey'> & { printing: number | PendingPrinting };
 const CHUNK = 5000;
 
 export class PriceImporter {
-  private buffer: PriceRow[] = [];
+  private buffer: BufferedRow[] = [];
+  private readonly dates = new Map<string, boolean>();
   private readonly knownAt: string;
   droppedPlaceholderFields = 0;
 
@@ -64,7 +68,7 @@ export class PriceImporter {
   /** Adds observations; writes whenever a chunk is full. */
   async add(observations: Iterable<PriceObservation>): Promise<void> {
     for (const o of observations) {
-      const row = await this.toRow(o);
+      const row = this.toRow(o);
       if (row) this.buffer.push(row);
       if (this.buffer.length >= CHUNK) await this.flush();
     }
@@ -80,17 +84,39 @@ export class PriceImporter {
     this.run.reject(reason, count);
   }
 
+  /** Creates the printings the buffered rows need (one batch), then writes the rows. */
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;
     const rows = this.buffer;
     this.buffer = [];
-    const outcome = await this.writer.write(rows);
+    const pendingAt: number[] = [];
+    const pending: PendingPrinting[] = [];
+    rows.forEach((r, i) => {
+      if (typeof r.printing !== 'number') {
+        pendingAt.push(i);
+        pending.push(r.printing);
+      }
+    });
+    if (pending.length > 0) {
+      const keys = await this.resolver.createAll(pending);
+      pendingAt.forEach((rowIndex, k) => (rows[rowIndex]!.printing = keys[k]!));
+    }
+    const outcome = await this.writer.write(rows.map(({ printing, ...rest }) => ({ ...rest, printingKey: printing as number })));
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
   }
 
-  private async toRow(o: PriceObservation): Promise<PriceRow | null> {
-    if (!isPlausibleDate(o.date, this.today)) return this.rejected('impossible_date');
+  private plausible(date: string): boolean {
+    let ok = this.dates.get(date);
+    if (ok === undefined) {
+      ok = isPlausibleDate(date, this.today);
+      this.dates.set(date, ok);
+    }
+    return ok;
+  }
+
+  private toRow(o: PriceObservation): BufferedRow | null {
+    if (!this.plausible(o.date)) return this.rejected('impossible_date');
     if (!CURRENCIES.has(o.currency)) return this.rejected('unknown_currency');
     let cardId: string;
     let finishLabel: string;
@@ -110,12 +136,9 @@ export class PriceImporter {
     if (!checked.ok) return this.rejected(checked.reason);
     this.droppedPlaceholderFields += checked.droppedPlaceholders;
 
-    const printingKey =
-      o.ref.kind === 'tcgplayer'
-        ? await this.resolver.forTcgplayer(cardId, finish, o.ref.productId, o.ref.subType)
-        : await this.resolver.forCardFinish(cardId, finish);
+    const product = o.ref.kind === 'tcgplayer' ? { productId: o.ref.productId, subType: o.ref.subType } : null;
     return {
-      printingKey,
+      printing: this.resolver.find(cardId, finish, product),
       market: o.market,
       condition: o.condition ?? 'NM',
       currency: o.currency,

@@ -20,6 +20,7 @@
  *   set or number + name finds no single card is `unknown`.
  */
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../../platform/db/schema.ts';
@@ -134,7 +135,7 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
   }
   if (batch.length > 0) await write();
   const groupsRecorded = await recordGroups(db, groupsOfSet, nowIso);
-  ctx.log.info({ runId: run.id, file, rows, skipped, products: byProduct.size, mapped, notInCatalog: notInCatalog.size, ambiguous: ambiguous.length }, 'cross-walk imported');
+  ctx.log.info({ runId: run.id, file: basename(file), rows, skipped, products: byProduct.size, mapped, notInCatalog: notInCatalog.size, ambiguous: ambiguous.length }, 'cross-walk imported');
   return { rows, skipped, products: byProduct.size, mapped, outcome, notInCatalog, ambiguous, groupsRecorded, map };
 }
 

@@ -105,10 +105,17 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect((await stored('base1-4.holofoil')).map((r) => r.market_cents)).toEqual([34000, 36000]);
     });
 
-    it('fails the run when the folder does not exist', async () => {
+    it('fails the run when the folder does not exist, a date only when it has no Pokémon folder', async () => {
       const run = await importTcgcsvFiles(ctx, { path: join(dir, 'missing') });
       expect(run.status).toBe('failed');
       expect(run.error).toMatch(/ENOENT/);
+      const other = join(dir, 'other-category');
+      mkdirSync(join(other, '2025-10-15', '1', '1'), { recursive: true });
+      writePriceTree(other, { '2025-10-16': { 604: [[42402, 'Normal', 0.5, 1, 2, 0.75]] } });
+      const partial = await importTcgcsvFiles(ctx, { path: other });
+      expect(partial).toMatchObject({ status: 'partial', rows_read: 1, accepted: 1 });
+      expect(partial.failures.map((f) => f.item)).toEqual(['2025-10-15/3']);
+      expect(partial.failures[0]!.error).toMatch(/^no Pokémon prices for 2025-10-15/);
     });
 
     it('imports TCGCSV daily archives (7z, PPMd): Pokémon only, in range; a broken archive fails alone', async () => {

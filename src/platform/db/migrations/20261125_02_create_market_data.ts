@@ -102,7 +102,6 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addPrimaryKeyConstraint('prices_pk', ['printing_key', 'market', 'condition', 'currency', 'date'])
     .modifyEnd(withoutRowid)
     .execute();
-  await db.schema.createIndex('prices_market_date_idx').on('prices').columns(['market', 'date']).execute();
 
   await db.schema
     .createTable('search_interest')
