@@ -2,7 +2,9 @@
  * Scheduled jobs run once per slot however many processes fire for it. Three Scheduler instances
  * on three separate connections to the same database stand in for three processes.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,6 +49,20 @@ describe.each(dialects)('scheduler on $name', (d) => {
       await Promise.all(connections.map((c) => c.close()));
       if (d.name === 'postgres') await d.drop(url);
       rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('three OS processes firing for the same N slots make exactly N runs', async () => {
+      const N = 12;
+      const script = new URL('./fixtures/scheduler-process.ts', import.meta.url).pathname;
+      const run = promisify(execFile);
+      const outputs = await Promise.all(
+        ['p1', 'p2', 'p3'].map((name) => run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: 60_000 })),
+      );
+      const ranPerProcess = outputs.map((o) => Number(/ran (\d+)/.exec(o.stdout)?.[1]));
+      expect(ranPerProcess.reduce((a, b) => a + b, 0)).toBe(N);
+      expect(await runsOf('multi.process')).toHaveLength(N);
+      const effects = await connections[0]!.db.selectFrom('audit_log').select('actor').where('action', '=', 'job.ran').execute();
+      expect(effects).toHaveLength(N);
     });
 
     it('three processes firing for the same slot run the job exactly once', async () => {
