@@ -66,6 +66,9 @@ export const configSchema = z
     JUSTTCG_BASE_URL: z.url().default('https://api.justtcg.com'),
     JUSTTCG_API_KEY: z.string().min(1).optional(),
     ECB_BASE_URL: z.url().default('https://data-api.ecb.europa.eu'),
+    FX_CURRENCIES: csvList.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes like USD'))).default(['USD']),
+    TCGDEX_ALIASES_FILE: z.string().min(1).optional(),
+    JUSTTCG_REQUESTS_PER_MINUTE: int(1, 6000).default(9),
   })
   .strict();
 
@@ -111,6 +114,9 @@ export const settingDocs: Record<keyof Config, string> = {
   JUSTTCG_BASE_URL: 'JustTCG API base URL.',
   JUSTTCG_API_KEY: 'JustTCG API key (required to use the justtcg source).',
   ECB_BASE_URL: 'ECB data API base URL for euro reference rates.',
+  FX_CURRENCIES: 'Currencies whose ECB euro reference rates the pipeline\'s `fx` step imports.',
+  TCGDEX_ALIASES_FILE: 'CSV of TCGdex set id ⇄ pokemontcg.io set id (`tcgdex_set_id,pokemontcg_set_id`) so TCGdex cards map to catalogue ids.',
+  JUSTTCG_REQUESTS_PER_MINUTE: 'Request rate towards JustTCG (stay within your plan).',
 };
 
 export class ConfigError extends Error {

@@ -8,7 +8,8 @@ import { prepareForRealData } from './dataset.ts';
 import type { RunSummary } from './ingestion-run.ts';
 import { rematchRun } from './rematch.ts';
 import { importSearchInterestCsv } from './search-interest.ts';
-import { catalogImporters, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
+import { catalogImporters, fxImporter, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
+import { checkSources } from './sources/sources-check.ts';
 
 const date = (flag: string) => (v: string) => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InvalidArgumentError(`${flag} must be YYYY-MM-DD`);
@@ -23,7 +24,12 @@ interface CommonFlags {
   sets?: string;
   resume?: string;
   replaceDemo?: boolean;
+  aliases?: string;
+  products?: string;
+  currencies?: string;
 }
+
+const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
 
 function contextOf(runtime: Runtime) {
   return { ...runtime.ingest, progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()) };
@@ -36,7 +42,19 @@ async function runImport(kind: 'catalog' | 'prices', table: Record<string, Impor
   }
   await withRuntime(async (runtime) => {
     await prepareForRealData(runtime.database.db, { replaceDemo: Boolean(flags.replaceDemo), nowIso: isoInstant(runtime.clock.now()) });
-    const options: ImportOptions = { path: flags.path, from: flags.from, to: flags.to, map: flags.map, sets: flags.sets?.split(',').map((s) => s.trim()).filter(Boolean) };
+    const options: ImportOptions = {
+      path: flags.path,
+      from: flags.from,
+      to: flags.to,
+      map: flags.map,
+      sets: list(flags.sets),
+      aliases: flags.aliases,
+      products: list(flags.products)?.map(Number),
+      currencies: list(flags.currencies),
+    };
+    if (options.products?.some((p) => !Number.isSafeInteger(p) || p <= 0)) {
+      throw new ValidationFailed([{ field: '--products', message: 'must be comma-separated TCGplayer product ids' }]);
+    }
     if (flags.resume) {
       const previous = await runtime.runs.get(flags.resume);
       if (!previous) throw new NotFound('ingestion_run', flags.resume);
@@ -56,6 +74,8 @@ function addCommonFlags(cmd: Command): Command {
     .option('--map <file>', 'cross-walk CSV: tcgplayer_product_id → pokemontcg_card_id')
     .option('--sets <ids>', 'only these set ids, comma-separated (API sources)')
     .option('--resume <runId>', 'continue a failed or partial run from its checkpoint')
+    .option('--aliases <file>', 'TCGdex ⇄ pokemontcg.io set alias CSV (tcgdex)')
+    .option('--products <ids>', 'TCGplayer product ids, comma-separated (justtcg)')
     .option('--replace-demo', 'delete the demo dataset first (real data is never mixed with demo data)');
 }
 
@@ -65,17 +85,29 @@ export function registerImportCommands(root: Command): void {
   addCommonFlags(
     imp
       .command('catalog')
-      .description('Import the card catalogue. Sources: pokemontcg, pokemontcg-files --path DIR.')
+      .description('Import the card catalogue. Sources: pokemontcg, tcgdex, pokemontcg-files --path DIR.')
       .argument('<source>', 'source name'),
   ).action((source: string, flags: CommonFlags) => runImport('catalog', catalogImporters(cfg()), source, flags));
   addCommonFlags(
     imp
       .command('prices')
       .description(
-        'Import prices. Sources: pokemontcg, tcgcsv, pokemontcg-files --path DIR|FILE, tcgcsv-files --path DIR, tcgcsv-archive --path DIR, csv --path FILE.',
+        'Import prices. Sources: tcgcsv, pokemontcg, tcgdex, justtcg, pokemontcg-files --path DIR|FILE, tcgcsv-files --path DIR, tcgcsv-archive --path DIR, csv --path FILE.',
       )
       .argument('<source>', 'source name'),
   ).action((source: string, flags: CommonFlags) => runImport('prices', priceImporters(cfg()), source, flags));
+  imp
+    .command('fx')
+    .description('Import ECB euro reference rates (default FX_CURRENCIES, the last days).')
+    .option('--from <date>', 'first date (YYYY-MM-DD)', date('--from'))
+    .option('--to <date>', 'last date (YYYY-MM-DD)', date('--to'))
+    .option('--currencies <codes>', 'ISO 4217 codes, comma-separated')
+    .action((flags: CommonFlags) =>
+      withRuntime(async (runtime) => {
+        const summary = await fxImporter(config())(contextOf(runtime), { from: flags.from, to: flags.to, currencies: list(flags.currencies) });
+        process.exitCode = reportRun(summary);
+      }),
+    );
   imp
     .command('search-interest')
     .description('Import search interest (SVI) from a CSV file: card_id,date,value,granularity,batch,anchor.')
@@ -94,6 +126,17 @@ export function registerImportCommands(root: Command): void {
         process.exitCode = reportRun(await rematchRun(contextOf(runtime), runId));
       }),
     );
+
+  root
+    .command('sources')
+    .description('Upstream sources.')
+    .command('check')
+    .description('Probe each configured live endpoint with one cheap request and report what it finds.')
+    .action(async () => {
+      const results = await checkSources(config());
+      for (const r of results) print(`${r.ok ? 'ok  ' : 'FAIL'} ${r.source.padEnd(11)} ${String(r.status ?? '-').padStart(3)} ${String(r.ms).padStart(6)} ms  ${r.detail}  (${r.url})`);
+      if (results.some((r) => !r.ok)) process.exitCode = 1;
+    });
 
   const mapping = root.command('mapping').description('Operator overrides of the TCGplayer product → card mapping.');
   mapping

@@ -92,6 +92,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect(records.map((r) => [r.step, r.status])).toEqual([
         ['ingest-catalog', 'skipped'],
         ['ingest-prices', 'skipped'],
+        ['ingest-fx', 'skipped'],
         ['derive', 'succeeded'],
         ['retention', 'succeeded'],
       ]);

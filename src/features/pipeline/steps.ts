@@ -1,5 +1,5 @@
 /**
- * The daily pipeline's steps in order (DESIGN §8). This issue's steps: catalogue and price
+ * The daily pipeline's steps in order (DESIGN §8). This issue's steps: catalogue, price and FX
  * ingestion from the configured sources, deriving latest prices and changes, and retention.
  * Later capabilities (quality checks, signals, factors, NAV, alerts, backup) add theirs here.
  */
@@ -17,6 +17,8 @@ export type PriceImport = (ctx: IngestContext, range: { from?: string; to?: stri
 export interface StepSources {
   catalog: { name: string; run: CatalogImport }[];
   prices: { name: string; run: PriceImport }[];
+  /** Euro reference rates; absent when no FX source is wired (tests). */
+  fx?: PriceImport;
 }
 
 function summarise(runs: RunSummary[]): StepResult {
@@ -46,6 +48,11 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       name: 'ingest-prices',
       description: 'Import daily prices from PRICE_SOURCES.',
       run: (o: StepOptions) => ingest(sources.prices, (run) => run(ctx, { from: o.from, to: o.to })),
+    },
+    {
+      name: 'ingest-fx',
+      description: 'Import ECB euro reference rates (FX_CURRENCIES) for the last days.',
+      run: async (o: StepOptions) => (sources.fx ? summarise([await sources.fx(ctx, { from: o.from, to: o.to })]) : { skipped: 'no price source configured' }),
     },
     {
       name: 'derive',

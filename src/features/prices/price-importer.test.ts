@@ -104,3 +104,32 @@ describe.each(dialects)('price import on $name', (d) => {
     });
   });
 });
+
+describe.each(dialects)('feed precedence on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    it('a lower-ranked feed never overwrites a higher-ranked row; a higher-ranked one does', async () => {
+      const url = await d.create();
+      const ctx = await ingestContext(url);
+      try {
+        const now = '2025-10-21T00:00:00.000Z';
+        await catalogWriter(ctx).upsertSets([{ id: 'base1', name: 'Base' }], now);
+        await catalogWriter(ctx).upsertCards([{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }], now);
+        const row = (market: number): PriceObservation => ({ ref: { kind: 'card', cardId: 'base1-4', finishLabel: 'holofoil' }, market: 'tcgplayer', currency: 'USD', date: '2025-10-20', prices: { market } });
+        const importAs = (feed: string, market: number) =>
+          withRun(ctx, { source: feed, feed, kind: 'prices' }, async (run) => {
+            const importer = await priceImporter(ctx, run, feed);
+            await importer.add([row(market)]);
+            await importer.flush();
+          });
+        expect(await importAs('tcgcsv', 100)).toMatchObject({ accepted: 1 });
+        expect(await importAs('pokemontcg', 90)).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+        expect(await importAs('tcgcsv', 101)).toMatchObject({ updated: 1 });
+        const stored = await ctx.database.db.selectFrom('prices').select(['feed', 'market_cents']).execute();
+        expect(stored).toEqual([{ feed: 'tcgcsv', market_cents: 10100 }]);
+      } finally {
+        await ctx.close();
+        await d.drop(url);
+      }
+    });
+  });
+});

@@ -27,6 +27,17 @@ export interface PriceWriteOutcome extends WriteOutcome {
   duplicates: number;
 }
 
+/**
+ * When two feeds report the same grain (TCGCSV and pokemontcg.io both carry TCGplayer's market
+ * price), the more direct one wins: a lower-ranked feed never overwrites a higher-ranked row and
+ * such a row counts as unchanged (nothing stored changes). See ADR 0009.
+ */
+export const FEED_RANK: Record<string, number> = { tcgcsv: 5, justtcg: 4, pokemontcg: 3, tcgdex: 2 };
+
+function rankSql(column: string): string {
+  return `(case ${column} ${Object.entries(FEED_RANK).map(([f, r]) => `when '${f}' then ${r}`).join(' ')} else 1 end)`;
+}
+
 const KEY_COLUMNS = ['printing_key', 'market', 'condition', 'currency', 'date'] as const;
 const VALUE_COLUMNS = [
   'feed',
@@ -84,7 +95,8 @@ class SqlitePriceWriter implements PriceWriter {
     this.update = native.prepare(
       `update prices set ${[...VALUE_COLUMNS, ...META_COLUMNS].map((c) => `${c} = ?`).join(', ')}
        where ${KEY_COLUMNS.map((c) => `${c} = ?`).join(' and ')}
-         and (${VALUE_COLUMNS.map((c) => `${c} is not ?`).join(' or ')})`,
+         and (${VALUE_COLUMNS.map((c) => `${c} is not ?`).join(' or ')})
+         and ${rankSql('feed')} <= ${rankSql('?')}`,
     );
     this.writeChunk = native.transaction((rows: PriceRow[]) => {
       const out: WriteOutcome = { accepted: 0, updated: 0, unchanged: 0 };
@@ -97,7 +109,7 @@ class SqlitePriceWriter implements PriceWriter {
         const key = v.slice(0, KEY_COLUMNS.length);
         const val = v.slice(KEY_COLUMNS.length, KEY_COLUMNS.length + VALUE_COLUMNS.length);
         const meta = v.slice(KEY_COLUMNS.length + VALUE_COLUMNS.length);
-        if (this.update.run([...val, ...meta, ...key, ...val]).changes === 1) out.updated++;
+        if (this.update.run([...val, ...meta, ...key, ...val, r.feed]).changes === 1) out.updated++;
         else out.unchanged++;
       }
       return out;
@@ -141,6 +153,7 @@ class PostgresPriceWriter implements PriceWriter {
       on conflict (${KEY_COLUMNS.join(', ')}) do update set
         ${[...VALUE_COLUMNS, ...META_COLUMNS].map((c) => `${c} = excluded.${c}`).join(', ')}
       where (${VALUE_COLUMNS.map((c) => `prices.${c}`).join(', ')}) is distinct from (${VALUE_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
+        and ${rankSql('prices.feed')} <= ${rankSql('excluded.feed')}
       returning (xmax = 0) as inserted`;
   }
 

@@ -7,11 +7,14 @@ import { ValidationFailed } from '../../../platform/errors.ts';
 import type { StepSources } from '../../pipeline/steps.ts';
 import type { IngestContext } from '../context.ts';
 import type { RunSummary } from '../ingestion-run.ts';
+import { importEcbRates } from './ecb.ts';
 import { importHistoryCsv } from './history-csv.ts';
+import { importJusttcgPrices } from './justtcg.ts';
 import { importPokemontcgCatalog, importPokemontcgPrices } from './pokemontcg-api.ts';
 import { importPokemontcgFilesCatalog, importPokemontcgFilesPrices } from './pokemontcg-files.ts';
 import { importTcgcsvPrices } from './tcgcsv.ts';
 import { importTcgcsvArchive, importTcgcsvFiles } from './tcgcsv-files.ts';
+import { importTcgdexCatalog, importTcgdexPrices } from './tcgdex.ts';
 
 export interface ImportOptions {
   path?: string;
@@ -24,6 +27,12 @@ export interface ImportOptions {
   /** Checkpoint of the run being resumed, and its id. */
   resume?: unknown;
   resumesRun?: string;
+  /** TCGdex set alias CSV. */
+  aliases?: string;
+  /** TCGplayer product ids (JustTCG backfills). */
+  products?: number[];
+  /** ECB quote currencies. */
+  currencies?: string[];
 }
 
 export type Importer = (ctx: IngestContext, options: ImportOptions) => Promise<RunSummary>;
@@ -44,7 +53,24 @@ export function catalogImporters(config: Config): Record<string, Importer> {
     pokemontcg: (ctx, o) =>
       importPokemontcgCatalog(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
     'pokemontcg-files': (ctx, o) => importPokemontcgFilesCatalog(ctx, { path: needPath(o, 'pokemontcg-files') }),
+    tcgdex: (ctx, o) => importTcgdexCatalog(ctx, tcgdexOptions(config, o)),
   };
+}
+
+function tcgdexOptions(config: Config, o: ImportOptions) {
+  return {
+    ...upstreamSettings(config),
+    baseUrl: config.TCGDEX_BASE_URL,
+    aliasesFile: o.aliases ?? config.TCGDEX_ALIASES_FILE,
+    sets: o.sets,
+    resume: o.resume as { doneSets: string[] } | undefined,
+    resumesRun: o.resumesRun,
+  };
+}
+
+/** ECB euro reference rates into `fx_rates`. */
+export function fxImporter(config: Config): Importer {
+  return (ctx, o) => importEcbRates(ctx, { ...upstreamSettings(config), baseUrl: config.ECB_BASE_URL, from: o.from, to: o.to, currencies: o.currencies ?? config.FX_CURRENCIES });
 }
 
 export function priceImporters(config: Config): Record<string, Importer> {
@@ -58,6 +84,19 @@ export function priceImporters(config: Config): Record<string, Importer> {
     'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { path: needPath(o, 'tcgcsv-files'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
     'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { path: needPath(o, 'tcgcsv-archive'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
     csv: (ctx, o) => importHistoryCsv(ctx, { path: needPath(o, 'csv') }),
+    tcgdex: (ctx, o) => importTcgdexPrices(ctx, tcgdexOptions(config, o)),
+    justtcg: (ctx, o) =>
+      importJusttcgPrices(ctx, {
+        ...up,
+        apiKey: config.JUSTTCG_API_KEY,
+        baseUrl: config.JUSTTCG_BASE_URL,
+        productIds: o.products,
+        from: o.from,
+        to: o.to,
+        requestsPerSecond: config.JUSTTCG_REQUESTS_PER_MINUTE / 60,
+        resume: o.resume as { afterProductId: number } | undefined,
+        resumesRun: o.resumesRun,
+      }),
   };
 }
 
@@ -65,7 +104,10 @@ export function priceImporters(config: Config): Record<string, Importer> {
 export function sourcesFromConfig(config: Config): StepSources {
   const catalog = catalogImporters(config);
   const prices = priceImporters(config);
+  const fx = fxImporter(config);
   return {
+    // FX rates matter once real prices flow; a demo instance never calls the ECB.
+    fx: config.PRICE_SOURCES.length > 0 ? (ctx, range) => fx(ctx, range) : undefined,
     catalog: config.CATALOG_SOURCES.filter((n) => catalog[n]).map((name) => ({ name, run: (ctx) => catalog[name]!(ctx, {}) })),
     prices: config.PRICE_SOURCES.filter((n) => prices[n]).map((name) => ({ name, run: (ctx, range) => prices[name]!(ctx, range) })),
   };
