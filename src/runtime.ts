@@ -42,7 +42,11 @@ export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
 /** Opens the database and applies pending migrations (every command does this first). */
 export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
-  const database = openDatabase(config.DATABASE_URL, { sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS, pgPoolMax: config.PG_POOL_MAX });
+  const database = openDatabase(config.DATABASE_URL, {
+    sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
+    pgPoolMax: config.PG_POOL_MAX,
+    onIdleError: (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
+  });
   try {
     const applied = await migrate(database, () => isoInstant(clock.now()));
     if (applied.length > 0) log.info({ database: database.describe(), applied }, 'migrations applied');

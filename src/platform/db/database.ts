@@ -22,6 +22,8 @@ export interface Database {
 export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
   pgPoolMax?: number;
+  /** Told about errors of idle PostgreSQL connections (they are replaced automatically). */
+  onIdleError?: (err: Error) => void;
 }
 
 /**
@@ -71,6 +73,10 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    // An idle pooled connection the server drops (restart, failover, terminated backend) emits an
+    // error on the pool; pg discards that client and the next query opens a new one. Unhandled,
+    // the event would crash the process.
+    pool.on('error', (err) => options.onIdleError?.(err));
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), log });
     const where = new URL(url);
     return {

@@ -54,7 +54,13 @@ export interface CrosswalkResult {
 /** Product ids the cross-walk names a missing card for, and that nothing else maps: reject them as `card_not_in_catalog`. */
 export function cardNotInCatalog(result: CrosswalkResult | null): (productId: number) => boolean {
   if (!result || result.notInCatalog.size === 0) return () => false;
-  return (productId) => result.notInCatalog.has(productId) && !result.map.lookup(productId).ok;
+  // An operator override that links the product elsewhere wins over the cross-walk.
+  return (productId) => {
+    const named = result.notInCatalog.get(productId);
+    if (named === undefined) return false;
+    const found = result.map.lookup(productId);
+    return !found.ok || found.cardId === named;
+  };
 }
 
 const positiveInt = (v: unknown): number | null => {
@@ -126,8 +132,13 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
   };
   for (const [productId, link] of byProduct) {
     if (link === 'ambiguous') ambiguous.push(productId);
-    else if (!cards.has(link.cardId)) notInCatalog.set(productId, link.cardId);
-    else {
+    else if (!cards.has(link.cardId)) {
+      // Kept in the map too: its rows are rejected `card_not_in_catalog` now, and a re-match
+      // after the catalogue gains the card accepts them.
+      notInCatalog.set(productId, link.cardId);
+      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', source: CROSSWALK_SOURCE });
+      if (batch.length >= UPSERT_CHUNK) await write();
+    } else {
       batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', source: CROSSWALK_SOURCE });
       mapped++;
       if (batch.length >= UPSERT_CHUNK) await write();
