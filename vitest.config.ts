@@ -12,7 +12,8 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
-    testTimeout: 20_000,
+    // Generous: process-level tests start real `cardquant` processes, slow on a loaded 2-core machine.
+    testTimeout: 60_000,
     hookTimeout: 30_000,
     pool: 'forks',
     coverage: {

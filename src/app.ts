@@ -9,7 +9,6 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
@@ -29,6 +28,7 @@ import { authenticate } from './platform/http/auth.ts';
 import type { AppEnv, Platform } from './platform/http/context.ts';
 import { observe } from './platform/http/observe.ts';
 import { problem } from './platform/http/problem.ts';
+import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
 
 export interface AppDeps {
@@ -44,12 +44,7 @@ export interface AppDeps {
   remoteAddress?: (c: Context) => string | undefined;
 }
 
-const API_CSP = {
-  defaultSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'none'"],
-};
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 function clientIp(c: Context, trustProxy: boolean, remoteAddress?: (c: Context) => string | undefined): string {
   if (trustProxy) {
@@ -99,26 +94,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', observe(deps.metrics));
-  app.use(
-    '*',
-    secureHeaders({
-      overwrite: false,
-      contentSecurityPolicy: API_CSP,
-      strictTransportSecurity: config.PUBLIC_URL?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
-      referrerPolicy: 'no-referrer',
-      xFrameOptions: 'DENY',
-    }),
-  );
+  app.use('*', securityHeaders({ contentSecurityPolicy: API_CSP, hsts: config.PUBLIC_URL?.startsWith('https:') ?? false }));
   if (config.CORS_ORIGINS.length > 0) {
     app.use('*', cors({ origin: config.CORS_ORIGINS, exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'] }));
   }
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: config.BODY_LIMIT_BYTES,
-      onError: (c) => problem(c, { status: 413, code: 'body_too_large', detail: `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes.` }),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: (c) => problem(c, { status: 413, code: 'body_too_large', detail: `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes.` }),
+  });
+  // Only methods whose handlers read a body pass through the limiter: wrapping the body stream of
+  // every GET costs more than the rest of the middleware together (docs/BENCHMARKS.md).
+  const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+  app.use('*', (c, next) => (BODY_METHODS.has(c.req.method) ? limitBody(c, next) : next()));
   app.use(
     '*',
     methodNotAllowed({

@@ -22,12 +22,13 @@ import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
 import { idFactory } from './platform/ids.ts';
-import { createLogger, type Logger } from './platform/log.ts';
+import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;
   log?: Logger;
+  accessLog?: Logger;
   /** Collect process metrics (off in tests that build many runtimes). */
   processMetrics?: boolean;
   /** How API-requested pipeline runs are started (default: a child process). */
@@ -75,6 +76,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const platform: Platform = {
     config,
     log,
+    accessLog: options.accessLog ?? (options.log ? log : createAccessLogger(config.LOG_LEVEL)),
     clock,
     database,
     audit,

@@ -1,7 +1,7 @@
 /** Builds a real runtime (database migrated, all middleware) for in-process HTTP tests. */
 import { loadConfig, type Config } from '../src/config.ts';
 import { manualClock } from '../src/platform/clock.ts';
-import { createLogger } from '../src/platform/log.ts';
+import { createAccessLogger, createLogger } from '../src/platform/log.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijkl';
@@ -27,8 +27,10 @@ export async function startHarness(databaseUrl: string, overrides: Record<string
   });
   const logs: string[] = [];
   const clock = manualClock('2026-11-25T12:00:00.000Z');
-  const log = createLogger(config.LOG_LEVEL, { write: (line: string) => void logs.push(line) });
-  const runtime = await createRuntime(config, { clock, log, processMetrics: false, ...options });
+  const sink = { write: (line: string) => void logs.push(line) };
+  const log = createLogger(config.LOG_LEVEL, sink);
+  const accessLog = createAccessLogger(config.LOG_LEVEL, sink);
+  const runtime = await createRuntime(config, { clock, log, accessLog, processMetrics: false, ...options });
   return {
     runtime,
     clock,

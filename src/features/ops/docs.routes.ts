@@ -47,7 +47,10 @@ export function docsRoutes(): Hono<AppEnv> {
   files.set('init.js', { body: INIT_JS, type: 'text/javascript; charset=utf-8' });
 
   const app = new Hono<AppEnv>();
-  app.get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': DOCS_CSP }));
+  app.get('/docs', (c) => {
+    c.header('Content-Security-Policy', DOCS_CSP);
+    return c.html(PAGE, 200);
+  });
   app.get('/docs/:file', (c) => {
     const file = files.get(c.req.param('file'));
     if (!file) return c.notFound();

@@ -46,6 +46,8 @@ export interface Authenticator {
 export interface Platform {
   config: Config;
   log: Logger;
+  /** One line per request, allow-listed fields only (see createAccessLogger). */
+  accessLog: Logger;
   clock: Clock;
   database: Database;
   rateLimits: RateLimits;

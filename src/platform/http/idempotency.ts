@@ -6,6 +6,7 @@
  * key so the client can retry.
  */
 import type { MiddlewareHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
@@ -146,7 +147,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     }
     if (claim.kind === 'replay') {
       const { status, headers, body } = claim.response;
-      c.res = new Response(body, { status, headers: { ...headers, 'Idempotent-Replayed': 'true' } });
+      c.res = c.body(body, status as ContentfulStatusCode, { ...headers, 'Idempotent-Replayed': 'true' });
       return;
     }
 

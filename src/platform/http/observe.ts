@@ -30,7 +30,7 @@ export function observe(metrics: Metrics): MiddlewareHandler<AppEnv> {
         ip: c.get('clientIp'),
         actor: c.get('principal')?.actor,
       };
-      const log = c.get('platform').log;
+      const log = c.get('platform').accessLog;
       if (status >= 500) log.error(line, 'request');
       else log.info(line, 'request');
     }

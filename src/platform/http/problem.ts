@@ -1,5 +1,6 @@
 /** RFC 9457 problem documents: the one shape every error response takes. */
 import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { statusTitles, type FieldProblem } from '../errors.ts';
 
 export interface ProblemInit {
@@ -28,9 +29,7 @@ export function problem(c: Context, init: ProblemInit): Response {
   const requestId = c.get('requestId');
   if (requestId) body.request_id = requestId;
   if (init.fields) body.errors = init.fields;
-  const headers = new Headers();
-  headers.set('Content-Type', 'application/problem+json');
-  headers.set('Cache-Control', 'no-store');
-  for (const [k, v] of Object.entries(init.headers ?? {})) headers.set(k, v);
-  return new Response(JSON.stringify(body), { status: init.status, headers });
+  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...init.headers };
+  // c.body (not new Response) keeps the headers middleware set before the handler ran.
+  return c.body(JSON.stringify(body), init.status as ContentfulStatusCode, headers);
 }

@@ -101,7 +101,8 @@ export function rateLimit(): MiddlewareHandler<AppEnv> {
     const principal = c.get('principal');
     const decision = await c.get('platform').rateLimits.take(principal?.actor ?? null, c.get('clientIp'));
     if (!decision.allowed) throw tooManyRequests(decision.headers);
+    // Set before the handler, so they are written into its response as it is created.
+    for (const [k, v] of Object.entries(decision.headers)) c.header(k, v);
     await next();
-    for (const [k, v] of Object.entries(decision.headers)) c.res.headers.set(k, v);
   };
 }
