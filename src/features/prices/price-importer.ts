@@ -36,7 +36,8 @@ const CURRENCIES = new Set(['USD', 'EUR']);
 
 /** A row waiting for its printing: a known key, or a printing to create at flush. */
 type BufferedRow = Omit<PriceRow, 'printingKey'> & { printing: number | PendingPrinting };
-const CHUNK = 5000;
+// Rows per write: one transaction (SQLite) or one upsert statement (PostgreSQL) each.
+const CHUNK = 20_000;
 
 export class PriceImporter {
   private buffer: BufferedRow[] = [];
