@@ -29,7 +29,7 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Prom
  */
 export function progressReporter(log: Logger, isTty: boolean, nowMs: () => number, everyMs = 10_000) {
   let bar: SingleBar | null = null;
-  let lastLog = 0;
+  let lastLog = Number.NEGATIVE_INFINITY;
   return (done: number, total: number | null, label: string) => {
     if (isTty && total !== null) {
       bar ??= new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {label}', hideCursor: true }, Presets.shades_classic);
