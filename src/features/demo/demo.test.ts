@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
-import { ingestContext } from '../../../test/ingest-harness.ts';
+import { ingestDatabase } from '../../../test/ingest-harness.ts';
 import { datasetKind, prepareForRealData } from '../ingest/dataset.ts';
-import type { IngestContext } from '../ingest/context.ts';
 import { demoCatalog, demoFinishes, demoSeries } from './demo-generator.ts';
 import { seedDemo } from './demo.service.ts';
 
@@ -34,16 +33,7 @@ describe('demo generator', () => {
 
 describe.each(dialects)('demo data on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
-    beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
-    });
+    const ctx = ingestDatabase(d);
 
     it('seeds a labelled demo with every row accounted, and reseeding changes nothing', async () => {
       const first = await seedDemo(ctx, options);

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
-import { ingestContext } from '../../../test/ingest-harness.ts';
-import { catalogWriter, priceImporter, withRun, type IngestContext } from '../ingest/context.ts';
+import { ingestDatabase } from '../../../test/ingest-harness.ts';
+import { catalogWriter, priceImporter, withRun } from '../ingest/context.ts';
 import { changePct, deriveLatestPrices } from './derive-latest.ts';
 import type { PriceObservation } from './price-importer.ts';
 
@@ -24,11 +24,8 @@ describe('changePct', () => {
 
 describe.each(dialects)('derive latest prices on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
+    const ctx = ingestDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
       const now = '2025-10-21T00:00:00.000Z';
       await catalogWriter(ctx).upsertSets([{ id: 's1', name: 'Set' }], now);
       await catalogWriter(ctx).upsertCards(
@@ -51,10 +48,6 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
         await importer.add(rows);
         await importer.flush();
       });
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
     });
 
     const latest = async (cardId: string, market = 'tcgplayer') =>

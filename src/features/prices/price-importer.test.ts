@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
-import { ingestContext } from '../../../test/ingest-harness.ts';
+import { ingestContext, ingestDatabase } from '../../../test/ingest-harness.ts';
 import { ProductMap } from '../catalog/product-map.ts';
-import { catalogWriter, priceImporter, withRun, type IngestContext } from '../ingest/context.ts';
+import { catalogWriter, priceImporter, withRun } from '../ingest/context.ts';
 import type { PriceObservation } from './price-importer.ts';
 
 const tcg = (productId: number, subType: string, date: string, prices: PriceObservation['prices']): PriceObservation => ({
@@ -15,11 +15,8 @@ const tcg = (productId: number, subType: string, date: string, prices: PriceObse
 
 describe.each(dialects)('price import on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
+    const ctx = ingestDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
       const now = '2025-10-21T00:00:00.000Z';
       await catalogWriter(ctx).upsertSets([{ id: 'base1', name: 'Base', ptcgoCode: 'BS' }], now);
       await catalogWriter(ctx).upsertCards(
@@ -39,10 +36,6 @@ describe.each(dialects)('price import on $name', (d) => {
         ],
         now,
       );
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
     });
 
     const importRows = (rows: PriceObservation[]) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
+import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, seedCatalog } from '../../../../test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { withRun, type IngestContext } from '../context.ts';
@@ -100,16 +100,9 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
 
 describe.each(dialects)('TCGCSV product matching on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
+    const ctx = ingestDatabase(d, NOW);
     beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url, NOW);
       await seedCatalog(ctx);
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
     });
 
     const kinds = (entries: { productId: number; cardId: string | null; kind: string }[]) => Object.fromEntries(entries.map((e) => [e.productId, e.cardId ?? e.kind]));

@@ -2,7 +2,7 @@
 // sends them); the rates are made up.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
+import { ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
 import { convert } from '../../prices/fx.ts';
 import { loadFxRates } from '../../prices/fx.repo.ts';
@@ -59,16 +59,7 @@ describe('parseEcbCsv', () => {
 
 describe.each(dialects)('ECB reference rates on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: Awaited<ReturnType<typeof ingestContext>>;
-    beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
-    });
+    const ctx = ingestDatabase(d);
 
     it('upserts USD and GBP rates with accounting, asking for CSV over the range', async () => {
       const run = await importEcbRates(ctx, options({ currencies: ['USD', 'GBP'] }));

@@ -4,10 +4,10 @@
 import type { Card, Variant } from 'justtcg-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
+import { ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
-import { catalogWriter, type IngestContext } from '../context.ts';
+import { catalogWriter } from '../context.ts';
 import { conditionCode, importJusttcgPrices, mapJusttcgCards, type JusttcgOptions } from './justtcg.ts';
 
 const at = (iso: string) => Date.parse(iso) / 1000;
@@ -88,11 +88,8 @@ describe('JustTCG mapping', () => {
 
 describe.each(dialects)('JustTCG price history on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
+    const ctx = ingestDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
       const w = catalogWriter(ctx);
       await w.upsertSets([{ id: 'base1', name: 'Base' }], '2025-10-01T00:00:00.000Z');
       await w.upsertCards([{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }, { id: 'base1-58', setId: 'base1', number: '58', name: 'Pikachu' }], '2025-10-01T00:00:00.000Z');
@@ -105,10 +102,6 @@ describe.each(dialects)('JustTCG price history on $name', (d) => {
         ],
         '2025-10-01T00:00:00.000Z',
       );
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
     });
 
     it('fails the run with a clear reason and calls nobody without an API key', async () => {

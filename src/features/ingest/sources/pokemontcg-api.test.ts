@@ -2,8 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
-import type { IngestContext } from '../context.ts';
+import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { importPokemontcgCatalog, importPokemontcgPrices, type PokemontcgApiOptions } from './pokemontcg-api.ts';
 
 // --- Fixtures in the /v2 response format (invented cards, real field names) -------------------
@@ -158,16 +157,7 @@ beforeEach(() => {
 
 describe.each(dialects)('pokemontcg.io API import on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
-    beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
-    });
+    const ctx = ingestDatabase(d);
 
     it('pages through sets and cards, counts every row and archives every page', async () => {
       const run = await importPokemontcgCatalog(ctx, options({ apiKey: 'test-key' }));

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
+import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
 import { ALIASES_CSV, BROKEN_SETS, CARDS, SET_DETAILS, SET_LIST } from '../../../../test/tcgdex-fixtures.ts';
-import { catalogWriter, type IngestContext } from '../context.ts';
+import { catalogWriter } from '../context.ts';
 import { importTcgdexCatalog, importTcgdexPrices, type TcgdexOptions } from './tcgdex.ts';
 
 const state = { sets: SET_LIST as unknown[] };
@@ -52,19 +52,12 @@ beforeEach(() => {
 
 describe.each(dialects)('TCGdex import on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let ctx: IngestContext & { close(): Promise<void> };
+    const ctx = ingestDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      ctx = await ingestContext(url);
       // What pokemontcg.io already catalogued: `base1` (same id), `sv1` (known as TCGdex `sv01`) and one of its cards.
       const w = catalogWriter(ctx);
       await w.upsertSets([{ id: 'base1', name: 'Base' }, { id: 'sv1', name: 'Scarlet & Violet', tcgdexSetId: 'sv01' }], '2025-10-01T00:00:00.000Z');
       await w.upsertCards([{ id: 'sv1-1', setId: 'sv1', number: '1', name: 'Sprigatito', rarity: 'Common', hp: '70', pokemontcgId: 'sv1-1' }], '2025-10-01T00:00:00.000Z');
-    });
-    afterAll(async () => {
-      await ctx.close();
-      await d.drop(url);
     });
 
     it('walks the set list, maps sv03.5 → sv3pt5 and 053 → 53, rejects an unmapped set and records TCGdex ids', async () => {
