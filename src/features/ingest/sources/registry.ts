@@ -79,7 +79,15 @@ export function priceImporters(config: Config): Record<string, Importer> {
     pokemontcg: (ctx, o) =>
       importPokemontcgPrices(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
     tcgcsv: (ctx, o) =>
-      importTcgcsvPrices(ctx, { ...up, baseUrl: config.TCGCSV_BASE_URL, map: o.map ?? config.TCGCSV_MAP_FILE, date: o.to, resume: o.resume as { doneGroups: number[] } | undefined, resumesRun: o.resumesRun }),
+      importTcgcsvPrices(ctx, {
+        ...up,
+        baseUrl: config.TCGCSV_BASE_URL,
+        map: o.map ?? config.TCGCSV_MAP_FILE,
+        // A resumed run keeps the price date of the run it resumes.
+        date: o.to ?? (o.resume as { date?: string } | undefined)?.date,
+        resume: o.resume as { doneGroups: number[] } | undefined,
+        resumesRun: o.resumesRun,
+      }),
     'pokemontcg-files': (ctx, o) => importPokemontcgFilesPrices(ctx, { path: needPath(o, 'pokemontcg-files') }),
     'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { path: needPath(o, 'tcgcsv-files'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
     'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { path: needPath(o, 'tcgcsv-archive'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
