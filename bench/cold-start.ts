@@ -11,7 +11,7 @@
  *   npx tsx bench/cold-start.ts [--runs 5] [--log-level info] [--timeout 30000]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -204,32 +204,42 @@ export function loadAverage(): number[] {
 }
 
 /**
- * The code being measured: the commit, and whether the files that make up the app (src, bin,
- * package manifests) differ from it. Null outside a git checkout. Read-only git commands only.
+ * The code being measured: the commit, and which files that make up the app (src, bin, package
+ * manifests) differ from it, with a digest of those differences so that a change between the
+ * start and the end of a run is noticed. Null outside a git checkout. Read-only git commands only.
  */
 export interface Revision {
   commit: string | null;
   appFilesModified: string[] | null;
+  appChangesDigest: string | null;
 }
 
+const APP_PATHS = ['src', 'bin', 'package.json', 'package-lock.json'];
+
 export function revision(): Revision {
-  const git = (args: string[]) => execFileSync('git', ['--no-optional-locks', '-C', REPO_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const git = (args: string[]) =>
+    execFileSync('git', ['--no-optional-locks', '-C', REPO_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 2 ** 20 });
   try {
     const commit = git(['rev-parse', 'HEAD']).trim();
-    const modified = git(['status', '--porcelain', '--', 'src', 'bin', 'package.json', 'package-lock.json'])
+    const modified = git(['status', '--porcelain', '--untracked-files=all', '--', ...APP_PATHS])
       .split('\n')
       .filter(Boolean)
       .map((line) => line.slice(3));
-    return { commit, appFilesModified: modified };
+    if (modified.length === 0) return { commit, appFilesModified: [], appChangesDigest: null };
+    const digest = createHash('sha256').update(git(['diff', 'HEAD', '--', ...APP_PATHS]));
+    for (const file of git(['ls-files', '--others', '--exclude-standard', '--', ...APP_PATHS]).split('\n').filter(Boolean)) {
+      digest.update(file).update(readFileSync(join(REPO_ROOT, file)));
+    }
+    return { commit, appFilesModified: modified, appChangesDigest: digest.digest('hex').slice(0, 16) };
   } catch {
-    return { commit: null, appFilesModified: null };
+    return { commit: null, appFilesModified: null, appChangesDigest: null };
   }
 }
 
 export function describeRevision(r: Revision): string {
   if (r.commit === null) return 'unknown (not a git checkout)';
   const modified = r.appFilesModified ?? [];
-  return `${r.commit.slice(0, 12)}${modified.length > 0 ? ` + uncommitted changes in ${modified.length} app file(s)` : ''}`;
+  return `${r.commit.slice(0, 12)}${modified.length > 0 ? ` + uncommitted changes in ${modified.length} app file(s): ${modified.join(', ')} (digest ${r.appChangesDigest})` : ''}`;
 }
 
 export function describeMachine(m: MachineInfo): string {
@@ -270,6 +280,12 @@ export function cpuSnapshot(livePids: (number | undefined)[] = []): CpuSnapshot 
   let own = self;
   for (const pid of livePids) if (pid !== undefined) own += readTicks(`/proc/${pid}/stat`, (f) => f[11]! + f[12]!) ?? 0;
   return { at: performance.now(), machine, own };
+}
+
+/** User + system clock ticks (1/100 s) one process has used so far, or null if unreadable. */
+export function processCpuTicks(pid: number | 'self' | undefined): number | null {
+  if (pid === undefined) return null;
+  return readTicks(`/proc/${pid}/stat`, (f) => f[11]! + f[12]!);
 }
 
 /** Average number of cores that other processes kept busy between two snapshots. */

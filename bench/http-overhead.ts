@@ -28,6 +28,7 @@ import {
   machineInfo,
   median,
   positiveInt,
+  processCpuTicks,
   resultName,
   revision,
   spawnTracked,
@@ -113,6 +114,11 @@ interface Measurement {
   statusCodes: Record<string, number>;
   /** Cores kept busy by other processes during the run (null where /proc is unavailable). */
   foreignCores: number | null;
+  /** Average cores used by the server process under test, and its CPU time per response. */
+  serverCores: number | null;
+  serverCpuUsPerRequest: number | null;
+  /** Average cores used by the load generator (this process): near 1.0 means it was the limit. */
+  clientCores: number | null;
   discarded: string | null;
 }
 
@@ -155,11 +161,27 @@ function load(url: string, connections: number, durationS: number, recorder?: La
   });
 }
 
-async function measure(target: Target, port: number, connections: number, run: number, durationS: number, serverPids: (number | undefined)[]): Promise<Measurement> {
+async function measure(
+  target: Target,
+  port: number,
+  connections: number,
+  run: number,
+  durationS: number,
+  serverPid: number | undefined,
+  allServerPids: (number | undefined)[],
+): Promise<Measurement> {
   const recorder = new LatencyRecorder();
-  const before = cpuSnapshot(serverPids);
+  const before = cpuSnapshot(allServerPids);
+  const server0 = processCpuTicks(serverPid);
+  const client0 = processCpuTicks('self');
+  const started = performance.now();
   const r = await load(`http://127.0.0.1:${port}/healthz`, connections, durationS, recorder);
-  const others = foreignCores(before, cpuSnapshot(serverPids));
+  const elapsedS = (performance.now() - started) / 1000;
+  const server1 = processCpuTicks(serverPid);
+  const client1 = processCpuTicks('self');
+  const others = foreignCores(before, cpuSnapshot(allServerPids));
+  const serverTicks = server0 !== null && server1 !== null ? server1 - server0 : null;
+  const cores = (ticks: number | null) => (ticks === null ? null : Math.round((ticks / 100 / elapsedS) * 100) / 100);
   const problems = [
     r.non2xx > 0 ? `${r.non2xx} non-2xx` : '',
     r.errors > 0 ? `${r.errors} errors` : '',
@@ -182,6 +204,9 @@ async function measure(target: Target, port: number, connections: number, run: n
     non2xx: r.non2xx,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
     foreignCores: others,
+    serverCores: cores(serverTicks),
+    serverCpuUsPerRequest: serverTicks === null || r['2xx'] === 0 ? null : Math.round((serverTicks * 10_000) / r['2xx']),
+    clientCores: cores(client0 !== null && client1 !== null ? client1 - client0 : null),
     discarded: problems.length > 0 ? problems.join(', ') : null,
   };
 }
@@ -199,12 +224,26 @@ interface TargetSummary {
   requestsPerSec: number | null;
   p50Ms: number | null;
   p99Ms: number | null;
+  serverCpuUsPerRequest: number | null;
+  serverCores: number | null;
+  clientCores: number | null;
 }
 
 function summarize(measurements: Measurement[], target: Target, connections: number): TargetSummary {
   const kept = measurements.filter((m) => m.target === target && m.connections === connections && m.discarded === null);
-  const med = (pick: (m: Measurement) => number) => (kept.length === 0 ? null : Math.round(median(kept.map(pick)) * 100) / 100);
-  return { keptRuns: kept.length, requestsPerSec: med((m) => m.requestsPerSec), p50Ms: med((m) => m.p50Ms), p99Ms: med((m) => m.p99Ms) };
+  const med = (pick: (m: Measurement) => number | null) => {
+    const values = kept.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : Math.round(median(values) * 100) / 100;
+  };
+  return {
+    keptRuns: kept.length,
+    requestsPerSec: med((m) => m.requestsPerSec),
+    p50Ms: med((m) => m.p50Ms),
+    p99Ms: med((m) => m.p99Ms),
+    serverCpuUsPerRequest: med((m) => m.serverCpuUsPerRequest),
+    serverCores: med((m) => m.serverCores),
+    clientCores: med((m) => m.clientCores),
+  };
 }
 
 async function startBare(): Promise<{ child: ChildProcess; port: number }> {
@@ -215,6 +254,15 @@ async function startBare(): Promise<{ child: ChildProcess; port: number }> {
   });
   await waitFor200(port, '/healthz', { timeoutMs: 10_000, child });
   return { child, port };
+}
+
+/** A server that died mid-benchmark would only show up as a wall of connection errors. */
+function assertAlive(bare: ChildProcess, app: ChildProcess): void {
+  for (const [name, child] of [['bare server', bare], ['app', app]] as const) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the ${name} process (pid ${child.pid}) exited during the benchmark (code ${child.exitCode}, signal ${child.signalCode})`);
+    }
+  }
 }
 
 export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) {
@@ -247,17 +295,27 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
 
     const warmConnections = Math.max(...opts.connections);
     for (const target of ['bare', 'app'] as const) {
-      if (opts.warmupS > 0) await load(`http://127.0.0.1:${ports[target]}/healthz`, warmConnections, opts.warmupS);
+      if (opts.warmupS === 0) continue;
+      const w = await load(`http://127.0.0.1:${ports[target]}/healthz`, warmConnections, opts.warmupS);
+      if (w['2xx'] === 0 || w.errors > 0 || w.non2xx > 0) {
+        assertAlive(bare.child, app.child);
+        throw new Error(`warm-up of ${target} failed: ${w['2xx']} 2xx, ${w.non2xx} non-2xx, ${w.errors} errors`);
+      }
     }
 
     for (const connections of opts.connections) {
       for (let run = 1; run <= opts.runs; run++) {
         for (const target of ['bare', 'app'] as const) {
-          const m = await measure(target, ports[target], connections, run, opts.durationS, [bare.child.pid, app.child.pid]);
+          assertAlive(bare.child, app.child);
+          const pids = { bare: bare.child.pid, app: app.child.pid };
+          const m = await measure(target, ports[target], connections, run, opts.durationS, pids[target], [pids.bare, pids.app]);
           measurements.push(m);
+          assertAlive(bare.child, app.child);
           console.log(
             `  c=${String(connections).padStart(3)} run ${run} ${target.padEnd(4)} ${String(m.requestsPerSec).padStart(7)} req/s  ` +
-              `p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  other processes ${m.foreignCores ?? 'n/a'} cores` +
+              `p50 ${m.p50Ms.toFixed(2)} ms  p99 ${m.p99Ms.toFixed(2)} ms  ` +
+              `server ${m.serverCores ?? 'n/a'} cores (${m.serverCpuUsPerRequest ?? 'n/a'} µs CPU/req), client ${m.clientCores ?? 'n/a'} cores, ` +
+              `other processes ${m.foreignCores ?? 'n/a'} cores` +
               (busy(m.foreignCores) ? '  (machine busy)' : '') +
               (m.discarded ? `  ** DISCARDED: ${m.discarded} (status codes ${JSON.stringify(m.statusCodes)}) **` : ''),
           );
@@ -278,12 +336,15 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
 
   const discarded = measurements.filter((m) => m.discarded !== null);
   console.log(`\n  medians of kept runs (app LOG_LEVEL=${opts.logLevel})`);
-  console.log('  conns  server    req/s    p50 ms   p99 ms  kept');
+  console.log('  conns  server    req/s    p50 ms   p99 ms  CPU µs/req  server cores  client cores  kept');
   const cell = (v: number | null, digits: number, width: number) => (v === null ? 'n/a' : v.toFixed(digits)).padStart(width);
   for (const s of summaries) {
     for (const target of ['bare', 'app'] as const) {
       const t = s[target];
-      console.log(`  ${String(s.connections).padStart(5)}  ${target.padEnd(6)} ${cell(t.requestsPerSec, 0, 8)} ${cell(t.p50Ms, 2, 9)} ${cell(t.p99Ms, 2, 8)}  ${t.keptRuns}/${opts.runs}`);
+      console.log(
+        `  ${String(s.connections).padStart(5)}  ${target.padEnd(6)} ${cell(t.requestsPerSec, 0, 8)} ${cell(t.p50Ms, 2, 9)} ${cell(t.p99Ms, 2, 8)} ` +
+          `${cell(t.serverCpuUsPerRequest, 0, 11)} ${cell(t.serverCores, 2, 13)} ${cell(t.clientCores, 2, 13)}  ${t.keptRuns}/${opts.runs}`,
+      );
     }
     const verdict =
       s.ratio === null
