@@ -4,21 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogWriter } from '../src/features/catalog/catalog-writer.ts';
+import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
 
 const PATH = '/v1/ingest/search-interest';
 
-interface Summary {
-  id: string;
-  status: string;
-  rows_read: number;
-  accepted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejected_by_reason: Record<string, number>;
-}
+type Summary = RunSummary;
 
 const rows = [
   { card_id: 'base1-4', date: '2026-11-23', value: 48, granularity: 'day', batch: 'b1', anchor: 'pikachu' },
