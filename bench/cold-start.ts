@@ -32,14 +32,16 @@ export const COLD_START_TARGET_MS = 2000;
 // ---------------------------------------------------------------------------------------------
 
 const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
 let exitHooksInstalled = false;
 
-/** Makes sure no child outlives the benchmark, whatever way it ends. */
+/** Makes sure no child or temporary directory outlives the benchmark, whatever way it ends. */
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   process.on('exit', () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -136,7 +138,9 @@ export interface AppProcess {
  * `'pipe'` hands them to the caller through `child.stdout`.
  */
 export async function startApp({ logLevel, stdout }: { logLevel: string; stdout: 'ignore' | 'pipe' }): Promise<AppProcess & { spawnedAt: number }> {
+  installExitHooks();
   const dir = mkdtempSync(join(os.tmpdir(), 'cardquant-bench-'));
+  tempDirs.add(dir);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Only the settings below apply: no config file, no rotation token from the caller's shell.
@@ -164,6 +168,7 @@ export async function startApp({ logLevel, stdout }: { logLevel: string; stdout:
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
     },
   };
 }
