@@ -90,3 +90,15 @@ export function isPlausibleDate(date: string, today: string): boolean {
   const latest = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return date >= EARLIEST_DATE && date <= latest;
 }
+
+/**
+ * TCGplayer's price fields (`lowPrice`, `midPrice`, `highPrice`, `marketPrice`, `directLowPrice`),
+ * as TCGCSV and TCGdex both pass them on, unchecked: `checkPrices` judges them.
+ *
+ * @example
+ * tcgplayerFields({ marketPrice: 54.5, lowPrice: 32.5 }); // { market: 54.5, low: 32.5, … }
+ */
+export function tcgplayerFields(o: Record<string, unknown>): RawPrices {
+  const v = (x: unknown) => x as number | null | undefined;
+  return { market: v(o.marketPrice), low: v(o.lowPrice), mid: v(o.midPrice), high: v(o.highPrice), directLow: v(o.directLowPrice) };
+}

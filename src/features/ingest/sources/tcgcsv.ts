@@ -20,6 +20,7 @@
 import { basename } from 'node:path';
 import { ProductMap } from '../../catalog/product-map.ts';
 import type { PriceImporter, PriceObservation } from '../../prices/price-importer.ts';
+import { tcgplayerFields } from '../../prices/price-rules.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
@@ -107,13 +108,7 @@ export async function addPriceRows(importer: PriceImporter, rows: unknown[], dat
       market: 'tcgplayer',
       currency: 'USD',
       date,
-      prices: {
-        market: r.marketPrice as number | null | undefined,
-        low: r.lowPrice as number | null | undefined,
-        mid: r.midPrice as number | null | undefined,
-        high: r.highPrice as number | null | undefined,
-        directLow: r.directLowPrice as number | null | undefined,
-      },
+      prices: tcgplayerFields(r),
     });
   }
   await importer.add(observations);

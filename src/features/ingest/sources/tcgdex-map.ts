@@ -25,7 +25,7 @@
 import { parse } from 'csv-parse/sync';
 import type { CardInput, SetInput } from '../../catalog/catalog-writer.ts';
 import type { PriceObservation } from '../../prices/price-importer.ts';
-import type { RawPrices } from '../../prices/price-rules.ts';
+import { tcgplayerFields, type RawPrices } from '../../prices/price-rules.ts';
 
 export const FEED = 'tcgdex';
 export const IMAGE_SOURCE = 'tcgdex';
@@ -214,13 +214,7 @@ export function mapPrices(raw: unknown, cardId: string): PriceObservation[] {
         currency,
         date,
         sourceAsOf: date,
-        prices: {
-          low: p.lowPrice as number | null | undefined,
-          mid: p.midPrice as number | null | undefined,
-          high: p.highPrice as number | null | undefined,
-          market: p.marketPrice as number | null | undefined,
-          directLow: p.directLowPrice as number | null | undefined,
-        },
+        prices: tcgplayerFields(p),
       });
     }
   }
