@@ -15,6 +15,9 @@ import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
 import { ingestionRunRoutes } from './features/ingest/ingest.routes.ts';
 import { metaRoutes } from './features/ingest/meta.routes.ts';
+import { cardsRoutes } from './features/market/cards.routes.ts';
+import { facetsRoutes } from './features/market/facets.routes.ts';
+import { moversRoutes } from './features/market/movers.routes.ts';
 import { searchInterestRoutes } from './features/ingest/search-interest.routes.ts';
 import type { SearchInterestService } from './features/ingest/search-interest.ts';
 import { docsRoutes } from './features/ops/docs.routes.ts';
@@ -22,6 +25,7 @@ import type { PipelineLauncher } from './features/pipeline/launcher.ts';
 import type { Pipeline } from './features/pipeline/pipeline.ts';
 import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
 import { healthRoutes, metricsRoutes } from './features/ops/health.routes.ts';
+import { portfolioRoutes, type PortfolioServices } from './features/portfolios/portfolios.routes.ts';
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
 import { AppError } from './platform/errors.ts';
 import { authenticate } from './platform/http/auth.ts';
@@ -39,6 +43,7 @@ export interface AppDeps {
   pipeline: Pipeline;
   launcher: PipelineLauncher;
   searchInterest: SearchInterestService;
+  portfolios: PortfolioServices;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -123,9 +128,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS));
+  app.route('/', cardsRoutes(platform.database));
+  app.route('/', moversRoutes(platform.database, { minObservations: config.MOVERS_MIN_OBSERVATIONS, maxJump: config.MOVERS_MAX_JUMP }));
+  app.route('/', facetsRoutes(platform.database));
   app.route('/', ingestionRunRoutes(platform.database.db));
   app.route('/', searchInterestRoutes(deps.searchInterest));
   app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
+  app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -15,6 +15,9 @@ import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
 import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
 import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
+import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
+import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
+import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
 import { listMigrations, migrate } from './platform/db/migrator.ts';
@@ -81,6 +84,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     database,
     audit,
     authenticator,
+    portfolioAuthenticator: new PortfolioCapabilities(database.db, database.dialect),
     rateLimits: new RateLimits({
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
@@ -103,8 +107,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     config.PIPELINE_LEASE_MINUTES * 60_000,
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
+  const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock) };
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, migrations: listMigrations(), remoteAddress });
+  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, portfolios, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -124,6 +129,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     runs,
     ingest,
     searchInterest,
+    portfolios,
     pipeline,
     launcher,
     app,

@@ -3,15 +3,19 @@
  * pokemontcg.io catalogue, then every TCGCSV price file (17 groups × 30 days) through the TCGdex
  * cross-walk, on both dialects. Skipped, with the reason in its name, where the data is absent.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
 import { importPokemontcgFilesCatalog } from '../src/features/ingest/sources/pokemontcg-files.ts';
 import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
+import { deriveReadModels } from '../src/features/market/derive.ts';
 import { dialects, label } from './dialects.ts';
+import { startHarness, type Harness } from './harness.ts';
 import { ingestContext } from './ingest-harness.ts';
+import { independentChanges, seriesKey, type IndependentSeries } from './tcgcsv-changes.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const CATALOG = join(DATA, 'pokemontcg-data');
@@ -50,7 +54,10 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
   describe.each(dialects)('on $name', (d) => {
     describe.skipIf(d.skip !== null)(`${label(d)}: catalogue + ${dates.length} days of 17 groups, twice`, () => {
       let url: string;
+      let dir: string | undefined;
       let ctx: Awaited<ReturnType<typeof ingestContext>>;
+      let api: Harness;
+      let independent: Map<string, IndependentSeries>;
       let catalog: RunSummary;
       let first: RunSummary;
       let second: RunSummary;
@@ -58,15 +65,22 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       const expectedRows = dates.reduce((sum, date) => sum + facts.rowsByDate.get(date)!, 0);
 
       beforeAll(async () => {
-        url = await d.create();
+        // SQLite in a file, so that the API process view below opens the same database.
+        if (d.name === 'sqlite') dir = mkdtempSync(join(tmpdir(), 'cardquant-acceptance-'));
+        url = dir ? `sqlite:${join(dir, 'acceptance.db')}` : await d.create();
         ctx = await ingestContext(url);
         catalog = await importPokemontcgFilesCatalog(ctx, { path: CATALOG });
         first = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
         second = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
-      }, 240_000);
+        await deriveReadModels(ctx.database, ctx.clock);
+        api = await startHarness(url, { RATE_LIMIT_ANONYMOUS: '100000' });
+        independent = independentChanges(PRICES);
+      }, 300_000);
       afterAll(async () => {
+        await api?.close();
         await ctx?.close();
-        if (url) await d.drop(url);
+        if (dir) rmSync(dir, { recursive: true, force: true });
+        else if (url) await d.drop(url);
       });
 
       it('imports the catalogue, then reads every price row and accounts for each', async () => {
@@ -120,6 +134,76 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       it('a second import of the same files stores nothing new: all unchanged', () => {
         expect(second).toMatchObject({ status: 'succeeded', accepted: 0, updated: 0, unchanged: first.accepted, rejected: first.rejected });
         expect(second.rejected_by_reason).toEqual(first.rejected_by_reason);
+      });
+
+      // Movers and changes through the HTTP API against an independent computation from the raw files
+      // (test/tcgcsv-changes.ts implements DESIGN §10's rule on the files' decimal prices).
+      const TOLERANCE_PP = 0.0001 + 1e-9;
+      const getJson = async (path: string) => {
+        const res = await api.request(path);
+        expect(res.status, path).toBe(200);
+        return (await res.json()) as { items: Record<string, any>[]; next_cursor: string | null } & Record<string, any>;
+      };
+
+      it.each(['1d', '7d', '30d'] as const)('movers over %s agree with the raw files to 0.0001 pp, both directions', async (window) => {
+        // The universe: products the catalogue maps to a card (the others are rejected at import, with a reason).
+        const mapped = await ctx.database.db.selectFrom('printings').select(['tcgplayer_product_id', 'tcgplayer_sub_type']).where('tcgplayer_product_id', 'is not', null).execute();
+        const known = new Set(mapped.map((p) => seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!)));
+        for (const direction of ['up', 'down'] as const) {
+          const body = await getJson(`/v1/movers?window=${window}&direction=${direction}&limit=100`);
+          const expected = [...independent.entries()]
+            .filter(([key]) => known.has(key))
+            .map(([, s]) => s)
+            .filter((s) => s.stale === false && s.changes[window] !== null && s.changes[window]!.jump <= 10)
+            .map((s) => s.changes[window]!.pct)
+            .filter((pct) => (direction === 'up' ? pct > 0 : pct < 0))
+            .sort((a, b) => (direction === 'up' ? b - a : a - b))
+            .slice(0, 100);
+          expect(body.items.length).toBe(expected.length);
+          body.items.forEach((item, i) => {
+            expect(Math.abs(item.change_pct - expected[i]!), `${window} ${direction} #${i + 1}`).toBeLessThanOrEqual(TOLERANCE_PP);
+            const mine = independent.get(seriesKey(item.printing.tcgplayer_product_id, item.printing.tcgplayer_sub_type))!;
+            const change = mine.changes[window]!;
+            expect(item).toMatchObject({ from_date: change.fromDate, to_date: mine.lastDate, from_price: change.from, to_price: mine.last, currency: 'USD' });
+            expect(Math.abs(item.change_pct - change.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
+          });
+          if (window === '30d') expect(expected).toEqual([]); // 30 days of files: no base 30 days back
+          else expect(expected.length).toBeGreaterThan(20);
+        }
+      });
+
+      it('card pages show, for a sample of printings, the same changes as the raw files', async () => {
+        const printings = await ctx.database.db
+          .selectFrom('printings')
+          .select(['card_id', 'tcgplayer_product_id', 'tcgplayer_sub_type'])
+          .where('tcgplayer_product_id', 'is not', null)
+          .orderBy('tcgplayer_product_id')
+          .orderBy('tcgplayer_sub_type')
+          .execute();
+        const sample = printings.filter((_, i) => i % Math.ceil(printings.length / 60) === 0);
+        let compared = 0;
+        for (const p of sample) {
+          const card = await getJson(`/v1/cards/${p.card_id}`);
+          const printing = (card.printings as Record<string, any>[]).find((x) => x.tcgplayer_product_id === p.tcgplayer_product_id && x.tcgplayer_sub_type === p.tcgplayer_sub_type)!;
+          const mine = independent.get(seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!));
+          const series = (printing.prices as Record<string, any>[]).find((s) => s.market === 'tcgplayer');
+          if (!mine) {
+            expect(series, `${p.card_id} has no market price in the files`).toBeUndefined();
+            continue;
+          }
+          expect(series).toMatchObject({ price: mine.last, price_date: mine.lastDate, stale: mine.stale });
+          for (const w of ['1d', '7d', '30d', '90d'] as const) {
+            const want = mine.changes[w];
+            const got = series!.changes[w];
+            if (want === null) expect(got, `${p.card_id} ${w}`).toBeNull();
+            else {
+              expect(got).toMatchObject({ from_date: want.fromDate, from_price: want.from, to_date: mine.lastDate, to_price: mine.last });
+              expect(Math.abs(got.change_pct - want.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
+              compared++;
+            }
+          }
+        }
+        expect(compared).toBeGreaterThan(50);
       });
     });
   });

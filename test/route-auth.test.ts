@@ -50,10 +50,24 @@ describe('every registered route enforces its declared role', () => {
     expect(checked).toBeGreaterThanOrEqual(8);
   });
 
-  it('public routes answer anonymous callers', async () => {
+  it('portfolio routes refuse a portfolio secret that does not match with 401 invalid_credentials', async () => {
+    const created = (await (await h.request('/v1/portfolios', { method: 'POST' })).json()) as { id: string };
+    const wrong = { 'X-Portfolio-Id': created.id, 'X-Portfolio-Secret': `cqp_${'0'.repeat(32)}` };
+    const portfolioOps = operations.filter((o) => o.role === 'portfolio');
+    expect(portfolioOps.length).toBeGreaterThanOrEqual(3);
+    for (const op of portfolioOps) {
+      const res = await h.request(op.path, { method: op.method, headers: wrong });
+      expect(res.status, `${op.method} ${op.path}`).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('invalid_credentials');
+    }
+  });
+
+  it('public routes answer anonymous callers (a made-up id may be 404, never 401/403/5xx)', async () => {
     for (const op of operations.filter((o) => o.role === 'public' && o.method === 'GET')) {
       const res = await h.request(op.path);
-      expect(res.status, op.path).toBeLessThan(400);
+      expect([401, 403], op.path).not.toContain(res.status);
+      expect(res.status, op.path).toBeLessThan(500);
+      if (!op.path.includes('/x')) expect(res.status, op.path).toBeLessThan(400);
     }
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import * as repo from './runs.repo.ts';
 
@@ -117,6 +118,8 @@ export class IngestionRun {
       finished_at: isoInstant(this.clock.now()),
       checkpoint: this.checkpointValue === null ? null : JSON.stringify(this.checkpointValue),
     });
+    // Whatever the run wrote is now visible to public reads: their ETags must change.
+    await bumpDataVersion(this.db, this.clock);
     return {
       id: this.id,
       source: this.start.source,

@@ -8,7 +8,7 @@ import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
 import type { RunSummary } from '../ingest/ingestion-run.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
-import { deriveLatestPrices } from '../prices/derive-latest.ts';
+import { deriveReadModels } from '../market/derive.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 
 export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
@@ -56,8 +56,8 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       name: 'derive',
-      description: 'Rebuild latest prices and 1/7/30/90-day changes per printing, as of each market\'s latest date.',
-      run: async () => ({ counts: await deriveLatestPrices(ctx.database) }),
+      description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.',
+      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock)) } }),
     },
     {
       name: 'retention',

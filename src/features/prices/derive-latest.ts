@@ -9,15 +9,29 @@
  * - A series whose latest observation is more than 3 days behind its market's latest date is
  *   marked stale (kept for card pages, left out of movers).
  *
+ * - For movers (docs/METHODS.md, "Movers"): per window the observations and the largest step
+ *   between consecutive observations inside [from_date, to_date], the series' robust daily
+ *   volatility over its last 90 days, and the change in units of that volatility (z).
+ * - One series per card is its headline (docs/METHODS.md, "Headline printing").
+ *
  * The table is rebuilt whole in one transaction, so the step is idempotent.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, DialectName } from '../../platform/db/database.ts';
 import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
+import { robustSigma } from '../../quant/robust.ts';
+import { seriesOrder, type SeriesCandidate } from '../market/series.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
 export const MAX_GAP_DAYS = 3;
+/** Volatility lookback (days before `to_date`), minimum returns, and floor (per day, log units). */
+export const VOL_LOOKBACK_DAYS = 90;
+export const VOL_MIN_RETURNS = 10;
+export const VOL_FLOOR = 0.005;
+/** Printings per statement when reading recent prices for the movers statistics. */
+const STATS_CHUNK = 1_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Percent change rounded to 4 decimals, as sent on the wire.
@@ -77,6 +91,9 @@ function toRow(r: Derived): LatestPricesTable {
     last_date: r.last_date,
     last_cents: Number(r.last_cents),
     stale: Number(r.stale),
+    vol_daily: null,
+    vol_obs: null,
+    headline: 0,
   };
   for (const w of CHANGE_WINDOWS) {
     const from = r[`c${w}`] === null || r[`c${w}`] === undefined ? null : Number(r[`c${w}`]);
@@ -84,8 +101,123 @@ function toRow(r: Derived): LatestPricesTable {
     row[`from_date_${w}d`] = usable ? r[`d${w}`] : null;
     row[`from_cents_${w}d`] = usable ? from : null;
     row[`change_pct_${w}d`] = usable ? changePct(from, Number(r.last_cents)) : null;
+    row[`obs_${w}d`] = null;
+    row[`jump_${w}d`] = null;
+    row[`z_${w}d`] = null;
   }
   return row as LatestPricesTable;
+}
+
+const seriesKey = (r: { printing_key: number; market: string; condition: string; currency: string }) =>
+  `${r.printing_key}|${r.market}|${r.condition}|${r.currency}`;
+
+const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+
+/**
+ * Fills the movers statistics of one series from its observations (ascending dates, all on or
+ * before `row.last_date`).
+ */
+export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: number[]): void {
+  const last = dayNumber(row.last_date);
+  const days = dates.map(dayNumber);
+  const returns: number[] = [];
+  for (let i = 1; i < days.length; i++) {
+    if (days[i - 1]! >= last - VOL_LOOKBACK_DAYS) returns.push(Math.log(cents[i]! / cents[i - 1]!));
+  }
+  const sigma = returns.length >= VOL_MIN_RETURNS ? robustSigma(returns) : null;
+  row.vol_obs = returns.length;
+  row.vol_daily = sigma === null ? null : Math.round(sigma * 1e6) / 1e6;
+  const r = row as unknown as Record<string, number | string | null>;
+  for (const w of CHANGE_WINDOWS) {
+    const fromDate = r[`from_date_${w}d`] as string | null;
+    if (fromDate === null) continue;
+    const from = dayNumber(fromDate);
+    let obs = 0;
+    let jump = 1;
+    for (let i = 0; i < days.length; i++) {
+      if (days[i]! < from) continue;
+      obs++;
+      if (i > 0 && days[i - 1]! >= from) jump = Math.max(jump, cents[i]! / cents[i - 1]!, cents[i - 1]! / cents[i]!);
+    }
+    r[`obs_${w}d`] = obs;
+    r[`jump_${w}d`] = Math.round(jump * 1e4) / 1e4;
+    if (sigma !== null) {
+      const fromCents = r[`from_cents_${w}d`] as number;
+      // A one-minor-unit step is the least move a price can make: below that, volatility is quantisation.
+      const tick = 1 / Math.min(fromCents, row.last_cents);
+      const z = Math.log(row.last_cents / fromCents) / (Math.max(sigma, VOL_FLOOR, tick) * Math.sqrt(last - from));
+      r[`z_${w}d`] = Math.round(z * 1e4) / 1e4;
+    }
+  }
+}
+
+/** Reads the recent prices of the fresh series, a range of printings per statement, and fills their statistics. */
+async function addMoverStats(database: Database, rows: LatestPricesTable[]): Promise<void> {
+  const fresh = new Map<string, LatestPricesTable>();
+  for (const r of rows) if (r.stale === 0) fresh.set(seriesKey(r), r);
+  if (fresh.size === 0) return;
+  const keys = [...new Set([...fresh.values()].map((r) => r.printing_key))].sort((a, b) => a - b);
+  const earliest = [...fresh.values()].reduce((min, r) => (r.last_date < min ? r.last_date : min), '9999-12-31');
+  const since = new Date((dayNumber(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS)) * DAY_MS).toISOString().slice(0, 10);
+  for (let i = 0; i < keys.length; i += STATS_CHUNK) {
+    const chunk = keys.slice(i, i + STATS_CHUNK);
+    const prices = await database.db
+      .selectFrom('prices')
+      .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents'])
+      .where('printing_key', '>=', chunk[0]!)
+      .where('printing_key', '<=', chunk.at(-1)!)
+      .where('market_cents', 'is not', null)
+      .where('date', '>=', since)
+      .orderBy('printing_key')
+      .orderBy('market')
+      .orderBy('condition')
+      .orderBy('currency')
+      .orderBy('date')
+      .execute();
+    let current: LatestPricesTable | undefined;
+    let currentKey = '';
+    let dates: string[] = [];
+    let cents: number[] = [];
+    const close = () => {
+      if (current) fillMoverStats(current, dates, cents);
+    };
+    for (const p of prices) {
+      const key = seriesKey({ ...p, printing_key: Number(p.printing_key) });
+      if (key !== currentKey) {
+        close();
+        currentKey = key;
+        current = fresh.get(key);
+        dates = [];
+        cents = [];
+      }
+      if (current && p.date <= current.last_date) {
+        dates.push(p.date);
+        cents.push(Number(p.market_cents));
+      }
+    }
+    close();
+  }
+}
+
+/** Marks each card's headline series (docs/METHODS.md, "Headline printing"). */
+async function markHeadlines(database: Database, rows: LatestPricesTable[]): Promise<void> {
+  const finishes = new Map<number, string>();
+  const printings = await database.db.selectFrom('printings').select(['key', 'finish']).execute();
+  for (const p of printings) finishes.set(Number(p.key), p.finish);
+  const best = new Map<string, { row: LatestPricesTable; candidate: SeriesCandidate }>();
+  for (const row of rows) {
+    const candidate: SeriesCandidate = {
+      printingKey: row.printing_key,
+      finish: finishes.get(row.printing_key) ?? '',
+      market: row.market,
+      currency: row.currency,
+      condition: row.condition,
+      stale: row.stale === 1,
+    };
+    const held = best.get(row.card_id);
+    if (!held || seriesOrder(candidate, held.candidate) < 0) best.set(row.card_id, { row, candidate });
+  }
+  for (const { row } of best.values()) row.headline = 1;
 }
 
 /**
@@ -98,6 +230,8 @@ export async function deriveLatestPrices(database: Database): Promise<{ series: 
   const db: Kysely<Tables> = database.db;
   const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
   const derived = rows.map(toRow);
+  await addMoverStats(database, derived);
+  await markHeadlines(database, derived);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.

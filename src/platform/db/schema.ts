@@ -265,7 +265,132 @@ export type LatestPricesTable = {
 } & WindowColumns<'1d'> &
   WindowColumns<'7d'> &
   WindowColumns<'30d'> &
-  WindowColumns<'90d'>;
+  WindowColumns<'90d'> &
+  MoverColumns<'1d'> &
+  MoverColumns<'7d'> &
+  MoverColumns<'30d'> &
+  MoverColumns<'90d'> & {
+    /** Robust daily volatility of log returns (1.4826 × MAD) over the last 90 days, and its sample size. */
+    vol_daily: number | null;
+    vol_obs: number | null;
+    /** 1 for the series the card's lists show (docs/METHODS.md, "Headline printing"). */
+    headline: number;
+  };
+
+type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `z_${W}`]: number | null };
+
+export interface DataVersionTable {
+  id: number;
+  version: string;
+  changed_at: string;
+}
+
+type SummaryWindow<W extends string> = WindowColumns<W>;
+type SortKeys = { [K in `k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' | 'score'}_${'asc' | 'desc'}`]: number };
+
+export type CardSummaryTable = {
+  card_id: string;
+  set_id: string;
+  name: string;
+  number: string;
+  printed_total: number | null;
+  rarity: string | null;
+  /** Slug of the rarity (`rare-holo`): what the `rarity` filter compares. */
+  rarity_key: string | null;
+  supertype: string | null;
+  supertype_key: string | null;
+  /** JSON array of energy types. */
+  types: string | null;
+  /** `|fire|water|`: folded types between bars, for the `type` filter. */
+  types_key: string;
+  thumbnail: string | null;
+  printings: number;
+  printing_key: number | null;
+  printing_id: string | null;
+  finish: string | null;
+  market: string | null;
+  condition: string | null;
+  currency: string | null;
+  as_of: string | null;
+  last_date: string | null;
+  stale: number | null;
+  price_cents: number | null;
+  score: number | null;
+  k_name: string;
+  k_number: string;
+} & SummaryWindow<'1d'> &
+  SummaryWindow<'7d'> &
+  SummaryWindow<'30d'> &
+  SortKeys;
+
+export interface SetSummaryTable {
+  set_id: string;
+  name: string;
+  series: string | null;
+  release_date: string | null;
+  printed_total: number | null;
+  total: number | null;
+  images: string | null;
+  cards: number;
+  priced_cards: number;
+  printings: number;
+  /** Currency of value_cents: the primary series' currency. */
+  currency: string | null;
+  /** Sum of the headline prices of the set's cards priced in `currency`. */
+  value_cents: number | null;
+  /** Newest first: inverted release date, so an ascending index serves the default order. */
+  k_release: string;
+}
+
+export interface FacetCountsTable {
+  facet: 'rarity' | 'supertype' | 'type';
+  id: string;
+  name: string;
+  cards: number;
+  priced_cards: number;
+}
+
+export interface CardTermsTable {
+  term: string;
+  card_id: string;
+}
+
+export interface MarketIndexesTable {
+  id: string;
+  kind: 'market' | 'set';
+  set_id: string | null;
+  name: string;
+  market: string;
+  currency: string;
+  base_date: string;
+  last_date: string;
+  last_value: number;
+  constituents: number;
+  points: number;
+}
+
+export interface IndexValuesTable {
+  index_id: string;
+  date: string;
+  value: number;
+  constituents: number;
+  from_value_cents: number;
+  to_value_cents: number;
+}
+
+export interface PortfoliosTable {
+  id: string;
+  owner_id: string;
+  name: string | null;
+  secret_hash: string;
+  created_at: string;
+}
+
+export interface WatchlistItemsTable {
+  portfolio_id: string;
+  printing_key: number;
+  added_at: string;
+}
 
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
@@ -288,4 +413,13 @@ export interface Tables {
   pipeline_runs: PipelineRunsTable;
   step_locks: StepLocksTable;
   latest_prices: LatestPricesTable;
+  data_version: DataVersionTable;
+  card_summary: CardSummaryTable;
+  card_terms: CardTermsTable;
+  set_summary: SetSummaryTable;
+  facet_counts: FacetCountsTable;
+  market_indexes: MarketIndexesTable;
+  index_values: IndexValuesTable;
+  portfolios: PortfoliosTable;
+  watchlist_items: WatchlistItemsTable;
 }

@@ -35,20 +35,43 @@ async function refuse(c: Context<AppEnv>, reason: string): Promise<never> {
   throw new Unauthorized('The credentials given are not valid.', 'invalid_credentials');
 }
 
-/** Global middleware: resolves `Authorization: Bearer …` into a principal (or null). */
+async function resolveBearer(c: Context<AppEnv>, header: string): Promise<void> {
+  const match = BEARER.exec(header);
+  if (!match) await refuse(c, 'not_bearer');
+  const outcome = await c.get('platform').authenticator.verifyBearer(match![1]!);
+  if (!outcome.ok) await refuse(c, outcome.reason);
+  else c.set('principal', outcome.principal);
+}
+
+async function resolvePortfolio(c: Context<AppEnv>, id: string | undefined, secret: string | undefined): Promise<void> {
+  if (id === undefined || secret === undefined) await refuse(c, 'incomplete_portfolio_credentials');
+  const outcome = await c.get('platform').portfolioAuthenticator.verifyPortfolio(id!, secret!);
+  if (!outcome.ok) await refuse(c, outcome.reason);
+  else {
+    c.set('principal', outcome.principal);
+    c.set('portfolioSession', outcome.session);
+  }
+}
+
+/**
+ * Global middleware: resolves `Authorization: Bearer …` or the `X-Portfolio-Id` +
+ * `X-Portfolio-Secret` pair into a principal (or null). Both kinds at once, or half a pair, are
+ * refused rather than guessed at.
+ */
 export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     c.set('principal', null);
+    c.set('portfolioSession', null);
     const header = c.req.header('Authorization');
-    if (header !== undefined) {
-      const platform = c.get('platform');
-      const gate = await platform.rateLimits.authAllowed(c.get('clientIp'));
+    const portfolioId = c.req.header('X-Portfolio-Id');
+    const portfolioSecret = c.req.header('X-Portfolio-Secret');
+    const portfolio = portfolioId !== undefined || portfolioSecret !== undefined;
+    if (header !== undefined || portfolio) {
+      const gate = await c.get('platform').rateLimits.authAllowed(c.get('clientIp'));
       if (!gate.allowed) throw tooManyRequests(gate.headers);
-      const match = BEARER.exec(header);
-      if (!match) await refuse(c, 'not_bearer');
-      const outcome = await platform.authenticator.verifyBearer(match![1]!);
-      if (!outcome.ok) await refuse(c, outcome.reason);
-      else c.set('principal', outcome.principal);
+      if (!portfolio) await resolveBearer(c, header!);
+      else if (header !== undefined) await refuse(c, 'mixed_credentials');
+      else await resolvePortfolio(c, portfolioId, portfolioSecret);
     }
     await next();
   };

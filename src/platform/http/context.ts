@@ -43,6 +43,26 @@ export interface Authenticator {
   verifyBearer(token: string): Promise<AuthOutcome>;
 }
 
+/** What the one statement that checks a portfolio capability also reads, kept for the request. */
+export interface PortfolioSession {
+  /** The data version at authentication: part of every ETag of a portfolio read. */
+  dataVersion: string;
+  watchlist: {
+    count: number;
+    /** The latest `added_at` on the list (ISO instant), or null when it is empty. */
+    lastAddedAt: string | null;
+    /** Changes whenever an item is added or removed; equal for equal lists. */
+    fingerprint: string;
+  };
+}
+
+export type PortfolioAuthOutcome = { ok: true; principal: Principal; session: PortfolioSession } | { ok: false; reason: string };
+
+/** Checks `X-Portfolio-Id` + `X-Portfolio-Secret`; implemented by the portfolios feature. */
+export interface PortfolioAuthenticator {
+  verifyPortfolio(id: string, secret: string): Promise<PortfolioAuthOutcome>;
+}
+
 export interface Platform {
   config: Config;
   log: Logger;
@@ -54,6 +74,7 @@ export interface Platform {
   idempotency: IdempotencyStore;
   audit: AuditSink;
   authenticator: Authenticator;
+  portfolioAuthenticator: PortfolioAuthenticator;
 }
 
 export type AppEnv = {
@@ -61,6 +82,8 @@ export type AppEnv = {
     requestId: string;
     platform: Platform;
     principal: Principal | null;
+    /** Set with a portfolio principal, null otherwise. */
+    portfolioSession: PortfolioSession | null;
     clientIp: string;
   };
 };

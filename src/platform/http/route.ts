@@ -24,7 +24,7 @@ export const ProblemSchema = z
   })
   .openapi('Problem', { description: 'RFC 9457 problem details.' });
 
-const problemResponse = (description: string) => ({
+export const problemResponse = (description: string) => ({
   description,
   content: { 'application/problem+json': { schema: ProblemSchema } },
 });

@@ -1,0 +1,189 @@
+/**
+ * Rebuilds `card_summary` (one row per card: the card, its headline series' latest price and
+ * changes, sort keys), `card_terms` (search terms), `set_summary` and `facet_counts`. Lists of
+ * cards, sets and facets read these tables only, with one indexed statement per request.
+ * Derived data: rebuilt whole, in one transaction, idempotently.
+ */
+import type { Database } from '../../platform/db/database.ts';
+import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
+import { PRIMARY_SERIES } from './series.ts';
+import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
+import { thumbnailOf } from './wire.ts';
+
+export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
+export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
+
+/** Stands in for a missing value in a sort key, so that it sorts last in either direction. */
+export const NULL_SORTS_LAST = 1e18;
+
+const CHUNK = 300;
+
+/** `k_number`: set release date, set id, the number's numeric part zero-padded, then the number. */
+export function numberSortKey(releaseDate: string | null, setId: string, number: string): string {
+  const n = numberTerm(number);
+  const digits = /^\d+/.exec(n)?.[0] ?? '';
+  return `${releaseDate ?? '9999-12-31'}|${setId}|${digits.padStart(8, '0')}|${n}`;
+}
+
+function sortKeys(values: Record<CardSortField, number | null>): Pick<CardSummaryTable, `k_${CardSortField}_${'asc' | 'desc'}`> {
+  const keys = {} as Record<string, number>;
+  for (const f of CARD_SORT_FIELDS) {
+    const v = values[f];
+    keys[`k_${f}_asc`] = v ?? NULL_SORTS_LAST;
+    keys[`k_${f}_desc`] = v ?? -NULL_SORTS_LAST;
+  }
+  return keys as Pick<CardSummaryTable, `k_${CardSortField}_${'asc' | 'desc'}`>;
+}
+
+function typesKey(types: string | null): string {
+  const list = jsonList(types);
+  return list.length ? `|${list.map(slug).join('|')}|` : '|';
+}
+
+/** `k_release`: newest release first in ascending order; sets without a date last. */
+export function releaseSortKey(releaseDate: string | null): string {
+  if (!releaseDate) return '99999999';
+  return String(99_999_999 - Number(releaseDate.replaceAll('-', ''))).padStart(8, '0');
+}
+
+function jsonList(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? list.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Counts per facet value; the displayed name is the first spelling seen. */
+class FacetCounter {
+  readonly rows = new Map<string, FacetCountsTable>();
+  add(facet: FacetCountsTable['facet'], name: string | null, priced: boolean): void {
+    if (!name) return;
+    const id = slug(name);
+    if (!id) return;
+    const key = `${facet}|${id}`;
+    const row = this.rows.get(key) ?? { facet, id, name, cards: 0, priced_cards: 0 };
+    row.cards++;
+    if (priced) row.priced_cards++;
+    this.rows.set(key, row);
+  }
+}
+
+/**
+ * @example
+ * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
+ */
+export async function rebuildCardSummary(database: Database): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+  const db = database.db;
+  const [sets, cards, counts, headlines, printings] = await Promise.all([
+    db.selectFrom('sets').selectAll().execute(),
+    db
+      .selectFrom('cards as c')
+      .innerJoin('sets as s', 's.id', 'c.set_id')
+      .select(['c.id', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
+      .execute(),
+    db.selectFrom('printings').select((eb) => ['card_id', eb.fn.countAll<number>().as('n')]).groupBy('card_id').execute(),
+    db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute(),
+    db
+      .selectFrom('printings')
+      .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
+      .select(['printings.key', 'printings.id', 'printings.finish'])
+      .execute(),
+  ]);
+  const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
+  const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
+  const headlineOf = new Map(headlines.map((h) => [h.card_id, h]));
+  const rows: CardSummaryTable[] = [];
+  const terms: { term: string; card_id: string }[] = [];
+  const facets = new FacetCounter();
+  for (const c of cards) {
+    const h = headlineOf.get(c.id);
+    const values = {
+      price: h ? Number(h.last_cents) : null,
+      change_1d: h?.change_pct_1d ?? null,
+      change_7d: h?.change_pct_7d ?? null,
+      change_30d: h?.change_pct_30d ?? null,
+      score: null,
+    };
+    rows.push({
+      card_id: c.id,
+      set_id: c.set_id,
+      name: c.name,
+      number: c.number,
+      printed_total: c.printed_total,
+      rarity: c.rarity,
+      rarity_key: c.rarity ? slug(c.rarity) : null,
+      supertype: c.supertype,
+      supertype_key: c.supertype ? slug(c.supertype) : null,
+      types: c.types,
+      types_key: typesKey(c.types),
+      thumbnail: thumbnailOf(c.images),
+      printings: printingsOf.get(c.id) ?? 0,
+      printing_key: h ? Number(h.printing_key) : null,
+      printing_id: h ? (printingIds.get(Number(h.printing_key))?.id ?? null) : null,
+      finish: h ? (printingIds.get(Number(h.printing_key))?.finish ?? null) : null,
+      market: h?.market ?? null,
+      condition: h?.condition ?? null,
+      currency: h?.currency ?? null,
+      as_of: h?.as_of ?? null,
+      last_date: h?.last_date ?? null,
+      stale: h ? Number(h.stale) : null,
+      price_cents: values.price,
+      from_date_1d: h?.from_date_1d ?? null,
+      from_cents_1d: h?.from_cents_1d ?? null,
+      change_pct_1d: values.change_1d,
+      from_date_7d: h?.from_date_7d ?? null,
+      from_cents_7d: h?.from_cents_7d ?? null,
+      change_pct_7d: values.change_7d,
+      from_date_30d: h?.from_date_30d ?? null,
+      from_cents_30d: h?.from_cents_30d ?? null,
+      change_pct_30d: values.change_30d,
+      score: null,
+      k_name: fold(c.name),
+      k_number: numberSortKey(c.release_date, c.set_id, c.number),
+      ...sortKeys(values),
+    });
+    for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
+    facets.add('rarity', c.rarity, values.price !== null);
+    facets.add('supertype', c.supertype, values.price !== null);
+    for (const type of jsonList(c.types)) facets.add('type', type, values.price !== null);
+  }
+  const setRows: SetSummaryTable[] = sets.map((set) => ({
+    set_id: set.id,
+    name: set.name,
+    series: set.series,
+    release_date: set.release_date,
+    printed_total: set.printed_total,
+    total: set.total,
+    images: set.images,
+    cards: 0,
+    priced_cards: 0,
+    printings: 0,
+    currency: PRIMARY_SERIES.currency,
+    value_cents: 0,
+    k_release: releaseSortKey(set.release_date),
+  }));
+  const setOf = new Map(setRows.map((r) => [r.set_id, r]));
+  for (const r of rows) {
+    const set = setOf.get(r.set_id);
+    if (!set) continue;
+    set.cards++;
+    set.printings += r.printings;
+    if (r.price_cents !== null) set.priced_cards++;
+    if (r.price_cents !== null && r.currency === set.currency) set.value_cents = (set.value_cents ?? 0) + r.price_cents;
+  }
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('card_summary').execute();
+    await trx.deleteFrom('card_terms').execute();
+    for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('card_summary').values(rows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < terms.length; i += 2_000) await trx.insertInto('card_terms').values(terms.slice(i, i + 2_000)).execute();
+    await trx.deleteFrom('set_summary').execute();
+    for (let i = 0; i < setRows.length; i += CHUNK) await trx.insertInto('set_summary').values(setRows.slice(i, i + CHUNK)).execute();
+    await trx.deleteFrom('facet_counts').execute();
+    const facetRows = [...facets.rows.values()];
+    for (let i = 0; i < facetRows.length; i += CHUNK) await trx.insertInto('facet_counts').values(facetRows.slice(i, i + CHUNK)).execute();
+  });
+  return { cards: rows.length, priced: rows.filter((r) => r.price_cents !== null).length, terms: terms.length, sets: setRows.length };
+}

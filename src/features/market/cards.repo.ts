@@ -1,0 +1,157 @@
+/**
+ * Queries of the card endpoints. Each is one statement over the derived tables (card_summary,
+ * card_terms, latest_prices) and the catalogue, so a request costs the data-version read plus one.
+ */
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Tables } from '../../platform/db/schema.ts';
+import { NULL_SORTS_LAST, type CardSortField } from './card-summary.ts';
+import { parseQuery, prefixUpperBound, slug } from './search-terms.ts';
+
+export type CardSort = 'name' | 'number' | CardSortField;
+export type Order = 'asc' | 'desc';
+
+export interface CardFilters {
+  q?: string;
+  set?: string;
+  rarity?: string;
+  type?: string;
+  supertype?: string;
+  /** Headline price bounds in minor units of `currency`. */
+  minCents?: number;
+  maxCents?: number;
+  currency: string;
+}
+
+export interface CardPage {
+  sort: CardSort;
+  order: Order;
+  limit: number;
+  /** Sort key and card id of the last item of the previous page. */
+  after?: { key: string | number; id: string };
+}
+
+/** The column a sort reads: text keys for name and number, null-last numeric keys otherwise. */
+export function sortColumn(sort: CardSort, order: Order): `k_${string}` {
+  return sort === 'name' || sort === 'number' ? `k_${sort}` : `k_${sort}_${order}`;
+}
+
+type SummaryEb = ExpressionBuilder<Tables, 'card_summary'>;
+
+function filterConditions(eb: SummaryEb, f: CardFilters) {
+  const conditions = [];
+  if (f.set !== undefined) conditions.push(eb('card_summary.set_id', '=', f.set));
+  if (f.rarity !== undefined) conditions.push(eb('card_summary.rarity_key', '=', slug(f.rarity)));
+  if (f.supertype !== undefined) conditions.push(eb('card_summary.supertype_key', '=', slug(f.supertype)));
+  if (f.type !== undefined) conditions.push(eb('card_summary.types_key', 'like', `%|${slug(f.type)}|%`));
+  if (f.minCents !== undefined || f.maxCents !== undefined) conditions.push(eb('card_summary.currency', '=', f.currency));
+  if (f.minCents !== undefined) conditions.push(eb('card_summary.price_cents', '>=', f.minCents));
+  if (f.maxCents !== undefined) conditions.push(eb('card_summary.price_cents', '<=', f.maxCents));
+  if (f.q !== undefined) {
+    const parsed = parseQuery(f.q);
+    for (const prefix of parsed.prefixes) {
+      conditions.push(
+        eb('card_summary.card_id', 'in', eb.selectFrom('card_terms').select('card_id').where('term', '>=', prefix).where('term', '<', prefixUpperBound(prefix))),
+      );
+    }
+    for (const n of parsed.numbered) {
+      conditions.push(eb('card_summary.card_id', 'in', eb.selectFrom('card_terms').select('card_id').where('term', '=', n.number)));
+      conditions.push(eb('card_summary.printed_total', '=', n.printedTotal));
+    }
+  }
+  return conditions;
+}
+
+/** One page of cards: `limit + 1` rows so the caller knows whether another page exists. */
+export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: CardPage) {
+  const column = sortColumn(page.sort, page.order) as 'k_name';
+  const cmp = page.order === 'asc' ? '>' : '<';
+  return db
+    .selectFrom('card_summary')
+    .selectAll()
+    .where((eb) => {
+      const conditions = filterConditions(eb, filters);
+      if (page.after) conditions.push(eb(eb.refTuple(column, 'card_summary.card_id'), cmp, eb.tuple(page.after.key as string, page.after.id)));
+      return eb.and(conditions);
+    })
+    .orderBy(column, page.order)
+    .orderBy('card_summary.card_id', page.order)
+    .limit(page.limit + 1)
+    .execute();
+}
+
+export type CardSummaryRow = Awaited<ReturnType<typeof listCards>>[number];
+
+/** Whether a numeric sort key stands for a missing value. */
+export const isNullKey = (key: number) => Math.abs(key) === NULL_SORTS_LAST;
+
+/**
+ * A card with its set, printings and every latest-price series of each printing: one row per
+ * (printing, series), card columns repeated; no rows for an unknown card.
+ */
+export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
+  return db
+    .selectFrom('cards as c')
+    .innerJoin('sets as s', 's.id', 'c.set_id')
+    .leftJoin('card_summary as cs', 'cs.card_id', 'c.id')
+    .leftJoin('printings as p', 'p.card_id', 'c.id')
+    .leftJoin('latest_prices as lp', 'lp.printing_key', 'p.key')
+    .select([
+      'c.id',
+      'c.name',
+      'c.set_id',
+      'c.number',
+      'c.kind',
+      'c.supertype',
+      'c.subtypes',
+      'c.types',
+      'c.rarity',
+      'c.hp',
+      'c.artist',
+      'c.language',
+      'c.images',
+      'c.pokemontcg_id',
+      'c.tcgdex_id',
+      's.name as set_name',
+      's.series as set_series',
+      's.printed_total',
+      's.release_date',
+      'cs.printing_key as headline_key',
+      'cs.score',
+      'p.key as printing_key',
+      'p.id as printing_id',
+      'p.finish',
+      'p.language as printing_language',
+      'p.tcgplayer_product_id',
+      'p.tcgplayer_sub_type',
+      'p.cardmarket_product_id',
+      'lp.market',
+      'lp.condition',
+      'lp.currency',
+      'lp.as_of',
+      'lp.last_date',
+      'lp.last_cents',
+      'lp.stale',
+      'lp.headline',
+      'lp.from_date_1d',
+      'lp.from_cents_1d',
+      'lp.change_pct_1d',
+      'lp.from_date_7d',
+      'lp.from_cents_7d',
+      'lp.change_pct_7d',
+      'lp.from_date_30d',
+      'lp.from_cents_30d',
+      'lp.change_pct_30d',
+      'lp.from_date_90d',
+      'lp.from_cents_90d',
+      'lp.change_pct_90d',
+    ])
+    .where('c.id', '=', cardId)
+    .orderBy('p.key')
+    .orderBy(sql`lp.headline`, 'desc')
+    .orderBy('lp.market')
+    .orderBy('lp.currency')
+    .orderBy('lp.condition')
+    .execute();
+}
+
+export type CardDetailRow = Awaited<ReturnType<typeof cardDetailRows>>[number];

@@ -1,0 +1,81 @@
+/**
+ * Movers (DESIGN §10, docs/METHODS.md "Movers"): printings of the primary series ranked by their
+ * market-price change over a window, from `latest_prices` in one indexed statement. Stale series,
+ * series without a base in the window, series with too few observations and series whose price
+ * jumps by more than the jump factor inside the window are left out.
+ */
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../platform/db/schema.ts';
+import { PRIMARY_SERIES } from './series.ts';
+import { slug } from './search-terms.ts';
+import type { Window } from './wire.ts';
+
+export interface MoversQuery {
+  window: Window;
+  direction: 'up' | 'down';
+  rank: 'change' | 'zscore';
+  limit: number;
+  /** Least latest price, minor units of the primary currency. */
+  minCents?: number;
+  set?: string;
+  rarity?: string;
+  /** Rank value and printing key of the last item of the previous page. */
+  after?: { value: number; key: number };
+}
+
+export interface MoverRules {
+  minObservations: number;
+  maxJump: number;
+}
+
+export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: MoverRules) {
+  const w = q.window;
+  const column = q.rank === 'zscore' ? (`lp.z_${w}` as const) : (`lp.change_pct_${w}` as const);
+  const order = q.direction === 'up' ? 'desc' : 'asc';
+  let query = db
+    .selectFrom('latest_prices as lp')
+    .innerJoin('printings as p', 'p.key', 'lp.printing_key')
+    .innerJoin('card_summary as cs', 'cs.card_id', 'lp.card_id')
+    .select([
+      'lp.printing_key',
+      'lp.market',
+      'lp.condition',
+      'lp.currency',
+      'lp.last_date',
+      'lp.last_cents',
+      `lp.from_date_${w} as from_date`,
+      `lp.from_cents_${w} as from_cents`,
+      `lp.change_pct_${w} as change_pct`,
+      `lp.z_${w} as zscore`,
+      `lp.obs_${w} as observations`,
+      'p.id as printing_id',
+      'p.finish',
+      'p.tcgplayer_product_id',
+      'p.tcgplayer_sub_type',
+      'p.cardmarket_product_id',
+      'cs.card_id',
+      'cs.name',
+      'cs.set_id',
+      'cs.number',
+      'cs.rarity',
+      'cs.thumbnail',
+    ])
+    .where('lp.market', '=', PRIMARY_SERIES.market)
+    .where('lp.currency', '=', PRIMARY_SERIES.currency)
+    .where('lp.condition', '=', PRIMARY_SERIES.condition)
+    .where('lp.stale', '=', 0)
+    .where(`lp.obs_${w}`, '>=', rules.minObservations)
+    .where(`lp.jump_${w}`, '<=', rules.maxJump)
+    .where(`lp.change_pct_${w}`, q.direction === 'up' ? '>' : '<', 0)
+    .where(column, 'is not', null);
+  if (q.minCents !== undefined) query = query.where('lp.last_cents', '>=', q.minCents);
+  if (q.set !== undefined) query = query.where('lp.set_id', '=', q.set);
+  if (q.rarity !== undefined) query = query.where('cs.rarity_key', '=', slug(q.rarity));
+  if (q.after) {
+    const after = q.after;
+    query = query.where((eb) => eb(eb.refTuple(column, 'lp.printing_key'), q.direction === 'up' ? '<' : '>', eb.tuple(after.value, after.key)));
+  }
+  return query.orderBy(column, order).orderBy('lp.printing_key', order).limit(q.limit + 1).execute();
+}
+
+export type MoverRow = Awaited<ReturnType<typeof queryMovers>>[number];

@@ -1,0 +1,107 @@
+/**
+ * Money, percent changes and card images as the API sends them (DESIGN §10): money in major
+ * units rounded to the currency's minor unit, always with its currency; percent changes with
+ * the compared dates and prices beside them.
+ */
+import { z } from '@hono/zod-openapi';
+
+const minorDigits = new Map<string, number>();
+
+/** Decimal places of a currency's minor unit (USD 2, JPY 0), from the ISO 4217 data in Intl. */
+export function minorUnitDigits(currency: string): number {
+  let digits = minorDigits.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    minorDigits.set(currency, digits);
+  }
+  return digits;
+}
+
+/**
+ * Minor units → major units.
+ *
+ * @example
+ * toMajor(1999, 'USD'); // 19.99
+ * toMajor(1999, 'JPY'); // 1999
+ */
+export function toMajor(minor: number, currency: string): number;
+export function toMajor(minor: number | null, currency: string): number | null;
+export function toMajor(minor: number | null, currency: string): number | null {
+  if (minor === null) return null;
+  const digits = minorUnitDigits(currency);
+  return digits === 0 ? minor : Number((minor / 10 ** digits).toFixed(digits));
+}
+
+/**
+ * Major units (a price filter) → minor units, rounded to the nearest minor unit.
+ *
+ * @example
+ * toMinor(19.99, 'USD'); // 1999
+ */
+export function toMinor(major: number, currency: string): number {
+  return Math.round(major * 10 ** minorUnitDigits(currency));
+}
+
+export const WINDOWS = ['1d', '7d', '30d', '90d'] as const;
+export type Window = (typeof WINDOWS)[number];
+
+export const ChangeSchema = z
+  .object({
+    change_pct: z.number().openapi({ description: 'Percent, rounded to 4 decimals.', example: 12.5 }),
+    from_date: z.string().openapi({ example: '2025-10-13' }),
+    to_date: z.string().openapi({ example: '2025-10-20' }),
+    from_price: z.number().openapi({ example: 40 }),
+    to_price: z.number().openapi({ example: 45 }),
+    currency: z.string().openapi({ example: 'USD' }),
+  })
+  .openapi('Change', { description: 'A market-price change over a window (docs/METHODS.md, "Changes").' });
+export type Change = z.infer<typeof ChangeSchema>;
+
+/** A change, or null when the window has no base observation. */
+export function change(
+  changePct: number | null,
+  fromDate: string | null,
+  fromCents: number | null,
+  toDate: string | null,
+  toCents: number | null,
+  currency: string | null,
+): Change | null {
+  if (changePct === null || fromDate === null || fromCents === null || toDate === null || toCents === null || currency === null) return null;
+  return {
+    change_pct: changePct,
+    from_date: fromDate,
+    to_date: toDate,
+    from_price: toMajor(fromCents, currency),
+    to_price: toMajor(toCents, currency),
+    currency,
+  };
+}
+
+const IMAGE_SOURCES = ['pokemontcg', 'tcgdex'];
+
+/**
+ * A card's thumbnail from its images column (`{ source: { small, large } }`), preferring
+ * pokemontcg.io, then TCGdex, then any other source; null when no source gave one.
+ */
+export function thumbnailOf(images: string | null): string | null {
+  if (!images) return null;
+  let parsed: Record<string, { small?: unknown; large?: unknown } | undefined>;
+  try {
+    parsed = JSON.parse(images) as typeof parsed;
+  } catch {
+    return null;
+  }
+  const sources = [...IMAGE_SOURCES, ...Object.keys(parsed).filter((k) => !IMAGE_SOURCES.includes(k))];
+  for (const source of sources) {
+    const entry = parsed[source];
+    if (entry && typeof entry === 'object') {
+      if (typeof entry.small === 'string') return entry.small;
+      if (typeof entry.large === 'string') return entry.large;
+    }
+  }
+  return null;
+}
