@@ -136,8 +136,24 @@ export interface AppProcess {
  * Starts `node bin/cardquant.js start` on a fresh SQLite database in a new temporary directory.
  * `stdout: 'ignore'` discards the logs (they are still produced, so their cost is real);
  * `'pipe'` hands them to the caller through `child.stdout`.
+ *
+ * Optional: `command: 'serve'` runs only the HTTP API (no scheduler, no demo seeding);
+ * `databaseUrl` points it at an existing database instead of the fresh one (which is then not
+ * created; the temporary directory stays empty); `env` adds or overrides settings last.
  */
-export async function startApp({ logLevel, stdout }: { logLevel: string; stdout: 'ignore' | 'pipe' }): Promise<AppProcess & { spawnedAt: number }> {
+export async function startApp({
+  logLevel,
+  stdout,
+  command = 'start',
+  databaseUrl,
+  env: extraEnv = {},
+}: {
+  logLevel: string;
+  stdout: 'ignore' | 'pipe';
+  command?: 'start' | 'serve';
+  databaseUrl?: string;
+  env?: Record<string, string>;
+}): Promise<AppProcess & { spawnedAt: number }> {
   installExitHooks();
   const dir = mkdtempSync(join(os.tmpdir(), 'cardquant-bench-'));
   tempDirs.add(dir);
@@ -147,7 +163,7 @@ export async function startApp({ logLevel, stdout }: { logLevel: string; stdout:
   delete env.CARDQUANT_CONFIG;
   delete env.ADMIN_TOKEN_NEXT;
   Object.assign(env, {
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`,
     HOST: '127.0.0.1',
     PORT: String(port),
     ADMIN_TOKEN: randomBytes(20).toString('hex'), // 40 characters; avoids the one-time key printout
@@ -157,9 +173,9 @@ export async function startApp({ logLevel, stdout }: { logLevel: string; stdout:
     // the daily pipeline is pushed to 1 January so it cannot fire during a measurement.
     PRICE_SOURCES: 'tcgcsv',
     PIPELINE_CRON: '0 0 1 1 *',
-  });
+  }, extraEnv);
   const spawnedAt = performance.now();
-  const child = spawnTracked(process.execPath, [CLI, 'start'], { cwd: REPO_ROOT, env, stdio: ['ignore', stdout, 'inherit'] });
+  const child = spawnTracked(process.execPath, [CLI, command], { cwd: REPO_ROOT, env, stdio: ['ignore', stdout, 'inherit'] });
   return {
     child,
     port,

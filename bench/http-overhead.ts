@@ -12,23 +12,17 @@
  *                                  [--warmup 3] [--log-level info] [--quick]
  */
 import type { ChildProcess } from 'node:child_process';
-import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import {
   BUSY_MACHINE_CORES,
   busy,
-  cpuSnapshot,
   describeMachine,
   describeRevision,
-  foreignCores,
   freePort,
   isEntryPoint,
   loadAverage,
   machineInfo,
-  median,
   positiveInt,
-  processCpuTicks,
   resultName,
   revision,
   spawnTracked,
@@ -38,37 +32,7 @@ import {
   writeResult,
   type AppProcess,
 } from './cold-start.ts';
-
-// autocannon ships no type declarations; this is the part of its API used here.
-interface AutocannonHistogram {
-  average: number;
-  p50: number;
-  p99: number;
-  min: number;
-  max: number;
-}
-interface AutocannonResult {
-  duration: number;
-  errors: number;
-  timeouts: number;
-  mismatches: number;
-  non2xx: number;
-  '2xx': number;
-  statusCodeStats: Record<string, { count: number }>;
-  latency: AutocannonHistogram;
-  requests: AutocannonHistogram & { total: number; sent: number };
-}
-interface AutocannonOptions {
-  url: string;
-  connections: number;
-  duration: number;
-  pipelining?: number;
-  timeout?: number;
-  expectBody?: string;
-}
-type AutocannonInstance = EventEmitter;
-type Autocannon = (opts: AutocannonOptions, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { cell, load, measureLoad, summarizeLoad, type LoadStats, type LoadSummary, type LoadTarget } from './load.ts';
 
 export const OVERHEAD_TARGET_RATIO = 0.5;
 const HEALTH_BODY = '{"status":"ok"}';
@@ -97,69 +61,7 @@ export const overheadDefaults: OverheadOptions = { connections: [10, 50], durati
 
 type Target = 'bare' | 'app';
 
-interface Measurement {
-  target: Target;
-  connections: number;
-  run: number;
-  requestsPerSec: number;
-  totalRequests: number;
-  p50Ms: number;
-  p99Ms: number;
-  /** autocannon's own latency percentiles (1 ms resolution), for reference. */
-  autocannonLatencyMs: { p50: number; p99: number };
-  errors: number;
-  timeouts: number;
-  mismatches: number;
-  non2xx: number;
-  statusCodes: Record<string, number>;
-  /** Cores kept busy by other processes during the run (null where /proc is unavailable). */
-  foreignCores: number | null;
-  /** Average cores used by the server process under test, and its CPU time per response. */
-  serverCores: number | null;
-  serverCpuUsPerRequest: number | null;
-  /** Average cores used by the load generator (this process): near 1.0 means it was the limit. */
-  clientCores: number | null;
-  discarded: string | null;
-}
-
-/**
- * Latencies at 10 µs resolution. autocannon's built-in histogram records whole milliseconds,
- * which is too coarse for sub-millisecond responses; its `response` event carries the exact time.
- */
-class LatencyRecorder {
-  private static readonly bucketMs = 0.01;
-  private readonly counts = new Uint32Array(1_000_001); // up to 10 s
-  private total = 0;
-
-  record(ms: number): void {
-    const i = Math.min(this.counts.length - 1, Math.floor(ms / LatencyRecorder.bucketMs));
-    this.counts[i]! += 1;
-    this.total += 1;
-  }
-
-  /** Upper edge of the bucket holding the p-th percentile, in ms. */
-  percentile(p: number): number {
-    if (this.total === 0) return Number.NaN;
-    const rank = Math.ceil((p / 100) * this.total);
-    let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i]!;
-      if (seen >= rank) return Math.round((i + 1) * LatencyRecorder.bucketMs * 100) / 100;
-    }
-    return Number.NaN;
-  }
-}
-
-function load(url: string, connections: number, durationS: number, recorder?: LatencyRecorder): Promise<AutocannonResult> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: durationS, pipelining: 1, timeout: 10, expectBody: HEALTH_BODY }, (err, result) =>
-      err ? reject(err) : resolve(result),
-    );
-    if (recorder) {
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => recorder.record(responseTime));
-    }
-  });
-}
+type Measurement = { target: Target; connections: number; run: number } & LoadStats;
 
 async function measure(
   target: Target,
@@ -170,46 +72,12 @@ async function measure(
   serverPid: number | undefined,
   allServerPids: (number | undefined)[],
 ): Promise<Measurement> {
-  const recorder = new LatencyRecorder();
-  const before = cpuSnapshot(allServerPids);
-  const server0 = processCpuTicks(serverPid);
-  const client0 = processCpuTicks('self');
-  const started = performance.now();
-  const r = await load(`http://127.0.0.1:${port}/healthz`, connections, durationS, recorder);
-  const elapsedS = (performance.now() - started) / 1000;
-  const server1 = processCpuTicks(serverPid);
-  const client1 = processCpuTicks('self');
-  const others = foreignCores(before, cpuSnapshot(allServerPids));
-  const serverTicks = server0 !== null && server1 !== null ? server1 - server0 : null;
-  const cores = (ticks: number | null) => (ticks === null ? null : Math.round((ticks / 100 / elapsedS) * 100) / 100);
-  const problems = [
-    r.non2xx > 0 ? `${r.non2xx} non-2xx` : '',
-    r.errors > 0 ? `${r.errors} errors` : '',
-    r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
-    r.mismatches > 0 ? `${r.mismatches} body mismatches` : '',
-    r['2xx'] === 0 ? 'no 2xx responses' : '',
-  ].filter(Boolean);
-  return {
-    target,
-    connections,
-    run,
-    requestsPerSec: Math.round(r.requests.average),
-    totalRequests: r.requests.total,
-    p50Ms: recorder.percentile(50),
-    p99Ms: recorder.percentile(99),
-    autocannonLatencyMs: { p50: r.latency.p50, p99: r.latency.p99 },
-    errors: r.errors,
-    timeouts: r.timeouts,
-    mismatches: r.mismatches,
-    non2xx: r.non2xx,
-    statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
-    foreignCores: others,
-    serverCores: cores(serverTicks),
-    serverCpuUsPerRequest: serverTicks === null || r['2xx'] === 0 ? null : Math.round((serverTicks * 10_000) / r['2xx']),
-    clientCores: cores(client0 !== null && client1 !== null ? client1 - client0 : null),
-    discarded: problems.length > 0 ? problems.join(', ') : null,
-  };
+  const stats = await measureLoad(healthTarget(port), connections, durationS, { server: serverPid, all: allServerPids });
+  return { target, connections, run, ...stats };
 }
+
+/** Every answer must be the health body with a 2xx status. */
+const healthTarget = (port: number): LoadTarget => ({ url: `http://127.0.0.1:${port}/healthz`, expectBody: HEALTH_BODY });
 
 interface Summary {
   connections: number;
@@ -219,31 +87,10 @@ interface Summary {
   ratio: number | null;
   targetMet: boolean | null;
 }
-interface TargetSummary {
-  keptRuns: number;
-  requestsPerSec: number | null;
-  p50Ms: number | null;
-  p99Ms: number | null;
-  serverCpuUsPerRequest: number | null;
-  serverCores: number | null;
-  clientCores: number | null;
-}
+type TargetSummary = LoadSummary;
 
 function summarize(measurements: Measurement[], target: Target, connections: number): TargetSummary {
-  const kept = measurements.filter((m) => m.target === target && m.connections === connections && m.discarded === null);
-  const med = (pick: (m: Measurement) => number | null) => {
-    const values = kept.map(pick).filter((v): v is number => v !== null);
-    return values.length === 0 ? null : Math.round(median(values) * 100) / 100;
-  };
-  return {
-    keptRuns: kept.length,
-    requestsPerSec: med((m) => m.requestsPerSec),
-    p50Ms: med((m) => m.p50Ms),
-    p99Ms: med((m) => m.p99Ms),
-    serverCpuUsPerRequest: med((m) => m.serverCpuUsPerRequest),
-    serverCores: med((m) => m.serverCores),
-    clientCores: med((m) => m.clientCores),
-  };
+  return summarizeLoad(measurements.filter((m) => m.target === target && m.connections === connections));
 }
 
 async function startBare(): Promise<{ child: ChildProcess; port: number }> {
@@ -296,7 +143,7 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
     const warmConnections = Math.max(...opts.connections);
     for (const target of ['bare', 'app'] as const) {
       if (opts.warmupS === 0) continue;
-      const w = await load(`http://127.0.0.1:${ports[target]}/healthz`, warmConnections, opts.warmupS);
+      const w = await load(healthTarget(ports[target]), warmConnections, opts.warmupS);
       if (w['2xx'] === 0 || w.errors > 0 || w.non2xx > 0) {
         assertAlive(bare.child, app.child);
         throw new Error(`warm-up of ${target} failed: ${w['2xx']} 2xx, ${w.non2xx} non-2xx, ${w.errors} errors`);
@@ -337,7 +184,6 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
   const discarded = measurements.filter((m) => m.discarded !== null);
   console.log(`\n  medians of kept runs (app LOG_LEVEL=${opts.logLevel})`);
   console.log('  conns  server    req/s    p50 ms   p99 ms  CPU µs/req  server cores  client cores  kept');
-  const cell = (v: number | null, digits: number, width: number) => (v === null ? 'n/a' : v.toFixed(digits)).padStart(width);
   for (const s of summaries) {
     for (const target of ['bare', 'app'] as const) {
       const t = s[target];

@@ -13,6 +13,7 @@ import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
+import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { AppError } from './platform/errors.ts';
@@ -55,7 +56,7 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
   if (cfg.PRICE_SOURCES.length > 0 || (await datasetKind(runtime.database.db)) !== 'empty') return;
   const end = isoInstant(runtime.clock.now()).slice(0, 10);
   const summary = await seedDemo(runtime.ingest, { cards: cfg.DEMO_CARDS, printingsPerCard: 1.5, days: cfg.DEMO_DAYS, seed: cfg.DEMO_SEED, end });
-  const derived = await deriveReadModels(runtime.database, runtime.clock);
+  const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
   runtime.log.info({ runId: summary.id, rows: summary.accepted, series: derived.series, end }, 'demo data seeded (no PRICE_SOURCES configured)');
 }
 

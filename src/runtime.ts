@@ -14,6 +14,7 @@ import { SearchInterestService } from './features/ingest/search-interest.ts';
 import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
 import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
+import { moverRules } from './features/market/movers.repo.ts';
 import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
@@ -24,6 +25,7 @@ import { listMigrations, migrate } from './platform/db/migrator.ts';
 import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
+import { ResponseCache } from './platform/http/response-cache.ts';
 import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
@@ -91,6 +93,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
       authFailurePoints: 30,
     }),
+    responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
   };
   const runs = new IngestionRuns(database.db, clock, newId);
@@ -103,7 +106,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     newId,
     instance,
-    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS }),
+    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config) }),
     config.PIPELINE_LEASE_MINUTES * 60_000,
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);

@@ -261,8 +261,30 @@ describe.each(dialects)('public market API on $name', (d) => {
       });
     });
 
+    describe('GET /v1/dashboard', () => {
+      it('serves the market index, top movers both ways (priced ≥ 1 USD), freshness and the demo flag', async () => {
+        const { res, body } = await get('/v1/dashboard');
+        expect(res.status).toBe(200);
+        expect(body.dataset.demo).toBe(false);
+        expect(body.markets).toEqual([
+          { market: 'tcgplayer', currency: 'USD', latest_date: END, series: 8, current: 7, coverage_pct: 87.5, freshness_days: 5, stale: true },
+        ]);
+        expect(body.movers.up.map((m: Json) => [m.card.id, m.change_pct])).toEqual([
+          ['s1-6', 25],
+          ['s2-1', 10],
+          ['s1-4', 5.2632],
+        ]);
+        expect(body.movers.down.map((m: Json) => [m.card.id, m.change_pct])).toEqual([['s1-5', -20]]);
+        expect(body.market_index).toMatchObject({ id: 'market', currency: 'USD', last_date: END, base_date: day(-40) });
+        expect(body.market_index.history).toHaveLength(41);
+        expect(body.top_signals).toBeNull();
+        expect(body.counts).toEqual({ sets: 2, cards: 6, priced_cards: 5 });
+      });
+    });
+
     describe('conditional requests and statement budget', () => {
-      const paths = ['/v1/cards', '/v1/cards?q=char&sort=price', '/v1/cards/s1-4', '/v1/movers?window=7d', '/v1/movers?rank=zscore', '/v1/sets', '/v1/sets/s1', '/v1/rarities', '/v1/types'];
+      const paths = [
+        '/v1/dashboard','/v1/cards', '/v1/cards?q=char&sort=price', '/v1/cards/s1-4', '/v1/movers?window=7d', '/v1/movers?rank=zscore', '/v1/sets', '/v1/sets/s1', '/v1/rarities', '/v1/types'];
 
       it('every read costs at most 2 statements, a 304 at most 1, and carries ETag and Cache-Control', async () => {
         for (const path of paths) {
@@ -279,6 +301,19 @@ describe.each(dialects)('public market API on $name', (d) => {
           expect(again.res.headers.get('etag')).toBe(etag);
           expect(await again.res.text()).toBe('');
         }
+      });
+
+      it('repeats a read from the response cache (one statement, same bytes) until the data version changes', async () => {
+        await bumpDataVersion(h.runtime.database.db, h.clock);
+        const path = '/v1/cards?sort=price&limit=3';
+        const first = await get(path);
+        const again = await get(path);
+        expect(first.statements).toBe(2);
+        expect(again.statements).toBe(1);
+        expect(again.body).toEqual(first.body);
+        expect(again.res.headers.get('etag')).toBe(first.res.headers.get('etag'));
+        await bumpDataVersion(h.runtime.database.db, h.clock);
+        expect((await get(path)).statements).toBe(2);
       });
 
       it('a new data version changes the ETag, so clients refetch', async () => {

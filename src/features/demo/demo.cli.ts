@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { print, progressReporter, reportRun, withRuntime } from '../../cli-support.ts';
 import { isoInstant } from '../../platform/clock.ts';
 import { deriveReadModels } from '../market/derive.ts';
+import { moverRules } from '../market/movers.repo.ts';
 import { seedDemo } from './demo.service.ts';
 
 const positive = (name: string, integer: boolean) => (v: string) => {
@@ -26,7 +27,7 @@ export function registerDemoCommand(root: Command): void {
         const ctx = { ...runtime.ingest, progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()) };
         const summary = await seedDemo(ctx, { cards: opts.cards, printingsPerCard: opts.printingsPerCard, days: opts.days, seed: opts.seed, end });
         process.exitCode = reportRun(summary);
-        const derived = await deriveReadModels(runtime.database, runtime.clock);
+        const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
         print(`  derived latest prices for ${derived.series} series and summaries of ${derived.cards} cards`);
       });
     });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ingestDatabase } from '../../../test/ingest-harness.ts';
 import { datasetKind, prepareForRealData } from '../ingest/dataset.ts';
+import { deriveReadModels } from '../market/derive.ts';
 import { demoCatalog, demoFinishes, demoSeries } from './demo-generator.ts';
 import { seedDemo } from './demo.service.ts';
 
@@ -46,11 +47,24 @@ describe.each(dialects)('demo data on $name', (d) => {
       expect(again).toMatchObject({ accepted: 0, unchanged: expected });
     });
 
-    it('refuses real data into the demo unless asked to replace it', async () => {
-      await expect(prepareForRealData(ctx.database.db, { replaceDemo: false, nowIso: '2026-11-25T00:00:00.000Z' })).rejects.toThrow(/--replace-demo/);
-      await prepareForRealData(ctx.database.db, { replaceDemo: true, nowIso: '2026-11-25T00:00:00.000Z' });
-      expect(await datasetKind(ctx.database.db)).toBe('real');
-      expect(await ctx.database.db.selectFrom('prices').select('date').execute()).toEqual([]);
+    it('refuses real data into the demo unless asked to replace it; replacing removes derived rows and watchlist entries of demo printings', async () => {
+      const db = ctx.database.db;
+      await deriveReadModels(ctx.database, ctx.clock);
+      const now = '2026-11-25T00:00:00.000Z';
+      await db.insertInto('principals').values({ id: 'prn_owner', kind: 'portfolio', name: 'owner', created_at: now }).execute();
+      await db.insertInto('portfolios').values({ id: 'pf_1', owner_id: 'prn_owner', name: null, secret_hash: 'x', created_at: now }).execute();
+      const printing = await db.selectFrom('printings').select('key').limit(1).executeTakeFirstOrThrow();
+      await db.insertInto('watchlist_items').values({ portfolio_id: 'pf_1', printing_key: printing.key, added_at: now }).execute();
+      expect((await db.selectFrom('card_summary').select('card_id').execute()).length).toBe(40);
+
+      await expect(prepareForRealData(db, { replaceDemo: false, nowIso: now })).rejects.toThrow(/--replace-demo/);
+      await prepareForRealData(db, { replaceDemo: true, nowIso: now });
+      expect(await datasetKind(db)).toBe('real');
+      expect(await db.selectFrom('prices').select('date').execute()).toEqual([]);
+      for (const table of ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'latest_prices', 'watchlist_items'] as const) {
+        expect(await db.selectFrom(table).selectAll().execute(), table).toEqual([]);
+      }
+      expect(await db.selectFrom('portfolios').select('id').execute()).toEqual([{ id: 'pf_1' }]);
       await expect(seedDemo(ctx, options)).rejects.toThrow(/real data/);
     });
   });

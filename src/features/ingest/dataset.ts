@@ -32,7 +32,10 @@ export async function datasetMeta(db: Kysely<Tables>): Promise<Record<string, st
 /** Deletes every market-data row (the demo), leaving accounts, keys and audit untouched. */
 async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    for (const table of ['latest_prices', 'search_interest', 'prices', 'printings', 'tcgplayer_products', 'cards', 'sets'] as const) {
+    // Derived tables first (they would show the demo until the next derive), then watchlist
+    // entries of demo printings, then the data itself.
+    const derived = ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'index_values', 'market_indexes', 'latest_prices'] as const;
+    for (const table of [...derived, 'watchlist_items', 'search_interest', 'prices', 'printings', 'tcgplayer_products', 'cards', 'sets'] as const) {
       await trx.deleteFrom(table).execute();
     }
     await trx.deleteFrom('dataset_meta').where('key', 'like', 'demo_%').execute();

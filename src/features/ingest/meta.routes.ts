@@ -42,47 +42,60 @@ export const metaRoute = defineRoute(
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Per market and currency: the latest date with market prices (the as-of date of derived data),
+ * how many series it has and how many are priced on that date. One statement over latest_prices.
+ */
+export async function marketCoverage(db: Kysely<Tables>) {
+  const rows = await db
+    .selectFrom('latest_prices')
+    .select((eb) => [
+      'market',
+      'currency',
+      eb.fn.max('as_of').as('latest_date'),
+      eb.fn.countAll<number>().as('series'),
+      eb.fn.sum<number>(eb.case().when('last_date', '=', eb.ref('as_of')).then(1).else(0).end()).as('current'),
+    ])
+    .groupBy(['market', 'currency'])
+    .orderBy('market')
+    .orderBy('currency')
+    .execute();
+  return rows.map((m) => {
+    const series = Number(m.series);
+    const current = Number(m.current);
+    return {
+      market: m.market,
+      currency: m.currency,
+      latest_date: String(m.latest_date),
+      series,
+      current,
+      coverage_pct: series ? Math.round((current / series) * 10_000) / 100 : 0,
+    };
+  });
+}
+
+/** Whole days from `date` to the clock's UTC date. */
+export function daysSince(date: string, clock: Clock): number {
+  const today = Date.parse(`${isoInstant(clock.now()).slice(0, 10)}T00:00:00Z`);
+  return Math.round((today - Date.parse(`${date}T00:00:00Z`)) / DAY_MS);
+}
+
 export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(metaRoute, async (c) => {
     const [meta, markets] = await Promise.all([
       db.selectFrom('dataset_meta').select(['key', 'value']).execute(),
-      db
-        .selectFrom('latest_prices')
-        .select((eb) => [
-          'market',
-          'currency',
-          eb.fn.max('as_of').as('latest_date'),
-          eb.fn.countAll<number>().as('series'),
-          eb.fn.sum<number>(eb.case().when('last_date', '=', eb.ref('as_of')).then(1).else(0).end()).as('current'),
-        ])
-        .groupBy(['market', 'currency'])
-        .orderBy('market')
-        .orderBy('currency')
-        .execute(),
+      marketCoverage(db),
     ]);
     const details = Object.fromEntries(meta.map((m) => [m.key, m.value]));
     const kind = (details.dataset_kind ?? 'empty') as 'empty' | 'demo' | 'real';
     delete details.dataset_kind;
-    const today = Date.parse(`${isoInstant(clock.now()).slice(0, 10)}T00:00:00Z`);
     return c.json(
       {
         dataset: { kind, demo: kind === 'demo', details },
         markets: markets.map((m) => {
-          const latest = String(m.latest_date);
-          const freshness = Math.round((today - Date.parse(`${latest}T00:00:00Z`)) / DAY_MS);
-          const series = Number(m.series);
-          const current = Number(m.current);
-          return {
-            market: m.market,
-            currency: m.currency,
-            latest_date: latest,
-            freshness_days: freshness,
-            stale: freshness > staleAfterDays,
-            series,
-            current,
-            coverage_pct: series ? Math.round((current / series) * 10_000) / 100 : 0,
-          };
+          const freshness = daysSince(m.latest_date, clock);
+          return { ...m, freshness_days: freshness, stale: freshness > staleAfterDays };
         }),
         sources: FEEDS,
       },

@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from './series.ts';
 import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
-import { thumbnailOf } from './wire.ts';
+import { change, jsonList, thumbnailOf, toMajor } from './wire.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
 export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
@@ -46,14 +46,40 @@ export function releaseSortKey(releaseDate: string | null): string {
   return String(99_999_999 - Number(releaseDate.replaceAll('-', ''))).padStart(8, '0');
 }
 
-function jsonList(text: string | null): string[] {
-  if (!text) return [];
-  try {
-    const list = JSON.parse(text) as unknown;
-    return Array.isArray(list) ? list.map(String) : [];
-  } catch {
-    return [];
-  }
+/**
+ * A card as GET /v1/cards lists it: stored serialised in `card_summary.item`, so a page is sent
+ * without building objects per request.
+ */
+export function cardListItem(r: Omit<CardSummaryTable, 'item'>) {
+  const cur = r.currency;
+  const changes = Object.fromEntries(
+    (['1d', '7d', '30d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, r.price_cents, cur)]),
+  );
+  return {
+    id: r.card_id,
+    name: r.name,
+    set_id: r.set_id,
+    number: r.number,
+    rarity: r.rarity,
+    supertype: r.supertype,
+    types: jsonList(r.types),
+    thumbnail: r.thumbnail,
+    printings: r.printings,
+    headline:
+      r.printing_id !== null && r.market !== null && r.condition !== null && r.finish !== null
+        ? { printing_id: r.printing_id, finish: r.finish, market: r.market, condition: r.condition }
+        : null,
+    price: r.price_cents === null || cur === null ? null : toMajor(r.price_cents, cur),
+    currency: cur,
+    price_date: r.last_date,
+    as_of: r.as_of,
+    stale: r.stale === null ? null : r.stale === 1,
+    change_1d: r.change_pct_1d,
+    change_7d: r.change_pct_7d,
+    change_30d: r.change_pct_30d,
+    changes,
+    score: r.score,
+  };
 }
 
 /** Counts per facet value; the displayed name is the first spelling seen. */
@@ -107,7 +133,7 @@ export async function rebuildCardSummary(database: Database): Promise<{ cards: n
       change_30d: h?.change_pct_30d ?? null,
       score: null,
     };
-    rows.push({
+    const row: Omit<CardSummaryTable, 'item'> = {
       card_id: c.id,
       set_id: c.set_id,
       name: c.name,
@@ -144,7 +170,8 @@ export async function rebuildCardSummary(database: Database): Promise<{ cards: n
       k_name: fold(c.name),
       k_number: numberSortKey(c.release_date, c.set_id, c.number),
       ...sortKeys(values),
-    });
+    };
+    rows.push({ ...row, item: JSON.stringify(cardListItem(row)) });
     for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
     facets.add('rarity', c.rarity, values.price !== null);
     facets.add('supertype', c.supertype, values.price !== null);

@@ -4,7 +4,7 @@
  */
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import { NULL_SORTS_LAST, type CardSortField } from './card-summary.ts';
+import type { CardSortField } from './card-summary.ts';
 import { parseQuery, prefixUpperBound, slug } from './search-terms.ts';
 
 export type CardSort = 'name' | 'number' | CardSortField;
@@ -61,13 +61,16 @@ function filterConditions(eb: SummaryEb, f: CardFilters) {
   return conditions;
 }
 
-/** One page of cards: `limit + 1` rows so the caller knows whether another page exists. */
+/**
+ * One page of cards — each row its id, stored list item and sort key — `limit + 1` rows so the
+ * caller knows whether another page exists.
+ */
 export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: CardPage) {
   const column = sortColumn(page.sort, page.order) as 'k_name';
   const cmp = page.order === 'asc' ? '>' : '<';
   return db
     .selectFrom('card_summary')
-    .selectAll()
+    .select(['card_summary.card_id', 'card_summary.item', `card_summary.${column} as sort_key`])
     .where((eb) => {
       const conditions = filterConditions(eb, filters);
       if (page.after) conditions.push(eb(eb.refTuple(column, 'card_summary.card_id'), cmp, eb.tuple(page.after.key as string, page.after.id)));
@@ -79,10 +82,6 @@ export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: 
     .execute();
 }
 
-export type CardSummaryRow = Awaited<ReturnType<typeof listCards>>[number];
-
-/** Whether a numeric sort key stands for a missing value. */
-export const isNullKey = (key: number) => Math.abs(key) === NULL_SORTS_LAST;
 
 /**
  * A card with its set, printings and every latest-price series of each printing: one row per

@@ -6,13 +6,13 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../../platform/db/database.ts';
 import { readDataVersion } from '../../platform/db/data-version.ts';
 import { NotFound, ValidationFailed } from '../../platform/errors.ts';
-import { notModified, notModifiedResponse, PUBLIC_CACHE, validators, weakEtag } from '../../platform/http/conditional.ts';
+import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
-import { cardDetailRows, isNullKey, listCards, sortColumn, type CardDetailRow, type CardSort, type CardSummaryRow, type Order } from './cards.repo.ts';
-import { change, ChangeSchema, thumbnailOf, toMajor, toMinor } from './wire.ts';
+import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
+import { change, ChangeSchema, daysBetween, jsonList, thumbnailOf, toMajor, toMinor } from './wire.ts';
 
 const SORTS = ['name', 'number', ...CARD_SORT_FIELDS] as const;
 const TEXT_SORTS = new Set<CardSort>(['name', 'number']);
@@ -161,51 +161,6 @@ export const getCardRoute = defineRoute(
   },
 );
 
-function jsonList(text: string | null): string[] {
-  if (!text) return [];
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
-const DAY_MS = 86_400_000;
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-
-function cardItem(r: CardSummaryRow) {
-  const cur = r.currency;
-  const changes = Object.fromEntries(
-    (['1d', '7d', '30d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, r.price_cents, cur)]),
-  );
-  return {
-    id: r.card_id,
-    name: r.name,
-    set_id: r.set_id,
-    number: r.number,
-    rarity: r.rarity,
-    supertype: r.supertype,
-    types: jsonList(r.types),
-    thumbnail: r.thumbnail,
-    printings: Number(r.printings),
-    headline:
-      r.printing_id !== null && r.market !== null && r.condition !== null && r.finish !== null
-        ? { printing_id: r.printing_id, finish: r.finish, market: r.market, condition: r.condition }
-        : null,
-    price: r.price_cents === null || cur === null ? null : toMajor(Number(r.price_cents), cur),
-    currency: cur,
-    price_date: r.last_date,
-    as_of: r.as_of,
-    stale: r.stale === null ? null : r.stale === 1,
-    change_1d: r.change_pct_1d,
-    change_7d: r.change_pct_7d,
-    change_30d: r.change_pct_30d,
-    changes,
-    score: r.score,
-  };
-}
-
 function seriesOf(r: CardDetailRow) {
   const cur = r.currency!;
   const last = Number(r.last_cents);
@@ -302,40 +257,37 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
     }
     const order: Order = q.order ?? (TEXT_SORTS.has(q.sort) ? 'asc' : 'desc');
     const after = readCursor(q.cursor, q.sort, order);
-    const etag = weakEtag(await readDataVersion(db));
-    const cached = notModified(c, etag, PUBLIC_CACHE);
-    if (cached) return cached;
-    const rows = await listCards(
-      db,
-      {
-        q: q.q,
-        set: q.set,
-        rarity: q.rarity,
-        type: q.type,
-        supertype: q.supertype,
-        currency: q.currency,
-        minCents: q.min_price === undefined ? undefined : toMinor(q.min_price, q.currency),
-        maxCents: q.max_price === undefined ? undefined : toMinor(q.max_price, q.currency),
-      },
-      { sort: q.sort, order, limit: q.limit, after },
-    );
-    const items = rows.slice(0, q.limit);
-    const last = items.at(-1);
-    const column = sortColumn(q.sort, order) as keyof CardSummaryRow;
-    const next = rows.length > q.limit && last ? encodeCursor({ s: `${q.sort}:${order}`, k: String(last[column]), id: last.card_id }) : null;
-    return c.json({ items: items.map(cardItem), next_cursor: next }, 200, validators(etag, PUBLIC_CACHE));
+    return versionedRead<z.infer<typeof CardList>>(c, await readDataVersion(db), async () => {
+      const rows = await listCards(
+        db,
+        {
+          q: q.q,
+          set: q.set,
+          rarity: q.rarity,
+          type: q.type,
+          supertype: q.supertype,
+          currency: q.currency,
+          minCents: q.min_price === undefined ? undefined : toMinor(q.min_price, q.currency),
+          maxCents: q.max_price === undefined ? undefined : toMinor(q.max_price, q.currency),
+        },
+        { sort: q.sort, order, limit: q.limit, after },
+      );
+      const items = rows.slice(0, q.limit);
+      const last = items.at(-1);
+      const next = rows.length > q.limit && last ? encodeCursor({ s: `${q.sort}:${order}`, k: String(last.sort_key), id: last.card_id }) : null;
+      // The items are stored serialised (card_summary.item): the page is assembled, not re-encoded.
+      return { body: `{"items":[${items.map((r) => r.item ?? 'null').join(',')}],"next_cursor":${JSON.stringify(next)}}`, contentType: 'application/json' };
+    });
   });
 
   app.openapi(getCardRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const etag = weakEtag(await readDataVersion(db));
-    const cached = notModified(c, etag, PUBLIC_CACHE);
-    if (cached) return cached;
-    const rows = await cardDetailRows(db, id);
-    if (rows.length === 0) throw new NotFound('card', id);
-    return c.json(cardDetail(rows), 200, validators(etag, PUBLIC_CACHE));
+    return versionedRead<z.infer<typeof CardDetail>>(c, await readDataVersion(db), async () => {
+      const rows = await cardDetailRows(db, id);
+        if (rows.length === 0) throw new NotFound('card', id);
+      return jsonResponse(cardDetail(rows));
+    });
   });
   return app;
 }
 
-export { isNullKey };

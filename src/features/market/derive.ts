@@ -2,11 +2,17 @@
  * The derive step: latest prices and changes, card summaries and search terms, indexes — every
  * table the public market API reads — then a new data version so cached answers revalidate.
  */
+import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
 import { rebuildCardSummary } from './card-summary.ts';
+import { buildDashboard } from './dashboard.ts';
+import { rebuildIndexes } from './indexes.ts';
+import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
+
+const DERIVED_TABLES = ['latest_prices', 'card_summary', 'card_terms', 'set_summary', 'facet_counts', 'market_indexes', 'index_values'];
 
 export interface DeriveCounts {
   series: number;
@@ -15,17 +21,22 @@ export interface DeriveCounts {
   cards: number;
   priced_cards: number;
   terms: number;
+  indexes: number;
+  index_points: number;
 }
 
 /**
  * @example
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
-export async function deriveReadModels(database: Database, clock: Clock): Promise<DeriveCounts> {
+export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES): Promise<DeriveCounts> {
   const latest = await deriveLatestPrices(database);
   const summary = await rebuildCardSummary(database);
-  // Fresh statistics let SQLite's planner choose the search-term and sort indexes well.
+  const indexes = await rebuildIndexes(database);
+  // Fresh statistics let the planner choose the search-term and sort indexes well.
   if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
+  else await sql.raw(`analyze ${DERIVED_TABLES.join(', ')}`).execute(database.db);
+  await buildDashboard(database, clock, rules);
   await bumpDataVersion(database.db, clock);
-  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms };
+  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points };
 }

@@ -3,7 +3,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../../platform/db/database.ts';
 import { readDataVersion } from '../../platform/db/data-version.ts';
 import { NotFound } from '../../platform/errors.ts';
-import { notModified, notModifiedResponse, PUBLIC_CACHE, validators, weakEtag } from '../../platform/http/conditional.ts';
+import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
@@ -38,6 +38,8 @@ const FacetItem = z
   .openapi('FacetValue');
 
 const list = <T extends z.ZodTypeAny>(item: T, name: string) => z.object({ items: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+const SetList = list(SetItem, 'SetList');
+type FacetList = { items: z.infer<typeof FacetItem>[]; next_cursor: string | null };
 
 export const listSetsRoute = defineRoute(
   { access: 'public' },
@@ -47,7 +49,7 @@ export const listSetsRoute = defineRoute(
     tags: ['market'],
     summary: 'Sets, newest release first, with card counts and total value',
     request: { query: z.object(pageQuery) },
-    responses: { 200: { description: 'A page of sets.', content: { 'application/json': { schema: list(SetItem, 'SetList') } } }, 304: notModifiedResponse },
+    responses: { 200: { description: 'A page of sets.', content: { 'application/json': { schema: SetList } } }, 304: notModifiedResponse },
   },
 );
 
@@ -122,24 +124,22 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
   app.openapi(listSetsRoute, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCursor(cursor, ['k', 'id']);
-    const etag = weakEtag(await readDataVersion(db));
-    const cached = notModified(c, etag, PUBLIC_CACHE);
-    if (cached) return cached;
-    let query = db.selectFrom('set_summary').selectAll();
-    if (after) query = query.where((eb) => eb(eb.refTuple('k_release', 'set_id'), '>', eb.tuple(after.k, after.id)));
-    const rows = await query.orderBy('k_release').orderBy('set_id').limit(limit + 1).execute();
-    const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
-    return c.json({ items: body.items.map(setItem), next_cursor: body.next_cursor }, 200, validators(etag, PUBLIC_CACHE));
+    return versionedRead<z.infer<typeof SetList>>(c, await readDataVersion(db), async () => {
+      let query = db.selectFrom('set_summary').selectAll();
+      if (after) query = query.where((eb) => eb(eb.refTuple('k_release', 'set_id'), '>', eb.tuple(after.k, after.id)));
+      const rows = await query.orderBy('k_release').orderBy('set_id').limit(limit + 1).execute();
+      const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
+      return jsonResponse({ items: body.items.map(setItem), next_cursor: body.next_cursor });
+    });
   });
 
   app.openapi(getSetRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const etag = weakEtag(await readDataVersion(db));
-    const cached = notModified(c, etag, PUBLIC_CACHE);
-    if (cached) return cached;
-    const row = await db.selectFrom('set_summary').selectAll().where('set_id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFound('set', id);
-    return c.json(setItem(row), 200, validators(etag, PUBLIC_CACHE));
+    return versionedRead<z.infer<typeof SetItem>>(c, await readDataVersion(db), async () => {
+      const row = await db.selectFrom('set_summary').selectAll().where('set_id', '=', id).executeTakeFirst();
+      if (!row) throw new NotFound('set', id);
+      return jsonResponse(setItem(row));
+    });
   });
 
   for (const [route, facet] of [
@@ -149,18 +149,16 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
     app.openapi(route, async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, ['id']);
-      const etag = weakEtag(await readDataVersion(db));
-      const cached = notModified(c, etag, PUBLIC_CACHE);
-      if (cached) return cached;
-      let query = db.selectFrom('facet_counts').select(['id', 'name', 'cards', 'priced_cards']).where('facet', '=', facet);
-      if (after) query = query.where('id', '>', after.id);
-      const rows = await query.orderBy('id').limit(limit + 1).execute();
-      const body = page(rows, limit, (last) => ({ id: last.id }));
-      return c.json(
-        { items: body.items.map((r) => ({ id: r.id, name: r.name, cards: Number(r.cards), priced_cards: Number(r.priced_cards) })), next_cursor: body.next_cursor },
-        200,
-        validators(etag, PUBLIC_CACHE),
-      );
+      return versionedRead<FacetList>(c, await readDataVersion(db), async () => {
+        let query = db.selectFrom('facet_counts').select(['id', 'name', 'cards', 'priced_cards']).where('facet', '=', facet);
+        if (after) query = query.where('id', '>', after.id);
+        const rows = await query.orderBy('id').limit(limit + 1).execute();
+        const body = page(rows, limit, (last) => ({ id: last.id }));
+        return jsonResponse({
+          items: body.items.map((r) => ({ id: r.id, name: r.name, cards: Number(r.cards), priced_cards: Number(r.priced_cards) })),
+          next_cursor: body.next_cursor,
+        });
+      });
     });
   }
   return app;

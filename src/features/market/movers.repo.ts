@@ -1,6 +1,7 @@
 /**
  * Movers (DESIGN §10, docs/METHODS.md "Movers"): printings of the primary series ranked by their
- * market-price change over a window, from `latest_prices` in one indexed statement. Stale series,
+ * market-price change over a window, from `latest_prices` alone (each series carries its card and
+ * printing as stored JSON) in one indexed statement. Stale series,
  * series without a base in the window, series with too few observations and series whose price
  * jumps by more than the jump factor inside the window are left out.
  */
@@ -28,16 +29,22 @@ export interface MoverRules {
   maxJump: number;
 }
 
+/** The movers settings (MOVERS_MIN_OBSERVATIONS, MOVERS_MAX_JUMP) at their defaults. */
+export const DEFAULT_MOVER_RULES: MoverRules = { minObservations: 2, maxJump: 10 };
+
+export function moverRules(config: { MOVERS_MIN_OBSERVATIONS: number; MOVERS_MAX_JUMP: number }): MoverRules {
+  return { minObservations: config.MOVERS_MIN_OBSERVATIONS, maxJump: config.MOVERS_MAX_JUMP };
+}
+
 export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: MoverRules) {
   const w = q.window;
   const column = q.rank === 'zscore' ? (`lp.z_${w}` as const) : (`lp.change_pct_${w}` as const);
   const order = q.direction === 'up' ? 'desc' : 'asc';
   let query = db
     .selectFrom('latest_prices as lp')
-    .innerJoin('printings as p', 'p.key', 'lp.printing_key')
-    .innerJoin('card_summary as cs', 'cs.card_id', 'lp.card_id')
     .select([
       'lp.printing_key',
+      'lp.ref',
       'lp.market',
       'lp.condition',
       'lp.currency',
@@ -48,17 +55,6 @@ export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: Mov
       `lp.change_pct_${w} as change_pct`,
       `lp.z_${w} as zscore`,
       `lp.obs_${w} as observations`,
-      'p.id as printing_id',
-      'p.finish',
-      'p.tcgplayer_product_id',
-      'p.tcgplayer_sub_type',
-      'p.cardmarket_product_id',
-      'cs.card_id',
-      'cs.name',
-      'cs.set_id',
-      'cs.number',
-      'cs.rarity',
-      'cs.thumbnail',
     ])
     .where('lp.market', '=', PRIMARY_SERIES.market)
     .where('lp.currency', '=', PRIMARY_SERIES.currency)
@@ -70,7 +66,7 @@ export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: Mov
     .where(column, 'is not', null);
   if (q.minCents !== undefined) query = query.where('lp.last_cents', '>=', q.minCents);
   if (q.set !== undefined) query = query.where('lp.set_id', '=', q.set);
-  if (q.rarity !== undefined) query = query.where('cs.rarity_key', '=', slug(q.rarity));
+  if (q.rarity !== undefined) query = query.where('lp.rarity_key', '=', slug(q.rarity));
   if (q.after) {
     const after = q.after;
     query = query.where((eb) => eb(eb.refTuple(column, 'lp.printing_key'), q.direction === 'up' ? '<' : '>', eb.tuple(after.value, after.key)));

@@ -3,7 +3,7 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Database } from '../../platform/db/database.ts';
 import { readDataVersion } from '../../platform/db/data-version.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
-import { notModified, notModifiedResponse, PUBLIC_CACHE, validators, weakEtag } from '../../platform/http/conditional.ts';
+import { notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
@@ -77,30 +77,22 @@ export const moversRoute = defineRoute(
   },
 );
 
-export function moverItem(r: MoverRow, rank: number, window: (typeof WINDOWS)[number]): z.infer<typeof MoverItem> {
+/**
+ * One mover as JSON text: the series' stored card and printing, then the window's numbers.
+ *
+ * @example
+ * JSON.parse(moverJson(row, 1, '7d')).change_pct; // 12.5
+ */
+export function moverJson(r: MoverRow, rank: number, window: (typeof WINDOWS)[number]): string {
   const cur = r.currency;
-  return {
-    rank,
-    card: { id: r.card_id, name: r.name, set_id: r.set_id, number: r.number, rarity: r.rarity, thumbnail: r.thumbnail },
-    printing: {
-      id: r.printing_id,
-      finish: r.finish,
-      tcgplayer_product_id: r.tcgplayer_product_id,
-      tcgplayer_sub_type: r.tcgplayer_sub_type,
-      cardmarket_product_id: r.cardmarket_product_id,
-    },
-    market: r.market,
-    condition: r.condition,
-    window,
-    from_date: r.from_date!,
-    to_date: r.last_date,
-    from_price: toMajor(Number(r.from_cents), cur),
-    to_price: toMajor(Number(r.last_cents), cur),
-    change_pct: Number(r.change_pct),
-    currency: cur,
-    zscore: r.zscore === null ? null : Number(r.zscore),
-    observations: Number(r.observations),
-  };
+  const ref = r.ref ?? '{"card":null,"printing":null}';
+  return (
+    `{"rank":${rank},${ref.slice(1, -1)},"market":${JSON.stringify(r.market)},"condition":${JSON.stringify(r.condition)},` +
+    `"window":"${window}","from_date":"${r.from_date}","to_date":"${r.last_date}",` +
+    `"from_price":${toMajor(Number(r.from_cents), cur)},"to_price":${toMajor(Number(r.last_cents), cur)},` +
+    `"change_pct":${Number(r.change_pct)},"currency":${JSON.stringify(cur)},` +
+    `"zscore":${r.zscore === null ? 'null' : Number(r.zscore)},"observations":${Number(r.observations)}}`
+  );
 }
 
 function readCursor(cursor: string | undefined, signature: string) {
@@ -121,26 +113,25 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
     const p = c.req.valid('query');
     const signature = [p.window, p.direction, p.rank, p.min_price ?? '', p.set ?? '', p.rarity ?? ''].join(':');
     const cursor = readCursor(p.cursor, signature);
-    const etag = weakEtag(await readDataVersion(db));
-    const cached = notModified(c, etag, PUBLIC_CACHE);
-    if (cached) return cached;
-    const query: MoversQuery = {
-      window: p.window,
-      direction: p.direction,
-      rank: p.rank,
-      limit: p.limit,
-      minCents: p.min_price === undefined ? undefined : toMinor(p.min_price, PRIMARY_SERIES.currency),
-      set: p.set,
-      rarity: p.rarity,
-      after: cursor ? { value: cursor.value, key: cursor.key } : undefined,
-    };
-    const rows = await queryMovers(db, query, rules);
-    const first = cursor ? cursor.rank + 1 : 1;
-    const items = rows.slice(0, p.limit).map((r, i) => moverItem(r, first + i, p.window));
-    const last = rows[p.limit - 1];
-    const value = (r: MoverRow) => (p.rank === 'zscore' ? r.zscore : r.change_pct);
-    const next = rows.length > p.limit && last ? encodeCursor({ s: signature, v: String(value(last)), k: String(last.printing_key), r: String(first + p.limit - 1) }) : null;
-    return c.json({ items, next_cursor: next }, 200, validators(etag, PUBLIC_CACHE));
+    return versionedRead<z.infer<typeof MoverList>>(c, await readDataVersion(db), async () => {
+      const query: MoversQuery = {
+        window: p.window,
+        direction: p.direction,
+        rank: p.rank,
+        limit: p.limit,
+        minCents: p.min_price === undefined ? undefined : toMinor(p.min_price, PRIMARY_SERIES.currency),
+        set: p.set,
+        rarity: p.rarity,
+        after: cursor ? { value: cursor.value, key: cursor.key } : undefined,
+      };
+      const rows = await queryMovers(db, query, rules);
+      const first = cursor ? cursor.rank + 1 : 1;
+      const items = rows.slice(0, p.limit).map((r, i) => moverJson(r, first + i, p.window));
+      const last = rows[p.limit - 1];
+      const value = (r: MoverRow) => (p.rank === 'zscore' ? r.zscore : r.change_pct);
+      const next = rows.length > p.limit && last ? encodeCursor({ s: signature, v: String(value(last)), k: String(last.printing_key), r: String(first + p.limit - 1) }) : null;
+      return { body: `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next)}}`, contentType: 'application/json' };
+    });
   });
   return app;
 }

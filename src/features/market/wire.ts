@@ -105,3 +105,21 @@ export function thumbnailOf(images: string | null): string | null {
   }
   return null;
 }
+
+/** A JSON array column (types, subtypes) as strings; empty when absent or not an array. */
+export function jsonList(text: string | null): string[] {
+  if (!text) return [];
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? list.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from one `YYYY-MM-DD` date to another. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}

@@ -9,6 +9,7 @@ import { prepareForRealData } from '../ingest/dataset.ts';
 import type { RunSummary } from '../ingest/ingestion-run.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
 import { deriveReadModels } from '../market/derive.ts';
+import type { MoverRules } from '../market/movers.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 
 export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
@@ -30,7 +31,7 @@ function summarise(runs: RunSummary[]): StepResult {
   return { counts };
 }
 
-export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: { payloadRetentionDays: number }): PipelineStep[] {
+export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: { payloadRetentionDays: number; movers: MoverRules }): PipelineStep[] {
   const ingest = async <T extends CatalogImport | PriceImport>(list: { name: string; run: T }[], call: (run: T) => Promise<RunSummary>): Promise<StepResult> => {
     if (list.length === 0) return { skipped: 'no source configured' };
     await prepareForRealData(ctx.database.db, { replaceDemo: false, nowIso: isoInstant(ctx.clock.now()) });
@@ -57,7 +58,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     {
       name: 'derive',
       description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.',
-      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock)) } }),
+      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers)) } }),
     },
     {
       name: 'retention',

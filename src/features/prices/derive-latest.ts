@@ -20,7 +20,9 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, DialectName } from '../../platform/db/database.ts';
 import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
+import { slug } from '../market/search-terms.ts';
 import { seriesOrder, type SeriesCandidate } from '../market/series.ts';
+import { thumbnailOf } from '../market/wire.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
@@ -94,6 +96,8 @@ function toRow(r: Derived): LatestPricesTable {
     vol_daily: null,
     vol_obs: null,
     headline: 0,
+    ref: null,
+    rarity_key: null,
   };
   for (const w of CHANGE_WINDOWS) {
     const from = r[`c${w}`] === null || r[`c${w}`] === undefined ? null : Number(r[`c${w}`]);
@@ -199,16 +203,49 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
   }
 }
 
-/** Marks each card's headline series (docs/METHODS.md, "Headline printing"). */
-async function markHeadlines(database: Database, rows: LatestPricesTable[]): Promise<void> {
-  const finishes = new Map<number, string>();
-  const printings = await database.db.selectFrom('printings').select(['key', 'finish']).execute();
-  for (const p of printings) finishes.set(Number(p.key), p.finish);
+/**
+ * Marks each card's headline series (docs/METHODS.md, "Headline printing") and stores with each
+ * series what movers send about it: its card and printing (`ref`, JSON) and the rarity filter key.
+ */
+async function describeSeries(database: Database, rows: LatestPricesTable[]): Promise<void> {
+  const printings = await database.db
+    .selectFrom('printings as p')
+    .innerJoin('cards as c', 'c.id', 'p.card_id')
+    .select([
+      'p.key',
+      'p.id',
+      'p.finish',
+      'p.tcgplayer_product_id',
+      'p.tcgplayer_sub_type',
+      'p.cardmarket_product_id',
+      'c.id as card_id',
+      'c.name',
+      'c.set_id',
+      'c.number',
+      'c.rarity',
+      'c.images',
+    ])
+    .execute();
+  const byKey = new Map(printings.map((p) => [Number(p.key), p]));
   const best = new Map<string, { row: LatestPricesTable; candidate: SeriesCandidate }>();
   for (const row of rows) {
+    const p = byKey.get(row.printing_key);
+    if (p) {
+      row.ref = JSON.stringify({
+        card: { id: p.card_id, name: p.name, set_id: p.set_id, number: p.number, rarity: p.rarity, thumbnail: thumbnailOf(p.images) },
+        printing: {
+          id: p.id,
+          finish: p.finish,
+          tcgplayer_product_id: p.tcgplayer_product_id,
+          tcgplayer_sub_type: p.tcgplayer_sub_type,
+          cardmarket_product_id: p.cardmarket_product_id,
+        },
+      });
+      row.rarity_key = p.rarity ? slug(p.rarity) : null;
+    }
     const candidate: SeriesCandidate = {
       printingKey: row.printing_key,
-      finish: finishes.get(row.printing_key) ?? '',
+      finish: p?.finish ?? '',
       market: row.market,
       currency: row.currency,
       condition: row.condition,
@@ -231,7 +268,7 @@ export async function deriveLatestPrices(database: Database): Promise<{ series: 
   const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
   const derived = rows.map(toRow);
   await addMoverStats(database, derived);
-  await markHeadlines(database, derived);
+  await describeSeries(database, derived);
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.

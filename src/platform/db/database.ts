@@ -38,6 +38,36 @@ const pgTypes = {
   },
 };
 
+/** Prepared statements kept per SQLite connection, by SQL text. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * What Kysely's SQLite dialect sees of the connection: `prepare` answers from a cache of
+ * prepared statements, so a repeated query skips SQLite's parse and plan (a large share of a
+ * small read's cost). A cached statement still iterating (a stream) is never handed out twice.
+ */
+function withStatementCache(native: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => native.close(),
+    prepare(text: string): SqliteDatabase.Statement {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) {
+        // Map order is insertion order: re-inserting marks it most recently used.
+        cache.delete(text);
+        cache.set(text, cached);
+        return cached;
+      }
+      const statement = native.prepare(text);
+      if (!cached) {
+        cache.set(text, statement);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+  };
+}
+
 /**
  * Opens a database from a URL: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
  *
@@ -59,7 +89,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     if (!memory) native.pragma('journal_mode = WAL');
     native.pragma('synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
-    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: native }), log });
+    const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(native) }), log });
     return {
       db,
       dialect: 'sqlite',

@@ -275,6 +275,9 @@ export type LatestPricesTable = {
     vol_obs: number | null;
     /** 1 for the series the card's lists show (docs/METHODS.md, "Headline printing"). */
     headline: number;
+    /** JSON `{card: {…}, printing: {…}}` of the series, as movers send it. */
+    ref: string | null;
+    rarity_key: string | null;
   };
 
 type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `z_${W}`]: number | null };
@@ -318,6 +321,8 @@ export type CardSummaryTable = {
   score: number | null;
   k_name: string;
   k_number: string;
+  /** The card's list item as sent by GET /v1/cards (JSON). */
+  item: string | null;
 } & SummaryWindow<'1d'> &
   SummaryWindow<'7d'> &
   SummaryWindow<'30d'> &
@@ -348,6 +353,13 @@ export interface FacetCountsTable {
   name: string;
   cards: number;
   priced_cards: number;
+}
+
+export interface DashboardSnapshotTable {
+  id: number;
+  /** JSON document served by GET /v1/dashboard (docs/ARCHITECTURE.md, "Read path"). */
+  body: string;
+  built_at: string;
 }
 
 export interface CardTermsTable {
@@ -418,6 +430,7 @@ export interface Tables {
   card_terms: CardTermsTable;
   set_summary: SetSummaryTable;
   facet_counts: FacetCountsTable;
+  dashboard_snapshot: DashboardSnapshotTable;
   market_indexes: MarketIndexesTable;
   index_values: IndexValuesTable;
   portfolios: PortfoliosTable;

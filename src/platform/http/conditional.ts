@@ -1,10 +1,12 @@
 /**
  * Conditional GETs (RFC 9110 §13): weak ETags built from version stamps, `If-None-Match`
  * comparison, and the 304 answer. Routes read their version stamp first (one statement) and
- * answer 304 before doing any other work.
+ * answer 304 before doing any other work; `versionedRead` also serves public reads from the
+ * process's response cache (response-cache.ts).
  */
-import type { Context } from 'hono';
+import type { Context, TypedResponse } from 'hono';
 import type { AppEnv } from './context.ts';
+import type { CachedResponse } from './response-cache.ts';
 
 /** Bumped when a release changes the shape of responses, so cached representations revalidate. */
 const REPRESENTATION = '1';
@@ -52,3 +54,41 @@ export function notModified<C extends Context<AppEnv>>(c: C, etag: string, cache
 export function validators(etag: string, cacheControl: string): Record<string, string> {
   return { ETag: etag, 'Cache-Control': cacheControl };
 }
+
+/** Path and query of a request: the response-cache key. */
+function cacheKey(url: string): string {
+  const start = url.indexOf('/', url.indexOf('//') + 2);
+  return start < 0 ? '/' : url.slice(start);
+}
+
+/**
+ * A public read built from data of `version`: 304 when the client holds its ETag, else the body
+ * cached for this URL and version, else `produce()` — whose answer is cached for the next request.
+ * Typed like `c.json` so the route keeps its declared schema.
+ *
+ * @example
+ * return versionedRead<CardList>(c, await readDataVersion(db), async () => ({ body: JSON.stringify(list), contentType: 'application/json' }));
+ */
+export async function versionedRead<T>(
+  c: Context<AppEnv>,
+  version: string,
+  produce: () => Promise<CachedResponse>,
+  cacheControl: string = PUBLIC_CACHE,
+): Promise<Response & TypedResponse<T, 200, 'json'>> {
+  const etag = weakEtag(version);
+  const headers = validators(etag, cacheControl);
+  const unchanged = notModified(c, etag, cacheControl);
+  if (unchanged) return unchanged as unknown as Response & TypedResponse<T, 200, 'json'>;
+  const cache = c.get('platform').responseCache;
+  const key = cacheKey(c.req.url);
+  let response = cache.get(key, version);
+  if (response === undefined) {
+    response = await produce();
+    cache.set(key, version, response);
+  }
+  return c.body(response.body, 200, { ...headers, ...response.headers, 'Content-Type': response.contentType }) as unknown as Response &
+    TypedResponse<T, 200, 'json'>;
+}
+
+/** A JSON answer for `versionedRead`. */
+export const jsonResponse = (value: unknown): CachedResponse => ({ body: JSON.stringify(value), contentType: 'application/json' });

@@ -6,6 +6,7 @@ import type { Role } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import type { RateLimits } from './rate-limit.ts';
+import type { ResponseCache } from './response-cache.ts';
 
 /** What a route requires of its caller, from least to most. `portfolio` is a capability, not a role. */
 export type Access = 'public' | 'portfolio' | Role;
@@ -72,6 +73,8 @@ export interface Platform {
   database: Database;
   rateLimits: RateLimits;
   idempotency: IdempotencyStore;
+  /** Serialised public reads by URL and data version (RESPONSE_CACHE_MB). */
+  responseCache: ResponseCache;
   audit: AuditSink;
   authenticator: Authenticator;
   portfolioAuthenticator: PortfolioAuthenticator;

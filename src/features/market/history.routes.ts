@@ -1,0 +1,283 @@
+/**
+ * GET /v1/cards/{id}/history and its CSV twin: one printing's daily (or weekly) prices in one
+ * market, with the card's search interest over the same window. Two statements: the card, the
+ * printing, the series' currency and latest date read with the data version (a 304 ends there),
+ * then the prices and search interest of the window.
+ */
+import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import { stringify } from 'csv-stringify/sync';
+import type { Database } from '../../platform/db/database.ts';
+import { NotFound, ValidationFailed } from '../../platform/errors.ts';
+import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
+import type { AppEnv } from '../../platform/http/context.ts';
+import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
+import { DEFAULT_DAYS, MARKET_CURRENCY, readSeries, resolveSeries, type SeriesHead, type SeriesRow } from './history.repo.ts';
+import { minorUnitDigits, toMajor } from './wire.ts';
+
+/** A UTC calendar date parameter, `YYYY-MM-DD`, that exists. */
+export const DateParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true })
+  .refine((s) => {
+    const ms = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
+  }, 'is not a calendar date');
+
+/** 422 on `query.from` when the range is reversed. */
+export function checkDateRange(from: string | undefined, to: string | undefined): void {
+  if (from !== undefined && to !== undefined && from > to) {
+    throw new ValidationFailed([{ field: 'query.from', message: 'must not be after `to`' }]);
+  }
+}
+
+const HistoryQuery = z.object({
+  printing: z.string().min(1).max(200).optional().openapi({
+    description: "A printing id of this card. Default: the card's headline printing (see the operation's description).",
+    example: 'base1-4-holofoil',
+  }),
+  source: z.enum(['tcgplayer', 'cardmarket']).default('tcgplayer').openapi({ description: 'The marketplace whose prices to show.', example: 'tcgplayer' }),
+  from: DateParam.optional().openapi({ description: 'First date (inclusive). Default: `to` − 364 days.', example: '2025-11-25' }),
+  to: DateParam.optional().openapi({ description: "Last date (inclusive). Default: the series' latest date.", example: '2026-11-24' }),
+  interval: z.enum(['day', 'week']).default('day').openapi({
+    description: "`week`: one point per ISO week (Monday–Sunday): the week's last observation (last row with a market price, else its last row), dated with that row's date.",
+    example: 'day',
+  }),
+});
+type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+const money = (what: string) => z.number().nullable().openapi({ description: `${what} in major units of \`currency\`; null when absent.`, example: 412.5 });
+
+const CardHistory = z
+  .object({
+    card_id: z.string().openapi({ example: 'base1-4' }),
+    printing: z
+      .object({
+        id: z.string().openapi({ example: 'base1-4-holofoil' }),
+        finish: z.string().openapi({ example: 'holofoil' }),
+        tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
+        tcgplayer_sub_type: z.string().nullable().openapi({ example: 'Holofoil' }),
+      })
+      .nullable()
+      .openapi({ description: 'Null only for a card without printings.' }),
+    market: z.enum(['tcgplayer', 'cardmarket']),
+    condition: z.literal('NM'),
+    currency: z.string().openapi({ description: "Currency of the series: that of its latest price row (the market's usual one when it has none).", example: 'USD' }),
+    interval: z.enum(['day', 'week']),
+    from: z.string().nullable().openapi({ description: 'Window start; null when the series has no prices and no range was given.', example: '2025-11-25' }),
+    to: z.string().nullable().openapi({ example: '2026-11-24' }),
+    points: z.array(
+      z.object({ date: z.string().openapi({ example: '2026-11-24' }), market: money('Market price'), low: money('Lowest listing'), mid: money('Mid listing'), high: money('Highest listing') }),
+    ),
+    search_interest: z.array(
+      z.object({
+        date: z.string().openapi({ example: '2026-11-24' }),
+        value: z.number().openapi({ description: 'Relative interest in [0, 100] within its batch.', example: 62 }),
+        granularity: z.enum(['day', 'week']),
+        batch: z.string().openapi({ example: 'trends-2026-11-24-a' }),
+      }),
+    ),
+  })
+  .openapi('CardHistory');
+type CardHistory = z.infer<typeof CardHistory>;
+
+/** Columns of the CSV, in order. Money columns are major units with the currency's minor digits. */
+export const CSV_COLUMNS = [
+  'date',
+  'card_id',
+  'printing_id',
+  'finish',
+  'market',
+  'condition',
+  'currency',
+  'market_price',
+  'low_price',
+  'mid_price',
+  'high_price',
+  'search_interest',
+  'card_name',
+] as const;
+
+const HEADLINE_RULE =
+  "Without `printing`, the card's headline printing (the one its card summary shows); before the summary exists, the printing with the most " +
+  'NM price rows in the chosen market, then the lowest internal key. The series is that printing in the chosen market, condition NM, in the ' +
+  "currency of its latest price row. The window defaults to the 365 days ending on the series' latest date; search interest covers the same window.";
+
+const params = z.object({ id: z.string().min(1).max(120).openapi({ description: 'Card id.', example: 'base1-4' }) });
+const notFound = {
+  description: '`card_not_found`, or `printing_not_found` when `printing` is not a printing of this card.',
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+};
+
+export const cardHistoryRoute = defineRoute(
+  { access: 'public' },
+  {
+    method: 'get',
+    path: '/v1/cards/{id}/history',
+    tags: ['market'],
+    summary: "A card's price history in one market, with its search interest",
+    description: `${HEADLINE_RULE} Prices are major units; a null price was not given that day.`,
+    request: { params, query: HistoryQuery },
+    responses: {
+      200: { description: 'The series.', content: { 'application/json': { schema: CardHistory } } },
+      304: notModifiedResponse,
+      404: notFound,
+    },
+  },
+);
+
+export const cardHistoryCsvRoute = defineRoute(
+  { access: 'public' },
+  {
+    method: 'get',
+    path: '/v1/cards/{id}/history.csv',
+    tags: ['market'],
+    summary: "A card's price history as CSV",
+    description:
+      `The same series as \`/v1/cards/{id}/history\`, as RFC 4180 CSV (CRLF line ends, a header row, fields with commas, quotes or line ` +
+      `breaks quoted, quotes doubled). Columns: ${CSV_COLUMNS.join(', ')}. One row per point; prices in major units with the ` +
+      "currency's minor digits, empty when absent; `search_interest` is that date's value (day granularity before week, then the " +
+      `most recently learned batch), empty when none. ${HEADLINE_RULE}`,
+    request: { params, query: HistoryQuery },
+    responses: {
+      200: {
+        description: 'The series as a CSV attachment named `{card id}-history.csv`.',
+        content: { 'text/csv': { schema: z.string().openapi({ example: 'date,card_id,…\r\n2026-11-24,base1-4,…\r\n' }) } },
+      },
+      304: notModifiedResponse,
+      404: notFound,
+    },
+  },
+);
+
+/** Monday-based week number of a date (1970-01-01 was a Thursday, so day 4 starts week 1). */
+function weekOf(date: string): number {
+  return Math.floor((Date.parse(`${date}T00:00:00Z`) / 86_400_000 + 3) / 7);
+}
+
+/** The week's last row with a market price, else its last row; `rows` are in date order. */
+function weekly<T extends { date: string; market: number | null }>(rows: T[]): T[] {
+  const byWeek = new Map<number, T>();
+  for (const row of rows) {
+    const week = weekOf(row.date);
+    const kept = byWeek.get(week);
+    if (kept === undefined || row.market !== null || kept.market === null) byWeek.set(week, row);
+  }
+  return [...byWeek.values()];
+}
+
+interface History extends CardHistory {
+  card_name: string;
+  /** Search interest per date for the CSV: day before week, then the latest known batch. */
+  interestByDate: Map<string, number>;
+}
+
+const shiftDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** Resolves the series (one statement, with the data version); 404 for an unknown card or printing. */
+async function resolve(database: Database, cardId: string, q: HistoryQuery): Promise<SeriesHead> {
+  const head = await resolveSeries(database, cardId, q);
+  if (!head) throw new NotFound('card', cardId);
+  if (head.printing_id === null && q.printing !== undefined) throw new NotFound('printing', q.printing);
+  return head;
+}
+
+async function readHistory(database: Database, cardId: string, q: HistoryQuery, head: SeriesHead): Promise<History> {
+  const currency = head.currency ?? MARKET_CURRENCY[q.source];
+  const to = q.to ?? head.last_date;
+  const from = q.from ?? (to === null ? null : shiftDays(to, -(DEFAULT_DAYS - 1)));
+  const rows =
+    from === null || to === null
+      ? []
+      : await readSeries(database, { cardId, printingKey: head.printing_key, source: q.source, currency, from, to });
+  const daily = rows
+    .filter((r) => r.part === 'price')
+    .map((r) => ({
+      date: r.date,
+      market: toMajor(r.market_cents, currency),
+      low: toMajor(r.low_cents, currency),
+      mid: toMajor(r.mid_cents, currency),
+      high: toMajor(r.high_cents, currency),
+    }));
+  const interest = rows.filter((r) => r.part === 'interest');
+  const interestByDate = new Map<string, number>();
+  const rank = (r: SeriesRow) => `${r.granularity === 'day' ? 1 : 0}|${r.known_at}|${r.batch}`;
+  const best = new Map<string, SeriesRow>();
+  for (const r of interest) {
+    const kept = best.get(r.date);
+    if (kept === undefined || rank(r) > rank(kept)) best.set(r.date, r);
+  }
+  for (const [date, r] of best) interestByDate.set(date, r.value!);
+  return {
+    card_id: cardId,
+    card_name: head.card_name,
+    printing:
+      head.printing_id === null
+        ? null
+        : { id: head.printing_id, finish: head.finish!, tcgplayer_product_id: head.tcgplayer_product_id, tcgplayer_sub_type: head.tcgplayer_sub_type },
+    market: q.source,
+    condition: 'NM',
+    currency,
+    interval: q.interval,
+    from,
+    to,
+    points: q.interval === 'week' ? weekly(daily) : daily,
+    search_interest: interest.map((r) => ({ date: r.date, value: r.value!, granularity: r.granularity!, batch: r.batch! })),
+    interestByDate,
+  };
+}
+
+function toCsv(h: History): string {
+  const digits = minorUnitDigits(h.currency);
+  const price = (x: number | null) => (x === null ? '' : x.toFixed(digits));
+  const records = h.points.map((p) => {
+    const interest = h.interestByDate.get(p.date);
+    return [
+      p.date,
+      h.card_id,
+      h.printing?.id ?? '',
+      h.printing?.finish ?? '',
+      h.market,
+      h.condition,
+      h.currency,
+      price(p.market),
+      price(p.low),
+      price(p.mid),
+      price(p.high),
+      interest === undefined ? '' : String(interest),
+      h.card_name,
+    ];
+  });
+  return stringify(records, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
+}
+
+/** A file name from a card id, keeping only characters that need no quoting in a header. */
+const fileName = (cardId: string) => `${cardId.replace(/[^A-Za-z0-9._-]/g, '_')}-history.csv`;
+
+export function historyRoutes(database: Database): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+
+  app.openapi(cardHistoryRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    checkDateRange(q.from, q.to);
+    const head = await resolve(database, id, q);
+    return versionedRead<CardHistory>(c, head.version, async () => {
+      const { card_name: _name, interestByDate: _byDate, ...body } = await readHistory(database, id, q, head);
+      return jsonResponse(body);
+    });
+  });
+
+  app.openapi(cardHistoryCsvRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    checkDateRange(q.from, q.to);
+    const head = await resolve(database, id, q);
+    return versionedRead<string>(c, head.version, async () => ({
+      body: toCsv(await readHistory(database, id, q, head)),
+      contentType: 'text/csv; charset=utf-8',
+      headers: { 'Content-Disposition': `attachment; filename="${fileName(id)}"` },
+    }));
+  });
+
+  return app;
+}

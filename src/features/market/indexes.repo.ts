@@ -1,0 +1,88 @@
+/**
+ * Reads of the materialised indexes (`market_indexes`, `index_values`), each one statement.
+ * Every index row carries the bases of its 1/7/30-day changes: the last value on or before
+ * `last_date − N` days.
+ */
+import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
+import type { MarketIndexesTable, Tables } from '../../platform/db/schema.ts';
+
+/** Days back of the changes every index answer carries. */
+type ChangeDays = 1 | 7 | 30;
+
+/** The value of the index on or before `last_date − days` (the base of a change). */
+function valueDaysBefore<D extends ChangeDays>(database: Database, days: D) {
+  const cutoff =
+    database.dialect === 'postgres' ? sql<string>`i.last_date - ${sql.lit(days)}` : sql<string>`date(i.last_date, ${sql.lit(`-${days} days`)})`;
+  return (eb: ExpressionBuilder<Tables & { i: MarketIndexesTable }, 'i'>) =>
+    eb
+      .selectFrom('index_values as b')
+      .select('b.value')
+      .whereRef('b.index_id', '=', 'i.id')
+      .where('b.date', '<=', cutoff)
+      .orderBy('b.date', 'desc')
+      .limit(1)
+      .as(`base_${days}d` as `base_${D}d`);
+}
+
+export type IndexRow = Selectable<MarketIndexesTable> & { base_1d: number | null; base_7d: number | null; base_30d: number | null };
+
+/** The index columns every answer carries, with the bases of its changes. */
+function indexColumns(database: Database) {
+  return (eb: ExpressionBuilder<Tables & { i: MarketIndexesTable }, 'i'>) => [
+    'i.id' as const,
+    'i.kind' as const,
+    'i.set_id' as const,
+    'i.name' as const,
+    'i.market' as const,
+    'i.currency' as const,
+    'i.base_date' as const,
+    'i.last_date' as const,
+    'i.last_value' as const,
+    'i.constituents' as const,
+    'i.points' as const,
+    valueDaysBefore(database, 1)(eb),
+    valueDaysBefore(database, 7)(eb),
+    valueDaysBefore(database, 30)(eb),
+  ];
+}
+
+/**
+ * A page of indexes ordered by id: 'market' sorts before every 'set-…' id, so the market index
+ * comes first.
+ *
+ * @example
+ * const rows = await listIndexes(database, 51, undefined);
+ */
+export function listIndexes(database: Database, limit: number, afterId: string | undefined): Promise<IndexRow[]> {
+  let query = database.db.selectFrom('market_indexes as i').select(indexColumns(database)).orderBy('i.id').limit(limit);
+  if (afterId !== undefined) query = query.where('i.id', '>', afterId);
+  return query.execute();
+}
+
+/**
+ * One index and its values in [from, to] (either bound optional): one row per value, or one row
+ * with null `h_*` columns when none is in range; no rows when the index does not exist. The
+ * index row is a materialised CTE so its change bases are computed once, not per value.
+ *
+ * @example
+ * const rows = await readIndex(database, 'market', '2026-01-01', undefined);
+ */
+export function readIndex(database: Database, id: string, from: string | undefined, to: string | undefined) {
+  return database.db
+    .with(
+      (cte) => cte('head').materialized(),
+      (qb) => qb.selectFrom('market_indexes as i').select(indexColumns(database)).where('i.id', '=', id),
+    )
+    .selectFrom('head')
+    .leftJoin('index_values as v', (join) => {
+      let on = join.onRef('v.index_id', '=', 'head.id');
+      if (from !== undefined) on = on.on('v.date', '>=', from);
+      if (to !== undefined) on = on.on('v.date', '<=', to);
+      return on;
+    })
+    .selectAll('head')
+    .select(['v.date as h_date', 'v.value as h_value', 'v.constituents as h_constituents'])
+    .orderBy('v.date')
+    .execute();
+}

@@ -1,0 +1,69 @@
+/**
+ * Serialised answers of public reads, kept per process under the data version they were built
+ * from. An entry is used only by a request that read the same version, so a new version (any
+ * import or derive) retires every entry at once; least recently used entries go first when the
+ * byte budget (RESPONSE_CACHE_MB) is full. Hot pages are then sent without rebuilding them;
+ * the version read still happens on every request.
+ */
+export interface CachedResponse {
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+interface Entry extends CachedResponse {
+  version: string;
+  bytes: number;
+}
+
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get enabled(): boolean {
+    return this.maxBytes > 0;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  get(key: string, version: string): CachedResponse | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined || entry.version !== version) {
+      this.misses++;
+      return undefined;
+    }
+    // Map order is insertion order: re-inserting marks the entry most recently used.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    this.hits++;
+    return entry;
+  }
+
+  set(key: string, version: string, response: CachedResponse): void {
+    // Strings are UTF-16 in memory: two bytes per code unit, plus the key.
+    const bytes = (response.body.length + key.length) * 2;
+    if (!this.enabled || bytes > this.maxBytes / 8) return;
+    this.delete(key);
+    this.entries.set(key, { ...response, version, bytes });
+    this.bytes += bytes;
+    for (const [oldest, entry] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(oldest);
+      this.bytes -= entry.bytes;
+    }
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry) {
+      this.entries.delete(key);
+      this.bytes -= entry.bytes;
+    }
+  }
+}
