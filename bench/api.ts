@@ -38,7 +38,12 @@
  *
  *   npx tsx bench/api.ts [--dialect sqlite|postgres|both] [--cards 20000] [--printings-per-card 1.5]
  *                        [--days 365] [--connections 10,50] [--duration 10] [--runs 3]
- *                        [--warmup 3] [--fresh] [--quick] [--response-cache-mb N]
+ *                        [--warmup 3] [--fresh] [--quick] [--response-cache-mb N] [--dataset demo|real]
+ *
+ * --dataset real: instead of the demo, the shared reference data (../shared/data: the pokemontcg.io
+ * catalogue and 30 days of TCGCSV prices through the TCGdex cross-walk), imported once into
+ * cardquant-bench-api-real.db / cardquant_bench_api_real and derived; search prefix "char".
+ * Results in api.real.json.
  *
  * --response-cache-mb N: the server's RESPONSE_CACHE_MB (default: the setting's default, 32).
  * With the cache, a repeated URL is answered from the serialised response built for the current
@@ -107,6 +112,8 @@ export interface ApiOptions {
   runs: number;
   warmupS: number;
   fresh: boolean;
+  /** `demo` (generated, the sizes above) or `real` (the shared reference data; --cards/--days do not apply). */
+  dataset: 'demo' | 'real';
   /** RESPONSE_CACHE_MB of the server; null: its default. 0 measures every request down to the database. */
   responseCacheMb: number | null;
   /** Smoke run: small dataset, short runs, written to api.quick.json. */
@@ -125,6 +132,7 @@ export const apiDefaults: ApiOptions = {
   fresh: false,
   quick: false,
   responseCacheMb: null,
+  dataset: 'demo',
 };
 
 interface DemoParams {
@@ -162,6 +170,8 @@ interface Dataset {
   priceRows: number;
   sizeMb: number | null;
   historyCard: { id: string; points: number } | null;
+  /** The `q` of the search scenario: a prefix that matches many of the dataset's names. */
+  searchPrefix: string;
 }
 
 function datasetUrl(dialect: Dialect, p: DemoParams): string {
@@ -401,6 +411,77 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
     priceRows: info!.priceRows,
     sizeMb: await sizeMb(dialect, url),
     historyCard: await pickHistoryCard(url),
+    searchPrefix: SEARCH_PREFIX,
+  };
+}
+
+// The real reference data beside the repository (never part of it): the pokemontcg.io catalogue
+// and 30 days of TCGCSV prices mapped through the TCGdex cross-walk.
+const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
+const REAL_IMPORTS = [
+  ['import', 'catalog', 'pokemontcg-files', '--path', join(SHARED_DATA, 'pokemontcg-data')],
+  ['import', 'prices', 'tcgcsv-files', '--path', join(SHARED_DATA, 'tcgcsv', 'prices'), '--map', join(SHARED_DATA, 'tcgdex', 'tcgplayer_to_pokemontcg.csv')],
+  ['pipeline', 'run', '--step', 'derive'],
+];
+/** Real names: "char" starts Charizard, Charmander, Charmeleon, Charjabug … */
+const REAL_SEARCH_PREFIX = 'char';
+
+/** The shared real data imported once (catalogue, TCGCSV prices, derive), reused while its read models exist. */
+export async function prepareRealDataset(dialect: Dialect, fresh: boolean): Promise<Dataset> {
+  if (!existsSync(SHARED_DATA)) throw new Error(`--dataset real needs the shared reference data at ../shared/data (absent)`);
+  const url = dialect === 'sqlite' ? `sqlite:${join(os.tmpdir(), 'cardquant-bench-api-real.db')}` : `${PG_SERVER}/cardquant_bench_api_real`;
+  const location = dialect === 'sqlite' ? sqlitePath(url) : `${new URL(url).host}/cardquant_bench_api_real`;
+  const name = DIALECT_NAMES[dialect];
+  const counts = async () => {
+    const database = openDatabase(url);
+    try {
+      const n = async (table: 'cards' | 'printings' | 'prices' | 'card_summary') =>
+        Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const meta = await datasetMeta(database.db);
+      return { kind: meta.dataset_kind, cards: await n('cards'), printings: await n('printings'), prices: await n('prices'), summaries: await n('card_summary') };
+    } finally {
+      await database.close();
+    }
+  };
+  let reuse = !fresh && (await databaseExists(dialect, url));
+  if (reuse) reuse = (await runCli(['migrate', 'up'], url, 'capture')).code === 0;
+  let found = reuse ? await counts().catch(() => null) : null;
+  if (found && (found.kind !== 'real' || found.summaries !== found.cards || found.prices === 0)) found = null;
+  let seedSeconds: number | null = null;
+  if (found) {
+    console.log(`  ${name}: reusing ${location} (real data: ${found.cards} cards, ${found.prices} price rows)`);
+    // Migrations may have added read-model columns since: derive again (seconds on this size).
+    await runCli(['pipeline', 'run', '--step', 'derive'], url, 'capture');
+  } else {
+    console.log(`  ${name}: importing the shared real data into ${location} …`);
+    await emptyDatabase(dialect, url);
+    const started = performance.now();
+    for (const args of REAL_IMPORTS) {
+      const run = await runCli(args, url, 'capture');
+      // A TCGCSV import reports rejected rows (sealed products, unmapped ones) with a non-zero exit; the data is there.
+      if (run.code !== 0 && args[0] !== 'import') throw new Error(`cardquant ${args.slice(0, 3).join(' ')} failed: ${run.output.trim().split('\n').at(-1)}`);
+    }
+    seedSeconds = round1((performance.now() - started) / 1000);
+    found = await counts();
+    if (found.summaries === 0 || found.prices === 0) throw new Error(`${location} holds no usable real data after importing`);
+    console.log(`  ${name}: imported in ${seedSeconds} s`);
+  }
+  const vacuumSeconds = dialect === 'postgres' ? await vacuumIfNeeded(url) : null;
+  return {
+    dialect,
+    url,
+    location,
+    origin: seedSeconds === null ? 'reused' : 'seeded',
+    seedSeconds,
+    vacuumSeconds,
+    rederiveSeconds: null,
+    seededAt: '',
+    cards: found.cards,
+    printings: found.printings,
+    priceRows: found.prices,
+    sizeMb: await sizeMb(dialect, url),
+    historyCard: await pickHistoryCard(url),
+    searchPrefix: REAL_SEARCH_PREFIX,
   };
 }
 
@@ -528,7 +609,7 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
   const pageSize = (JSON.parse(cards.body.toString()) as { items: unknown[] }).items.length;
   scenarios.push({ id: 'cards', label: 'GET /v1/cards', server: 'app', path: '/v1/cards', expectStatus: '2xx', probe: `200, ${cards.body.length} bytes, ${pageSize} cards` });
 
-  const searchPath = `/v1/cards?q=${SEARCH_PREFIX}`;
+  const searchPath = `/v1/cards?q=${dataset.searchPrefix}`;
   const search = await expect200('search', `GET ${searchPath}`, searchPath);
   const found = JSON.parse(search.body.toString()) as { items: unknown[]; next_cursor: string | null };
   if (found.items.length === 0) throw new Error(`GET ${searchPath} matched no cards; the search scenario would measure an empty answer`);
@@ -805,8 +886,10 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   console.log(`machine: ${describeMachine(machine)}`);
   console.log(`code: ${describeRevision(code)}`);
   console.log(
-    `dataset: cardquant demo --cards ${params.cards} --printings-per-card ${params.printingsPerCard} --days ${params.days} --seed ${params.seed} --end ${params.end}` +
-      (opts.fresh ? ' (--fresh: seeded again)' : ' (kept databases are reused while they match)'),
+    opts.dataset === 'real'
+      ? `dataset: the shared real data (pokemontcg.io catalogue, 30 days of TCGCSV prices through the TCGdex cross-walk), derived; search prefix "${REAL_SEARCH_PREFIX}"`
+      : `dataset: cardquant demo --cards ${params.cards} --printings-per-card ${params.printingsPerCard} --days ${params.days} --seed ${params.seed} --end ${params.end}` +
+          (opts.fresh ? ' (--fresh: seeded again)' : ' (kept databases are reused while they match)'),
   );
   console.log(
     `server: node bin/cardquant.js serve, LOG_LEVEL=info (logs to an ignored stdout), ` +
@@ -819,7 +902,9 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   );
 
   const datasets: Dataset[] = [];
-  for (const dialect of opts.dialects) datasets.push(await prepareDataset(dialect, params, opts.fresh));
+  for (const dialect of opts.dialects) {
+    datasets.push(opts.dataset === 'real' ? await prepareRealDataset(dialect, opts.fresh) : await prepareDataset(dialect, params, opts.fresh));
+  }
   for (const d of datasets) {
     console.log(
       `  ${DIALECT_NAMES[d.dialect]}: ${d.cards} cards, ${d.printings} printings, ${d.priceRows} price rows, ${d.sizeMb ?? 'n/a'} MB` +
@@ -880,7 +965,7 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
       server: 'node bin/cardquant.js serve',
       serverEnv: { LOG_LEVEL: 'info', ...serverEnv(opts), PIPELINE_CRON: '0 0 1 1 *', PG_POOL_MAX: 'default (10)' },
       logs: 'written to an ignored stdout',
-      searchPrefix: SEARCH_PREFIX,
+      searchPrefix: opts.dataset === 'real' ? REAL_SEARCH_PREFIX : SEARCH_PREFIX,
       loadGenerator: 'autocannon (in the benchmark process, same machine)',
       latency: 'percentiles from per-response times at 10 µs resolution',
       requestsPerSec: "autocannon's mean of per-second samples",
@@ -892,10 +977,15 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
     loadAverageAtEnd: loadAverage(),
     busyRuns,
   };
-  const name = opts.responseCacheMb === null ? 'api' : `api.cache-${opts.responseCacheMb}mb`;
+  const name = `api${opts.dataset === 'real' ? '.real' : ''}${opts.responseCacheMb === null ? '' : `.cache-${opts.responseCacheMb}mb`}`;
   const file = writeResult(resultName(name, { logLevel: 'info', quick: opts.quick }), result);
   console.log(`  results: ${file}`);
   return result;
+}
+
+function datasetKindArg(raw: string | undefined): 'demo' | 'real' {
+  if (raw === undefined || raw === 'demo' || raw === 'real') return raw ?? 'demo';
+  throw new Error(`--dataset must be demo or real (got ${raw})`);
 }
 
 function cacheMb(raw: string | undefined): number | null {
@@ -920,6 +1010,7 @@ export function parseApiArgs(argv: string[]): ApiOptions {
       fresh: { type: 'boolean' },
       quick: { type: 'boolean' },
       'response-cache-mb': { type: 'string' },
+      dataset: { type: 'string' },
     },
     strict: true,
   });
@@ -942,6 +1033,7 @@ export function parseApiArgs(argv: string[]): ApiOptions {
     fresh: values.fresh ?? false,
     quick,
     responseCacheMb: cacheMb(values['response-cache-mb']),
+    dataset: datasetKindArg(values.dataset),
   };
 }
 

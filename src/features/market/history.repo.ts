@@ -39,6 +39,8 @@ export interface SeriesHead {
  * "Headline printing"; before the first derive, the printing with the most NM rows in the market,
  * then the lowest key), the series' currency and latest date, and the data version — one
  * statement, so a conditional request is answered after it. Undefined when the card does not exist.
+ * Currency and latest date come from the derived latest prices (primary-key lookups); only a
+ * series they lack (no market price yet, or before the first derive) is read from the prices.
  */
 export async function resolveSeries(database: Database, cardId: string, q: SeriesQuery): Promise<SeriesHead | undefined> {
   const nm = PRIMARY_SERIES.condition;
@@ -53,9 +55,13 @@ export async function resolveSeries(database: Database, cardId: string, q: Serie
   const { rows } = await sql<SeriesHead>`
     select (select v.version from data_version v where v.id = 1) as version, c.name as card_name,
       p.key as printing_key, p.id as printing_id, p.finish, p.tcgplayer_product_id, p.tcgplayer_sub_type,
-      (select r.currency from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm}
-        order by r.date desc, r.currency limit 1) as currency,
-      (select max(r.date) from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm}) as last_date
+      coalesce(
+        (select min(lp.currency) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.source} and lp.condition = ${nm}),
+        (select r.currency from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm}
+          order by r.date desc, r.currency limit 1)) as currency,
+      coalesce(
+        (select max(lp.last_date) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.source} and lp.condition = ${nm}),
+        (select max(r.date) from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm})) as last_date
     from cards c left join printings p on p.card_id = c.id and ${chosen}
     where c.id = ${cardId}`.execute(database.db);
   const head = rows[0];

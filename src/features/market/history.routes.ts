@@ -100,7 +100,7 @@ export const CSV_COLUMNS = [
 const HEADLINE_RULE =
   "Without `printing`, the card's headline printing (the one its card summary shows); before the summary exists, the printing with the most " +
   'NM price rows in the chosen market, then the lowest internal key. The series is that printing in the chosen market, condition NM, in the ' +
-  "currency of its latest price row. The window defaults to the 365 days ending on the series' latest date; search interest covers the same window.";
+  "currency of its latest market prices. The window defaults to the 365 days ending on the series' latest date; search interest covers the same window.";
 
 const params = z.object({ id: z.string().min(1).max(120).openapi({ description: 'Card id.', example: 'base1-4' }) });
 const notFound = {
