@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.ts';
 
@@ -68,6 +69,54 @@ function withStatementCache(native: SqliteDatabase.Database) {
   };
 }
 
+/** Reads (`select …`, `with …`) become named prepared statements on PostgreSQL; writes stay unnamed. */
+const READ_STATEMENT = /^\s*(select|with)\b/i;
+const PG_STATEMENT_NAMES = 500;
+
+/**
+ * What Kysely's PostgreSQL dialect sees of the pool: each connection runs a read it has run
+ * before as a named prepared statement (`cq_<hash>`), so PostgreSQL parses and plans it once per
+ * connection instead of on every request (planning a read with subqueries costs more than
+ * executing it). Writes, DDL and statements whose text changes per call stay unnamed. A read
+ * whose cached plan the server refuses after a schema change is run unnamed from then on.
+ */
+function withPreparedReads(pool: pg.Pool) {
+  const names = new Map<string, string | null>();
+  const nameOf = (text: string): string | null => {
+    let name = names.get(text);
+    if (name === undefined) {
+      if (names.size >= PG_STATEMENT_NAMES || !READ_STATEMENT.test(text)) return null;
+      name = `cq_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
+  const run = async (client: pg.PoolClient, text: string, values: readonly unknown[]) => {
+    const name = nameOf(text);
+    if (name === null) return client.query(text, [...values]);
+    try {
+      return await client.query({ name, text, values: [...values] });
+    } catch (err) {
+      // 0A000 "cached plan must not change result type": the table changed under the statement.
+      if ((err as { code?: string }).code !== '0A000') throw err;
+      names.set(text, null);
+      return client.query(text, [...values]);
+    }
+  };
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    // A cursor (streaming) goes through unchanged and synchronously, as Kysely expects.
+    query: ((textOrCursor: string | object, values: readonly unknown[] = []) =>
+      typeof textOrCursor === 'string' ? run(client, textOrCursor, values) : client.query(textOrCursor as pg.QueryConfig)) as unknown as PostgresPoolClient['query'],
+    // Kysely passes `true` for a connection it discards after an error: pg then closes it.
+    release: ((destroy?: boolean) => client.release(destroy)) as PostgresPoolClient['release'],
+  });
+  const wrapped: PostgresPool = {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
+  return wrapped;
+}
+
 /**
  * Opens a database from a URL: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
  *
@@ -107,7 +156,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     // error on the pool; pg discards that client and the next query opens a new one. Unhandled,
     // the event would crash the process.
     pool.on('error', (err) => options.onIdleError?.(err));
-    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }), log });
+    const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: withPreparedReads(pool) }), log });
     const where = new URL(url);
     return {
       db,
