@@ -6,6 +6,7 @@ import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { CardSortField } from './card-summary.ts';
 import { parseQuery, prefixUpperBound, slug } from './search-terms.ts';
+import { LATEST_CHANGE_COLUMNS } from './series.ts';
 
 export type CardSort = 'name' | 'number' | CardSortField;
 export type Order = 'asc' | 'desc';
@@ -131,18 +132,7 @@ export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
       'lp.last_cents',
       'lp.stale',
       'lp.headline',
-      'lp.from_date_1d',
-      'lp.from_cents_1d',
-      'lp.change_pct_1d',
-      'lp.from_date_7d',
-      'lp.from_cents_7d',
-      'lp.change_pct_7d',
-      'lp.from_date_30d',
-      'lp.from_cents_30d',
-      'lp.change_pct_30d',
-      'lp.from_date_90d',
-      'lp.from_cents_90d',
-      'lp.change_pct_90d',
+      ...LATEST_CHANGE_COLUMNS,
     ])
     .where('c.id', '=', cardId)
     .orderBy('p.key')

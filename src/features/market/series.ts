@@ -7,6 +7,11 @@ import type { Finish } from '../catalog/finishes.ts';
 /** The series lists, movers and indexes read: TCGplayer market prices in USD, near mint. */
 export const PRIMARY_SERIES = { market: 'tcgplayer', currency: 'USD', condition: 'NM' } as const;
 
+/** The change columns of a `latest_prices` row joined as `lp`: from date, from price and percent per window. */
+export const LATEST_CHANGE_COLUMNS = (['1d', '7d', '30d', '90d'] as const).flatMap(
+  (w) => [`lp.from_date_${w}`, `lp.from_cents_${w}`, `lp.change_pct_${w}`] as const,
+);
+
 /** Standard finishes first: the variant most collectors mean by "the card". */
 export const FINISH_RANK: Record<Finish, number> = {
   normal: 0,

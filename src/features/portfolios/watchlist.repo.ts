@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
+import { LATEST_CHANGE_COLUMNS } from '../market/series.ts';
 
 type Executor = Kysely<Tables>;
 
@@ -119,18 +120,7 @@ export async function listItems(
       'lp.last_date',
       'lp.last_cents',
       'lp.stale',
-      'lp.from_date_1d',
-      'lp.from_cents_1d',
-      'lp.change_pct_1d',
-      'lp.from_date_7d',
-      'lp.from_cents_7d',
-      'lp.change_pct_7d',
-      'lp.from_date_30d',
-      'lp.from_cents_30d',
-      'lp.change_pct_30d',
-      'lp.from_date_90d',
-      'lp.from_cents_90d',
-      'lp.change_pct_90d',
+      ...LATEST_CHANGE_COLUMNS,
     ])
     .orderBy('i.added_at')
     .orderBy('p.id')
