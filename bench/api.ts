@@ -396,22 +396,34 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
     info = await inspect(url, p);
     if (info.problem !== null) throw new Error(`${location} does not hold the expected dataset after seeding: ${info.problem}`);
   }
-  const vacuumSeconds = dialect === 'postgres' ? await vacuumIfNeeded(url) : null;
-  return {
-    dialect,
-    url,
-    location,
-    origin: seedSeconds === null ? 'reused' : 'seeded',
+  return finishDataset(dialect, url, location, {
     seedSeconds,
-    vacuumSeconds,
     rederiveSeconds,
     seededAt: info!.seededAt,
     cards: info!.cards,
     printings: info!.printings,
     priceRows: info!.priceRows,
+    searchPrefix: SEARCH_PREFIX,
+  });
+}
+
+/** What every prepared dataset adds: VACUUM (ANALYZE) on PostgreSQL, its size and its history card. */
+async function finishDataset(
+  dialect: Dialect,
+  url: string,
+  location: string,
+  facts: Pick<Dataset, 'seedSeconds' | 'rederiveSeconds' | 'seededAt' | 'cards' | 'printings' | 'priceRows' | 'searchPrefix'>,
+): Promise<Dataset> {
+  const vacuumSeconds = dialect === 'postgres' ? await vacuumIfNeeded(url) : null;
+  return {
+    dialect,
+    url,
+    location,
+    origin: facts.seedSeconds === null ? 'reused' : 'seeded',
+    vacuumSeconds,
     sizeMb: await sizeMb(dialect, url),
     historyCard: await pickHistoryCard(url),
-    searchPrefix: SEARCH_PREFIX,
+    ...facts,
   };
 }
 
@@ -466,23 +478,15 @@ export async function prepareRealDataset(dialect: Dialect, fresh: boolean): Prom
     if (found.summaries === 0 || found.prices === 0) throw new Error(`${location} holds no usable real data after importing`);
     console.log(`  ${name}: imported in ${seedSeconds} s`);
   }
-  const vacuumSeconds = dialect === 'postgres' ? await vacuumIfNeeded(url) : null;
-  return {
-    dialect,
-    url,
-    location,
-    origin: seedSeconds === null ? 'reused' : 'seeded',
+  return finishDataset(dialect, url, location, {
     seedSeconds,
-    vacuumSeconds,
     rederiveSeconds: null,
     seededAt: '',
     cards: found.cards,
     printings: found.printings,
     priceRows: found.prices,
-    sizeMb: await sizeMb(dialect, url),
-    historyCard: await pickHistoryCard(url),
     searchPrefix: REAL_SEARCH_PREFIX,
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,17 +604,17 @@ interface DialectResult {
 async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenarios: Scenario[]; skipped: { id: ScenarioId; reason: string }[]; cards: Answer }> {
   const scenarios: Scenario[] = [];
   const skipped: { id: ScenarioId; reason: string }[] = [];
-  const expect200 = async (id: ScenarioId, label: string, path: string) => {
+  const expect200 = async (label: string, path: string) => {
     const a = await get(port, path);
     if (a.status !== 200) throw new Error(`${label} answered ${a.status} before the load: ${a.body.toString().slice(0, 300)}`);
     return a;
   };
-  const cards = await expect200('cards', 'GET /v1/cards', '/v1/cards');
+  const cards = await expect200('GET /v1/cards', '/v1/cards');
   const pageSize = (JSON.parse(cards.body.toString()) as { items: unknown[] }).items.length;
   scenarios.push({ id: 'cards', label: 'GET /v1/cards', server: 'app', path: '/v1/cards', expectStatus: '2xx', probe: `200, ${cards.body.length} bytes, ${pageSize} cards` });
 
   const searchPath = `/v1/cards?q=${dataset.searchPrefix}`;
-  const search = await expect200('search', `GET ${searchPath}`, searchPath);
+  const search = await expect200(`GET ${searchPath}`, searchPath);
   const found = JSON.parse(search.body.toString()) as { items: unknown[]; next_cursor: string | null };
   if (found.items.length === 0) throw new Error(`GET ${searchPath} matched no cards; the search scenario would measure an empty answer`);
   scenarios.push({
@@ -622,7 +626,7 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
     probe: `200, ${search.body.length} bytes, ${found.items.length} cards${found.next_cursor ? ' (a full page; more follow)' : ''}`,
   });
 
-  const movers = await expect200('movers', 'GET /v1/movers?window=7d', '/v1/movers?window=7d');
+  const movers = await expect200('GET /v1/movers?window=7d', '/v1/movers?window=7d');
   const moverCount = (JSON.parse(movers.body.toString()) as { items: unknown[] }).items.length;
   scenarios.push({ id: 'movers', label: 'GET /v1/movers?window=7d', server: 'app', path: '/v1/movers?window=7d', expectStatus: '2xx', probe: `200, ${movers.body.length} bytes, ${moverCount} movers` });
 

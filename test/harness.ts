@@ -13,6 +13,8 @@ export interface Harness {
   /** Every log line written, as raw JSON text. */
   logs: string[];
   request(path: string, init?: RequestInit & { ip?: string }): Promise<Response>;
+  /** A request and the database statements it caused (batched key-usage writes flushed first, so they cannot land inside). */
+  counted(path: string, init?: RequestInit & { ip?: string }): Promise<{ res: Response; statements: number }>;
   close(): Promise<void>;
 }
 
@@ -31,14 +33,21 @@ export async function startHarness(databaseUrl: string, overrides: Record<string
   const log = createLogger(config.LOG_LEVEL, sink);
   const accessLog = createAccessLogger(config.LOG_LEVEL, sink);
   const runtime = await createRuntime(config, { clock, log, accessLog, processMetrics: false, ...options });
+  const request: Harness['request'] = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (!headers.has('X-Forwarded-For')) headers.set('X-Forwarded-For', init.ip ?? '192.0.2.1');
+    return Promise.resolve(runtime.app.request(path, { ...init, headers }));
+  };
   return {
     runtime,
     clock,
     logs,
-    request: (path, init = {}) => {
-      const headers = new Headers(init.headers);
-      if (!headers.has('X-Forwarded-For')) headers.set('X-Forwarded-For', init.ip ?? '192.0.2.1');
-      return Promise.resolve(runtime.app.request(path, { ...init, headers }));
+    request,
+    counted: async (path, init) => {
+      await runtime.keyUsage.flush();
+      const before = runtime.database.queryCount;
+      const res = await request(path, init);
+      return { res, statements: runtime.database.queryCount - before };
     },
     close: () => runtime.close(),
   };

@@ -21,9 +21,7 @@ describe.each(dialects)('public market API on $name', (d) => {
     });
 
     const get = async (path: string, headers: Record<string, string> = {}) => {
-      const before = h.runtime.database.queryCount;
-      const res = await h.request(path, { headers });
-      const statements = h.runtime.database.queryCount - before;
+      const { res, statements } = await h.counted(path, { headers });
       const body = res.status === 304 ? null : ((await res.json()) as Json);
       return { res, body: body as Json, statements };
     };

@@ -155,11 +155,7 @@ describe.each(dialects)('card history API on $name', (d) => {
       if (url) await d.drop(url);
     });
 
-    const get = async (path: string, headers: Record<string, string> = {}) => {
-      const before = h.runtime.database.queryCount;
-      const res = await h.request(path, { headers });
-      return { res, statements: h.runtime.database.queryCount - before };
-    };
+    const get = (path: string, headers: Record<string, string> = {}) => h.counted(path, { headers });
     const history = async (query = '', card = 'base1-4') => {
       const { res, statements } = await get(`/v1/cards/${card}/history${query}`);
       expect(res.status).toBe(200);

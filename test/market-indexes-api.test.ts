@@ -88,11 +88,7 @@ describe.each(dialects)('indexes API on $name', (d) => {
     });
 
     /** The response and the database statements the request caused. */
-    const get = async (path: string, headers: Record<string, string> = {}) => {
-      const before = h.runtime.database.queryCount;
-      const res = await h.request(path, { headers });
-      return { res, statements: h.runtime.database.queryCount - before };
-    };
+    const get = (path: string, headers: Record<string, string> = {}) => h.counted(path, { headers });
 
     it('lists the market index first, then sets by id, with values and changes', async () => {
       const { res, statements } = await get('/v1/indexes');
