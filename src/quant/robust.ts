@@ -52,3 +52,46 @@ export function logReturns(values: readonly number[]): number[] {
   for (let i = 1; i < values.length; i++) out.push(Math.log(values[i]! / values[i - 1]!));
   return out;
 }
+
+/**
+ * Robust z-score of one value against a sample: (value − median) / (1.4826 × MAD). NaN when the
+ * sample is empty or its MAD is 0 (more than half the sample is one value, so there is no scale).
+ *
+ * @example
+ * robustZ(10, [1, 2, 3, 4, 5]); // (10 − 3) / 1.4826 ≈ 4.72
+ */
+export function robustZ(value: number, sample: readonly number[]): number {
+  return zAgainst(value, median(sample), robustSigma(sample));
+}
+
+/**
+ * Robust z-score of every value against the whole sample (median and MAD computed once).
+ *
+ * @example
+ * robustZScores([1, 2, 3, 4, 100]); // [−1.35, −0.67, 0, 0.67, 65.4] (rounded)
+ */
+export function robustZScores(values: readonly number[]): number[] {
+  const centre = median(values);
+  const sigma = robustSigma(values);
+  return values.map((v) => zAgainst(v, centre, sigma));
+}
+
+function zAgainst(value: number, centre: number, sigma: number): number {
+  // A zero scale has no meaningful z (it would be ±Infinity or 0/0); report the absence as NaN.
+  if (!(sigma > 0)) return Number.NaN;
+  return (value - centre) / sigma;
+}
+
+/**
+ * Clamps a value to [−limit, limit]; NaN passes through as NaN. Throws a RangeError for a
+ * negative or NaN limit.
+ *
+ * @example
+ * winsorise(7.2, 4); // 4
+ */
+export function winsorise(x: number, limit: number): number {
+  if (!(limit >= 0)) throw new RangeError(`winsorise: limit must be ≥ 0, got ${limit}`);
+  if (x > limit) return limit;
+  if (x < -limit) return -limit;
+  return x;
+}
