@@ -9,6 +9,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
+import { anomaliesRoutes } from './features/analytics/anomalies.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
@@ -38,6 +39,11 @@ import { observe } from './platform/http/observe.ts';
 import { problem } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
+import type { EngineRegistry } from './features/signals/engine.ts';
+import type { SignalConfig } from './features/signals/settings.ts';
+import { signalsRoutes } from './features/signals/signals.routes.ts';
+import { backtestsRoutes, type BacktestRoutesOptions } from './features/analytics/backtests.routes.ts';
+import { factorsRoutes } from './features/analytics/factors.routes.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -48,6 +54,10 @@ export interface AppDeps {
   launcher: PipelineLauncher;
   searchInterest: SearchInterestService;
   portfolios: PortfolioServices;
+  /** Signal engines and the configured engine, weights, history and window. */
+  signals: { engines: EngineRegistry; config: SignalConfig; newId: (prefix: 'fw') => string };
+  /** How large backtests are executed (a child process) and the inline size limit. */
+  backtests?: BacktestRoutesOptions;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -141,6 +151,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', ingestionRunRoutes(platform.database.db));
   app.route('/', searchInterestRoutes(deps.searchInterest));
   app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
+  app.route('/', anomaliesRoutes(platform.database, platform.clock));
+  app.route('/', signalsRoutes(platform.database, platform.clock, deps.signals.engines, deps.signals.config));
+  app.route('/', backtestsRoutes(platform, deps.signals.engines, deps.signals.config, deps.backtests));
+  app.route('/', factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config));
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', docsRoutes());
 

@@ -12,6 +12,7 @@ import { seedDemo } from './features/demo/demo.service.ts';
 import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
+import { registerBacktestCommands } from './features/analytics/backtests.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
@@ -57,6 +58,7 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
   const end = isoInstant(runtime.clock.now()).slice(0, 10);
   const summary = await seedDemo(runtime.ingest, { cards: cfg.DEMO_CARDS, printingsPerCard: 1.5, days: cfg.DEMO_DAYS, seed: cfg.DEMO_SEED, end });
   const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
+  await runtime.pipeline.run(['signals'], { trigger: 'cli' });
   runtime.log.info({ runId: summary.id, rows: summary.accepted, series: derived.series, end }, 'demo data seeded (no PRICE_SOURCES configured)');
 }
 
@@ -148,6 +150,7 @@ function program(): Command {
 
   registerImportCommands(root);
   registerPipelineCommands(root);
+  registerBacktestCommands(root);
   registerDemoCommand(root);
 
   const keys = root.command('keys').description('Manage API keys.');

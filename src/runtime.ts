@@ -13,6 +13,8 @@ import { IngestionRuns } from './features/ingest/ingestion-run.ts';
 import { SearchInterestService } from './features/ingest/search-interest.ts';
 import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
 import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
+import { ChildProcessBacktestLauncher } from './features/analytics/backtests.launcher.ts';
+import type { BacktestRoutesOptions } from './features/analytics/backtests.routes.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
@@ -29,6 +31,9 @@ import { ResponseCache } from './platform/http/response-cache.ts';
 import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
+import type { EngineRegistry } from './features/signals/engine.ts';
+import { defaultEngines, signalConfig } from './features/signals/settings.ts';
+import { anomalyRules } from './features/analytics/anomalies.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -42,6 +47,10 @@ export interface RuntimeOptions {
   sources?: StepSources;
   /** Names this process in locks and scheduled runs. */
   instance?: string;
+  /** Signal engines SIGNALS_ENGINE chooses from (default: the built-in ones). */
+  engines?: EngineRegistry;
+  /** How API-requested large backtests are executed (default: a child process) and the inline size limit. */
+  backtests?: BacktestRoutesOptions;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -100,19 +109,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const ingest: IngestContext = { database, runs, clock, log };
   const searchInterest = new SearchInterestService(database, runs, clock);
   const instance = options.instance ?? `${process.pid}`;
+  const engines = options.engines ?? defaultEngines();
   const pipeline = new Pipeline(
     database.db,
     clock,
     log,
     newId,
     instance,
-    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config) }),
+    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config), anomalies: anomalyRules(config), signals: signalConfig(config), engines }),
     config.PIPELINE_LEASE_MINUTES * 60_000,
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
+  const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock) };
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, portfolios, migrations: listMigrations(), remoteAddress });
+  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -135,6 +146,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     portfolios,
     pipeline,
     launcher,
+    engines,
+    newId,
     app,
     /** Flushes batched writes and closes the database. */
     async close(): Promise<void> {

@@ -29,6 +29,8 @@ export function registerDemoCommand(root: Command): void {
         process.exitCode = reportRun(summary);
         const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
         print(`  derived latest prices for ${derived.series} series and summaries of ${derived.cards} cards`);
+        const [signals] = await runtime.pipeline.run(['signals'], { trigger: 'cli' });
+        print(`  signals: ${signals?.status ?? 'not run'} ${signals?.counts ? JSON.stringify(signals.counts) : (signals?.error ?? '')}`);
       });
     });
 }

@@ -5,6 +5,7 @@
  * Derived data: rebuilt whole, in one transaction, idempotently.
  */
 import type { Database } from '../../platform/db/database.ts';
+import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from './series.ts';
 import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
@@ -97,13 +98,37 @@ class FacetCounter {
   }
 }
 
+/** Scores of the latest signal date of `key`, per printing (status ok only). */
+async function latestScores(database: Database, key: SignalKey): Promise<Map<number, number>> {
+  const rows = await database.db
+    .selectFrom('signals')
+    .select(['printing_key', 'score'])
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion)
+    .where('status', '=', 'ok')
+    .where('date', '=', (eb) =>
+      eb
+        .selectFrom('signals')
+        .select((x) => x.fn.max('date').as('d'))
+        .where('engine', '=', key.engine)
+        .where('engine_version', '=', key.engineVersion)
+        .where('weights_version', '=', key.weightsVersion),
+    )
+    .execute();
+  return new Map(rows.filter((r) => r.score !== null).map((r) => [Number(r.printing_key), Number(r.score)]));
+}
+
 /**
+ * Scores come from the latest signal date of `signals` (the configured engine and weights), for
+ * each card's headline printing.
+ *
  * @example
  * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
  */
-export async function rebuildCardSummary(database: Database): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+export async function rebuildCardSummary(database: Database, signals?: SignalKey): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
   const db = database.db;
-  const [sets, cards, counts, headlines, printings] = await Promise.all([
+  const [sets, cards, counts, headlines, printings, scores] = await Promise.all([
     db.selectFrom('sets').selectAll().execute(),
     db
       .selectFrom('cards as c')
@@ -117,6 +142,7 @@ export async function rebuildCardSummary(database: Database): Promise<{ cards: n
       .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
       .select(['printings.key', 'printings.id', 'printings.finish'])
       .execute(),
+    signals ? latestScores(database, signals) : new Map<number, number>(),
   ]);
   const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
   const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
@@ -131,7 +157,7 @@ export async function rebuildCardSummary(database: Database): Promise<{ cards: n
       change_1d: h?.change_pct_1d ?? null,
       change_7d: h?.change_pct_7d ?? null,
       change_30d: h?.change_pct_30d ?? null,
-      score: null,
+      score: h ? (scores.get(Number(h.printing_key)) ?? null) : null,
     };
     const row: Omit<CardSummaryTable, 'item'> = {
       card_id: c.id,
@@ -166,7 +192,7 @@ export async function rebuildCardSummary(database: Database): Promise<{ cards: n
       from_date_30d: h?.from_date_30d ?? null,
       from_cents_30d: h?.from_cents_30d ?? null,
       change_pct_30d: values.change_30d,
-      score: null,
+      score: values.score,
       k_name: fold(c.name),
       k_number: numberSortKey(c.release_date, c.set_id, c.number),
       ...sortKeys(values),

@@ -18,6 +18,8 @@ import { toMinor, type Window } from './wire.ts';
 
 /** Dashboard movers: the 7-day window, priced at least 1 USD (penny cards' tick-size moves would fill the list otherwise). */
 export const DASHBOARD_MOVERS = { window: '7d' as Window, count: 5, minPrice: 1 };
+/** Cards with the highest signal scores on the dashboard. */
+export const DASHBOARD_SIGNALS = 5;
 /** Points of index history on the dashboard. */
 export const DASHBOARD_INDEX_POINTS = 90;
 
@@ -31,7 +33,7 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
       { window: DASHBOARD_MOVERS.window, direction, rank: 'change', limit: DASHBOARD_MOVERS.count, minCents: toMinor(DASHBOARD_MOVERS.minPrice, PRIMARY_SERIES.currency) },
       rules,
     );
-  const [kind, markets, index, up, down, counts] = await Promise.all([
+  const [kind, markets, index, up, down, counts, top] = await Promise.all([
     datasetKind(db),
     marketCoverage(db),
     readIndex(database, MARKET_INDEX_ID, undefined, undefined),
@@ -41,6 +43,7 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
       .selectFrom('set_summary')
       .select((eb) => [eb.fn.countAll<number>().as('sets'), eb.fn.sum<number>('cards').as('cards'), eb.fn.sum<number>('priced_cards').as('priced_cards')])
       .executeTakeFirstOrThrow(),
+    db.selectFrom('card_summary').select('item').where('score', 'is not', null).orderBy('score', 'desc').orderBy('card_id').limit(DASHBOARD_SIGNALS).execute(),
   ]);
   const head = index[0];
   const history = index.filter((r) => r.h_date !== null).slice(-DASHBOARD_INDEX_POINTS);
@@ -55,7 +58,7 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
       up: up.slice(0, DASHBOARD_MOVERS.count).map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
       down: down.slice(0, DASHBOARD_MOVERS.count).map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
     },
-    top_signals: null,
+    top_signals: top.length === 0 ? null : top.map((r) => JSON.parse(r.item!) as unknown),
     counts: { sets: Number(counts.sets), cards: Number(counts.cards ?? 0), priced_cards: Number(counts.priced_cards ?? 0) },
   };
   const builtAt = isoInstant(clock.now());

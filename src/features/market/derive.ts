@@ -7,6 +7,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
+import type { SignalKey } from '../signals/signals.repo.ts';
 import { rebuildCardSummary } from './card-summary.ts';
 import { buildDashboard } from './dashboard.ts';
 import { rebuildIndexes } from './indexes.ts';
@@ -29,9 +30,9 @@ export interface DeriveCounts {
  * @example
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
-export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES): Promise<DeriveCounts> {
+export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey): Promise<DeriveCounts> {
   const latest = await deriveLatestPrices(database);
-  const summary = await rebuildCardSummary(database);
+  const summary = await rebuildCardSummary(database, signals);
   const indexes = await rebuildIndexes(database);
   // Fresh statistics let the planner choose the search-term and sort indexes well.
   if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
@@ -39,4 +40,15 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
   await buildDashboard(database, clock, rules);
   await bumpDataVersion(database.db, clock);
   return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points };
+}
+
+/**
+ * After new signals: card summaries pick up the latest scores, the dashboard its top signals, and
+ * the data version moves so cached answers revalidate.
+ */
+export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey): Promise<{ cards: number }> {
+  const summary = await rebuildCardSummary(database, signals);
+  await buildDashboard(database, clock, rules);
+  await bumpDataVersion(database.db, clock);
+  return { cards: summary.cards };
 }

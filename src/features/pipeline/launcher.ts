@@ -20,24 +20,37 @@ export interface PipelineLauncher {
 
 const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url));
 
+/**
+ * Starts `cardquant <args>` as a child of this process (same Node binary, same environment and
+ * so the same configuration); its output joins this process's stdout. `done` settles with the
+ * exit code (1 when the process could not start).
+ *
+ * @example
+ * const { done } = spawnCardquant(['backtest', 'run', id], log, { backtest: id });
+ */
+export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>): { pid: number | null; done: Promise<number> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const what = args.slice(0, 2).join(' ');
+  log.info({ pid: child.pid, ...context }, `${what} process started`);
+  const done = new Promise<number>((resolve) => {
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', (err) => {
+      log.error({ err: { message: err.message }, ...context }, `${what} process failed to start`);
+      resolve(1);
+    });
+  });
+  return { pid: child.pid ?? null, done };
+}
+
 export class ChildProcessLauncher implements PipelineLauncher {
   constructor(private readonly log: Logger) {}
 
   async launch(request: PipelineRequest) {
-    const args = [BIN, 'pipeline', 'run', '--trigger', request.trigger];
+    const args = ['pipeline', 'run', '--trigger', request.trigger];
     for (const s of request.steps) args.push('--step', s);
     if (request.from) args.push('--from', request.from);
     if (request.to) args.push('--to', request.to);
     // The child inherits this process's environment, so it reads the same configuration.
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-    this.log.info({ pid: child.pid, steps: request.steps, trigger: request.trigger }, 'pipeline process started');
-    const done = new Promise<number>((resolve) => {
-      child.once('exit', (code) => resolve(code ?? 1));
-      child.once('error', (err) => {
-        this.log.error({ err: { message: err.message } }, 'pipeline process failed to start');
-        resolve(1);
-      });
-    });
-    return { pid: child.pid ?? null, done };
+    return spawnCardquant(args, this.log, { steps: request.steps, trigger: request.trigger });
   }
 }

@@ -93,7 +93,10 @@ describe.each(dialects)('pipeline on $name', (d) => {
         ['ingest-catalog', 'skipped'],
         ['ingest-prices', 'skipped'],
         ['ingest-fx', 'skipped'],
+        ['quality', 'succeeded'],
         ['derive', 'succeeded'],
+        ['signals', 'skipped'],
+        ['factors', 'skipped'],
         ['retention', 'succeeded'],
       ]);
       const listed = await h.request('/v1/admin/pipeline/runs?step=derive', { headers: bearer(ADMIN_TOKEN) });

@@ -1,15 +1,24 @@
 /**
- * The daily pipeline's steps in order (DESIGN §8). This issue's steps: catalogue, price and FX
- * ingestion from the configured sources, deriving latest prices and changes, and retention.
- * Later capabilities (quality checks, signals, factors, NAV, alerts, backup) add theirs here.
+ * The daily pipeline's steps in order (DESIGN §8): catalogue, price and FX ingestion from the
+ * configured sources, data-quality checks, deriving latest prices and changes, signals, factor
+ * statistics, and retention. Later capabilities (NAV, alerts, backup) add theirs here.
  */
 import { isoInstant } from '../../platform/clock.ts';
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
+import { idFactory } from '../../platform/ids.ts';
 import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
 import type { RunSummary } from '../ingest/ingestion-run.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
-import { deriveReadModels } from '../market/derive.ts';
+import { detectAnomalies } from '../analytics/anomalies.ts';
+import type { AnomalyRules } from '../analytics/anomalies.checks.ts';
+import { computeFactorStats } from '../analytics/factors.ts';
+import { deriveReadModels, refreshScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
+import type { EngineRegistry } from '../signals/engine.ts';
+import { materialiseSignals } from '../signals/materialise.ts';
+import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
+import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 
 export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
@@ -31,7 +40,17 @@ function summarise(runs: RunSummary[]): StepResult {
   return { counts };
 }
 
-export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: { payloadRetentionDays: number; movers: MoverRules }): PipelineStep[] {
+export interface StepSettings {
+  payloadRetentionDays: number;
+  anomalies: AnomalyRules;
+  movers: MoverRules;
+  signals: SignalConfig;
+  engines: EngineRegistry;
+}
+
+export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: StepSettings): PipelineStep[] {
+  const newId = idFactory(ctx.clock);
+  const signalSettings = () => resolveSignalSettings(ctx.database.db, ctx.clock, settings.engines, settings.signals);
   const ingest = async <T extends CatalogImport | PriceImport>(list: { name: string; run: T }[], call: (run: T) => Promise<RunSummary>): Promise<StepResult> => {
     if (list.length === 0) return { skipped: 'no source configured' };
     await prepareForRealData(ctx.database.db, { replaceDemo: false, nowIso: isoInstant(ctx.clock.now()) });
@@ -56,9 +75,38 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       run: async (o: StepOptions) => (sources.fx ? summarise([await sources.fx(ctx, { from: o.from, to: o.to })]) : { skipped: 'no price source configured' }),
     },
     {
+      name: 'quality',
+      description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies.',
+      run: async (o: StepOptions) => ({ counts: { ...(await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, { from: o.from, to: o.to })) } }),
+    },
+    {
       name: 'derive',
       description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.',
-      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers)) } }),
+      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, (await signalSettings()).key)) } }),
+    },
+    {
+      name: 'signals',
+      description: 'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.',
+      run: async (o: StepOptions) => {
+        const signal = await signalSettings();
+        const latest = await latestMarketDate(ctx.database);
+        if (latest === null) return { skipped: 'no prices' };
+        const dates = o.from || o.to ? await marketDates(ctx.database, { from: o.from, to: o.to }) : [latest];
+        const counts = await materialiseSignals(ctx.database, signal, dates);
+        const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key) : null;
+        return { counts: { ...counts, engine: signal.engine.name, engine_version: signal.engine.version, weights_version: signal.weightsVersion, cards_rescored: refreshed?.cards ?? 0 } };
+      },
+    },
+    {
+      name: 'factors',
+      description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.',
+      run: async (o: StepOptions) => {
+        const signal = await signalSettings();
+        if ((await latestMarketDate(ctx.database)) === null) return { skipped: 'no prices' };
+        const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, { from: o.from, to: o.to });
+        if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
+        return { counts: { ...counts } };
+      },
     },
     {
       name: 'retention',

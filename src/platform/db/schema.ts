@@ -404,6 +404,94 @@ export interface WatchlistItemsTable {
   added_at: string;
 }
 
+export interface FactorWeightsTable {
+  version: string;
+  engine: string;
+  engine_version: string;
+  source: 'builtin' | 'manual' | 'suggested';
+  /** JSON object: component name → weight. */
+  weights: string;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SignalsTable {
+  engine: string;
+  engine_version: string;
+  weights_version: string;
+  date: string;
+  printing_key: number;
+  status: 'ok' | 'insufficient_data';
+  observations: number;
+  last_cents: number | null;
+  z: number | null;
+  score: number | null;
+  action: 'BUY' | 'HOLD' | 'SELL' | null;
+  confidence: number | null;
+  used_search_interest: number;
+  /** JSON array of raw component values in the engine's component order. */
+  raw: string | null;
+  /** JSON array of standardised component values. */
+  standardised: string | null;
+  /** JSON object of the engine's model state. */
+  model: string | null;
+  /** JSON array of reason codes. */
+  reasons: string;
+}
+
+export interface FactorStatsTable {
+  engine: string;
+  engine_version: string;
+  weights_version: string;
+  date: string;
+  factor: string;
+  kind: 'horizon' | 'lag';
+  days: number;
+  n: number;
+  ic: number | null;
+  top: number | null;
+  bottom: number | null;
+  spread: number | null;
+  beta: number | null;
+  beta_t: number | null;
+  computed_at: string;
+}
+
+export interface BacktestsTable {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  engine: string;
+  engine_version: string;
+  weights_version: string;
+  params: string;
+  metrics: string | null;
+  equity: string | null;
+  trades: number | null;
+  error: string | null;
+  created_by: string | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export type AnomalyKind = 'return_outlier' | 'stale_series' | 'placeholder_price' | 'coverage_drop';
+
+export interface AnomaliesTable {
+  id: string;
+  kind: AnomalyKind;
+  subject: string;
+  printing_key: number | null;
+  date: string;
+  severity: number;
+  detail: string;
+  status: 'open' | 'acknowledged' | 'dismissed';
+  note: string | null;
+  resolved_by: string | null;
+  resolved_at: string | null;
+  detected_at: string;
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
   principals: PrincipalsTable;
@@ -435,4 +523,9 @@ export interface Tables {
   index_values: IndexValuesTable;
   portfolios: PortfoliosTable;
   watchlist_items: WatchlistItemsTable;
+  factor_weights: FactorWeightsTable;
+  signals: SignalsTable;
+  factor_stats: FactorStatsTable;
+  backtests: BacktestsTable;
+  anomalies: AnomaliesTable;
 }

@@ -1,0 +1,256 @@
+/**
+ * The anomaly rules (docs/METHODS.md, "Anomalies") as pure functions over one printing's
+ * observations or one market's daily coverage: no database, no clock. Dates are day numbers
+ * (days since 1970-01-01, UTC) so that windows are plain subtraction; every window is measured
+ * back from the evaluated date, never from where a read happened to start, so a one-day run and
+ * a backfill over a range find the same anomalies.
+ */
+import type { AnomalyKind } from '../../platform/db/schema.ts';
+import { median, robustSigma } from '../../quant/robust.ts';
+
+/** Thresholds of the four checks; the defaults are `DEFAULT_ANOMALY_RULES`. */
+export interface AnomalyRules {
+  /** A one-day log return is an outlier when its robust z exceeds this in absolute value. */
+  zThreshold: number;
+  /** Least returns in the 60-day window before a return for its z to be computed. */
+  minReturns: number;
+  /** Least daily volatility (log units) a z is measured against, so a near-flat series does not flag every small step. */
+  sigmaFloor: number;
+  /** A series is stale when its latest observation is more than this many days behind the market's date. */
+  staleDays: number;
+  /** … and no more than this many: longer-dead series are no longer reported. */
+  staleHorizonDays: number;
+  /** A price above this multiple of the median of the previous 30 days is placeholder-like. */
+  placeholderJump: number;
+  /** Least amount (minor units) for a repeated-digit price to count as a placeholder (9900 = 99.00). */
+  placeholderMinCents: number;
+  /** A market date is a coverage drop when fewer than this share of its usual printings are priced. */
+  coverageDrop: number;
+}
+
+/** The defaults (docs/METHODS.md, "Anomalies"). */
+export const DEFAULT_ANOMALY_RULES: AnomalyRules = {
+  zThreshold: 8,
+  minReturns: 20,
+  sigmaFloor: 0.02,
+  staleDays: 7,
+  staleHorizonDays: 90,
+  placeholderJump: 20,
+  placeholderMinCents: 9_900,
+  coverageDrop: 0.8,
+};
+
+/** Returns ending in the 60 days before the evaluated date form the sample a return is compared with. */
+export const RETURN_WINDOW_DAYS = 60;
+/** A return spans consecutive observations at most this many days apart (as the base of a change, DESIGN §10). */
+export const MAX_RETURN_GAP_DAYS = 3;
+/** The placeholder baseline: observations in the 30 days before the evaluated date, at least 5 of them. */
+export const PLACEHOLDER_WINDOW_DAYS = 30;
+export const PLACEHOLDER_MIN_OBSERVATIONS = 5;
+/** A repeated-digit amount within this factor of the baseline median is taken as a real price. */
+export const PLACEHOLDER_PLAUSIBLE_FACTOR = 2;
+/** The coverage baseline: the previous 14 market dates inside the lookback, at least 7 of them. */
+export const COVERAGE_BASELINE_DATES = 14;
+export const COVERAGE_MIN_DATES = 7;
+/** How far before an evaluated date any check looks: the return window plus the gap of its first return. */
+export const LOOKBACK_DAYS = RETURN_WINDOW_DAYS + MAX_RETURN_GAP_DAYS;
+
+const DAY_MS = 86_400_000;
+export const dayOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+export const dateOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+export interface Finding {
+  kind: AnomalyKind;
+  subject: string;
+  printingKey: number | null;
+  day: number;
+  severity: number;
+  detail: Record<string, unknown>;
+}
+
+/** One printing's primary-series observations, ascending, with positive market prices in minor units. */
+export interface Series {
+  key: number;
+  id: string;
+  days: number[];
+  cents: number[];
+  /** The latest observation before the first of `days` (or at all, when `days` is empty); null: none known. */
+  priorDay: number | null;
+}
+
+/**
+ * Whether an amount in minor units, written in major units without a `.00`, uses one digit only:
+ * 9999 (99.99), 99900 (999), 999900 (9999), 444444 (4444.44) yes; 99990 (999.90), 10000 (100) no.
+ *
+ * @example
+ * isRepeatedDigits(444_444); // true
+ */
+export function isRepeatedDigits(cents: number): boolean {
+  const text = cents % 100 === 0 ? String(cents / 100) : String(cents);
+  return /^(\d)\1*$/.test(text);
+}
+
+interface Placeholder {
+  rule: 'repeated_digits' | 'jump';
+  medianCents: number | null;
+  ratio: number | null;
+}
+
+/** Checks one series on the evaluated dates; `days` of the series must reach `LOOKBACK_DAYS` before the first of them. */
+export class SeriesChecker {
+  private readonly returns: number[];
+  /** The largest |return| of the series: bounds every |r − median| cheaply (see `returnOutlier`). */
+  private readonly largestReturn: number;
+  private readonly verdicts: (Placeholder | null | undefined)[];
+
+  constructor(
+    private readonly s: Series,
+    private readonly rules: AnomalyRules,
+  ) {
+    // NaN marks "no one-day return ends here": the first observation, or a gap too long.
+    this.returns = s.days.map((d, i) => (i > 0 && d - s.days[i - 1]! <= MAX_RETURN_GAP_DAYS ? Math.log(s.cents[i]! / s.cents[i - 1]!) : Number.NaN));
+    this.largestReturn = this.returns.reduce((max, r) => (Math.abs(r) > max ? Math.abs(r) : max), 0);
+    this.verdicts = new Array(s.days.length);
+  }
+
+  /** Every finding on the given market dates (ascending day numbers). */
+  check(evalDays: readonly number[]): Finding[] {
+    const out: Finding[] = [];
+    let i = -1;
+    for (const d of evalDays) {
+      while (i + 1 < this.s.days.length && this.s.days[i + 1]! <= d) i++;
+      const stale = this.stale(d, i >= 0 ? this.s.days[i]! : this.s.priorDay);
+      if (stale) out.push(stale);
+      if (i < 0 || this.s.days[i] !== d) continue;
+      const like = this.placeholderLike(i);
+      if (like) {
+        const placeholder = this.placeholder(i, like);
+        if (placeholder) out.push(placeholder);
+        continue;
+      }
+      // A return out of a placeholder-like price belongs to that placeholder, not a second anomaly.
+      if (Number.isNaN(this.returns[i]!) || this.placeholderLike(i - 1)) continue;
+      const outlier = this.returnOutlier(i);
+      if (outlier) out.push(outlier);
+    }
+    return out;
+  }
+
+  private finding(kind: AnomalyKind, day: number, severity: number, detail: Record<string, unknown>): Finding {
+    return { kind, subject: this.s.id, printingKey: this.s.key, day, severity: round4(severity), detail };
+  }
+
+  private stale(d: number, last: number | null): Finding | null {
+    if (last === null) return null;
+    const behind = d - last;
+    if (behind <= this.rules.staleDays || behind > this.rules.staleHorizonDays) return null;
+    return this.finding('stale_series', d, behind, { last_date: dateOf(last), days_behind: behind });
+  }
+
+  /** Reported on the day a series moves to a placeholder-like price, not again while it stays there. */
+  private placeholder(i: number, verdict: Placeholder): Finding | null {
+    const { days, cents } = this.s;
+    const previous = i > 0 && days[i]! - days[i - 1]! <= PLACEHOLDER_WINDOW_DAYS ? cents[i - 1]! : null;
+    if (previous === cents[i]) return null;
+    return this.finding('placeholder_price', days[i]!, verdict.ratio ?? 1, {
+      rule: verdict.rule,
+      cents: cents[i],
+      previous_cents: previous,
+      median_cents: verdict.medianCents,
+      ratio: verdict.ratio === null ? null : round4(verdict.ratio),
+      currency: 'USD',
+    });
+  }
+
+  private placeholderLike(i: number): Placeholder | null {
+    if (i < 0) return null;
+    const known = this.verdicts[i];
+    if (known !== undefined) return known;
+    const { days, cents } = this.s;
+    const c = cents[i]!;
+    let least = Infinity;
+    let j = i - 1;
+    for (; j >= 0 && days[j]! >= days[i]! - PLACEHOLDER_WINDOW_DAYS; j--) least = Math.min(least, cents[j]!);
+    const enough = i - 1 - j >= PLACEHOLDER_MIN_OBSERVATIONS;
+    const repeated = c >= this.rules.placeholderMinCents && isRepeatedDigits(c);
+    // The median is at least the least value, so below jump × least no jump is possible.
+    const mid = enough && (repeated || c > this.rules.placeholderJump * least) ? median(cents.slice(j + 1, i)) : null;
+    const ratio = mid === null ? null : c / mid;
+    let verdict: Placeholder | null = null;
+    if (ratio !== null && ratio > this.rules.placeholderJump) verdict = { rule: 'jump', medianCents: mid, ratio };
+    else if (repeated && (ratio === null || ratio > PLACEHOLDER_PLAUSIBLE_FACTOR || ratio < 1 / PLACEHOLDER_PLAUSIBLE_FACTOR)) {
+      verdict = { rule: 'repeated_digits', medianCents: mid, ratio };
+    }
+    this.verdicts[i] = verdict;
+    return verdict;
+  }
+
+  private returnOutlier(i: number): Finding | null {
+    const r = this.returns[i]!;
+    const { days, cents } = this.s;
+    const d = days[i]!;
+    // One minor unit is the least step a price can take: below that, volatility is quantisation.
+    const floor = Math.max(this.rules.sigmaFloor, 1 / Math.min(cents[i]!, cents[i - 1]!));
+    // The median of the sample lies in [lo, hi] (below): |z| can pass only where r is more than
+    // threshold × floor away from one of them, which on most days even the largest return rules out.
+    const bound = this.rules.zThreshold * floor;
+    if (Math.abs(r) + this.largestReturn <= bound) return null;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let n = 0;
+    let j = i - 1;
+    for (; j >= 1 && days[j]! >= d - RETURN_WINDOW_DAYS; j--) {
+      const x = this.returns[j]!;
+      if (Number.isNaN(x)) continue;
+      n++;
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
+    if (n < this.rules.minReturns || Math.max(Math.abs(r - lo), Math.abs(r - hi)) <= bound) return null;
+    const sample = this.returns.slice(j + 1, i).filter((x) => !Number.isNaN(x));
+    const sigma = robustSigma(sample);
+    if (!(sigma > 0)) return null;
+    const z = (r - median(sample)) / Math.max(sigma, floor);
+    if (!(Math.abs(z) > this.rules.zThreshold)) return null;
+    return this.finding('return_outlier', d, Math.abs(z), {
+      from_date: dateOf(days[i - 1]!),
+      from_cents: cents[i - 1],
+      to_cents: cents[i],
+      currency: 'USD',
+      return: round4(r),
+      z: round4(z),
+      returns: n,
+    });
+  }
+}
+
+/**
+ * Coverage drops of one market: on each evaluated market date, the printings priced that day
+ * against the median of the previous 14 market dates within `LOOKBACK_DAYS`.
+ *
+ * @example
+ * coverageDrops('tcgplayer', counts, [dayOf('2026-11-20')], DEFAULT_ANOMALY_RULES);
+ */
+export function coverageDrops(market: string, printingsByDay: ReadonlyMap<number, number>, evalDays: readonly number[], rules: AnomalyRules): Finding[] {
+  const marketDays = [...printingsByDay.keys()].filter((d) => printingsByDay.get(d)! > 0).sort((a, b) => a - b);
+  const out: Finding[] = [];
+  for (const d of evalDays) {
+    const count = printingsByDay.get(d) ?? 0;
+    if (count === 0) continue;
+    const previous = marketDays.filter((x) => x < d && x >= d - LOOKBACK_DAYS).slice(-COVERAGE_BASELINE_DATES);
+    if (previous.length < COVERAGE_MIN_DATES) continue;
+    const baseline = median(previous.map((x) => printingsByDay.get(x)!));
+    const ratio = count / baseline;
+    if (!(ratio < rules.coverageDrop)) continue;
+    out.push({
+      kind: 'coverage_drop',
+      subject: `market:${market}`,
+      printingKey: null,
+      day: d,
+      severity: round4(1 - ratio),
+      detail: { printings: count, baseline_median: baseline, ratio: round4(ratio), baseline_from: dateOf(previous[0]!), baseline_dates: previous.length },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,315 @@
+/**
+ * Factor statistics per signal date (docs/METHODS.md, "Factor statistics"): for every component
+ * and the composite, the Spearman rank IC against forward returns, the top-minus-bottom quintile
+ * spread and a cross-sectional regression; and summaries over a date range (IC mean, IR, hit
+ * rate, t, half-life, factor returns, a Ledoit–Wolf risk model, suggested weights).
+ *
+ * Forward returns are measured strictly after the signal date: over (t, t + h] for horizons, and
+ * over (t + k − 1, t + k] for the decay lags. The price "at" a date d is the last observation on
+ * or before d, at most MAX_GAP_DAYS older; a return whose end price was not observed after its
+ * start is missing (excluded, never zero).
+ */
+import { sql } from 'kysely';
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { FactorStatsTable } from '../../platform/db/schema.ts';
+import { icHalfLife, icSummary, type IcSummary } from '../../quant/ic.ts';
+import { correlation, ledoitWolf, volatilities } from '../../quant/ledoit-wolf.ts';
+import { spearman } from '../../quant/rank.ts';
+import { ols, quantileSpread } from '../../quant/regression.ts';
+import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
+import { PRIMARY_SERIES } from '../market/series.ts';
+import type { SignalEngine } from '../signals/engine.ts';
+import { dayDate, dayNumber, latestMarketDate, type SignalKey } from '../signals/signals.repo.ts';
+
+/** Forward-return horizons (days) and the lags of the one-day-return decay profile. */
+export const HORIZONS = [1, 7, 30] as const;
+export const DECAY_LAGS = [1, 2, 3, 5, 7, 10] as const;
+/** Least printings with both a factor value and a forward return for a date's statistics. */
+export const MIN_SAMPLE = 10;
+export const QUANTILES = 5;
+export const COMPOSITE = 'composite';
+
+interface Target {
+  kind: 'horizon' | 'lag';
+  days: number;
+}
+
+const TARGETS: Target[] = [...HORIZONS.map((d) => ({ kind: 'horizon' as const, days: d })), ...DECAY_LAGS.map((d) => ({ kind: 'lag' as const, days: d }))];
+
+/** Last day a target needs a price for, relative to the signal date. */
+function reach(t: Target): number {
+  return t.days;
+}
+
+function textDate(database: Database, column: string): string {
+  return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
+}
+
+/** Primary-series prices on days [fromDay, toDay] per printing: day → cents. */
+async function readPrices(database: Database, fromDay: number, toDay: number): Promise<Map<number, Map<number, number>>> {
+  const rows = await database.db
+    .selectFrom('prices')
+    .select(['printing_key', sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'), 'market_cents'])
+    .where('market', '=', PRIMARY_SERIES.market)
+    .where('condition', '=', PRIMARY_SERIES.condition)
+    .where('currency', '=', PRIMARY_SERIES.currency)
+    .where('market_cents', '>', 0)
+    .where('date', '>=', dayDate(fromDay))
+    .where('date', '<=', dayDate(toDay))
+    .execute();
+  const out = new Map<number, Map<number, number>>();
+  for (const r of rows) {
+    const key = Number(r.printing_key);
+    let m = out.get(key);
+    if (!m) out.set(key, (m = new Map()));
+    m.set(dayNumber(r.date), Number(r.market_cents));
+  }
+  return out;
+}
+
+/** The last observation on or before `day`, at most MAX_GAP_DAYS older: [day, cents] or null. */
+function priceAt(series: Map<number, number> | undefined, day: number): [number, number] | null {
+  if (!series) return null;
+  for (let d = day; d >= day - MAX_GAP_DAYS; d--) {
+    const c = series.get(d);
+    if (c !== undefined) return [d, c];
+  }
+  return null;
+}
+
+/** ln(P(b) / P(a)) when P(b) was observed after `a`; NaN (missing) otherwise. */
+function forwardReturn(series: Map<number, number> | undefined, a: number, b: number, base?: number): number {
+  const end = priceAt(series, b);
+  if (!end || end[0] <= a) return Number.NaN;
+  const start = base !== undefined ? base : priceAt(series, a)?.[1];
+  return start === undefined ? Number.NaN : Math.log(end[1] / start);
+}
+
+export interface FactorStatsCounts {
+  dates: number;
+  rows: number;
+}
+
+/**
+ * Computes and stores factor statistics for signal dates. Without a range: for each horizon and
+ * lag, the latest signal date whose forward window has ended by the latest market date. With a
+ * range: every signal date in it, for each horizon and lag that has ended.
+ */
+export async function computeFactorStats(
+  database: Database,
+  clock: Clock,
+  engine: SignalEngine,
+  key: SignalKey,
+  range: { from?: string; to?: string } = {},
+): Promise<FactorStatsCounts> {
+  const last = await latestMarketDate(database);
+  if (last === null) return { dates: 0, rows: 0 };
+  const lastDay = dayNumber(last);
+  let q = database.db
+    .selectFrom('signals')
+    .select(sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'))
+    .distinct()
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion);
+  if (range.from) q = q.where('date', '>=', range.from);
+  if (range.to) q = q.where('date', '<=', range.to);
+  const signalDays = (await q.orderBy('date').execute()).map((r) => dayNumber(r.date));
+
+  // Which (date, target) pairs to compute.
+  const work = new Map<number, Target[]>();
+  const ranged = range.from !== undefined || range.to !== undefined;
+  for (const target of TARGETS) {
+    const eligible = signalDays.filter((d) => d + reach(target) <= lastDay);
+    const chosen = ranged ? eligible : eligible.slice(-1);
+    for (const d of chosen) work.set(d, [...(work.get(d) ?? []), target]);
+  }
+  const days = [...work.keys()].sort((a, b) => a - b);
+  const computedAt = isoInstant(clock.now());
+  const maxReach = Math.max(...TARGETS.map(reach));
+  let stored = 0;
+  const BLOCK = 20;
+  for (let b = 0; b < days.length; b += BLOCK) {
+    const block = days.slice(b, b + BLOCK);
+    const prices = await readPrices(database, block[0]! - MAX_GAP_DAYS, block[block.length - 1]! + maxReach);
+    const rows: FactorStatsTable[] = [];
+    for (const day of block) {
+      const signals = await database.db
+        .selectFrom('signals')
+        .select(['printing_key', 'last_cents', 'standardised', 'z'])
+        .where('engine', '=', key.engine)
+        .where('engine_version', '=', key.engineVersion)
+        .where('weights_version', '=', key.weightsVersion)
+        .where('date', '=', dayDate(day))
+        .where('status', '=', 'ok')
+        .orderBy('printing_key')
+        .execute();
+      const factors = [...engine.components, COMPOSITE];
+      const exposures = signals.map((s) => {
+        const std = JSON.parse(s.standardised ?? '[]') as (number | null)[];
+        return [...engine.components.map((_, i) => std[i] ?? Number.NaN), Number(s.z)];
+      });
+      for (const target of work.get(day)!) {
+        const returns = signals.map((s) => {
+          const series = prices.get(Number(s.printing_key));
+          return target.kind === 'horizon'
+            ? forwardReturn(series, day, day + target.days, Number(s.last_cents))
+            : forwardReturn(series, day + target.days - 1, day + target.days, target.days === 1 ? Number(s.last_cents) : undefined);
+        });
+        // Fama–MacBeth cross-section: forward returns on every component that has values for
+        // enough printings that day and varies, at once (a component nobody has, e.g. search
+        // interest without data, would empty the regression; a constant one makes it singular).
+        const usable = engine.components.map((_, f) => {
+          const values = exposures.map((e) => e[f]!).filter(Number.isFinite);
+          return values.length >= MIN_SAMPLE && values.some((v) => v !== values[0]);
+        });
+        const columns = engine.components.map((_, f) => f).filter((f) => usable[f]);
+        const joint = columns.length > 0 ? ols(exposures.map((e) => columns.map((f) => e[f]!)), returns) : null;
+        const jointAt = (f: number) => (columns.includes(f) ? columns.indexOf(f) + 1 : -1);
+        factors.forEach((factor, f) => {
+          const x = exposures.map((e) => e[f]!);
+          const ic = spearman(x, returns, MIN_SAMPLE);
+          const spread = quantileSpread(x, returns, QUANTILES);
+          const single = f === engine.components.length ? ols(x.map((v) => [v]), returns) : null;
+          const beta = single ? single.coefficients[1] : jointAt(f) > 0 ? joint?.coefficients[jointAt(f)] : undefined;
+          const betaT = single ? single.tStats[1] : jointAt(f) > 0 ? joint?.tStats[jointAt(f)] : undefined;
+          rows.push({
+            engine: key.engine,
+            engine_version: key.engineVersion,
+            weights_version: key.weightsVersion,
+            date: dayDate(day),
+            factor,
+            kind: target.kind,
+            days: target.days,
+            n: ic?.n ?? returns.filter((r, i) => Number.isFinite(r) && Number.isFinite(x[i]!)).length,
+            ic: ic?.rho ?? null,
+            top: spread?.top ?? null,
+            bottom: spread?.bottom ?? null,
+            spread: spread?.spread ?? null,
+            beta: beta !== undefined && Number.isFinite(beta) ? beta : null,
+            beta_t: betaT !== undefined && Number.isFinite(betaT) ? betaT : null,
+            computed_at: computedAt,
+          });
+        });
+      }
+    }
+    await database.db.transaction().execute(async (trx) => {
+      for (const day of block) {
+        await trx
+          .deleteFrom('factor_stats')
+          .where('engine', '=', key.engine)
+          .where('engine_version', '=', key.engineVersion)
+          .where('weights_version', '=', key.weightsVersion)
+          .where('date', '=', dayDate(day))
+          .where((eb) => eb.or(work.get(day)!.map((t) => eb.and([eb('kind', '=', t.kind), eb('days', '=', t.days)]))))
+          .execute();
+      }
+      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('factor_stats').values(rows.slice(i, i + 500)).execute();
+    });
+    stored += rows.length;
+  }
+  return { dates: days.length, rows: stored };
+}
+
+export interface FactorSummary {
+  factor: string;
+  horizons: Record<string, IcSummary & { spread_mean: number | null; beta_mean: number | null; beta_t: number | null }>;
+  decay: { lag: number; ic: number | null }[];
+  half_life_days: number | null;
+}
+
+export interface FactorReport {
+  engine: string;
+  engine_version: string;
+  weights_version: string;
+  from: string | null;
+  to: string | null;
+  dates: number;
+  factors: FactorSummary[];
+  risk: {
+    horizon_days: number;
+    dates: number;
+    factors: string[];
+    shrinkage: number;
+    volatility: number[];
+    covariance: number[][];
+    correlation: number[][];
+  } | null;
+}
+
+function mean(values: number[]): number | null {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? null : finite.reduce((a, b) => a + b, 0) / finite.length;
+}
+
+/**
+ * Summarises stored factor statistics over [from, to]: per factor and horizon the IC summary,
+ * mean quintile spread and mean regression return with its Fama–MacBeth t; the mean IC per
+ * decay lag and the half-life fitted to it; a Ledoit–Wolf risk model of the components' daily
+ * factor returns (horizon 1).
+ */
+export async function factorReport(database: Database, engine: SignalEngine, key: SignalKey, range: { from?: string; to?: string }): Promise<FactorReport> {
+  let q = database.db
+    .selectFrom('factor_stats')
+    .select(['factor', 'kind', 'days', sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'), 'ic', 'spread', 'beta'])
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion);
+  if (range.from) q = q.where('date', '>=', range.from);
+  if (range.to) q = q.where('date', '<=', range.to);
+  const rows = await q.orderBy('date').execute();
+  const factors = [...engine.components, COMPOSITE];
+  const dates = new Set(rows.map((r) => r.date));
+  const by = (factor: string, kind: string, days: number) => rows.filter((r) => r.factor === factor && r.kind === kind && r.days === days);
+  const summaries: FactorSummary[] = factors.map((factor) => {
+    const horizons: FactorSummary['horizons'] = {};
+    for (const h of HORIZONS) {
+      const list = by(factor, 'horizon', h);
+      const betas = list.map((r) => r.beta ?? Number.NaN).filter(Number.isFinite);
+      const betaSummary = icSummary(betas);
+      horizons[`${h}d`] = {
+        ...icSummary(list.map((r) => r.ic ?? Number.NaN)),
+        spread_mean: mean(list.map((r) => r.spread ?? Number.NaN)),
+        beta_mean: betaSummary.mean,
+        beta_t: betaSummary.tStat,
+      };
+    }
+    const decay = DECAY_LAGS.map((lag) => ({ lag, ic: mean(by(factor, 'lag', lag).map((r) => r.ic ?? Number.NaN)) }));
+    const halfLife = icHalfLife(decay.filter((d) => d.ic !== null).map((d) => ({ horizon: d.lag, ic: d.ic! })));
+    return { factor, horizons, decay, half_life_days: halfLife };
+  });
+
+  // Risk model: dates × components matrix of one-day factor returns.
+  const byDate = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (r.kind !== 'horizon' || r.days !== 1 || r.factor === COMPOSITE || r.beta === null) continue;
+    let m = byDate.get(r.date);
+    if (!m) byDate.set(r.date, (m = new Map()));
+    m.set(r.factor, Number(r.beta));
+  }
+  // Components with a factor return on at least 80 % of the dates; dates that have all of them.
+  const riskFactors = engine.components.filter((c) => [...byDate.values()].filter((m) => m.has(c)).length >= 0.8 * byDate.size);
+  const matrix = [...byDate.values()].filter((m) => riskFactors.every((c) => m.has(c))).map((m) => riskFactors.map((c) => m.get(c)!));
+  const shrunk = matrix.length >= 3 && riskFactors.length > 0 ? ledoitWolf(matrix) : null;
+  return {
+    engine: key.engine,
+    engine_version: key.engineVersion,
+    weights_version: key.weightsVersion,
+    from: range.from ?? null,
+    to: range.to ?? null,
+    dates: dates.size,
+    factors: summaries,
+    risk: shrunk
+      ? {
+          horizon_days: 1,
+          dates: matrix.length,
+          factors: riskFactors,
+          shrinkage: shrunk.shrinkage,
+          volatility: volatilities(shrunk.covariance),
+          covariance: shrunk.covariance,
+          correlation: correlation(shrunk.covariance),
+        }
+      : null,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The signal configuration of a process: which engine (SIGNALS_ENGINE, from the registry), which
+ * weights version (SIGNALS_WEIGHTS, default the engine's built-in weights), the minimum history
+ * and the window.
+ */
+import type { Kysely } from 'kysely';
+import type { Clock } from '../../platform/clock.ts';
+import type { Tables } from '../../platform/db/schema.ts';
+import { EngineRegistry, type SignalEngine } from './engine.ts';
+import type { SignalSettings } from './materialise.ts';
+import { robustTrendEngine } from './robust-trend.ts';
+import type { SignalKey } from './signals.repo.ts';
+import { resolveWeights } from './weights.ts';
+
+export interface SignalConfig {
+  engine: string;
+  weights?: string;
+  minHistory: number;
+  windowDays: number;
+}
+
+export const DEFAULT_ENGINE = robustTrendEngine.name;
+
+/** The engines this build knows; `robust-trend` is the default. */
+export function defaultEngines(): EngineRegistry {
+  return new EngineRegistry([robustTrendEngine]);
+}
+
+export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number }): SignalConfig {
+  return { engine: config.SIGNALS_ENGINE, weights: config.SIGNALS_WEIGHTS, minHistory: config.SIGNALS_MIN_HISTORY, windowDays: config.SIGNALS_WINDOW_DAYS };
+}
+
+export function signalKey(engine: Pick<SignalEngine, 'name' | 'version'>, weightsVersion: string): SignalKey {
+  return { engine: engine.name, engineVersion: engine.version, weightsVersion };
+}
+
+/** Resolves engine and weights (storing the built-in weights on first use). */
+export async function resolveSignalSettings(db: Kysely<Tables>, clock: Clock, registry: EngineRegistry, config: SignalConfig): Promise<SignalSettings & { key: SignalKey }> {
+  const engine = registry.get(config.engine);
+  const weights = await resolveWeights(db, engine, clock, config.weights);
+  return {
+    engine,
+    weightsVersion: weights.version,
+    weights: weights.weights,
+    minHistory: config.minHistory,
+    windowDays: config.windowDays,
+    key: signalKey(engine, weights.version),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Versioned factor weights (docs/METHODS.md, "Factor weights"). Every engine version has a
+ * built-in weight set; operators add manual ones or save the weights suggested from the factors'
+ * information ratios. A weights version is immutable: signals computed with it stay reproducible.
+ */
+import type { Kysely } from 'kysely';
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import type { Tables } from '../../platform/db/schema.ts';
+import { builtinWeightsVersion, type SignalEngine } from './engine.ts';
+
+export interface WeightsVersion {
+  version: string;
+  engine: string;
+  engine_version: string;
+  source: 'builtin' | 'manual' | 'suggested';
+  weights: Record<string, number>;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export class UnknownWeights extends Error {
+  constructor(readonly version: string, readonly engine: string) {
+    super(`Unknown weights version "${version}" for engine ${engine}.`);
+  }
+}
+
+function parse(row: Tables['factor_weights']): WeightsVersion {
+  return { ...row, weights: JSON.parse(row.weights) as Record<string, number> };
+}
+
+/** Stores the engine's built-in weights once (idempotent). */
+export async function ensureBuiltinWeights(db: Kysely<Tables>, engine: SignalEngine, clock: Clock): Promise<void> {
+  await db
+    .insertInto('factor_weights')
+    .values({
+      version: builtinWeightsVersion(engine),
+      engine: engine.name,
+      engine_version: engine.version,
+      source: 'builtin',
+      weights: JSON.stringify(engine.defaultWeights),
+      note: 'Built-in weights of the engine version (docs/METHODS.md).',
+      created_by: null,
+      created_at: isoInstant(clock.now()),
+    })
+    .onConflict((oc) => oc.column('version').doNothing())
+    .execute();
+}
+
+/**
+ * The weights version signals are computed with: `configured` (SIGNALS_WEIGHTS) when set, else
+ * the engine's built-in weights. A configured version of another engine is refused.
+ */
+export async function resolveWeights(db: Kysely<Tables>, engine: SignalEngine, clock: Clock, configured: string | undefined): Promise<WeightsVersion> {
+  await ensureBuiltinWeights(db, engine, clock);
+  const version = configured && configured.length > 0 ? configured : builtinWeightsVersion(engine);
+  const row = await db.selectFrom('factor_weights').selectAll().where('version', '=', version).executeTakeFirst();
+  if (!row || row.engine !== engine.name || row.engine_version !== engine.version) throw new UnknownWeights(version, `${engine.name}@${engine.version}`);
+  return parse(row);
+}
+
+export async function listWeights(db: Kysely<Tables>, engine: SignalEngine): Promise<WeightsVersion[]> {
+  const rows = await db
+    .selectFrom('factor_weights')
+    .selectAll()
+    .where('engine', '=', engine.name)
+    .where('engine_version', '=', engine.version)
+    .orderBy('created_at')
+    .orderBy('version')
+    .execute();
+  return rows.map(parse);
+}
+
+/** Checks a weight set against the engine's components: every weight named, finite, not all zero. */
+export function validateWeights(engine: SignalEngine, weights: Record<string, number>): string[] {
+  const problems: string[] = [];
+  for (const name of Object.keys(weights)) if (!engine.components.includes(name)) problems.push(`unknown component "${name}"; components: ${engine.components.join(', ')}`);
+  for (const c of engine.components) {
+    const w = weights[c];
+    if (w === undefined) problems.push(`missing weight for "${c}"`);
+    else if (!Number.isFinite(w) || Math.abs(w) > 10) problems.push(`weight of "${c}" must be a finite number in [-10, 10]`);
+  }
+  if (problems.length === 0 && engine.components.every((c) => weights[c] === 0)) problems.push('at least one weight must be non-zero');
+  return problems;
+}
+
+export async function createWeights(
+  db: Kysely<Tables>,
+  clock: Clock,
+  newId: (prefix: 'fw') => string,
+  engine: SignalEngine,
+  input: { weights: Record<string, number>; source: 'manual' | 'suggested'; note: string | null; createdBy: string | null },
+): Promise<WeightsVersion> {
+  const row = {
+    version: newId('fw'),
+    engine: engine.name,
+    engine_version: engine.version,
+    source: input.source,
+    weights: JSON.stringify(Object.fromEntries(engine.components.map((c) => [c, input.weights[c]!]))),
+    note: input.note,
+    created_by: input.createdBy,
+    created_at: isoInstant(clock.now()),
+  };
+  await db.insertInto('factor_weights').values(row).execute();
+  return parse(row);
+}
+
+/**
+ * Weights suggested from each component's information ratio (mean IC / sd of IC) at one horizon:
+ * w_c = max(IR_c, 0) / Σ max(IR, 0), rounded to 4 decimals — components that did not predict get
+ * no weight. Null when no component has a positive IR.
+ *
+ * @example
+ * suggestWeights(['a', 'b', 'c'], { a: 0.3, b: 0.1, c: -0.2 }); // { a: 0.75, b: 0.25, c: 0 }
+ */
+export function suggestWeights(components: readonly string[], ir: Readonly<Record<string, number | null>>): Record<string, number> | null {
+  const positive = components.map((c) => Math.max(0, ir[c] ?? 0));
+  const total = positive.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return null;
+  return Object.fromEntries(components.map((c, i) => [c, Math.round((positive[i]! / total) * 10_000) / 10_000]));
+}
