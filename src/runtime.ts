@@ -116,7 +116,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     newId,
     instance,
-    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config), anomalies: anomalyRules(config), signals: signalConfig(config), engines }),
+    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config), anomalies: anomalyRules(config), signals: signalConfig(config), engines, database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS } }),
     config.PIPELINE_LEASE_MINUTES * 60_000,
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);

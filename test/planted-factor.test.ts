@@ -57,8 +57,9 @@ function plantedEngine(factorOf: (printingKey: number, day: number) => number | 
     components: ['planted'],
     defaultWeights: { planted: 1 },
     detailDays: 1,
+    modelFields: [],
     describe: { planted: 'The planted factor X of the synthetic market' },
-    compute: (w) => ({ raw: [factorOf(w.printingKey, w.asOfDay)], confidence: 1, model: {}, usedSearchInterest: false }),
+    compute: (w) => ({ raw: [factorOf(w.printingKey, w.asOfDay)], confidence: 1, model: [], usedSearchInterest: false }),
   };
 }
 

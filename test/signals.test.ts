@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
+import { rebuildCardSummary } from '../src/features/market/card-summary.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { EngineRegistry, type SignalEngine } from '../src/features/signals/engine.ts';
@@ -77,22 +81,27 @@ const flatEngine: SignalEngine = {
   detailDays: 30,
   components: ['level'],
   defaultWeights: { level: 1 },
+  modelFields: ['last_price'],
   describe: { level: 'Log of the last price' },
-  compute: (w) => ({ raw: [Math.log(w.market[w.end - 1]!)], confidence: 1, model: {}, usedSearchInterest: false }),
+  compute: (w) => ({ raw: [Math.log(w.market[w.end - 1]!)], confidence: 1, model: [w.market[w.end - 1]! / 100], usedSearchInterest: false }),
 };
 
 describe.each(dialects)('signals on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let h: Harness;
     let url = '';
+    let dir = '';
     beforeAll(async () => {
-      url = await d.create();
+      // A file, not :memory:, on SQLite: backfill worker threads open their own connections.
+      dir = d.name === 'sqlite' ? mkdtempSync(join(tmpdir(), 'cardquant-signals-')) : '';
+      url = d.name === 'sqlite' ? `sqlite:${join(dir, 'signals.db')}` : await d.create();
       h = await startHarness(url, {}, { engines: new EngineRegistry([robustTrendEngine, flatEngine]) });
       await seedSignalMarket(h.runtime.ingest);
     }, 60_000);
     afterAll(async () => {
       await h?.close();
-      await d.drop(url);
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      else await d.drop(url);
     });
 
     const settings = () => resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', minHistory: 14, windowDays: 365 });
@@ -127,6 +136,19 @@ describe.each(dialects)('signals on $name', (d) => {
       expect(run!.status).toBe('succeeded');
       expect(run!.counts).toMatchObject({ dates: 1, engine: 'robust-trend', weights_version: 'robust-trend@1:builtin' });
       expect(await stored('robust-trend', day(-25), END)).toEqual(backfill);
+    });
+
+    it('a backfill through the pipeline splits the dates across worker threads and stores the same rows', async () => {
+      const s = await settings();
+      const dates = await marketDates(h.runtime.database, { from: day(-45), to: END });
+      expect(dates.length).toBeGreaterThanOrEqual(40);
+      await materialiseSignals(h.runtime.database, s, dates);
+      const sequential = await stored('robust-trend', day(-45), END);
+      await h.runtime.database.db.deleteFrom('signals').execute();
+      const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli', from: day(-45), to: END });
+      expect(run!.status, run!.error ?? '').toBe('succeeded');
+      expect(run!.counts).toMatchObject({ dates: dates.length, workers: 2, signals: sequential.filter((r) => r.status === 'ok').length });
+      expect(await stored('robust-trend', day(-45), END)).toEqual(sequential);
     });
 
     it('reads nothing after its date: changing later prices leaves earlier signals unchanged', async () => {
@@ -213,6 +235,12 @@ describe.each(dialects)('signals on $name', (d) => {
 
     it('scores reach the market lists: sort=score orders cards by their headline signal', async () => {
       await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
+      // The step re-scores summaries in place: the same rows a full rebuild gives.
+      const summary = () => h.runtime.database.db.selectFrom('card_summary').selectAll().orderBy('card_id').execute();
+      const rescored = await summary();
+      expect(rescored.filter((r) => r.score !== null)).toHaveLength(CARDS);
+      await rebuildCardSummary(h.runtime.database, (await settings()).key);
+      expect(await summary()).toEqual(rescored);
       const { body } = await get('/v1/cards?sort=score&limit=100');
       const scores = (body.items as Json[]).map((i) => i.score as number | null);
       const present = scores.filter((s) => s !== null) as number[];

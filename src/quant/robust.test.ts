@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logReturns, mad, median, robustSigma, robustZ, robustZScores, winsorise } from './robust.ts';
+import { logReturns, mad, median, robustSigma, robustSigmaInPlace, robustZ, robustZScores, winsorise } from './robust.ts';
 
 describe('robust statistics', () => {
   it('median of odd, even and empty samples, without reordering the input', () => {
@@ -56,5 +56,12 @@ describe('robust statistics', () => {
     expect(winsorise(0.25, 0)).toBe(0);
     expect(() => winsorise(1, -1)).toThrow(RangeError);
     expect(() => winsorise(1, Number.NaN)).toThrow(RangeError);
+  });
+
+  it('the in-place robust sigma equals the allocating one, for odd, even and empty buffers', () => {
+    for (const values of [[1, 2, 3, 4, 100], [0.3, -0.1, 0.25, 0.05], [7], [2, 2, 2, 9]]) {
+      expect(robustSigmaInPlace(Float64Array.from(values))).toBe(robustSigma(values));
+    }
+    expect(robustSigmaInPlace(new Float64Array(0))).toBeNaN();
   });
 });

@@ -42,6 +42,26 @@ export function robustSigma(values: readonly number[]): number {
 }
 
 /**
+ * 1.4826 × MAD of a scratch buffer, without allocating: sorts `buffer` and overwrites it with
+ * absolute deviations (so the caller must not need its contents afterwards). Equals
+ * `robustSigma([...buffer])`; NaN for an empty buffer.
+ *
+ * @example
+ * robustSigmaInPlace(Float64Array.of(1, 2, 3, 4, 100)); // 1.4826
+ */
+export function robustSigmaInPlace(buffer: Float64Array): number {
+  const n = buffer.length;
+  if (n === 0) return Number.NaN;
+  const mid = n >> 1;
+  const middle = (b: Float64Array) => (n % 2 === 1 ? b[mid]! : (b[mid - 1]! + b[mid]!) / 2);
+  buffer.sort();
+  const m = middle(buffer);
+  for (let i = 0; i < n; i++) buffer[i] = Math.abs(buffer[i]! - m);
+  buffer.sort();
+  return MAD_TO_SIGMA * middle(buffer);
+}
+
+/**
  * Log returns between consecutive values: ln(vᵢ / vᵢ₋₁).
  *
  * @example

@@ -98,6 +98,45 @@ class FacetCounter {
   }
 }
 
+/**
+ * After new signals: only the score, its sort keys and the serialised list item change, so update
+ * those in place for the cards whose headline score moved, instead of rebuilding the summary.
+ *
+ * @example
+ * await rescoreCardSummary(database, key); // 19876 (cards whose score changed)
+ */
+export async function rescoreCardSummary(database: Database, key: SignalKey): Promise<number> {
+  const [scores, rows] = await Promise.all([
+    latestScores(database, key),
+    database.db.selectFrom('card_summary').select(['card_id', 'printing_key', 'score', 'item']).execute(),
+  ]);
+  const changes: [number | null, number, number, string | null, string][] = [];
+  for (const r of rows) {
+    const score = r.printing_key === null ? null : (scores.get(Number(r.printing_key)) ?? null);
+    if (score === (r.score === null ? null : Number(r.score))) continue;
+    const item = r.item === null ? null : JSON.stringify({ ...(JSON.parse(r.item) as Record<string, unknown>), score });
+    const keys = sortKeys({ price: null, change_1d: null, change_7d: null, change_30d: null, score });
+    changes.push([score, keys.k_score_asc, keys.k_score_desc, item, r.card_id]);
+  }
+  const text = 'update card_summary set score = $1, k_score_asc = $2, k_score_desc = $3, item = $4 where card_id = $5';
+  const native = database.native;
+  if (native.kind === 'sqlite') {
+    const update = native.db.prepare(text.replace(/\$\d/g, '?'));
+    native.db.transaction(() => {
+      for (const c of changes) update.run(...c);
+    })();
+  } else if (changes.length > 0) {
+    const column = (i: number) => changes.map((c) => c[i]);
+    await native.pool.query(
+      `update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
+       from unnest($1::float8[], $2::float8[], $3::float8[], $4::text[], $5::text[]) as u(score, ka, kd, item, card_id)
+       where c.card_id = u.card_id`,
+      [column(0), column(1), column(2), column(3), column(4)],
+    );
+  }
+  return changes.length;
+}
+
 /** Scores of the latest signal date of `key`, per printing (status ok only). */
 async function latestScores(database: Database, key: SignalKey): Promise<Map<number, number>> {
   const rows = await database.db

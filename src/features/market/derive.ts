@@ -8,7 +8,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import { rebuildCardSummary } from './card-summary.ts';
+import { rebuildCardSummary, rescoreCardSummary } from './card-summary.ts';
 import { buildDashboard } from './dashboard.ts';
 import { rebuildIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
@@ -47,8 +47,8 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
  * the data version moves so cached answers revalidate.
  */
 export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey): Promise<{ cards: number }> {
-  const summary = await rebuildCardSummary(database, signals);
+  const cards = await rescoreCardSummary(database, signals);
   await buildDashboard(database, clock, rules);
   await bumpDataVersion(database.db, clock);
-  return { cards: summary.cards };
+  return { cards };
 }

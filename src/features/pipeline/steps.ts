@@ -16,6 +16,7 @@ import { computeFactorStats } from '../analytics/factors.ts';
 import { deriveReadModels, refreshScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
 import type { EngineRegistry } from '../signals/engine.ts';
+import { backfillSignals } from '../signals/backfill.ts';
 import { materialiseSignals } from '../signals/materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
@@ -46,6 +47,8 @@ export interface StepSettings {
   movers: MoverRules;
   signals: SignalConfig;
   engines: EngineRegistry;
+  /** Where backfill workers connect (the process's DATABASE_URL) and their SQLite busy timeout. */
+  database: { url: string; busyTimeoutMs: number };
 }
 
 export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: StepSettings): PipelineStep[] {
@@ -92,9 +95,22 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         const latest = await latestMarketDate(ctx.database);
         if (latest === null) return { skipped: 'no prices' };
         const dates = o.from || o.to ? await marketDates(ctx.database, { from: o.from, to: o.to }) : [latest];
-        const counts = await materialiseSignals(ctx.database, signal, dates);
+        const counts =
+          dates.length > 1
+            ? await backfillSignals(ctx.database, signal, dates, { databaseUrl: settings.database.url, workers: settings.signals.workers ?? 1, busyTimeoutMs: settings.database.busyTimeoutMs })
+            : await materialiseSignals(ctx.database, signal, dates);
+        const started = performance.now();
         const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key) : null;
-        return { counts: { ...counts, engine: signal.engine.name, engine_version: signal.engine.version, weights_version: signal.weightsVersion, cards_rescored: refreshed?.cards ?? 0 } };
+        return {
+          counts: {
+            ...counts,
+            rescore_ms: Math.round(performance.now() - started),
+            engine: signal.engine.name,
+            engine_version: signal.engine.version,
+            weights_version: signal.weightsVersion,
+            cards_rescored: refreshed?.cards ?? 0,
+          },
+        };
       },
     },
     {

@@ -15,12 +15,12 @@ export interface PriceWindow {
   /** Internal key of the printing (`printings.key`). */
   printingKey: number;
   /** Calendar day numbers (days since 1970-01-01) of the observations, ascending. */
-  days: ArrayLike<number>;
+  days: Int32Array;
   /** Market price in cents per observation (always positive). */
-  market: ArrayLike<number>;
+  market: Float64Array;
   /** Listed low and mid in cents per observation; NaN where the source gave none. */
-  low: ArrayLike<number>;
-  mid: ArrayLike<number>;
+  low: Float64Array;
+  mid: Float64Array;
   /**
    * Index range [start, end) of the detailed observations: days in
    * [max(t − windowDays, t − detailDays) + 1, t]. Never empty: the last observation is at most a
@@ -43,8 +43,8 @@ export interface EngineOutput {
   raw: (number | null)[];
   /** Confidence in [0, 1] (liquidity and data density). */
   confidence: number;
-  /** Model state shown by the API (level, slope, forecast …): finite numbers only. */
-  model: Record<string, number>;
+  /** Model state shown by the API (level, slope, forecast …), in the engine's `modelFields` order; null = not available. */
+  model: (number | null)[];
   usedSearchInterest: boolean;
 }
 
@@ -58,6 +58,8 @@ export interface SignalEngine {
   defaultWeights: Readonly<Record<string, number>>;
   /** Days before the signal date (inclusive of it) the engine reads in detail; at most the window. */
   detailDays: number;
+  /** Names of the model state values, in the order of `EngineOutput.model`. */
+  modelFields: readonly string[];
   /** Human-readable description of each component, for /explain. */
   describe: Readonly<Record<string, string>>;
   compute(window: PriceWindow): EngineOutput;

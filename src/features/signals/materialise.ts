@@ -19,7 +19,7 @@ export const WINSOR = 3;
 /** Fewer printings than this with a component on a date: the component is standardised to 0. */
 export const MIN_CROSS_SECTION = 5;
 /** Signal rows held in memory per block of dates, which sets how many dates a block spans. */
-const ROWS_PER_BLOCK = 400_000;
+const ROWS_PER_BLOCK = 150_000;
 
 export interface SignalSettings {
   engine: SignalEngine;
@@ -37,6 +37,10 @@ export interface MaterialiseCounts {
   signals: number;
   insufficient: number;
   price_rows_read: number;
+  /** Where the time went (milliseconds): reading prices and aggregates, engine calls, standardising and writing. */
+  read_ms: number;
+  engine_ms: number;
+  write_ms: number;
 }
 
 interface Pending {
@@ -46,7 +50,7 @@ interface Pending {
   lastCents: number;
   raw: (number | null)[] | null;
   confidence: number;
-  model: Record<string, number> | null;
+  model: (number | null)[] | null;
   usedSearch: boolean;
 }
 
@@ -144,7 +148,14 @@ function toRow(settings: SignalSettings, date: string, p: Pending, standardised:
  */
 export async function materialiseSignals(database: Database, settings: SignalSettings, dates: readonly string[], onBlock?: (done: number, total: number) => void): Promise<MaterialiseCounts> {
   const sorted = [...new Set(dates)].sort();
-  const counts: MaterialiseCounts = { dates: sorted.length, signals: 0, insufficient: 0, price_rows_read: 0 };
+  const counts: MaterialiseCounts = { dates: sorted.length, signals: 0, insufficient: 0, price_rows_read: 0, read_ms: 0, engine_ms: 0, write_ms: 0 };
+  let mark = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   if (sorted.length === 0) return counts;
   const cards = await printingCards(database);
   const perBlock = Math.max(1, Math.floor(ROWS_PER_BLOCK / Math.max(1, cards.size)));
@@ -155,6 +166,7 @@ export async function materialiseSignals(database: Database, settings: SignalSet
   // block by block; the daily step (one date) streams its rows instead.
   const store = sorted.length > 1 ? await SeriesStore.load(database, dayDate(dayNumber(sorted[0]!) - W + 1), sorted[sorted.length - 1]!) : null;
   if (store) counts.price_rows_read = store.rows;
+  counts.read_ms += lap();
   for (let b = 0; b < sorted.length; b += perBlock) {
     const block = sorted.slice(b, b + perBlock);
     const blockDays = block.map(dayNumber);
@@ -168,6 +180,7 @@ export async function materialiseSignals(database: Database, settings: SignalSet
     const readTo = block[block.length - 1]!;
     const search = await readSearchInterest(database, dayDate(blockDays[0]! - detail + 1), readTo);
     const pending: Pending[][] = block.map(() => []);
+    let engineMs = 0;
     let deque = new Int32Array(1024);
 
     const processSeries = (s: SeriesBuffer) => {
@@ -221,7 +234,9 @@ export async function materialiseSignals(database: Database, settings: SignalSet
             windowMaxCents: aggregate ? aggregate.maxCents : s.market[deque[head]!]!,
             search: svi && sHi > sLo ? { days: svi.days, values: svi.values, start: sLo, end: sHi } : null,
           };
+          const before = performance.now();
           const out = settings.engine.compute(window);
+          engineMs += performance.now() - before;
           entry.raw = out.raw;
           entry.confidence = out.confidence;
           entry.model = out.model;
@@ -236,6 +251,8 @@ export async function materialiseSignals(database: Database, settings: SignalSet
       counts.price_rows_read += await forEachSeries(database, readFrom, readTo, processSeries);
     }
 
+    counts.engine_ms += engineMs;
+    counts.read_ms += lap() - engineMs;
     const rows: SignalRow[] = [];
     for (let d = 0; d < block.length; d++) {
       const list = pending[d]!;
@@ -255,7 +272,9 @@ export async function materialiseSignals(database: Database, settings: SignalSet
       pending[d] = [];
     }
     await replaceSignals(database, { engine: settings.engine.name, engineVersion: settings.engine.version, weightsVersion: settings.weightsVersion }, block, rows);
+    counts.write_ms += lap();
     onBlock?.(Math.min(sorted.length, b + perBlock), sorted.length);
   }
+  for (const k of ['read_ms', 'engine_ms', 'write_ms'] as const) counts[k] = Math.round(counts[k]);
   return counts;
 }

@@ -8,14 +8,14 @@ const T = 20_000;
 /** A window over `prices` (one a day, the last on day T), detail range the last 90 days. */
 function windowOf(prices: number[], overrides: Partial<PriceWindow> = {}): PriceWindow {
   const n = prices.length;
-  const days = prices.map((_, i) => T - (n - 1) + i);
+  const days = Int32Array.from(prices, (_, i) => T - (n - 1) + i);
   const start = Math.max(0, n - robustTrendEngine.detailDays);
   return {
     printingKey: 1,
     days,
-    market: prices,
-    low: prices.map((p) => p * 0.9),
-    mid: prices.map((p) => p * 1.05),
+    market: Float64Array.from(prices),
+    low: Float64Array.from(prices, (p) => p * 0.9),
+    mid: Float64Array.from(prices, (p) => p * 1.05),
     start,
     end: n,
     asOfDay: T,
@@ -68,7 +68,8 @@ describe('robust-trend engine', () => {
     const out = robustTrendEngine.compute(windowOf(prices, { search: { days, values, start: 0, end: days.length } }));
     expect(out.usedSearchInterest).toBe(true);
     expect(out.raw[robustTrendEngine.components.indexOf('search')]).toBeGreaterThan(0);
-    expect(out.model.search_beta).toEqual(expect.any(Number));
+    expect(out.model[robustTrendEngine.modelFields.indexOf('search_beta')]).toEqual(expect.any(Number));
+    expect(out.model).toHaveLength(robustTrendEngine.modelFields.length);
   });
 
   it('round6 keeps 6 significant digits: at most half a unit of the 6th digit away, with no more digits', () => {

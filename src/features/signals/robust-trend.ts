@@ -7,13 +7,13 @@ import { cusum } from '../../quant/cusum.ts';
 import { drawdowns } from '../../quant/drawdown.ts';
 import { localLinearTrend } from '../../quant/kalman.ts';
 import { confidence } from '../../quant/liquidity.ts';
-import { robustSigma } from '../../quant/robust.ts';
+import { robustSigmaInPlace } from '../../quant/robust.ts';
 import { theilSen } from '../../quant/theil-sen.ts';
 import type { EngineOutput, PriceWindow, SignalEngine } from './engine.ts';
 
 /** Days of history each component reads (all inside the signal window). */
 export const VOL_DAYS = 90;
-export const TREND_DAYS = 60;
+export const TREND_DAYS = 30;
 export const FILTER_DAYS = 90;
 export const REVERSAL_DAYS = 7;
 /** How much older than `t − 7` the reversal base may be. */
@@ -52,19 +52,25 @@ export function round6(x: number): number {
   return Math.round(x / q) * q;
 }
 
-function dailyVolatility(w: PriceWindow, logs: Float64Array): number {
-  const collect = (fromDay: number) => {
-    const out: number[] = [];
-    for (let i = w.start + 1; i < w.end; i++) {
-      if (w.days[i - 1]! < fromDay) continue;
-      const gap = w.days[i]! - w.days[i - 1]!;
-      out.push((logs[i - w.start]! - logs[i - 1 - w.start]!) / Math.sqrt(gap));
-    }
-    return out;
-  };
-  // Too few recent returns (a sparse series): σ stays NaN and falls to the floor below.
-  const returns = collect(w.asOfDay - VOL_DAYS + 1);
-  const sigma = returns.length > 0 ? robustSigma(returns) : Number.NaN;
+/** Scratch buffers reused across calls (the engine runs millions of times in a backfill). */
+let scratch = new Float64Array(512);
+function scratchOf(n: number): Float64Array {
+  if (scratch.length < n) scratch = new Float64Array(n * 2);
+  return scratch;
+}
+
+/**
+ * Robust daily volatility: 1.4826·MAD of the log returns of the last VOL_DAYS (both ends inside
+ * them), each divided by √(gap in days); floored at VOL_FLOOR, which is also what a series with no
+ * such return gets.
+ */
+function dailyVolatility(w: PriceWindow, logs: Float64Array, fromIndex: number): number {
+  const buffer = scratchOf(w.end - fromIndex);
+  let n = 0;
+  for (let i = fromIndex + 1; i < w.end; i++) {
+    buffer[n++] = (logs[i - w.start]! - logs[i - 1 - w.start]!) / Math.sqrt(w.days[i]! - w.days[i - 1]!);
+  }
+  const sigma = n > 0 ? robustSigmaInPlace(buffer.subarray(0, n)) : Number.NaN;
   return Number.isFinite(sigma) ? Math.max(sigma, VOL_FLOOR) : VOL_FLOOR;
 }
 
@@ -122,11 +128,32 @@ function searchRegressor(w: PriceWindow, fromDay: number, length: number): Float
   return inside >= 2 ? x : null;
 }
 
+const MODEL_FIELDS = [
+  'volatility_daily',
+  'trend_slope_daily',
+  'filter_level_price',
+  'filter_slope_daily',
+  'filter_slope_sd',
+  'forecast_price',
+  'forecast_log_sd',
+  'filter_outliers',
+  'drawdown_current',
+  'drawdown_max_90d',
+  'cusum_upper',
+  'cusum_lower',
+  'liquidity_density',
+  'listing_spread',
+  'search_beta',
+] as const;
+
+const finite = (v: number) => (Number.isFinite(v) ? round6(v) : null);
+
 function compute(w: PriceWindow): EngineOutput {
   const n = w.end - w.start;
   const logs = new Float64Array(n);
   for (let i = 0; i < n; i++) logs[i] = Math.log(w.market[w.start + i]!);
-  const sigma = dailyVolatility(w, logs);
+  const volFrom = firstFrom(w, w.asOfDay - VOL_DAYS + 1);
+  const sigma = dailyVolatility(w, logs, volFrom);
   const last = w.end - 1;
 
   // Trend: Theil–Sen slope of log price per day over the last TREND_DAYS, as a 30-day drift in
@@ -135,12 +162,8 @@ function compute(w: PriceWindow): EngineOutput {
   let trend: number | null = null;
   let trendSlope = Number.NaN;
   if (w.end - trendFrom >= 5) {
-    const x = new Float64Array(w.end - trendFrom);
-    const y = new Float64Array(w.end - trendFrom);
-    for (let i = trendFrom; i < w.end; i++) {
-      x[i - trendFrom] = w.days[i]! - w.asOfDay;
-      y[i - trendFrom] = logs[i - w.start]!;
-    }
+    const x = w.days.subarray(trendFrom, w.end);
+    const y = logs.subarray(trendFrom - w.start, n);
     trendSlope = theilSen(x, y).slope;
     if (Number.isFinite(trendSlope)) trend = (trendSlope * Math.sqrt(30)) / sigma;
   }
@@ -168,54 +191,45 @@ function compute(w: PriceWindow): EngineOutput {
 
   // Drawdown: the last price against the whole window's peak; the deepest fall over the detailed days.
   const drawdown = w.market[last]! / w.windowMaxCents - 1;
-  const dd = drawdowns(Array.prototype.slice.call(w.market, w.start, w.end) as number[]);
+  const dd = drawdowns(w.market.subarray(w.start, w.end));
 
-  // Regime: the last CUSUM alarm on standardised returns of the last VOL_DAYS, signed, decaying with age.
-  const volFrom = firstFrom(w, w.asOfDay - VOL_DAYS + 1);
-  const z: number[] = [];
-  // Returns need both ends inside the detailed range.
-  const zDays: number[] = [];
-  for (let i = Math.max(volFrom, w.start + 1); i < w.end; i++) {
-    const gap = w.days[i]! - w.days[i - 1]!;
-    z.push((logs[i - w.start]! - logs[i - 1 - w.start]!) / (sigma * Math.sqrt(gap)));
-    zDays.push(w.days[i]!);
+  // Regime: the last CUSUM alarm on standardised returns of the last VOL_DAYS (both ends inside
+  // them), signed, decaying with age.
+  const z = new Float64Array(Math.max(0, w.end - volFrom - 1));
+  for (let i = volFrom + 1; i < w.end; i++) {
+    z[i - volFrom - 1] = (logs[i - w.start]! - logs[i - 1 - w.start]!) / (sigma * Math.sqrt(w.days[i]! - w.days[i - 1]!));
   }
   const change = cusum(z, { k: CUSUM_K, h: CUSUM_H });
   const regime = change.lastAlarm
-    ? (change.lastAlarm.direction === 'up' ? 1 : -1) * Math.exp(-(w.asOfDay - zDays[change.lastAlarm.index]!) / REGIME_DECAY_DAYS)
+    ? (change.lastAlarm.direction === 'up' ? 1 : -1) * Math.exp(-(w.asOfDay - w.days[volFrom + 1 + change.lastAlarm.index]!) / REGIME_DECAY_DAYS)
     : 0;
 
   const search = searchMomentum(w);
-  const recentObs = w.end - volFrom;
   const liquidity = confidence({
-    observations: recentObs,
+    observations: w.end - volFrom,
     windowDays: Math.min(VOL_DAYS, w.windowDays),
     low: w.low[last]!,
     mid: w.mid[last]!,
     market: w.market[last]!,
   });
 
-  const model: Record<string, number> = {
-    volatility_daily: sigma,
-    trend_slope_daily: trendSlope,
-    filter_level_price: Math.exp(filtered.level) / 100,
-    filter_slope_daily: filtered.slope,
-    filter_slope_sd: filtered.slopeSd,
-    forecast_price: Math.exp(filtered.forecast) / 100,
-    forecast_log_sd: filtered.forecastSd,
-    filter_outliers: filtered.outliers,
-    drawdown_current: drawdown,
-    drawdown_max_90d: dd.max,
-    cusum_upper: change.upper,
-    cusum_lower: change.lower,
-    liquidity_density: liquidity.density,
-  };
-  if (liquidity.spread !== null) model.listing_spread = liquidity.spread;
-  if (exog) model.search_beta = filtered.beta;
-  for (const k of Object.keys(model)) {
-    if (Number.isFinite(model[k])) model[k] = round6(model[k]!);
-    else delete model[k];
-  }
+  const model = [
+    sigma,
+    trendSlope,
+    Math.exp(filtered.level) / 100,
+    filtered.slope,
+    filtered.slopeSd,
+    Math.exp(filtered.forecast) / 100,
+    filtered.forecastSd,
+    filtered.outliers,
+    drawdown,
+    dd.max,
+    change.upper,
+    change.lower,
+    liquidity.density,
+    liquidity.spread ?? Number.NaN,
+    exog ? filtered.beta : Number.NaN,
+  ].map(finite);
   return {
     raw: [trend, filter, reversal, drawdown, regime, search],
     confidence: liquidity.value,
@@ -229,9 +243,10 @@ export const robustTrendEngine: SignalEngine = {
   version: '1',
   detailDays: Math.max(VOL_DAYS, TREND_DAYS, FILTER_DAYS, SEARCH_RECENT_DAYS + SEARCH_PRIOR_DAYS),
   components: COMPONENTS,
+  modelFields: MODEL_FIELDS,
   defaultWeights: { trend: 0.3, filter: 0.25, reversal: 0.15, drawdown: 0.1, regime: 0.1, search: 0.1 },
   describe: {
-    trend: 'Theil–Sen slope of log price over the last 60 days, as a 30-day drift in units of 30-day volatility',
+    trend: 'Theil–Sen slope of log price over the last 30 days, as a 30-day drift in units of 30-day volatility',
     filter: 'Local-linear-trend filter (Huber-robust Kalman, last 90 days): slope over its standard error',
     reversal: 'Minus the last 7 days\' log change in units of weekly volatility (short-term reversal)',
     drawdown: 'Last price against the highest price of the whole window, minus 1 (0 at a peak, −0.3 = 30 % below)',

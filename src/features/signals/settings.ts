@@ -17,6 +17,8 @@ export interface SignalConfig {
   weights?: string;
   minHistory: number;
   windowDays: number;
+  /** Worker threads of a backfill (1: none). */
+  workers?: number;
 }
 
 export const DEFAULT_ENGINE = robustTrendEngine.name;
@@ -26,8 +28,14 @@ export function defaultEngines(): EngineRegistry {
   return new EngineRegistry([robustTrendEngine]);
 }
 
-export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number }): SignalConfig {
-  return { engine: config.SIGNALS_ENGINE, weights: config.SIGNALS_WEIGHTS, minHistory: config.SIGNALS_MIN_HISTORY, windowDays: config.SIGNALS_WINDOW_DAYS };
+export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number; SIGNALS_WORKERS: number }): SignalConfig {
+  return {
+    engine: config.SIGNALS_ENGINE,
+    weights: config.SIGNALS_WEIGHTS,
+    minHistory: config.SIGNALS_MIN_HISTORY,
+    windowDays: config.SIGNALS_WINDOW_DAYS,
+    workers: config.SIGNALS_WORKERS,
+  };
 }
 
 export function signalKey(engine: Pick<SignalEngine, 'name' | 'version'>, weightsVersion: string): SignalKey {

@@ -129,6 +129,16 @@ export const cardExplainRoute = defineRoute(
 /** A stored signal as this module reads it (the key columns are known from the request). */
 type Row = Omit<SignalsTable, 'engine' | 'engine_version' | 'weights_version' | 'printing_key'>;
 
+/** The stored model array as an object keyed by the engine's model fields, unavailable values left out. */
+function modelObject(engine: SignalEngine, values: (number | null)[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  engine.modelFields.forEach((field, i) => {
+    const v = values[i];
+    if (v !== null && v !== undefined) out[field] = v;
+  });
+  return out;
+}
+
 const fmt = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
 
 /** Renders stored reason codes as sentences, with the values they refer to. */
@@ -280,7 +290,7 @@ export function signalsRoutes(database: Database, clock: Clock, registry: Engine
         score: p.score,
         action: p.action,
         confidence: p.confidence,
-        model: row.model === null ? null : (JSON.parse(row.model) as Record<string, number>),
+        model: row.model === null ? null : modelObject(s.engine, JSON.parse(row.model) as (number | null)[]),
         reasons: p.reasons,
       });
     });

@@ -434,7 +434,7 @@ export interface SignalsTable {
   raw: string | null;
   /** JSON array of standardised component values. */
   standardised: string | null;
-  /** JSON object of the engine's model state. */
+  /** JSON array of the engine's model state, in its `modelFields` order. */
   model: string | null;
   /** JSON array of reason codes. */
   reasons: string;

@@ -44,7 +44,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('raw', 'text')
     /** JSON array of standardised component values, same order. */
     .addColumn('standardised', 'text')
-    /** JSON object: the engine's model state (level, slope, forecast …). */
+    /** JSON array: the engine's model state (level, slope, forecast …) in its model-field order. */
     .addColumn('model', 'text')
     /** JSON array of reason codes, rendered to sentences by the API. */
     .addColumn('reasons', 'text', (c) => c.notNull())
