@@ -17,16 +17,27 @@ export function averageRanks(values: ArrayLike<number>): Float64Array {
   for (let i = 0; i < n; i++) {
     if (Number.isNaN(values[i])) return ranks.fill(Number.NaN);
   }
-  // Array#sort is stable, so equal values keep index order; that does not affect average ranks.
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || 0);
-  let start = 0;
-  while (start < n) {
-    let end = start + 1;
-    while (end < n && values[order[end]!] === values[order[start]!]) end++;
-    // Positions start..end-1 (0-based) hold ranks start+1..end; their mean is exact in binary.
-    const rank = (start + 1 + end) / 2;
-    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
-    start = end;
+  // A numeric sort of a copy (no comparator calls), then each value's tie group by binary search:
+  // the group occupies 0-based positions [lo, hi), i.e. ranks lo+1 … hi, whose mean (lo+1+hi)/2 is
+  // exact in binary. −0 and 0 compare equal, so they tie, as in SciPy.
+  const sorted = Float64Array.from(values).sort();
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    let end = lo;
+    hi = n;
+    while (end < hi) {
+      const mid = (end + hi) >>> 1;
+      if (sorted[mid]! <= v) end = mid + 1;
+      else hi = mid;
+    }
+    ranks[i] = (lo + 1 + end) / 2;
   }
   return ranks;
 }

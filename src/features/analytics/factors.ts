@@ -18,9 +18,8 @@ import { correlation, ledoitWolf, volatilities } from '../../quant/ledoit-wolf.t
 import { spearman } from '../../quant/rank.ts';
 import { ols, quantileSpread } from '../../quant/regression.ts';
 import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
 import type { SignalEngine } from '../signals/engine.ts';
-import { dayDate, dayNumber, latestMarketDate, type SignalKey } from '../signals/signals.repo.ts';
+import { dayDate, dayNumber, forEachSeries, latestMarketDate, type SignalKey } from '../signals/signals.repo.ts';
 
 /** Forward-return horizons (days) and the lags of the one-day-return decay profile. */
 export const HORIZONS = [1, 7, 30] as const;
@@ -29,6 +28,8 @@ export const DECAY_LAGS = [1, 2, 3, 5, 7, 10] as const;
 export const MIN_SAMPLE = 10;
 export const QUANTILES = 5;
 export const COMPOSITE = 'composite';
+/** Without a range, signal dates up to this many days before the longest horizon's are considered. */
+export const DAILY_LOOKBACK_DAYS = 30;
 
 interface Target {
   kind: 'horizon' | 'lag';
@@ -46,44 +47,84 @@ function textDate(database: Database, column: string): string {
   return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
 }
 
-/** Primary-series prices on days [fromDay, toDay] per printing: day → cents. */
-async function readPrices(database: Database, fromDay: number, toDay: number): Promise<Map<number, Map<number, number>>> {
-  const rows = await database.db
-    .selectFrom('prices')
-    .select(['printing_key', sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'), 'market_cents'])
-    .where('market', '=', PRIMARY_SERIES.market)
-    .where('condition', '=', PRIMARY_SERIES.condition)
-    .where('currency', '=', PRIMARY_SERIES.currency)
-    .where('market_cents', '>', 0)
-    .where('date', '>=', dayDate(fromDay))
-    .where('date', '<=', dayDate(toDay))
-    .execute();
-  const out = new Map<number, Map<number, number>>();
-  for (const r of rows) {
-    const key = Number(r.printing_key);
-    let m = out.get(key);
-    if (!m) out.set(key, (m = new Map()));
-    m.set(dayNumber(r.date), Number(r.market_cents));
-  }
+/** One printing's primary-series prices in a span: ascending days and their cents. */
+interface Series {
+  days: Int32Array;
+  cents: Float64Array;
+}
+
+/** Primary-series prices on days [fromDay, toDay] per printing, read in one streaming pass. */
+async function readPrices(database: Database, fromDay: number, toDay: number): Promise<Map<number, Series>> {
+  const out = new Map<number, Series>();
+  await forEachSeries(database, dayDate(fromDay), dayDate(toDay), (s) => {
+    out.set(s.printingKey, { days: s.days.slice(0, s.length), cents: s.market.slice(0, s.length) });
+  });
   return out;
 }
 
 /** The last observation on or before `day`, at most MAX_GAP_DAYS older: [day, cents] or null. */
-function priceAt(series: Map<number, number> | undefined, day: number): [number, number] | null {
+function priceAt(series: Series | undefined, day: number): [number, number] | null {
   if (!series) return null;
-  for (let d = day; d >= day - MAX_GAP_DAYS; d--) {
-    const c = series.get(d);
-    if (c !== undefined) return [d, c];
+  let lo = 0;
+  let hi = series.days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (series.days[mid]! <= day) lo = mid + 1;
+    else hi = mid;
   }
-  return null;
+  const i = lo - 1;
+  if (i < 0 || series.days[i]! < day - MAX_GAP_DAYS) return null;
+  return [series.days[i]!, series.cents[i]!];
 }
 
 /** ln(P(b) / P(a)) when P(b) was observed after `a`; NaN (missing) otherwise. */
-function forwardReturn(series: Map<number, number> | undefined, a: number, b: number, base?: number): number {
+function forwardReturn(series: Series | undefined, a: number, b: number, base?: number): number {
   const end = priceAt(series, b);
   if (!end || end[0] <= a) return Number.NaN;
   const start = base !== undefined ? base : priceAt(series, a)?.[1];
   return start === undefined ? Number.NaN : Math.log(end[1] / start);
+}
+
+/**
+ * Distinct signal dates of a key in [from, to], ascending: one index seek per date (a recursive
+ * query), not a scan of every signal row.
+ */
+async function signalDates(database: Database, key: SignalKey, from: string, to: string): Promise<string[]> {
+  const next = (bound: string, op: '>=' | '>') =>
+    `select min(date) from signals where engine = ${'$'}1 and engine_version = ${'$'}2 and weights_version = ${'$'}3 and date ${op} ${bound} and date <= ${'$'}5`;
+  const cast = database.dialect === 'postgres' ? '::date' : '';
+  const text = `with recursive d(x) as (
+      select (${next(`${'$'}4${cast}`, '>=')})
+      union all
+      select (${next('d.x', '>')}) from d where d.x is not null
+    ) select ${textDate(database, 'x')} from d where x is not null`;
+  const values = [key.engine, key.engineVersion, key.weightsVersion, from, to];
+  const native = database.native;
+  const rows =
+    native.kind === 'sqlite'
+      ? (native.db.prepare(text.replace(/\$(\d)/g, '@p$1')).raw(true).all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
+      : ((await native.pool.query({ text: text.replace(/\$5/g, '$5::date'), values, rowMode: 'array' })).rows as unknown[][]);
+  return rows.map((r) => String(r[0]));
+}
+
+interface OkSignal {
+  printing_key: number;
+  last_cents: number;
+  standardised: string | null;
+  z: number;
+}
+
+/** The `ok` signals of one date, in printing order (a raw read: this runs for ~30,000 rows a date). */
+async function readOkSignals(database: Database, key: SignalKey, date: string): Promise<OkSignal[]> {
+  const text = `select printing_key, last_cents, standardised, z from signals
+    where engine = $1 and engine_version = $2 and weights_version = $3 and date = $4 and status = 'ok' order by printing_key`;
+  const values = [key.engine, key.engineVersion, key.weightsVersion, date];
+  const native = database.native;
+  const rows =
+    native.kind === 'sqlite'
+      ? (native.db.prepare(text.replace(/\$\d/g, '?')).raw(true).all(...values) as unknown[][])
+      : ((await native.pool.query({ text, values, rowMode: 'array' })).rows as unknown[][]);
+  return rows.map((r) => ({ printing_key: Number(r[0]), last_cents: Number(r[1]), standardised: r[2] as string | null, z: Number(r[3]) }));
 }
 
 export interface FactorStatsCounts {
@@ -106,20 +147,14 @@ export async function computeFactorStats(
   const last = await latestMarketDate(database);
   if (last === null) return { dates: 0, rows: 0 };
   const lastDay = dayNumber(last);
-  let q = database.db
-    .selectFrom('signals')
-    .select(sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'))
-    .distinct()
-    .where('engine', '=', key.engine)
-    .where('engine_version', '=', key.engineVersion)
-    .where('weights_version', '=', key.weightsVersion);
-  if (range.from) q = q.where('date', '>=', range.from);
-  if (range.to) q = q.where('date', '<=', range.to);
-  const signalDays = (await q.orderBy('date').execute()).map((r) => dayNumber(r.date));
+  const ranged = range.from !== undefined || range.to !== undefined;
+  const maxReach = Math.max(...TARGETS.map(reach));
+  // The daily run looks back far enough for the longest horizon (and a missed month of runs).
+  const from = range.from ?? (ranged ? '0000-01-01' : dayDate(lastDay - maxReach - DAILY_LOOKBACK_DAYS));
+  const signalDays = (await signalDates(database, key, from, range.to ?? '9999-12-31')).map(dayNumber);
 
   // Which (date, target) pairs to compute.
   const work = new Map<number, Target[]>();
-  const ranged = range.from !== undefined || range.to !== undefined;
   for (const target of TARGETS) {
     const eligible = signalDays.filter((d) => d + reach(target) <= lastDay);
     const chosen = ranged ? eligible : eligible.slice(-1);
@@ -127,24 +162,17 @@ export async function computeFactorStats(
   }
   const days = [...work.keys()].sort((a, b) => a - b);
   const computedAt = isoInstant(clock.now());
-  const maxReach = Math.max(...TARGETS.map(reach));
   let stored = 0;
   const BLOCK = 20;
   for (let b = 0; b < days.length; b += BLOCK) {
     const block = days.slice(b, b + BLOCK);
-    const prices = await readPrices(database, block[0]! - MAX_GAP_DAYS, block[block.length - 1]! + maxReach);
+    // Only the days the block's returns look at: [t + days − 1 − MAX_GAP_DAYS, t + days] per target
+    // (the daily run's targets all end on the latest date, so it reads a few days).
+    const spans = block.flatMap((day) => work.get(day)!.map((t) => [day + t.days - 1 - MAX_GAP_DAYS, day + t.days] as const));
+    const prices = await readPrices(database, Math.min(...spans.map((x) => x[0])), Math.max(...spans.map((x) => x[1])));
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
-      const signals = await database.db
-        .selectFrom('signals')
-        .select(['printing_key', 'last_cents', 'standardised', 'z'])
-        .where('engine', '=', key.engine)
-        .where('engine_version', '=', key.engineVersion)
-        .where('weights_version', '=', key.weightsVersion)
-        .where('date', '=', dayDate(day))
-        .where('status', '=', 'ok')
-        .orderBy('printing_key')
-        .execute();
+      const signals = await readOkSignals(database, key, dayDate(day));
       const factors = [...engine.components, COMPOSITE];
       const exposures = signals.map((s) => {
         const std = JSON.parse(s.standardised ?? '[]') as (number | null)[];
