@@ -13,6 +13,9 @@
  * benchmark works on a copy so the API benchmark's database stays as it was.
  *
  * Usage: npx tsx bench/signals.ts [--cards 20000] [--days 365] [--fresh] [--skip-backfill]
+ *        [--work PATH] [--keep]
+ * --work PATH: measure on an existing database of this dataset (e.g. one kept with --keep after a
+ * backfill) instead of a fresh copy; --keep: leave the work database in place afterwards.
  * Writes bench/results/signals.json.
  */
 import { spawnSync } from 'node:child_process';
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     days: { type: 'string', default: '365' },
     fresh: { type: 'boolean', default: false },
     'skip-backfill': { type: 'boolean', default: false },
+    work: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 const END = '2026-11-20';
@@ -72,24 +77,28 @@ function measure(path: string, step: string, extra: string[] = []): StepMeasure 
   return result;
 }
 
-const dataset = await prepareDataset('sqlite', { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), seed: 42, end: END }, values.fresh);
-const source = dataset.url.slice('sqlite:'.length);
-const work = join(tmpdir(), 'cardquant-bench-signals.db');
-for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
-const checkpoint = new SqliteDatabase(source);
-checkpoint.pragma('wal_checkpoint(TRUNCATE)');
-checkpoint.close();
-copyFileSync(source, work);
+const dataset = values.work
+  ? null
+  : await prepareDataset('sqlite', { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), seed: 42, end: END }, values.fresh);
+const work = values.work ?? join(tmpdir(), 'cardquant-bench-signals.db');
+if (dataset) {
+  const source = dataset.url.slice('sqlite:'.length);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+  const checkpoint = new SqliteDatabase(source);
+  checkpoint.pragma('wal_checkpoint(TRUNCATE)');
+  checkpoint.close();
+  copyFileSync(source, work);
+}
 
 const daily = measure(work, 'signals');
 const backfill = values['skip-backfill'] ? null : measure(work, 'signals', ['--from', shift(END, -364), '--to', END]);
 const factorsDaily = measure(work, 'factors');
-const factorsYear = backfill ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END]) : null;
+const factorsYear = backfill || values.work ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END]) : null;
 
 const result = {
   date: new Date().toISOString(),
   machine: machineInfo(),
-  dataset: { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), end: END, origin: dataset.origin, location: dataset.location },
+  dataset: { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), end: END, origin: dataset?.origin ?? 'work database', location: dataset?.location ?? work },
   targets: SIGNAL_TARGETS,
   daily,
   backfill,
@@ -103,5 +112,5 @@ const result = {
 };
 mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(join(RESULTS_DIR, 'signals.json'), `${JSON.stringify(result, null, 2)}\n`);
-for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
+if (!values.keep && !values.work) for (const suffix of ['', '-wal', '-shm']) rmSync(work + suffix, { force: true });
 console.log(JSON.stringify(result.met));
