@@ -291,6 +291,21 @@ describe.each(dialects)('signals on $name', (d) => {
       expect(body.suggested_weights.horizon).toBe('7d');
     });
 
+    it('a signal setting that does not resolve fails the signal steps, not the derive step', async () => {
+      const other = await startHarness(url, { SIGNALS_ENGINE: 'nope' });
+      try {
+        const records = await other.runtime.pipeline.run(['derive', 'signals', 'factors'], { trigger: 'cli' });
+        expect(records.map((r) => [r.step, r.status])).toEqual([
+          ['derive', 'succeeded'],
+          ['signals', 'failed'],
+          ['factors', 'failed'],
+        ]);
+        expect(records[1]!.error).toContain('Unknown signal engine "nope"');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('weights versions: built-in listed, manual versions created by operators, bad weights refused', async () => {
       const list = await get('/v1/analytics/weights');
       expect(list.body.items[0]).toMatchObject({ version: 'robust-trend@1:builtin', source: 'builtin', active: true, weights: robustTrendEngine.defaultWeights });

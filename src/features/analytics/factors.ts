@@ -130,6 +130,8 @@ async function readOkSignals(database: Database, key: SignalKey, date: string): 
 export interface FactorStatsCounts {
   dates: number;
   rows: number;
+  /** The latest market date the forward windows were measured against; null without prices. */
+  latest: string | null;
 }
 
 /**
@@ -145,7 +147,7 @@ export async function computeFactorStats(
   range: { from?: string; to?: string } = {},
 ): Promise<FactorStatsCounts> {
   const last = await latestMarketDate(database);
-  if (last === null) return { dates: 0, rows: 0 };
+  if (last === null) return { dates: 0, rows: 0, latest: null };
   const lastDay = dayNumber(last);
   const ranged = range.from !== undefined || range.to !== undefined;
   const maxReach = Math.max(...TARGETS.map(reach));
@@ -237,7 +239,7 @@ export async function computeFactorStats(
     });
     stored += rows.length;
   }
-  return { dates: days.length, rows: stored };
+  return { dates: days.length, rows: stored, latest: last };
 }
 
 export interface FactorSummary {

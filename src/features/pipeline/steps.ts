@@ -85,7 +85,17 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     {
       name: 'derive',
       description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.',
-      run: async () => ({ counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, (await signalSettings()).key)) } }),
+      run: async () => {
+        // Scores come from the configured signals; a bad signal setting must not stop the derive.
+        const scores = await signalSettings().then(
+          (s) => s.key,
+          (err: Error) => {
+            ctx.log.warn({ err: { message: err.message } }, 'derive without signal scores: the signal settings do not resolve');
+            return undefined;
+          },
+        );
+        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores)) } };
+      },
     },
     {
       name: 'signals',
@@ -118,8 +128,8 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.',
       run: async (o: StepOptions) => {
         const signal = await signalSettings();
-        if ((await latestMarketDate(ctx.database)) === null) return { skipped: 'no prices' };
         const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, { from: o.from, to: o.to });
+        if (counts.latest === null) return { skipped: 'no prices' };
         if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
         return { counts: { ...counts } };
       },
