@@ -309,12 +309,18 @@ describe.each(dialects)('signals on $name', (d) => {
     it('weights versions: built-in listed, manual versions created by operators, bad weights refused', async () => {
       const list = await get('/v1/analytics/weights');
       expect(list.body.items[0]).toMatchObject({ version: 'robust-trend@1:builtin', source: 'builtin', active: true, weights: robustTrendEngine.defaultWeights });
+      const etag = list.res.headers.get('ETag')!;
+      expect((await get('/v1/analytics/weights', { 'If-None-Match': etag })).res.status).toBe(304);
       const weights = { trend: 1, filter: 0, reversal: 0, drawdown: 0, regime: 0, search: 0 };
       expect((await h.request('/v1/analytics/weights', json({ weights }))).status).toBe(401);
       const created = await h.request('/v1/analytics/weights', json({ weights, note: 'trend only' }, bearer(ADMIN_TOKEN)));
       expect(created.status).toBe(201);
       const version = ((await created.json()) as Json).version as string;
       expect(version).toMatch(/^fw_/);
+      // A new version is listed at once: the list's ETag moved.
+      const relisted = await get('/v1/analytics/weights', { 'If-None-Match': etag });
+      expect(relisted.res.status).toBe(200);
+      expect(relisted.body.items.map((v: Json) => v.version)).toContain(version);
       const bad = await h.request('/v1/analytics/weights', json({ weights: { trend: 1 } }, bearer(ADMIN_TOKEN)));
       expect(bad.status).toBe(422);
       expect(((await bad.json()) as Json).errors.map((e: Json) => e.field)).toContain('body.weights');

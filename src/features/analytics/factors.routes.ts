@@ -6,7 +6,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { readDataVersion } from '../../platform/db/data-version.ts';
+import { bumpDataVersion, readDataVersion } from '../../platform/db/data-version.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
@@ -101,7 +101,7 @@ export const listWeightsRoute = defineRoute(
     path: '/v1/analytics/weights',
     tags: ['analytics'],
     summary: "Factor weights versions of the configured engine version (built-in, manual, suggested)",
-    responses: { 200: { description: 'Versions, oldest first.', content: { 'application/json': { schema: z.object({ items: z.array(WeightsVersion) }) } } } },
+    responses: { 200: { description: 'Versions, oldest first.', content: { 'application/json': { schema: z.object({ items: z.array(WeightsVersion) }) } } }, 304: notModifiedResponse },
   },
 );
 
@@ -158,8 +158,10 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
 
   app.openapi(listWeightsRoute, async (c) => {
     const s = await settings();
-    const versions = await listWeights(database.db, s.engine);
-    return c.json({ items: versions.map((v) => ({ ...v, active: v.version === s.key.weightsVersion })) }, 200);
+    return versionedRead<{ items: z.infer<typeof WeightsVersion>[] }>(c, await readDataVersion(database.db), async () => {
+      const versions = await listWeights(database.db, s.engine);
+      return jsonResponse({ items: versions.map((v) => ({ ...v, active: v.version === s.key.weightsVersion })) });
+    });
   });
 
   app.openapi(createWeightsRoute, async (c) => {
@@ -198,6 +200,8 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
       result: 'success',
       detail: { source: created.source, weights: created.weights },
     });
+    // Cached public reads (the weights list) revalidate.
+    await bumpDataVersion(database.db, clock);
     return c.json({ ...created, active: false }, 201);
   });
   return app;
