@@ -13,7 +13,7 @@
  * benchmark works on a copy so the API benchmark's database stays as it was.
  *
  * Usage: npx tsx bench/signals.ts [--cards 20000] [--days 365] [--fresh] [--skip-backfill]
- *        [--work PATH] [--keep]
+ *        [--work PATH] [--keep] [--skip-factors-range]
  * --work PATH: measure on an existing database of this dataset (e.g. one kept with --keep after a
  * backfill) instead of a fresh copy; --keep: leave the work database in place afterwards.
  * Writes bench/results/signals.json.
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     days: { type: 'string', default: '365' },
     fresh: { type: 'boolean', default: false },
     'skip-backfill': { type: 'boolean', default: false },
+    'skip-factors-range': { type: 'boolean', default: false },
     work: { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -63,7 +64,9 @@ function measure(path: string, step: string, extra: string[] = []): StepMeasure 
     | { status: string; duration_ms: number | null; counts: string | null }
     | undefined;
   db.close();
-  if (child.status !== 0 || !run) throw new Error(`pipeline run --step ${step} failed (exit ${child.status}): ${child.stderr.slice(-2000)}`);
+  if (child.status !== 0 || !run || run.status !== 'succeeded') {
+    throw new Error(`pipeline run --step ${step} did not succeed (exit ${child.status}, ${run?.status ?? 'no run'} ${run?.counts ?? ''}): ${child.stderr.slice(-2000)}`);
+  }
   const result = {
     step,
     args: extra,
@@ -93,7 +96,7 @@ if (dataset) {
 const daily = measure(work, 'signals');
 const backfill = values['skip-backfill'] ? null : measure(work, 'signals', ['--from', shift(END, -364), '--to', END]);
 const factorsDaily = measure(work, 'factors');
-const factorsYear = backfill || values.work ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END]) : null;
+const factorsYear = (backfill || values.work) && !values['skip-factors-range'] ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END]) : null;
 
 const result = {
   date: new Date().toISOString(),
