@@ -25,7 +25,8 @@ import { EngineRegistry, type SignalEngine } from '../src/features/signals/engin
 import { materialiseSignals, type MaterialiseCounts, type SignalSettings } from '../src/features/signals/materialise.ts';
 import { round6 } from '../src/features/signals/robust-trend.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
-import { dayDate, dayNumber, marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
+import { epochDate, epochDay } from '../src/platform/clock.ts';
+import { marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { runBacktest, type BacktestOptions } from '../src/quant/backtest.ts';
 import { icHalfLife } from '../src/quant/ic.ts';
@@ -35,7 +36,7 @@ import { normalPdf, plantedIc, plantedMarket, Z_80, type PlantedFactor } from '.
 
 const PLANT: PlantedFactor = { printings: 250, days: 160, b: 0.02, sigma: 0.02, delta: 0.8, startCents: 20_000, seed: 1 };
 const END = '2026-06-30';
-const DAY0 = dayNumber(END) - (PLANT.days - 1);
+const DAY0 = epochDay(END) - (PLANT.days - 1);
 const MIN_HISTORY = 14;
 const cardId = (i: number) => `pf-${i + 1}`;
 
@@ -87,7 +88,7 @@ describe.each(dialects)('planted factor on $name', (d) => {
       const rows: PriceObservation[] = [];
       market.cents.forEach((series, i) => {
         series.forEach((cents, t) => {
-          rows.push({ ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: dayDate(DAY0 + t), prices: { market: cents / 100 } });
+          rows.push({ ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: epochDate(DAY0 + t), prices: { market: cents / 100 } });
         });
       });
       const run = await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (r) => {
@@ -135,7 +136,7 @@ describe.each(dialects)('planted factor on $name', (d) => {
       const rows = await storedSignals();
       expect(rows).toHaveLength(PLANT.days * PLANT.printings);
       const wrong = rows.filter((r) => {
-        const t = dayNumber(r.date) - DAY0;
+        const t = epochDay(r.date) - DAY0;
         const expected = round6(market.x[indexOf.get(Number(r.printing_key))!]![t]!);
         return t < warmUp
           ? r.status !== 'insufficient_data' || r.observations !== t + 1

@@ -18,7 +18,8 @@ import { PRIMARY_SERIES } from '../src/features/market/series.ts';
 import { MAX_GAP_DAYS } from '../src/features/prices/derive-latest.ts';
 import { materialiseSignals, type MaterialiseCounts, type SignalSettings } from '../src/features/signals/materialise.ts';
 import { DEFAULT_ENGINE, defaultEngines, resolveSignalSettings } from '../src/features/signals/settings.ts';
-import { dayNumber, marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
+import { epochDay } from '../src/platform/clock.ts';
+import { marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { dialects, label } from './dialects.ts';
 import { ingestContext } from './ingest-harness.ts';
@@ -114,7 +115,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
       for (const o of observations) {
         const key = Number(o.printing_key);
         if (!series.has(key)) series.set(key, []);
-        series.get(key)!.push(dayNumber(o.date));
+        series.get(key)!.push(epochDay(o.date));
       }
       settings = await resolveSignalSettings(ctx.database.db, ctx.clock, defaultEngines(), { engine: DEFAULT_ENGINE, minHistory: MIN_HISTORY, windowDays: WINDOW_DAYS });
       dates = await marketDates(ctx.database, {});
@@ -131,8 +132,8 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
       expect(series.size).toBeGreaterThan(30);
       expect(counts.dates).toBe(dates.length);
       const lastDates = [...new Set([...series.values()].map((days) => days[days.length - 1]!))];
-      const rows = await signalRows(ctx.database, settings.key, dates.filter((date) => lastDates.includes(dayNumber(date))));
-      const at = new Map(rows.map((r) => [`${r.printing_key}|${dayNumber(r.date)}`, r]));
+      const rows = await signalRows(ctx.database, settings.key, dates.filter((date) => lastDates.includes(epochDay(date))));
+      const at = new Map(rows.map((r) => [`${r.printing_key}|${epochDay(r.date)}`, r]));
       const problems: string[] = [];
       let ok = 0;
       let insufficient = 0;
@@ -173,7 +174,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
       const expected: string[] = [];
       for (const [key, days] of series) {
         for (const date of dates) {
-          const t = dayNumber(date);
+          const t = epochDay(date);
           if (!days.some((day) => day <= t && day >= t - MAX_GAP_DAYS)) continue;
           const inWindow = days.filter((day) => day <= t && day > t - WINDOW_DAYS).length;
           expected.push(`${key} ${date} ${inWindow >= MIN_HISTORY ? 'ok' : 'insufficient_data'} ${inWindow}`);
@@ -195,7 +196,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
         .where('status', '=', 'ok')
         .execute();
       // Scored on the last date, ≥ 450 days after the first observation — far past the old limit.
-      const scoredLate = long.filter(([key, days]) => lateOk.some((r) => Number(r.printing_key) === key && dayNumber(r.date) === days[days.length - 1]!));
+      const scoredLate = long.filter(([key, days]) => lateOk.some((r) => Number(r.printing_key) === key && epochDay(r.date) === days[days.length - 1]!));
       expect(scoredLate.length, `${scoredLate.length} of ${long.length} items with ≥ 450 days of history scored on their last date`).toBe(long.length);
     });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { coverageDrops, dayOf, DEFAULT_ANOMALY_RULES, isRepeatedDigits, SeriesChecker, type Series } from './anomalies.checks.ts';
+import { epochDay } from '../../platform/clock.ts';
+import { coverageDrops, DEFAULT_ANOMALY_RULES, isRepeatedDigits, SeriesChecker, type Series } from './anomalies.checks.ts';
 
-const END = dayOf('2026-11-20');
+const END = epochDay('2026-11-20');
 const rules = DEFAULT_ANOMALY_RULES;
 
 /** Daily observations ending on END (the last value is END's). */

@@ -5,6 +5,7 @@
  * back from the evaluated date, never from where a read happened to start, so a one-day run and
  * a backfill over a range find the same anomalies.
  */
+import { epochDate } from '../../platform/clock.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
 import { median, robustSigma } from '../../quant/robust.ts';
 
@@ -55,9 +56,6 @@ export const COVERAGE_MIN_DATES = 7;
 /** How far before an evaluated date any check looks: the return window plus the gap of its first return. */
 export const LOOKBACK_DAYS = RETURN_WINDOW_DAYS + MAX_RETURN_GAP_DAYS;
 
-const DAY_MS = 86_400_000;
-export const dayOf = (date: string): number => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
-export const dateOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export interface Finding {
@@ -145,7 +143,7 @@ export class SeriesChecker {
     if (last === null) return null;
     const behind = d - last;
     if (behind <= this.rules.staleDays || behind > this.rules.staleHorizonDays) return null;
-    return this.finding('stale_series', d, behind, { last_date: dateOf(last), days_behind: behind });
+    return this.finding('stale_series', d, behind, { last_date: epochDate(last), days_behind: behind });
   }
 
   /** Reported on the day a series moves to a placeholder-like price, not again while it stays there. */
@@ -214,7 +212,7 @@ export class SeriesChecker {
     const z = (r - median(sample)) / Math.max(sigma, floor);
     if (!(Math.abs(z) > this.rules.zThreshold)) return null;
     return this.finding('return_outlier', d, Math.abs(z), {
-      from_date: dateOf(days[i - 1]!),
+      from_date: epochDate(days[i - 1]!),
       from_cents: cents[i - 1],
       to_cents: cents[i],
       currency: 'USD',
@@ -230,7 +228,7 @@ export class SeriesChecker {
  * against the median of the previous 14 market dates within `LOOKBACK_DAYS`.
  *
  * @example
- * coverageDrops('tcgplayer', counts, [dayOf('2026-11-20')], DEFAULT_ANOMALY_RULES);
+ * coverageDrops('tcgplayer', counts, [epochDay('2026-11-20')], DEFAULT_ANOMALY_RULES);
  */
 export function coverageDrops(market: string, printingsByDay: ReadonlyMap<number, number>, evalDays: readonly number[], rules: AnomalyRules): Finding[] {
   const marketDays = [...printingsByDay.keys()].filter((d) => printingsByDay.get(d)! > 0).sort((a, b) => a - b);
@@ -249,7 +247,7 @@ export function coverageDrops(market: string, printingsByDay: ReadonlyMap<number
       printingKey: null,
       day: d,
       severity: round4(1 - ratio),
-      detail: { printings: count, baseline_median: baseline, ratio: round4(ratio), baseline_from: dateOf(previous[0]!), baseline_dates: previous.length },
+      detail: { printings: count, baseline_median: baseline, ratio: round4(ratio), baseline_from: epochDate(previous[0]!), baseline_dates: previous.length },
     });
   }
   return out;

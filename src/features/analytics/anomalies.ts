@@ -9,7 +9,8 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
-import { coverageDrops, dateOf, dayOf, DEFAULT_ANOMALY_RULES, LOOKBACK_DAYS, SeriesChecker, type AnomalyRules, type Finding } from './anomalies.checks.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { coverageDrops, DEFAULT_ANOMALY_RULES, LOOKBACK_DAYS, SeriesChecker, type AnomalyRules, type Finding } from './anomalies.checks.ts';
 import { insertAnomalies, latestObservations, readPrimaryWindow } from './anomalies.repo.ts';
 
 export { DEFAULT_ANOMALY_RULES, type AnomalyRules } from './anomalies.checks.ts';
@@ -17,7 +18,7 @@ export { DEFAULT_ANOMALY_RULES, type AnomalyRules } from './anomalies.checks.ts'
 export type AnomalyCounts = Record<AnomalyKind, number> & { inserted: number };
 
 function checkDate(name: string, date: string | undefined): void {
-  if (date !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(date) && dateOf(dayOf(date)) === date)) {
+  if (date !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(date) && epochDate(epochDay(date)) === date)) {
     throw new RangeError(`detectAnomalies: ${name} must be a YYYY-MM-DD date, got ${date}`);
   }
 }
@@ -26,8 +27,8 @@ function checkDate(name: string, date: string | undefined): void {
 function evaluationDays(asOf: string, range: { from?: string; to?: string } | undefined): number[] {
   checkDate('from', range?.from);
   checkDate('to', range?.to);
-  const to = Math.min(dayOf(range?.to ?? asOf), dayOf(asOf));
-  const from = range?.from === undefined ? to : dayOf(range.from);
+  const to = Math.min(epochDay(range?.to ?? asOf), epochDay(asOf));
+  const from = range?.from === undefined ? to : epochDay(range.from);
   if (range?.from !== undefined && range.to !== undefined && range.from > range.to) {
     throw new RangeError(`detectAnomalies: from ${range.from} is after to ${range.to}`);
   }
@@ -69,7 +70,7 @@ export async function detectAnomalies(
       kind: f.kind,
       subject: f.subject,
       printing_key: f.printingKey,
-      date: dateOf(f.day),
+      date: epochDate(f.day),
       severity: f.severity,
       detail: JSON.stringify(f.detail),
       status: 'open' as const,
@@ -83,14 +84,14 @@ export async function detectAnomalies(
 }
 
 async function findAnomalies(database: Database, printings: Printing[], asOf: string, evalDays: number[], rules: AnomalyRules): Promise<Finding[]> {
-  const since = dateOf(evalDays[0]! - LOOKBACK_DAYS);
+  const since = epochDate(evalDays[0]! - LOOKBACK_DAYS);
   // On the latest date alone every series' latest observation is on or before it; a past date may
   // precede all of a series' observations inside the window, and then the one before the window counts.
   const beforeWindow =
-    evalDays.length === 1 && dateOf(evalDays[0]!) === asOf ? new Map<number, string | null>() : new Map((await latestObservations(database, since)).map((p) => [p.key, p.last_date]));
+    evalDays.length === 1 && epochDate(evalDays[0]!) === asOf ? new Map<number, string | null>() : new Map((await latestObservations(database, since)).map((p) => [p.key, p.last_date]));
   const priorDay = (p: Printing) => {
     const prior = p.last_date < since ? p.last_date : (beforeWindow.get(p.key) ?? null);
-    return prior === null ? null : dayOf(prior);
+    return prior === null ? null : epochDay(prior);
   };
   const findings: Finding[] = [];
   const judge = (p: Printing, days: number[], cents: number[]) =>
@@ -98,16 +99,14 @@ async function findAnomalies(database: Database, printings: Printing[], asOf: st
 
   const unseen = new Map(printings.map((p) => [p.key, p]));
   const printingsByDay = new Map<number, number>();
-  const dayNumbers = new Map<string, number>();
-  const dayNumber = (date: string) => dayNumbers.get(date) ?? dayNumbers.set(date, dayOf(date)).get(date)!;
   const active = printings.filter((p) => p.last_date >= since).map((p) => p.key);
-  for await (const rows of readPrimaryWindow(database, active, since, dateOf(evalDays.at(-1)!))) {
+  for await (const rows of readPrimaryWindow(database, active, since, epochDate(evalDays.at(-1)!))) {
     for (let i = 0; i < rows.length; ) {
       const key = rows[i]!.printing_key;
       const days: number[] = [];
       const cents: number[] = [];
       for (; i < rows.length && rows[i]!.printing_key === key; i++) {
-        const day = dayNumber(rows[i]!.date);
+        const day = epochDay(rows[i]!.date);
         days.push(day);
         cents.push(rows[i]!.market_cents);
         printingsByDay.set(day, (printingsByDay.get(day) ?? 0) + 1);

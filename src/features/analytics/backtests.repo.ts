@@ -7,7 +7,8 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { BacktestsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
-import { dayDate, dayNumber, type SignalKey } from '../signals/signals.repo.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { type SignalKey } from '../signals/signals.repo.ts';
 
 export type BacktestRow = Selectable<BacktestsTable>;
 export type BacktestStatus = BacktestsTable['status'];
@@ -76,9 +77,9 @@ export async function forEachScore(database: Database, key: SignalKey, range: Ra
   const text = `select printing_key, date, score from signals
     where engine = ? and engine_version = ? and weights_version = ? and date >= ? and date <= ? and status = 'ok' and score is not null`;
   const span = Math.max(1, Math.floor(SCORE_ROWS_PER_READ / Math.max(1, printings)));
-  const last = dayNumber(range.to);
-  for (let first = dayNumber(range.from); first <= last; first += span) {
-    const values = [key.engine, key.engineVersion, key.weightsVersion, dayDate(first), dayDate(Math.min(last, first + span - 1))];
+  const last = epochDay(range.to);
+  for (let first = epochDay(range.from); first <= last; first += span) {
+    const values = [key.engine, key.engineVersion, key.weightsVersion, epochDate(first), epochDate(Math.min(last, first + span - 1))];
     await readRows(database, text, values, (r) => each(Number(r[0]), String(r[1]), Number(r[2])));
   }
 }

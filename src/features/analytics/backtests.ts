@@ -10,7 +10,8 @@ import { runBacktest, type BacktestOptions, type BacktestResult, type PriceObser
 import { DateParam } from '../market/history.routes.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
 import { toMajor } from '../market/wire.ts';
-import { dayDate, dayNumber, type SignalKey } from '../signals/signals.repo.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { type SignalKey } from '../signals/signals.repo.ts';
 import { forEachPrice, forEachScore, signalUniverse } from './backtests.repo.ts';
 
 /**
@@ -128,7 +129,7 @@ export function simulatorOptions(p: BacktestParams): BacktestOptions {
 
 /** Calendar days in [from, to]: the estimate of market dates (collectible markets quote daily). */
 export function calendarDays(from: string, to: string): number {
-  return Math.max(0, dayNumber(to) - dayNumber(from) + 1);
+  return Math.max(0, epochDay(to) - epochDay(from) + 1);
 }
 
 /**
@@ -151,7 +152,7 @@ class MarketGrid {
     range: { from: string; to: string },
     private readonly universe: readonly { key: number; id: string }[],
   ) {
-    this.firstDay = dayNumber(range.from);
+    this.firstDay = epochDay(range.from);
     this.width = universe.length;
     this.column = new Map(universe.map((p, i) => [p.id, i]));
     this.slot = new Map(universe.map((p, i) => [p.key, i]));
@@ -165,7 +166,7 @@ class MarketGrid {
   /** The cell of a row as the repository hands it over, or -1 outside the grid. */
   private cell(printingKey: number, date: string): number {
     const p = this.slot.get(printingKey);
-    const d = dayNumber(date) - this.firstDay;
+    const d = epochDay(date) - this.firstDay;
     return p === undefined || d < 0 || d >= this.quoted.length ? -1 : d * this.width + p;
   }
 
@@ -186,9 +187,9 @@ class MarketGrid {
   marketDates(): string[] {
     const dates: string[] = [];
     this.quoted.forEach((q, d) => {
-      if (q) dates.push(dayDate(this.firstDay + d));
+      if (q) dates.push(epochDate(this.firstDay + d));
     });
-    this.offsets = new Map(dates.map((date) => [date, dayNumber(date) - this.firstDay]));
+    this.offsets = new Map(dates.map((date) => [date, epochDay(date) - this.firstDay]));
     return dates;
   }
 

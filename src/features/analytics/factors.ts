@@ -19,7 +19,8 @@ import { spearman } from '../../quant/rank.ts';
 import { ols, quantileSpread } from '../../quant/regression.ts';
 import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
 import type { SignalEngine } from '../signals/engine.ts';
-import { dayDate, dayNumber, forEachSeries, latestMarketDate, type SignalKey } from '../signals/signals.repo.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { forEachSeries, latestMarketDate, textDate, type SignalKey } from '../signals/signals.repo.ts';
 
 /** Forward-return horizons (days) and the lags of the one-day-return decay profile. */
 export const HORIZONS = [1, 7, 30] as const;
@@ -43,9 +44,6 @@ function reach(t: Target): number {
   return t.days;
 }
 
-function textDate(database: Database, column: string): string {
-  return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
-}
 
 /** One printing's primary-series prices in a span: ascending days and their cents. */
 interface Series {
@@ -56,7 +54,7 @@ interface Series {
 /** Primary-series prices on days [fromDay, toDay] per printing, read in one streaming pass. */
 async function readPrices(database: Database, fromDay: number, toDay: number): Promise<Map<number, Series>> {
   const out = new Map<number, Series>();
-  await forEachSeries(database, dayDate(fromDay), dayDate(toDay), (s) => {
+  await forEachSeries(database, epochDate(fromDay), epochDate(toDay), (s) => {
     out.set(s.printingKey, { days: s.days.slice(0, s.length), cents: s.market.slice(0, s.length) });
   });
   return out;
@@ -148,12 +146,12 @@ export async function computeFactorStats(
 ): Promise<FactorStatsCounts> {
   const last = await latestMarketDate(database);
   if (last === null) return { dates: 0, rows: 0, latest: null };
-  const lastDay = dayNumber(last);
+  const lastDay = epochDay(last);
   const ranged = range.from !== undefined || range.to !== undefined;
   const maxReach = Math.max(...TARGETS.map(reach));
   // The daily run looks back far enough for the longest horizon (and a missed month of runs).
-  const from = range.from ?? (ranged ? '0000-01-01' : dayDate(lastDay - maxReach - DAILY_LOOKBACK_DAYS));
-  const signalDays = (await signalDates(database, key, from, range.to ?? '9999-12-31')).map(dayNumber);
+  const from = range.from ?? (ranged ? '0000-01-01' : epochDate(lastDay - maxReach - DAILY_LOOKBACK_DAYS));
+  const signalDays = (await signalDates(database, key, from, range.to ?? '9999-12-31')).map(epochDay);
 
   // Which (date, target) pairs to compute.
   const work = new Map<number, Target[]>();
@@ -174,7 +172,7 @@ export async function computeFactorStats(
     const prices = await readPrices(database, Math.min(...spans.map((x) => x[0])), Math.max(...spans.map((x) => x[1])));
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
-      const signals = await readOkSignals(database, key, dayDate(day));
+      const signals = await readOkSignals(database, key, epochDate(day));
       const factors = [...engine.components, COMPOSITE];
       const exposures = signals.map((s) => {
         const std = JSON.parse(s.standardised ?? '[]') as (number | null)[];
@@ -208,7 +206,7 @@ export async function computeFactorStats(
             engine: key.engine,
             engine_version: key.engineVersion,
             weights_version: key.weightsVersion,
-            date: dayDate(day),
+            date: epochDate(day),
             factor,
             kind: target.kind,
             days: target.days,
@@ -231,7 +229,7 @@ export async function computeFactorStats(
           .where('engine', '=', key.engine)
           .where('engine_version', '=', key.engineVersion)
           .where('weights_version', '=', key.weightsVersion)
-          .where('date', '=', dayDate(day))
+          .where('date', '=', epochDate(day))
           .where((eb) => eb.or(work.get(day)!.map((t) => eb.and([eb('kind', '=', t.kind), eb('days', '=', t.days)]))))
           .execute();
       }

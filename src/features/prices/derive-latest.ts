@@ -17,6 +17,7 @@
  * The table is rebuilt whole in one transaction, so the step is idempotent.
  */
 import { sql, type Kysely } from 'kysely';
+import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database, DialectName } from '../../platform/db/database.ts';
 import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
@@ -33,7 +34,6 @@ export const VOL_MIN_RETURNS = 10;
 export const VOL_FLOOR = 0.005;
 /** Printings per statement when reading recent prices for the movers statistics. */
 const STATS_CHUNK = 1_000;
-const DAY_MS = 86_400_000;
 
 /**
  * Percent change rounded to 4 decimals, as sent on the wire.
@@ -115,15 +115,13 @@ function toRow(r: Derived): LatestPricesTable {
 const seriesKey = (r: { printing_key: number; market: string; condition: string; currency: string }) =>
   `${r.printing_key}|${r.market}|${r.condition}|${r.currency}`;
 
-const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
-
 /**
  * Fills the movers statistics of one series from its observations (ascending dates, all on or
  * before `row.last_date`).
  */
 export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: number[]): void {
-  const last = dayNumber(row.last_date);
-  const days = dates.map(dayNumber);
+  const last = epochDay(row.last_date);
+  const days = dates.map(epochDay);
   const returns: number[] = [];
   for (let i = 1; i < days.length; i++) {
     if (days[i - 1]! >= last - VOL_LOOKBACK_DAYS) returns.push(Math.log(cents[i]! / cents[i - 1]!));
@@ -135,7 +133,7 @@ export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: n
   for (const w of CHANGE_WINDOWS) {
     const fromDate = r[`from_date_${w}d`] as string | null;
     if (fromDate === null) continue;
-    const from = dayNumber(fromDate);
+    const from = epochDay(fromDate);
     let obs = 0;
     let jump = 1;
     for (let i = 0; i < days.length; i++) {
@@ -162,7 +160,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
   if (fresh.size === 0) return;
   const keys = [...new Set([...fresh.values()].map((r) => r.printing_key))].sort((a, b) => a - b);
   const earliest = [...fresh.values()].reduce((min, r) => (r.last_date < min ? r.last_date : min), '9999-12-31');
-  const since = new Date((dayNumber(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS)) * DAY_MS).toISOString().slice(0, 10);
+  const since = epochDate(epochDay(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS));
   for (let i = 0; i < keys.length; i += STATS_CHUNK) {
     const chunk = keys.slice(i, i + STATS_CHUNK);
     const prices = await database.db

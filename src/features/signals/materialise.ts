@@ -12,7 +12,8 @@ import { action, DEFAULT_ACTION_THRESHOLDS, scoreFromZ, type ActionThresholds } 
 import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
 import type { PriceWindow, SignalEngine } from './engine.ts';
 import { round6 } from './robust-trend.ts';
-import { dayDate, dayNumber, forEachSeries, printingCards, readSearchInterest, replaceSignals, SeriesStore, windowAggregates, type SeriesBuffer, type SignalRow } from './signals.repo.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { forEachSeries, printingCards, readSearchInterest, replaceSignals, SeriesStore, windowAggregates, type SeriesBuffer, type SignalRow } from './signals.repo.ts';
 
 /** Standardised components are clamped to ±WINSOR (robust z units). */
 export const WINSOR = 3;
@@ -164,21 +165,21 @@ export async function materialiseSignals(database: Database, settings: SignalSet
 
   // A backfill reads every price of its span once into a packed store, then works through it
   // block by block; the daily step (one date) streams its rows instead.
-  const store = sorted.length > 1 ? await SeriesStore.load(database, dayDate(dayNumber(sorted[0]!) - W + 1), sorted[sorted.length - 1]!) : null;
+  const store = sorted.length > 1 ? await SeriesStore.load(database, epochDate(epochDay(sorted[0]!) - W + 1), sorted[sorted.length - 1]!) : null;
   if (store) counts.price_rows_read = store.rows;
   counts.read_ms += lap();
   for (let b = 0; b < sorted.length; b += perBlock) {
     const block = sorted.slice(b, b + perBlock);
-    const blockDays = block.map(dayNumber);
+    const blockDays = block.map(epochDay);
     const detail = Math.min(W, settings.engine.detailDays);
     // One date (the daily step): the whole window only through per-printing aggregates, the
     // detailed days read row by row. Several dates (a backfill): every row of the span, with the
     // window's count and maximum kept by sliding pointers and a monotonic deque.
     const single = store === null;
-    const aggregates = single ? await windowAggregates(database, dayDate(blockDays[0]! - W + 1), block[0]!) : null;
-    const readFrom = dayDate(blockDays[0]! - (single ? detail : W) + 1);
+    const aggregates = single ? await windowAggregates(database, epochDate(blockDays[0]! - W + 1), block[0]!) : null;
+    const readFrom = epochDate(blockDays[0]! - (single ? detail : W) + 1);
     const readTo = block[block.length - 1]!;
-    const search = await readSearchInterest(database, dayDate(blockDays[0]! - detail + 1), readTo);
+    const search = await readSearchInterest(database, epochDate(blockDays[0]! - detail + 1), readTo);
     const pending: Pending[][] = block.map(() => []);
     let engineMs = 0;
     let deque = new Int32Array(1024);

@@ -5,32 +5,15 @@
  * `unnest` insert per chunk on PostgreSQL), like the price writer.
  */
 import { sql } from 'kysely';
+import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SignalsTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
 
-const DAY_MS = 86_400_000;
 /** Printings per statement when reading prices on PostgreSQL. */
 const PG_CHUNK_PRINTINGS = 2_000;
 /** Rows per insert statement on PostgreSQL. */
 const PG_INSERT_ROWS = 5_000;
-
-const dayCache = new Map<string, number>();
-/** `YYYY-MM-DD` → days since 1970-01-01. */
-export function dayNumber(date: string): number {
-  let d = dayCache.get(date);
-  if (d === undefined) {
-    d = Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
-    if (dayCache.size > 50_000) dayCache.clear();
-    dayCache.set(date, d);
-  }
-  return d;
-}
-
-/** Days since 1970-01-01 → `YYYY-MM-DD`. */
-export function dayDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
 
 /** One printing's primary series in a date range, in reused buffers valid until the next callback. */
 export interface SeriesBuffer {
@@ -44,7 +27,8 @@ export interface SeriesBuffer {
 
 type Row = [number, string, number, number | null, number | null];
 
-function textDate(database: Database, column: string): string {
+/** A date column as `YYYY-MM-DD` text on both dialects (PostgreSQL's `date` type reads back as text through `to_char`). */
+export function textDate(database: Database, column: string): string {
   return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
 }
 
@@ -89,7 +73,7 @@ export async function forEachSeries(database: Database, from: string, to: string
       buffer.mid = grow(buffer.mid, (n) => new Float64Array(n));
     }
     const i = buffer.length++;
-    buffer.days[i] = dayNumber(r[1]);
+    buffer.days[i] = epochDay(r[1]);
     buffer.market[i] = r[2];
     buffer.low[i] = r[3] ?? Number.NaN;
     buffer.mid[i] = r[4] ?? Number.NaN;
@@ -272,7 +256,7 @@ export async function readSearchInterest(database: Database, from: string, to: s
   for (const r of rows) {
     let g = grouped.get(r.card_id);
     if (!g) grouped.set(r.card_id, (g = { days: [], values: [] }));
-    const day = dayNumber(r.date);
+    const day = epochDay(r.date);
     if (g.days.length > 0 && g.days[g.days.length - 1] === day) g.values[g.values.length - 1] = Number(r.value);
     else {
       g.days.push(day);
