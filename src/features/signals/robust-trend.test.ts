@@ -69,6 +69,9 @@ describe('robust-trend engine', () => {
     expect(out.usedSearchInterest).toBe(true);
     expect(out.raw[robustTrendEngine.components.indexOf('search')]).toBeGreaterThan(0);
     expect(out.model[robustTrendEngine.modelFields.indexOf('search_beta')]).toEqual(expect.any(Number));
+    // The regressor was used (not dropped after a divergence); without search interest the field is absent.
+    expect(out.model[robustTrendEngine.modelFields.indexOf('filter_search_dropped')]).toBe(0);
+    expect(robustTrendEngine.compute(windowOf(prices)).model[robustTrendEngine.modelFields.indexOf('filter_search_dropped')]).toBeNull();
     expect(out.model).toHaveLength(robustTrendEngine.modelFields.length);
   });
 
