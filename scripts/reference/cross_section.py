@@ -145,18 +145,37 @@ def ic_cases(rng):
     }
 
 
+def newey_west_cases(rng):
+    """Means of overlapping series with HAC standard errors, statsmodels' defaults (Bartlett kernel,
+    no small-sample correction: use_correction=False)."""
+    cases = []
+    n = 120
+    for name, h, drift in (("daily", 1, 0.01), ("overlap-7", 7, 0.02), ("overlap-30", 30, 0.01)):
+        # An h-day moving sum of iid shocks: what an IC of an h-day forward return measured daily looks like.
+        shocks = rng.normal(0, 0.05, n + h - 1)
+        x = drift + np.convolve(shocks, np.ones(h), mode="valid") / math.sqrt(h)
+        cases.append((name, x, h - 1))
+    x = cases[1][1].copy()
+    x[[3, 50, 51]] = np.nan  # dropped before the fit
+    cases.append(("nan-dropped", x, 6))
+    out = []
+    for name, x, lag in cases:
+        finite = x[np.isfinite(x)]
+        fit = sm.OLS(finite, np.ones(finite.size)).fit(cov_type="HAC", cov_kwds={"maxlags": lag})
+        out.append({"name": name, "values": x, "lag": lag, "n": int(finite.size), "mean": fit.params[0], "se": fit.bse[0], "tStat": fit.tvalues[0]})
+    return out
+
+
 def quantile_case(rng):
     n, q = 54, 5  # 51 complete pairs: buckets of unequal size
-    scores = np.round(rng.normal(0, 1, n), 1)  # ties, broken by input order
+    scores = np.round(rng.normal(0, 1, n), 1)  # ties: a tie shares its average rank and its bucket
     returns = 0.02 * scores + rng.normal(0, 0.05, n)
     scores[[2, 30]] = np.nan
     returns[41] = np.nan
     keep = np.isfinite(scores) & np.isfinite(returns)
     s, r = scores[keep], returns[keep]
-    order = np.argsort(s, kind="stable")
-    bucket = np.empty(s.size, dtype=int)
-    bucket[order] = (q * np.arange(s.size)) // s.size
-    means = [r[bucket == b].mean() for b in range(q)]
+    bucket = np.floor(q * (stats.rankdata(s, method="average") - 1) / s.size).astype(int)
+    means = [r[bucket == b].mean() if (bucket == b).any() else np.nan for b in range(q)]
     counts = [int((bucket == b).sum()) for b in range(q)]
     return {"scores": scores, "returns": returns, "quantiles": q, "buckets": means, "counts": counts}
 
@@ -182,6 +201,7 @@ def main():
         "ledoitWolf": ledoit_wolf_cases(np.random.default_rng(20240604)),
         "ic": ic_cases(np.random.default_rng(20240605)),
         "quantileSpread": quantile_case(np.random.default_rng(20240606)),
+        "neweyWest": newey_west_cases(np.random.default_rng(20240607)),
         "normalCdf": normal_cdf_grid(),
     }
     json.dump(clean(fixture), sys.stdout, indent=1, allow_nan=False)

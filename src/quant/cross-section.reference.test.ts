@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fixture from '../../test/fixtures/quant/cross-section.json' with { type: 'json' };
-import { icHalfLife, icSummary } from './ic.ts';
+import { icHalfLife, icSummary, neweyWestMean } from './ic.ts';
 import { ledoitWolf } from './ledoit-wolf.ts';
 import { ols, quantileSpread } from './regression.ts';
 import { averageRanks, spearman } from './rank.ts';
@@ -16,6 +16,8 @@ import { normalCdf } from './score.ts';
  * - Ledoit–Wolf: rel 1e-12 — same formula, different summation order (sklearn works blockwise;
  *   measured 6e-16); the absolute floors only cover entries that are exactly zero.
  * - IC summary and half-life: rel 1e-12 — means, sample sd and a two-parameter fit.
+ * - Newey–West: rel 1e-12 — the same Bartlett-weighted sums as statsmodels' HAC covariance of a
+ *   regression on a constant (default use_correction=False).
  * - Φ: abs 1e-15 and, separately, rel 1e-12 — series/continued-fraction Φ against scipy's ndtr (Cephes); the
  *   relative bound matters in the lower tail, where Φ is tiny. Measured: 1.2e-13
  *   relative (z ≈ −32), 2.2e-16 absolute.
@@ -82,7 +84,18 @@ describe('cross-section statistics against the Python reference fixture', () => 
     expectClose(icHalfLife(points)!, halfLife, { rel: 1e-12 });
   });
 
-  it('quantile spread equals a stable argsort bucketing in numpy', () => {
+  it('Newey–West mean, se and t equal statsmodels OLS(x, ones).fit(cov_type="HAC") with maxlags = L (no small-sample correction)', () => {
+    for (const c of fixture.neweyWest) {
+      const r = neweyWestMean(nums(c.values), c.lag);
+      expect(r.n, c.name).toBe(c.n);
+      expect(r.lag, c.name).toBe(c.lag);
+      expectClose(r.mean!, c.mean, { rel: 1e-12 });
+      expectClose(r.se!, c.se, { rel: 1e-12 });
+      expectClose(r.tStat!, c.tStat, { rel: 1e-12 });
+    }
+  });
+
+  it('quantile spread equals average-rank bucketing (scipy rankdata) in numpy: ties share a bucket', () => {
     const { scores, returns, quantiles, buckets, counts } = fixture.quantileSpread;
     const result = quantileSpread(nums(scores), nums(returns), quantiles);
     expect(result?.counts).toEqual(counts);

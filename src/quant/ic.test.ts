@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { icHalfLife, icSummary } from './ic.ts';
+import { icHalfLife, icSummary, neweyWestMean } from './ic.ts';
 
 describe('IC summary', () => {
   it('three finite ICs and a NaN: mean, sample sd, IR, hit rate, t statistic', () => {
@@ -52,5 +52,31 @@ describe('IC half-life', () => {
     expect(icHalfLife([{ horizon: 1, ic: 0.03 }, { horizon: 5, ic: 0.03 }])).toBeNull();
     expect(icHalfLife([{ horizon: 1, ic: 0.03 }, { horizon: 5, ic: -0.01 }])).toBeNull();
     expect(icHalfLife([{ horizon: 2, ic: 0.05 }, { horizon: 2, ic: 0.03 }])).toBeNull();
+  });
+});
+
+describe('neweyWestMean', () => {
+  it('does not overstate the t of an overlapping series: a 30-day moving sum of noise', () => {
+    // ICs of a 30-day forward return measured daily share 29 days with their neighbour: a moving
+    // sum of iid shocks. The classical t treats 200 such values as independent.
+    let s = 11;
+    const shock = () => ((s = (s * 16807) % 2147483647), s / 2147483647 - 0.5);
+    const shocks = Array.from({ length: 229 }, shock);
+    const x = Array.from({ length: 200 }, (_, t) => 0.02 + shocks.slice(t, t + 30).reduce((a, b) => a + b, 0) / 30);
+    const classical = icSummary(x).tStat!;
+    const hac = neweyWestMean(x, 29);
+    expect(hac.lag).toBe(29);
+    expect(Math.abs(hac.tStat!)).toBeLessThan(Math.abs(classical) / 2.5);
+    // Lag 0 is the heteroskedasticity-robust se, √(Σu²)/n: the classical t times √(n / (n − 1)).
+    expect(neweyWestMean(x, 0).tStat!).toBeCloseTo(classical * Math.sqrt(200 / 199), 10);
+  });
+
+  it('caps the lag at n − 1, skips NaN and is null where undefined', () => {
+    expect(neweyWestMean([1, 2, 3], 10).lag).toBe(2);
+    expect(neweyWestMean([1, Number.NaN, 3], 1)).toMatchObject({ n: 2, mean: 2 });
+    expect(neweyWestMean([], 3)).toMatchObject({ n: 0, mean: null, se: null, tStat: null });
+    expect(neweyWestMean([0.5], 3)).toMatchObject({ n: 1, mean: 0.5, se: null, tStat: null });
+    expect(neweyWestMean([2, 2, 2], 1).tStat).toBeNull();
+    expect(() => neweyWestMean([1, 2], -1)).toThrow(RangeError);
   });
 });

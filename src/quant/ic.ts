@@ -76,3 +76,53 @@ export function icHalfLife(points: readonly IcAtHorizon[]): number | null {
   const lambda = -shl / shh;
   return lambda > 0 ? Math.LN2 / lambda : null;
 }
+
+/** A mean with its Newey–West (HAC) standard error. */
+export interface NeweyWestMean {
+  /** Finite values used. */
+  n: number;
+  /** The Bartlett lag L used (the requested lag, capped at n − 1). */
+  lag: number;
+  /** Sample mean; null when n = 0. */
+  mean: number | null;
+  /** HAC standard error of the mean; null when n < 2. */
+  se: number | null;
+  /** mean / se; null when n < 2 or se = 0. */
+  tStat: number | null;
+}
+
+/**
+ * The mean of a series and its Newey–West (1987) standard error, for series whose consecutive
+ * values overlap (an h-day forward return measured every day shares h − 1 days with the next, so
+ * its ICs are autocorrelated up to lag h − 1). With u_t = x_t − x̄ and Bartlett weights
+ * w_l = 1 − l / (L + 1):
+ *
+ *   S = (1/n) Σ_t u_t² + 2 Σ_{l=1..L} w_l (1/n) Σ_{t>l} u_t u_{t−l},   se = √(S / n),
+ *
+ * without a small-sample correction — exactly statsmodels'
+ * `OLS(x, ones).fit(cov_type='HAC', cov_kwds={'maxlags': L})` (whose default `use_correction` is
+ * False). With L = 0 it is the heteroskedasticity-robust se, √(Σu² / n²). NaN and infinite entries
+ * are dropped first (the remaining values keep their order).
+ *
+ * @example
+ * neweyWestMean([0.1, 0.05, -0.02, 0.08, 0.03], 1).tStat; // ≈ 2.9
+ */
+export function neweyWestMean(values: readonly number[], lag: number): NeweyWestMean {
+  if (!Number.isInteger(lag) || lag < 0) throw new RangeError(`neweyWestMean: lag must be an integer ≥ 0, got ${lag}`);
+  const x = values.filter((v) => Number.isFinite(v));
+  const n = x.length;
+  const L = Math.max(0, Math.min(lag, n - 1));
+  if (n === 0) return { n, lag: L, mean: null, se: null, tStat: null };
+  const mean = x.reduce((s, v) => s + v, 0) / n;
+  if (n < 2) return { n, lag: L, mean, se: null, tStat: null };
+  const u = x.map((v) => v - mean);
+  let s = 0;
+  for (let t = 0; t < n; t++) s += u[t]! * u[t]!;
+  for (let l = 1; l <= L; l++) {
+    let g = 0;
+    for (let t = l; t < n; t++) g += u[t]! * u[t - l]!;
+    s += 2 * (1 - l / (L + 1)) * g;
+  }
+  const se = Math.sqrt(Math.max(0, s) / n / n);
+  return { n, lag: L, mean, se, tStat: se > 0 ? mean / se : null };
+}

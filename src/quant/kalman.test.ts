@@ -50,6 +50,19 @@ describe('localLinearTrend', () => {
     expect(r.forecast).toBe(r.level + r.slope);
   });
 
+  it('exogVariance is the prior variance of β: a finite one bounds its uncertainty where the data cannot', () => {
+    // x rises one a day like the slope, so the data barely separate β from the trend.
+    const x = Array.from({ length: 40 }, (_, t) => 20 + t + (t % 3) * 0.2);
+    const y = x.map((_, t) => 5 + 0.01 * t + 0.02 * Math.sin(t));
+    const diffuse = localLinearTrend(y, { variances: calm, exog: x, huberK: Number.POSITIVE_INFINITY });
+    const bounded = localLinearTrend(y, { variances: calm, exog: x, exogVariance: 1, huberK: Number.POSITIVE_INFINITY });
+    expect(bounded.betaSd).toBeLessThanOrEqual(1);
+    expect(diffuse.betaSd).toBeGreaterThan(bounded.betaSd);
+    // exogVariance equal to the diffuse variance is the default.
+    expect(localLinearTrend(y, { variances: calm, exog: x, exogVariance: DIFFUSE_VARIANCE })).toEqual(localLinearTrend(y, { variances: calm, exog: x }));
+    expect(() => localLinearTrend(y, { variances: calm, exog: x, exogVariance: 0 })).toThrow(RangeError);
+  });
+
   it('a NaN regressor counts as 0 that day', () => {
     const y = [5, 7, 6, 9, 8, 11];
     const withNaN = localLinearTrend(y, { variances: { irregular: 0.5, level: 0.1, trend: 0.01 }, exog: [1, Number.NaN, -1, 2, Number.NaN, 0] });

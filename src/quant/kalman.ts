@@ -35,6 +35,12 @@ export interface LocalLinearTrendOptions {
   huberK?: number;
   /** Initial variance of every state (initial means are 0). */
   diffuse?: number;
+  /**
+   * Initial variance of the regression coefficient β (default `diffuse`). A finite prior keeps β
+   * from absorbing the level when the regressor barely moves (a regressor that is nearly constant
+   * is collinear with the level, and a diffuse β lets the two drift apart without bound).
+   */
+  exogVariance?: number;
   /** Also return per-step arrays. */
   trace?: boolean;
 }
@@ -91,15 +97,17 @@ export function localLinearTrend(y: ArrayLike<number>, options: LocalLinearTrend
   const { irregular: r, level: qLevel, trend: qTrend } = options.variances;
   const huberK = options.huberK ?? HUBER_K;
   const diffuse = options.diffuse ?? DIFFUSE_VARIANCE;
+  const exogVariance = options.exogVariance ?? diffuse;
   const exog = options.exog;
   validate(y.length, options, huberK, diffuse);
+  if (!(exogVariance > 0 && Number.isFinite(exogVariance))) throw new RangeError(`localLinearTrend: exogVariance must be finite and > 0, got ${exogVariance}`);
 
   const n = y.length;
   const trace = options.trace ? newTrace(n) : undefined;
   // State (μ, ν, β) and the upper triangle of its covariance. Without exog, x_t = 0 keeps β and
   // its covariances untouched, so the three-state recursion is exactly the two-state one.
   let a0 = 0, a1 = 0, a2 = 0;
-  let p00 = diffuse, p01 = 0, p02 = 0, p11 = diffuse, p12 = 0, p22 = diffuse;
+  let p00 = diffuse, p01 = 0, p02 = 0, p11 = diffuse, p12 = 0, p22 = exogVariance;
   let observations = 0;
   let outliers = 0;
 

@@ -73,9 +73,36 @@ describe('quantile spread', () => {
     expect(result?.spread).toBeCloseTo(0.025, 15);
   });
 
-  it('equal scores keep input order, so the earlier pairs fill the lower bucket', () => {
-    const result = quantileSpread([1, 1, 1, 1], [10, 20, 30, 40], 2);
-    expect(result?.buckets).toEqual([15, 35]);
+  it('is null when the factor has no cross-sectional variance that date', () => {
+    // Before: the input order split identical scores into a "spread" of 20.
+    expect(quantileSpread([1, 1, 1, 1], [10, 20, 30, 40], 2)).toBeNull();
+    expect(quantileSpread(new Array(10).fill(0), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])).toBeNull();
+  });
+
+  it('ties are bucketed by average rank, never by input order', () => {
+    // Scores [1, 2, 2, 2, 2, 3] in two buckets: the four 2s have average rank 3.5, ⌊2·2.5/6⌋ = 0,
+    // so they all join the bottom bucket whatever their order.
+    const scores = [2, 2, 1, 3, 2, 2];
+    const returns = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+    const result = quantileSpread(scores, returns, 2)!;
+    expect(result.counts).toEqual([5, 1]);
+    expect(result.bottom).toBeCloseTo((0.1 + 0.2 + 0.3 + 0.5 + 0.6) / 5, 15);
+    expect(result.top).toBe(0.4);
+    // Reordering the pairs changes nothing.
+    const order = [5, 3, 0, 4, 2, 1];
+    const shuffled = quantileSpread(order.map((i) => scores[i]!), order.map((i) => returns[i]!), 2)!;
+    expect(shuffled.counts).toEqual(result.counts);
+    expect(shuffled.spread).toBeCloseTo(result.spread, 15);
+  });
+
+  it('a large tie that leaves a bucket empty: top and bottom are the extreme filled buckets', () => {
+    // Six zeros of ten (average rank 3.5 → bucket ⌊5·2.5/10⌋ = 1), then 1, 2, 3, 4.
+    const result = quantileSpread([0, 0, 0, 0, 0, 0, 1, 2, 3, 4], [1, 1, 1, 1, 1, 1, 2, 3, 4, 5], 5)!;
+    expect(result.counts).toEqual([0, 6, 0, 2, 2]);
+    expect(result.buckets[0]).toBeNaN();
+    expect(result.bottom).toBe(1);
+    expect(result.top).toBe(4.5);
+    expect(result.spread).toBe(3.5);
   });
 
   it('uneven sizes follow ⌊q·(rank − 1)/n⌋: five pairs in two buckets are 3 + 2', () => {

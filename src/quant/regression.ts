@@ -2,6 +2,7 @@
  * Cross-sectional regression and quantile spreads (docs/METHODS.md, "Cross-sectional regression",
  * "Quantile spread"). Pure functions: no I/O, no clock, no imports from the rest of the program.
  */
+import { averageRanks } from './rank.ts';
 
 /** Ordinary least squares fit with classical (homoskedastic) standard errors. */
 export interface OlsFit {
@@ -128,13 +129,13 @@ function invertUpper(r: readonly (readonly number[])[]): number[][] {
 
 /** Mean forward return by score bucket. */
 export interface QuantileSpread {
-  /** Mean return of the highest-score bucket. */
+  /** Mean return of the highest-score bucket that has pairs. */
   top: number;
-  /** Mean return of the lowest-score bucket. */
+  /** Mean return of the lowest-score bucket that has pairs. */
   bottom: number;
   /** top − bottom. */
   spread: number;
-  /** Mean return per bucket, lowest-score bucket first. */
+  /** Mean return per bucket, lowest-score bucket first; NaN for a bucket that ties left empty. */
   buckets: number[];
   /** Pairs per bucket. */
   counts: number[];
@@ -142,10 +143,12 @@ export interface QuantileSpread {
 
 /**
  * Mean return per score quantile and the top-minus-bottom spread. Pairs with a non-finite score or
- * return are excluded. The n remaining pairs are sorted by score with a stable sort (equal scores
- * keep their input order), and the pair at 1-based position `rank` goes to bucket
- * ⌊quantiles · (rank − 1) / n⌋, so buckets differ in size by at most one. Null when
- * n < 2 · quantiles (fewer than two pairs per bucket).
+ * return are excluded. Each of the n remaining pairs gets the average rank r of its score (ties
+ * share the mean of the ranks they span) and goes to bucket ⌊quantiles · (r − 1) / n⌋, so equal
+ * scores always share a bucket — the input order never decides — and without ties the buckets
+ * differ in size by at most one. A large tie can leave a bucket empty; top and bottom are then the
+ * highest and lowest buckets that have pairs. Null when n < 2 · quantiles (fewer than two pairs per
+ * bucket) or when every score is the same (no cross-sectional variance: nothing to rank).
  *
  * @example
  * quantileSpread([1, 2, 3, 4], [0.01, 0.02, 0.03, 0.05], 2)?.spread; // 0.025
@@ -153,22 +156,28 @@ export interface QuantileSpread {
 export function quantileSpread(scores: ArrayLike<number>, returns: ArrayLike<number>, quantiles = 5): QuantileSpread | null {
   if (!Number.isInteger(quantiles) || quantiles < 2) throw new RangeError(`quantileSpread: quantiles must be an integer ≥ 2, got ${quantiles}`);
   if (scores.length !== returns.length) throw new RangeError(`quantileSpread: ${scores.length} scores, ${returns.length} returns`);
-  const pairs: { score: number; ret: number }[] = [];
+  const s: number[] = [];
+  const r: number[] = [];
   for (let i = 0; i < scores.length; i++) {
-    if (Number.isFinite(scores[i]) && Number.isFinite(returns[i])) pairs.push({ score: scores[i]!, ret: returns[i]! });
+    if (Number.isFinite(scores[i]) && Number.isFinite(returns[i])) {
+      s.push(scores[i]!);
+      r.push(returns[i]!);
+    }
   }
-  const n = pairs.length;
+  const n = s.length;
   if (n < 2 * quantiles) return null;
-  pairs.sort((a, b) => a.score - b.score);
+  if (s.every((v) => v === s[0])) return null;
+  const ranks = averageRanks(s);
   const sums = new Array<number>(quantiles).fill(0);
   const counts = new Array<number>(quantiles).fill(0);
-  pairs.forEach((pair, position) => {
-    const bucket = Math.floor((quantiles * position) / n);
-    sums[bucket]! += pair.ret;
+  for (let i = 0; i < n; i++) {
+    const bucket = Math.floor((quantiles * (ranks[i]! - 1)) / n);
+    sums[bucket]! += r[i]!;
     counts[bucket]! += 1;
-  });
-  const buckets = sums.map((s, b) => s / counts[b]!);
-  const top = buckets[quantiles - 1]!;
-  const bottom = buckets[0]!;
+  }
+  const buckets = sums.map((sum, b) => (counts[b]! > 0 ? sum / counts[b]! : Number.NaN));
+  const filled = buckets.filter((_, b) => counts[b]! > 0);
+  const top = filled[filled.length - 1]!;
+  const bottom = filled[0]!;
   return { top, bottom, spread: top - bottom, buckets, counts };
 }

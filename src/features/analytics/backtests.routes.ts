@@ -67,7 +67,7 @@ const runFields = {
   status: z.enum(STATUSES),
   engine: z.string().openapi({ example: 'robust-trend' }),
   engine_version: z.string().openapi({ example: '1' }),
-  weights_version: z.string().openapi({ example: 'robust-trend@1:builtin' }),
+  weights_version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
   params: StoredParams,
   currency: z.string().openapi({ example: 'USD' }),
   metrics: Metrics.nullable().openapi({ description: 'Set when the run succeeded.' }),

@@ -13,7 +13,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { checkDateRange, DateParam } from '../market/history.routes.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
-import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
+import { DEFAULT_FACTORS_MIN_T, resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import { createWeights, listWeights, suggestWeights, validateWeights } from '../signals/weights.ts';
 import { factorReport, HORIZONS, type FactorReport } from './factors.ts';
@@ -26,10 +26,11 @@ const IcStats = z.object({
   sd: z.number().nullable(),
   ir: z.number().nullable(),
   hitRate: z.number().nullable(),
-  tStat: z.number().nullable(),
+  tStat: z.number().nullable().openapi({ description: 'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.' }),
+  hac_lag: z.number().int().openapi({ description: 'Newey–West lag: the horizon in days minus 1.' }),
   spread_mean: z.number().nullable().openapi({ description: 'Mean top-minus-bottom quintile forward log return.' }),
   beta_mean: z.number().nullable().openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
-  beta_t: z.number().nullable().openapi({ description: 'Fama–MacBeth t statistic of the mean coefficient.' }),
+  beta_t: z.number().nullable().openapi({ description: 'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).' }),
 });
 
 const FactorsReport = z
@@ -59,13 +60,17 @@ const FactorsReport = z
         correlation: z.array(z.array(z.number())),
       })
       .nullable(),
-    suggested_weights: z.object({ horizon: Horizon, weights: z.record(z.string(), z.number()).nullable() }),
+    suggested_weights: z.object({
+      horizon: Horizon,
+      min_t: z.number().openapi({ description: 'Least Newey–West IC t a component needs to get a weight (FACTORS_MIN_T).' }),
+      weights: z.record(z.string(), z.number()).nullable().openapi({ description: 'Null when no component has a positive IR with t ≥ min_t (e.g. on noise).' }),
+    }),
   })
   .openapi('FactorsReport');
 
 const WeightsVersion = z
   .object({
-    version: z.string().openapi({ example: 'robust-trend@1:builtin' }),
+    version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     engine: z.string(),
     engine_version: z.string(),
     source: z.enum(['builtin', 'manual', 'suggested']),
@@ -143,8 +148,14 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
     });
     return resolved;
   };
+  const minT = config.factorsMinT ?? DEFAULT_FACTORS_MIN_T;
   const suggestion = (report: FactorReport, engine: SignalEngine, horizon: string) =>
-    suggestWeights(engine.components, Object.fromEntries(report.factors.map((f) => [f.factor, f.horizons[horizon]?.ir ?? null])));
+    suggestWeights(
+      engine.components,
+      Object.fromEntries(report.factors.map((f) => [f.factor, f.horizons[horizon]?.ir ?? null])),
+      Object.fromEntries(report.factors.map((f) => [f.factor, f.horizons[horizon]?.tStat ?? null])),
+      minT,
+    );
 
   app.openapi(factorsRoute, async (c) => {
     const q = c.req.valid('query');
@@ -152,7 +163,7 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
     const s = await settings();
     return versionedRead<z.infer<typeof FactorsReport>>(c, await readDataVersion(database.db), async () => {
       const report = await factorReport(database, s.engine, s.key, { from: q.from, to: q.to });
-      return jsonResponse({ ...report, suggested_weights: { horizon: q.horizon, weights: suggestion(report, s.engine, q.horizon) } });
+      return jsonResponse({ ...report, suggested_weights: { horizon: q.horizon, min_t: minT, weights: suggestion(report, s.engine, q.horizon) } });
     });
   });
 
@@ -180,7 +191,7 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
       checkDateRange(r.from, r.to);
       const report = await factorReport(database, s.engine, s.key, { from: r.from, to: r.to });
       const suggested = suggestion(report, s.engine, r.horizon);
-      if (!suggested) throw new ValidationFailed([{ field: 'body.suggested', message: 'no component has a positive information ratio in this range; nothing to suggest' }]);
+      if (!suggested) throw new ValidationFailed([{ field: 'body.suggested', message: `no component has a positive information ratio with a Newey–West t of at least ${minT} in this range; nothing to suggest` }]);
       weights = suggested;
     }
     const principal = c.get('principal');

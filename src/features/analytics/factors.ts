@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { FactorStatsTable } from '../../platform/db/schema.ts';
-import { icHalfLife, icSummary, type IcSummary } from '../../quant/ic.ts';
+import { icHalfLife, icSummary, neweyWestMean, type IcSummary } from '../../quant/ic.ts';
 import { correlation, ledoitWolf, volatilities } from '../../quant/ledoit-wolf.ts';
 import { spearman } from '../../quant/rank.ts';
 import { ols, quantileSpread } from '../../quant/regression.ts';
@@ -29,6 +29,13 @@ export const DECAY_LAGS = [1, 2, 3, 5, 7, 10] as const;
 export const MIN_SAMPLE = 10;
 export const QUANTILES = 5;
 export const COMPOSITE = 'composite';
+/**
+ * Newey–West lag of a horizon's daily IC and factor-return series: an h-day forward window measured
+ * every day overlaps the next h − 1 windows, so the series is autocorrelated up to lag h − 1.
+ */
+export function hacLag(horizonDays: number): number {
+  return Math.max(0, horizonDays - 1);
+}
 /** Without a range, signal dates up to this many days before the longest horizon's are considered. */
 export const DAILY_LOOKBACK_DAYS = 30;
 
@@ -242,7 +249,8 @@ export async function computeFactorStats(
 
 export interface FactorSummary {
   factor: string;
-  horizons: Record<string, IcSummary & { spread_mean: number | null; beta_mean: number | null; beta_t: number | null }>;
+  /** Per horizon: the IC summary with `tStat` the Newey–West t (lag `hac_lag`), spreads and factor returns. */
+  horizons: Record<string, IcSummary & { hac_lag: number; spread_mean: number | null; beta_mean: number | null; beta_t: number | null }>;
   decay: { lag: number; ic: number | null }[];
   half_life_days: number | null;
 }
@@ -293,14 +301,18 @@ export async function factorReport(database: Database, engine: SignalEngine, key
   const summaries: FactorSummary[] = factors.map((factor) => {
     const horizons: FactorSummary['horizons'] = {};
     for (const h of HORIZONS) {
+      // Rows are in date order, so the series below are too (the HAC weights need the order).
       const list = by(factor, 'horizon', h);
-      const betas = list.map((r) => r.beta ?? Number.NaN).filter(Number.isFinite);
-      const betaSummary = icSummary(betas);
+      const lag = hacLag(h);
+      const ics = list.map((r) => r.ic ?? Number.NaN);
+      const betas = list.map((r) => r.beta ?? Number.NaN);
       horizons[`${h}d`] = {
-        ...icSummary(list.map((r) => r.ic ?? Number.NaN)),
+        ...icSummary(ics),
+        tStat: neweyWestMean(ics, lag).tStat,
+        hac_lag: lag,
         spread_mean: mean(list.map((r) => r.spread ?? Number.NaN)),
-        beta_mean: betaSummary.mean,
-        beta_t: betaSummary.tStat,
+        beta_mean: neweyWestMean(betas, lag).mean,
+        beta_t: neweyWestMean(betas, lag).tStat,
       };
     }
     const decay = DECAY_LAGS.map((lag) => ({ lag, ic: mean(by(factor, 'lag', lag).map((r) => r.ic ?? Number.NaN)) }));

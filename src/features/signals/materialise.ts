@@ -56,7 +56,7 @@ interface Pending {
 }
 
 /** Robust z of each value across the sample, winsorised; 0 where the cross-section says nothing. */
-function standardise(values: (number | null)[]): (number | null)[] {
+export function standardise(values: (number | null)[]): (number | null)[] {
   const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
   const m = median(finite);
   const scale = MAD_TO_SIGMA * mad(finite);

@@ -27,6 +27,12 @@ export const REGIME_DECAY_DAYS = 15;
 /** CUSUM allowance and decision interval on standardised returns. */
 export const CUSUM_K = 0.5;
 export const CUSUM_H = 5;
+/** History (days available) at which confidence is no longer scaled down: the trend window. */
+export const FULL_HISTORY_DAYS = TREND_DAYS;
+/** The filter's one-step forecast must stay within this many log-price ranges of the grid's prices. */
+export const FORECAST_RANGE_MULTIPLE = 3;
+/** |β| beyond this many prior standard deviations counts as divergence. */
+export const BETA_BOUND_SDS = 3;
 
 const COMPONENTS = ['trend', 'filter', 'reversal', 'drawdown', 'regime', 'search'] as const;
 
@@ -62,7 +68,8 @@ function scratchOf(n: number): Float64Array {
 /**
  * Robust daily volatility: 1.4826·MAD of the log returns of the last VOL_DAYS (both ends inside
  * them), each divided by √(gap in days); floored at VOL_FLOOR, which is also what a series with no
- * such return gets.
+ * such return gets, and at the one-cent tick 1 / (median price in cents of those days), as the
+ * movers' z uses: on a card worth a few cents every step is a whole cent, quantisation, not news.
  */
 function dailyVolatility(w: PriceWindow, logs: Float64Array, fromIndex: number): number {
   const buffer = scratchOf(w.end - fromIndex);
@@ -71,7 +78,25 @@ function dailyVolatility(w: PriceWindow, logs: Float64Array, fromIndex: number):
     buffer[n++] = (logs[i - w.start]! - logs[i - 1 - w.start]!) / Math.sqrt(w.days[i]! - w.days[i - 1]!);
   }
   const sigma = n > 0 ? robustSigmaInPlace(buffer.subarray(0, n)) : Number.NaN;
-  return Number.isFinite(sigma) ? Math.max(sigma, VOL_FLOOR) : VOL_FLOOR;
+  // The median price of the same days, in the same scratch buffer (the returns are no longer needed).
+  const m = w.end - fromIndex;
+  const prices = buffer.subarray(0, m);
+  for (let i = 0; i < m; i++) prices[i] = w.market[fromIndex + i]!;
+  prices.sort();
+  const medianCents = m % 2 === 1 ? prices[(m - 1) / 2]! : (prices[m / 2 - 1]! + prices[m / 2]!) / 2;
+  const floor = Math.max(VOL_FLOOR, 1 / medianCents);
+  return Number.isFinite(sigma) ? Math.max(sigma, floor) : floor;
+}
+
+/**
+ * Days the confidence is measured over: min(VOL_DAYS, W) when the window holds observations older
+ * than the volatility window, else t − (first observation) + 1 — a card first priced 30 days ago
+ * is judged on those 30 days, not on 90 it could not have.
+ */
+export function availableDays(w: PriceWindow, volFrom: number, volObservations: number): number {
+  const full = Math.min(VOL_DAYS, w.windowDays);
+  if (w.windowObservations > volObservations) return full;
+  return Math.max(1, Math.min(full, w.asOfDay - w.days[volFrom]! + 1));
 }
 
 /** First index in [w.start, w.end) whose day is ≥ `day`. */
@@ -108,8 +133,13 @@ function searchMomentum(w: PriceWindow): number | null {
   return Math.log1p(recent / recentN) - Math.log1p(prior / priorN);
 }
 
-/** ln(1 + search interest) carried forward per day of the filter grid; null when none falls inside it. */
-function searchRegressor(w: PriceWindow, fromDay: number, length: number): Float64Array | null {
+/**
+ * ln(1 + search interest) carried forward per day of the filter grid, standardised over the grid
+ * (mean 0, standard deviation 1; days before the first value get 0, the mean, so they carry no
+ * information on β). Null when fewer than two values fall inside the grid or the carried-forward
+ * series does not vary (a constant regressor is collinear with the level).
+ */
+function searchRegressor(w: PriceWindow, fromDay: number, length: number): { x: Float64Array; last: number } | null {
   const s = w.search;
   if (!s) return null;
   const x = new Float64Array(length).fill(Number.NaN);
@@ -125,7 +155,99 @@ function searchRegressor(w: PriceWindow, fromDay: number, length: number): Float
     }
     x[d] = last;
   }
-  return inside >= 2 ? x : null;
+  if (inside < 2) return null;
+  let sum = 0;
+  let n = 0;
+  for (const v of x) {
+    if (Number.isFinite(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (const v of x) if (Number.isFinite(v)) ss += (v - mean) ** 2;
+  const sd = Math.sqrt(ss / n);
+  if (!(sd > 1e-9)) return null;
+  for (let d = 0; d < length; d++) x[d] = Number.isFinite(x[d]!) ? (x[d]! - mean) / sd : 0;
+  return { x, last: x[length - 1]! };
+}
+
+/** What the filter component reads from the filter, after the divergence check. */
+interface FilterFit {
+  level: number;
+  slope: number;
+  slopeSd: number;
+  /** One-step log-price forecast, with the regression term β·x_last when the regressor is used. */
+  forecast: number;
+  forecastSd: number;
+  outliers: number;
+  /** β per standard deviation of ln(1 + search interest); NaN without the regressor. */
+  beta: number;
+  /** 1: the regressor was dropped because the filter with it diverged; 0: used; NaN: no regressor. */
+  searchDropped: number;
+}
+
+/**
+ * Whether a filter run is usable: a finite forecast inside
+ * [L − FORECAST_RANGE_MULTIPLE·R, H + FORECAST_RANGE_MULTIPLE·R] (L, H the lowest and highest log
+ * price in the grid, R = max(H − L, σ)); with the regressor also at most half the observations
+ * down-weighted by Huber and |β| ≤ BETA_BOUND_SDS prior standard deviations.
+ */
+function usable(fit: { forecast: number; slope: number; slopeSd: number; outliers: number; observations: number; beta: number }, bounds: ForecastBounds, betaSd: number): boolean {
+  if (!Number.isFinite(fit.forecast) || !Number.isFinite(fit.slope) || !Number.isFinite(fit.slopeSd)) return false;
+  if (fit.forecast < bounds.low || fit.forecast > bounds.high) return false;
+  if (!Number.isFinite(fit.beta)) return true;
+  return fit.outliers <= fit.observations / 2 && Math.abs(fit.beta) <= BETA_BOUND_SDS * betaSd;
+}
+
+interface ForecastBounds {
+  low: number;
+  high: number;
+  /** R, the (floored) log-price range of the grid. */
+  range: number;
+}
+
+/** The stated bound on the filter's one-step log forecast (docs/METHODS.md, "Filter bounds"). */
+export function forecastBounds(grid: ArrayLike<number>, sigma: number): ForecastBounds | null {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < grid.length; i++) {
+    const v = grid[i]!;
+    if (Number.isFinite(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  if (!(hi >= lo)) return null;
+  const range = Math.max(hi - lo, sigma);
+  return { low: lo - FORECAST_RANGE_MULTIPLE * range, high: hi + FORECAST_RANGE_MULTIPLE * range, range };
+}
+
+/**
+ * The Huber-robust local-linear-trend filter of the grid, with the standardised search regressor
+ * when there is one. β gets a proper prior (standard deviation R, the grid's log-price range: one
+ * standard deviation of search interest is not expected to move the price by more than the
+ * window's whole range), and a run that diverges — forecast outside the bounds, β beyond
+ * BETA_BOUND_SDS prior standard deviations, or most observations down-weighted — is replaced by
+ * the filter without the regressor. Null when even that one diverges (the component is then
+ * unavailable).
+ */
+export function fitFilter(grid: Float64Array, sigma: number, exog: { x: Float64Array; last: number } | null): FilterFit | null {
+  const bounds = forecastBounds(grid, sigma);
+  if (!bounds) return null;
+  const variance = sigma * sigma;
+  const variances = { irregular: variance / 2, level: variance / 2, trend: variance / 400 };
+  if (exog) {
+    const withSearch = localLinearTrend(grid, { variances, exog: exog.x, exogVariance: bounds.range * bounds.range });
+    const forecast = withSearch.forecast + withSearch.beta * exog.last;
+    if (usable({ ...withSearch, forecast }, bounds, bounds.range)) {
+      return { ...withSearch, forecast, searchDropped: 0 };
+    }
+  }
+  const plain = localLinearTrend(grid, { variances });
+  if (!usable(plain, bounds, bounds.range)) return null;
+  return { ...plain, beta: Number.NaN, searchDropped: exog ? 1 : Number.NaN };
 }
 
 const MODEL_FIELDS = [
@@ -144,6 +266,7 @@ const MODEL_FIELDS = [
   'liquidity_density',
   'listing_spread',
   'search_beta',
+  'filter_search_dropped',
 ] as const;
 
 const finite = (v: number) => (Number.isFinite(v) ? round6(v) : null);
@@ -173,13 +296,8 @@ function compute(w: PriceWindow): EngineOutput {
   const gridFrom = w.asOfDay - FILTER_DAYS + 1;
   const grid = new Float64Array(FILTER_DAYS).fill(Number.NaN);
   for (let i = firstFrom(w, gridFrom); i < w.end; i++) grid[w.days[i]! - gridFrom] = logs[i - w.start]!;
-  const exog = searchRegressor(w, gridFrom, FILTER_DAYS);
-  const variance = sigma * sigma;
-  const filtered = localLinearTrend(grid, {
-    variances: { irregular: variance / 2, level: variance / 2, trend: variance / 400 },
-    ...(exog ? { exog } : {}),
-  });
-  const filter = filtered.slopeSd > 0 && Number.isFinite(filtered.slope) ? filtered.slope / filtered.slopeSd : null;
+  const fit = fitFilter(grid, sigma, searchRegressor(w, gridFrom, FILTER_DAYS));
+  const filter = fit && fit.slopeSd > 0 ? fit.slope / fit.slopeSd : null;
 
   // Reversal: minus the last week's log change in units of weekly volatility.
   let reversal: number | null = null;
@@ -205,42 +323,48 @@ function compute(w: PriceWindow): EngineOutput {
     : 0;
 
   const search = searchMomentum(w);
+  // Confidence over the span actually available: the whole volatility window when the series is
+  // older than it, else from its first observation; scaled down below a month of history.
+  const volObservations = w.end - volFrom;
+  const span = availableDays(w, volFrom, volObservations);
   const liquidity = confidence({
-    observations: w.end - volFrom,
-    windowDays: Math.min(VOL_DAYS, w.windowDays),
+    observations: volObservations,
+    windowDays: span,
     low: w.low[last]!,
     mid: w.mid[last]!,
     market: w.market[last]!,
   });
+  const history = Math.min(1, span / FULL_HISTORY_DAYS);
 
   const model = [
     sigma,
     trendSlope,
-    Math.exp(filtered.level) / 100,
-    filtered.slope,
-    filtered.slopeSd,
-    Math.exp(filtered.forecast) / 100,
-    filtered.forecastSd,
-    filtered.outliers,
+    fit ? Math.exp(fit.level) / 100 : Number.NaN,
+    fit ? fit.slope : Number.NaN,
+    fit ? fit.slopeSd : Number.NaN,
+    fit ? Math.exp(fit.forecast) / 100 : Number.NaN,
+    fit ? fit.forecastSd : Number.NaN,
+    fit ? fit.outliers : Number.NaN,
     drawdown,
     dd.max,
     change.upper,
     change.lower,
     liquidity.density,
     liquidity.spread ?? Number.NaN,
-    exog ? filtered.beta : Number.NaN,
+    fit ? fit.beta : Number.NaN,
+    fit ? fit.searchDropped : Number.NaN,
   ].map(finite);
   return {
     raw: [trend, filter, reversal, drawdown, regime, search],
-    confidence: liquidity.value,
+    confidence: liquidity.value * history,
     model,
-    usedSearchInterest: exog !== null || search !== null,
+    usedSearchInterest: (fit !== null && Number.isFinite(fit.beta)) || search !== null,
   };
 }
 
 export const robustTrendEngine: SignalEngine = {
   name: 'robust-trend',
-  version: '1',
+  version: '2',
   detailDays: Math.max(VOL_DAYS, TREND_DAYS, FILTER_DAYS, SEARCH_RECENT_DAYS + SEARCH_PRIOR_DAYS),
   components: COMPONENTS,
   modelFields: MODEL_FIELDS,

@@ -19,7 +19,12 @@ export interface SignalConfig {
   windowDays: number;
   /** Worker threads of a backfill (1: none). */
   workers?: number;
+  /** Least Newey–West IC t of a component for suggested weights (default DEFAULT_FACTORS_MIN_T). */
+  factorsMinT?: number;
 }
+
+/** FACTORS_MIN_T's default: |t| ≥ 2, about the two-sided 5 % level. */
+export const DEFAULT_FACTORS_MIN_T = 2;
 
 export const DEFAULT_ENGINE = robustTrendEngine.name;
 
@@ -28,13 +33,14 @@ export function defaultEngines(): EngineRegistry {
   return new EngineRegistry([robustTrendEngine]);
 }
 
-export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number; SIGNALS_WORKERS: number }): SignalConfig {
+export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number; SIGNALS_WORKERS: number; FACTORS_MIN_T?: number }): SignalConfig {
   return {
     engine: config.SIGNALS_ENGINE,
     weights: config.SIGNALS_WEIGHTS,
     minHistory: config.SIGNALS_MIN_HISTORY,
     windowDays: config.SIGNALS_WINDOW_DAYS,
     workers: config.SIGNALS_WORKERS,
+    factorsMinT: config.FACTORS_MIN_T ?? DEFAULT_FACTORS_MIN_T,
   };
 }
 

@@ -106,15 +106,26 @@ export async function createWeights(
 }
 
 /**
- * Weights suggested from each component's information ratio (mean IC / sd of IC) at one horizon:
- * w_c = max(IR_c, 0) / Σ max(IR, 0), rounded to 4 decimals — components that did not predict get
- * no weight. Null when no component has a positive IR.
+ * Weights suggested from each component's information ratio (mean IC / sd of IC) at one horizon,
+ * among the components whose IC t statistic (Newey–West, docs/METHODS.md "Factor weights") is at
+ * least `minT`: w_c = max(IR_c, 0) / Σ max(IR, 0) over those, rounded to 4 decimals — components
+ * that did not predict, or whose prediction could be noise, get no weight. A component without a
+ * t statistic does not pass a positive threshold. Null when no component qualifies.
  *
  * @example
- * suggestWeights(['a', 'b', 'c'], { a: 0.3, b: 0.1, c: -0.2 }); // { a: 0.75, b: 0.25, c: 0 }
+ * suggestWeights(['a', 'b', 'c'], { a: 0.3, b: 0.1, c: -0.2 }, { a: 3.1, b: 2.4, c: -2.5 }, 2); // { a: 0.75, b: 0.25, c: 0 }
  */
-export function suggestWeights(components: readonly string[], ir: Readonly<Record<string, number | null>>): Record<string, number> | null {
-  const positive = components.map((c) => Math.max(0, ir[c] ?? 0));
+export function suggestWeights(
+  components: readonly string[],
+  ir: Readonly<Record<string, number | null>>,
+  tStats: Readonly<Record<string, number | null>>,
+  minT: number,
+): Record<string, number> | null {
+  const passes = (c: string) => {
+    const t = tStats[c];
+    return minT <= 0 || (t !== null && t !== undefined && t >= minT);
+  };
+  const positive = components.map((c) => (passes(c) ? Math.max(0, ir[c] ?? 0) : 0));
   const total = positive.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;
   return Object.fromEntries(components.map((c, i) => [c, Math.round((positive[i]! / total) * 10_000) / 10_000]));
