@@ -7,10 +7,14 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
 
+/** Reasons an override may pin on a product (docs/METHODS.md, "Price acceptance rules"). */
+export const OVERRIDE_REJECT_REASONS = ['sealed_product', 'code_card', 'accessory', 'unknown_card', 'unmapped_product', 'unmatched_product'] as const;
+export type OverrideRejectReason = (typeof OVERRIDE_REJECT_REASONS)[number];
+
 export interface OverrideInput {
   productId: number;
   cardId?: string;
-  rejectReason?: 'sealed_product' | 'code_card' | 'unmatched_product';
+  rejectReason?: OverrideRejectReason;
   note?: string;
   createdBy: string;
 }
