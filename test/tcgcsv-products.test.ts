@@ -186,5 +186,21 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       expect(indexes.find((i) => i.id === 'market')!.constituents).toBe(3);
       expect(indexes.find((i) => i.id === 'set-base1')!.constituents).toBe(1);
     });
+
+    it('the signals step covers sealed items like cards', async () => {
+      const [record] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
+      expect(record!.status).toBe('succeeded');
+      const rows = await h.runtime.database.db
+        .selectFrom('signals')
+        .innerJoin('printings', 'printings.key', 'signals.printing_key')
+        .select(['printings.card_id', 'signals.date', 'signals.observations'])
+        .where('printings.card_id', 'in', [SEALED, 'basep-1'])
+        .orderBy('printings.card_id')
+        .execute();
+      expect(rows.map((r) => [r.card_id, String(r.date).slice(0, 10), Number(r.observations)])).toEqual([
+        ['basep-1', D2, 2],
+        [SEALED, D2, 2],
+      ]);
+    });
   });
 });
