@@ -202,5 +202,16 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
         [SEALED, D2, 2],
       ]);
     });
+
+    it('retention deletes the unmatched lists with the payloads of old runs', async () => {
+      const count = async () => Number((await h.runtime.database.db.selectFrom('ingestion_unmatched').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      expect(await count()).toBeGreaterThan(0);
+      h.clock.advance(31 * 86_400_000);
+      const [record] = await h.runtime.pipeline.run(['retention'], { trigger: 'cli' });
+      expect(record!.status).toBe('succeeded');
+      expect(await count()).toBe(0);
+      const body = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched`, admin)).json()) as { items: unknown[] };
+      expect(body.items).toEqual([]);
+    });
   });
 });

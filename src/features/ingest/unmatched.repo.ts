@@ -72,3 +72,12 @@ export async function latestRunWithUnmatched(db: Kysely<Tables>): Promise<string
     .executeTakeFirst();
   return row?.id ?? null;
 }
+
+/** Deletes the unmatched records of runs started before `beforeIso` (they go with the runs' payloads); returns how many. */
+export async function purgeUnmatched(db: Kysely<Tables>, beforeIso: string): Promise<number> {
+  const res = await db
+    .deleteFrom('ingestion_unmatched')
+    .where('run_id', 'in', (eb) => eb.selectFrom('ingestion_runs').select('id').where('started_at', '<', beforeIso))
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
