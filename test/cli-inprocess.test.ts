@@ -70,6 +70,9 @@ describe('operating imports from the command line', () => {
 
     const bad = await cli('mapping', 'add', '--product', '777777');
     expect(bad.code).toBe(1);
+    const badReason = await cli('mapping', 'add', '--product', '777777', '--reject', 'nonsense');
+    expect(badReason.code).toBe(1);
+    expect(badReason.err).toContain('unknown_card');
     expect((await cli('mapping', 'add', '--product', '777777', '--card', 'base1-55', '--note', 'checked by hand')).code).toBe(0);
     expect((await cli('mapping', 'list')).out).toContain('777777\tbase1-55');
 

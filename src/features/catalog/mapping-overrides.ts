@@ -23,6 +23,9 @@ export async function upsertOverride(db: Kysely<Tables>, input: OverrideInput, i
   if (Boolean(input.cardId) === Boolean(input.rejectReason)) {
     throw new ValidationFailed([{ field: 'card', message: 'give exactly one of a card id or a reject reason' }]);
   }
+  if (input.rejectReason && !(OVERRIDE_REJECT_REASONS as readonly string[]).includes(input.rejectReason)) {
+    throw new ValidationFailed([{ field: 'reject', message: `must be one of ${OVERRIDE_REJECT_REASONS.join(', ')}` }]);
+  }
   if (input.cardId) {
     const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst();
     if (!card) throw new ValidationFailed([{ field: 'card', message: `no card ${input.cardId} in the catalogue` }]);
