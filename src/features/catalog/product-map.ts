@@ -72,6 +72,12 @@ export class ProductMap {
     return { ok: false, reason: KIND_REASON[p.kind] ?? 'unmapped_product' };
   }
 
+  /** Whether the map links the product to a single card (from a cross-walk or a listing). */
+  linksCard(productId: number): boolean {
+    const p = this.products.get(productId);
+    return p !== undefined && p.kind === 'card' && p.cardId !== null;
+  }
+
   /** The TCGplayer group a listed product belongs to, when known. */
   groupOf(productId: number): number | null {
     return this.products.get(productId)?.groupId ?? null;

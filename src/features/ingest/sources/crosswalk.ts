@@ -12,10 +12,10 @@
  * - A cross-walk row whose card is not in the catalogue leaves the product unmapped, and the
  *   product is reported in `notInCatalog`. The price adapters reject its rows as
  *   `card_not_in_catalog` — the truthful reason: we know which card the product is, our catalogue
- *   lacks it — rather than `unmatched_product`, which is kept for products nobody could identify.
+ *   lacks it — rather than `unmapped_product`, which is kept for products nothing links.
  *   Once the catalogue has the card, importing the cross-walk again maps the product.
  * - A product listed for two different cards is left unmapped (`ambiguous`); its rows then stay
- *   `unmatched_product` until an operator override says which card it is.
+ *   `unmapped_product` until an operator override says which card it is.
  * - A TCGCSV product named "… Code Card" is a code card. One without a `Number` is an accessory
  *   when its name says so (sleeves, binder, playmat, deck box …, `ACCESSORY`), else a sealed
  *   product: it becomes a catalogue item of kind `sealed`, id `sealed-tcgplayer-<productId>`

@@ -4,7 +4,8 @@
  * first, then the map is upserted. Listings stored before the catalogue knew their cards are
  * matched again at the start of every TCGCSV price run and re-match (`relinkListings`).
  */
-import type { ProductMap } from '../../catalog/product-map.ts';
+import type { CardInput } from '../../catalog/catalog-writer.ts';
+import type { ProductEntry, ProductMap } from '../../catalog/product-map.ts';
 import { loadGroups, unlinkedListings, upsertGroups, type GroupRow } from '../../catalog/listings.repo.ts';
 import { catalogWriter, type IngestContext } from '../context.ts';
 import type { WriteOutcome } from '../ingestion-run.ts';
@@ -47,10 +48,22 @@ export function isListing(p: unknown): p is TcgcsvProduct {
  */
 export async function storeListings(ctx: IngestContext, group: TcgcsvGroup, products: TcgcsvProduct[], map: ProductMap, index: CardIndex): Promise<WriteOutcome> {
   const { entries, sealed } = await matchTcgcsvProducts(ctx, group, products, index);
+  return apply(ctx, map, entries, sealed);
+}
+
+/**
+ * Creates the sealed items the entries link to, then upserts the entries. A product the map
+ * already links to a single card (a cross-walk row: some card products are listed without a
+ * number) keeps that card: a listing without a number never turns a card into a sealed item.
+ */
+async function apply(ctx: IngestContext, map: ProductMap, entries: ProductEntry[], sealed: CardInput[]): Promise<WriteOutcome> {
+  const kept = entries.map((e) => (e.kind === 'sealed' && e.cardId !== null && map.linksCard(e.productId) ? { ...e, cardId: null } : e));
+  const needed = new Set(kept.filter((e) => e.kind === 'sealed' && e.cardId !== null).map((e) => e.cardId));
+  const items = sealed.filter((s) => needed.has(s.id));
   const nowIso = ctx.runs.nowIso();
   // Items first: a product links to a catalogue item that must exist.
-  if (sealed.length > 0) await catalogWriter(ctx).upsertCards(sealed, nowIso);
-  return map.upsert(entries, nowIso);
+  if (items.length > 0) await catalogWriter(ctx).upsertCards(items, nowIso);
+  return map.upsert(kept, nowIso);
 }
 
 /**
@@ -73,10 +86,8 @@ export async function relinkListings(ctx: IngestContext, map: ProductMap): Promi
   for (const [groupId, products] of byGroup) {
     const g = groups.get(groupId);
     const { entries, sealed } = await matchTcgcsvProducts(ctx, { groupId, name: g?.name ?? '', abbreviation: g?.abbreviation ?? null }, products, index);
-    const nowIso = ctx.runs.nowIso();
-    if (sealed.length > 0) await catalogWriter(ctx).upsertCards(sealed, nowIso);
     // The map writes only the entries whose link or kind changed.
-    await map.upsert(entries, nowIso);
+    await apply(ctx, map, entries, sealed);
     linked += entries.filter((e) => e.cardId !== null).length;
   }
   if (linked > 0) ctx.log.info({ linked }, 'stored product listings linked to the catalogue');

@@ -4,6 +4,7 @@ import { ingestDatabase } from '../../../../test/ingest-harness.ts';
 import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
 import { envelope, NOT_FOUND_BODY } from '../../../../test/tcgcsv-fixtures.ts';
 import { GROUP_LIST, LISTINGS, seedPromoCatalog } from '../../../../test/tcgcsv-products-fixtures.ts';
+import { ProductMap } from '../../catalog/product-map.ts';
 import { importTcgcsvProducts } from './tcgcsv-products.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
@@ -55,6 +56,14 @@ describe.each(dialects)('import products tcgcsv (live) on $name', (d) => {
       ]);
       const row = await ctx.database.db.selectFrom('ingestion_runs').select(['kind', 'source', 'rows_read']).where('id', '=', run.id).executeTakeFirstOrThrow();
       expect(row).toEqual({ kind: 'products', source: 'tcgcsv', rows_read: 9 });
+    });
+
+    it('a listing without a number never turns a product the cross-walk links to a card into a sealed item', async () => {
+      const map = await ProductMap.load(ctx.database.db);
+      await map.upsert([{ productId: 136401, cardId: 'base1-58', kind: 'card', source: 'crosswalk' }], NOW);
+      const run = await importTcgcsvProducts(ctx, options({ groups: [604] }));
+      expect(run.status).toBe('succeeded');
+      expect((await ProductMap.load(ctx.database.db)).lookup(136401)).toEqual({ ok: true, cardId: 'base1-58' });
     });
 
     it('a group whose listing cannot be had fails alone (partial); only the groups asked for are read', async () => {
