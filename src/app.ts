@@ -15,6 +15,7 @@ import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
 import { ingestionRunRoutes } from './features/ingest/ingest.routes.ts';
+import { unmatchedRoutes } from './features/ingest/unmatched.routes.ts';
 import { metaRoutes } from './features/ingest/meta.routes.ts';
 import { cardsRoutes } from './features/market/cards.routes.ts';
 import { dashboardRoutes } from './features/market/dashboard.routes.ts';
@@ -149,6 +150,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', indexesRoutes(platform.database));
   app.route('/', historyRoutes(platform.database));
   app.route('/', ingestionRunRoutes(platform.database.db));
+  app.route('/', unmatchedRoutes(platform.database.db));
   app.route('/', searchInterestRoutes(deps.searchInterest));
   app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
   app.route('/', anomaliesRoutes(platform.database, platform.clock));

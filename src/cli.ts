@@ -11,6 +11,7 @@ import { registerDemoCommand } from './features/demo/demo.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
 import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
+import { registerProductCommands } from './features/ingest/products.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
 import { registerBacktestCommands } from './features/analytics/backtests.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
@@ -149,6 +150,7 @@ function program(): Command {
     });
 
   registerImportCommands(root);
+  registerProductCommands(root);
   registerPipelineCommands(root);
   registerBacktestCommands(root);
   registerDemoCommand(root);

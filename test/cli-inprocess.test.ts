@@ -10,6 +10,7 @@ import { main } from '../src/cli.ts';
 import { prepareForRealData } from '../src/features/ingest/dataset.ts';
 import { ingestContext } from './ingest-harness.ts';
 import { CROSSWALK_CSV, dayPrices, seedCatalog, writePriceTree } from './tcgcsv-fixtures.ts';
+import { seedPromoCatalog, writeListings, writePromoPrices } from './tcgcsv-products-fixtures.ts';
 
 let dir: string;
 const saved = { ...process.env };
@@ -63,20 +64,65 @@ describe('operating imports from the command line', () => {
     const first = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'), '--map', join(dir, 'crosswalk.csv'));
     expect(first.code).toBe(0);
     // 777777 is unknown anywhere; 136400 is a sealed product that only TCGCSV's listings would reveal.
-    expect(first.out).toMatch(/unmatched_product: 2/);
+    expect(first.out).toMatch(/unmapped_product: 2/);
     const runId = /run (run_\w+) \(tcgcsv-files\)/.exec(first.out)?.[1];
     expect(runId).toBeDefined();
 
     const bad = await cli('mapping', 'add', '--product', '777777');
     expect(bad.code).toBe(1);
+    const badReason = await cli('mapping', 'add', '--product', '777777', '--reject', 'nonsense');
+    expect(badReason.code).toBe(1);
+    expect(badReason.err).toContain('unknown_card');
     expect((await cli('mapping', 'add', '--product', '777777', '--card', 'base1-55', '--note', 'checked by hand')).code).toBe(0);
     expect((await cli('mapping', 'list')).out).toContain('777777\tbase1-55');
 
     const rematch = await cli('import', 'rematch', runId!);
     expect(rematch.code).toBe(0);
     expect(rematch.out).toMatch(/accepted 1,/);
-    expect(rematch.out).toMatch(/unmatched_product: 1\b/);
+    expect(rematch.out).toMatch(/unmapped_product: 1\b/);
     expect((await cli('import', 'rematch', 'run_missing')).code).toBe(1);
+  });
+
+  it('imports product listings from files, then lists what a run could not link, with a suggested card', async () => {
+    const ctx = await ingestContext(process.env.DATABASE_URL!);
+    await seedPromoCatalog(ctx, '2025-10-21T00:00:00.000Z');
+    await ctx.close();
+    writeListings(join(dir, 'listings'));
+    writePromoPrices(join(dir, 'promo-prices'), { '2025-10-19': 0 });
+
+    const products = await cli('import', 'products', 'tcgcsv-files', '--path', join(dir, 'listings'));
+    expect(products.code).toBe(0);
+    expect(products.out).toMatch(/run run_\w+ \(tcgcsv-files\): succeeded/);
+    // 42382 came from the cross-walk before: its listing adds group, name and number (updated).
+    expect(products.out).toMatch(/read 9, accepted 7, updated 1, unchanged 0, rejected 1 \(malformed_row: 1\)/);
+
+    const priced = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'promo-prices'));
+    expect(priced.code).toBe(0);
+    expect(priced.out).toMatch(/accepted 4,/);
+    const runId = /run (run_\w+) \(tcgcsv-files\)/.exec(priced.out)![1]!;
+
+    const unmatched = await cli('mapping', 'unmatched', '--run', runId, '--reason', 'unmapped_product');
+    expect(unmatched.code).toBe(0);
+    expect(unmatched.out.trim().split('\n')).toEqual([
+      'product_id\tgroup\tname\tnumber\treason\trows\tsuggested_card',
+      '42500\t604 Base Set\tRaichu\t058/102\tunmapped_product\t1\tbase1-58',
+      '777001\t604 Base Set\t-\t-\tunmapped_product\t1\t-',
+    ]);
+    // Without --run: the newest run that has unmatched products.
+    const latest = await cli('mapping', 'unmatched', '--set', 'basep');
+    expect(latest.out.trim().split('\n').slice(1)).toEqual(['100009\t1418 WoTC Promo\tMewtwo\t3\tunknown_card\t1\t-']);
+
+    const badReason = await cli('mapping', 'unmatched', '--reason', 'nope');
+    expect(badReason.code).toBe(1);
+    expect(badReason.err).toContain('--reason must be one of');
+    const badRun = await cli('mapping', 'unmatched', '--run', 'run_missing');
+    expect(badRun.code).toBe(1);
+    expect(badRun.err).toContain('run_missing');
+    const noPath = await cli('import', 'products', 'tcgcsv-files');
+    expect(noPath.code).toBe(1);
+    expect(noPath.err).toContain('--path');
+    const unknown = await cli('import', 'products', 'nope');
+    expect(unknown.err).toContain('unknown products source');
   });
 
   it('runs pipeline steps and reports each', async () => {

@@ -1,7 +1,8 @@
 /**
  * Acceptance on the real reference data (`../shared/data`, never part of the repo): the full
- * pokemontcg.io catalogue, then every TCGCSV price file (17 groups × 30 days) through the TCGdex
- * cross-walk, on both dialects. Skipped, with the reason in its name, where the data is absent.
+ * pokemontcg.io catalogue, the Base Set product listing (built at run time from TCGCSV's
+ * `BaseSetProductsAndPrices.csv`), then every TCGCSV price file (17 groups × 30 days) through the
+ * TCGdex cross-walk, on both dialects. Skipped, with the reason in its name, where the data is absent.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,17 +12,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
 import { importPokemontcgFilesCatalog } from '../src/features/ingest/sources/pokemontcg-files.ts';
 import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
+import { importTcgcsvProductFiles } from '../src/features/ingest/sources/tcgcsv-products.ts';
+import { checkPrices, tcgplayerFields } from '../src/features/prices/price-rules.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
 import { dialects, label } from './dialects.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { ingestContext } from './ingest-harness.ts';
 import { independentChanges, seriesKey, type IndependentSeries } from './tcgcsv-changes.ts';
+import { listingFromProductsCsv } from './tcgcsv-products-fixtures.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const CATALOG = join(DATA, 'pokemontcg-data');
 const PRICES = join(DATA, 'tcgcsv', 'prices');
 const MAP = join(DATA, 'tcgdex', 'tcgplayer_to_pokemontcg.csv');
-const present = existsSync(CATALOG) && existsSync(PRICES) && existsSync(MAP);
+const LISTING_CSV = join(DATA, 'tcgcsv', 'BaseSetProductsAndPrices.csv');
+const present = existsSync(CATALOG) && existsSync(PRICES) && existsSync(MAP) && existsSync(LISTING_CSV);
 
 interface FileRow {
   productId: number;
@@ -29,10 +34,18 @@ interface FileRow {
   marketPrice: number | null;
 }
 
+/** The Base Set listing, as JSON in TCGCSV's layout under `root`; its sealed products (no number, not a code card). */
+function baseSetListing(root: string) {
+  const { groupId, products } = listingFromProductsCsv(readFileSync(LISTING_CSV, 'utf8'), root);
+  return { groupId, listed: products.length, sealed: new Set(products.filter((p) => p.number === null && !/code card/i.test(p.name)).map((p) => p.productId)) };
+}
+
 /** What the files say, read independently of the importer: rows per date, and Charizard's market price per date. */
-function readFacts() {
+function readFacts(sealed: ReadonlySet<number>) {
   const rowsByDate = new Map<string, number>();
   const charizard = new Map<string, number | null>();
+  /** Rows of the Base Set's sealed products that carry a usable price, by date. */
+  const sealedRows = new Map<string, number>();
   for (const date of readdirSync(PRICES).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
     let n = 0;
     for (const group of readdirSync(join(PRICES, date, '3'))) {
@@ -40,14 +53,21 @@ function readFacts() {
       n += rows.length;
       const hit = rows.find((r) => r.productId === 42382 && r.subTypeName === 'Holofoil');
       if (hit) charizard.set(date, hit.marketPrice);
+      const usable = rows.filter((r) => sealed.has(r.productId) && checkPrices(tcgplayerFields(r as unknown as Record<string, unknown>)).ok).length;
+      sealedRows.set(date, (sealedRows.get(date) ?? 0) + usable);
     }
     rowsByDate.set(date, n);
   }
-  return { rowsByDate, charizard };
+  return { rowsByDate, charizard, sealedRows };
 }
 
 describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absent)', () => {
-  const facts = present ? readFacts() : { rowsByDate: new Map<string, number>(), charizard: new Map<string, number | null>() };
+  const listingDir = present ? mkdtempSync(join(tmpdir(), 'cardquant-acceptance-listing-')) : '';
+  const listing = present ? baseSetListing(listingDir) : { groupId: 0, listed: 0, sealed: new Set<number>() };
+  const facts = present ? readFacts(listing.sealed) : { rowsByDate: new Map<string, number>(), charizard: new Map<string, number | null>(), sealedRows: new Map<string, number>() };
+  afterAll(() => {
+    if (listingDir) rmSync(listingDir, { recursive: true, force: true });
+  });
   const dates = [...facts.rowsByDate.keys()];
 
   // Both dialects import all 30 days (about 20 s on PostgreSQL, catalogue included).
@@ -59,6 +79,7 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       let api: Harness;
       let independent: Map<string, IndependentSeries>;
       let catalog: RunSummary;
+      let products: RunSummary;
       let first: RunSummary;
       let second: RunSummary;
       const range = { from: dates[0]!, to: dates.at(-1)! };
@@ -70,6 +91,7 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         url = dir ? `sqlite:${join(dir, 'acceptance.db')}` : await d.create();
         ctx = await ingestContext(url);
         catalog = await importPokemontcgFilesCatalog(ctx, { path: CATALOG });
+        products = await importTcgcsvProductFiles(ctx, { path: listingDir });
         first = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
         second = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
         await deriveReadModels(ctx.database, ctx.clock);
@@ -97,21 +119,46 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         }
       });
 
-      it('gives every rejected row a reason: sealed products, code cards and unmatched products, never guesses', () => {
+      it('imports the Base Set listing built from the CSV: every product once, a catalogue item per sealed product', async () => {
+        expect(products).toMatchObject({ status: 'succeeded', rows_read: listing.listed, rejected: 0 });
+        expect(listing.sealed.size).toBeGreaterThan(0);
+        const items = await ctx.database.db.selectFrom('cards').select(['id', 'set_id']).where('kind', '=', 'sealed').orderBy('id').execute();
+        expect(items).toEqual([...listing.sealed].sort().map((id) => ({ id: `sealed-tcgplayer-${id}`, set_id: 'base1' })));
+      });
+
+      it('gives every rejected row a reason, never guesses; the Base Set sealed products are priced items', async () => {
         const reasons = first.rejected_by_reason;
         expect(Object.values(reasons).reduce((a, b) => a + b, 0)).toBe(first.rejected);
         for (const [reason, count] of Object.entries(reasons)) {
           expect(reason).toMatch(/^[a-z_]+$/);
           expect(count).toBeGreaterThan(0);
         }
-        // Products outside the cross-walk (sealed, code cards, cards it lacks) are the largest share.
-        expect(reasons.unmatched_product).toBeGreaterThan(first.rejected / 2);
+        // Products outside the cross-walk with no listing (sealed, code cards, cards it lacks) are the
+        // largest share: nothing links them, so they are unmapped; the Base Set listing left none there.
+        expect(reasons.unmapped_product).toBeGreaterThan(first.rejected / 2);
+        expect(reasons.sealed_product ?? 0).toBe(0);
+        expect(reasons.unmatched_product ?? 0).toBe(0);
         expect(reasons.duplicate_row ?? 0).toBe(0);
+        const unmatchedBaseSet = await ctx.database.db.selectFrom('ingestion_unmatched').select('product_id').where('run_id', '=', first.id).where('group_id', '=', listing.groupId).execute();
+        expect(unmatchedBaseSet.filter((u) => listing.sealed.has(u.product_id))).toEqual([]);
+        // Every usable row of a Base Set sealed product in the files is stored under its item.
+        const stored = await ctx.database.db
+          .selectFrom('prices')
+          .innerJoin('printings', 'printings.key', 'prices.printing_key')
+          .innerJoin('cards', 'cards.id', 'printings.card_id')
+          .select(['prices.date'])
+          .where('cards.kind', '=', 'sealed')
+          .execute();
+        const perDate = new Map<string, number>();
+        for (const r of stored) perDate.set(String(r.date).slice(0, 10), (perDate.get(String(r.date).slice(0, 10)) ?? 0) + 1);
+        expect(Object.fromEntries(perDate)).toEqual(Object.fromEntries([...facts.sealedRows].filter(([, n]) => n > 0)));
+        expect(stored.length).toBeGreaterThan(dates.length * 2);
       });
 
       it('accepts about 90 % of the rows of 2025-10-20 (89.9 % are mappable)', async () => {
         const stored = await ctx.database.db.selectFrom('prices').select((eb) => eb.fn.countAll<number>().as('n')).where('date', '=', '2025-10-20').executeTakeFirstOrThrow();
-        const share = Number(stored.n) / facts.rowsByDate.get('2025-10-20')!;
+        // 89.9 % are mappable through the cross-walk; the Base Set's sealed products come on top.
+        const share = (Number(stored.n) - facts.sealedRows.get('2025-10-20')!) / facts.rowsByDate.get('2025-10-20')!;
         expect(share).toBeGreaterThan(0.88);
         expect(share).toBeLessThanOrEqual(0.899);
       });
@@ -146,11 +193,21 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       };
 
       it.each(['1d', '7d', '30d'] as const)('movers over %s agree with the raw files to 0.0001 pp, both directions', async (window) => {
-        // The universe: products the catalogue maps to a card (the others are rejected at import, with a reason).
-        const mapped = await ctx.database.db.selectFrom('printings').select(['tcgplayer_product_id', 'tcgplayer_sub_type']).where('tcgplayer_product_id', 'is not', null).execute();
-        const known = new Set(mapped.map((p) => seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!)));
-        for (const direction of ['up', 'down'] as const) {
-          const body = await getJson(`/v1/movers?window=${window}&direction=${direction}&limit=100`);
+        // The universe: products the catalogue maps to a card (the others are rejected at import, with a
+        // reason), or, with kind=sealed, to a sealed item.
+        const universe = async (kind: 'card' | 'sealed') => {
+          const mapped = await ctx.database.db
+            .selectFrom('printings')
+            .innerJoin('cards', 'cards.id', 'printings.card_id')
+            .select(['tcgplayer_product_id', 'tcgplayer_sub_type'])
+            .where('tcgplayer_product_id', 'is not', null)
+            .where('cards.kind', '=', kind)
+            .execute();
+          return new Set(mapped.map((p) => seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!)));
+        };
+        for (const [direction, kind] of [['up', 'card'], ['down', 'card'], ['up', 'sealed'], ['down', 'sealed']] as const) {
+          const known = await universe(kind);
+          const body = await getJson(`/v1/movers?window=${window}&direction=${direction}&limit=100${kind === 'sealed' ? '&kind=sealed' : ''}`);
           const expected = [...independent.entries()]
             .filter(([key]) => known.has(key))
             .map(([, s]) => s)
@@ -168,7 +225,7 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
             expect(Math.abs(item.change_pct - change.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
           });
           if (window === '30d') expect(expected).toEqual([]); // 30 days of files: no base 30 days back
-          else expect(expected.length).toBeGreaterThan(20);
+          else if (kind === 'card') expect(expected.length).toBeGreaterThan(20);
         }
       });
 

@@ -104,7 +104,7 @@ async function seed(database: Database): Promise<void> {
   ) as Record<`k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' | 'score'}_${'asc' | 'desc'}`, number>;
   await db
     .insertInto('card_summary')
-    .values({ card_id: 'base1-4', set_id: 'base1', name: CHARIZARD, number: '4', types_key: '', printings: 2, printing_key: keys.get('base1-4-holofoil')!, k_name: 'charizard', k_number: '4', ...sortKeys })
+    .values({ card_id: 'base1-4', kind: 'card', set_id: 'base1', name: CHARIZARD, number: '4', types_key: '', printings: 2, printing_key: keys.get('base1-4-holofoil')!, k_name: 'charizard', k_number: '4', ...sortKeys })
     .execute();
   const interest = (date: string, granularity: 'day' | 'week', batch: string, value: number, known_at: string) => ({
     card_id: 'base1-4',

@@ -7,10 +7,14 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
 
+/** Reasons an override may pin on a product (docs/METHODS.md, "Price acceptance rules"). */
+export const OVERRIDE_REJECT_REASONS = ['sealed_product', 'code_card', 'accessory', 'unknown_card', 'unmapped_product', 'unmatched_product'] as const;
+export type OverrideRejectReason = (typeof OVERRIDE_REJECT_REASONS)[number];
+
 export interface OverrideInput {
   productId: number;
   cardId?: string;
-  rejectReason?: 'sealed_product' | 'code_card' | 'unmatched_product';
+  rejectReason?: OverrideRejectReason;
   note?: string;
   createdBy: string;
 }
@@ -18,6 +22,9 @@ export interface OverrideInput {
 export async function upsertOverride(db: Kysely<Tables>, input: OverrideInput, ids: { newId: string; nowIso: string }): Promise<void> {
   if (Boolean(input.cardId) === Boolean(input.rejectReason)) {
     throw new ValidationFailed([{ field: 'card', message: 'give exactly one of a card id or a reject reason' }]);
+  }
+  if (input.rejectReason && !(OVERRIDE_REJECT_REASONS as readonly string[]).includes(input.rejectReason)) {
+    throw new ValidationFailed([{ field: 'reject', message: `must be one of ${OVERRIDE_REJECT_REASONS.join(', ')}` }]);
   }
   if (input.cardId) {
     const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst();

@@ -1,8 +1,13 @@
 /**
  * Which card a TCGplayer product is. TCGCSV price rows carry only productId + subTypeName, so they
  * are linked through this map, filled from TCGCSV product listings (group, name, number) or from a
- * cross-walk file (`--map`), with operator overrides on top. A product that is not a card (sealed
- * product, code card) or is unknown is rejected with that reason — never guessed.
+ * cross-walk file (`--map`), with operator overrides on top. A card or a sealed product links to
+ * its catalogue item; anything else is rejected with the reason its kind says — never guessed:
+ *
+ *   code_card → `code_card`, accessory → `accessory`, sealed without an item → `sealed_product`,
+ *   unknown (a single card the catalogue lacks) → `unknown_card`, unmapped (a single card of a
+ *   catalogued set that nothing links) → `unmapped_product`; a product no listing or cross-walk
+ *   names at all is `unmapped_product` too.
  */
 import type { Kysely } from 'kysely';
 import type { Tables, TcgplayerProductsTable } from '../../platform/db/schema.ts';
@@ -21,7 +26,13 @@ export interface ProductEntry {
 
 export type ProductLookup = { ok: true; cardId: string } | { ok: false; reason: RejectReason };
 
-const KIND_REASON: Record<string, RejectReason> = { sealed: 'sealed_product', code_card: 'code_card', unknown: 'unmatched_product' };
+const KIND_REASON: Record<string, RejectReason> = {
+  sealed: 'sealed_product',
+  code_card: 'code_card',
+  accessory: 'accessory',
+  unknown: 'unknown_card',
+  unmapped: 'unmapped_product',
+};
 
 export class ProductMap {
   private products = new Map<number, { cardId: string | null; kind: string; groupId: number | null; name: string | null; number: string | null }>();
@@ -56,9 +67,20 @@ export class ProductMap {
     if (override?.cardId) return { ok: true, cardId: override.cardId };
     if (override?.rejectReason) return { ok: false, reason: override.rejectReason as RejectReason };
     const p = this.products.get(productId);
-    if (!p) return { ok: false, reason: 'unmatched_product' };
-    if (p.cardId && p.kind === 'card') return { ok: true, cardId: p.cardId };
-    return { ok: false, reason: KIND_REASON[p.kind] ?? 'unmatched_product' };
+    if (!p) return { ok: false, reason: 'unmapped_product' };
+    if (p.cardId && (p.kind === 'card' || p.kind === 'sealed')) return { ok: true, cardId: p.cardId };
+    return { ok: false, reason: KIND_REASON[p.kind] ?? 'unmapped_product' };
+  }
+
+  /** Whether the map links the product to a single card (from a cross-walk or a listing). */
+  linksCard(productId: number): boolean {
+    const p = this.products.get(productId);
+    return p !== undefined && p.kind === 'card' && p.cardId !== null;
+  }
+
+  /** The TCGplayer group a listed product belongs to, when known. */
+  groupOf(productId: number): number | null {
+    return this.products.get(productId)?.groupId ?? null;
   }
 
   /**

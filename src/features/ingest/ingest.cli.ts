@@ -3,7 +3,7 @@ import { config, print, progressReporter, reportRun, withRuntime } from '../../c
 import { isoInstant } from '../../platform/clock.ts';
 import { NotFound, ValidationFailed } from '../../platform/errors.ts';
 import type { Runtime } from '../../runtime.ts';
-import { listOverrides, upsertOverride } from '../catalog/mapping-overrides.ts';
+import { listOverrides, upsertOverride, type OverrideRejectReason } from '../catalog/mapping-overrides.ts';
 import { prepareForRealData } from './dataset.ts';
 import type { RunSummary } from './ingestion-run.ts';
 import { rematchRun } from './rematch.ts';
@@ -147,9 +147,9 @@ export function registerImportCommands(root: Command): void {
       return Number(v);
     })
     .option('--card <cardId>', 'the card it is')
-    .option('--reject <reason>', 'sealed_product, code_card or unmatched_product')
+    .option('--reject <reason>', 'sealed_product, code_card, accessory, unknown_card or unmapped_product')
     .option('--note <text>', 'why')
-    .action((flags: { product: number; card?: string; reject?: 'sealed_product' | 'code_card' | 'unmatched_product'; note?: string }) =>
+    .action((flags: { product: number; card?: string; reject?: OverrideRejectReason; note?: string }) =>
       withRuntime(async (runtime) => {
         const nowIso = isoInstant(runtime.clock.now());
         await upsertOverride(runtime.database.db, { productId: flags.product, cardId: flags.card, rejectReason: flags.reject, note: flags.note, createdBy: 'cli' }, { newId: `map_${flags.product}`, nowIso });

@@ -25,7 +25,7 @@ const IngestionRun = z
     updated: z.number().int().openapi({ description: 'Stored values the upstream changed.' }),
     unchanged: z.number().int(),
     rejected: z.number().int(),
-    rejected_by_reason: z.record(z.string(), z.number().int()).openapi({ example: { unmatched_product: 12, placeholder_listing: 3 } }),
+    rejected_by_reason: z.record(z.string(), z.number().int()).openapi({ example: { unmapped_product: 12, placeholder_listing: 3 } }),
     failures: z.array(z.object({ item: z.string(), error: z.string() })).openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),

@@ -19,7 +19,7 @@ export interface WriteOutcome {
 export interface RunStart {
   source: string;
   feed: string;
-  kind: 'catalog' | 'prices' | 'search_interest' | 'fx' | 'rematch';
+  kind: 'catalog' | 'prices' | 'products' | 'search_interest' | 'fx' | 'rematch';
   from?: string | null;
   to?: string | null;
   params?: Record<string, unknown>;

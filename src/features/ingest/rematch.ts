@@ -5,12 +5,14 @@
  * `unchanged`, rows that now match come out `accepted`, the rest are still rejected by reason.
  */
 import { AppError, NotFound } from '../../platform/errors.ts';
+import { ProductMap } from '../catalog/product-map.ts';
 import { priceImporter, withRun, type IngestContext } from './context.ts';
 import type { RunSummary } from './ingestion-run.ts';
 import { mapPrices } from './sources/pokemontcg-map.ts';
 import { addPriceRows, envelopeResults } from './sources/tcgcsv.ts';
+import { relinkListings } from './sources/tcgcsv-listings.ts';
 
-const TCGCSV_PAYLOAD = /^(\d{4}-\d{2}-\d{2})\/\d+\/prices$/;
+const TCGCSV_PAYLOAD = /^(\d{4}-\d{2}-\d{2})\/(\d+)\/prices$/;
 
 function cardsOf(text: string): unknown[] {
   const parsed: unknown = JSON.parse(text);
@@ -29,6 +31,8 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
   if (!family) throw new AppError(422, 'rematch_unsupported', `Runs of feed ${original.feed} keep no re-matchable payloads.`);
 
   return withRun(ctx, { source: 'rematch', feed: original.feed, kind: 'prices', resumes: runId, params: { of: runId, source: original.source } }, async (run) => {
+    // Stored product listings may link now (a catalogue import since): match them first.
+    if (family === 'tcgcsv') await relinkListings(ctx, await ProductMap.load(ctx.database.db));
     const importer = await priceImporter(ctx, run, original.feed);
     let payloads = 0;
     for await (const payload of ctx.runs.payloads(runId)) {
@@ -36,9 +40,9 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
       const text = payload.body.toString('utf8');
       try {
         if (family === 'tcgcsv') {
-          const date = TCGCSV_PAYLOAD.exec(payload.name)?.[1];
-          if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
-          await addPriceRows(importer, envelopeResults(text), date, () => false);
+          const m = TCGCSV_PAYLOAD.exec(payload.name);
+          if (!m) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
+          await addPriceRows(importer, envelopeResults(text), m[1]!, () => false, Number(m[2]));
         } else {
           await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
         }

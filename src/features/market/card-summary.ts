@@ -58,6 +58,7 @@ export function cardListItem(r: Omit<CardSummaryTable, 'item'>) {
   );
   return {
     id: r.card_id,
+    kind: r.kind,
     name: r.name,
     set_id: r.set_id,
     number: r.number,
@@ -172,7 +173,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     db
       .selectFrom('cards as c')
       .innerJoin('sets as s', 's.id', 'c.set_id')
-      .select(['c.id', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
+      .select(['c.id', 'c.kind', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
       .execute(),
     db.selectFrom('printings').select((eb) => ['card_id', eb.fn.countAll<number>().as('n')]).groupBy('card_id').execute(),
     db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute(),
@@ -200,6 +201,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     };
     const row: Omit<CardSummaryTable, 'item'> = {
       card_id: c.id,
+      kind: c.kind,
       set_id: c.set_id,
       name: c.name,
       number: c.number,
@@ -238,6 +240,8 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     };
     rows.push({ ...row, item: JSON.stringify(cardListItem(row)) });
     for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
+    // Facets and set totals describe cards; sealed items are listed with kind=sealed.
+    if (c.kind !== 'card') continue;
     facets.add('rarity', c.rarity, values.price !== null);
     facets.add('supertype', c.supertype, values.price !== null);
     for (const type of jsonList(c.types)) facets.add('type', type, values.price !== null);
@@ -260,7 +264,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
   const setOf = new Map(setRows.map((r) => [r.set_id, r]));
   for (const r of rows) {
     const set = setOf.get(r.set_id);
-    if (!set) continue;
+    if (!set || r.kind !== 'card') continue;
     set.cards++;
     set.printings += r.printings;
     if (r.price_cents !== null) set.priced_cards++;

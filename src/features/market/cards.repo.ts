@@ -13,6 +13,8 @@ export type Order = 'asc' | 'desc';
 
 export interface CardFilters {
   q?: string;
+  /** `card` or `sealed`; `all` or absent: both. */
+  kind?: 'card' | 'sealed' | 'all';
   set?: string;
   rarity?: string;
   type?: string;
@@ -40,6 +42,7 @@ type SummaryEb = ExpressionBuilder<Tables, 'card_summary'>;
 
 function filterConditions(eb: SummaryEb, f: CardFilters) {
   const conditions = [];
+  if (f.kind !== undefined && f.kind !== 'all') conditions.push(eb('card_summary.kind', '=', f.kind));
   if (f.set !== undefined) conditions.push(eb('card_summary.set_id', '=', f.set));
   if (f.rarity !== undefined) conditions.push(eb('card_summary.rarity_key', '=', slug(f.rarity)));
   if (f.supertype !== undefined) conditions.push(eb('card_summary.supertype_key', '=', slug(f.supertype)));

@@ -25,6 +25,10 @@ const CardsQuery = z.object({
     description: 'Name words, each matched as a prefix of a word of the name (accents and case ignored), and card numbers like `4/102` (number 4 of a set printed with 102 cards).',
     example: 'char',
   }),
+  kind: z.enum(['card', 'sealed', 'all']).default('card').openapi({
+    description: '`card`: single cards (default); `sealed`: sealed products (booster boxes, Elite Trainer Boxes, tins …); `all`: both.',
+    example: 'card',
+  }),
   set: facet('Set id.', 'base1'),
   rarity: facet('Rarity id or name (`rare-holo` or `Rare Holo`), see /v1/rarities.', 'rare-holo'),
   type: facet('Energy type id or name, see /v1/types.', 'fire'),
@@ -51,6 +55,7 @@ const Changes = (windows: readonly string[]) => z.object(Object.fromEntries(wind
 const CardItem = z
   .object({
     id: z.string().openapi({ example: 'base1-4' }),
+    kind: z.enum(['card', 'sealed']).openapi({ description: '`card` or `sealed` (a sealed product).', example: 'card' }),
     name: z.string().openapi({ example: 'Charizard' }),
     set_id: z.string().openapi({ example: 'base1' }),
     number: z.string().openapi({ example: '4' }),
@@ -262,6 +267,7 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
         db,
         {
           q: q.q,
+          kind: q.kind,
           set: q.set,
           rarity: q.rarity,
           type: q.type,

@@ -30,7 +30,7 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
   const movers = (direction: 'up' | 'down') =>
     queryMovers(
       db,
-      { window: DASHBOARD_MOVERS.window, direction, rank: 'change', limit: DASHBOARD_MOVERS.count, minCents: toMinor(DASHBOARD_MOVERS.minPrice, PRIMARY_SERIES.currency) },
+      { window: DASHBOARD_MOVERS.window, direction, rank: 'change', kind: 'card', limit: DASHBOARD_MOVERS.count, minCents: toMinor(DASHBOARD_MOVERS.minPrice, PRIMARY_SERIES.currency) },
       rules,
     );
   const [kind, markets, index, up, down, counts, top] = await Promise.all([

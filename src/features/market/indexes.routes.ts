@@ -22,8 +22,8 @@ const changeField = (days: number) =>
 
 export const IndexSchema = z
   .object({
-    id: z.string().openapi({ description: '`market`, or `set-{set id}`.', example: 'set-base1' }),
-    kind: z.enum(['market', 'set']),
+    id: z.string().openapi({ description: '`market` (cards), `sealed` (sealed products), or `set-{set id}` (the set’s cards).', example: 'set-base1' }),
+    kind: z.enum(['market', 'sealed', 'set']),
     set_id: z.string().nullable().openapi({ example: 'base1' }),
     name: z.string().openapi({ example: 'Base index' }),
     market: z.string().openapi({ example: 'tcgplayer' }),
@@ -55,7 +55,7 @@ export const listIndexesRoute = defineRoute(
     method: 'get',
     path: '/v1/indexes',
     tags: ['market'],
-    summary: 'Price indexes: the market index first, then one per set by id',
+    summary: 'Price indexes: the market (cards) index first, then the sealed index, then one per set by id',
     request: { query: z.object(pageQuery) },
     responses: {
       200: { description: 'A page of indexes.', content: { 'application/json': { schema: IndexList } } },

@@ -92,6 +92,26 @@ describe('IndexAccumulator, a two-day story', () => {
     expect([...indexes.keys()]).toEqual(['market', 'set-s']);
     expect(indexes.get('set-s')![0]!.constituents).toBe(5);
   });
+
+  it('puts sealed printings into the sealed index only: never into the card market or their set', () => {
+    const acc = new IndexAccumulator(new Map([1, 2, 3, 4, 5, 9].map((k) => [k, 's'])), new Set([9]));
+    for (const k of [1, 2, 3, 4, 5]) {
+      acc.add(k, D1, 100);
+      acc.add(k, D2, 110);
+    }
+    // A booster box doubling would move a mixed index by far more than the cards did.
+    acc.add(9, D1, 10_000);
+    acc.add(9, D2, 20_000);
+    const { indexes } = acc.finish();
+    expect([...indexes.keys()]).toEqual(['market', 'sealed', 'set-s']);
+    expect(indexes.get('market')!.at(-1)).toMatchObject({ value: 110, constituents: 5 });
+    expect(indexes.get('set-s')!.at(-1)).toMatchObject({ value: 110, constituents: 5 });
+    // One constituent is below MIN_CONSTITUENTS: the sealed index carries its base forward.
+    expect(indexes.get('sealed')).toEqual([
+      { date: D1, value: 100, constituents: 1, fromValueCents: 10_000, toValueCents: 10_000 },
+      { date: D2, value: 100, constituents: 1, fromValueCents: 0, toValueCents: 0 },
+    ]);
+  });
 });
 
 describe('unpackSeries', () => {

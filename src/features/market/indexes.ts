@@ -1,6 +1,7 @@
 /**
- * Price indexes: one for the whole market and one per set, chain-linked value-weighted (Dutot)
- * indexes of TCGplayer NM market prices in USD. docs/METHODS.md, "Indexes", states the method.
+ * Price indexes: one for the whole card market, one for sealed products and one per set (its
+ * cards), chain-linked value-weighted (Dutot) indexes of TCGplayer NM market prices in USD.
+ * docs/METHODS.md, "Indexes", states the method.
  *
  * The rebuild reads prices once, in printing-key ranges, so memory holds one range of printings
  * and three sums per (index, date, previous date), never the price table.
@@ -17,6 +18,7 @@ export const MIN_CONSTITUENTS = 5;
 /** The value of every index on its base date. */
 export const BASE_VALUE = 100;
 export const MARKET_INDEX_ID = 'market';
+export const SEALED_INDEX_ID = 'sealed';
 
 const PRINTINGS_PER_READ = 2_000;
 const ROWS_PER_INSERT = 500;
@@ -73,7 +75,14 @@ export class IndexAccumulator {
   private market: IndexInput;
   private set: IndexInput | null = null;
 
-  constructor(private readonly setOf: ReadonlyMap<number, string>) {
+  /**
+   * @param setOf the set of each card printing (its set index)
+   * @param sealed printings of sealed items: they go into the sealed index, not the card market or set indexes
+   */
+  constructor(
+    private readonly setOf: ReadonlyMap<number, string>,
+    private readonly sealed: ReadonlySet<number> = new Set(),
+  ) {
     this.market = this.input(MARKET_INDEX_ID);
   }
 
@@ -101,7 +110,9 @@ export class IndexAccumulator {
     }
     if (printingKey !== this.currentKey) {
       this.currentKey = printingKey;
-      const setId = this.setOf.get(printingKey);
+      const isSealed = this.sealed.has(printingKey);
+      this.market = this.input(isSealed ? SEALED_INDEX_ID : MARKET_INDEX_ID);
+      const setId = isSealed ? undefined : this.setOf.get(printingKey);
       this.set = setId === undefined ? null : this.input(`set-${setId}`);
       add(this.market.firsts, ordinal, cents, cents);
       if (this.set) add(this.set.firsts, ordinal, cents, cents);
@@ -119,7 +130,7 @@ export class IndexAccumulator {
     this.previousCents = cents;
   }
 
-  /** The market calendar and every index's points on it (the market index first, then sets by id). */
+  /** The market calendar and every index's points on it (the market index first, then the others by id). */
   finish(): { calendar: string[]; indexes: Map<string, IndexPoint[]> } {
     const calendar = [...this.days].sort((a, b) => a - b).map(dayString);
     const ordinalOf = (date: string) => this.ordinals.get(dayNumber(date))!;
@@ -158,14 +169,14 @@ function chainPoints(calendar: string[], input: IndexInput, ordinalOf: (date: st
   return points;
 }
 
-async function printingSets(database: Database): Promise<Map<number, string>> {
+async function printingSets(database: Database): Promise<{ setOf: Map<number, string>; sealed: Set<number> }> {
   const rows = await database.db
     .selectFrom('printings')
     .innerJoin('cards', 'cards.id', 'printings.card_id')
-    .select(['printings.key', 'cards.set_id'])
+    .select(['printings.key', 'cards.set_id', 'cards.kind'])
     .orderBy('printings.key')
     .execute();
-  return new Map(rows.map((r) => [r.key, r.set_id]));
+  return { setOf: new Map(rows.map((r) => [r.key, r.set_id])), sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)) };
 }
 
 /**
@@ -267,8 +278,8 @@ function chunks<T>(rows: T[], size: number): T[][] {
  * const { indexes, points } = await rebuildIndexes(database);
  */
 export async function rebuildIndexes(database: Database): Promise<{ indexes: number; points: number }> {
-  const setOf = await printingSets(database);
-  const accumulator = new IndexAccumulator(setOf);
+  const { setOf, sealed } = await printingSets(database);
+  const accumulator = new IndexAccumulator(setOf, sealed);
   await readPrices(database, [...setOf.keys()], accumulator);
   const { indexes } = accumulator.finish();
 
@@ -277,13 +288,13 @@ export async function rebuildIndexes(database: Database): Promise<{ indexes: num
   const indexRows: MarketIndexesTable[] = [];
   const valueRows: IndexValuesTable[] = [];
   for (const [id, points] of indexes) {
-    const setId = id === MARKET_INDEX_ID ? null : id.slice('set-'.length);
+    const setId = id.startsWith('set-') ? id.slice('set-'.length) : null;
     const last = points.at(-1)!;
     indexRows.push({
       id,
-      kind: setId === null ? 'market' : 'set',
+      kind: setId !== null ? 'set' : id === SEALED_INDEX_ID ? 'sealed' : 'market',
       set_id: setId,
-      name: setId === null ? 'Market index (TCGplayer, USD)' : `${setNames.get(setId)!} index`,
+      name: setId !== null ? `${setNames.get(setId)!} index` : id === SEALED_INDEX_ID ? 'Sealed products index (TCGplayer, USD)' : 'Market index (TCGplayer, USD)',
       market: PRIMARY_SERIES.market,
       currency: PRIMARY_SERIES.currency,
       base_date: points[0]!.date,

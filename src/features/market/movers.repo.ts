@@ -20,6 +20,8 @@ export interface MoversQuery {
   minCents?: number;
   set?: string;
   rarity?: string;
+  /** `card` or `sealed`; `all` or absent: both. */
+  kind?: 'card' | 'sealed' | 'all';
   /** Rank value and printing key of the last item of the previous page. */
   after?: { value: number; key: number };
 }
@@ -66,6 +68,7 @@ export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: Mov
     .where(column, 'is not', null);
   if (q.minCents !== undefined) query = query.where('lp.last_cents', '>=', q.minCents);
   if (q.set !== undefined) query = query.where('lp.set_id', '=', q.set);
+  if (q.kind !== undefined && q.kind !== 'all') query = query.where('lp.kind', '=', q.kind);
   if (q.rarity !== undefined) query = query.where('lp.rarity_key', '=', slug(q.rarity));
   if (q.after) {
     const after = q.after;

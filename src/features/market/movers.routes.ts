@@ -21,6 +21,7 @@ const MoversParams = z.object({
     example: 'change',
   }),
   min_price: z.coerce.number().finite().min(0).max(1e9).optional().openapi({ description: 'Least latest price, USD.', example: 5 }),
+  kind: z.enum(['card', 'sealed', 'all']).default('card').openapi({ description: '`card`: single cards (default); `sealed`: sealed products; `all`: both.', example: 'sealed' }),
   set: z.string().min(1).max(64).optional().openapi({ description: 'Set id.', example: 'sv3pt5' }),
   rarity: z.string().min(1).max(64).optional().openapi({ description: 'Rarity id or name.', example: 'rare-holo' }),
   limit: z.coerce.number().int().min(1).max(MAX_MOVERS).default(20).openapi({ description: `Items per page (1–${MAX_MOVERS}).`, example: 20 }),
@@ -32,6 +33,7 @@ export const MoverItem = z
     rank: z.number().int().openapi({ example: 1 }),
     card: z.object({
       id: z.string().openapi({ example: 'sv3pt5-199' }),
+      kind: z.enum(['card', 'sealed']).openapi({ example: 'card' }),
       name: z.string().openapi({ example: 'Charizard ex' }),
       set_id: z.string().openapi({ example: 'sv3pt5' }),
       number: z.string().openapi({ example: '199' }),
@@ -111,7 +113,7 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
   const db = database.db;
   app.openapi(moversRoute, async (c) => {
     const p = c.req.valid('query');
-    const signature = [p.window, p.direction, p.rank, p.min_price ?? '', p.set ?? '', p.rarity ?? ''].join(':');
+    const signature = [p.window, p.direction, p.rank, p.min_price ?? '', p.set ?? '', p.rarity ?? '', p.kind].join(':');
     const cursor = readCursor(p.cursor, signature);
     return versionedRead<z.infer<typeof MoverList>>(c, await readDataVersion(db), async () => {
       const query: MoversQuery = {
@@ -122,6 +124,7 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
         minCents: p.min_price === undefined ? undefined : toMinor(p.min_price, PRIMARY_SERIES.currency),
         set: p.set,
         rarity: p.rarity,
+        kind: p.kind,
         after: cursor ? { value: cursor.value, key: cursor.key } : undefined,
       };
       const rows = await queryMovers(db, query, rules);

@@ -10,6 +10,7 @@ import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
 import type { RunSummary } from '../ingest/ingestion-run.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
+import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
 import { detectAnomalies } from '../analytics/anomalies.ts';
 import type { AnomalyRules } from '../analytics/anomalies.checks.ts';
 import { computeFactorStats } from '../analytics/factors.ts';
@@ -136,10 +137,10 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       name: 'retention',
-      description: 'Delete raw upstream payloads older than RAW_PAYLOAD_RETENTION_DAYS.',
+      description: 'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.',
       run: async () => {
         const before = isoInstant(ctx.clock.now() - settings.payloadRetentionDays * 86_400_000);
-        return { counts: { payloads_deleted: await purgePayloads(ctx.database.db, before) } };
+        return { counts: { payloads_deleted: await purgePayloads(ctx.database.db, before), unmatched_deleted: await purgeUnmatched(ctx.database.db, before) } };
       },
     },
   ];

@@ -68,7 +68,7 @@ function selectSql(dialect: DialectName): string {
       select l.*, a.as_of, ${CHANGE_WINDOWS.map(baseDate).join(', ')}
       from series l join asof a on a.market = l.market
     )
-    select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id,
+    select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id, c.kind,
       ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date, lp.market_cents as last_cents,
       case when b.last_date < ${minusDays(dialect, 'b.as_of', MAX_GAP_DAYS)} then 1 else 0 end as stale,
       ${CHANGE_WINDOWS.map((w) => `${dateText(`b.d${w}`)} as d${w}, p${w}.market_cents as c${w}`).join(', ')}
@@ -89,6 +89,7 @@ function toRow(r: Derived): LatestPricesTable {
     currency: r.currency,
     card_id: r.card_id,
     set_id: r.set_id,
+    kind: r.kind === 'sealed' ? 'sealed' : 'card',
     as_of: r.as_of,
     last_date: r.last_date,
     last_cents: Number(r.last_cents),
@@ -217,6 +218,7 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
       'p.tcgplayer_sub_type',
       'p.cardmarket_product_id',
       'c.id as card_id',
+      'c.kind',
       'c.name',
       'c.set_id',
       'c.number',
@@ -230,7 +232,7 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
     const p = byKey.get(row.printing_key);
     if (p) {
       row.ref = JSON.stringify({
-        card: { id: p.card_id, name: p.name, set_id: p.set_id, number: p.number, rarity: p.rarity, thumbnail: thumbnailOf(p.images) },
+        card: { id: p.card_id, kind: p.kind, name: p.name, set_id: p.set_id, number: p.number, rarity: p.rarity, thumbnail: thumbnailOf(p.images) },
         printing: {
           id: p.id,
           finish: p.finish,

@@ -64,7 +64,7 @@ describe.each(dialects)('price import on $name', (d) => {
       expect(run.rejected_by_reason).toEqual({
         duplicate_row: 1,
         sealed_product: 1,
-        unmatched_product: 1,
+        unmapped_product: 1,
         placeholder_listing: 1,
         impossible_date: 1,
         unknown_finish: 1,

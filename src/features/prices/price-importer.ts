@@ -10,12 +10,13 @@ import { finishOf } from '../catalog/finishes.ts';
 import { PrintingResolver, type PendingPrinting } from '../catalog/printing-resolver.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
+import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
 
 export type PrintingRef =
   /** A TCGplayer product and sub-type (TCGCSV, JustTCG): the card comes from the product map. */
-  | { kind: 'tcgplayer'; productId: number; subType: string }
+  | { kind: 'tcgplayer'; productId: number; subType: string; groupId?: number | null }
   /** A card id and the source's finish label (pokemontcg.io, TCGdex, CSV history). */
   | { kind: 'card'; cardId: string; finishLabel: string; tcgplayerProductId?: number | null };
 
@@ -41,6 +42,8 @@ const CHUNK = 20_000;
 
 export class PriceImporter {
   private buffer: BufferedRow[] = [];
+  /** Products rejected for want of a mapping since the last flush: productId → group, reason, rows. */
+  private unmatched = new Map<number, UnmatchedRow>();
   private readonly dates = new Map<string, boolean>();
   private readonly knownAt: string;
   droppedPlaceholderFields = 0;
@@ -54,6 +57,7 @@ export class PriceImporter {
     private readonly products: ProductMap,
     private readonly cardIds: Set<string>,
     nowIso: string,
+    private readonly db: Kysely<Tables>,
   ) {
     this.knownAt = nowIso;
   }
@@ -63,7 +67,7 @@ export class PriceImporter {
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
     const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
-    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso);
+    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso, db);
   }
 
   /** Adds observations; writes whenever a chunk is full. */
@@ -85,8 +89,24 @@ export class PriceImporter {
     this.run.reject(reason, count);
   }
 
+  /**
+   * Counts a row of a TCGplayer product that could not be linked, and remembers the product for
+   * the run's unmatched list (`mapping unmatched`).
+   */
+  rejectProduct(productId: number, groupId: number | null, reason: string): void {
+    this.run.reject(reason);
+    const seen = this.unmatched.get(productId);
+    if (seen) seen.rows++;
+    else this.unmatched.set(productId, { productId, groupId: groupId ?? this.products.groupOf(productId), reason, rows: 1 });
+  }
+
   /** Creates the printings the buffered rows need (one batch), then writes the rows. */
   async flush(): Promise<void> {
+    if (this.unmatched.size > 0) {
+      const rows = [...this.unmatched.values()];
+      this.unmatched = new Map();
+      await addUnmatched(this.db, this.run.id, rows);
+    }
     if (this.buffer.length === 0) return;
     const rows = this.buffer;
     this.buffer = [];
@@ -123,14 +143,21 @@ export class PriceImporter {
     let finishLabel: string;
     if (o.ref.kind === 'tcgplayer') {
       const found = this.products.lookup(o.ref.productId);
-      if (!found.ok) return this.rejected(found.reason);
+      if (!found.ok) {
+        this.rejectProduct(o.ref.productId, o.ref.groupId ?? null, found.reason);
+        return null;
+      }
       cardId = found.cardId;
       finishLabel = o.ref.subType;
     } else {
       cardId = o.ref.cardId;
       finishLabel = o.ref.finishLabel;
     }
-    if (!this.cardIds.has(cardId)) return this.rejected('card_not_in_catalog');
+    if (!this.cardIds.has(cardId)) {
+      if (o.ref.kind !== 'tcgplayer') return this.rejected('card_not_in_catalog');
+      this.rejectProduct(o.ref.productId, o.ref.groupId ?? null, 'card_not_in_catalog');
+      return null;
+    }
     const finish = finishOf(finishLabel);
     if (!finish) return this.rejected('unknown_finish');
     const checked = checkPrices(o.prices);

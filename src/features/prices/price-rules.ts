@@ -12,9 +12,13 @@ export type RejectReason =
   | 'not_a_number'
   | 'impossible_date'
   | 'unknown_finish'
+  /** Before the listings split it (kept for overrides and runs recorded earlier). */
   | 'unmatched_product'
   | 'sealed_product'
   | 'code_card'
+  | 'accessory'
+  | 'unknown_card'
+  | 'unmapped_product'
   | 'card_not_in_catalog'
   | 'unknown_currency'
   | 'malformed_row';

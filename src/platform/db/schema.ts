@@ -176,9 +176,27 @@ export interface TcgplayerProductsTable {
   name: string | null;
   number: string | null;
   card_id: string | null;
-  kind: 'card' | 'sealed' | 'code_card' | 'unknown';
+  /** See product-map.ts: what the listing says the product is, and whether it is linked. */
+  kind: 'card' | 'sealed' | 'code_card' | 'accessory' | 'unknown' | 'unmapped';
   source: string;
   updated_at: string;
+}
+
+export interface TcgplayerGroupsTable {
+  group_id: number;
+  name: string;
+  abbreviation: string | null;
+  published_on: string | null;
+  updated_at: string;
+}
+
+/** Per run, the products whose price rows were rejected for want of a mapping. */
+export interface IngestionUnmatchedTable {
+  run_id: string;
+  product_id: number;
+  group_id: number | null;
+  reason: string;
+  rows: number;
 }
 
 export interface MappingOverridesTable {
@@ -262,6 +280,8 @@ export type LatestPricesTable = {
   last_date: string;
   last_cents: number;
   stale: number;
+  /** The card's kind (`card` | `sealed`). */
+  kind: 'card' | 'sealed';
 } & WindowColumns<'1d'> &
   WindowColumns<'7d'> &
   WindowColumns<'30d'> &
@@ -293,6 +313,7 @@ type SortKeys = { [K in `k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' 
 
 export type CardSummaryTable = {
   card_id: string;
+  kind: 'card' | 'sealed';
   set_id: string;
   name: string;
   number: string;
@@ -369,7 +390,7 @@ export interface CardTermsTable {
 
 export interface MarketIndexesTable {
   id: string;
-  kind: 'market' | 'set';
+  kind: 'market' | 'sealed' | 'set';
   set_id: string | null;
   name: string;
   market: string;
@@ -507,6 +528,8 @@ export interface Tables {
   search_interest: SearchInterestTable;
   fx_rates: FxRatesTable;
   tcgplayer_products: TcgplayerProductsTable;
+  tcgplayer_groups: TcgplayerGroupsTable;
+  ingestion_unmatched: IngestionUnmatchedTable;
   mapping_overrides: MappingOverridesTable;
   ingestion_runs: IngestionRunsTable;
   ingestion_payloads: IngestionPayloadsTable;

@@ -68,7 +68,8 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
       ]);
       const map = await ProductMap.load(ctx.database.db);
       expect(map.lookup(42382)).toEqual({ ok: true, cardId: 'base1-4' });
-      expect(map.lookup(900001)).toEqual({ ok: false, reason: 'unmatched_product' });
+      // Ambiguous in the cross-walk and listed nowhere: nothing links it.
+      expect(map.lookup(900001)).toEqual({ ok: false, reason: 'unmapped_product' });
       const missing = cardNotInCatalog(result);
       expect([missing(42347), missing(42382), missing(900001)]).toEqual([true, false, false]);
       expect(cardNotInCatalog(null)(42347)).toBe(false);
@@ -118,11 +119,15 @@ describe.each(dialects)('TCGCSV product matching on $name', (d) => {
         42402: 'base1-58',
         42422: 'base1-76',
         42347: 'unknown',
-        136400: 'sealed',
+        136400: 'sealed-tcgplayer-136400',
       });
+      // A sealed product becomes a catalogue item of its own in the group's set.
+      expect(base.sealed).toEqual([
+        { id: 'sealed-tcgplayer-136400', setId: 'base1', number: 'pokemon-2-player-starter-set-revised-base-set-reprint-run', name: 'Pokemon 2-Player Starter Set (Revised Base Set Reprint Run)', kind: 'sealed' },
+      ]);
       expect(base.entries.find((e) => e.productId === 42382)).toMatchObject({ groupId: 604, number: '004/102', name: 'Charizard', source: 'tcgcsv' });
       const sv = await matchTcgcsvProducts(ctx, GROUPS[1]!, PRODUCTS[23237]!, index);
-      expect(kinds(sv.entries)).toEqual({ 502000: 'sv3pt5-1', 502001: 'sv3pt5-25', 502002: 'sv3pt5-25', 502100: 'code_card', 502200: 'sealed' });
+      expect(kinds(sv.entries)).toEqual({ 502000: 'sv3pt5-1', 502001: 'sv3pt5-25', 502002: 'sv3pt5-25', 502100: 'code_card', 502200: 'sealed-tcgplayer-502200' });
     });
 
     it('searches every set sharing an abbreviation, and records the group on the sets it matched', async () => {

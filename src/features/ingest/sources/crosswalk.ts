@@ -12,18 +12,26 @@
  * - A cross-walk row whose card is not in the catalogue leaves the product unmapped, and the
  *   product is reported in `notInCatalog`. The price adapters reject its rows as
  *   `card_not_in_catalog` — the truthful reason: we know which card the product is, our catalogue
- *   lacks it — rather than `unmatched_product`, which is kept for products nobody could identify.
+ *   lacks it — rather than `unmapped_product`, which is kept for products nothing links.
  *   Once the catalogue has the card, importing the cross-walk again maps the product.
  * - A product listed for two different cards is left unmapped (`ambiguous`); its rows then stay
- *   `unmatched_product` until an operator override says which card it is.
- * - A TCGCSV product without a `Number` is sealed, one named "… Code Card" a code card; one whose
- *   set or number + name finds no single card is `unknown`.
+ *   `unmapped_product` until an operator override says which card it is.
+ * - A TCGCSV product named "… Code Card" is a code card. One without a `Number` is an accessory
+ *   when its name says so (sleeves, binder, playmat, deck box …, `ACCESSORY`), else a sealed
+ *   product: it becomes a catalogue item of kind `sealed`, id `sealed-tcgplayer-<productId>`
+ *   (docs/adr/0011-sealed-products-as-items.md), in the set its group matches; a sealed product
+ *   of a group no catalogued set matches stays unlinked (`sealed_product`).
+ * - A single card (it has a `Number`) whose set and number + name find exactly one card is that
+ *   card; when the group's set has a card of that number but the name differs (or several match)
+ *   it is `unmapped` (an operator override links it); when the catalogue has no card of that
+ *   number in the group's set (or no set for the group) it is `unknown` (a card the catalogue lacks).
  */
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../../platform/db/schema.ts';
+import type { CardInput } from '../../catalog/catalog-writer.ts';
 import { ProductMap, type ProductEntry } from '../../catalog/product-map.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestionRun, WriteOutcome } from '../ingestion-run.ts';
@@ -250,7 +258,7 @@ export class CardIndex {
     let byNumber = this.cardsBySet.get(setId);
     if (!byNumber) {
       byNumber = new Map();
-      const rows = await this.db.selectFrom('cards').select(['id', 'number', 'name']).where('set_id', '=', setId).execute();
+      const rows = await this.db.selectFrom('cards').select(['id', 'number', 'name']).where('set_id', '=', setId).where('kind', '=', 'card').execute();
       for (const r of rows) {
         const key = cardNumberKey(r.number);
         byNumber.set(key, [...(byNumber.get(key) ?? []), { id: r.id, name: r.name }]);
@@ -269,9 +277,24 @@ export class CardIndex {
   }
 }
 
+/** Names of products that are neither cards nor sealed products: supplies and accessories. */
+export const ACCESSORY =
+  /\b(sleeves?|binders?|playmats?|play mat|deck ?box(es)?|portfolios?|albums?|card case|toploaders?|top loaders?|pages?|storage box|dice|damage counters?)\b/i;
+
+/** The id of the catalogue item a sealed TCGplayer product becomes (ADR 0011). */
+export function sealedItemId(productId: number): string {
+  return `sealed-tcgplayer-${productId}`;
+}
+
+/** Lower-case ASCII slug: `Elite Trainer Box` → `elite-trainer-box`. */
+function slugOf(s: string): string {
+  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
 /**
  * Links the products of one TCGCSV group to catalogue cards (see the file comment for the
- * rules) and records the group on the sets it matched. The caller upserts the entries.
+ * rules) and records the group on the sets it matched. The caller creates the sealed items
+ * (`sealed`) and then upserts the entries (`storeListings` does both).
  *
  * @example
  * const { entries } = await matchTcgcsvProducts(ctx, { groupId: 604, abbreviation: 'BS' }, products);
@@ -282,11 +305,12 @@ export async function matchTcgcsvProducts(
   group: TcgcsvGroup,
   products: TcgcsvProduct[],
   index?: CardIndex,
-): Promise<{ setIds: string[]; entries: ProductEntry[] }> {
+): Promise<{ setIds: string[]; entries: ProductEntry[]; sealed: CardInput[] }> {
   const idx = index ?? (await CardIndex.load(ctx.database.db));
   const candidates = idx.setsFor(group);
   const matchedSets = new Set<string>();
   const entries: ProductEntry[] = [];
+  const sealedProducts: { base: Omit<ProductEntry, 'cardId' | 'kind'>; name: string }[] = [];
   for (const p of products) {
     const number = p.extendedData?.find((e) => e.name === 'Number')?.value?.trim() || null;
     const base = { productId: p.productId, groupId: p.groupId ?? group.groupId, name: p.name, number, source: 'tcgcsv' };
@@ -295,23 +319,40 @@ export async function matchTcgcsvProducts(
       continue;
     }
     if (!number) {
-      entries.push({ ...base, cardId: null, kind: 'sealed' });
+      if (ACCESSORY.test(p.name)) entries.push({ ...base, cardId: null, kind: 'accessory' });
+      else sealedProducts.push({ base, name: p.name });
       continue;
     }
     const key = cardNumberKey(number);
     const wanted = nameKey(p.name);
     const hits: { id: string; setId: string }[] = [];
+    let sameNumber = 0;
     for (const set of candidates) {
-      for (const c of (await idx.cards(set.id)).get(key) ?? []) if (nameKey(c.name) === wanted) hits.push({ id: c.id, setId: set.id });
+      for (const c of (await idx.cards(set.id)).get(key) ?? []) {
+        sameNumber++;
+        if (nameKey(c.name) === wanted) hits.push({ id: c.id, setId: set.id });
+      }
     }
     if (hits.length === 1) {
       matchedSets.add(hits[0]!.setId);
       entries.push({ ...base, cardId: hits[0]!.id, kind: 'card' });
     } else {
-      entries.push({ ...base, cardId: null, kind: 'unknown' });
+      entries.push({ ...base, cardId: null, kind: sameNumber > 0 ? 'unmapped' : 'unknown' });
     }
+  }
+  // Sealed items go into the set the group's cards matched, else the group's only (or first) set.
+  const home = [...matchedSets].sort()[0] ?? candidates.map((c) => c.id).sort()[0];
+  const sealed: CardInput[] = [];
+  for (const { base, name } of sealedProducts) {
+    if (home === undefined) {
+      entries.push({ ...base, cardId: null, kind: 'sealed' });
+      continue;
+    }
+    const id = sealedItemId(base.productId);
+    sealed.push({ id, setId: home, number: slugOf(name) || String(base.productId), name, kind: 'sealed' });
+    entries.push({ ...base, cardId: id, kind: 'sealed' });
   }
   const nowIso = ctx.runs.nowIso();
   for (const setId of matchedSets) await idx.recordGroup(setId, group.groupId, nowIso);
-  return { setIds: [...matchedSets], entries };
+  return { setIds: [...matchedSets], entries, sealed };
 }

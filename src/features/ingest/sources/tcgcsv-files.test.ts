@@ -8,7 +8,8 @@ import { ingestContext } from '../../../../test/ingest-harness.ts';
 import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, dayPrices, seedCatalog, writePriceTree } from '../../../../test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import type { IngestContext } from '../context.ts';
-import { matchTcgcsvProducts } from './crosswalk.ts';
+import { CardIndex } from './crosswalk.ts';
+import { storeListings } from './tcgcsv-listings.ts';
 import { extract7z, importTcgcsvArchive, importTcgcsvFiles } from './tcgcsv-files.ts';
 
 /** Builds `<outDir>/<name>` from `<root>/<entry>` the way TCGCSV does (7z, PPMd), with the 7-Zip build the importer uses. */
@@ -34,9 +35,10 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       url = await d.create();
       ctx = await ingestContext(url, NOW);
       await seedCatalog(ctx);
-      // An earlier product listing told which products are sealed.
+      // An earlier product listing told which products are sealed (and made them catalogue items).
       const products = await ProductMap.load(ctx.database.db);
-      for (const g of GROUPS.slice(0, 2)) await products.upsert((await matchTcgcsvProducts(ctx, g, PRODUCTS[g.groupId]!)).entries, NOW);
+      const index = await CardIndex.load(ctx.database.db);
+      for (const g of GROUPS.slice(0, 2)) await storeListings(ctx, g, PRODUCTS[g.groupId]!, products, index);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-tcgcsv-files-'));
       map = join(dir, 'map.csv');
       writeFileSync(map, CROSSWALK_CSV);
@@ -69,8 +71,13 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect(run.failures.map((f) => f.item)).toEqual(['2025-10-20/3/630/prices', '2025-10-20/3/635/prices']);
       expect(run.failures[0]!.error).toMatch(/invalid JSON/);
       expect(run.failures[1]!.error).toBe('TCGCSV reported failure: gone');
-      expect(run).toMatchObject({ rows_read: 20, accepted: 8, updated: 0, unchanged: 0, rejected: 12 });
-      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 2, card_not_in_catalog: 2, sealed_product: 2, unmatched_product: 2, malformed_row: 2, unknown_finish: 2 });
+      // The sealed product is priced as its own item; the unlisted product is unmapped.
+      expect(run).toMatchObject({ rows_read: 20, accepted: 10, updated: 0, unchanged: 0, rejected: 10 });
+      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 2, card_not_in_catalog: 2, unmapped_product: 2, malformed_row: 2, unknown_finish: 2 });
+      expect((await stored('sealed-tcgplayer-136400.normal')).map((r) => [r.date, r.market_cents])).toEqual([
+        ['2025-10-19', 11000],
+        ['2025-10-20', 11000],
+      ]);
       expect(await stored('base1-4.holofoil')).toEqual([
         { date: '2025-10-19', market_cents: 34000, low_cents: 30000, mid_cents: 38050, high_cents: null, direct_low_cents: 32000, feed: 'tcgcsv' },
         { date: '2025-10-20', market_cents: 35025, low_cents: 30000, mid_cents: 38050, high_cents: null, direct_low_cents: 32000, feed: 'tcgcsv' },
@@ -97,7 +104,7 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
 
     it('re-importing changes nothing; a value changed upstream counts as updated', async () => {
       const again = await importTcgcsvFiles(ctx, { path: tree, from: '2025-10-19', to: '2025-10-20', map });
-      expect(again).toMatchObject({ rows_read: 20, accepted: 0, updated: 0, unchanged: 8, rejected: 12 });
+      expect(again).toMatchObject({ rows_read: 20, accepted: 0, updated: 0, unchanged: 10, rejected: 10 });
       const changed = join(dir, 'changed');
       writePriceTree(changed, { '2025-10-20': { 604: [[42382, 'Holofoil', 300, 380.5, 9999, 360, 320]] } });
       const run = await importTcgcsvFiles(ctx, { path: changed });
@@ -137,7 +144,7 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect(run.failures).toHaveLength(1);
       expect(run.failures[0]!.item).toBe('prices-2025-10-22.ppmd.7z');
       expect(run.failures[0]!.error).toMatch(/7-Zip could not extract prices-2025-10-22\.ppmd\.7z/);
-      expect(run).toMatchObject({ source: 'tcgcsv-archive', rows_read: 10, accepted: 4, rejected: 6 });
+      expect(run).toMatchObject({ source: 'tcgcsv-archive', rows_read: 10, accepted: 5, rejected: 5 });
       expect((await stored('base1-4.holofoil')).map((r) => [r.date, r.market_cents])).toEqual([
         ['2025-10-19', 34000],
         ['2025-10-20', 36000],

@@ -4,6 +4,8 @@
  * Files are read and imported one at a time (never the whole tree in memory); a file that cannot
  * be read or parsed is recorded in the run's failures and the others go on (status `partial`).
  * Each file is archived with the run as `<date>/<groupId>/prices`, as the API adapter does.
+ * Products link through the product map: stored TCGCSV listings (`cardquant import products`),
+ * matched again against the catalogue at the start of the run, and the cross-walk (`--map`).
  *
  * `importTcgcsvArchive` reads TCGCSV's archives themselves (`prices-YYYY-MM-DD.ppmd.7z`, 7-Zip
  * with PPMd): each is extracted (category 3 only) into a temporary folder with 7-Zip compiled to
@@ -16,7 +18,9 @@ import sevenZip from '7z-wasm';
 import type { PriceImporter } from '../../prices/price-importer.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
+import { ProductMap } from '../../catalog/product-map.ts';
 import { cardNotInCatalog, importCrosswalk } from './crosswalk.ts';
+import { relinkListings } from './tcgcsv-listings.ts';
 import { FEED, POKEMON_CATEGORY, addPriceRows, envelopeResults } from './tcgcsv.ts';
 
 export const FILES_SOURCE = 'tcgcsv-files';
@@ -47,6 +51,8 @@ interface Tree {
 
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
   const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;
+  // Listings stored before the catalogue had their cards may link now.
+  await relinkListings(ctx, crosswalk?.map ?? (await ProductMap.load(ctx.database.db)));
   const importer = await priceImporter(ctx, run, FEED);
   return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [] };
 }
@@ -72,7 +78,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
       t.run.fail(item, err);
       continue;
     }
-    await addPriceRows(t.importer, rows, date, t.missingCard);
+    await addPriceRows(t.importer, rows, date, t.missingCard, Number(group));
   }
   await t.importer.flush();
   t.doneDates.push(date);

@@ -130,8 +130,10 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
 
     it('reads products then prices per group; an empty group (404) is zero rows, not a failure', async () => {
       const run = await importTcgcsvPrices(ctx, options());
-      expect(run).toMatchObject({ status: 'succeeded', failures: [], rows_read: 13, accepted: 6, updated: 0, unchanged: 0, rejected: 7 });
-      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 1, unmatched_product: 3, sealed_product: 1, malformed_row: 1, unknown_finish: 1 });
+      // The sealed product is a priced item now; products no listing names are unmapped, a listed
+      // card whose number the catalogue's set lacks is an unknown card.
+      expect(run).toMatchObject({ status: 'succeeded', failures: [], rows_read: 13, accepted: 7, updated: 0, unchanged: 0, rejected: 6 });
+      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 1, unknown_card: 1, unmapped_product: 2, malformed_row: 1, unknown_finish: 1 });
       expect(keys()).toEqual([
         'groups',
         ...[604, 23237, 17688, 630, 2848].map((g) => `products:${g}`),
@@ -154,6 +156,7 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       expect(stored).toEqual([
         { id: 'base1-4.holofoil', date: '2025-10-20', market_cents: 35025, low_cents: 30000, high_cents: null },
         { id: 'base1-58.normal', date: '2025-10-20', market_cents: null, low_cents: 50, high_cents: null },
+        { id: 'sealed-tcgplayer-136400.normal', date: '2025-10-20', market_cents: 11000, low_cents: 9000, high_cents: null },
         { id: 'sv3pt5-25.reverse-holofoil', date: '2025-10-20', market_cents: 125, low_cents: 100, high_cents: 500 },
         { id: 'sv3pt5-25.reverse-holofoil.502002', date: '2025-10-20', market_cents: 375, low_cents: 300, high_cents: 800 },
         { id: 'swsh12pt5-160.holofoil', date: '2025-10-20', market_cents: 5240, low_cents: 4000, high_cents: 12000 },
@@ -165,7 +168,7 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       replay.script.set('products:23237', [{ status: 503 }]);
       replay.script.set('prices:604', [{ status: 429, retryAfter: '7' }]);
       const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-19' }));
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 13, accepted: 6, failures: [] });
+      expect(run).toMatchObject({ status: 'succeeded', rows_read: 13, accepted: 7, failures: [] });
       expect(keys().filter((k) => k === 'products:23237' || k === 'prices:604')).toEqual(['products:23237', 'products:23237', 'prices:604', 'prices:604']);
       expect(waits).toHaveLength(2);
       expect(waits[0]).toBeGreaterThanOrEqual(400);
@@ -201,7 +204,7 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
 
     it('resumes: groups a previous run finished are not requested again', async () => {
       const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-18', resume: { doneGroups: [23237] }, resumesRun: 'run_previous' }));
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 10, accepted: 4 });
+      expect(run).toMatchObject({ status: 'succeeded', rows_read: 10, accepted: 5 });
       expect(keys().some((k) => k.endsWith(':23237'))).toBe(false);
       const row = await runRow(run.id);
       expect(row.resumes).toBe('run_previous');
@@ -212,8 +215,8 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-17', groups: [604, 5], map: join(dir, 'map.csv') }));
       expect(run.status).toBe('partial');
       expect(run.failures).toEqual([{ item: 'group 5', error: 'TCGCSV does not list group 5 in category 3' }]);
-      expect(run).toMatchObject({ rows_read: 7, accepted: 2 });
-      expect(run.rejected_by_reason).toMatchObject({ card_not_in_catalog: 1, unmatched_product: 1 });
+      expect(run).toMatchObject({ rows_read: 7, accepted: 3 });
+      expect(run.rejected_by_reason).toMatchObject({ card_not_in_catalog: 1, unmapped_product: 1 });
       expect(keys()).toEqual(['groups', 'products:604', 'prices:604']);
     });
 

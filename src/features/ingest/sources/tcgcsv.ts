@@ -24,7 +24,8 @@ import { tcgplayerFields } from '../../prices/price-rules.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
-import { CardIndex, cardNotInCatalog, importCrosswalk, matchTcgcsvProducts, type TcgcsvGroup, type TcgcsvProduct } from './crosswalk.ts';
+import { CardIndex, cardNotInCatalog, importCrosswalk, type TcgcsvGroup } from './crosswalk.ts';
+import { groupsOf, isListing, storeGroups, storeListings } from './tcgcsv-listings.ts';
 
 export const API_SOURCE = 'tcgcsv';
 export const FEED = 'tcgcsv';
@@ -88,9 +89,10 @@ export function envelopeResults(text: string): unknown[] {
 /**
  * Hands one prices body's rows to the importer, dated `date`. Rows without a product id or
  * sub-type are rejected `malformed_row`; products the cross-walk names a missing card for,
- * `card_not_in_catalog`. Values are passed on unchecked (the price rules judge them).
+ * `card_not_in_catalog`. Values are passed on unchecked (the price rules judge them). `groupId`
+ * is the group the body was served for (recorded with products that match nothing).
  */
-export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean): Promise<void> {
+export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean, groupId: number | null = null): Promise<void> {
   const observations: PriceObservation[] = [];
   for (const r of rows) {
     const productId = isObj(r) ? r.productId : null;
@@ -100,11 +102,11 @@ export async function addPriceRows(importer: PriceImporter, rows: unknown[], dat
       continue;
     }
     if (missingCard(productId)) {
-      importer.reject('card_not_in_catalog');
+      importer.rejectProduct(productId, groupId, 'card_not_in_catalog');
       continue;
     }
     observations.push({
-      ref: { kind: 'tcgplayer', productId, subType },
+      ref: { kind: 'tcgplayer', productId, subType, groupId },
       market: 'tcgplayer',
       currency: 'USD',
       date,
@@ -116,37 +118,36 @@ export async function addPriceRows(importer: PriceImporter, rows: unknown[], dat
 
 const explain = (e: UpstreamError) => `${e.kind}: ${e.message}`;
 
-async function listGroups(api: UpstreamClient, run: IngestionRun, only: number[] | undefined): Promise<TcgcsvGroup[]> {
+/** Every Pokémon group TCGCSV lists (stored in `tcgplayer_groups`), or only `only`. */
+export async function listGroups(ctx: IngestContext, api: UpstreamClient, run: IngestionRun, only: number[] | undefined): Promise<TcgcsvGroup[]> {
   const res = await api.getText(`/tcgplayer/${POKEMON_CATEGORY}/groups`);
   // Without the group list nothing can be imported: the run fails.
   if (!res.ok) throw new Error(`TCGCSV group list: ${explain(res.error)}`);
-  const listed: TcgcsvGroup[] = [];
-  for (const g of envelopeResults(res.text)) {
-    if (isObj(g) && typeof g.groupId === 'number' && Number.isSafeInteger(g.groupId)) {
-      listed.push({ groupId: g.groupId, name: typeof g.name === 'string' ? g.name : '', abbreviation: typeof g.abbreviation === 'string' ? g.abbreviation : null });
-    }
-  }
+  const groups = groupsOf(envelopeResults(res.text));
+  await storeGroups(ctx, groups);
+  const listed: TcgcsvGroup[] = groups.map((g) => ({ groupId: g.groupId, name: g.name, abbreviation: g.abbreviation }));
   if (!only) return listed;
   for (const id of only) if (!listed.some((g) => g.groupId === id)) run.fail(`group ${id}`, `TCGCSV does not list group ${id} in category ${POKEMON_CATEGORY}`);
   return listed.filter((g) => only.includes(g.groupId));
 }
 
+/** A group's product listing (`[]` when TCGCSV has none), or an error message. */
+export async function fetchListing(api: UpstreamClient, groupId: number): Promise<{ ok: true; results: unknown[] } | { ok: false; error: string }> {
+  const res = await api.getText(`/tcgplayer/${POKEMON_CATEGORY}/${groupId}/products`, { notFoundIsEmpty: true });
+  if (!res.ok) return { ok: false, error: `products: ${explain(res.error)}` };
+  if (res.status === 404) return { ok: true, results: [] };
+  try {
+    return { ok: true, results: envelopeResults(res.text) };
+  } catch (err) {
+    return { ok: false, error: `products: ${(err as Error).message}` };
+  }
+}
+
 /** Fetches a group's products and upserts them into the map; returns an error message or null. */
 async function refreshProducts(ctx: IngestContext, api: UpstreamClient, group: TcgcsvGroup, map: ProductMap, index: CardIndex): Promise<string | null> {
-  const res = await api.getText(`/tcgplayer/${POKEMON_CATEGORY}/${group.groupId}/products`, { notFoundIsEmpty: true });
-  if (!res.ok) return `products: ${explain(res.error)}`;
-  if (res.status === 404) return null;
-  let results: unknown[];
-  try {
-    results = envelopeResults(res.text);
-  } catch (err) {
-    return `products: ${(err as Error).message}`;
-  }
-  const products = results.filter(
-    (p): p is TcgcsvProduct => isObj(p) && typeof p.productId === 'number' && Number.isSafeInteger(p.productId) && typeof p.name === 'string',
-  );
-  const { entries } = await matchTcgcsvProducts(ctx, group, products, index);
-  await map.upsert(entries, ctx.runs.nowIso());
+  const listing = await fetchListing(api, group.groupId);
+  if (!listing.ok) return listing.error;
+  await storeListings(ctx, group, listing.results.filter(isListing), map, index);
   return null;
 }
 
@@ -170,9 +171,22 @@ async function importGroupPrices(p: GroupPrices, groupId: number): Promise<strin
   } catch (err) {
     return `prices: ${(err as Error).message}`;
   }
-  await addPriceRows(p.importer, rows, p.date, p.missingCard);
+  await addPriceRows(p.importer, rows, p.date, p.missingCard, groupId);
   await p.importer.flush();
   return null;
+}
+
+/** The upstream client every live TCGCSV import uses. */
+export function tcgcsvClient(baseUrl: string, opts: Omit<TcgcsvApiOptions, 'baseUrl'>): UpstreamClient {
+  return new UpstreamClient({
+    name: 'TCGCSV',
+    baseUrl,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+    ...(opts.requestsPerSecond !== undefined ? { requestsPerSecond: opts.requestsPerSecond } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  });
 }
 
 /**
@@ -194,16 +208,8 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
     resumes: opts.resumesRun ?? null,
   };
   return withRun(ctx, start, async (run) => {
-    const api = new UpstreamClient({
-      name: 'TCGCSV',
-      baseUrl,
-      ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-      ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
-      ...(opts.requestsPerSecond !== undefined ? { requestsPerSecond: opts.requestsPerSecond } : {}),
-      ...(opts.sleep ? { sleep: opts.sleep } : {}),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    });
-    const groups = await listGroups(api, run, opts.groups);
+    const api = tcgcsvClient(baseUrl, opts);
+    const groups = await listGroups(ctx, api, run, opts.groups);
     const done = new Set(opts.resume?.doneGroups ?? []);
     const todo = groups.filter((g) => !done.has(g.groupId));
     const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;
