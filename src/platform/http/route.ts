@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ValidationFailed } from '../errors.ts';
 import { requireAccess } from './auth.ts';
 import type { Access, AppEnv } from './context.ts';
+import { rejectControlCharacters } from './control-characters.ts';
 import { idempotency } from './idempotency.ts';
 import { rateLimit } from './rate-limit.ts';
 
@@ -47,6 +48,7 @@ type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv
 export function defineRoute<const R extends RouteConfig>(options: RouteOptions, route: R): Defined<R> & { getRoutingPath(): string } {
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
   if (options.rateLimit !== false) middleware.push(rateLimit());
+  middleware.push(rejectControlCharacters());
   if (options.idempotent) middleware.push(idempotency());
 
   const responses: RouteConfig['responses'] = { ...route.responses };
@@ -54,7 +56,8 @@ export function defineRoute<const R extends RouteConfig>(options: RouteOptions, 
     responses[401] ??= problemResponse('Missing or invalid credentials.');
     responses[403] ??= problemResponse('The caller lacks the required role.');
   }
-  if (route.request) responses[422] ??= problemResponse('Invalid parameters or body; `errors` lists the fields.');
+  // Every operation may answer 422: control characters are refused in any parameter or header.
+  responses[422] ??= problemResponse('Invalid parameters, headers or body; `errors` lists the fields.');
   if (options.rateLimit !== false) responses[429] ??= problemResponse('Rate limit exceeded; see Retry-After.');
   const headers = options.idempotent
     ? [z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Makes a retried create safe.' }) })]
