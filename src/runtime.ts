@@ -101,6 +101,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
       authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
       authFailurePoints: 30,
+      portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
