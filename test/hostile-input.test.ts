@@ -14,6 +14,7 @@ import type { PipelineLauncher } from '../src/features/pipeline/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { dialects, label } from './dialects.ts';
+import { seedMarket } from './market-fixtures.ts';
 import { ADMIN_TOKEN, bearer, startHarness, type Harness } from './harness.ts';
 
 const RUNS_PER_OPERATION = 40;
@@ -131,11 +132,18 @@ function operations(spec: { paths: Record<string, Record<string, Record<string, 
   return ops;
 }
 
+/** Ids that exist in the seeded market (seedMarket), so valid parameters reach the deeper code. */
+const SEEDED: Record<string, string> = { 'cards:id': 's1-4', 'sets:id': 's1', printing: 's1-4.holofoil', printingId: 's1-4.holofoil' };
+
 /** One request for an operation: each parameter valid, hostile or left out; a body likewise. */
 function requestFor(op: Operation, spec: Parameters<typeof resolve>[0], portfolioId: string) {
+  const valid = (p: Parameter) => {
+    if (p.in === 'path' && p.name === 'id' && op.role === 'portfolio') return portfolioId;
+    return SEEDED[p.name === 'id' ? `${op.path.split('/')[2]}:id` : p.name] ?? validValue(p.schema ?? {});
+  };
   const param = (p: Parameter) =>
     fc.oneof(
-      { weight: 2, arbitrary: fc.constant(validValue(p.schema ?? {})) },
+      { weight: 2, arbitrary: fc.constant(valid(p)) },
       { weight: 3, arbitrary: hostileString as fc.Arbitrary<unknown> },
       ...(p.required || p.in === 'path' ? [] : [{ weight: 1, arbitrary: fc.constant(undefined) }]),
     );
@@ -161,8 +169,7 @@ function requestFor(op: Operation, spec: Parameters<typeof resolve>[0], portfoli
     op.parameters.forEach((p, i) => {
       const raw = values[i];
       if (raw === undefined) return;
-      // Portfolio routes get the real portfolio id most of the time, so the handler is reached.
-      const value = p.in === 'path' && p.name === 'id' && op.role === 'portfolio' && raw === validValue(p.schema ?? {}) ? portfolioId : String(raw);
+      const value = String(raw);
       if (p.in === 'path') path = path.replace(`{${p.name}}`, encodeURIComponent(value));
       else if (p.in === 'query') query.set(p.name, value);
       else headers[p.name] = value;
@@ -189,6 +196,7 @@ describe.each(dialects)('hostile input on $name', (d) => {
         { RATE_LIMIT_ANONYMOUS: '10000000', RATE_LIMIT_AUTHENTICATED: '10000000', PORTFOLIO_CREATE_PER_HOUR: '10000000' },
         { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher } },
       );
+      await seedMarket(h.runtime.ingest);
       spec = (await (await h.request('/openapi.json')).json()) as typeof spec;
       const created = await h.request('/v1/portfolios', { method: 'POST' });
       portfolio = (await created.json()) as typeof portfolio;
@@ -229,9 +237,10 @@ describe.each(dialects)('hostile input on $name', (d) => {
           { numRuns: RUNS_PER_OPERATION, seed: SEED, endOnFailure: true },
         );
       }
-      // The handlers were reached: some answers succeeded and some inputs were refused as invalid.
+      // The handlers were reached: many answers succeeded, and some inputs were refused as invalid.
+      const succeeded = [...seen].filter(([status]) => status < 300).reduce((n, [, count]) => n + count, 0);
+      expect(succeeded).toBeGreaterThan(ops.length * 2);
       expect(seen.get(422) ?? 0).toBeGreaterThan(0);
-      expect([...seen.keys()].some((s) => s < 300)).toBe(true);
     });
 
     it('names the field holding a NUL byte, in a path, a query, a header and a JSON body', async () => {
