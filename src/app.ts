@@ -26,7 +26,7 @@ import { moverRules } from './features/market/movers.repo.ts';
 import { moversRoutes } from './features/market/movers.routes.ts';
 import { searchInterestRoutes } from './features/ingest/search-interest.routes.ts';
 import type { SearchInterestService } from './features/ingest/search-interest.ts';
-import { docsRoutes } from './features/ops/docs.routes.ts';
+import { docsRoutes, openApiRoutes } from './features/ops/docs.routes.ts';
 import type { PipelineLauncher } from './features/pipeline/launcher.ts';
 import type { Pipeline } from './features/pipeline/pipeline.ts';
 import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
@@ -35,6 +35,7 @@ import { portfolioRoutes, type PortfolioServices } from './features/portfolios/p
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
 import { AppError } from './platform/errors.ts';
 import { authenticate } from './platform/http/auth.ts';
+import { clientIpResolver } from './platform/http/client-ip.ts';
 import type { AppEnv, Platform } from './platform/http/context.ts';
 import { observe } from './platform/http/observe.ts';
 import { problem } from './platform/http/problem.ts';
@@ -65,14 +66,6 @@ export interface AppDeps {
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-function clientIp(c: Context, trustProxy: boolean, remoteAddress?: (c: Context) => string | undefined): string {
-  if (trustProxy) {
-    const forwarded = c.req.header('X-Forwarded-For')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return remoteAddress?.(c) ?? 'unknown';
-}
 
 const httpExceptionProblems: Record<number, { code: string; detail: string }> = {
   415: { code: 'unsupported_media_type', detail: 'Send the body as application/json.' },
@@ -105,11 +98,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config } = platform;
   const migrations = deps.migrations ?? listMigrations();
   const app = new OpenAPIHono<AppEnv>();
+  const clientIp = clientIpResolver(config.TRUST_PROXY, config.TRUSTED_PROXIES);
 
   app.use('*', async (c, next) => {
     c.set('platform', platform);
     c.set('principal', null);
-    c.set('clientIp', clientIp(c, config.TRUST_PROXY, deps.remoteAddress));
+    c.set('clientIp', clientIp(c.req.header('X-Forwarded-For'), deps.remoteAddress?.(c)));
     await next();
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
@@ -167,14 +161,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioId', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Id' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioSecret', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Secret' });
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'cardquant API',
-      version: '1',
-      description: 'Price analytics for collectible trading cards. Every operation states its required role in `x-required-role`.',
-    },
-  });
+  app.route(
+    '/',
+    openApiRoutes(() =>
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'cardquant API',
+          version: '1',
+          description: 'Price analytics for collectible trading cards. Every operation states its required role in `x-required-role`.',
+        },
+      }),
+    ),
+  );
 
   app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }));
   app.onError(handleError);

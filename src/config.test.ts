@@ -39,6 +39,15 @@ describe('configuration', () => {
     expect(c.PORT).toBe(0);
   });
 
+  it('accepts a hop count or proxy addresses and CIDR ranges as TRUSTED_PROXIES, nothing else', () => {
+    expect(loadConfig({}).TRUSTED_PROXIES).toBe('1');
+    expect(loadConfig({ TRUSTED_PROXIES: '2' }).TRUSTED_PROXIES).toBe('2');
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 2001:db8::/32,127.0.0.1' }).TRUSTED_PROXIES).toBe('10.0.0.0/8, 2001:db8::/32,127.0.0.1');
+    for (const bad of ['10.0.0.0/33', '2001:db8::/129', 'proxy.example', '10.0.0.1/8/2', 'true']) {
+      expect(problemsOf({ TRUSTED_PROXIES: bad }), bad).toEqual([expect.stringContaining('TRUSTED_PROXIES')]);
+    }
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' }).PORT).toBe(8787);
   });

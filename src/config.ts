@@ -3,6 +3,7 @@
  * meaning; the README's configuration table is generated from `settingDocs` (see `npm run docs:config`).
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -24,6 +25,21 @@ const csvList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 
+function isProxyRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** `TRUSTED_PROXIES`: a hop count, or addresses and CIDR ranges of the proxies. */
+const trustedProxies = z
+  .string()
+  .trim()
+  .refine((v) => /^\d{1,2}$/.test(v) || v.split(',').every((entry) => isProxyRange(entry.trim())), {
+    message: 'must be a number of proxy hops (e.g. 1) or comma-separated proxy addresses / CIDR ranges (e.g. 10.0.0.0/8,::1)',
+  });
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const configSchema = z
@@ -37,11 +53,13 @@ export const configSchema = z
     LOG_LEVEL: logLevel.default('info'),
     CORS_ORIGINS: csvList.default([]),
     TRUST_PROXY: bool.default(false),
+    TRUSTED_PROXIES: trustedProxies.default('1'),
     METRICS_PUBLIC: bool.default(false),
     BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
     RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
     RATE_LIMIT_ANONYMOUS: int(1, 10_000_000).default(600),
     RATE_LIMIT_AUTHENTICATED: int(1, 10_000_000).default(6000),
+    PORTFOLIO_CREATE_PER_HOUR: int(1, 10_000_000).default(20),
     IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
     RESPONSE_CACHE_MB: int(0, 4096).default(32),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
@@ -97,12 +115,14 @@ export const settingDocs: Record<keyof Config, string> = {
   ADMIN_TOKEN_NEXT: 'Second accepted admin token, for rotation without downtime.',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent.',
   CORS_ORIGINS: 'Comma-separated origins allowed by CORS (empty: no cross-origin access).',
-  TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (only behind a trusted proxy).',
+  TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (only behind a reverse proxy; see `TRUSTED_PROXIES`).',
+  TRUSTED_PROXIES: 'With `TRUST_PROXY`: how many proxies stand in front of the server (a hop count), or their addresses / CIDR ranges (`10.0.0.0/8,::1`). The client IP is the right-most `X-Forwarded-For` address not added by one of them.',
   METRICS_PUBLIC: 'Serve `/metrics` without authentication (otherwise the viewer role is needed).',
   BODY_LIMIT_BYTES: 'Largest accepted request body; larger bodies get 413.',
   RATE_LIMIT_WINDOW_SECONDS: 'Length of the rate-limit window.',
   RATE_LIMIT_ANONYMOUS: 'Requests per window per client IP for unauthenticated callers.',
-  RATE_LIMIT_AUTHENTICATED: 'Requests per window per identity (API key, admin token, portfolio).',
+  RATE_LIMIT_AUTHENTICATED: 'Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP\'s anonymous budget.',
+  PORTFOLIO_CREATE_PER_HOUR: 'Portfolios one client IP may create per hour.',
   IDEMPOTENCY_TTL_HOURS: 'How long an `Idempotency-Key` and its stored response are kept.',
   RESPONSE_CACHE_MB: 'Memory per process for serialised public reads, reused until the data changes (0 turns the cache off).',
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.',

@@ -101,6 +101,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
       authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
       authFailurePoints: 30,
+      portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
@@ -121,7 +122,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
-  const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock) };
+  const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock, database.dialect) };
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
 

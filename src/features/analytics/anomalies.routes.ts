@@ -10,7 +10,12 @@ import { AnomaliesService } from './anomalies.service.ts';
 const KINDS = ['return_outlier', 'stale_series', 'placeholder_price', 'coverage_drop'] as const;
 const STATUSES = ['open', 'acknowledged', 'dismissed'] as const;
 
-const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
+/** A real calendar date: `2026-02-30` is not one (and `new Date` of it is Invalid Date, whose toISOString throws). */
+const isDate = (s: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+};
 const date = z.string().refine((s) => isDate(s), 'must be a calendar date YYYY-MM-DD').openapi({ format: 'date' });
 
 const Anomaly = z

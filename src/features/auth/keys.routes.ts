@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, Principal } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
-import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import type { Actor, KeysService } from './keys.service.ts';
 
 const Role = z.enum(['viewer', 'operator', 'admin']).openapi({ description: 'viewer < operator < admin' });
@@ -73,8 +73,8 @@ export const revokeKeyRoute = defineRoute(
     request: { params: z.object({ id: z.string().max(64) }) },
     responses: {
       200: { description: 'Revoked.', content: { 'application/json': { schema: ApiKey } } },
-      404: { description: 'No such key.' },
-      409: { description: 'Already revoked.' },
+      404: problemResponse('No such key.'),
+      409: problemResponse('Already revoked (`api_key_already_revoked`), also when a concurrent revocation won.'),
     },
   },
 );

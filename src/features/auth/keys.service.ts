@@ -100,7 +100,9 @@ export class KeysService {
       if (!row) throw new NotFound('api_key', id);
       if (row.revoked_at) throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked at ${row.revoked_at}.`);
       const at = isoInstant(this.clock.now());
-      await repo.markRevoked(trx, id, at, by.actor);
+      // Concurrent revocations all read the key unrevoked; only the one whose update changes the
+      // row goes on to the audit log (on PostgreSQL the others wait for its lock, then match nothing).
+      if (!(await repo.markRevoked(trx, id, at, by.actor))) throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked meanwhile.`);
       await this.audit.record({ ...by, action: 'api_key.revoke', target: id, result: 'success' }, trx);
       return view({ ...row, revoked_at: at, revoked_by: by.actor });
     });

@@ -6,7 +6,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Hono } from 'hono';
+import { sha256Hex } from '../../platform/crypto.ts';
+import { ifNoneMatch } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { rateLimit } from '../../platform/http/rate-limit.ts';
 
 const ASSETS: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -55,6 +58,27 @@ export function docsRoutes(): Hono<AppEnv> {
     const file = files.get(c.req.param('file'));
     if (!file) return c.notFound();
     return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' });
+  });
+  return app;
+}
+
+/**
+ * `/openapi.json`: generated once, on the first request (every route is registered by then), and
+ * served from memory with a strong ETag; generating it costs tens of milliseconds. Rate limited
+ * like every public route.
+ */
+export function openApiRoutes(generate: () => unknown): Hono<AppEnv> {
+  let document: Promise<{ body: string; etag: string }> | undefined;
+  const build = async () => {
+    const body = JSON.stringify(generate());
+    return { body, etag: `"${(await sha256Hex(body)).slice(0, 32)}"` };
+  };
+  const app = new Hono<AppEnv>();
+  app.get('/openapi.json', rateLimit('public'), async (c) => {
+    const { body, etag } = await (document ??= build());
+    const headers = { ETag: etag, 'Cache-Control': 'public, no-cache' };
+    if (ifNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304, headers);
+    return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' });
   });
   return app;
 }

@@ -34,6 +34,26 @@ export async function addItem(
     .executeTakeFirst();
 }
 
+/**
+ * Takes the portfolio's row lock until the transaction ends (PostgreSQL), so adds to one list run
+ * one after another: under READ COMMITTED each statement sees the rows committed before it, and
+ * the cap check of `addItem` counts them. SQLite needs none: one writer at a time.
+ */
+export async function lockPortfolio(db: Executor, portfolioId: string): Promise<void> {
+  await db.selectFrom('portfolios').select('id').where('id', '=', portfolioId).forUpdate().execute();
+}
+
+/** Why `addItem` stored nothing: how many items the list holds now, and whether the printing exists. */
+export async function addRefusal(db: Executor, portfolioId: string, printingId: string): Promise<{ items: number; printingExists: boolean }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('watchlist_items').select((s) => s.fn.countAll<number>().as('n')).where('portfolio_id', '=', portfolioId).as('items'),
+      eb.selectFrom('printings').select((s) => s.fn.countAll<number>().as('n')).where('id', '=', printingId).as('printings'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { items: Number(row.items), printingExists: Number(row.printings) > 0 };
+}
+
 /** Removes a printing (by its public id) from a watchlist; whether it was there. One statement. */
 export async function removeItem(db: Executor, portfolioId: string, printingId: string): Promise<boolean> {
   const res = await db

@@ -3,7 +3,8 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { AppError, Conflict, NotFound } from '../../platform/errors.ts';
 import type { PortfolioSession } from '../../platform/http/context.ts';
-import { addItem, listItems, removeItem } from './watchlist.repo.ts';
+import type { DialectName } from '../../platform/db/database.ts';
+import { addItem, addRefusal, listItems, lockPortfolio, removeItem } from './watchlist.repo.ts';
 import { toWatchlistItems, type WatchlistItem } from './watchlist.wire.ts';
 
 /** Items a watchlist may hold: enough for a collector, small enough to fingerprint per request. */
@@ -15,11 +16,16 @@ export interface AddOutcome {
   added_at: string;
 }
 
-/** A portfolio's watchlist: printings to follow, each with its live price. One statement per call. */
+/**
+ * A portfolio's watchlist: printings to follow, each with its live price. One statement per call
+ * on SQLite; an add on PostgreSQL first locks the portfolio row, so concurrent adds cannot pass
+ * the cap together.
+ */
 export class WatchlistService {
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
+    private readonly dialect: DialectName,
   ) {}
 
   /**
@@ -29,10 +35,19 @@ export class WatchlistService {
   async add(portfolioId: string, printingId: string, list: PortfolioSession['watchlist']): Promise<AddOutcome> {
     const latest = list.lastAddedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(list.lastAddedAt) + 1;
     const addedAt = isoInstant(Math.max(this.clock.now(), latest));
-    const row = await addItem(this.db, { portfolioId, printingId, addedAt, cap: WATCHLIST_CAP });
+    const item = { portfolioId, printingId, addedAt, cap: WATCHLIST_CAP };
+    const row =
+      this.dialect === 'postgres'
+        ? await this.db.transaction().execute(async (trx) => {
+            await lockPortfolio(trx, portfolioId);
+            return addItem(trx, item);
+          })
+        : await addItem(this.db, item);
     if (row) return { added: row.added_at === addedAt, added_at: row.added_at };
-    // Nothing stored: a full list is refused before the printing is looked at.
-    if (list.count >= WATCHLIST_CAP) throw new Conflict('watchlist_full', `A watchlist holds at most ${WATCHLIST_CAP} printings; remove one first.`);
+    // Nothing stored: a full list is refused before the printing is looked at. What
+    // authentication read may be stale when other adds ran meanwhile, so it is read again.
+    const now = list.count >= WATCHLIST_CAP ? { items: list.count, printingExists: true } : await addRefusal(this.db, portfolioId, printingId);
+    if (now.items >= WATCHLIST_CAP) throw new Conflict('watchlist_full', `A watchlist holds at most ${WATCHLIST_CAP} printings; remove one first.`);
     throw new NotFound('printing', printingId);
   }
 

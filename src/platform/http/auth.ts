@@ -1,7 +1,8 @@
 /**
  * Authentication runs once per request and sets `principal`; each route then states what it
  * needs with `requireAccess`. Credentials that are present but wrong are refused even on public
- * routes, so a broken client learns at once. Every failure is audited.
+ * routes, so a broken client learns at once. Every failure is audited until the IP has used up
+ * its failures for the window; after that failures answer 429 while valid credentials still pass.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Forbidden, Unauthorized } from '../errors.ts';
@@ -29,8 +30,14 @@ async function auditRefusal(c: Context<AppEnv>, action: 'auth.failure' | 'auth.f
   }
 }
 
+/**
+ * A failed authentication: counted per IP; past the IP's allowance for the window it is answered
+ * 429 (and no longer audited, so a guesser cannot flood the audit log). Valid credentials from
+ * the same IP are never refused by this count.
+ */
 async function refuse(c: Context<AppEnv>, reason: string): Promise<never> {
-  await c.get('platform').rateLimits.authFailed(c.get('clientIp'));
+  const decision = await c.get('platform').rateLimits.authFailed(c.get('clientIp'));
+  if (!decision.allowed) throw tooManyRequests(decision.headers);
   await auditRefusal(c, 'auth.failure', reason);
   throw new Unauthorized('The credentials given are not valid.', 'invalid_credentials');
 }
@@ -67,8 +74,6 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
     const portfolioSecret = c.req.header('X-Portfolio-Secret');
     const portfolio = portfolioId !== undefined || portfolioSecret !== undefined;
     if (header !== undefined || portfolio) {
-      const gate = await c.get('platform').rateLimits.authAllowed(c.get('clientIp'));
-      if (!gate.allowed) throw tooManyRequests(gate.headers);
       if (!portfolio) await resolveBearer(c, header!);
       else if (header !== undefined) await refuse(c, 'mixed_credentials');
       else await resolvePortfolio(c, portfolioId, portfolioSecret);

@@ -9,14 +9,16 @@
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors.ts';
-import type { AppEnv } from './context.ts';
+import type { Access, AppEnv } from './context.ts';
 
 export interface RateLimitSettings {
   windowSeconds: number;
   anonymousPoints: number;
   authenticatedPoints: number;
-  /** Failed authentications allowed per IP per window before even the lookup is refused. */
+  /** Failed authentications allowed per IP per window; further failures are answered 429. */
   authFailurePoints: number;
+  /** Portfolios one IP may create per hour, so minting capabilities cannot multiply its budget. */
+  portfolioCreationsPerHour: number;
 }
 
 interface Policy {
@@ -45,17 +47,19 @@ export class RateLimits {
   private readonly anonymous: Policy;
   private readonly authenticated: Policy;
   private readonly authFailures: Policy;
+  private readonly portfolioCreations: Policy;
 
   constructor(settings: RateLimitSettings) {
-    const make = (name: string, points: number): Policy => ({
+    const make = (name: string, points: number, windowSeconds = settings.windowSeconds): Policy => ({
       name,
       points,
-      windowSeconds: settings.windowSeconds,
-      limiter: new RateLimiterMemory({ points, duration: settings.windowSeconds, keyPrefix: name }),
+      windowSeconds,
+      limiter: new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: name }),
     });
     this.anonymous = make('anonymous', settings.anonymousPoints);
     this.authenticated = make('authenticated', settings.authenticatedPoints);
     this.authFailures = make('auth-failures', settings.authFailurePoints);
+    this.portfolioCreations = make('portfolio-creations', settings.portfolioCreationsPerHour, 3600);
   }
 
   /** Counts one request of a caller; `identity` null means anonymous (keyed by IP). */
@@ -64,16 +68,18 @@ export class RateLimits {
     return this.consume(policy, identity ?? ip);
   }
 
-  /** Whether this IP may still try to authenticate (does not count). */
-  async authAllowed(ip: string): Promise<Decision> {
-    const res = await this.authFailures.limiter.get(ip);
-    if (res && res.consumedPoints >= this.authFailures.points) return decide(this.authFailures, res, false);
-    return { allowed: true, headers: {} };
+  /**
+   * Counts one failed authentication of an IP; refused once the IP has spent its failures for the
+   * window. Only failures count and only failures are refused: a valid key from the same IP (a
+   * shared NAT, an office) keeps working while someone next to it guesses.
+   */
+  async authFailed(ip: string): Promise<Decision> {
+    return this.consume(this.authFailures, ip);
   }
 
-  /** Counts one failed authentication of an IP. */
-  async authFailed(ip: string): Promise<void> {
-    await this.consume(this.authFailures, ip);
+  /** Counts one portfolio creation of an IP (per hour). */
+  async portfolioCreated(ip: string): Promise<Decision> {
+    return this.consume(this.portfolioCreations, ip);
   }
 
   private async consume(policy: Policy, key: string): Promise<Decision> {
@@ -92,17 +98,35 @@ export function tooManyRequests(headers: Record<string, string>): AppError {
 
 /**
  * Route middleware: counts the request against the caller's budget and answers 429 when spent.
+ * On public routes a portfolio counts as its IP: portfolios are free to create, so their own
+ * budgets would otherwise multiply an anonymous client's.
  *
  * @example
- * defineRoute({ …, rateLimit: true }) // adds rateLimit() to the route
+ * defineRoute({ access: 'public' }, route) // adds rateLimit('public') to the route
  */
-export function rateLimit(): MiddlewareHandler<AppEnv> {
+export function rateLimit(access: Access = 'public'): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const principal = c.get('principal');
-    const decision = await c.get('platform').rateLimits.take(principal?.actor ?? null, c.get('clientIp'));
+    const identity = principal === null || (principal.kind === 'portfolio' && access === 'public') ? null : principal.actor;
+    const decision = await c.get('platform').rateLimits.take(identity, c.get('clientIp'));
     if (!decision.allowed) throw tooManyRequests(decision.headers);
     // Set before the handler, so they are written into its response as it is created.
     for (const [k, v] of Object.entries(decision.headers)) c.header(k, v);
+    await next();
+  };
+}
+
+/**
+ * Middleware for the route that creates portfolios: `PORTFOLIO_CREATE_PER_HOUR` per client IP.
+ * Runs after idempotency, so a replayed creation does not count.
+ *
+ * @example
+ * defineRoute({ access: 'public', idempotent: true, limit: 'portfolio-creation' }, route)
+ */
+export function portfolioCreationLimit(): MiddlewareHandler<AppEnv> {
+  return async function portfolioCreationLimit(c, next) {
+    const decision = await c.get('platform').rateLimits.portfolioCreated(c.get('clientIp'));
+    if (!decision.allowed) throw tooManyRequests(decision.headers);
     await next();
   };
 }

@@ -8,8 +8,9 @@ import type { MiddlewareHandler } from 'hono';
 import { ValidationFailed } from '../errors.ts';
 import { requireAccess } from './auth.ts';
 import type { Access, AppEnv } from './context.ts';
+import { rejectControlCharacters } from './control-characters.ts';
 import { idempotency } from './idempotency.ts';
-import { rateLimit } from './rate-limit.ts';
+import { portfolioCreationLimit, rateLimit } from './rate-limit.ts';
 
 export const ProblemSchema = z
   .object({
@@ -36,6 +37,8 @@ export interface RouteOptions {
   rateLimit?: boolean;
   /** Honour `Idempotency-Key` (creating POSTs). */
   idempotent?: boolean;
+  /** A further per-IP limit on this operation (after idempotency, so replays do not count). */
+  limit?: 'portfolio-creation';
 }
 
 type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv>[]; 'x-required-role': Access };
@@ -46,16 +49,19 @@ type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv
  */
 export function defineRoute<const R extends RouteConfig>(options: RouteOptions, route: R): Defined<R> & { getRoutingPath(): string } {
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
-  if (options.rateLimit !== false) middleware.push(rateLimit());
+  if (options.rateLimit !== false) middleware.push(rateLimit(options.access));
+  middleware.push(rejectControlCharacters());
   if (options.idempotent) middleware.push(idempotency());
+  if (options.limit === 'portfolio-creation') middleware.push(portfolioCreationLimit());
 
   const responses: RouteConfig['responses'] = { ...route.responses };
   if (options.access !== 'public') {
     responses[401] ??= problemResponse('Missing or invalid credentials.');
     responses[403] ??= problemResponse('The caller lacks the required role.');
   }
-  if (route.request) responses[422] ??= problemResponse('Invalid parameters or body; `errors` lists the fields.');
-  if (options.rateLimit !== false) responses[429] ??= problemResponse('Rate limit exceeded; see Retry-After.');
+  // Every operation may answer 422: control characters are refused in any parameter or header.
+  responses[422] ??= problemResponse('Invalid parameters, headers or body; `errors` lists the fields.');
+  if (options.rateLimit !== false || options.limit) responses[429] ??= problemResponse('Rate limit exceeded; see Retry-After.');
   const headers = options.idempotent
     ? [z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Makes a retried create safe.' }) })]
     : undefined;
