@@ -204,7 +204,9 @@ export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptio
   // Errors of the file (unreadable, corrupt gzip) end the parse with that error.
   pipeline(input, parser, (err) => (err ? parser.destroy(err) : undefined));
   const iterator = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
-  const first = await iterator.next();
+  const first = await iterator.next().catch((err: Error) => {
+    throw new Error(`cannot read ${name}: ${err.message}`, { cause: err });
+  });
   const header = first.done ? [] : first.value.record.map((h) => h.trim().toLowerCase());
   const format = HISTORY_COLUMNS.every((c) => header.includes(c)) ? 'tcgplayer-history' : 'generic';
   const feed = format === 'generic' ? 'history-csv' : 'tcgplayer-history';
