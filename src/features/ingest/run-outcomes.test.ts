@@ -72,6 +72,8 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       // The 9999 "high" of Charizard and the 501.5 "high" of Pikachu.
       expect(run.dropped_placeholder_fields).toBe(2);
       expect((await runRow(run.id)).dropped_placeholder_fields).toBe(2);
+      // The malformed row of the fixture is named with its field and value.
+      expect(run.rejected_examples).toEqual([{ at: '2025-10-18 results[6]', reason: 'malformed_row', detail: 'productId "x42" is not a TCGplayer product id' }]);
     });
 
     it('--resume skips the dates the resumed run finished, carries them on, and records the run it resumes', async () => {
