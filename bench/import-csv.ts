@@ -9,8 +9,11 @@
  * cardmarket (EUR) for consecutive dates, all four price columns — every row a distinct grain,
  * so all are accepted on a first import.
  *
- * Usage: npx tsx bench/import-csv.ts [--mb 100] [--cards 5000] [--postgres]
- * Writes bench/results/import-csv.json.
+ * `--heap MB` runs the child with `NODE_OPTIONS=--max-old-space-size=MB`: V8 lets garbage pile
+ * up to far more than the import holds live, so the cap shows how much of the peak is garbage.
+ *
+ * Usage: npx tsx bench/import-csv.ts [--mb 100] [--cards 5000] [--postgres] [--heap MB]
+ * Writes bench/results/import-csv.json (import-csv.heapMB.json with --heap).
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -32,10 +35,12 @@ const { values } = parseArgs({
     mb: { type: 'string', default: '100' },
     cards: { type: 'string', default: '5000' },
     postgres: { type: 'boolean', default: false },
+    heap: { type: 'string' },
   },
 });
 const targetBytes = Number(values.mb) * 1024 * 1024;
 const cards = Number(values.cards);
+const nodeOptions = values.heap ? `--max-old-space-size=${Number(values.heap)}` : '';
 const NOW = '2026-11-25T00:00:00.000Z';
 
 /** Writes the CSV and returns its rows and bytes. */
@@ -91,7 +96,7 @@ interface Measure {
 
 function importOnce(dialect: Measure['dialect'], url: string, file: string): Measure {
   const args = ['-f', '%e %M', process.execPath, join(REPO_ROOT, 'bin', 'cardquant.js'), 'import', 'prices', 'csv', '--path', file];
-  const child = spawnSync('/usr/bin/time', args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync('/usr/bin/time', args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const timeLine = child.stderr.trim().split('\n').at(-1) ?? '';
   const [wall, rssKb] = timeLine.split(' ').map(Number);
   const summary = child.stdout.trim().split('\n').slice(0, 2).join(' | ');
@@ -127,7 +132,8 @@ try {
       await admin.end();
     }
   }
-  const path = writeResult('import-csv.json', { date: new Date().toISOString(), machine, revision: rev, dataset: { ...dataset, cards, targetMb: Number(values.mb) }, target: { peakRssMb: IMPORT_CSV_TARGET_MB }, measures });
+  const name = values.heap ? `import-csv.heap${Number(values.heap)}.json` : 'import-csv.json';
+  const path = writeResult(name, { date: new Date().toISOString(), machine, revision: rev, nodeOptions, dataset: { ...dataset, cards, targetMb: Number(values.mb) }, target: { peakRssMb: IMPORT_CSV_TARGET_MB }, measures });
   console.log(`machine: ${describeMachine(machine)}`);
   console.log(`code: ${describeRevision(rev)}`);
   console.log(`wrote ${path}`);
