@@ -159,25 +159,31 @@ export class PriceImporter {
       const keys = await this.resolver.createAll(pending);
       pendingAt.forEach((rowIndex, k) => (rows[rowIndex]!.printing = keys[k]!));
     }
-    if (this.repeats === 'ambiguous') rows = await this.acrossChunks(rows);
+    // Rows with and without a product id can still land on one printing: group by it too.
+    if (this.repeats === 'ambiguous') rows = await this.acrossChunks(this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`));
     const outcome = await this.writer.write(rows.map(({ printing, grain: _grain, ...rest }) => ({ ...rest, printingKey: printing as number })));
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
   }
 
-  /** Repeats inside one chunk: equal values are duplicates, different values make the grain ambiguous. */
-  private withinChunk(rows: BufferedRow[]): BufferedRow[] {
+  /**
+   * Repeats inside one chunk, grouped by `key` (the grain by card, finish and product; after the
+   * printings exist, by printing): equal values are duplicates, different values make the grain
+   * ambiguous.
+   */
+  private withinChunk(rows: BufferedRow[], key: (r: BufferedRow) => string = (r) => r.grain!): BufferedRow[] {
     const groups = new Map<string, BufferedRow[]>();
     for (const r of rows) {
-      const list = groups.get(r.grain!);
+      const k = key(r);
+      const list = groups.get(k);
       if (list) list.push(r);
-      else groups.set(r.grain!, [r]);
+      else groups.set(k, [r]);
     }
     const kept: BufferedRow[] = [];
-    for (const [grain, list] of groups) {
-      if (this.ambiguousGrains.has(grain) || list.some((r) => !sameValues(r, list[0]!))) {
-        this.ambiguousGrains.add(grain);
-        this.run.reject('ambiguous_product', list.length, { at: grain, detail: `${list.length} rows name this card, finish, market, condition, currency and date with different prices; add a product_id column` });
+    for (const list of groups.values()) {
+      if (list.some((r) => this.ambiguousGrains.has(r.grain!)) || list.some((r) => !sameValues(r, list[0]!))) {
+        for (const r of list) this.ambiguousGrains.add(r.grain!);
+        this.run.reject('ambiguous_product', list.length, { at: list[0]!.grain!, detail: `${list.length} rows name this card, finish, market, condition, currency and date with different prices; add a product_id column` });
         continue;
       }
       this.run.reject('duplicate_row', list.length - 1);

@@ -90,6 +90,22 @@ base1-2,Holofoil,tcgplayer,USD,2025-10-02,1,x9
       // The same file again: every row is where it was.
       const again = await importHistoryCsv(ctx, { path: join(dir, 'products.csv') });
       expect(again).toMatchObject({ accepted: 0, updated: 0, unchanged: 4 });
+      // Another card's product is refused; a row without product id that lands on a product's
+      // printing with other prices than that product's row is ambiguous, not silently merged.
+      const mixed = await importHistoryCsv(
+        ctx,
+        {
+          path: file(
+            'mixed.csv',
+            `card_id,finish,market,currency,date,market_price,product_id
+base1-4,Holofoil,tcgplayer,USD,2025-10-03,350.00,42350
+base1-2,Holofoil,tcgplayer,USD,2025-10-03,122.00,42350
+base1-2,Holofoil,tcgplayer,USD,2025-10-03,99.00,
+`,
+          ),
+        },
+      );
+      expect(mixed).toMatchObject({ rows_read: 3, accepted: 0, rejected: 3, rejected_by_reason: { product_card_mismatch: 1, ambiguous_product: 2 } });
     });
 
     it('without product ids, rows that give one grain different prices are all rejected as ambiguous_product; equal ones are duplicates', async () => {
