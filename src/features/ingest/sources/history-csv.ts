@@ -45,17 +45,15 @@
  *   items of one set and type would share that id, so both are rejected as
  *   `ambiguous_sealed_product` rather than merged into one price series.
  */
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { finishOf } from '../../catalog/finishes.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
 import type { PriceObservation } from '../../prices/price-importer.ts';
 import type { RawPrices } from '../../prices/price-rules.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
+import { openCsv } from '../csv-file.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 
 export interface HistoryImportResult extends RunSummary {
@@ -108,44 +106,6 @@ export function repairYear(endDate: string, scrapeDate: string, trustedDates: Re
 interface Rec {
   record: string[];
   line: number;
-}
-
-const GZIP_MAGIC = [0x1f, 0x8b];
-/** Compressions a CSV file may arrive in that are refused (by their magic bytes) rather than parsed as text. */
-const REFUSED_COMPRESSIONS: { name: string; magic: number[] }[] = [
-  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04] },
-  { name: '7z', magic: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
-  { name: 'bzip2', magic: [0x42, 0x5a, 0x68] },
-  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
-  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
-];
-
-/**
- * Opens a CSV file as a byte stream: as it is, or gunzipped while it is read when it starts
- * with gzip's magic bytes. Other compressed files are refused with a message that says so.
- *
- * @example
- * const { stream, compression } = await openCsv('history.csv.gz'); // compression: 'gzip'
- */
-export async function openCsv(path: string): Promise<{ stream: Readable; compression: 'gzip' | null }> {
-  const fh = await open(path, 'r');
-  let head: Buffer;
-  try {
-    const { buffer, bytesRead } = await fh.read(Buffer.alloc(8), 0, 8, 0);
-    head = buffer.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
-  const starts = (magic: number[]) => magic.every((b, i) => head[i] === b);
-  const refused = REFUSED_COMPRESSIONS.find((c) => starts(c.magic));
-  if (refused) {
-    throw new Error(`${basename(path)} is ${refused.name}-compressed, not a CSV text file: decompress it first (gzip-compressed CSV files are read as they are)`);
-  }
-  if (!starts(GZIP_MAGIC)) return { stream: createReadStream(path), compression: null };
-  const gunzip = createGunzip();
-  const file = createReadStream(path);
-  file.on('error', (err) => gunzip.destroy(err));
-  return { stream: file.pipe(gunzip), compression: 'gzip' };
 }
 
 /** Raw bytes of the file, archived with the run in parts of about `PART_BYTES` as they are read. */
