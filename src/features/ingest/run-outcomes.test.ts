@@ -92,6 +92,17 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       expect(row.resumes).toBe(first.id);
       expect(JSON.parse(row.checkpoint!)).toEqual({ doneDates: ['2025-10-19', '2025-10-20'] });
 
+      // tcgcsv-archive skips the archives of finished dates without opening them.
+      const archives = join(dir, 'archives');
+      mkdirSync(archives, { recursive: true });
+      writeFileSync(join(archives, 'prices-2025-10-19.ppmd.7z'), 'not an archive');
+      const fresh = await importTcgcsvArchive(ctx, { path: archives });
+      expect(fresh.failures.map((f) => f.item)).toEqual(['prices-2025-10-19.ppmd.7z']);
+      const skipped = await importTcgcsvArchive(ctx, { path: archives, resume: { doneDates: ['2025-10-19'] }, resumesRun: fresh.id });
+      expect(skipped).toMatchObject({ status: 'failed', rows_read: 0, failures: [] });
+      expect(skipped.error).toBe('no TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z) under archives (the resumed run had already imported 1 date(s))');
+      expect((await runRow(skipped.id)).resumes).toBe(fresh.id);
+
       // Resuming a run that finished everything reads nothing, and says so.
       const nothing = await importTcgcsvFiles(ctx, { path: tree, from: '2025-10-19', to: '2025-10-20', map, resume: { doneDates: ['2025-10-19', '2025-10-20'] }, resumesRun: resumed.id });
       expect(nothing.status).toBe('failed');
