@@ -55,6 +55,11 @@ export class PrintingResolver {
     this.byCardFinish.set(k, list);
   }
 
+  /** The card of a known printing key, or null. */
+  cardOf(key: number): string | null {
+    return this.byKey.get(key)?.cardId ?? null;
+  }
+
   get size(): number {
     return this.byId.size;
   }

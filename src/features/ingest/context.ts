@@ -4,7 +4,7 @@ import { isoInstant } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
 import { CatalogWriter } from '../catalog/catalog-writer.ts';
-import { PriceImporter } from '../prices/price-importer.ts';
+import { PriceImporter, type RepeatPolicy } from '../prices/price-importer.ts';
 import type { IngestionRun, IngestionRuns, RunStart, RunSummary } from './ingestion-run.ts';
 
 export interface IngestContext {
@@ -26,13 +26,14 @@ export function catalogWriter(ctx: IngestContext): CatalogWriter {
 }
 
 /** A price importer bound to `run`, with `known_at` = now. */
-export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: string): Promise<PriceImporter> {
-  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()) });
+export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: string, options: { chunkRows?: number; repeats?: RepeatPolicy } = {}): Promise<PriceImporter> {
+  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()), ...options });
 }
 
 /**
  * Runs `body` inside a recorded ingestion run: the run is closed as succeeded, partial (some
- * parts failed) or failed (body threw), and its summary returned either way.
+ * parts failed) or failed (body threw, or the run read nothing or rejected every row — see
+ * `IngestionRun.finish`), and its summary returned either way.
  *
  * @example
  * return withRun(ctx, { source: 'tcgcsv-files', feed: 'tcgcsv', kind: 'prices' }, async (run) => { … });

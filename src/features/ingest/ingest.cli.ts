@@ -8,7 +8,7 @@ import { prepareForRealData } from './dataset.ts';
 import type { RunSummary } from './ingestion-run.ts';
 import { rematchRun } from './rematch.ts';
 import { importSearchInterestCsv } from './search-interest.ts';
-import { catalogImporters, fxImporter, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
+import { RESUMABLE_SOURCES, catalogImporters, fxImporter, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
 import { checkSources } from './sources/sources-check.ts';
 
 const date = (flag: string) => (v: string) => {
@@ -40,6 +40,11 @@ async function runImport(kind: 'catalog' | 'prices', table: Record<string, Impor
   if (!importer) {
     throw new ValidationFailed([{ field: 'source', message: `unknown ${kind} source "${source}"; one of: ${Object.keys(table).join(', ')}` }]);
   }
+  if (flags.resume && !RESUMABLE_SOURCES[kind].has(source)) {
+    throw new ValidationFailed([
+      { field: '--resume', message: `source ${source} keeps no checkpoint and cannot resume; run the import again (it is idempotent). Sources that resume: ${[...RESUMABLE_SOURCES[kind]].join(', ')}` },
+    ]);
+  }
   await withRuntime(async (runtime) => {
     await prepareForRealData(runtime.database.db, { replaceDemo: Boolean(flags.replaceDemo), nowIso: isoInstant(runtime.clock.now()) });
     const options: ImportOptions = {
@@ -58,6 +63,9 @@ async function runImport(kind: 'catalog' | 'prices', table: Record<string, Impor
     if (flags.resume) {
       const previous = await runtime.runs.get(flags.resume);
       if (!previous) throw new NotFound('ingestion_run', flags.resume);
+      if (previous.source !== source || previous.kind !== kind) {
+        throw new ValidationFailed([{ field: '--resume', message: `run ${previous.id} is a ${previous.kind} run of ${previous.source}, not of ${source}` }]);
+      }
       options.resume = previous.checkpoint ? (JSON.parse(previous.checkpoint) as unknown) : undefined;
       options.resumesRun = previous.id;
     }

@@ -27,6 +27,10 @@ const IngestionRun = z
     rejected: z.number().int(),
     rejected_by_reason: z.record(z.string(), z.number().int()).openapi({ example: { unmapped_product: 12, placeholder_listing: 3 } }),
     failures: z.array(z.object({ item: z.string(), error: z.string() })).openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
+    dropped_placeholder_fields: z.number().int().openapi({ description: 'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.' }),
+    rejected_examples: z
+      .array(z.object({ at: z.string(), reason: z.string(), detail: z.string() }))
+      .openapi({ description: 'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.' }),
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),
     error: z.string().nullable(),
@@ -40,6 +44,7 @@ function view(row: IngestionRunRow) {
     params: parse(row.params) as Record<string, unknown> | null,
     rejected_by_reason: JSON.parse(row.rejected_by_reason) as Record<string, number>,
     failures: JSON.parse(row.failures) as { item: string; error: string }[],
+    rejected_examples: JSON.parse(row.rejected_examples) as { at: string; reason: string; detail: string }[],
     checkpoint: parse(row.checkpoint),
   };
 }

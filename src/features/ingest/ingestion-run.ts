@@ -37,7 +37,44 @@ export interface RunSummary {
   rejected: number;
   rejected_by_reason: Record<string, number>;
   failures: { item: string; error: string }[];
+  /** Placeholder fields dropped from rows that were otherwise kept (not part of the accounting). */
+  dropped_placeholder_fields: number;
+  /** The first rejected rows that say which field and value were wrong (at most `REJECT_EXAMPLES`). */
+  rejected_examples: RejectExample[];
   error: string | null;
+}
+
+/** One rejected row, named: where it was (`line 12`, a file), its reason, and the field and value at fault. */
+export interface RejectExample {
+  at: string;
+  reason: string;
+  detail: string;
+}
+
+/** How many rejected rows a run names; the counts by reason cover all of them. */
+export const REJECT_EXAMPLES = 20;
+
+/** What an operator can do when every row was rejected for one of these reasons. */
+const REASON_HINTS: Record<string, string> = {
+  unmatched_product: 'did you forget --map (a TCGplayer → card cross-walk)?',
+  unmapped_product: 'import the product listings (`cardquant import products tcgcsv …`) or a cross-walk (--map)',
+  card_not_in_catalog: 'import the catalogue first (`cardquant import catalog …`)',
+  unknown_card: 'import the catalogue first (`cardquant import catalog …`)',
+  impossible_date: 'check the date column or the folder names (YYYY-MM-DD)',
+  malformed_row: 'check the file layout against the README',
+};
+
+/**
+ * The message of a run that stored nothing because every row it read was rejected, naming the
+ * reasons (largest first) and a hint for the largest.
+ *
+ * @example
+ * allRejectedMessage({ unmatched_product: 1234 }); // 'every row was rejected: 1,234 unmatched_product — did you forget --map …?'
+ */
+export function allRejectedMessage(byReason: Record<string, number>): string {
+  const reasons = Object.entries(byReason).sort((a, b) => b[1] - a[1]);
+  const hint = reasons[0] ? REASON_HINTS[reasons[0][0]] : undefined;
+  return `every row was rejected: ${reasons.map(([r, n]) => `${n.toLocaleString('en-US')} ${r}`).join(', ')}${hint ? ` — ${hint}` : ''}`;
 }
 
 export class IngestionRun {
@@ -46,7 +83,10 @@ export class IngestionRun {
   unchanged = 0;
   readonly rejectedByReason: Record<string, number> = {};
   readonly failures: { item: string; error: string }[] = [];
+  readonly rejectedExamples: RejectExample[] = [];
+  droppedPlaceholderFields = 0;
   private checkpointValue: unknown = null;
+  private emptyHint: string | null = null;
 
   constructor(
     readonly id: string,
@@ -64,9 +104,33 @@ export class IngestionRun {
     return this.accepted + this.updated + this.unchanged + this.rejected;
   }
 
-  /** Counts rows that were not stored, by stable reason. */
-  reject(reason: string, count = 1): void {
-    if (count > 0) this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + count;
+  /**
+   * Counts rows that were not stored, by stable reason. With `example` (where, and the field and
+   * value at fault), the first `REJECT_EXAMPLES` such rows are named in the run.
+   */
+  reject(reason: string, count = 1, example?: { at: string; detail: string }): void {
+    if (count <= 0) return;
+    this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + count;
+    if (example && this.rejectedExamples.length < REJECT_EXAMPLES) this.rejectedExamples.push({ at: example.at, reason, detail: example.detail.slice(0, 200) });
+  }
+
+  /** Counts placeholder fields dropped from rows that were kept. */
+  dropPlaceholders(count: number): void {
+    this.droppedPlaceholderFields += count;
+  }
+
+  /**
+   * Says what the run looked for, for the message of a run that read nothing
+   * (`no price files under DIR for 2025-09-01…2025-09-30`).
+   */
+  explainEmpty(hint: string): void {
+    this.emptyHint = hint;
+  }
+
+  /** Takes a row counted as stored (`accepted` or `updated`) back out, as rejected with `reason` (a collision found later). */
+  retract(from: 'accepted' | 'updated', reason: string): void {
+    this[from] -= 1;
+    this.reject(reason);
   }
 
   /** Adds what a write stored. */
@@ -101,16 +165,32 @@ export class IngestionRun {
       rejected: this.rejected,
       rejected_by_reason: JSON.stringify(this.rejectedByReason),
       failures: JSON.stringify(this.failures),
+      dropped_placeholder_fields: this.droppedPlaceholderFields,
+      rejected_examples: JSON.stringify(this.rejectedExamples),
     };
   }
 
   /**
-   * Closes the run: `failed` when `error` is given, `partial` when some parts failed, else
-   * `succeeded`.
+   * Why a run that threw nothing still failed: it read no rows, or it rejected every row.
+   * A run that stored nothing never reports success.
+   */
+  private outcomeError(): string | null {
+    if (this.rowsRead === 0) {
+      const failed = this.failures.length > 0 ? ` (${this.failures.length} part${this.failures.length === 1 ? '' : 's'} failed: ${this.failures[0]!.error})` : '';
+      return `${this.emptyHint ?? 'the run read no rows'}${failed}`;
+    }
+    if (this.rejected === this.rowsRead) return allRejectedMessage(this.rejectedByReason);
+    return null;
+  }
+
+  /**
+   * Closes the run: `failed` when `error` is given, when it read no rows or when it rejected
+   * every row (the message says which and what to check); `partial` when some parts failed;
+   * else `succeeded`.
    */
   async finish(error?: unknown): Promise<RunSummary> {
-    const status = error ? 'failed' : this.failures.length > 0 ? 'partial' : 'succeeded';
-    const message = error ? (error instanceof Error ? error.message : String(error)) : null;
+    const message = error ? (error instanceof Error ? error.message : String(error)) : this.outcomeError();
+    const status = message !== null ? 'failed' : this.failures.length > 0 ? 'partial' : 'succeeded';
     await repo.updateRun(this.db, this.id, {
       ...this.countColumns(),
       status,
@@ -131,6 +211,8 @@ export class IngestionRun {
       rejected: this.rejected,
       rejected_by_reason: { ...this.rejectedByReason },
       failures: [...this.failures],
+      dropped_placeholder_fields: this.droppedPlaceholderFields,
+      rejected_examples: [...this.rejectedExamples],
       error: message,
     };
   }
@@ -168,6 +250,8 @@ export class IngestionRuns {
       checkpoint: null,
       resumes: start.resumes ?? null,
       error: null,
+      dropped_placeholder_fields: 0,
+      rejected_examples: '[]',
     });
     return new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
   }

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ingestContext } from '../../../test/ingest-harness.ts';
@@ -131,6 +132,13 @@ describe.each(dialects)('search interest on $name', (d) => {
       expect(runRow).toEqual({ source: 'csv', feed: 'search-interest', kind: 'search_interest' });
       const again = await importSearchInterestCsv(ctx, { path });
       expect(again).toMatchObject({ rows_read: 9, accepted: 0, unchanged: 3, rejected: 6 });
+      // The same file gzip-compressed is read as it is; a zip file is refused as compressed.
+      const gz = join(dir, 'svi.csv.gz');
+      writeFileSync(gz, gzipSync(CSV));
+      expect(await importSearchInterestCsv(ctx, { path: gz })).toMatchObject({ rows_read: 9, accepted: 0, unchanged: 3, rejected: 6 });
+      const zip = join(dir, 'svi.zip');
+      writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(CSV)]));
+      await expect(importSearchInterestCsv(ctx, { path: zip })).rejects.toThrow('svi.zip is zip-compressed, not a CSV text file');
     });
 
     it('fails the CSV run when a required column is missing', async () => {

@@ -19,7 +19,6 @@
  *   batch        id of the query batch the value is relative to (non-empty)
  *   anchor       optional column: the anchor term of the batch; empty = none
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse';
 import type { Kysely } from 'kysely';
@@ -28,6 +27,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { SearchInterestTable, Tables } from '../../platform/db/schema.ts';
 import { isPlausibleDate } from '../prices/price-rules.ts';
 import { withRun, type IngestContext } from './context.ts';
+import { readCsvFile } from './csv-file.ts';
 import type { IngestionRun, IngestionRuns, RunStart, RunSummary } from './ingestion-run.ts';
 
 /** One row as it arrives (API body or CSV); validated by the service. */
@@ -178,7 +178,8 @@ export async function hasSearchInterest(db: Kysely<Tables>): Promise<boolean> {
  * const summary = await importSearchInterestCsv(ctx, { path: 'svi.csv' });
  */
 export async function importSearchInterestCsv(ctx: IngestContext, opts: { path: string }): Promise<RunSummary> {
-  const body = await readFile(opts.path);
+  // gzip is read as it is; other compressed files are refused with a message saying so.
+  const body = await readCsvFile(opts.path);
   const start = { source: 'csv', feed: 'search-interest', kind: 'search_interest', params: { file: basename(opts.path) } } as const;
   return withRun(ctx, start, async (run) => {
     await run.savePayload(basename(opts.path), body);

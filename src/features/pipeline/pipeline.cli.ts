@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { print, withRuntime } from '../../cli-support.ts';
+import { STEP_CATALOGUE } from './steps.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -27,9 +28,8 @@ export function registerPipelineCommands(root: Command): void {
   pipeline
     .command('steps')
     .description('List the pipeline steps in order.')
-    .action(async () => {
-      await withRuntime(async (runtime) => {
-        for (const s of runtime.pipeline.steps) print(`${s.name.padEnd(15)} ${s.description}`);
-      });
+    // A listing needs no database: it neither opens nor creates one.
+    .action(() => {
+      for (const s of STEP_CATALOGUE) print(`${s.name.padEnd(15)} ${s.description}`);
     });
 }

@@ -52,6 +52,27 @@ export interface StepSettings {
   database: { url: string; busyTimeoutMs: number };
 }
 
+/**
+ * The steps' names and descriptions in pipeline order: what `cardquant pipeline steps` lists
+ * without opening a database.
+ */
+export const STEP_CATALOGUE: readonly { name: string; description: string }[] = [
+  { name: 'ingest-catalog', description: 'Import the card catalogue from CATALOG_SOURCES.' },
+  { name: 'ingest-prices', description: 'Import daily prices from PRICE_SOURCES.' },
+  { name: 'ingest-fx', description: 'Import ECB euro reference rates (FX_CURRENCIES) for the last days.' },
+  { name: 'quality', description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies.' },
+  { name: 'derive', description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.' },
+  { name: 'signals', description: 'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.' },
+  { name: 'factors', description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.' },
+  { name: 'retention', description: 'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.' },
+];
+
+function step(name: string): { name: string; description: string } {
+  const found = STEP_CATALOGUE.find((s) => s.name === name);
+  if (!found) throw new Error(`step ${name} is not in the step catalogue`);
+  return found;
+}
+
 export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: StepSettings): PipelineStep[] {
   const newId = idFactory(ctx.clock);
   const signalSettings = () => resolveSignalSettings(ctx.database.db, ctx.clock, settings.engines, settings.signals);
@@ -64,28 +85,23 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
   };
   return [
     {
-      name: 'ingest-catalog',
-      description: 'Import the card catalogue from CATALOG_SOURCES.',
+      ...step('ingest-catalog'),
       run: () => ingest(sources.catalog, (run) => run(ctx)),
     },
     {
-      name: 'ingest-prices',
-      description: 'Import daily prices from PRICE_SOURCES.',
+      ...step('ingest-prices'),
       run: (o: StepOptions) => ingest(sources.prices, (run) => run(ctx, { from: o.from, to: o.to })),
     },
     {
-      name: 'ingest-fx',
-      description: 'Import ECB euro reference rates (FX_CURRENCIES) for the last days.',
+      ...step('ingest-fx'),
       run: async (o: StepOptions) => (sources.fx ? summarise([await sources.fx(ctx, { from: o.from, to: o.to })]) : { skipped: 'no price source configured' }),
     },
     {
-      name: 'quality',
-      description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies.',
+      ...step('quality'),
       run: async (o: StepOptions) => ({ counts: { ...(await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, { from: o.from, to: o.to })) } }),
     },
     {
-      name: 'derive',
-      description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.',
+      ...step('derive'),
       run: async () => {
         // Scores come from the configured signals; a bad signal setting must not stop the derive.
         const scores = await signalSettings().then(
@@ -99,8 +115,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       },
     },
     {
-      name: 'signals',
-      description: 'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.',
+      ...step('signals'),
       run: async (o: StepOptions) => {
         const signal = await signalSettings();
         const latest = await latestMarketDate(ctx.database);
@@ -125,8 +140,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       },
     },
     {
-      name: 'factors',
-      description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.',
+      ...step('factors'),
       run: async (o: StepOptions) => {
         const signal = await signalSettings();
         const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, { from: o.from, to: o.to });
@@ -136,8 +150,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       },
     },
     {
-      name: 'retention',
-      description: 'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.',
+      ...step('retention'),
       run: async () => {
         const before = isoInstant(ctx.clock.now() - settings.payloadRetentionDays * 86_400_000);
         return { counts: { payloads_deleted: await purgePayloads(ctx.database.db, before), unmatched_deleted: await purgeUnmatched(ctx.database.db, before) } };

@@ -6,13 +6,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
-import { finishOf } from '../catalog/finishes.ts';
+import { finishOf, type Finish } from '../catalog/finishes.ts';
 import { PrintingResolver, type PendingPrinting } from '../catalog/printing-resolver.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
-import { priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
+import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
+import { deleteRunRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
 
 export type PrintingRef =
   /** A TCGplayer product and sub-type (TCGCSV, JustTCG): the card comes from the product map. */
@@ -35,8 +36,55 @@ export interface PriceObservation {
 
 const CURRENCIES = new Set(['USD', 'EUR']);
 
-/** A row waiting for its printing: a known key, or a printing to create at flush. */
-type BufferedRow = Omit<PriceRow, 'printingKey'> & { printing: number | PendingPrinting };
+/**
+ * A row waiting for its printing: a known key, or a printing to create at flush. `grain` names
+ * the row's grain by card, finish and product (stable before and after the printing exists);
+ * it is kept only when the importer checks repeats across chunks.
+ */
+type BufferedRow = Omit<PriceRow, 'printingKey'> & { printing: number | PendingPrinting; grain?: string };
+
+/**
+ * How a run treats a grain it meets twice. `last-wins` (the default): the later row replaces the
+ * earlier one within a chunk and counts as `duplicate_row`. `ambiguous` (files that may list two
+ * products of one card and finish without saying which): a repeat with the same values is a
+ * `duplicate_row`; with different values every row of that grain is rejected as
+ * `ambiguous_product` — across chunks too, where the row stored earlier in the run is removed
+ * again — so one product's price never silently overwrites another's.
+ */
+export type RepeatPolicy = 'last-wins' | 'ambiguous';
+
+export interface PriceImporterOptions {
+  feed: string;
+  today: string;
+  nowIso: string;
+  /** Rows buffered before a write (default 20,000). */
+  chunkRows?: number;
+  repeats?: RepeatPolicy;
+}
+
+/** The TCGplayer sub-type name of a finish, for rows that name a product id but not its sub-type. */
+export const TCGPLAYER_SUB_TYPE: Record<Finish, string> = {
+  normal: 'Normal',
+  holofoil: 'Holofoil',
+  'reverse-holofoil': 'Reverse Holofoil',
+  '1st-edition': '1st Edition',
+  '1st-edition-holofoil': '1st Edition Holofoil',
+  unlimited: 'Unlimited',
+  'unlimited-holofoil': 'Unlimited Holofoil',
+};
+
+const VALUE_KEYS = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'] as const;
+const STORED_KEYS = ['market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents'] as const;
+
+function sameValues(a: BufferedRow, b: BufferedRow): boolean {
+  return a.sourceAsOf === b.sourceAsOf && VALUE_KEYS.every((k) => a.cents[k] === b.cents[k]);
+}
+
+function sameAsStored(r: BufferedRow, s: StoredGrainRow): boolean {
+  return r.sourceAsOf === s.source_as_of && r.feed === s.feed && VALUE_KEYS.every((k, i) => r.cents[k] === s[STORED_KEYS[i]!]);
+}
+
+const rank = (feed: string) => FEED_RANK[feed] ?? 1;
 // Rows per write: one transaction (SQLite) or one upsert statement (PostgreSQL) each.
 const CHUNK = 20_000;
 
@@ -46,7 +94,12 @@ export class PriceImporter {
   private unmatched = new Map<number, UnmatchedRow>();
   private readonly dates = new Map<string, boolean>();
   private readonly knownAt: string;
-  droppedPlaceholderFields = 0;
+  private readonly chunkRows: number;
+  private readonly repeats: RepeatPolicy;
+  /** Grains found ambiguous in this run: later rows of them are rejected too. */
+  private readonly ambiguousGrains = new Set<string>();
+  /** Grains whose stored value (of an earlier run) this run changed; only collisions and updates are kept. */
+  private readonly updatedGrains = new Set<string>();
 
   private constructor(
     private readonly run: IngestionRun,
@@ -56,18 +109,20 @@ export class PriceImporter {
     private readonly resolver: PrintingResolver,
     private readonly products: ProductMap,
     private readonly cardIds: Set<string>,
-    nowIso: string,
     private readonly db: Kysely<Tables>,
+    opts: PriceImporterOptions,
   ) {
-    this.knownAt = nowIso;
+    this.knownAt = opts.nowIso;
+    this.chunkRows = opts.chunkRows ?? CHUNK;
+    this.repeats = opts.repeats ?? 'last-wins';
   }
 
-  static async create(database: Database, run: IngestionRun, opts: { feed: string; today: string; nowIso: string }): Promise<PriceImporter> {
+  static async create(database: Database, run: IngestionRun, opts: PriceImporterOptions): Promise<PriceImporter> {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
     const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
-    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso, db);
+    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, db, opts);
   }
 
   /** Adds observations; writes whenever a chunk is full. */
@@ -75,7 +130,7 @@ export class PriceImporter {
     for (const o of observations) {
       const row = this.toRow(o);
       if (row) this.buffer.push(row);
-      if (this.buffer.length >= CHUNK) await this.flush();
+      if (this.buffer.length >= this.chunkRows) await this.flush();
     }
   }
 
@@ -84,9 +139,9 @@ export class PriceImporter {
     for (const id of ids) this.cardIds.add(id);
   }
 
-  /** Counts rows that could not even be parsed into an observation. */
-  reject(reason: string, count = 1): void {
-    this.run.reject(reason, count);
+  /** Counts rows that could not even be parsed into an observation (`example` names where and why). */
+  reject(reason: string, count = 1, example?: { at: string; detail: string }): void {
+    this.run.reject(reason, count, example);
   }
 
   /**
@@ -108,8 +163,9 @@ export class PriceImporter {
       await addUnmatched(this.db, this.run.id, rows);
     }
     if (this.buffer.length === 0) return;
-    const rows = this.buffer;
+    let rows = this.buffer;
     this.buffer = [];
+    if (this.repeats === 'ambiguous') rows = this.withinChunk(rows);
     const pendingAt: number[] = [];
     const pending: PendingPrinting[] = [];
     rows.forEach((r, i) => {
@@ -122,9 +178,71 @@ export class PriceImporter {
       const keys = await this.resolver.createAll(pending);
       pendingAt.forEach((rowIndex, k) => (rows[rowIndex]!.printing = keys[k]!));
     }
-    const outcome = await this.writer.write(rows.map(({ printing, ...rest }) => ({ ...rest, printingKey: printing as number })));
+    // Rows with and without a product id can still land on one printing: group by it too.
+    if (this.repeats === 'ambiguous') rows = await this.acrossChunks(this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`));
+    const outcome = await this.writer.write(rows.map(({ printing, grain: _grain, ...rest }) => ({ ...rest, printingKey: printing as number })));
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
+  }
+
+  /**
+   * Repeats inside one chunk, grouped by `key` (the grain by card, finish and product; after the
+   * printings exist, by printing): equal values are duplicates, different values make the grain
+   * ambiguous.
+   */
+  private withinChunk(rows: BufferedRow[], key: (r: BufferedRow) => string = (r) => r.grain!): BufferedRow[] {
+    const groups = new Map<string, BufferedRow[]>();
+    for (const r of rows) {
+      const k = key(r);
+      const list = groups.get(k);
+      if (list) list.push(r);
+      else groups.set(k, [r]);
+    }
+    const kept: BufferedRow[] = [];
+    for (const list of groups.values()) {
+      if (list.some((r) => this.ambiguousGrains.has(r.grain!)) || list.some((r) => !sameValues(r, list[0]!))) {
+        for (const r of list) this.ambiguousGrains.add(r.grain!);
+        this.run.reject('ambiguous_product', list.length, { at: list[0]!.grain!, detail: `${list.length} rows name this card, finish, market, condition, currency and date with different prices; add a product_id column` });
+        continue;
+      }
+      this.run.reject('duplicate_row', list.length - 1);
+      kept.push(list[list.length - 1]!);
+    }
+    return kept;
+  }
+
+  /**
+   * Repeats of grains an earlier chunk of this run stored: equal values are duplicates; different
+   * values reject the row and take the stored one back out. Also notes which grains this run
+   * changes from an earlier run's value, so a retraction knows whether it was counted `updated`.
+   */
+  private async acrossChunks(rows: BufferedRow[]): Promise<BufferedRow[]> {
+    const known = rows.filter((r) => typeof r.printing === 'number');
+    if (known.length === 0) return rows;
+    const stored = new Map<string, StoredGrainRow>();
+    const storedKey = (k: number, r: { market: string; condition: string; currency: string; date: string }) => `${k}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
+    for (const s of await storedRowsOf(this.db, known.map((r) => r.printing as number), known.map((r) => r.date))) stored.set(storedKey(s.printing_key, s), s);
+    const kept: BufferedRow[] = [];
+    for (const r of rows) {
+      const s = typeof r.printing === 'number' ? stored.get(storedKey(r.printing, r)) : undefined;
+      if (!s) {
+        kept.push(r);
+        continue;
+      }
+      if (s.run_id !== this.run.id) {
+        if (!sameAsStored(r, s) && rank(s.feed) <= rank(r.feed)) this.updatedGrains.add(r.grain!);
+        kept.push(r);
+      } else if (sameAsStored(r, s)) {
+        this.run.reject('duplicate_row');
+      } else {
+        this.ambiguousGrains.add(r.grain!);
+        this.run.reject('ambiguous_product', 1, { at: r.grain!, detail: 'a later row names this card, finish, market, condition, currency and date with different prices; add a product_id column' });
+        if ((await deleteRunRow(this.db, this.run.id, { printingKey: s.printing_key, market: s.market, condition: s.condition, currency: s.currency, date: s.date })) === 1) {
+          this.run.retract(this.updatedGrains.delete(r.grain!) ? 'updated' : 'accepted', 'ambiguous_product');
+        }
+      }
+    }
+    return kept;
   }
 
   private plausible(date: string): boolean {
@@ -162,13 +280,23 @@ export class PriceImporter {
     if (!finish) return this.rejected('unknown_finish');
     const checked = checkPrices(o.prices);
     if (!checked.ok) return this.rejected(checked.reason);
-    this.droppedPlaceholderFields += checked.droppedPlaceholders;
+    this.run.dropPlaceholders(checked.droppedPlaceholders);
 
-    const product = o.ref.kind === 'tcgplayer' ? { productId: o.ref.productId, subType: o.ref.subType } : null;
+    const product =
+      o.ref.kind === 'tcgplayer'
+        ? { productId: o.ref.productId, subType: o.ref.subType }
+        : o.ref.tcgplayerProductId
+          ? { productId: o.ref.tcgplayerProductId, subType: TCGPLAYER_SUB_TYPE[finish] }
+          : null;
+    const printing = this.resolver.find(cardId, finish, product);
+    // A product already stored as another card's printing is not this card's.
+    if (product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId) return this.rejected('product_card_mismatch');
+    const condition = o.condition ?? 'NM';
     return {
-      printing: this.resolver.find(cardId, finish, product),
+      grain: this.repeats === 'ambiguous' ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}` : undefined,
+      printing,
       market: o.market,
-      condition: o.condition ?? 'NM',
+      condition,
       currency: o.currency,
       date: o.date,
       feed: this.feed,

@@ -21,7 +21,9 @@ export type RejectReason =
   | 'unmapped_product'
   | 'card_not_in_catalog'
   | 'unknown_currency'
-  | 'malformed_row';
+  | 'malformed_row'
+  | 'ambiguous_product'
+  | 'product_card_mismatch';
 
 /** Values sellers use for "not really for sale"; with no market price, or far above it, they are not prices. */
 export const PLACEHOLDER_VALUES = new Set([999, 999.99, 9999, 9999.99, 99999, 99999.99, 501.5, 4321]);

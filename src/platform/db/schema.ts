@@ -235,6 +235,10 @@ export interface IngestionRunsTable {
   /** Id of the run this one resumes. */
   resumes: string | null;
   error: string | null;
+  /** Placeholder fields (999, 9999 … listings) dropped from rows that were otherwise kept. */
+  dropped_placeholder_fields: number;
+  /** JSON array of `{ at, reason, detail }`: the first rejected rows, naming the field and value at fault. */
+  rejected_examples: string;
 }
 
 export interface IngestionPayloadsTable {

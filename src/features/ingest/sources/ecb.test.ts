@@ -98,9 +98,10 @@ describe.each(dialects)('ECB reference rates on $name', (d) => {
       expect((await loadFxRates(ctx.database.db, { from: '2025-10-13', to: '2025-10-13', lookbackDays: 0 })).map((r) => r.quote)).toEqual(['GBP', 'USD']);
     });
 
-    it('takes a range without observations (a weekend) as zero rows', async () => {
+    it('fails a range without observations (a weekend), saying why: a run that reads nothing never succeeds', async () => {
       const run = await importEcbRates(ctx, options({ from: '2025-10-18', to: '2025-10-19' }));
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 0, failures: [] });
+      expect(run).toMatchObject({ status: 'failed', rows_read: 0, failures: [] });
+      expect(run.error).toMatch(/^the ECB published no .*rates for 2025-10-18…2025-10-19 \(none on weekends and TARGET holidays\)$/);
     });
 
     it('retries a 429 after Retry-After and a 503; records a failing currency and goes on', async () => {

@@ -107,6 +107,7 @@ export function importEcbRates(ctx: IngestContext, opts: EcbOptions = {}): Promi
   const start = { source: SOURCE, feed: SOURCE, kind: 'fx' as const, from, to, params: { baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL, currencies } };
   return withRun(ctx, start, async (run) => {
     checkRange(from, to, today(ctx));
+    run.explainEmpty(`the ECB published no ${currencies.join('/')} rates for ${from}…${to} (none on weekends and TARGET holidays)`);
     const api = new UpstreamClient({
       name: 'ECB',
       baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,

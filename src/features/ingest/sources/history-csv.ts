@@ -45,13 +45,15 @@
  *   items of one set and type would share that id, so both are rejected as
  *   `ambiguous_sealed_product` rather than merged into one price series.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { pipeline, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { finishOf } from '../../catalog/finishes.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
 import type { PriceObservation } from '../../prices/price-importer.ts';
 import type { RawPrices } from '../../prices/price-rules.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
+import { openCsv } from '../csv-file.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 
 export interface HistoryImportResult extends RunSummary {
@@ -63,6 +65,7 @@ export interface HistoryImportResult extends RunSummary {
 }
 
 const GENERIC_REQUIRED = ['card_id', 'finish', 'market', 'currency', 'date'] as const;
+const GENERIC_OPTIONAL = ['condition', 'product_id'] as const;
 const GENERIC_PRICES = { market_price: 'market', low_price: 'low', mid_price: 'mid', high_price: 'high' } as const;
 const HISTORY_COLUMNS = ['set', 'type', 'period', 'name', 'period_start_date', 'period_end_date', 'timestamp', 'holofoil_price', 'volume'] as const;
 const MARKETS = new Set(['tcgplayer', 'cardmarket']);
@@ -99,54 +102,129 @@ export function repairYear(endDate: string, scrapeDate: string, trustedDates: Re
   return null;
 }
 
-async function* records(body: Buffer): AsyncGenerator<string[]> {
-  yield* parse(body, { bom: true, relax_column_count: true, skip_empty_lines: true }) as AsyncIterable<string[]>;
+/** One parsed CSV record and the line it ends on (for messages). */
+interface Rec {
+  record: string[];
+  line: number;
+}
+
+/** Raw bytes of the file, archived with the run in parts of about `PART_BYTES` as they are read. */
+const PART_BYTES = 8 * 1024 * 1024;
+
+class PayloadParts {
+  private pending: Buffer[] = [];
+  private size = 0;
+  private part = 0;
+  private run: IngestionRun | null = null;
+  constructor(private readonly name: string) {}
+  bind(run: IngestionRun): void {
+    this.run = run;
+  }
+  push(chunk: Buffer): void {
+    this.pending.push(chunk);
+    this.size += chunk.byteLength;
+  }
+  async drain(all: boolean): Promise<void> {
+    if (this.size === 0 || (!all && this.size < PART_BYTES)) return;
+    const body = Buffer.concat(this.pending);
+    this.pending = [];
+    this.size = 0;
+    this.part++;
+    await this.run?.savePayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, body);
+  }
+}
+
+/** Default rows per chunk: parsed, checked and written before more of the file is read. */
+export const CSV_CHUNK_ROWS = 5_000;
+
+export interface HistoryCsvOptions {
+  /** The file; a `.gz` (gzip) file is decompressed as it is read. */
+  path: string;
+  /** Read this stream instead of opening `path` (which still names the file in the run). */
+  input?: Readable;
+  /** Rows per chunk (default `CSV_CHUNK_ROWS`). */
+  chunkRows?: number;
 }
 
 /**
- * Imports one price-history CSV file in either layout, as one ingestion run.
+ * Imports one price-history CSV file in either layout, as one ingestion run. The file is
+ * streamed: the generic layout is parsed and written `chunkRows` rows at a time, so memory does
+ * not grow with the file; the TCGplayer history layout keeps its parsed buckets (the wrong-year
+ * repair compares neighbouring buckets of the whole file).
  *
  * @example
  * const summary = await importHistoryCsv(ctx, { path: 'history.csv' });
  */
-export async function importHistoryCsv(ctx: IngestContext, opts: { path: string }): Promise<HistoryImportResult> {
-  const body = await readFile(opts.path);
-  const iterator = records(body)[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  const header = first.done ? [] : first.value.map((h) => h.trim().toLowerCase());
+export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptions): Promise<HistoryImportResult> {
+  const name = basename(opts.path);
+  const input = opts.input ?? (await openCsv(opts.path)).stream;
+  const payload = new PayloadParts(name);
+  input.on('data', (chunk: Buffer) => payload.push(chunk));
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // Errors of the file (unreadable, corrupt gzip) end the parse with that error.
+  pipeline(input, parser, (err) => (err ? parser.destroy(err) : undefined));
+  const iterator = (parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)[Symbol.asyncIterator]();
+  const first = await iterator.next().catch((err: Error) => {
+    throw new Error(`cannot read ${name}: ${err.message}`, { cause: err });
+  });
+  const header = first.done ? [] : first.value.record.map((h) => h.trim().toLowerCase());
   const format = HISTORY_COLUMNS.every((c) => header.includes(c)) ? 'tcgplayer-history' : 'generic';
   const feed = format === 'generic' ? 'history-csv' : 'tcgplayer-history';
-  const rest: AsyncIterable<string[]> = { [Symbol.asyncIterator]: () => iterator };
+  const rest: AsyncIterable<Rec> = {
+    async *[Symbol.asyncIterator]() {
+      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield { record: n.value.record, line: n.value.info.lines };
+    },
+  };
   const extra = { repaired_dates: 0, sealed_created: 0 };
-  const summary = await withRun(ctx, { source: 'csv', feed, kind: 'prices', params: { file: basename(opts.path), format } }, async (run) => {
-    await run.savePayload(basename(opts.path), body);
-    if (format === 'generic') await importGeneric(ctx, run, header, rest);
-    else Object.assign(extra, await importTcgplayerHistory(ctx, run, header, rest));
+  const summary = await withRun(ctx, { source: 'csv', feed, kind: 'prices', params: { file: name, format } }, async (run) => {
+    run.explainEmpty(`${name} holds no data rows`);
+    payload.bind(run);
+    try {
+      if (format === 'generic') await importGeneric(ctx, run, header, rest, payload, opts.chunkRows ?? CSV_CHUNK_ROWS);
+      else Object.assign(extra, await importTcgplayerHistory(ctx, run, header, rest));
+      await payload.drain(true);
+    } finally {
+      // A run that stops early (a bad header) leaves the rest of the file unread.
+      input.destroy();
+    }
   });
   if (format === 'tcgplayer-history') ctx.log.info({ runId: summary.id, ...extra }, 'tcgplayer history dates repaired');
   return { ...summary, format, ...extra };
 }
 
-type Parsed = { ok: true; observation: PriceObservation } | { ok: false; reason: string };
+type Parsed = { ok: true; observation: PriceObservation } | { ok: false; reason: string; detail: string };
 
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+const CURRENCIES = new Set(['USD', 'EUR']);
+
+/** One generic row as an observation, or the reason it is rejected naming the field and value. */
 function genericRow(get: (c: string) => string | undefined): Parsed {
+  const no = (reason: string, detail: string): Parsed => ({ ok: false, reason, detail });
   const cardId = get('card_id')?.trim() ?? '';
-  if (cardId === '') return { ok: false, reason: 'malformed_row' };
+  if (cardId === '') return no('malformed_row', 'card_id is empty');
   const date = get('date')?.trim() ?? '';
-  if (date === '') return { ok: false, reason: 'missing_date' };
+  if (date === '') return no('missing_date', 'date is empty');
+  if (!isCalendarDate(date)) return no('impossible_date', `date "${date}" is not a calendar date (YYYY-MM-DD)`);
   const market = get('market')?.trim().toLowerCase() ?? '';
-  if (!MARKETS.has(market)) return { ok: false, reason: 'unknown_market' };
+  if (!MARKETS.has(market)) return no('unknown_market', `market "${get('market') ?? ''}" is not tcgplayer or cardmarket`);
+  const currency = get('currency')?.trim().toUpperCase() ?? '';
+  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get('currency') ?? ''}" is not USD or EUR`);
+  const finishLabel = get('finish') ?? '';
+  if (!finishOf(finishLabel)) return no('unknown_finish', `finish "${finishLabel}" is not a known finish`);
+  const productRaw = get('product_id')?.trim() ?? '';
+  if (productRaw !== '' && !/^[1-9]\d{0,15}$/.test(productRaw)) return no('malformed_row', `product_id "${productRaw}" is not a TCGplayer product id`);
   const prices: RawPrices = {};
   for (const [column, field] of Object.entries(GENERIC_PRICES)) {
     const raw = get(column)?.trim() ?? '';
+    if (raw !== '' && !DECIMAL.test(raw)) return no('not_a_number', `${column} "${raw}" is not a decimal number`);
     prices[field] = raw === '' ? null : Number(raw);
   }
   return {
     ok: true,
     observation: {
-      ref: { kind: 'card', cardId, finishLabel: get('finish') ?? '' },
+      ref: { kind: 'card', cardId, finishLabel, tcgplayerProductId: productRaw === '' ? null : Number(productRaw) },
       market: market as PriceObservation['market'],
-      currency: (get('currency')?.trim().toUpperCase() ?? '') as PriceObservation['currency'],
+      currency: currency as PriceObservation['currency'],
       condition: get('condition')?.trim().toUpperCase() || 'NM',
       date,
       prices,
@@ -154,33 +232,43 @@ function genericRow(get: (c: string) => string | undefined): Parsed {
   };
 }
 
-async function importGeneric(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<string[]>): Promise<void> {
+async function importGeneric(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<Rec>, payload: PayloadParts, chunkRows: number): Promise<void> {
   const missing = GENERIC_REQUIRED.filter((c) => !header.includes(c));
-  const known = new Set<string>([...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES), 'condition']);
+  const known = new Set<string>([...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES), ...GENERIC_OPTIONAL]);
   const unknown = header.filter((c) => !known.has(c));
   if (missing.length > 0 || unknown.length > 0 || !Object.keys(GENERIC_PRICES).some((c) => header.includes(c))) {
     throw new Error(
       `not a recognised history CSV header: missing [${missing.join(', ')}], unknown [${unknown.join(', ')}]; ` +
-        `expected ${[...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES)].join(',')}[,condition] or ${HISTORY_COLUMNS.join(',')}`,
+        `expected ${[...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES)].join(',')}[,${GENERIC_OPTIONAL.join('][,')}] or ${HISTORY_COLUMNS.join(',')}`,
     );
   }
   const index = new Map(header.map((c, i) => [c, i]));
-  const importer = await priceImporter(ctx, run, 'history-csv');
+  // Two products of one card and finish may share a grain when the file has no product ids.
+  const importer = await priceImporter(ctx, run, 'history-csv', { chunkRows: chunkRows + 1, repeats: 'ambiguous' });
   let done = 0;
-  for await (const rec of rows) {
-    if (++done % 5000 === 0) ctx.progress?.(done, null, 'history-csv');
-    if (rec.length !== header.length) {
-      importer.reject('malformed_row');
-      continue;
+  let chunk: PriceObservation[] = [];
+  const write = async () => {
+    await importer.add(chunk);
+    await importer.flush();
+    chunk = [];
+    await payload.drain(false);
+    ctx.progress?.(done, null, 'history-csv');
+  };
+  for await (const { record, line } of rows) {
+    done++;
+    if (record.length !== header.length) {
+      importer.reject('malformed_row', 1, { at: `line ${line}`, detail: `${record.length} fields where the header has ${header.length}` });
+    } else {
+      const parsed = genericRow((c) => {
+        const i = index.get(c);
+        return i === undefined ? undefined : record[i];
+      });
+      if (parsed.ok) chunk.push(parsed.observation);
+      else importer.reject(parsed.reason, 1, { at: `line ${line}`, detail: parsed.detail });
     }
-    const parsed = genericRow((c) => {
-      const i = index.get(c);
-      return i === undefined ? undefined : rec[i];
-    });
-    if (parsed.ok) await importer.add([parsed.observation]);
-    else importer.reject(parsed.reason);
+    if (done % chunkRows === 0) await write();
   }
-  await importer.flush();
+  await write();
 }
 
 /** One dated bucket of the TCGplayer history layout; `item` is `set|type|name`. */
@@ -199,22 +287,20 @@ type Priced = Bucket & { date: string; repaired: boolean; priceUsd: number };
 type Target = { ok: true; cardId: string; finish: string; sealed: CardInput | null } | { ok: false; reason: string };
 
 /** Parses rows, rejects undated or malformed ones, and collects per item the dates that need no repair. */
-async function readBuckets(run: IngestionRun, header: string[], rows: AsyncIterable<string[]>) {
+async function readBuckets(run: IngestionRun, header: string[], rows: AsyncIterable<Rec>) {
   const at = (rec: string[], c: (typeof HISTORY_COLUMNS)[number]) => (rec[header.indexOf(c)] ?? '').trim();
   const buckets: Bucket[] = [];
   const trusted = new Map<string, Set<string>>();
-  let line = 0;
-  for await (const rec of rows) {
-    line++;
+  for await (const { record: rec, line } of rows) {
     if (rec.length !== header.length) {
-      run.reject('malformed_row');
+      run.reject('malformed_row', 1, { at: `line ${line}`, detail: `${rec.length} fields where the header has ${header.length}` });
       continue;
     }
     const [start, end, timestamp] = [at(rec, 'period_start_date'), at(rec, 'period_end_date'), at(rec, 'timestamp')];
     const scrapeDate = timestamp.slice(0, 10);
     const time = /^\d{4}-\d{2}-\d{2}[ T](\d{2}:\d{2}:\d{2})/.exec(timestamp)?.[1];
     if (start === '' || end === '') run.reject('missing_date');
-    else if (!time || !isCalendarDate(scrapeDate)) run.reject('malformed_row');
+    else if (!time || !isCalendarDate(scrapeDate)) run.reject('malformed_row', 1, { at: `line ${line}`, detail: `timestamp "${timestamp}" is not YYYY-MM-DD hh:mm:ss` });
     else if (!isCalendarDate(start) || !isCalendarDate(end) || start > end) run.reject('impossible_date');
     else {
       const [set, type, name] = [at(rec, 'set'), at(rec, 'type'), at(rec, 'name')];
@@ -249,7 +335,7 @@ function repairAndPrice(run: IngestionRun, buckets: Bucket[], trusted: Map<strin
 const better = (a: Priced, b: Priced) =>
   a.repaired !== b.repaired ? !a.repaired : a.scrapedAt !== b.scrapedAt ? a.scrapedAt > b.scrapedAt : a.line > b.line;
 
-async function importTcgplayerHistory(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<string[]>) {
+async function importTcgplayerHistory(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<Rec>) {
   const { buckets, trusted } = await readBuckets(run, header, rows);
   const { priced, repaired } = repairAndPrice(run, buckets, trusted);
   const targets = await resolveItems(ctx, priced);

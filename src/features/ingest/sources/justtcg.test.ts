@@ -173,11 +173,11 @@ describe.each(dialects)('JustTCG price history on $name', (d) => {
       expect(replay.requests).toHaveLength(1);
     });
 
-    it('answers an empty product list and an empty result with an empty, succeeded run', async () => {
+    it('fails an empty product list and an empty result, saying so: a run that reads nothing never succeeds', async () => {
       const none = await importJusttcgPrices(ctx, options({ productIds: [] }));
-      expect(none).toMatchObject({ status: 'succeeded', rows_read: 0 });
+      expect(none).toMatchObject({ status: 'failed', rows_read: 0, error: 'no TCGplayer product ids to ask JustTCG for' });
       const empty = await importJusttcgPrices(ctx, options({ productIds: [99999] }));
-      expect(empty).toMatchObject({ status: 'succeeded', rows_read: 0, failures: [] });
+      expect(empty).toMatchObject({ status: 'failed', rows_read: 0, failures: [], error: 'JustTCG returned no prices for the given products' });
       expect(keys()).toEqual(['cards:99999']);
     });
   });

@@ -160,6 +160,9 @@ export function importJusttcgPrices(ctx: IngestContext, opts: JusttcgOptions = {
   };
   return withRun(ctx, start, async (run) => {
     if (!opts.apiKey) throw new Error('JustTCG needs an API key: set JUSTTCG_API_KEY (the justtcg source is paid)');
+    run.explainEmpty(
+      opts.productIds?.length === 0 ? 'no TCGplayer product ids to ask JustTCG for' : `JustTCG returned no prices for the ${opts.productIds ? 'given products' : 'printings with a TCGplayer product id'}`,
+    );
     const api = new UpstreamClient({
       name: 'JustTCG',
       baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,

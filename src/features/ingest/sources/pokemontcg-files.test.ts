@@ -192,9 +192,10 @@ describe.skipIf(!existsSync(SHARED_CATALOG))(sharedLabel('shared pokemontcg-data
     expect(second).toMatchObject({ status: 'succeeded', accepted: 0, updated: 0, rejected: 0, unchanged: 172 + 20_106 });
   });
 
-  it('reads 0 price rows from the catalogue, which carries no prices', { timeout: 60_000 }, async () => {
+  it('reads 0 price rows from the catalogue, which carries no prices, and so fails', { timeout: 60_000 }, async () => {
     const run = await importPokemontcgFilesPrices(ctx, { path: SHARED_CATALOG });
-    expect(run).toMatchObject({ status: 'succeeded', rows_read: 0 });
+    expect(run).toMatchObject({ status: 'failed', rows_read: 0 });
+    expect(run.error).toMatch(/^no tcgplayer or cardmarket prices in the card files under /);
   });
 });
 

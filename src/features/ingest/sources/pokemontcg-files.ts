@@ -112,6 +112,7 @@ export function importPokemontcgFilesCatalog(ctx: IngestContext, opts: Pokemontc
 export function importPokemontcgFilesPrices(ctx: IngestContext, opts: PokemontcgFilesOptions): Promise<RunSummary> {
   const lang = opts.language ?? 'en';
   return withRun(ctx, { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'prices', params: { path: basename(opts.path), language: lang } }, async (run) => {
+    run.explainEmpty(`no tcgplayer or cardmarket prices in the card files under ${basename(opts.path)} (a catalogue dump carries none)`);
     const writer = catalogWriter(ctx);
     if ((await stat(opts.path)).isFile()) {
       await importResponseFile(ctx, run, writer, opts.path);

@@ -42,6 +42,21 @@ function needPath(o: ImportOptions, source: string): string {
   return o.path;
 }
 
+/** The options of the TCGCSV file sources; a resumed run skips the dates its predecessor finished. */
+function filesOptions(o: ImportOptions, source: string) {
+  return { path: needPath(o, source), from: o.from, to: o.to, resume: o.resume as { doneDates?: string[] } | undefined, resumesRun: o.resumesRun };
+}
+
+/**
+ * The sources that checkpoint their progress, so `--resume RUN` can continue a run of theirs.
+ * The others read one file or answer in one go: running them again is the resume (imports are
+ * idempotent).
+ */
+export const RESUMABLE_SOURCES: Record<'catalog' | 'prices', ReadonlySet<string>> = {
+  catalog: new Set(['pokemontcg', 'tcgdex']),
+  prices: new Set(['pokemontcg', 'tcgcsv', 'tcgdex', 'justtcg', 'tcgcsv-files', 'tcgcsv-archive']),
+};
+
 /** Upstream client settings every API source shares. */
 export function upstreamSettings(config: Config) {
   return { timeoutMs: config.UPSTREAM_TIMEOUT_MS, retries: config.UPSTREAM_RETRIES };
@@ -89,8 +104,8 @@ export function priceImporters(config: Config): Record<string, Importer> {
         resumesRun: o.resumesRun,
       }),
     'pokemontcg-files': (ctx, o) => importPokemontcgFilesPrices(ctx, { path: needPath(o, 'pokemontcg-files') }),
-    'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { path: needPath(o, 'tcgcsv-files'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
-    'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { path: needPath(o, 'tcgcsv-archive'), from: o.from, to: o.to, map: o.map ?? config.TCGCSV_MAP_FILE }),
+    'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { ...filesOptions(o, 'tcgcsv-files'), map: o.map ?? config.TCGCSV_MAP_FILE }),
+    'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { ...filesOptions(o, 'tcgcsv-archive'), map: o.map ?? config.TCGCSV_MAP_FILE }),
     csv: (ctx, o) => importHistoryCsv(ctx, { path: needPath(o, 'csv') }),
     tcgdex: (ctx, o) => importTcgdexPrices(ctx, tcgdexOptions(config, o)),
     justtcg: (ctx, o) =>

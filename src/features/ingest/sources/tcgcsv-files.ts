@@ -34,12 +34,23 @@ export interface TcgcsvFilesOptions {
   to?: string;
   /** A cross-walk CSV imported into the product map first (see crosswalk.ts). */
   map?: string;
+  /** The checkpoint of the run being resumed: its dates already imported are skipped. */
+  resume?: { doneDates?: string[] };
+  /** Id of the run being resumed, recorded as this run's `resumes`. */
+  resumesRun?: string;
 }
 
 const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
 const ARCHIVE_NAME = /^prices-(\d{4}-\d{2}-\d{2})\.ppmd\.7z$/;
 
-const inRange = (date: string, o: TcgcsvFilesOptions) => (!o.from || date >= o.from) && (!o.to || date <= o.to);
+const inRange = (date: string, o: TcgcsvFilesOptions) => (!o.from || date >= o.from) && (!o.to || date <= o.to) && !o.resume?.doneDates?.includes(date);
+
+/** What a run that found nothing looked for: `no price files under DIR for 2025-09-01…2025-09-30`. */
+function nothingFound(what: string, o: TcgcsvFilesOptions): string {
+  const range = o.from || o.to ? ` for ${o.from ?? '…'}…${o.to ?? '…'}` : '';
+  const resumed = o.resume?.doneDates?.length ? ` (the resumed run had already imported ${o.resume.doneDates.length} date(s))` : '';
+  return `no ${what} under ${basename(o.path)}${range}${resumed}`;
+}
 
 interface Tree {
   ctx: IngestContext;
@@ -54,7 +65,8 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
   // Listings stored before the catalogue had their cards may link now.
   await relinkListings(ctx, crosswalk?.map ?? (await ProductMap.load(ctx.database.db)));
   const importer = await priceImporter(ctx, run, FEED);
-  return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [] };
+  // A resumed run carries the dates done before, so resuming it again skips them too.
+  return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [...(opts.resume?.doneDates ?? [])] };
 }
 
 /** Imports `<root>/<date>/3/<groupId>/prices`, group by group. */
@@ -88,7 +100,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
 function runStart(source: string, opts: TcgcsvFilesOptions) {
   // Only the last path segments are recorded: run records are served by the API.
   const params = { path: basename(opts.path), map: opts.map ? basename(opts.map) : null };
-  return { source, feed: FEED, kind: 'prices' as const, from: opts.from ?? null, to: opts.to ?? null, params };
+  return { source, feed: FEED, kind: 'prices' as const, from: opts.from ?? null, to: opts.to ?? null, params, resumes: opts.resumesRun ?? null };
 }
 
 /**
@@ -99,6 +111,7 @@ function runStart(source: string, opts: TcgcsvFilesOptions) {
  */
 export async function importTcgcsvFiles(ctx: IngestContext, opts: TcgcsvFilesOptions): Promise<RunSummary> {
   return withRun(ctx, runStart(FILES_SOURCE, opts), async (run) => {
+    run.explainEmpty(nothingFound('price files (<date>/3/<groupId>/prices)', opts));
     const dates = (await readdir(opts.path)).filter((d) => DATE_DIR.test(d) && inRange(d, opts)).sort();
     const tree = await prepare(ctx, run, opts);
     for (const [i, date] of dates.entries()) {
@@ -153,6 +166,7 @@ export async function extract7z(archive: string, outDir: string, include: string
  */
 export async function importTcgcsvArchive(ctx: IngestContext, opts: TcgcsvFilesOptions): Promise<RunSummary> {
   return withRun(ctx, runStart(ARCHIVE_SOURCE, opts), async (run) => {
+    run.explainEmpty(nothingFound('TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z)', opts));
     const archives = (await readdir(opts.path))
       .map((name) => ({ name, date: ARCHIVE_NAME.exec(name)?.[1] ?? null }))
       .filter((a): a is { name: string; date: string } => a.date !== null && inRange(a.date, opts))

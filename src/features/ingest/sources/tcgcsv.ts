@@ -94,11 +94,17 @@ export function envelopeResults(text: string): unknown[] {
  */
 export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean, groupId: number | null = null): Promise<void> {
   const observations: PriceObservation[] = [];
-  for (const r of rows) {
+  for (const [i, r] of rows.entries()) {
     const productId = isObj(r) ? r.productId : null;
     const subType = isObj(r) ? r.subTypeName : null;
     if (!isObj(r) || typeof productId !== 'number' || !Number.isSafeInteger(productId) || productId <= 0 || typeof subType !== 'string' || subType.trim() === '') {
-      importer.reject('malformed_row');
+      const shown = (v: unknown) => (v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v)).slice(0, 40));
+      const detail = !isObj(r)
+        ? `the row is ${shown(r)}, not an object`
+        : typeof productId !== 'number' || !Number.isSafeInteger(productId) || productId <= 0
+          ? `productId ${shown(productId)} is not a TCGplayer product id`
+          : `subTypeName ${shown(subType)} is not a sub-type name`;
+      importer.reject('malformed_row', 1, { at: `${date} results[${i}]`, detail });
       continue;
     }
     if (missingCard(productId)) {

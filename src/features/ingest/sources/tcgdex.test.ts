@@ -163,10 +163,10 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
       expect(run).toMatchObject({ status: 'succeeded', rows_read: 1, unchanged: 1 });
     });
 
-    it('answers an empty set list with an empty, succeeded run', async () => {
+    it('fails on an empty set list: a run that reads nothing never succeeds', async () => {
       state.sets = [];
       const run = await importTcgdexPrices(ctx, options());
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 0, failures: [] });
+      expect(run).toMatchObject({ status: 'failed', rows_read: 0, failures: [], error: 'the run read no rows' });
     });
 
     it('fails the run when the set list or the alias file cannot be had', async () => {
@@ -184,7 +184,8 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
       const fresh = await ingestContext(url2);
       try {
         const run = await importTcgdexCatalog(fresh, options({ aliasesFile: undefined, sets: ['sv03.5'] }));
-        expect(run).toMatchObject({ status: 'succeeded', rows_read: 3, accepted: 0, rejected: 3 });
+        // Every row rejected: the run fails and says why.
+        expect(run).toMatchObject({ status: 'failed', rows_read: 3, accepted: 0, rejected: 3, error: 'every row was rejected: 3 unknown_set' });
         expect(run.rejected_by_reason).toEqual({ unknown_set: 3 });
         expect(keys()).toEqual(['sets', 'set:sv03.5']);
       } finally {

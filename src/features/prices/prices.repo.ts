@@ -1,0 +1,64 @@
+/** Queries of stored prices that the importer needs beside its bulk writer. */
+import type { Kysely } from 'kysely';
+import type { Tables } from '../../platform/db/schema.ts';
+
+export interface StoredGrainRow {
+  printing_key: number;
+  market: string;
+  condition: string;
+  currency: string;
+  date: string;
+  run_id: string;
+  feed: string;
+  market_cents: number | null;
+  low_cents: number | null;
+  mid_cents: number | null;
+  high_cents: number | null;
+  direct_low_cents: number | null;
+  trend_cents: number | null;
+  avg1_cents: number | null;
+  avg7_cents: number | null;
+  avg30_cents: number | null;
+  source_as_of: string | null;
+}
+
+const BATCH = 500;
+
+/**
+ * The stored rows of these printings on these dates (the caller matches the exact grains), in
+ * batches of printing keys so no statement exceeds a dialect's parameter limit.
+ */
+export async function storedRowsOf(db: Kysely<Tables>, printingKeys: number[], dates: string[]): Promise<StoredGrainRow[]> {
+  const out: StoredGrainRow[] = [];
+  const uniqueDates = [...new Set(dates)];
+  const keys = [...new Set(printingKeys)];
+  for (let i = 0; i < keys.length; i += BATCH) {
+    for (let j = 0; j < uniqueDates.length; j += BATCH) {
+      const rows = await db
+        .selectFrom('prices')
+        .select([
+          'printing_key', 'market', 'condition', 'currency', 'date', 'run_id', 'feed',
+          'market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents', 'source_as_of',
+        ])
+        .where('printing_key', 'in', keys.slice(i, i + BATCH))
+        .where('date', 'in', uniqueDates.slice(j, j + BATCH))
+        .execute();
+      out.push(...(rows as StoredGrainRow[]));
+    }
+  }
+  return out;
+}
+
+/** Deletes the row a run stored at one grain (a collision found after it was written). */
+export async function deleteRunRow(db: Kysely<Tables>, runId: string, g: { printingKey: number; market: string; condition: string; currency: string; date: string }): Promise<number> {
+  const res = await db
+    .deleteFrom('prices')
+    .where('run_id', '=', runId)
+    .where('printing_key', '=', g.printingKey)
+    .where('market', '=', g.market)
+    .where('condition', '=', g.condition)
+    .where('currency', '=', g.currency)
+    .where('date', '=', g.date)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
