@@ -10,7 +10,7 @@ import type { RunSummary } from './ingestion-run.ts';
 import { mapPrices } from './sources/pokemontcg-map.ts';
 import { addPriceRows, envelopeResults } from './sources/tcgcsv.ts';
 
-const TCGCSV_PAYLOAD = /^(\d{4}-\d{2}-\d{2})\/\d+\/prices$/;
+const TCGCSV_PAYLOAD = /^(\d{4}-\d{2}-\d{2})\/(\d+)\/prices$/;
 
 function cardsOf(text: string): unknown[] {
   const parsed: unknown = JSON.parse(text);
@@ -36,9 +36,9 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
       const text = payload.body.toString('utf8');
       try {
         if (family === 'tcgcsv') {
-          const date = TCGCSV_PAYLOAD.exec(payload.name)?.[1];
+          const [, date, group] = TCGCSV_PAYLOAD.exec(payload.name) ?? [];
           if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
-          await addPriceRows(importer, envelopeResults(text), date, () => false);
+          await addPriceRows(importer, envelopeResults(text), date, () => false, Number(group));
         } else {
           await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
         }

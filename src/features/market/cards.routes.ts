@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagin
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
 import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
-import { change, ChangeSchema, daysBetween, jsonList, thumbnailOf, toMajor, toMinor } from './wire.ts';
+import { change, ChangeSchema, daysBetween, jsonList, PrintingProductFields, printingProduct, thumbnailOf, toMajor, toMinor } from './wire.ts';
 
 const SORTS = ['name', 'number', ...CARD_SORT_FIELDS] as const;
 const TEXT_SORTS = new Set<CardSort>(['name', 'number']);
@@ -97,6 +97,7 @@ const Printing = z
     language: z.string().openapi({ example: 'en' }),
     tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
     tcgplayer_sub_type: z.string().nullable().openapi({ description: "TCGplayer's subTypeName, verbatim.", example: 'Holofoil' }),
+    ...PrintingProductFields,
     cardmarket_product_id: z.number().int().nullable().openapi({ example: 273699 }),
     prices: z.array(Series),
   })
@@ -195,6 +196,7 @@ function cardDetail(rows: CardDetailRow[]) {
         language: r.printing_language!,
         tcgplayer_product_id: r.tcgplayer_product_id,
         tcgplayer_sub_type: r.tcgplayer_sub_type,
+        ...printingProduct({ finish: r.finish!, tcgplayer_group_id: r.tcgplayer_group_id, product_line: r.product_line }),
         cardmarket_product_id: r.cardmarket_product_id,
         prices: [],
       };

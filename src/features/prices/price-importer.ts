@@ -7,7 +7,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { finishOf } from '../catalog/finishes.ts';
-import { PrintingResolver, type PendingPrinting } from '../catalog/printing-resolver.ts';
+import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../catalog/printing-resolver.ts';
+import { assignProductLines } from '../catalog/printings.repo.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
@@ -15,7 +16,7 @@ import { priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts'
 
 export type PrintingRef =
   /** A TCGplayer product and sub-type (TCGCSV, JustTCG): the card comes from the product map. */
-  | { kind: 'tcgplayer'; productId: number; subType: string }
+  | { kind: 'tcgplayer'; productId: number; subType: string; groupId?: number | null }
   /** A card id and the source's finish label (pokemontcg.io, TCGdex, CSV history). */
   | { kind: 'card'; cardId: string; finishLabel: string; tcgplayerProductId?: number | null };
 
@@ -85,8 +86,22 @@ export class PriceImporter {
     this.run.reject(reason, count);
   }
 
-  /** Creates the printings the buffered rows need (one batch), then writes the rows. */
+  /** Printings whose recorded TCGplayer group differs from the group a price row arrived from. */
+  get groupConflicts(): readonly GroupConflict[] {
+    return this.resolver.conflicts;
+  }
+
+  /**
+   * Creates the printings the buffered rows need (one batch), then writes the rows; printings
+   * new or given their TCGplayer group get their product line.
+   */
   async flush(): Promise<void> {
+    await this.flushRows();
+    const touched = await this.resolver.saveGroups();
+    if (touched.length > 0) await assignProductLines(this.resolver.db, touched);
+  }
+
+  private async flushRows(): Promise<void> {
     if (this.buffer.length === 0) return;
     const rows = this.buffer;
     this.buffer = [];
@@ -137,7 +152,7 @@ export class PriceImporter {
     if (!checked.ok) return this.rejected(checked.reason);
     this.droppedPlaceholderFields += checked.droppedPlaceholders;
 
-    const product = o.ref.kind === 'tcgplayer' ? { productId: o.ref.productId, subType: o.ref.subType } : null;
+    const product = o.ref.kind === 'tcgplayer' ? { productId: o.ref.productId, subType: o.ref.subType, groupId: o.ref.groupId ?? null } : null;
     return {
       printing: this.resolver.find(cardId, finish, product),
       market: o.market,

@@ -127,6 +127,17 @@ export interface PrintingsTable {
   tcgplayer_sub_type: string | null;
   cardmarket_product_id: number | null;
   created_at: string;
+  /** The TCGplayer group (TCGCSV `groupId`) the product was sold under; null until a price row arrives from it. */
+  tcgplayer_group_id: number | null;
+  /** Product line when the group is not the card's set's own (catalog/product-lines.ts); null = the set's own product. */
+  product_line: string | null;
+}
+
+export interface TcgplayerGroupsTable {
+  group_id: number;
+  name: string;
+  abbreviation: string | null;
+  updated_at: string;
 }
 
 export interface PricesTable {
@@ -507,6 +518,7 @@ export interface Tables {
   search_interest: SearchInterestTable;
   fx_rates: FxRatesTable;
   tcgplayer_products: TcgplayerProductsTable;
+  tcgplayer_groups: TcgplayerGroupsTable;
   mapping_overrides: MappingOverridesTable;
   ingestion_runs: IngestionRunsTable;
   ingestion_payloads: IngestionPayloadsTable;

@@ -72,7 +72,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
       t.run.fail(item, err);
       continue;
     }
-    await addPriceRows(t.importer, rows, date, t.missingCard);
+    await addPriceRows(t.importer, rows, date, t.missingCard, Number(group));
   }
   await t.importer.flush();
   t.doneDates.push(date);

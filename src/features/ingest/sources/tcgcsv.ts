@@ -19,6 +19,7 @@
  */
 import { basename } from 'node:path';
 import { ProductMap } from '../../catalog/product-map.ts';
+import { upsertGroups } from '../../catalog/printings.repo.ts';
 import type { PriceImporter, PriceObservation } from '../../prices/price-importer.ts';
 import { tcgplayerFields } from '../../prices/price-rules.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
@@ -86,11 +87,12 @@ export function envelopeResults(text: string): unknown[] {
 }
 
 /**
- * Hands one prices body's rows to the importer, dated `date`. Rows without a product id or
+ * Hands one prices body's rows to the importer, dated `date`, sold under TCGplayer group
+ * `groupId` (the group whose prices file they came from, recorded on the printing). Rows without a product id or
  * sub-type are rejected `malformed_row`; products the cross-walk names a missing card for,
  * `card_not_in_catalog`. Values are passed on unchecked (the price rules judge them).
  */
-export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean): Promise<void> {
+export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean, groupId: number | null = null): Promise<void> {
   const observations: PriceObservation[] = [];
   for (const r of rows) {
     const productId = isObj(r) ? r.productId : null;
@@ -104,7 +106,7 @@ export async function addPriceRows(importer: PriceImporter, rows: unknown[], dat
       continue;
     }
     observations.push({
-      ref: { kind: 'tcgplayer', productId, subType },
+      ref: { kind: 'tcgplayer', productId, subType, groupId },
       market: 'tcgplayer',
       currency: 'USD',
       date,
@@ -170,7 +172,7 @@ async function importGroupPrices(p: GroupPrices, groupId: number): Promise<strin
   } catch (err) {
     return `prices: ${(err as Error).message}`;
   }
-  await addPriceRows(p.importer, rows, p.date, p.missingCard);
+  await addPriceRows(p.importer, rows, p.date, p.missingCard, groupId);
   await p.importer.flush();
   return null;
 }
@@ -204,6 +206,7 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
       ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
     const groups = await listGroups(api, run, opts.groups);
+    await upsertGroups(ctx.database.db, groups, ctx.runs.nowIso());
     const done = new Set(opts.resume?.doneGroups ?? []);
     const todo = groups.filter((g) => !done.has(g.groupId));
     const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;

@@ -1,0 +1,188 @@
+/**
+ * A card's price comes from its own product (docs/METHODS.md, "Headline printing"): a card that
+ * TCGplayer also sells as reprint products in other groups (a Jumbo card, a World Championship
+ * Deck card) shows its set product's price in lists, search, sort=price and on its page, whatever
+ * order the groups are imported in; the reprints stay visible as printings labelled with their
+ * product line, and a Base Set Shadowless product is labelled Shadowless, not "unlimited".
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importTcgcsvPrices } from '../src/features/ingest/sources/tcgcsv.ts';
+import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
+import { deriveReadModels } from '../src/features/market/derive.ts';
+import { dialects, label } from './dialects.ts';
+import { startHarness, type Harness } from './harness.ts';
+import {
+  BASE_GROUP,
+  JUMBO_GROUP,
+  JUMBO_PRODUCT,
+  OWN_PRODUCT,
+  REPRINT_CROSSWALK,
+  REPRINT_PRICES,
+  SET_GROUP,
+  SHADOWLESS_CHARIZARD,
+  SHADOWLESS_GROUP,
+  WCD_GROUP,
+  WCD_PRODUCT,
+  reprintFetch,
+  seedReprintCatalog,
+} from './reprint-fixtures.ts';
+import { writePriceTree } from './tcgcsv-fixtures.ts';
+
+type Json = Record<string, any>;
+const DATE = '2025-10-20';
+const NOW_ISO = '2025-10-21T02:00:00.000Z';
+
+const ORDERS = {
+  'reprint groups first': [
+    [JUMBO_GROUP, WCD_GROUP, SHADOWLESS_GROUP],
+    [SET_GROUP, BASE_GROUP],
+  ],
+  'set groups first': [
+    [SET_GROUP, BASE_GROUP],
+    [WCD_GROUP, JUMBO_GROUP, SHADOWLESS_GROUP],
+  ],
+} as const;
+
+let tmp: string;
+let crosswalk: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'cardquant-reprints-'));
+  crosswalk = join(tmp, 'tcgplayer_to_pokemontcg.csv');
+  writeFileSync(crosswalk, REPRINT_CROSSWALK);
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** What every order and path must agree on. */
+function checkHeadline(get: (path: string) => Promise<Json>) {
+  it('lists, search and sort=price show the set product’s price, not the Jumbo’s or the WCD’s', async () => {
+    for (const path of ['/v1/cards?set=sv3&sort=price', '/v1/cards?q=charizard&sort=price', '/v1/cards?sort=price&order=desc']) {
+      const body = await get(path);
+      const card = (body.items as Json[]).find((i) => i.id === 'sv3-125');
+      expect(card, path).toMatchObject({ price: 4.01, currency: 'USD', headline: { printing_id: 'sv3-125.holofoil', finish: 'holofoil' } });
+    }
+    const byPrice = (await get('/v1/cards?sort=price&order=desc')).items.map((i: Json) => i.id);
+    expect(byPrice.slice(0, 3)).toEqual(['base1-4', 'sv3-125', 'sv3-1']);
+  });
+
+  it('the card page keeps the reprints as their own printings, labelled with their product line', async () => {
+    const card = await get('/v1/cards/sv3-125');
+    expect(card.headline_printing_id).toBe('sv3-125.holofoil');
+    const printings = card.printings as Json[];
+    expect(printings).toHaveLength(3);
+    const byProduct = new Map<number, Json>(printings.map((p) => [p.tcgplayer_product_id, p]));
+    expect(byProduct.get(OWN_PRODUCT)).toMatchObject({ id: 'sv3-125.holofoil', tcgplayer_group_id: SET_GROUP, product_line: null, product_line_label: null, label: 'Holofoil' });
+    expect(byProduct.get(OWN_PRODUCT)!.prices[0]).toMatchObject({ price: 4.01, headline: true });
+    // A reprint's printing names its product, so it can never hold the plain `{card}.{finish}` id.
+    expect(byProduct.get(JUMBO_PRODUCT)).toMatchObject({ id: `sv3-125.holofoil.${JUMBO_PRODUCT}`, tcgplayer_group_id: JUMBO_GROUP });
+    expect(byProduct.get(JUMBO_PRODUCT)!.prices[0]).toMatchObject({ price: 42.98, headline: false });
+    expect(byProduct.get(WCD_PRODUCT)).toMatchObject({ id: `sv3-125.holofoil.${WCD_PRODUCT}`, tcgplayer_group_id: WCD_GROUP });
+    expect(byProduct.get(WCD_PRODUCT)!.prices[0]).toMatchObject({ price: 0.25, headline: false });
+  });
+
+  it('the Base Set card shows its own (unlimited) product; the Shadowless product is not called unlimited', async () => {
+    const card = await get('/v1/cards/base1-4');
+    expect(card.headline_printing_id).toBe('base1-4.holofoil');
+    const shadowless = (card.printings as Json[]).filter((p) => p.tcgplayer_product_id === SHADOWLESS_CHARIZARD);
+    expect(shadowless.map((p) => p.tcgplayer_group_id)).toEqual([SHADOWLESS_GROUP, SHADOWLESS_GROUP]);
+    for (const p of shadowless) expect(p.id).toMatch(new RegExp(`\\.${SHADOWLESS_CHARIZARD}$`));
+    const list = (await get('/v1/cards?set=base1')).items[0];
+    expect(list).toMatchObject({ id: 'base1-4', price: 457.99 });
+  });
+}
+
+describe.each(dialects)('headline printing from the set’s own product on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    for (const [order, runs] of Object.entries(ORDERS)) {
+      describe(`live TCGCSV, ${order}`, () => {
+        let url = '';
+        let h: Harness;
+        const get = async (path: string) => {
+          const res = await h.request(path);
+          expect(res.status, path).toBe(200);
+          return (await res.json()) as Json;
+        };
+        beforeAll(async () => {
+          url = await d.create();
+          h = await startHarness(url);
+          const ctx = h.runtime.ingest;
+          await seedReprintCatalog(ctx, NOW_ISO);
+          for (const groups of runs) {
+            const run = await importTcgcsvPrices(ctx, { fetch: reprintFetch(), baseUrl: 'http://tcgcsv.test', date: DATE, groups: [...groups], map: crosswalk, retries: 0 });
+            expect(run.status).toBe('succeeded');
+          }
+          await deriveReadModels(ctx.database, ctx.clock);
+        });
+        afterAll(async () => {
+          await h?.close();
+          await d.drop(url);
+        });
+
+        checkHeadline(get);
+
+        it('labels each reprint with the product line its group’s name says', async () => {
+          const card = await get('/v1/cards/sv3-125');
+          const byProduct = new Map((card.printings as Json[]).map((p) => [p.tcgplayer_product_id, p]));
+          expect(byProduct.get(JUMBO_PRODUCT)).toMatchObject({ product_line: 'jumbo', product_line_label: 'Jumbo', label: 'Holofoil (Jumbo)' });
+          expect(byProduct.get(WCD_PRODUCT)).toMatchObject({ product_line: 'world-championship-deck', product_line_label: 'World Championship Deck', label: 'Holofoil (World Championship Deck)' });
+          const base = await get('/v1/cards/base1-4');
+          const labels = Object.fromEntries((base.printings as Json[]).map((p) => [p.tcgplayer_sub_type, [p.product_line, p.label]]));
+          expect(labels).toEqual({
+            Holofoil: [null, 'Holofoil'],
+            'Unlimited Holofoil': ['shadowless', 'Shadowless Holofoil'],
+            '1st Edition Holofoil': ['shadowless', '1st Edition Holofoil'],
+          });
+        });
+
+        it('movers and the watchlist name the product line of a printing too', async () => {
+          const rows = await h.runtime.database.db.selectFrom('latest_prices').select(['ref']).where('card_id', '=', 'sv3-125').execute();
+          const refs = rows.map((r) => JSON.parse(r.ref!) as Json);
+          expect(refs.map((r) => r.printing.product_line).sort()).toEqual(['jumbo', 'world-championship-deck', null].sort());
+        });
+      });
+    }
+
+    for (const [order, runs] of Object.entries(ORDERS)) {
+      describe(`TCGCSV price files, ${order}`, () => {
+        let url = '';
+        let h: Harness;
+        let warnings = 0;
+        const get = async (path: string) => {
+          const res = await h.request(path);
+          expect(res.status, path).toBe(200);
+          return (await res.json()) as Json;
+        };
+        beforeAll(async () => {
+          url = await d.create();
+          h = await startHarness(url);
+          const ctx = h.runtime.ingest;
+          await seedReprintCatalog(ctx, NOW_ISO);
+          for (const [i, groups] of runs.entries()) {
+            const root = join(tmp, `${d.name}-${order.replace(/\W+/g, '-')}-${i}`);
+            writePriceTree(root, { [DATE]: Object.fromEntries(groups.map((g) => [g, REPRINT_PRICES[g]!])) });
+            const run = await importTcgcsvFiles(ctx, { path: root, map: crosswalk });
+            expect(run.status).toBe('succeeded');
+          }
+          warnings = (await deriveReadModels(ctx.database, ctx.clock)).group_warnings;
+        });
+        afterAll(async () => {
+          await h?.close();
+          await d.drop(url);
+        });
+
+        checkHeadline(get);
+
+        it('records the group each product’s prices arrive from, and warns where the cross-walk names another', async () => {
+          const card = await get('/v1/cards/sv3-125');
+          const lines = (card.printings as Json[]).map((p) => p.product_line);
+          // Without TCGCSV's group names the reprints are known to be other products, not which kind.
+          expect(lines.sort()).toEqual(['other', 'other', null].sort());
+          // The cross-walk places the Jumbo, the WCD card and the Shadowless product (two printings) in the set's group.
+          expect(warnings).toBe(4);
+        });
+      });
+    }
+  });
+});
