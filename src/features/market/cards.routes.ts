@@ -138,8 +138,9 @@ export const listCardsRoute = defineRoute(
     tags: ['market'],
     summary: 'Search, filter and sort cards, each with its headline printing’s latest price and changes',
     description:
-      'The headline printing is the card’s TCGplayer near-mint USD series when it has one, fresh before stale, standard finishes ' +
-      'first (normal, holofoil, unlimited, reverse holofoil, 1st edition), then the oldest printing (docs/METHODS.md, "Headline printing"). ' +
+      'The headline printing is the card’s TCGplayer near-mint USD series when it has one, its own product (sold under its set’s ' +
+      'TCGplayer group) before reprint products (World Championship Deck, Jumbo …), fresh before stale, standard finishes first ' +
+      '(normal, holofoil, unlimited, reverse holofoil, 1st edition), the most observed, then the oldest printing (docs/METHODS.md, "Headline printing"). ' +
       'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort.',
     request: { query: CardsQuery },
     responses: { 200: { description: 'A page of cards.', content: { 'application/json': { schema: CardList } } }, 304: notModifiedResponse },
