@@ -9,11 +9,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ProductMap } from '../src/features/catalog/product-map.ts';
+import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import { importTcgcsvPrices } from '../src/features/ingest/sources/tcgcsv.ts';
 import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
+import { deriveLatestPrices } from '../src/features/prices/derive-latest.ts';
+import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { dialects, label } from './dialects.ts';
 import { startHarness, type Harness } from './harness.ts';
+import { ingestDatabase } from './ingest-harness.ts';
 import {
   BASE_GROUP,
   JUMBO_GROUP,
@@ -184,5 +189,72 @@ describe.each(dialects)('headline printing from the set’s own product on $name
         });
       });
     }
+  });
+});
+
+describe.each(dialects)('headline rule order on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    const ctx = ingestDatabase(d);
+    const day = (offset: number) => new Date(Date.UTC(2025, 9, 20) + offset * 86_400_000).toISOString().slice(0, 10);
+    const tcg = (productId: number, groupId: number, subType: string, date: string, market: number): PriceObservation => ({
+      ref: { kind: 'tcgplayer', productId, subType, groupId },
+      market: 'tcgplayer',
+      currency: 'USD',
+      date,
+      prices: { market },
+    });
+    const headlineOf = async (cardId: string) => {
+      const row = await ctx.database.db
+        .selectFrom('latest_prices as lp')
+        .innerJoin('printings as p', 'p.key', 'lp.printing_key')
+        .select(['p.id', 'p.tcgplayer_product_id', 'p.product_line', 'lp.last_cents'])
+        .where('lp.card_id', '=', cardId)
+        .where('lp.headline', '=', 1)
+        .executeTakeFirstOrThrow();
+      return { ...row, last_cents: Number(row.last_cents) };
+    };
+
+    beforeAll(async () => {
+      // A set with no recorded TCGplayer group: its own group is the one most of its printings arrive from (500).
+      await catalogWriter(ctx).upsertSets([{ id: 'sx', name: 'Set X' }], NOW_ISO);
+      await catalogWriter(ctx).upsertCards(['sx-1', 'sx-2', 'sx-3'].map((id, i) => ({ id, setId: 'sx', number: String(i + 1), name: id })), NOW_ISO);
+      const map = await ProductMap.load(ctx.database.db);
+      const link = (productId: number, cardId: string) => ({ productId, cardId, kind: 'card' as const, source: 'test' });
+      await map.upsert([link(1001, 'sx-1'), link(1002, 'sx-1'), link(2001, 'sx-2'), link(2002, 'sx-2'), link(3002, 'sx-3')], NOW_ISO);
+      const batches: PriceObservation[][] = [
+        // Imported first, so each gets the lower key: sx-1's reprint (group 900), sx-2's less-observed own product.
+        [tcg(1002, 900, 'Holofoil', day(0), 0.5), tcg(2001, 500, 'Holofoil', day(0), 9)],
+        [
+          tcg(1001, 500, 'Holofoil', day(0), 4),
+          tcg(1001, 500, 'Holofoil', day(-1), 4),
+          ...[-2, -1, 0].map((k) => tcg(2002, 500, 'Holofoil', day(k), 3)),
+          // sx-3: a price without a TCGplayer group (as pokemontcg.io sends it) and a reprint in a better finish.
+          { ref: { kind: 'card', cardId: 'sx-3', finishLabel: 'holofoil' }, market: 'tcgplayer', currency: 'USD', date: day(0), prices: { market: 7 } },
+          tcg(3002, 900, 'Normal', day(0), 70),
+        ],
+      ];
+      for (const rows of batches) {
+        await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+          const importer = await priceImporter(ctx, run, 'test');
+          await importer.add(rows);
+          await importer.flush();
+        });
+      }
+      await deriveLatestPrices(ctx.database);
+    });
+
+    it('the set’s own group (inferred where none is recorded) before a reprint imported earlier', async () => {
+      expect(await headlineOf('sx-1')).toMatchObject({ tcgplayer_product_id: 1001, last_cents: 400, product_line: null });
+      const reprint = await ctx.database.db.selectFrom('printings').select(['product_line', 'tcgplayer_group_id']).where('tcgplayer_product_id', '=', 1002).executeTakeFirstOrThrow();
+      expect(reprint).toEqual({ product_line: 'other', tcgplayer_group_id: 900 });
+    });
+
+    it('among the set’s own products of one finish, the more observed one, not the older one', async () => {
+      expect(await headlineOf('sx-2')).toMatchObject({ tcgplayer_product_id: 2002, last_cents: 300 });
+    });
+
+    it('a printing of unknown group before a reprint, even one in a more standard finish', async () => {
+      expect(await headlineOf('sx-3')).toMatchObject({ id: 'sx-3.holofoil', tcgplayer_product_id: null, last_cents: 700 });
+    });
   });
 });
