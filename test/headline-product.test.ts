@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProductMap } from '../src/features/catalog/product-map.ts';
-import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
+import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
 import { importTcgcsvPrices } from '../src/features/ingest/sources/tcgcsv.ts';
 import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
 import { deriveLatestPrices } from '../src/features/prices/derive-latest.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
+import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
 import { startHarness, type Harness } from './harness.ts';
 import { ingestDatabase } from './ingest-harness.ts';
@@ -255,6 +256,20 @@ describe.each(dialects)('headline rule order on $name', (d) => {
 
     it('a printing of unknown group before a reprint, even one in a more standard finish', async () => {
       expect(await headlineOf('sx-3')).toMatchObject({ id: 'sx-3.holofoil', tcgplayer_product_id: null, last_cents: 700 });
+    });
+
+    it('keeps the group recorded first when a product’s rows later arrive from another group, and logs it', async () => {
+      const lines: string[] = [];
+      const logged: IngestContext = { database: ctx.database, runs: ctx.runs, clock: ctx.clock, log: createLogger('warn', { write: (l: string) => void lines.push(l) }) };
+      await withRun(logged, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        const importer = await priceImporter(logged, run, 'test');
+        await importer.add([tcg(1001, 777, 'Holofoil', day(1), 5)]);
+        await importer.flush();
+      });
+      const p = await ctx.database.db.selectFrom('printings').select(['id', 'tcgplayer_group_id']).where('tcgplayer_product_id', '=', 1001).executeTakeFirstOrThrow();
+      expect(p.tcgplayer_group_id).toBe(500);
+      const warning = lines.map((l) => JSON.parse(l) as Json).find((l) => l.printing === p.id);
+      expect(warning).toMatchObject({ recordedGroup: 500, arrivingGroup: 777 });
     });
   });
 });

@@ -27,7 +27,7 @@ export function catalogWriter(ctx: IngestContext): CatalogWriter {
 
 /** A price importer bound to `run`, with `known_at` = now. */
 export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: string): Promise<PriceImporter> {
-  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()) });
+  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()), log: ctx.log });
 }
 
 /**

@@ -11,6 +11,7 @@ import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../c
 import { assignProductLines } from '../catalog/printings.repo.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
+import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
 
@@ -45,6 +46,8 @@ export class PriceImporter {
   private readonly dates = new Map<string, boolean>();
   private readonly knownAt: string;
   droppedPlaceholderFields = 0;
+  private log: Logger | undefined;
+  private conflictsLogged = 0;
 
   private constructor(
     private readonly run: IngestionRun,
@@ -59,12 +62,14 @@ export class PriceImporter {
     this.knownAt = nowIso;
   }
 
-  static async create(database: Database, run: IngestionRun, opts: { feed: string; today: string; nowIso: string }): Promise<PriceImporter> {
+  static async create(database: Database, run: IngestionRun, opts: { feed: string; today: string; nowIso: string; log?: Logger }): Promise<PriceImporter> {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
     const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
-    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso);
+    const importer = new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, opts.nowIso);
+    importer.log = opts.log;
+    return importer;
   }
 
   /** Adds observations; writes whenever a chunk is full. */
@@ -99,6 +104,11 @@ export class PriceImporter {
     await this.flushRows();
     const touched = await this.resolver.saveGroups();
     if (touched.length > 0) await assignProductLines(this.resolver.db, touched);
+    // A printing keeps the group recorded first; a row from another group is named in the log.
+    for (const c of this.resolver.conflicts.slice(this.conflictsLogged)) {
+      this.log?.warn({ runId: this.run.id, printing: c.printingId, recordedGroup: c.recorded, arrivingGroup: c.arriving }, 'price rows of a printing arrive from another TCGplayer group than the one recorded');
+    }
+    this.conflictsLogged = this.resolver.conflicts.length;
   }
 
   private async flushRows(): Promise<void> {
