@@ -142,7 +142,14 @@ describe.each(dialects)('headline printing from the set’s own product on $name
           });
         });
 
-        it('movers and the watchlist name the product line of a printing too', async () => {
+        it('price history defaults to the set product and names a reprint’s product line when asked for it', async () => {
+          const own = await get('/v1/cards/sv3-125/history');
+          expect(own.printing).toMatchObject({ id: 'sv3-125.holofoil', tcgplayer_group_id: SET_GROUP, product_line: null, label: 'Holofoil' });
+          const jumbo = await get(`/v1/cards/sv3-125/history?printing=sv3-125.holofoil.${JUMBO_PRODUCT}`);
+          expect(jumbo.printing).toMatchObject({ tcgplayer_group_id: JUMBO_GROUP, product_line: 'jumbo', product_line_label: 'Jumbo', label: 'Holofoil (Jumbo)' });
+        });
+
+        it('movers name the product line of a printing too', async () => {
           const rows = await h.runtime.database.db.selectFrom('latest_prices').select(['ref']).where('card_id', '=', 'sv3-125').execute();
           const refs = rows.map((r) => JSON.parse(r.ref!) as Json);
           expect(refs.map((r) => r.printing.product_line).sort()).toEqual(['jumbo', 'world-championship-deck', null].sort());
