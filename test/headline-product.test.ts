@@ -142,6 +142,13 @@ describe.each(dialects)('headline printing from the set’s own product on $name
           });
         });
 
+        it('a card priced only as a reprint shows that price, labelled with its product line', async () => {
+          const item = (await get('/v1/cards?set=sv3&sort=price&order=asc')).items[0];
+          expect(item).toMatchObject({ id: 'sv3-200', price: 0.01, headline: { printing_id: 'sv3-200.holofoil.581999', product_line: 'jumbo', label: 'Holofoil (Jumbo)' } });
+          const own = (await get('/v1/cards?set=sv3&sort=price')).items[0];
+          expect(own).toMatchObject({ id: 'sv3-125', headline: { product_line: null, label: 'Holofoil' } });
+        });
+
         it('price history defaults to the set product and names a reprint’s product line when asked for it', async () => {
           const own = await get('/v1/cards/sv3-125/history');
           expect(own.printing).toMatchObject({ id: 'sv3-125.holofoil', tcgplayer_group_id: SET_GROUP, product_line: null, label: 'Holofoil' });
@@ -192,8 +199,8 @@ describe.each(dialects)('headline printing from the set’s own product on $name
           const lines = (card.printings as Json[]).map((p) => p.product_line);
           // Without TCGCSV's group names the reprints are known to be other products, not which kind.
           expect(lines.sort()).toEqual(['other', 'other', null].sort());
-          // The cross-walk places the Jumbo, the WCD card and the Shadowless product (two printings) in the set's group.
-          expect(warnings).toBe(4);
+          // The cross-walk places both Jumbo cards, the WCD card and the Shadowless product (two printings) in the set's group.
+          expect(warnings).toBe(5);
         });
       });
     }

@@ -18,7 +18,7 @@ import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
 import { idFactory } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
-import { JUMBO_GROUP, JUMBO_PRODUCT, OWN_PRODUCT, REPRINT_CROSSWALK, REPRINT_PRICES, SET_GROUP, seedReprintCatalog } from './reprint-fixtures.ts';
+import { JUMBO_GROUP, JUMBO_ONLY_PRODUCT, JUMBO_PRODUCT, OWN_PRODUCT, REPRINT_CROSSWALK, REPRINT_PRICES, SET_GROUP, seedReprintCatalog } from './reprint-fixtures.ts';
 import { writePriceTree } from './tcgcsv-fixtures.ts';
 
 const MIGRATION = '20261204_01_add_printing_product_line';
@@ -89,6 +89,7 @@ describe.each(dialects)('printing group migration on $name', (d) => {
         [keys['sv3-125.holofoil'], 'sv3-125.holofoil', OWN_PRODUCT, SET_GROUP, null],
         [keys['sv3-1.normal'], 'sv3-1.normal', 509755, SET_GROUP, null],
         [expect.any(Number), `sv3-125.holofoil.${JUMBO_PRODUCT}`, JUMBO_PRODUCT, JUMBO_GROUP, 'other'],
+        [expect.any(Number), `sv3-200.holofoil.${JUMBO_ONLY_PRODUCT}`, JUMBO_ONLY_PRODUCT, JUMBO_GROUP, 'other'],
       ]);
       const again = await listItems(database.db, 'pf_1', { limit: 10 });
       expect(again.map((i) => [i.printing_key, i.printing_id, i.tcgplayer_group_id])).toEqual([

@@ -19,6 +19,7 @@ export const SHADOWLESS_GROUP = 1663;
 export const OWN_PRODUCT = 509879;
 export const JUMBO_PRODUCT = 581987;
 export const WCD_PRODUCT = 590001;
+export const JUMBO_ONLY_PRODUCT = 581999;
 export const BASE_CHARIZARD = 42382;
 export const SHADOWLESS_CHARIZARD = 106999;
 
@@ -35,6 +36,8 @@ export async function seedReprintCatalog(ctx: IngestContext, nowIso: string): Pr
     [
       { id: 'sv3-125', setId: 'sv3', number: '125', name: 'Charizard ex' },
       { id: 'sv3-1', setId: 'sv3', number: '1', name: 'Pineco' },
+      // Priced only as a Jumbo card: its headline is that reprint, labelled as one.
+      { id: 'sv3-200', setId: 'sv3', number: '200', name: 'Larvesta' },
       { id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' },
     ],
     nowIso,
@@ -60,7 +63,7 @@ const product = (productId: number, groupId: number, name: string, number: strin
 
 export const REPRINT_PRODUCTS: Record<number, unknown[]> = {
   [SET_GROUP]: [product(OWN_PRODUCT, SET_GROUP, 'Charizard ex - 125/197', '125/197'), product(509755, SET_GROUP, 'Pineco - 001/197', '001/197')],
-  [JUMBO_GROUP]: [product(JUMBO_PRODUCT, JUMBO_GROUP, 'Charizard ex - 125/197 (Jumbo Card)', '125/197')],
+  [JUMBO_GROUP]: [product(JUMBO_PRODUCT, JUMBO_GROUP, 'Charizard ex - 125/197 (Jumbo Card)', '125/197'), product(JUMBO_ONLY_PRODUCT, JUMBO_GROUP, 'Larvesta - 200/197 (Jumbo Card)', '200/197')],
   [WCD_GROUP]: [product(WCD_PRODUCT, WCD_GROUP, 'Charizard ex - 125/197 (Ian Robb)', '125/197')],
   [BASE_GROUP]: [product(BASE_CHARIZARD, BASE_GROUP, 'Charizard', '004/102')],
   [SHADOWLESS_GROUP]: [product(SHADOWLESS_CHARIZARD, SHADOWLESS_GROUP, 'Charizard', '004/102')],
@@ -72,7 +75,10 @@ export const REPRINT_PRICES: Record<number, string> = {
     [OWN_PRODUCT, 'Holofoil', 3.5, 4.5, 20, 4.01],
     [509755, 'Normal', 0.02, 0.1, 1, 0.05],
   ]),
-  [JUMBO_GROUP]: pricesBody([[JUMBO_PRODUCT, 'Holofoil', 35, 45, 80, 42.98]]),
+  [JUMBO_GROUP]: pricesBody([
+    [JUMBO_PRODUCT, 'Holofoil', 35, 45, 80, 42.98],
+    [JUMBO_ONLY_PRODUCT, 'Holofoil', 0.01, 0.05, 1, 0.01],
+  ]),
   [WCD_GROUP]: pricesBody([[WCD_PRODUCT, 'Holofoil', 0.1, 0.3, 2, 0.25]]),
   [BASE_GROUP]: pricesBody([[BASE_CHARIZARD, 'Holofoil', 400, 460, 900, 457.99]]),
   [SHADOWLESS_GROUP]: pricesBody([
@@ -88,6 +94,7 @@ export const REPRINT_CROSSWALK = [
   `${JUMBO_PRODUCT},sv3-125,sv03,125,holo,,${SET_GROUP}`,
   `${WCD_PRODUCT},sv3-125,sv03,125,holo,,${SET_GROUP}`,
   `509755,sv3-1,sv03,001,normal,,${SET_GROUP}`,
+  `${JUMBO_ONLY_PRODUCT},sv3-200,sv03,200,holo,,${SET_GROUP}`,
   `${BASE_CHARIZARD},base1-4,base1,4,holo,unlimited,${BASE_GROUP}`,
   `${SHADOWLESS_CHARIZARD},base1-4,base1,4,holo,shadowless,${BASE_GROUP}`,
   '',

@@ -41,6 +41,8 @@ const Headline = z
   .object({
     printing_id: z.string().openapi({ example: 'base1-4-holofoil' }),
     finish: z.string().openapi({ example: 'holofoil' }),
+    product_line: PrintingProductFields.product_line,
+    label: PrintingProductFields.label,
     market: z.string().openapi({ example: 'tcgplayer' }),
     condition: z.string().openapi({ example: 'NM' }),
   })
