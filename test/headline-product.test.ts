@@ -272,6 +272,45 @@ describe.each(dialects)('headline rule order on $name', (d) => {
       expect(await headlineOf('sx-3')).toMatchObject({ id: 'sx-3.holofoil', tcgplayer_product_id: null, last_cents: 700 });
     });
 
+    it('prices without a product go to the set product’s printing, not to a reprint that holds the plain id', async () => {
+      await catalogWriter(ctx).upsertSets([{ id: 'sy', name: 'Set Y', tcgplayerGroupId: 600 }], NOW_ISO);
+      await catalogWriter(ctx).upsertCards([{ id: 'sy-1', setId: 'sy', number: '1', name: 'sy-1' }], NOW_ISO);
+      // As the import order made it before: a reprint (group 900) holds `sy-1.holofoil`.
+      await ctx.database.db
+        .insertInto('printings')
+        .values({ id: 'sy-1.holofoil', card_id: 'sy-1', finish: 'holofoil', language: 'en', tcgplayer_product_id: 5002, tcgplayer_sub_type: 'Holofoil', tcgplayer_group_id: 900, product_line: null, cardmarket_product_id: null, created_at: NOW_ISO })
+        .execute();
+      const map = await ProductMap.load(ctx.database.db);
+      await map.upsert([{ productId: 5001, cardId: 'sy-1', kind: 'card', source: 'test' }], NOW_ISO);
+      // A TCGCSV run, then a run of a source without TCGplayer products (pokemontcg.io's Cardmarket block).
+      const batches: PriceObservation[][] = [
+        [tcg(5001, 600, 'Holofoil', day(0), 6)],
+        [{ ref: { kind: 'card', cardId: 'sy-1', finishLabel: 'holofoil' }, market: 'cardmarket', currency: 'EUR', date: day(0), prices: { market: 5 } }],
+      ];
+      for (const rows of batches) {
+        await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+          const importer = await priceImporter(ctx, run, 'test');
+          await importer.add(rows);
+          await importer.flush();
+        });
+      }
+      const rows = await ctx.database.db
+        .selectFrom('prices as r')
+        .innerJoin('printings as p', 'p.key', 'r.printing_key')
+        .select(['p.id', 'r.market'])
+        .where('p.card_id', '=', 'sy-1')
+        .orderBy('r.market')
+        .execute();
+      expect(rows).toEqual([
+        { id: 'sy-1.holofoil.5001', market: 'cardmarket' },
+        { id: 'sy-1.holofoil.5001', market: 'tcgplayer' },
+      ]);
+      await deriveLatestPrices(ctx.database);
+      expect(await headlineOf('sy-1')).toMatchObject({ id: 'sy-1.holofoil.5001', last_cents: 600 });
+      const reprint = await ctx.database.db.selectFrom('printings').select('product_line').where('id', '=', 'sy-1.holofoil').executeTakeFirstOrThrow();
+      expect(reprint.product_line).toBe('other');
+    });
+
     it('keeps the group recorded first when a product’s rows later arrive from another group, and logs it', async () => {
       const lines: string[] = [];
       const logged: IngestContext = { database: ctx.database, runs: ctx.runs, clock: ctx.clock, log: createLogger('warn', { write: (l: string) => void lines.push(l) }) };

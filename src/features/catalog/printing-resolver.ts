@@ -89,7 +89,7 @@ export class PrintingResolver {
    * The key of a known printing, or the spec of one to create (see `createAll`). TCGplayer
    * products resolve by (productId, sub-type); a printing of the same card and finish without a
    * product yet adopts it. Sources without product ids take the oldest printing of the card and
-   * finish.
+   * finish that is not a reprint product (else the oldest).
    */
   find(cardId: string, finish: Finish, product: { productId: number; subType: string; groupId?: number | null } | null): number | PendingPrinting {
     const groupId = product?.groupId ?? null;
@@ -102,7 +102,8 @@ export class PrintingResolver {
     }
     const siblings = this.byCardFinish.get(`${cardId}|${finish}`) ?? [];
     if (!product) {
-      if (siblings.length > 0) return siblings[0]!.key;
+      // Prices without a product are the set's own product's: never a reprint's printing when another exists.
+      if (siblings.length > 0) return (siblings.find((p) => !this.isReprint(p)) ?? siblings[0]!).key;
       return { cardId, finish, productId: null, subType: null, groupId: null };
     }
     const pending = { cardId, finish, productId: product.productId, subType: product.subType, groupId };
