@@ -199,6 +199,14 @@ describe.each(dialects)('headline printing from the set’s own product on $name
           const lines = (card.printings as Json[]).map((p) => p.product_line);
           // Without TCGCSV's group names the reprints are known to be other products, not which kind.
           expect(lines.sort()).toEqual(['other', 'other', null].sort());
+          // The cross-walk's variant_subtype names the Shadowless edition where no group name is known.
+          const base = await get('/v1/cards/base1-4');
+          const labels = Object.fromEntries((base.printings as Json[]).map((p) => [p.tcgplayer_sub_type, [p.product_line, p.label]]));
+          expect(labels).toEqual({
+            Holofoil: [null, 'Holofoil'],
+            'Unlimited Holofoil': ['shadowless', 'Shadowless Holofoil'],
+            '1st Edition Holofoil': ['shadowless', '1st Edition Holofoil'],
+          });
           // The cross-walk places both Jumbo cards, the WCD card and the Shadowless product (two printings) in the set's group.
           expect(warnings).toBe(5);
         });

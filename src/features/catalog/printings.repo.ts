@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import { productLineOf } from './product-lines.ts';
+import { productLineOf, type ProductLine } from './product-lines.ts';
 
 /** Statement size for `in (…)` lists. */
 const CHUNK = 500;
@@ -61,9 +61,11 @@ export function ownGroup(recorded: number | null, arriving: { groupId: number }[
 
 /**
  * (Re)computes `printings.product_line` of the printings with a known group (all, or those of
- * `keys`) and writes the ones that changed. Returns how many changed.
+ * `keys`) and writes the ones that changed. Where neither the group's nor the product's name says
+ * a line (`other`), a line named for the product in `hints` (a cross-walk's edition), else the
+ * specific line stored before, is kept. Returns how many changed.
  */
-export async function assignProductLines(db: Kysely<Tables>, keys?: number[]): Promise<number> {
+export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hints: ReadonlyMap<number, ProductLine> = new Map()): Promise<number> {
   const select = (list: number[] | null) => {
     let q = db
       .selectFrom('printings as p')
@@ -71,7 +73,7 @@ export async function assignProductLines(db: Kysely<Tables>, keys?: number[]): P
       .innerJoin('sets as s', 's.id', 'c.set_id')
       .leftJoin('tcgplayer_groups as g', 'g.group_id', 'p.tcgplayer_group_id')
       .leftJoin('tcgplayer_products as tp', 'tp.product_id', 'p.tcgplayer_product_id')
-      .select(['p.key', 'p.tcgplayer_group_id', 'p.product_line', 'c.set_id', 's.tcgplayer_group_id as set_group', 'g.name as group_name', 'tp.name as product_name'])
+      .select(['p.key', 'p.tcgplayer_group_id', 'p.tcgplayer_product_id', 'p.product_line', 'c.set_id', 's.tcgplayer_group_id as set_group', 'g.name as group_name', 'tp.name as product_name'])
       .where('p.tcgplayer_group_id', 'is not', null);
     if (list) q = q.where('p.key', 'in', list);
     return q.execute();
@@ -82,12 +84,13 @@ export async function assignProductLines(db: Kysely<Tables>, keys?: number[]): P
   const arriving = unrecorded.length > 0 ? await arrivingGroups(db, unrecorded) : new Map();
   const changes = new Map<string | null, number[]>();
   for (const r of rows) {
-    const line = productLineOf({
+    let line = productLineOf({
       groupId: r.tcgplayer_group_id,
       setGroupId: ownGroup(r.set_group, arriving.get(r.set_id)),
       groupName: r.group_name,
       productName: r.product_name,
     });
+    if (line === 'other') line = hints.get(Number(r.tcgplayer_product_id)) ?? (r.product_line && r.product_line !== 'other' ? (r.product_line as ProductLine) : 'other');
     if (line === r.product_line) continue;
     changes.set(line, [...(changes.get(line) ?? []), Number(r.key)]);
   }

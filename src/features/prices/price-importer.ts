@@ -9,6 +9,7 @@ import type { Tables } from '../../platform/db/schema.ts';
 import { finishOf } from '../catalog/finishes.ts';
 import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../catalog/printing-resolver.ts';
 import { assignProductLines } from '../catalog/printings.repo.ts';
+import type { ProductLine } from '../catalog/product-lines.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -47,6 +48,8 @@ export class PriceImporter {
   private readonly knownAt: string;
   droppedPlaceholderFields = 0;
   private log: Logger | undefined;
+  /** Product lines a cross-walk names for products (editions such as Shadowless), used where a group's name says none. */
+  productLineHints: ReadonlyMap<number, ProductLine> = new Map();
   private conflictsLogged = 0;
 
   private constructor(
@@ -103,7 +106,7 @@ export class PriceImporter {
   async flush(): Promise<void> {
     await this.flushRows();
     const touched = await this.resolver.saveGroups();
-    if (touched.length > 0) await assignProductLines(this.resolver.db, touched);
+    if (touched.length > 0) await assignProductLines(this.resolver.db, touched, this.productLineHints);
     // A printing keeps the group recorded first; a row from another group is named in the log.
     for (const c of this.resolver.conflicts.slice(this.conflictsLogged)) {
       this.log?.warn({ runId: this.run.id, printing: c.printingId, recordedGroup: c.recorded, arrivingGroup: c.arriving }, 'price rows of a printing arrive from another TCGplayer group than the one recorded');

@@ -48,6 +48,7 @@ interface Tree {
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
   const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;
   const importer = await priceImporter(ctx, run, FEED);
+  if (crosswalk) importer.productLineHints = crosswalk.editions;
   return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [] };
 }
 

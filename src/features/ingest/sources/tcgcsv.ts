@@ -222,6 +222,7 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
     }
 
     const importer = await priceImporter(ctx, run, FEED);
+    if (crosswalk) importer.productLineHints = crosswalk.editions;
     const p: GroupPrices = { api, run, importer, date, missingCard: cardNotInCatalog(crosswalk) };
     for (const [i, g] of ready.entries()) {
       const error = await importGroupPrices(p, g.groupId);
