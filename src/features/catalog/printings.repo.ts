@@ -18,7 +18,8 @@ function chunks<T>(list: T[]): T[][] {
 
 /** Stores the names of TCGCSV groups (`/tcgplayer/3/groups`); a known group takes the newer name. */
 export async function upsertGroups(db: Kysely<Tables>, groups: { groupId: number; name?: string; abbreviation?: string | null }[], nowIso: string): Promise<void> {
-  const rows = groups.filter((g) => g.name).map((g) => ({ group_id: g.groupId, name: g.name!, abbreviation: g.abbreviation ?? null, updated_at: nowIso }));
+  const named = new Map(groups.filter((g) => g.name).map((g) => [g.groupId, g]));
+  const rows = [...named.values()].map((g) => ({ group_id: g.groupId, name: g.name!, abbreviation: g.abbreviation ?? null, updated_at: nowIso }));
   for (const chunk of chunks(rows)) {
     await db
       .insertInto('tcgplayer_groups')

@@ -137,6 +137,7 @@ export interface TcgplayerGroupsTable {
   group_id: number;
   name: string;
   abbreviation: string | null;
+  published_on: string | null;
   updated_at: string;
 }
 

@@ -11,11 +11,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('printings').addColumn('tcgplayer_group_id', 'integer').execute();
   await db.schema.alterTable('printings').addColumn('product_line', 'text').execute();
 
+  // The product listings' table of groups, where it is not there yet (same definition).
   await db.schema
     .createTable('tcgplayer_groups')
+    .ifNotExists()
     .addColumn('group_id', 'integer', (c) => c.primaryKey())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('abbreviation', 'text')
+    .addColumn('published_on', 'text')
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
 }
