@@ -40,10 +40,14 @@ function baseSetListing(root: string) {
   return { groupId, listed: products.length, sealed: new Set(products.filter((p) => p.number === null && !/code card/i.test(p.name)).map((p) => p.productId)) };
 }
 
-/** What the files say, read independently of the importer: rows per date, and Charizard's market price per date. */
+/**
+ * What the files say, read independently of the importer: rows per date, Charizard's market price
+ * per date, the groups each product's prices arrive from, and the Base Set's sealed rows.
+ */
 function readFacts(sealed: ReadonlySet<number>) {
   const rowsByDate = new Map<string, number>();
   const charizard = new Map<string, number | null>();
+  const groupsOf = new Map<number, Set<number>>();
   /** Rows of the Base Set's sealed products that carry a usable price, by date. */
   const sealedRows = new Map<string, number>();
   for (const date of readdirSync(PRICES).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
@@ -51,6 +55,7 @@ function readFacts(sealed: ReadonlySet<number>) {
     for (const group of readdirSync(join(PRICES, date, '3'))) {
       const rows = (JSON.parse(readFileSync(join(PRICES, date, '3', group, 'prices'), 'utf8')) as { results: FileRow[] }).results;
       n += rows.length;
+      for (const r of rows) groupsOf.set(r.productId, (groupsOf.get(r.productId) ?? new Set()).add(Number(group)));
       const hit = rows.find((r) => r.productId === 42382 && r.subTypeName === 'Holofoil');
       if (hit) charizard.set(date, hit.marketPrice);
       const usable = rows.filter((r) => sealed.has(r.productId) && checkPrices(tcgplayerFields(r as unknown as Record<string, unknown>)).ok).length;
@@ -58,13 +63,29 @@ function readFacts(sealed: ReadonlySet<number>) {
     }
     rowsByDate.set(date, n);
   }
-  return { rowsByDate, charizard, sealedRows };
+  return { rowsByDate, charizard, groupsOf, sealedRows };
+}
+
+/** The cross-walk's product → card links (plain CSV without quoted fields). */
+function readCrosswalk(): Map<number, string> {
+  const lines = readFileSync(MAP, 'utf8').split(/\r?\n/).filter(Boolean);
+  const header = lines[0]!.split(',');
+  const product = header.indexOf('tcgplayer_product_id');
+  const card = header.indexOf('pokemontcg_card_id');
+  const out = new Map<number, string>();
+  for (const line of lines.slice(1)) {
+    const cells = line.split(',');
+    if (cells[product] && cells[card]) out.set(Number(cells[product]), cells[card]!);
+  }
+  return out;
 }
 
 describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absent)', () => {
   const listingDir = present ? mkdtempSync(join(tmpdir(), 'cardquant-acceptance-listing-')) : '';
   const listing = present ? baseSetListing(listingDir) : { groupId: 0, listed: 0, sealed: new Set<number>() };
-  const facts = present ? readFacts(listing.sealed) : { rowsByDate: new Map<string, number>(), charizard: new Map<string, number | null>(), sealedRows: new Map<string, number>() };
+  const facts = present
+    ? readFacts(listing.sealed)
+    : { rowsByDate: new Map<string, number>(), charizard: new Map<string, number | null>(), groupsOf: new Map<number, Set<number>>(), sealedRows: new Map<string, number>() };
   afterAll(() => {
     if (listingDir) rmSync(listingDir, { recursive: true, force: true });
   });
@@ -227,6 +248,57 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
           if (window === '30d') expect(expected).toEqual([]); // 30 days of files: no base 30 days back
           else if (kind === 'card') expect(expected.length).toBeGreaterThan(20);
         }
+      });
+
+      it('records on every TCGCSV printing the group its prices arrive from', async () => {
+        const printings = await ctx.database.db.selectFrom('printings').select(['id', 'tcgplayer_product_id', 'tcgplayer_group_id']).where('tcgplayer_product_id', 'is not', null).execute();
+        expect(printings.length).toBeGreaterThan(4_000);
+        for (const p of printings) {
+          const groups = facts.groupsOf.get(p.tcgplayer_product_id!);
+          expect(groups?.has(Number(p.tcgplayer_group_id)), p.id).toBe(true);
+        }
+      });
+
+      it('headline prices come from the set’s own product for every card that has one', async () => {
+        const productCard = readCrosswalk();
+        const db = ctx.database.db;
+        const setGroup = new Map((await db.selectFrom('sets').select(['id', 'tcgplayer_group_id']).execute()).map((s) => [s.id, s.tcgplayer_group_id]));
+        const cardSet = new Map((await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]));
+        // Per card, the series (product, sub-type) of its set's own products that have a market price in the files.
+        const own = new Map<string, Set<string>>();
+        for (const [key, series] of independent) {
+          const [product, subType] = [Number(key.split('|')[0]), key.slice(key.indexOf('|') + 1)];
+          const card = productCard.get(product);
+          const group = card ? setGroup.get(cardSet.get(card) ?? '') : null;
+          if (!card || !group || !facts.groupsOf.get(product)?.has(Number(group)) || series.last === undefined) continue;
+          own.set(card, (own.get(card) ?? new Set()).add(seriesKey(product, subType)));
+        }
+        expect(own.size).toBeGreaterThan(2_000);
+        const headlines = await db
+          .selectFrom('card_summary as cs')
+          .innerJoin('printings as p', 'p.key', 'cs.printing_key')
+          .select(['cs.card_id', 'cs.price_cents', 'p.tcgplayer_product_id', 'p.tcgplayer_sub_type', 'p.tcgplayer_group_id', 'p.product_line'])
+          .execute();
+        const byCard = new Map(headlines.map((h) => [h.card_id, h]));
+        let checked = 0;
+        for (const [card, keys] of own) {
+          const h = byCard.get(card);
+          expect(h, `${card} has a set product priced but no headline`).toBeDefined();
+          const key = seriesKey(h!.tcgplayer_product_id!, h!.tcgplayer_sub_type!);
+          expect(keys.has(key), `${card}: headline ${key} is not one of its set products ${[...keys].join(', ')}`).toBe(true);
+          expect(Number(h!.tcgplayer_group_id)).toBe(Number(setGroup.get(cardSet.get(card)!)));
+          expect(h!.product_line).toBeNull();
+          expect(Number(h!.price_cents), card).toBe(Math.round(independent.get(key)!.last * 100));
+          checked++;
+        }
+        // And through the API, for a sample: list and search prices are the set product's.
+        for (const card of [...own.keys()].filter((_, i) => i % 500 === 0)) {
+          const body = await getJson(`/v1/cards/${card}`);
+          const headline = (body.printings as Record<string, any>[]).find((p) => p.id === body.headline_printing_id)!;
+          expect(own.get(card)!.has(seriesKey(headline.tcgplayer_product_id, headline.tcgplayer_sub_type))).toBe(true);
+          expect(headline.product_line).toBeNull();
+        }
+        expect(checked).toBe(own.size);
       });
 
       it('card pages show, for a sample of printings, the same changes as the raw files', async () => {

@@ -168,7 +168,7 @@ describe.each(dialects)('card history API on $name', (d) => {
     it("answers the headline printing's last 365 days in TCGplayer NM, with search interest", async () => {
       expect(await history()).toEqual({
         card_id: 'base1-4',
-        printing: { id: 'base1-4-holofoil', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil' },
+        printing: { id: 'base1-4-holofoil', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Holofoil' },
         market: 'tcgplayer',
         condition: 'NM',
         currency: 'USD',
@@ -193,7 +193,7 @@ describe.each(dialects)('card history API on $name', (d) => {
 
     it('takes a printing, a market, a date range and weekly points', async () => {
       const normal = await history('?printing=base1-4-normal&from=2025-01-09');
-      expect(normal.printing).toEqual({ id: 'base1-4-normal', finish: 'normal', tcgplayer_product_id: null, tcgplayer_sub_type: null });
+      expect(normal.printing).toEqual({ id: 'base1-4-normal', finish: 'normal', tcgplayer_product_id: null, tcgplayer_sub_type: null, tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Normal' });
       expect(normal.points).toEqual([
         { date: '2025-01-09', market: 1, low: null, mid: null, high: null },
         { date: '2025-01-10', market: 1, low: null, mid: null, high: null },

@@ -317,8 +317,10 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         expect(body.items.map((i) => i.printing.id)).toEqual([VENUSAUR, CHARIZARD, BLASTOISE, CHANSEY]);
         const [venusaur, charizard, blastoise, chansey] = body.items;
         const noChanges = { '1d': null, '7d': null, '30d': null, '90d': null };
+        // Printings stored without a TCGplayer group: the set's own product, labelled by finish.
+        const ownProduct = { tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Holofoil' };
         expect(venusaur).toEqual({
-          printing: { id: VENUSAUR, card_id: 'base1-15', finish: 'holofoil', tcgplayer_product_id: null, tcgplayer_sub_type: null, cardmarket_product_id: null },
+          printing: { id: VENUSAUR, card_id: 'base1-15', finish: 'holofoil', tcgplayer_product_id: null, tcgplayer_sub_type: null, ...ownProduct, cardmarket_product_id: null },
           card: { id: 'base1-15', name: 'Venusaur', set_id: 'base1', number: '15' },
           added_at: '2026-11-25T13:00:00.000Z',
           price: null,
@@ -326,7 +328,7 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         });
         const usd = (from: number, fromDate: string, pct: number) => ({ change_pct: pct, from_date: fromDate, to_date: day(0), from_price: from, to_price: 420, currency: 'USD' });
         expect(charizard).toEqual({
-          printing: { id: CHARIZARD, card_id: 'base1-4', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', cardmarket_product_id: 273699 },
+          printing: { id: CHARIZARD, card_id: 'base1-4', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', ...ownProduct, cardmarket_product_id: 273699 },
           card: { id: 'base1-4', name: 'Charizard', set_id: 'base1', number: '4' },
           added_at: '2026-11-25T13:00:01.000Z',
           price: { price: 420, currency: 'USD', date: day(0), market: 'tcgplayer', condition: 'NM', stale: false },

@@ -6,10 +6,17 @@
  *
  * Printing ids are stable slugs: `{cardId}.{finish}`, or `{cardId}.{finish}.{productId}` when that
  * is taken by another product of the same card and finish. Once made, an id never changes.
+ *
+ * A printing records the TCGplayer group its product was sold under (`tcgplayer_group_id`, known
+ * from the group its price rows arrive from), filled once when still null. A product sold under
+ * another group than its card's set's own (a reprint: World Championship Deck, Jumbo, Shadowless …)
+ * always gets the `{cardId}.{finish}.{productId}` id and never adopts a product-less printing,
+ * so it can never take the plain slot the set's own product should have.
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Finish } from './finishes.ts';
+import { fillPrintingGroups } from './printings.repo.ts';
 
 interface Known {
   key: number;
@@ -18,6 +25,14 @@ interface Known {
   finish: string;
   productId: number | null;
   subType: string | null;
+  groupId: number | null;
+}
+
+/** A printing whose recorded group differs from the group a price row of its product arrived from. */
+export interface GroupConflict {
+  printingId: string;
+  recorded: number;
+  arriving: number;
 }
 
 export class PrintingResolver {
@@ -25,9 +40,18 @@ export class PrintingResolver {
   private byKey = new Map<number, Known>();
   private byProduct = new Map<string, Known>();
   private byCardFinish = new Map<string, Known[]>();
+  /** The recorded TCGplayer group of each card's set (null when none is recorded). */
+  private setGroupOf = new Map<string, number | null>();
+  /** Groups learned for known printings since the last `saveGroups`. */
+  private groupFills = new Map<number, number>();
+  /** Printings created or given a group since the last `saveGroups`. */
+  private touched = new Set<number>();
+  private readonly conflictSeen = new Set<string>();
+  /** Disagreements seen so far (one per printing and arriving group). */
+  readonly conflicts: GroupConflict[] = [];
 
   private constructor(
-    private readonly db: Kysely<Tables>,
+    readonly db: Kysely<Tables>,
     private readonly nowIso: () => string,
   ) {}
 
@@ -36,12 +60,14 @@ export class PrintingResolver {
     const resolver = new PrintingResolver(db, nowIso);
     const rows = await db
       .selectFrom('printings')
-      .select(['key', 'id', 'card_id', 'finish', 'tcgplayer_product_id', 'tcgplayer_sub_type'])
+      .select(['key', 'id', 'card_id', 'finish', 'tcgplayer_product_id', 'tcgplayer_sub_type', 'tcgplayer_group_id'])
       .orderBy('key')
       .execute();
     for (const r of rows) {
-      resolver.remember({ key: r.key, id: r.id, cardId: r.card_id, finish: r.finish, productId: r.tcgplayer_product_id, subType: r.tcgplayer_sub_type });
+      resolver.remember({ key: r.key, id: r.id, cardId: r.card_id, finish: r.finish, productId: r.tcgplayer_product_id, subType: r.tcgplayer_sub_type, groupId: r.tcgplayer_group_id });
     }
+    const sets = await db.selectFrom('cards as c').innerJoin('sets as s', 's.id', 'c.set_id').select(['c.id', 's.tcgplayer_group_id']).execute();
+    for (const c of sets) resolver.setGroupOf.set(c.id, c.tcgplayer_group_id);
     return resolver;
   }
 
@@ -68,21 +94,56 @@ export class PrintingResolver {
    * The key of a known printing, or the spec of one to create (see `createAll`). TCGplayer
    * products resolve by (productId, sub-type); a printing of the same card and finish without a
    * product yet adopts it. Sources without product ids take the oldest printing of the card and
-   * finish.
+   * finish that is not a reprint product (else the oldest).
    */
-  find(cardId: string, finish: Finish, product: { productId: number; subType: string } | null): number | PendingPrinting {
+  find(cardId: string, finish: Finish, product: { productId: number; subType: string; groupId?: number | null } | null): number | PendingPrinting {
+    const groupId = product?.groupId ?? null;
     if (product) {
       const hit = this.byProduct.get(`${product.productId}|${product.subType}`);
-      if (hit) return hit.key;
+      if (hit) {
+        if (groupId !== null) this.learnGroup(hit, groupId);
+        return hit.key;
+      }
     }
     const siblings = this.byCardFinish.get(`${cardId}|${finish}`) ?? [];
     if (!product) {
-      if (siblings.length > 0) return siblings[0]!.key;
-      return { cardId, finish, productId: null, subType: null };
+      // Prices without a product are the set's own product's: never a reprint's printing when another exists.
+      if (siblings.length > 0) return (siblings.find((p) => !this.isReprint(p)) ?? siblings[0]!).key;
+      return { cardId, finish, productId: null, subType: null, groupId: null };
     }
+    const pending = { cardId, finish, productId: product.productId, subType: product.subType, groupId };
     const orphan = siblings.find((p) => p.productId === null);
-    if (orphan) return { cardId, finish, productId: product.productId, subType: product.subType, adopt: orphan.key };
-    return { cardId, finish, productId: product.productId, subType: product.subType };
+    if (orphan && !this.isReprint(pending)) return { ...pending, adopt: orphan.key };
+    return pending;
+  }
+
+  /** Sold under a known group that is not the card's set's recorded group. */
+  private isReprint(p: { cardId: string; groupId?: number | null }): boolean {
+    const own = this.setGroupOf.get(p.cardId) ?? null;
+    return p.groupId !== undefined && p.groupId !== null && own !== null && p.groupId !== own;
+  }
+
+  private learnGroup(p: Known, groupId: number): void {
+    if (p.groupId === null) {
+      p.groupId = groupId;
+      this.groupFills.set(p.key, groupId);
+      this.touched.add(p.key);
+    } else if (p.groupId !== groupId && !this.conflictSeen.has(`${p.key}|${groupId}`)) {
+      this.conflictSeen.add(`${p.key}|${groupId}`);
+      this.conflicts.push({ printingId: p.id, recorded: p.groupId, arriving: groupId });
+    }
+  }
+
+  /**
+   * Writes the groups learned for known printings, and returns the keys of the printings created
+   * or given a group since the last call (their product lines need computing).
+   */
+  async saveGroups(): Promise<number[]> {
+    await fillPrintingGroups(this.db, this.groupFills);
+    this.groupFills = new Map();
+    const keys = [...this.touched];
+    this.touched = new Set();
+    return keys;
   }
 
   /**
@@ -109,32 +170,37 @@ export class PrintingResolver {
       // An orphan adopts one product only; a second product in the same batch gets its own printing.
       if (p.adopt !== undefined && this.byKey.get(p.adopt)?.productId === null) {
         adoptions.push({ key: p.adopt, p });
-        this.adopt(p.adopt, p.productId!, p.subType!);
+        this.adopt(p.adopt, p.productId!, p.subType!, p.groupId ?? null);
         keys[i] = p.adopt;
         return;
       }
       const base = `${p.cardId}.${p.finish}`;
-      const taken = this.byId.has(base) || toInsert.some((t) => t.id === base);
+      const taken = this.isReprint(p) || this.byId.has(base) || toInsert.some((t) => t.id === base);
       const entry = { index: [i], id: taken ? `${base}.${p.productId}` : base, p };
       byIdentity.set(identity, entry);
       toInsert.push(entry);
     });
     await this.db.transaction().execute(async (trx) => {
       for (const a of adoptions) {
-        await trx.updateTable('printings').set({ tcgplayer_product_id: a.p.productId, tcgplayer_sub_type: a.p.subType }).where('key', '=', a.key).execute();
+        await trx
+          .updateTable('printings')
+          .set({ tcgplayer_product_id: a.p.productId, tcgplayer_sub_type: a.p.subType, ...(a.p.groupId ? { tcgplayer_group_id: a.p.groupId } : {}) })
+          .where('key', '=', a.key)
+          .execute();
       }
-      // Chunks keep each statement under the bound-parameter limits (8 columns × 500).
+      // Chunks keep each statement under the bound-parameter limits (9 columns × 500).
       for (let i = 0; i < toInsert.length; i += 500) {
         const chunk = toInsert.slice(i, i + 500);
         const rows = await trx
           .insertInto('printings')
-          .values(chunk.map(({ id, p }) => ({ id, card_id: p.cardId, finish: p.finish, language: 'en', tcgplayer_product_id: p.productId, tcgplayer_sub_type: p.subType, cardmarket_product_id: null, created_at: this.nowIso() })))
+          .values(chunk.map(({ id, p }) => ({ id, card_id: p.cardId, finish: p.finish, language: 'en', tcgplayer_product_id: p.productId, tcgplayer_sub_type: p.subType, tcgplayer_group_id: p.groupId ?? null, cardmarket_product_id: null, created_at: this.nowIso() })))
           .returning(['key', 'id'])
           .execute();
         const keyOf = new Map(rows.map((r) => [r.id, Number(r.key)]));
         for (const entry of chunk) {
           const key = keyOf.get(entry.id)!;
-          this.remember({ key, id: entry.id, cardId: entry.p.cardId, finish: entry.p.finish, productId: entry.p.productId, subType: entry.p.subType });
+          this.remember({ key, id: entry.id, cardId: entry.p.cardId, finish: entry.p.finish, productId: entry.p.productId, subType: entry.p.subType, groupId: entry.p.groupId ?? null });
+          if (entry.p.groupId) this.touched.add(key);
           for (const i of entry.index) keys[i] = key;
         }
       }
@@ -142,10 +208,14 @@ export class PrintingResolver {
     return keys;
   }
 
-  private adopt(key: number, productId: number, subType: string): void {
+  private adopt(key: number, productId: number, subType: string, groupId: number | null): void {
     const p = this.byKey.get(key)!;
     p.productId = productId;
     p.subType = subType;
+    if (groupId !== null && p.groupId === null) {
+      p.groupId = groupId;
+      this.touched.add(key);
+    }
     this.byProduct.set(`${productId}|${subType}`, p);
   }
 
@@ -155,8 +225,8 @@ export class PrintingResolver {
     return typeof found === 'number' ? found : (await this.createAll([found]))[0]!;
   }
 
-  async forTcgplayer(cardId: string, finish: Finish, productId: number, subType: string): Promise<number> {
-    const found = this.find(cardId, finish, { productId, subType });
+  async forTcgplayer(cardId: string, finish: Finish, productId: number, subType: string, groupId: number | null = null): Promise<number> {
+    const found = this.find(cardId, finish, { productId, subType, groupId });
     return typeof found === 'number' ? found : (await this.createAll([found]))[0]!;
   }
 }
@@ -166,6 +236,8 @@ export interface PendingPrinting {
   finish: Finish;
   productId: number | null;
   subType: string | null;
+  /** The TCGplayer group the product's price rows arrive from, when known. */
+  groupId?: number | null;
   /** Key of a product-less printing of the same card and finish that takes this product. */
   adopt?: number;
 }

@@ -27,7 +27,7 @@ export function catalogWriter(ctx: IngestContext): CatalogWriter {
 
 /** A price importer bound to `run`, with `known_at` = now. */
 export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: string, options: { chunkRows?: number; repeats?: RepeatPolicy } = {}): Promise<PriceImporter> {
-  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()), ...options });
+  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()), log: ctx.log, ...options });
 }
 
 /**

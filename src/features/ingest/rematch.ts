@@ -40,9 +40,9 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
       const text = payload.body.toString('utf8');
       try {
         if (family === 'tcgcsv') {
-          const m = TCGCSV_PAYLOAD.exec(payload.name);
-          if (!m) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
-          await addPriceRows(importer, envelopeResults(text), m[1]!, () => false, Number(m[2]));
+          const [, date, group] = TCGCSV_PAYLOAD.exec(payload.name) ?? [];
+          if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
+          await addPriceRows(importer, envelopeResults(text), date, () => false, Number(group));
         } else {
           await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
         }

@@ -7,6 +7,7 @@
 import type { Database } from '../../platform/db/database.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
+import { printingLabel } from '../catalog/product-lines.ts';
 import { PRIMARY_SERIES } from './series.ts';
 import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from './wire.ts';
@@ -51,7 +52,7 @@ export function releaseSortKey(releaseDate: string | null): string {
  * A card as GET /v1/cards lists it: stored serialised in `card_summary.item`, so a page is sent
  * without building objects per request.
  */
-export function cardListItem(r: Omit<CardSummaryTable, 'item'>) {
+export function cardListItem(r: Omit<CardSummaryTable, 'item'>, productLine: string | null = null) {
   const cur = r.currency;
   const changes = Object.fromEntries(
     (['1d', '7d', '30d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, r.price_cents, cur)]),
@@ -69,7 +70,7 @@ export function cardListItem(r: Omit<CardSummaryTable, 'item'>) {
     printings: r.printings,
     headline:
       r.printing_id !== null && r.market !== null && r.condition !== null && r.finish !== null
-        ? { printing_id: r.printing_id, finish: r.finish, market: r.market, condition: r.condition }
+        ? { printing_id: r.printing_id, finish: r.finish, product_line: productLine, label: printingLabel(r.finish, productLine), market: r.market, condition: r.condition }
         : null,
     price: r.price_cents === null || cur === null ? null : toMajor(r.price_cents, cur),
     currency: cur,
@@ -180,7 +181,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     db
       .selectFrom('printings')
       .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
-      .select(['printings.key', 'printings.id', 'printings.finish'])
+      .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
       .execute(),
     signals ? latestScores(database, signals) : new Map<number, number>(),
   ]);
@@ -238,7 +239,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
       k_number: numberSortKey(c.release_date, c.set_id, c.number),
       ...sortKeys(values),
     };
-    rows.push({ ...row, item: JSON.stringify(cardListItem(row)) });
+    rows.push({ ...row, item: JSON.stringify(cardListItem(row, h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null)) });
     for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
     // Facets and set totals describe cards; sealed items are listed with kind=sealed.
     if (c.kind !== 'card') continue;

@@ -126,6 +126,8 @@ export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
       'p.language as printing_language',
       'p.tcgplayer_product_id',
       'p.tcgplayer_sub_type',
+      'p.tcgplayer_group_id',
+      'p.product_line',
       'p.cardmarket_product_id',
       'lp.market',
       'lp.condition',

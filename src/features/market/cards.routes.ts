@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagin
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
 import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
-import { change, ChangeSchema, daysBetween, jsonList, thumbnailOf, toMajor, toMinor } from './wire.ts';
+import { change, ChangeSchema, daysBetween, jsonList, PrintingProductFields, printingProduct, thumbnailOf, toMajor, toMinor } from './wire.ts';
 
 const SORTS = ['name', 'number', ...CARD_SORT_FIELDS] as const;
 const TEXT_SORTS = new Set<CardSort>(['name', 'number']);
@@ -45,6 +45,8 @@ const Headline = z
   .object({
     printing_id: z.string().openapi({ example: 'base1-4-holofoil' }),
     finish: z.string().openapi({ example: 'holofoil' }),
+    product_line: PrintingProductFields.product_line,
+    label: PrintingProductFields.label,
     market: z.string().openapi({ example: 'tcgplayer' }),
     condition: z.string().openapi({ example: 'NM' }),
   })
@@ -102,6 +104,7 @@ const Printing = z
     language: z.string().openapi({ example: 'en' }),
     tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
     tcgplayer_sub_type: z.string().nullable().openapi({ description: "TCGplayer's subTypeName, verbatim.", example: 'Holofoil' }),
+    ...PrintingProductFields,
     cardmarket_product_id: z.number().int().nullable().openapi({ example: 273699 }),
     prices: z.array(Series),
   })
@@ -142,8 +145,9 @@ export const listCardsRoute = defineRoute(
     tags: ['market'],
     summary: 'Search, filter and sort cards, each with its headline printing’s latest price and changes',
     description:
-      'The headline printing is the card’s TCGplayer near-mint USD series when it has one, fresh before stale, standard finishes ' +
-      'first (normal, holofoil, unlimited, reverse holofoil, 1st edition), then the oldest printing (docs/METHODS.md, "Headline printing"). ' +
+      'The headline printing is the card’s TCGplayer near-mint USD series when it has one, its own product (sold under its set’s ' +
+      'TCGplayer group) before reprint products (World Championship Deck, Jumbo …), fresh before stale, standard finishes first ' +
+      '(normal, holofoil, unlimited, reverse holofoil, 1st edition), the most observed, then the oldest printing (docs/METHODS.md, "Headline printing"). ' +
       'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort.',
     request: { query: CardsQuery },
     responses: { 200: { description: 'A page of cards.', content: { 'application/json': { schema: CardList } } }, 304: notModifiedResponse },
@@ -200,6 +204,7 @@ function cardDetail(rows: CardDetailRow[]) {
         language: r.printing_language!,
         tcgplayer_product_id: r.tcgplayer_product_id,
         tcgplayer_sub_type: r.tcgplayer_sub_type,
+        ...printingProduct({ finish: r.finish!, tcgplayer_group_id: r.tcgplayer_group_id, product_line: r.product_line }),
         cardmarket_product_id: r.cardmarket_product_id,
         prices: [],
       };

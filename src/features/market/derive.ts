@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/log.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
@@ -19,6 +20,8 @@ export interface DeriveCounts {
   series: number;
   stale: number;
   markets: number;
+  /** Recorded TCGplayer groups that disagree with the groups price rows arrive from (logged). */
+  group_warnings: number;
   cards: number;
   priced_cards: number;
   terms: number;
@@ -30,8 +33,8 @@ export interface DeriveCounts {
  * @example
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
-export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey): Promise<DeriveCounts> {
-  const latest = await deriveLatestPrices(database);
+export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger): Promise<DeriveCounts> {
+  const latest = await deriveLatestPrices(database, log);
   const summary = await rebuildCardSummary(database, signals);
   const indexes = await rebuildIndexes(database);
   // Fresh statistics let the planner choose the search-term and sort indexes well.

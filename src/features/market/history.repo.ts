@@ -29,6 +29,8 @@ export interface SeriesHead {
   finish: string | null;
   tcgplayer_product_id: number | null;
   tcgplayer_sub_type: string | null;
+  tcgplayer_group_id: number | null;
+  product_line: string | null;
   /** Currency of the series' latest price row in the market (NM); null without prices. */
   currency: string | null;
   last_date: string | null;
@@ -54,7 +56,7 @@ export async function resolveSeries(database: Database, cardId: string, q: Serie
             limit 1))`;
   const { rows } = await sql<SeriesHead>`
     select (select v.version from data_version v where v.id = 1) as version, c.name as card_name,
-      p.key as printing_key, p.id as printing_id, p.finish, p.tcgplayer_product_id, p.tcgplayer_sub_type,
+      p.key as printing_key, p.id as printing_id, p.finish, p.tcgplayer_product_id, p.tcgplayer_sub_type, p.tcgplayer_group_id, p.product_line,
       coalesce(
         (select min(lp.currency) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.source} and lp.condition = ${nm}),
         (select r.currency from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm}

@@ -12,7 +12,7 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import { DEFAULT_DAYS, MARKET_CURRENCY, readSeries, resolveSeries, type SeriesHead, type SeriesRow } from './history.repo.ts';
-import { minorUnitDigits, toMajor } from './wire.ts';
+import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from './wire.ts';
 
 /** A UTC calendar date parameter, `YYYY-MM-DD`, that exists. */
 export const DateParam = z
@@ -56,6 +56,7 @@ const CardHistory = z
         finish: z.string().openapi({ example: 'holofoil' }),
         tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
         tcgplayer_sub_type: z.string().nullable().openapi({ example: 'Holofoil' }),
+        ...PrintingProductFields,
       })
       .nullable()
       .openapi({ description: 'Null only for a card without printings.' }),
@@ -213,7 +214,13 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
     printing:
       head.printing_id === null
         ? null
-        : { id: head.printing_id, finish: head.finish!, tcgplayer_product_id: head.tcgplayer_product_id, tcgplayer_sub_type: head.tcgplayer_sub_type },
+        : {
+            id: head.printing_id,
+            finish: head.finish!,
+            tcgplayer_product_id: head.tcgplayer_product_id,
+            tcgplayer_sub_type: head.tcgplayer_sub_type,
+            ...printingProduct({ finish: head.finish!, tcgplayer_group_id: head.tcgplayer_group_id, product_line: head.product_line }),
+          },
     market: q.source,
     condition: 'NM',
     currency,

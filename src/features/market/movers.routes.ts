@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { queryMovers, type MoverRow, type MoverRules, type MoversQuery } from './movers.repo.ts';
 import { PRIMARY_SERIES } from './series.ts';
-import { toMajor, toMinor, WINDOWS } from './wire.ts';
+import { PrintingProductFields, toMajor, toMinor, WINDOWS } from './wire.ts';
 
 export const MAX_MOVERS = 100;
 
@@ -45,6 +45,7 @@ export const MoverItem = z
       finish: z.string().openapi({ example: 'holofoil' }),
       tcgplayer_product_id: z.number().int().nullable().openapi({ example: 517045 }),
       tcgplayer_sub_type: z.string().nullable().openapi({ example: 'Holofoil' }),
+      ...PrintingProductFields,
       cardmarket_product_id: z.number().int().nullable(),
     }),
     market: z.string().openapi({ example: 'tcgplayer' }),

@@ -23,8 +23,30 @@ export const FINISH_RANK: Record<Finish, number> = {
   '1st-edition-holofoil': 6,
 };
 
+/**
+ * Whose product a printing is: its set's own TCGplayer group (0), unknown (1: no group recorded,
+ * e.g. prices from a source without TCGplayer groups), another group — a reprint product line (2).
+ */
+export type ProductRank = 0 | 1 | 2;
+
+/**
+ * @example
+ * productRank(604, 604); // 0
+ * productRank(null, 604); // 1
+ * productRank(1663, 604); // 2 (Base Set Shadowless)
+ */
+export function productRank(groupId: number | null, ownGroupId: number | null): ProductRank {
+  if (groupId === null) return 1;
+  if (ownGroupId === null || groupId === ownGroupId) return 0;
+  return 2;
+}
+
 export interface SeriesCandidate {
   printingKey: number;
+  /** See `productRank`. */
+  product: ProductRank;
+  /** Observations (market prices) of the series: liquidity. */
+  observations: number;
   finish: string;
   market: string;
   currency: string;
@@ -32,14 +54,20 @@ export interface SeriesCandidate {
   stale: boolean;
 }
 
-/** Rank of a series: primary series before others, fresh before stale, standard finishes first, then the oldest printing. */
+/**
+ * Rank of a series: primary series before others, the set's own product before an unknown one
+ * before a reprint product, fresh before stale, standard finishes first, more observations first,
+ * then names and the oldest printing. Independent of import order except for that last tie-break.
+ */
 export function seriesOrder(a: SeriesCandidate, b: SeriesCandidate): number {
   const primary = (s: SeriesCandidate) =>
     s.market === PRIMARY_SERIES.market && s.currency === PRIMARY_SERIES.currency && s.condition === PRIMARY_SERIES.condition ? 0 : 1;
   return (
     primary(a) - primary(b) ||
+    a.product - b.product ||
     Number(a.stale) - Number(b.stale) ||
     (FINISH_RANK[a.finish as Finish] ?? 99) - (FINISH_RANK[b.finish as Finish] ?? 99) ||
+    b.observations - a.observations ||
     a.market.localeCompare(b.market) ||
     a.currency.localeCompare(b.currency) ||
     a.condition.localeCompare(b.condition) ||

@@ -4,6 +4,7 @@
  * the compared dates and prices beside them.
  */
 import { z } from '@hono/zod-openapi';
+import { printingLabel, productLineLabel } from '../catalog/product-lines.ts';
 
 const minorDigits = new Map<string, number>();
 
@@ -122,4 +123,25 @@ const DAY_MS = 86_400_000;
 /** Whole days from one `YYYY-MM-DD` date to another. */
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** What every printing on the wire says about the product behind it (docs/METHODS.md, "Headline printing"). */
+export const PrintingProductFields = {
+  tcgplayer_group_id: z.number().int().nullable().openapi({ description: 'The TCGplayer group the product was sold under; null until known.', example: 604 }),
+  product_line: z
+    .string()
+    .nullable()
+    .openapi({ description: "Product line when not the set's own product (`world-championship-deck`, `jumbo`, `deck-exclusive`, `prize-pack`, `blister`, `shadowless`, `1st-edition`, `promo`, `other`); null = the set's own product.", example: null }),
+  product_line_label: z.string().nullable().openapi({ description: 'The product line in words.', example: 'World Championship Deck' }),
+  label: z.string().openapi({ description: 'The printing in words: finish, with its product line when it has one.', example: 'Holofoil' }),
+};
+
+/** The product fields of a printing row. */
+export function printingProduct(p: { finish: string; tcgplayer_group_id: number | null; product_line: string | null }) {
+  return {
+    tcgplayer_group_id: p.tcgplayer_group_id === null ? null : Number(p.tcgplayer_group_id),
+    product_line: p.product_line,
+    product_line_label: productLineLabel(p.product_line),
+    label: printingLabel(p.finish, p.product_line),
+  };
 }

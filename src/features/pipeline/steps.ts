@@ -111,7 +111,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             return undefined;
           },
         );
-        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores)) } };
+        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log)) } };
       },
     },
     {

@@ -72,6 +72,8 @@ export interface WatchlistRow {
   finish: string;
   tcgplayer_product_id: number | null;
   tcgplayer_sub_type: string | null;
+  tcgplayer_group_id: number | null;
+  product_line: string | null;
   cardmarket_product_id: number | null;
   card_name: string;
   set_id: string;
@@ -130,6 +132,8 @@ export async function listItems(
       'p.finish',
       'p.tcgplayer_product_id',
       'p.tcgplayer_sub_type',
+      'p.tcgplayer_group_id',
+      'p.product_line',
       'p.cardmarket_product_id',
       'c.name as card_name',
       'c.set_id',

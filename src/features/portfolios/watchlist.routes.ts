@@ -5,7 +5,7 @@ import { notModified, PRIVATE_CACHE, validators, weakEtag } from '../../platform
 import type { AppEnv, PortfolioSession } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
-import { ChangeSchema } from '../market/wire.ts';
+import { ChangeSchema, PrintingProductFields } from '../market/wire.ts';
 import { WATCHLIST_CAP, type WatchlistService } from './watchlist.service.ts';
 
 const PortfolioId = z
@@ -26,6 +26,7 @@ const WatchlistItem = z
       finish: z.string().openapi({ example: 'holofoil' }),
       tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
       tcgplayer_sub_type: z.string().nullable().openapi({ example: 'Holofoil' }),
+      ...PrintingProductFields,
       cardmarket_product_id: z.number().int().nullable().openapi({ example: 273699 }),
     }),
     card: z.object({

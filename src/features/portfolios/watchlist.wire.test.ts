@@ -10,6 +10,8 @@ const base: WatchlistRow = {
   finish: 'holofoil',
   tcgplayer_product_id: null,
   tcgplayer_sub_type: null,
+  tcgplayer_group_id: null,
+  product_line: null,
   cardmarket_product_id: null,
   card_name: 'Charizard',
   set_id: 'base1',

@@ -3,7 +3,7 @@
  * price and changes of its preferred series (DESIGN §10 money and change conventions).
  */
 import { PRIMARY_SERIES } from '../market/series.ts';
-import { change, toMajor, WINDOWS, type Change, type Window } from '../market/wire.ts';
+import { change, printingProduct, toMajor, WINDOWS, type Change, type Window } from '../market/wire.ts';
 import type { WatchlistRow } from './watchlist.repo.ts';
 
 export interface WatchlistItem {
@@ -13,6 +13,10 @@ export interface WatchlistItem {
     finish: string;
     tcgplayer_product_id: number | null;
     tcgplayer_sub_type: string | null;
+    tcgplayer_group_id: number | null;
+    product_line: string | null;
+    product_line_label: string | null;
+    label: string;
     cardmarket_product_id: number | null;
   };
   card: { id: string; name: string; set_id: string; number: string };
@@ -64,6 +68,7 @@ export function toWatchlistItem(rows: [WatchlistRow, ...WatchlistRow[]]): Watchl
       finish: first.finish,
       tcgplayer_product_id: first.tcgplayer_product_id,
       tcgplayer_sub_type: first.tcgplayer_sub_type,
+      ...printingProduct(first),
       cardmarket_product_id: first.cardmarket_product_id,
     },
     card: { id: first.card_id, name: first.card_name, set_id: first.set_id, number: first.number },

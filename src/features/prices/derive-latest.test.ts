@@ -55,7 +55,7 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
 
     it('computes latest price and changes per window from the base rule', async () => {
       const counts = await deriveLatestPrices(ctx.database);
-      expect(counts).toEqual({ series: 5, stale: 1, markets: 2 });
+      expect(counts).toEqual({ series: 5, stale: 1, markets: 2, group_warnings: 0 });
       expect(await latest('steady')).toMatchObject({
         as_of: day(0),
         last_date: day(0),

@@ -22,8 +22,10 @@ import type { Database, DialectName } from '../../platform/db/database.ts';
 import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
 import { slug } from '../market/search-terms.ts';
-import { seriesOrder, type SeriesCandidate } from '../market/series.ts';
-import { thumbnailOf } from '../market/wire.ts';
+import { productRank, seriesOrder, type SeriesCandidate } from '../market/series.ts';
+import { assignProductLines, groupWarnings } from '../catalog/printings.repo.ts';
+import type { Logger } from '../../platform/log.ts';
+import { printingProduct, thumbnailOf } from '../market/wire.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
@@ -61,7 +63,7 @@ function selectSql(dialect: DialectName): string {
     with asof as (
       select market, max(date) as as_of from prices where market_cents is not null group by market
     ), series as (
-      select p.printing_key, p.market, p.condition, p.currency, max(p.date) as last_date
+      select p.printing_key, p.market, p.condition, p.currency, max(p.date) as last_date, count(*) as n_obs
       from prices p where p.market_cents is not null
       group by p.printing_key, p.market, p.condition, p.currency
     ), base as (
@@ -69,7 +71,7 @@ function selectSql(dialect: DialectName): string {
       from series l join asof a on a.market = l.market
     )
     select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id, c.kind,
-      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date, lp.market_cents as last_cents,
+      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date, lp.market_cents as last_cents, b.n_obs,
       case when b.last_date < ${minusDays(dialect, 'b.as_of', MAX_GAP_DAYS)} then 1 else 0 end as stale,
       ${CHANGE_WINDOWS.map((w) => `${dateText(`b.d${w}`)} as d${w}, p${w}.market_cents as c${w}`).join(', ')}
     from base b
@@ -205,18 +207,24 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
 /**
  * Marks each card's headline series (docs/METHODS.md, "Headline printing") and stores with each
  * series what movers send about it: its card and printing (`ref`, JSON) and the rarity filter key.
+ * A printing is its set's own product when it was sold under the set's TCGplayer group: the
+ * recorded one, else the group most of the set's printings arrive from.
  */
-async function describeSeries(database: Database, rows: LatestPricesTable[]): Promise<void> {
+async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>): Promise<void> {
   const printings = await database.db
     .selectFrom('printings as p')
     .innerJoin('cards as c', 'c.id', 'p.card_id')
+    .innerJoin('sets as s', 's.id', 'c.set_id')
     .select([
       'p.key',
       'p.id',
       'p.finish',
       'p.tcgplayer_product_id',
       'p.tcgplayer_sub_type',
+      'p.tcgplayer_group_id',
+      'p.product_line',
       'p.cardmarket_product_id',
+      's.tcgplayer_group_id as set_group',
       'c.id as card_id',
       'c.kind',
       'c.name',
@@ -227,6 +235,22 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
     ])
     .execute();
   const byKey = new Map(printings.map((p) => [Number(p.key), p]));
+  const arriving = new Map<string, Map<number, number>>();
+  for (const p of printings) {
+    if (p.tcgplayer_group_id === null) continue;
+    const counts = arriving.get(p.set_id) ?? new Map<number, number>();
+    counts.set(Number(p.tcgplayer_group_id), (counts.get(Number(p.tcgplayer_group_id)) ?? 0) + 1);
+    arriving.set(p.set_id, counts);
+  }
+  const ownGroupOf = new Map<string, number | null>();
+  const ownGroup = (setId: string, recorded: number | null): number | null => {
+    if (recorded !== null) return Number(recorded);
+    if (!ownGroupOf.has(setId)) {
+      const ranked = [...(arriving.get(setId) ?? new Map<number, number>()).entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      ownGroupOf.set(setId, ranked[0]?.[0] ?? null);
+    }
+    return ownGroupOf.get(setId)!;
+  };
   const best = new Map<string, { row: LatestPricesTable; candidate: SeriesCandidate }>();
   for (const row of rows) {
     const p = byKey.get(row.printing_key);
@@ -238,6 +262,7 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
           finish: p.finish,
           tcgplayer_product_id: p.tcgplayer_product_id,
           tcgplayer_sub_type: p.tcgplayer_sub_type,
+          ...printingProduct(p),
           cardmarket_product_id: p.cardmarket_product_id,
         },
       });
@@ -245,6 +270,8 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
     }
     const candidate: SeriesCandidate = {
       printingKey: row.printing_key,
+      product: p ? productRank(p.tcgplayer_group_id === null ? null : Number(p.tcgplayer_group_id), ownGroup(p.set_id, p.set_group)) : 1,
+      observations: observations.get(seriesKey(row)) ?? 0,
       finish: p?.finish ?? '',
       market: row.market,
       currency: row.currency,
@@ -261,14 +288,19 @@ async function describeSeries(database: Database, rows: LatestPricesTable[]): Pr
  * Rebuilds `latest_prices`; returns counts for the pipeline run record.
  *
  * @example
- * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2 }
+ * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
  */
-export async function deriveLatestPrices(database: Database): Promise<{ series: number; stale: number; markets: number }> {
+export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
   const db: Kysely<Tables> = database.db;
   const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
   const derived = rows.map(toRow);
+  const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
   await addMoverStats(database, derived);
-  await describeSeries(database, derived);
+  await assignProductLines(db);
+  await describeSeries(database, derived, observations);
+  const warnings = await groupWarnings(db);
+  // Recorded in the run's counts; the first few named in the log.
+  for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.
@@ -280,5 +312,6 @@ export async function deriveLatestPrices(database: Database): Promise<{ series: 
     series: derived.length,
     stale: derived.filter((r) => r.stale === 1).length,
     markets: new Set(derived.map((r) => r.market)).size,
+    group_warnings: warnings.length,
   };
 }

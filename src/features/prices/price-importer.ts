@@ -7,10 +7,13 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { finishOf, type Finish } from '../catalog/finishes.ts';
-import { PrintingResolver, type PendingPrinting } from '../catalog/printing-resolver.ts';
+import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../catalog/printing-resolver.ts';
+import { assignProductLines } from '../catalog/printings.repo.ts';
+import type { ProductLine } from '../catalog/product-lines.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
+import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
 import { deleteRunRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
@@ -60,6 +63,7 @@ export interface PriceImporterOptions {
   /** Rows buffered before a write (default 20,000). */
   chunkRows?: number;
   repeats?: RepeatPolicy;
+  log?: Logger;
 }
 
 /** The TCGplayer sub-type name of a finish, for rows that name a product id but not its sub-type. */
@@ -100,6 +104,10 @@ export class PriceImporter {
   private readonly ambiguousGrains = new Set<string>();
   /** Grains whose stored value (of an earlier run) this run changed; only collisions and updates are kept. */
   private readonly updatedGrains = new Set<string>();
+  private log: Logger | undefined;
+  /** Product lines a cross-walk names for products (editions such as Shadowless), used where a group's name says none. */
+  productLineHints: ReadonlyMap<number, ProductLine> = new Map();
+  private conflictsLogged = 0;
 
   private constructor(
     private readonly run: IngestionRun,
@@ -122,7 +130,9 @@ export class PriceImporter {
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
     const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
-    return new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, db, opts);
+    const importer = new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, db, opts);
+    importer.log = opts.log;
+    return importer;
   }
 
   /** Adds observations; writes whenever a chunk is full. */
@@ -155,13 +165,32 @@ export class PriceImporter {
     else this.unmatched.set(productId, { productId, groupId: groupId ?? this.products.groupOf(productId), reason, rows: 1 });
   }
 
-  /** Creates the printings the buffered rows need (one batch), then writes the rows. */
+  /** Printings whose recorded TCGplayer group differs from the group a price row arrived from. */
+  get groupConflicts(): readonly GroupConflict[] {
+    return this.resolver.conflicts;
+  }
+
+  /**
+   * Creates the printings the buffered rows need (one batch), then writes the rows; printings
+   * new or given their TCGplayer group get their product line.
+   */
   async flush(): Promise<void> {
     if (this.unmatched.size > 0) {
       const rows = [...this.unmatched.values()];
       this.unmatched = new Map();
       await addUnmatched(this.db, this.run.id, rows);
     }
+    await this.flushRows();
+    const touched = await this.resolver.saveGroups();
+    if (touched.length > 0) await assignProductLines(this.resolver.db, touched, this.productLineHints);
+    // A printing keeps the group recorded first; a row from another group is named in the log.
+    for (const c of this.resolver.conflicts.slice(this.conflictsLogged)) {
+      this.log?.warn({ runId: this.run.id, printing: c.printingId, recordedGroup: c.recorded, arrivingGroup: c.arriving }, 'price rows of a printing arrive from another TCGplayer group than the one recorded');
+    }
+    this.conflictsLogged = this.resolver.conflicts.length;
+  }
+
+  private async flushRows(): Promise<void> {
     if (this.buffer.length === 0) return;
     let rows = this.buffer;
     this.buffer = [];
@@ -284,9 +313,9 @@ export class PriceImporter {
 
     const product =
       o.ref.kind === 'tcgplayer'
-        ? { productId: o.ref.productId, subType: o.ref.subType }
+        ? { productId: o.ref.productId, subType: o.ref.subType, groupId: o.ref.groupId ?? null }
         : o.ref.tcgplayerProductId
-          ? { productId: o.ref.tcgplayerProductId, subType: TCGPLAYER_SUB_TYPE[finish] }
+          ? { productId: o.ref.tcgplayerProductId, subType: TCGPLAYER_SUB_TYPE[finish], groupId: null }
           : null;
     const printing = this.resolver.find(cardId, finish, product);
     // A product already stored as another card's printing is not this card's.

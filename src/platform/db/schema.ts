@@ -127,6 +127,18 @@ export interface PrintingsTable {
   tcgplayer_sub_type: string | null;
   cardmarket_product_id: number | null;
   created_at: string;
+  /** The TCGplayer group (TCGCSV `groupId`) the product was sold under; null until a price row arrives from it. */
+  tcgplayer_group_id: number | null;
+  /** Product line when the group is not the card's set's own (catalog/product-lines.ts); null = the set's own product. */
+  product_line: string | null;
+}
+
+export interface TcgplayerGroupsTable {
+  group_id: number;
+  name: string;
+  abbreviation: string | null;
+  published_on: string | null;
+  updated_at: string;
 }
 
 export interface PricesTable {
@@ -179,14 +191,6 @@ export interface TcgplayerProductsTable {
   /** See product-map.ts: what the listing says the product is, and whether it is linked. */
   kind: 'card' | 'sealed' | 'code_card' | 'accessory' | 'unknown' | 'unmapped';
   source: string;
-  updated_at: string;
-}
-
-export interface TcgplayerGroupsTable {
-  group_id: number;
-  name: string;
-  abbreviation: string | null;
-  published_on: string | null;
   updated_at: string;
 }
 

@@ -33,6 +33,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../../platform/db/schema.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
 import { ProductMap, type ProductEntry } from '../../catalog/product-map.ts';
+import { productLineOfName, type ProductLine } from '../../catalog/product-lines.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestionRun, WriteOutcome } from '../ingestion-run.ts';
 
@@ -57,6 +58,8 @@ export interface CrosswalkResult {
   groupsRecorded: number;
   /** The product map after the upserts (with operator overrides). */
   map: ProductMap;
+  /** productId → the edition its `variant_subtype` names (`shadowless` …), for its product line. */
+  editions: Map<number, ProductLine>;
 }
 
 /** Product ids the cross-walk names a missing card for, and that nothing else maps: reject them as `card_not_in_catalog`. */
@@ -90,6 +93,7 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
   const cards = new Map((await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]));
   const byProduct = new Map<number, { cardId: string; groupId: number | null } | 'ambiguous'>();
   const groupsOfSet = new Map<string, Set<number>>();
+  const editions = new Map<number, ProductLine>();
   let rows = 0;
   let skipped = 0;
   const parser = parse({
@@ -116,6 +120,8 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
       continue;
     }
     const groupId = positiveInt(rec.tcgplayer_group_id);
+    const edition = productLineOfName(rec.variant_subtype?.replace(/-/g, ' '));
+    if (edition) editions.set(productId, edition);
     const before = byProduct.get(productId);
     if (before === undefined) byProduct.set(productId, { cardId, groupId });
     else if (before !== 'ambiguous' && before.cardId !== cardId) byProduct.set(productId, 'ambiguous');
@@ -155,7 +161,7 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
   if (batch.length > 0) await write();
   const groupsRecorded = await recordGroups(db, groupsOfSet, nowIso);
   ctx.log.info({ runId: run.id, file: basename(file), rows, skipped, products: byProduct.size, mapped, notInCatalog: notInCatalog.size, ambiguous: ambiguous.length }, 'cross-walk imported');
-  return { rows, skipped, products: byProduct.size, mapped, outcome, notInCatalog, ambiguous, groupsRecorded, map };
+  return { rows, skipped, products: byProduct.size, mapped, outcome, notInCatalog, ambiguous, groupsRecorded, map, editions };
 }
 
 /** Fills `sets.tcgplayer_group_id` where it is empty and the file names exactly one group for the set. */

@@ -65,6 +65,7 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
   // Listings stored before the catalogue had their cards may link now.
   await relinkListings(ctx, crosswalk?.map ?? (await ProductMap.load(ctx.database.db)));
   const importer = await priceImporter(ctx, run, FEED);
+  if (crosswalk) importer.productLineHints = crosswalk.editions;
   // A resumed run carries the dates done before, so resuming it again skips them too.
   return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [...(opts.resume?.doneDates ?? [])] };
 }

@@ -87,7 +87,8 @@ export function envelopeResults(text: string): unknown[] {
 }
 
 /**
- * Hands one prices body's rows to the importer, dated `date`. Rows without a product id or
+ * Hands one prices body's rows to the importer, dated `date`, sold under TCGplayer group
+ * `groupId` (the group whose prices file they came from, recorded on the printing). Rows without a product id or
  * sub-type are rejected `malformed_row`; products the cross-walk names a missing card for,
  * `card_not_in_catalog`. Values are passed on unchecked (the price rules judge them). `groupId`
  * is the group the body was served for (recorded with products that match nothing).
@@ -231,6 +232,7 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
     }
 
     const importer = await priceImporter(ctx, run, FEED);
+    if (crosswalk) importer.productLineHints = crosswalk.editions;
     const p: GroupPrices = { api, run, importer, date, missingCard: cardNotInCatalog(crosswalk) };
     for (const [i, g] of ready.entries()) {
       const error = await importGroupPrices(p, g.groupId);

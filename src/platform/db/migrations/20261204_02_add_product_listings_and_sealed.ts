@@ -10,8 +10,8 @@ const INDEX_KINDS = sql`kind in ('market', 'sealed', 'set')`;
  * Product listings for every TCGCSV path, per-run unmatched products, and sealed products as
  * priced items (docs/adr/0011-sealed-products-as-items.md):
  *
- * - `tcgplayer_groups`: TCGplayer groups as TCGCSV lists them (name, abbreviation), so stored
- *   product listings can be matched again after a catalogue import;
+ * - (`tcgplayer_groups`, TCGplayer groups as TCGCSV lists them, is created by 20261204_01; stored
+ *   product listings are matched again through it after a catalogue import);
  * - `tcgplayer_products.kind` gains `accessory` and `unmapped` (see product-map.ts);
  * - `ingestion_unmatched`: one row per (run, product) whose price rows were rejected for want of a
  *   mapping, with the reason and the row count (bounded by the products of one run);
@@ -21,15 +21,6 @@ const INDEX_KINDS = sql`kind in ('market', 'sealed', 'set')`;
  * SQLite cannot change a CHECK constraint, so its two tables are rebuilt with their rows.
  */
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
-  await db.schema
-    .createTable('tcgplayer_groups')
-    .addColumn('group_id', 'integer', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('abbreviation', 'text')
-    .addColumn('published_on', 'text')
-    .addColumn('updated_at', 'text', (c) => c.notNull())
-    .execute();
-
   await db.schema
     .createTable('ingestion_unmatched')
     .addColumn('run_id', 'text', (c) => c.notNull())
