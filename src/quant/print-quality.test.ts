@@ -57,7 +57,7 @@ describe('flagPrints: which prints are kept out of analytics', () => {
 
 /** A random daily-ish series: mostly small moves, occasional spikes, placeholders and gaps. */
 const seriesOf = (minLength: number) =>
-    fc
+  fc
     .array(
       fc.record({
         gap: fc.constantFrom(1, 1, 1, 1, 1, 1, 1, 2, 3, 5),
