@@ -134,7 +134,7 @@ describe.each(dialects)('signals on $name', (d) => {
       // And through the pipeline: the step without a range computes the latest date.
       const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
       expect(run!.status).toBe('succeeded');
-      expect(run!.counts).toMatchObject({ dates: 1, engine: 'robust-trend', weights_version: 'robust-trend@1:builtin' });
+      expect(run!.counts).toMatchObject({ dates: 1, engine: 'robust-trend', weights_version: 'robust-trend@2:builtin' });
       expect(await stored('robust-trend', day(-25), END)).toEqual(backfill);
     });
 
@@ -190,7 +190,7 @@ describe.each(dialects)('signals on $name', (d) => {
     it('GET /v1/cards/{id}/signals answers the headline printing’s history, with reasons, and 304 on a repeat', async () => {
       const { res, body } = await get('/v1/cards/sig-1/signals?from=' + day(-5));
       expect(res.status).toBe(200);
-      expect(body).toMatchObject({ card_id: 'sig-1', printing_id: expect.any(String), engine: 'robust-trend', engine_version: '1', weights_version: 'robust-trend@1:builtin', min_history: 14 });
+      expect(body).toMatchObject({ card_id: 'sig-1', printing_id: expect.any(String), engine: 'robust-trend', engine_version: '2', weights_version: 'robust-trend@2:builtin', min_history: 14 });
       expect(body.items.map((i: Json) => i.date)).toEqual([day(-5), day(-4), day(-3), day(-2), day(-1), END]);
       expect(body.latest).toEqual(body.items.at(-1));
       expect(body.latest).toMatchObject({ status: 'ok', currency: 'USD', action: expect.stringMatching(/^(BUY|HOLD|SELL)$/) });
@@ -308,7 +308,7 @@ describe.each(dialects)('signals on $name', (d) => {
 
     it('weights versions: built-in listed, manual versions created by operators, bad weights refused', async () => {
       const list = await get('/v1/analytics/weights');
-      expect(list.body.items[0]).toMatchObject({ version: 'robust-trend@1:builtin', source: 'builtin', active: true, weights: robustTrendEngine.defaultWeights });
+      expect(list.body.items[0]).toMatchObject({ version: 'robust-trend@2:builtin', source: 'builtin', active: true, weights: robustTrendEngine.defaultWeights });
       const etag = list.res.headers.get('ETag')!;
       expect((await get('/v1/analytics/weights', { 'If-None-Match': etag })).res.status).toBe(304);
       const weights = { trend: 1, filter: 0, reversal: 0, drawdown: 0, regime: 0, search: 0 };

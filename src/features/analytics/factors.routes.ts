@@ -65,7 +65,7 @@ const FactorsReport = z
 
 const WeightsVersion = z
   .object({
-    version: z.string().openapi({ example: 'robust-trend@1:builtin' }),
+    version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     engine: z.string(),
     engine_version: z.string(),
     source: z.enum(['builtin', 'manual', 'suggested']),

@@ -13,6 +13,7 @@ import { purgePayloads } from '../ingest/runs.repo.ts';
 import { detectAnomalies } from '../analytics/anomalies.ts';
 import type { AnomalyRules } from '../analytics/anomalies.checks.ts';
 import { computeFactorStats } from '../analytics/factors.ts';
+import { flagPrices, printRules } from '../analytics/price-flags.ts';
 import { deriveReadModels, refreshScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
 import type { EngineRegistry } from '../signals/engine.ts';
@@ -79,8 +80,14 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       name: 'quality',
-      description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies.',
-      run: async (o: StepOptions) => ({ counts: { ...(await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, { from: o.from, to: o.to })) } }),
+      description:
+        'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies, and the prints analytics leave out are flagged.',
+      run: async (o: StepOptions) => {
+        const range = { from: o.from, to: o.to };
+        const anomalies = await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, range);
+        const flags = await flagPrices(ctx.database, printRules(settings.anomalies, settings.movers), range);
+        return { counts: { ...anomalies, ...flags } };
+      },
     },
     {
       name: 'derive',

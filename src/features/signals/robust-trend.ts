@@ -240,7 +240,7 @@ function compute(w: PriceWindow): EngineOutput {
 
 export const robustTrendEngine: SignalEngine = {
   name: 'robust-trend',
-  version: '1',
+  version: '2',
   detailDays: Math.max(VOL_DAYS, TREND_DAYS, FILTER_DAYS, SEARCH_RECENT_DAYS + SEARCH_PRIOR_DAYS),
   components: COMPONENTS,
   modelFields: MODEL_FIELDS,

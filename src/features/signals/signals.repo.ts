@@ -9,6 +9,7 @@ import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SignalsTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
+import { unflagged } from '../prices/price-flags.repo.ts';
 
 /** Printings per statement when reading prices on PostgreSQL. */
 const PG_CHUNK_PRINTINGS = 2_000;
@@ -35,13 +36,14 @@ export function textDate(database: Database, column: string): string {
 function seriesSql(database: Database, extra: string): string {
   return `select printing_key, ${textDate(database, 'date')} as date, market_cents, low_cents, mid_cents from prices
     where market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'
-      and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 ${extra}
+      and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 and ${unflagged('prices')} ${extra}
     order by printing_key, date`;
 }
 
 /**
  * Calls `each` once per printing with its primary-series market prices in [from, to], oldest
- * first; printings come in key order.
+ * first; printings come in key order. Flagged prints (docs/METHODS.md, "Flagged prints") are left
+ * out: signals and factor statistics never see them.
  */
 export async function forEachSeries(database: Database, from: string, to: string, each: (s: SeriesBuffer) => void): Promise<number> {
   let capacity = 512;
@@ -180,11 +182,11 @@ export class SeriesStore {
   }
 }
 
-/** Per printing: observations and highest market price of the primary series in [from, to]. */
+/** Per printing: observations and highest market price of the primary series in [from, to], flagged prints left out. */
 export async function windowAggregates(database: Database, from: string, to: string): Promise<Map<number, { count: number; maxCents: number }>> {
   const text = `select printing_key, count(*) as n, max(market_cents) as hi from prices
     where market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'
-      and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2
+      and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 and ${unflagged('prices')}
     group by printing_key`;
   const out = new Map<number, { count: number; maxCents: number }>();
   const native = database.native;

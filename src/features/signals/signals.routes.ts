@@ -51,7 +51,7 @@ const SignalHistory = z
     printing_id: z.string().nullable(),
     engine: z.string().openapi({ example: 'robust-trend' }),
     engine_version: z.string().openapi({ example: '1' }),
-    weights_version: z.string().openapi({ example: 'robust-trend@1:builtin' }),
+    weights_version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     min_history: z.number().int(),
     latest: SignalPoint.nullable().openapi({ description: 'The newest signal; null when the printing has none (never a neutral placeholder).' }),
     items: z.array(SignalPoint),
