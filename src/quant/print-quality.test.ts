@@ -46,6 +46,14 @@ describe('flagPrints: which prints are kept out of analytics', () => {
     expect(reasons(days, cents).every((r) => r === null)).toBe(true);
   });
 
+  it('a genuine step ×12 to a new level loses its first two prints, then the new level is the reference (as METHODS states)', () => {
+    expect(reasons([0, 1, 2, 3, 4, 5], [100, 101, 1_200, 1_210, 1_205, 1_200])).toEqual([null, null, 'jump', 'jump', null, null]);
+  });
+
+  it('a two-day bad stretch can cost the first two good prints after it (as METHODS states)', () => {
+    expect(reasons([0, 1, 2, 3, 4, 5, 6], [100, 101, 1_500, 1_500, 100, 101, 100])).toEqual([null, null, 'jump', 'jump', 'jump', 'jump', null]);
+  });
+
   it('without a reference within 3 days a print is not judged on jumps (a gap is not a one-day move)', () => {
     expect(reasons([0, 5], [100, 5_000])).toEqual([null, null]);
   });
