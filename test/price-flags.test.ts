@@ -130,6 +130,26 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect(line!.split(',').at(-1)).toBe('placeholder_price');
     });
 
+    it('the card page marks a flagged latest print and shows it; its list price stays the stored print', async () => {
+      // A placeholder listing on a new last day: stored and shown, flagged for analytics.
+      const ctx = h.runtime.ingest;
+      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        const importer = await priceImporter(ctx, run, 'test');
+        await importer.add([{ ref: { kind: 'card', cardId: 'pf-spike', finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: day(1), prices: { market: 9_999.99, low: null, mid: null, high: null } }]);
+        await importer.flush();
+      });
+      await h.runtime.pipeline.run(['quality', 'derive'], { trigger: 'cli' });
+      const flagged = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
+      expect(flagged.printings[0].prices[0]).toMatchObject({ market: 'tcgplayer', price: 9_999.99, price_date: day(1), flag: 'placeholder_price' });
+      expect((await lastUnflaggedPrices(h.runtime.database, [spikeKey], day(1))).get(spikeKey)!.date).toBe(END);
+      // Remove it again (the other tests read the market up to END), and the page says nothing.
+      await h.runtime.database.db.deleteFrom('prices').where('printing_key', '=', spikeKey).where('date', '=', day(1)).execute();
+      await h.runtime.database.db.deleteFrom('price_flags').where('date', '=', day(1)).execute();
+      await h.runtime.pipeline.run(['derive'], { trigger: 'cli' });
+      const clean = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
+      expect(clean.printings[0].prices[0]).toMatchObject({ price_date: END, flag: null });
+    });
+
     it('a valuation or alert dated d uses the last unflagged print on or before d', async () => {
       const none = await h.runtime.database.db.selectFrom('printings').select('key').where('card_id', '=', 'pf-1').executeTakeFirstOrThrow();
       const at = (date: string) => lastUnflaggedPrices(h.runtime.database, [spikeKey, Number(none.key), 999_999], date);
