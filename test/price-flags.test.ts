@@ -217,16 +217,19 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     it('signals and factor statistics with the flagged print equal those computed as if it were never stored', async () => {
       const settings = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', minHistory: 14, windowDays: 365 });
       const dates = await marketDates(h.runtime.database, { from: day(-45), to: END });
+      const readSignals = async () =>
+        (
+          await h.runtime.database.db
+            .selectFrom('signals')
+            .select(['date', 'printing_key', 'observations', 'last_cents', 'z', 'raw', 'model'])
+            .where('engine', '=', 'robust-trend')
+            .orderBy('date')
+            .orderBy('printing_key')
+            .execute()
+        ).map((r) => ({ ...r, date: String(r.date) }));
       const snapshot = async () => {
         await materialiseSignals(h.runtime.database, settings, dates);
         await computeFactorStats(h.runtime.database, h.clock, settings.engine, settings.key, { from: day(-45), to: END });
-        const signals = await h.runtime.database.db
-          .selectFrom('signals')
-          .select(['date', 'printing_key', 'observations', 'last_cents', 'z', 'raw', 'model'])
-          .where('engine', '=', 'robust-trend')
-          .orderBy('date')
-          .orderBy('printing_key')
-          .execute();
         const stats = await h.runtime.database.db
           .selectFrom('factor_stats')
           .select(['date', 'factor', 'kind', 'days', 'n', 'ic', 'spread', 'beta'])
@@ -236,10 +239,13 @@ describe.each(dialects)('flagged prints on $name', (d) => {
           .orderBy('kind')
           .orderBy('days')
           .execute();
-        return { signals: signals.map((r) => ({ ...r, date: String(r.date) })), stats: stats.map((r) => ({ ...r, date: String(r.date) })) };
+        return { signals: await readSignals(), stats: stats.map((r) => ({ ...r, date: String(r.date) })) };
       };
       const withFlag = await snapshot();
       expect(settings.engine.version).toBe('2');
+      // The daily step (one date: window aggregates plus the detail rows) leaves the print out as the backfill does.
+      for (const date of [day(SPIKE_DAY), day(SPIKE_DAY + 1), day(SPIKE_DAY + 5), END]) await materialiseSignals(h.runtime.database, settings, [date]);
+      expect(await readSignals()).toEqual(withFlag.signals);
       expect(withFlag.stats.some((r) => r.kind === 'horizon' && r.days === 7 && r.date < day(SPIKE_DAY) && r.date >= day(SPIKE_DAY - 7))).toBe(true);
 
       // The control: unflagged, the print moves the spike printing's signals (its window's highest price).

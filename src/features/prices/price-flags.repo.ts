@@ -5,6 +5,7 @@
  * use: the last unflagged print of a printing on or before a date.
  */
 import { sql, type Insertable, type Kysely } from 'kysely';
+import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { PriceFlagsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
@@ -44,6 +45,29 @@ export async function replacePrimaryFlags(db: Kysely<Tables>, range: { from: str
       .execute();
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('price_flags').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
   });
+}
+
+/** The key of a (printing, day number) pair in the set `flaggedPrints` returns. */
+export const printKey = (printingKey: number, day: number) => printingKey * 65_536 + day;
+
+/**
+ * The flagged primary-series prints dated in [from, to], as `printKey(printing, day)` values:
+ * flags are rare, so streaming reads drop them in memory instead of probing the flags per row.
+ *
+ * @example
+ * const flagged = await flaggedPrints(database, '2026-01-01', '2026-11-20'); flagged.has(printKey(17, 20_412));
+ */
+export async function flaggedPrints(database: Database, from: string, to: string): Promise<Set<number>> {
+  const rows = await database.db
+    .selectFrom('price_flags')
+    .select(['printing_key', sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date')])
+    .where('market', '=', PRIMARY_SERIES.market)
+    .where('condition', '=', PRIMARY_SERIES.condition)
+    .where('currency', '=', PRIMARY_SERIES.currency)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
+    .execute();
+  return new Set(rows.map((r) => printKey(Number(r.printing_key), epochDay(String(r.date)))));
 }
 
 export interface UnflaggedPrice {
