@@ -137,7 +137,7 @@ interface HistoryBody {
   interval: string;
   from: string | null;
   to: string | null;
-  points: { date: string; market: number | null; low: number | null; mid: number | null; high: number | null }[];
+  points: { date: string; market: number | null; low: number | null; mid: number | null; high: number | null; flag: string | null }[];
   search_interest: { date: string; value: number; granularity: string; batch: string }[];
 }
 
@@ -176,11 +176,11 @@ describe.each(dialects)('card history API on $name', (d) => {
         from: '2024-01-17',
         to: '2025-01-15',
         points: [
-          { date: '2025-01-06', market: 10, low: 9, mid: 10.5, high: 12 },
-          { date: '2025-01-08', market: 11, low: null, mid: null, high: null },
-          { date: '2025-01-12', market: null, low: 9.5, mid: null, high: null },
-          { date: '2025-01-13', market: 12.34, low: 11, mid: 12.5, high: 20 },
-          { date: '2025-01-15', market: 12, low: null, mid: null, high: null },
+          { date: '2025-01-06', market: 10, low: 9, mid: 10.5, high: 12, flag: null },
+          { date: '2025-01-08', market: 11, low: null, mid: null, high: null, flag: null },
+          { date: '2025-01-12', market: null, low: 9.5, mid: null, high: null, flag: null },
+          { date: '2025-01-13', market: 12.34, low: 11, mid: 12.5, high: 20, flag: null },
+          { date: '2025-01-15', market: 12, low: null, mid: null, high: null, flag: null },
         ],
         search_interest: [
           { date: '2025-01-13', value: 40, granularity: 'day', batch: 'b1' },
@@ -195,8 +195,8 @@ describe.each(dialects)('card history API on $name', (d) => {
       const normal = await history('?printing=base1-4-normal&from=2025-01-09');
       expect(normal.printing).toEqual({ id: 'base1-4-normal', finish: 'normal', tcgplayer_product_id: null, tcgplayer_sub_type: null, tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Normal' });
       expect(normal.points).toEqual([
-        { date: '2025-01-09', market: 1, low: null, mid: null, high: null },
-        { date: '2025-01-10', market: 1, low: null, mid: null, high: null },
+        { date: '2025-01-09', market: 1, low: null, mid: null, high: null, flag: null },
+        { date: '2025-01-10', market: 1, low: null, mid: null, high: null, flag: null },
       ]);
       expect(normal.search_interest.map((s) => s.date)).toEqual([]);
 
@@ -218,8 +218,8 @@ describe.each(dialects)('card history API on $name', (d) => {
       const weekly = await history('?interval=week');
       expect(weekly.interval).toBe('week');
       expect(weekly.points).toEqual([
-        { date: '2025-01-08', market: 11, low: null, mid: null, high: null },
-        { date: '2025-01-15', market: 12, low: null, mid: null, high: null },
+        { date: '2025-01-08', market: 11, low: null, mid: null, high: null, flag: null },
+        { date: '2025-01-15', market: 12, low: null, mid: null, high: null, flag: null },
       ]);
     });
 
@@ -268,12 +268,12 @@ describe.each(dialects)('card history API on $name', (d) => {
       const text = await res.text();
       expect(text).toBe(
         [
-          'date,card_id,printing_id,finish,market,condition,currency,market_price,low_price,mid_price,high_price,search_interest,card_name',
-          `2025-01-06,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,10.00,9.00,10.50,12.00,,${name}`,
-          `2025-01-08,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,11.00,,,,,${name}`,
-          `2025-01-12,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,,9.50,,,,${name}`,
-          `2025-01-13,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,12.34,11.00,12.50,20.00,45,${name}`,
-          `2025-01-15,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,12.00,,,,35,${name}`,
+          'date,card_id,printing_id,finish,market,condition,currency,market_price,low_price,mid_price,high_price,search_interest,card_name,flag',
+          `2025-01-06,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,10.00,9.00,10.50,12.00,,${name},`,
+          `2025-01-08,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,11.00,,,,,${name},`,
+          `2025-01-12,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,,9.50,,,,${name},`,
+          `2025-01-13,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,12.34,11.00,12.50,20.00,45,${name},`,
+          `2025-01-15,base1-4,base1-4-holofoil,holofoil,tcgplayer,NM,USD,12.00,,,,35,${name},`,
           '',
         ].join('\r\n'),
       );
@@ -281,7 +281,7 @@ describe.each(dialects)('card history API on $name', (d) => {
       expect(records[0]!.card_name).toBe(CHARIZARD);
 
       const weekly = await (await h.request('/v1/cards/base1-4/history.csv?interval=week&source=cardmarket')).text();
-      expect(weekly.split('\r\n').slice(1)).toEqual([`2025-01-11,base1-4,base1-4-holofoil,holofoil,cardmarket,NM,EUR,8.50,,,,,${name}`, '']);
+      expect(weekly.split('\r\n').slice(1)).toEqual([`2025-01-11,base1-4,base1-4-holofoil,holofoil,cardmarket,NM,EUR,8.50,,,,,${name},`, '']);
     });
 
     it('answers 304 from the data version alone', async () => {

@@ -236,3 +236,41 @@ describe('backtest: gaps and filters', () => {
     expect(() => runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, feePct: -1 } })).toThrow(RangeError);
   });
 });
+
+describe('backtest: ruin and a planted absurd print', () => {
+  // d0 ranks A top, B bottom: long A, short B, traded on d1 at 10 each, held to d3 (frictionless).
+  // On d2 B prints 10,000 (a placeholder listing): the short owes 100 units × 10,000 = 1,000,000.
+  const planted = {
+    A: [10, 10, 10, 10, 10, 10],
+    B: [10, 10, 10_000, 10, 10, 10],
+  };
+  const options: BacktestOptions = { ...FRICTIONLESS, quantile: 0.5, side: 'long-short', holdingDays: 2, rebalanceEvery: 6 };
+  const signal = signals({ '2024-03-01': { A: 2, B: 1 } });
+
+  it('fed the absurd print, the long-short run is ruined on that date: it stops at 0, never shows negative equity, reports the deficit', () => {
+    const result = runBacktest({ dates: DATES, signal, price: prices(planted), options });
+    // Equity: 1000, 1000 (cash 1000 + A 1000 − B 1000), then 1000 + 1000 − 1,000,000 < 0 → ruin on d2.
+    expect(values(result)).toEqual([1000, 1000, 0]);
+    expect(result.ruin).toEqual({ date: '2024-03-03', deficit: 1_000_000 - 2000 });
+    expect(result.equity.every((e) => e.value >= 0)).toBe(true);
+    expect(result.metrics.totalReturn).toBe(-1);
+    expect(result.metrics.maxDrawdown).toBe(1);
+    expect(result.metrics.annualisedReturn).toBeNull();
+    expect(result.metrics.annualisedVolatility).toBeNull();
+    expect(result.metrics.sharpe).toBeNull();
+    // The positions were closed on the ruin date, not left open.
+    expect(result.trades.filter((t) => t.date === '2024-03-03').map((t) => [t.printing, t.side, t.openAtEnd])).toEqual([
+      ['A', 'sell', false],
+      ['B', 'buy', false],
+    ]);
+  });
+
+  it('with the print excluded (a gap), the same run trades around it: the short is marked and covered at the last clean price', () => {
+    const excluded = { ...planted, B: [10, 10, null, 10, 10, 10] };
+    const result = runBacktest({ dates: DATES, signal, price: prices(excluded), options });
+    expect(result.ruin).toBeNull();
+    expect(values(result)).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
+    expect(result.trades.every((t) => t.price === 10)).toBe(true);
+    expect(result.metrics.totalReturn).toBe(0);
+  });
+});

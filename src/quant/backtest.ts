@@ -87,10 +87,20 @@ export interface BacktestMetrics {
   costs: number;
 }
 
+/** Where the equity reached zero: the run stopped there, every position closed at that date's marks. */
+export interface BacktestRuin {
+  date: string;
+  /** What the closing trades left owing beyond the capital (≥ 0, major units); the curve shows 0. */
+  deficit: number;
+}
+
 export interface BacktestResult {
+  /** Never negative: a run whose equity reaches zero ends with that point (see `ruin`). */
   equity: { date: string; value: number }[];
   trades: BacktestTrade[];
   metrics: BacktestMetrics;
+  /** Null unless the equity reached zero. */
+  ruin: BacktestRuin | null;
 }
 
 interface Position {
@@ -151,6 +161,12 @@ const MS_PER_DAY = 86_400_000;
  * fees are realised on sale (so buying at a low under the market shows a gain on the first mark).
  * The last equity point is cash after the open-at-end exits, i.e. net of every cost.
  *
+ * Ruin: when the marked equity of a date is zero or less (a short leg whose price multiplied), the
+ * run stops on that date: every open basket is closed at that date's marks under the full cost
+ * model, the last equity point is 0 and `ruin` reports the date and what was owed beyond it. No
+ * metric is computed from a negative equity path: after ruin the total return is −100 %, and the
+ * annualised return, volatility and Sharpe ratio are null.
+ *
  * Shorts are hypothetical (collectibles cannot be borrowed): long-short measures a factor's spread,
  * not a tradable strategy.
  *
@@ -201,12 +217,20 @@ class QuantileBasketSimulator {
       pending = null;
       if (t === last) for (const basket of [...this.open]) this.close(basket, t, true);
       const value = this.sleeves.reduce((s, v) => s + v, 0) + this.open.reduce((s, basket) => s + markedValue(basket), 0);
+      if (!(value > 0)) {
+        for (const basket of [...this.open]) notional += this.close(basket, t, false);
+        const cash = this.sleeves.reduce((s, v) => s + v, 0);
+        equity.push({ date, value: 0 });
+        const turnover = rebalances === 0 ? 0 : turnoverSum / rebalances;
+        const ruin = { date, deficit: Math.max(0, -cash) };
+        return { equity, trades: this.trades, metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital), ruin };
+      }
       equity.push({ date, value });
       if (notional > 0) turnoverSum += notional / value;
       if (t % this.options.rebalanceEvery === 0 && t + 1 < last) pending = select(this.input, t, rebalances++);
     }
     const turnover = rebalances === 0 ? 0 : turnoverSum / rebalances;
-    return { equity, trades: this.trades, metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital) };
+    return { equity, trades: this.trades, metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital), ruin: null };
   }
 
   /** Opens the basket chosen by `selection` on date index t; returns the notional traded. */

@@ -175,8 +175,10 @@ describe('backtest properties', () => {
             return priceOf(m)(printing, date);
           },
         });
-        // Signals are read on rebalance dates only, in order, never on the last two dates.
-        expect(signalled).toEqual(dates.filter((_, t) => t % options.rebalanceEvery === 0 && t + 1 < dates.length - 1));
+        // Signals are read on rebalance dates only, in order, never on the last two dates — and
+        // none from the date a run is ruined on (a short whose price doubles wipes out its sleeve).
+        const ruin = result.ruin?.date ?? '9999-12-31';
+        expect(signalled).toEqual(dates.filter((d, t) => t % options.rebalanceEvery === 0 && t + 1 < dates.length - 1 && d < ruin));
         // Each basket's first trade is on the market date right after its signal.
         const opening = new Map<number, string>();
         for (const trade of result.trades) {
@@ -199,6 +201,26 @@ describe('backtest properties', () => {
         expect(b.equity.filter((e) => e.date <= cutDate)).toEqual(a.equity.filter((e) => e.date <= cutDate));
         expect(b.trades.filter((t) => t.date <= cutDate)).toEqual(a.trades.filter((t) => t.date <= cutDate));
       }),
+    );
+  });
+
+  it('the equity curve is never negative; a run that reaches zero stops there with no metric from a negative path', () => {
+    fc.assert(
+      fc.property(market, ({ calendarLength, prices, scores, options }) => {
+        const result = run({ prices, scores }, calendarLength, options);
+        expect(result.equity.every((e) => e.value >= 0)).toBe(true);
+        if (result.ruin === null) {
+          expect(result.equity).toHaveLength(calendarLength);
+          expect(result.equity.slice(0, -1).every((e) => e.value > 0)).toBe(true);
+          return;
+        }
+        expect(result.equity.at(-1)).toEqual({ date: result.ruin.date, value: 0 });
+        expect(result.equity.slice(0, -1).every((e) => e.value > 0)).toBe(true);
+        expect(result.ruin.deficit).toBeGreaterThanOrEqual(0);
+        expect(result.trades.every((t) => t.date <= result.ruin!.date)).toBe(true);
+        expect(result.metrics).toMatchObject({ totalReturn: -1, maxDrawdown: 1, annualisedReturn: null, annualisedVolatility: null, sharpe: null });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -7,7 +7,10 @@
  */
 import { epochDate } from '../../platform/clock.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
-import { median, robustSigma } from '../../quant/robust.ts';
+import { MAX_RETURN_GAP_DAYS, PLACEHOLDER_WINDOW_DAYS, PrintJudge, RETURN_WINDOW_DAYS, type PlaceholderVerdict } from '../../quant/print-quality.ts';
+import { median } from '../../quant/robust.ts';
+
+export { isRepeatedDigits, MAX_RETURN_GAP_DAYS, PLACEHOLDER_MIN_OBSERVATIONS, PLACEHOLDER_PLAUSIBLE_FACTOR, PLACEHOLDER_WINDOW_DAYS, RETURN_WINDOW_DAYS } from '../../quant/print-quality.ts';
 
 /** Thresholds of the four checks; the defaults are `DEFAULT_ANOMALY_RULES`. */
 export interface AnomalyRules {
@@ -41,15 +44,6 @@ export const DEFAULT_ANOMALY_RULES: AnomalyRules = {
   coverageDrop: 0.8,
 };
 
-/** Returns ending in the 60 days before the evaluated date form the sample a return is compared with. */
-export const RETURN_WINDOW_DAYS = 60;
-/** A return spans consecutive observations at most this many days apart (as the base of a change, DESIGN §10). */
-export const MAX_RETURN_GAP_DAYS = 3;
-/** The placeholder baseline: observations in the 30 days before the evaluated date, at least 5 of them. */
-export const PLACEHOLDER_WINDOW_DAYS = 30;
-export const PLACEHOLDER_MIN_OBSERVATIONS = 5;
-/** A repeated-digit amount within this factor of the baseline median is taken as a real price. */
-export const PLACEHOLDER_PLAUSIBLE_FACTOR = 2;
 /** The coverage baseline: the previous 14 market dates inside the lookback, at least 7 of them. */
 export const COVERAGE_BASELINE_DATES = 14;
 export const COVERAGE_MIN_DATES = 7;
@@ -77,39 +71,17 @@ export interface Series {
   priorDay: number | null;
 }
 
-/**
- * Whether an amount in minor units, written in major units without a `.00`, uses one digit only:
- * 9999 (99.99), 99900 (999), 999900 (9999), 444444 (4444.44) yes; 99990 (999.90), 10000 (100) no.
- *
- * @example
- * isRepeatedDigits(444_444); // true
- */
-export function isRepeatedDigits(cents: number): boolean {
-  const text = cents % 100 === 0 ? String(cents / 100) : String(cents);
-  return /^(\d)\1*$/.test(text);
-}
-
-interface Placeholder {
-  rule: 'repeated_digits' | 'jump';
-  medianCents: number | null;
-  ratio: number | null;
-}
-
 /** Checks one series on the evaluated dates; `days` of the series must reach `LOOKBACK_DAYS` before the first of them. */
 export class SeriesChecker {
-  private readonly returns: number[];
-  /** The largest |return| of the series: bounds every |r − median| cheaply (see `returnOutlier`). */
-  private readonly largestReturn: number;
-  private readonly verdicts: (Placeholder | null | undefined)[];
+  /** The placeholder and return-outlier rules, shared with the flags that keep prints out of analytics. */
+  private readonly judge: PrintJudge;
 
   constructor(
     private readonly s: Series,
     private readonly rules: AnomalyRules,
   ) {
-    // NaN marks "no one-day return ends here": the first observation, or a gap too long.
-    this.returns = s.days.map((d, i) => (i > 0 && d - s.days[i - 1]! <= MAX_RETURN_GAP_DAYS ? Math.log(s.cents[i]! / s.cents[i - 1]!) : Number.NaN));
-    this.largestReturn = this.returns.reduce((max, r) => (Math.abs(r) > max ? Math.abs(r) : max), 0);
-    this.verdicts = new Array(s.days.length);
+    // Jumps beyond the movers' factor are a flag rule, not an anomaly kind: none is judged here.
+    this.judge = new PrintJudge(s.days, s.cents, { ...rules, maxJump: Infinity });
   }
 
   /** Every finding on the given market dates (ascending day numbers). */
@@ -121,14 +93,14 @@ export class SeriesChecker {
       const stale = this.stale(d, i >= 0 ? this.s.days[i]! : this.s.priorDay);
       if (stale) out.push(stale);
       if (i < 0 || this.s.days[i] !== d) continue;
-      const like = this.placeholderLike(i);
+      const like = this.judge.placeholderLike(i);
       if (like) {
         const placeholder = this.placeholder(i, like);
         if (placeholder) out.push(placeholder);
         continue;
       }
       // A return out of a placeholder-like price belongs to that placeholder, not a second anomaly.
-      if (Number.isNaN(this.returns[i]!) || this.placeholderLike(i - 1)) continue;
+      if (Number.isNaN(this.judge.oneDayReturn(i)) || this.judge.placeholderLike(i - 1)) continue;
       const outlier = this.returnOutlier(i);
       if (outlier) out.push(outlier);
     }
@@ -147,7 +119,7 @@ export class SeriesChecker {
   }
 
   /** Reported on the day a series moves to a placeholder-like price, not again while it stays there. */
-  private placeholder(i: number, verdict: Placeholder): Finding | null {
+  private placeholder(i: number, verdict: PlaceholderVerdict): Finding | null {
     const { days, cents } = this.s;
     const previous = i > 0 && days[i]! - days[i - 1]! <= PLACEHOLDER_WINDOW_DAYS ? cents[i - 1]! : null;
     if (previous === cents[i]) return null;
@@ -161,64 +133,18 @@ export class SeriesChecker {
     });
   }
 
-  private placeholderLike(i: number): Placeholder | null {
-    if (i < 0) return null;
-    const known = this.verdicts[i];
-    if (known !== undefined) return known;
-    const { days, cents } = this.s;
-    const c = cents[i]!;
-    let least = Infinity;
-    let j = i - 1;
-    for (; j >= 0 && days[j]! >= days[i]! - PLACEHOLDER_WINDOW_DAYS; j--) least = Math.min(least, cents[j]!);
-    const enough = i - 1 - j >= PLACEHOLDER_MIN_OBSERVATIONS;
-    const repeated = c >= this.rules.placeholderMinCents && isRepeatedDigits(c);
-    // The median is at least the least value, so below jump × least no jump is possible.
-    const mid = enough && (repeated || c > this.rules.placeholderJump * least) ? median(cents.slice(j + 1, i)) : null;
-    const ratio = mid === null ? null : c / mid;
-    let verdict: Placeholder | null = null;
-    if (ratio !== null && ratio > this.rules.placeholderJump) verdict = { rule: 'jump', medianCents: mid, ratio };
-    else if (repeated && (ratio === null || ratio > PLACEHOLDER_PLAUSIBLE_FACTOR || ratio < 1 / PLACEHOLDER_PLAUSIBLE_FACTOR)) {
-      verdict = { rule: 'repeated_digits', medianCents: mid, ratio };
-    }
-    this.verdicts[i] = verdict;
-    return verdict;
-  }
-
   private returnOutlier(i: number): Finding | null {
-    const r = this.returns[i]!;
+    const outlier = this.judge.returnOutlier(i, i - 1);
+    if (outlier === null) return null;
     const { days, cents } = this.s;
-    const d = days[i]!;
-    // One minor unit is the least step a price can take: below that, volatility is quantisation.
-    const floor = Math.max(this.rules.sigmaFloor, 1 / Math.min(cents[i]!, cents[i - 1]!));
-    // The median of the sample lies in [lo, hi] (below): |z| can pass only where r is more than
-    // threshold × floor away from one of them, which on most days even the largest return rules out.
-    const bound = this.rules.zThreshold * floor;
-    if (Math.abs(r) + this.largestReturn <= bound) return null;
-    let lo = Infinity;
-    let hi = -Infinity;
-    let n = 0;
-    let j = i - 1;
-    for (; j >= 1 && days[j]! >= d - RETURN_WINDOW_DAYS; j--) {
-      const x = this.returns[j]!;
-      if (Number.isNaN(x)) continue;
-      n++;
-      lo = Math.min(lo, x);
-      hi = Math.max(hi, x);
-    }
-    if (n < this.rules.minReturns || Math.max(Math.abs(r - lo), Math.abs(r - hi)) <= bound) return null;
-    const sample = this.returns.slice(j + 1, i).filter((x) => !Number.isNaN(x));
-    const sigma = robustSigma(sample);
-    if (!(sigma > 0)) return null;
-    const z = (r - median(sample)) / Math.max(sigma, floor);
-    if (!(Math.abs(z) > this.rules.zThreshold)) return null;
-    return this.finding('return_outlier', d, Math.abs(z), {
+    return this.finding('return_outlier', days[i]!, Math.abs(outlier.z), {
       from_date: epochDate(days[i - 1]!),
       from_cents: cents[i - 1],
       to_cents: cents[i],
       currency: 'USD',
-      return: round4(r),
-      z: round4(z),
-      returns: n,
+      return: round4(outlier.r),
+      z: round4(outlier.z),
+      returns: outlier.n,
     });
   }
 }

@@ -24,7 +24,7 @@ function checkDate(name: string, date: string | undefined): void {
 }
 
 /** The dates to evaluate: [from, to] clamped to the market's latest date; by default that date alone. */
-function evaluationDays(asOf: string, range: { from?: string; to?: string } | undefined): number[] {
+export function evaluationDays(asOf: string, range: { from?: string; to?: string } | undefined): number[] {
   checkDate('from', range?.from);
   checkDate('to', range?.to);
   const to = Math.min(epochDay(range?.to ?? asOf), epochDay(asOf));

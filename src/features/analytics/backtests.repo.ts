@@ -7,6 +7,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { BacktestsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
+import { unflagged } from '../prices/price-flags.repo.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import { type SignalKey } from '../signals/signals.repo.ts';
 
@@ -84,7 +85,11 @@ export async function forEachScore(database: Database, key: SignalKey, range: Ra
   }
 }
 
-/** Calls `each` with every primary-series row in the range with a positive market price, for the given printings; low is null when absent. */
+/**
+ * Calls `each` with every primary-series row in the range with a positive market price that is not
+ * flagged (docs/METHODS.md, "Flagged prints"), for the given printings; low is null when absent. A
+ * flagged print is a gap to the simulator, so a backtest never trades or marks at it.
+ */
 export async function forEachPrice(
   database: Database,
   range: Range,
@@ -92,7 +97,7 @@ export async function forEachPrice(
   each: (printingKey: number, date: string, marketCents: number, lowCents: number | null) => void,
 ): Promise<void> {
   const text = `select printing_key, date, market_cents, low_cents from prices
-    where market = ? and condition = ? and currency = ? and date >= ? and date <= ? and market_cents > 0
+    where market = ? and condition = ? and currency = ? and date >= ? and date <= ? and market_cents > 0 and ${unflagged('prices')}
       and printing_key in (:keys)`;
   const { market, condition, currency } = PRIMARY_SERIES;
   await readByKeys(database, text, [market, condition, currency, range.from, range.to], keys, (r) => each(Number(r[0]), String(r[1]), Number(r[2]), r[3] === null ? null : Number(r[3])));

@@ -34,6 +34,15 @@ const Metrics = z
     final_equity: z.number().openapi({ description: 'Equity on the last date after valuing open baskets at their exit, USD.', example: 10843.12 }),
     market_dates: z.number().int().openapi({ description: 'Market dates simulated.', example: 324 }),
     universe: z.number().int().openapi({ description: 'Printings with at least one `ok` signal in the range.', example: 5120 }),
+    ruin_date: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'The date the equity reached zero (a short whose price multiplied): the run stopped there, every position closed at that date\'s marks; the equity curve ends at 0 and volatility, Sharpe and the annualised return are null. Null when it never did.',
+        example: null,
+      }),
+    ruin_deficit: z.number().nullable().openapi({ description: 'What closing the positions on the ruin date left owing beyond the capital, USD; null without ruin.', example: null }),
   })
   .openapi('BacktestMetrics');
 

@@ -70,7 +70,8 @@ function toView(row: Omit<BacktestRow, 'equity'> & { equity?: string | null }, d
     weights_version: row.weights_version,
     params: JSON.parse(row.params) as BacktestParams,
     currency: PRIMARY_SERIES.currency,
-    metrics: stored === null ? null : (metrics as BacktestMetricsView),
+    // Runs stored before ruin was tracked have no ruin fields: none of them was stopped by one.
+    metrics: stored === null ? null : ({ ruin_date: null, ruin_deficit: null, ...metrics } as BacktestMetricsView),
     trades: row.trades === null ? null : Number(row.trades),
     error: row.error,
     created_by: row.created_by,

@@ -77,6 +77,10 @@ export interface BacktestMetricsView {
   final_equity: number;
   market_dates: number;
   universe: number;
+  /** The date the equity reached zero and the run stopped; null when it never did. */
+  ruin_date: string | null;
+  /** What closing every position on the ruin date left owing beyond the capital, USD; null without ruin. */
+  ruin_deficit: number | null;
 }
 
 export interface EquityPoint {
@@ -232,6 +236,8 @@ function view(result: BacktestResult, size: { dates: number; printings: number }
       final_equity: usd(result.equity[result.equity.length - 1]!.value),
       market_dates: size.dates,
       universe: size.printings,
+      ruin_date: result.ruin?.date ?? null,
+      ruin_deficit: result.ruin === null ? null : usd(result.ruin.deficit),
     },
     equity: result.equity.map((e) => ({ date: e.date, value: usd(e.value), trades: perDate.get(e.date) ?? 0 })),
     trades: m.trades,

@@ -34,7 +34,7 @@ async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Derived tables first (they would show the demo until the next derive), then watchlist
     // entries of demo printings, then the data itself.
-    const derived = ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'index_values', 'market_indexes', 'latest_prices'] as const;
+    const derived = ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'index_values', 'market_indexes', 'latest_prices', 'price_flags'] as const;
     for (const table of [...derived, 'watchlist_items', 'search_interest', 'prices', 'printings', 'tcgplayer_products', 'cards', 'sets'] as const) {
       await trx.deleteFrom(table).execute();
     }

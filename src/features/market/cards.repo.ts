@@ -139,6 +139,18 @@ export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
       'lp.headline',
       ...LATEST_CHANGE_COLUMNS,
     ])
+    // Why analytics leave the latest print out, when they do (docs/METHODS.md, "Flagged prints"): a primary-key seek.
+    .select((eb) =>
+      eb
+        .selectFrom('price_flags as f')
+        .select('f.reason')
+        .whereRef('f.printing_key', '=', 'lp.printing_key')
+        .whereRef('f.market', '=', 'lp.market')
+        .whereRef('f.condition', '=', 'lp.condition')
+        .whereRef('f.currency', '=', 'lp.currency')
+        .whereRef('f.date', '=', 'lp.last_date')
+        .as('flag'),
+    )
     .where('c.id', '=', cardId)
     .orderBy('p.key')
     .orderBy(sql`lp.headline`, 'desc')

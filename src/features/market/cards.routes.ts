@@ -93,6 +93,14 @@ const Series = z
     stale: z.boolean(),
     days_behind: z.number().int().openapi({ description: 'Days between price_date and as_of.', example: 0 }),
     headline: z.boolean().openapi({ description: "This series is the card's headline price." }),
+    flag: z
+      .enum(['placeholder_price', 'jump', 'return_outlier'])
+      .nullable()
+      .openapi({
+        description:
+          'Why analytics (signals, factor statistics, backtests, valuations) leave this latest print out — they use the last unflagged one (docs/METHODS.md, "Flagged prints"); null when it is used.',
+        example: null,
+      }),
     changes: Changes(['1d', '7d', '30d', '90d']),
   })
   .openapi('PriceSeries');
@@ -183,6 +191,7 @@ function seriesOf(r: CardDetailRow) {
     stale: r.stale === 1,
     days_behind: daysBetween(r.last_date!, r.as_of!),
     headline: r.headline === 1,
+    flag: r.flag ?? null,
     changes: Object.fromEntries(
       (['1d', '7d', '30d', '90d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, last, cur)]),
     ),

@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
+import type { PriceFlagReason } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from './series.ts';
 
 /** The currency a market's prices are usually in, for a series with no prices to read it from. */
@@ -81,11 +82,14 @@ export interface SeriesRow {
   granularity: 'day' | 'week' | null;
   batch: string | null;
   known_at: string | null;
+  /** Why analytics leave this print out (docs/METHODS.md, "Flagged prints"); null when it is used. */
+  flag: PriceFlagReason | null;
 }
 
 /**
- * The series' price rows (one range of the prices primary key) and the card's search-interest
- * rows in [from, to], by part then date: one statement.
+ * The series' price rows (one range of the prices primary key, each with its flag: a seek on the
+ * flags' primary key) and the card's search-interest rows in [from, to], by part then date: one
+ * statement.
  */
 export async function readSeries(
   database: Database,
@@ -95,12 +99,14 @@ export async function readSeries(
   const realType = sql.raw(pg ? 'double precision' : 'real');
   const { rows } = await sql<SeriesRow>`
     select 'price' as part, r.date, r.market_cents, r.low_cents, r.mid_cents, r.high_cents,
-      cast(null as ${realType}) as value, cast(null as text) as granularity, cast(null as text) as batch, cast(null as text) as known_at
+      cast(null as ${realType}) as value, cast(null as text) as granularity, cast(null as text) as batch, cast(null as text) as known_at,
+      (select f.reason from price_flags f where f.printing_key = r.printing_key and f.market = r.market and f.condition = r.condition
+        and f.currency = r.currency and f.date = r.date) as flag
     from prices r
     where r.printing_key = ${s.printingKey} and r.market = ${s.source} and r.condition = ${PRIMARY_SERIES.condition}
       and r.currency = ${s.currency} and r.date >= ${s.from} and r.date <= ${s.to}
     union all
-    select 'interest', i.date, null, null, null, null, i.value, i.granularity, i.batch, i.known_at
+    select 'interest', i.date, null, null, null, null, i.value, i.granularity, i.batch, i.known_at, null
     from search_interest i
     where i.card_id = ${s.cardId} and i.date >= ${s.from} and i.date <= ${s.to}
     order by 1, 2, 8, 10`.execute(database.db);

@@ -67,7 +67,21 @@ const CardHistory = z
     from: z.string().nullable().openapi({ description: 'Window start; null when the series has no prices and no range was given.', example: '2025-11-25' }),
     to: z.string().nullable().openapi({ example: '2026-11-24' }),
     points: z.array(
-      z.object({ date: z.string().openapi({ example: '2026-11-24' }), market: money('Market price'), low: money('Lowest listing'), mid: money('Mid listing'), high: money('Highest listing') }),
+      z.object({
+        date: z.string().openapi({ example: '2026-11-24' }),
+        market: money('Market price'),
+        low: money('Lowest listing'),
+        mid: money('Mid listing'),
+        high: money('Highest listing'),
+        flag: z
+          .enum(['placeholder_price', 'jump', 'return_outlier'])
+          .nullable()
+          .openapi({
+            description:
+              'Why analytics (signals, factor statistics, backtests, valuations) leave this print out: a placeholder-like price, a jump beyond MOVERS_MAX_JUMP from the last clean print, or a return outlier; null when it is used. Flagged prints are shown, never hidden.',
+            example: null,
+          }),
+      }),
     ),
     search_interest: z.array(
       z.object({
@@ -96,6 +110,7 @@ export const CSV_COLUMNS = [
   'high_price',
   'search_interest',
   'card_name',
+  'flag',
 ] as const;
 
 const HEADLINE_RULE =
@@ -137,7 +152,8 @@ export const cardHistoryCsvRoute = defineRoute(
       `The same series as \`/v1/cards/{id}/history\`, as RFC 4180 CSV (CRLF line ends, a header row, fields with commas, quotes or line ` +
       `breaks quoted, quotes doubled). Columns: ${CSV_COLUMNS.join(', ')}. One row per point; prices in major units with the ` +
       "currency's minor digits, empty when absent; `search_interest` is that date's value (day granularity before week, then the " +
-      `most recently learned batch), empty when none. ${HEADLINE_RULE}`,
+      'most recently learned batch), empty when none; `flag` is why analytics leave that print out (`placeholder_price`, `jump`, ' +
+      `\`return_outlier\`), empty when it is used. ${HEADLINE_RULE}`,
     request: { params, query: HistoryQuery },
     responses: {
       200: {
@@ -155,13 +171,17 @@ function weekOf(date: string): number {
   return Math.floor((Date.parse(`${date}T00:00:00Z`) / 86_400_000 + 3) / 7);
 }
 
-/** The week's last row with a market price, else its last row; `rows` are in date order. */
-function weekly<T extends { date: string; market: number | null }>(rows: T[]): T[] {
+/**
+ * The week's last row with an unflagged market price, else its last row with a flagged one (shown
+ * with its flag), else its last row; `rows` are in date order.
+ */
+function weekly<T extends { date: string; market: number | null; flag: string | null }>(rows: T[]): T[] {
+  const rank = (row: T) => (row.market === null ? 0 : row.flag === null ? 2 : 1);
   const byWeek = new Map<number, T>();
   for (const row of rows) {
     const week = weekOf(row.date);
     const kept = byWeek.get(week);
-    if (kept === undefined || row.market !== null || kept.market === null) byWeek.set(week, row);
+    if (kept === undefined || rank(row) >= rank(kept)) byWeek.set(week, row);
   }
   return [...byWeek.values()];
 }
@@ -198,6 +218,7 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
       low: toMajor(r.low_cents, currency),
       mid: toMajor(r.mid_cents, currency),
       high: toMajor(r.high_cents, currency),
+      flag: r.flag ?? null,
     }));
   const interest = rows.filter((r) => r.part === 'interest');
   const interestByDate = new Map<string, number>();
@@ -252,6 +273,7 @@ function toCsv(h: History): string {
       price(p.high),
       interest === undefined ? '' : String(interest),
       h.card_name,
+      p.flag ?? '',
     ];
   });
   return stringify(records, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });

@@ -14,6 +14,7 @@ import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
 import { detectAnomalies } from '../analytics/anomalies.ts';
 import type { AnomalyRules } from '../analytics/anomalies.checks.ts';
 import { computeFactorStats } from '../analytics/factors.ts';
+import { flagPrices, printRules } from '../analytics/price-flags.ts';
 import { deriveReadModels, refreshScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
 import type { EngineRegistry } from '../signals/engine.ts';
@@ -60,7 +61,7 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
   { name: 'ingest-catalog', description: 'Import the card catalogue from CATALOG_SOURCES.' },
   { name: 'ingest-prices', description: 'Import daily prices from PRICE_SOURCES.' },
   { name: 'ingest-fx', description: 'Import ECB euro reference rates (FX_CURRENCIES) for the last days.' },
-  { name: 'quality', description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies.' },
+  { name: 'quality', description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies, and the prints analytics leave out are flagged.' },
   { name: 'derive', description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.' },
   { name: 'signals', description: 'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.' },
   { name: 'factors', description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.' },
@@ -98,7 +99,12 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       ...step('quality'),
-      run: async (o: StepOptions) => ({ counts: { ...(await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, { from: o.from, to: o.to })) } }),
+      run: async (o: StepOptions) => {
+        const range = { from: o.from, to: o.to };
+        const anomalies = await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, range);
+        const flags = await flagPrices(ctx.database, printRules(settings.anomalies, settings.movers), range);
+        return { counts: { ...anomalies, ...flags } };
+      },
     },
     {
       ...step('derive'),

@@ -9,6 +9,7 @@ import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SignalsTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
+import { flaggedPrints, printKey, unflagged } from '../prices/price-flags.repo.ts';
 
 /** Printings per statement when reading prices on PostgreSQL. */
 const PG_CHUNK_PRINTINGS = 2_000;
@@ -41,7 +42,8 @@ function seriesSql(database: Database, extra: string): string {
 
 /**
  * Calls `each` once per printing with its primary-series market prices in [from, to], oldest
- * first; printings come in key order.
+ * first; printings come in key order. Flagged prints (docs/METHODS.md, "Flagged prints") are left
+ * out: signals and factor statistics never see them.
  */
 export async function forEachSeries(database: Database, from: string, to: string, each: (s: SeriesBuffer) => void): Promise<number> {
   let capacity = 512;
@@ -54,7 +56,10 @@ export async function forEachSeries(database: Database, from: string, to: string
     mid: new Float64Array(capacity),
   };
   let rows = 0;
+  const flagged = await flaggedPrints(database, from, to);
   const push = (r: Row) => {
+    const day = epochDay(r[1]);
+    if (flagged.size > 0 && flagged.has(printKey(r[0], day))) return;
     if (r[0] !== buffer.printingKey) {
       if (buffer.length > 0) each(buffer);
       buffer.printingKey = r[0];
@@ -73,7 +78,7 @@ export async function forEachSeries(database: Database, from: string, to: string
       buffer.mid = grow(buffer.mid, (n) => new Float64Array(n));
     }
     const i = buffer.length++;
-    buffer.days[i] = epochDay(r[1]);
+    buffer.days[i] = day;
     buffer.market[i] = r[2];
     buffer.low[i] = r[3] ?? Number.NaN;
     buffer.mid[i] = r[4] ?? Number.NaN;
@@ -180,19 +185,33 @@ export class SeriesStore {
   }
 }
 
-/** Per printing: observations and highest market price of the primary series in [from, to]. */
+/**
+ * Per printing: observations and highest market price of the primary series in [from, to], flagged
+ * prints left out. Flags are rare: one aggregate over every row, then the printings that have a
+ * flag in the range aggregated again without their flagged rows (a seek per such printing).
+ */
 export async function windowAggregates(database: Database, from: string, to: string): Promise<Map<number, { count: number; maxCents: number }>> {
-  const text = `select printing_key, count(*) as n, max(market_cents) as hi from prices
-    where market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'
-      and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2
+  const primary = `market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'`;
+  const text = (extra: string) => `select printing_key, count(*) as n, max(market_cents) as hi from prices
+    where ${primary} and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 ${extra}
     group by printing_key`;
-  const out = new Map<number, { count: number; maxCents: number }>();
   const native = database.native;
-  const rows =
-    native.kind === 'sqlite'
-      ? (native.db.prepare(text.replace('$1', '?').replace('$2', '?')).raw(true).all(from, to) as unknown[][])
-      : ((await native.pool.query({ text, values: [from, to], rowMode: 'array' })).rows as unknown[][]);
-  for (const r of rows) out.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  const read = async (sqlText: string) => {
+    if (native.kind === 'postgres') return (await native.pool.query({ text: sqlText, values: [from, to], rowMode: 'array' })).rows as unknown[][];
+    const values = [...sqlText.matchAll(/\$([12])/g)].map((m) => (m[1] === '1' ? from : to));
+    return native.db.prepare(sqlText.replace(/\$[12]/g, '?')).raw(true).all(...values) as unknown[][];
+  };
+  const out = new Map<number, { count: number; maxCents: number }>();
+  for (const r of await read(text(''))) out.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  const withFlags = `select distinct printing_key from price_flags where ${primary} and date >= $1 and date <= $2`;
+  const corrected = new Map<number, { count: number; maxCents: number }>();
+  for (const r of await read(text(`and printing_key in (${withFlags}) and ${unflagged('prices')}`))) corrected.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  for (const r of await read(withFlags)) {
+    const key = Number(r[0]);
+    const c = corrected.get(key);
+    if (c) out.set(key, c);
+    else out.delete(key);
+  }
   return out;
 }
 

@@ -521,6 +521,21 @@ export interface AnomaliesTable {
   detected_at: string;
 }
 
+/** Why a print is kept out of analytics (docs/METHODS.md, "Flagged prints"). */
+export type PriceFlagReason = 'placeholder_price' | 'jump' | 'return_outlier';
+
+/** One flagged price row, on the grain of `prices`; written by the `quality` step. */
+export interface PriceFlagsTable {
+  printing_key: number;
+  market: string;
+  condition: string;
+  currency: string;
+  date: string;
+  reason: PriceFlagReason;
+  /** The print a jump or return outlier was measured from; null for a placeholder. */
+  ref_date: string | null;
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
   principals: PrincipalsTable;
@@ -559,4 +574,5 @@ export interface Tables {
   factor_stats: FactorStatsTable;
   backtests: BacktestsTable;
   anomalies: AnomaliesTable;
+  price_flags: PriceFlagsTable;
 }
