@@ -25,7 +25,7 @@ const CreatedPortfolio = z
   .openapi('CreatedPortfolio');
 
 export const createPortfolioRoute = defineRoute(
-  { access: 'public', idempotent: true },
+  { access: 'public', idempotent: true, returnsSecret: true },
   {
     method: 'post',
     path: '/v1/portfolios',

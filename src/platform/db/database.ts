@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
@@ -132,7 +132,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const memory = path === ':memory:' || path === '';
-    if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (!memory) {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      // A new database file is private to its owner (SQLite gives its -wal and -shm files the
+      // same mode); an existing file keeps the mode its operator chose.
+      closeSync(openSync(path, 'a', 0o600));
+    }
     const native = new SqliteDatabase(memory ? ':memory:' : path);
     native.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5000}`);
     if (!memory) native.pragma('journal_mode = WAL');

@@ -36,7 +36,20 @@ export interface RouteOptions {
   rateLimit?: boolean;
   /** Honour `Idempotency-Key` (creating POSTs). */
   idempotent?: boolean;
+  /** The answer carries a secret shown once: a stored replay of it expires after IDEMPOTENCY_SECRET_TTL_MINUTES. */
+  returnsSecret?: boolean;
 }
+
+/**
+ * A route whose body is `required` refuses a request without one (422), rather than validating
+ * an absent body as `{}` and acting on the schema's defaults.
+ */
+const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header('content-type') === undefined && (await c.req.text()).length === 0) {
+    throw new ValidationFailed([{ field: 'body', message: 'is required (send JSON with Content-Type: application/json)' }]);
+  }
+  await next();
+};
 
 type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv>[]; 'x-required-role': Access };
 
@@ -47,7 +60,8 @@ type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv
 export function defineRoute<const R extends RouteConfig>(options: RouteOptions, route: R): Defined<R> & { getRoutingPath(): string } {
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
   if (options.rateLimit !== false) middleware.push(rateLimit());
-  if (options.idempotent) middleware.push(idempotency());
+  if (route.request?.body?.required) middleware.push(requireBody);
+  if (options.idempotent) middleware.push(idempotency({ secret: options.returnsSecret }));
 
   const responses: RouteConfig['responses'] = { ...route.responses };
   if (options.access !== 'public') {
