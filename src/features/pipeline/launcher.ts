@@ -52,7 +52,7 @@ function isJsonObject(line: string): boolean {
  * const { done } = spawnCardquant(['backtest', 'run', id], log, { backtest: id });
  */
 export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>, options: ChildOptions = {}): { pid: number | null; done: Promise<number> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   const what = args.slice(0, 2).join(' ');
   const out = options.out ?? process.stdout;
   log.info({ pid: child.pid, ...context }, `${what} process started`);
