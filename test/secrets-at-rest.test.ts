@@ -12,7 +12,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyStore } from '../src/platform/http/idempotency.ts';
 import { dataKey, SecretBox } from '../src/platform/secret-box.ts';
-import type { Database } from '../src/platform/db/database.ts';
+import { openDatabase, type Database } from '../src/platform/db/database.ts';
+import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
 
@@ -125,6 +126,32 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
 
       const rotated = new IdempotencyStore(db, h.clock, 24 * HOUR, new SecretBox(newKey));
       expect(await rotated.claim('ip:rotation', 'POST /x', 'rot-1', 'hash')).toEqual({ kind: 'claimed', discarded: 'unknown_key' });
+    });
+
+    it('an upgrade deletes the plaintext answers stored by earlier versions and keeps keys in flight', async () => {
+      const fresh = await d.create();
+      const database = openDatabase(fresh);
+      try {
+        const all = listMigrations();
+        const at = all.findIndex((f) => f.name.startsWith('20261204_06_'));
+        expect(at).toBeGreaterThan(0);
+        const now = () => '2026-12-04T00:00:00.000Z';
+        await migrate(database, now, all.slice(0, at));
+        const row = { scope: 'principal:admin-token', route: 'POST /v1/admin/keys', request_hash: 'h', created_at: now(), expires_at: '2026-12-05T00:00:00.000Z' };
+        await database.db
+          .insertInto('idempotency_keys')
+          .values([
+            { ...row, key: 'old-done', status: 'done', response_status: 201, response_headers: '{}', response_body: '{"key":"cqk_plaintext"}' },
+            { ...row, key: 'old-in-flight', status: 'in_flight', response_status: null, response_headers: null, response_body: null },
+          ])
+          .execute();
+        await migrate(database, now, all);
+        const left = await database.db.selectFrom('idempotency_keys').select(['key', 'response_body']).execute();
+        expect(left).toEqual([{ key: 'old-in-flight', response_body: null }]);
+      } finally {
+        await database.close();
+        await d.drop(fresh);
+      }
     });
   });
 });
