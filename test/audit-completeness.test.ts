@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcessLauncher, type PipelineLauncher, type PipelineRequest } from '../src/features/pipeline/launcher.ts';
+import { ChildProcessLauncher, spawnCardquant, type PipelineLauncher, type PipelineRequest } from '../src/features/pipeline/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
@@ -126,5 +126,19 @@ describe('a pipeline child process', () => {
     // The terminal table (`derive  succeeded  … ms`) is not printed for a child.
     expect(lines.some((l) => /^derive\s+succeeded/.test(l))).toBe(false);
     expect(parentLog.some((l) => l.includes('process output'))).toBe(false);
+  });
+
+  it('wraps anything else a child prints into a JSON log line', async () => {
+    const out: string[] = [];
+    const parentLog: string[] = [];
+    const log = createLogger('info', { write: (line: string) => void parentLog.push(line) });
+    const env = cliEnv({ DATABASE_URL: `sqlite:${join(dir, 'cq.db')}`, LOG_LEVEL: 'info' });
+    // `pipeline steps` prints a plain-text table for terminals.
+    const { done } = spawnCardquant(['pipeline', 'steps'], log, { test: 'plain' }, { out: { write: (line: string) => out.push(line) }, env });
+    expect(await done).toBe(0);
+    for (const line of [...out, ...parentLog].join('').split('\n').filter((l) => l.trim() !== '')) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    const wrapped = parentLog.map((l) => JSON.parse(l) as { msg: string; line?: string; stream?: string; test?: string }).filter((l) => l.msg === 'pipeline steps process output');
+    expect(wrapped.map((l) => l.line?.split(/\s+/)[0])).toContain('derive');
+    expect(wrapped.every((l) => l.stream === 'stdout' && l.test === 'plain')).toBe(true);
   });
 });
