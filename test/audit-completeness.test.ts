@@ -66,10 +66,13 @@ describe.each(dialects)('audit completeness on $name', (d) => {
       const before = launched.length;
       const auditsBefore = (await auditRows('pipeline.run')).length;
       for (const { method, path } of required) {
-        const res = await h.request(path, { method, headers: bearer(ADMIN_TOKEN) });
-        expect(res.status, `${method} ${path}`).toBe(422);
-        expect(res.headers.get('content-type')).toContain('application/problem+json');
-        expect(((await res.json()) as Problem).errors?.map((e) => e.field), `${method} ${path}`).toEqual(['body']);
+        // Without a body at all, and with a JSON content type but nothing in it.
+        for (const headers of [bearer(ADMIN_TOKEN), { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' }]) {
+          const res = await h.request(path, { method, headers });
+          expect(res.status, `${method} ${path}`).toBe(422);
+          expect(res.headers.get('content-type')).toContain('application/problem+json');
+          expect(((await res.json()) as Problem).errors?.map((e) => e.field), `${method} ${path}`).toEqual(['body']);
+        }
       }
       expect(launched.length).toBe(before);
       expect(await auditRows('pipeline.run')).toHaveLength(auditsBefore);

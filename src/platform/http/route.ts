@@ -45,7 +45,7 @@ export interface RouteOptions {
  * an absent body as `{}` and acting on the schema's defaults.
  */
 const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (c.req.header('content-type') === undefined && (await c.req.text()).length === 0) {
+  if ((await c.req.text()).length === 0) {
     throw new ValidationFailed([{ field: 'body', message: 'is required (send JSON with Content-Type: application/json)' }]);
   }
   await next();
