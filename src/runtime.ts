@@ -61,6 +61,7 @@ export async function openMigrated(config: Config, log: Logger, clock: Clock = s
   const database = openDatabase(config.DATABASE_URL, {
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolMax: config.PG_POOL_MAX,
+    pgConnectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
     onIdleError: (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
   });
   try {

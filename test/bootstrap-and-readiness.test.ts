@@ -146,6 +146,31 @@ describe.skipIf(postgres.skip !== null)(`a PostgreSQL database dropped under the
   });
 });
 
+describe.skipIf(postgres.skip !== null)(`a PostgreSQL pool with no connection to give${postgres.skip ? ` (${postgres.skip})` : ''}`, () => {
+  it('answers 503 after PG_CONNECT_TIMEOUT_MS instead of waiting for ever', async () => {
+    const url = await postgres.create();
+    const h = await startHarness(url, { PG_POOL_MAX: '1', PG_CONNECT_TIMEOUT_MS: '100', RESPONSE_CACHE_MB: '0' });
+    try {
+      expect((await h.request('/v1/cards')).status).toBe(200);
+      const { native } = h.runtime.database;
+      if (native.kind !== 'postgres') throw new Error('expected PostgreSQL');
+      // The pool's only connection is taken (as by a long transaction or a stalled server).
+      const held = await native.pool.connect();
+      try {
+        const res = await h.request('/v1/cards');
+        expect(res.status).toBe(503);
+        expect(((await res.json()) as Problem).code).toBe('database_unavailable');
+      } finally {
+        held.release();
+      }
+      expect((await h.request('/v1/cards')).status).toBe(200);
+    } finally {
+      await h.close();
+      await postgres.drop(url);
+    }
+  });
+});
+
 describe('a SQLite database whose write lock another connection holds', () => {
   let dir: string;
   beforeAll(() => {

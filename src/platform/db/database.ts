@@ -23,6 +23,8 @@ export interface Database {
 export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
   pgPoolMax?: number;
+  /** Longest wait for a PostgreSQL connection (a new one, or a free one from a full pool); 0 waits for ever. */
+  pgConnectTimeoutMs?: number;
   /** Told about errors of idle PostgreSQL connections (they are replaced automatically). */
   onIdleError?: (err: Error) => void;
 }
@@ -156,7 +158,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    // Without a bound, a database host that drops packets would hang every request; with it the
+    // request fails with pg's "timeout exceeded when trying to connect" (a 503, not a hang).
+    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 10_000, types: pgTypes });
     // An idle pooled connection the server drops (restart, failover, terminated backend) emits an
     // error on the pool; pg discards that client and the next query opens a new one. Unhandled,
     // the event would crash the process.
