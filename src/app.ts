@@ -33,6 +33,7 @@ import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
 import { healthRoutes, metricsRoutes } from './features/ops/health.routes.ts';
 import { portfolioRoutes, type PortfolioServices } from './features/portfolios/portfolios.routes.ts';
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
+import { isDatabaseUnavailable } from './platform/db/unavailable.ts';
 import { AppError } from './platform/errors.ts';
 import { authenticate } from './platform/http/auth.ts';
 import { clientIpResolver } from './platform/http/client-ip.ts';
@@ -85,6 +86,11 @@ function handleError(err: Error, c: Context<AppEnv>): Response {
       detail: malformed ? 'The request body is not valid JSON.' : (known?.detail ?? 'The request could not be processed.'),
     });
   }
+  if (isDatabaseUnavailable(err)) {
+    const code = (err as { code?: unknown }).code;
+    c.get('platform').log.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, code } }, 'database unavailable');
+    return problem(c, { status: 503, code: 'database_unavailable', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } });
+  }
   c.get('platform').log.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
   return problem(c, { status: 500, code: 'internal_error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' });
 }
@@ -131,6 +137,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   app.use('*', authenticate());
+  // Admin answers (keys, audit entries, runs, anomalies) are never kept by a browser or a shared cache.
+  app.use('/v1/admin/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store');
+  });
 
   app.route('/', healthRoutes(migrations));
   app.route('/', metricsRoutes(config, deps.metrics));

@@ -15,6 +15,13 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 /** A bootstrap admin token must be long enough that guessing is hopeless. */
 const adminToken = z.string().min(32, 'must be at least 32 characters');
 
+/** A 256-bit key as standard base64 (e.g. `openssl rand -base64 32`). */
+const base64Key = z
+  .string()
+  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 bytes in base64 (44 characters; e.g. from `openssl rand -base64 32`)',
+  });
+
 const databaseUrl = z
   .string()
   .refine((v) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(v), {
@@ -61,10 +68,14 @@ export const configSchema = z
     RATE_LIMIT_AUTHENTICATED: int(1, 10_000_000).default(6000),
     PORTFOLIO_CREATE_PER_HOUR: int(1, 10_000_000).default(20),
     IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
+    IDEMPOTENCY_SECRET_TTL_MINUTES: int(1, 24 * 60).default(60),
+    DATA_ENCRYPTION_KEY: base64Key.optional(),
+    DATA_ENCRYPTION_KEY_PREVIOUS: base64Key.optional(),
     RESPONSE_CACHE_MB: int(0, 4096).default(32),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000).default(5000),
     PG_POOL_MAX: int(1, 1000).default(10),
+    PG_CONNECT_TIMEOUT_MS: int(0, 600_000).default(10_000),
     KEY_USAGE_FLUSH_MS: int(100, 3_600_000).default(10_000),
     CATALOG_SOURCES: csvList.pipe(z.array(z.enum(['pokemontcg', 'tcgdex']))).default([]),
     PRICE_SOURCES: csvList.pipe(z.array(z.enum(['tcgcsv', 'pokemontcg', 'tcgdex', 'justtcg']))).default([]),
@@ -124,10 +135,14 @@ export const settingDocs: Record<keyof Config, string> = {
   RATE_LIMIT_AUTHENTICATED: 'Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP\'s anonymous budget.',
   PORTFOLIO_CREATE_PER_HOUR: 'Portfolios one client IP may create per hour.',
   IDEMPOTENCY_TTL_HOURS: 'How long an `Idempotency-Key` and its stored response are kept.',
+  IDEMPOTENCY_SECRET_TTL_MINUTES: 'How long a stored answer that carries a secret (a new API key, a new portfolio) can be replayed (never longer than IDEMPOTENCY_TTL_HOURS).',
+  DATA_ENCRYPTION_KEY: 'Key (base64, 32 bytes) that encrypts stored `Idempotency-Key` answers (AES-256-GCM). Unset: a key file `<database>.key` (mode 0600) beside a SQLite database, or a per-process key on PostgreSQL.',
+  DATA_ENCRYPTION_KEY_PREVIOUS: 'The key being rotated out: still opens what it encrypted, never encrypts (docs/RUNBOOK.md).',
   RESPONSE_CACHE_MB: 'Memory per process for serialised public reads, reused until the data changes (0 turns the cache off).',
   SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT, how long in-flight requests may take before connections are cut.',
   SQLITE_BUSY_TIMEOUT_MS: 'How long SQLite waits for a lock held by another connection or process.',
   PG_POOL_MAX: 'Largest PostgreSQL connection pool per process.',
+  PG_CONNECT_TIMEOUT_MS: 'Longest wait for a PostgreSQL connection (new, or free in a full pool); beyond it the request answers 503 `database_unavailable` (0 waits for ever).',
   KEY_USAGE_FLUSH_MS: 'How often batched API-key `last_used_at` updates are written.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',
   PRICE_SOURCES: 'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',

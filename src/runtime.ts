@@ -28,6 +28,7 @@ import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
+import { resolveDataKeys } from './platform/data-key.ts';
 import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
@@ -60,6 +61,7 @@ export async function openMigrated(config: Config, log: Logger, clock: Clock = s
   const database = openDatabase(config.DATABASE_URL, {
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolMax: config.PG_POOL_MAX,
+    pgConnectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
     onIdleError: (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
   });
   try {
@@ -76,6 +78,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const database = await openMigrated(config, log, clock);
+  const dataKeys = resolveDataKeys(config);
+  if (dataKeys.source.kind === 'file' && dataKeys.source.created) log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
+  for (const warning of dataKeys.warnings) log.warn({ dataKeyId: dataKeys.box.keyId }, warning);
   const newId = idFactory(clock);
   const metrics = createMetrics({ processMetrics: options.processMetrics });
   const audit = new AuditService(database.db, clock, newId);
@@ -104,7 +109,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
-    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000),
+    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000),
   };
   const runs = new IngestionRuns(database.db, clock, newId);
   const ingest: IngestContext = { database, runs, clock, log };

@@ -82,6 +82,9 @@ const WeightsVersion = z
   })
   .openapi('WeightsVersion');
 
+/** What the public sees of a version: the weights, not who stored them or their note (those are in the audit log). */
+const PublicWeightsVersion = WeightsVersion.omit({ note: true, created_by: true }).openapi('PublicWeightsVersion');
+
 const range = {
   from: DateParam.optional().openapi({ description: 'First signal date (inclusive).' }),
   to: DateParam.optional().openapi({ description: 'Last signal date (inclusive).' }),
@@ -106,7 +109,7 @@ export const listWeightsRoute = defineRoute(
     path: '/v1/analytics/weights',
     tags: ['analytics'],
     summary: "Factor weights versions of the configured engine version (built-in, manual, suggested)",
-    responses: { 200: { description: 'Versions, oldest first.', content: { 'application/json': { schema: z.object({ items: z.array(WeightsVersion) }) } } }, 304: notModifiedResponse },
+    responses: { 200: { description: 'Versions, oldest first.', content: { 'application/json': { schema: z.object({ items: z.array(PublicWeightsVersion) }) } } }, 304: notModifiedResponse },
   },
 );
 
@@ -169,9 +172,11 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
 
   app.openapi(listWeightsRoute, async (c) => {
     const s = await settings();
-    return versionedRead<{ items: z.infer<typeof WeightsVersion>[] }>(c, await readDataVersion(database.db), async () => {
+    return versionedRead<{ items: z.infer<typeof PublicWeightsVersion>[] }>(c, await readDataVersion(database.db), async () => {
       const versions = await listWeights(database.db, s.engine);
-      return jsonResponse({ items: versions.map((v) => ({ ...v, active: v.version === s.key.weightsVersion })) });
+      return jsonResponse({
+        items: versions.map(({ note: _note, created_by: _by, ...v }) => ({ ...v, active: v.version === s.key.weightsVersion })),
+      });
     });
   });
 
@@ -209,7 +214,7 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
       requestId: c.get('requestId'),
       ip: c.get('clientIp'),
       result: 'success',
-      detail: { source: created.source, weights: created.weights },
+      detail: { source: created.source, weights: created.weights, note: created.note },
     });
     // Cached public reads (the weights list) revalidate.
     await bumpDataVersion(database.db, clock);

@@ -17,6 +17,12 @@ export async function insertAudit(db: Kysely<Tables>, row: AuditRow): Promise<vo
   await db.insertInto('audit_log').values(row).execute();
 }
 
+/** Whether any entry with this action was ever recorded (e.g. the one-time admin key bootstrap). */
+export async function hasAction(db: Kysely<Tables>, action: string): Promise<boolean> {
+  const row = await db.selectFrom('audit_log').select('id').where('action', '=', action).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Newest first; ids are time-ordered so `beforeId` pages backwards in time. */
 export async function listAudit(db: Kysely<Tables>, f: AuditFilter): Promise<AuditRow[]> {
   let q = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(f.limit);

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { AuditEntry, AuditSink } from '../../platform/http/context.ts';
-import { insertAudit, listAudit, type AuditFilter, type AuditRow } from './audit.repo.ts';
+import { hasAction, insertAudit, listAudit, type AuditFilter, type AuditRow } from './audit.repo.ts';
 
 export interface AuditRecord {
   id: string;
@@ -43,6 +43,11 @@ export class AuditService implements AuditSink {
       result: entry.result,
       detail: entry.detail ? JSON.stringify(entry.detail) : null,
     });
+  }
+
+  /** Whether an entry with `action` was ever recorded. */
+  async hasRecorded(action: string, db: Kysely<Tables> = this.db): Promise<boolean> {
+    return hasAction(db, action);
   }
 
   async list(filter: AuditFilter): Promise<AuditRecord[]> {

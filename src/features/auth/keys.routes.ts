@@ -31,7 +31,7 @@ const CreateKeyBody = z
   .strict();
 
 export const createKeyRoute = defineRoute(
-  { access: 'admin', idempotent: true },
+  { access: 'admin', idempotent: true, returnsSecret: true },
   {
     method: 'post',
     path: '/v1/admin/keys',

@@ -8,6 +8,9 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { displayPrefix, generateApiKey } from './api-key.ts';
 import * as repo from './keys.repo.ts';
 
+/** Audit action recording that a database's one-time admin key decision was taken. */
+export const BOOTSTRAP_ACTION = 'admin_key.bootstrap';
+
 /** Who performs an action, for the audit log. */
 export interface Actor {
   actor: string;
@@ -50,8 +53,11 @@ export class KeysService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Creates a key; the plaintext is in the result and nowhere else, ever. */
-  async create(input: CreateKeyInput, by: Actor): Promise<{ key: string; record: ApiKeyView }> {
+  /**
+   * Creates a key; the plaintext is in the result and nowhere else, ever. `within` runs in the
+   * same transaction (a write that must commit with the key, or a check that may veto it).
+   */
+  async create(input: CreateKeyInput, by: Actor, within?: (trx: Kysely<Tables>) => Promise<void>): Promise<{ key: string; record: ApiKeyView }> {
     const now = this.clock.now();
     if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
       throw new ValidationFailed([{ field: 'body.expires_at', message: 'must be in the future' }]);
@@ -85,6 +91,7 @@ export class KeysService {
         { ...by, action: 'api_key.create', target: row.id, result: 'success', detail: { role: row.role, name: row.name, owner_id: row.owner_id } },
         trx,
       );
+      await within?.(trx);
     });
     return { key, record: view(row) };
   }
@@ -109,13 +116,31 @@ export class KeysService {
   }
 
   /**
-   * First start without ADMIN_TOKEN: when no usable admin key exists, creates one for a new
-   * `bootstrap-admin` principal and returns its plaintext (to be printed once). Otherwise null.
+   * Very first start of a database without ADMIN_TOKEN: creates an admin key for a new
+   * `bootstrap-admin` principal and returns its plaintext (to be printed once). The decision is
+   * recorded in the audit log (`admin_key.bootstrap`), in the same transaction as the key, so it
+   * is taken once per database: later starts return null even when that key has been revoked
+   * (recovery: `cardquant keys create --role admin`). A database that already has a usable admin
+   * key gets none, and that is recorded too.
    */
   async ensureBootstrapAdmin(): Promise<string | null> {
-    if ((await repo.countActiveAdminKeys(this.db, isoInstant(this.clock.now()))) > 0) return null;
-    const { key } = await this.create({ name: 'bootstrap-admin', role: 'admin' }, { actor: 'system', role: null });
-    await this.audit.record({ actor: 'system', action: 'admin_key.bootstrap', result: 'success', detail: { printed_once: true } });
-    return key;
+    if (await this.audit.hasRecorded(BOOTSTRAP_ACTION)) return null;
+    const system: Actor = { actor: 'system', role: null };
+    if ((await repo.countActiveAdminKeys(this.db, isoInstant(this.clock.now()))) > 0) {
+      await this.audit.record({ ...system, action: BOOTSTRAP_ACTION, result: 'success', detail: { printed_once: false, reason: 'an admin key already exists' } });
+      return null;
+    }
+    try {
+      const { key } = await this.create({ name: 'bootstrap-admin', role: 'admin' }, system, async (trx) => {
+        // Checked again after this transaction's first write: on SQLite it holds the write lock,
+        // so of two processes starting at once the second finds the first's record and rolls back.
+        if (await this.audit.hasRecorded(BOOTSTRAP_ACTION, trx)) throw new AppError(409, 'admin_key_bootstrapped', 'The one-time admin key was already created.');
+        await this.audit.record({ ...system, action: BOOTSTRAP_ACTION, result: 'success', detail: { printed_once: true } }, trx);
+      });
+      return key;
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'admin_key_bootstrapped') return null;
+      throw err;
+    }
   }
 }

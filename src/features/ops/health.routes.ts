@@ -1,7 +1,7 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Config } from '../../config.ts';
 import { assertCurrent, type MigrationFile } from '../../platform/db/migrator.ts';
-import type { AppEnv } from '../../platform/http/context.ts';
+import { roleRank, type AppEnv } from '../../platform/http/context.ts';
 import { problem } from '../../platform/http/problem.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import type { Metrics } from '../../platform/metrics.ts';
@@ -25,9 +25,10 @@ export const readyRoute = defineRoute(
     path: '/readyz',
     tags: ['ops'],
     summary: 'Readiness: database reachable and migrations current',
+    description: 'Anyone learns ready or not ready; why not is in the log, and in `detail` for a caller with the viewer role.',
     responses: {
       200: { description: 'Ready.', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
-      503: { description: 'Not ready; `detail` says why.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      503: { description: 'Not ready; `detail` says why to viewers.', content: { 'application/problem+json': { schema: ProblemSchema } } },
     },
   },
 );
@@ -44,7 +45,11 @@ export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
       await assertCurrent(database, migrations);
     } catch (err) {
       log.warn({ requestId: c.get('requestId'), reason: (err as Error).message }, 'not ready');
-      return problem(c, { status: 503, code: 'not_ready', detail: (err as Error).message }) as never;
+      // Why (database location, migration names) is for operators, not for the public.
+      const principal = c.get('principal');
+      const viewer = principal?.role != null && roleRank[principal.role] >= roleRank.viewer;
+      const detail = viewer ? (err as Error).message : 'The service is not ready; the log says why.';
+      return problem(c, { status: 503, code: 'not_ready', detail, headers: { 'Cache-Control': 'no-store' } }) as never;
     }
     return c.json({ status: 'ready' as const }, 200, { 'Cache-Control': 'no-store' });
   });

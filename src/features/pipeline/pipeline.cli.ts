@@ -15,11 +15,12 @@ export function registerPipelineCommands(root: Command): void {
     .option('--from <date>', 'first date (YYYY-MM-DD) for steps that take a range')
     .option('--to <date>', 'last date (YYYY-MM-DD) for steps that take a range')
     .option('--trigger <trigger>', 'recorded as the run trigger', 'cli')
-    .action(async (opts: { step: string[]; from?: string; to?: string; trigger: string }) => {
+    .option('--no-table', 'print no summary table (the JSON log lines carry each step result)')
+    .action(async (opts: { step: string[]; from?: string; to?: string; trigger: string; table: boolean }) => {
       await withRuntime(async (runtime) => {
         const trigger = opts.trigger === 'schedule' || opts.trigger === 'api' ? opts.trigger : 'cli';
         const records = await runtime.pipeline.run(opts.step, { from: opts.from, to: opts.to, trigger });
-        for (const r of records) {
+        for (const r of opts.table ? records : []) {
           print(`${r.step.padEnd(15)} ${r.status.padEnd(9)} ${String(r.duration_ms).padStart(7)} ms  ${r.error ?? JSON.stringify(r.counts ?? {})}`);
         }
         if (records.some((r) => r.status === 'failed')) process.exitCode = 1;

@@ -76,8 +76,18 @@ export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): 
     if (unknown.length > 0) {
       throw new ValidationFailed(unknown.map((s) => ({ field: 'body.steps', message: `unknown step "${s}"; known: ${known.join(', ')}` })));
     }
-    await launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' });
-    return c.json({ status: 'started' as const, steps: body.steps.length ? body.steps : known, runs_url: '/v1/admin/pipeline/runs' }, 202);
+    const steps = body.steps.length ? body.steps : known;
+    const principal = c.get('principal')!;
+    const audit = { actor: principal.actor, role: principal.role, action: 'pipeline.run', target: steps.join(','), requestId: c.get('requestId'), ip: c.get('clientIp') };
+    let pid: number | null;
+    try {
+      ({ pid } = await launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }));
+    } catch (err) {
+      await c.get('platform').audit.record({ ...audit, result: 'failure', detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message } });
+      throw err;
+    }
+    await c.get('platform').audit.record({ ...audit, result: 'success', detail: { steps, from: body.from ?? null, to: body.to ?? null, pid } });
+    return c.json({ status: 'started' as const, steps, runs_url: '/v1/admin/pipeline/runs' }, 202);
   });
   return app;
 }

@@ -25,7 +25,7 @@ const CreatedPortfolio = z
   .openapi('CreatedPortfolio');
 
 export const createPortfolioRoute = defineRoute(
-  { access: 'public', idempotent: true, limit: 'portfolio-creation' },
+  { access: 'public', idempotent: true, returnsSecret: true, limit: 'portfolio-creation' },
   {
     method: 'post',
     path: '/v1/portfolios',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
@@ -23,6 +23,8 @@ export interface Database {
 export interface OpenOptions {
   sqliteBusyTimeoutMs?: number;
   pgPoolMax?: number;
+  /** Longest wait for a PostgreSQL connection (a new one, or a free one from a full pool); 0 waits for ever. */
+  pgConnectTimeoutMs?: number;
   /** Told about errors of idle PostgreSQL connections (they are replaced automatically). */
   onIdleError?: (err: Error) => void;
 }
@@ -132,7 +134,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     const memory = path === ':memory:' || path === '';
-    if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (!memory) {
+      mkdirSync(dirname(resolve(path)), { recursive: true });
+      // A new database file is private to its owner (SQLite gives its -wal and -shm files the
+      // same mode); an existing file keeps the mode its operator chose.
+      closeSync(openSync(path, 'a', 0o600));
+    }
     const native = new SqliteDatabase(memory ? ':memory:' : path);
     native.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5000}`);
     if (!memory) native.pragma('journal_mode = WAL');
@@ -151,7 +158,9 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     };
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, types: pgTypes });
+    // Without a bound, a database host that drops packets would hang every request; with it the
+    // request fails with pg's "timeout exceeded when trying to connect" (a 503, not a hang).
+    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 10_000, types: pgTypes });
     // An idle pooled connection the server drops (restart, failover, terminated backend) emits an
     // error on the pool; pg discards that client and the next query opens a new one. Unhandled,
     // the event would crash the process.

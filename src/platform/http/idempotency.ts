@@ -4,6 +4,11 @@
  * (a row in `idempotency_keys`), a finished answer is stored and replayed; while the first is in
  * flight a second gets 409; the same key with another body gets 422. Server errors release the
  * key so the client can retry.
+ *
+ * A stored answer is encrypted (AES-256-GCM, `SecretBox`) and bound to its key, so the table never
+ * holds a response body in plaintext; an answer that carries a secret shown once (a new API key,
+ * a new portfolio's secret) is kept only for the short secret TTL. An answer that can no longer be
+ * decrypted (its key was rotated out) counts as expired: the request runs again.
  */
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
@@ -11,6 +16,7 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../clock.ts';
 import { sha256Hex } from '../crypto.ts';
 import type { Tables } from '../db/schema.ts';
+import { UnsealError, type SecretBox } from '../secret-box.ts';
 import { AppError, Conflict, ValidationFailed } from '../errors.ts';
 import type { AppEnv } from './context.ts';
 
@@ -25,7 +31,8 @@ export interface StoredResponse {
 }
 
 export type Claim =
-  | { kind: 'claimed' }
+  /** `discarded` says why a stored answer was dropped instead of replayed (e.g. `unknown_key`). */
+  | { kind: 'claimed'; discarded?: string }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'in_flight' }
   | { kind: 'mismatch' };
@@ -35,11 +42,15 @@ export class IdempotencyStore {
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
     private readonly ttlMs: number,
+    private readonly box: SecretBox,
+    /** Lifetime of an answer that carries a secret (capped by `ttlMs`). */
+    private readonly secretTtlMs: number = ttlMs,
   ) {}
 
   /** Claims `key` for this request, or says why not. */
   async claim(scope: string, route: string, key: string, requestHash: string): Promise<Claim> {
     const now = this.clock.now();
+    let discarded: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
       const inserted = await this.db
         .insertInto('idempotency_keys')
@@ -57,7 +68,7 @@ export class IdempotencyStore {
         })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return { kind: 'claimed' };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return discarded ? { kind: 'claimed', discarded } : { kind: 'claimed' };
 
       const row = await this.db
         .selectFrom('idempotency_keys')
@@ -73,26 +84,38 @@ export class IdempotencyStore {
       }
       if (row.request_hash !== requestHash) return { kind: 'mismatch' };
       if (row.status === 'in_flight') return { kind: 'in_flight' };
+      let body: string;
+      try {
+        body = this.box.open(row.response_body ?? '', associatedData(scope, route, key));
+      } catch (err) {
+        if (!(err instanceof UnsealError)) throw err;
+        discarded = err.reason;
+        await this.release(scope, route, key);
+        continue;
+      }
       return {
         kind: 'replay',
         response: {
           status: row.response_status!,
           headers: JSON.parse(row.response_headers ?? '{}') as Record<string, string>,
-          body: row.response_body ?? '',
+          body,
         },
       };
     }
     return { kind: 'in_flight' };
   }
 
-  async complete(scope: string, route: string, key: string, response: StoredResponse): Promise<void> {
+  /** Stores the finished answer, encrypted; `secret` answers expire after the secret TTL. */
+  async complete(scope: string, route: string, key: string, response: StoredResponse, options: { secret?: boolean } = {}): Promise<void> {
+    const expiry = options.secret ? { expires_at: isoInstant(this.clock.now() + Math.min(this.secretTtlMs, this.ttlMs)) } : {};
     await this.db
       .updateTable('idempotency_keys')
       .set({
         status: 'done',
         response_status: response.status,
         response_headers: JSON.stringify(response.headers),
-        response_body: response.body,
+        response_body: this.box.seal(response.body, associatedData(scope, route, key)),
+        ...expiry,
       })
       .where('scope', '=', scope)
       .where('route', '=', route)
@@ -119,13 +142,19 @@ export class IdempotencyStore {
   }
 }
 
+/** What a sealed body is bound to: the row it belongs to. */
+function associatedData(scope: string, route: string, key: string): string {
+  return `idempotency\n${scope}\n${route}\n${key}`;
+}
+
 /**
- * Route middleware for creating POSTs. Without the header the request runs as usual.
+ * Route middleware for creating POSTs. Without the header the request runs as usual. `secret`:
+ * the answer carries a secret shown once, so it is kept only for the secret TTL.
  *
  * @example
  * defineRoute({ method: 'post', …, idempotent: true })
  */
-export function idempotency(): MiddlewareHandler<AppEnv> {
+export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
     const key = c.req.header('Idempotency-Key');
     if (key === undefined) return next();
@@ -144,6 +173,9 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     }
     if (claim.kind === 'in_flight') {
       throw new Conflict('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.');
+    }
+    if (claim.kind === 'claimed' && claim.discarded) {
+      c.get('platform').log.warn({ requestId: c.get('requestId'), route, reason: claim.discarded }, 'stored Idempotency-Key answer could not be decrypted; the request runs again');
     }
     if (claim.kind === 'replay') {
       const { status, headers, body } = claim.response;
@@ -168,6 +200,6 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       if (v !== null) headers[name] = v;
     }
     const body = await c.res.clone().text();
-    await store.complete(scope, route, key, { status: c.res.status, headers, body });
+    await store.complete(scope, route, key, { status: c.res.status, headers, body }, { secret: options.secret });
   };
 }

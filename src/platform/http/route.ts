@@ -39,7 +39,20 @@ export interface RouteOptions {
   idempotent?: boolean;
   /** A further per-IP limit on this operation (after idempotency, so replays do not count). */
   limit?: 'portfolio-creation';
+  /** The answer carries a secret shown once: a stored replay of it expires after IDEMPOTENCY_SECRET_TTL_MINUTES. */
+  returnsSecret?: boolean;
 }
+
+/**
+ * A route whose body is `required` refuses a request without one (422), rather than validating
+ * an absent body as `{}` and acting on the schema's defaults.
+ */
+const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if ((await c.req.text()).length === 0) {
+    throw new ValidationFailed([{ field: 'body', message: 'is required (send JSON with Content-Type: application/json)' }]);
+  }
+  await next();
+};
 
 type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv>[]; 'x-required-role': Access };
 
@@ -51,7 +64,8 @@ export function defineRoute<const R extends RouteConfig>(options: RouteOptions, 
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
   if (options.rateLimit !== false) middleware.push(rateLimit(options.access));
   middleware.push(rejectControlCharacters());
-  if (options.idempotent) middleware.push(idempotency());
+  if (route.request?.body?.required) middleware.push(requireBody);
+  if (options.idempotent) middleware.push(idempotency({ secret: options.returnsSecret }));
   if (options.limit === 'portfolio-creation') middleware.push(portfolioCreationLimit());
 
   const responses: RouteConfig['responses'] = { ...route.responses };
