@@ -60,10 +60,12 @@ const SERIES = (a: string, b: string) =>
  * One statement for every series. Flagged prints are left out without probing the flags for each
  * of the millions of price rows: the series are aggregated over every print, and only a series
  * whose latest print is flagged seeks its last unflagged one (a backward range of the prices
- * primary key); its observation count subtracts its flagged prints. The base seeks probe the
- * flags' primary key for the few rows they visit.
+ * primary key, newest first); its observation count subtracts its flagged prints. The base seeks
+ * probe the flags' primary key for the few rows they visit, and each price is a primary-key seek
+ * (a scalar subquery, so that PostgreSQL seeks on the computed date instead of filtering the
+ * series' rows).
  */
-function selectSql(dialect: DialectName): string {
+export function selectSql(dialect: DialectName): string {
   const baseDate = (w: number) =>
     `(select max(x.date) from prices x where ${SERIES('x', 'l')} and x.market_cents is not null
        and x.date <= ${minusDays(dialect, 'l.last_date', w)} and x.date >= ${minusDays(dialect, 'l.last_date', w + MAX_GAP_DAYS)}
@@ -83,7 +85,8 @@ function selectSql(dialect: DialectName): string {
     ), series as (
       select e.printing_key, e.market, e.condition, e.currency, e.n_obs - coalesce(g.n_flagged, 0) as n_obs,
         case when g.last_flagged is null or g.last_flagged < e.last_date then e.last_date
-          else (select max(x.date) from prices x where ${SERIES('x', 'e')} and x.market_cents is not null and ${unflagged('x')}) end as last_date
+          else (select x.date from prices x where ${SERIES('x', 'e')} and x.market_cents is not null and ${unflagged('x')}
+            order by x.date desc limit 1) end as last_date
       from every_print e left join flagged g on ${SERIES('g', 'e')}
     ), base as (
       select l.*, a.as_of, ${CHANGE_WINDOWS.map(baseDate).join(', ')}
@@ -91,13 +94,13 @@ function selectSql(dialect: DialectName): string {
       where l.last_date is not null
     )
     select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id, c.kind,
-      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date, lp.market_cents as last_cents, b.n_obs,
+      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date,
+      (select lp.market_cents from prices lp where ${SERIES('lp', 'b')} and lp.date = b.last_date) as last_cents, b.n_obs,
       case when b.last_date < ${minusDays(dialect, 'b.as_of', MAX_GAP_DAYS)} then 1 else 0 end as stale,
       ${CHANGE_WINDOWS.map((w) => `${dateText(`b.d${w}`)} as d${w}, p${w}.market_cents as c${w}`).join(', ')}
     from base b
     join printings pr on pr.key = b.printing_key
     join cards c on c.id = pr.card_id
-    join prices lp on ${SERIES('lp', 'b')} and lp.date = b.last_date
     ${CHANGE_WINDOWS.map((w) => `left join prices p${w} on ${SERIES(`p${w}`, 'b')} and p${w}.date = b.d${w}`).join('\n    ')}`;
 }
 
