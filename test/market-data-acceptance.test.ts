@@ -99,6 +99,7 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       let ctx: Awaited<ReturnType<typeof ingestContext>>;
       let api: Harness;
       let independent: Map<string, IndependentSeries>;
+      let flagged = new Set<string>();
       let catalog: RunSummary;
       let products: RunSummary;
       let first: RunSummary;
@@ -115,9 +116,20 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         products = await importTcgcsvProductFiles(ctx, { path: listingDir });
         first = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
         second = await importTcgcsvFiles(ctx, { path: PRICES, map: MAP, ...range });
-        await deriveReadModels(ctx.database, ctx.clock);
         api = await startHarness(url, { RATE_LIMIT_ANONYMOUS: '100000' });
-        independent = independentChanges(PRICES);
+        // Flag the prints derived prices leave out (docs/METHODS.md, "Flagged prints"), as the daily pipeline does before derive.
+        const [quality] = await api.runtime.pipeline.run(['quality'], { trigger: 'cli', ...range });
+        expect(quality!.status).toBe('succeeded');
+        await deriveReadModels(ctx.database, ctx.clock);
+        // The independent computation leaves out the prints the database flagged (the rule itself is tested on its own).
+        const flags = await ctx.database.db
+          .selectFrom('price_flags as f')
+          .innerJoin('printings as p', 'p.key', 'f.printing_key')
+          .select(['p.tcgplayer_product_id', 'p.tcgplayer_sub_type', 'f.date'])
+          .where('f.market', '=', 'tcgplayer')
+          .execute();
+        flagged = new Set(flags.map((f) => `${seriesKey(f.tcgplayer_product_id!, f.tcgplayer_sub_type!)}|${String(f.date)}`));
+        independent = independentChanges(PRICES, flagged);
       }, 300_000);
       afterAll(async () => {
         await api?.close();
@@ -214,6 +226,8 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       };
 
       it.each(['1d', '7d', '30d'] as const)('movers over %s agree with the raw files to 0.0001 pp, both directions', async (window) => {
+        // The quality step flagged some prints (45 on these files, docs/METHODS.md), which both sides leave out.
+        expect(flagged.size).toBeGreaterThan(10);
         // The universe: products the catalogue maps to a card (the others are rejected at import, with a
         // reason), or, with kind=sealed, to a sealed item.
         const universe = async (kind: 'card' | 'sealed') => {

@@ -199,5 +199,25 @@ describe.each(dialects)('indexes API on $name', (d) => {
       expect(after.res.status).toBe(200);
       expect(after.res.headers.get('etag')).not.toBe(before);
     });
+
+    it('skips a flagged print (docs/METHODS.md, "Flagged prints"): a step without it has too few constituents', async () => {
+      const db = h.runtime.database.db;
+      const beta1 = Number((await db.selectFrom('printings').select('key').where('card_id', '=', 'beta-1').executeTakeFirstOrThrow()).key);
+      const print = () => db.selectFrom('prices').where('printing_key', '=', beta1).where('date', '=', day(40));
+      const betaOn40 = async () => {
+        await rebuildIndexes(h.runtime.database);
+        return db.selectFrom('index_values').select(['value', 'constituents']).where('index_id', '=', 'set-beta').where('date', '=', day(40)).executeTakeFirstOrThrow();
+      };
+      // beta-1 at 60 dollars on day 40 (×1.2: within the jump filter) moves beta by (4 × 50 + 60) / 250.
+      await db.updateTable('prices').set({ market_cents: 6000 }).where('printing_key', '=', beta1).where('date', '=', day(40)).execute();
+      expect(await betaOn40()).toEqual({ value: 104, constituents: 5 });
+      await db.insertInto('price_flags').values({ printing_key: beta1, market: 'tcgplayer', condition: 'NM', currency: 'USD', date: day(40), reason: 'return_outlier', ref_date: day(39) }).execute();
+      // Flagged, it is no observation: four printings on the step, fewer than MIN_CONSTITUENTS, so beta stays.
+      expect(await betaOn40()).toEqual({ value: 100, constituents: 4 });
+      await db.deleteFrom('price_flags').execute();
+      await db.updateTable('prices').set({ market_cents: 5000 }).where('printing_key', '=', beta1).where('date', '=', day(40)).execute();
+      expect((await print().select('market_cents').executeTakeFirstOrThrow()).market_cents).toBe(5000);
+      expect(await betaOn40()).toEqual({ value: 100, constituents: 5 });
+    });
   });
 });

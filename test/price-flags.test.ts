@@ -3,12 +3,14 @@
  * the same flags run day by day as over a range; signals and factor statistics computed with a
  * flagged absurd print equal those computed as if the print were never stored; a long–short
  * backtest trades around it (and, fed the print, is stopped by ruin instead of reporting metrics
- * from a negative equity); history marks it; valuations find the last unflagged print.
+ * from a negative equity); history marks it; a flagged latest print is marked on the card page while
+ * the list price, changes and movers use the last unflagged print; valuations find the last unflagged print.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/analytics/backtests.ts';
 import { computeFactorStats } from '../src/features/analytics/factors.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
+import { changePct } from '../src/features/prices/derive-latest.ts';
 import { lastUnflaggedPrices } from '../src/features/prices/price-flags.repo.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { materialiseSignals } from '../src/features/signals/materialise.ts';
@@ -130,8 +132,8 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect(line!.split(',').at(-1)).toBe('placeholder_price');
     });
 
-    it('the card page marks a flagged latest print and shows it; its list price stays the stored print', async () => {
-      // A placeholder listing on a new last day: stored and shown, flagged for analytics.
+    it('a flagged latest print is shown on the card page, marked; the list price, changes and movers use the last unflagged one', async () => {
+      // A placeholder listing on a new last day: stored and shown, flagged, and used by nothing derived.
       const ctx = h.runtime.ingest;
       await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
@@ -139,15 +141,38 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         await importer.flush();
       });
       await h.runtime.pipeline.run(['quality', 'derive'], { trigger: 'cli' });
+      const last = spikeCents.get(0)!;
+      const before = spikeCents.get(-1)!;
       const flagged = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
-      expect(flagged.printings[0].prices[0]).toMatchObject({ market: 'tcgplayer', price: 9_999.99, price_date: day(1), flag: 'placeholder_price' });
-      expect((await lastUnflaggedPrices(h.runtime.database, [spikeKey], day(1))).get(spikeKey)!.date).toBe(END);
+      expect(flagged.printings[0].prices[0]).toMatchObject({
+        market: 'tcgplayer',
+        price: last / 100,
+        price_date: END,
+        as_of: day(1),
+        stale: false,
+        flagged_after: { date: day(1), price: 9_999.99, flag: 'placeholder_price' },
+        changes: { '1d': { from_date: day(-1), from_price: before / 100, change_pct: changePct(before, last) } },
+      });
+      expect(await h.runtime.database.db.selectFrom('latest_prices').select(['last_date', 'last_cents']).where('printing_key', '=', spikeKey).executeTakeFirstOrThrow()).toEqual({
+        last_date: END,
+        last_cents: last,
+      });
+      // The list price, and sort=price: the unflagged print, not the placeholder at the top.
+      const list = (await (await h.request('/v1/cards?set=pf&sort=price&order=desc&limit=50')).json()) as Json;
+      const prices = (list.items as Json[]).filter((i) => i.price !== null).map((i) => i.price as number);
+      expect(prices).toEqual([...prices].sort((a, b) => b - a));
+      expect((list.items as Json[]).find((i) => i.id === 'pf-spike')!.price).toBe(last / 100);
+      expect(prices[0]).toBeLessThan(100);
+      // Movers: the 1-day move ending on the last unflagged print (the placeholder's ×1000 step would be filtered as a jump).
+      const movers = (await (await h.request(`/v1/movers?window=1d&direction=${last >= before ? 'up' : 'down'}&limit=50`)).json()) as Json;
+      expect((movers.items as Json[]).find((i) => i.card.id === 'pf-spike')).toMatchObject({ from_date: day(-1), to_date: END, to_price: last / 100, change_pct: changePct(before, last) });
+      expect(await lastUnflaggedPrices(h.runtime.database, [spikeKey], day(1))).toEqual(new Map([[spikeKey, { printingKey: spikeKey, date: END, marketCents: last }]]));
       // Remove it again (the other tests read the market up to END), and the page says nothing.
       await h.runtime.database.db.deleteFrom('prices').where('printing_key', '=', spikeKey).where('date', '=', day(1)).execute();
       await h.runtime.database.db.deleteFrom('price_flags').where('date', '=', day(1)).execute();
       await h.runtime.pipeline.run(['derive'], { trigger: 'cli' });
       const clean = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
-      expect(clean.printings[0].prices[0]).toMatchObject({ price_date: END, flag: null });
+      expect(clean.printings[0].prices[0]).toMatchObject({ price_date: END, as_of: END, flagged_after: null });
     });
 
     it('a valuation or alert dated d uses the last unflagged print on or before d', async () => {

@@ -5,6 +5,8 @@
  * change = the last observation on or before to_date − N and not before to_date − N − 3; a
  * series more than 3 days behind the latest date of all series is stale. Prices stay the files'
  * decimals; the jump is the largest ratio between consecutive observations in [from, to].
+ * Prints named in `excluded` (`productId|subType|date`: the flagged ones) are no observations; the
+ * latest date is still taken over every print.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +29,9 @@ export const seriesKey = (productId: number, subType: string) => `${productId}|$
 
 const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-export function independentChanges(pricesDir: string): Map<string, IndependentSeries> {
+export function independentChanges(pricesDir: string, excluded: ReadonlySet<string> = new Set()): Map<string, IndependentSeries> {
   const observations = new Map<string, [string, number][]>();
+  let latest = '';
   for (const date of readdirSync(pricesDir).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
     for (const group of readdirSync(join(pricesDir, date, '3'))) {
       const body = JSON.parse(readFileSync(join(pricesDir, date, '3', group, 'prices'), 'utf8')) as {
@@ -37,14 +40,14 @@ export function independentChanges(pricesDir: string): Map<string, IndependentSe
       for (const r of body.results) {
         if (r.marketPrice === null || r.marketPrice === undefined) continue;
         const key = seriesKey(r.productId, r.subTypeName);
+        if (date > latest) latest = date;
+        if (excluded.has(`${key}|${date}`)) continue;
         const list = observations.get(key) ?? [];
         list.push([date, r.marketPrice]);
         observations.set(key, list);
       }
     }
   }
-  let latest = '';
-  for (const list of observations.values()) if (list.at(-1)![0] > latest) latest = list.at(-1)![0];
   const out = new Map<string, IndependentSeries>();
   for (const [key, list] of observations) {
     const [lastDate, last] = list.at(-1)!;

@@ -139,18 +139,34 @@ export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
       'lp.headline',
       ...LATEST_CHANGE_COLUMNS,
     ])
-    // Why analytics leave the latest print out, when they do (docs/METHODS.md, "Flagged prints"): a primary-key seek.
-    .select((eb) =>
-      eb
-        .selectFrom('price_flags as f')
-        .select('f.reason')
-        .whereRef('f.printing_key', '=', 'lp.printing_key')
-        .whereRef('f.market', '=', 'lp.market')
-        .whereRef('f.condition', '=', 'lp.condition')
-        .whereRef('f.currency', '=', 'lp.currency')
-        .whereRef('f.date', '=', 'lp.last_date')
-        .as('flag'),
-    )
+    // The series' newest stored print when it is newer than its latest price: every print after the
+    // latest price is flagged, so it is shown marked (docs/METHODS.md, "Flagged prints"). Primary-key seeks.
+    .select((eb) => {
+      const newest = () =>
+        eb
+          .selectFrom('price_flags as f')
+          .innerJoin('prices as x', (j) =>
+            j
+              .onRef('x.printing_key', '=', 'f.printing_key')
+              .onRef('x.market', '=', 'f.market')
+              .onRef('x.condition', '=', 'f.condition')
+              .onRef('x.currency', '=', 'f.currency')
+              .onRef('x.date', '=', 'f.date'),
+          )
+          .whereRef('f.printing_key', '=', 'lp.printing_key')
+          .whereRef('f.market', '=', 'lp.market')
+          .whereRef('f.condition', '=', 'lp.condition')
+          .whereRef('f.currency', '=', 'lp.currency')
+          .whereRef('f.date', '>', 'lp.last_date')
+          .where('x.market_cents', 'is not', null)
+          .orderBy('f.date', 'desc')
+          .limit(1);
+      return [
+        newest().select('f.date').as('flagged_date'),
+        newest().select('x.market_cents').as('flagged_cents'),
+        newest().select('f.reason').as('flagged_reason'),
+      ];
+    })
     .where('c.id', '=', cardId)
     .orderBy('p.key')
     .orderBy(sql`lp.headline`, 'desc')

@@ -93,12 +93,16 @@ const Series = z
     stale: z.boolean(),
     days_behind: z.number().int().openapi({ description: 'Days between price_date and as_of.', example: 0 }),
     headline: z.boolean().openapi({ description: "This series is the card's headline price." }),
-    flag: z
-      .enum(['placeholder_price', 'jump', 'return_outlier'])
+    flagged_after: z
+      .object({
+        date: z.string().openapi({ example: '2025-10-21' }),
+        price: z.number().openapi({ example: 9999.99 }),
+        flag: z.enum(['placeholder_price', 'jump', 'return_outlier']),
+      })
       .nullable()
       .openapi({
         description:
-          'Why analytics (signals, factor statistics, backtests, valuations) leave this latest print out — they use the last unflagged one (docs/METHODS.md, "Flagged prints"); null when it is used.',
+          "The series' newest stored print when it is newer than `price_date`: it is flagged (`flag` says why), so `price`, the changes, movers, indexes and analytics use the last unflagged print instead (docs/METHODS.md, \"Flagged prints\"); null when the latest print is used.",
         example: null,
       }),
     changes: Changes(['1d', '7d', '30d', '90d']),
@@ -191,7 +195,10 @@ function seriesOf(r: CardDetailRow) {
     stale: r.stale === 1,
     days_behind: daysBetween(r.last_date!, r.as_of!),
     headline: r.headline === 1,
-    flag: r.flag ?? null,
+    flagged_after:
+      r.flagged_date && r.flagged_cents !== null && r.flagged_reason
+        ? { date: String(r.flagged_date), price: toMajor(Number(r.flagged_cents), cur), flag: r.flagged_reason }
+        : null,
     changes: Object.fromEntries(
       (['1d', '7d', '30d', '90d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, last, cur)]),
     ),

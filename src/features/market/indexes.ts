@@ -7,9 +7,11 @@
  * and three sums per (index, date, previous date), never the price table.
  */
 import { sql } from 'kysely';
+import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { IndexValuesTable, MarketIndexesTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from './series.ts';
+import { flaggedPrints, printKey } from '../prices/price-flags.repo.ts';
 
 /** A printing whose price moved by more than this factor between two dates is left out of that step. */
 export const JUMP_FILTER_RATIO = 10;
@@ -237,6 +239,10 @@ export function unpackSeries(packed: string): { days: number[]; cents: number[] 
  * per printing instead of an object per price (about three times faster on SQLite).
  */
 async function readPrices(database: Database, keys: number[], accumulator: IndexAccumulator): Promise<void> {
+  // Flagged prints (docs/METHODS.md, "Flagged prints") are no observations: flags are rare, so
+  // they are dropped here as the packed series are unpacked.
+  const flagged = await flaggedPrints(database, '0001-01-01', '9999-12-31');
+  const withFlags = new Set([...flagged].map((k) => Math.floor(k / printKey(1, 0))));
   const packed =
     database.dialect === 'postgres'
       ? sql<string>`string_agg(to_char(date, 'YYYY-MM-DD') || ' ' || market_cents, ',')`
@@ -259,7 +265,11 @@ async function readPrices(database: Database, keys: number[], accumulator: Index
       .execute();
     for (const { printing_key, series } of rows) {
       const { days, cents } = unpackSeries(series);
-      for (let k = 0; k < days.length; k++) accumulator.addDay(printing_key, days[k]!, cents[k]!);
+      const key = Number(printing_key);
+      for (let k = 0; k < days.length; k++) {
+        if (withFlags.has(key) && flagged.has(printKey(key, epochDay(dayString(days[k]!))))) continue;
+        accumulator.addDay(printing_key, days[k]!, cents[k]!);
+      }
     }
   }
 }

@@ -101,3 +101,81 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
     });
   });
 });
+
+describe.each(dialects)('derived prices leave flagged prints out on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    const ctx = ingestDatabase(d);
+    /** Cents of `fl` on day k: a wobble around 10 dollars, so its volatility is not zero. */
+    const cents = (k: number) => 1000 + ((k * 37 + 1000) % 23) * 10;
+    /** Flagged prints of `fl`: the latest (day 0), and day −8, the 7-day base of day −1. */
+    const FLAGGED = [0, -8];
+    let key = 0;
+    const flag = async (printingKey: number, k: number) =>
+      ctx.database.db
+        .insertInto('price_flags')
+        .values({ printing_key: printingKey, market: 'tcgplayer', condition: 'NM', currency: 'USD', date: day(k), reason: 'return_outlier', ref_date: day(k - 1) })
+        .execute();
+    beforeAll(async () => {
+      const now = '2025-10-21T00:00:00.000Z';
+      await catalogWriter(ctx).upsertSets([{ id: 's1', name: 'Set' }], now);
+      await catalogWriter(ctx).upsertCards(
+        ['fl', 'allflagged', 'other'].map((id, i) => ({ id, setId: 's1', number: String(i + 1), name: id })),
+        now,
+      );
+      const rows: PriceObservation[] = [];
+      for (let k = -100; k <= 0; k++) rows.push(obs('fl', day(k), (FLAGGED.includes(k) ? 3 * cents(k) : cents(k)) / 100));
+      rows.push(obs('allflagged', day(0), 9999.99), obs('allflagged', day(-1), 9999.99), obs('other', day(0), 5));
+      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        const importer = await priceImporter(ctx, run, 'test');
+        await importer.add(rows);
+        await importer.flush();
+      });
+      const keys = new Map((await ctx.database.db.selectFrom('printings').select(['key', 'card_id']).execute()).map((r) => [r.card_id, Number(r.key)]));
+      key = keys.get('fl')!;
+      for (const k of FLAGGED) await flag(key, k);
+      for (const k of [0, -1]) await flag(keys.get('allflagged')!, k);
+    });
+
+    const latest = async (cardId: string) => ctx.database.db.selectFrom('latest_prices').selectAll().where('card_id', '=', cardId).executeTakeFirst();
+
+    it('the latest price, change bases and movers statistics skip flagged prints', async () => {
+      await deriveLatestPrices(ctx.database);
+      const row = await latest('fl');
+      expect(row).toMatchObject({
+        as_of: day(0),
+        last_date: day(-1),
+        last_cents: cents(-1),
+        stale: 0,
+        from_date_1d: day(-2),
+        from_cents_1d: cents(-2),
+        change_pct_1d: changePct(cents(-2), cents(-1)),
+        // Day −8 is flagged: the base is the last unflagged print in [−11, −8].
+        from_date_7d: day(-9),
+        from_cents_7d: cents(-9),
+        change_pct_7d: changePct(cents(-9), cents(-1)),
+        // Days −9 … −1 without −8; the largest step is between unflagged neighbours.
+        obs_7d: 8,
+        // Returns between the 90 unflagged prints of days −91 … −1.
+        vol_obs: 89,
+      });
+      const steps = [-9, -7, -6, -5, -4, -3, -2, -1].slice(1).map((k, i, all) => {
+        const prev = i === 0 ? cents(-9) : cents(all[i - 1]!);
+        return Math.max(cents(k) / prev, prev / cents(k));
+      });
+      expect(row!.jump_7d).toBe(Math.round(Math.max(...steps) * 1e4) / 1e4);
+      // A series whose every print is flagged has no latest price.
+      expect(await latest('allflagged')).toBeUndefined();
+    });
+
+    it('gives the same row as if the flagged prints were never stored, and another one without the flags', async () => {
+      await deriveLatestPrices(ctx.database);
+      const flagged = await latest('fl');
+      await ctx.database.db.deleteFrom('price_flags').where('printing_key', '=', key).execute();
+      await deriveLatestPrices(ctx.database);
+      expect(await latest('fl')).toMatchObject({ last_date: day(0), last_cents: 3 * cents(0) });
+      for (const k of FLAGGED) await ctx.database.db.deleteFrom('prices').where('printing_key', '=', key).where('date', '=', day(k)).execute();
+      await deriveLatestPrices(ctx.database);
+      expect(await latest('fl')).toEqual(flagged);
+    });
+  });
+});

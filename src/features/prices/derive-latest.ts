@@ -3,7 +3,8 @@
  * and its 1/7/30/90-day changes, as of the latest date that has data for that market (never the
  * wall clock). Rules (DESIGN §10, docs/METHODS.md "Changes"):
  *
- * - Only market prices count; a null market price is no observation.
+ * - Only market prices count; a null market price is no observation, and neither is a flagged
+ *   print (`price_flags`, docs/METHODS.md "Flagged prints").
  * - `to_date` is the series' latest observation. The base of an N-day change is the last
  *   observation on or before `to_date − N`, at most 3 days older than that; none → null change.
  * - A series whose latest observation is more than 3 days behind its market's latest date is
@@ -26,6 +27,7 @@ import { productRank, seriesOrder, type SeriesCandidate } from '../market/series
 import { assignProductLines, groupWarnings } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { printingProduct, thumbnailOf } from '../market/wire.ts';
+import { flaggedSeriesPrints, unflagged } from './price-flags.repo.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
@@ -54,30 +56,51 @@ function minusDays(dialect: DialectName, column: string, days: number): string {
 const SERIES = (a: string, b: string) =>
   `${a}.printing_key = ${b}.printing_key and ${a}.market = ${b}.market and ${a}.condition = ${b}.condition and ${a}.currency = ${b}.currency`;
 
-function selectSql(dialect: DialectName): string {
+/**
+ * One statement for every series. Flagged prints are left out without probing the flags for each
+ * of the millions of price rows: the series are aggregated over every print, and only a series
+ * whose latest print is flagged seeks its last unflagged one (a backward range of the prices
+ * primary key, newest first); its observation count subtracts its flagged prints. The base seeks
+ * probe the flags' primary key for the few rows they visit, and each price is a primary-key seek
+ * (a scalar subquery, so that PostgreSQL seeks on the computed date instead of filtering the
+ * series' rows).
+ */
+export function selectSql(dialect: DialectName): string {
   const baseDate = (w: number) =>
     `(select max(x.date) from prices x where ${SERIES('x', 'l')} and x.market_cents is not null
-       and x.date <= ${minusDays(dialect, 'l.last_date', w)} and x.date >= ${minusDays(dialect, 'l.last_date', w + MAX_GAP_DAYS)}) as d${w}`;
+       and x.date <= ${minusDays(dialect, 'l.last_date', w)} and x.date >= ${minusDays(dialect, 'l.last_date', w + MAX_GAP_DAYS)}
+       and ${unflagged('x')}) as d${w}`;
   const dateText = (c: string) => (dialect === 'postgres' ? `to_char(${c}, 'YYYY-MM-DD')` : c);
   return `
     with asof as (
       select market, max(date) as as_of from prices where market_cents is not null group by market
-    ), series as (
+    ), every_print as (
       select p.printing_key, p.market, p.condition, p.currency, max(p.date) as last_date, count(*) as n_obs
       from prices p where p.market_cents is not null
       group by p.printing_key, p.market, p.condition, p.currency
+    ), flagged as (
+      select f.printing_key, f.market, f.condition, f.currency, max(f.date) as last_flagged, count(*) as n_flagged
+      from price_flags f join prices p on ${SERIES('p', 'f')} and p.date = f.date and p.market_cents is not null
+      group by f.printing_key, f.market, f.condition, f.currency
+    ), series as (
+      select e.printing_key, e.market, e.condition, e.currency, e.n_obs - coalesce(g.n_flagged, 0) as n_obs,
+        case when g.last_flagged is null or g.last_flagged < e.last_date then e.last_date
+          else (select x.date from prices x where ${SERIES('x', 'e')} and x.market_cents is not null and ${unflagged('x')}
+            order by x.date desc limit 1) end as last_date
+      from every_print e left join flagged g on ${SERIES('g', 'e')}
     ), base as (
       select l.*, a.as_of, ${CHANGE_WINDOWS.map(baseDate).join(', ')}
       from series l join asof a on a.market = l.market
+      where l.last_date is not null
     )
     select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id, c.kind,
-      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date, lp.market_cents as last_cents, b.n_obs,
+      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date,
+      (select lp.market_cents from prices lp where ${SERIES('lp', 'b')} and lp.date = b.last_date) as last_cents, b.n_obs,
       case when b.last_date < ${minusDays(dialect, 'b.as_of', MAX_GAP_DAYS)} then 1 else 0 end as stale,
       ${CHANGE_WINDOWS.map((w) => `${dateText(`b.d${w}`)} as d${w}, p${w}.market_cents as c${w}`).join(', ')}
     from base b
     join printings pr on pr.key = b.printing_key
     join cards c on c.id = pr.card_id
-    join prices lp on ${SERIES('lp', 'b')} and lp.date = b.last_date
     ${CHANGE_WINDOWS.map((w) => `left join prices p${w} on ${SERIES(`p${w}`, 'b')} and p${w}.date = b.d${w}`).join('\n    ')}`;
 }
 
@@ -164,6 +187,8 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
   const keys = [...new Set([...fresh.values()].map((r) => r.printing_key))].sort((a, b) => a - b);
   const earliest = [...fresh.values()].reduce((min, r) => (r.last_date < min ? r.last_date : min), '9999-12-31');
   const since = epochDate(epochDay(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS));
+  // Flagged prints are no observations; flags are rare, so they are dropped in memory as rows stream.
+  const flagged = await flaggedSeriesPrints(database, since);
   for (let i = 0; i < keys.length; i += STATS_CHUNK) {
     const chunk = keys.slice(i, i + STATS_CHUNK);
     const prices = await database.db
@@ -195,7 +220,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
         dates = [];
         cents = [];
       }
-      if (current && p.date <= current.last_date) {
+      if (current && p.date <= current.last_date && (flagged.size === 0 || !flagged.has(`${key}|${p.date}`))) {
         dates.push(p.date);
         cents.push(Number(p.market_cents));
       }

@@ -70,6 +70,22 @@ export async function flaggedPrints(database: Database, from: string, to: string
   return new Set(rows.map((r) => printKey(Number(r.printing_key), epochDay(String(r.date)))));
 }
 
+/**
+ * Every flagged print dated on or after `since`, of any series, as
+ * `printing|market|condition|currency|date` strings (what derived reads drop as rows stream).
+ *
+ * @example
+ * (await flaggedSeriesPrints(database, '2026-08-01')).has('17|tcgplayer|NM|USD|2026-11-20');
+ */
+export async function flaggedSeriesPrints(database: Database, since: string): Promise<Set<string>> {
+  const rows = await database.db
+    .selectFrom('price_flags')
+    .select(['printing_key', 'market', 'condition', 'currency', sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date')])
+    .where('date', '>=', since)
+    .execute();
+  return new Set(rows.map((r) => `${Number(r.printing_key)}|${r.market}|${r.condition}|${r.currency}|${String(r.date)}`));
+}
+
 export interface UnflaggedPrice {
   printingKey: number;
   date: string;
