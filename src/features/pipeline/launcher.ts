@@ -14,8 +14,15 @@ export interface PipelineRequest {
   trigger: 'schedule' | 'api';
 }
 
+/** A started child: its pid, its exit code to come, and how to signal it (SIGTERM asks it to stop). */
+export interface LaunchedProcess {
+  pid: number | null;
+  done: Promise<number>;
+  kill?(signal: NodeJS.Signals): void;
+}
+
 export interface PipelineLauncher {
-  launch(request: PipelineRequest): Promise<{ pid: number | null; done: Promise<number> }>;
+  launch(request: PipelineRequest): Promise<LaunchedProcess>;
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url));
@@ -28,7 +35,7 @@ const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url))
  * @example
  * const { done } = spawnCardquant(['backtest', 'run', id], log, { backtest: id });
  */
-export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>): { pid: number | null; done: Promise<number> } {
+export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>): LaunchedProcess {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'inherit', 'inherit'] });
   const what = args.slice(0, 2).join(' ');
   log.info({ pid: child.pid, ...context }, `${what} process started`);
@@ -39,7 +46,7 @@ export function spawnCardquant(args: string[], log: Logger, context: Record<stri
       resolve(1);
     });
   });
-  return { pid: child.pid ?? null, done };
+  return { pid: child.pid ?? null, done, kill: (signal) => void child.kill(signal) };
 }
 
 export class ChildProcessLauncher implements PipelineLauncher {

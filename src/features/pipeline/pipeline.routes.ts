@@ -2,7 +2,8 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ValidationFailed } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
-import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
+import { startHeld, type BackgroundWork } from '../../platform/background.ts';
 import type { PipelineLauncher } from './launcher.ts';
 import type { Pipeline } from './pipeline.ts';
 
@@ -57,11 +58,12 @@ export const startPipelineRoute = defineRoute(
     },
     responses: {
       202: { description: 'Started.', content: { 'application/json': { schema: z.object({ status: z.literal('started'), steps: z.array(z.string()), runs_url: z.string() }) } } },
+      503: problemResponse('`background_capacity_full`: MAX_CHILD_PROCESSES runs are already going (see Retry-After); `shutting_down`.'),
     },
   },
 );
 
-export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): OpenAPIHono<AppEnv> {
+export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher, background: BackgroundWork): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(listPipelineRunsRoute, async (c) => {
     const q = c.req.valid('query');
@@ -76,7 +78,7 @@ export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): 
     if (unknown.length > 0) {
       throw new ValidationFailed(unknown.map((s) => ({ field: 'body.steps', message: `unknown step "${s}"; known: ${known.join(', ')}` })));
     }
-    await launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' });
+    await startHeld(background.take('a pipeline run'), () => launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }));
     return c.json({ status: 'started' as const, steps: body.steps.length ? body.steps : known, runs_url: '/v1/admin/pipeline/runs' }, 202);
   });
   return app;
