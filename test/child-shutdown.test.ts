@@ -13,7 +13,8 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { ADMIN_TOKEN } from './harness.ts';
 import { spawnCli, stopAll } from './process.ts';
 
-const GRACE_MS = 4000;
+/** Long enough that a loaded machine still lets the child record its step; the exit is checked against it. */
+const GRACE_MS = 8000;
 
 function isAlive(pid: number): boolean {
   try {
