@@ -85,3 +85,32 @@ describe('the event loop during a maximum-size inline backtest (SQLite file)', (
     expect(p99, summary).toBeLessThan(blockedMs / 2);
   });
 });
+
+describe('a request-sized backtest when the server shuts down (SQLite file)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cq-loop-stop-'));
+  let h: Harness;
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops its worker thread and records the run as failed, to be started again', { timeout: 120_000 }, async () => {
+    h = await startHarness(`sqlite:${join(dir, 'cardquant.db')}`, { LOG_LEVEL: 'warn' });
+    const market = await seedBacktestMarket(h.runtime, 40, 30);
+    const response = h.request('/v1/analytics/backtests', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...bearer(ADMIN_TOKEN) },
+      body: JSON.stringify({ from: market.from, to: market.to }),
+    });
+    // The run is claimed before its thread starts; the thread takes far longer to load than this poll.
+    await expect.poll(async () => (await h.runtime.database.db.selectFrom('backtests').select('status').executeTakeFirst())?.status, { timeout: 60_000, interval: 5 }).toBe('running');
+    expect(h.runtime.background.active).toBe(1);
+
+    expect(await h.runtime.background.stop(30_000)).toEqual({ stopped: 1, killed: 0 });
+    const res = await response;
+    const body = (await res.json()) as { status: string; error: string };
+    expect(res.status).toBe(201);
+    expect(body).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before it finished because the server shut down; start it again/) });
+    expect(h.runtime.background.active).toBe(0);
+  });
+});
