@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+import { BUDGET } from './test/budget.ts';
 
 // Coverage may only go up: under CI the committed baseline (minus a small tolerance) is enforced;
 // elsewhere, where PostgreSQL or shared-data tests may skip, coverage is reported only.
@@ -12,9 +13,12 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'scripts/**/*.test.ts'],
-    // Generous: process-level tests start real `cardquant` processes, slow on a loaded 2-core machine.
-    testTimeout: 60_000,
-    hookTimeout: 30_000,
+    // Generous (test/budget.ts): process-level tests start real `cardquant` processes, slow on a
+    // loaded 2-core machine; a deadline guards against hangs, it is not what a test measures.
+    testTimeout: BUDGET.testMs,
+    hookTimeout: BUDGET.hookMs,
+    // A test slower than this is reported (yellow) so the 20-minute suite budget stays visible.
+    slowTestThreshold: 10_000,
     pool: 'forks',
     coverage: {
       provider: 'v8',

@@ -42,6 +42,7 @@ import { observe } from './platform/http/observe.ts';
 import { problem } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
+import type { BackgroundWork } from './platform/background.ts';
 import type { EngineRegistry } from './features/signals/engine.ts';
 import type { SignalConfig } from './features/signals/settings.ts';
 import { signalsRoutes } from './features/signals/signals.routes.ts';
@@ -55,6 +56,8 @@ export interface AppDeps {
   audit: AuditService;
   pipeline: Pipeline;
   launcher: PipelineLauncher;
+  /** Slots for pipeline runs and backtests beside the HTTP thread (MAX_CHILD_PROCESSES). */
+  background: BackgroundWork;
   searchInterest: SearchInterestService;
   portfolios: PortfolioServices;
   /** Signal engines and the configured engine, weights, history and window. */
@@ -157,10 +160,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', ingestionRunRoutes(platform.database.db));
   app.route('/', unmatchedRoutes(platform.database.db));
   app.route('/', searchInterestRoutes(deps.searchInterest));
-  app.route('/', pipelineRoutes(deps.pipeline, deps.launcher));
+  app.route('/', pipelineRoutes(deps.pipeline, deps.launcher, deps.background));
   app.route('/', anomaliesRoutes(platform.database, platform.clock));
   app.route('/', signalsRoutes(platform.database, platform.clock, deps.signals.engines, deps.signals.config));
-  app.route('/', backtestsRoutes(platform, deps.signals.engines, deps.signals.config, deps.backtests));
+  app.route('/', backtestsRoutes(platform, deps.signals.engines, deps.signals.config, deps.background, deps.backtests));
   app.route('/', factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config));
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', docsRoutes());

@@ -60,3 +60,30 @@ export function reportRun(summary: RunSummary): number {
   if (summary.error) print(`  error: ${summary.error}`);
   return summary.status === 'succeeded' ? 0 : 1;
 }
+
+/**
+ * For a command that a server starts as a child: on SIGTERM or SIGINT `signal` aborts so the work
+ * can record where it stopped; `exitIfStopped` then ends the process at once (work still in
+ * flight is dropped, committed work stays). Whatever happens, the process is gone
+ * SHUTDOWN_GRACE_MS × 0.8 after the signal, before the parent's SIGKILL.
+ */
+export function stopOnSignal(runtime: Pick<Runtime, 'config' | 'log'>): { signal: AbortSignal; exitIfStopped(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) return;
+    runtime.log.warn({ signal: name }, 'stopping: recording where the run stopped');
+    setTimeout(() => {
+      runtime.log.error({ signal: name }, 'did not stop in time; exiting');
+      process.exit(1);
+    }, Math.floor(runtime.config.SHUTDOWN_GRACE_MS * 0.8)).unref();
+    controller.abort(new Error(`stopped by ${name}`));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return {
+    signal: controller.signal,
+    exitIfStopped() {
+      if (controller.signal.aborted) process.exit(1);
+    },
+  };
+}

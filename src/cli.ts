@@ -24,6 +24,7 @@ import { createLogger } from './platform/log.ts';
 import { Scheduler, type Job } from './platform/scheduler.ts';
 import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
 import { listen } from './server.ts';
+import { startHeld } from './platform/background.ts';
 
 function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
   return [
@@ -36,8 +37,9 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
           const records = await runtime.pipeline.run([], { trigger: 'schedule' });
           return { steps: records.map((r) => `${r.step}:${r.status}`).join(',') };
         }
-        // The HTTP process hands the heavy work to a child process.
-        const { done } = await runtime.launcher.launch({ steps: [], trigger: 'schedule' });
+        // The HTTP process hands the heavy work to a child process, in a background slot (waiting for one).
+        const slot = await runtime.background.wait('the scheduled pipeline run');
+        const { done } = await startHeld(slot, () => runtime.launcher.launch({ steps: [], trigger: 'schedule' }));
         const code = await done;
         if (code !== 0) throw new Error(`pipeline process exited with code ${code}`);
         return { exitCode: code };
@@ -63,7 +65,11 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
   runtime.log.info({ runId: summary.id, rows: summary.accepted, series: derived.series, end }, 'demo data seeded (no PRICE_SOURCES configured)');
 }
 
-/** Runs until SIGTERM/SIGINT, then shuts down in order: HTTP, scheduler, batched writes, database. */
+/**
+ * Runs until SIGTERM/SIGINT, then shuts down within SHUTDOWN_GRACE_MS: the HTTP server stops
+ * accepting and lets in-flight requests finish while every child process gets SIGTERM (and
+ * SIGKILL when the grace runs out); then the scheduler, batched writes, database.
+ */
 async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap: boolean }): Promise<void> {
   const startedAt = performance.now();
   const cfg = config();
@@ -99,7 +105,8 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const result = await server?.shutdown(cfg.SHUTDOWN_GRACE_MS);
+  const [result, children] = await Promise.all([server?.shutdown(cfg.SHUTDOWN_GRACE_MS), runtime.background.stop(cfg.SHUTDOWN_GRACE_MS)]);
+  if (children.stopped > 0) log.info(children, 'background runs stopped');
   await scheduler?.stop();
   await runtime.close();
   log.info({ cutConnections: result?.cutConnections ?? false }, 'stopped');

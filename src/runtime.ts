@@ -29,6 +29,7 @@ import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
 import { resolveDataKeys } from './platform/data-key.ts';
+import { BackgroundWork } from './platform/background.ts';
 import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
@@ -127,9 +128,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
+  const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock, database.dialect) };
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
+  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, background, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -152,6 +154,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     portfolios,
     pipeline,
     launcher,
+    background,
     engines,
     newId,
     app,

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
+import { BUDGET } from './budget.ts';
 import { ADMIN_TOKEN } from './harness.ts';
-import { jsonLines, plainLines, runCli, spawnCli, stopAll, type CliProcess } from './process.ts';
+import { jsonLines, plainLines, runCli, spawnCli, startCliReady, stopAll, type CliProcess } from './process.ts';
 
 const migrationNames = listMigrations().map((m) => m.name);
 const KEY_PATTERN = /cqk_[0-9a-z]{38}/g;
@@ -75,12 +76,14 @@ describe('invalid configuration', () => {
 });
 
 // Each case only prints text and exits, so they run side by side (each with its own directory).
+// Ten processes loading TypeScript at once take many seconds each on a busy 2-core machine: the
+// deadline is the start-up budget, not a guess at how fast the machine is.
 describe.concurrent('--help', () => {
   const commands = ['start', 'serve', 'worker', 'migrate', 'migrate up', 'migrate status', 'keys', 'keys create', 'keys list', 'keys revoke'];
   it.for(commands)('`%s --help` prints usage, exits 0 and touches no database', async (command, { expect, onTestFinished }) => {
     const cwd = mkdtempSync(join(tmpdir(), 'cq-cli-help-'));
     onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
-    const r = await runCli([...command.split(' '), '--help'], { cwd });
+    const r = await runCli([...command.split(' '), '--help'], { cwd, timeoutMs: BUDGET.processStartMs });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Usage: cardquant ${command} [options]`);
     expect(r.stdout).toMatch(/-h, --help +display help for command/);
@@ -268,7 +271,8 @@ describe('start', () => {
 
   it('prints no key and creates none when ADMIN_TOKEN is set', async () => {
     const cwd = workDir();
-    const p = spawnCli(['start'], { cwd, env: startEnv({ ADMIN_TOKEN }) });
+    // Starting twice changes nothing here (no bootstrap key with ADMIN_TOKEN): a slow start may be retried.
+    const p = await startCliReady(['start'], { cwd, env: startEnv({ ADMIN_TOKEN }) });
     const port = await whenReady(p);
     expect(p.stdout).not.toMatch(/cqk_/);
     expect(p.stdout).not.toMatch(/one-time admin API key/);

@@ -13,6 +13,7 @@ import type { BacktestLauncher } from '../src/features/analytics/backtests.launc
 import type { PipelineLauncher } from '../src/features/pipeline/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
+import { BUDGET } from './budget.ts';
 import { dialects, label } from './dialects.ts';
 import { seedMarket } from './market-fixtures.ts';
 import { ADMIN_TOKEN, bearer, startHarness, type Harness } from './harness.ts';
@@ -206,7 +207,7 @@ describe.each(dialects)('hostile input on $name', (d) => {
       if (url) await d.drop(url);
     });
 
-    it('answers every operation below 500, and every 4xx with a problem document', { timeout: 120_000 }, async () => {
+    it('answers every operation below 500, and every 4xx with a problem document', { timeout: BUDGET.heavyTestMs }, async () => {
       const ops = operations(spec);
       expect(ops.length).toBeGreaterThan(30);
       const seen = new Map<number, number>();

@@ -1,10 +1,14 @@
 /**
  * Runs the real `cardquant` command as a child process. Every child is tracked so a test's
- * cleanup can end whatever is still running (`stopAll`); every wait has a deadline.
+ * cleanup can end whatever is still running (`stopAll`); every wait has a deadline, by default a
+ * generous one from budget.ts: it only guards against a hang, since a loaded machine may take
+ * many seconds to start a process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config.ts';
+import { BUDGET } from './budget.ts';
 
 export const CLI_PATH = fileURLToPath(new URL('../bin/cardquant.js', import.meta.url));
 
@@ -76,7 +80,7 @@ export class CliProcess {
   }
 
   /** Resolves with the first match of `pattern` in stdout; rejects on exit or after `timeoutMs`. */
-  waitForStdout(pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
+  waitForStdout(pattern: RegExp, timeoutMs: number = BUDGET.processStartMs): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const match = this.stdout.match(pattern);
@@ -95,7 +99,7 @@ export class CliProcess {
   }
 
   /** Waits for the exit; SIGKILLs the child and rejects if it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs = 15_000): Promise<Exit> {
+  async waitForExit(timeoutMs: number = BUDGET.processRunMs): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -111,7 +115,7 @@ export class CliProcess {
   }
 
   /** Sends `signal` and waits (bounded) for the exit. */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 15_000): Promise<Exit> {
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs: number = BUDGET.processRunMs): Promise<Exit> {
     if (!this.exitInfo) this.child.kill(signal);
     return this.waitForExit(timeoutMs);
   }
@@ -126,6 +130,25 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
   return new CliProcess(args, options);
 }
 
+/**
+ * Spawns a long-running command and waits until it prints `ready`; a start that misses
+ * `BUDGET.processStartMs` is killed and retried once with a logged warning (only for commands
+ * whose start can be repeated without changing what the test checks).
+ */
+export async function startCliReady(args: string[], options: CliOptions, ready: RegExp = /"msg":"ready"/): Promise<CliProcess> {
+  for (let attempt = 1; ; attempt++) {
+    const p = spawnCli(args, options);
+    try {
+      await p.waitForStdout(ready, BUDGET.processStartMs);
+      return p;
+    } catch (err) {
+      if (p.exitInfo || attempt === 2) throw err;
+      console.warn(`cardquant ${args.join(' ')} not ready within ${BUDGET.processStartMs} ms (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}); starting it once more`);
+      await p.stop('SIGKILL', BUDGET.processStartMs);
+    }
+  }
+}
+
 /** Runs a command to completion (bounded by `timeoutMs`). */
 export async function runCli(args: string[], options: CliOptions & { timeoutMs?: number }): Promise<CliResult> {
   const p = spawnCli(args, options);
@@ -135,7 +158,7 @@ export async function runCli(args: string[], options: CliOptions & { timeoutMs?:
 
 /** Kills every child still running and waits for them to go (for afterEach). */
 export async function stopAll(): Promise<void> {
-  await Promise.allSettled([...live].map((p) => p.stop('SIGKILL', 5000)));
+  await Promise.allSettled([...live].map((p) => p.stop('SIGKILL', BUDGET.processStartMs)));
 }
 
 /** Parses every complete line that starts with `{` as JSON (a log line). */

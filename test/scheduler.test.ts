@@ -13,6 +13,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { Scheduler, type Job } from '../src/platform/scheduler.ts';
+import { BUDGET } from './budget.ts';
 import { dialects, label } from './dialects.ts';
 
 const START = '2026-11-25T12:00:00.000Z';
@@ -56,7 +57,7 @@ describe.each(dialects)('scheduler on $name', (d) => {
       const script = new URL('./fixtures/scheduler-process.ts', import.meta.url).pathname;
       const run = promisify(execFile);
       const outputs = await Promise.all(
-        ['p1', 'p2', 'p3'].map((name) => run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: 60_000 })),
+        ['p1', 'p2', 'p3'].map((name) => run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: BUDGET.processRunMs })),
       );
       const ranPerProcess = outputs.map((o) => Number(/ran (\d+)/.exec(o.stdout)?.[1]));
       expect(ranPerProcess.reduce((a, b) => a + b, 0)).toBe(N);

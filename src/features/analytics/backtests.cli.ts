@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { print, withRuntime } from '../../cli-support.ts';
+import { print, stopOnSignal, withRuntime } from '../../cli-support.ts';
 import type { Runtime } from '../../runtime.ts';
+import { BacktestInterrupted } from './backtests.ts';
 import { BacktestRuns } from './backtests.service.ts';
 
 /**
@@ -28,6 +29,13 @@ export function registerBacktestCommands(root: Command): void {
     .argument('<id>', 'run id (bt_…)')
     .action((id: string) =>
       withRuntime(async (runtime) => {
+        // Told to stop (the server shutting down): the run is recorded as failed, to be started again.
+        const stop = stopOnSignal(runtime);
+        stop.signal.addEventListener('abort', () => {
+          void new BacktestRuns(runtime.database, runtime.clock, runtime.newId, runtime.log)
+            .fail(id, new BacktestInterrupted().message)
+            .finally(() => stop.exitIfStopped());
+        });
         process.exitCode = await runQueuedBacktest(runtime, id);
       }),
     );

@@ -4,11 +4,11 @@
  * database connection, started the way pipeline/launcher.ts starts pipeline runs.
  */
 import type { Logger } from '../../platform/log.ts';
-import { spawnCardquant } from '../pipeline/launcher.ts';
+import { spawnCardquant, type LaunchedProcess } from '../pipeline/launcher.ts';
 
 export interface BacktestLauncher {
   /** Starts executing queued run `id`; `done` settles with the executor's exit code (0 = the run succeeded). */
-  launch(id: string): Promise<{ pid: number | null; done: Promise<number> }>;
+  launch(id: string): Promise<LaunchedProcess>;
 }
 
 export class ChildProcessBacktestLauncher implements BacktestLauncher {

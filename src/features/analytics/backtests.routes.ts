@@ -1,9 +1,11 @@
 /**
- * POST /v1/analytics/backtests (operator) runs a backtest of the configured signal — inside the
- * request when it is small, else queued for a `cardquant backtest run` process (202) — and
+ * POST /v1/analytics/backtests (operator) runs a backtest of the configured signal — answered
+ * when done if it is small (computed in a worker thread, never on the HTTP thread), else queued
+ * for a `cardquant backtest run` process (202); either takes a background slot — and
  * GET /v1/analytics/backtests[/{id}] (public) lists and shows stored runs.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { BackgroundWork, Slot } from '../../platform/background.ts';
 import { AppError, NotFound, ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv, Platform } from '../../platform/http/context.ts';
@@ -16,6 +18,7 @@ import type { SignalKey } from '../signals/signals.repo.ts';
 import type { BacktestLauncher } from './backtests.launcher.ts';
 import { BACKTEST_INLINE_LIMIT, BACKTEST_MAX_WORK, BACKTEST_PARAM_FIELDS, BacktestParamsSchema, resolveParams, TRADE_LOG_LIMIT } from './backtests.ts';
 import { BacktestRuns, type BacktestRunView } from './backtests.service.ts';
+import { BacktestThread, shareableDatabase } from './backtests.worker.ts';
 
 /** Runs change while they are polled: caches may keep a copy but must revalidate it (a 304 is one statement). */
 const RUN_CACHE = 'public, no-cache';
@@ -110,12 +113,12 @@ export const createBacktestRoute = defineRoute(
     path: '/v1/analytics/backtests',
     tags: ['analytics'],
     summary: 'Backtest the configured signal over stored data (small runs answer at once, large ones are queued)',
-    description: `A run whose estimated work (calendar days × printings with \`ok\` signals in the range) is at most ${BACKTEST_INLINE_LIMIT.toLocaleString('en')} runs inside the request and answers 201 with the finished run — \`status\` succeeded, or failed with \`error\` (no signals or no market prices in the range). A larger one answers 202 and executes in a separate process; poll its \`url\`. Runs above ${BACKTEST_MAX_WORK.toLocaleString('en')} are refused (422 on \`body.from\`).`,
+    description: `A run whose estimated work (calendar days × printings with \`ok\` signals in the range) is at most ${BACKTEST_INLINE_LIMIT.toLocaleString('en')} runs while the request waits (in a worker thread) and answers 201 with the finished run — \`status\` succeeded, or failed with \`error\` (no signals or no market prices in the range). A larger one answers 202 and executes in a separate process; poll its \`url\`. Runs above ${BACKTEST_MAX_WORK.toLocaleString('en')} are refused (422 on \`body.from\`).`,
     request: { body: { required: true, content: { 'application/json': { schema: BacktestParamsSchema } } } },
     responses: {
       201: { ...json('The run, executed.', BacktestRun), headers: location },
       202: { ...json('Queued for a background process.', BacktestQueued), headers: location },
-      503: problemResponse('This process cannot start background runs.'),
+      503: problemResponse('`background_capacity_full`: MAX_CHILD_PROCESSES pipeline runs and backtests are already running (see Retry-After); `backtest_launcher_unavailable`: this process cannot start background runs; `shutting_down`.'),
     },
   },
 );
@@ -158,12 +161,16 @@ export interface BacktestRoutesOptions {
 
 /** Backtest routes; the signal engine and weights are resolved once per process from `config`. */
 export function backtestsRoutes(
-  platform: Pick<Platform, 'database' | 'clock' | 'log'>,
+  platform: Pick<Platform, 'database' | 'clock' | 'log' | 'config'>,
   registry: EngineRegistry,
   config: SignalConfig,
+  background: BackgroundWork,
   options: BacktestRoutesOptions = {},
 ): OpenAPIHono<AppEnv> {
   const { database, clock, log } = platform;
+  // A worker thread needs its own connection: with an in-memory SQLite database (tests) the run stays on this thread.
+  const threads = shareableDatabase(platform.config.DATABASE_URL);
+  const threadDatabase = { url: platform.config.DATABASE_URL, busyTimeoutMs: platform.config.SQLITE_BUSY_TIMEOUT_MS };
   const app = createRouter();
   const runs = new BacktestRuns(database, clock, idFactory(clock), log);
   const inlineLimit = options.inlineLimit ?? BACKTEST_INLINE_LIMIT;
@@ -187,8 +194,16 @@ export function backtestsRoutes(
     }
     const inline = work.cells <= inlineLimit;
     if (!inline && !options.launcher) throw new AppError(503, 'backtest_launcher_unavailable', 'This process cannot start background runs; narrow the range or use `cardquant backtest run`.');
+    // A slot first: a refusal (503) records nothing.
+    const slot = background.take('a backtest');
     const principal = c.get('principal')!;
-    const created = await runs.createRun(key, params, principal.actor);
+    let created: BacktestRunView;
+    try {
+      created = await runs.createRun(key, params, principal.actor);
+    } catch (err) {
+      slot.release();
+      throw err;
+    }
     await c.get('platform').audit.record({
       actor: principal.actor,
       role: principal.role,
@@ -200,8 +215,13 @@ export function backtestsRoutes(
       detail: { mode: inline ? 'inline' : 'process', dates: work.dates, printings: work.printings, params },
     });
     const headers = { Location: created.url };
-    if (inline) return c.json(detailBody(await runs.executeRun(created.id)), 201, headers);
-    await launch(options.launcher!, runs, created.id, log);
+    if (inline) {
+      const thread = threads ? new BacktestThread(threadDatabase) : null;
+      const execution = runs.executeRun(created.id, thread?.compute);
+      slot.hold({ done: execution, kill: () => thread?.stop() });
+      return c.json(detailBody(await execution), 201, headers);
+    }
+    await launch(options.launcher!, runs, created.id, log, slot);
     return c.json({ id: created.id, status: 'queued' as const, url: created.url }, 202, headers);
   });
 
@@ -231,16 +251,18 @@ function detailBody(run: BacktestRunView): z.infer<typeof BacktestRun> {
 }
 
 /**
- * Hands a queued run to the launcher. A process that cannot start, or ends without finishing the
- * run (killed, crashed), leaves it failed rather than queued or running for ever.
+ * Hands a queued run to the launcher, in `slot` until the process has ended. A process that
+ * cannot start, or ends without finishing the run (killed, crashed), leaves it failed rather than
+ * queued or running for ever.
  */
-async function launch(launcher: BacktestLauncher, runs: BacktestRuns, id: string, log: Platform['log']): Promise<void> {
+async function launch(launcher: BacktestLauncher, runs: BacktestRuns, id: string, log: Platform['log'], slot: Slot): Promise<void> {
   const failed = (message: string) =>
     runs.fail(id, message).catch((err: Error) => log.error({ backtest: id, err: { message: err.message } }, 'could not mark the backtest failed'));
   try {
-    const { done } = await launcher.launch(id);
-    void done.then((code) => (code === 0 ? undefined : failed(`the backtest process exited with code ${code}`)));
+    const { done, kill } = await launcher.launch(id);
+    slot.hold({ done: done.then((code) => (code === 0 ? undefined : failed(`the backtest process exited with code ${code}`))), kill });
   } catch (err) {
+    slot.release();
     await failed('the backtest process could not be started');
     throw err;
   }

@@ -14,6 +14,7 @@ import { PRIMARY_SERIES } from '../market/series.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import {
   BacktestDataError,
+  BacktestInterrupted,
   BacktestParamsSchema,
   calendarDays,
   loadAndRun,
@@ -89,7 +90,7 @@ function toView(row: Omit<BacktestRow, 'equity'> & { equity?: string | null }, d
 
 /** Message stored on a failed run: input problems verbatim, anything else by name only (details go to the log). */
 function failureMessage(err: unknown): string {
-  if (err instanceof BacktestDataError || err instanceof RangeError) return err.message.slice(0, 1000);
+  if (err instanceof BacktestDataError || err instanceof BacktestInterrupted || err instanceof RangeError) return err.message.slice(0, 1000);
   const name = err instanceof Error ? err.name : typeof err;
   return `unexpected ${name} while running the backtest; the server log has the details`;
 }
@@ -141,9 +142,10 @@ export class BacktestRuns {
   /**
    * Runs a queued run to its end and returns it. A run that is not queued (running elsewhere,
    * finished) is a conflict; an unknown id is not found. Failures of the run itself are stored,
-   * not thrown.
+   * not thrown. `compute` does the reading and simulating (default: here, with this connection;
+   * the API passes a worker thread's).
    */
-  async executeRun(id: string): Promise<BacktestRunView> {
+  async executeRun(id: string, compute: (key: SignalKey, params: BacktestParams) => Promise<BacktestOutcome> = (key, params) => loadAndRun(this.database, key, params)): Promise<BacktestRunView> {
     if (!(await claimRun(this.db, id, isoInstant(this.clock.now())))) {
       const row = await findRun(this.db, id);
       if (!row) throw new NotFound('backtest', id);
@@ -152,7 +154,7 @@ export class BacktestRuns {
     try {
       const row = (await findRun(this.db, id))!;
       const params = resolveParams(BacktestParamsSchema.parse(JSON.parse(row.params)));
-      const outcome: BacktestOutcome = await loadAndRun(this.database, { engine: row.engine, engineVersion: row.engine_version, weightsVersion: row.weights_version }, params);
+      const outcome: BacktestOutcome = await compute({ engine: row.engine, engineVersion: row.engine_version, weightsVersion: row.weights_version }, params);
       const stored: StoredMetrics = { ...outcome.metrics, trade_log: outcome.tradeLog };
       await finishRun(this.db, id, {
         status: 'succeeded',
@@ -162,7 +164,8 @@ export class BacktestRuns {
         finished_at: isoInstant(this.clock.now()),
       });
     } catch (err) {
-      if (!(err instanceof BacktestDataError)) this.log.error({ backtest: id, err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'backtest failed');
+      if (err instanceof BacktestInterrupted) this.log.warn({ backtest: id }, 'backtest stopped by shutdown');
+      else if (!(err instanceof BacktestDataError)) this.log.error({ backtest: id, err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'backtest failed');
       await this.fail(id, failureMessage(err));
     }
     return (await this.get(id, true))!;

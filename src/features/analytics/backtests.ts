@@ -60,6 +60,14 @@ export function resolveParams(input: z.infer<typeof BacktestParamsSchema>): Back
   return { ...input, rebalance_every: input.rebalance_every ?? input.holding_days };
 }
 
+/** The run was stopped before it finished (the process is shutting down); it can be run again. */
+export class BacktestInterrupted extends Error {
+  constructor() {
+    super('the backtest was stopped before it finished because the server shut down; start it again');
+    this.name = 'BacktestInterrupted';
+  }
+}
+
 /** A missing input (no market dates, no signals): the run fails with this message. */
 export class BacktestDataError extends Error {
   override name = 'BacktestDataError';

@@ -17,8 +17,15 @@ export interface PipelineRequest {
   trigger: 'schedule' | 'api';
 }
 
+/** A started child: its pid, its exit code to come, and how to signal it (SIGTERM asks it to stop). */
+export interface LaunchedProcess {
+  pid: number | null;
+  done: Promise<number>;
+  kill?(signal: NodeJS.Signals): void;
+}
+
 export interface PipelineLauncher {
-  launch(request: PipelineRequest): Promise<{ pid: number | null; done: Promise<number> }>;
+  launch(request: PipelineRequest): Promise<LaunchedProcess>;
 }
 
 const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url));
@@ -51,7 +58,7 @@ function isJsonObject(line: string): boolean {
  * @example
  * const { done } = spawnCardquant(['backtest', 'run', id], log, { backtest: id });
  */
-export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>, options: ChildOptions = {}): { pid: number | null; done: Promise<number> } {
+export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>, options: ChildOptions = {}): LaunchedProcess {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
   const what = args.slice(0, 2).join(' ');
   const out = options.out ?? process.stdout;
@@ -70,7 +77,7 @@ export function spawnCardquant(args: string[], log: Logger, context: Record<stri
       resolve(1);
     });
   });
-  return { pid: child.pid ?? null, done };
+  return { pid: child.pid ?? null, done, kill: (signal) => void child.kill(signal) };
 }
 
 export class ChildProcessLauncher implements PipelineLauncher {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { print, withRuntime } from '../../cli-support.ts';
+import { print, stopOnSignal, withRuntime } from '../../cli-support.ts';
 import { STEP_CATALOGUE } from './steps.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -19,11 +19,15 @@ export function registerPipelineCommands(root: Command): void {
     .action(async (opts: { step: string[]; from?: string; to?: string; trigger: string; table: boolean }) => {
       await withRuntime(async (runtime) => {
         const trigger = opts.trigger === 'schedule' || opts.trigger === 'api' ? opts.trigger : 'cli';
-        const records = await runtime.pipeline.run(opts.step, { from: opts.from, to: opts.to, trigger });
+        // SIGTERM (the server shutting down) or SIGINT: the running step is recorded as
+        // interrupted, its lock released, no further step starts, and the process exits.
+        const stop = stopOnSignal(runtime);
+        const records = await runtime.pipeline.run(opts.step, { from: opts.from, to: opts.to, trigger, signal: stop.signal });
         for (const r of opts.table ? records : []) {
           print(`${r.step.padEnd(15)} ${r.status.padEnd(9)} ${String(r.duration_ms).padStart(7)} ms  ${r.error ?? JSON.stringify(r.counts ?? {})}`);
         }
         if (records.some((r) => r.status === 'failed')) process.exitCode = 1;
+        stop.exitIfStopped();
       });
     });
   pipeline

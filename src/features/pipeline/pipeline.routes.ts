@@ -2,7 +2,8 @@ import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ValidationFailed } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
-import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
+import { startHeld, type BackgroundWork } from '../../platform/background.ts';
 import type { PipelineLauncher } from './launcher.ts';
 import type { Pipeline } from './pipeline.ts';
 
@@ -57,11 +58,12 @@ export const startPipelineRoute = defineRoute(
     },
     responses: {
       202: { description: 'Started.', content: { 'application/json': { schema: z.object({ status: z.literal('started'), steps: z.array(z.string()), runs_url: z.string() }) } } },
+      503: problemResponse('`background_capacity_full`: MAX_CHILD_PROCESSES runs are already going (see Retry-After); `shutting_down`.'),
     },
   },
 );
 
-export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): OpenAPIHono<AppEnv> {
+export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher, background: BackgroundWork): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(listPipelineRunsRoute, async (c) => {
     const q = c.req.valid('query');
@@ -81,7 +83,7 @@ export function pipelineRoutes(pipeline: Pipeline, launcher: PipelineLauncher): 
     const audit = { actor: principal.actor, role: principal.role, action: 'pipeline.run', target: steps.join(','), requestId: c.get('requestId'), ip: c.get('clientIp') };
     let pid: number | null;
     try {
-      ({ pid } = await launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }));
+      ({ pid } = await startHeld(background.take('a pipeline run'), () => launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' })));
     } catch (err) {
       await c.get('platform').audit.record({ ...audit, result: 'failure', detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message } });
       throw err;

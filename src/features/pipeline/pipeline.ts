@@ -13,6 +13,8 @@ export interface StepOptions {
   from?: string;
   to?: string;
   trigger: 'schedule' | 'cli' | 'api';
+  /** Aborted when the process is told to stop: no further step starts, the running one is recorded as interrupted. */
+  signal?: AbortSignal;
 }
 
 /** What a step returns: counts for the run record, or why it did nothing. */
@@ -42,6 +44,20 @@ export class UnknownStep extends Error {
   }
 }
 
+/**
+ * `work`, or a rejection as soon as `signal` aborts: the step's record and lock are then written
+ * at once while its committed work stays (the process exits without waiting for the rest).
+ */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(`interrupted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}; work committed before it is kept, run the step again`));
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export class Pipeline {
   constructor(
     private readonly db: Kysely<Tables>,
@@ -62,7 +78,10 @@ export class Pipeline {
     for (const n of names) if (!this.steps.some((s) => s.name === n)) throw new UnknownStep(n, this.names());
     const chosen = names.length === 0 ? this.steps : this.steps.filter((s) => names.includes(s.name));
     const out: StepRunRecord[] = [];
-    for (const step of chosen) out.push(await this.runStep(step, options));
+    for (const step of chosen) {
+      if (options.signal?.aborted) break;
+      out.push(await this.runStep(step, options));
+    }
     return out;
   }
 
@@ -102,7 +121,7 @@ export class Pipeline {
       counts = { reason: 'another run of this step is in progress' };
     } else {
       try {
-        const result = await step.run(options);
+        const result = await untilAborted(step.run(options), options.signal);
         if ('skipped' in result) {
           status = 'skipped';
           counts = { reason: result.skipped };
