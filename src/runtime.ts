@@ -109,7 +109,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
-    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000),
+    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000, config.IDEMPOTENCY_LEASE_SECONDS * 1000),
   };
   const runs = new IngestionRuns(database.db, clock, newId);
   const ingest: IngestContext = { database, runs, clock, log };
