@@ -3,7 +3,7 @@ import { dialects, label } from '../../../test/dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
 import { createLogger } from '../../platform/log.ts';
 import { idFactory } from '../../platform/ids.ts';
-import { Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
+import { FencedOut, Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
 import type { PipelineLauncher, PipelineRequest } from './launcher.ts';
 
 describe.each(dialects)('pipeline on $name', (d) => {
@@ -53,7 +53,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
       await expect(make('a', []).run(['nope'], { trigger: 'cli' })).rejects.toThrow(UnknownStep);
     });
 
-    it('never overlaps a step with itself, across processes, until the lease expires', async () => {
+    it('never overlaps a step with itself, across processes, and says who holds it since when', async () => {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       let entered!: () => void;
@@ -63,7 +63,8 @@ describe.each(dialects)('pipeline on $name', (d) => {
       await inside;
       const second = await make('process-b', [slow]).run([], { trigger: 'schedule' });
       expect(second[0]?.status).toBe('skipped');
-      expect(second[0]?.counts).toEqual({ reason: 'another run of this step is in progress' });
+      expect(second[0]?.held_by).toEqual({ holder: expect.stringMatching(/\/process-a$/), since: '2026-11-25T12:00:00.000Z', run_id: expect.stringMatching(/^run_/) });
+      expect(second[0]?.counts?.reason).toMatch(/^another live process holds this step: \S+\/process-a since 2026-11-25T12:00:00\.000Z \(run run_\w+\)$/);
       release();
       expect((await first)[0]?.status).toBe('succeeded');
       // Released: the next run goes ahead.
@@ -76,6 +77,64 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('skipped');
       h.clock.advance(60_000);
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('a slow-but-alive run that lost its step to a takeover publishes nothing (fencing token)', async () => {
+      const published: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const slow: PipelineStep = {
+        name: 'fenced',
+        description: '',
+        run: async (o) => {
+          entered();
+          await gate;
+          await o.fence!();
+          published.push('old');
+          return { counts: {} };
+        },
+      };
+      const fast: PipelineStep = {
+        name: 'fenced',
+        description: '',
+        run: async (o) => {
+          await o.fence!();
+          published.push('new');
+          return { counts: {} };
+        },
+      };
+      const old = make('stalled', [slow]).run([], { trigger: 'schedule' });
+      await inside;
+      // No heartbeat for 3 intervals (the clock moved; the stalled run wrote none): taken over.
+      h.clock.advance(3 * 60_000 + 1);
+      const taken = await make('rescuer', [fast]).run([], { trigger: 'schedule' });
+      expect(taken[0]?.status).toBe('succeeded');
+      release();
+      const late = (await old)[0]!;
+      expect(late.status).toBe('failed');
+      expect(late.error).toBe(new FencedOut('fenced', 1).message);
+      expect(published).toEqual(['new']);
+      // The lock was released by its current holder only: the next run goes ahead at once.
+      expect((await make('rescuer', [fast]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('the run that takes a step over marks the dead holder\'s run abandoned', async () => {
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const hangs: PipelineStep = { name: 'orphan', description: '', run: async () => (entered(), new Promise<never>(() => undefined)) };
+      void make('dies', [hangs]).run([], { trigger: 'schedule' });
+      await inside;
+      const db = h.runtime.database.db;
+      const dead = await db.selectFrom('pipeline_runs').select(['id', 'status', 'holder']).where('step', '=', 'orphan').executeTakeFirstOrThrow();
+      expect(dead.status).toBe('running');
+      h.clock.advance(3 * 60_000 + 1);
+      const ok: PipelineStep = { name: 'orphan', description: '', run: async () => ({ counts: {} }) };
+      expect((await make('next', [ok]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+      const after = await db.selectFrom('pipeline_runs').select(['status', 'error']).where('id', '=', dead.id).executeTakeFirstOrThrow();
+      expect(after.status).toBe('abandoned');
+      expect(after.error).toMatch(/^process gone: no heartbeat since 2026-11-25T\S+ \(\S+\/dies\)$/);
     });
 
     it('POST /v1/admin/pipeline/run starts steps in a separate process (operator role) and validates step names', async () => {
