@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
 import { createLogger } from '../../platform/log.ts';
@@ -77,6 +77,28 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('skipped');
       h.clock.advance(60_000);
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('a live run keeps its step by heartbeating, however long it runs', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const long: PipelineStep = { name: 'long', description: '', run: async () => (entered(), await gate, { counts: {} }) };
+      const HEARTBEAT = 25; // ms of real time between heartbeats; the lock lasts 3 of them on the test clock
+      const first = new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'beating', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      await inside;
+      const db = h.runtime.database.db;
+      const runRow = await db.selectFrom('pipeline_runs').select('id').where('step', '=', 'long').executeTakeFirstOrThrow();
+      // Far past the first deadline on the test clock: only a heartbeat written since keeps the step.
+      h.clock.advance(3_600_000);
+      const deadline = new Date(h.clock.now() + 3 * HEARTBEAT).toISOString();
+      await vi.waitFor(async () => expect((await db.selectFrom('step_locks').select('lease_until').where('step', '=', 'long').executeTakeFirstOrThrow()).lease_until).toBe(deadline), { timeout: 30_000, interval: 10 });
+      expect((await db.selectFrom('pipeline_runs').select('heartbeat_at').where('id', '=', runRow.id).executeTakeFirstOrThrow()).heartbeat_at).toBe(new Date(h.clock.now()).toISOString());
+      const second = await new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'other', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      expect(second[0]?.held_by?.holder).toMatch(/\/beating$/);
+      release();
+      expect((await first)[0]?.status).toBe('succeeded');
     });
 
     it('a slow-but-alive run that lost its step to a takeover publishes nothing (fencing token)', async () => {
