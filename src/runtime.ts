@@ -113,7 +113,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000, config.IDEMPOTENCY_LEASE_SECONDS * 1000),
   };
   const instance = options.instance ?? `${process.pid}`;
-  const runs = new IngestionRuns(database.db, clock, newId, { keepPayloads: true, heartbeatMs: config.RUN_HEARTBEAT_SECONDS * 1000, holder: `${hostname()}:${process.pid}/${instance}` });
+  const runs = new IngestionRuns(database.db, clock, newId, { keepPayloads: true, heartbeatMs: config.RUN_HEARTBEAT_SECONDS * 1000, holder: `${hostname()}:${process.pid}/${instance}`, log });
   const ingest: IngestContext = { database, runs, clock, log };
   const searchInterest = new SearchInterestService(database, runs, clock);
   const engines = options.engines ?? defaultEngines();

@@ -40,7 +40,6 @@ export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: strin
  */
 export async function withRun(ctx: IngestContext, start: RunStart, body: (run: IngestionRun) => Promise<void>): Promise<RunSummary> {
   const run = await ctx.runs.start(start);
-  run.startHeartbeat(ctx.runs.heartbeatMs, (err) => ctx.log.warn({ runId: run.id, err: { message: err.message } }, 'ingestion run heartbeat failed'));
   try {
     await body(run);
     const summary = await run.finish();

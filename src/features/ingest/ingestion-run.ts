@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import type { Tables } from '../../platform/db/schema.ts';
+import type { Logger } from '../../platform/log.ts';
 import * as repo from './runs.repo.ts';
 
 export interface WriteOutcome {
@@ -163,6 +164,7 @@ export class IngestionRun {
    * free (between chunks of work): a run whose heartbeat is overdue is taken to be dead.
    */
   startHeartbeat(intervalMs: number, onError: (err: Error) => void): void {
+    if (this.beat) clearInterval(this.beat);
     this.beat = setInterval(() => {
       repo.updateRun(this.db, this.id, { heartbeat_at: isoInstant(this.clock.now()) }).catch(onError);
     }, intervalMs);
@@ -238,7 +240,7 @@ export class IngestionRuns {
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
     private readonly newId: (prefix: 'run') => string,
-    private readonly options: { keepPayloads: boolean; heartbeatMs?: number; holder?: string } = { keepPayloads: true },
+    private readonly options: { keepPayloads: boolean; heartbeatMs?: number; holder?: string; log?: Logger } = { keepPayloads: true },
   ) {}
 
   /** How often a run writes its heartbeat (`RUN_HEARTBEAT_SECONDS`). */
@@ -274,7 +276,10 @@ export class IngestionRuns {
       holder: this.options.holder ?? `${hostname()}:${process.pid}`,
       heartbeat_at: isoInstant(this.clock.now()),
     });
-    return new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
+    const run = new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
+    // Every run heartbeats until it finishes, so a live one is never taken for dead.
+    run.startHeartbeat(this.heartbeatMs, (err) => this.options.log?.warn({ runId: id, err: { message: err.message } }, 'ingestion run heartbeat failed'));
+    return run;
   }
 
   /** The `known_at` instant of rows a run writes now. */
