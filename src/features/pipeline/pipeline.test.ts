@@ -49,6 +49,16 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect(stored.find((r) => r.step === 'one')?.counts).toEqual({ n: 1 });
     });
 
+    it('warns that PIPELINE_LEASE_MINUTES is deprecated and ignored', async () => {
+      const other = await startHarness('sqlite::memory:', { PIPELINE_LEASE_MINUTES: '360' });
+      try {
+        expect(other.logs.some((l) => l.includes('PIPELINE_LEASE_MINUTES is deprecated and ignored'))).toBe(true);
+        expect(h.logs.some((l) => l.includes('PIPELINE_LEASE_MINUTES'))).toBe(false);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('refuses unknown steps', async () => {
       await expect(make('a', []).run(['nope'], { trigger: 'cli' })).rejects.toThrow(UnknownStep);
     });
