@@ -194,5 +194,21 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const body = (await listed.json()) as { items: { step: string; trigger: string }[] };
       expect(body.items[0]).toMatchObject({ step: 'derive', trigger: 'cli' });
     });
+
+    it('closes a dead catalogue run as abandoned with its checkpointed counts (only price runs are recounted from prices)', async () => {
+      const db = h.runtime.database.db;
+      const startedAt = new Date(h.clock.now()).toISOString();
+      await db
+        .insertInto('ingestion_runs')
+        .values({ id: 'run_deadcatalog', source: 'pokemontcg', feed: 'pokemontcg', kind: 'catalog', range_from: null, range_to: null, params: null, status: 'running', started_at: startedAt, finished_at: null, rows_read: 9, accepted: 7, updated: 1, unchanged: 1, rejected: 0, rejected_by_reason: '{}', failures: '[]', checkpoint: null, resumes: null, error: null, dropped_placeholder_fields: 0, rejected_examples: '[]', holder: 'gone:1/x', heartbeat_at: startedAt })
+        .execute();
+      await make('sweeper', []).run([], { trigger: 'cli' });
+      expect((await db.selectFrom('ingestion_runs').select('status').where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow()).status).toBe('running');
+      h.clock.advance(3 * 60_000 + 1);
+      await make('sweeper', []).run([], { trigger: 'cli' });
+      const row = await db.selectFrom('ingestion_runs').selectAll().where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'abandoned', rows_read: 9, accepted: 7, updated: 1, unchanged: 1, finished_at: new Date(h.clock.now()).toISOString() });
+      expect(row.error).toBe(`process gone: no heartbeat since ${startedAt} (gone:1/x); counts as last checkpointed`);
+    });
   });
 });
