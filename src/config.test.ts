@@ -48,6 +48,13 @@ describe('configuration', () => {
     }
   });
 
+  it('still accepts the deprecated PIPELINE_LEASE_MINUTES; runs heartbeat every RUN_HEARTBEAT_SECONDS', () => {
+    expect(problemsOf({ PIPELINE_LEASE_MINUTES: '360' })).toEqual([]);
+    expect(loadConfig({}).RUN_HEARTBEAT_SECONDS).toBe(30);
+    expect(settingDocs.PIPELINE_LEASE_MINUTES).toMatch(/^Deprecated, ignored/);
+    expect(problemsOf({ RUN_HEARTBEAT_SECONDS: '0' }).map((p) => p.split(':')[0])).toEqual(['RUN_HEARTBEAT_SECONDS']);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' }).PORT).toBe(8787);
   });

@@ -2,6 +2,7 @@
  * Wires a process: configuration → logger → database (migrated) → services → app.
  * Commands in cli.ts start from here; tests build the same runtime with their own config.
  */
+import { hostname } from 'node:os';
 import type { Context } from 'hono';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -110,12 +111,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
-    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000),
+    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000, config.IDEMPOTENCY_LEASE_SECONDS * 1000),
   };
-  const runs = new IngestionRuns(database.db, clock, newId);
+  const instance = options.instance ?? `${process.pid}`;
+  const runs = new IngestionRuns(database.db, clock, newId, { keepPayloads: true, heartbeatMs: config.RUN_HEARTBEAT_SECONDS * 1000, holder: `${hostname()}:${process.pid}/${instance}`, log });
   const ingest: IngestContext = { database, runs, clock, log };
   const searchInterest = new SearchInterestService(database, runs, clock);
-  const instance = options.instance ?? `${process.pid}`;
   const engines = options.engines ?? defaultEngines();
   const pipeline = new Pipeline(
     database.db,
@@ -124,8 +125,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     newId,
     instance,
     pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config), anomalies: anomalyRules(config), signals: signalConfig(config), engines, database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS } }),
-    config.PIPELINE_LEASE_MINUTES * 60_000,
+    config.RUN_HEARTBEAT_SECONDS * 1000,
   );
+  if (config.PIPELINE_LEASE_MINUTES !== undefined) {
+    log.warn({ setting: 'PIPELINE_LEASE_MINUTES' }, 'PIPELINE_LEASE_MINUTES is deprecated and ignored: a pipeline step is held while its process heartbeats (RUN_HEARTBEAT_SECONDS)');
+  }
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);

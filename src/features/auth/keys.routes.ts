@@ -88,7 +88,9 @@ export function keysRoutes(keys: KeysService): OpenAPIHono<AppEnv> {
   app.openapi(createKeyRoute, async (c) => {
     const body = c.req.valid('json');
     const actor = actorOf(c.get('principal'), c.get('requestId'), c.get('clientIp'));
-    const { key, record } = await keys.create({ name: body.name, role: body.role, ownerId: body.owner_id, expiresAt: body.expires_at }, actor);
+    // With an Idempotency-Key the answer is stored in the key's own transaction (crash safety).
+    const answer = c.get('idempotency');
+    const { key, record } = await keys.create({ name: body.name, role: body.role, ownerId: body.owner_id, expiresAt: body.expires_at }, actor, answer ? (trx, created) => answer.storeIn(trx, 201, { key: created.key, api_key: created.record }) : undefined);
     return c.json({ key, api_key: record }, 201, { 'Cache-Control': 'no-store' });
   });
   app.openapi(listKeysRoute, async (c) => {

@@ -55,9 +55,10 @@ export class KeysService {
 
   /**
    * Creates a key; the plaintext is in the result and nowhere else, ever. `within` runs in the
-   * same transaction (a write that must commit with the key, or a check that may veto it).
+   * same transaction (a write that must commit with the key, or a check that may veto it), and
+   * sees the result (to store an `Idempotency-Key` answer with the key).
    */
-  async create(input: CreateKeyInput, by: Actor, within?: (trx: Kysely<Tables>) => Promise<void>): Promise<{ key: string; record: ApiKeyView }> {
+  async create(input: CreateKeyInput, by: Actor, within?: (trx: Kysely<Tables>, created: { key: string; record: ApiKeyView }) => Promise<void>): Promise<{ key: string; record: ApiKeyView }> {
     const now = this.clock.now();
     if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
       throw new ValidationFailed([{ field: 'body.expires_at', message: 'must be in the future' }]);
@@ -91,7 +92,7 @@ export class KeysService {
         { ...by, action: 'api_key.create', target: row.id, result: 'success', detail: { role: row.role, name: row.name, owner_id: row.owner_id } },
         trx,
       );
-      await within?.(trx);
+      await within?.(trx, { key, record: view(row) });
     });
     return { key, record: view(row) };
   }

@@ -17,7 +17,7 @@ const IngestionRun = z
     range_from: z.string().nullable(),
     range_to: z.string().nullable(),
     params: z.record(z.string(), z.unknown()).nullable(),
-    status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).openapi({ description: '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.' }),
     started_at: z.string(),
     finished_at: z.string().nullable(),
     rows_read: z.number().int().openapi({ description: 'Always accepted + updated + unchanged + rejected.' }),
@@ -34,6 +34,8 @@ const IngestionRun = z
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),
     error: z.string().nullable(),
+    holder: z.string().nullable().openapi({ description: 'The process that ran it (host:pid/instance).' }),
+    heartbeat_at: z.string().nullable().openapi({ description: 'Its last heartbeat.' }),
   })
   .openapi('IngestionRun');
 
@@ -60,7 +62,7 @@ export const listIngestionRunsRoute = defineRoute(
       query: z.object({
         ...pageQuery,
         source: z.string().max(64).optional(),
-        status: z.enum(['running', 'succeeded', 'partial', 'failed']).optional(),
+        status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).optional(),
       }),
     },
     responses: {

@@ -4,10 +4,12 @@
  * per-part failures without stopping the run, archives raw payloads for `import rematch`, and
  * checkpoints progress so a failed run can be resumed.
  */
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import type { Tables } from '../../platform/db/schema.ts';
+import type { Logger } from '../../platform/log.ts';
 import * as repo from './runs.repo.ts';
 
 export interface WriteOutcome {
@@ -87,6 +89,7 @@ export class IngestionRun {
   droppedPlaceholderFields = 0;
   private checkpointValue: unknown = null;
   private emptyHint: string | null = null;
+  private beat: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     readonly id: string,
@@ -150,10 +153,22 @@ export class IngestionRun {
     if (this.keepPayloads) await repo.insertPayload(this.db, this.id, name, body, isoInstant(this.clock.now()));
   }
 
-  /** Persists counts and a resume point (source-specific, JSON-serialisable). */
+  /** Persists counts and a resume point (source-specific, JSON-serialisable); also a heartbeat. */
   async checkpoint(value: unknown): Promise<void> {
     this.checkpointValue = value;
-    await repo.updateRun(this.db, this.id, { ...this.countColumns(), checkpoint: JSON.stringify(value) });
+    await repo.updateRun(this.db, this.id, { ...this.countColumns(), checkpoint: JSON.stringify(value), heartbeat_at: isoInstant(this.clock.now()) });
+  }
+
+  /**
+   * Writes `heartbeat_at` every `intervalMs` until the run finishes, whenever the event loop is
+   * free (between chunks of work): a run whose heartbeat is overdue is taken to be dead.
+   */
+  startHeartbeat(intervalMs: number, onError: (err: Error) => void): void {
+    if (this.beat) clearInterval(this.beat);
+    this.beat = setInterval(() => {
+      repo.updateRun(this.db, this.id, { heartbeat_at: isoInstant(this.clock.now()) }).catch(onError);
+    }, intervalMs);
+    this.beat.unref();
   }
 
   private countColumns() {
@@ -189,6 +204,7 @@ export class IngestionRun {
    * else `succeeded`.
    */
   async finish(error?: unknown): Promise<RunSummary> {
+    if (this.beat) clearInterval(this.beat);
     const message = error ? (error instanceof Error ? error.message : String(error)) : this.outcomeError();
     const status = message !== null ? 'failed' : this.failures.length > 0 ? 'partial' : 'succeeded';
     await repo.updateRun(this.db, this.id, {
@@ -224,8 +240,13 @@ export class IngestionRuns {
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
     private readonly newId: (prefix: 'run') => string,
-    private readonly options: { keepPayloads: boolean } = { keepPayloads: true },
+    private readonly options: { keepPayloads: boolean; heartbeatMs?: number; holder?: string; log?: Logger } = { keepPayloads: true },
   ) {}
+
+  /** How often a run writes its heartbeat (`RUN_HEARTBEAT_SECONDS`). */
+  get heartbeatMs(): number {
+    return this.options.heartbeatMs ?? 30_000;
+  }
 
   async start(start: RunStart): Promise<IngestionRun> {
     const id = this.newId('run');
@@ -252,8 +273,13 @@ export class IngestionRuns {
       error: null,
       dropped_placeholder_fields: 0,
       rejected_examples: '[]',
+      holder: this.options.holder ?? `${hostname()}:${process.pid}`,
+      heartbeat_at: isoInstant(this.clock.now()),
     });
-    return new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
+    const run = new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
+    // Every run heartbeats until it finishes, so a live one is never taken for dead.
+    run.startHeartbeat(this.heartbeatMs, (err) => this.options.log?.warn({ runId: id, err: { message: err.message } }, 'ingestion run heartbeat failed'));
+    return run;
   }
 
   /** The `known_at` instant of rows a run writes now. */

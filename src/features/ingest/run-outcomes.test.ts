@@ -5,11 +5,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ingestDatabase } from '../../../test/ingest-harness.ts';
 import { CROSSWALK_CSV, NOW, dayPrices, seedCatalog, writePriceTree } from '../../../test/tcgcsv-fixtures.ts';
-import { allRejectedMessage } from './ingestion-run.ts';
+import { withRun } from './context.ts';
+import { allRejectedMessage, IngestionRuns } from './ingestion-run.ts';
+import { idFactory } from '../../platform/ids.ts';
 import { importTcgcsvArchive, importTcgcsvFiles } from './sources/tcgcsv-files.ts';
 
 describe('the message of a run that rejected every row', () => {
@@ -27,6 +29,23 @@ describe.each(dialects)('run outcomes on $name', (d) => {
     let dir: string;
     let tree: string;
     let map: string;
+
+    it('a run records its holder and heartbeats while it works', async () => {
+      const runs = new IngestionRuns(ctx.database.db, ctx.clock, idFactory(ctx.clock), { keepPayloads: false, heartbeatMs: 20, holder: 'test-host:1/beat' });
+      const heartbeatOf = async (id: string) => (await ctx.database.db.selectFrom('ingestion_runs').select(['heartbeat_at', 'holder']).where('id', '=', id).executeTakeFirstOrThrow());
+      let runId = '';
+      await withRun({ ...ctx, runs }, { source: 'heartbeat-test', feed: 'pokemontcg', kind: 'prices' }, async (run) => {
+        runId = run.id;
+        expect(await heartbeatOf(run.id)).toEqual({ heartbeat_at: NOW, holder: 'test-host:1/beat' });
+        ctx.clock.advance(60_000);
+        const later = new Date(Date.parse(NOW) + 60_000).toISOString();
+        await vi.waitFor(async () => expect((await heartbeatOf(run.id)).heartbeat_at).toBe(later), { timeout: 30_000, interval: 10 });
+        run.add({ accepted: 1, updated: 0, unchanged: 0 });
+      });
+      expect((await ctx.database.db.selectFrom('ingestion_runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow()).status).toBe('succeeded');
+      ctx.clock.set(NOW);
+    });
+
     beforeAll(async () => {
       await seedCatalog(ctx);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-run-outcomes-'));

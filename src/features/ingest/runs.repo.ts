@@ -1,5 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IngestionRunsTable, Tables } from '../../platform/db/schema.ts';
 
 export type IngestionRunRow = Selectable<IngestionRunsTable>;
@@ -53,4 +53,46 @@ export async function* readPayloads(db: Kysely<Tables>, runId: string): AsyncGen
 export async function purgePayloads(db: Kysely<Tables>, beforeIso: string): Promise<number> {
   const res = await db.deleteFrom('ingestion_payloads').where('created_at', '<', beforeIso).executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/** Run kinds whose stored rows are prices carrying the run's `run_id`. */
+const PRICE_KINDS: IngestionRunRow['kind'][] = ['prices', 'rematch'];
+
+/**
+ * Closes every running ingestion run whose last heartbeat is before `staleIso` (its process is
+ * gone) as `abandoned`. A price run's counts are reconciled with the rows it wrote: the prices
+ * that carry its `run_id` are what it stored (new or changed), so `accepted` becomes that number
+ * less the changed rows it had checkpointed (never less than it had checkpointed: rows a later
+ * run rewrote carry that run's id), and `rows_read` is summed again. Other kinds keep their last
+ * checkpointed counts. Returns the runs' ids.
+ */
+export async function abandonStaleIngestionRuns(db: Kysely<Tables>, staleIso: string, nowIso: string): Promise<string[]> {
+  const stale = await db
+    .selectFrom('ingestion_runs')
+    .select(['id', 'kind', 'holder', 'heartbeat_at', 'started_at', 'accepted', 'updated', 'unchanged', 'rejected'])
+    .where('status', '=', 'running')
+    .where(sql<string>`coalesce(heartbeat_at, started_at)`, '<', staleIso)
+    .execute();
+  for (const r of stale) {
+    const updated = Number(r.updated);
+    let accepted = Number(r.accepted);
+    if (PRICE_KINDS.includes(r.kind)) {
+      const written = await db.selectFrom('prices').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', r.id).executeTakeFirstOrThrow();
+      accepted = Math.max(accepted, Number(written.n) - updated);
+    }
+    const counted = PRICE_KINDS.includes(r.kind) ? 'counts reconciled with the prices it wrote' : 'counts as last checkpointed';
+    await db
+      .updateTable('ingestion_runs')
+      .set({
+        status: 'abandoned',
+        finished_at: nowIso,
+        accepted,
+        rows_read: accepted + updated + Number(r.unchanged) + Number(r.rejected),
+        error: `process gone: no heartbeat since ${r.heartbeat_at ?? r.started_at}${r.holder ? ` (${r.holder})` : ''}; ${counted}`,
+      })
+      .where('id', '=', r.id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+  return stale.map((r) => r.id);
 }

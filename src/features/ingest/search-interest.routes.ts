@@ -25,7 +25,7 @@ const RunSummarySchema = z
   .object({
     id: z.string().openapi({ example: 'run_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }),
     source: z.string(),
-    status: z.enum(['running', 'succeeded', 'partial', 'failed']),
+    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']),
     rows_read: z.number().int().openapi({ description: 'accepted + updated + unchanged + rejected' }),
     accepted: z.number().int().openapi({ description: 'New rows stored.' }),
     updated: z.number().int().openapi({ description: 'Stored rows whose value changed.' }),

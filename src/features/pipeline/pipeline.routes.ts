@@ -14,7 +14,7 @@ const PipelineRun = z
     id: z.string(),
     step: z.string().openapi({ example: 'derive' }),
     trigger: z.string().openapi({ description: 'schedule, cli or api' }),
-    status: z.enum(['running', 'succeeded', 'failed', 'skipped']),
+    status: z.enum(['running', 'succeeded', 'failed', 'skipped', 'abandoned']).openapi({ description: '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS).' }),
     range_from: z.string().nullable(),
     range_to: z.string().nullable(),
     started_at: z.string(),
@@ -22,6 +22,8 @@ const PipelineRun = z
     duration_ms: z.number().int().nullable(),
     counts: z.record(z.string(), z.unknown()).nullable(),
     error: z.string().nullable(),
+    holder: z.string().nullable().openapi({ description: 'The process that ran it (host:pid/instance).' }),
+    heartbeat_at: z.string().nullable().openapi({ description: 'Its last heartbeat.' }),
   })
   .openapi('PipelineRun');
 

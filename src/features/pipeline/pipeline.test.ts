@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
 import { createLogger } from '../../platform/log.ts';
 import { idFactory } from '../../platform/ids.ts';
-import { Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
+import { FencedOut, Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
 import type { PipelineLauncher, PipelineRequest } from './launcher.ts';
 
 describe.each(dialects)('pipeline on $name', (d) => {
@@ -49,11 +49,21 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect(stored.find((r) => r.step === 'one')?.counts).toEqual({ n: 1 });
     });
 
+    it('warns that PIPELINE_LEASE_MINUTES is deprecated and ignored', async () => {
+      const other = await startHarness('sqlite::memory:', { PIPELINE_LEASE_MINUTES: '360' });
+      try {
+        expect(other.logs.some((l) => l.includes('PIPELINE_LEASE_MINUTES is deprecated and ignored'))).toBe(true);
+        expect(h.logs.some((l) => l.includes('PIPELINE_LEASE_MINUTES'))).toBe(false);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('refuses unknown steps', async () => {
       await expect(make('a', []).run(['nope'], { trigger: 'cli' })).rejects.toThrow(UnknownStep);
     });
 
-    it('never overlaps a step with itself, across processes, until the lease expires', async () => {
+    it('never overlaps a step with itself, across processes, and says who holds it since when', async () => {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       let entered!: () => void;
@@ -63,7 +73,8 @@ describe.each(dialects)('pipeline on $name', (d) => {
       await inside;
       const second = await make('process-b', [slow]).run([], { trigger: 'schedule' });
       expect(second[0]?.status).toBe('skipped');
-      expect(second[0]?.counts).toEqual({ reason: 'another run of this step is in progress' });
+      expect(second[0]?.held_by).toEqual({ holder: expect.stringMatching(/\/process-a$/), since: '2026-11-25T12:00:00.000Z', run_id: expect.stringMatching(/^run_/) });
+      expect(second[0]?.counts?.reason).toMatch(/^another live process holds this step: \S+\/process-a since 2026-11-25T12:00:00\.000Z \(run run_\w+\)$/);
       release();
       expect((await first)[0]?.status).toBe('succeeded');
       // Released: the next run goes ahead.
@@ -76,6 +87,86 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('skipped');
       h.clock.advance(60_000);
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('a live run keeps its step by heartbeating, however long it runs', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const long: PipelineStep = { name: 'long', description: '', run: async () => (entered(), await gate, { counts: {} }) };
+      const HEARTBEAT = 25; // ms of real time between heartbeats; the lock lasts 3 of them on the test clock
+      const first = new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'beating', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      await inside;
+      const db = h.runtime.database.db;
+      const runRow = await db.selectFrom('pipeline_runs').select('id').where('step', '=', 'long').executeTakeFirstOrThrow();
+      // Far past the first deadline on the test clock: only a heartbeat written since keeps the step.
+      h.clock.advance(3_600_000);
+      const deadline = new Date(h.clock.now() + 3 * HEARTBEAT).toISOString();
+      await vi.waitFor(async () => expect((await db.selectFrom('step_locks').select('lease_until').where('step', '=', 'long').executeTakeFirstOrThrow()).lease_until).toBe(deadline), { timeout: 30_000, interval: 10 });
+      expect((await db.selectFrom('pipeline_runs').select('heartbeat_at').where('id', '=', runRow.id).executeTakeFirstOrThrow()).heartbeat_at).toBe(new Date(h.clock.now()).toISOString());
+      const second = await new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'other', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      expect(second[0]?.held_by?.holder).toMatch(/\/beating$/);
+      release();
+      expect((await first)[0]?.status).toBe('succeeded');
+    });
+
+    it('a slow-but-alive run that lost its step to a takeover publishes nothing (fencing token)', async () => {
+      const published: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const slow: PipelineStep = {
+        name: 'fenced',
+        description: '',
+        run: async (o) => {
+          entered();
+          await gate;
+          await o.fence!();
+          published.push('old');
+          return { counts: {} };
+        },
+      };
+      const fast: PipelineStep = {
+        name: 'fenced',
+        description: '',
+        run: async (o) => {
+          await o.fence!();
+          published.push('new');
+          return { counts: {} };
+        },
+      };
+      const old = make('stalled', [slow]).run([], { trigger: 'schedule' });
+      await inside;
+      // No heartbeat for 3 intervals (the clock moved; the stalled run wrote none): taken over.
+      h.clock.advance(3 * 60_000 + 1);
+      const taken = await make('rescuer', [fast]).run([], { trigger: 'schedule' });
+      expect(taken[0]?.status).toBe('succeeded');
+      release();
+      const late = (await old)[0]!;
+      expect(late.status).toBe('failed');
+      expect(late.error).toBe(new FencedOut('fenced', 1).message);
+      expect(published).toEqual(['new']);
+      // The lock was released by its current holder only: the next run goes ahead at once.
+      expect((await make('rescuer', [fast]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+    });
+
+    it('the run that takes a step over marks the dead holder\'s run abandoned', async () => {
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const hangs: PipelineStep = { name: 'orphan', description: '', run: async () => (entered(), new Promise<never>(() => undefined)) };
+      void make('dies', [hangs]).run([], { trigger: 'schedule' });
+      await inside;
+      const db = h.runtime.database.db;
+      const dead = await db.selectFrom('pipeline_runs').select(['id', 'status', 'holder']).where('step', '=', 'orphan').executeTakeFirstOrThrow();
+      expect(dead.status).toBe('running');
+      h.clock.advance(3 * 60_000 + 1);
+      const ok: PipelineStep = { name: 'orphan', description: '', run: async () => ({ counts: {} }) };
+      expect((await make('next', [ok]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
+      const after = await db.selectFrom('pipeline_runs').select(['status', 'error']).where('id', '=', dead.id).executeTakeFirstOrThrow();
+      expect(after.status).toBe('abandoned');
+      expect(after.error).toMatch(/^process gone: no heartbeat since 2026-11-25T\S+ \(\S+\/dies\)$/);
     });
 
     it('POST /v1/admin/pipeline/run starts steps in a separate process (operator role) and validates step names', async () => {
@@ -102,6 +193,22 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const listed = await h.request('/v1/admin/pipeline/runs?step=derive', { headers: bearer(ADMIN_TOKEN) });
       const body = (await listed.json()) as { items: { step: string; trigger: string }[] };
       expect(body.items[0]).toMatchObject({ step: 'derive', trigger: 'cli' });
+    });
+
+    it('closes a dead catalogue run as abandoned with its checkpointed counts (only price runs are recounted from prices)', async () => {
+      const db = h.runtime.database.db;
+      const startedAt = new Date(h.clock.now()).toISOString();
+      await db
+        .insertInto('ingestion_runs')
+        .values({ id: 'run_deadcatalog', source: 'pokemontcg', feed: 'pokemontcg', kind: 'catalog', range_from: null, range_to: null, params: null, status: 'running', started_at: startedAt, finished_at: null, rows_read: 9, accepted: 7, updated: 1, unchanged: 1, rejected: 0, rejected_by_reason: '{}', failures: '[]', checkpoint: null, resumes: null, error: null, dropped_placeholder_fields: 0, rejected_examples: '[]', holder: 'gone:1/x', heartbeat_at: startedAt })
+        .execute();
+      await make('sweeper', []).run([], { trigger: 'cli' });
+      expect((await db.selectFrom('ingestion_runs').select('status').where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow()).status).toBe('running');
+      h.clock.advance(3 * 60_000 + 1);
+      await make('sweeper', []).run([], { trigger: 'cli' });
+      const row = await db.selectFrom('ingestion_runs').selectAll().where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'abandoned', rows_read: 9, accepted: 7, updated: 1, unchanged: 1, finished_at: new Date(h.clock.now()).toISOString() });
+      expect(row.error).toBe(`process gone: no heartbeat since ${startedAt} (gone:1/x); counts as last checkpointed`);
     });
   });
 });

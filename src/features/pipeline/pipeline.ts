@@ -1,13 +1,23 @@
 /**
  * The daily pipeline (DESIGN §8) as named, idempotent steps. Each step run is recorded in
- * `pipeline_runs` with timings and counts, refuses to overlap itself (a lease in `step_locks`,
+ * `pipeline_runs` with timings and counts, refuses to overlap itself (a lock in `step_locks`,
  * so this holds across processes), and can be run alone. A failed or skipped step never stops
  * the steps after it: derive steps work on the data that is there.
+ *
+ * Crash recovery (docs/RUNBOOK.md): a running step heartbeats every `RUN_HEARTBEAT_SECONDS`,
+ * moving its lock's deadline 3 intervals ahead. A step whose holder missed that deadline is
+ * taken over by the next run of it, and the dead holder's run is marked `abandoned`. Every
+ * acquisition raises the lock's fencing token; a step checks its token (`fence`) before it
+ * publishes, so a slow-but-alive old run that lost the lock fails instead of overwriting the new
+ * run's work.
  */
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/log.ts';
+import { abandonStaleIngestionRuns } from '../ingest/runs.repo.ts';
+import * as locks from './step-locks.repo.ts';
 
 export interface StepOptions {
   from?: string;
@@ -15,6 +25,11 @@ export interface StepOptions {
   trigger: 'schedule' | 'cli' | 'api';
   /** Aborted when the process is told to stop: no further step starts, the running one is recorded as interrupted. */
   signal?: AbortSignal;
+  /**
+   * Throws `FencedOut` when this run no longer holds its step (another process took it over):
+   * call it right before publishing. Set by the pipeline while a step runs.
+   */
+  fence?: () => Promise<void>;
 }
 
 /** What a step returns: counts for the run record, or why it did nothing. */
@@ -31,6 +46,8 @@ export interface StepRunRecord {
   step: string;
   trigger: string;
   status: 'succeeded' | 'failed' | 'skipped';
+  /** Set when the step was skipped because another live process holds it. */
+  held_by?: { holder: string; since: string | null; run_id: string | null };
   started_at: string;
   finished_at: string;
   duration_ms: number;
@@ -58,16 +75,35 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** A step run that lost its lock to another process; it must not publish. */
+export class FencedOut extends Error {
+  constructor(readonly step: string, readonly token: number) {
+    super(`step ${step} was taken over by another process (fencing token ${token} is no longer current); this run publishes nothing`);
+  }
+}
+
+/** A heartbeat is overdue after this many missed intervals. */
+export const MISSED_HEARTBEATS = 3;
+
 export class Pipeline {
+  /** This process as recorded in locks and runs: host, pid and instance name. */
+  readonly holder: string;
+
   constructor(
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly newId: (prefix: 'run') => string,
-    private readonly instance: string,
+    instance: string,
     readonly steps: PipelineStep[],
-    private readonly leaseMs: number = 6 * 3_600_000,
-  ) {}
+    private readonly heartbeatMs: number = 30_000,
+  ) {
+    this.holder = `${hostname()}:${process.pid}/${instance}`;
+  }
+
+  private get staleMs(): number {
+    return this.heartbeatMs * MISSED_HEARTBEATS;
+  }
 
   names(): string[] {
     return this.steps.map((s) => s.name);
@@ -77,6 +113,7 @@ export class Pipeline {
   async run(names: string[], options: StepOptions): Promise<StepRunRecord[]> {
     for (const n of names) if (!this.steps.some((s) => s.name === n)) throw new UnknownStep(n, this.names());
     const chosen = names.length === 0 ? this.steps : this.steps.filter((s) => names.includes(s.name));
+    await this.abandonDeadRuns();
     const out: StepRunRecord[] = [];
     for (const step of chosen) {
       if (options.signal?.aborted) break;
@@ -85,23 +122,15 @@ export class Pipeline {
     return out;
   }
 
-  private async acquire(step: string): Promise<boolean> {
+  /**
+   * Closes the runs of processes that are gone (no heartbeat for `MISSED_HEARTBEATS` intervals):
+   * pipeline runs and ingestion runs become `abandoned`, the latter with counts from their rows.
+   */
+  async abandonDeadRuns(): Promise<void> {
     const now = this.clock.now();
-    const res = await this.db
-      .insertInto('step_locks')
-      .values({ step, holder: this.instance, lease_until: isoInstant(now + this.leaseMs) })
-      .onConflict((oc) =>
-        oc
-          .column('step')
-          .doUpdateSet({ holder: this.instance, lease_until: isoInstant(now + this.leaseMs) })
-          .where('step_locks.lease_until', '<', isoInstant(now)),
-      )
-      .executeTakeFirst();
-    return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
-  }
-
-  private async release(step: string): Promise<void> {
-    await this.db.deleteFrom('step_locks').where('step', '=', step).where('holder', '=', this.instance).execute();
+    const pipelineRuns = await locks.abandonStalePipelineRuns(this.db, isoInstant(now - this.staleMs), isoInstant(now));
+    const ingestionRuns = await abandonStaleIngestionRuns(this.db, isoInstant(now - this.staleMs), isoInstant(now));
+    if (pipelineRuns.length + ingestionRuns.length > 0) this.log.warn({ pipelineRuns, ingestionRuns }, 'runs of processes that are gone marked abandoned');
   }
 
   private async runStep(step: PipelineStep, options: StepOptions): Promise<StepRunRecord> {
@@ -110,18 +139,40 @@ export class Pipeline {
     const startedAt = isoInstant(started);
     await this.db
       .insertInto('pipeline_runs')
-      .values({ id, step: step.name, trigger: options.trigger, status: 'running', range_from: options.from ?? null, range_to: options.to ?? null, started_at: startedAt, finished_at: null, duration_ms: null, counts: null, error: null })
+      .values({ id, step: step.name, trigger: options.trigger, status: 'running', range_from: options.from ?? null, range_to: options.to ?? null, started_at: startedAt, finished_at: null, duration_ms: null, counts: null, error: null, holder: this.holder, heartbeat_at: startedAt })
       .execute();
 
     let status: StepRunRecord['status'];
     let counts: Record<string, unknown> | null = null;
     let error: string | null = null;
-    if (!(await this.acquire(step.name))) {
+    let heldBy: StepRunRecord['held_by'];
+    const acquired = await locks.acquire(this.db, { step: step.name, holder: this.holder, runId: id, nowIso: startedAt, untilIso: isoInstant(started + this.staleMs) });
+    if (acquired.kind === 'held') {
       status = 'skipped';
-      counts = { reason: 'another run of this step is in progress' };
+      heldBy = { holder: acquired.holder, since: acquired.since, run_id: acquired.runId };
+      counts = { reason: `another live process holds this step: ${acquired.holder} since ${acquired.since ?? 'unknown'} (run ${acquired.runId ?? 'unknown'})`, held_by: heldBy };
     } else {
+      const token = acquired.token;
+      if (acquired.tookOver) {
+        const previous = acquired.tookOver.runId;
+        const abandoned = previous ? await locks.abandonPipelineRun(this.db, previous, startedAt, `process gone: heartbeat overdue since ${acquired.tookOver.heartbeat ?? 'unknown'} (${acquired.tookOver.holder}); taken over by run ${id}`) : 0;
+        this.log.warn({ step: step.name, runId: id, previousHolder: acquired.tookOver.holder, previousRun: acquired.tookOver.runId, abandoned }, 'pipeline step taken over from a process whose heartbeat was overdue');
+      }
+      const fence = async () => {
+        const current = await locks.currentToken(this.db, step.name);
+        if (current !== token) throw new FencedOut(step.name, token);
+      };
+      const beat = setInterval(() => {
+        const now = this.clock.now();
+        locks.heartbeat(this.db, { step: step.name, token, runId: id, nowIso: isoInstant(now), untilIso: isoInstant(now + this.staleMs) }).catch((err: Error) => {
+          this.log.warn({ step: step.name, runId: id, err: { message: err.message } }, 'pipeline heartbeat failed');
+        });
+      }, this.heartbeatMs);
+      beat.unref();
       try {
-        const result = await untilAborted(step.run(options), options.signal);
+        const result = await untilAborted(step.run({ ...options, fence }), options.signal);
+        // The run's own record is published too: a run that lost its lock reports failure.
+        await fence();
         if ('skipped' in result) {
           status = 'skipped';
           counts = { reason: result.skipped };
@@ -133,7 +184,8 @@ export class Pipeline {
         status = 'failed';
         error = (err as Error).message;
       } finally {
-        await this.release(step.name);
+        clearInterval(beat);
+        await locks.release(this.db, step.name, token);
       }
     }
     const finished = this.clock.now();
@@ -142,6 +194,7 @@ export class Pipeline {
       step: step.name,
       trigger: options.trigger,
       status,
+      ...(heldBy ? { held_by: heldBy } : {}),
       started_at: startedAt,
       finished_at: isoInstant(finished),
       duration_ms: Math.max(0, Math.round(finished - started)),
@@ -150,11 +203,12 @@ export class Pipeline {
     };
     await this.db
       .updateTable('pipeline_runs')
-      .set({ status, finished_at: record.finished_at, duration_ms: record.duration_ms, counts: counts ? JSON.stringify(counts) : null, error })
+      .set({ status, finished_at: record.finished_at, duration_ms: record.duration_ms, counts: counts ? JSON.stringify(counts) : null, error, heartbeat_at: record.finished_at })
       .where('id', '=', id)
       .execute();
     const line = { step: step.name, runId: id, status, durationMs: record.duration_ms, ...(counts ?? {}) };
     if (status === 'failed') this.log.error({ ...line, error }, 'pipeline step failed');
+    else if (heldBy) this.log.warn(line, 'pipeline step skipped: another live process holds it');
     else this.log.info(line, 'pipeline step done');
     return record;
   }

@@ -108,7 +108,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       ...step('derive'),
-      run: async () => {
+      run: async (o: StepOptions) => {
         // Scores come from the configured signals; a bad signal setting must not stop the derive.
         const scores = await signalSettings().then(
           (s) => s.key,
@@ -117,6 +117,8 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             return undefined;
           },
         );
+        // Fencing: a run that lost this step to a takeover must not publish read models.
+        await o.fence?.();
         return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log)) } };
       },
     },
@@ -131,6 +133,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
           dates.length > 1
             ? await backfillSignals(ctx.database, signal, dates, { databaseUrl: settings.database.url, workers: settings.signals.workers ?? 1, busyTimeoutMs: settings.database.busyTimeoutMs })
             : await materialiseSignals(ctx.database, signal, dates);
+        await o.fence?.();
         const started = performance.now();
         const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key) : null;
         return {
@@ -151,6 +154,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         const signal = await signalSettings();
         const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, { from: o.from, to: o.to });
         if (counts.latest === null) return { skipped: 'no prices' };
+        await o.fence?.();
         if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
         return { counts: { ...counts } };
       },

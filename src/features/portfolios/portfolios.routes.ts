@@ -47,7 +47,9 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
   const app = createRouter();
   app.openapi(createPortfolioRoute, async (c) => {
     const body = c.req.valid('json');
-    const created = await services.portfolios.create(body.name ?? null, { requestId: c.get('requestId'), ip: c.get('clientIp') });
+    // With an Idempotency-Key the answer is stored in the portfolio's own transaction (crash safety).
+    const answer = c.get('idempotency');
+    const created = await services.portfolios.create(body.name ?? null, { requestId: c.get('requestId'), ip: c.get('clientIp') }, answer ? (trx, result) => answer.storeIn(trx, 201, result) : undefined);
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));

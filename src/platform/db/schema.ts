@@ -222,7 +222,8 @@ export interface IngestionRunsTable {
   range_from: string | null;
   range_to: string | null;
   params: string | null;
-  status: 'running' | 'succeeded' | 'partial' | 'failed';
+  /** `abandoned`: its process died (the heartbeat was overdue); counts reconciled from its rows. */
+  status: 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned';
   started_at: string;
   finished_at: string | null;
   rows_read: number;
@@ -243,6 +244,10 @@ export interface IngestionRunsTable {
   dropped_placeholder_fields: number;
   /** JSON array of `{ at, reason, detail }`: the first rejected rows, naming the field and value at fault. */
   rejected_examples: string;
+  /** The process running it (`host:pid/instance`); null for runs from before heartbeats. */
+  holder: string | null;
+  /** Last sign of life while running (written between chunks of work). */
+  heartbeat_at: string | null;
 }
 
 export interface IngestionPayloadsTable {
@@ -259,7 +264,8 @@ export interface PipelineRunsTable {
   id: string;
   step: string;
   trigger: string;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped';
+  /** `abandoned`: its process died (the heartbeat was overdue) and the step was taken over. */
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'abandoned';
   range_from: string | null;
   range_to: string | null;
   started_at: string;
@@ -267,12 +273,21 @@ export interface PipelineRunsTable {
   duration_ms: number | null;
   counts: string | null;
   error: string | null;
+  /** The process running it (`host:pid/instance`). */
+  holder: string | null;
+  /** Last sign of life while running. */
+  heartbeat_at: string | null;
 }
 
 export interface StepLocksTable {
   step: string;
   holder: string;
+  /** Heartbeat deadline: past it, another process may take the step over. */
   lease_until: string;
+  /** Fencing token, raised at every acquisition: only the run holding the current token may publish. */
+  token: Generated<number>;
+  run_id: string | null;
+  acquired_at: string | null;
 }
 
 type WindowColumns<W extends string> = { [K in `from_date_${W}` | `from_cents_${W}` | `change_pct_${W}`]: K extends `from_date_${W}` ? string | null : number | null };

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Database } from '../db/database.ts';
 import type { Role } from '../db/schema.ts';
 import type { Logger } from '../log.ts';
-import type { IdempotencyStore } from './idempotency.ts';
+import type { IdempotencyStore, IdempotentAnswer } from './idempotency.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { ResponseCache } from './response-cache.ts';
 
@@ -88,5 +88,7 @@ export type AppEnv = {
     /** Set with a portfolio principal, null otherwise. */
     portfolioSession: PortfolioSession | null;
     clientIp: string;
+    /** On a request with an `Idempotency-Key` to an idempotent route: stores the answer with the write. */
+    idempotency: IdempotentAnswer | null;
   };
 };

@@ -5,6 +5,13 @@
  * flight a second gets 409; the same key with another body gets 422. Server errors release the
  * key so the client can retry.
  *
+ * A claim is a lease (`IDEMPOTENCY_LEASE_SECONDS`): a process killed mid-request leaves its key
+ * `in_flight`, and once the lease has run out the next retry claims the key again and runs (the
+ * first attempt's write never committed, or its answer is stored: see below). A handler that
+ * creates a resource whose secret is shown once stores its answer in the same transaction as the
+ * write (`IdempotentAnswer.storeIn`), so a crash between the commit and the answer cannot leave
+ * a created key the client can never learn: the retry replays it.
+ *
  * A stored answer is encrypted (AES-256-GCM, `SecretBox`) and bound to its key, so the table never
  * holds a response body in plaintext; an answer that carries a secret shown once (a new API key,
  * a new portfolio's secret) is kept only for the short secret TTL. An answer that can no longer be
@@ -45,6 +52,8 @@ export class IdempotencyStore {
     private readonly box: SecretBox,
     /** Lifetime of an answer that carries a secret (capped by `ttlMs`). */
     private readonly secretTtlMs: number = ttlMs,
+    /** How long a claim holds a key `in_flight` before a retry may take it over (capped by `ttlMs`). */
+    private readonly leaseMs: number = 120_000,
   ) {}
 
   /** Claims `key` for this request, or says why not. */
@@ -64,7 +73,8 @@ export class IdempotencyStore {
           response_headers: null,
           response_body: null,
           created_at: isoInstant(now),
-          expires_at: isoInstant(now + this.ttlMs),
+          // In flight: only the lease; a finished answer gets the full TTL (`complete`).
+          expires_at: isoInstant(now + Math.min(this.leaseMs, this.ttlMs)),
         })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
@@ -106,16 +116,16 @@ export class IdempotencyStore {
   }
 
   /** Stores the finished answer, encrypted; `secret` answers expire after the secret TTL. */
-  async complete(scope: string, route: string, key: string, response: StoredResponse, options: { secret?: boolean } = {}): Promise<void> {
-    const expiry = options.secret ? { expires_at: isoInstant(this.clock.now() + Math.min(this.secretTtlMs, this.ttlMs)) } : {};
-    await this.db
+  async complete(scope: string, route: string, key: string, response: StoredResponse, options: { secret?: boolean } = {}, db: Kysely<Tables> = this.db): Promise<void> {
+    const ttl = options.secret ? Math.min(this.secretTtlMs, this.ttlMs) : this.ttlMs;
+    await db
       .updateTable('idempotency_keys')
       .set({
         status: 'done',
         response_status: response.status,
         response_headers: JSON.stringify(response.headers),
         response_body: this.box.seal(response.body, associatedData(scope, route, key)),
-        ...expiry,
+        expires_at: isoInstant(this.clock.now() + ttl),
       })
       .where('scope', '=', scope)
       .where('route', '=', route)
@@ -123,13 +133,11 @@ export class IdempotencyStore {
       .execute();
   }
 
-  async release(scope: string, route: string, key: string): Promise<void> {
-    await this.db
-      .deleteFrom('idempotency_keys')
-      .where('scope', '=', scope)
-      .where('route', '=', route)
-      .where('key', '=', key)
-      .execute();
+  /** Frees `key`; `inFlightOnly` keeps an answer already stored (with a write that committed). */
+  async release(scope: string, route: string, key: string, inFlightOnly = false): Promise<void> {
+    let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key);
+    if (inFlightOnly) q = q.where('status', '=', 'in_flight');
+    await q.execute();
   }
 
   /** Deletes expired keys; returns how many. Run by the scheduler. */
@@ -148,6 +156,17 @@ function associatedData(scope: string, route: string, key: string): string {
 }
 
 /**
+ * Lets a handler store its answer inside the transaction of its write (set on the request when
+ * it carries an `Idempotency-Key`, else null). The middleware then stores nothing more.
+ *
+ * @example
+ * await db.transaction().execute(async (trx) => { …insert…; await c.get('idempotency')?.storeIn(trx, 201, body); });
+ */
+export interface IdempotentAnswer {
+  storeIn(trx: Kysely<Tables>, status: number, value: unknown): Promise<void>;
+}
+
+/**
  * Route middleware for creating POSTs. Without the header the request runs as usual. `secret`:
  * the answer carries a secret shown once, so it is kept only for the secret TTL.
  *
@@ -157,6 +176,7 @@ function associatedData(scope: string, route: string, key: string): string {
 export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandler<AppEnv> {
   return async function idempotency(c, next) {
     const key = c.req.header('Idempotency-Key');
+    c.set('idempotency', null);
     if (key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
       throw new ValidationFailed([{ field: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }]);
@@ -183,17 +203,27 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
       return;
     }
 
+    let stored = false;
+    c.set('idempotency', {
+      // The body c.json would send for `value`, with its content type.
+      storeIn: async (trx, status, value) => {
+        await store.complete(scope, route, key, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) }, { secret: options.secret }, trx);
+        stored = true;
+      },
+    });
     try {
       await next();
     } catch (err) {
-      await store.release(scope, route, key);
+      await store.release(scope, route, key, true);
       throw err;
     }
     // Hono turns a handler's throw into c.error + an error response rather than rejecting next().
     if (c.error || c.res.status >= 500) {
-      await store.release(scope, route, key);
+      // An answer stored with a write that committed stays: a retry replays it.
+      await store.release(scope, route, key, true);
       return;
     }
+    if (stored) return;
     const headers: Record<string, string> = {};
     for (const name of REPLAYED_HEADERS) {
       const v = c.res.headers.get(name);
