@@ -45,8 +45,10 @@
  *   items of one set and type would share that id, so both are rejected as
  *   `ambiguous_sealed_product` rather than merged into one price series.
  */
+import { once } from 'node:events';
 import { basename } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { finishOf } from '../../catalog/finishes.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
@@ -108,29 +110,57 @@ interface Rec {
   line: number;
 }
 
-/** Raw bytes of the file, archived with the run in parts of about `PART_BYTES` as they are read. */
+/**
+ * Raw bytes of the file, archived with the run in parts of about `PART_BYTES` (uncompressed) as
+ * they are read. Each part is gzip-compressed while it is read, so only its compressed bytes are
+ * held (a few MB), never the raw part.
+ */
 const PART_BYTES = 8 * 1024 * 1024;
 
 class PayloadParts {
-  private pending: Buffer[] = [];
+  private gzip: Gzip | null = null;
+  private compressed: Buffer[] = [];
   private size = 0;
   private part = 0;
   private run: IngestionRun | null = null;
-  constructor(private readonly name: string) {}
+  /** Chunks read before the run exists (the header), compressed once it says it keeps payloads. */
+  private early: Buffer[] | null = [];
+  constructor(
+    private readonly name: string,
+    private readonly partBytes = PART_BYTES,
+  ) {}
   bind(run: IngestionRun): void {
     this.run = run;
+    const early = this.early ?? [];
+    this.early = null;
+    for (const chunk of early) this.push(chunk);
   }
   push(chunk: Buffer): void {
-    this.pending.push(chunk);
+    if (this.early) {
+      this.early.push(chunk);
+      return;
+    }
+    if (!this.run?.keepsPayloads) return;
+    if (!this.gzip) {
+      const gzip = createGzip({ level: 1 });
+      const out: Buffer[] = (this.compressed = []);
+      gzip.on('data', (b: Buffer) => out.push(b));
+      this.gzip = gzip;
+    }
+    this.gzip.write(chunk);
     this.size += chunk.byteLength;
   }
   async drain(all: boolean): Promise<void> {
-    if (this.size === 0 || (!all && this.size < PART_BYTES)) return;
-    const body = Buffer.concat(this.pending);
-    this.pending = [];
+    if (!this.gzip || this.size === 0 || (!all && this.size < this.partBytes)) return;
+    const [gzip, out, bytes] = [this.gzip, this.compressed, this.size];
+    this.gzip = null;
+    this.compressed = [];
     this.size = 0;
     this.part++;
-    await this.run?.savePayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, body);
+    const ended = once(gzip, 'end');
+    gzip.end();
+    await ended;
+    await this.run!.saveGzippedPayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, Buffer.concat(out), bytes);
   }
 }
 
@@ -144,6 +174,8 @@ export interface HistoryCsvOptions {
   input?: Readable;
   /** Rows per chunk (default `CSV_CHUNK_ROWS`). */
   chunkRows?: number;
+  /** Uncompressed bytes per archived part of the file (default 8 MiB). */
+  payloadPartBytes?: number;
 }
 
 /**
@@ -158,7 +190,7 @@ export interface HistoryCsvOptions {
 export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptions): Promise<HistoryImportResult> {
   const name = basename(opts.path);
   const input = opts.input ?? (await openCsv(opts.path)).stream;
-  const payload = new PayloadParts(name);
+  const payload = new PayloadParts(name, opts.payloadPartBytes);
   input.on('data', (chunk: Buffer) => payload.push(chunk));
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   // Errors of the file (unreadable, corrupt gzip) end the parse with that error.
