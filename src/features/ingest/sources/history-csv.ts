@@ -229,25 +229,55 @@ type Parsed = { ok: true; observation: PriceObservation } | { ok: false; reason:
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
 const CURRENCIES = new Set(['USD', 'EUR']);
 
+/** Where each generic column sits in a record (undefined: the header lacks it), resolved once per file. */
+interface GenericColumns {
+  cardId: number | undefined;
+  date: number | undefined;
+  market: number | undefined;
+  currency: number | undefined;
+  finish: number | undefined;
+  productId: number | undefined;
+  condition: number | undefined;
+  prices: { column: string; field: (typeof GENERIC_PRICES)[keyof typeof GENERIC_PRICES]; at: number | undefined }[];
+}
+
+function genericColumns(header: string[]): GenericColumns {
+  const at = (c: string) => {
+    const i = header.lastIndexOf(c);
+    return i < 0 ? undefined : i;
+  };
+  return {
+    cardId: at('card_id'),
+    date: at('date'),
+    market: at('market'),
+    currency: at('currency'),
+    finish: at('finish'),
+    productId: at('product_id'),
+    condition: at('condition'),
+    prices: Object.entries(GENERIC_PRICES).map(([column, field]) => ({ column, field, at: at(column) })),
+  };
+}
+
 /** One generic row as an observation, or the reason it is rejected naming the field and value. */
-function genericRow(get: (c: string) => string | undefined): Parsed {
+function genericRow(record: string[], col: GenericColumns): Parsed {
+  const get = (i: number | undefined) => (i === undefined ? undefined : record[i]);
   const no = (reason: string, detail: string): Parsed => ({ ok: false, reason, detail });
-  const cardId = get('card_id')?.trim() ?? '';
+  const cardId = get(col.cardId)?.trim() ?? '';
   if (cardId === '') return no('malformed_row', 'card_id is empty');
-  const date = get('date')?.trim() ?? '';
+  const date = get(col.date)?.trim() ?? '';
   if (date === '') return no('missing_date', 'date is empty');
   if (!isCalendarDate(date)) return no('impossible_date', `date "${date}" is not a calendar date (YYYY-MM-DD)`);
-  const market = get('market')?.trim().toLowerCase() ?? '';
-  if (!MARKETS.has(market)) return no('unknown_market', `market "${get('market') ?? ''}" is not tcgplayer or cardmarket`);
-  const currency = get('currency')?.trim().toUpperCase() ?? '';
-  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get('currency') ?? ''}" is not USD or EUR`);
-  const finishLabel = get('finish') ?? '';
+  const market = get(col.market)?.trim().toLowerCase() ?? '';
+  if (!MARKETS.has(market)) return no('unknown_market', `market "${get(col.market) ?? ''}" is not tcgplayer or cardmarket`);
+  const currency = get(col.currency)?.trim().toUpperCase() ?? '';
+  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get(col.currency) ?? ''}" is not USD or EUR`);
+  const finishLabel = get(col.finish) ?? '';
   if (!finishOf(finishLabel)) return no('unknown_finish', `finish "${finishLabel}" is not a known finish`);
-  const productRaw = get('product_id')?.trim() ?? '';
+  const productRaw = get(col.productId)?.trim() ?? '';
   if (productRaw !== '' && !/^[1-9]\d{0,15}$/.test(productRaw)) return no('malformed_row', `product_id "${productRaw}" is not a TCGplayer product id`);
   const prices: RawPrices = {};
-  for (const [column, field] of Object.entries(GENERIC_PRICES)) {
-    const raw = get(column)?.trim() ?? '';
+  for (const { column, field, at } of col.prices) {
+    const raw = get(at)?.trim() ?? '';
     if (raw !== '' && !DECIMAL.test(raw)) return no('not_a_number', `${column} "${raw}" is not a decimal number`);
     prices[field] = raw === '' ? null : Number(raw);
   }
@@ -257,7 +287,7 @@ function genericRow(get: (c: string) => string | undefined): Parsed {
       ref: { kind: 'card', cardId, finishLabel, tcgplayerProductId: productRaw === '' ? null : Number(productRaw) },
       market: market as PriceObservation['market'],
       currency: currency as PriceObservation['currency'],
-      condition: get('condition')?.trim().toUpperCase() || 'NM',
+      condition: get(col.condition)?.trim().toUpperCase() || 'NM',
       date,
       prices,
     },
@@ -274,7 +304,7 @@ async function importGeneric(ctx: IngestContext, run: IngestionRun, header: stri
         `expected ${[...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES)].join(',')}[,${GENERIC_OPTIONAL.join('][,')}] or ${HISTORY_COLUMNS.join(',')}`,
     );
   }
-  const index = new Map(header.map((c, i) => [c, i]));
+  const columns = genericColumns(header);
   // Two products of one card and finish may share a grain when the file has no product ids.
   const importer = await priceImporter(ctx, run, 'history-csv', { chunkRows: chunkRows + 1, repeats: 'ambiguous' });
   let done = 0;
@@ -291,10 +321,7 @@ async function importGeneric(ctx: IngestContext, run: IngestionRun, header: stri
     if (record.length !== header.length) {
       importer.reject('malformed_row', 1, { at: `line ${line}`, detail: `${record.length} fields where the header has ${header.length}` });
     } else {
-      const parsed = genericRow((c) => {
-        const i = index.get(c);
-        return i === undefined ? undefined : record[i];
-      });
+      const parsed = genericRow(record, columns);
       if (parsed.ok) chunk.push(parsed.observation);
       else importer.reject(parsed.reason, 1, { at: `line ${line}`, detail: parsed.detail });
     }
