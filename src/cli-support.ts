@@ -15,7 +15,8 @@ export function print(line: string): void {
 
 /** Builds a runtime for one command and closes it afterwards, whatever happens. */
 export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await createRuntime(config(), { processMetrics: false });
+  // Commands run here serve nothing: the HTTP app is not built (nor its modules loaded).
+  const runtime = await createRuntime(config(), { processMetrics: false, http: false });
   try {
     return await fn(runtime);
   } finally {

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import type { Context } from 'hono';
-import { createApp } from './app.ts';
+import type * as AppModule from './app.ts';
 import type { Config } from './config.ts';
 import { AuditService } from './features/audit/audit.service.ts';
 import { BearerAuthenticator, KeyUsageTracker } from './features/auth/authenticator.ts';
@@ -54,6 +54,12 @@ export interface RuntimeOptions {
   engines?: EngineRegistry;
   /** How API-requested large backtests are executed (default: a child process) and the inline size limit. */
   backtests?: BacktestRoutesOptions;
+  /**
+   * Build the HTTP app (default true). CLI commands that serve nothing pass false: the app's
+   * modules (every route, its schemas) are then never loaded, which keeps a long import's heap,
+   * and the garbage V8 lets grow in proportion to it, smaller.
+   */
+  http?: boolean;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -135,7 +141,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock, database.dialect) };
   const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
-  const app = createApp({ platform, metrics, keys, audit, pipeline, launcher, background, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
+  const built =
+    options.http === false
+      ? null
+      : (await import('./app.ts')).createApp({ platform, metrics, keys, audit, pipeline, launcher, background, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -161,7 +170,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     background,
     engines,
     newId,
-    app,
+    /** The HTTP app; a runtime created with `http: false` has none. */
+    get app(): ReturnType<typeof AppModule.createApp> {
+      if (!built) throw new Error('this runtime was created without the HTTP app (http: false)');
+      return built;
+    },
     /** Flushes batched writes and closes the database. */
     async close(): Promise<void> {
       clearInterval(flushTimer);

@@ -153,6 +153,19 @@ export class IngestionRun {
     if (this.keepPayloads) await repo.insertPayload(this.db, this.id, name, body, isoInstant(this.clock.now()));
   }
 
+  /** Whether this run keeps its raw payloads (a source that compresses as it reads can skip the work when not). */
+  get keepsPayloads(): boolean {
+    return this.keepPayloads;
+  }
+
+  /**
+   * Keeps a raw upstream payload that the source gzip-compressed (level 1) while reading it, so a
+   * large file is never held uncompressed; `bytes` is its decompressed size.
+   */
+  async saveGzippedPayload(name: string, gzipped: Uint8Array, bytes: number): Promise<void> {
+    if (this.keepPayloads) await repo.insertGzippedPayload(this.db, this.id, name, gzipped, bytes, isoInstant(this.clock.now()));
+  }
+
   /** Persists counts and a resume point (source-specific, JSON-serialisable); also a heartbeat. */
   async checkpoint(value: unknown): Promise<void> {
     this.checkpointValue = value;

@@ -40,6 +40,11 @@ export async function insertPayload(db: Kysely<Tables>, runId: string, name: str
     .execute();
 }
 
+/** Stores one raw upstream payload that is already gzip-compressed; `bytes` is its decompressed size. */
+export async function insertGzippedPayload(db: Kysely<Tables>, runId: string, name: string, gzipped: Uint8Array, bytes: number, createdAt: string): Promise<void> {
+  await db.insertInto('ingestion_payloads').values({ run_id: runId, name, encoding: 'gzip', bytes, body: gzipped, created_at: createdAt }).execute();
+}
+
 /** Streams a run's payloads back, decompressed, in the order they were stored. */
 export async function* readPayloads(db: Kysely<Tables>, runId: string): AsyncGenerator<{ name: string; body: Buffer }> {
   const ids = await db.selectFrom('ingestion_payloads').select('id').where('run_id', '=', runId).orderBy('id').execute();

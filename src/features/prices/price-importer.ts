@@ -209,7 +209,9 @@ export class PriceImporter {
     }
     // Rows with and without a product id can still land on one printing: group by it too.
     if (this.repeats === 'ambiguous') rows = await this.acrossChunks(this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`));
-    const outcome = await this.writer.write(rows.map(({ printing, grain: _grain, ...rest }) => ({ ...rest, printingKey: printing as number })));
+    const outcome = await this.writer.write(
+      rows.map((r) => ({ printingKey: r.printing as number, market: r.market, condition: r.condition, currency: r.currency, date: r.date, feed: r.feed, cents: r.cents, sourceAsOf: r.sourceAsOf, knownAt: r.knownAt, runId: r.runId })),
+    );
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
   }

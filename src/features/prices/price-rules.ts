@@ -58,18 +58,22 @@ export function toCents(major: number): number {
  * checkPrices({ market: null, low: 999, mid: 999, high: 999 }); // { ok: false, reason: 'placeholder_listing' }
  */
 export function checkPrices(raw: RawPrices): PriceCheck {
-  const present = FIELDS.filter((f) => raw[f] !== null && raw[f] !== undefined);
-  if (present.length === 0) return { ok: false, reason: 'all_prices_null' };
-  for (const f of present) {
-    const v = raw[f]!;
+  let present = 0;
+  for (const f of FIELDS) {
+    const v = raw[f];
+    if (v === null || v === undefined) continue;
+    present++;
     if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, reason: 'not_a_number' };
     if (v < 0) return { ok: false, reason: 'negative_price' };
   }
+  if (present === 0) return { ok: false, reason: 'all_prices_null' };
   const market = raw.market ?? null;
-  const cents = Object.fromEntries(FIELDS.map((f) => [f, null])) as CentPrices;
+  // A literal (one hidden class, in-object fields): imports hold one of these per buffered row.
+  const cents: CentPrices = { market: null, low: null, mid: null, high: null, directLow: null, trend: null, avg1: null, avg7: null, avg30: null };
   let dropped = 0;
-  for (const f of present) {
-    const v = raw[f]!;
+  for (const f of FIELDS) {
+    const v = raw[f];
+    if (v === null || v === undefined) continue;
     // The market price is computed from sales, not listed by a seller, so it is never a placeholder.
     if (f !== 'market' && PLACEHOLDER_VALUES.has(v) && (market === null || v > PLAUSIBLE_FACTOR * market)) {
       dropped++;

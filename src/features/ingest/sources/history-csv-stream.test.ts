@@ -172,6 +172,24 @@ base1-4,Holofoil,tcgplayer,USD,2025-10-03,352.00,,,,
       expect(await storedAtFirstChunk).toHaveLength(1);
     }, 120_000);
 
+    it('archives the file in gzip parts compressed as they are read, which reassemble the file byte for byte', async () => {
+      const text = `${HEADER}\n${distinctRows(12_000).join('\n')}\n`;
+      const path = file('archived.csv', text);
+      const input = createReadStream(path, { highWaterMark: 16 * 1024 });
+      const run = await importHistoryCsv(ctx, { path, input, chunkRows: 1_000, payloadPartBytes: 64 * 1024 });
+      expect(run).toMatchObject({ status: 'succeeded', rows_read: 12_000, accepted: 12_000 });
+      const parts: { name: string; body: Buffer }[] = [];
+      for await (const p of ctx.runs.payloads(run.id)) parts.push(p);
+      expect(parts.length).toBeGreaterThanOrEqual(5);
+      expect(parts.map((p) => p.name)).toEqual(parts.map((_, i) => `archived.csv#${i + 1}`));
+      // Every part but the last is about one part long (compressed per part, not per file).
+      for (const p of parts.slice(0, -1)) expect(p.body.byteLength).toBeLessThan(2 * 64 * 1024);
+      expect(Buffer.concat(parts.map((p) => p.body)).toString('utf8')).toBe(text);
+      const stored = await ctx.database.db.selectFrom('ingestion_payloads').select(['bytes', 'encoding']).where('run_id', '=', run.id).orderBy('id').execute();
+      expect(stored.map((s) => s.bytes)).toEqual(parts.map((p) => p.body.byteLength));
+      expect(new Set(stored.map((s) => s.encoding))).toEqual(new Set(['gzip']));
+    }, 120_000);
+
     it('reads a gzip-compressed CSV; refuses zip, 7z, bzip2 and xz files, saying they are compressed', async () => {
       const plain = `${HEADER}\nbase1-4,Holofoil,tcgplayer,USD,2025-10-01,350.25,300,380.5,9999,\n`;
       const run = await importHistoryCsv(ctx, { path: file('prices.csv.gz', gzipSync(plain)) });

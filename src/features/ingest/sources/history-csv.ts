@@ -45,8 +45,10 @@
  *   items of one set and type would share that id, so both are rejected as
  *   `ambiguous_sealed_product` rather than merged into one price series.
  */
+import { once } from 'node:events';
 import { basename } from 'node:path';
 import { pipeline, type Readable } from 'node:stream';
+import { createGzip, type Gzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { finishOf } from '../../catalog/finishes.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
@@ -108,29 +110,57 @@ interface Rec {
   line: number;
 }
 
-/** Raw bytes of the file, archived with the run in parts of about `PART_BYTES` as they are read. */
+/**
+ * Raw bytes of the file, archived with the run in parts of about `PART_BYTES` (uncompressed) as
+ * they are read. Each part is gzip-compressed while it is read, so only its compressed bytes are
+ * held (a few MB), never the raw part.
+ */
 const PART_BYTES = 8 * 1024 * 1024;
 
 class PayloadParts {
-  private pending: Buffer[] = [];
+  private gzip: Gzip | null = null;
+  private compressed: Buffer[] = [];
   private size = 0;
   private part = 0;
   private run: IngestionRun | null = null;
-  constructor(private readonly name: string) {}
+  /** Chunks read before the run exists (the header), compressed once it says it keeps payloads. */
+  private early: Buffer[] | null = [];
+  constructor(
+    private readonly name: string,
+    private readonly partBytes = PART_BYTES,
+  ) {}
   bind(run: IngestionRun): void {
     this.run = run;
+    const early = this.early ?? [];
+    this.early = null;
+    for (const chunk of early) this.push(chunk);
   }
   push(chunk: Buffer): void {
-    this.pending.push(chunk);
+    if (this.early) {
+      this.early.push(chunk);
+      return;
+    }
+    if (!this.run?.keepsPayloads) return;
+    if (!this.gzip) {
+      const gzip = createGzip({ level: 1 });
+      const out: Buffer[] = (this.compressed = []);
+      gzip.on('data', (b: Buffer) => out.push(b));
+      this.gzip = gzip;
+    }
+    this.gzip.write(chunk);
     this.size += chunk.byteLength;
   }
   async drain(all: boolean): Promise<void> {
-    if (this.size === 0 || (!all && this.size < PART_BYTES)) return;
-    const body = Buffer.concat(this.pending);
-    this.pending = [];
+    if (!this.gzip || this.size === 0 || (!all && this.size < this.partBytes)) return;
+    const [gzip, out, bytes] = [this.gzip, this.compressed, this.size];
+    this.gzip = null;
+    this.compressed = [];
     this.size = 0;
     this.part++;
-    await this.run?.savePayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, body);
+    const ended = once(gzip, 'end');
+    gzip.end();
+    await ended;
+    await this.run!.saveGzippedPayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, Buffer.concat(out), bytes);
   }
 }
 
@@ -144,6 +174,8 @@ export interface HistoryCsvOptions {
   input?: Readable;
   /** Rows per chunk (default `CSV_CHUNK_ROWS`). */
   chunkRows?: number;
+  /** Uncompressed bytes per archived part of the file (default 8 MiB). */
+  payloadPartBytes?: number;
 }
 
 /**
@@ -158,7 +190,7 @@ export interface HistoryCsvOptions {
 export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptions): Promise<HistoryImportResult> {
   const name = basename(opts.path);
   const input = opts.input ?? (await openCsv(opts.path)).stream;
-  const payload = new PayloadParts(name);
+  const payload = new PayloadParts(name, opts.payloadPartBytes);
   input.on('data', (chunk: Buffer) => payload.push(chunk));
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
   // Errors of the file (unreadable, corrupt gzip) end the parse with that error.
@@ -197,25 +229,55 @@ type Parsed = { ok: true; observation: PriceObservation } | { ok: false; reason:
 const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
 const CURRENCIES = new Set(['USD', 'EUR']);
 
+/** Where each generic column sits in a record (undefined: the header lacks it), resolved once per file. */
+interface GenericColumns {
+  cardId: number | undefined;
+  date: number | undefined;
+  market: number | undefined;
+  currency: number | undefined;
+  finish: number | undefined;
+  productId: number | undefined;
+  condition: number | undefined;
+  prices: { column: string; field: (typeof GENERIC_PRICES)[keyof typeof GENERIC_PRICES]; at: number | undefined }[];
+}
+
+function genericColumns(header: string[]): GenericColumns {
+  const at = (c: string) => {
+    const i = header.lastIndexOf(c);
+    return i < 0 ? undefined : i;
+  };
+  return {
+    cardId: at('card_id'),
+    date: at('date'),
+    market: at('market'),
+    currency: at('currency'),
+    finish: at('finish'),
+    productId: at('product_id'),
+    condition: at('condition'),
+    prices: Object.entries(GENERIC_PRICES).map(([column, field]) => ({ column, field, at: at(column) })),
+  };
+}
+
 /** One generic row as an observation, or the reason it is rejected naming the field and value. */
-function genericRow(get: (c: string) => string | undefined): Parsed {
+function genericRow(record: string[], col: GenericColumns): Parsed {
+  const get = (i: number | undefined) => (i === undefined ? undefined : record[i]);
   const no = (reason: string, detail: string): Parsed => ({ ok: false, reason, detail });
-  const cardId = get('card_id')?.trim() ?? '';
+  const cardId = get(col.cardId)?.trim() ?? '';
   if (cardId === '') return no('malformed_row', 'card_id is empty');
-  const date = get('date')?.trim() ?? '';
+  const date = get(col.date)?.trim() ?? '';
   if (date === '') return no('missing_date', 'date is empty');
   if (!isCalendarDate(date)) return no('impossible_date', `date "${date}" is not a calendar date (YYYY-MM-DD)`);
-  const market = get('market')?.trim().toLowerCase() ?? '';
-  if (!MARKETS.has(market)) return no('unknown_market', `market "${get('market') ?? ''}" is not tcgplayer or cardmarket`);
-  const currency = get('currency')?.trim().toUpperCase() ?? '';
-  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get('currency') ?? ''}" is not USD or EUR`);
-  const finishLabel = get('finish') ?? '';
+  const market = get(col.market)?.trim().toLowerCase() ?? '';
+  if (!MARKETS.has(market)) return no('unknown_market', `market "${get(col.market) ?? ''}" is not tcgplayer or cardmarket`);
+  const currency = get(col.currency)?.trim().toUpperCase() ?? '';
+  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get(col.currency) ?? ''}" is not USD or EUR`);
+  const finishLabel = get(col.finish) ?? '';
   if (!finishOf(finishLabel)) return no('unknown_finish', `finish "${finishLabel}" is not a known finish`);
-  const productRaw = get('product_id')?.trim() ?? '';
+  const productRaw = get(col.productId)?.trim() ?? '';
   if (productRaw !== '' && !/^[1-9]\d{0,15}$/.test(productRaw)) return no('malformed_row', `product_id "${productRaw}" is not a TCGplayer product id`);
   const prices: RawPrices = {};
-  for (const [column, field] of Object.entries(GENERIC_PRICES)) {
-    const raw = get(column)?.trim() ?? '';
+  for (const { column, field, at } of col.prices) {
+    const raw = get(at)?.trim() ?? '';
     if (raw !== '' && !DECIMAL.test(raw)) return no('not_a_number', `${column} "${raw}" is not a decimal number`);
     prices[field] = raw === '' ? null : Number(raw);
   }
@@ -225,7 +287,7 @@ function genericRow(get: (c: string) => string | undefined): Parsed {
       ref: { kind: 'card', cardId, finishLabel, tcgplayerProductId: productRaw === '' ? null : Number(productRaw) },
       market: market as PriceObservation['market'],
       currency: currency as PriceObservation['currency'],
-      condition: get('condition')?.trim().toUpperCase() || 'NM',
+      condition: get(col.condition)?.trim().toUpperCase() || 'NM',
       date,
       prices,
     },
@@ -242,7 +304,7 @@ async function importGeneric(ctx: IngestContext, run: IngestionRun, header: stri
         `expected ${[...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES)].join(',')}[,${GENERIC_OPTIONAL.join('][,')}] or ${HISTORY_COLUMNS.join(',')}`,
     );
   }
-  const index = new Map(header.map((c, i) => [c, i]));
+  const columns = genericColumns(header);
   // Two products of one card and finish may share a grain when the file has no product ids.
   const importer = await priceImporter(ctx, run, 'history-csv', { chunkRows: chunkRows + 1, repeats: 'ambiguous' });
   let done = 0;
@@ -259,10 +321,7 @@ async function importGeneric(ctx: IngestContext, run: IngestionRun, header: stri
     if (record.length !== header.length) {
       importer.reject('malformed_row', 1, { at: `line ${line}`, detail: `${record.length} fields where the header has ${header.length}` });
     } else {
-      const parsed = genericRow((c) => {
-        const i = index.get(c);
-        return i === undefined ? undefined : record[i];
-      });
+      const parsed = genericRow(record, columns);
       if (parsed.ok) chunk.push(parsed.observation);
       else importer.reject(parsed.reason, 1, { at: `line ${line}`, detail: parsed.detail });
     }
