@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import { productLineOf, type ProductLine } from './product-lines.ts';
 
 /** Statement size for `in (…)` lists. */
@@ -83,7 +84,7 @@ export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hi
     changes.set(line, [...(changes.get(line) ?? []), Number(r.key)]);
   }
   let n = 0;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const [line, list] of changes) {
       for (const chunk of chunks(list)) {
         await trx.updateTable('printings').set({ product_line: line }).where('key', 'in', chunk).execute();

@@ -2,9 +2,12 @@
  * Rebuilds `card_summary` (one row per card: the card, its headline series' latest price and
  * changes, sort keys), `card_terms` (search terms), `set_summary` and `facet_counts`. Lists of
  * cards, sets and facets read these tables only, with one indexed statement per request.
- * Derived data: rebuilt whole, in one transaction, idempotently.
+ * Derived data: rebuilt whole, in one transaction (the derive step's publication when called from
+ * it), idempotently.
  */
+import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
@@ -120,22 +123,20 @@ export async function rescoreCardSummary(database: Database, key: SignalKey): Pr
     const keys = sortKeys({ price: null, change_1d: null, change_7d: null, change_30d: null, score });
     changes.push([score, keys.k_score_asc, keys.k_score_desc, item, r.card_id]);
   }
-  const text = 'update card_summary set score = $1, k_score_asc = $2, k_score_desc = $3, item = $4 where card_id = $5';
   const native = database.native;
-  if (native.kind === 'sqlite') {
-    const update = native.db.prepare(text.replace(/\$\d/g, '?'));
-    native.db.transaction(() => {
+  await inTransaction(database.db, async (trx) => {
+    if (native.kind === 'sqlite') {
+      // The same connection as `trx`, so these prepared updates are part of its transaction.
+      const update = native.db.prepare('update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?');
       for (const c of changes) update.run(...c);
-    })();
-  } else if (changes.length > 0) {
-    const column = (i: number) => changes.map((c) => c[i]);
-    await native.pool.query(
-      `update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
-       from unnest($1::float8[], $2::float8[], $3::float8[], $4::text[], $5::text[]) as u(score, ka, kd, item, card_id)
-       where c.card_id = u.card_id`,
-      [column(0), column(1), column(2), column(3), column(4)],
-    );
-  }
+    } else if (changes.length > 0) {
+      // Through `trx`, not the pool: another connection would commit on its own.
+      const column = (i: number) => changes.map((c) => c[i]);
+      await sql`update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
+        from unnest(${column(0)}::float8[], ${column(1)}::float8[], ${column(2)}::float8[], ${column(3)}::text[], ${column(4)}::text[]) as u(score, ka, kd, item, card_id)
+        where c.card_id = u.card_id`.execute(trx);
+    }
+  });
   return changes.length;
 }
 
@@ -271,7 +272,7 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     if (r.price_cents !== null) set.priced_cards++;
     if (r.price_cents !== null && r.currency === set.currency) set.value_cents = (set.value_cents ?? 0) + r.price_cents;
   }
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('card_summary').execute();
     await trx.deleteFrom('card_terms').execute();
     for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('card_summary').values(rows.slice(i, i + CHUNK)).execute();

@@ -14,17 +14,19 @@
  *   volatility over its last 90 days, and the change in units of that volatility (z).
  * - One series per card is its headline (docs/METHODS.md, "Headline printing").
  *
- * The table is rebuilt whole in one transaction, so the step is idempotent.
+ * The table is rebuilt whole in one transaction (the derive step's publication when called from
+ * it), so the step is idempotent.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database, DialectName } from '../../platform/db/database.ts';
-import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
+import type { LatestPricesTable } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
 import { slug } from '../market/search-terms.ts';
 import { productRank, seriesOrder, type SeriesCandidate } from '../market/series.ts';
 import { assignProductLines, groupWarnings } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import { printingProduct, thumbnailOf } from '../market/wire.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
@@ -284,34 +286,64 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
   for (const { row } of best.values()) row.headline = 1;
 }
 
+/** The series and their statistics, computed from the prices before anything is written. */
+export interface ComputedLatestPrices {
+  rows: LatestPricesTable[];
+  observations: Map<string, number>;
+}
+
 /**
- * Rebuilds `latest_prices`; returns counts for the pipeline run record.
+ * The heavy, read-only part: every series' latest price, changes and movers statistics.
  *
  * @example
- * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
+ * const computed = await computeLatestPrices(database); // then publishLatestPrices(tx, computed)
  */
-export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
-  const db: Kysely<Tables> = database.db;
-  const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
+export async function computeLatestPrices(database: Database): Promise<ComputedLatestPrices> {
+  const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(database.db);
   const derived = rows.map(toRow);
   const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
   await addMoverStats(database, derived);
-  await assignProductLines(db);
-  await describeSeries(database, derived, observations);
-  const warnings = await groupWarnings(db);
-  // Recorded in the run's counts; the first few named in the log.
-  for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
-  await db.transaction().execute(async (trx) => {
+  return { rows: derived, observations };
+}
+
+/**
+ * Assigns product lines, picks each card's headline and replaces `latest_prices`, all through
+ * `database.db` (a publication's transaction, or a new one).
+ */
+export async function publishLatestPrices(
+  database: Database,
+  computed: ComputedLatestPrices,
+  log?: Logger,
+): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
+  const derived = computed.rows;
+  return inTransaction(database.db, async (trx) => {
+    const tx: Database = { ...database, db: trx };
+    await assignProductLines(trx);
+    await describeSeries(tx, derived, computed.observations);
+    const warnings = await groupWarnings(trx);
+    // Recorded in the run's counts; the first few named in the log.
+    for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < derived.length; i += 500) {
       await trx.insertInto('latest_prices').values(derived.slice(i, i + 500)).execute();
     }
+    return {
+      series: derived.length,
+      stale: derived.filter((r) => r.stale === 1).length,
+      markets: new Set(derived.map((r) => r.market)).size,
+      group_warnings: warnings.length,
+    };
   });
-  return {
-    series: derived.length,
-    stale: derived.filter((r) => r.stale === 1).length,
-    markets: new Set(derived.map((r) => r.market)).size,
-    group_warnings: warnings.length,
-  };
+}
+
+/**
+ * Rebuilds `latest_prices` on its own (one transaction); returns counts for the pipeline run record.
+ *
+ * @example
+ * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
+ */
+export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
+  const computed = await computeLatestPrices(database);
+  return publishLatestPrices(database, computed, log);
 }
