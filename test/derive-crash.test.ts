@@ -18,6 +18,7 @@ import { dialects, label } from './dialects.ts';
 import { startHarness, type Harness } from './harness.ts';
 
 const TRIALS = 20;
+const SCORE_TRIALS = 10;
 const SCRIPT = new URL('./fixtures/derive-process.ts', import.meta.url).pathname;
 const DEMO = { cards: 90, printingsPerCard: 1.5, days: 40, seed: 11, end: '2026-11-24' };
 /** Per child: start-up and one derive of the small demo; generous for a loaded 2-core machine. */
@@ -42,10 +43,10 @@ interface ChildOutcome {
   stderr: string;
 }
 
-/** Runs the derive in a child; SIGKILLs it when it reports statement `killAt` (never when null). */
-function deriveInChild(url: string, killAt: number | null): Promise<ChildOutcome> {
+/** Runs the derive (or the rescoring) in a child; SIGKILLs it when it reports statement `killAt` (never when null). */
+function deriveInChild(url: string, killAt: number | null, mode: 'derive' | 'scores' = 'derive'): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, url], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, url, mode], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let stderr = '';
     let statements = 0;
@@ -69,8 +70,8 @@ function deriveInChild(url: string, killAt: number | null): Promise<ChildOutcome
 
 interface Observed {
   etag: string;
-  /** Card id → list price, headline printing, market and condition. */
-  list: Map<string, { price: number | null; printing: string | null; market: string | null; condition: string | null }>;
+  /** Card id → list price, headline printing, market, condition and signal score. */
+  list: Map<string, { price: number | null; printing: string | null; market: string | null; condition: string | null; score: number | null }>;
   problems: string[];
 }
 
@@ -87,14 +88,14 @@ async function observe(h: Harness): Promise<Observed> {
     const res = await h.request(`/v1/cards?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(res.status).toBe(200);
     const page = (await res.json()) as {
-      items: { id: string; price: number | null; headline: { printing_id: string; market: string; condition: string } | null }[];
+      items: { id: string; price: number | null; score: number | null; headline: { printing_id: string; market: string; condition: string } | null }[];
       next_cursor: string | null;
     };
     const tag = res.headers.get('etag') ?? '';
     if (etag && tag !== etag) problems.push(`list pages carry different ETags ${etag} and ${tag}`);
     etag = tag;
     for (const c of page.items) {
-      list.set(c.id, { price: c.price, printing: c.headline?.printing_id ?? null, market: c.headline?.market ?? null, condition: c.headline?.condition ?? null });
+      list.set(c.id, { price: c.price, score: c.score, printing: c.headline?.printing_id ?? null, market: c.headline?.market ?? null, condition: c.headline?.condition ?? null });
     }
     cursor = page.next_cursor;
   } while (cursor);
@@ -106,6 +107,7 @@ async function observe(h: Harness): Promise<Observed> {
     if (res.headers.get('etag') !== etag) problems.push(`${id}: detail ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
     const detail = (await res.json()) as {
       headline_printing_id: string | null;
+      score: number | null;
       printings: { id: string; prices: { market: string; condition: string; price: number; headline: boolean }[] }[];
     };
     let headline: number | null = null;
@@ -116,6 +118,7 @@ async function observe(h: Harness): Promise<Observed> {
       }
     }
     if (headline !== item.price) problems.push(`${id}: list price ${item.price}, detail headline price ${headline}`);
+    if (detail.score !== item.score) problems.push(`${id}: list score ${item.score}, detail score ${detail.score}`);
     if (detail.headline_printing_id !== item.printing) problems.push(`${id}: list headline ${item.printing}, detail ${detail.headline_printing_id}`);
   }
 
@@ -135,8 +138,22 @@ async function observe(h: Harness): Promise<Observed> {
   }
   const res = await h.request('/v1/dashboard');
   expect(res.status).toBe(200);
-  const dashboard = (await res.json()) as { movers: { up: Parameters<typeof checkMover>[1][]; down: Parameters<typeof checkMover>[1][] } };
+  // The dashboard's ETag adds the day (its freshness depends on it) to the data version.
+  if (!res.headers.get('etag')?.startsWith(etag.slice(0, -1))) problems.push(`dashboard ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
+  const dashboard = (await res.json()) as {
+    movers: { up: Parameters<typeof checkMover>[1][]; down: Parameters<typeof checkMover>[1][] };
+    top_signals: { id: string; price: number | null; score: number | null }[] | null;
+  };
   for (const m of [...dashboard.movers.up, ...dashboard.movers.down]) checkMover('dashboard', m);
+  for (const t of dashboard.top_signals ?? []) {
+    const item = list.get(t.id);
+    if (item?.score !== t.score || item.price !== t.price) problems.push(`dashboard top signal ${t.id}: score ${t.score} price ${t.price}, list ${item?.score} ${item?.price}`);
+  }
+  const top = [...list].filter(([, c]) => c.score !== null).sort((a, b) => b[1].score! - a[1].score! || (a[0] < b[0] ? -1 : 1));
+  const expectedTop = top.slice(0, dashboard.top_signals?.length ?? 0).map(([id]) => id);
+  if (JSON.stringify(expectedTop) !== JSON.stringify((dashboard.top_signals ?? []).map((t) => t.id))) {
+    problems.push(`dashboard top signals ${(dashboard.top_signals ?? []).map((t) => t.id).join(',')}, list's highest scores ${expectedTop.join(',')}`);
+  }
   return { etag, list, problems };
 }
 
@@ -192,6 +209,37 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
       }
       // Most kill points fall inside the derive (a kill at one of the last statements may come after its commit).
       expect(killed).toBeGreaterThanOrEqual(TRIALS / 2);
+    }, 240_000);
+
+    it(`the signals step's rescoring: scores in list, detail and dashboard move together (${SCORE_TRIALS} trials)`, async () => {
+      const seed = Date.now() % 1_000_000;
+      const next = random(seed);
+      const [signals] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
+      expect(signals?.status).toBe('succeeded');
+      const full = await deriveInChild(url, null, 'scores');
+      expect(full.completed, full.stderr).toBe(true);
+      let before = await observe(h);
+      expect(before.problems).toEqual([]);
+      const scored = () => [...before.list.values()].filter((c) => c.score !== null).length;
+      expect(scored()).toBeGreaterThan(10);
+
+      let killed = 0;
+      for (let trial = 1; trial <= SCORE_TRIALS; trial++) {
+        // New scores for the latest signal date: what a new signals run would leave for the rescoring.
+        await sql`update signals set score = score + 0.125 where score is not null`.execute(h.runtime.database.db);
+        const killAt = 1 + Math.floor(next() * full.statements);
+        const outcome = await deriveInChild(url, killAt, 'scores');
+        if (!outcome.completed) killed++;
+        const after = await observe(h);
+        const context = `seed ${seed}, trial ${trial}, killed at statement ${killAt} of ${full.statements} (${outcome.completed ? 'the rescoring had finished' : 'mid-rescoring'})`;
+        expect(after.problems, context).toEqual([]);
+        const ids = [...after.list].filter(([id, c]) => c.score !== null && before.list.get(id)?.score !== null).map(([id]) => id);
+        const changed = ids.filter((id) => before.list.get(id)!.score !== after.list.get(id)!.score).length;
+        expect([0, ids.length], context).toContain(changed);
+        expect(after.etag !== before.etag, context).toBe(changed > 0);
+        before = after;
+      }
+      expect(killed).toBeGreaterThanOrEqual(SCORE_TRIALS / 2);
     }, 240_000);
   });
 });
