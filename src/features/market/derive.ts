@@ -33,6 +33,10 @@ export interface DeriveCounts {
   terms: number;
   indexes: number;
   index_points: number;
+  /** Milliseconds of reading and computing, with nothing written. */
+  compute_ms: number;
+  /** Milliseconds of the publication's transaction (other writers wait for it). */
+  publish_ms: number;
 }
 
 /**
@@ -40,8 +44,10 @@ export interface DeriveCounts {
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
 export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger): Promise<DeriveCounts> {
+  const started = performance.now();
   const computed = await computeLatestPrices(database);
   const computedIndexes = await computeIndexes(database);
+  const computedAt = performance.now();
   const { latest, summary, indexes } = await publish(database, async (tx) => {
     // First statement a write: SQLite takes its write lock now (a read first could meet a newer
     // snapshot at the first write and fail), and on PostgreSQL a concurrent bump waits for the commit.
@@ -52,10 +58,11 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
     await buildDashboard(tx, clock, rules);
     return { latest, summary, indexes };
   });
+  const publishMs = Math.round(performance.now() - computedAt);
   // Fresh statistics let the planner choose the search-term and sort indexes well (statistics only: after the commit).
   if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
   else await sql.raw(`analyze ${DERIVED_TABLES.join(', ')}`).execute(database.db);
-  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points };
+  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points, compute_ms: Math.round(computedAt - started), publish_ms: publishMs };
 }
 
 /**
