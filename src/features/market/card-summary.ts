@@ -8,6 +8,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
+import type { ComputedLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
@@ -169,7 +170,41 @@ async function latestScores(database: Database, key: SignalKey): Promise<Map<num
  * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
  */
 export async function rebuildCardSummary(database: Database, signals?: SignalKey): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+  return writeCardSummary(database, await computeCardSummary(database, signals));
+}
+
+/** The rows of `card_summary`, `card_terms`, `set_summary` and `facet_counts`, computed before anything is written. */
+export interface ComputedCardSummary {
+  rows: CardSummaryTable[];
+  terms: { term: string; card_id: string }[];
+  setRows: SetSummaryTable[];
+  facetRows: FacetCountsTable[];
+}
+
+/**
+ * Reads only. The headlines come from `latest` (the series a derive is about to publish, with its
+ * product lines) or, without it, from the stored `latest_prices`.
+ *
+ * @example
+ * const computed = await computeCardSummary(database, key, latest); // then writeCardSummary(tx, computed)
+ */
+export async function computeCardSummary(database: Database, signals?: SignalKey, latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>): Promise<ComputedCardSummary> {
   const db = database.db;
+  const storedHeadlines = () => db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute();
+  const headlinePrintings = async () => {
+    if (!latest) {
+      return db
+        .selectFrom('printings')
+        .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
+        .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
+        .execute();
+    }
+    const keys = new Set(latest.rows.filter((r) => r.headline === 1).map((r) => r.printing_key));
+    const all = await db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
+    return all
+      .filter((p) => keys.has(Number(p.key)))
+      .map((p) => (latest.lineOf.has(Number(p.key)) ? { ...p, product_line: latest.lineOf.get(Number(p.key))! } : p));
+  };
   const [sets, cards, counts, headlines, printings, scores] = await Promise.all([
     db.selectFrom('sets').selectAll().execute(),
     db
@@ -178,12 +213,8 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
       .select(['c.id', 'c.kind', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
       .execute(),
     db.selectFrom('printings').select((eb) => ['card_id', eb.fn.countAll<number>().as('n')]).groupBy('card_id').execute(),
-    db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute(),
-    db
-      .selectFrom('printings')
-      .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
-      .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
-      .execute(),
+    latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(),
+    headlinePrintings(),
     signals ? latestScores(database, signals) : new Map<number, number>(),
   ]);
   const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
@@ -272,7 +303,12 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     if (r.price_cents !== null) set.priced_cards++;
     if (r.price_cents !== null && r.currency === set.currency) set.value_cents = (set.value_cents ?? 0) + r.price_cents;
   }
-  await inTransaction(db, async (trx) => {
+  return { rows, terms, setRows, facetRows: [...facets.rows.values()] };
+}
+
+/** Replaces the card, term, set and facet read models through `database.db` (a publication's transaction, or a new one). */
+export async function writeCardSummary(database: Database, { rows, terms, setRows, facetRows }: ComputedCardSummary): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+  await inTransaction(database.db, async (trx) => {
     await trx.deleteFrom('card_summary').execute();
     await trx.deleteFrom('card_terms').execute();
     for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('card_summary').values(rows.slice(i, i + CHUNK)).execute();
@@ -280,7 +316,6 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     await trx.deleteFrom('set_summary').execute();
     for (let i = 0; i < setRows.length; i += CHUNK) await trx.insertInto('set_summary').values(setRows.slice(i, i + CHUNK)).execute();
     await trx.deleteFrom('facet_counts').execute();
-    const facetRows = [...facets.rows.values()];
     for (let i = 0; i < facetRows.length; i += CHUNK) await trx.insertInto('facet_counts').values(facetRows.slice(i, i + CHUNK)).execute();
   });
   return { cards: rows.length, priced: rows.filter((r) => r.price_cents !== null).length, terms: terms.length, sets: setRows.length };

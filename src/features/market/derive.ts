@@ -15,7 +15,7 @@ import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { publish } from '../../platform/db/transaction.ts';
 import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import { rebuildCardSummary, rescoreCardSummary } from './card-summary.ts';
+import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
 import { buildDashboard } from './dashboard.ts';
 import { computeIndexes, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
@@ -45,16 +45,18 @@ export interface DeriveCounts {
  */
 export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger): Promise<DeriveCounts> {
   const started = performance.now();
-  const computed = await computeLatestPrices(database);
+  const computed = await computeLatestPrices(database, log);
+  const computedSummary = await computeCardSummary(database, signals, computed);
   const computedIndexes = await computeIndexes(database);
   const computedAt = performance.now();
   const { latest, summary, indexes } = await publish(database, async (tx) => {
     // First statement a write: SQLite takes its write lock now (a read first could meet a newer
     // snapshot at the first write and fail), and on PostgreSQL a concurrent bump waits for the commit.
     await bumpDataVersion(tx.db, clock);
-    const latest = await publishLatestPrices(tx, computed, log);
-    const summary = await rebuildCardSummary(tx, signals);
+    const latest = await publishLatestPrices(tx, computed);
+    const summary = await writeCardSummary(tx, computedSummary);
     const indexes = await writeIndexes(tx, computedIndexes);
+    // Reads what this transaction wrote: movers, index, counts and top signals of the new state.
     await buildDashboard(tx, clock, rules);
     return { latest, summary, indexes };
   });

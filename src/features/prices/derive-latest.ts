@@ -24,7 +24,7 @@ import type { LatestPricesTable } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
 import { slug } from '../market/search-terms.ts';
 import { productRank, seriesOrder, type SeriesCandidate } from '../market/series.ts';
-import { assignProductLines, groupWarnings } from '../catalog/printings.repo.ts';
+import { applyProductLines, groupWarnings, planProductLines } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { printingProduct, thumbnailOf } from '../market/wire.ts';
@@ -212,7 +212,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
  * A printing is its set's own product when it was sold under the set's TCGplayer group: the
  * recorded one, else the group most of the set's printings arrive from.
  */
-async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>): Promise<void> {
+async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>, lineOf: ReadonlyMap<number, string | null>): Promise<void> {
   const printings = await database.db
     .selectFrom('printings as p')
     .innerJoin('cards as c', 'c.id', 'p.card_id')
@@ -236,6 +236,8 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
       'c.images',
     ])
     .execute();
+  // The product lines this derive will publish, not the stored ones.
+  for (const p of printings) if (lineOf.has(Number(p.key))) p.product_line = lineOf.get(Number(p.key))!;
   const byKey = new Map(printings.map((p) => [Number(p.key), p]));
   const arriving = new Map<string, Map<number, number>>();
   for (const p of printings) {
@@ -286,55 +288,59 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
   for (const { row } of best.values()) row.headline = 1;
 }
 
-/** The series and their statistics, computed from the prices before anything is written. */
+/** The series, their statistics and headlines, computed before anything is written. */
 export interface ComputedLatestPrices {
   rows: LatestPricesTable[];
-  observations: Map<string, number>;
+  /** Product-line changes to write with the series: line → printing keys. */
+  productLines: Map<string | null, number[]>;
+  /** The same changes per printing key. */
+  lineOf: Map<number, string | null>;
+  groupWarnings: number;
 }
 
 /**
- * The heavy, read-only part: every series' latest price, changes and movers statistics.
+ * The heavy, read-only part: every series' latest price, changes, movers statistics and headline,
+ * with the product lines they will be published with.
  *
  * @example
  * const computed = await computeLatestPrices(database); // then publishLatestPrices(tx, computed)
  */
-export async function computeLatestPrices(database: Database): Promise<ComputedLatestPrices> {
-  const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(database.db);
+export async function computeLatestPrices(database: Database, log?: Logger): Promise<ComputedLatestPrices> {
+  const db = database.db;
+  const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
   const derived = rows.map(toRow);
   const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
   await addMoverStats(database, derived);
-  return { rows: derived, observations };
+  const productLines = await planProductLines(db);
+  const lineOf = new Map<number, string | null>();
+  for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
+  await describeSeries(database, derived, observations, lineOf);
+  const warnings = await groupWarnings(db);
+  // Recorded in the run's counts; the first few named in the log.
+  for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
+  return { rows: derived, productLines, lineOf, groupWarnings: warnings.length };
 }
 
-/**
- * Assigns product lines, picks each card's headline and replaces `latest_prices`, all through
- * `database.db` (a publication's transaction, or a new one).
- */
+/** Writes the product lines and replaces `latest_prices` through `database.db` (a publication's transaction, or a new one). */
 export async function publishLatestPrices(
   database: Database,
   computed: ComputedLatestPrices,
-  log?: Logger,
 ): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
   const derived = computed.rows;
-  return inTransaction(database.db, async (trx) => {
-    const tx: Database = { ...database, db: trx };
-    await assignProductLines(trx);
-    await describeSeries(tx, derived, computed.observations);
-    const warnings = await groupWarnings(trx);
-    // Recorded in the run's counts; the first few named in the log.
-    for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
+  await inTransaction(database.db, async (trx) => {
+    await applyProductLines(trx, computed.productLines);
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < derived.length; i += 500) {
       await trx.insertInto('latest_prices').values(derived.slice(i, i + 500)).execute();
     }
-    return {
-      series: derived.length,
-      stale: derived.filter((r) => r.stale === 1).length,
-      markets: new Set(derived.map((r) => r.market)).size,
-      group_warnings: warnings.length,
-    };
   });
+  return {
+    series: derived.length,
+    stale: derived.filter((r) => r.stale === 1).length,
+    markets: new Set(derived.map((r) => r.market)).size,
+    group_warnings: computed.groupWarnings,
+  };
 }
 
 /**
@@ -344,6 +350,5 @@ export async function publishLatestPrices(
  * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
  */
 export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
-  const computed = await computeLatestPrices(database);
-  return publishLatestPrices(database, computed, log);
+  return publishLatestPrices(database, await computeLatestPrices(database, log));
 }
