@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import { productLineOf, type ProductLine } from './product-lines.ts';
 
 /** Statement size for `in (…)` lists. */
@@ -54,6 +55,11 @@ export function ownGroup(recorded: number | null, arriving: { groupId: number }[
  * specific line stored before, is kept. Returns how many changed.
  */
 export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hints: ReadonlyMap<number, ProductLine> = new Map()): Promise<number> {
+  return applyProductLines(db, await planProductLines(db, keys, hints));
+}
+
+/** The product-line changes `assignProductLines` would write: line → printing keys (reads only). */
+export async function planProductLines(db: Kysely<Tables>, keys?: number[], hints: ReadonlyMap<number, ProductLine> = new Map()): Promise<Map<string | null, number[]>> {
   const select = (list: number[] | null) => {
     let q = db
       .selectFrom('printings as p')
@@ -67,10 +73,10 @@ export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hi
     return q.execute();
   };
   const rows = keys ? (await Promise.all(chunks([...new Set(keys)]).map(select))).flat() : await select(null);
-  if (rows.length === 0) return 0;
+  const changes = new Map<string | null, number[]>();
+  if (rows.length === 0) return changes;
   const unrecorded = [...new Set(rows.filter((r) => r.set_group === null).map((r) => r.set_id))];
   const arriving = unrecorded.length > 0 ? await arrivingGroups(db, unrecorded) : new Map();
-  const changes = new Map<string | null, number[]>();
   for (const r of rows) {
     let line = productLineOf({
       groupId: r.tcgplayer_group_id,
@@ -80,10 +86,17 @@ export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hi
     });
     if (line === 'other') line = hints.get(Number(r.tcgplayer_product_id)) ?? (r.product_line && r.product_line !== 'other' ? (r.product_line as ProductLine) : 'other');
     if (line === r.product_line) continue;
-    changes.set(line, [...(changes.get(line) ?? []), Number(r.key)]);
+    const list = changes.get(line);
+    if (list) list.push(Number(r.key));
+    else changes.set(line, [Number(r.key)]);
   }
+  return changes;
+}
+
+/** Writes planned product-line changes (in `db`'s transaction, or a new one); returns how many printings changed. */
+export async function applyProductLines(db: Kysely<Tables>, changes: ReadonlyMap<string | null, number[]>): Promise<number> {
   let n = 0;
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     for (const [line, list] of changes) {
       for (const chunk of chunks(list)) {
         await trx.updateTable('printings').set({ product_line: line }).where('key', 'in', chunk).execute();

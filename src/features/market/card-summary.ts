@@ -2,9 +2,13 @@
  * Rebuilds `card_summary` (one row per card: the card, its headline series' latest price and
  * changes, sort keys), `card_terms` (search terms), `set_summary` and `facet_counts`. Lists of
  * cards, sets and facets read these tables only, with one indexed statement per request.
- * Derived data: rebuilt whole, in one transaction, idempotently.
+ * Derived data: rebuilt whole, in one transaction (the derive step's publication when called from
+ * it), idempotently.
  */
+import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import type { ComputedLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
@@ -120,22 +124,20 @@ export async function rescoreCardSummary(database: Database, key: SignalKey): Pr
     const keys = sortKeys({ price: null, change_1d: null, change_7d: null, change_30d: null, score });
     changes.push([score, keys.k_score_asc, keys.k_score_desc, item, r.card_id]);
   }
-  const text = 'update card_summary set score = $1, k_score_asc = $2, k_score_desc = $3, item = $4 where card_id = $5';
   const native = database.native;
-  if (native.kind === 'sqlite') {
-    const update = native.db.prepare(text.replace(/\$\d/g, '?'));
-    native.db.transaction(() => {
+  await inTransaction(database.db, async (trx) => {
+    if (native.kind === 'sqlite') {
+      // The same connection as `trx`, so these prepared updates are part of its transaction.
+      const update = native.db.prepare('update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?');
       for (const c of changes) update.run(...c);
-    })();
-  } else if (changes.length > 0) {
-    const column = (i: number) => changes.map((c) => c[i]);
-    await native.pool.query(
-      `update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
-       from unnest($1::float8[], $2::float8[], $3::float8[], $4::text[], $5::text[]) as u(score, ka, kd, item, card_id)
-       where c.card_id = u.card_id`,
-      [column(0), column(1), column(2), column(3), column(4)],
-    );
-  }
+    } else if (changes.length > 0) {
+      // Through `trx`, not the pool: another connection would commit on its own.
+      const column = (i: number) => changes.map((c) => c[i]);
+      await sql`update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
+        from unnest(${column(0)}::float8[], ${column(1)}::float8[], ${column(2)}::float8[], ${column(3)}::text[], ${column(4)}::text[]) as u(score, ka, kd, item, card_id)
+        where c.card_id = u.card_id`.execute(trx);
+    }
+  });
   return changes.length;
 }
 
@@ -168,7 +170,41 @@ async function latestScores(database: Database, key: SignalKey): Promise<Map<num
  * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
  */
 export async function rebuildCardSummary(database: Database, signals?: SignalKey): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+  return writeCardSummary(database, await computeCardSummary(database, signals));
+}
+
+/** The rows of `card_summary`, `card_terms`, `set_summary` and `facet_counts`, computed before anything is written. */
+export interface ComputedCardSummary {
+  rows: CardSummaryTable[];
+  terms: { term: string; card_id: string }[];
+  setRows: SetSummaryTable[];
+  facetRows: FacetCountsTable[];
+}
+
+/**
+ * Reads only. The headlines come from `latest` (the series a derive is about to publish, with its
+ * product lines) or, without it, from the stored `latest_prices`.
+ *
+ * @example
+ * const computed = await computeCardSummary(database, key, latest); // then writeCardSummary(tx, computed)
+ */
+export async function computeCardSummary(database: Database, signals?: SignalKey, latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>): Promise<ComputedCardSummary> {
   const db = database.db;
+  const storedHeadlines = () => db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute();
+  const headlinePrintings = async () => {
+    if (!latest) {
+      return db
+        .selectFrom('printings')
+        .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
+        .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
+        .execute();
+    }
+    const keys = new Set(latest.rows.filter((r) => r.headline === 1).map((r) => r.printing_key));
+    const all = await db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
+    return all
+      .filter((p) => keys.has(Number(p.key)))
+      .map((p) => (latest.lineOf.has(Number(p.key)) ? { ...p, product_line: latest.lineOf.get(Number(p.key))! } : p));
+  };
   const [sets, cards, counts, headlines, printings, scores] = await Promise.all([
     db.selectFrom('sets').selectAll().execute(),
     db
@@ -177,12 +213,8 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
       .select(['c.id', 'c.kind', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
       .execute(),
     db.selectFrom('printings').select((eb) => ['card_id', eb.fn.countAll<number>().as('n')]).groupBy('card_id').execute(),
-    db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute(),
-    db
-      .selectFrom('printings')
-      .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
-      .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
-      .execute(),
+    latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(),
+    headlinePrintings(),
     signals ? latestScores(database, signals) : new Map<number, number>(),
   ]);
   const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
@@ -271,7 +303,12 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     if (r.price_cents !== null) set.priced_cards++;
     if (r.price_cents !== null && r.currency === set.currency) set.value_cents = (set.value_cents ?? 0) + r.price_cents;
   }
-  await db.transaction().execute(async (trx) => {
+  return { rows, terms, setRows, facetRows: [...facets.rows.values()] };
+}
+
+/** Replaces the card, term, set and facet read models through `database.db` (a publication's transaction, or a new one). */
+export async function writeCardSummary(database: Database, { rows, terms, setRows, facetRows }: ComputedCardSummary): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+  await inTransaction(database.db, async (trx) => {
     await trx.deleteFrom('card_summary').execute();
     await trx.deleteFrom('card_terms').execute();
     for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('card_summary').values(rows.slice(i, i + CHUNK)).execute();
@@ -279,7 +316,6 @@ export async function rebuildCardSummary(database: Database, signals?: SignalKey
     await trx.deleteFrom('set_summary').execute();
     for (let i = 0; i < setRows.length; i += CHUNK) await trx.insertInto('set_summary').values(setRows.slice(i, i + CHUNK)).execute();
     await trx.deleteFrom('facet_counts').execute();
-    const facetRows = [...facets.rows.values()];
     for (let i = 0; i < facetRows.length; i += CHUNK) await trx.insertInto('facet_counts').values(facetRows.slice(i, i + CHUNK)).execute();
   });
   return { cards: rows.length, priced: rows.filter((r) => r.price_cents !== null).length, terms: terms.length, sets: setRows.length };

@@ -6,6 +6,7 @@
  */
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import { datasetKind } from '../ingest/dataset.ts';
 import { marketCoverage } from '../ingest/meta.routes.ts';
 import { readIndex } from './indexes.repo.ts';
@@ -62,7 +63,7 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
     counts: { sets: Number(counts.sets), cards: Number(counts.cards ?? 0), priced_cards: Number(counts.priced_cards ?? 0) },
   };
   const builtAt = isoInstant(clock.now());
-  await db.transaction().execute(async (trx) => {
+  await inTransaction(db, async (trx) => {
     await trx.deleteFrom('dashboard_snapshot').execute();
     await trx.insertInto('dashboard_snapshot').values({ id: 1, body: JSON.stringify(body), built_at: builtAt }).execute();
   });

@@ -1,17 +1,23 @@
 /**
  * The derive step: latest prices and changes, card summaries and search terms, indexes — every
  * table the public market API reads — then a new data version so cached answers revalidate.
+ *
+ * Compute, then publish (docs/ARCHITECTURE.md, "Read models"): the heavy reads of the prices run
+ * first and write nothing; then one transaction bumps the data version, replaces every read model
+ * and builds the dashboard from them. Readers see the old read models under the old ETag or the
+ * new ones under the new ETag, never a mix, and a derive killed at any point leaves the old state.
  */
 import { sql } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
-import { deriveLatestPrices } from '../prices/derive-latest.ts';
+import { publish } from '../../platform/db/transaction.ts';
+import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import { rebuildCardSummary, rescoreCardSummary } from './card-summary.ts';
+import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
 import { buildDashboard } from './dashboard.ts';
-import { rebuildIndexes } from './indexes.ts';
+import { computeIndexes, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
 
 const DERIVED_TABLES = ['latest_prices', 'card_summary', 'card_terms', 'set_summary', 'facet_counts', 'market_indexes', 'index_values'];
@@ -27,6 +33,10 @@ export interface DeriveCounts {
   terms: number;
   indexes: number;
   index_points: number;
+  /** Milliseconds of reading and computing, with nothing written. */
+  compute_ms: number;
+  /** Milliseconds of the publication's transaction (other writers wait for it). */
+  publish_ms: number;
 }
 
 /**
@@ -34,24 +44,38 @@ export interface DeriveCounts {
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
 export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger): Promise<DeriveCounts> {
-  const latest = await deriveLatestPrices(database, log);
-  const summary = await rebuildCardSummary(database, signals);
-  const indexes = await rebuildIndexes(database);
-  // Fresh statistics let the planner choose the search-term and sort indexes well.
+  const started = performance.now();
+  const computed = await computeLatestPrices(database, log);
+  const computedSummary = await computeCardSummary(database, signals, computed);
+  const computedIndexes = await computeIndexes(database);
+  const computedAt = performance.now();
+  const { latest, summary, indexes } = await publish(database, async (tx) => {
+    // First statement a write: SQLite takes its write lock now (a read first could meet a newer
+    // snapshot at the first write and fail), and on PostgreSQL a concurrent bump waits for the commit.
+    await bumpDataVersion(tx.db, clock);
+    const latest = await publishLatestPrices(tx, computed);
+    const summary = await writeCardSummary(tx, computedSummary);
+    const indexes = await writeIndexes(tx, computedIndexes);
+    // Reads what this transaction wrote: movers, index, counts and top signals of the new state.
+    await buildDashboard(tx, clock, rules);
+    return { latest, summary, indexes };
+  });
+  const publishMs = Math.round(performance.now() - computedAt);
+  // Fresh statistics let the planner choose the search-term and sort indexes well (statistics only: after the commit).
   if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
   else await sql.raw(`analyze ${DERIVED_TABLES.join(', ')}`).execute(database.db);
-  await buildDashboard(database, clock, rules);
-  await bumpDataVersion(database.db, clock);
-  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points };
+  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points, compute_ms: Math.round(computedAt - started), publish_ms: publishMs };
 }
 
 /**
  * After new signals: card summaries pick up the latest scores, the dashboard its top signals, and
- * the data version moves so cached answers revalidate.
+ * the data version moves so cached answers revalidate — in one transaction, like the derive.
  */
 export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey): Promise<{ cards: number }> {
-  const cards = await rescoreCardSummary(database, signals);
-  await buildDashboard(database, clock, rules);
-  await bumpDataVersion(database.db, clock);
-  return { cards };
+  return publish(database, async (tx) => {
+    await bumpDataVersion(tx.db, clock);
+    const cards = await rescoreCardSummary(tx, signals);
+    await buildDashboard(tx, clock, rules);
+    return { cards };
+  });
 }

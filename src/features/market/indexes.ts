@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import type { IndexValuesTable, MarketIndexesTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from './series.ts';
 import { flaggedPrints, printKey } from '../prices/price-flags.repo.ts';
@@ -288,6 +289,20 @@ function chunks<T>(rows: T[], size: number): T[][] {
  * const { indexes, points } = await rebuildIndexes(database);
  */
 export async function rebuildIndexes(database: Database): Promise<{ indexes: number; points: number }> {
+  return writeIndexes(database, await computeIndexes(database));
+}
+
+/** Every index and its values, computed from the stored prices (read-only). */
+export interface ComputedIndexes {
+  indexRows: MarketIndexesTable[];
+  valueRows: IndexValuesTable[];
+}
+
+/**
+ * @example
+ * const computed = await computeIndexes(database); // then writeIndexes(tx, computed)
+ */
+export async function computeIndexes(database: Database): Promise<ComputedIndexes> {
   const { setOf, sealed } = await printingSets(database);
   const accumulator = new IndexAccumulator(setOf, sealed);
   await readPrices(database, [...setOf.keys()], accumulator);
@@ -325,7 +340,12 @@ export async function rebuildIndexes(database: Database): Promise<{ indexes: num
     }
   }
 
-  await database.db.transaction().execute(async (trx) => {
+  return { indexRows, valueRows };
+}
+
+/** Replaces `market_indexes` and `index_values` through `database.db` (a publication's transaction, or a new one). */
+export async function writeIndexes(database: Database, { indexRows, valueRows }: ComputedIndexes): Promise<{ indexes: number; points: number }> {
+  await inTransaction(database.db, async (trx) => {
     await trx.deleteFrom('index_values').execute();
     await trx.deleteFrom('market_indexes').execute();
     for (const part of chunks(indexRows, ROWS_PER_INSERT)) await trx.insertInto('market_indexes').values(part).execute();

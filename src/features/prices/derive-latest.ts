@@ -15,17 +15,19 @@
  *   volatility over its last 90 days, and the change in units of that volatility (z).
  * - One series per card is its headline (docs/METHODS.md, "Headline printing").
  *
- * The table is rebuilt whole in one transaction, so the step is idempotent.
+ * The table is rebuilt whole in one transaction (the derive step's publication when called from
+ * it), so the step is idempotent.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database, DialectName } from '../../platform/db/database.ts';
-import type { LatestPricesTable, Tables } from '../../platform/db/schema.ts';
+import type { LatestPricesTable } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
 import { slug } from '../market/search-terms.ts';
 import { productRank, seriesOrder, type SeriesCandidate } from '../market/series.ts';
-import { assignProductLines, groupWarnings } from '../catalog/printings.repo.ts';
+import { applyProductLines, groupWarnings, planProductLines } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 import { printingProduct, thumbnailOf } from '../market/wire.ts';
 import { flaggedSeriesPrints, unflagged } from './price-flags.repo.ts';
 
@@ -235,7 +237,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
  * A printing is its set's own product when it was sold under the set's TCGplayer group: the
  * recorded one, else the group most of the set's printings arrive from.
  */
-async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>): Promise<void> {
+async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>, lineOf: ReadonlyMap<number, string | null>): Promise<void> {
   const printings = await database.db
     .selectFrom('printings as p')
     .innerJoin('cards as c', 'c.id', 'p.card_id')
@@ -259,6 +261,8 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
       'c.images',
     ])
     .execute();
+  // The product lines this derive will publish, not the stored ones.
+  for (const p of printings) if (lineOf.has(Number(p.key))) p.product_line = lineOf.get(Number(p.key))!;
   const byKey = new Map(printings.map((p) => [Number(p.key), p]));
   const arriving = new Map<string, Map<number, number>>();
   for (const p of printings) {
@@ -309,24 +313,47 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
   for (const { row } of best.values()) row.headline = 1;
 }
 
+/** The series, their statistics and headlines, computed before anything is written. */
+export interface ComputedLatestPrices {
+  rows: LatestPricesTable[];
+  /** Product-line changes to write with the series: line → printing keys. */
+  productLines: Map<string | null, number[]>;
+  /** The same changes per printing key. */
+  lineOf: Map<number, string | null>;
+  groupWarnings: number;
+}
+
 /**
- * Rebuilds `latest_prices`; returns counts for the pipeline run record.
+ * The heavy, read-only part: every series' latest price, changes, movers statistics and headline,
+ * with the product lines they will be published with.
  *
  * @example
- * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
+ * const computed = await computeLatestPrices(database); // then publishLatestPrices(tx, computed)
  */
-export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
-  const db: Kysely<Tables> = database.db;
+export async function computeLatestPrices(database: Database, log?: Logger): Promise<ComputedLatestPrices> {
+  const db = database.db;
   const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
   const derived = rows.map(toRow);
   const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
   await addMoverStats(database, derived);
-  await assignProductLines(db);
-  await describeSeries(database, derived, observations);
+  const productLines = await planProductLines(db);
+  const lineOf = new Map<number, string | null>();
+  for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
+  await describeSeries(database, derived, observations, lineOf);
   const warnings = await groupWarnings(db);
   // Recorded in the run's counts; the first few named in the log.
   for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
-  await db.transaction().execute(async (trx) => {
+  return { rows: derived, productLines, lineOf, groupWarnings: warnings.length };
+}
+
+/** Writes the product lines and replaces `latest_prices` through `database.db` (a publication's transaction, or a new one). */
+export async function publishLatestPrices(
+  database: Database,
+  computed: ComputedLatestPrices,
+): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
+  const derived = computed.rows;
+  await inTransaction(database.db, async (trx) => {
+    await applyProductLines(trx, computed.productLines);
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < derived.length; i += 500) {
@@ -337,6 +364,16 @@ export async function deriveLatestPrices(database: Database, log?: Logger): Prom
     series: derived.length,
     stale: derived.filter((r) => r.stale === 1).length,
     markets: new Set(derived.map((r) => r.market)).size,
-    group_warnings: warnings.length,
+    group_warnings: computed.groupWarnings,
   };
+}
+
+/**
+ * Rebuilds `latest_prices` on its own (one transaction); returns counts for the pipeline run record.
+ *
+ * @example
+ * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
+ */
+export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
+  return publishLatestPrices(database, await computeLatestPrices(database, log));
 }
