@@ -7,10 +7,11 @@
  * and builds the dashboard from them. Readers see the old read models under the old ETag or the
  * new ones under the new ETag, never a mix, and a derive killed at any point leaves the old state.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
+import type { Tables } from '../../platform/db/schema.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { publish } from '../../platform/db/transaction.ts';
 import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
@@ -39,11 +40,15 @@ export interface DeriveCounts {
   publish_ms: number;
 }
 
+
+/** Throws when the calling run no longer holds its pipeline step (checked inside the publication). */
+export type Fence = (db: Kysely<Tables>) => Promise<void>;
+
 /**
  * @example
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
-export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger): Promise<DeriveCounts> {
+export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger, fence?: Fence): Promise<DeriveCounts> {
   const started = performance.now();
   const computed = await computeLatestPrices(database, log);
   const computedSummary = await computeCardSummary(database, signals, computed);
@@ -53,6 +58,8 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
     // First statement a write: SQLite takes its write lock now (a read first could meet a newer
     // snapshot at the first write and fail), and on PostgreSQL a concurrent bump waits for the commit.
     await bumpDataVersion(tx.db, clock);
+    // A run that lost its step to a takeover publishes nothing (its lock row stays locked until the commit).
+    await fence?.(tx.db);
     const latest = await publishLatestPrices(tx, computed);
     const summary = await writeCardSummary(tx, computedSummary);
     const indexes = await writeIndexes(tx, computedIndexes);
@@ -71,9 +78,10 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
  * After new signals: card summaries pick up the latest scores, the dashboard its top signals, and
  * the data version moves so cached answers revalidate — in one transaction, like the derive.
  */
-export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey): Promise<{ cards: number }> {
+export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey, fence?: Fence): Promise<{ cards: number }> {
   return publish(database, async (tx) => {
     await bumpDataVersion(tx.db, clock);
+    await fence?.(tx.db);
     const cards = await rescoreCardSummary(tx, signals);
     await buildDashboard(tx, clock, rules);
     return { cards };

@@ -29,7 +29,7 @@ export interface StepOptions {
    * Throws `FencedOut` when this run no longer holds its step (another process took it over):
    * call it right before publishing. Set by the pipeline while a step runs.
    */
-  fence?: () => Promise<void>;
+  fence?: (db?: Kysely<Tables>) => Promise<void>;
 }
 
 /** What a step returns: counts for the run record, or why it did nothing. */
@@ -158,9 +158,10 @@ export class Pipeline {
         const abandoned = previous ? await locks.abandonPipelineRun(this.db, previous, startedAt, `process gone: heartbeat overdue since ${acquired.tookOver.heartbeat ?? 'unknown'} (${acquired.tookOver.holder}); taken over by run ${id}`) : 0;
         this.log.warn({ step: step.name, runId: id, previousHolder: acquired.tookOver.holder, previousRun: acquired.tookOver.runId, abandoned }, 'pipeline step taken over from a process whose heartbeat was overdue');
       }
-      const fence = async () => {
-        const current = await locks.currentToken(this.db, step.name);
-        if (current !== token) throw new FencedOut(step.name, token);
+      // Checked by a write on the lock row: inside a publication's transaction (`db`) the row stays
+      // locked until the commit, so a takeover cannot slip in between the check and the publish.
+      const fence = async (db: Kysely<Tables> = this.db) => {
+        if (!(await locks.holdsToken(db, step.name, token))) throw new FencedOut(step.name, token);
       };
       const beat = setInterval(() => {
         const now = this.clock.now();

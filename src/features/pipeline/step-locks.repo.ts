@@ -37,10 +37,14 @@ export async function acquire(db: Kysely<Tables>, a: { step: string; holder: str
   return { kind: 'held', holder: holder?.holder ?? 'unknown', since: holder?.acquired_at ?? null, runId: holder?.run_id ?? null };
 }
 
-/** The lock's current fencing token (0 when there is no lock row). */
-export async function currentToken(db: Kysely<Tables>, step: string): Promise<number> {
-  const row = await db.selectFrom('step_locks').select('token').where('step', '=', step).executeTakeFirst();
-  return row ? Number(row.token) : 0;
+/**
+ * Whether `token` is still the step's current one, checked by a write: inside a publication's
+ * transaction the row stays locked until it commits, so a takeover (which raises the token) waits
+ * for the publication or the publication sees the new token — never both.
+ */
+export async function holdsToken(db: Kysely<Tables>, step: string, token: number): Promise<boolean> {
+  const res = await db.updateTable('step_locks').set({ token }).where('step', '=', step).where('token', '=', token).executeTakeFirst();
+  return Number(res.numUpdatedRows) > 0;
 }
 
 /** Moves the lock's deadline while this run still holds it, and records the run's heartbeat. */

@@ -117,9 +117,10 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             return undefined;
           },
         );
-        // Fencing: a run that lost this step to a takeover must not publish read models.
+        // Fencing: a run that lost this step to a takeover must not publish read models (checked
+        // early, and again inside the publication's transaction).
         await o.fence?.();
-        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log)) } };
+        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log, o.fence)) } };
       },
     },
     {
@@ -135,7 +136,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             : await materialiseSignals(ctx.database, signal, dates);
         await o.fence?.();
         const started = performance.now();
-        const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key) : null;
+        const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key, o.fence) : null;
         return {
           counts: {
             ...counts,
