@@ -5,8 +5,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from './cli-capture.ts';
 import { prepareForRealData } from '../src/features/ingest/dataset.ts';
 import { ingestContext } from './ingest-harness.ts';
 import { CROSSWALK_CSV, dayPrices, seedCatalog, writePriceTree } from './tcgcsv-fixtures.ts';
@@ -14,22 +14,6 @@ import { seedPromoCatalog, writeListings, writePromoPrices } from './tcgcsv-prod
 
 let dir: string;
 const saved = { ...process.env };
-
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  process.exitCode = undefined;
-  try {
-    const code = await main(['node', 'cardquant', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cq-cli-'));

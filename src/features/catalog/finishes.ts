@@ -15,6 +15,20 @@ export const FINISHES = [
 ] as const;
 export type Finish = (typeof FINISHES)[number];
 
+/**
+ * Each finish as TCGplayer names it (its `subTypeName`): the label shown for a printing, and the
+ * sub-type of rows that name a product id but not its sub-type.
+ */
+export const FINISH_LABELS: Record<Finish, string> = {
+  normal: 'Normal',
+  holofoil: 'Holofoil',
+  'reverse-holofoil': 'Reverse Holofoil',
+  '1st-edition': '1st Edition',
+  '1st-edition-holofoil': '1st Edition Holofoil',
+  unlimited: 'Unlimited',
+  'unlimited-holofoil': 'Unlimited Holofoil',
+};
+
 const ALIASES: Record<string, Finish> = {
   // TCGplayer subTypeName
   normal: 'normal',

@@ -5,7 +5,7 @@
  * read from the name of the group it was sold under (TCGCSV's groups listing), else from the
  * product's name; docs/METHODS.md, "Headline printing", lists the patterns.
  */
-import type { Finish } from './finishes.ts';
+import { FINISH_LABELS, type Finish } from './finishes.ts';
 
 export const PRODUCT_LINES = [
   'world-championship-deck',
@@ -71,16 +71,6 @@ export function productLineOf(p: { groupId: number | null; setGroupId: number | 
   if (p.groupId === null || p.setGroupId === null || p.groupId === p.setGroupId) return null;
   return productLineOfName(p.groupName) ?? productLineOfName(p.productName) ?? 'other';
 }
-
-const FINISH_LABELS: Record<Finish, string> = {
-  normal: 'Normal',
-  holofoil: 'Holofoil',
-  'reverse-holofoil': 'Reverse Holofoil',
-  '1st-edition': '1st Edition',
-  '1st-edition-holofoil': '1st Edition Holofoil',
-  unlimited: 'Unlimited',
-  'unlimited-holofoil': 'Unlimited Holofoil',
-};
 
 /**
  * What a printing is called on screen: its finish, with its product line when it has one. An

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
-import { finishOf, type Finish } from '../catalog/finishes.ts';
+import { FINISH_LABELS, finishOf } from '../catalog/finishes.ts';
 import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../catalog/printing-resolver.ts';
 import { assignProductLines } from '../catalog/printings.repo.ts';
 import type { ProductLine } from '../catalog/product-lines.ts';
@@ -65,17 +65,6 @@ export interface PriceImporterOptions {
   repeats?: RepeatPolicy;
   log?: Logger;
 }
-
-/** The TCGplayer sub-type name of a finish, for rows that name a product id but not its sub-type. */
-export const TCGPLAYER_SUB_TYPE: Record<Finish, string> = {
-  normal: 'Normal',
-  holofoil: 'Holofoil',
-  'reverse-holofoil': 'Reverse Holofoil',
-  '1st-edition': '1st Edition',
-  '1st-edition-holofoil': '1st Edition Holofoil',
-  unlimited: 'Unlimited',
-  'unlimited-holofoil': 'Unlimited Holofoil',
-};
 
 const VALUE_KEYS = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'] as const;
 const STORED_KEYS = ['market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents'] as const;
@@ -317,7 +306,7 @@ export class PriceImporter {
       o.ref.kind === 'tcgplayer'
         ? { productId: o.ref.productId, subType: o.ref.subType, groupId: o.ref.groupId ?? null }
         : o.ref.tcgplayerProductId
-          ? { productId: o.ref.tcgplayerProductId, subType: TCGPLAYER_SUB_TYPE[finish], groupId: null }
+          ? { productId: o.ref.tcgplayerProductId, subType: FINISH_LABELS[finish], groupId: null }
           : null;
     const printing = this.resolver.find(cardId, finish, product);
     // A product already stored as another card's printing is not this card's.
