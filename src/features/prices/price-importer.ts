@@ -16,7 +16,7 @@ import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
-import { deleteRunRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
+import { deleteRunRow, restoreRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
 
 export type PrintingRef =
   /** A TCGplayer product and sub-type (TCGCSV, JustTCG): the card comes from the product map. */
@@ -91,8 +91,11 @@ export class PriceImporter {
   private readonly repeats: RepeatPolicy;
   /** Grains found ambiguous in this run: later rows of them are rejected too. */
   private readonly ambiguousGrains = new Set<string>();
-  /** Grains whose stored value (of an earlier run) this run changed; only collisions and updates are kept. */
-  private readonly updatedGrains = new Set<string>();
+  /**
+   * Stored rows of earlier runs that this run replaced, by printing grain: a later collision puts
+   * them back (and takes the row out of `updated`) instead of losing them.
+   */
+  private readonly overwritten = new Map<string, StoredGrainRow>();
   private log: Logger | undefined;
   /** Product lines a cross-walk names for products (editions such as Shadowless), used where a group's name says none. */
   productLineHints: ReadonlyMap<number, ProductLine> = new Map();
@@ -233,8 +236,8 @@ export class PriceImporter {
 
   /**
    * Repeats of grains an earlier chunk of this run stored: equal values are duplicates; different
-   * values reject the row and take the stored one back out. Also notes which grains this run
-   * changes from an earlier run's value, so a retraction knows whether it was counted `updated`.
+   * values reject the row and take the stored one back out (restoring the earlier run's value it
+   * had replaced, if any). Also remembers the earlier runs' rows this run replaces.
    */
   private async acrossChunks(rows: BufferedRow[]): Promise<BufferedRow[]> {
     const known = rows.filter((r) => typeof r.printing === 'number');
@@ -249,16 +252,22 @@ export class PriceImporter {
         kept.push(r);
         continue;
       }
+      const key = storedKey(s.printing_key, s);
       if (s.run_id !== this.run.id) {
-        if (!sameAsStored(r, s) && rank(s.feed) <= rank(r.feed)) this.updatedGrains.add(r.grain!);
+        if (!sameAsStored(r, s) && rank(s.feed) <= rank(r.feed)) this.overwritten.set(key, s);
         kept.push(r);
       } else if (sameAsStored(r, s)) {
         this.run.reject('duplicate_row');
       } else {
         this.ambiguousGrains.add(r.grain!);
         this.run.reject('ambiguous_product', 1, { at: r.grain!, detail: 'a later row names this card, finish, market, condition, currency and date with different prices; add a product_id column' });
-        if ((await deleteRunRow(this.db, this.run.id, { printingKey: s.printing_key, market: s.market, condition: s.condition, currency: s.currency, date: s.date })) === 1) {
-          this.run.retract(this.updatedGrains.delete(r.grain!) ? 'updated' : 'accepted', 'ambiguous_product');
+        // The row this run stored goes: an earlier run's value it had replaced comes back.
+        const prev = this.overwritten.get(key);
+        if (prev) {
+          this.overwritten.delete(key);
+          if ((await restoreRow(this.db, this.run.id, prev)) === 1) this.run.retract('updated', 'ambiguous_product');
+        } else if ((await deleteRunRow(this.db, this.run.id, { printingKey: s.printing_key, market: s.market, condition: s.condition, currency: s.currency, date: s.date })) === 1) {
+          this.run.retract('accepted', 'ambiguous_product');
         }
       }
     }
@@ -310,7 +319,8 @@ export class PriceImporter {
           : null;
     const printing = this.resolver.find(cardId, finish, product);
     // A product already stored as another card's printing is not this card's.
-    if (product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId) return this.rejected('product_card_mismatch');
+    // (Price CSV rows only: TCGplayer rows take their card from the product map.)
+    if (o.ref.kind === 'card' && product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId) return this.rejected('product_card_mismatch');
     const condition = o.condition ?? 'NM';
     return {
       grain: this.repeats === 'ambiguous' ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}` : undefined,

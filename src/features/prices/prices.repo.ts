@@ -20,6 +20,7 @@ export interface StoredGrainRow {
   avg7_cents: number | null;
   avg30_cents: number | null;
   source_as_of: string | null;
+  known_at: string;
 }
 
 const BATCH = 500;
@@ -38,7 +39,7 @@ export async function storedRowsOf(db: Kysely<Tables>, printingKeys: number[], d
         .selectFrom('prices')
         .select([
           'printing_key', 'market', 'condition', 'currency', 'date', 'run_id', 'feed',
-          'market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents', 'source_as_of',
+          'market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents', 'source_as_of', 'known_at',
         ])
         .where('printing_key', 'in', keys.slice(i, i + BATCH))
         .where('date', 'in', uniqueDates.slice(j, j + BATCH))
@@ -61,4 +62,36 @@ export async function deleteRunRow(db: Kysely<Tables>, runId: string, g: { print
     .where('date', '=', g.date)
     .executeTakeFirst();
   return Number(res.numDeletedRows);
+}
+
+/**
+ * Puts back the row an earlier run stored at one grain, where this run had replaced it and then
+ * found the grain ambiguous (only while the row is still this run's).
+ */
+export async function restoreRow(db: Kysely<Tables>, runId: string, prev: StoredGrainRow): Promise<number> {
+  const res = await db
+    .updateTable('prices')
+    .set({
+      run_id: prev.run_id,
+      feed: prev.feed,
+      market_cents: prev.market_cents,
+      low_cents: prev.low_cents,
+      mid_cents: prev.mid_cents,
+      high_cents: prev.high_cents,
+      direct_low_cents: prev.direct_low_cents,
+      trend_cents: prev.trend_cents,
+      avg1_cents: prev.avg1_cents,
+      avg7_cents: prev.avg7_cents,
+      avg30_cents: prev.avg30_cents,
+      source_as_of: prev.source_as_of,
+      known_at: prev.known_at,
+    })
+    .where('run_id', '=', runId)
+    .where('printing_key', '=', prev.printing_key)
+    .where('market', '=', prev.market)
+    .where('condition', '=', prev.condition)
+    .where('currency', '=', prev.currency)
+    .where('date', '=', prev.date)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
 }

@@ -149,6 +149,34 @@ base1-4,Holofoil,tcgplayer,USD,2025-10-03,352.00,,,,
       expect(repeat).toMatchObject({ rows_read: 6, accepted: 3, updated: 0, unchanged: 0, rejected: 3, rejected_by_reason: { duplicate_row: 3 } });
     }, 120_000);
 
+    it('a collision across chunks puts back the earlier run\'s value it had replaced, and counts it out of updated', async () => {
+      const row = (date: string, price: string, product = '') => `base1-4,Holofoil,tcgplayer,USD,${date},${price},,,,,${product}`;
+      const H = `${HEADER},product_id`;
+      const first = await importHistoryCsv(ctx, { path: file('earlier.csv', `${H}\n${row('2025-10-01', '100.00')}\n${row('2025-10-02', '100.00')}\n`) });
+      expect(first).toMatchObject({ accepted: 2 });
+      // The second file replaces 10-01 in one chunk, then names it again with another price.
+      const second = await importHistoryCsv(ctx, { path: file('later.csv', `${H}\n${row('2025-10-01', '200.00')}\n${row('2025-10-01', '300.00')}\n${row('2025-10-02', '100.00')}\n`), chunkRows: 1 });
+      expect(second).toMatchObject({ rows_read: 3, accepted: 0, updated: 0, unchanged: 1, rejected: 2, rejected_by_reason: { ambiguous_product: 2 } });
+      expect((await prices()).map((p) => [p.date, p.market_cents])).toEqual([
+        ['2025-10-01', 10000],
+        ['2025-10-02', 10000],
+      ]);
+      const restored = await ctx.database.db.selectFrom('prices').select('run_id').where('date', '=', '2025-10-01').executeTakeFirstOrThrow();
+      expect(restored.run_id).toBe(first.id);
+    });
+
+    it('a row with a product id and one without that land on one printing collide without negative counts', async () => {
+      const row = (date: string, price: string, product = '') => `base1-4,Holofoil,tcgplayer,USD,${date},${price},,,,,${product}`;
+      const H = `${HEADER},product_id`;
+      await importHistoryCsv(ctx, { path: file('p1.csv', `${H}\n${row('2025-10-01', '120.50', '77001')}\n${row('2025-10-02', '120.50', '77001')}\n`) });
+      const second = await importHistoryCsv(ctx, { path: file('p2.csv', `${H}\n${row('2025-10-01', '121.00', '77001')}\n${row('2025-10-01', '99.00')}\n${row('2025-10-02', '120.50', '77001')}\n`), chunkRows: 1 });
+      expect(second).toMatchObject({ rows_read: 3, accepted: 0, updated: 0, unchanged: 1, rejected: 2 });
+      expect((await prices()).map((p) => [p.date, p.market_cents])).toEqual([
+        ['2025-10-01', 12050],
+        ['2025-10-02', 12050],
+      ]);
+    });
+
     it('streams the file: the first chunk is written before most of the file is read', async () => {
       const path = file('big.csv', `${HEADER}\n${distinctRows(20_000).join('\n')}\n`);
       const size = statSync(path).size;
