@@ -8,7 +8,7 @@ import { systemClock } from '../src/platform/clock.ts';
 import { deriveReadModels, refreshScores } from '../src/features/market/derive.ts';
 import { DEFAULT_MOVER_RULES } from '../src/features/market/movers.repo.ts';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
-import { acquire, holdsToken } from '../src/features/pipeline/step-locks.repo.ts';
+import { acquire, holdsToken, release } from '../src/features/pipeline/step-locks.repo.ts';
 import { FencedOut } from '../src/features/pipeline/pipeline.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import type { Kysely } from 'kysely';
@@ -66,6 +66,14 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
       const after = await state();
       expect(after.cents).toBe(1200);
       expect(after.version).not.toBe(before.version);
+
+      // A run whose lock was released (it was interrupted and recorded so) publishes nothing either.
+      await release(ctx.database.db, 'derive', 2);
+      await addPrice('2025-10-21', 15);
+      const imported = await state();
+      await expect(deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(2))).rejects.toBeInstanceOf(FencedOut);
+      expect(await state()).toEqual(imported);
+      expect(imported.cents).toBe(1200);
     });
   });
 });

@@ -268,6 +268,9 @@ describe.each(dialects)('hostile input on $name', (d) => {
         body: JSON.stringify({ name: 'line one\tline\r\ntwo', role: 'viewer' }),
       });
       expect(keyed.status).toBe(201);
+      // UTF-8 text in a header arrives latin1-decoded (bytes 0x80–0x9F look like C1 controls): allowed.
+      const utf8 = await h.request('/v1/cards?limit=1', { headers: { 'X-City': Buffer.from('Москва — 5 €').toString('latin1') } });
+      expect(utf8.status).toBe(200);
     });
 
     it('refuses impossible dates in anomaly filters and cursors with 422', async () => {

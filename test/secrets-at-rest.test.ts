@@ -75,6 +75,9 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
       const portfolio = (await pf.json()) as CreatedPortfolio;
       const pfReplay = await createPortfolio('at-rest', 'rest-pf-1');
       expect(pfReplay.headers.get('idempotent-replayed')).toBe('true');
+      // The replayed secret is as uncacheable as the first answer.
+      expect(pf.headers.get('cache-control')).toContain('no-store');
+      expect(pfReplay.headers.get('cache-control')).toBe(pf.headers.get('cache-control'));
       expect(((await pfReplay.json()) as CreatedPortfolio).secret).toBe(portfolio.secret);
       secrets.push(portfolio.secret);
       secrets.push(((await (await createPortfolio('at-rest-2')).json()) as CreatedPortfolio).secret);

@@ -200,20 +200,21 @@ export function backtestsRoutes(
     let created: BacktestRunView;
     try {
       created = await runs.createRun(key, params, principal.actor);
+      await c.get('platform').audit.record({
+        actor: principal.actor,
+        role: principal.role,
+        action: 'backtest.create',
+        target: created.id,
+        result: 'success',
+        requestId: c.get('requestId'),
+        ip: c.get('clientIp'),
+        detail: { mode: inline ? 'inline' : 'process', dates: work.dates, printings: work.printings, params },
+      });
     } catch (err) {
+      // Nothing runs: the slot is free again (a run already recorded stays queued, as after a refused launch).
       slot.release();
       throw err;
     }
-    await c.get('platform').audit.record({
-      actor: principal.actor,
-      role: principal.role,
-      action: 'backtest.create',
-      target: created.id,
-      result: 'success',
-      requestId: c.get('requestId'),
-      ip: c.get('clientIp'),
-      detail: { mode: inline ? 'inline' : 'process', dates: work.dates, printings: work.printings, params },
-    });
     const headers = { Location: created.url };
     if (inline) {
       const thread = threads ? new BacktestThread(threadDatabase) : null;

@@ -43,7 +43,8 @@ export async function acquire(db: Kysely<Tables>, a: { step: string; holder: str
  * for the publication or the publication sees the new token — never both.
  */
 export async function holdsToken(db: Kysely<Tables>, step: string, token: number): Promise<boolean> {
-  const res = await db.updateTable('step_locks').set({ token }).where('step', '=', step).where('token', '=', token).executeTakeFirst();
+  // A released lock (the run was interrupted and recorded as such) no longer lets its run publish.
+  const res = await db.updateTable('step_locks').set({ token }).where('step', '=', step).where('token', '=', token).where('lease_until', '<>', RELEASED).executeTakeFirst();
   return Number(res.numUpdatedRows) > 0;
 }
 

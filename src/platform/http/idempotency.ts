@@ -29,7 +29,7 @@ import type { AppEnv } from './context.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying; others (dates, rate limits, request ids) belong to the new request. */
-const REPLAYED_HEADERS = ['content-type', 'location', 'etag'];
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'cache-control'];
 
 export interface StoredResponse {
   status: number;
@@ -89,7 +89,7 @@ export class IdempotencyStore {
         .executeTakeFirst();
       if (!row) continue; // released between our insert and select: try again
       if (row.expires_at <= isoInstant(now)) {
-        await this.release(scope, route, key);
+        await this.discard(scope, route, key, row.expires_at);
         continue;
       }
       if (row.request_hash !== requestHash) return { kind: 'mismatch' };
@@ -100,7 +100,7 @@ export class IdempotencyStore {
       } catch (err) {
         if (!(err instanceof UnsealError)) throw err;
         discarded = err.reason;
-        await this.release(scope, route, key);
+        await this.discard(scope, route, key, row.expires_at);
         continue;
       }
       return {
@@ -138,6 +138,14 @@ export class IdempotencyStore {
     let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key);
     if (inFlightOnly) q = q.where('status', '=', 'in_flight');
     await q.execute();
+  }
+
+  /**
+   * Deletes the row that was read (same `expires_at`), never a fresh claim another request made
+   * after it: two retries of an expired lease cannot both delete and re-claim the key.
+   */
+  private async discard(scope: string, route: string, key: string, expiresAt: string): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key).where('expires_at', '=', expiresAt).execute();
   }
 
   /** Deletes expired keys; returns how many. Run by the scheduler. */
@@ -207,7 +215,9 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
     c.set('idempotency', {
       // The body c.json would send for `value`, with its content type.
       storeIn: async (trx, status, value) => {
-        await store.complete(scope, route, key, { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) }, { secret: options.secret }, trx);
+        // An answer stored with its write carries a secret: its replay is as uncacheable as the first answer.
+        const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.secret ? { 'cache-control': 'no-store' } : {}) };
+        await store.complete(scope, route, key, { status, headers, body: JSON.stringify(value) }, { secret: options.secret }, trx);
         stored = true;
       },
     });
