@@ -120,6 +120,24 @@ function withPreparedReads(pool: pg.Pool) {
 }
 
 /**
+ * Switches a SQLite file to WAL. Two processes opening a new file at once can find the switch
+ * busy without SQLite's busy handler being asked, so it is retried within the busy timeout.
+ */
+function enableWal(native: SqliteDatabase.Database, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      native.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
+/**
  * Opens a database from a URL: `sqlite:PATH`, `sqlite::memory:` or `postgres://…`.
  *
  * @example
@@ -142,7 +160,7 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
     }
     const native = new SqliteDatabase(memory ? ':memory:' : path);
     native.pragma(`busy_timeout = ${options.sqliteBusyTimeoutMs ?? 5000}`);
-    if (!memory) native.pragma('journal_mode = WAL');
+    if (!memory) enableWal(native, options.sqliteBusyTimeoutMs ?? 5000);
     native.pragma('synchronous = NORMAL');
     native.pragma('foreign_keys = ON');
     const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(native) }), log });
