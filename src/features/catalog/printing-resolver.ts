@@ -16,7 +16,7 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Finish } from './finishes.ts';
-import { fillPrintingGroups } from './printings.repo.ts';
+import { fillPrintingGroups, setGroupsOfCards } from './printings.repo.ts';
 
 interface Known {
   key: number;
@@ -66,7 +66,7 @@ export class PrintingResolver {
     for (const r of rows) {
       resolver.remember({ key: r.key, id: r.id, cardId: r.card_id, finish: r.finish, productId: r.tcgplayer_product_id, subType: r.tcgplayer_sub_type, groupId: r.tcgplayer_group_id });
     }
-    const sets = await db.selectFrom('cards as c').innerJoin('sets as s', 's.id', 'c.set_id').select(['c.id', 's.tcgplayer_group_id']).execute();
+    const sets = await setGroupsOfCards(db);
     for (const c of sets) resolver.setGroupOf.set(c.id, c.tcgplayer_group_id);
     return resolver;
   }

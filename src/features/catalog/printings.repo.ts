@@ -158,3 +158,13 @@ export async function groupWarnings(db: Kysely<Tables>): Promise<GroupWarning[]>
   for (const p of listed) out.push({ kind: 'listed_group_differs', subject: p.id, recorded: Number(p.group_id), arriving: [Number(p.tcgplayer_group_id)] });
   return out;
 }
+
+/** Each card's set's recorded TCGplayer group (null when the set has none). */
+export function setGroupsOfCards(db: Kysely<Tables>): Promise<{ id: string; tcgplayer_group_id: number | null }[]> {
+  return db.selectFrom('cards as c').innerJoin('sets as s', 's.id', 'c.set_id').select(['c.id', 's.tcgplayer_group_id']).execute();
+}
+
+/** Every printing's id, finish and product line (what a card summary's headline names). */
+export function printingLabels(db: Kysely<Tables>): Promise<{ key: number; id: string; finish: string; product_line: string | null }[]> {
+  return db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
+}

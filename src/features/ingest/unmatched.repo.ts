@@ -81,3 +81,13 @@ export async function purgeUnmatched(db: Kysely<Tables>, beforeIso: string): Pro
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** Whether an ingestion run exists. */
+export async function runExists(db: Kysely<Tables>, runId: string): Promise<boolean> {
+  return (await db.selectFrom('ingestion_runs').select('id').where('id', '=', runId).executeTakeFirst()) !== undefined;
+}
+
+/** A set's recorded TCGplayer group and PTCGO code, or undefined when the catalogue lacks it. */
+export function setGroupFacts(db: Kysely<Tables>, setId: string): Promise<{ id: string; tcgplayer_group_id: number | null; ptcgo_code: string | null } | undefined> {
+  return db.selectFrom('sets').select(['id', 'tcgplayer_group_id', 'ptcgo_code']).where('id', '=', setId).executeTakeFirst();
+}

@@ -9,7 +9,7 @@ import type { Tables } from '../../platform/db/schema.ts';
 import { NotFound, ValidationFailed } from '../../platform/errors.ts';
 import { loadGroups } from '../catalog/listings.repo.ts';
 import { CardIndex, cardNumberKey, nameKey } from './sources/crosswalk.ts';
-import { listUnmatched } from './unmatched.repo.ts';
+import { listUnmatched, runExists, setGroupFacts } from './unmatched.repo.ts';
 
 export interface UnmatchedItem {
   product_id: number;
@@ -33,7 +33,7 @@ export interface UnmatchedRequest {
 
 /** The groups a set is sold under: its recorded group, and groups whose abbreviation is its PTCGO code. */
 async function groupsOfSet(db: Kysely<Tables>, setId: string): Promise<number[]> {
-  const set = await db.selectFrom('sets').select(['id', 'tcgplayer_group_id', 'ptcgo_code']).where('id', '=', setId).executeTakeFirst();
+  const set = await setGroupFacts(db, setId);
   if (!set) throw new ValidationFailed([{ field: 'set', message: `no set ${setId} in the catalogue` }]);
   const ids = new Set<number>();
   if (set.tcgplayer_group_id !== null) ids.add(set.tcgplayer_group_id);
@@ -51,8 +51,7 @@ async function groupsOfSet(db: Kysely<Tables>, setId: string): Promise<number[]>
  * const { items } = await unmatchedProducts(db, { runId: 'run_01…', reason: 'unmapped_product', limit: 50 });
  */
 export async function unmatchedProducts(db: Kysely<Tables>, req: UnmatchedRequest): Promise<{ items: UnmatchedItem[]; more: boolean }> {
-  const run = await db.selectFrom('ingestion_runs').select('id').where('id', '=', req.runId).executeTakeFirst();
-  if (!run) throw new NotFound('ingestion_run', req.runId);
+  if (!(await runExists(db, req.runId))) throw new NotFound('ingestion_run', req.runId);
   const groupIds = req.set === undefined ? undefined : await groupsOfSet(db, req.set);
   const rows = await listUnmatched(db, { runId: req.runId, reason: req.reason, groupIds, afterProductId: req.afterProductId, limit: req.limit + 1 });
   const more = rows.length > req.limit;

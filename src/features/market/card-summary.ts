@@ -12,6 +12,7 @@ import type { ComputedLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
+import { printingLabels } from '../catalog/printings.repo.ts';
 import { PRIMARY_SERIES } from './series.ts';
 import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from './wire.ts';
@@ -200,7 +201,7 @@ export async function computeCardSummary(database: Database, signals?: SignalKey
         .execute();
     }
     const keys = new Set(latest.rows.filter((r) => r.headline === 1).map((r) => r.printing_key));
-    const all = await db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
+    const all = await printingLabels(db);
     return all
       .filter((p) => keys.has(Number(p.key)))
       .map((p) => (latest.lineOf.has(Number(p.key)) ? { ...p, product_line: latest.lineOf.get(Number(p.key))! } : p));

@@ -89,7 +89,7 @@ export class IdempotencyStore {
         .executeTakeFirst();
       if (!row) continue; // released between our insert and select: try again
       if (row.expires_at <= isoInstant(now)) {
-        await this.discard(scope, route, key, row.expires_at);
+        await this.release(scope, route, key, { readAt: row.expires_at });
         continue;
       }
       if (row.request_hash !== requestHash) return { kind: 'mismatch' };
@@ -100,7 +100,7 @@ export class IdempotencyStore {
       } catch (err) {
         if (!(err instanceof UnsealError)) throw err;
         discarded = err.reason;
-        await this.discard(scope, route, key, row.expires_at);
+        await this.release(scope, route, key, { readAt: row.expires_at });
         continue;
       }
       return {
@@ -133,19 +133,16 @@ export class IdempotencyStore {
       .execute();
   }
 
-  /** Frees `key`; `inFlightOnly` keeps an answer already stored (with a write that committed). */
-  async release(scope: string, route: string, key: string, inFlightOnly = false): Promise<void> {
-    let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key);
-    if (inFlightOnly) q = q.where('status', '=', 'in_flight');
-    await q.execute();
-  }
-
   /**
-   * Deletes the row that was read (same `expires_at`), never a fresh claim another request made
-   * after it: two retries of an expired lease cannot both delete and re-claim the key.
+   * Frees `key`. `inFlightOnly` keeps an answer already stored (with a write that committed);
+   * `readAt` deletes only the row that was read (its `expires_at`), never a fresh claim another
+   * request made since, so two retries of an expired lease cannot both re-claim the key.
    */
-  private async discard(scope: string, route: string, key: string, expiresAt: string): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key).where('expires_at', '=', expiresAt).execute();
+  async release(scope: string, route: string, key: string, only: { inFlightOnly?: boolean; readAt?: string } = {}): Promise<void> {
+    let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key);
+    if (only.inFlightOnly) q = q.where('status', '=', 'in_flight');
+    if (only.readAt !== undefined) q = q.where('expires_at', '=', only.readAt);
+    await q.execute();
   }
 
   /** Deletes expired keys; returns how many. Run by the scheduler. */
@@ -224,13 +221,13 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
     try {
       await next();
     } catch (err) {
-      await store.release(scope, route, key, true);
+      await store.release(scope, route, key, { inFlightOnly: true });
       throw err;
     }
     // Hono turns a handler's throw into c.error + an error response rather than rejecting next().
     if (c.error || c.res.status >= 500) {
       // An answer stored with a write that committed stays: a retry replays it.
-      await store.release(scope, route, key, true);
+      await store.release(scope, route, key, { inFlightOnly: true });
       return;
     }
     if (stored) return;
