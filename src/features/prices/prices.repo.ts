@@ -1,27 +1,9 @@
 /** Queries of stored prices that the importer needs beside its bulk writer. */
 import type { Kysely } from 'kysely';
-import type { Tables } from '../../platform/db/schema.ts';
+import type { PricesTable, Tables } from '../../platform/db/schema.ts';
 
-export interface StoredGrainRow {
-  printing_key: number;
-  market: string;
-  condition: string;
-  currency: string;
-  date: string;
-  run_id: string;
-  feed: string;
-  market_cents: number | null;
-  low_cents: number | null;
-  mid_cents: number | null;
-  high_cents: number | null;
-  direct_low_cents: number | null;
-  trend_cents: number | null;
-  avg1_cents: number | null;
-  avg7_cents: number | null;
-  avg30_cents: number | null;
-  source_as_of: string | null;
-  known_at: string;
-}
+/** A stored price row as the importer compares and restores it. */
+export type StoredGrainRow = PricesTable;
 
 const BATCH = 500;
 
@@ -37,14 +19,11 @@ export async function storedRowsOf(db: Kysely<Tables>, printingKeys: number[], d
     for (let j = 0; j < uniqueDates.length; j += BATCH) {
       const rows = await db
         .selectFrom('prices')
-        .select([
-          'printing_key', 'market', 'condition', 'currency', 'date', 'run_id', 'feed',
-          'market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents', 'source_as_of', 'known_at',
-        ])
+        .selectAll()
         .where('printing_key', 'in', keys.slice(i, i + BATCH))
         .where('date', 'in', uniqueDates.slice(j, j + BATCH))
         .execute();
-      out.push(...(rows as StoredGrainRow[]));
+      out.push(...rows);
     }
   }
   return out;
