@@ -83,7 +83,17 @@ import {
   writeResult,
   type AppProcess,
 } from './cold-start.ts';
-import { cell, load, measureLoad, medianOf, problemsOf, summarizeLoad, type LoadStats, type LoadSummary, type LoadTarget } from './load.ts';
+import {
+  cell,
+  load,
+  measureLoad,
+  medianOf,
+  problemsOf,
+  summarizeLoad,
+  type LoadStats,
+  type LoadSummary,
+  type LoadTarget,
+} from './load.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'cardquant.js');
 const SEED = 42;
@@ -97,7 +107,13 @@ const SERVER_ENV = { RATE_LIMIT_ANONYMOUS: '10000000', RATE_LIMIT_WINDOW_SECONDS
 const serverEnv = (opts: { responseCacheMb: number | null }): Record<string, string> =>
   opts.responseCacheMb === null ? SERVER_ENV : { ...SERVER_ENV, RESPONSE_CACHE_MB: String(opts.responseCacheMb) };
 
-export const API_TARGETS = { requestsPerSecAtLeast: 3000, atConnections: 50, p99MsAtMost: 10, p99AtConnections: 10, peakRssMbAtMost: 300 };
+export const API_TARGETS = {
+  requestsPerSecAtLeast: 3000,
+  atConnections: 50,
+  p99MsAtMost: 10,
+  p99AtConnections: 10,
+  peakRssMbAtMost: 300,
+};
 
 type Dialect = 'sqlite' | 'postgres';
 const DIALECT_NAMES: Record<Dialect, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
@@ -175,7 +191,8 @@ interface Dataset {
 }
 
 function datasetUrl(dialect: Dialect, p: DemoParams): string {
-  if (dialect === 'sqlite') return `sqlite:${join(os.tmpdir(), `cardquant-bench-api-${p.cards}c-${p.printingsPerCard}p-${p.days}d-seed${p.seed}-${p.end}.db`)}`;
+  if (dialect === 'sqlite')
+    return `sqlite:${join(os.tmpdir(), `cardquant-bench-api-${p.cards}c-${p.printingsPerCard}p-${p.days}d-seed${p.seed}-${p.end}.db`)}`;
   return `${PG_SERVER}/${pgDatabaseName(p)}`;
 }
 
@@ -198,7 +215,11 @@ function cliEnv(databaseUrl: string): NodeJS.ProcessEnv {
 }
 
 /** Runs `node bin/cardquant.js …`; `inherit` shows its output, `capture` returns it. */
-async function runCli(args: string[], databaseUrl: string, output: 'inherit' | 'capture'): Promise<{ code: number | null; output: string }> {
+async function runCli(
+  args: string[],
+  databaseUrl: string,
+  output: 'inherit' | 'capture',
+): Promise<{ code: number | null; output: string }> {
   const child = spawnTracked(process.execPath, [CLI, ...args], {
     cwd: REPO_ROOT,
     env: cliEnv(databaseUrl),
@@ -216,7 +237,9 @@ async function pgAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${PG_SERVER} as postgres (${(err as Error).message})`, { cause: err });
+    throw new Error(`cannot connect to PostgreSQL at ${PG_SERVER} as postgres (${(err as Error).message})`, {
+      cause: err,
+    });
   }
   try {
     return await fn(client);
@@ -258,12 +281,25 @@ interface Inspection {
 /** Whether the database holds exactly the demo dataset of `p`, seeded and derived completely. */
 async function inspect(url: string, p: DemoParams): Promise<Inspection> {
   const database = openDatabase(url);
-  const result: Inspection = { problem: null, seededAt: '', derivedAt: '', lastMigrationAt: '', cards: 0, printings: 0, priceRows: 0 };
+  const result: Inspection = {
+    problem: null,
+    seededAt: '',
+    derivedAt: '',
+    lastMigrationAt: '',
+    cards: 0,
+    printings: 0,
+    priceRows: 0,
+  };
   const fail = (problem: string) => ({ ...result, problem });
   try {
     const meta = await datasetMeta(database.db);
-    if (meta.dataset_kind !== 'demo') return fail(`it holds no demo dataset (dataset_kind ${meta.dataset_kind ?? 'unset'})`);
-    const expected: Record<string, string> = { demo_seed: String(p.seed), demo_end: p.end, demo_cards: String(p.cards) };
+    if (meta.dataset_kind !== 'demo')
+      return fail(`it holds no demo dataset (dataset_kind ${meta.dataset_kind ?? 'unset'})`);
+    const expected: Record<string, string> = {
+      demo_seed: String(p.seed),
+      demo_end: p.end,
+      demo_cards: String(p.cards),
+    };
     for (const [key, value] of Object.entries(expected)) {
       if (meta[key] !== value) return fail(`dataset_meta ${key} is ${meta[key] ?? 'unset'}, not ${value}`);
     }
@@ -280,19 +316,38 @@ async function inspect(url: string, p: DemoParams): Promise<Inspection> {
       return fail(`it was seeded with ${params.printingsPerCard} printings per card and ${params.days} days`);
     }
     const count = async (table: 'cards' | 'printings' | 'card_summary') =>
-      Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await database.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const [cards, printings, summaries] = [await count('cards'), await count('printings'), await count('card_summary')];
     if (cards !== p.cards) return fail(`it holds ${cards} cards`);
-    if (summaries !== cards) return fail(`its read models are incomplete (${summaries} card summaries for ${cards} cards)`);
+    if (summaries !== cards)
+      return fail(`its read models are incomplete (${summaries} card summaries for ${cards} cards)`);
     const lastDerive = await database.db
       .selectFrom('pipeline_runs')
       .select((eb) => eb.fn.max('finished_at').as('at'))
       .where('step', '=', 'derive')
       .where('status', '=', 'succeeded')
       .executeTakeFirst();
-    const lastMigration = await database.db.selectFrom('schema_migrations').select((eb) => eb.fn.max('applied_at').as('at')).executeTakeFirst();
+    const lastMigration = await database.db
+      .selectFrom('schema_migrations')
+      .select((eb) => eb.fn.max('applied_at').as('at'))
+      .executeTakeFirst();
     const derivedAt = [run.finished_at, lastDerive?.at ?? ''].sort().at(-1)!;
-    return { problem: null, seededAt: run.finished_at, derivedAt, lastMigrationAt: lastMigration?.at ?? '', cards, printings, priceRows: run.accepted };
+    return {
+      problem: null,
+      seededAt: run.finished_at,
+      derivedAt,
+      lastMigrationAt: lastMigration?.at ?? '',
+      cards,
+      printings,
+      priceRows: run.accepted,
+    };
   } catch (err) {
     return fail(`it cannot be read (${(err as Error).message})`);
   } finally {
@@ -306,9 +361,12 @@ async function pickHistoryCard(url: string): Promise<{ id: string; points: numbe
   try {
     const rows = await sql<{ card_id: string; points: number | string }>`
       select c.card_id, (select count(*) from prices p where p.printing_key = c.printing_key) as points
-      from (select card_id, printing_key from card_summary where printing_key is not null order by card_id limit ${HISTORY_CANDIDATES}) c`.execute(database.db);
+      from (select card_id, printing_key from card_summary where printing_key is not null order by card_id limit ${HISTORY_CANDIDATES}) c`.execute(
+      database.db,
+    );
     let best: { id: string; points: number } | null = null;
-    for (const r of rows.rows) if (best === null || Number(r.points) > best.points) best = { id: r.card_id, points: Number(r.points) };
+    for (const r of rows.rows)
+      if (best === null || Number(r.points) > best.points) best = { id: r.card_id, points: Number(r.points) };
     return best;
   } finally {
     await database.close();
@@ -318,11 +376,20 @@ async function pickHistoryCard(url: string): Promise<{ id: string; points: numbe
 async function sizeMb(dialect: Dialect, url: string): Promise<number | null> {
   try {
     if (dialect === 'sqlite') {
-      const bytes = ['', '-wal'].reduce((sum, suffix) => sum + (existsSync(`${sqlitePath(url)}${suffix}`) ? statSync(`${sqlitePath(url)}${suffix}`).size : 0), 0);
+      const bytes = ['', '-wal'].reduce(
+        (sum, suffix) =>
+          sum + (existsSync(`${sqlitePath(url)}${suffix}`) ? statSync(`${sqlitePath(url)}${suffix}`).size : 0),
+        0,
+      );
       return round1(bytes / 2 ** 20);
     }
     const name = new URL(url).pathname.slice(1);
-    return await pgAdmin(async (c) => round1(Number((await c.query<{ size: string }>('select pg_database_size($1) as size', [name])).rows[0]!.size) / 2 ** 20));
+    return await pgAdmin(async (c) =>
+      round1(
+        Number((await c.query<{ size: string }>('select pg_database_size($1) as size', [name])).rows[0]!.size) /
+          2 ** 20,
+      ),
+    );
   } catch {
     return null;
   }
@@ -362,14 +429,17 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
   if (reason === null) {
     // `serve` would apply pending migrations anyway; applying them now tells whether the read models predate one.
     const migrated = await runCli(['migrate', 'up'], url, 'capture');
-    if (migrated.code !== 0) reason = `migrations could not be applied: ${migrated.output.trim().split('\n').at(-1) ?? ''}`;
+    if (migrated.code !== 0)
+      reason = `migrations could not be applied: ${migrated.output.trim().split('\n').at(-1) ?? ''}`;
   }
   if (reason === null) {
     info = await inspect(url, p);
     if (info.problem !== null) reason = info.problem;
   }
   if (reason === null && info !== null && info.lastMigrationAt > info.derivedAt) {
-    console.log(`  ${name}: a migration was applied after the read models were derived; running the derive step again …`);
+    console.log(
+      `  ${name}: a migration was applied after the read models were derived; running the derive step again …`,
+    );
     const started = performance.now();
     const derived = await runCli(['pipeline', 'run', '--step', 'derive'], url, 'inherit');
     rederiveSeconds = round1((performance.now() - started) / 1000);
@@ -386,7 +456,19 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
     await emptyDatabase(dialect, url);
     const started = performance.now();
     const seeded = await runCli(
-      ['demo', '--cards', String(p.cards), '--printings-per-card', String(p.printingsPerCard), '--days', String(p.days), '--seed', String(p.seed), '--end', p.end],
+      [
+        'demo',
+        '--cards',
+        String(p.cards),
+        '--printings-per-card',
+        String(p.printingsPerCard),
+        '--days',
+        String(p.days),
+        '--seed',
+        String(p.seed),
+        '--end',
+        p.end,
+      ],
       url,
       'inherit',
     );
@@ -394,7 +476,8 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
     if (seeded.code !== 0) throw new Error(`cardquant demo failed (exit code ${seeded.code}) on ${location}`);
     console.log(`  ${name}: seeded in ${seedSeconds} s (cardquant demo: catalogue, prices, derived read models)`);
     info = await inspect(url, p);
-    if (info.problem !== null) throw new Error(`${location} does not hold the expected dataset after seeding: ${info.problem}`);
+    if (info.problem !== null)
+      throw new Error(`${location} does not hold the expected dataset after seeding: ${info.problem}`);
   }
   return finishDataset(dialect, url, location, {
     seedSeconds,
@@ -412,7 +495,10 @@ async function finishDataset(
   dialect: Dialect,
   url: string,
   location: string,
-  facts: Pick<Dataset, 'seedSeconds' | 'rederiveSeconds' | 'seededAt' | 'cards' | 'printings' | 'priceRows' | 'searchPrefix'>,
+  facts: Pick<
+    Dataset,
+    'seedSeconds' | 'rederiveSeconds' | 'seededAt' | 'cards' | 'printings' | 'priceRows' | 'searchPrefix'
+  >,
 ): Promise<Dataset> {
   const vacuumSeconds = dialect === 'postgres' ? await vacuumIfNeeded(url) : null;
   return {
@@ -432,7 +518,15 @@ async function finishDataset(
 const SHARED_DATA = join(REPO_ROOT, '..', 'shared', 'data');
 const REAL_IMPORTS = [
   ['import', 'catalog', 'pokemontcg-files', '--path', join(SHARED_DATA, 'pokemontcg-data')],
-  ['import', 'prices', 'tcgcsv-files', '--path', join(SHARED_DATA, 'tcgcsv', 'prices'), '--map', join(SHARED_DATA, 'tcgdex', 'tcgplayer_to_pokemontcg.csv')],
+  [
+    'import',
+    'prices',
+    'tcgcsv-files',
+    '--path',
+    join(SHARED_DATA, 'tcgcsv', 'prices'),
+    '--map',
+    join(SHARED_DATA, 'tcgdex', 'tcgplayer_to_pokemontcg.csv'),
+  ],
   ['pipeline', 'run', '--step', 'derive'],
 ];
 /** Real names: "char" starts Charizard, Charmander, Charmeleon, Charjabug … */
@@ -440,17 +534,34 @@ const REAL_SEARCH_PREFIX = 'char';
 
 /** The shared real data imported once (catalogue, TCGCSV prices, derive), reused while its read models exist. */
 export async function prepareRealDataset(dialect: Dialect, fresh: boolean): Promise<Dataset> {
-  if (!existsSync(SHARED_DATA)) throw new Error(`--dataset real needs the shared reference data at ../shared/data (absent)`);
-  const url = dialect === 'sqlite' ? `sqlite:${join(os.tmpdir(), 'cardquant-bench-api-real.db')}` : `${PG_SERVER}/cardquant_bench_api_real`;
+  if (!existsSync(SHARED_DATA))
+    throw new Error(`--dataset real needs the shared reference data at ../shared/data (absent)`);
+  const url =
+    dialect === 'sqlite'
+      ? `sqlite:${join(os.tmpdir(), 'cardquant-bench-api-real.db')}`
+      : `${PG_SERVER}/cardquant_bench_api_real`;
   const location = dialect === 'sqlite' ? sqlitePath(url) : `${new URL(url).host}/cardquant_bench_api_real`;
   const name = DIALECT_NAMES[dialect];
   const counts = async () => {
     const database = openDatabase(url);
     try {
       const n = async (table: 'cards' | 'printings' | 'prices' | 'card_summary') =>
-        Number((await database.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+        Number(
+          (
+            await database.db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       const meta = await datasetMeta(database.db);
-      return { kind: meta.dataset_kind, cards: await n('cards'), printings: await n('printings'), prices: await n('prices'), summaries: await n('card_summary') };
+      return {
+        kind: meta.dataset_kind,
+        cards: await n('cards'),
+        printings: await n('printings'),
+        prices: await n('prices'),
+        summaries: await n('card_summary'),
+      };
     } finally {
       await database.close();
     }
@@ -471,11 +582,13 @@ export async function prepareRealDataset(dialect: Dialect, fresh: boolean): Prom
     for (const args of REAL_IMPORTS) {
       const run = await runCli(args, url, 'capture');
       // A TCGCSV import reports rejected rows (sealed products, unmapped ones) with a non-zero exit; the data is there.
-      if (run.code !== 0 && args[0] !== 'import') throw new Error(`cardquant ${args.slice(0, 3).join(' ')} failed: ${run.output.trim().split('\n').at(-1)}`);
+      if (run.code !== 0 && args[0] !== 'import')
+        throw new Error(`cardquant ${args.slice(0, 3).join(' ')} failed: ${run.output.trim().split('\n').at(-1)}`);
     }
     seedSeconds = round1((performance.now() - started) / 1000);
     found = await counts();
-    if (found.summaries === 0 || found.prices === 0) throw new Error(`${location} holds no usable real data after importing`);
+    if (found.summaries === 0 || found.prices === 0)
+      throw new Error(`${location} holds no usable real data after importing`);
     console.log(`  ${name}: imported in ${seedSeconds} s`);
   }
   return finishDataset(dialect, url, location, {
@@ -502,12 +615,17 @@ interface Answer {
 /** One GET as autocannon sends it (no Accept-Encoding), with the whole body. */
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent: false, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.once('error', reject);
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', headers, agent: false, timeout: 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.once('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+        res.once('error', reject);
+      },
+    );
     req.once('timeout', () => req.destroy(new Error(`GET ${path} timed out`)));
     req.once('error', reject);
     req.end();
@@ -542,7 +660,8 @@ async function startBare(body: Buffer, contentType: string): Promise<{ child: Ch
   child.stdin!.end(body);
   await waitFor200(port, '/', { timeoutMs: 10_000, child });
   const answer = await get(port, '/');
-  if (!answer.body.equals(body) || header(answer, 'content-type') !== contentType) throw new Error('the bare server does not answer the recorded body');
+  if (!answer.body.equals(body) || header(answer, 'content-type') !== contentType)
+    throw new Error('the bare server does not answer the recorded body');
   return { child, port };
 }
 
@@ -601,22 +720,34 @@ interface DialectResult {
 }
 
 /** Checks each route once before loading it and builds the scenarios; the history route may be missing. */
-async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenarios: Scenario[]; skipped: { id: ScenarioId; reason: string }[]; cards: Answer }> {
+async function probeScenarios(
+  port: number,
+  dataset: Dataset,
+): Promise<{ scenarios: Scenario[]; skipped: { id: ScenarioId; reason: string }[]; cards: Answer }> {
   const scenarios: Scenario[] = [];
   const skipped: { id: ScenarioId; reason: string }[] = [];
   const expect200 = async (label: string, path: string) => {
     const a = await get(port, path);
-    if (a.status !== 200) throw new Error(`${label} answered ${a.status} before the load: ${a.body.toString().slice(0, 300)}`);
+    if (a.status !== 200)
+      throw new Error(`${label} answered ${a.status} before the load: ${a.body.toString().slice(0, 300)}`);
     return a;
   };
   const cards = await expect200('GET /v1/cards', '/v1/cards');
   const pageSize = (JSON.parse(cards.body.toString()) as { items: unknown[] }).items.length;
-  scenarios.push({ id: 'cards', label: 'GET /v1/cards', server: 'app', path: '/v1/cards', expectStatus: '2xx', probe: `200, ${cards.body.length} bytes, ${pageSize} cards` });
+  scenarios.push({
+    id: 'cards',
+    label: 'GET /v1/cards',
+    server: 'app',
+    path: '/v1/cards',
+    expectStatus: '2xx',
+    probe: `200, ${cards.body.length} bytes, ${pageSize} cards`,
+  });
 
   const searchPath = `/v1/cards?q=${dataset.searchPrefix}`;
   const search = await expect200(`GET ${searchPath}`, searchPath);
   const found = JSON.parse(search.body.toString()) as { items: unknown[]; next_cursor: string | null };
-  if (found.items.length === 0) throw new Error(`GET ${searchPath} matched no cards; the search scenario would measure an empty answer`);
+  if (found.items.length === 0)
+    throw new Error(`GET ${searchPath} matched no cards; the search scenario would measure an empty answer`);
   scenarios.push({
     id: 'search',
     label: `GET ${searchPath}`,
@@ -628,7 +759,14 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
 
   const movers = await expect200('GET /v1/movers?window=7d', '/v1/movers?window=7d');
   const moverCount = (JSON.parse(movers.body.toString()) as { items: unknown[] }).items.length;
-  scenarios.push({ id: 'movers', label: 'GET /v1/movers?window=7d', server: 'app', path: '/v1/movers?window=7d', expectStatus: '2xx', probe: `200, ${movers.body.length} bytes, ${moverCount} movers` });
+  scenarios.push({
+    id: 'movers',
+    label: 'GET /v1/movers?window=7d',
+    server: 'app',
+    path: '/v1/movers?window=7d',
+    expectStatus: '2xx',
+    probe: `200, ${movers.body.length} bytes, ${moverCount} movers`,
+  });
 
   const card = dataset.historyCard;
   if (card === null) {
@@ -643,11 +781,24 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
       // not JSON
     }
     if (a.status === 200) {
-      scenarios.push({ id: 'history', label: 'GET /v1/cards/{id}/history', server: 'app', path, expectStatus: '2xx', probe: `200, ${a.body.length} bytes (card ${card.id}, ${card.points} price points)` });
+      scenarios.push({
+        id: 'history',
+        label: 'GET /v1/cards/{id}/history',
+        server: 'app',
+        path,
+        expectStatus: '2xx',
+        probe: `200, ${a.body.length} bytes (card ${card.id}, ${card.points} price points)`,
+      });
     } else if (a.status === 404 && code === 'route_not_found') {
-      skipped.push({ id: 'history', reason: `GET ${path} answers 404 route_not_found: the history route does not exist in this build yet` });
+      skipped.push({
+        id: 'history',
+        reason: `GET ${path} answers 404 route_not_found: the history route does not exist in this build yet`,
+      });
     } else {
-      skipped.push({ id: 'history', reason: `GET ${path} answered ${a.status}${code ? ` ${code}` : ''} instead of 200` });
+      skipped.push({
+        id: 'history',
+        reason: `GET ${path} answered ${a.status}${code ? ` ${code}` : ''} instead of 200`,
+      });
     }
   }
 
@@ -658,7 +809,15 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
     const headers = { 'If-None-Match': etag };
     const a = await get(port, '/v1/cards', headers);
     if (a.status !== 304) throw new Error(`GET /v1/cards with If-None-Match: ${etag} answered ${a.status}, not 304`);
-    scenarios.push({ id: 'not-modified', label: 'GET /v1/cards, If-None-Match → 304', server: 'app', path: '/v1/cards', headers, expectStatus: 304, probe: `304 for ETag ${etag}` });
+    scenarios.push({
+      id: 'not-modified',
+      label: 'GET /v1/cards, If-None-Match → 304',
+      server: 'app',
+      path: '/v1/cards',
+      headers,
+      expectStatus: 304,
+      probe: `304 for ETag ${etag}`,
+    });
   }
   return { scenarios, skipped, cards };
 }
@@ -667,17 +826,29 @@ async function probeScenarios(port: number, dataset: Dataset): Promise<{ scenari
 function assertAlive(processes: [string, ChildProcess][]): void {
   for (const [name, child] of processes) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the ${name} process (pid ${child.pid}) exited during the benchmark (code ${child.exitCode}, signal ${child.signalCode})`);
+      throw new Error(
+        `the ${name} process (pid ${child.pid}) exited during the benchmark (code ${child.exitCode}, signal ${child.signalCode})`,
+      );
     }
   }
 }
 
 /** PIDs of the PostgreSQL backends serving the app's database (the benchmark's own connection excluded). */
 function backendLister(client: pg.Client, database: string): () => Promise<number[]> {
-  return async () => (await client.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [database])).rows.map((r) => r.pid);
+  return async () =>
+    (
+      await client.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [database],
+      )
+    ).rows.map((r) => r.pid);
 }
 
-const scenarioTarget = (s: Scenario, port: number): LoadTarget => ({ url: `http://127.0.0.1:${port}${s.path}`, headers: s.headers, expectStatus: s.expectStatus });
+const scenarioTarget = (s: Scenario, port: number): LoadTarget => ({
+  url: `http://127.0.0.1:${port}${s.path}`,
+  headers: s.headers,
+  expectStatus: s.expectStatus,
+});
 
 async function benchDialect(dataset: Dataset, opts: ApiOptions): Promise<DialectResult> {
   const name = DIALECT_NAMES[dataset.dialect];
@@ -689,7 +860,13 @@ async function benchDialect(dataset: Dataset, opts: ApiOptions): Promise<Dialect
   let memory: DialectResult['memory'] = { rssAfterStartMb: null, peakRssMb: null, rssAtEndMb: null };
   let probed: Awaited<ReturnType<typeof probeScenarios>>;
   try {
-    app = await startApp({ logLevel: 'info', stdout: 'ignore', command: 'serve', databaseUrl: dataset.url, env: serverEnv(opts) });
+    app = await startApp({
+      logLevel: 'info',
+      stdout: 'ignore',
+      command: 'serve',
+      databaseUrl: dataset.url,
+      env: serverEnv(opts),
+    });
     await waitFor200(app.port, '/readyz', { timeoutMs: 60_000, child: app.child });
     memory.rssAfterStartMb = procStatusMb(app.child.pid).rssMb;
     probed = await probeScenarios(app.port, dataset);
@@ -782,7 +959,13 @@ async function benchDialect(dataset: Dataset, opts: ApiOptions): Promise<Dialect
   return {
     dialect: dataset.dialect,
     dataset,
-    scenarios: probed.scenarios.map((s) => ({ id: s.id, label: s.label, path: s.path, headers: s.headers ?? null, probe: s.probe })),
+    scenarios: probed.scenarios.map((s) => ({
+      id: s.id,
+      label: s.label,
+      path: s.path,
+      headers: s.headers ?? null,
+      probe: s.probe,
+    })),
     skipped: probed.skipped,
     summaries,
     memory,
@@ -808,7 +991,8 @@ function evaluate(r: DialectResult, opts: ApiOptions): Check[] {
     const label = id === 'movers' ? '/v1/movers?window=7d' : '/v1/cards';
     const s = find(id, t.atConnections);
     const target = `${label} at ${t.atConnections} connections ≥ ${t.requestsPerSecAtLeast} req/s`;
-    if (!opts.connections.includes(t.atConnections)) checks.push({ target, met: null, detail: `not measured (add ${t.atConnections} to --connections)` });
+    if (!opts.connections.includes(t.atConnections))
+      checks.push({ target, met: null, detail: `not measured (add ${t.atConnections} to --connections)` });
     else if (s?.requestsPerSec == null) checks.push({ target, met: null, detail: 'no kept runs' });
     else checks.push({ target, met: s.requestsPerSec >= t.requestsPerSecAtLeast, detail: `${s.requestsPerSec} req/s` });
   }
@@ -816,19 +1000,30 @@ function evaluate(r: DialectResult, opts: ApiOptions): Check[] {
   if (!opts.connections.includes(t.p99AtConnections)) {
     checks.push({ target: p99Target, met: null, detail: `not measured (add ${t.p99AtConnections} to --connections)` });
   } else {
-    const measured = API_SCENARIOS.map((id) => find(id, t.p99AtConnections)).filter((s): s is ScenarioSummary => s !== undefined);
-    const missing = API_SCENARIOS.filter((id) => !measured.some((s) => s.scenario === id) || measured.find((s) => s.scenario === id)?.p99Ms == null);
+    const measured = API_SCENARIOS.map((id) => find(id, t.p99AtConnections)).filter(
+      (s): s is ScenarioSummary => s !== undefined,
+    );
+    const missing = API_SCENARIOS.filter(
+      (id) => !measured.some((s) => s.scenario === id) || measured.find((s) => s.scenario === id)?.p99Ms == null,
+    );
     const over = measured.filter((s) => s.p99Ms !== null && s.p99Ms > t.p99MsAtMost);
     const detail =
-      measured.map((s) => `${s.scenario} ${s.p99Ms ?? 'n/a'} ms`).join(', ') + (missing.length > 0 ? `; not measured: ${missing.join(', ')}` : '');
+      measured.map((s) => `${s.scenario} ${s.p99Ms ?? 'n/a'} ms`).join(', ') +
+      (missing.length > 0 ? `; not measured: ${missing.join(', ')}` : '');
     checks.push({ target: p99Target, met: over.length > 0 ? false : missing.length > 0 ? null : true, detail });
   }
   for (const c of opts.connections) {
     const full = find('cards', c);
     const cached = find('not-modified', c);
     const target = `304 path ≥ full /v1/cards req/s at ${c} connections`;
-    if (full?.requestsPerSec == null || cached?.requestsPerSec == null) checks.push({ target, met: null, detail: 'not measured or no kept runs' });
-    else checks.push({ target, met: cached.requestsPerSec >= full.requestsPerSec, detail: `${cached.requestsPerSec} vs ${full.requestsPerSec} req/s` });
+    if (full?.requestsPerSec == null || cached?.requestsPerSec == null)
+      checks.push({ target, met: null, detail: 'not measured or no kept runs' });
+    else
+      checks.push({
+        target,
+        met: cached.requestsPerSec >= full.requestsPerSec,
+        detail: `${cached.requestsPerSec} vs ${full.requestsPerSec} req/s`,
+      });
   }
   const peak = r.memory.peakRssMb;
   checks.push({
@@ -845,14 +1040,18 @@ function printDialect(r: DialectResult, opts: ApiOptions): void {
   const name = DIALECT_NAMES[r.dialect];
   const pgCol = r.dialect === 'postgres';
   console.log(`\n  ${name}: medians of kept runs`);
-  console.log(`  conns  scenario        req/s    p50 ms   p99 ms  CPU µs/req${pgCol ? '  db CPU µs/req' : ''}  server cores  client cores  kept`);
+  console.log(
+    `  conns  scenario        req/s    p50 ms   p99 ms  CPU µs/req${pgCol ? '  db CPU µs/req' : ''}  server cores  client cores  kept`,
+  );
   for (const s of r.summaries) {
     console.log(
       `  ${String(s.connections).padStart(5)}  ${s.scenario.padEnd(12)} ${cell(s.requestsPerSec, 0, 8)} ${cell(s.p50Ms, 2, 9)} ${cell(s.p99Ms, 2, 8)} ` +
         `${cell(s.serverCpuUsPerRequest, 0, 11)}${pgCol ? cell(s.databaseCpuUsPerRequest, 0, 15) : ''} ${cell(s.serverCores, 2, 13)} ${cell(s.clientCores, 2, 13)}  ${s.keptRuns}/${opts.runs}`,
     );
   }
-  console.log(`  server memory: peak RSS (VmHWM) ${r.memory.peakRssMb ?? 'n/a'} MB; RSS after start ${r.memory.rssAfterStartMb ?? 'n/a'} MB, at end ${r.memory.rssAtEndMb ?? 'n/a'} MB`);
+  console.log(
+    `  server memory: peak RSS (VmHWM) ${r.memory.peakRssMb ?? 'n/a'} MB; RSS after start ${r.memory.rssAfterStartMb ?? 'n/a'} MB, at end ${r.memory.rssAtEndMb ?? 'n/a'} MB`,
+  );
 }
 
 function printSideBySide(results: DialectResult[], opts: ApiOptions): void {
@@ -885,7 +1084,13 @@ function cpuTotal(s: ScenarioSummary): number | null {
 export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   const machine = machineInfo();
   const code = revision();
-  const params: DemoParams = { cards: opts.cards, printingsPerCard: opts.printingsPerCard, days: opts.days, seed: SEED, end: END };
+  const params: DemoParams = {
+    cards: opts.cards,
+    printingsPerCard: opts.printingsPerCard,
+    days: opts.days,
+    seed: SEED,
+    end: END,
+  };
   console.log(`\n== Public market API under load: SQLite and PostgreSQL, one server at a time ==`);
   console.log(`machine: ${describeMachine(machine)}`);
   console.log(`code: ${describeRevision(code)}`);
@@ -907,7 +1112,11 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
 
   const datasets: Dataset[] = [];
   for (const dialect of opts.dialects) {
-    datasets.push(opts.dataset === 'real' ? await prepareRealDataset(dialect, opts.fresh) : await prepareDataset(dialect, params, opts.fresh));
+    datasets.push(
+      opts.dataset === 'real'
+        ? await prepareRealDataset(dialect, opts.fresh)
+        : await prepareDataset(dialect, params, opts.fresh),
+    );
   }
   for (const d of datasets) {
     console.log(
@@ -917,7 +1126,10 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   }
 
   const scenarioCount = SCENARIO_ORDER.length;
-  const perDialectS = scenarioCount * (opts.warmupS + 2) + opts.connections.length * opts.runs * scenarioCount * (opts.durationS + 2) + 90;
+  const perDialectS =
+    scenarioCount * (opts.warmupS + 2) +
+    opts.connections.length * opts.runs * scenarioCount * (opts.durationS + 2) +
+    90;
   const budgetS = 2 * perDialectS * datasets.length + 60;
   const watchdog = setTimeout(() => {
     process.stderr.write(`api: still measuring after ${budgetS} s; giving up\n`);
@@ -943,7 +1155,8 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   printSideBySide(results, opts);
   console.log('\n  targets');
   for (const r of results) {
-    for (const c of checks[r.dialect]!) console.log(`  ${DIALECT_NAMES[r.dialect].padEnd(10)}  ${c.target}: ${verdict(c.met)} (${c.detail})`);
+    for (const c of checks[r.dialect]!)
+      console.log(`  ${DIALECT_NAMES[r.dialect].padEnd(10)}  ${c.target}: ${verdict(c.met)} (${c.detail})`);
     for (const s of r.skipped) console.log(`  ${DIALECT_NAMES[r.dialect].padEnd(10)}  skipped ${s.id}: ${s.reason}`);
   }
 
@@ -951,15 +1164,20 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
   const busyRuns = measurements.filter((m) => busy(m.foreignCores)).length;
   const discarded = measurements.filter((m) => m.discarded !== null).length;
   const codeChanged = JSON.stringify(revision()) !== JSON.stringify(code);
-  if (codeChanged) console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
+  if (codeChanged)
+    console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
   if (busyRuns > 0) {
-    console.log(`\n  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${measurements.length} run(s); those runs are kept but pessimistic.`);
+    console.log(
+      `\n  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${measurements.length} run(s); those runs are kept but pessimistic.`,
+    );
   }
-  if (discarded > 0) console.log(`\n  ${discarded} run(s) discarded because of unexpected statuses, errors or timeouts (see above).`);
+  if (discarded > 0)
+    console.log(`\n  ${discarded} run(s) discarded because of unexpected statuses, errors or timeouts (see above).`);
 
   const result = {
     benchmark: 'api',
-    description: 'Public market read routes under autocannon load (node bin/cardquant.js serve on a demo dataset), SQLite and PostgreSQL one after the other, beside a bare node:http server',
+    description:
+      'Public market read routes under autocannon load (node bin/cardquant.js serve on a demo dataset), SQLite and PostgreSQL one after the other, beside a bare node:http server',
     machine,
     revision: code,
     codeChangedDuringRun: codeChanged,
@@ -973,10 +1191,17 @@ export async function runApiBenchmark(opts: ApiOptions = apiDefaults) {
       loadGenerator: 'autocannon (in the benchmark process, same machine)',
       latency: 'percentiles from per-response times at 10 µs resolution',
       requestsPerSec: "autocannon's mean of per-second samples",
-      cpuPerRequest: 'server process user+system CPU per successful response; on PostgreSQL the backends of the app database are reported separately',
+      cpuPerRequest:
+        'server process user+system CPU per successful response; on PostgreSQL the backends of the app database are reported separately',
     },
-    dataset: { command: `cardquant demo --cards ${params.cards} --printings-per-card ${params.printingsPerCard} --days ${params.days} --seed ${params.seed} --end ${params.end}`, params, databases: datasets.map(({ url: _url, ...d }) => d) },
-    results: Object.fromEntries(results.map(({ dataset: _dataset, measurements: m, ...r }) => [r.dialect, { ...r, measurements: m }])),
+    dataset: {
+      command: `cardquant demo --cards ${params.cards} --printings-per-card ${params.printingsPerCard} --days ${params.days} --seed ${params.seed} --end ${params.end}`,
+      params,
+      databases: datasets.map(({ url: _url, ...d }) => d),
+    },
+    results: Object.fromEntries(
+      results.map(({ dataset: _dataset, measurements: m, ...r }) => [r.dialect, { ...r, measurements: m }]),
+    ),
     targets: { ...API_TARGETS, checks },
     loadAverageAtEnd: loadAverage(),
     busyRuns,
@@ -1020,17 +1245,23 @@ export function parseApiArgs(argv: string[]): ApiOptions {
   });
   const quick = values.quick ?? false;
   const dialect = values.dialect ?? 'both';
-  if (!['sqlite', 'postgres', 'both'].includes(dialect)) throw new Error(`--dialect must be sqlite, postgres or both (got ${dialect})`);
-  const printingsPerCard = values['printings-per-card'] === undefined ? apiDefaults.printingsPerCard : Number(values['printings-per-card']);
-  if (!Number.isFinite(printingsPerCard) || printingsPerCard <= 0) throw new Error(`--printings-per-card must be a positive number (got ${values['printings-per-card']})`);
+  if (!['sqlite', 'postgres', 'both'].includes(dialect))
+    throw new Error(`--dialect must be sqlite, postgres or both (got ${dialect})`);
+  const printingsPerCard =
+    values['printings-per-card'] === undefined ? apiDefaults.printingsPerCard : Number(values['printings-per-card']);
+  if (!Number.isFinite(printingsPerCard) || printingsPerCard <= 0)
+    throw new Error(`--printings-per-card must be a positive number (got ${values['printings-per-card']})`);
   const warmupS = values.warmup === undefined ? (quick ? 1 : apiDefaults.warmupS) : Number(values.warmup);
-  if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds (got ${values.warmup})`);
+  if (!Number.isInteger(warmupS) || warmupS < 0)
+    throw new Error(`--warmup must be a whole number of seconds (got ${values.warmup})`);
   return {
     dialects: dialect === 'both' ? ['sqlite', 'postgres'] : [dialect as Dialect],
     cards: positiveInt(values.cards, quick ? 2000 : apiDefaults.cards, '--cards'),
     printingsPerCard,
     days: positiveInt(values.days, quick ? 60 : apiDefaults.days, '--days'),
-    connections: values.connections ? values.connections.split(',').map((c) => positiveInt(c.trim(), 0, '--connections')) : apiDefaults.connections,
+    connections: values.connections
+      ? values.connections.split(',').map((c) => positiveInt(c.trim(), 0, '--connections'))
+      : apiDefaults.connections,
     durationS: positiveInt(values.duration, quick ? 3 : apiDefaults.durationS, '--duration'),
     runs: positiveInt(values.runs, quick ? 1 : apiDefaults.runs, '--runs'),
     warmupS,

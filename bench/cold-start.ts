@@ -106,7 +106,9 @@ export async function waitFor200(
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (child && (child.exitCode !== null || child.signalCode !== null)) {
-      throw new Error(`process exited (code ${child.exitCode}, signal ${child.signalCode}) before ${path} answered 200`);
+      throw new Error(
+        `process exited (code ${child.exitCode}, signal ${child.signalCode}) before ${path} answered 200`,
+      );
     }
     if ((await httpStatus(port, path, Math.min(1000, timeoutMs))) === 200) return;
     await sleep(intervalMs);
@@ -162,20 +164,28 @@ export async function startApp({
   // Only the settings below apply: no config file, no rotation token from the caller's shell.
   delete env.CARDQUANT_CONFIG;
   delete env.ADMIN_TOKEN_NEXT;
-  Object.assign(env, {
-    DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ADMIN_TOKEN: randomBytes(20).toString('hex'), // 40 characters; avoids the one-time key printout
-    LOG_LEVEL: logLevel,
-    SHUTDOWN_GRACE_MS: '2000',
-    // A configured source means no demo seeding at start (the targets exclude data seeding);
-    // the daily pipeline is pushed to 1 January so it cannot fire during a measurement.
-    PRICE_SOURCES: 'tcgcsv',
-    PIPELINE_CRON: '0 0 1 1 *',
-  }, extraEnv);
+  Object.assign(
+    env,
+    {
+      DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ADMIN_TOKEN: randomBytes(20).toString('hex'), // 40 characters; avoids the one-time key printout
+      LOG_LEVEL: logLevel,
+      SHUTDOWN_GRACE_MS: '2000',
+      // A configured source means no demo seeding at start (the targets exclude data seeding);
+      // the daily pipeline is pushed to 1 January so it cannot fire during a measurement.
+      PRICE_SOURCES: 'tcgcsv',
+      PIPELINE_CRON: '0 0 1 1 *',
+    },
+    extraEnv,
+  );
   const spawnedAt = performance.now();
-  const child = spawnTracked(process.execPath, [CLI, command], { cwd: REPO_ROOT, env, stdio: ['ignore', stdout, 'inherit'] });
+  const child = spawnTracked(process.execPath, [CLI, command], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', stdout, 'inherit'],
+  });
   return {
     child,
     port,
@@ -239,7 +249,11 @@ const APP_PATHS = ['src', 'bin', 'package.json', 'package-lock.json'];
 
 export function revision(): Revision {
   const git = (args: string[]) =>
-    execFileSync('git', ['--no-optional-locks', '-C', REPO_ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 2 ** 20 });
+    execFileSync('git', ['--no-optional-locks', '-C', REPO_ROOT, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      maxBuffer: 256 * 2 ** 20,
+    });
   try {
     const commit = git(['rev-parse', 'HEAD']).trim();
     const modified = git(['status', '--porcelain', '--untracked-files=all', '--', ...APP_PATHS])
@@ -248,7 +262,9 @@ export function revision(): Revision {
       .map((line) => line.slice(3));
     if (modified.length === 0) return { commit, appFilesModified: [], appChangesDigest: null };
     const digest = createHash('sha256').update(git(['diff', 'HEAD', '--', ...APP_PATHS]));
-    for (const file of git(['ls-files', '--others', '--exclude-standard', '--', ...APP_PATHS]).split('\n').filter(Boolean)) {
+    for (const file of git(['ls-files', '--others', '--exclude-standard', '--', ...APP_PATHS])
+      .split('\n')
+      .filter(Boolean)) {
       digest.update(file).update(readFileSync(join(REPO_ROOT, file)));
     }
     return { commit, appFilesModified: modified, appChangesDigest: digest.digest('hex').slice(0, 16) };
@@ -441,7 +457,8 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
   const met = readyz.median <= COLD_START_TARGET_MS;
   const busyRuns = runs.filter((r) => busy(r.foreignCores)).length;
   const codeChanged = JSON.stringify(revision()) !== JSON.stringify(code);
-  if (codeChanged) console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
+  if (codeChanged)
+    console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
 
   console.log('');
   console.log('                         min      median   max');
@@ -454,7 +471,8 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
 
   const result = {
     benchmark: 'cold-start',
-    description: 'node bin/cardquant.js start on an empty SQLite database (fresh temp dir per run) until GET /readyz answers 200',
+    description:
+      'node bin/cardquant.js start on an empty SQLite database (fresh temp dir per run) until GET /readyz answers 200',
     machine,
     revision: code,
     codeChangedDuringRun: codeChanged,
@@ -467,7 +485,9 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
     busyRuns,
   };
   if (busyRuns > 0) {
-    console.log(`  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${runs.length} run(s); those numbers are pessimistic.`);
+    console.log(
+      `  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${runs.length} run(s); those numbers are pessimistic.`,
+    );
   }
   const file = writeResult(resultName('cold-start', opts), result);
   console.log(`  results: ${file}`);

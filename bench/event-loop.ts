@@ -44,7 +44,15 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds);
   const dir = mkdtempSync(join(tmpdir(), 'cq-bench-loop-'));
   const log = createLogger('warn');
-  const runtime = await createRuntime(loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'cardquant.db')}`, ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'warn', PRICE_SOURCES: 'tcgcsv' }), { log, processMetrics: false });
+  const runtime = await createRuntime(
+    loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'cardquant.db')}`,
+      ADMIN_TOKEN: TOKEN,
+      LOG_LEVEL: 'warn',
+      PRICE_SOURCES: 'tcgcsv',
+    }),
+    { log, processMetrics: false },
+  );
   const server = await listen(runtime.app.fetch, { host: '127.0.0.1', port: 0 }, log);
   const base = `http://127.0.0.1:${server.port}`;
   try {
@@ -63,12 +71,27 @@ async function main(): Promise<void> {
 
       let open = true;
       const posted = performance.now();
-      const request = fetch(`${base}/v1/analytics/backtests`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(params) }).finally(() => (open = false));
+      const request = fetch(`${base}/v1/analytics/backtests`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify(params),
+      }).finally(() => (open = false));
       const during = stats(await sample(base, () => open));
       const res = await request;
       const body = (await res.json()) as { status: string };
       const requestMs = Math.round(performance.now() - posted);
-      console.log(JSON.stringify({ round: r + 1, status: res.status, run: body.status, requestMs, blockedOnOneThreadMs: blockedMs, baseline, during, loadAverage: loadAverage() }));
+      console.log(
+        JSON.stringify({
+          round: r + 1,
+          status: res.status,
+          run: body.status,
+          requestMs,
+          blockedOnOneThreadMs: blockedMs,
+          baseline,
+          during,
+          loadAverage: loadAverage(),
+        }),
+      );
     }
   } finally {
     await server.shutdown(0);

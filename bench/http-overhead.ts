@@ -57,7 +57,14 @@ export interface OverheadOptions {
   quick: boolean;
 }
 
-export const overheadDefaults: OverheadOptions = { connections: [10, 50], durationS: 10, runs: 3, warmupS: 3, logLevel: 'info', quick: false };
+export const overheadDefaults: OverheadOptions = {
+  connections: [10, 50],
+  durationS: 10,
+  runs: 3,
+  warmupS: 3,
+  logLevel: 'info',
+  quick: false,
+};
 
 type Target = 'bare' | 'app';
 
@@ -72,12 +79,18 @@ async function measure(
   serverPid: number | undefined,
   allServerPids: (number | undefined)[],
 ): Promise<Measurement> {
-  const stats = await measureLoad(healthTarget(port), connections, durationS, { server: serverPid, all: allServerPids });
+  const stats = await measureLoad(healthTarget(port), connections, durationS, {
+    server: serverPid,
+    all: allServerPids,
+  });
   return { target, connections, run, ...stats };
 }
 
 /** Every answer must be the health body with a 2xx status. */
-const healthTarget = (port: number): LoadTarget => ({ url: `http://127.0.0.1:${port}/healthz`, expectBody: HEALTH_BODY });
+const healthTarget = (port: number): LoadTarget => ({
+  url: `http://127.0.0.1:${port}/healthz`,
+  expectBody: HEALTH_BODY,
+});
 
 interface Summary {
   connections: number;
@@ -105,9 +118,14 @@ async function startBare(): Promise<{ child: ChildProcess; port: number }> {
 
 /** A server that died mid-benchmark would only show up as a wall of connection errors. */
 function assertAlive(bare: ChildProcess, app: ChildProcess): void {
-  for (const [name, child] of [['bare server', bare], ['app', app]] as const) {
+  for (const [name, child] of [
+    ['bare server', bare],
+    ['app', app],
+  ] as const) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the ${name} process (pid ${child.pid}) exited during the benchmark (code ${child.exitCode}, signal ${child.signalCode})`);
+      throw new Error(
+        `the ${name} process (pid ${child.pid}) exited during the benchmark (code ${child.exitCode}, signal ${child.signalCode})`,
+      );
     }
   }
 }
@@ -155,7 +173,10 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
         for (const target of ['bare', 'app'] as const) {
           assertAlive(bare.child, app.child);
           const pids = { bare: bare.child.pid, app: app.child.pid };
-          const m = await measure(target, ports[target], connections, run, opts.durationS, pids[target], [pids.bare, pids.app]);
+          const m = await measure(target, ports[target], connections, run, opts.durationS, pids[target], [
+            pids.bare,
+            pids.app,
+          ]);
           measurements.push(m);
           assertAlive(bare.child, app.child);
           console.log(
@@ -177,7 +198,10 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
   const summaries: Summary[] = opts.connections.map((connections) => {
     const b = summarize(measurements, 'bare', connections);
     const a = summarize(measurements, 'app', connections);
-    const ratio = a.requestsPerSec !== null && b.requestsPerSec ? Math.round((a.requestsPerSec / b.requestsPerSec) * 1000) / 1000 : null;
+    const ratio =
+      a.requestsPerSec !== null && b.requestsPerSec
+        ? Math.round((a.requestsPerSec / b.requestsPerSec) * 1000) / 1000
+        : null;
     return { connections, bare: b, app: a, ratio, targetMet: ratio === null ? null : ratio >= OVERHEAD_TARGET_RATIO };
   });
 
@@ -198,19 +222,28 @@ export async function runHttpOverhead(opts: OverheadOptions = overheadDefaults) 
         : s.targetMet
           ? 'MET'
           : `MISSED by ${Math.round((OVERHEAD_TARGET_RATIO - s.ratio) * 1000) / 10} percentage points`;
-    console.log(`         app/bare req/s = ${s.ratio === null ? 'n/a' : s.ratio.toFixed(3)}  (target ≥ ${OVERHEAD_TARGET_RATIO}: ${verdict})`);
+    console.log(
+      `         app/bare req/s = ${s.ratio === null ? 'n/a' : s.ratio.toFixed(3)}  (target ≥ ${OVERHEAD_TARGET_RATIO}: ${verdict})`,
+    );
   }
   const busyRuns = measurements.filter((m) => busy(m.foreignCores)).length;
   const codeChanged = JSON.stringify(revision()) !== JSON.stringify(code);
-  if (codeChanged) console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
+  if (codeChanged)
+    console.log('  WARNING: the code changed while the benchmark ran (commit or app files); the numbers mix versions.');
   if (busyRuns > 0) {
-    console.log(`\n  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${measurements.length} run(s); those runs are kept but pessimistic.`);
+    console.log(
+      `\n  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${measurements.length} run(s); those runs are kept but pessimistic.`,
+    );
   }
-  if (discarded.length > 0) console.log(`\n  ${discarded.length} run(s) discarded because of non-2xx responses, errors, timeouts or mismatches (see above).`);
+  if (discarded.length > 0)
+    console.log(
+      `\n  ${discarded.length} run(s) discarded because of non-2xx responses, errors, timeouts or mismatches (see above).`,
+    );
 
   const result = {
     benchmark: 'http-overhead',
-    description: 'GET /healthz: cardquant start (full middleware stack) vs a bare node:http server returning the same body',
+    description:
+      'GET /healthz: cardquant start (full middleware stack) vs a bare node:http server returning the same body',
     machine,
     revision: code,
     codeChangedDuringRun: codeChanged,
@@ -251,7 +284,8 @@ export function parseOverheadArgs(argv: string[]): OverheadOptions {
     ? values.connections.split(',').map((c) => positiveInt(c.trim(), 0, '--connections'))
     : overheadDefaults.connections;
   const warmupS = values.warmup === undefined ? (quick ? 1 : overheadDefaults.warmupS) : Number(values.warmup);
-  if (!Number.isInteger(warmupS) || warmupS < 0) throw new Error(`--warmup must be a whole number of seconds (got ${values.warmup})`);
+  if (!Number.isInteger(warmupS) || warmupS < 0)
+    throw new Error(`--warmup must be a whole number of seconds (got ${values.warmup})`);
   return {
     connections,
     durationS: positiveInt(values.duration, quick ? 2 : overheadDefaults.durationS, '--duration'),

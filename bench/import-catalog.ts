@@ -25,7 +25,15 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { idFactory } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/log.ts';
-import { REPO_ROOT, describeMachine, isEntryPoint, machineInfo, median, positiveInt, writeResult } from './cold-start.ts';
+import {
+  REPO_ROOT,
+  describeMachine,
+  isEntryPoint,
+  machineInfo,
+  median,
+  positiveInt,
+  writeResult,
+} from './cold-start.ts';
 
 export const IMPORT_CATALOG_TARGET_S = 10;
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -105,7 +113,8 @@ async function timed(ctx: IngestContext, path: string): Promise<{ seconds: numbe
   const started = performance.now();
   const run = await importPokemontcgFilesCatalog(ctx, { path });
   const seconds = (performance.now() - started) / 1000;
-  if (run.status !== 'succeeded') throw new Error(`import ${run.status}: ${run.error ?? JSON.stringify(run.failures.slice(0, 3))}`);
+  if (run.status !== 'succeeded')
+    throw new Error(`import ${run.status}: ${run.error ?? JSON.stringify(run.failures.slice(0, 3))}`);
   return { seconds, run };
 }
 
@@ -120,7 +129,9 @@ async function benchDialect(target: DialectTarget, opts: ImportCatalogOptions) {
       const first = await timed(ctx, opts.path);
       seconds.push(first.seconds);
       rows = first.run.rows_read;
-      console.log(`  ${target.name} run ${i + 1}: ${first.seconds.toFixed(2)} s, ${rows} rows (${first.run.accepted} new)`);
+      console.log(
+        `  ${target.name} run ${i + 1}: ${first.seconds.toFixed(2)} s, ${rows} rows (${first.run.accepted} new)`,
+      );
       if (i === opts.runs - 1) {
         const again = await timed(ctx, opts.path);
         reimport = { seconds: round(again.seconds), unchanged: again.run.unchanged };
@@ -144,7 +155,8 @@ async function benchDialect(target: DialectTarget, opts: ImportCatalogOptions) {
 }
 
 export async function runImportCatalog(opts: ImportCatalogOptions = importCatalogDefaults) {
-  if (!existsSync(join(opts.path, 'sets', 'en.json'))) throw new Error(`no pokemontcg-data catalogue at ${opts.path} (sets/en.json missing)`);
+  if (!existsSync(join(opts.path, 'sets', 'en.json')))
+    throw new Error(`no pokemontcg-data catalogue at ${opts.path} (sets/en.json missing)`);
   const machine = machineInfo();
   console.log(`== import-catalog ==\n  ${describeMachine(machine)}`);
   const baselineRssMiB = mib(process.resourceUsage().maxRSS);
@@ -166,7 +178,8 @@ export async function runImportCatalog(opts: ImportCatalogOptions = importCatalo
   const sqliteSeconds = results[0]!.seconds;
   const result = {
     benchmark: 'import-catalog',
-    description: 'pokemontcg-data catalogue (sets/en.json + cards/en/*.json) into a fresh migrated database via importPokemontcgFilesCatalog; import time only',
+    description:
+      'pokemontcg-data catalogue (sets/en.json + cards/en/*.json) into a fresh migrated database via importPokemontcgFilesCatalog; import time only',
     machine,
     settings: { runs: opts.runs, dataset: 'shared/data/pokemontcg-data', postgres: opts.postgres },
     baselineRssMiB,
@@ -177,10 +190,14 @@ export async function runImportCatalog(opts: ImportCatalogOptions = importCatalo
   const file = writeResult('import-catalog.json', result);
   console.log('\n== Summary ==');
   for (const r of results) {
-    console.log(`  ${r.dialect}: ${r.seconds} s median, ${r.rowsPerSecond} rows/s, re-import ${r.reimport?.seconds ?? 'n/a'} s, peak RSS ${r.peakRssMiB} MiB`);
+    console.log(
+      `  ${r.dialect}: ${r.seconds} s median, ${r.rowsPerSecond} rows/s, re-import ${r.reimport?.seconds ?? 'n/a'} s, peak RSS ${r.peakRssMiB} MiB`,
+    );
   }
   if (postgresSkipped) console.log(`  postgres: skipped (${postgresSkipped})`);
-  console.log(`  target SQLite ≤ ${IMPORT_CATALOG_TARGET_S} s: ${result.target.met ? 'met' : 'MISSED'}\n  written to ${file}`);
+  console.log(
+    `  target SQLite ≤ ${IMPORT_CATALOG_TARGET_S} s: ${result.target.met ? 'met' : 'MISSED'}\n  written to ${file}`,
+  );
   return result;
 }
 

@@ -78,7 +78,12 @@ async function seedCatalog(url: string): Promise<void> {
     await migrate(database, () => NOW);
     const w = new CatalogWriter(database.db);
     await w.upsertSets([{ id: 'bench', name: 'Benchmark Set' }], NOW);
-    const list = Array.from({ length: cards }, (_, i) => ({ id: `bench-${i + 1}`, setId: 'bench', number: String(i + 1), name: `Benchmark Card ${i + 1}` }));
+    const list = Array.from({ length: cards }, (_, i) => ({
+      id: `bench-${i + 1}`,
+      setId: 'bench',
+      number: String(i + 1),
+      name: `Benchmark Card ${i + 1}`,
+    }));
     for (let i = 0; i < list.length; i += 1000) await w.upsertCards(list.slice(i, i + 1000), NOW);
   } finally {
     await database.close();
@@ -95,15 +100,41 @@ interface Measure {
 }
 
 function importOnce(dialect: Measure['dialect'], url: string, file: string): Measure {
-  const args = ['-f', '%e %M', process.execPath, join(REPO_ROOT, 'bin', 'cardquant.js'), 'import', 'prices', 'csv', '--path', file];
-  const child = spawnSync('/usr/bin/time', args, { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const args = [
+    '-f',
+    '%e %M',
+    process.execPath,
+    join(REPO_ROOT, 'bin', 'cardquant.js'),
+    'import',
+    'prices',
+    'csv',
+    '--path',
+    file,
+  ];
+  const child = spawnSync('/usr/bin/time', args, {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', NODE_OPTIONS: nodeOptions },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const timeLine = child.stderr.trim().split('\n').at(-1) ?? '';
   const [wall, rssKb] = timeLine.split(' ').map(Number);
   const summary = child.stdout.trim().split('\n').slice(0, 2).join(' | ');
   const peakRssMb = Math.round((rssKb ?? 0) / 102.4) / 10;
-  if (child.status !== 0) throw new Error(`import on ${dialect} exited ${child.status}: ${child.stdout.slice(-1000)} ${child.stderr.slice(-1000)}`);
-  const m = { dialect, exit: child.status, processSeconds: wall ?? Number.NaN, peakRssMb, summary, metTarget: peakRssMb <= IMPORT_CSV_TARGET_MB };
-  console.log(`${dialect}: ${m.processSeconds} s, peak RSS ${m.peakRssMb} MB (target ≤ ${IMPORT_CSV_TARGET_MB} MB) — ${summary}`);
+  if (child.status !== 0)
+    throw new Error(
+      `import on ${dialect} exited ${child.status}: ${child.stdout.slice(-1000)} ${child.stderr.slice(-1000)}`,
+    );
+  const m = {
+    dialect,
+    exit: child.status,
+    processSeconds: wall ?? Number.NaN,
+    peakRssMb,
+    summary,
+    metTarget: peakRssMb <= IMPORT_CSV_TARGET_MB,
+  };
+  console.log(
+    `${dialect}: ${m.processSeconds} s, peak RSS ${m.peakRssMb} MB (target ≤ ${IMPORT_CSV_TARGET_MB} MB) — ${summary}`,
+  );
   return m;
 }
 
@@ -114,7 +145,9 @@ const rev = revision();
 try {
   const file = join(dir, 'prices.csv');
   const dataset = await generate(file);
-  console.log(`generated ${dataset.rows} rows, ${(dataset.bytes / 2 ** 20).toFixed(1)} MB (${cards} cards × 2 markets × ${dataset.days} days)`);
+  console.log(
+    `generated ${dataset.rows} rows, ${(dataset.bytes / 2 ** 20).toFixed(1)} MB (${cards} cards × 2 markets × ${dataset.days} days)`,
+  );
   const sqliteUrl = `sqlite:${join(dir, 'bench.sqlite')}`;
   await seedCatalog(sqliteUrl);
   measures.push(importOnce('sqlite', sqliteUrl, file));
@@ -133,7 +166,15 @@ try {
     }
   }
   const name = values.heap ? `import-csv.heap${Number(values.heap)}.json` : 'import-csv.json';
-  const path = writeResult(name, { date: new Date().toISOString(), machine, revision: rev, nodeOptions, dataset: { ...dataset, cards, targetMb: Number(values.mb) }, target: { peakRssMb: IMPORT_CSV_TARGET_MB }, measures });
+  const path = writeResult(name, {
+    date: new Date().toISOString(),
+    machine,
+    revision: rev,
+    nodeOptions,
+    dataset: { ...dataset, cards, targetMb: Number(values.mb) },
+    target: { peakRssMb: IMPORT_CSV_TARGET_MB },
+    measures,
+  });
   console.log(`machine: ${describeMachine(machine)}`);
   console.log(`code: ${describeRevision(rev)}`);
   console.log(`wrote ${path}`);

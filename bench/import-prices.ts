@@ -64,7 +64,8 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
     const runs = new IngestionRuns(database.db, systemClock, idFactory(systemClock));
     const ctx: IngestContext = { database, runs, clock: systemClock, log: createLogger('warn') };
     const catalog = await importPokemontcgFilesCatalog(ctx, { path: join(o.data, 'pokemontcg-data') });
-    if (catalog.status !== 'succeeded') throw new Error(`catalogue import ${catalog.status}: ${catalog.error ?? JSON.stringify(catalog.failures)}`);
+    if (catalog.status !== 'succeeded')
+      throw new Error(`catalogue import ${catalog.status}: ${catalog.error ?? JSON.stringify(catalog.failures)}`);
     await withRun(ctx, { source: 'bench-crosswalk', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
       await importCrosswalk(ctx, run, join(o.data, 'tcgdex', 'tcgplayer_to_pokemontcg.csv'));
     });
@@ -72,7 +73,8 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
       const t0 = performance.now();
       const run = await importTcgcsvFiles(ctx, { path: join(o.data, 'tcgcsv', 'prices') });
       const ms = performance.now() - t0;
-      if (run.status !== 'succeeded') throw new Error(`price import ${run.status}: ${run.error ?? JSON.stringify(run.failures.slice(0, 3))}`);
+      if (run.status !== 'succeeded')
+        throw new Error(`price import ${run.status}: ${run.error ?? JSON.stringify(run.failures.slice(0, 3))}`);
       return { run, ms };
     };
     const first = await timed();
@@ -84,7 +86,11 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
       rejectedByReason: first.run.rejected_by_reason,
       ms: Math.round(first.ms),
       rowsPerS: perSecond(first.run.rows_read, first.ms),
-      reimport: { ms: Math.round(again.ms), rowsPerS: perSecond(again.run.rows_read, again.ms), unchanged: again.run.unchanged },
+      reimport: {
+        ms: Math.round(again.ms),
+        rowsPerS: perSecond(again.run.rows_read, again.ms),
+        unchanged: again.run.unchanged,
+      },
       peakRssMb: rssMb(),
     };
   } finally {
@@ -120,15 +126,38 @@ function readRows(pricesDir: string): { rows: (string | number | null)[][]; file
   const rows: (string | number | null)[][] = [];
   let files = 0;
   const cents = (v: unknown) => (typeof v === 'number' ? Math.round(v * 100) : null);
-  for (const date of readdirSync(pricesDir).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
+  for (const date of readdirSync(pricesDir)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .sort()) {
     for (const group of readdirSync(join(pricesDir, date, '3'))) {
       files++;
-      const body = JSON.parse(readFileSync(join(pricesDir, date, '3', group, 'prices'), 'utf8')) as { results: Record<string, unknown>[] };
+      const body = JSON.parse(readFileSync(join(pricesDir, date, '3', group, 'prices'), 'utf8')) as {
+        results: Record<string, unknown>[];
+      };
       for (const r of body.results) {
         const k = `${String(r.productId)}|${String(r.subTypeName)}`;
         let key = keys.get(k);
         if (key === undefined) keys.set(k, (key = keys.size));
-        rows.push([key, 'tcgplayer', 'NM', 'USD', date, 'tcgcsv', cents(r.marketPrice), cents(r.lowPrice), cents(r.midPrice), cents(r.highPrice), cents(r.directLowPrice), null, null, null, null, null, '2025-10-21T00:00:00.000Z', 'run_bench']);
+        rows.push([
+          key,
+          'tcgplayer',
+          'NM',
+          'USD',
+          date,
+          'tcgcsv',
+          cents(r.marketPrice),
+          cents(r.lowPrice),
+          cents(r.midPrice),
+          cents(r.highPrice),
+          cents(r.directLowPrice),
+          null,
+          null,
+          null,
+          null,
+          null,
+          '2025-10-21T00:00:00.000Z',
+          'run_bench',
+        ]);
       }
     }
   }
@@ -174,31 +203,53 @@ export async function runImportPrices(o: Options) {
   const dir = mkdtempSync(join(tmpdir(), 'cardquant-bench-prices-'));
   try {
     const sqlite = await benchDialect(`sqlite:${join(dir, 'bench.db')}`, o);
-    console.log(`  sqlite: ${sqlite.rowsRead} rows in ${sqlite.ms} ms = ${sqlite.rowsPerS} rows/s (re-import ${sqlite.reimport.rowsPerS} rows/s); peak RSS ${sqlite.peakRssMb} MB`);
+    console.log(
+      `  sqlite: ${sqlite.rowsRead} rows in ${sqlite.ms} ms = ${sqlite.rowsPerS} rows/s (re-import ${sqlite.reimport.rowsPerS} rows/s); peak RSS ${sqlite.peakRssMb} MB`,
+    );
     let postgres: ImportResult | { skipped: string } = { skipped: 'disabled with --no-pg' };
     if (o.pgAdminUrl) {
       try {
         postgres = await withPgDatabase(o.pgAdminUrl, (url) => benchDialect(url, o));
-        console.log(`  postgres: ${postgres.rowsRead} rows in ${postgres.ms} ms = ${postgres.rowsPerS} rows/s (re-import ${postgres.reimport.rowsPerS} rows/s); peak RSS ${postgres.peakRssMb} MB`);
+        console.log(
+          `  postgres: ${postgres.rowsRead} rows in ${postgres.ms} ms = ${postgres.rowsPerS} rows/s (re-import ${postgres.reimport.rowsPerS} rows/s); peak RSS ${postgres.peakRssMb} MB`,
+        );
       } catch (err) {
         postgres = { skipped: `PostgreSQL unavailable or failed: ${(err as Error).message}` };
         console.log(`  postgres: ${postgres.skipped}`);
       }
     }
     const parsed = readRows(pricesDir);
-    const floor = { rows: parsed.rows.length, files: parsed.files, readAndParseMs: parsed.parseMs, ...sqliteFloor(dir, parsed.rows) };
-    console.log(`  floor (bare better-sqlite3 insert, one transaction): ${floor.rows} rows in ${floor.ms} ms = ${floor.rowsPerS} rows/s (+ ${floor.readAndParseMs} ms to read and parse)`);
+    const floor = {
+      rows: parsed.rows.length,
+      files: parsed.files,
+      readAndParseMs: parsed.parseMs,
+      ...sqliteFloor(dir, parsed.rows),
+    };
+    console.log(
+      `  floor (bare better-sqlite3 insert, one transaction): ${floor.rows} rows in ${floor.ms} ms = ${floor.rowsPerS} rows/s (+ ${floor.readAndParseMs} ms to read and parse)`,
+    );
     const pgRate = 'rowsPerS' in postgres ? postgres.rowsPerS : null;
     const peakRssMb = rssMb();
     const targets = {
-      sqliteHalfFloor: { target: Math.round(floor.rowsPerS * SQLITE_FLOOR_SHARE), actual: sqlite.rowsPerS, ratioToFloor: Math.round((sqlite.rowsPerS / floor.rowsPerS) * 1000) / 1000, met: sqlite.rowsPerS >= floor.rowsPerS * SQLITE_FLOOR_SHARE },
-      postgres50k: { target: PG_TARGET_ROWS_PER_S, actual: pgRate, met: pgRate === null ? null : pgRate >= PG_TARGET_ROWS_PER_S },
+      sqliteHalfFloor: {
+        target: Math.round(floor.rowsPerS * SQLITE_FLOOR_SHARE),
+        actual: sqlite.rowsPerS,
+        ratioToFloor: Math.round((sqlite.rowsPerS / floor.rowsPerS) * 1000) / 1000,
+        met: sqlite.rowsPerS >= floor.rowsPerS * SQLITE_FLOOR_SHARE,
+      },
+      postgres50k: {
+        target: PG_TARGET_ROWS_PER_S,
+        actual: pgRate,
+        met: pgRate === null ? null : pgRate >= PG_TARGET_ROWS_PER_S,
+      },
       rss500mb: { target: RSS_TARGET_MB, actual: peakRssMb, met: peakRssMb <= RSS_TARGET_MB },
     };
-    for (const [name, t] of Object.entries(targets)) console.log(`  ${name}: ${t.actual} vs ${t.target} → ${t.met === null ? 'unknown' : t.met ? 'met' : 'MISSED'}`);
+    for (const [name, t] of Object.entries(targets))
+      console.log(`  ${name}: ${t.actual} vs ${t.target} → ${t.met === null ? 'unknown' : t.met ? 'met' : 'MISSED'}`);
     const file = writeResult('import-prices.json', {
       benchmark: 'import-prices',
-      description: 'all shared TCGCSV price files through importTcgcsvFiles into fresh SQLite and PostgreSQL databases (catalogue and cross-walk loaded first, untimed), against a bare better-sqlite3 insert floor',
+      description:
+        'all shared TCGCSV price files through importTcgcsvFiles into fresh SQLite and PostgreSQL databases (catalogue and cross-walk loaded first, untimed), against a bare better-sqlite3 insert floor',
       machine,
       dataset: { rows: floor.rows, files: floor.files },
       sqlite,
@@ -215,7 +266,11 @@ export async function runImportPrices(o: Options) {
 }
 
 export function parseImportPricesArgs(argv: string[]): Options {
-  const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, pg: { type: 'string' }, 'no-pg': { type: 'boolean' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { data: { type: 'string' }, pg: { type: 'string' }, 'no-pg': { type: 'boolean' } },
+    strict: true,
+  });
   return {
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data')),
     pgAdminUrl: values['no-pg'] ? null : (values.pg ?? 'postgres://postgres@127.0.0.1:5432/postgres'),

@@ -29,7 +29,13 @@ const flag = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
-const options: DemoOptions = { cards: Number(flag('cards', '20000')), printingsPerCard: Number(flag('per-card', '1.5')), days: Number(flag('days', '365')), seed: 42, end: '2026-11-25' };
+const options: DemoOptions = {
+  cards: Number(flag('cards', '20000')),
+  printingsPerCard: Number(flag('per-card', '1.5')),
+  days: Number(flag('days', '365')),
+  seed: 42,
+  end: '2026-11-25',
+};
 const only = flag('only', '');
 const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -37,7 +43,9 @@ function peakRssMb(): number {
   return Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
 }
 
-async function importInto(url: string): Promise<{ rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number }> {
+async function importInto(
+  url: string,
+): Promise<{ rows: number; seconds: number; rowsPerSecond: number; peakRssMb: number }> {
   const database = openDatabase(url);
   await migrate(database, () => isoInstant(Date.now()));
   const runs = new IngestionRuns(database.db, systemClock, idFactory(systemClock), { keepPayloads: false });
@@ -46,7 +54,12 @@ async function importInto(url: string): Promise<{ rows: number; seconds: number;
   const seconds = (performance.now() - started) / 1000;
   await database.close();
   if (summary.status !== 'succeeded') throw new Error(`import failed: ${summary.error}`);
-  return { rows: summary.accepted, seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(summary.accepted / seconds), peakRssMb: peakRssMb() };
+  return {
+    rows: summary.accepted,
+    seconds: Math.round(seconds * 100) / 100,
+    rowsPerSecond: Math.round(summary.accepted / seconds),
+    peakRssMb: peakRssMb(),
+  };
 }
 
 /** Bare prepared-statement insert of the same rows, same table shape, one transaction. */
@@ -69,7 +82,26 @@ function floor(dir: string): { rows: number; seconds: number; rowsPerSecond: num
       demoFinishes(i, options.printingsPerCard).forEach((_f, f) => {
         key++;
         for (const p of demoSeries(options, i, card.rarity ?? 'Common', f)) {
-          insert.run(key, 'tcgplayer', 'NM', 'USD', p.date, 'demo', p.marketCents, p.lowCents, p.midCents, p.highCents, null, null, null, null, null, p.date, knownAt, 'run_floor');
+          insert.run(
+            key,
+            'tcgplayer',
+            'NM',
+            'USD',
+            p.date,
+            'demo',
+            p.marketCents,
+            p.lowCents,
+            p.midCents,
+            p.highCents,
+            null,
+            null,
+            null,
+            null,
+            null,
+            p.date,
+            knownAt,
+            'run_floor',
+          );
           rows++;
         }
       });
@@ -77,7 +109,12 @@ function floor(dir: string): { rows: number; seconds: number; rowsPerSecond: num
   })();
   const seconds = (performance.now() - started) / 1000;
   db.close();
-  return { rows, seconds: Math.round(seconds * 100) / 100, rowsPerSecond: Math.round(rows / seconds), peakRssMb: peakRssMb() };
+  return {
+    rows,
+    seconds: Math.round(seconds * 100) / 100,
+    rowsPerSecond: Math.round(rows / seconds),
+    peakRssMb: peakRssMb(),
+  };
 }
 
 async function child(kind: string): Promise<void> {
@@ -109,7 +146,10 @@ async function main(): Promise<void> {
   const self = fileURLToPath(import.meta.url);
   const results: Record<string, unknown> = {};
   for (const kind of ['floor', 'sqlite', 'postgres']) {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', self, ...args, '--only', kind], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', self, ...args, '--only', kind], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
     results[kind] = line ? JSON.parse(line.slice(7)) : { error: (run.stderr || run.stdout).slice(-500) };
     console.log(kind.padEnd(9), JSON.stringify(results[kind]));
@@ -120,10 +160,19 @@ async function main(): Promise<void> {
     benchmark: 'import-synthetic',
     command: `npx tsx bench/import-synthetic.ts ${args.join(' ')}`.trim(),
     dataset: { ...options, generator: 'src/features/demo/demo-generator.ts' },
-    machine: { cpu: cpus()[0]?.model, cores: cpus().length, ramGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() },
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      ramGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      date: new Date().toISOString(),
+    },
     git: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
     results,
-    sqliteVsFloor: sqlite.rowsPerSecond && fl.rowsPerSecond ? Math.round((sqlite.rowsPerSecond / fl.rowsPerSecond) * 1000) / 1000 : null,
+    sqliteVsFloor:
+      sqlite.rowsPerSecond && fl.rowsPerSecond
+        ? Math.round((sqlite.rowsPerSecond / fl.rowsPerSecond) * 1000) / 1000
+        : null,
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(new URL('./results/import-synthetic.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);

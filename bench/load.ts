@@ -36,7 +36,10 @@ interface AutocannonOptions {
   headers?: Record<string, string>;
 }
 type AutocannonInstance = EventEmitter;
-type Autocannon = (opts: AutocannonOptions, cb: (err: Error | null, result: AutocannonResult) => void) => AutocannonInstance;
+type Autocannon = (
+  opts: AutocannonOptions,
+  cb: (err: Error | null, result: AutocannonResult) => void,
+) => AutocannonInstance;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 /**
@@ -80,14 +83,27 @@ export interface LoadTarget {
 }
 
 /** One autocannon run against `target` (pipelining 1, 10 s request timeout). */
-export function load(target: LoadTarget, connections: number, durationS: number, recorder?: LatencyRecorder): Promise<AutocannonResult> {
+export function load(
+  target: LoadTarget,
+  connections: number,
+  durationS: number,
+  recorder?: LatencyRecorder,
+): Promise<AutocannonResult> {
   return new Promise((resolve, reject) => {
-    const options: AutocannonOptions = { url: target.url, connections, duration: durationS, pipelining: 1, timeout: 10 };
+    const options: AutocannonOptions = {
+      url: target.url,
+      connections,
+      duration: durationS,
+      pipelining: 1,
+      timeout: 10,
+    };
     if (target.expectBody !== undefined) options.expectBody = target.expectBody;
     if (target.headers !== undefined) options.headers = target.headers;
     const instance = autocannon(options, (err, result) => (err ? reject(err) : resolve(result)));
     if (recorder) {
-      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => recorder.record(responseTime));
+      instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) =>
+        recorder.record(responseTime),
+      );
     }
   });
 }
@@ -102,9 +118,14 @@ export function successes(target: LoadTarget, r: AutocannonResult): number {
 export function problemsOf(target: LoadTarget, r: AutocannonResult): string | null {
   const expected = target.expectStatus ?? '2xx';
   const ok = successes(target, r);
-  const unexpected = expected === '2xx' ? r.non2xx : Object.values(r.statusCodeStats).reduce((sum, s) => sum + s.count, 0) - ok;
+  const unexpected =
+    expected === '2xx' ? r.non2xx : Object.values(r.statusCodeStats).reduce((sum, s) => sum + s.count, 0) - ok;
   const problems = [
-    unexpected > 0 ? (expected === '2xx' ? `${unexpected} non-2xx` : `${unexpected} responses other than ${expected}`) : '',
+    unexpected > 0
+      ? expected === '2xx'
+        ? `${unexpected} non-2xx`
+        : `${unexpected} responses other than ${expected}`
+      : '',
     r.errors > 0 ? `${r.errors} errors` : '',
     r.timeouts > 0 ? `${r.timeouts} timeouts` : '',
     r.mismatches > 0 ? `${r.mismatches} body mismatches` : '',
@@ -162,7 +183,12 @@ function ticksOf(pids: number[]): Map<number, number> {
 }
 
 /** One measured run: `durationS` seconds of load on `target` with `connections` connections. */
-export async function measureLoad(target: LoadTarget, connections: number, durationS: number, processes: LoadProcesses): Promise<LoadStats> {
+export async function measureLoad(
+  target: LoadTarget,
+  connections: number,
+  durationS: number,
+  processes: LoadProcesses,
+): Promise<LoadStats> {
   const recorder = new LatencyRecorder();
   const helpers0 = processes.helpers ? ticksOf(await processes.helpers()) : null;
   const before = cpuSnapshot(processes.all);
@@ -243,4 +269,5 @@ export function medianOf(runs: LoadStats[], pick: (m: LoadStats) => number | nul
 }
 
 /** A table cell: a number with `digits` decimals, right-aligned to `width`, or `n/a`. */
-export const cell = (v: number | null | undefined, digits: number, width: number) => (v === null || v === undefined ? 'n/a' : v.toFixed(digits)).padStart(width);
+export const cell = (v: number | null | undefined, digits: number, width: number) =>
+  (v === null || v === undefined ? 'n/a' : v.toFixed(digits)).padStart(width);

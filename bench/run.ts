@@ -28,7 +28,9 @@ try {
     const verdict = s.targetMet === null ? 'unknown' : s.targetMet ? 'met' : 'MISSED';
     console.log(`  http-overhead c=${s.connections}: app/bare = ${s.ratio ?? 'n/a'} (target ≥ 0.5: ${verdict})`);
   }
-  console.log(`  cold-start: median ${cold.readyzMs.median} ms (target ≤ 2000 ms: ${cold.target.met ? 'met' : 'MISSED'})`);
+  console.log(
+    `  cold-start: median ${cold.readyzMs.median} ms (target ≤ 2000 ms: ${cold.target.met ? 'met' : 'MISSED'})`,
+  );
   if (quick) console.log('  (--quick: smoke settings, not for reporting)');
 } catch (err) {
   process.stderr.write(`bench: ${(err as Error).message}\n`);

@@ -41,7 +41,8 @@ const { values } = parseArgs({
   },
 });
 const END = '2026-11-20';
-const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const shift = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 interface StepMeasure {
   step: string;
@@ -54,18 +55,37 @@ interface StepMeasure {
 }
 
 function measure(path: string, step: string, extra: string[] = []): StepMeasure {
-  const args = ['-f', '%e %M', process.execPath, join(REPO_ROOT, 'bin', 'cardquant.js'), 'pipeline', 'run', '--step', step, ...extra];
+  const args = [
+    '-f',
+    '%e %M',
+    process.execPath,
+    join(REPO_ROOT, 'bin', 'cardquant.js'),
+    'pipeline',
+    'run',
+    '--step',
+    step,
+    ...extra,
+  ];
   const started = Date.now();
-  const child = spawnSync('/usr/bin/time', args, { env: { ...process.env, DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const child = spawnSync('/usr/bin/time', args, {
+    env: { ...process.env, DATABASE_URL: `sqlite:${path}`, LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const timeLine = child.stderr.trim().split('\n').at(-1) ?? '';
   const [wall, rssKb] = timeLine.split(' ').map(Number);
   const db = new SqliteDatabase(path, { readonly: true });
-  const run = db.prepare('select status, duration_ms, counts from pipeline_runs where step = ? and started_at >= ? order by started_at desc limit 1').get(step, new Date(started - 1000).toISOString()) as
-    | { status: string; duration_ms: number | null; counts: string | null }
-    | undefined;
+  const run = db
+    .prepare(
+      'select status, duration_ms, counts from pipeline_runs where step = ? and started_at >= ? order by started_at desc limit 1',
+    )
+    .get(step, new Date(started - 1000).toISOString()) as
+    { status: string; duration_ms: number | null; counts: string | null } | undefined;
   db.close();
   if (child.status !== 0 || !run || run.status !== 'succeeded') {
-    throw new Error(`pipeline run --step ${step} did not succeed (exit ${child.status}, ${run?.status ?? 'no run'} ${run?.counts ?? ''}): ${child.stderr.slice(-2000)}`);
+    throw new Error(
+      `pipeline run --step ${step} did not succeed (exit ${child.status}, ${run?.status ?? 'no run'} ${run?.counts ?? ''}): ${child.stderr.slice(-2000)}`,
+    );
   }
   const result = {
     step,
@@ -76,13 +96,19 @@ function measure(path: string, step: string, extra: string[] = []): StepMeasure 
     peakRssMb: Math.round((rssKb ?? 0) / 102.4) / 10,
     counts: run.counts ? (JSON.parse(run.counts) as unknown) : null,
   };
-  console.log(`${step} ${extra.join(' ')}: ${result.status}, step ${result.stepSeconds} s, process ${result.processSeconds} s, peak RSS ${result.peakRssMb} MB`);
+  console.log(
+    `${step} ${extra.join(' ')}: ${result.status}, step ${result.stepSeconds} s, process ${result.processSeconds} s, peak RSS ${result.peakRssMb} MB`,
+  );
   return result;
 }
 
 const dataset = values.work
   ? null
-  : await prepareDataset('sqlite', { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), seed: 42, end: END }, values.fresh);
+  : await prepareDataset(
+      'sqlite',
+      { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), seed: 42, end: END },
+      values.fresh,
+    );
 const work = values.work ?? join(tmpdir(), 'cardquant-bench-signals.db');
 if (dataset) {
   const source = dataset.url.slice('sqlite:'.length);
@@ -96,12 +122,22 @@ if (dataset) {
 const daily = measure(work, 'signals');
 const backfill = values['skip-backfill'] ? null : measure(work, 'signals', ['--from', shift(END, -364), '--to', END]);
 const factorsDaily = measure(work, 'factors');
-const factorsYear = (backfill || values.work) && !values['skip-factors-range'] ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END]) : null;
+const factorsYear =
+  (backfill || values.work) && !values['skip-factors-range']
+    ? measure(work, 'factors', ['--from', shift(END, -364), '--to', END])
+    : null;
 
 const result = {
   date: new Date().toISOString(),
   machine: machineInfo(),
-  dataset: { cards: Number(values.cards), printingsPerCard: 1.5, days: Number(values.days), end: END, origin: dataset?.origin ?? 'work database', location: dataset?.location ?? work },
+  dataset: {
+    cards: Number(values.cards),
+    printingsPerCard: 1.5,
+    days: Number(values.days),
+    end: END,
+    origin: dataset?.origin ?? 'work database',
+    location: dataset?.location ?? work,
+  },
   targets: SIGNAL_TARGETS,
   daily,
   backfill,
@@ -110,7 +146,10 @@ const result = {
   met: {
     daily: daily.stepSeconds !== null && daily.stepSeconds <= SIGNAL_TARGETS.dailySeconds,
     factors: factorsDaily.stepSeconds !== null && factorsDaily.stepSeconds <= SIGNAL_TARGETS.factorsSeconds,
-    backfill: backfill === null ? null : backfill.stepSeconds !== null && backfill.stepSeconds <= SIGNAL_TARGETS.backfillSeconds,
+    backfill:
+      backfill === null
+        ? null
+        : backfill.stepSeconds !== null && backfill.stepSeconds <= SIGNAL_TARGETS.backfillSeconds,
   },
 };
 mkdirSync(RESULTS_DIR, { recursive: true });

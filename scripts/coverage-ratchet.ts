@@ -17,6 +17,8 @@ const next = { ...baseline };
 for (const m of METRICS) {
   const measured = Math.floor(summary.total[m].pct * 100) / 100;
   if (measured > baseline[m]) next[m] = measured;
-  console.log(`${m.padEnd(9)} baseline ${baseline[m].toFixed(2)}  measured ${measured.toFixed(2)}  → ${next[m].toFixed(2)}`);
+  console.log(
+    `${m.padEnd(9)} baseline ${baseline[m].toFixed(2)}  measured ${measured.toFixed(2)}  → ${next[m].toFixed(2)}`,
+  );
 }
 writeFileSync(baselineUrl, `${JSON.stringify(next, null, 2)}\n`);

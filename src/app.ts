@@ -77,7 +77,13 @@ const httpExceptionProblems: Record<number, { code: string; detail: string }> = 
 
 function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
-    return problem(c, { status: err.status, code: err.code, detail: err.message, fields: err.extra.fields, headers: err.extra.headers });
+    return problem(c, {
+      status: err.status,
+      code: err.code,
+      detail: err.message,
+      fields: err.extra.fields,
+      headers: err.extra.headers,
+    });
   }
   if (err instanceof HTTPException && err.status < 500) {
     // Hono's validator throws 400 for a body that is not JSON; its text may quote the body, so it is not echoed.
@@ -86,16 +92,33 @@ function handleError(err: Error, c: Context<AppEnv>): Response {
     return problem(c, {
       status: err.status,
       code: malformed ? 'malformed_json' : (known?.code ?? 'bad_request'),
-      detail: malformed ? 'The request body is not valid JSON.' : (known?.detail ?? 'The request could not be processed.'),
+      detail: malformed
+        ? 'The request body is not valid JSON.'
+        : (known?.detail ?? 'The request could not be processed.'),
     });
   }
   if (isDatabaseUnavailable(err)) {
     const code = (err as { code?: unknown }).code;
-    c.get('platform').log.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, code } }, 'database unavailable');
-    return problem(c, { status: 503, code: 'database_unavailable', detail: 'The database is unavailable; retry shortly.', headers: { 'Retry-After': '5' } });
+    c.get('platform').log.error(
+      { requestId: c.get('requestId'), err: { name: err.name, message: err.message, code } },
+      'database unavailable',
+    );
+    return problem(c, {
+      status: 503,
+      code: 'database_unavailable',
+      detail: 'The database is unavailable; retry shortly.',
+      headers: { 'Retry-After': '5' },
+    });
   }
-  c.get('platform').log.error({ requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
-  return problem(c, { status: 500, code: 'internal_error', detail: 'An unexpected error occurred; the request id identifies it in the logs.' });
+  c.get('platform').log.error(
+    { requestId: c.get('requestId'), err: { name: err.name, message: err.message, stack: err.stack } },
+    'unhandled error',
+  );
+  return problem(c, {
+    status: 500,
+    code: 'internal_error',
+    detail: 'An unexpected error occurred; the request id identifies it in the logs.',
+  });
 }
 
 /**
@@ -117,13 +140,27 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', observe(deps.metrics));
-  app.use('*', securityHeaders({ contentSecurityPolicy: API_CSP, hsts: config.PUBLIC_URL?.startsWith('https:') ?? false }));
+  app.use(
+    '*',
+    securityHeaders({ contentSecurityPolicy: API_CSP, hsts: config.PUBLIC_URL?.startsWith('https:') ?? false }),
+  );
   if (config.CORS_ORIGINS.length > 0) {
-    app.use('*', cors({ origin: config.CORS_ORIGINS, exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'] }));
+    app.use(
+      '*',
+      cors({
+        origin: config.CORS_ORIGINS,
+        exposeHeaders: ['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'ETag'],
+      }),
+    );
   }
   const limitBody = bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
-    onError: (c) => problem(c, { status: 413, code: 'body_too_large', detail: `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes.` }),
+    onError: (c) =>
+      problem(c, {
+        status: 413,
+        code: 'body_too_large',
+        detail: `The request body exceeds ${config.BODY_LIMIT_BYTES} bytes.`,
+      }),
   });
   // Only methods whose handlers read a body pass through the limiter: wrapping the body stream of
   // every GET costs more than the rest of the middleware together (docs/BENCHMARKS.md).
@@ -135,7 +172,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       app,
       onMethodNotAllowed: (c, methods) => {
         const allow = [...methods].sort().join(', ');
-        return problem(c, { status: 405, code: 'method_not_allowed', detail: `${c.req.method} is not allowed here; use ${allow}.`, headers: { Allow: allow } });
+        return problem(c, {
+          status: 405,
+          code: 'method_not_allowed',
+          detail: `${c.req.method} is not allowed here; use ${allow}.`,
+          headers: { Allow: allow },
+        });
       },
     }),
   );
@@ -164,7 +206,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', anomaliesRoutes(platform.database, platform.clock));
   app.route('/', signalsRoutes(platform.database, platform.clock, deps.signals.engines, deps.signals.config));
   app.route('/', backtestsRoutes(platform, deps.signals.engines, deps.signals.config, deps.background, deps.backtests));
-  app.route('/', factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config));
+  app.route(
+    '/',
+    factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config),
+  );
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', docsRoutes());
 
@@ -173,8 +218,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     scheme: 'bearer',
     description: 'An API key (`cqk_…`) or the bootstrap ADMIN_TOKEN.',
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioId', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Id' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioSecret', { type: 'apiKey', in: 'header', name: 'X-Portfolio-Secret' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioId', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Portfolio-Id',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'portfolioSecret', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-Portfolio-Secret',
+  });
   app.route(
     '/',
     openApiRoutes(() =>
@@ -183,13 +236,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         info: {
           title: 'cardquant API',
           version: '1',
-          description: 'Price analytics for collectible trading cards. Every operation states its required role in `x-required-role`.',
+          description:
+            'Price analytics for collectible trading cards. Every operation states its required role in `x-required-role`.',
         },
       }),
     ),
   );
 
-  app.notFound((c) => problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }));
+  app.notFound((c) =>
+    problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }),
+  );
   app.onError(handleError);
   return app;
 }

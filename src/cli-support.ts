@@ -33,7 +33,10 @@ export function progressReporter(log: Logger, isTty: boolean, nowMs: () => numbe
   let lastLog = Number.NEGATIVE_INFINITY;
   return (done: number, total: number | null, label: string) => {
     if (isTty && total !== null) {
-      bar ??= new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} | {label}', hideCursor: true }, Presets.shades_classic);
+      bar ??= new SingleBar(
+        { format: ' {bar} {percentage}% | {value}/{total} | {label}', hideCursor: true },
+        Presets.shades_classic,
+      );
       if (!bar.isActive) bar.start(total, 0, { label });
       bar.update(done, { label });
       if (done >= total) bar.stop();
@@ -54,8 +57,11 @@ export function reportRun(summary: RunSummary): number {
     .map(([r, n]) => `${r}: ${n}`)
     .join(', ');
   print(`run ${summary.id} (${summary.source}): ${summary.status}`);
-  print(`  read ${summary.rows_read}, accepted ${summary.accepted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}`);
-  if (summary.dropped_placeholder_fields > 0) print(`  placeholder fields dropped from kept rows: ${summary.dropped_placeholder_fields}`);
+  print(
+    `  read ${summary.rows_read}, accepted ${summary.accepted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}`,
+  );
+  if (summary.dropped_placeholder_fields > 0)
+    print(`  placeholder fields dropped from kept rows: ${summary.dropped_placeholder_fields}`);
   for (const x of summary.rejected_examples) print(`  rejected ${x.at} (${x.reason}): ${x.detail}`);
   for (const f of summary.failures) print(`  failed part ${f.item}: ${f.error}`);
   if (summary.error) print(`  error: ${summary.error}`);
@@ -73,10 +79,13 @@ export function stopOnSignal(runtime: Pick<Runtime, 'config' | 'log'>): { signal
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) return;
     runtime.log.warn({ signal: name }, 'stopping: recording where the run stopped');
-    setTimeout(() => {
-      runtime.log.error({ signal: name }, 'did not stop in time; exiting');
-      process.exit(1);
-    }, Math.floor(runtime.config.SHUTDOWN_GRACE_MS * 0.8)).unref();
+    setTimeout(
+      () => {
+        runtime.log.error({ signal: name }, 'did not stop in time; exiting');
+        process.exit(1);
+      },
+      Math.floor(runtime.config.SHUTDOWN_GRACE_MS * 0.8),
+    ).unref();
     controller.abort(new Error(`stopped by ${name}`));
   };
   process.once('SIGTERM', onSignal);

@@ -59,10 +59,19 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
   const cfg = runtime.config;
   if (cfg.PRICE_SOURCES.length > 0 || (await datasetKind(runtime.database.db)) !== 'empty') return;
   const end = isoInstant(runtime.clock.now()).slice(0, 10);
-  const summary = await seedDemo(runtime.ingest, { cards: cfg.DEMO_CARDS, printingsPerCard: 1.5, days: cfg.DEMO_DAYS, seed: cfg.DEMO_SEED, end });
+  const summary = await seedDemo(runtime.ingest, {
+    cards: cfg.DEMO_CARDS,
+    printingsPerCard: 1.5,
+    days: cfg.DEMO_DAYS,
+    seed: cfg.DEMO_SEED,
+    end,
+  });
   const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
   await runtime.pipeline.run(['signals'], { trigger: 'cli' });
-  runtime.log.info({ runId: summary.id, rows: summary.accepted, series: derived.series, end }, 'demo data seeded (no PRICE_SOURCES configured)');
+  runtime.log.info(
+    { runId: summary.id, rows: summary.accepted, series: derived.series, end },
+    'demo data seeded (no PRICE_SOURCES configured)',
+  );
 }
 
 /**
@@ -86,13 +95,17 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
       print('');
       print(`    ${key}`);
       print('');
-      print('  Use it as "Authorization: Bearer <key>". Only its hash is stored; revoke it with `cardquant keys revoke`.');
+      print(
+        '  Use it as "Authorization: Bearer <key>". Only its hash is stored; revoke it with `cardquant keys revoke`.',
+      );
       print('');
     }
   }
   if (roles.bootstrap) await seedDemoIfEmpty(runtime);
 
-  const scheduler = roles.scheduler ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http)) : undefined;
+  const scheduler = roles.scheduler
+    ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http))
+    : undefined;
   scheduler?.start();
   const server = roles.http ? await listen(runtime.app.fetch, { host: cfg.HOST, port: cfg.PORT }, log) : undefined;
   log.info({ database: runtime.database.describe(), startupMs: Math.round(performance.now() - startedAt) }, 'ready');
@@ -105,7 +118,10 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const [result, children] = await Promise.all([server?.shutdown(cfg.SHUTDOWN_GRACE_MS), runtime.background.stop(cfg.SHUTDOWN_GRACE_MS)]);
+  const [result, children] = await Promise.all([
+    server?.shutdown(cfg.SHUTDOWN_GRACE_MS),
+    runtime.background.stop(cfg.SHUTDOWN_GRACE_MS),
+  ]);
   if (children.stopped > 0) log.info(children, 'background runs stopped');
   await scheduler?.stop();
   await runtime.close();
@@ -166,7 +182,9 @@ function program(): Command {
   keys
     .command('create')
     .description('Create an API key and print it once.')
-    .addOption(new Option('--role <role>', 'role of the key').choices(['viewer', 'operator', 'admin']).makeOptionMandatory())
+    .addOption(
+      new Option('--role <role>', 'role of the key').choices(['viewer', 'operator', 'admin']).makeOptionMandatory(),
+    )
     .option('--name <name>', 'label shown in key lists', 'cli')
     .option('--owner <principalId>', 'existing owner principal (default: a new service principal)')
     .option('--expires <instant>', 'ISO-8601 expiry instant')
@@ -185,7 +203,16 @@ function program(): Command {
     .action((opts: { all?: boolean }) =>
       withRuntime(async (runtime) => {
         for (const k of await runtime.keys.list({ limit: 10_000, includeRevoked: Boolean(opts.all) })) {
-          print([k.id, k.prefix, k.role, k.name, k.revoked_at ? `revoked ${k.revoked_at}` : 'active', k.last_used_at ?? 'never used'].join('\t'));
+          print(
+            [
+              k.id,
+              k.prefix,
+              k.role,
+              k.name,
+              k.revoked_at ? `revoked ${k.revoked_at}` : 'active',
+              k.last_used_at ?? 'never used',
+            ].join('\t'),
+          );
         }
       }),
     );

@@ -17,13 +17,31 @@ const problemsOf = (env: Record<string, string>) => {
 describe('configuration', () => {
   it('has safe defaults for a laptop: SQLite file, loopback, port 8787, no admin token', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ DATABASE_URL: 'sqlite:./data/cardquant.db', HOST: '127.0.0.1', PORT: 8787, LOG_LEVEL: 'info', CORS_ORIGINS: [] });
+    expect(c).toMatchObject({
+      DATABASE_URL: 'sqlite:./data/cardquant.db',
+      HOST: '127.0.0.1',
+      PORT: 8787,
+      LOG_LEVEL: 'info',
+      CORS_ORIGINS: [],
+    });
     expect(c.ADMIN_TOKEN).toBeUndefined();
   });
 
   it('reports every invalid setting together, never echoing a value', () => {
-    const problems = problemsOf({ PORT: '99999', ADMIN_TOKEN: 'tooshort-secret', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x', TRUST_PROXY: 'yes' });
-    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT', 'TRUST_PROXY']);
+    const problems = problemsOf({
+      PORT: '99999',
+      ADMIN_TOKEN: 'tooshort-secret',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+      TRUST_PROXY: 'yes',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ADMIN_TOKEN',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'TRUST_PROXY',
+    ]);
     expect(problems.join('\n')).not.toContain('tooshort-secret');
   });
 
@@ -32,7 +50,12 @@ describe('configuration', () => {
   });
 
   it('parses lists, booleans and numbers', () => {
-    const c = loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example', TRUST_PROXY: 'true', PORT: '0', METRICS_PUBLIC: '0' });
+    const c = loadConfig({
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      TRUST_PROXY: 'true',
+      PORT: '0',
+      METRICS_PUBLIC: '0',
+    });
     expect(c.CORS_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
     expect(c.TRUST_PROXY).toBe(true);
     expect(c.METRICS_PUBLIC).toBe(false);
@@ -42,7 +65,9 @@ describe('configuration', () => {
   it('accepts a hop count or proxy addresses and CIDR ranges as TRUSTED_PROXIES, nothing else', () => {
     expect(loadConfig({}).TRUSTED_PROXIES).toBe('1');
     expect(loadConfig({ TRUSTED_PROXIES: '2' }).TRUSTED_PROXIES).toBe('2');
-    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 2001:db8::/32,127.0.0.1' }).TRUSTED_PROXIES).toBe('10.0.0.0/8, 2001:db8::/32,127.0.0.1');
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 2001:db8::/32,127.0.0.1' }).TRUSTED_PROXIES).toBe(
+      '10.0.0.0/8, 2001:db8::/32,127.0.0.1',
+    );
     for (const bad of ['10.0.0.0/33', '2001:db8::/129', 'proxy.example', '10.0.0.1/8/2', 'true']) {
       expect(problemsOf({ TRUSTED_PROXIES: bad }), bad).toEqual([expect.stringContaining('TRUSTED_PROXIES')]);
     }

@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -16,21 +14,20 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 const adminToken = z.string().min(32, 'must be at least 32 characters');
 
 /** A 256-bit key as standard base64 (e.g. `openssl rand -base64 32`). */
-const base64Key = z
-  .string()
-  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
-    message: 'must be 32 bytes in base64 (44 characters; e.g. from `openssl rand -base64 32`)',
-  });
+const base64Key = z.string().refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+  message: 'must be 32 bytes in base64 (44 characters; e.g. from `openssl rand -base64 32`)',
+});
 
-const databaseUrl = z
-  .string()
-  .refine((v) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(v), {
-    message: 'must start with sqlite: (e.g. sqlite:./data/cardquant.db) or postgres://',
-  });
+const databaseUrl = z.string().refine((v) => /^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(v), {
+  message: 'must start with sqlite: (e.g. sqlite:./data/cardquant.db) or postgres://',
+});
 
-const csvList = z
-  .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const csvList = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 function isProxyRange(entry: string): boolean {
   const [address = '', prefix, ...rest] = entry.split('/');
@@ -44,7 +41,8 @@ const trustedProxies = z
   .string()
   .trim()
   .refine((v) => /^\d{1,2}$/.test(v) || v.split(',').every((entry) => isProxyRange(entry.trim())), {
-    message: 'must be a number of proxy hops (e.g. 1) or comma-separated proxy addresses / CIDR ranges (e.g. 10.0.0.0/8,::1)',
+    message:
+      'must be a number of proxy hops (e.g. 1) or comma-separated proxy addresses / CIDR ranges (e.g. 10.0.0.0/8,::1)',
   });
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -111,7 +109,9 @@ export const configSchema = z
     JUSTTCG_BASE_URL: z.url().default('https://api.justtcg.com'),
     JUSTTCG_API_KEY: z.string().min(1).optional(),
     ECB_BASE_URL: z.url().default('https://data-api.ecb.europa.eu'),
-    FX_CURRENCIES: csvList.pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes like USD'))).default(['USD']),
+    FX_CURRENCIES: csvList
+      .pipe(z.array(z.string().regex(/^[A-Z]{3}$/, 'must be ISO 4217 codes like USD')))
+      .default(['USD']),
     TCGDEX_ALIASES_FILE: z.string().min(1).optional(),
     JUSTTCG_REQUESTS_PER_MINUTE: int(1, 6000).default(9),
   })
@@ -125,55 +125,79 @@ export const settingDocs: Record<keyof Config, string> = {
   HOST: 'Interface the HTTP server binds to.',
   PORT: 'TCP port of the HTTP server (0 picks a free port).',
   PUBLIC_URL: 'External base URL; when it is https, responses carry HSTS.',
-  ADMIN_TOKEN: 'Bootstrap admin bearer token (≥ 32 chars). Unset: `start` creates a one-time admin key and prints it once.',
+  ADMIN_TOKEN:
+    'Bootstrap admin bearer token (≥ 32 chars). Unset: `start` creates a one-time admin key and prints it once.',
   ADMIN_TOKEN_NEXT: 'Second accepted admin token, for rotation without downtime.',
   LOG_LEVEL: 'pino level: fatal, error, warn, info, debug, trace, silent.',
   CORS_ORIGINS: 'Comma-separated origins allowed by CORS (empty: no cross-origin access).',
   TRUST_PROXY: 'Take the client IP from `X-Forwarded-For` (only behind a reverse proxy; see `TRUSTED_PROXIES`).',
-  TRUSTED_PROXIES: 'With `TRUST_PROXY`: how many proxies stand in front of the server (a hop count), or their addresses / CIDR ranges (`10.0.0.0/8,::1`). The client IP is the right-most `X-Forwarded-For` address not added by one of them.',
+  TRUSTED_PROXIES:
+    'With `TRUST_PROXY`: how many proxies stand in front of the server (a hop count), or their addresses / CIDR ranges (`10.0.0.0/8,::1`). The client IP is the right-most `X-Forwarded-For` address not added by one of them.',
   METRICS_PUBLIC: 'Serve `/metrics` without authentication (otherwise the viewer role is needed).',
   BODY_LIMIT_BYTES: 'Largest accepted request body; larger bodies get 413.',
   RATE_LIMIT_WINDOW_SECONDS: 'Length of the rate-limit window.',
   RATE_LIMIT_ANONYMOUS: 'Requests per window per client IP for unauthenticated callers.',
-  RATE_LIMIT_AUTHENTICATED: 'Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP\'s anonymous budget.',
+  RATE_LIMIT_AUTHENTICATED:
+    "Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP's anonymous budget.",
   PORTFOLIO_CREATE_PER_HOUR: 'Portfolios one client IP may create per hour.',
   IDEMPOTENCY_TTL_HOURS: 'How long an `Idempotency-Key` and its stored response are kept.',
-  IDEMPOTENCY_SECRET_TTL_MINUTES: 'How long a stored answer that carries a secret (a new API key, a new portfolio) can be replayed (never longer than IDEMPOTENCY_TTL_HOURS).',
-  IDEMPOTENCY_LEASE_SECONDS: 'How long a request holds its `Idempotency-Key` in flight; after a crash the key is released when this runs out and a retry runs again (or replays the stored answer). Longer than the slowest idempotent request.',
-  DATA_ENCRYPTION_KEY: 'Key (base64, 32 bytes) that encrypts stored `Idempotency-Key` answers (AES-256-GCM). Unset: a key file `<database>.key` (mode 0600) beside a SQLite database, or a per-process key on PostgreSQL.',
-  DATA_ENCRYPTION_KEY_PREVIOUS: 'The key being rotated out: still opens what it encrypted, never encrypts (docs/RUNBOOK.md).',
-  RESPONSE_CACHE_MB: 'Memory per process for serialised public reads, reused until the data changes (0 turns the cache off).',
-  SHUTDOWN_GRACE_MS: 'On SIGTERM/SIGINT, how long in-flight requests and running pipeline/backtest processes may take to finish (children get SIGTERM at once, SIGKILL when it runs out) before the process exits.',
-  MAX_CHILD_PROCESSES: 'Most pipeline runs and backtests one process runs at a time beside the HTTP thread (child processes and backtest worker threads); one more is refused with 503 and Retry-After, a scheduled run waits.',
+  IDEMPOTENCY_SECRET_TTL_MINUTES:
+    'How long a stored answer that carries a secret (a new API key, a new portfolio) can be replayed (never longer than IDEMPOTENCY_TTL_HOURS).',
+  IDEMPOTENCY_LEASE_SECONDS:
+    'How long a request holds its `Idempotency-Key` in flight; after a crash the key is released when this runs out and a retry runs again (or replays the stored answer). Longer than the slowest idempotent request.',
+  DATA_ENCRYPTION_KEY:
+    'Key (base64, 32 bytes) that encrypts stored `Idempotency-Key` answers (AES-256-GCM). Unset: a key file `<database>.key` (mode 0600) beside a SQLite database, or a per-process key on PostgreSQL.',
+  DATA_ENCRYPTION_KEY_PREVIOUS:
+    'The key being rotated out: still opens what it encrypted, never encrypts (docs/RUNBOOK.md).',
+  RESPONSE_CACHE_MB:
+    'Memory per process for serialised public reads, reused until the data changes (0 turns the cache off).',
+  SHUTDOWN_GRACE_MS:
+    'On SIGTERM/SIGINT, how long in-flight requests and running pipeline/backtest processes may take to finish (children get SIGTERM at once, SIGKILL when it runs out) before the process exits.',
+  MAX_CHILD_PROCESSES:
+    'Most pipeline runs and backtests one process runs at a time beside the HTTP thread (child processes and backtest worker threads); one more is refused with 503 and Retry-After, a scheduled run waits.',
   SQLITE_BUSY_TIMEOUT_MS: 'How long SQLite waits for a lock held by another connection or process.',
   PG_POOL_MAX: 'Largest PostgreSQL connection pool per process.',
-  PG_CONNECT_TIMEOUT_MS: 'Longest wait for a PostgreSQL connection (new, or free in a full pool); beyond it the request answers 503 `database_unavailable` (0 waits for ever).',
+  PG_CONNECT_TIMEOUT_MS:
+    'Longest wait for a PostgreSQL connection (new, or free in a full pool); beyond it the request answers 503 `database_unavailable` (0 waits for ever).',
   KEY_USAGE_FLUSH_MS: 'How often batched API-key `last_used_at` updates are written.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',
-  PRICE_SOURCES: 'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',
-  PIPELINE_CRON: 'When the daily pipeline runs (cron, UTC); default shortly after TCGCSV\'s ~20:00 UTC refresh.',
-  PIPELINE_LEASE_MINUTES: 'Deprecated, ignored (a warning is logged): replaced by `RUN_HEARTBEAT_SECONDS`; a step is no longer held for a fixed lease but for as long as its process heartbeats.',
-  RUN_HEARTBEAT_SECONDS: 'How often a running pipeline step or ingestion run writes a heartbeat. A run with no heartbeat for 3 intervals is taken to be dead: it is marked `abandoned` and its step may be taken over by another process.',
+  PRICE_SOURCES:
+    'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',
+  PIPELINE_CRON: "When the daily pipeline runs (cron, UTC); default shortly after TCGCSV's ~20:00 UTC refresh.",
+  PIPELINE_LEASE_MINUTES:
+    'Deprecated, ignored (a warning is logged): replaced by `RUN_HEARTBEAT_SECONDS`; a step is no longer held for a fixed lease but for as long as its process heartbeats.',
+  RUN_HEARTBEAT_SECONDS:
+    'How often a running pipeline step or ingestion run writes a heartbeat. A run with no heartbeat for 3 intervals is taken to be dead: it is marked `abandoned` and its step may be taken over by another process.',
   RAW_PAYLOAD_RETENTION_DAYS: 'How long raw upstream payloads are kept for `import rematch`.',
   STALE_AFTER_DAYS: 'A market whose latest price date is more days behind today than this is reported stale.',
-  MOVERS_MIN_OBSERVATIONS: 'Movers: least market-price observations in [from_date, to_date], both ends included (2 = just the two compared prices).',
+  MOVERS_MIN_OBSERVATIONS:
+    'Movers: least market-price observations in [from_date, to_date], both ends included (2 = just the two compared prices).',
   MOVERS_MAX_JUMP:
     'Movers jump filter: a printing whose price steps by more than this factor (up or down) between two consecutive observations inside the window is left out. Also flags a print that steps by more than this from the last clean print, leaving it out of signals, factor statistics and backtests.',
   SIGNALS_ENGINE: 'Signal engine the `signals` step runs and the API serves (`robust-trend`).',
-  SIGNALS_WEIGHTS: 'Factor weights version for the composite (`GET /v1/analytics/weights`); empty: the engine\'s built-in weights.',
-  SIGNALS_MIN_HISTORY: 'Least market-price observations inside the signal window for a signal; fewer gives the explicit `insufficient_data` state.',
+  SIGNALS_WEIGHTS:
+    "Factor weights version for the composite (`GET /v1/analytics/weights`); empty: the engine's built-in weights.",
+  SIGNALS_MIN_HISTORY:
+    'Least market-price observations inside the signal window for a signal; fewer gives the explicit `insufficient_data` state.',
   SIGNALS_WINDOW_DAYS: 'Signal window W in days: a signal for date t reads only observations in [t − W + 1, t].',
-  SIGNALS_WORKERS: 'Worker threads a signals backfill (`--from/--to`, 40 dates or more) uses; 1 computes in the pipeline process itself.',
-  FACTORS_MIN_T: 'Suggested weights use only components whose IC t statistic (Newey–West, lag horizon − 1) is at least this; 0 uses every component with a positive information ratio.',
-  ANOMALY_Z_THRESHOLD: 'Anomalies: a one-day return is an outlier when its robust z (against the previous 60 days) exceeds this; such a print is also flagged and left out of analytics.',
-  ANOMALY_STALE_DAYS: 'Anomalies: a series is stale when its last price is more than this many days behind its market (reported for 90 days).',
-  ANOMALY_PLACEHOLDER_JUMP: 'Anomalies: a price above this multiple of the median of the previous 30 days is placeholder-like (and flagged, left out of analytics).',
-  ANOMALY_COVERAGE_DROP: 'Anomalies: a market date is a coverage drop when fewer than this share of its usual printings are priced.',
+  SIGNALS_WORKERS:
+    'Worker threads a signals backfill (`--from/--to`, 40 dates or more) uses; 1 computes in the pipeline process itself.',
+  FACTORS_MIN_T:
+    'Suggested weights use only components whose IC t statistic (Newey–West, lag horizon − 1) is at least this; 0 uses every component with a positive information ratio.',
+  ANOMALY_Z_THRESHOLD:
+    'Anomalies: a one-day return is an outlier when its robust z (against the previous 60 days) exceeds this; such a print is also flagged and left out of analytics.',
+  ANOMALY_STALE_DAYS:
+    'Anomalies: a series is stale when its last price is more than this many days behind its market (reported for 90 days).',
+  ANOMALY_PLACEHOLDER_JUMP:
+    'Anomalies: a price above this multiple of the median of the previous 30 days is placeholder-like (and flagged, left out of analytics).',
+  ANOMALY_COVERAGE_DROP:
+    'Anomalies: a market date is a coverage drop when fewer than this share of its usual printings are priced.',
   DEMO_CARDS: 'Cards in the demo dataset seeded on a first start without sources.',
   DEMO_DAYS: 'Days of demo price history (ending today).',
   DEMO_SEED: 'Seed of the demo generator (same seed, same data).',
   UPSTREAM_TIMEOUT_MS: 'Timeout of one request to an upstream API.',
-  UPSTREAM_RETRIES: 'Retries of a failed upstream request (network, timeout, 429, 5xx), with backoff honouring Retry-After.',
+  UPSTREAM_RETRIES:
+    'Retries of a failed upstream request (network, timeout, 429, 5xx), with backoff honouring Retry-After.',
   POKEMONTCG_BASE_URL: 'pokemontcg.io API base URL (shuts down 2027-03-01).',
   POKEMONTCG_API_KEY: 'Optional pokemontcg.io API key (`X-Api-Key`).',
   TCGCSV_BASE_URL: 'TCGCSV base URL.',
@@ -182,8 +206,9 @@ export const settingDocs: Record<keyof Config, string> = {
   JUSTTCG_BASE_URL: 'JustTCG API base URL.',
   JUSTTCG_API_KEY: 'JustTCG API key (required to use the justtcg source).',
   ECB_BASE_URL: 'ECB data API base URL for euro reference rates.',
-  FX_CURRENCIES: 'Currencies whose ECB euro reference rates the pipeline\'s `fx` step imports.',
-  TCGDEX_ALIASES_FILE: 'CSV of TCGdex set id ⇄ pokemontcg.io set id (`tcgdex_set_id,pokemontcg_set_id`) so TCGdex cards map to catalogue ids.',
+  FX_CURRENCIES: "Currencies whose ECB euro reference rates the pipeline's `fx` step imports.",
+  TCGDEX_ALIASES_FILE:
+    'CSV of TCGdex set id ⇄ pokemontcg.io set id (`tcgdex_set_id,pokemontcg_set_id`) so TCGdex cards map to catalogue ids.',
   JUSTTCG_REQUESTS_PER_MINUTE: 'Request rate towards JustTCG (stay within your plan).',
 };
 

@@ -70,7 +70,8 @@ export async function openMigrated(config: Config, log: Logger, clock: Clock = s
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolMax: config.PG_POOL_MAX,
     pgConnectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
-    onIdleError: (err) => log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
+    onIdleError: (err) =>
+      log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
   });
   try {
     const applied = await migrate(database, () => isoInstant(clock.now()));
@@ -87,7 +88,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const log = options.log ?? createLogger(config.LOG_LEVEL);
   const database = await openMigrated(config, log, clock);
   const dataKeys = resolveDataKeys(config);
-  if (dataKeys.source.kind === 'file' && dataKeys.source.created) log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
+  if (dataKeys.source.kind === 'file' && dataKeys.source.created)
+    log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
   for (const warning of dataKeys.warnings) log.warn({ dataKeyId: dataKeys.box.keyId }, warning);
   const newId = idFactory(clock);
   const metrics = createMetrics({ processMetrics: options.processMetrics });
@@ -117,10 +119,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
-    idempotency: new IdempotencyStore(database.db, clock, config.IDEMPOTENCY_TTL_HOURS * 3_600_000, dataKeys.box, config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000, config.IDEMPOTENCY_LEASE_SECONDS * 1000),
+    idempotency: new IdempotencyStore(
+      database.db,
+      clock,
+      config.IDEMPOTENCY_TTL_HOURS * 3_600_000,
+      dataKeys.box,
+      config.IDEMPOTENCY_SECRET_TTL_MINUTES * 60_000,
+      config.IDEMPOTENCY_LEASE_SECONDS * 1000,
+    ),
   };
   const instance = options.instance ?? `${process.pid}`;
-  const runs = new IngestionRuns(database.db, clock, newId, { keepPayloads: true, heartbeatMs: config.RUN_HEARTBEAT_SECONDS * 1000, holder: `${hostname()}:${process.pid}/${instance}`, log });
+  const runs = new IngestionRuns(database.db, clock, newId, {
+    keepPayloads: true,
+    heartbeatMs: config.RUN_HEARTBEAT_SECONDS * 1000,
+    holder: `${hostname()}:${process.pid}/${instance}`,
+    log,
+  });
   const ingest: IngestContext = { database, runs, clock, log };
   const searchInterest = new SearchInterestService(database, runs, clock);
   const engines = options.engines ?? defaultEngines();
@@ -130,21 +144,49 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     log,
     newId,
     instance,
-    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), { payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS, movers: moverRules(config), anomalies: anomalyRules(config), signals: signalConfig(config), engines, database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS } }),
+    pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), {
+      payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS,
+      movers: moverRules(config),
+      anomalies: anomalyRules(config),
+      signals: signalConfig(config),
+      engines,
+      database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS },
+    }),
     config.RUN_HEARTBEAT_SECONDS * 1000,
   );
   if (config.PIPELINE_LEASE_MINUTES !== undefined) {
-    log.warn({ setting: 'PIPELINE_LEASE_MINUTES' }, 'PIPELINE_LEASE_MINUTES is deprecated and ignored: a pipeline step is held while its process heartbeats (RUN_HEARTBEAT_SECONDS)');
+    log.warn(
+      { setting: 'PIPELINE_LEASE_MINUTES' },
+      'PIPELINE_LEASE_MINUTES is deprecated and ignored: a pipeline step is held while its process heartbeats (RUN_HEARTBEAT_SECONDS)',
+    );
   }
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
-  const portfolios = { portfolios: new PortfoliosService(database.db, clock, newId, audit), watchlist: new WatchlistService(database.db, clock, database.dialect) };
-  const remoteAddress = (c: Context) => (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const portfolios = {
+    portfolios: new PortfoliosService(database.db, clock, newId, audit),
+    watchlist: new WatchlistService(database.db, clock, database.dialect),
+  };
+  const remoteAddress = (c: Context) =>
+    (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   const built =
     options.http === false
       ? null
-      : (await import('./app.ts')).createApp({ platform, metrics, keys, audit, pipeline, launcher, background, searchInterest, portfolios, signals: { engines, config: signalConfig(config), newId }, backtests, migrations: listMigrations(), remoteAddress });
+      : (await import('./app.ts')).createApp({
+          platform,
+          metrics,
+          keys,
+          audit,
+          pipeline,
+          launcher,
+          background,
+          searchInterest,
+          portfolios,
+          signals: { engines, config: signalConfig(config), newId },
+          backtests,
+          migrations: listMigrations(),
+          remoteAddress,
+        });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
@@ -178,7 +220,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     /** Flushes batched writes and closes the database. */
     async close(): Promise<void> {
       clearInterval(flushTimer);
-      await keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
+      await keyUsage
+        .flush()
+        .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       await database.close();
     },
   };

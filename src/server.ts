@@ -6,16 +6,30 @@ import { statusTitles } from './platform/errors.ts';
 import type { Logger } from './platform/log.ts';
 
 /** What node's HTTP parser refused, as a problem: the request never reaches the app. */
-function parserProblem(err: Error & { code?: string; rawPacket?: Buffer }): { status: number; code: string; detail: string } {
+function parserProblem(err: Error & { code?: string; rawPacket?: Buffer }): {
+  status: number;
+  code: string;
+  detail: string;
+} {
   if (err.code === 'HPE_HEADER_OVERFLOW') {
     // The request line alone overflowing means the URL is too long (node counts it with the headers).
     const packet = err.rawPacket?.subarray(0, 16 * 1024).toString('latin1') ?? '';
     const lineEnd = packet.indexOf('\r\n');
-    if (/^[A-Z]+ \//.test(packet) && lineEnd === -1) return { status: 414, code: 'uri_too_long', detail: 'The request URL is too long.' };
-    return { status: 431, code: 'header_fields_too_large', detail: 'The request line and headers together are too large.' };
+    if (/^[A-Z]+ \//.test(packet) && lineEnd === -1)
+      return { status: 414, code: 'uri_too_long', detail: 'The request URL is too long.' };
+    return {
+      status: 431,
+      code: 'header_fields_too_large',
+      detail: 'The request line and headers together are too large.',
+    };
   }
-  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return { status: 408, code: 'request_timeout', detail: 'The request headers did not arrive in time.' };
-  return { status: 400, code: 'malformed_request', detail: 'The request is not valid HTTP/1.1 (e.g. a control character in a header).' };
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return { status: 408, code: 'request_timeout', detail: 'The request headers did not arrive in time.' };
+  return {
+    status: 400,
+    code: 'malformed_request',
+    detail: 'The request is not valid HTTP/1.1 (e.g. a control character in a header).',
+  };
 }
 
 /**
@@ -28,7 +42,14 @@ function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, s
     return;
   }
   const p = parserProblem(err);
-  const body = JSON.stringify({ type: 'about:blank', title: statusTitles[p.status], status: p.status, code: p.code, detail: p.detail, instance: '/' });
+  const body = JSON.stringify({
+    type: 'about:blank',
+    title: statusTitles[p.status],
+    status: p.status,
+    code: p.code,
+    detail: p.detail,
+    instance: '/',
+  });
   socket.end(
     `HTTP/1.1 ${p.status} ${statusTitles[p.status]}\r\n` +
       'Content-Type: application/problem+json\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n' +

@@ -13,7 +13,8 @@ import { bearer, json, startHarness, type Harness } from './harness.ts';
 type Json = Record<string, any>;
 
 const END = '2026-11-20';
-const day = (offset: number) => new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) =>
+  new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 const odd = (k: number) => Math.abs(k) % 2 === 1;
 
 /** A volatile but ordinary walk: daily log moves uniform in ±20 %, then a 35 % fall on END. */
@@ -42,7 +43,10 @@ function volatileWalk(): Map<number, number> {
  */
 const SERIES: Record<string, (k: number) => number | null> = {
   steady: (k) => (odd(k) ? 1000 : 1010),
-  volatile: ((walk) => (k: number) => walk.get(k)!)(volatileWalk()),
+  volatile: (
+    (walk) => (k: number) =>
+      walk.get(k)!
+  )(volatileWalk()),
   outlier: (k) => (k === 0 ? 3000 : odd(k) ? 1000 : 1050),
   stale: (k) => (k <= -10 ? (odd(k) ? 500 : 505) : null),
   dead: (k) => (k <= -91 ? 800 : null),
@@ -60,17 +64,40 @@ const SKIPPED_DAY = -70;
 async function seedPrices(database: Database): Promise<void> {
   const db = database.db;
   const at = '2026-11-21T00:00:00.000Z';
-  await db.insertInto('sets').values({ id: 'an', game: 'pokemon', name: 'Anomaly Set', language: 'en', updated_at: at }).execute();
+  await db
+    .insertInto('sets')
+    .values({ id: 'an', game: 'pokemon', name: 'Anomaly Set', language: 'en', updated_at: at })
+    .execute();
   const names = Object.keys(SERIES);
   await db
     .insertInto('cards')
-    .values(names.map((name, i) => ({ id: `an-${name}`, set_id: 'an', number: String(i + 1), name, kind: 'card' as const, language: 'en', updated_at: at })))
+    .values(
+      names.map((name, i) => ({
+        id: `an-${name}`,
+        set_id: 'an',
+        number: String(i + 1),
+        name,
+        kind: 'card' as const,
+        language: 'en',
+        updated_at: at,
+      })),
+    )
     .execute();
   await db
     .insertInto('printings')
-    .values(names.map((name) => ({ id: `an-${name}-normal`, card_id: `an-${name}`, finish: 'normal', language: 'en', created_at: at })))
+    .values(
+      names.map((name) => ({
+        id: `an-${name}-normal`,
+        card_id: `an-${name}`,
+        finish: 'normal',
+        language: 'en',
+        created_at: at,
+      })),
+    )
     .execute();
-  const keys = new Map((await db.selectFrom('printings').select(['key', 'id']).execute()).map((p) => [p.id, Number(p.key)]));
+  const keys = new Map(
+    (await db.selectFrom('printings').select(['key', 'id']).execute()).map((p) => [p.id, Number(p.key)]),
+  );
   const base = { condition: 'NM', feed: 'test', known_at: at, run_id: 'run_test', low_cents: null as number | null };
   const rows = [];
   for (const name of names) {
@@ -78,27 +105,97 @@ async function seedPrices(database: Database): Promise<void> {
     for (let k = -120; k <= 0; k++) {
       if (k === SKIPPED_DAY) continue;
       const cents = SERIES[name]!(k);
-      if (cents !== null) rows.push({ ...base, printing_key: printingKey, market: 'tcgplayer', currency: 'USD', date: day(k), market_cents: cents });
-      else if (name.startsWith('filler') && k === 0) rows.push({ ...base, printing_key: printingKey, market: 'tcgplayer', currency: 'USD', date: day(k), market_cents: null, low_cents: 150 });
+      if (cents !== null)
+        rows.push({
+          ...base,
+          printing_key: printingKey,
+          market: 'tcgplayer',
+          currency: 'USD',
+          date: day(k),
+          market_cents: cents,
+        });
+      else if (name.startsWith('filler') && k === 0)
+        rows.push({
+          ...base,
+          printing_key: printingKey,
+          market: 'tcgplayer',
+          currency: 'USD',
+          date: day(k),
+          market_cents: null,
+          low_cents: 150,
+        });
     }
   }
   // Another market's series is not the primary one: its jump is not judged.
   const outlierKey = keys.get('an-outlier-normal')!;
-  for (let k = -40; k <= 0; k++) rows.push({ ...base, printing_key: outlierKey, market: 'cardmarket', currency: 'EUR', date: day(k), market_cents: k === 0 ? 90_000 : odd(k) ? 900 : 950 });
-  for (let i = 0; i < rows.length; i += 200) await db.insertInto('prices').values(rows.slice(i, i + 200)).execute();
+  for (let k = -40; k <= 0; k++)
+    rows.push({
+      ...base,
+      printing_key: outlierKey,
+      market: 'cardmarket',
+      currency: 'EUR',
+      date: day(k),
+      market_cents: k === 0 ? 90_000 : odd(k) ? 900 : 950,
+    });
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('prices')
+      .values(rows.slice(i, i + 200))
+      .execute();
 }
 
 const PLANTED_ON_END = [
-  { kind: 'coverage_drop', subject: 'market:tcgplayer', date: END, severity: 0.5625, detail: { printings: 7, baseline_median: 16, ratio: 0.4375, baseline_from: day(-14), baseline_dates: 14 } },
-  { kind: 'placeholder_price', subject: 'an-placeholder-normal', date: END, severity: 80.5145, detail: { rule: 'jump', cents: 99_999, previous_cents: 1234, median_cents: 1242 } },
-  { kind: 'placeholder_price', subject: 'an-repeated-normal', date: END, severity: 3.333, detail: { rule: 'repeated_digits', cents: 9_999, median_cents: 3000 } },
-  { kind: 'return_outlier', subject: 'an-outlier-normal', date: END, severity: 15.1876, detail: { from_date: day(-1), from_cents: 1000, to_cents: 3000, z: 15.1876, returns: 60 } },
-  { kind: 'stale_series', subject: 'an-stale-normal', date: END, severity: 10, detail: { last_date: day(-10), days_behind: 10 } },
+  {
+    kind: 'coverage_drop',
+    subject: 'market:tcgplayer',
+    date: END,
+    severity: 0.5625,
+    detail: { printings: 7, baseline_median: 16, ratio: 0.4375, baseline_from: day(-14), baseline_dates: 14 },
+  },
+  {
+    kind: 'placeholder_price',
+    subject: 'an-placeholder-normal',
+    date: END,
+    severity: 80.5145,
+    detail: { rule: 'jump', cents: 99_999, previous_cents: 1234, median_cents: 1242 },
+  },
+  {
+    kind: 'placeholder_price',
+    subject: 'an-repeated-normal',
+    date: END,
+    severity: 3.333,
+    detail: { rule: 'repeated_digits', cents: 9_999, median_cents: 3000 },
+  },
+  {
+    kind: 'return_outlier',
+    subject: 'an-outlier-normal',
+    date: END,
+    severity: 15.1876,
+    detail: { from_date: day(-1), from_cents: 1000, to_cents: 3000, z: 15.1876, returns: 60 },
+  },
+  {
+    kind: 'stale_series',
+    subject: 'an-stale-normal',
+    date: END,
+    severity: 10,
+    detail: { last_date: day(-10), days_behind: 10 },
+  },
 ];
 
 async function storedAnomalies(database: Database) {
-  const rows = await database.db.selectFrom('anomalies').selectAll().orderBy('date').orderBy('kind').orderBy('subject').execute();
-  return rows.map((r) => ({ ...r, date: String(r.date), severity: Number(r.severity), detail: JSON.parse(r.detail) as Json }));
+  const rows = await database.db
+    .selectFrom('anomalies')
+    .selectAll()
+    .orderBy('date')
+    .orderBy('kind')
+    .orderBy('subject')
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    date: String(r.date),
+    severity: Number(r.severity),
+    detail: JSON.parse(r.detail) as Json,
+  }));
 }
 
 describe.each(dialects)('anomaly detection on $name', (d) => {
@@ -121,14 +218,26 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
     it('finds exactly the planted anomalies on the market latest date, with their severities', async () => {
       const before = database.queryCount;
       const counts = await detectAnomalies(database, h.clock, newId());
-      expect(counts).toEqual({ return_outlier: 1, stale_series: 1, placeholder_price: 2, coverage_drop: 1, inserted: 5 });
+      expect(counts).toEqual({
+        return_outlier: 1,
+        stale_series: 1,
+        placeholder_price: 2,
+        coverage_drop: 1,
+        inserted: 5,
+      });
       // A handful of statements, not one per printing.
       expect(database.queryCount - before).toBeLessThanOrEqual(6);
       const stored = await storedAnomalies(database);
       expect(stored).toHaveLength(5);
       PLANTED_ON_END.forEach((planted, i) => expect(stored[i], planted.kind).toMatchObject(planted));
       const outlier = stored.find((a) => a.kind === 'return_outlier')!;
-      expect(outlier).toMatchObject({ status: 'open', note: null, resolved_by: null, resolved_at: null, detected_at: '2026-11-25T12:00:00.000Z' });
+      expect(outlier).toMatchObject({
+        status: 'open',
+        note: null,
+        resolved_by: null,
+        resolved_at: null,
+        detected_at: '2026-11-25T12:00:00.000Z',
+      });
       expect(outlier.id).toMatch(/^anm_/);
       expect(outlier.printing_key).not.toBeNull();
       expect(stored.find((a) => a.kind === 'coverage_drop')!.printing_key).toBeNull();
@@ -143,15 +252,32 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
         .execute();
       h.clock.advance(86_400_000);
       const counts = await detectAnomalies(database, h.clock, newId());
-      expect(counts).toEqual({ return_outlier: 1, stale_series: 1, placeholder_price: 2, coverage_drop: 1, inserted: 0 });
+      expect(counts).toEqual({
+        return_outlier: 1,
+        stale_series: 1,
+        placeholder_price: 2,
+        coverage_drop: 1,
+        inserted: 0,
+      });
       const stored = await storedAnomalies(database);
       expect(stored).toHaveLength(5);
-      expect(stored.find((a) => a.id === outlier.id)).toMatchObject({ status: 'dismissed', note: 'real sale', resolved_by: 'key_x', detected_at: outlier.detected_at });
+      expect(stored.find((a) => a.id === outlier.id)).toMatchObject({
+        status: 'dismissed',
+        note: 'real sale',
+        resolved_by: 'key_x',
+        detected_at: outlier.detected_at,
+      });
     });
 
     it('a range finds each date as a one-day run would: dead series until 90 days behind, the stale one daily, the spike on its day', async () => {
       const counts = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-25), to: END });
-      expect(counts).toEqual({ return_outlier: 1, stale_series: 44, placeholder_price: 3, coverage_drop: 1, inserted: 44 });
+      expect(counts).toEqual({
+        return_outlier: 1,
+        stale_series: 44,
+        placeholder_price: 3,
+        coverage_drop: 1,
+        inserted: 44,
+      });
       const stored = await storedAnomalies(database);
       const stale = stored.filter((a) => a.kind === 'stale_series');
       expect(stale.filter((a) => a.subject === 'an-dead-normal').map((a) => [a.date, a.severity])).toEqual(
@@ -167,7 +293,12 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
         [END, 10],
       ]);
       expect(stored.filter((a) => a.kind === 'placeholder_price' && a.date !== END)).toMatchObject([
-        { subject: 'an-spike-normal', date: day(-20), severity: 630.417, detail: { rule: 'jump', cents: 444_444, median_cents: 705 } },
+        {
+          subject: 'an-spike-normal',
+          date: day(-20),
+          severity: 630.417,
+          detail: { rule: 'jump', cents: 444_444, median_cents: 705 },
+        },
       ]);
       expect(stored.filter((a) => a.kind !== 'stale_series' && a.date !== END)).toHaveLength(1);
     });
@@ -176,14 +307,30 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
       const past = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-20), to: day(-20) });
       expect(past).toEqual({ return_outlier: 0, stale_series: 2, placeholder_price: 1, coverage_drop: 0, inserted: 0 });
       const beyond = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(5), to: day(9) });
-      expect(beyond).toEqual({ return_outlier: 0, stale_series: 0, placeholder_price: 0, coverage_drop: 0, inserted: 0 });
-      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: END, to: day(-1) })).rejects.toThrow(RangeError);
-      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: '2026-02-30' })).rejects.toThrow(RangeError);
+      expect(beyond).toEqual({
+        return_outlier: 0,
+        stale_series: 0,
+        placeholder_price: 0,
+        coverage_drop: 0,
+        inserted: 0,
+      });
+      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: END, to: day(-1) })).rejects.toThrow(
+        RangeError,
+      );
+      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: '2026-02-30' })).rejects.toThrow(
+        RangeError,
+      );
     });
 
     it('a day the source skipped for every printing is no market date: nothing is stale on it', async () => {
       const counts = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-72), to: day(-68) });
-      expect(counts).toEqual({ return_outlier: 0, stale_series: 8, placeholder_price: 0, coverage_drop: 0, inserted: 8 });
+      expect(counts).toEqual({
+        return_outlier: 0,
+        stale_series: 8,
+        placeholder_price: 0,
+        coverage_drop: 0,
+        inserted: 8,
+      });
       const stale = (await storedAnomalies(database)).filter((a) => a.date <= day(-68));
       expect(stale.map((a) => [a.subject, a.date, a.severity])).toEqual([
         ['an-dead-normal', day(-72), 19],
@@ -203,7 +350,10 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let h: Harness;
     let url = '';
-    const key: Record<'viewer' | 'operator', { token: string; id: string }> = { viewer: { token: '', id: '' }, operator: { token: '', id: '' } };
+    const key: Record<'viewer' | 'operator', { token: string; id: string }> = {
+      viewer: { token: '', id: '' },
+      operator: { token: '', id: '' },
+    };
     beforeAll(async () => {
       url = await d.create();
       h = await startHarness(url);
@@ -228,7 +378,15 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       return { res, body: (await res.json()) as Json };
     };
     const idOf = async (kind: string, subject: string, date = END) =>
-      (await h.runtime.database.db.selectFrom('anomalies').select('id').where('kind', '=', kind as 'stale_series').where('subject', '=', subject).where('date', '=', date).executeTakeFirstOrThrow()).id;
+      (
+        await h.runtime.database.db
+          .selectFrom('anomalies')
+          .select('id')
+          .where('kind', '=', kind as 'stale_series')
+          .where('subject', '=', subject)
+          .where('date', '=', date)
+          .executeTakeFirstOrThrow()
+      ).id;
 
     it('needs the viewer role to list: 401 anonymous', async () => {
       const { res, body } = await get('/v1/admin/anomalies', null);
@@ -252,14 +410,26 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
         card_id: 'an-outlier',
         date: END,
         severity: 15.1876,
-        detail: { from_date: day(-1), from_cents: 1000, to_cents: 3000, currency: 'USD', return: 1.0986, z: 15.1876, returns: 60 },
+        detail: {
+          from_date: day(-1),
+          from_cents: 1000,
+          to_cents: 3000,
+          currency: 'USD',
+          return: 1.0986,
+          z: 15.1876,
+          returns: 60,
+        },
         status: 'open',
         note: null,
         resolved_by: null,
         resolved_at: null,
         detected_at: '2026-11-25T12:00:00.000Z',
       });
-      expect((body.items as Json[]).find((i) => i.kind === 'coverage_drop')).toMatchObject({ subject: 'market:tcgplayer', printing_id: null, card_id: null });
+      expect((body.items as Json[]).find((i) => i.kind === 'coverage_drop')).toMatchObject({
+        subject: 'market:tcgplayer',
+        printing_id: null,
+        card_id: null,
+      });
     });
 
     it('filters by kind, subject, printing and dates', async () => {
@@ -269,14 +439,22 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
         `placeholder_price an-placeholder-normal ${END}`,
         `placeholder_price an-spike-normal ${day(-20)}`,
       ]);
-      expect(kinds((await get('/v1/admin/anomalies?subject=market:tcgplayer')).body)).toEqual([`coverage_drop market:tcgplayer ${END}`]);
+      expect(kinds((await get('/v1/admin/anomalies?subject=market:tcgplayer')).body)).toEqual([
+        `coverage_drop market:tcgplayer ${END}`,
+      ]);
       expect(kinds((await get('/v1/admin/anomalies?printing=an-stale-normal')).body)).toEqual([
         `stale_series an-stale-normal ${END}`,
         `stale_series an-stale-normal ${day(-1)}`,
         `stale_series an-stale-normal ${day(-2)}`,
       ]);
-      expect(kinds((await get(`/v1/admin/anomalies?printing=an-stale-normal&subject=market:tcgplayer`)).body)).toEqual([]);
-      expect((await get(`/v1/admin/anomalies?kind=stale_series&from=${day(-10)}&to=${day(-8)}`)).body.items.map((i: Json) => [i.subject, i.date, i.severity])).toEqual([
+      expect(kinds((await get(`/v1/admin/anomalies?printing=an-stale-normal&subject=market:tcgplayer`)).body)).toEqual(
+        [],
+      );
+      expect(
+        (await get(`/v1/admin/anomalies?kind=stale_series&from=${day(-10)}&to=${day(-8)}`)).body.items.map(
+          (i: Json) => [i.subject, i.date, i.severity],
+        ),
+      ).toEqual([
         ['an-dead-normal', day(-8), 83],
         ['an-dead-normal', day(-9), 82],
         ['an-resumed-normal', day(-10), 90],
@@ -306,18 +484,28 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
         ['/v1/admin/anomalies?to=20261120', 'query.to'],
         [`/v1/admin/anomalies?from=${END}&to=${day(-1)}`, 'query.from'],
         ['/v1/admin/anomalies?cursor=bm9wZQ', 'query.cursor'],
-        [`/v1/admin/anomalies?cursor=${Buffer.from(JSON.stringify({ date: 'x', id: 'y' })).toString('base64url')}`, 'query.cursor'],
+        [
+          `/v1/admin/anomalies?cursor=${Buffer.from(JSON.stringify({ date: 'x', id: 'y' })).toString('base64url')}`,
+          'query.cursor',
+        ],
         ['/v1/admin/anomalies?limit=0', 'query.limit'],
       ];
       for (const [path, field] of cases) {
         const { res, body } = await get(path);
         expect(res.status, path).toBe(422);
-        expect(body.errors.map((e: Json) => e.field), path).toContain(field);
+        expect(
+          body.errors.map((e: Json) => e.field),
+          path,
+        ).toContain(field);
       }
     });
 
     it('a viewer cannot resolve (403)', async () => {
-      const { res, body } = await resolve(await idOf('stale_series', 'an-stale-normal'), { action: 'acknowledge' }, 'viewer');
+      const { res, body } = await resolve(
+        await idOf('stale_series', 'an-stale-normal'),
+        { action: 'acknowledge' },
+        'viewer',
+      );
       expect(res.status).toBe(403);
       expect(body.code).toBe('forbidden');
     });
@@ -327,8 +515,19 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       h.clock.set('2026-11-25T14:00:00.000Z');
       const { res, body } = await resolve(id, { action: 'acknowledge', note: '  feed dropped the product  ' });
       expect(res.status).toBe(200);
-      expect(body).toMatchObject({ id, status: 'acknowledged', note: 'feed dropped the product', resolved_by: key.operator.id, resolved_at: '2026-11-25T14:00:00.000Z' });
-      const audit = await h.runtime.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'anomaly.acknowledge').where('target', '=', id).execute();
+      expect(body).toMatchObject({
+        id,
+        status: 'acknowledged',
+        note: 'feed dropped the product',
+        resolved_by: key.operator.id,
+        resolved_at: '2026-11-25T14:00:00.000Z',
+      });
+      const audit = await h.runtime.database.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', 'anomaly.acknowledge')
+        .where('target', '=', id)
+        .execute();
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ actor: key.operator.id, role: 'operator', result: 'success' });
       expect(JSON.parse(audit[0]!.detail!)).toEqual({ kind: 'stale_series', subject: 'an-stale-normal', date: END });
@@ -336,12 +535,22 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       h.clock.set('2026-11-25T15:00:00.000Z');
       const again = await resolve(id, { action: 'acknowledge' });
       expect(again.res.status).toBe(200);
-      expect(again.body).toMatchObject({ status: 'acknowledged', note: 'feed dropped the product', resolved_at: '2026-11-25T14:00:00.000Z' });
-      expect(await h.runtime.database.db.selectFrom('audit_log').select('id').where('target', '=', id).execute()).toHaveLength(1);
+      expect(again.body).toMatchObject({
+        status: 'acknowledged',
+        note: 'feed dropped the product',
+        resolved_at: '2026-11-25T14:00:00.000Z',
+      });
+      expect(
+        await h.runtime.database.db.selectFrom('audit_log').select('id').where('target', '=', id).execute(),
+      ).toHaveLength(1);
 
       expect((await get('/v1/admin/anomalies?status=acknowledged')).body.items.map((i: Json) => i.id)).toEqual([id]);
-      expect((await get('/v1/admin/anomalies?printing=an-stale-normal')).body.items.map((i: Json) => i.id)).not.toContain(id);
-      expect((await get('/v1/admin/anomalies?printing=an-stale-normal&status=all')).body.items.map((i: Json) => i.id)).toContain(id);
+      expect(
+        (await get('/v1/admin/anomalies?printing=an-stale-normal')).body.items.map((i: Json) => i.id),
+      ).not.toContain(id);
+      expect(
+        (await get('/v1/admin/anomalies?printing=an-stale-normal&status=all')).body.items.map((i: Json) => i.id),
+      ).toContain(id);
     });
 
     it('dismissing needs a note; an acknowledged anomaly can be dismissed; a dismissed one stays dismissed (409)', async () => {
@@ -354,18 +563,29 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
 
       const { res, body } = await resolve(id, { action: 'dismiss', note: 'product retired upstream' });
       expect(res.status).toBe(200);
-      expect(body).toMatchObject({ status: 'dismissed', note: 'product retired upstream', resolved_by: key.operator.id, resolved_at: '2026-11-25T15:00:00.000Z' });
-      expect(await h.runtime.database.db.selectFrom('audit_log').select('action').where('target', '=', id).orderBy('id').execute()).toEqual([
-        { action: 'anomaly.acknowledge' },
-        { action: 'anomaly.dismiss' },
-      ]);
+      expect(body).toMatchObject({
+        status: 'dismissed',
+        note: 'product retired upstream',
+        resolved_by: key.operator.id,
+        resolved_at: '2026-11-25T15:00:00.000Z',
+      });
+      expect(
+        await h.runtime.database.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('target', '=', id)
+          .orderBy('id')
+          .execute(),
+      ).toEqual([{ action: 'anomaly.acknowledge' }, { action: 'anomaly.dismiss' }]);
 
       for (const action of [{ action: 'acknowledge' }, { action: 'dismiss', note: 'again' }]) {
         const conflict = await resolve(id, action);
         expect(conflict.res.status).toBe(409);
         expect(conflict.body.code).toBe('anomaly_dismissed');
       }
-      expect((await get('/v1/admin/anomalies?status=dismissed')).body.items).toMatchObject([{ id, note: 'product retired upstream' }]);
+      expect((await get('/v1/admin/anomalies?status=dismissed')).body.items).toMatchObject([
+        { id, note: 'product retired upstream' },
+      ]);
     });
 
     it('an open anomaly can be dismissed at once; detection again leaves it dismissed', async () => {
@@ -375,7 +595,9 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       expect(body.status).toBe('dismissed');
       const counts = await detectAnomalies(h.runtime.database, h.clock, idFactory(h.clock));
       expect(counts.inserted).toBe(0);
-      expect((await get('/v1/admin/anomalies?status=dismissed&kind=placeholder_price')).body.items).toMatchObject([{ id, note: 'really sold at 99.99' }]);
+      expect((await get('/v1/admin/anomalies?status=dismissed&kind=placeholder_price')).body.items).toMatchObject([
+        { id, note: 'really sold at 99.99' },
+      ]);
     });
 
     it('refuses an unknown id (404) and a bad body (422 naming the field)', async () => {
@@ -394,7 +616,9 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
         expect(res.status, JSON.stringify(payload).slice(0, 60)).toBe(422);
         expect(body.errors.map((e: Json) => e.field)).toContain(field);
       }
-      expect((await get('/v1/admin/anomalies?subject=market:tcgplayer')).body.items).toMatchObject([{ id, status: 'open' }]);
+      expect((await get('/v1/admin/anomalies?subject=market:tcgplayer')).body.items).toMatchObject([
+        { id, status: 'open' },
+      ]);
     });
   });
 });

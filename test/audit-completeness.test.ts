@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChildProcessLauncher, spawnCardquant, type PipelineLauncher, type PipelineRequest } from '../src/features/pipeline/launcher.ts';
+import {
+  ChildProcessLauncher,
+  spawnCardquant,
+  type PipelineLauncher,
+  type PipelineRequest,
+} from '../src/features/pipeline/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
@@ -42,21 +47,40 @@ describe.each(dialects)('audit completeness on $name', (d) => {
     });
 
     const auditRows = (action: string) =>
-      h.runtime.database.db.selectFrom('audit_log').selectAll().where('action', '=', action).orderBy('at').orderBy('id').execute();
+      h.runtime.database.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', action)
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
 
     it('POST /v1/admin/pipeline/run is audited with who, which steps and the process id', async () => {
-      const created = (await (await h.request('/v1/admin/keys', json({ name: 'ops', role: 'operator' }, bearer(ADMIN_TOKEN)))).json()) as { key: string; api_key: { id: string } };
-      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, { ...bearer(created.key), 'X-Forwarded-For': '198.51.100.7' }));
+      const created = (await (
+        await h.request('/v1/admin/keys', json({ name: 'ops', role: 'operator' }, bearer(ADMIN_TOKEN)))
+      ).json()) as { key: string; api_key: { id: string } };
+      const res = await h.request(
+        '/v1/admin/pipeline/run',
+        json({ steps: ['derive'] }, { ...bearer(created.key), 'X-Forwarded-For': '198.51.100.7' }),
+      );
       expect(res.status).toBe(202);
       const rows = await auditRows('pipeline.run');
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ actor: created.api_key.id, role: 'operator', target: 'derive', result: 'success', ip: '198.51.100.7' });
+      expect(rows[0]).toMatchObject({
+        actor: created.api_key.id,
+        role: 'operator',
+        target: 'derive',
+        result: 'success',
+        ip: '198.51.100.7',
+      });
       expect(rows[0]!.request_id).toBe(res.headers.get('X-Request-Id'));
       expect(JSON.parse(rows[0]!.detail!)).toEqual({ steps: ['derive'], from: null, to: null, pid: 4242 });
     });
 
     it('every POST with a required body answers 422 (field `body`) without one, and acts on nothing', async () => {
-      const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { requestBody?: { required?: boolean } }>> };
+      const doc = (await (await h.request('/openapi.json')).json()) as {
+        paths: Record<string, Record<string, { requestBody?: { required?: boolean } }>>;
+      };
       const required = Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
           .filter(([, op]) => op.requestBody?.required)
@@ -71,7 +95,10 @@ describe.each(dialects)('audit completeness on $name', (d) => {
           const res = await h.request(path, { method, headers });
           expect(res.status, `${method} ${path}`).toBe(422);
           expect(res.headers.get('content-type')).toContain('application/problem+json');
-          expect(((await res.json()) as Problem).errors?.map((e) => e.field), `${method} ${path}`).toEqual(['body']);
+          expect(
+            ((await res.json()) as Problem).errors?.map((e) => e.field),
+            `${method} ${path}`,
+          ).toEqual(['body']);
         }
       }
       expect(launched.length).toBe(before);
@@ -79,7 +106,9 @@ describe.each(dialects)('audit completeness on $name', (d) => {
     });
 
     it('the public weights list names no operator key and carries no note; the audit log keeps both', async () => {
-      const created = (await (await h.request('/v1/admin/keys', json({ name: 'quant', role: 'operator' }, bearer(ADMIN_TOKEN)))).json()) as { key: string; api_key: { id: string } };
+      const created = (await (
+        await h.request('/v1/admin/keys', json({ name: 'quant', role: 'operator' }, bearer(ADMIN_TOKEN)))
+      ).json()) as { key: string; api_key: { id: string } };
       const weights = { trend: 0.5, filter: 0.5, reversal: 0, drawdown: 0, regime: 0, search: 0 };
       const note = 'private note about desk strategy 7f3a';
       const res = await h.request('/v1/analytics/weights', json({ weights, note }, bearer(created.key)));
@@ -122,9 +151,14 @@ describe('a pipeline child process', () => {
     const { done } = await launcher.launch({ steps: ['derive'], trigger: 'api' });
     expect(await done).toBe(0);
 
-    const lines = [...out, ...parentLog].join('').split('\n').filter((l) => l.trim() !== '');
+    const lines = [...out, ...parentLog]
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     for (const line of lines) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
-    const steps = out.map((l) => JSON.parse(l) as { msg?: string; step?: string }).filter((l) => l.msg === 'pipeline step done');
+    const steps = out
+      .map((l) => JSON.parse(l) as { msg?: string; step?: string })
+      .filter((l) => l.msg === 'pipeline step done');
     expect(steps.map((s) => s.step)).toEqual(['derive']);
     // The terminal table (`derive  succeeded  … ms`) is not printed for a child.
     expect(lines.some((l) => /^derive\s+succeeded/.test(l))).toBe(false);
@@ -137,10 +171,21 @@ describe('a pipeline child process', () => {
     const log = createLogger('info', { write: (line: string) => void parentLog.push(line) });
     const env = cliEnv({ DATABASE_URL: `sqlite:${join(dir, 'cq.db')}`, LOG_LEVEL: 'info' });
     // `pipeline steps` prints a plain-text table for terminals.
-    const { done } = spawnCardquant(['pipeline', 'steps'], log, { test: 'plain' }, { out: { write: (line: string) => out.push(line) }, env });
+    const { done } = spawnCardquant(
+      ['pipeline', 'steps'],
+      log,
+      { test: 'plain' },
+      { out: { write: (line: string) => out.push(line) }, env },
+    );
     expect(await done).toBe(0);
-    for (const line of [...out, ...parentLog].join('').split('\n').filter((l) => l.trim() !== '')) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
-    const wrapped = parentLog.map((l) => JSON.parse(l) as { msg: string; line?: string; stream?: string; test?: string }).filter((l) => l.msg === 'pipeline steps process output');
+    for (const line of [...out, ...parentLog]
+      .join('')
+      .split('\n')
+      .filter((l) => l.trim() !== ''))
+      expect(() => JSON.parse(line) as unknown, line).not.toThrow();
+    const wrapped = parentLog
+      .map((l) => JSON.parse(l) as { msg: string; line?: string; stream?: string; test?: string })
+      .filter((l) => l.msg === 'pipeline steps process output');
     expect(wrapped.map((l) => l.line?.split(/\s+/)[0])).toContain('derive');
     expect(wrapped.every((l) => l.stream === 'stdout' && l.test === 'plain')).toBe(true);
   });

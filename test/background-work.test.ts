@@ -49,7 +49,11 @@ describe.each(dialects)('background slots on $name', (d) => {
     beforeAll(async () => {
       url = await d.create();
       // Every backtest is queued (inline limit 0) so each holds its slot until the test ends it.
-      h = await startHarness(url, { MAX_CHILD_PROCESSES: '2' }, { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher, inlineLimit: -1 } });
+      h = await startHarness(
+        url,
+        { MAX_CHILD_PROCESSES: '2' },
+        { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher, inlineLimit: -1 } },
+      );
     });
     afterAll(async () => {
       await h?.close();
@@ -65,7 +69,15 @@ describe.each(dialects)('background slots on $name', (d) => {
       const res = await h.request('/v1/analytics/backtests', json({ from: '2026-01-01', to: '2026-01-10' }, admin));
       return { res, body: (await res.json()) as Json };
     };
-    const storedBacktests = async () => Number((await h.runtime.database.db.selectFrom('backtests').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const storedBacktests = async () =>
+      Number(
+        (
+          await h.runtime.database.db
+            .selectFrom('backtests')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
     it('refuses a pipeline run or a backtest beyond the cap with a 503 problem and Retry-After, recording nothing, and accepts again once a run ends', async () => {
       expect((await startPipeline()).res.status).toBe(202);
@@ -115,7 +127,9 @@ describe('stopping background runs', () => {
       : `process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);`;
     const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const up = new Promise<void>((resolve) => proc.stdout!.once('data', () => resolve()));
-    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+    const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      proc.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     return { proc, up, done, file };
   }
 
@@ -124,7 +138,8 @@ describe('stopping background runs', () => {
     const polite = child('polite', true);
     const stubborn = child('stubborn', false);
     await Promise.all([polite.up, stubborn.up]);
-    for (const c of [polite, stubborn]) work.take(c.file).hold({ done: c.done, kill: (signal) => void c.proc.kill(signal) });
+    for (const c of [polite, stubborn])
+      work.take(c.file).hold({ done: c.done, kill: (signal) => void c.proc.kill(signal) });
     // Both slots are taken: a scheduled run waits for one (its outcome is kept to check below).
     const waiting = work.wait('a scheduled run').then(
       () => 'granted',

@@ -13,20 +13,44 @@ import type { Runtime } from '../src/runtime.ts';
 
 export const LOAD_START = '2025-11-01';
 
-export async function seedBacktestMarket(runtime: Runtime, printings: number, days: number): Promise<{ key: SignalKey; from: string; to: string }> {
-  if (runtime.database.dialect !== 'sqlite') throw new Error('seedBacktestMarket copies rows with SQLite date arithmetic');
+export async function seedBacktestMarket(
+  runtime: Runtime,
+  printings: number,
+  days: number,
+): Promise<{ key: SignalKey; from: string; to: string }> {
+  if (runtime.database.dialect !== 'sqlite')
+    throw new Error('seedBacktestMarket copies rows with SQLite date arithmetic');
   const ctx = runtime.ingest;
   const now = '2026-11-01T00:00:00.000Z';
   const writer = catalogWriter(ctx);
-  await writer.upsertSets([{ id: 'ld', name: 'Load Set', printedTotal: printings, total: printings, releaseDate: '2020-01-01' }], now);
+  await writer.upsertSets(
+    [{ id: 'ld', name: 'Load Set', printedTotal: printings, total: printings, releaseDate: '2020-01-01' }],
+    now,
+  );
   const ids = Array.from({ length: printings }, (_, i) => `ld-${i + 1}`);
   await writer.upsertCards(
-    ids.map((id, i) => ({ id, setId: 'ld', number: String(i + 1), name: `Load ${i + 1}`, rarity: 'Common', types: ['Fire'], supertype: 'Pokémon', images: {}, imageSource: 'pokemontcg' })),
+    ids.map((id, i) => ({
+      id,
+      setId: 'ld',
+      number: String(i + 1),
+      name: `Load ${i + 1}`,
+      rarity: 'Common',
+      types: ['Fire'],
+      supertype: 'Pokémon',
+      images: {},
+      imageSource: 'pokemontcg',
+    })),
     now,
   );
   const rows: PriceObservation[] = ids.map((cardId, i) => {
     const market = 5 + (i % 50);
-    return { ref: { kind: 'card', cardId, finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: LOAD_START, prices: { market, low: market * 0.9, mid: market, high: market * 2 } };
+    return {
+      ref: { kind: 'card', cardId, finishLabel: 'normal' },
+      market: 'tcgplayer',
+      currency: 'USD',
+      date: LOAD_START,
+      prices: { market, low: market * 0.9, mid: market, high: market * 2 },
+    };
   });
   await withRun(ctx, { source: 'load', feed: 'load', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'load');

@@ -34,14 +34,33 @@ async function seed(h: Harness): Promise<{ key: SignalKey; printings: Record<str
   const ctx = h.runtime.ingest;
   const now = '2026-11-01T00:00:00.000Z';
   const writer = catalogWriter(ctx);
-  await writer.upsertSets([{ id: 'bt', name: 'Backtest Set', printedTotal: 3, total: 3, releaseDate: '2020-01-01' }], now);
-  const card = (id: string, number: string, name: string) => ({ id, setId: 'bt', number, name, rarity: 'Common', types: ['Fire'], supertype: 'Pokémon', images: {}, imageSource: 'pokemontcg' });
+  await writer.upsertSets(
+    [{ id: 'bt', name: 'Backtest Set', printedTotal: 3, total: 3, releaseDate: '2020-01-01' }],
+    now,
+  );
+  const card = (id: string, number: string, name: string) => ({
+    id,
+    setId: 'bt',
+    number,
+    name,
+    rarity: 'Common',
+    types: ['Fire'],
+    supertype: 'Pokémon',
+    images: {},
+    imageSource: 'pokemontcg',
+  });
   await writer.upsertCards([card('bt-1', '1', 'Alpha'), card('bt-2', '2', 'Beta'), card('bt-3', '3', 'Gamma')], now);
   const rows: PriceObservation[] = [];
   for (let k = 0; k < PRICE_DAYS; k++) {
     for (const [cardId, price] of Object.entries(PRICES)) {
       const market = price(k);
-      rows.push({ ref: { kind: 'card', cardId, finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: day(k), prices: { market, low: market * 0.9, mid: market, high: market * 2 } });
+      rows.push({
+        ref: { kind: 'card', cardId, finishLabel: 'normal' },
+        market: 'tcgplayer',
+        currency: 'USD',
+        date: day(k),
+        prices: { market, low: market * 0.9, mid: market, high: market * 2 },
+      });
     }
   }
   await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
@@ -51,7 +70,12 @@ async function seed(h: Harness): Promise<{ key: SignalKey; printings: Record<str
   });
   const found = await h.runtime.database.db.selectFrom('printings').select(['key', 'id', 'card_id']).execute();
   const printings = Object.fromEntries(found.map((p) => [p.card_id, { key: Number(p.key), id: p.id }]));
-  const { key } = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, signalConfig(h.runtime.config));
+  const { key } = await resolveSignalSettings(
+    h.runtime.database.db,
+    h.clock,
+    h.runtime.engines,
+    signalConfig(h.runtime.config),
+  );
   const signal = (cardId: string, k: number, score: number | null): SignalRow => ({
     engine: key.engine,
     engine_version: key.engineVersion,
@@ -154,10 +178,27 @@ describe.each(dialects)('backtests API on $name', (d) => {
         currency: 'USD',
         error: null,
         created_by: expect.stringMatching(/^key_/),
-        params: { ...short, ...costless, side: 'long', rebalance_every: 2, buy_at: 'market', min_price: 1, initial_capital: 10_000 },
+        params: {
+          ...short,
+          ...costless,
+          side: 'long',
+          rebalance_every: 2,
+          buy_at: 'market',
+          min_price: 1,
+          initial_capital: 10_000,
+        },
       });
       // Buy 1,000 Alpha at 10 on day 1 (the day after the signal), sell at 11 on day 3: +10 % exactly.
-      expect(body.metrics).toMatchObject({ total_return_pct: 10, max_drawdown_pct: 0, hit_rate_pct: 100, turnover: 2, costs: 0, final_equity: 11_000, market_dates: 4, universe: 2 });
+      expect(body.metrics).toMatchObject({
+        total_return_pct: 10,
+        max_drawdown_pct: 0,
+        hit_rate_pct: 100,
+        turnover: 2,
+        costs: 0,
+        final_equity: 11_000,
+        market_dates: 4,
+        universe: 2,
+      });
       expect(body.metrics.annualised_return_pct).toBeCloseTo((1.1 ** (365 / 3) - 1) * 100, 0);
       expect(body.equity).toEqual([
         { date: day(0), value: 10_000, trades: 0 },
@@ -167,8 +208,30 @@ describe.each(dialects)('backtests API on $name', (d) => {
       ]);
       expect(body.trades).toBe(2);
       expect(body.trade_log).toEqual([
-        { basket: 0, signal_date: day(0), leg: 'long', printing_id: seeded.printings['bt-1']!.id, side: 'buy', date: day(1), price: 10, quantity: 1000, cost: 0, open_at_end: false },
-        { basket: 0, signal_date: day(0), leg: 'long', printing_id: seeded.printings['bt-1']!.id, side: 'sell', date: day(3), price: 11, quantity: 1000, cost: 0, open_at_end: false },
+        {
+          basket: 0,
+          signal_date: day(0),
+          leg: 'long',
+          printing_id: seeded.printings['bt-1']!.id,
+          side: 'buy',
+          date: day(1),
+          price: 10,
+          quantity: 1000,
+          cost: 0,
+          open_at_end: false,
+        },
+        {
+          basket: 0,
+          signal_date: day(0),
+          leg: 'long',
+          printing_id: seeded.printings['bt-1']!.id,
+          side: 'sell',
+          date: day(3),
+          price: 11,
+          quantity: 1000,
+          cost: 0,
+          open_at_end: false,
+        },
       ]);
     });
 
@@ -184,8 +247,18 @@ describe.each(dialects)('backtests API on $name', (d) => {
 
     it('keeps each basket until its holding period ends, whatever later signals say', async () => {
       // Rebalancing daily with two-day holds: day 0's signal picks Alpha, day 1's picks Beta.
-      const body = await finished({ from: day(0), to: day(6), holding_days: 2, rebalance_every: 1, quantile: 0.5, ...costless });
-      const legs = (basket: number) => (body.trade_log as Json[]).filter((t) => t.basket === basket).map((t) => [t.side, t.printing_id, t.date, t.signal_date]);
+      const body = await finished({
+        from: day(0),
+        to: day(6),
+        holding_days: 2,
+        rebalance_every: 1,
+        quantile: 0.5,
+        ...costless,
+      });
+      const legs = (basket: number) =>
+        (body.trade_log as Json[])
+          .filter((t) => t.basket === basket)
+          .map((t) => [t.side, t.printing_id, t.date, t.signal_date]);
       const [alpha, beta] = [seeded.printings['bt-1']!.id, seeded.printings['bt-2']!.id];
       expect(legs(0)).toEqual([
         ['buy', alpha, day(1), day(0)],
@@ -211,7 +284,14 @@ describe.each(dialects)('backtests API on $name', (d) => {
     });
 
     it('is deterministic: the same parameters over the same data give identical metrics, equity and trades', async () => {
-      const params = { from: day(0), to: day(29), holding_days: 3, rebalance_every: 1, quantile: 0.5, side: 'long-short' };
+      const params = {
+        from: day(0),
+        to: day(29),
+        holding_days: 3,
+        rebalance_every: 1,
+        quantile: 0.5,
+        side: 'long-short',
+      };
       const first = await post(params);
       const second = await post(params);
       expect(first.res.status).toBe(202);
@@ -231,26 +311,50 @@ describe.each(dialects)('backtests API on $name', (d) => {
       const before = launched.length;
       const { res, body } = await post({ from: day(0), to: day(29) });
       expect(res.status).toBe(202);
-      expect(body).toEqual({ id: expect.stringMatching(/^bt_/), status: 'queued', url: `/v1/analytics/backtests/${body.id}` });
+      expect(body).toEqual({
+        id: expect.stringMatching(/^bt_/),
+        status: 'queued',
+        url: `/v1/analytics/backtests/${body.id}`,
+      });
       expect(res.headers.get('location')).toBe(body.url);
       expect(launched.length).toBe(before + 1);
       expect(launched.at(-1)!.id).toBe(body.id);
       expect(await launched.at(-1)!.done).toBe(0);
       const run = await get(body.url);
       expect(run.res.status).toBe(200);
-      expect(run.body).toMatchObject({ id: body.id, status: 'succeeded', error: null, params: { from: day(0), to: day(29), quantile: 0.2, side: 'long', holding_days: 7, rebalance_every: 7, fee_pct: 12.75, fixed_cost: 1, slippage_bps: 50 } });
+      expect(run.body).toMatchObject({
+        id: body.id,
+        status: 'succeeded',
+        error: null,
+        params: {
+          from: day(0),
+          to: day(29),
+          quantile: 0.2,
+          side: 'long',
+          holding_days: 7,
+          rebalance_every: 7,
+          fee_pct: 12.75,
+          fixed_cost: 1,
+          slippage_bps: 50,
+        },
+      });
       expect(run.body.equity).toHaveLength(30);
       expect(run.body.started_at).not.toBeNull();
       expect(run.body.finished_at).not.toBeNull();
       // Executing it again is refused: only a queued run runs.
-      await expect(runQueuedBacktest(h.runtime, body.id, () => undefined)).rejects.toMatchObject({ status: 409, code: 'backtest_not_queued' });
+      await expect(runQueuedBacktest(h.runtime, body.id, () => undefined)).rejects.toMatchObject({
+        status: 409,
+        code: 'backtest_not_queued',
+      });
     });
 
     it('stores a run that cannot be computed as failed, with the reason', async () => {
       const none = await post({ from: day(38), to: day(42) });
       expect(none.res.status).toBe(201);
       expect(none.body).toMatchObject({ status: 'failed', metrics: null, trades: null, equity: [], trade_log: [] });
-      expect(none.body.error).toBe(`no tcgplayer USD market prices for the printings with signals in ${day(38)} … ${day(42)}`);
+      expect(none.body.error).toBe(
+        `no tcgplayer USD market prices for the printings with signals in ${day(38)} … ${day(42)}`,
+      );
       // Prices but no signals on days 30–34.
       const unsignalled = await post({ from: day(30), to: day(34) });
       expect(unsignalled.body.status).toBe('failed');
@@ -263,7 +367,20 @@ describe.each(dialects)('backtests API on $name', (d) => {
 
     it('the backtest command exits 0 for a run that succeeds and 1 for one that fails', async () => {
       const runs = new BacktestRuns(h.runtime.database, h.clock, h.runtime.newId, h.runtime.log);
-      const params = { from: day(0), to: day(3), quantile: 0.5, side: 'long' as const, holding_days: 2, rebalance_every: 2, buy_at: 'market' as const, fee_pct: 0, fixed_cost: 0, slippage_bps: 0, min_price: 1, initial_capital: 10_000 };
+      const params = {
+        from: day(0),
+        to: day(3),
+        quantile: 0.5,
+        side: 'long' as const,
+        holding_days: 2,
+        rebalance_every: 2,
+        buy_at: 'market' as const,
+        fee_pct: 0,
+        fixed_cost: 0,
+        slippage_bps: 0,
+        min_price: 1,
+        initial_capital: 10_000,
+      };
       const lines: string[] = [];
       const good = await runs.createRun(seeded.key, params, 'cli');
       expect(await runQueuedBacktest(h.runtime, good.id, (l) => lines.push(l))).toBe(0);
@@ -280,7 +397,11 @@ describe.each(dialects)('backtests API on $name', (d) => {
       const admin = await post(short, bearer(ADMIN_TOKEN));
       expect(admin.res.status).toBe(201);
       const audit = await h.runtime.audit.list({ action: 'backtest.create', limit: 100 });
-      expect(audit.find((a) => a.target === admin.body.id)).toMatchObject({ actor: 'admin-token', result: 'success', detail: { mode: 'inline', dates: 4, printings: 2 } });
+      expect(audit.find((a) => a.target === admin.body.id)).toMatchObject({
+        actor: 'admin-token',
+        result: 'success',
+        detail: { mode: 'inline', dates: 4, printings: 2 },
+      });
     });
 
     it('refuses bad bodies with 422 naming the fields', async () => {
@@ -302,11 +423,19 @@ describe.each(dialects)('backtests API on $name', (d) => {
       for (const [body, field] of cases) {
         const res = await post(body);
         expect(res.res.status, JSON.stringify(body)).toBe(422);
-        expect((res.body.errors as Json[]).map((e) => e.field), JSON.stringify(body)).toContain(field);
+        expect(
+          (res.body.errors as Json[]).map((e) => e.field),
+          JSON.stringify(body),
+        ).toContain(field);
       }
       const huge = await post({ from: day(0), to: day(60) });
       expect(huge.res.status).toBe(422);
-      expect(huge.body.errors).toEqual([{ field: 'body.from', message: 'spans 61 days × 2 printings = 122 cells, over the 100 a run may hold; narrow the range' }]);
+      expect(huge.body.errors).toEqual([
+        {
+          field: 'body.from',
+          message: 'spans 61 days × 2 printings = 122 cells, over the 100 a run may hold; narrow the range',
+        },
+      ]);
       const extra = await post({ ...short, leverage: 3 });
       expect(extra.res.status).toBe(422);
       expect(JSON.stringify(extra.body.errors)).toContain('leverage');
@@ -343,7 +472,9 @@ describe.each(dialects)('backtests API on $name', (d) => {
       const walked: string[] = [];
       let cursor: string | null = null;
       do {
-        const { body }: { body: Json } = await get(`/v1/analytics/backtests?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+        const { body }: { body: Json } = await get(
+          `/v1/analytics/backtests?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(body.items.length).toBeLessThanOrEqual(3);
         walked.push(...(body.items as Json[]).map((i) => i.id as string));
         cursor = body.next_cursor;
@@ -359,7 +490,10 @@ describe.each(dialects)('backtests API on $name', (d) => {
       await post(short);
       expect((await get('/v1/analytics/backtests?limit=200', { 'If-None-Match': etag })).res.status).toBe(200);
       const detail = await get(`/v1/analytics/backtests/${ids[0]}`);
-      expect((await get(`/v1/analytics/backtests/${ids[0]}`, { 'If-None-Match': detail.res.headers.get('etag')! })).res.status).toBe(304);
+      expect(
+        (await get(`/v1/analytics/backtests/${ids[0]}`, { 'If-None-Match': detail.res.headers.get('etag')! })).res
+          .status,
+      ).toBe(304);
     });
 
     it('answers 404 for an unknown run and 422 for a foreign cursor', async () => {

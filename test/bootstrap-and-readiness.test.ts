@@ -36,9 +36,13 @@ describe.each(dialects)('bootstrap and readiness on $name', (d) => {
     it('creates the one-time admin key once per database, never again after it is revoked', async () => {
       const key = await h.runtime.keys.ensureBootstrapAdmin();
       expect(key).toMatch(/^cqk_/);
-      const listed = (await (await h.request('/v1/admin/keys', { headers: bearer(key!) })).json()) as { items: { id: string; name: string }[] };
+      const listed = (await (await h.request('/v1/admin/keys', { headers: bearer(key!) })).json()) as {
+        items: { id: string; name: string }[];
+      };
       const id = listed.items.find((k) => k.name === 'bootstrap-admin')!.id;
-      expect((await h.request(`/v1/admin/keys/${id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) })).status).toBe(200);
+      expect((await h.request(`/v1/admin/keys/${id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) })).status).toBe(
+        200,
+      );
       // No usable admin key is left, yet the next start prints none: recovery is `keys create --role admin`.
       expect(await h.runtime.keys.ensureBootstrapAdmin()).toBeNull();
       expect(await h.runtime.keys.ensureBootstrapAdmin()).toBeNull();
@@ -51,7 +55,10 @@ describe.each(dialects)('bootstrap and readiness on $name', (d) => {
       const fresh = await d.create();
       const other = await startHarness(fresh);
       try {
-        const { record } = await other.runtime.keys.create({ name: 'ops-admin', role: 'admin' }, { actor: 'cli', role: 'admin' });
+        const { record } = await other.runtime.keys.create(
+          { name: 'ops-admin', role: 'admin' },
+          { actor: 'cli', role: 'admin' },
+        );
         expect(await other.runtime.keys.ensureBootstrapAdmin()).toBeNull();
         await other.runtime.keys.revoke(record.id, { actor: 'cli', role: 'admin' });
         expect(await other.runtime.keys.ensureBootstrapAdmin()).toBeNull();
@@ -64,7 +71,9 @@ describe.each(dialects)('bootstrap and readiness on $name', (d) => {
     });
 
     it('answers every admin route with Cache-Control: no-store, successes and problems alike', async () => {
-      const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+      const doc = (await (await h.request('/openapi.json')).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
       const admin = Object.entries(doc.paths)
         .filter(([path, ops]) => path.startsWith('/v1/admin/') && 'get' in ops)
         .map(([path]) => path.replace(/\{[^}]+\}/g, 'unknown-id'));
@@ -75,16 +84,26 @@ describe.each(dialects)('bootstrap and readiness on $name', (d) => {
           expect(res.headers.get('cache-control'), `${path} → ${res.status}`).toBe('no-store');
         }
       }
-      const created = await h.request('/v1/admin/keys', json({ name: 'no-store', role: 'viewer' }, bearer(ADMIN_TOKEN)));
+      const created = await h.request(
+        '/v1/admin/keys',
+        json({ name: 'no-store', role: 'viewer' }, bearer(ADMIN_TOKEN)),
+      );
       expect(created.status).toBe(201);
       expect(created.headers.get('cache-control')).toBe('no-store');
     });
 
     it('/readyz tells the public only ready or not; a viewer and the log learn why', async () => {
       expect(await (await h.request('/readyz')).json()).toEqual({ status: 'ready' });
-      const viewer = ((await (await h.request('/v1/admin/keys', json({ name: 'watcher', role: 'viewer' }, bearer(ADMIN_TOKEN)))).json()) as { key: string }).key;
+      const viewer = (
+        (await (
+          await h.request('/v1/admin/keys', json({ name: 'watcher', role: 'viewer' }, bearer(ADMIN_TOKEN)))
+        ).json()) as { key: string }
+      ).key;
       // A migration this code does not know: the schema is not current.
-      await h.runtime.database.db.insertInto('schema_migrations').values({ name: '29990101_01_from_the_future', checksum: 'x', applied_at: '2999-01-01T00:00:00.000Z' }).execute();
+      await h.runtime.database.db
+        .insertInto('schema_migrations')
+        .values({ name: '29990101_01_from_the_future', checksum: 'x', applied_at: '2999-01-01T00:00:00.000Z' })
+        .execute();
       try {
         const pub = await h.request('/readyz');
         expect(pub.status).toBe(503);
@@ -96,9 +115,14 @@ describe.each(dialects)('bootstrap and readiness on $name', (d) => {
         const detailed = await h.request('/readyz', { headers: bearer(viewer) });
         expect(detailed.status).toBe(503);
         expect(((await detailed.json()) as Problem).detail).toContain('29990101_01_from_the_future');
-        expect(h.logs.filter((l) => l.includes('"not ready"') && l.includes('29990101_01_from_the_future')).length).toBeGreaterThanOrEqual(2);
+        expect(
+          h.logs.filter((l) => l.includes('"not ready"') && l.includes('29990101_01_from_the_future')).length,
+        ).toBeGreaterThanOrEqual(2);
       } finally {
-        await h.runtime.database.db.deleteFrom('schema_migrations').where('name', '=', '29990101_01_from_the_future').execute();
+        await h.runtime.database.db
+          .deleteFrom('schema_migrations')
+          .where('name', '=', '29990101_01_from_the_future')
+          .execute();
       }
       expect((await h.request('/readyz')).status).toBe(200);
     });
@@ -124,52 +148,58 @@ async function expectUnavailable(h: Harness): Promise<void> {
 
 const postgres = dialects.find((d) => d.name === 'postgres')!;
 
-describe.skipIf(postgres.skip !== null)(`a PostgreSQL database dropped under the running app${postgres.skip ? ` (${postgres.skip})` : ''}`, () => {
-  it('turns reads into 503 problems, not 500s', async () => {
-    const url = await postgres.create();
-    const h = await startHarness(url);
-    try {
-      expect((await h.request('/v1/cards')).status).toBe(200);
-      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await admin.connect();
+describe.skipIf(postgres.skip !== null)(
+  `a PostgreSQL database dropped under the running app${postgres.skip ? ` (${postgres.skip})` : ''}`,
+  () => {
+    it('turns reads into 503 problems, not 500s', async () => {
+      const url = await postgres.create();
+      const h = await startHarness(url);
       try {
-        // Ends every connection of the app (`with (force)`), then removes the database.
-        await admin.query(`drop database ${new URL(url).pathname.slice(1)} with (force)`);
+        expect((await h.request('/v1/cards')).status).toBe(200);
+        const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+        await admin.connect();
+        try {
+          // Ends every connection of the app (`with (force)`), then removes the database.
+          await admin.query(`drop database ${new URL(url).pathname.slice(1)} with (force)`);
+        } finally {
+          await admin.end();
+        }
+        await expectUnavailable(h);
       } finally {
-        await admin.end();
+        await h.close().catch(() => undefined);
+        await postgres.drop(url);
       }
-      await expectUnavailable(h);
-    } finally {
-      await h.close().catch(() => undefined);
-      await postgres.drop(url);
-    }
-  });
-});
+    });
+  },
+);
 
-describe.skipIf(postgres.skip !== null)(`a PostgreSQL pool with no connection to give${postgres.skip ? ` (${postgres.skip})` : ''}`, () => {
-  it('answers 503 after PG_CONNECT_TIMEOUT_MS instead of waiting for ever', async () => {
-    const url = await postgres.create();
-    const h = await startHarness(url, { PG_POOL_MAX: '1', PG_CONNECT_TIMEOUT_MS: '100', RESPONSE_CACHE_MB: '0' });
-    try {
-      expect((await h.request('/v1/cards')).status).toBe(200);
-      const { native } = h.runtime.database;
-      if (native.kind !== 'postgres') throw new Error('expected PostgreSQL');
-      // The pool's only connection is taken (as by a long transaction or a stalled server).
-      const held = await native.pool.connect();
+describe.skipIf(postgres.skip !== null)(
+  `a PostgreSQL pool with no connection to give${postgres.skip ? ` (${postgres.skip})` : ''}`,
+  () => {
+    it('answers 503 after PG_CONNECT_TIMEOUT_MS instead of waiting for ever', async () => {
+      const url = await postgres.create();
+      const h = await startHarness(url, { PG_POOL_MAX: '1', PG_CONNECT_TIMEOUT_MS: '100', RESPONSE_CACHE_MB: '0' });
       try {
-        const res = await h.request('/v1/cards');
-        expect(res.status).toBe(503);
-        expect(((await res.json()) as Problem).code).toBe('database_unavailable');
+        expect((await h.request('/v1/cards')).status).toBe(200);
+        const { native } = h.runtime.database;
+        if (native.kind !== 'postgres') throw new Error('expected PostgreSQL');
+        // The pool's only connection is taken (as by a long transaction or a stalled server).
+        const held = await native.pool.connect();
+        try {
+          const res = await h.request('/v1/cards');
+          expect(res.status).toBe(503);
+          expect(((await res.json()) as Problem).code).toBe('database_unavailable');
+        } finally {
+          held.release();
+        }
+        expect((await h.request('/v1/cards')).status).toBe(200);
       } finally {
-        held.release();
+        await h.close();
+        await postgres.drop(url);
       }
-      expect((await h.request('/v1/cards')).status).toBe(200);
-    } finally {
-      await h.close();
-      await postgres.drop(url);
-    }
-  });
-});
+    });
+  },
+);
 
 describe('a SQLite database whose write lock another connection holds', () => {
   let dir: string;

@@ -13,7 +13,9 @@ const TEST_DIR = fileURLToPath(new URL('.', import.meta.url));
 
 /** Every TypeScript file of the suite (test/ and its subfolders). */
 function suiteFiles(dir = TEST_DIR): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? suiteFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? suiteFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 const literal = (text: string) => Number(text.replace(/_/g, ''));
@@ -31,7 +33,8 @@ describe('time budgets of the suite', () => {
         // execFile/spawnSync options
         ...(/\b(?:execFile|spawnSync|execFileSync)\b/.test(text) ? text.matchAll(/\btimeout:\s*(\d[\d_]*)/g) : []),
       ];
-      for (const m of waits) if (literal(m[1]!) < BUDGET.processStartMs) tight.push(`${file.slice(TEST_DIR.length)}: ${m[0]}`);
+      for (const m of waits)
+        if (literal(m[1]!) < BUDGET.processStartMs) tight.push(`${file.slice(TEST_DIR.length)}: ${m[0]}`);
     }
     expect(tight, 'use BUDGET from test/budget.ts (or time what the test measures from its own event)').toEqual([]);
   });
@@ -49,9 +52,15 @@ describe('time budgets of the suite', () => {
     expect(ran).toEqual([0, 1, 2, 3]);
 
     t = 0;
-    expect(await trials({ min: 5, max: 100, budgetMs: 0, now }, async () => void (t += 1000)), 'the minimum runs whatever the budget').toBe(5);
+    expect(
+      await trials({ min: 5, max: 100, budgetMs: 0, now }, async () => void (t += 1000)),
+      'the minimum runs whatever the budget',
+    ).toBe(5);
     t = 0;
-    expect(await trials({ min: 1, max: 3, budgetMs: 1e9, now }, async () => void (t += 1)), 'never more than the maximum').toBe(3);
+    expect(
+      await trials({ min: 1, max: 3, budgetMs: 1e9, now }, async () => void (t += 1)),
+      'never more than the maximum',
+    ).toBe(3);
   });
 
   it('scales every budget with TEST_TIME_SCALE and keeps the start-up budget inside a test', () => {

@@ -59,6 +59,9 @@ export async function trials(
     await trial(i);
   }
   const spent = Math.round(now() - started);
-  if (i < options.max) console.info(`${options.label ?? 'trials'}: ${i} of up to ${options.max} trials within the ${budgetMs} ms budget (${spent} ms)`);
+  if (i < options.max)
+    console.info(
+      `${options.label ?? 'trials'}: ${i} of up to ${options.max} trials within the ${budgetMs} ms budget (${spent} ms)`,
+    );
   return i;
 }

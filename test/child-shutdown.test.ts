@@ -41,70 +41,84 @@ describe('shutdown while a pipeline child runs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('tells the child to stop, records the step as interrupted, and exits within the grace period', { timeout: 180_000 }, async () => {
-    let connected!: () => void;
-    const upstreamReached = new Promise<void>((resolve) => (connected = resolve));
-    upstream = createServer((socket) => {
-      sockets.push(socket);
-      connected();
-    });
-    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-    const upstreamPort = (upstream.address() as { port: number }).port;
+  it(
+    'tells the child to stop, records the step as interrupted, and exits within the grace period',
+    { timeout: 180_000 },
+    async () => {
+      let connected!: () => void;
+      const upstreamReached = new Promise<void>((resolve) => (connected = resolve));
+      upstream = createServer((socket) => {
+        sockets.push(socket);
+        connected();
+      });
+      await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+      const upstreamPort = (upstream.address() as { port: number }).port;
 
-    const databaseUrl = `sqlite:${join(dir, 'cardquant.db')}`;
-    const server = spawnCli(['start'], {
-      cwd: dir,
-      env: {
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        ADMIN_TOKEN,
-        DATABASE_URL: databaseUrl,
-        SHUTDOWN_GRACE_MS: String(GRACE_MS),
-        PRICE_SOURCES: 'tcgcsv',
-        TCGCSV_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
-        UPSTREAM_TIMEOUT_MS: '600000',
-        PIPELINE_CRON: '0 0 1 1 *',
-      },
-    });
-    // Start-up is not what is measured: it gets the test's whole budget.
-    await server.waitForStdout(/"msg":"ready"/, 120_000);
-    const port = server.jsonLines().find((l) => l.msg === 'listening')!.port as number;
+      const databaseUrl = `sqlite:${join(dir, 'cardquant.db')}`;
+      const server = spawnCli(['start'], {
+        cwd: dir,
+        env: {
+          HOST: '127.0.0.1',
+          PORT: '0',
+          LOG_LEVEL: 'info',
+          ADMIN_TOKEN,
+          DATABASE_URL: databaseUrl,
+          SHUTDOWN_GRACE_MS: String(GRACE_MS),
+          PRICE_SOURCES: 'tcgcsv',
+          TCGCSV_BASE_URL: `http://127.0.0.1:${upstreamPort}`,
+          UPSTREAM_TIMEOUT_MS: '600000',
+          PIPELINE_CRON: '0 0 1 1 *',
+        },
+      });
+      // Start-up is not what is measured: it gets the test's whole budget.
+      await server.waitForStdout(/"msg":"ready"/, 120_000);
+      const port = server.jsonLines().find((l) => l.msg === 'listening')!.port as number;
 
-    const res = await fetch(`http://127.0.0.1:${port}/v1/admin/pipeline/run`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: JSON.stringify({ steps: ['ingest-prices'] }),
-    });
-    expect(res.status, await res.clone().text()).toBe(202);
-    await server.waitForStdout(/"msg":"pipeline run process started"/, 60_000);
-    childPid = server.jsonLines().find((l) => l.msg === 'pipeline run process started')!.pid as number;
-    await upstreamReached;
-    expect(isAlive(childPid)).toBe(true);
+      const res = await fetch(`http://127.0.0.1:${port}/v1/admin/pipeline/run`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: JSON.stringify({ steps: ['ingest-prices'] }),
+      });
+      expect(res.status, await res.clone().text()).toBe(202);
+      await server.waitForStdout(/"msg":"pipeline run process started"/, 60_000);
+      childPid = server.jsonLines().find((l) => l.msg === 'pipeline run process started')!.pid as number;
+      await upstreamReached;
+      expect(isAlive(childPid)).toBe(true);
 
-    const sent = performance.now();
-    const exit = await server.stop('SIGTERM', GRACE_MS + 10_000);
-    const tookMs = performance.now() - sent;
-    expect(exit.code, server.stdout + server.stderr).toBe(0);
-    // The child stops on SIGTERM in well under the grace; the bound allows a loaded machine.
-    expect(tookMs, server.stdout).toBeLessThan(GRACE_MS + 2000);
-    expect(isAlive(childPid), 'no pipeline process is left behind').toBe(false);
-    const lines = server.jsonLines();
-    expect(lines.find((l) => l.msg === 'background runs stopped')).toMatchObject({ stopped: 1, killed: 0 });
-    expect(lines.some((l) => l.msg === 'stopping: recording where the run stopped' && l.signal === 'SIGTERM'), 'the child was told to stop').toBe(true);
+      const sent = performance.now();
+      const exit = await server.stop('SIGTERM', GRACE_MS + 10_000);
+      const tookMs = performance.now() - sent;
+      expect(exit.code, server.stdout + server.stderr).toBe(0);
+      // The child stops on SIGTERM in well under the grace; the bound allows a loaded machine.
+      expect(tookMs, server.stdout).toBeLessThan(GRACE_MS + 2000);
+      expect(isAlive(childPid), 'no pipeline process is left behind').toBe(false);
+      const lines = server.jsonLines();
+      expect(lines.find((l) => l.msg === 'background runs stopped')).toMatchObject({ stopped: 1, killed: 0 });
+      expect(
+        lines.some((l) => l.msg === 'stopping: recording where the run stopped' && l.signal === 'SIGTERM'),
+        'the child was told to stop',
+      ).toBe(true);
 
-    const database = openDatabase(databaseUrl);
-    try {
-      const runs = await database.db.selectFrom('pipeline_runs').selectAll().where('step', '=', 'ingest-prices').execute();
-      expect(runs).toHaveLength(1);
-      expect(runs[0]).toMatchObject({ status: 'failed', trigger: 'api' });
-      expect(runs[0]!.error).toMatch(/^interrupted: stopped by SIGTERM/);
-      expect(runs[0]!.finished_at).not.toBeNull();
-      // Released: the row keeps its fencing token, but no run holds it and its lease has ended.
-      const locks = await database.db.selectFrom('step_locks').select(['run_id', 'lease_until']).execute();
-      expect(locks.every((l) => l.run_id === null && new Date(l.lease_until).getTime() <= Date.now()), 'the step lock is released').toBe(true);
-    } finally {
-      await database.close();
-    }
-  });
+      const database = openDatabase(databaseUrl);
+      try {
+        const runs = await database.db
+          .selectFrom('pipeline_runs')
+          .selectAll()
+          .where('step', '=', 'ingest-prices')
+          .execute();
+        expect(runs).toHaveLength(1);
+        expect(runs[0]).toMatchObject({ status: 'failed', trigger: 'api' });
+        expect(runs[0]!.error).toMatch(/^interrupted: stopped by SIGTERM/);
+        expect(runs[0]!.finished_at).not.toBeNull();
+        // Released: the row keeps its fencing token, but no run holds it and its lease has ended.
+        const locks = await database.db.selectFrom('step_locks').select(['run_id', 'lease_until']).execute();
+        expect(
+          locks.every((l) => l.run_id === null && new Date(l.lease_until).getTime() <= Date.now()),
+          'the step lock is released',
+        ).toBe(true);
+      } finally {
+        await database.close();
+      }
+    },
+  );
 });

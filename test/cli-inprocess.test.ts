@@ -17,7 +17,9 @@ const saved = { ...process.env };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cq-cli-'));
-  for (const k of Object.keys(process.env)) if (/^(DATABASE_URL|PRICE_SOURCES|CATALOG_SOURCES|CARDQUANT_CONFIG|TCGCSV_MAP_FILE)$/.test(k)) delete process.env[k];
+  for (const k of Object.keys(process.env))
+    if (/^(DATABASE_URL|PRICE_SOURCES|CATALOG_SOURCES|CARDQUANT_CONFIG|TCGCSV_MAP_FILE)$/.test(k))
+      delete process.env[k];
   process.env.DATABASE_URL = `sqlite:${join(dir, 'db.sqlite')}`;
   process.env.LOG_LEVEL = 'silent';
   writePriceTree(join(dir, 'prices'), { '2025-10-20': dayPrices(350) });
@@ -45,7 +47,15 @@ describe('operating imports from the command line', () => {
     await seedCatalog(ctx);
     await ctx.close();
 
-    const first = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'), '--map', join(dir, 'crosswalk.csv'));
+    const first = await cli(
+      'import',
+      'prices',
+      'tcgcsv-files',
+      '--path',
+      join(dir, 'prices'),
+      '--map',
+      join(dir, 'crosswalk.csv'),
+    );
     expect(first.code).toBe(0);
     // 777777 is unknown anywhere; 136400 is a sealed product that only TCGCSV's listings would reveal.
     expect(first.out).toMatch(/unmapped_product: 2/);
@@ -57,7 +67,9 @@ describe('operating imports from the command line', () => {
     const badReason = await cli('mapping', 'add', '--product', '777777', '--reject', 'nonsense');
     expect(badReason.code).toBe(1);
     expect(badReason.err).toContain('unknown_card');
-    expect((await cli('mapping', 'add', '--product', '777777', '--card', 'base1-55', '--note', 'checked by hand')).code).toBe(0);
+    expect(
+      (await cli('mapping', 'add', '--product', '777777', '--card', 'base1-55', '--note', 'checked by hand')).code,
+    ).toBe(0);
     expect((await cli('mapping', 'list')).out).toContain('777777\tbase1-55');
 
     const rematch = await cli('import', 'rematch', runId!);

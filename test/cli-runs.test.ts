@@ -18,7 +18,9 @@ const saved = { ...process.env };
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'cq-cli-runs-'));
-  for (const k of Object.keys(process.env)) if (/^(DATABASE_URL|PRICE_SOURCES|CATALOG_SOURCES|CARDQUANT_CONFIG|TCGCSV_MAP_FILE)$/.test(k)) delete process.env[k];
+  for (const k of Object.keys(process.env))
+    if (/^(DATABASE_URL|PRICE_SOURCES|CATALOG_SOURCES|CARDQUANT_CONFIG|TCGCSV_MAP_FILE)$/.test(k))
+      delete process.env[k];
   dbFile = join(dir, 'db.sqlite');
   process.env.DATABASE_URL = `sqlite:${dbFile}`;
   process.env.LOG_LEVEL = 'silent';
@@ -60,20 +62,52 @@ describe('run outcomes on the command line', () => {
     expect(empty.out).toMatch(/\(tcgcsv-files\): failed/);
     expect(empty.out).toContain('error: no price files (<date>/3/<groupId>/prices) under empty');
 
-    const range = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'), '--from', '2025-09-01', '--to', '2025-09-30');
+    const range = await cli(
+      'import',
+      'prices',
+      'tcgcsv-files',
+      '--path',
+      join(dir, 'prices'),
+      '--from',
+      '2025-09-01',
+      '--to',
+      '2025-09-30',
+    );
     expect(range.code).toBe(1);
     expect(range.out).toContain('under prices for 2025-09-01…2025-09-30');
 
     const noMap = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'));
     expect(noMap.code).toBe(1);
-    expect(noMap.out).toMatch(/error: every row was rejected: \d+ unmapped_product.* — import the product listings .* or a cross-walk \(--map\)/);
+    expect(noMap.out).toMatch(
+      /error: every row was rejected: \d+ unmapped_product.* — import the product listings .* or a cross-walk \(--map\)/,
+    );
   });
 
   it('--resume continues a tcgcsv-files run after the dates it finished and records the run it resumes', async () => {
-    const first = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'), '--to', '2025-10-19', '--map', join(dir, 'crosswalk.csv'));
+    const first = await cli(
+      'import',
+      'prices',
+      'tcgcsv-files',
+      '--path',
+      join(dir, 'prices'),
+      '--to',
+      '2025-10-19',
+      '--map',
+      join(dir, 'crosswalk.csv'),
+    );
     expect(first.code).toBe(0);
     const firstId = runId(first.out)!;
-    const resumed = await cli('import', 'prices', 'tcgcsv-files', '--path', join(dir, 'prices'), '--map', join(dir, 'crosswalk.csv'), '--resume', firstId);
+    const resumed = await cli(
+      'import',
+      'prices',
+      'tcgcsv-files',
+      '--path',
+      join(dir, 'prices'),
+      '--map',
+      join(dir, 'crosswalk.csv'),
+      '--resume',
+      firstId,
+    );
     expect(resumed.code).toBe(0);
     const ctx = await ingestContext(process.env.DATABASE_URL!);
     try {
@@ -86,13 +120,24 @@ describe('run outcomes on the command line', () => {
     } finally {
       await ctx.close();
     }
-    const wrongSource = await cli('import', 'prices', 'tcgcsv-archive', '--path', join(dir, 'prices'), '--resume', firstId);
+    const wrongSource = await cli(
+      'import',
+      'prices',
+      'tcgcsv-archive',
+      '--path',
+      join(dir, 'prices'),
+      '--resume',
+      firstId,
+    );
     expect(wrongSource.code).toBe(1);
     expect(wrongSource.err).toContain(`run ${firstId} is a prices run of tcgcsv-files, not of tcgcsv-archive`);
   });
 
   it('refuses a zip-compressed CSV, saying it is compressed', async () => {
-    writeFileSync(join(dir, 'prices.zip'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('card_id,finish')]));
+    writeFileSync(
+      join(dir, 'prices.zip'),
+      Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('card_id,finish')]),
+    );
     const res = await cli('import', 'prices', 'csv', '--path', join(dir, 'prices.zip'));
     expect(res.code).toBe(1);
     expect(res.err).toContain('prices.zip is zip-compressed, not a CSV text file');

@@ -61,34 +61,56 @@ describe('invalid configuration', () => {
   const badToken = 'short-s3cret-value';
   const badEnv = { PORT: 'abc', ADMIN_TOKEN: badToken, LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' };
 
-  it.for(['migrate up', 'start'])('`%s` exits 2 and lists every problem in one message without echoing the token', async (command) => {
-    const cwd = workDir();
-    const r = await runCli(command.split(' '), { cwd, env: badEnv });
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr.match(/Invalid configuration/g)).toHaveLength(1);
-    const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
-    expect(problems.map((l) => l.slice(4).split(':')[0]).sort()).toEqual(['ADMIN_TOKEN', 'DATABASE_URL', 'LOG_LEVEL', 'PORT']);
-    expect(r.stderr).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);
-    expect(r.stderr + r.stdout).not.toContain(badToken);
-    expect(r.stdout).toBe('');
-    expect(existsSync(join(cwd, 'data')), 'no database is created').toBe(false);
-  });
+  it.for(['migrate up', 'start'])(
+    '`%s` exits 2 and lists every problem in one message without echoing the token',
+    async (command) => {
+      const cwd = workDir();
+      const r = await runCli(command.split(' '), { cwd, env: badEnv });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.match(/Invalid configuration/g)).toHaveLength(1);
+      const problems = r.stderr.split('\n').filter((l) => l.startsWith('  - '));
+      expect(problems.map((l) => l.slice(4).split(':')[0]).sort()).toEqual([
+        'ADMIN_TOKEN',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'PORT',
+      ]);
+      expect(r.stderr).toMatch(/ADMIN_TOKEN: must be at least 32 characters/);
+      expect(r.stderr + r.stdout).not.toContain(badToken);
+      expect(r.stdout).toBe('');
+      expect(existsSync(join(cwd, 'data')), 'no database is created').toBe(false);
+    },
+  );
 });
 
 // Each case only prints text and exits, so they run side by side (each with its own directory).
 // Ten processes loading TypeScript at once take many seconds each on a busy 2-core machine: the
 // deadline is the start-up budget, not a guess at how fast the machine is.
 describe.concurrent('--help', () => {
-  const commands = ['start', 'serve', 'worker', 'migrate', 'migrate up', 'migrate status', 'keys', 'keys create', 'keys list', 'keys revoke'];
-  it.for(commands)('`%s --help` prints usage, exits 0 and touches no database', async (command, { expect, onTestFinished }) => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cq-cli-help-'));
-    onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
-    const r = await runCli([...command.split(' '), '--help'], { cwd, timeoutMs: BUDGET.processStartMs });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain(`Usage: cardquant ${command} [options]`);
-    expect(r.stdout).toMatch(/-h, --help +display help for command/);
-    expect(existsSync(join(cwd, 'data'))).toBe(false);
-  });
+  const commands = [
+    'start',
+    'serve',
+    'worker',
+    'migrate',
+    'migrate up',
+    'migrate status',
+    'keys',
+    'keys create',
+    'keys list',
+    'keys revoke',
+  ];
+  it.for(commands)(
+    '`%s --help` prints usage, exits 0 and touches no database',
+    async (command, { expect, onTestFinished }) => {
+      const cwd = mkdtempSync(join(tmpdir(), 'cq-cli-help-'));
+      onTestFinished(() => rmSync(cwd, { recursive: true, force: true }));
+      const r = await runCli([...command.split(' '), '--help'], { cwd, timeoutMs: BUDGET.processStartMs });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`Usage: cardquant ${command} [options]`);
+      expect(r.stdout).toMatch(/-h, --help +display help for command/);
+      expect(existsSync(join(cwd, 'data'))).toBe(false);
+    },
+  );
 });
 
 describe('migrate', () => {
@@ -110,7 +132,9 @@ describe('migrate', () => {
     expect(after.code, after.stderr).toBe(0);
     const lines = plainLines(after.stdout);
     expect(lines).toHaveLength(migrationNames.length);
-    migrationNames.forEach((n, i) => expect(lines[i]).toMatch(new RegExp(`^applied  ${n}  \\(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\)$`)));
+    migrationNames.forEach((n, i) =>
+      expect(lines[i]).toMatch(new RegExp(`^applied  ${n}  \\(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\)$`)),
+    );
 
     const database = openDatabase(env.DATABASE_URL);
     const rowsBefore = await database.db.selectFrom('schema_migrations').selectAll().orderBy('name').execute();
@@ -145,7 +169,10 @@ describe('migrate', () => {
   it('refuses to migrate or start a database holding a migration this version does not know', async () => {
     const unknown = '20991231_01_from_a_newer_version';
     const { cwd, env } = await migratedThenTampered(async (database) => {
-      await database.db.insertInto('schema_migrations').values({ name: unknown, checksum: 'f'.repeat(64), applied_at: '2099-12-31T00:00:00.000Z' }).execute();
+      await database.db
+        .insertInto('schema_migrations')
+        .values({ name: unknown, checksum: 'f'.repeat(64), applied_at: '2099-12-31T00:00:00.000Z' })
+        .execute();
     });
 
     for (const command of [['migrate', 'up'], ['start']]) {
@@ -163,7 +190,11 @@ describe('migrate', () => {
   it('refuses to migrate or start when an applied migration was modified', async () => {
     const first = migrationNames[0]!;
     const { cwd, env } = await migratedThenTampered(async (database) => {
-      await database.db.updateTable('schema_migrations').set({ checksum: '0'.repeat(64) }).where('name', '=', first).execute();
+      await database.db
+        .updateTable('schema_migrations')
+        .set({ checksum: '0'.repeat(64) })
+        .where('name', '=', first)
+        .execute();
     });
 
     for (const command of [['migrate', 'up'], ['start']]) {
@@ -243,7 +274,9 @@ describe('start', () => {
     const list = await fetch(`${base}/v1/admin/keys`, { headers: auth });
     expect(list.status).toBe(200);
     const { items } = (await list.json()) as { items: { name: string; role: string; prefix: string }[] };
-    expect(items).toEqual([expect.objectContaining({ name: 'bootstrap-admin', role: 'admin', prefix: key.slice(0, 10) })]);
+    expect(items).toEqual([
+      expect.objectContaining({ name: 'bootstrap-admin', role: 'admin', prefix: key.slice(0, 10) }),
+    ]);
 
     const audit = await fetch(`${base}/v1/admin/audit?action=admin_key.bootstrap`, { headers: auth });
     expect(audit.status).toBe(200);
@@ -256,7 +289,9 @@ describe('start', () => {
     expect(first.jsonLines().find((l) => l.msg === 'stopped')).toMatchObject({ cutConnections: false });
 
     const logLines = first.jsonLines();
-    expect(logLines.map((l) => l.msg)).toEqual(expect.arrayContaining(['migrations applied', 'listening', 'ready', 'request', 'stopped']));
+    expect(logLines.map((l) => l.msg)).toEqual(
+      expect.arrayContaining(['migrations applied', 'listening', 'ready', 'request', 'stopped']),
+    );
     for (const line of logLines) expect(JSON.stringify(line)).not.toContain(key);
     expect(first.stderr).not.toContain(key);
 
@@ -277,7 +312,9 @@ describe('start', () => {
     expect(p.stdout).not.toMatch(/cqk_/);
     expect(p.stdout).not.toMatch(/one-time admin API key/);
 
-    const list = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const list = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
+      headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(list.status).toBe(200);
     expect(((await list.json()) as { items: unknown[] }).items).toEqual([]);
 

@@ -19,11 +19,21 @@ const DATA_KEY = randomBytes(32).toString('base64');
 const LEASE_MS = 60_000;
 
 /** Runs the crashing process to its end; resolves with how it ended. */
-function crash(url: string, route: 'keys' | 'portfolios', where: 'at-answer' | 'after-write', key: string): Promise<{ signal: string | null; stdout: string }> {
+function crash(
+  url: string,
+  route: 'keys' | 'portfolios',
+  where: 'at-answer' | 'after-write',
+  key: string,
+): Promise<{ signal: string | null; stdout: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CHILD, url, route, where, key, DATA_KEY], { timeout: 120_000 }, (err, stdout) => {
-      resolve({ signal: (err as { signal?: string } | null)?.signal ?? null, stdout });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CHILD, url, route, where, key, DATA_KEY],
+      { timeout: 120_000 },
+      (err, stdout) => {
+        resolve({ signal: (err as { signal?: string } | null)?.signal ?? null, stdout });
+      },
+    );
   });
 }
 
@@ -43,14 +53,23 @@ describe.each(dialects)('crash recovery of Idempotency-Key on $name', (d) => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const createKey = (key: string) => h.request('/v1/admin/keys', json({ name: `crash-${key}`, role: 'viewer' }, { ...bearer(ADMIN_TOKEN), 'Idempotency-Key': key }));
-    const keysNamed = (name: string) => h.runtime.database.db.selectFrom('api_keys').select('id').where('name', '=', name).execute();
+    const createKey = (key: string) =>
+      h.request(
+        '/v1/admin/keys',
+        json({ name: `crash-${key}`, role: 'viewer' }, { ...bearer(ADMIN_TOKEN), 'Idempotency-Key': key }),
+      );
+    const keysNamed = (name: string) =>
+      h.runtime.database.db.selectFrom('api_keys').select('id').where('name', '=', name).execute();
 
     it('a key left in flight by a killed process is released when its lease runs out, and the retry runs once', async () => {
       const died = await crash(url, 'keys', 'at-answer', 'lease-1');
       expect(died.signal).toBe('SIGKILL');
       expect(died.stdout).toContain('ready');
-      const row = await h.runtime.database.db.selectFrom('idempotency_keys').select('status').where('key', '=', 'lease-1').executeTakeFirstOrThrow();
+      const row = await h.runtime.database.db
+        .selectFrom('idempotency_keys')
+        .select('status')
+        .where('key', '=', 'lease-1')
+        .executeTakeFirstOrThrow();
       expect(row.status).toBe('in_flight');
 
       // Within the lease the first attempt might still be running: 409.
@@ -84,13 +103,26 @@ describe.each(dialects)('crash recovery of Idempotency-Key on $name', (d) => {
     it('a portfolio created just before the kill is replayed with its secret', async () => {
       const died = await crash(url, 'portfolios', 'after-write', 'committed-2');
       expect(died.signal).toBe('SIGKILL');
-      const stored = await h.runtime.database.db.selectFrom('portfolios').select('id').where('name', '=', 'crash-committed-2').execute();
+      const stored = await h.runtime.database.db
+        .selectFrom('portfolios')
+        .select('id')
+        .where('name', '=', 'crash-committed-2')
+        .execute();
       expect(stored).toHaveLength(1);
-      const retry = await h.request('/v1/portfolios', json({ name: 'crash-committed-2' }, { 'Idempotency-Key': 'committed-2' }));
+      const retry = await h.request(
+        '/v1/portfolios',
+        json({ name: 'crash-committed-2' }, { 'Idempotency-Key': 'committed-2' }),
+      );
       expect(retry.status).toBe(201);
       const body = (await retry.json()) as { id: string; secret: string };
       expect(body.id).toBe(stored[0]!.id);
-      expect((await h.request(`/v1/portfolios/${body.id}/watchlist`, { headers: { 'X-Portfolio-Id': body.id, 'X-Portfolio-Secret': body.secret } })).status).toBe(200);
+      expect(
+        (
+          await h.request(`/v1/portfolios/${body.id}/watchlist`, {
+            headers: { 'X-Portfolio-Id': body.id, 'X-Portfolio-Secret': body.secret },
+          })
+        ).status,
+      ).toBe(200);
     });
   });
 });
@@ -101,7 +133,9 @@ const HEARTBEAT_MS = 60_000;
 /** Starts a pipeline run of `ingest-prices` in its own process and SIGKILLs it mid-run; resolves with its ingestion run id. */
 function killMidRun(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', PIPELINE_CHILD, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', PIPELINE_CHILD, url], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     let runId: string | null = null;
@@ -142,17 +176,29 @@ describe.each(dialects)('crash recovery of pipeline and ingestion runs on $name'
 
       // Another live process (a real `cardquant pipeline run`) is refused while the heartbeat is
       // fresh: it says who holds the step since when, and exits non-zero.
-      const cli = await runCli(['pipeline', 'run', '--step', 'ingest-prices'], { cwd: dir, env: { DATABASE_URL: url, RUN_HEARTBEAT_SECONDS: '60', LOG_LEVEL: 'info' } });
+      const cli = await runCli(['pipeline', 'run', '--step', 'ingest-prices'], {
+        cwd: dir,
+        env: { DATABASE_URL: url, RUN_HEARTBEAT_SECONDS: '60', LOG_LEVEL: 'info' },
+      });
       expect(cli.code).toBe(1);
       expect(cli.stderr).toMatch(/step ingest-prices did not run: held by \S+\/crash-fixture since \d{4}-\d\d-\d\dT/);
 
       const h = await startHarness(url, { RUN_HEARTBEAT_SECONDS: '60' });
       try {
         const db = h.runtime.database.db;
-        const before = await db.selectFrom('ingestion_runs').selectAll().where('id', '=', ingestionRunId).executeTakeFirstOrThrow();
+        const before = await db
+          .selectFrom('ingestion_runs')
+          .selectAll()
+          .where('id', '=', ingestionRunId)
+          .executeTakeFirstOrThrow();
         expect(before.status).toBe('running');
         expect(before.accepted).toBe(2); // only the first chunk was checkpointed
-        const killedStep = await db.selectFrom('pipeline_runs').selectAll().where('step', '=', 'ingest-prices').where('holder', 'like', '%/crash-fixture').executeTakeFirstOrThrow();
+        const killedStep = await db
+          .selectFrom('pipeline_runs')
+          .selectAll()
+          .where('step', '=', 'ingest-prices')
+          .where('holder', 'like', '%/crash-fixture')
+          .executeTakeFirstOrThrow();
         expect(killedStep.status).toBe('running');
 
         // Once three heartbeats are missed the step is taken over and the dead runs are closed.
@@ -161,13 +207,27 @@ describe.each(dialects)('crash recovery of pipeline and ingestion runs on $name'
         expect(records[0]?.held_by).toBeUndefined();
         expect(records[0]?.counts).toEqual({ reason: 'no source configured' });
 
-        const after = await db.selectFrom('ingestion_runs').selectAll().where('id', '=', ingestionRunId).executeTakeFirstOrThrow();
+        const after = await db
+          .selectFrom('ingestion_runs')
+          .selectAll()
+          .where('id', '=', ingestionRunId)
+          .executeTakeFirstOrThrow();
         const written = await db.selectFrom('prices').select('date').where('run_id', '=', ingestionRunId).execute();
         expect(written).toHaveLength(5);
         expect(after).toMatchObject({ status: 'abandoned', accepted: 5, updated: 0, rows_read: 5 });
         expect(after.error).toMatch(/process gone: no heartbeat since/);
-        expect((await db.selectFrom('pipeline_runs').select(['status', 'error']).where('id', '=', killedStep.id).executeTakeFirstOrThrow()).status).toBe('abandoned');
-        const listed = (await (await h.request(`/v1/admin/ingestion/runs?status=abandoned`, { headers: bearer(ADMIN_TOKEN) })).json()) as { items: { id: string }[] };
+        expect(
+          (
+            await db
+              .selectFrom('pipeline_runs')
+              .select(['status', 'error'])
+              .where('id', '=', killedStep.id)
+              .executeTakeFirstOrThrow()
+          ).status,
+        ).toBe('abandoned');
+        const listed = (await (
+          await h.request(`/v1/admin/ingestion/runs?status=abandoned`, { headers: bearer(ADMIN_TOKEN) })
+        ).json()) as { items: { id: string }[] };
         expect(listed.items.map((r) => r.id)).toEqual([ingestionRunId]);
       } finally {
         await h.close();

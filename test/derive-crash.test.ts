@@ -44,9 +44,16 @@ interface ChildOutcome {
 }
 
 /** Runs the derive (or the rescoring) in a child; SIGKILLs it when it reports statement `killAt` (never when null). */
-function deriveInChild(url: string, killAt: number | null, mode: 'derive' | 'scores' = 'derive'): Promise<ChildOutcome> {
+function deriveInChild(
+  url: string,
+  killAt: number | null,
+  mode: 'derive' | 'scores' = 'derive',
+): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, url, mode], { env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, url, mode], {
+      env: cliEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let stderr = '';
     let statements = 0;
@@ -71,7 +78,16 @@ function deriveInChild(url: string, killAt: number | null, mode: 'derive' | 'sco
 interface Observed {
   etag: string;
   /** Card id → list price, headline printing, market, condition and signal score. */
-  list: Map<string, { price: number | null; printing: string | null; market: string | null; condition: string | null; score: number | null }>;
+  list: Map<
+    string,
+    {
+      price: number | null;
+      printing: string | null;
+      market: string | null;
+      condition: string | null;
+      score: number | null;
+    }
+  >;
   problems: string[];
 }
 
@@ -88,14 +104,25 @@ async function observe(h: Harness): Promise<Observed> {
     const res = await h.request(`/v1/cards?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
     expect(res.status).toBe(200);
     const page = (await res.json()) as {
-      items: { id: string; price: number | null; score: number | null; headline: { printing_id: string; market: string; condition: string } | null }[];
+      items: {
+        id: string;
+        price: number | null;
+        score: number | null;
+        headline: { printing_id: string; market: string; condition: string } | null;
+      }[];
       next_cursor: string | null;
     };
     const tag = res.headers.get('etag') ?? '';
     if (etag && tag !== etag) problems.push(`list pages carry different ETags ${etag} and ${tag}`);
     etag = tag;
     for (const c of page.items) {
-      list.set(c.id, { price: c.price, score: c.score, printing: c.headline?.printing_id ?? null, market: c.headline?.market ?? null, condition: c.headline?.condition ?? null });
+      list.set(c.id, {
+        price: c.price,
+        score: c.score,
+        printing: c.headline?.printing_id ?? null,
+        market: c.headline?.market ?? null,
+        condition: c.headline?.condition ?? null,
+      });
     }
     cursor = page.next_cursor;
   } while (cursor);
@@ -104,7 +131,8 @@ async function observe(h: Harness): Promise<Observed> {
   for (const [id, item] of list) {
     const res = await h.request(`/v1/cards/${encodeURIComponent(id)}`);
     expect(res.status).toBe(200);
-    if (res.headers.get('etag') !== etag) problems.push(`${id}: detail ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
+    if (res.headers.get('etag') !== etag)
+      problems.push(`${id}: detail ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
     const detail = (await res.json()) as {
       headline_printing_id: string | null;
       score: number | null;
@@ -119,27 +147,40 @@ async function observe(h: Harness): Promise<Observed> {
     }
     if (headline !== item.price) problems.push(`${id}: list price ${item.price}, detail headline price ${headline}`);
     if (detail.score !== item.score) problems.push(`${id}: list score ${item.score}, detail score ${detail.score}`);
-    if (detail.headline_printing_id !== item.printing) problems.push(`${id}: list headline ${item.printing}, detail ${detail.headline_printing_id}`);
+    if (detail.headline_printing_id !== item.printing)
+      problems.push(`${id}: list headline ${item.printing}, detail ${detail.headline_printing_id}`);
   }
 
-  const checkMover = (where: string, m: { card: { id: string }; printing: { id: string }; market: string; condition: string; to_price: number }) => {
+  const checkMover = (
+    where: string,
+    m: { card: { id: string }; printing: { id: string }; market: string; condition: string; to_price: number },
+  ) => {
     const price = series.get(seriesKey(m.printing.id, m.market, m.condition));
     if (price !== m.to_price) problems.push(`${where} ${m.printing.id}: mover price ${m.to_price}, detail ${price}`);
     const item = list.get(m.card.id);
-    if (item && item.printing === m.printing.id && item.market === m.market && item.condition === m.condition && item.price !== m.to_price) {
+    if (
+      item &&
+      item.printing === m.printing.id &&
+      item.market === m.market &&
+      item.condition === m.condition &&
+      item.price !== m.to_price
+    ) {
       problems.push(`${where} ${m.card.id}: mover price ${m.to_price}, list price ${item.price}`);
     }
   };
   for (const direction of ['up', 'down']) {
     const res = await h.request(`/v1/movers?window=7d&direction=${direction}&limit=100`);
     expect(res.status).toBe(200);
-    if (res.headers.get('etag') !== etag) problems.push(`movers ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
-    for (const m of ((await res.json()) as { items: Parameters<typeof checkMover>[1][] }).items) checkMover(`movers ${direction}`, m);
+    if (res.headers.get('etag') !== etag)
+      problems.push(`movers ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
+    for (const m of ((await res.json()) as { items: Parameters<typeof checkMover>[1][] }).items)
+      checkMover(`movers ${direction}`, m);
   }
   const res = await h.request('/v1/dashboard');
   expect(res.status).toBe(200);
   // The dashboard's ETag adds the day (its freshness depends on it) to the data version.
-  if (!res.headers.get('etag')?.startsWith(etag.slice(0, -1))) problems.push(`dashboard ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
+  if (!res.headers.get('etag')?.startsWith(etag.slice(0, -1)))
+    problems.push(`dashboard ETag ${res.headers.get('etag')} differs from the list's ${etag}`);
   const dashboard = (await res.json()) as {
     movers: { up: Parameters<typeof checkMover>[1][]; down: Parameters<typeof checkMover>[1][] };
     top_signals: { id: string; price: number | null; score: number | null }[] | null;
@@ -147,12 +188,19 @@ async function observe(h: Harness): Promise<Observed> {
   for (const m of [...dashboard.movers.up, ...dashboard.movers.down]) checkMover('dashboard', m);
   for (const t of dashboard.top_signals ?? []) {
     const item = list.get(t.id);
-    if (item?.score !== t.score || item.price !== t.price) problems.push(`dashboard top signal ${t.id}: score ${t.score} price ${t.price}, list ${item?.score} ${item?.price}`);
+    if (item?.score !== t.score || item.price !== t.price)
+      problems.push(
+        `dashboard top signal ${t.id}: score ${t.score} price ${t.price}, list ${item?.score} ${item?.price}`,
+      );
   }
-  const top = [...list].filter(([, c]) => c.score !== null).sort((a, b) => b[1].score! - a[1].score! || (a[0] < b[0] ? -1 : 1));
+  const top = [...list]
+    .filter(([, c]) => c.score !== null)
+    .sort((a, b) => b[1].score! - a[1].score! || (a[0] < b[0] ? -1 : 1));
   const expectedTop = top.slice(0, dashboard.top_signals?.length ?? 0).map(([id]) => id);
   if (JSON.stringify(expectedTop) !== JSON.stringify((dashboard.top_signals ?? []).map((t) => t.id))) {
-    problems.push(`dashboard top signals ${(dashboard.top_signals ?? []).map((t) => t.id).join(',')}, list's highest scores ${expectedTop.join(',')}`);
+    problems.push(
+      `dashboard top signals ${(dashboard.top_signals ?? []).map((t) => t.id).join(',')}, list's highest scores ${expectedTop.join(',')}`,
+    );
   }
   return { etag, list, problems };
 }
@@ -182,7 +230,9 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
       const seed = Date.now() % 1_000_000;
       const next = random(seed);
       // One derive that runs to the end: how many statements a derive makes, and a consistent start.
-      await sql`update prices set market_cents = market_cents + 1 where market_cents is not null`.execute(h.runtime.database.db);
+      await sql`update prices set market_cents = market_cents + 1 where market_cents is not null`.execute(
+        h.runtime.database.db,
+      );
       const full = await deriveInChild(url, null);
       expect(full.completed, full.stderr).toBe(true);
       let before = await observe(h);
@@ -191,7 +241,9 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
 
       let killed = 0;
       for (let trial = 1; trial <= TRIALS; trial++) {
-        await sql`update prices set market_cents = market_cents + 1 where market_cents is not null`.execute(h.runtime.database.db);
+        await sql`update prices set market_cents = market_cents + 1 where market_cents is not null`.execute(
+          h.runtime.database.db,
+        );
         const killAt = 1 + Math.floor(next() * full.statements);
         const outcome = await deriveInChild(url, killAt);
         if (!outcome.completed) killed++;
@@ -233,7 +285,9 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
         const after = await observe(h);
         const context = `seed ${seed}, trial ${trial}, killed at statement ${killAt} of ${full.statements} (${outcome.completed ? 'the rescoring had finished' : 'mid-rescoring'})`;
         expect(after.problems, context).toEqual([]);
-        const ids = [...after.list].filter(([id, c]) => c.score !== null && before.list.get(id)?.score !== null).map(([id]) => id);
+        const ids = [...after.list]
+          .filter(([id, c]) => c.score !== null && before.list.get(id)?.score !== null)
+          .map(([id]) => id);
         const changed = ids.filter((id) => before.list.get(id)!.score !== after.list.get(id)!.score).length;
         expect([0, ids.length], context).toContain(changed);
         expect(after.etag !== before.etag, context).toBe(changed > 0);

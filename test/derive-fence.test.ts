@@ -31,8 +31,11 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
       if (!(await holdsToken(db, 'derive', token))) throw new FencedOut('derive', token);
     };
     const state = async () => ({
-      version: (await ctx.database.db.selectFrom('data_version').select('version').where('id', '=', 1).executeTakeFirst())?.version ?? null,
-      cents: (await ctx.database.db.selectFrom('latest_prices').select('last_cents').executeTakeFirst())?.last_cents ?? null,
+      version:
+        (await ctx.database.db.selectFrom('data_version').select('version').where('id', '=', 1).executeTakeFirst())
+          ?.version ?? null,
+      cents:
+        (await ctx.database.db.selectFrom('latest_prices').select('last_cents').executeTakeFirst())?.last_cents ?? null,
     });
     const addPrice = (date: string, market: number) =>
       withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
@@ -51,15 +54,36 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
 
     it('a taken-over run publishes nothing; the current holder publishes', async () => {
       // The old run held token 1; a takeover (after its lease ran out) raised it to 2.
-      const at = (iso: string) => ({ step: 'derive', holder: 'h', runId: iso, nowIso: iso, untilIso: '2025-10-21T00:01:00.000Z' });
-      expect(await acquire(ctx.database.db, at('2025-10-21T00:00:00.000Z'))).toMatchObject({ kind: 'acquired', token: 1 });
-      expect(await acquire(ctx.database.db, { ...at('2025-10-21T00:02:00.000Z'), untilIso: '2025-10-21T00:03:00.000Z' })).toMatchObject({ kind: 'acquired', token: 2 });
+      const at = (iso: string) => ({
+        step: 'derive',
+        holder: 'h',
+        runId: iso,
+        nowIso: iso,
+        untilIso: '2025-10-21T00:01:00.000Z',
+      });
+      expect(await acquire(ctx.database.db, at('2025-10-21T00:00:00.000Z'))).toMatchObject({
+        kind: 'acquired',
+        token: 1,
+      });
+      expect(
+        await acquire(ctx.database.db, { ...at('2025-10-21T00:02:00.000Z'), untilIso: '2025-10-21T00:03:00.000Z' }),
+      ).toMatchObject({ kind: 'acquired', token: 2 });
 
       await addPrice('2025-10-20', 12);
       const before = await state();
       expect(before.cents).toBe(1000);
-      await expect(deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(1))).rejects.toBeInstanceOf(FencedOut);
-      await expect(refreshScores(ctx.database, systemClock, DEFAULT_MOVER_RULES, { engine: 'robust-trend', engineVersion: '2', weightsVersion: 'robust-trend@2:builtin' }, fenceFor(1))).rejects.toBeInstanceOf(FencedOut);
+      await expect(
+        deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(1)),
+      ).rejects.toBeInstanceOf(FencedOut);
+      await expect(
+        refreshScores(
+          ctx.database,
+          systemClock,
+          DEFAULT_MOVER_RULES,
+          { engine: 'robust-trend', engineVersion: '2', weightsVersion: 'robust-trend@2:builtin' },
+          fenceFor(1),
+        ),
+      ).rejects.toBeInstanceOf(FencedOut);
       expect(await state()).toEqual(before);
 
       await deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(2));
@@ -71,7 +95,9 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
       await release(ctx.database.db, 'derive', 2);
       await addPrice('2025-10-21', 15);
       const imported = await state();
-      await expect(deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(2))).rejects.toBeInstanceOf(FencedOut);
+      await expect(
+        deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(2)),
+      ).rejects.toBeInstanceOf(FencedOut);
       expect(await state()).toEqual(imported);
       expect(imported.cents).toBe(1200);
     });

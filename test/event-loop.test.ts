@@ -11,7 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKTEST_INLINE_LIMIT, BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/analytics/backtests.ts';
+import {
+  BACKTEST_INLINE_LIMIT,
+  BacktestParamsSchema,
+  loadAndRun,
+  resolveParams,
+} from '../src/features/analytics/backtests.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { seedBacktestMarket } from './backtest-load.ts';
@@ -39,52 +44,60 @@ describe('the event loop during a maximum-size inline backtest (SQLite file)', (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps answering /healthz while the backtest request is open, never as slowly as the backtest would block the thread', { timeout: 180_000 }, async () => {
-    const base = `http://127.0.0.1:${server.port}`;
-    expect(PRINTINGS * DAYS).toBeLessThanOrEqual(BACKTEST_INLINE_LIMIT);
-    expect(PRINTINGS * DAYS).toBeGreaterThan(0.95 * BACKTEST_INLINE_LIMIT);
+  it(
+    'keeps answering /healthz while the backtest request is open, never as slowly as the backtest would block the thread',
+    { timeout: 180_000 },
+    async () => {
+      const base = `http://127.0.0.1:${server.port}`;
+      expect(PRINTINGS * DAYS).toBeLessThanOrEqual(BACKTEST_INLINE_LIMIT);
+      expect(PRINTINGS * DAYS).toBeGreaterThan(0.95 * BACKTEST_INLINE_LIMIT);
 
-    // Baseline: the same computation on this thread, and how long it holds the thread.
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 5);
-    const started = performance.now();
-    await loadAndRun(h.runtime.database, market.key, resolveParams(BacktestParamsSchema.parse({ from: market.from, to: market.to })));
-    const blockedMs = performance.now() - started;
-    clearInterval(ticker);
-    expect(ticks, 'computed on a thread, the backtest holds it: no timer fires').toBeLessThanOrEqual(2);
+      // Baseline: the same computation on this thread, and how long it holds the thread.
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 5);
+      const started = performance.now();
+      await loadAndRun(
+        h.runtime.database,
+        market.key,
+        resolveParams(BacktestParamsSchema.parse({ from: market.from, to: market.to })),
+      );
+      const blockedMs = performance.now() - started;
+      clearInterval(ticker);
+      expect(ticks, 'computed on a thread, the backtest holds it: no timer fires').toBeLessThanOrEqual(2);
 
-    let open = true;
-    const latencies: number[] = [];
-    const request = fetch(`${base}/v1/analytics/backtests`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...bearer(ADMIN_TOKEN) },
-      body: JSON.stringify({ from: market.from, to: market.to }),
-    }).finally(() => (open = false));
-    const sampler = (async () => {
-      while (open) {
-        const sent = performance.now();
-        const res = await fetch(`${base}/healthz`);
-        await res.arrayBuffer();
-        expect(res.status).toBe(200);
-        // Every answer to a request sent while the backtest request was open counts, the slow last one too.
-        latencies.push(performance.now() - sent);
-      }
-    })();
-    const res = await request;
-    await sampler;
-    const body = (await res.json()) as { status: string; metrics: { universe: number; market_dates: number } };
-    expect(res.status).toBe(201);
-    expect(body.status).toBe('succeeded');
-    expect(body.metrics).toMatchObject({ universe: PRINTINGS, market_dates: DAYS });
+      let open = true;
+      const latencies: number[] = [];
+      const request = fetch(`${base}/v1/analytics/backtests`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...bearer(ADMIN_TOKEN) },
+        body: JSON.stringify({ from: market.from, to: market.to }),
+      }).finally(() => (open = false));
+      const sampler = (async () => {
+        while (open) {
+          const sent = performance.now();
+          const res = await fetch(`${base}/healthz`);
+          await res.arrayBuffer();
+          expect(res.status).toBe(200);
+          // Every answer to a request sent while the backtest request was open counts, the slow last one too.
+          latencies.push(performance.now() - sent);
+        }
+      })();
+      const res = await request;
+      await sampler;
+      const body = (await res.json()) as { status: string; metrics: { universe: number; market_dates: number } };
+      expect(res.status).toBe(201);
+      expect(body.status).toBe('succeeded');
+      expect(body.metrics).toMatchObject({ universe: PRINTINGS, market_dates: DAYS });
 
-    const sorted = [...latencies].sort((a, b) => a - b);
-    const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
-    const worst = sorted[sorted.length - 1]!;
-    const summary = `blocked ${blockedMs.toFixed(0)} ms on one thread; /healthz answered ${latencies.length} times, p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`;
-    console.info(summary);
-    expect(latencies.length, summary).toBeGreaterThanOrEqual(20);
-    expect(p99, summary).toBeLessThan(blockedMs / 2);
-  });
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+      const worst = sorted[sorted.length - 1]!;
+      const summary = `blocked ${blockedMs.toFixed(0)} ms on one thread; /healthz answered ${latencies.length} times, p99 ${p99.toFixed(1)} ms, worst ${worst.toFixed(1)} ms`;
+      console.info(summary);
+      expect(latencies.length, summary).toBeGreaterThanOrEqual(20);
+      expect(p99, summary).toBeLessThan(blockedMs / 2);
+    },
+  );
 });
 
 describe('a request-sized backtest when the server shuts down (SQLite file)', () => {
@@ -104,14 +117,22 @@ describe('a request-sized backtest when the server shuts down (SQLite file)', ()
       body: JSON.stringify({ from: market.from, to: market.to }),
     });
     // The run is claimed before its thread starts; the thread takes far longer to load than this poll.
-    await expect.poll(async () => (await h.runtime.database.db.selectFrom('backtests').select('status').executeTakeFirst())?.status, { timeout: 60_000, interval: 5 }).toBe('running');
+    await expect
+      .poll(
+        async () => (await h.runtime.database.db.selectFrom('backtests').select('status').executeTakeFirst())?.status,
+        { timeout: 60_000, interval: 5 },
+      )
+      .toBe('running');
     expect(h.runtime.background.active).toBe(1);
 
     expect(await h.runtime.background.stop(BUDGET.processStartMs)).toEqual({ stopped: 1, killed: 0 });
     const res = await response;
     const body = (await res.json()) as { status: string; error: string };
     expect(res.status).toBe(201);
-    expect(body).toMatchObject({ status: 'failed', error: expect.stringMatching(/stopped before it finished because the server shut down; start it again/) });
+    expect(body).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/stopped before it finished because the server shut down; start it again/),
+    });
     expect(h.runtime.background.active).toBe(0);
   });
 });

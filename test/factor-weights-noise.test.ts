@@ -47,17 +47,31 @@ describe.each(dialects)('suggested weights on noise, $name', (d) => {
       const ctx = h.runtime.ingest;
       const now = '2026-11-01T00:00:00.000Z';
       await catalogWriter(ctx).upsertSets([{ id: 'nz', name: 'Noise', releaseDate: '2020-01-01' }], now);
-      await catalogWriter(ctx).upsertCards(Array.from({ length: PRINTINGS }, (_, i) => ({ id: cardId(i), setId: 'nz', number: String(i + 1), name: `Noise ${i + 1}` })), now);
+      await catalogWriter(ctx).upsertCards(
+        Array.from({ length: PRINTINGS }, (_, i) => ({
+          id: cardId(i),
+          setId: 'nz',
+          number: String(i + 1),
+          name: `Noise ${i + 1}`,
+        })),
+        now,
+      );
       const normal = normalStream(SEED);
       const rows: PriceObservation[] = [];
       const day0 = epochDay(END) - DAYS + 1;
       for (let i = 0; i < PRINTINGS; i++) {
-        const sigma = 0.01 + 0.04 * ((i * 37) % PRINTINGS) / PRINTINGS;
+        const sigma = 0.01 + (0.04 * ((i * 37) % PRINTINGS)) / PRINTINGS;
         let lp = Math.log(5 + ((i * 53) % 97));
         for (let t = 0; t < DAYS; t++) {
           lp += sigma * normal();
           const market = Math.round(Math.exp(lp) * 100) / 100;
-          rows.push({ ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: epochDate(day0 + t), prices: { market, low: Math.round(market * 90) / 100, mid: Math.round(market * 105) / 100 } });
+          rows.push({
+            ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' },
+            market: 'tcgplayer',
+            currency: 'USD',
+            date: epochDate(day0 + t),
+            prices: { market, low: Math.round(market * 90) / 100, mid: Math.round(market * 105) / 100 },
+          });
         }
       }
       await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
@@ -65,7 +79,11 @@ describe.each(dialects)('suggested weights on noise, $name', (d) => {
         await importer.add(rows);
         await importer.flush();
       });
-      const settings = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', minHistory: 14, windowDays: 365 });
+      const settings = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+        engine: 'robust-trend',
+        minHistory: 14,
+        windowDays: 365,
+      });
       const dates = await marketDates(h.runtime.database, {});
       await materialiseSignals(h.runtime.database, settings, dates);
       const [run] = await h.runtime.pipeline.run(['factors'], { trigger: 'cli', from: dates[0]!, to: END });

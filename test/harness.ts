@@ -18,7 +18,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(databaseUrl: string, overrides: Record<string, string> = {}, options: Partial<RuntimeOptions> = {}): Promise<Harness> {
+export async function startHarness(
+  databaseUrl: string,
+  overrides: Record<string, string> = {},
+  options: Partial<RuntimeOptions> = {},
+): Promise<Harness> {
   const config: Config = loadConfig({
     DATABASE_URL: databaseUrl,
     ADMIN_TOKEN,

@@ -85,7 +85,10 @@ const HOSTILE_STRINGS = [
 const hostileString = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 20_000 }).map((n) => 'x'.repeat(n)) },
-  { weight: 2, arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([a, b]) => `${a}\u0000${b}`) },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(fc.string({ maxLength: 12 }), fc.string({ maxLength: 12 })).map(([a, b]) => `${a}\u0000${b}`),
+  },
   { weight: 2, arbitrary: fc.string({ maxLength: 40, unit: 'binary-ascii' }) },
 );
 const hostileJson: fc.Arbitrary<unknown> = fc.oneof(
@@ -116,16 +119,23 @@ function validValue(schema: Schema): unknown {
   return 'base1-4';
 }
 
-function operations(spec: { paths: Record<string, Record<string, Record<string, unknown>>> } & Parameters<typeof resolve>[0]): Operation[] {
+function operations(
+  spec: { paths: Record<string, Record<string, Record<string, unknown>>> } & Parameters<typeof resolve>[0],
+): Operation[] {
   const ops: Operation[] = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(item)) {
-      const body = (op.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.['application/json']?.schema;
+      const body = (op.requestBody as { content?: Record<string, { schema?: Schema }> } | undefined)?.content?.[
+        'application/json'
+      ]?.schema;
       ops.push({
         method: method.toUpperCase(),
         path,
         role: String(op['x-required-role']),
-        parameters: ((op.parameters as Parameter[] | undefined) ?? []).map((p) => ({ ...p, schema: resolve(spec, p.schema) })),
+        parameters: ((op.parameters as Parameter[] | undefined) ?? []).map((p) => ({
+          ...p,
+          schema: resolve(spec, p.schema),
+        })),
         body: body ? resolve(spec, body) : null,
       });
     }
@@ -134,7 +144,12 @@ function operations(spec: { paths: Record<string, Record<string, Record<string, 
 }
 
 /** Ids that exist in the seeded market (seedMarket), so valid parameters reach the deeper code. */
-const SEEDED: Record<string, string> = { 'cards:id': 's1-4', 'sets:id': 's1', printing: 's1-4.holofoil', printingId: 's1-4.holofoil' };
+const SEEDED: Record<string, string> = {
+  'cards:id': 's1-4',
+  'sets:id': 's1',
+  printing: 's1-4.holofoil',
+  printingId: 's1-4.holofoil',
+};
 
 /** One request for an operation: each parameter valid, hostile or left out; a body likewise. */
 function requestFor(op: Operation, spec: Parameters<typeof resolve>[0], portfolioId: string) {
@@ -158,7 +173,12 @@ function requestFor(op: Operation, spec: Parameters<typeof resolve>[0], portfoli
     );
   const body: fc.Arbitrary<string | undefined> = op.body
     ? fc.oneof(
-        { weight: 6, arbitrary: fc.tuple(...props.map(field)).map((values) => JSON.stringify(Object.fromEntries(props.map(([k], i) => [k, values[i]])))) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(...props.map(field))
+            .map((values) => JSON.stringify(Object.fromEntries(props.map(([k], i) => [k, values[i]])))),
+        },
         { weight: 1, arbitrary: hostileJson.map((v) => JSON.stringify(v)) },
         { weight: 1, arbitrary: fc.constantFrom('{', '{"a":"\\u0000"', '\u0000', '', undefined) },
       )
@@ -194,7 +214,11 @@ describe.each(dialects)('hostile input on $name', (d) => {
       url = await d.create();
       h = await startHarness(
         url,
-        { RATE_LIMIT_ANONYMOUS: '10000000', RATE_LIMIT_AUTHENTICATED: '10000000', PORTFOLIO_CREATE_PER_HOUR: '10000000' },
+        {
+          RATE_LIMIT_ANONYMOUS: '10000000',
+          RATE_LIMIT_AUTHENTICATED: '10000000',
+          PORTFOLIO_CREATE_PER_HOUR: '10000000',
+        },
         { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher } },
       );
       await seedMarket(h.runtime.ingest);
@@ -207,42 +231,48 @@ describe.each(dialects)('hostile input on $name', (d) => {
       if (url) await d.drop(url);
     });
 
-    it('answers every operation below 500, and every 4xx with a problem document', { timeout: BUDGET.heavyTestMs }, async () => {
-      const ops = operations(spec);
-      expect(ops.length).toBeGreaterThan(30);
-      const seen = new Map<number, number>();
-      for (const op of ops) {
-        const credentials =
-          op.role === 'portfolio' ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret } : bearer(ADMIN_TOKEN);
-        await fc.assert(
-          fc.asyncProperty(requestFor(op, spec, portfolio.id), async (req) => {
-            const headers = new Headers(credentials);
-            for (const [k, v] of Object.entries(req.headers)) {
-              try {
-                headers.set(k, v);
-              } catch {
-                return; // not sendable over HTTP at all (e.g. NUL in a header value); node's parser refuses it
+    it(
+      'answers every operation below 500, and every 4xx with a problem document',
+      { timeout: BUDGET.heavyTestMs },
+      async () => {
+        const ops = operations(spec);
+        expect(ops.length).toBeGreaterThan(30);
+        const seen = new Map<number, number>();
+        for (const op of ops) {
+          const credentials =
+            op.role === 'portfolio'
+              ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }
+              : bearer(ADMIN_TOKEN);
+          await fc.assert(
+            fc.asyncProperty(requestFor(op, spec, portfolio.id), async (req) => {
+              const headers = new Headers(credentials);
+              for (const [k, v] of Object.entries(req.headers)) {
+                try {
+                  headers.set(k, v);
+                } catch {
+                  return; // not sendable over HTTP at all (e.g. NUL in a header value); node's parser refuses it
+                }
               }
-            }
-            if (req.body !== undefined) headers.set('Content-Type', 'application/json');
-            const res = await h.request(req.url, { method: op.method, headers, body: req.body });
-            const text = await res.text();
-            seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
-            const where = `${op.method} ${req.url.slice(0, 300)} ${req.body?.slice(0, 300) ?? ''} → ${res.status} ${text.slice(0, 300)}`;
-            expect(res.status, where).toBeLessThan(500);
-            if (res.status >= 400) {
-              expect(res.headers.get('content-type'), where).toMatch(/^application\/problem\+json/);
-              expect((JSON.parse(text) as { status: number }).status, where).toBe(res.status);
-            }
-          }),
-          { numRuns: RUNS_PER_OPERATION, seed: SEED, endOnFailure: true },
-        );
-      }
-      // The handlers were reached: many answers succeeded, and some inputs were refused as invalid.
-      const succeeded = [...seen].filter(([status]) => status < 300).reduce((n, [, count]) => n + count, 0);
-      expect(succeeded).toBeGreaterThan(ops.length * 2);
-      expect(seen.get(422) ?? 0).toBeGreaterThan(0);
-    });
+              if (req.body !== undefined) headers.set('Content-Type', 'application/json');
+              const res = await h.request(req.url, { method: op.method, headers, body: req.body });
+              const text = await res.text();
+              seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
+              const where = `${op.method} ${req.url.slice(0, 300)} ${req.body?.slice(0, 300) ?? ''} → ${res.status} ${text.slice(0, 300)}`;
+              expect(res.status, where).toBeLessThan(500);
+              if (res.status >= 400) {
+                expect(res.headers.get('content-type'), where).toMatch(/^application\/problem\+json/);
+                expect((JSON.parse(text) as { status: number }).status, where).toBe(res.status);
+              }
+            }),
+            { numRuns: RUNS_PER_OPERATION, seed: SEED, endOnFailure: true },
+          );
+        }
+        // The handlers were reached: many answers succeeded, and some inputs were refused as invalid.
+        const succeeded = [...seen].filter(([status]) => status < 300).reduce((n, [, count]) => n + count, 0);
+        expect(succeeded).toBeGreaterThan(ops.length * 2);
+        expect(seen.get(422) ?? 0).toBeGreaterThan(0);
+      },
+    );
 
     it('names the field holding a NUL byte, in a path, a query, a header and a JSON body', async () => {
       const admin = bearer(ADMIN_TOKEN);
@@ -250,9 +280,29 @@ describe.each(dialects)('hostile input on $name', (d) => {
         ['/v1/cards/base1-4%00', {}, 'path.id'],
         ['/v1/cards?q=char%00izard', {}, 'query.q'],
         ['/v1/admin/anomalies?subject=%01', { headers: admin }, 'query.subject'],
-        ['/v1/admin/keys', { method: 'POST', headers: { ...admin, 'Content-Type': 'application/json' }, body: '{"name":"a\\u0000b","role":"viewer"}' }, 'body.name'],
-        ['/v1/admin/keys', { method: 'POST', headers: { ...admin, 'Content-Type': 'application/json', 'Idempotency-Key': 'k\u0001' }, body: '{"name":"ok","role":"viewer"}' }, 'header.idempotency-key'],
-        [`/v1/portfolios/${portfolio.id}/watchlist/base1-4%00`, { method: 'PUT', headers: { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret } }, 'path.printingId'],
+        [
+          '/v1/admin/keys',
+          {
+            method: 'POST',
+            headers: { ...admin, 'Content-Type': 'application/json' },
+            body: '{"name":"a\\u0000b","role":"viewer"}',
+          },
+          'body.name',
+        ],
+        [
+          '/v1/admin/keys',
+          {
+            method: 'POST',
+            headers: { ...admin, 'Content-Type': 'application/json', 'Idempotency-Key': 'k\u0001' },
+            body: '{"name":"ok","role":"viewer"}',
+          },
+          'header.idempotency-key',
+        ],
+        [
+          `/v1/portfolios/${portfolio.id}/watchlist/base1-4%00`,
+          { method: 'PUT', headers: { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret } },
+          'path.printingId',
+        ],
       ];
       for (const [path, init, field] of cases) {
         const res = await h.request(path, init);
@@ -269,7 +319,9 @@ describe.each(dialects)('hostile input on $name', (d) => {
       });
       expect(keyed.status).toBe(201);
       // UTF-8 text in a header arrives latin1-decoded (bytes 0x80–0x9F look like C1 controls): allowed.
-      const utf8 = await h.request('/v1/cards?limit=1', { headers: { 'X-City': Buffer.from('Москва — 5 €').toString('latin1') } });
+      const utf8 = await h.request('/v1/cards?limit=1', {
+        headers: { 'X-City': Buffer.from('Москва — 5 €').toString('latin1') },
+      });
       expect(utf8.status).toBe(200);
     });
 
@@ -312,8 +364,18 @@ describe('requests the HTTP parser refuses', () => {
 
   it.each([
     ['an oversized URL', `GET /v1/cards?q=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 414, 'uri_too_long'],
-    ['oversized headers', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'header_fields_too_large'],
-    ['a NUL in a header', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Portfolio-Id: a\u0000b\r\n\r\n', 400, 'malformed_request'],
+    [
+      'oversized headers',
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'header_fields_too_large',
+    ],
+    [
+      'a NUL in a header',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Portfolio-Id: a\u0000b\r\n\r\n',
+      400,
+      'malformed_request',
+    ],
   ])('answers %s with a problem document', async (_what, request, status, code) => {
     const res = await raw(request);
     expect(res.status).toBe(status);

@@ -9,7 +9,14 @@ afterAll(() => h.close());
 
 async function problemOf(res: Response) {
   expect(res.headers.get('content-type')).toBe('application/problem+json');
-  return (await res.json()) as { status: number; code: string; title: string; detail: string; errors?: { field: string }[]; request_id: string };
+  return (await res.json()) as {
+    status: number;
+    code: string;
+    title: string;
+    detail: string;
+    errors?: { field: string }[];
+    request_id: string;
+  };
 }
 
 describe('errors are RFC 9457 problems with stable codes, never 500 for bad input', () => {
@@ -40,7 +47,11 @@ describe('errors are RFC 9457 problems with stable codes, never 500 for bad inpu
   });
 
   it('a body that is not JSON → 415 unsupported_media_type', async () => {
-    const res = await h.request('/v1/admin/keys', { method: 'POST', headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'text/plain' }, body: 'name=x' });
+    const res = await h.request('/v1/admin/keys', {
+      method: 'POST',
+      headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'text/plain' },
+      body: 'name=x',
+    });
     expect(res.status).toBe(415);
     expect((await problemOf(res)).code).toBe('unsupported_media_type');
   });
@@ -64,7 +75,10 @@ describe('errors are RFC 9457 problems with stable codes, never 500 for bad inpu
   });
 
   it('body over the limit → 413 body_too_large', async () => {
-    const res = await h.request('/v1/admin/keys', json({ name: 'x'.repeat(4000), role: 'viewer' }, bearer(ADMIN_TOKEN)));
+    const res = await h.request(
+      '/v1/admin/keys',
+      json({ name: 'x'.repeat(4000), role: 'viewer' }, bearer(ADMIN_TOKEN)),
+    );
     expect(res.status).toBe(413);
     expect((await problemOf(res)).code).toBe('body_too_large');
   });
@@ -127,7 +141,10 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
   it('/readyz is 503 when the database is not current', async () => {
     const other = await startHarness('sqlite::memory:');
     try {
-      await other.runtime.database.db.insertInto('schema_migrations').values({ name: '20991231_01_future', checksum: 'x', applied_at: 'x' }).execute();
+      await other.runtime.database.db
+        .insertInto('schema_migrations')
+        .values({ name: '20991231_01_future', checksum: 'x', applied_at: 'x' })
+        .execute();
       const res = await other.request('/readyz');
       expect(res.status).toBe(503);
       expect((await problemOf(res)).code).toBe('not_ready');
@@ -160,7 +177,10 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
   });
 
   it('/openapi.json is OpenAPI 3.1 and states the required role of every operation', async () => {
-    const doc = (await (await h.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = (await (await h.request('/openapi.json')).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     expect(ops.length).toBeGreaterThanOrEqual(6);

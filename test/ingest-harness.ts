@@ -9,7 +9,10 @@ import { migrate } from '../src/platform/db/migrator.ts';
 import { idFactory } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/log.ts';
 
-export async function ingestContext(url: string, now = '2025-10-21T02:00:00.000Z'): Promise<IngestContext & { clock: ReturnType<typeof manualClock>; close(): Promise<void> }> {
+export async function ingestContext(
+  url: string,
+  now = '2025-10-21T02:00:00.000Z',
+): Promise<IngestContext & { clock: ReturnType<typeof manualClock>; close(): Promise<void> }> {
   const database = openDatabase(url);
   const clock = manualClock(now);
   await migrate(database, () => isoInstant(clock.now()));

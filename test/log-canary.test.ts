@@ -15,9 +15,23 @@ describe('no secret ever appears in a log line', () => {
 
     await h.request('/v1/admin/keys', { headers: bearer(canary(1)) });
     await h.request('/v1/admin/keys', { headers: { Authorization: `Basic ${canary(2)}` } });
-    await h.request('/healthz', { headers: { 'X-Portfolio-Id': 'p1', 'X-Portfolio-Secret': canary(3), Cookie: `session=${canary(4)}`, 'X-Api-Key': canary(5) } });
-    await h.request('/v1/admin/keys', json({ name: 'x', role: 'viewer', password: canary(6), secret: canary(7), token: canary(8) }, bearer(key)));
-    await h.request('/v1/admin/keys', { method: 'POST', headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' }, body: `{"secret": "${canary(9)}"` });
+    await h.request('/healthz', {
+      headers: {
+        'X-Portfolio-Id': 'p1',
+        'X-Portfolio-Secret': canary(3),
+        Cookie: `session=${canary(4)}`,
+        'X-Api-Key': canary(5),
+      },
+    });
+    await h.request(
+      '/v1/admin/keys',
+      json({ name: 'x', role: 'viewer', password: canary(6), secret: canary(7), token: canary(8) }, bearer(key)),
+    );
+    await h.request('/v1/admin/keys', {
+      method: 'POST',
+      headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' },
+      body: `{"secret": "${canary(9)}"`,
+    });
     await h.request(`/healthz?token=${canary(10)}`);
     await h.request(`/v1/admin/keys/${canary(11)}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN_NEXT) });
     await h.request(`/v1/admin/keys?cursor=${canary(12)}`, { headers: bearer(key) });
@@ -53,7 +67,10 @@ describe('no secret ever appears in a log line', () => {
   it('redacts secret-named fields in anything logged as an object', async () => {
     const h = await startHarness('sqlite::memory:');
     try {
-      h.runtime.log.info({ password: canary(30), nested: { token: canary(31), headers: { authorization: canary(32) } } }, 'object');
+      h.runtime.log.info(
+        { password: canary(30), nested: { token: canary(31), headers: { authorization: canary(32) } } },
+        'object',
+      );
       const text = h.logs.join('\n');
       expect(text).toContain('[redacted]');
       for (const n of [30, 31, 32]) expect(text).not.toContain(canary(n));

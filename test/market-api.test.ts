@@ -52,10 +52,22 @@ describe.each(dialects)('public market API on $name', (d) => {
           change_7d: 5.2632,
           score: null,
         });
-        expect(charizard.changes['7d']).toEqual({ change_pct: 5.2632, from_date: day(-7), to_date: END, from_price: 133, to_price: 140, currency: 'USD' });
+        expect(charizard.changes['7d']).toEqual({
+          change_pct: 5.2632,
+          from_date: day(-7),
+          to_date: END,
+          from_price: 133,
+          to_price: 140,
+          currency: 'USD',
+        });
         expect(charizard.changes['30d']).toMatchObject({ from_date: day(-30), from_price: 110 });
         const pikachu = body.items[5];
-        expect(pikachu).toMatchObject({ id: 's2-3', price: null, headline: null, changes: { '1d': null, '7d': null, '30d': null } });
+        expect(pikachu).toMatchObject({
+          id: 's2-3',
+          price: null,
+          headline: null,
+          changes: { '1d': null, '7d': null, '30d': null },
+        });
       });
 
       it('headline printing: standard finish first, but a fresh series beats a stale one', async () => {
@@ -67,7 +79,14 @@ describe.each(dialects)('public market API on $name', (d) => {
 
       it('numeric sorts default to descending and put cards without a value last in either order', async () => {
         expect(ids((await get('/v1/cards?sort=price')).body)).toEqual(['s1-4', 's2-2', 's1-5', 's2-1', 's1-6', 's2-3']);
-        expect(ids((await get('/v1/cards?sort=price&order=asc')).body)).toEqual(['s1-6', 's2-1', 's1-5', 's2-2', 's1-4', 's2-3']);
+        expect(ids((await get('/v1/cards?sort=price&order=asc')).body)).toEqual([
+          's1-6',
+          's2-1',
+          's1-5',
+          's2-2',
+          's1-4',
+          's2-3',
+        ]);
         const byChange = ids((await get('/v1/cards?sort=change_1d')).body);
         expect(byChange.slice(0, 2)).toEqual(['s2-2', 's1-6']);
         expect(byChange.at(-1)).toBe('s2-3');
@@ -82,7 +101,9 @@ describe.each(dialects)('public market API on $name', (d) => {
             const walked: string[] = [];
             let cursor: string | null = null;
             do {
-              const { res, body } = await get(`/v1/cards?sort=${sort}&order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+              const { res, body } = await get(
+                `/v1/cards?sort=${sort}&order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+              );
               expect(res.status).toBe(200);
               walked.push(...ids(body));
               cursor = body.next_cursor;
@@ -130,7 +151,10 @@ describe.each(dialects)('public market API on $name', (d) => {
           const { res, body } = await get(path);
           expect(res.status, path).toBe(422);
           expect(res.headers.get('content-type')).toContain('application/problem+json');
-          expect(body.errors.map((e: Json) => e.field), path).toContain(field);
+          expect(
+            body.errors.map((e: Json) => e.field),
+            path,
+          ).toContain(field);
         }
         const { body } = await get('/v1/cards?sort=price&limit=1');
         const wrongSort = await get(`/v1/cards?sort=name&cursor=${body.next_cursor}`);
@@ -152,18 +176,43 @@ describe.each(dialects)('public market API on $name', (d) => {
         expect(body.printings).toHaveLength(2);
         const holo = (body.printings as Json[]).find((p) => p.finish === 'holofoil')!;
         expect(body.headline_printing_id).toBe(holo.id);
-        expect(holo).toMatchObject({ tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', cardmarket_product_id: null });
+        expect(holo).toMatchObject({
+          tcgplayer_product_id: 42382,
+          tcgplayer_sub_type: 'Holofoil',
+          cardmarket_product_id: null,
+        });
         expect(holo.prices).toEqual([
-          expect.objectContaining({ market: 'tcgplayer', condition: 'NM', currency: 'USD', price: 140, headline: true, stale: false, days_behind: 0 }),
+          expect.objectContaining({
+            market: 'tcgplayer',
+            condition: 'NM',
+            currency: 'USD',
+            price: 140,
+            headline: true,
+            stale: false,
+            days_behind: 0,
+          }),
         ]);
-        expect(holo.prices[0].changes['30d']).toEqual({ change_pct: 27.2727, from_date: day(-30), to_date: END, from_price: 110, to_price: 140, currency: 'USD' });
+        expect(holo.prices[0].changes['30d']).toEqual({
+          change_pct: 27.2727,
+          from_date: day(-30),
+          to_date: END,
+          from_price: 110,
+          to_price: 140,
+          currency: 'USD',
+        });
         expect(holo.prices[0].changes['90d']).toBeNull();
       });
 
       it('shows a stale series as stale, days behind its market', async () => {
         const { body } = await get('/v1/cards/s2-1');
         const normal = (body.printings as Json[]).find((p) => p.finish === 'normal')!;
-        expect(normal.prices[0]).toMatchObject({ price: 10, price_date: day(-5), stale: true, days_behind: 5, headline: false });
+        expect(normal.prices[0]).toMatchObject({
+          price: 10,
+          price_date: day(-5),
+          stale: true,
+          days_behind: 5,
+          headline: false,
+        });
       });
 
       it('404 problem for an unknown card; a card without printings has none', async () => {
@@ -197,15 +246,26 @@ describe.each(dialects)('public market API on $name', (d) => {
           currency: 'USD',
           observations: 2,
         });
-        expect(items[2]).toMatchObject({ printing: { tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil' }, change_pct: 0.7194 });
+        expect(items[2]).toMatchObject({
+          printing: { tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil' },
+          change_pct: 0.7194,
+        });
       });
 
       it('falls, filters, limits and pages', async () => {
         const down = await get('/v1/movers?window=7d&direction=down');
         expect((down.body.items as Json[]).map((i) => [i.card.id, i.change_pct])).toEqual([['s1-5', -20]]);
-        expect(((await get('/v1/movers?window=1d&min_price=3')).body.items as Json[]).map((i) => i.card.id)).toEqual(['s2-1', 's1-4']);
-        expect(((await get('/v1/movers?window=1d&set=s1')).body.items as Json[]).map((i) => i.card.id)).toEqual(['s1-6', 's1-4']);
-        expect(((await get('/v1/movers?window=1d&rarity=rare-holo')).body.items as Json[]).map((i) => i.card.id)).toEqual(['s1-4']);
+        expect(((await get('/v1/movers?window=1d&min_price=3')).body.items as Json[]).map((i) => i.card.id)).toEqual([
+          's2-1',
+          's1-4',
+        ]);
+        expect(((await get('/v1/movers?window=1d&set=s1')).body.items as Json[]).map((i) => i.card.id)).toEqual([
+          's1-6',
+          's1-4',
+        ]);
+        expect(
+          ((await get('/v1/movers?window=1d&rarity=rare-holo')).body.items as Json[]).map((i) => i.card.id),
+        ).toEqual(['s1-4']);
         const first = await get('/v1/movers?window=1d&limit=2');
         expect(first.body.items).toHaveLength(2);
         const second = await get(`/v1/movers?window=1d&limit=2&cursor=${first.body.next_cursor}`);
@@ -237,11 +297,22 @@ describe.each(dialects)('public market API on $name', (d) => {
       it('sets newest first with counts and value; one set; 404', async () => {
         const { body } = await get('/v1/sets');
         expect(body.items.map((s: Json) => s.id)).toEqual(['s2', 's1']);
-        expect(body.items[1]).toMatchObject({ id: 's1', name: 'Alpha Set', cards: 3, priced_cards: 3, printings: 5, value: 182.5, currency: 'USD', index_id: 'set-s1' });
+        expect(body.items[1]).toMatchObject({
+          id: 's1',
+          name: 'Alpha Set',
+          cards: 3,
+          priced_cards: 3,
+          printings: 5,
+          value: 182.5,
+          currency: 'USD',
+          index_id: 'set-s1',
+        });
         expect((await get('/v1/sets/s2')).body).toMatchObject({ id: 's2', cards: 3, priced_cards: 2 });
         expect((await get('/v1/sets/zz')).res.status).toBe(404);
         const paged = await get('/v1/sets?limit=1');
-        expect((await get(`/v1/sets?limit=1&cursor=${paged.body.next_cursor}`)).body.items.map((s: Json) => s.id)).toEqual(['s1']);
+        expect(
+          (await get(`/v1/sets?limit=1&cursor=${paged.body.next_cursor}`)).body.items.map((s: Json) => s.id),
+        ).toEqual(['s1']);
       });
 
       it('rarities and types with counts, ids usable as filters', async () => {
@@ -265,7 +336,16 @@ describe.each(dialects)('public market API on $name', (d) => {
         expect(res.status).toBe(200);
         expect(body.dataset.demo).toBe(false);
         expect(body.markets).toEqual([
-          { market: 'tcgplayer', currency: 'USD', latest_date: END, series: 8, current: 7, coverage_pct: 87.5, freshness_days: 5, stale: true },
+          {
+            market: 'tcgplayer',
+            currency: 'USD',
+            latest_date: END,
+            series: 8,
+            current: 7,
+            coverage_pct: 87.5,
+            freshness_days: 5,
+            stale: true,
+          },
         ]);
         expect(body.movers.up.map((m: Json) => [m.card.id, m.change_pct])).toEqual([
           ['s1-6', 25],
@@ -282,7 +362,17 @@ describe.each(dialects)('public market API on $name', (d) => {
 
     describe('conditional requests and statement budget', () => {
       const paths = [
-        '/v1/dashboard','/v1/cards', '/v1/cards?q=char&sort=price', '/v1/cards/s1-4', '/v1/movers?window=7d', '/v1/movers?rank=zscore', '/v1/sets', '/v1/sets/s1', '/v1/rarities', '/v1/types'];
+        '/v1/dashboard',
+        '/v1/cards',
+        '/v1/cards?q=char&sort=price',
+        '/v1/cards/s1-4',
+        '/v1/movers?window=7d',
+        '/v1/movers?rank=zscore',
+        '/v1/sets',
+        '/v1/sets/s1',
+        '/v1/rarities',
+        '/v1/types',
+      ];
 
       it('every read costs at most 2 statements, a 304 at most 1, and carries ETag and Cache-Control', async () => {
         for (const path of paths) {
@@ -321,7 +411,9 @@ describe.each(dialects)('public market API on $name', (d) => {
         const after = await get('/v1/cards', { 'If-None-Match': etag });
         expect(after.res.status).toBe(200);
         expect(after.res.headers.get('etag')).not.toBe(etag);
-        expect((await get('/v1/cards', { 'If-None-Match': `"x", ${after.res.headers.get('etag')}` })).res.status).toBe(304);
+        expect((await get('/v1/cards', { 'If-None-Match': `"x", ${after.res.headers.get('etag')}` })).res.status).toBe(
+          304,
+        );
       });
     });
   });

@@ -37,7 +37,11 @@ interface FileRow {
 /** The Base Set listing, as JSON in TCGCSV's layout under `root`; its sealed products (no number, not a code card). */
 function baseSetListing(root: string) {
   const { groupId, products } = listingFromProductsCsv(readFileSync(LISTING_CSV, 'utf8'), root);
-  return { groupId, listed: products.length, sealed: new Set(products.filter((p) => p.number === null && !/code card/i.test(p.name)).map((p) => p.productId)) };
+  return {
+    groupId,
+    listed: products.length,
+    sealed: new Set(products.filter((p) => p.number === null && !/code card/i.test(p.name)).map((p) => p.productId)),
+  };
 }
 
 /**
@@ -50,15 +54,21 @@ function readFacts(sealed: ReadonlySet<number>) {
   const groupsOf = new Map<number, Set<number>>();
   /** Rows of the Base Set's sealed products that carry a usable price, by date. */
   const sealedRows = new Map<string, number>();
-  for (const date of readdirSync(PRICES).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
+  for (const date of readdirSync(PRICES)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .sort()) {
     let n = 0;
     for (const group of readdirSync(join(PRICES, date, '3'))) {
-      const rows = (JSON.parse(readFileSync(join(PRICES, date, '3', group, 'prices'), 'utf8')) as { results: FileRow[] }).results;
+      const rows = (
+        JSON.parse(readFileSync(join(PRICES, date, '3', group, 'prices'), 'utf8')) as { results: FileRow[] }
+      ).results;
       n += rows.length;
       for (const r of rows) groupsOf.set(r.productId, (groupsOf.get(r.productId) ?? new Set()).add(Number(group)));
       const hit = rows.find((r) => r.productId === 42382 && r.subTypeName === 'Holofoil');
       if (hit) charizard.set(date, hit.marketPrice);
-      const usable = rows.filter((r) => sealed.has(r.productId) && checkPrices(tcgplayerFields(r as unknown as Record<string, unknown>)).ok).length;
+      const usable = rows.filter(
+        (r) => sealed.has(r.productId) && checkPrices(tcgplayerFields(r as unknown as Record<string, unknown>)).ok,
+      ).length;
       sealedRows.set(date, (sealedRows.get(date) ?? 0) + usable);
     }
     rowsByDate.set(date, n);
@@ -85,7 +95,12 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
   const listing = present ? baseSetListing(listingDir) : { groupId: 0, listed: 0, sealed: new Set<number>() };
   const facts = present
     ? readFacts(listing.sealed)
-    : { rowsByDate: new Map<string, number>(), charizard: new Map<string, number | null>(), groupsOf: new Map<number, Set<number>>(), sealedRows: new Map<string, number>() };
+    : {
+        rowsByDate: new Map<string, number>(),
+        charizard: new Map<string, number | null>(),
+        groupsOf: new Map<number, Set<number>>(),
+        sealedRows: new Map<string, number>(),
+      };
   afterAll(() => {
     if (listingDir) rmSync(listingDir, { recursive: true, force: true });
   });
@@ -128,7 +143,9 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
           .select(['p.tcgplayer_product_id', 'p.tcgplayer_sub_type', 'f.date'])
           .where('f.market', '=', 'tcgplayer')
           .execute();
-        flagged = new Set(flags.map((f) => `${seriesKey(f.tcgplayer_product_id!, f.tcgplayer_sub_type!)}|${String(f.date)}`));
+        flagged = new Set(
+          flags.map((f) => `${seriesKey(f.tcgplayer_product_id!, f.tcgplayer_sub_type!)}|${String(f.date)}`),
+        );
         independent = independentChanges(PRICES, flagged);
       }, 300_000);
       afterAll(async () => {
@@ -146,7 +163,11 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         expect(first.rows_read).toBe(expectedRows);
         for (const run of [first, second]) {
           expect(run.rows_read).toBe(run.accepted + run.updated + run.unchanged + run.rejected);
-          const row = await ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
+          const row = await ctx.database.db
+            .selectFrom('ingestion_runs')
+            .selectAll()
+            .where('id', '=', run.id)
+            .executeTakeFirstOrThrow();
           expect(row.rows_read).toBe(row.accepted + row.updated + row.unchanged + row.rejected);
           expect(row.rows_read).toBe(expectedRows);
         }
@@ -155,8 +176,15 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       it('imports the Base Set listing built from the CSV: every product once, a catalogue item per sealed product', async () => {
         expect(products).toMatchObject({ status: 'succeeded', rows_read: listing.listed, rejected: 0 });
         expect(listing.sealed.size).toBeGreaterThan(0);
-        const items = await ctx.database.db.selectFrom('cards').select(['id', 'set_id']).where('kind', '=', 'sealed').orderBy('id').execute();
-        expect(items).toEqual([...listing.sealed].sort().map((id) => ({ id: `sealed-tcgplayer-${id}`, set_id: 'base1' })));
+        const items = await ctx.database.db
+          .selectFrom('cards')
+          .select(['id', 'set_id'])
+          .where('kind', '=', 'sealed')
+          .orderBy('id')
+          .execute();
+        expect(items).toEqual(
+          [...listing.sealed].sort().map((id) => ({ id: `sealed-tcgplayer-${id}`, set_id: 'base1' })),
+        );
       });
 
       it('gives every rejected row a reason, never guesses; the Base Set sealed products are priced items', async () => {
@@ -172,7 +200,12 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         expect(reasons.sealed_product ?? 0).toBe(0);
         expect(reasons.unmatched_product ?? 0).toBe(0);
         expect(reasons.duplicate_row ?? 0).toBe(0);
-        const unmatchedBaseSet = await ctx.database.db.selectFrom('ingestion_unmatched').select('product_id').where('run_id', '=', first.id).where('group_id', '=', listing.groupId).execute();
+        const unmatchedBaseSet = await ctx.database.db
+          .selectFrom('ingestion_unmatched')
+          .select('product_id')
+          .where('run_id', '=', first.id)
+          .where('group_id', '=', listing.groupId)
+          .execute();
         expect(unmatchedBaseSet.filter((u) => listing.sealed.has(u.product_id))).toEqual([]);
         // Every usable row of a Base Set sealed product in the files is stored under its item.
         const stored = await ctx.database.db
@@ -183,13 +216,18 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
           .where('cards.kind', '=', 'sealed')
           .execute();
         const perDate = new Map<string, number>();
-        for (const r of stored) perDate.set(String(r.date).slice(0, 10), (perDate.get(String(r.date).slice(0, 10)) ?? 0) + 1);
+        for (const r of stored)
+          perDate.set(String(r.date).slice(0, 10), (perDate.get(String(r.date).slice(0, 10)) ?? 0) + 1);
         expect(Object.fromEntries(perDate)).toEqual(Object.fromEntries([...facts.sealedRows].filter(([, n]) => n > 0)));
         expect(stored.length).toBeGreaterThan(dates.length * 2);
       });
 
       it('accepts about 90 % of the rows of 2025-10-20 (89.9 % are mappable)', async () => {
-        const stored = await ctx.database.db.selectFrom('prices').select((eb) => eb.fn.countAll<number>().as('n')).where('date', '=', '2025-10-20').executeTakeFirstOrThrow();
+        const stored = await ctx.database.db
+          .selectFrom('prices')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('date', '=', '2025-10-20')
+          .executeTakeFirstOrThrow();
         // 89.9 % are mappable through the cross-walk; the Base Set's sealed products come on top.
         const share = (Number(stored.n) - facts.sealedRows.get('2025-10-20')!) / facts.rowsByDate.get('2025-10-20')!;
         expect(share).toBeGreaterThan(0.88);
@@ -212,7 +250,13 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       });
 
       it('a second import of the same files stores nothing new: all unchanged', () => {
-        expect(second).toMatchObject({ status: 'succeeded', accepted: 0, updated: 0, unchanged: first.accepted, rejected: first.rejected });
+        expect(second).toMatchObject({
+          status: 'succeeded',
+          accepted: 0,
+          updated: 0,
+          unchanged: first.accepted,
+          rejected: first.rejected,
+        });
         expect(second.rejected_by_reason).toEqual(first.rejected_by_reason);
       });
 
@@ -225,47 +269,72 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         return (await res.json()) as { items: Record<string, any>[]; next_cursor: string | null } & Record<string, any>;
       };
 
-      it.each(['1d', '7d', '30d'] as const)('movers over %s agree with the raw files to 0.0001 pp, both directions', async (window) => {
-        // The quality step flagged some prints (45 on these files, docs/METHODS.md), which both sides leave out.
-        expect(flagged.size).toBeGreaterThan(10);
-        // The universe: products the catalogue maps to a card (the others are rejected at import, with a
-        // reason), or, with kind=sealed, to a sealed item.
-        const universe = async (kind: 'card' | 'sealed') => {
-          const mapped = await ctx.database.db
-            .selectFrom('printings')
-            .innerJoin('cards', 'cards.id', 'printings.card_id')
-            .select(['tcgplayer_product_id', 'tcgplayer_sub_type'])
-            .where('tcgplayer_product_id', 'is not', null)
-            .where('cards.kind', '=', kind)
-            .execute();
-          return new Set(mapped.map((p) => seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!)));
-        };
-        for (const [direction, kind] of [['up', 'card'], ['down', 'card'], ['up', 'sealed'], ['down', 'sealed']] as const) {
-          const known = await universe(kind);
-          const body = await getJson(`/v1/movers?window=${window}&direction=${direction}&limit=100${kind === 'sealed' ? '&kind=sealed' : ''}`);
-          const expected = [...independent.entries()]
-            .filter(([key]) => known.has(key))
-            .map(([, s]) => s)
-            .filter((s) => s.stale === false && s.changes[window] !== null && s.changes[window]!.jump <= 10)
-            .map((s) => s.changes[window]!.pct)
-            .filter((pct) => (direction === 'up' ? pct > 0 : pct < 0))
-            .sort((a, b) => (direction === 'up' ? b - a : a - b))
-            .slice(0, 100);
-          expect(body.items.length).toBe(expected.length);
-          body.items.forEach((item, i) => {
-            expect(Math.abs(item.change_pct - expected[i]!), `${window} ${direction} #${i + 1}`).toBeLessThanOrEqual(TOLERANCE_PP);
-            const mine = independent.get(seriesKey(item.printing.tcgplayer_product_id, item.printing.tcgplayer_sub_type))!;
-            const change = mine.changes[window]!;
-            expect(item).toMatchObject({ from_date: change.fromDate, to_date: mine.lastDate, from_price: change.from, to_price: mine.last, currency: 'USD' });
-            expect(Math.abs(item.change_pct - change.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
-          });
-          if (window === '30d') expect(expected).toEqual([]); // 30 days of files: no base 30 days back
-          else if (kind === 'card') expect(expected.length).toBeGreaterThan(20);
-        }
-      });
+      it.each(['1d', '7d', '30d'] as const)(
+        'movers over %s agree with the raw files to 0.0001 pp, both directions',
+        async (window) => {
+          // The quality step flagged some prints (45 on these files, docs/METHODS.md), which both sides leave out.
+          expect(flagged.size).toBeGreaterThan(10);
+          // The universe: products the catalogue maps to a card (the others are rejected at import, with a
+          // reason), or, with kind=sealed, to a sealed item.
+          const universe = async (kind: 'card' | 'sealed') => {
+            const mapped = await ctx.database.db
+              .selectFrom('printings')
+              .innerJoin('cards', 'cards.id', 'printings.card_id')
+              .select(['tcgplayer_product_id', 'tcgplayer_sub_type'])
+              .where('tcgplayer_product_id', 'is not', null)
+              .where('cards.kind', '=', kind)
+              .execute();
+            return new Set(mapped.map((p) => seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!)));
+          };
+          for (const [direction, kind] of [
+            ['up', 'card'],
+            ['down', 'card'],
+            ['up', 'sealed'],
+            ['down', 'sealed'],
+          ] as const) {
+            const known = await universe(kind);
+            const body = await getJson(
+              `/v1/movers?window=${window}&direction=${direction}&limit=100${kind === 'sealed' ? '&kind=sealed' : ''}`,
+            );
+            const expected = [...independent.entries()]
+              .filter(([key]) => known.has(key))
+              .map(([, s]) => s)
+              .filter((s) => s.stale === false && s.changes[window] !== null && s.changes[window]!.jump <= 10)
+              .map((s) => s.changes[window]!.pct)
+              .filter((pct) => (direction === 'up' ? pct > 0 : pct < 0))
+              .sort((a, b) => (direction === 'up' ? b - a : a - b))
+              .slice(0, 100);
+            expect(body.items.length).toBe(expected.length);
+            body.items.forEach((item, i) => {
+              expect(Math.abs(item.change_pct - expected[i]!), `${window} ${direction} #${i + 1}`).toBeLessThanOrEqual(
+                TOLERANCE_PP,
+              );
+              const mine = independent.get(
+                seriesKey(item.printing.tcgplayer_product_id, item.printing.tcgplayer_sub_type),
+              )!;
+              const change = mine.changes[window]!;
+              expect(item).toMatchObject({
+                from_date: change.fromDate,
+                to_date: mine.lastDate,
+                from_price: change.from,
+                to_price: mine.last,
+                currency: 'USD',
+              });
+              expect(Math.abs(item.change_pct - change.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
+            });
+            if (window === '30d')
+              expect(expected).toEqual([]); // 30 days of files: no base 30 days back
+            else if (kind === 'card') expect(expected.length).toBeGreaterThan(20);
+          }
+        },
+      );
 
       it('records on every TCGCSV printing the group its prices arrive from', async () => {
-        const printings = await ctx.database.db.selectFrom('printings').select(['id', 'tcgplayer_product_id', 'tcgplayer_group_id']).where('tcgplayer_product_id', 'is not', null).execute();
+        const printings = await ctx.database.db
+          .selectFrom('printings')
+          .select(['id', 'tcgplayer_product_id', 'tcgplayer_group_id'])
+          .where('tcgplayer_product_id', 'is not', null)
+          .execute();
         expect(printings.length).toBeGreaterThan(4_000);
         for (const p of printings) {
           const groups = facts.groupsOf.get(p.tcgplayer_product_id!);
@@ -276,22 +345,37 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
       it('headline prices come from the set’s own product for every card that has one', async () => {
         const productCard = readCrosswalk();
         const db = ctx.database.db;
-        const setGroup = new Map((await db.selectFrom('sets').select(['id', 'tcgplayer_group_id']).execute()).map((s) => [s.id, s.tcgplayer_group_id]));
-        const cardSet = new Map((await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]));
+        const setGroup = new Map(
+          (await db.selectFrom('sets').select(['id', 'tcgplayer_group_id']).execute()).map((s) => [
+            s.id,
+            s.tcgplayer_group_id,
+          ]),
+        );
+        const cardSet = new Map(
+          (await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]),
+        );
         // Per card, the series (product, sub-type) of its set's own products that have a market price in the files.
         const own = new Map<string, Set<string>>();
         for (const [key, series] of independent) {
           const [product, subType] = [Number(key.split('|')[0]), key.slice(key.indexOf('|') + 1)];
           const card = productCard.get(product);
           const group = card ? setGroup.get(cardSet.get(card) ?? '') : null;
-          if (!card || !group || !facts.groupsOf.get(product)?.has(Number(group)) || series.last === undefined) continue;
+          if (!card || !group || !facts.groupsOf.get(product)?.has(Number(group)) || series.last === undefined)
+            continue;
           own.set(card, (own.get(card) ?? new Set()).add(seriesKey(product, subType)));
         }
         expect(own.size).toBeGreaterThan(2_000);
         const headlines = await db
           .selectFrom('card_summary as cs')
           .innerJoin('printings as p', 'p.key', 'cs.printing_key')
-          .select(['cs.card_id', 'cs.price_cents', 'p.tcgplayer_product_id', 'p.tcgplayer_sub_type', 'p.tcgplayer_group_id', 'p.product_line'])
+          .select([
+            'cs.card_id',
+            'cs.price_cents',
+            'p.tcgplayer_product_id',
+            'p.tcgplayer_sub_type',
+            'p.tcgplayer_group_id',
+            'p.product_line',
+          ])
           .execute();
         const byCard = new Map(headlines.map((h) => [h.card_id, h]));
         let checked = 0;
@@ -299,7 +383,9 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
           const h = byCard.get(card);
           expect(h, `${card} has a set product priced but no headline`).toBeDefined();
           const key = seriesKey(h!.tcgplayer_product_id!, h!.tcgplayer_sub_type!);
-          expect(keys.has(key), `${card}: headline ${key} is not one of its set products ${[...keys].join(', ')}`).toBe(true);
+          expect(keys.has(key), `${card}: headline ${key} is not one of its set products ${[...keys].join(', ')}`).toBe(
+            true,
+          );
           expect(Number(h!.tcgplayer_group_id)).toBe(Number(setGroup.get(cardSet.get(card)!)));
           expect(h!.product_line).toBeNull();
           expect(Number(h!.price_cents), card).toBe(Math.round(independent.get(key)!.last * 100));
@@ -327,7 +413,9 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
         let compared = 0;
         for (const p of sample) {
           const card = await getJson(`/v1/cards/${p.card_id}`);
-          const printing = (card.printings as Record<string, any>[]).find((x) => x.tcgplayer_product_id === p.tcgplayer_product_id && x.tcgplayer_sub_type === p.tcgplayer_sub_type)!;
+          const printing = (card.printings as Record<string, any>[]).find(
+            (x) => x.tcgplayer_product_id === p.tcgplayer_product_id && x.tcgplayer_sub_type === p.tcgplayer_sub_type,
+          )!;
           const mine = independent.get(seriesKey(p.tcgplayer_product_id!, p.tcgplayer_sub_type!));
           const series = (printing.prices as Record<string, any>[]).find((s) => s.market === 'tcgplayer');
           if (!mine) {
@@ -340,7 +428,12 @@ describe.skipIf(!present)('market data acceptance (skipped: ../shared/data absen
             const got = series!.changes[w];
             if (want === null) expect(got, `${p.card_id} ${w}`).toBeNull();
             else {
-              expect(got).toMatchObject({ from_date: want.fromDate, from_price: want.from, to_date: mine.lastDate, to_price: mine.last });
+              expect(got).toMatchObject({
+                from_date: want.fromDate,
+                from_price: want.from,
+                to_date: mine.lastDate,
+                to_price: mine.last,
+              });
               expect(Math.abs(got.change_pct - want.pct)).toBeLessThanOrEqual(TOLERANCE_PP);
               compared++;
             }

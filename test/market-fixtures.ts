@@ -7,14 +7,23 @@ import { deriveReadModels } from '../src/features/market/derive.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 
 export const END = '2026-11-20';
-export const day = (offset: number) => new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+export const day = (offset: number) =>
+  new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 const usd = (cardId: string, finishLabel: string, date: string, market: number | null): PriceObservation => ({
-  ref: cardId === 's1-4' && finishLabel === 'holofoil' ? { kind: 'tcgplayer', productId: 42382, subType: 'Holofoil' } : { kind: 'card', cardId, finishLabel },
+  ref:
+    cardId === 's1-4' && finishLabel === 'holofoil'
+      ? { kind: 'tcgplayer', productId: 42382, subType: 'Holofoil' }
+      : { kind: 'card', cardId, finishLabel },
   market: 'tcgplayer',
   currency: 'USD',
   date,
-  prices: { market, low: market === null ? 1 : market * 0.9, mid: market === null ? null : market * 1.1, high: market === null ? null : market * 2 },
+  prices: {
+    market,
+    low: market === null ? 1 : market * 0.9,
+    mid: market === null ? null : market * 1.1,
+    high: market === null ? null : market * 2,
+  },
 });
 
 /**
@@ -63,7 +72,16 @@ export async function seedMarket(ctx: IngestContext): Promise<void> {
   );
   await ctx.database.db
     .insertInto('tcgplayer_products')
-    .values({ product_id: 42382, group_id: 604, name: 'Charizard', number: '4/102', card_id: 's1-4', kind: 'card', source: 'test', updated_at: now })
+    .values({
+      product_id: 42382,
+      group_id: 604,
+      name: 'Charizard',
+      number: '4/102',
+      card_id: 's1-4',
+      kind: 'card',
+      source: 'test',
+      updated_at: now,
+    })
     .execute();
   const rows: PriceObservation[] = [];
   for (let k = 0; k <= 40; k++) {

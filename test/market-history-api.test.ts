@@ -39,14 +39,25 @@ const PRICES: Price[] = [
   { printing: 'base1-4-holofoil', date: '2025-01-15', market: 100, condition: 'LP' },
   { printing: 'base1-4-holofoil', date: '2025-01-10', market: 800, source: 'cardmarket' },
   { printing: 'base1-4-holofoil', date: '2025-01-11', market: 850, source: 'cardmarket' },
-  ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'].map((dd) => ({ printing: 'base1-4-normal', date: `2025-01-${dd}`, market: 100 })),
+  ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'].map((dd) => ({
+    printing: 'base1-4-normal',
+    date: `2025-01-${dd}`,
+    market: 100,
+  })),
   ...['01', '02', '03'].map((dd) => ({ printing: 'base1-5-normal', date: `2025-01-${dd}`, market: 200 })),
-  ...['01', '02', '03', '04'].map((dd) => ({ printing: 'base1-5-reverse-holofoil', date: `2025-01-${dd}`, market: 300 })),
+  ...['01', '02', '03', '04'].map((dd) => ({
+    printing: 'base1-5-reverse-holofoil',
+    date: `2025-01-${dd}`,
+    market: 300,
+  })),
 ];
 
 async function seed(database: Database): Promise<void> {
   const db = database.db;
-  await db.insertInto('sets').values({ id: 'base1', game: 'pokemon', name: 'Base', language: 'en', updated_at: NOW }).execute();
+  await db
+    .insertInto('sets')
+    .values({ id: 'base1', game: 'pokemon', name: 'Base', language: 'en', updated_at: NOW })
+    .execute();
   await db
     .insertInto('cards')
     .values(
@@ -54,7 +65,15 @@ async function seed(database: Database): Promise<void> {
         ['base1-4', '4', CHARIZARD],
         ['base1-5', '5', 'Blastoise'],
         ['base1-6', '6', 'Gyarados'],
-      ].map(([id, number, name]) => ({ id: id!, set_id: 'base1', number: number!, name: name!, kind: 'card' as const, language: 'en', updated_at: NOW })),
+      ].map(([id, number, name]) => ({
+        id: id!,
+        set_id: 'base1',
+        number: number!,
+        name: name!,
+        kind: 'card' as const,
+        language: 'en',
+        updated_at: NOW,
+      })),
     )
     .execute();
   await db
@@ -104,7 +123,19 @@ async function seed(database: Database): Promise<void> {
   ) as Record<`k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' | 'score'}_${'asc' | 'desc'}`, number>;
   await db
     .insertInto('card_summary')
-    .values({ card_id: 'base1-4', kind: 'card', set_id: 'base1', name: CHARIZARD, number: '4', types_key: '', printings: 2, printing_key: keys.get('base1-4-holofoil')!, k_name: 'charizard', k_number: '4', ...sortKeys })
+    .values({
+      card_id: 'base1-4',
+      kind: 'card',
+      set_id: 'base1',
+      name: CHARIZARD,
+      number: '4',
+      types_key: '',
+      printings: 2,
+      printing_key: keys.get('base1-4-holofoil')!,
+      k_name: 'charizard',
+      k_number: '4',
+      ...sortKeys,
+    })
     .execute();
   const interest = (date: string, granularity: 'day' | 'week', batch: string, value: number, known_at: string) => ({
     card_id: 'base1-4',
@@ -130,14 +161,26 @@ async function seed(database: Database): Promise<void> {
 
 interface HistoryBody {
   card_id: string;
-  printing: { id: string; finish: string; tcgplayer_product_id: number | null; tcgplayer_sub_type: string | null } | null;
+  printing: {
+    id: string;
+    finish: string;
+    tcgplayer_product_id: number | null;
+    tcgplayer_sub_type: string | null;
+  } | null;
   market: string;
   condition: string;
   currency: string;
   interval: string;
   from: string | null;
   to: string | null;
-  points: { date: string; market: number | null; low: number | null; mid: number | null; high: number | null; flag: string | null }[];
+  points: {
+    date: string;
+    market: number | null;
+    low: number | null;
+    mid: number | null;
+    high: number | null;
+    flag: string | null;
+  }[];
   search_interest: { date: string; value: number; granularity: string; batch: string }[];
 }
 
@@ -168,7 +211,16 @@ describe.each(dialects)('card history API on $name', (d) => {
     it("answers the headline printing's last 365 days in TCGplayer NM, with search interest", async () => {
       expect(await history()).toEqual({
         card_id: 'base1-4',
-        printing: { id: 'base1-4-holofoil', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Holofoil' },
+        printing: {
+          id: 'base1-4-holofoil',
+          finish: 'holofoil',
+          tcgplayer_product_id: 42382,
+          tcgplayer_sub_type: 'Holofoil',
+          tcgplayer_group_id: null,
+          product_line: null,
+          product_line_label: null,
+          label: 'Holofoil',
+        },
         market: 'tcgplayer',
         condition: 'NM',
         currency: 'USD',
@@ -193,7 +245,16 @@ describe.each(dialects)('card history API on $name', (d) => {
 
     it('takes a printing, a market, a date range and weekly points', async () => {
       const normal = await history('?printing=base1-4-normal&from=2025-01-09');
-      expect(normal.printing).toEqual({ id: 'base1-4-normal', finish: 'normal', tcgplayer_product_id: null, tcgplayer_sub_type: null, tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Normal' });
+      expect(normal.printing).toEqual({
+        id: 'base1-4-normal',
+        finish: 'normal',
+        tcgplayer_product_id: null,
+        tcgplayer_sub_type: null,
+        tcgplayer_group_id: null,
+        product_line: null,
+        product_line_label: null,
+        label: 'Normal',
+      });
       expect(normal.points).toEqual([
         { date: '2025-01-09', market: 1, low: null, mid: null, high: null, flag: null },
         { date: '2025-01-10', market: 1, low: null, mid: null, high: null, flag: null },
@@ -227,7 +288,15 @@ describe.each(dialects)('card history API on $name', (d) => {
       const blastoise = await history('', 'base1-5');
       expect(blastoise.printing?.id).toBe('base1-5-reverse-holofoil');
       expect(blastoise.points).toHaveLength(4);
-      expect(await history('', 'base1-6')).toMatchObject({ card_id: 'base1-6', printing: null, currency: 'USD', from: null, to: null, points: [], search_interest: [] });
+      expect(await history('', 'base1-6')).toMatchObject({
+        card_id: 'base1-6',
+        printing: null,
+        currency: 'USD',
+        from: null,
+        to: null,
+        points: [],
+        search_interest: [],
+      });
     });
 
     it('answers 404 for an unknown card or a printing of another card, 422 for bad parameters', async () => {
@@ -281,7 +350,10 @@ describe.each(dialects)('card history API on $name', (d) => {
       expect(records[0]!.card_name).toBe(CHARIZARD);
 
       const weekly = await (await h.request('/v1/cards/base1-4/history.csv?interval=week&source=cardmarket')).text();
-      expect(weekly.split('\r\n').slice(1)).toEqual([`2025-01-11,base1-4,base1-4-holofoil,holofoil,cardmarket,NM,EUR,8.50,,,,,${name},`, '']);
+      expect(weekly.split('\r\n').slice(1)).toEqual([
+        `2025-01-11,base1-4,base1-4-holofoil,holofoil,cardmarket,NM,EUR,8.50,,,,,${name},`,
+        '',
+      ]);
     });
 
     it('answers 304 from the data version alone', async () => {

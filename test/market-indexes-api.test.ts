@@ -31,7 +31,17 @@ async function seed(database: Database): Promise<void> {
   const cards = [1, 2, 3, 4, 5].flatMap((n) => [`alpha-${n}`, `beta-${n}`]);
   await db
     .insertInto('cards')
-    .values(cards.map((id) => ({ id, set_id: id.split('-')[0]!, number: id.split('-')[1]!, name: id, kind: 'card' as const, language: 'en', updated_at: NOW })))
+    .values(
+      cards.map((id) => ({
+        id,
+        set_id: id.split('-')[0]!,
+        number: id.split('-')[1]!,
+        name: id,
+        kind: 'card' as const,
+        language: 'en',
+        updated_at: NOW,
+      })),
+    )
     .execute();
   await db
     .insertInto('printings')
@@ -53,7 +63,11 @@ async function seed(database: Database): Promise<void> {
       run_id: 'run_test',
     }));
   });
-  for (let i = 0; i < rows.length; i += 100) await db.insertInto('prices').values(rows.slice(i, i + 100)).execute();
+  for (let i = 0; i < rows.length; i += 100)
+    await db
+      .insertInto('prices')
+      .values(rows.slice(i, i + 100))
+      .execute();
   await rebuildIndexes(database);
 }
 
@@ -114,15 +128,37 @@ describe.each(dialects)('indexes API on $name', (d) => {
         constituents: 10,
         points: 41,
       });
-      expect(alpha).toMatchObject({ name: 'Alpha index', set_id: 'alpha', value: 140, change_1d: 0.7194, change_7d: 5.2632, change_30d: 27.2727, constituents: 5 });
-      expect(beta).toMatchObject({ name: 'Beta index', base_date: '2026-11-08', value: 100, change_1d: 0, change_7d: null, change_30d: null, points: 3 });
+      expect(alpha).toMatchObject({
+        name: 'Alpha index',
+        set_id: 'alpha',
+        value: 140,
+        change_1d: 0.7194,
+        change_7d: 5.2632,
+        change_30d: 27.2727,
+        constituents: 5,
+      });
+      expect(beta).toMatchObject({
+        name: 'Beta index',
+        base_date: '2026-11-08',
+        value: 100,
+        change_1d: 0,
+        change_7d: null,
+        change_30d: null,
+        points: 3,
+      });
     });
 
     it('pages with limit and cursor, and refuses bad paging parameters', async () => {
-      const first = (await (await h.request('/v1/indexes?limit=2')).json()) as { items: IndexBody[]; next_cursor: string };
+      const first = (await (await h.request('/v1/indexes?limit=2')).json()) as {
+        items: IndexBody[];
+        next_cursor: string;
+      };
       expect(first.items.map((i) => i.id)).toEqual(['market', 'set-alpha']);
       expect(first.next_cursor).toEqual(expect.any(String));
-      const second = (await (await h.request(`/v1/indexes?limit=2&cursor=${first.next_cursor}`)).json()) as { items: IndexBody[]; next_cursor: string | null };
+      const second = (await (await h.request(`/v1/indexes?limit=2&cursor=${first.next_cursor}`)).json()) as {
+        items: IndexBody[];
+        next_cursor: string | null;
+      };
       expect(second.items.map((i) => i.id)).toEqual(['set-beta']);
       expect(second.next_cursor).toBeNull();
 
@@ -202,20 +238,48 @@ describe.each(dialects)('indexes API on $name', (d) => {
 
     it('skips a flagged print (docs/METHODS.md, "Flagged prints"): a step without it has too few constituents', async () => {
       const db = h.runtime.database.db;
-      const beta1 = Number((await db.selectFrom('printings').select('key').where('card_id', '=', 'beta-1').executeTakeFirstOrThrow()).key);
+      const beta1 = Number(
+        (await db.selectFrom('printings').select('key').where('card_id', '=', 'beta-1').executeTakeFirstOrThrow()).key,
+      );
       const print = () => db.selectFrom('prices').where('printing_key', '=', beta1).where('date', '=', day(40));
       const betaOn40 = async () => {
         await rebuildIndexes(h.runtime.database);
-        return db.selectFrom('index_values').select(['value', 'constituents']).where('index_id', '=', 'set-beta').where('date', '=', day(40)).executeTakeFirstOrThrow();
+        return db
+          .selectFrom('index_values')
+          .select(['value', 'constituents'])
+          .where('index_id', '=', 'set-beta')
+          .where('date', '=', day(40))
+          .executeTakeFirstOrThrow();
       };
       // beta-1 at 60 dollars on day 40 (×1.2: within the jump filter) moves beta by (4 × 50 + 60) / 250.
-      await db.updateTable('prices').set({ market_cents: 6000 }).where('printing_key', '=', beta1).where('date', '=', day(40)).execute();
+      await db
+        .updateTable('prices')
+        .set({ market_cents: 6000 })
+        .where('printing_key', '=', beta1)
+        .where('date', '=', day(40))
+        .execute();
       expect(await betaOn40()).toEqual({ value: 104, constituents: 5 });
-      await db.insertInto('price_flags').values({ printing_key: beta1, market: 'tcgplayer', condition: 'NM', currency: 'USD', date: day(40), reason: 'return_outlier', ref_date: day(39) }).execute();
+      await db
+        .insertInto('price_flags')
+        .values({
+          printing_key: beta1,
+          market: 'tcgplayer',
+          condition: 'NM',
+          currency: 'USD',
+          date: day(40),
+          reason: 'return_outlier',
+          ref_date: day(39),
+        })
+        .execute();
       // Flagged, it is no observation: four printings on the step, fewer than MIN_CONSTITUENTS, so beta stays.
       expect(await betaOn40()).toEqual({ value: 100, constituents: 4 });
       await db.deleteFrom('price_flags').execute();
-      await db.updateTable('prices').set({ market_cents: 5000 }).where('printing_key', '=', beta1).where('date', '=', day(40)).execute();
+      await db
+        .updateTable('prices')
+        .set({ market_cents: 5000 })
+        .where('printing_key', '=', beta1)
+        .where('date', '=', day(40))
+        .execute();
       expect((await print().select('market_cents').executeTakeFirstOrThrow()).market_cents).toBe(5000);
       expect(await betaOn40()).toEqual({ value: 100, constituents: 5 });
     });

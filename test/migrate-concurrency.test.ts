@@ -50,15 +50,23 @@ describe.each(dialects)('concurrent migrations on $name', (d) => {
 
     it('two processes running `migrate up` at once both succeed and apply each migration once', async () => {
       const env = { DATABASE_URL: url, LOG_LEVEL: 'info' };
-      const processes = [spawnCli(['migrate', 'up'], { cwd: dir, env }), spawnCli(['migrate', 'up'], { cwd: dir, env })];
+      const processes = [
+        spawnCli(['migrate', 'up'], { cwd: dir, env }),
+        spawnCli(['migrate', 'up'], { cwd: dir, env }),
+      ];
       const exits = await Promise.all(processes.map((p) => p.waitForExit()));
       exits.forEach((exit, i) => expect(exit.code, processes[i]!.stderr).toBe(0));
 
       expect(await appliedCounts(url)).toEqual(once());
       // Exactly one of them did the work; the other found the database current.
-      const applied = processes.flatMap((p) => jsonLines(p.stdout).filter((l) => l.msg === 'migrations applied').map((l) => l.applied));
+      const applied = processes.flatMap((p) =>
+        jsonLines(p.stdout)
+          .filter((l) => l.msg === 'migrations applied')
+          .map((l) => l.applied),
+      );
       expect(applied).toEqual([migrationNames]);
-      for (const p of processes) expect(p.stdout).toContain(`Database is current: ${migrationNames.length} migration(s) applied.`);
+      for (const p of processes)
+        expect(p.stdout).toContain(`Database is current: ${migrationNames.length} migration(s) applied.`);
     });
 
     it('two connections in one process migrating at once apply each migration once', async () => {

@@ -33,34 +33,110 @@ describe.each(dialects)('product listings migration on $name', (d) => {
       await db
         .insertInto('tcgplayer_products')
         .values([
-          { product_id: 42382, group_id: 604, name: 'Charizard', number: '004/102', card_id: 'base1-4', kind: 'card', source: 'tcgcsv', updated_at: now() },
-          { product_id: 136400, group_id: 604, name: 'Starter Set', number: null, card_id: null, kind: 'sealed', source: 'tcgcsv', updated_at: now() },
+          {
+            product_id: 42382,
+            group_id: 604,
+            name: 'Charizard',
+            number: '004/102',
+            card_id: 'base1-4',
+            kind: 'card',
+            source: 'tcgcsv',
+            updated_at: now(),
+          },
+          {
+            product_id: 136400,
+            group_id: 604,
+            name: 'Starter Set',
+            number: null,
+            card_id: null,
+            kind: 'sealed',
+            source: 'tcgcsv',
+            updated_at: now(),
+          },
         ])
         .execute();
       await db
         .insertInto('market_indexes')
-        .values({ id: 'market', kind: 'market', set_id: null, name: 'Market index', market: 'tcgplayer', currency: 'USD', base_date: '2026-11-01', last_date: '2026-11-02', last_value: 101.5, constituents: 7, points: 2 })
+        .values({
+          id: 'market',
+          kind: 'market',
+          set_id: null,
+          name: 'Market index',
+          market: 'tcgplayer',
+          currency: 'USD',
+          base_date: '2026-11-01',
+          last_date: '2026-11-02',
+          last_value: 101.5,
+          constituents: 7,
+          points: 2,
+        })
         .execute();
 
       expect(await migrate(database, now, all)).toEqual(all.slice(at).map((f) => f.name));
-      expect(await db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind']).orderBy('product_id').execute()).toEqual([
+      expect(
+        await db
+          .selectFrom('tcgplayer_products')
+          .select(['product_id', 'card_id', 'kind'])
+          .orderBy('product_id')
+          .execute(),
+      ).toEqual([
         { product_id: 42382, card_id: 'base1-4', kind: 'card' },
         { product_id: 136400, card_id: null, kind: 'sealed' },
       ]);
-      const index = await db.selectFrom('market_indexes').select(['id', 'kind', 'last_value', 'constituents']).execute();
-      expect(index.map((r) => ({ ...r, last_value: Number(r.last_value) }))).toEqual([{ id: 'market', kind: 'market', last_value: 101.5, constituents: 7 }]);
+      const index = await db
+        .selectFrom('market_indexes')
+        .select(['id', 'kind', 'last_value', 'constituents'])
+        .execute();
+      expect(index.map((r) => ({ ...r, last_value: Number(r.last_value) }))).toEqual([
+        { id: 'market', kind: 'market', last_value: 101.5, constituents: 7 },
+      ]);
 
-      await db.insertInto('tcgplayer_products').values({ product_id: 1, kind: 'accessory', source: 'tcgcsv', updated_at: now() }).execute();
-      await db.insertInto('tcgplayer_products').values({ product_id: 2, kind: 'unmapped', source: 'tcgcsv', updated_at: now() }).execute();
-      await expect(db.insertInto('tcgplayer_products').values({ product_id: 3, kind: 'bogus', source: 'tcgcsv', updated_at: now() }).execute()).rejects.toThrow();
+      await db
+        .insertInto('tcgplayer_products')
+        .values({ product_id: 1, kind: 'accessory', source: 'tcgcsv', updated_at: now() })
+        .execute();
+      await db
+        .insertInto('tcgplayer_products')
+        .values({ product_id: 2, kind: 'unmapped', source: 'tcgcsv', updated_at: now() })
+        .execute();
+      await expect(
+        db
+          .insertInto('tcgplayer_products')
+          .values({ product_id: 3, kind: 'bogus', source: 'tcgcsv', updated_at: now() })
+          .execute(),
+      ).rejects.toThrow();
       await db
         .insertInto('market_indexes')
-        .values({ id: 'sealed', kind: 'sealed', set_id: null, name: 'Sealed', market: 'tcgplayer', currency: 'USD', base_date: '2026-11-01', last_date: '2026-11-01', last_value: 100, constituents: 1, points: 1 })
+        .values({
+          id: 'sealed',
+          kind: 'sealed',
+          set_id: null,
+          name: 'Sealed',
+          market: 'tcgplayer',
+          currency: 'USD',
+          base_date: '2026-11-01',
+          last_date: '2026-11-01',
+          last_value: 100,
+          constituents: 1,
+          points: 1,
+        })
         .execute();
       await expect(
         db
           .insertInto('market_indexes')
-          .values({ id: 'x', kind: 'bogus', set_id: null, name: 'X', market: 'tcgplayer', currency: 'USD', base_date: '2026-11-01', last_date: '2026-11-01', last_value: 100, constituents: 1, points: 1 })
+          .values({
+            id: 'x',
+            kind: 'bogus',
+            set_id: null,
+            name: 'X',
+            market: 'tcgplayer',
+            currency: 'USD',
+            base_date: '2026-11-01',
+            last_date: '2026-11-01',
+            last_value: 100,
+            constituents: 1,
+            points: 1,
+          })
           .execute(),
       ).rejects.toThrow();
     });

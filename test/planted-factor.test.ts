@@ -18,11 +18,21 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COMPOSITE, computeFactorStats, DECAY_LAGS, factorReport, type FactorReport } from '../src/features/analytics/factors.ts';
+import {
+  COMPOSITE,
+  computeFactorStats,
+  DECAY_LAGS,
+  factorReport,
+  type FactorReport,
+} from '../src/features/analytics/factors.ts';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { EngineRegistry, type SignalEngine } from '../src/features/signals/engine.ts';
-import { materialiseSignals, type MaterialiseCounts, type SignalSettings } from '../src/features/signals/materialise.ts';
+import {
+  materialiseSignals,
+  type MaterialiseCounts,
+  type SignalSettings,
+} from '../src/features/signals/materialise.ts';
 import { round6 } from '../src/features/signals/robust-trend.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { epochDate, epochDay } from '../src/platform/clock.ts';
@@ -34,7 +44,15 @@ import { dialects, label } from './dialects.ts';
 import { ingestDatabase } from './ingest-harness.ts';
 import { normalPdf, plantedIc, plantedMarket, Z_80, type PlantedFactor } from './signal-fixtures.ts';
 
-const PLANT: PlantedFactor = { printings: 250, days: 160, b: 0.02, sigma: 0.02, delta: 0.8, startCents: 20_000, seed: 1 };
+const PLANT: PlantedFactor = {
+  printings: 250,
+  days: 160,
+  b: 0.02,
+  sigma: 0.02,
+  delta: 0.8,
+  startCents: 20_000,
+  seed: 1,
+};
 const END = '2026-06-30';
 const DAY0 = epochDay(END) - (PLANT.days - 1);
 const MIN_HISTORY = 14;
@@ -60,11 +78,17 @@ function plantedEngine(factorOf: (printingKey: number, day: number) => number | 
     detailDays: 1,
     modelFields: [],
     describe: { planted: 'The planted factor X of the synthetic market' },
-    compute: (w) => ({ raw: [factorOf(w.printingKey, w.asOfDay)], confidence: 1, model: [], usedSearchInterest: false }),
+    compute: (w) => ({
+      raw: [factorOf(w.printingKey, w.asOfDay)],
+      confidence: 1,
+      model: [],
+      usedSearchInterest: false,
+    }),
   };
 }
 
-const textDate = (database: Database) => sql<string>`${sql.raw(database.dialect === 'postgres' ? `to_char(date, 'YYYY-MM-DD')` : 'date')}`;
+const textDate = (database: Database) =>
+  sql<string>`${sql.raw(database.dialect === 'postgres' ? `to_char(date, 'YYYY-MM-DD')` : 'date')}`;
 
 describe.each(dialects)('planted factor on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
@@ -82,13 +106,24 @@ describe.each(dialects)('planted factor on $name', (d) => {
       const now = ctx.runs.nowIso();
       await catalogWriter(ctx).upsertSets([{ id: 'pf', name: 'Planted Factor', releaseDate: '2020-01-01' }], now);
       await catalogWriter(ctx).upsertCards(
-        Array.from({ length: PLANT.printings }, (_, i) => ({ id: cardId(i), setId: 'pf', number: String(i + 1), name: `Planted ${i + 1}` })),
+        Array.from({ length: PLANT.printings }, (_, i) => ({
+          id: cardId(i),
+          setId: 'pf',
+          number: String(i + 1),
+          name: `Planted ${i + 1}`,
+        })),
         now,
       );
       const rows: PriceObservation[] = [];
       market.cents.forEach((series, i) => {
         series.forEach((cents, t) => {
-          rows.push({ ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: epochDate(DAY0 + t), prices: { market: cents / 100 } });
+          rows.push({
+            ref: { kind: 'card', cardId: cardId(i), finishLabel: 'normal' },
+            market: 'tcgplayer',
+            currency: 'USD',
+            date: epochDate(DAY0 + t),
+            prices: { market: cents / 100 },
+          });
         });
       });
       const run = await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (r) => {
@@ -104,11 +139,21 @@ describe.each(dialects)('planted factor on $name', (d) => {
         const x = market.x[indexOf.get(key)!]?.[day - DAY0];
         return x === undefined ? null : x;
       });
-      settings = await resolveSignalSettings(ctx.database.db, ctx.clock, new EngineRegistry([engine]), { engine: 'planted', minHistory: MIN_HISTORY, windowDays: 365 });
+      settings = await resolveSignalSettings(ctx.database.db, ctx.clock, new EngineRegistry([engine]), {
+        engine: 'planted',
+        minHistory: MIN_HISTORY,
+        windowDays: 365,
+      });
       dates = await marketDates(ctx.database, {});
       counts = await materialiseSignals(ctx.database, settings, dates);
-      await computeFactorStats(ctx.database, ctx.clock, engine, settings.key, { from: dates[0]!, to: dates[dates.length - 1]! });
-      report = await factorReport(ctx.database, engine, settings.key, { from: dates[0]!, to: dates[dates.length - 1]! });
+      await computeFactorStats(ctx.database, ctx.clock, engine, settings.key, {
+        from: dates[0]!,
+        to: dates[dates.length - 1]!,
+      });
+      report = await factorReport(ctx.database, engine, settings.key, {
+        from: dates[0]!,
+        to: dates[dates.length - 1]!,
+      });
     }, 120_000);
 
     const summary = (factor: string) => report.factors.find((f) => f.factor === factor)!;
@@ -132,7 +177,11 @@ describe.each(dialects)('planted factor on $name', (d) => {
     it('materialises every printing on every date: insufficient before the warm-up, the planted factor after', async () => {
       expect(dates).toHaveLength(PLANT.days);
       const warmUp = MIN_HISTORY - 1;
-      expect(counts).toMatchObject({ dates: PLANT.days, insufficient: warmUp * PLANT.printings, signals: (PLANT.days - warmUp) * PLANT.printings });
+      expect(counts).toMatchObject({
+        dates: PLANT.days,
+        insufficient: warmUp * PLANT.printings,
+        signals: (PLANT.days - warmUp) * PLANT.printings,
+      });
       const rows = await storedSignals();
       expect(rows).toHaveLength(PLANT.days * PLANT.printings);
       const wrong = rows.filter((r) => {
@@ -140,7 +189,9 @@ describe.each(dialects)('planted factor on $name', (d) => {
         const expected = round6(market.x[indexOf.get(Number(r.printing_key))!]![t]!);
         return t < warmUp
           ? r.status !== 'insufficient_data' || r.observations !== t + 1
-          : r.status !== 'ok' || r.observations !== t + 1 || JSON.stringify(JSON.parse(r.raw!)) !== JSON.stringify([expected]);
+          : r.status !== 'ok' ||
+              r.observations !== t + 1 ||
+              JSON.stringify(JSON.parse(r.raw!)) !== JSON.stringify([expected]);
       });
       expect(wrong).toEqual([]);
     });
@@ -152,12 +203,21 @@ describe.each(dialects)('planted factor on $name', (d) => {
       // finite-sample bias (E ρ̂_s − ρ_s = −0.002 at N = 250, Moran 1948): 6 sds. A b 20 % lower
       // gives ρ_s(1) = 0.463, 20 % higher 0.520. Other lags, ±0.025: ≥ 4.7 sds (≤ 0.0053).
       const lag1 = planted.decay.find((p) => p.lag === 1)!;
-      expect(Math.abs(lag1.ic! - PLANTED_DECAY[0]!.ic), `lag-1 IC ${lag1.ic} vs planted ${PLANTED_DECAY[0]!.ic}`).toBeLessThanOrEqual(0.02);
+      expect(
+        Math.abs(lag1.ic! - PLANTED_DECAY[0]!.ic),
+        `lag-1 IC ${lag1.ic} vs planted ${PLANTED_DECAY[0]!.ic}`,
+      ).toBeLessThanOrEqual(0.02);
       for (const [i, p] of planted.decay.entries()) {
-        expect(Math.abs(p.ic! - PLANTED_DECAY[i]!.ic), `lag ${p.lag}: IC ${p.ic} vs planted ${PLANTED_DECAY[i]!.ic}`).toBeLessThanOrEqual(0.025);
+        expect(
+          Math.abs(p.ic! - PLANTED_DECAY[i]!.ic),
+          `lag ${p.lag}: IC ${p.ic} vs planted ${PLANTED_DECAY[i]!.ic}`,
+        ).toBeLessThanOrEqual(0.025);
       }
       const ics = planted.decay.map((p) => p.ic!);
-      expect(ics.every((ic, i) => i === 0 || ic < ics[i - 1]!), `decay profile ${ics.join(', ')}`).toBe(true);
+      expect(
+        ics.every((ic, i) => i === 0 || ic < ics[i - 1]!),
+        `decay profile ${ics.join(', ')}`,
+      ).toBe(true);
       expect(planted.horizons['1d']!.n).toBe(PLANT.days - MIN_HISTORY);
     });
 
@@ -166,7 +226,10 @@ describe.each(dialects)('planted factor on $name', (d) => {
       // (half-life ≈ 1.9 days) or 0.85 (≈ 4.3 days) falls outside.
       const halfLife = summary('planted').half_life_days!;
       expect(PLANTED_HALF_LIFE).toBeCloseTo(3.09, 2);
-      expect(Math.abs(halfLife / PLANTED_HALF_LIFE - 1), `half-life ${halfLife} vs planted ${PLANTED_HALF_LIFE}`).toBeLessThanOrEqual(0.15);
+      expect(
+        Math.abs(halfLife / PLANTED_HALF_LIFE - 1),
+        `half-life ${halfLife} vs planted ${PLANTED_HALF_LIFE}`,
+      ).toBeLessThanOrEqual(0.15);
     });
 
     it('measures the planted one-day quintile spread', () => {
@@ -178,7 +241,7 @@ describe.each(dialects)('planted factor on $name', (d) => {
       expect(Math.abs(spread / expected - 1), `spread ${spread} vs ${expected}`).toBeLessThanOrEqual(0.06);
     });
 
-    it('gives the composite the planted factor\'s statistics (one component, weight 1)', () => {
+    it("gives the composite the planted factor's statistics (one component, weight 1)", () => {
       const { factor: _c, ...composite } = summary(COMPOSITE);
       const { factor: _p, ...planted } = summary('planted');
       expect(composite).toEqual(planted);
@@ -193,7 +256,8 @@ describe.each(dialects)('planted factor on $name', (d) => {
         .where('days', '=', 1)
         .orderBy('date')
         .execute();
-      const byKind = (kind: string) => rows.filter((r) => r.kind === kind && r.ic !== null).map(({ date, ic, n }) => ({ date, ic, n }));
+      const byKind = (kind: string) =>
+        rows.filter((r) => r.kind === kind && r.ic !== null).map(({ date, ic, n }) => ({ date, ic, n }));
       expect(byKind('horizon')).toHaveLength(PLANT.days - MIN_HISTORY);
       expect(byKind('lag')).toEqual(byKind('horizon'));
     });
@@ -202,7 +266,17 @@ describe.each(dialects)('planted factor on $name', (d) => {
       let signalDates: string[];
       let scores: Map<string, Map<string, number>>;
       let prices: Map<string, number>;
-      const options: BacktestOptions = { quantile: 0.2, side: 'long-short', holdingDays: 1, rebalanceEvery: 1, buyAt: 'market', feePct: 0, fixedCost: 0, slippageBps: 0, initialCapital: 10_000 };
+      const options: BacktestOptions = {
+        quantile: 0.2,
+        side: 'long-short',
+        holdingDays: 1,
+        rebalanceEvery: 1,
+        buyAt: 'market',
+        feePct: 0,
+        fixedCost: 0,
+        slippageBps: 0,
+        initialCapital: 10_000,
+      };
       const backtest = (overrides: Partial<BacktestOptions> = {}) =>
         runBacktest({
           dates: signalDates,
@@ -247,12 +321,19 @@ describe.each(dialects)('planted factor on $name', (d) => {
         expect(daily).toHaveLength(signalDates.length - 2);
         const mean = daily.reduce((s, r) => s + r, 0) / daily.length;
         const expected = 2 * TOP_QUINTILE_MEAN * PLANT.b * PLANT.delta;
-        expect(Math.abs(mean / expected - 1), `mean daily spread ${mean} vs planted ${expected}`).toBeLessThanOrEqual(0.08);
+        expect(Math.abs(mean / expected - 1), `mean daily spread ${mean} vs planted ${expected}`).toBeLessThanOrEqual(
+          0.08,
+        );
       });
 
       it('returns less the more trading costs', () => {
-        const returns = [0, 1, 5, 12.75].map((feePct) => backtest({ feePct, slippageBps: feePct * 10 }).metrics.totalReturn);
-        expect(returns.every((r, i) => i === 0 || r < returns[i - 1]!), `total returns by cost: ${returns.join(', ')}`).toBe(true);
+        const returns = [0, 1, 5, 12.75].map(
+          (feePct) => backtest({ feePct, slippageBps: feePct * 10 }).metrics.totalReturn,
+        );
+        expect(
+          returns.every((r, i) => i === 0 || r < returns[i - 1]!),
+          `total returns by cost: ${returns.join(', ')}`,
+        ).toBe(true);
       });
     });
   });

@@ -36,7 +36,11 @@ const tcgplayer = (cardId: string, date: string, dollars: number): PriceObservat
   date,
   prices: { market: dollars },
 });
-const cardmarket = (cardId: string, date: string, euros: number): PriceObservation => ({ ...tcgplayer(cardId, date, euros), market: 'cardmarket', currency: 'EUR' });
+const cardmarket = (cardId: string, date: string, euros: number): PriceObservation => ({
+  ...tcgplayer(cardId, date, euros),
+  market: 'cardmarket',
+  currency: 'EUR',
+});
 
 const CHARIZARD = 'base1-4.holofoil';
 const BLASTOISE = 'base1-2.holofoil';
@@ -95,14 +99,20 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
     });
 
     const create = async (body?: unknown, headers: Record<string, string> = {}) => {
-      const res = await h.request('/v1/portfolios', body === undefined ? { method: 'POST', headers } : json(body, headers));
+      const res = await h.request(
+        '/v1/portfolios',
+        body === undefined ? { method: 'POST', headers } : json(body, headers),
+      );
       expect(res.status).toBe(201);
       return (await res.json()) as Created;
     };
     const creds = (p: Created) => ({ 'X-Portfolio-Id': p.id, 'X-Portfolio-Secret': p.secret });
-    const itemPath = (p: Created, printingId: string) => `/v1/portfolios/${p.id}/watchlist/${encodeURIComponent(printingId)}`;
-    const put = (p: Created, printingId: string) => h.request(itemPath(p, printingId), { method: 'PUT', headers: creds(p) });
-    const del = (p: Created, printingId: string) => h.request(itemPath(p, printingId), { method: 'DELETE', headers: creds(p) });
+    const itemPath = (p: Created, printingId: string) =>
+      `/v1/portfolios/${p.id}/watchlist/${encodeURIComponent(printingId)}`;
+    const put = (p: Created, printingId: string) =>
+      h.request(itemPath(p, printingId), { method: 'PUT', headers: creds(p) });
+    const del = (p: Created, printingId: string) =>
+      h.request(itemPath(p, printingId), { method: 'DELETE', headers: creds(p) });
     const list = (p: Created, query = '', headers: Record<string, string> = {}) =>
       h.request(`/v1/portfolios/${p.id}/watchlist${query}`, { headers: { ...creds(p), ...headers } });
     const etagOf = async (p: Created) => {
@@ -126,15 +136,29 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         expect(res.headers.get('ratelimit')).toMatch(/^"anonymous";r=\d+;t=\d+$/);
         expect(res.headers.get('ratelimit-policy')).toMatch(/^"anonymous";q=600;w=60$/);
         const p = (await res.json()) as Created;
-        expect(p).toEqual({ id: expect.stringMatching(/^pf_[0-9A-Z]{26}$/), secret: expect.stringMatching(/^cqp_[0-9a-z]{32}$/), name: 'Vintage holos', created_at: NOW });
+        expect(p).toEqual({
+          id: expect.stringMatching(/^pf_[0-9A-Z]{26}$/),
+          secret: expect.stringMatching(/^cqp_[0-9a-z]{32}$/),
+          name: 'Vintage holos',
+          created_at: NOW,
+        });
 
         const db = h.runtime.database.db;
         const row = await db.selectFrom('portfolios').selectAll().where('id', '=', p.id).executeTakeFirstOrThrow();
         expect(row.secret_hash).toBe(await sha256Hex(p.secret));
         expect(JSON.stringify(row)).not.toContain(p.secret.slice(4));
-        const owner = await db.selectFrom('principals').selectAll().where('id', '=', row.owner_id).executeTakeFirstOrThrow();
+        const owner = await db
+          .selectFrom('principals')
+          .selectAll()
+          .where('id', '=', row.owner_id)
+          .executeTakeFirstOrThrow();
         expect(owner).toMatchObject({ kind: 'portfolio', name: 'Vintage holos', created_at: NOW });
-        const audit = await db.selectFrom('audit_log').selectAll().where('action', '=', 'portfolio.create').where('target', '=', p.id).execute();
+        const audit = await db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('action', '=', 'portfolio.create')
+          .where('target', '=', p.id)
+          .execute();
         expect(audit).toHaveLength(1);
         expect(audit[0]).toMatchObject({ result: 'success', actor: 'anonymous' });
         expect(JSON.stringify(audit)).not.toContain(p.secret.slice(4));
@@ -159,7 +183,11 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         expect(second.status).toBe(201);
         expect(second.headers.get('idempotent-replayed')).toBe('true');
         expect(((await second.json()) as Created).id).toBe(first.id);
-        const named = await h.runtime.database.db.selectFrom('portfolios').select('id').where('name', '=', 'retry').execute();
+        const named = await h.runtime.database.db
+          .selectFrom('portfolios')
+          .select('id')
+          .where('name', '=', 'retry')
+          .execute();
         expect(named).toHaveLength(1);
       });
     });
@@ -171,7 +199,8 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         p = await create();
         q = await create();
       });
-      const watchlistOf = (id: string, headers: Record<string, string>) => h.request(`/v1/portfolios/${id}/watchlist`, { headers, ip: '198.51.100.7' });
+      const watchlistOf = (id: string, headers: Record<string, string>) =>
+        h.request(`/v1/portfolios/${id}/watchlist`, { headers, ip: '198.51.100.7' });
 
       it('refuses half a pair, a wrong secret, an unknown id and mixed credentials with 401 invalid_credentials', async () => {
         const unknownId = 'pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C';
@@ -201,19 +230,31 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         const anonymous = await watchlistOf(p.id, {});
         expect(anonymous.status).toBe(401);
         expect(((await anonymous.json()) as Problem).code).toBe('unauthorized');
-        const { key } = await h.runtime.keys.create({ name: 'viewer', role: 'viewer' }, { actor: 'test', role: 'admin' });
+        const { key } = await h.runtime.keys.create(
+          { name: 'viewer', role: 'viewer' },
+          { actor: 'test', role: 'admin' },
+        );
         expect((await watchlistOf(p.id, bearer(key))).status).toBe(403);
       });
 
       it('answers 404 for another portfolio in the path, exactly as for one that does not exist', async () => {
-        for (const path of [`/v1/portfolios/${q.id}/watchlist`, `/v1/portfolios/pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C/watchlist`]) {
+        for (const path of [
+          `/v1/portfolios/${q.id}/watchlist`,
+          `/v1/portfolios/pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C/watchlist`,
+        ]) {
           const res = await h.request(path, { headers: creds(p) });
           expect(res.status).toBe(404);
           expect(((await res.json()) as Problem).code).toBe('portfolio_not_found');
         }
         expect((await h.request(itemPath(q, CHARIZARD), { method: 'PUT', headers: creds(p) })).status).toBe(404);
         expect((await h.request(itemPath(q, CHARIZARD), { method: 'DELETE', headers: creds(p) })).status).toBe(404);
-        expect(await h.runtime.database.db.selectFrom('watchlist_items').select('printing_key').where('portfolio_id', '=', q.id).execute()).toEqual([]);
+        expect(
+          await h.runtime.database.db
+            .selectFrom('watchlist_items')
+            .select('printing_key')
+            .where('portfolio_id', '=', q.id)
+            .execute(),
+        ).toEqual([]);
       });
 
       it('counts failures toward the per-IP lockout, after which further wrong secrets are refused but the right one works', async () => {
@@ -227,7 +268,9 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         expect(locked.status).toBe(429);
         expect(locked.headers.get('retry-after')).toMatch(/^\d+$/);
         expect((await h.request(`/v1/portfolios/${p.id}/watchlist`, { headers: creds(p), ip })).status).toBe(200);
-        expect((await h.request(`/v1/portfolios/${p.id}/watchlist`, { headers: creds(p), ip: '203.0.113.100' })).status).toBe(200);
+        expect(
+          (await h.request(`/v1/portfolios/${p.id}/watchlist`, { headers: creds(p), ip: '203.0.113.100' })).status,
+        ).toBe(200);
       });
     });
 
@@ -274,15 +317,33 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
       it('holds at most 500 printings: 409 watchlist_full, while items already on it still answer 200', async () => {
         const p = await create();
         const db = h.runtime.database.db;
-        const card = await db.selectFrom('printings').select('card_id').where('id', '=', CHARIZARD).executeTakeFirstOrThrow();
+        const card = await db
+          .selectFrom('printings')
+          .select('card_id')
+          .where('id', '=', CHARIZARD)
+          .executeTakeFirstOrThrow();
         await db
           .insertInto('printings')
-          .values(Array.from({ length: 500 }, (_, i) => ({ id: `cap-${i}`, card_id: card.card_id, finish: 'normal', language: 'en', created_at: NOW })))
+          .values(
+            Array.from({ length: 500 }, (_, i) => ({
+              id: `cap-${i}`,
+              card_id: card.card_id,
+              finish: 'normal',
+              language: 'en',
+              created_at: NOW,
+            })),
+          )
           .execute();
         const keys = await db.selectFrom('printings').select('key').where('id', 'like', 'cap-%').execute();
         await db
           .insertInto('watchlist_items')
-          .values(keys.map((k, i) => ({ portfolio_id: p.id, printing_key: k.key, added_at: new Date(Date.parse(NOW) - 1_000_000 + i).toISOString() })))
+          .values(
+            keys.map((k, i) => ({
+              portfolio_id: p.id,
+              printing_key: k.key,
+              added_at: new Date(Date.parse(NOW) - 1_000_000 + i).toISOString(),
+            })),
+          )
           .execute();
 
         const full = await put(p, CHARIZARD);
@@ -291,7 +352,11 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         expect((await put(p, 'cap-7')).status).toBe(200);
         expect((await del(p, 'cap-7')).status).toBe(204);
         expect((await put(p, CHARIZARD)).status).toBe(201);
-        const count = await db.selectFrom('watchlist_items').select((eb) => eb.fn.countAll<number>().as('n')).where('portfolio_id', '=', p.id).executeTakeFirstOrThrow();
+        const count = await db
+          .selectFrom('watchlist_items')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('portfolio_id', '=', p.id)
+          .executeTakeFirstOrThrow();
         expect(Number(count.n)).toBe(500);
       });
     });
@@ -318,27 +383,73 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         const [venusaur, charizard, blastoise, chansey] = body.items;
         const noChanges = { '1d': null, '7d': null, '30d': null, '90d': null };
         // Printings stored without a TCGplayer group: the set's own product, labelled by finish.
-        const ownProduct = { tcgplayer_group_id: null, product_line: null, product_line_label: null, label: 'Holofoil' };
+        const ownProduct = {
+          tcgplayer_group_id: null,
+          product_line: null,
+          product_line_label: null,
+          label: 'Holofoil',
+        };
         expect(venusaur).toEqual({
-          printing: { id: VENUSAUR, card_id: 'base1-15', finish: 'holofoil', tcgplayer_product_id: null, tcgplayer_sub_type: null, ...ownProduct, cardmarket_product_id: null },
+          printing: {
+            id: VENUSAUR,
+            card_id: 'base1-15',
+            finish: 'holofoil',
+            tcgplayer_product_id: null,
+            tcgplayer_sub_type: null,
+            ...ownProduct,
+            cardmarket_product_id: null,
+          },
           card: { id: 'base1-15', name: 'Venusaur', set_id: 'base1', number: '15' },
           added_at: '2026-11-25T13:00:00.000Z',
           price: null,
           changes: noChanges,
         });
-        const usd = (from: number, fromDate: string, pct: number) => ({ change_pct: pct, from_date: fromDate, to_date: day(0), from_price: from, to_price: 420, currency: 'USD' });
+        const usd = (from: number, fromDate: string, pct: number) => ({
+          change_pct: pct,
+          from_date: fromDate,
+          to_date: day(0),
+          from_price: from,
+          to_price: 420,
+          currency: 'USD',
+        });
         expect(charizard).toEqual({
-          printing: { id: CHARIZARD, card_id: 'base1-4', finish: 'holofoil', tcgplayer_product_id: 42382, tcgplayer_sub_type: 'Holofoil', ...ownProduct, cardmarket_product_id: 273699 },
+          printing: {
+            id: CHARIZARD,
+            card_id: 'base1-4',
+            finish: 'holofoil',
+            tcgplayer_product_id: 42382,
+            tcgplayer_sub_type: 'Holofoil',
+            ...ownProduct,
+            cardmarket_product_id: 273699,
+          },
           card: { id: 'base1-4', name: 'Charizard', set_id: 'base1', number: '4' },
           added_at: '2026-11-25T13:00:01.000Z',
           price: { price: 420, currency: 'USD', date: day(0), market: 'tcgplayer', condition: 'NM', stale: false },
-          changes: { '1d': usd(400, day(-1), 5), '7d': usd(350, day(-7), 20), '30d': usd(300, day(-30), 40), '90d': usd(210, day(-90), 100) },
+          changes: {
+            '1d': usd(400, day(-1), 5),
+            '7d': usd(350, day(-7), 20),
+            '30d': usd(300, day(-30), 40),
+            '90d': usd(210, day(-90), 100),
+          },
         });
         expect(blastoise).toMatchObject({
           price: { price: 55.5, currency: 'EUR', date: day(0), market: 'cardmarket', condition: 'NM', stale: false },
-          changes: { ...noChanges, '1d': { change_pct: 11, from_date: day(-1), to_date: day(0), from_price: 50, to_price: 55.5, currency: 'EUR' } },
+          changes: {
+            ...noChanges,
+            '1d': {
+              change_pct: 11,
+              from_date: day(-1),
+              to_date: day(0),
+              from_price: 50,
+              to_price: 55.5,
+              currency: 'EUR',
+            },
+          },
         });
-        expect(chansey).toMatchObject({ price: { price: 12.34, currency: 'USD', date: day(-5), market: 'tcgplayer', stale: true }, changes: noChanges });
+        expect(chansey).toMatchObject({
+          price: { price: 12.34, currency: 'USD', date: day(-5), market: 'tcgplayer', stale: true },
+          changes: noChanges,
+        });
       });
 
       it('pages with next_cursor in a stable order', async () => {
@@ -361,8 +472,15 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
       it('orders items added in the same millisecond by printing id', async () => {
         const s = await create();
         const db = h.runtime.database.db;
-        const keys = await db.selectFrom('printings').select(['key', 'id']).where('id', 'in', [CHARIZARD, BLASTOISE]).execute();
-        await db.insertInto('watchlist_items').values(keys.map((k) => ({ portfolio_id: s.id, printing_key: k.key, added_at: NOW }))).execute();
+        const keys = await db
+          .selectFrom('printings')
+          .select(['key', 'id'])
+          .where('id', 'in', [CHARIZARD, BLASTOISE])
+          .execute();
+        await db
+          .insertInto('watchlist_items')
+          .values(keys.map((k) => ({ portfolio_id: s.id, printing_key: k.key, added_at: NOW })))
+          .execute();
         const first = (await (await list(s, '?limit=1')).json()) as Page;
         expect(first.items.map((i) => i.printing.id)).toEqual([BLASTOISE]);
         const second = (await (await list(s, `?limit=1&cursor=${first.next_cursor}`)).json()) as Page;
@@ -476,7 +594,8 @@ describe('portfolio creation is rate limited per client IP', () => {
   afterAll(() => h.close());
 
   it('answers 429 with Retry-After and RateLimit headers once the budget is spent', async () => {
-    for (let i = 0; i < 2; i++) expect((await h.request('/v1/portfolios', { method: 'POST', ip: '192.0.2.50' })).status).toBe(201);
+    for (let i = 0; i < 2; i++)
+      expect((await h.request('/v1/portfolios', { method: 'POST', ip: '192.0.2.50' })).status).toBe(201);
     const refused = await h.request('/v1/portfolios', { method: 'POST', ip: '192.0.2.50' });
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);

@@ -24,7 +24,8 @@ type Json = Record<string, any>;
 
 const END = '2026-11-20';
 const DAYS = 80;
-const day = (offset: number) => new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) =>
+  new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 const CARDS = 12;
 /** The absurd print: `pf-spike` lists at 100 × its price on this day only. */
 const SPIKE_DAY = -10;
@@ -45,10 +46,23 @@ const spikeCents = new Map<number, number>();
 async function seed(ctx: IngestContext): Promise<void> {
   const now = '2026-11-21T00:00:00.000Z';
   const writer = catalogWriter(ctx);
-  await writer.upsertSets([{ id: 'pf', name: 'Flag Set', printedTotal: 20, total: 20, releaseDate: '2022-01-01' }], now);
+  await writer.upsertSets(
+    [{ id: 'pf', name: 'Flag Set', printedTotal: 20, total: 20, releaseDate: '2022-01-01' }],
+    now,
+  );
   const ids = ['pf-spike', ...Array.from({ length: CARDS - 1 }, (_, i) => `pf-${i + 1}`), 'pf-none'];
   await writer.upsertCards(
-    ids.map((id, i) => ({ id, setId: 'pf', number: String(i + 1), name: `Flag ${id}`, rarity: 'Rare', types: ['Water'], supertype: 'Pokémon', images: null, imageSource: 'pokemontcg' })),
+    ids.map((id, i) => ({
+      id,
+      setId: 'pf',
+      number: String(i + 1),
+      name: `Flag ${id}`,
+      rarity: 'Rare',
+      types: ['Water'],
+      supertype: 'Pokémon',
+      images: null,
+      imageSource: 'pokemontcg',
+    })),
     now,
   );
   const random = rng(11);
@@ -63,7 +77,13 @@ async function seed(ctx: IngestContext): Promise<void> {
         spikeCents.set(k, cents);
       }
       const market = cents / 100;
-      rows.push({ ref: { kind: 'card', cardId: id, finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: day(k), prices: { market, low: market, mid: market, high: null } });
+      rows.push({
+        ref: { kind: 'card', cardId: id, finishLabel: 'normal' },
+        market: 'tcgplayer',
+        currency: 'USD',
+        date: day(k),
+        prices: { market, low: market, mid: market, high: null },
+      });
     }
   }
   await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
@@ -81,7 +101,9 @@ const flags = (database: Database) =>
     .orderBy('f.date')
     .orderBy('p.card_id')
     .execute()
-    .then((rows) => rows.map((r) => ({ ...r, date: String(r.date), ref_date: r.ref_date === null ? null : String(r.ref_date) })));
+    .then((rows) =>
+      rows.map((r) => ({ ...r, date: String(r.date), ref_date: r.ref_date === null ? null : String(r.ref_date) })),
+    );
 
 describe.each(dialects)('flagged prints on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
@@ -92,7 +114,11 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       url = await d.create();
       h = await startHarness(url);
       await seed(h.runtime.ingest);
-      const row = await h.runtime.database.db.selectFrom('printings').select('key').where('card_id', '=', 'pf-spike').executeTakeFirstOrThrow();
+      const row = await h.runtime.database.db
+        .selectFrom('printings')
+        .select('key')
+        .where('card_id', '=', 'pf-spike')
+        .executeTakeFirstOrThrow();
       spikeKey = Number(row.key);
     }, 60_000);
     afterAll(async () => {
@@ -105,7 +131,17 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     it('the quality step flags the absurd print, and only it; day by day it stores what one run over the range stores', async () => {
       for (let k = -DAYS + 1; k <= 0; k++) await quality(day(k), day(k));
       const daily = await flags(h.runtime.database);
-      expect(daily).toEqual([{ card_id: 'pf-spike', market: 'tcgplayer', condition: 'NM', currency: 'USD', date: day(SPIKE_DAY), reason: 'placeholder_price', ref_date: null }]);
+      expect(daily).toEqual([
+        {
+          card_id: 'pf-spike',
+          market: 'tcgplayer',
+          condition: 'NM',
+          currency: 'USD',
+          date: day(SPIKE_DAY),
+          reason: 'placeholder_price',
+          ref_date: null,
+        },
+      ]);
       await h.runtime.database.db.deleteFrom('price_flags').execute();
       const [run] = await quality(day(-DAYS + 1), END);
       expect(run!.status).toBe('succeeded');
@@ -117,7 +153,9 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     });
 
     it('history shows every print and marks the flagged one, in JSON and CSV, still in two statements', async () => {
-      const { res, statements } = await h.counted(`/v1/cards/pf-spike/history?from=${day(SPIKE_DAY - 1)}&to=${day(SPIKE_DAY + 1)}`);
+      const { res, statements } = await h.counted(
+        `/v1/cards/pf-spike/history?from=${day(SPIKE_DAY - 1)}&to=${day(SPIKE_DAY + 1)}`,
+      );
       expect(res.status).toBe(200);
       expect(statements).toBeLessThanOrEqual(2);
       const body = (await res.json()) as Json;
@@ -126,7 +164,9 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         [day(SPIKE_DAY), spikeCents.get(SPIKE_DAY)! / 100, 'placeholder_price'],
         [day(SPIKE_DAY + 1), spikeCents.get(SPIKE_DAY + 1)! / 100, null],
       ]);
-      const csv = await (await h.request(`/v1/cards/pf-spike/history.csv?from=${day(SPIKE_DAY)}&to=${day(SPIKE_DAY)}`)).text();
+      const csv = await (
+        await h.request(`/v1/cards/pf-spike/history.csv?from=${day(SPIKE_DAY)}&to=${day(SPIKE_DAY)}`)
+      ).text();
       const [header, line] = csv.split('\r\n');
       expect(header!.split(',').at(-1)).toBe('flag');
       expect(line!.split(',').at(-1)).toBe('placeholder_price');
@@ -137,7 +177,15 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       const ctx = h.runtime.ingest;
       await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
-        await importer.add([{ ref: { kind: 'card', cardId: 'pf-spike', finishLabel: 'normal' }, market: 'tcgplayer', currency: 'USD', date: day(1), prices: { market: 9_999.99, low: null, mid: null, high: null } }]);
+        await importer.add([
+          {
+            ref: { kind: 'card', cardId: 'pf-spike', finishLabel: 'normal' },
+            market: 'tcgplayer',
+            currency: 'USD',
+            date: day(1),
+            prices: { market: 9_999.99, low: null, mid: null, high: null },
+          },
+        ]);
         await importer.flush();
       });
       await h.runtime.pipeline.run(['quality', 'derive'], { trigger: 'cli' });
@@ -153,7 +201,13 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         flagged_after: { date: day(1), price: 9_999.99, flag: 'placeholder_price' },
         changes: { '1d': { from_date: day(-1), from_price: before / 100, change_pct: changePct(before, last) } },
       });
-      expect(await h.runtime.database.db.selectFrom('latest_prices').select(['last_date', 'last_cents']).where('printing_key', '=', spikeKey).executeTakeFirstOrThrow()).toEqual({
+      expect(
+        await h.runtime.database.db
+          .selectFrom('latest_prices')
+          .select(['last_date', 'last_cents'])
+          .where('printing_key', '=', spikeKey)
+          .executeTakeFirstOrThrow(),
+      ).toEqual({
         last_date: END,
         last_cents: last,
       });
@@ -164,11 +218,24 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect((list.items as Json[]).find((i) => i.id === 'pf-spike')!.price).toBe(last / 100);
       expect(prices[0]).toBeLessThan(100);
       // Movers: the 1-day move ending on the last unflagged print (the placeholder's ×1000 step would be filtered as a jump).
-      const movers = (await (await h.request(`/v1/movers?window=1d&direction=${last >= before ? 'up' : 'down'}&limit=50`)).json()) as Json;
-      expect((movers.items as Json[]).find((i) => i.card.id === 'pf-spike')).toMatchObject({ from_date: day(-1), to_date: END, to_price: last / 100, change_pct: changePct(before, last) });
-      expect(await lastUnflaggedPrices(h.runtime.database, [spikeKey], day(1))).toEqual(new Map([[spikeKey, { printingKey: spikeKey, date: END, marketCents: last }]]));
+      const movers = (await (
+        await h.request(`/v1/movers?window=1d&direction=${last >= before ? 'up' : 'down'}&limit=50`)
+      ).json()) as Json;
+      expect((movers.items as Json[]).find((i) => i.card.id === 'pf-spike')).toMatchObject({
+        from_date: day(-1),
+        to_date: END,
+        to_price: last / 100,
+        change_pct: changePct(before, last),
+      });
+      expect(await lastUnflaggedPrices(h.runtime.database, [spikeKey], day(1))).toEqual(
+        new Map([[spikeKey, { printingKey: spikeKey, date: END, marketCents: last }]]),
+      );
       // Remove it again (the other tests read the market up to END), and the page says nothing.
-      await h.runtime.database.db.deleteFrom('prices').where('printing_key', '=', spikeKey).where('date', '=', day(1)).execute();
+      await h.runtime.database.db
+        .deleteFrom('prices')
+        .where('printing_key', '=', spikeKey)
+        .where('date', '=', day(1))
+        .execute();
       await h.runtime.database.db.deleteFrom('price_flags').where('date', '=', day(1)).execute();
       await h.runtime.pipeline.run(['derive'], { trigger: 'cli' });
       const clean = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
@@ -176,13 +243,25 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     });
 
     it('a valuation or alert dated d uses the last unflagged print on or before d', async () => {
-      const none = await h.runtime.database.db.selectFrom('printings').select('key').where('card_id', '=', 'pf-1').executeTakeFirstOrThrow();
+      const none = await h.runtime.database.db
+        .selectFrom('printings')
+        .select('key')
+        .where('card_id', '=', 'pf-1')
+        .executeTakeFirstOrThrow();
       const at = (date: string) => lastUnflaggedPrices(h.runtime.database, [spikeKey, Number(none.key), 999_999], date);
       const onSpike = await at(day(SPIKE_DAY));
-      expect(onSpike.get(spikeKey)).toEqual({ printingKey: spikeKey, date: day(SPIKE_DAY - 1), marketCents: spikeCents.get(SPIKE_DAY - 1) });
+      expect(onSpike.get(spikeKey)).toEqual({
+        printingKey: spikeKey,
+        date: day(SPIKE_DAY - 1),
+        marketCents: spikeCents.get(SPIKE_DAY - 1),
+      });
       expect(onSpike.get(Number(none.key))!.date).toBe(day(SPIKE_DAY));
       expect(onSpike.has(999_999)).toBe(false);
-      expect((await at(day(SPIKE_DAY + 1))).get(spikeKey)).toEqual({ printingKey: spikeKey, date: day(SPIKE_DAY + 1), marketCents: spikeCents.get(SPIKE_DAY + 1) });
+      expect((await at(day(SPIKE_DAY + 1))).get(spikeKey)).toEqual({
+        printingKey: spikeKey,
+        date: day(SPIKE_DAY + 1),
+        marketCents: spikeCents.get(SPIKE_DAY + 1),
+      });
       expect((await at(day(-DAYS))).size).toBe(0);
     });
 
@@ -191,7 +270,13 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       // traded on SPIKE_DAY − 1, held over the absurd print to SPIKE_DAY + 3.
       const key: SignalKey = { engine: 'flag-test', engineVersion: '1', weightsVersion: 'flag-test@1:manual' };
       const keys = Object.fromEntries(
-        (await h.runtime.database.db.selectFrom('printings').select(['key', 'card_id']).where('card_id', 'in', ['pf-1', 'pf-spike']).execute()).map((r) => [r.card_id, Number(r.key)]),
+        (
+          await h.runtime.database.db
+            .selectFrom('printings')
+            .select(['key', 'card_id'])
+            .where('card_id', 'in', ['pf-1', 'pf-spike'])
+            .execute()
+        ).map((r) => [r.card_id, Number(r.key)]),
       );
       const signal = (cardId: string, score: number): SignalRow => ({
         engine: key.engine,
@@ -214,12 +299,25 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       });
       await replaceSignals(h.runtime.database, key, [day(SPIKE_DAY - 2)], [signal('pf-1', 90), signal('pf-spike', 10)]);
       const params = resolveParams(
-        BacktestParamsSchema.parse({ from: day(SPIKE_DAY - 2), to: day(SPIKE_DAY + 6), side: 'long-short', quantile: 0.5, holding_days: 4, rebalance_every: 20, fee_pct: 0, fixed_cost: 0, slippage_bps: 0, min_price: 0 }),
+        BacktestParamsSchema.parse({
+          from: day(SPIKE_DAY - 2),
+          to: day(SPIKE_DAY + 6),
+          side: 'long-short',
+          quantile: 0.5,
+          holding_days: 4,
+          rebalance_every: 20,
+          fee_pct: 0,
+          fixed_cost: 0,
+          slippage_bps: 0,
+          min_price: 0,
+        }),
       );
 
       const clean = await loadAndRun(h.runtime.database, key, params);
       expect(clean.metrics.ruin_date).toBeNull();
-      expect(clean.tradeLog.filter((t) => t.printing_id.startsWith('pf-spike')).map((t) => [t.side, t.date, t.price])).toEqual([
+      expect(
+        clean.tradeLog.filter((t) => t.printing_id.startsWith('pf-spike')).map((t) => [t.side, t.date, t.price]),
+      ).toEqual([
         ['sell', day(SPIKE_DAY - 1), spikeCents.get(SPIKE_DAY - 1)! / 100],
         ['buy', day(SPIKE_DAY + 3), spikeCents.get(SPIKE_DAY + 3)! / 100],
       ]);
@@ -234,13 +332,23 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect(fed.metrics.ruin_deficit!).toBeGreaterThan(0);
       expect(fed.equity.at(-1)).toEqual({ date: day(SPIKE_DAY), value: 0, trades: 2 });
       expect(fed.equity.every((e) => e.value >= 0)).toBe(true);
-      expect(fed.metrics).toMatchObject({ total_return_pct: -100, max_drawdown_pct: 100, annualised_return_pct: null, annualised_volatility_pct: null, sharpe: null });
+      expect(fed.metrics).toMatchObject({
+        total_return_pct: -100,
+        max_drawdown_pct: 100,
+        annualised_return_pct: null,
+        annualised_volatility_pct: null,
+        sharpe: null,
+      });
       await quality(day(-DAYS + 1), END);
       expect((await flags(h.runtime.database)).length).toBe(1);
     });
 
     it('signals and factor statistics with the flagged print equal those computed as if it were never stored', async () => {
-      const settings = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', minHistory: 14, windowDays: 365 });
+      const settings = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+        engine: 'robust-trend',
+        minHistory: 14,
+        windowDays: 365,
+      });
       const dates = await marketDates(h.runtime.database, { from: day(-45), to: END });
       const readSignals = async () =>
         (
@@ -254,7 +362,10 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         ).map((r) => ({ ...r, date: String(r.date) }));
       const snapshot = async () => {
         await materialiseSignals(h.runtime.database, settings, dates);
-        await computeFactorStats(h.runtime.database, h.clock, settings.engine, settings.key, { from: day(-45), to: END });
+        await computeFactorStats(h.runtime.database, h.clock, settings.engine, settings.key, {
+          from: day(-45),
+          to: END,
+        });
         const stats = await h.runtime.database.db
           .selectFrom('factor_stats')
           .select(['date', 'factor', 'kind', 'days', 'n', 'ic', 'spread', 'beta'])
@@ -269,9 +380,14 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       const withFlag = await snapshot();
       expect(settings.engine.version).toBe('2');
       // The daily step (one date: window aggregates plus the detail rows) leaves the print out as the backfill does.
-      for (const date of [day(SPIKE_DAY), day(SPIKE_DAY + 1), day(SPIKE_DAY + 5), END]) await materialiseSignals(h.runtime.database, settings, [date]);
+      for (const date of [day(SPIKE_DAY), day(SPIKE_DAY + 1), day(SPIKE_DAY + 5), END])
+        await materialiseSignals(h.runtime.database, settings, [date]);
       expect(await readSignals()).toEqual(withFlag.signals);
-      expect(withFlag.stats.some((r) => r.kind === 'horizon' && r.days === 7 && r.date < day(SPIKE_DAY) && r.date >= day(SPIKE_DAY - 7))).toBe(true);
+      expect(
+        withFlag.stats.some(
+          (r) => r.kind === 'horizon' && r.days === 7 && r.date < day(SPIKE_DAY) && r.date >= day(SPIKE_DAY - 7),
+        ),
+      ).toBe(true);
 
       // The control: unflagged, the print moves the spike printing's signals (its window's highest price).
       await h.runtime.database.db.deleteFrom('price_flags').execute();
@@ -280,7 +396,11 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect(unflagged.stats).not.toEqual(withFlag.stats);
 
       // As if never stored: delete the print itself, flags gone too.
-      await h.runtime.database.db.deleteFrom('prices').where('printing_key', '=', spikeKey).where('date', '=', day(SPIKE_DAY)).execute();
+      await h.runtime.database.db
+        .deleteFrom('prices')
+        .where('printing_key', '=', spikeKey)
+        .where('date', '=', day(SPIKE_DAY))
+        .execute();
       const without = await snapshot();
       expect(without).toEqual(withFlag);
     }, 60_000);

@@ -18,7 +18,16 @@ import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
 import { idFactory } from '../src/platform/ids.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
-import { JUMBO_GROUP, JUMBO_ONLY_PRODUCT, JUMBO_PRODUCT, OWN_PRODUCT, REPRINT_CROSSWALK, REPRINT_PRICES, SET_GROUP, seedReprintCatalog } from './reprint-fixtures.ts';
+import {
+  JUMBO_GROUP,
+  JUMBO_ONLY_PRODUCT,
+  JUMBO_PRODUCT,
+  OWN_PRODUCT,
+  REPRINT_CROSSWALK,
+  REPRINT_PRICES,
+  SET_GROUP,
+  seedReprintCatalog,
+} from './reprint-fixtures.ts';
 import { writePriceTree } from './tcgcsv-fixtures.ts';
 
 const MIGRATION = '20261204_01_add_printing_product_line';
@@ -28,7 +37,9 @@ let tmp: string;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'cardquant-printing-migration-'));
   writeFileSync(join(tmp, 'crosswalk.csv'), REPRINT_CROSSWALK);
-  writePriceTree(join(tmp, 'prices'), { '2025-10-20': { [SET_GROUP]: REPRINT_PRICES[SET_GROUP]!, [JUMBO_GROUP]: REPRINT_PRICES[JUMBO_GROUP]! } });
+  writePriceTree(join(tmp, 'prices'), {
+    '2025-10-20': { [SET_GROUP]: REPRINT_PRICES[SET_GROUP]!, [JUMBO_GROUP]: REPRINT_PRICES[JUMBO_GROUP]! },
+  });
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -51,20 +62,53 @@ describe.each(dialects)('printing group migration on $name', (d) => {
       const before = listMigrations().filter((f) => f.name < MIGRATION);
       expect(listMigrations().map((f) => f.name)).toContain(MIGRATION);
       await migrate(database, now, before);
-      const ctx: IngestContext = { database, runs: new IngestionRuns(database.db, clock, idFactory(clock)), clock, log: createLogger('silent') };
+      const ctx: IngestContext = {
+        database,
+        runs: new IngestionRuns(database.db, clock, idFactory(clock)),
+        clock,
+        log: createLogger('silent'),
+      };
       await seedReprintCatalog(ctx, NOW);
       // Rows as the code before the migration wrote them: no group column exists yet.
       const db = database.db as any;
       await db
         .insertInto('printings')
         .values([
-          { id: 'sv3-125.holofoil', card_id: 'sv3-125', finish: 'holofoil', language: 'en', tcgplayer_product_id: OWN_PRODUCT, tcgplayer_sub_type: 'Holofoil', cardmarket_product_id: null, created_at: NOW },
-          { id: 'sv3-1.normal', card_id: 'sv3-1', finish: 'normal', language: 'en', tcgplayer_product_id: null, tcgplayer_sub_type: null, cardmarket_product_id: null, created_at: NOW },
+          {
+            id: 'sv3-125.holofoil',
+            card_id: 'sv3-125',
+            finish: 'holofoil',
+            language: 'en',
+            tcgplayer_product_id: OWN_PRODUCT,
+            tcgplayer_sub_type: 'Holofoil',
+            cardmarket_product_id: null,
+            created_at: NOW,
+          },
+          {
+            id: 'sv3-1.normal',
+            card_id: 'sv3-1',
+            finish: 'normal',
+            language: 'en',
+            tcgplayer_product_id: null,
+            tcgplayer_sub_type: null,
+            cardmarket_product_id: null,
+            created_at: NOW,
+          },
         ])
         .execute();
-      const keys = Object.fromEntries(((await db.selectFrom('printings').select(['key', 'id']).execute()) as { key: number; id: string }[]).map((r) => [r.id, Number(r.key)]));
-      await db.insertInto('principals').values({ id: 'prn_p1', kind: 'portfolio', name: 'p1', created_at: NOW }).execute();
-      await db.insertInto('portfolios').values({ id: 'pf_1', owner_id: 'prn_p1', name: null, secret_hash: 'x', created_at: NOW }).execute();
+      const keys = Object.fromEntries(
+        ((await db.selectFrom('printings').select(['key', 'id']).execute()) as { key: number; id: string }[]).map(
+          (r) => [r.id, Number(r.key)],
+        ),
+      );
+      await db
+        .insertInto('principals')
+        .values({ id: 'prn_p1', kind: 'portfolio', name: 'p1', created_at: NOW })
+        .execute();
+      await db
+        .insertInto('portfolios')
+        .values({ id: 'pf_1', owner_id: 'prn_p1', name: null, secret_hash: 'x', created_at: NOW })
+        .execute();
       await db
         .insertInto('watchlist_items')
         .values([
@@ -84,8 +128,14 @@ describe.each(dialects)('printing group migration on $name', (d) => {
       // product-less one adopts its product, and the Jumbo product gets an id naming its product.
       const run = await importTcgcsvFiles(ctx, { path: join(tmp, 'prices'), map: join(tmp, 'crosswalk.csv') });
       expect(run.status).toBe('succeeded');
-      const after = await database.db.selectFrom('printings').select(['key', 'id', 'tcgplayer_product_id', 'tcgplayer_group_id', 'product_line']).orderBy('key').execute();
-      expect(after.map((p) => [Number(p.key), p.id, p.tcgplayer_product_id, p.tcgplayer_group_id, p.product_line])).toEqual([
+      const after = await database.db
+        .selectFrom('printings')
+        .select(['key', 'id', 'tcgplayer_product_id', 'tcgplayer_group_id', 'product_line'])
+        .orderBy('key')
+        .execute();
+      expect(
+        after.map((p) => [Number(p.key), p.id, p.tcgplayer_product_id, p.tcgplayer_group_id, p.product_line]),
+      ).toEqual([
         [keys['sv3-125.holofoil'], 'sv3-125.holofoil', OWN_PRODUCT, SET_GROUP, null],
         [keys['sv3-1.normal'], 'sv3-1.normal', 509755, SET_GROUP, null],
         [expect.any(Number), `sv3-125.holofoil.${JUMBO_PRODUCT}`, JUMBO_PRODUCT, JUMBO_GROUP, 'other'],

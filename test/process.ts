@@ -49,7 +49,11 @@ export class CliProcess {
     readonly args: string[],
     options: CliOptions,
   ) {
-    this.child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, env: cliEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [CLI_PATH, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(options.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       this.stdout += chunk;
       this.notify();
@@ -85,9 +89,17 @@ export class CliProcess {
       const check = () => {
         const match = this.stdout.match(pattern);
         if (match) return done(() => resolve(match));
-        if (this.exitInfo) return done(() => reject(new Error(`exited (${JSON.stringify(this.exitInfo)}) before printing ${pattern}\n${this.describe()}`)));
+        if (this.exitInfo)
+          return done(() =>
+            reject(
+              new Error(`exited (${JSON.stringify(this.exitInfo)}) before printing ${pattern}\n${this.describe()}`),
+            ),
+          );
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms\n${this.describe()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms\n${this.describe()}`))),
+        timeoutMs,
+      );
       const done = (settle: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -135,7 +147,11 @@ export function spawnCli(args: string[], options: CliOptions): CliProcess {
  * `BUDGET.processStartMs` is killed and retried once with a logged warning (only for commands
  * whose start can be repeated without changing what the test checks).
  */
-export async function startCliReady(args: string[], options: CliOptions, ready: RegExp = /"msg":"ready"/): Promise<CliProcess> {
+export async function startCliReady(
+  args: string[],
+  options: CliOptions,
+  ready: RegExp = /"msg":"ready"/,
+): Promise<CliProcess> {
   for (let attempt = 1; ; attempt++) {
     const p = spawnCli(args, options);
     try {
@@ -143,7 +159,11 @@ export async function startCliReady(args: string[], options: CliOptions, ready: 
       return p;
     } catch (err) {
       if (p.exitInfo || attempt === 2) throw err;
-      console.warn(`cardquant ${args.join(' ')} not ready within ${BUDGET.processStartMs} ms (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}); starting it once more`);
+      console.warn(
+        `cardquant ${args.join(' ')} not ready within ${BUDGET.processStartMs} ms (load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}); starting it once more`,
+      );
       await p.stop('SIGKILL', BUDGET.processStartMs);
     }
   }

@@ -48,16 +48,31 @@ describe.each(dialects)('concurrent writes on $name', (d) => {
       expect(created.status).toBe(201);
       const p = (await created.json()) as { id: string; secret: string };
       const db = h.runtime.database.db;
-      const keys = await db.selectFrom('printings').select(['key', 'id']).where('card_id', '=', 'base1-1').orderBy('key').execute();
+      const keys = await db
+        .selectFrom('printings')
+        .select(['key', 'id'])
+        .where('card_id', '=', 'base1-1')
+        .orderBy('key')
+        .execute();
       await db
         .insertInto('watchlist_items')
-        .values(keys.slice(0, PREFILLED).map((k, i) => ({ portfolio_id: p.id, printing_key: k.key, added_at: new Date(Date.parse(NOW) - 1e6 + i).toISOString() })))
+        .values(
+          keys
+            .slice(0, PREFILLED)
+            .map((k, i) => ({
+              portfolio_id: p.id,
+              printing_key: k.key,
+              added_at: new Date(Date.parse(NOW) - 1e6 + i).toISOString(),
+            })),
+        )
         .execute();
 
       const headers = { 'X-Portfolio-Id': p.id, 'X-Portfolio-Secret': p.secret };
       const contenders = printingIds.slice(PREFILLED, PREFILLED + CONCURRENT);
       const answers = await Promise.all(
-        contenders.map((id) => h.request(`/v1/portfolios/${p.id}/watchlist/${encodeURIComponent(id)}`, { method: 'PUT', headers })),
+        contenders.map((id) =>
+          h.request(`/v1/portfolios/${p.id}/watchlist/${encodeURIComponent(id)}`, { method: 'PUT', headers }),
+        ),
       );
       const statuses = answers.map((r) => r.status);
       const refused = answers.filter((r) => r.status === 409);
@@ -65,21 +80,31 @@ describe.each(dialects)('concurrent writes on $name', (d) => {
       expect(statuses.filter((s) => s === 201)).toHaveLength(WATCHLIST_CAP - PREFILLED);
       expect(refused).toHaveLength(CONCURRENT - (WATCHLIST_CAP - PREFILLED));
 
-      const stored = await db.selectFrom('watchlist_items').select((eb) => eb.fn.countAll<number>().as('n')).where('portfolio_id', '=', p.id).executeTakeFirstOrThrow();
+      const stored = await db
+        .selectFrom('watchlist_items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('portfolio_id', '=', p.id)
+        .executeTakeFirstOrThrow();
       expect(Number(stored.n)).toBe(WATCHLIST_CAP);
     });
 
     it('revokes a key once when several revocations of it arrive together: one 200, one audit row', async () => {
-      const created = await h.request('/v1/admin/keys', json({ name: 'contested', role: 'viewer' }, bearer(ADMIN_TOKEN)));
+      const created = await h.request(
+        '/v1/admin/keys',
+        json({ name: 'contested', role: 'viewer' }, bearer(ADMIN_TOKEN)),
+      );
       expect(created.status).toBe(201);
       const { api_key: record } = (await created.json()) as { api_key: { id: string } };
       const answers = await Promise.all(
-        Array.from({ length: 8 }, () => h.request(`/v1/admin/keys/${record.id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) })),
+        Array.from({ length: 8 }, () =>
+          h.request(`/v1/admin/keys/${record.id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) }),
+        ),
       );
       const statuses = answers.map((r) => r.status).sort();
       expect(statuses.filter((s) => s === 200)).toHaveLength(1);
       expect(statuses.every((s) => s === 200 || s === 404 || s === 409)).toBe(true);
-      for (const r of answers.filter((a) => a.status !== 200)) expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      for (const r of answers.filter((a) => a.status !== 200))
+        expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 
       const audited = await h.runtime.database.db
         .selectFrom('audit_log')

@@ -6,7 +6,8 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Behaviour = 'ok' | 'hang' | 'truncated' | 'cut' | 'malformed' | { status: number; retryAfter?: string; body?: string };
+export type Behaviour =
+  'ok' | 'hang' | 'truncated' | 'cut' | 'malformed' | { status: number; retryAfter?: string; body?: string };
 
 export interface Route {
   /** Names the request in `requests` and in `script`. */
@@ -31,7 +32,10 @@ function respond(res: ServerResponse, behaviour: Behaviour, route: Route, hangin
   const type = { 'content-type': route.contentType ?? 'application/json; charset=utf-8' };
   if (behaviour === 'hang') return void hanging.push(res);
   if (typeof behaviour === 'object') {
-    res.writeHead(behaviour.status, { ...type, ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+    res.writeHead(behaviour.status, {
+      ...type,
+      ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}),
+    });
     return void res.end(behaviour.body ?? JSON.stringify({ error: 'Upstream trouble.', status: behaviour.status }));
   }
   const body = route.body;
@@ -40,7 +44,12 @@ function respond(res: ServerResponse, behaviour: Behaviour, route: Route, hangin
     res.write(body.slice(0, Math.min(20, body.length - 1)));
     return void setImmediate(() => res.destroy());
   }
-  const text = behaviour === 'truncated' ? body.slice(0, Math.floor(body.length * 0.6)) : behaviour === 'malformed' ? body.replace(/^\s*([[{])/, '$1,') : body;
+  const text =
+    behaviour === 'truncated'
+      ? body.slice(0, Math.floor(body.length * 0.6))
+      : behaviour === 'malformed'
+        ? body.replace(/^\s*([[{])/, '$1,')
+        : body;
   res.writeHead(route.status ?? 200, type);
   res.end(text);
 }

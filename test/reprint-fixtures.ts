@@ -49,7 +49,13 @@ export const REPRINT_GROUPS = [
   { groupId: JUMBO_GROUP, name: 'Jumbo Cards', abbreviation: 'JUMBO', isSupplemental: true, categoryId: 3 },
   { groupId: WCD_GROUP, name: 'World Championship Decks', abbreviation: 'WCD', isSupplemental: true, categoryId: 3 },
   { groupId: BASE_GROUP, name: 'Base Set', abbreviation: 'BS', isSupplemental: false, categoryId: 3 },
-  { groupId: SHADOWLESS_GROUP, name: 'Base Set (Shadowless)', abbreviation: 'BS', isSupplemental: false, categoryId: 3 },
+  {
+    groupId: SHADOWLESS_GROUP,
+    name: 'Base Set (Shadowless)',
+    abbreviation: 'BS',
+    isSupplemental: false,
+    categoryId: 3,
+  },
 ];
 
 const product = (productId: number, groupId: number, name: string, number: string) => ({
@@ -62,8 +68,14 @@ const product = (productId: number, groupId: number, name: string, number: strin
 });
 
 export const REPRINT_PRODUCTS: Record<number, unknown[]> = {
-  [SET_GROUP]: [product(OWN_PRODUCT, SET_GROUP, 'Charizard ex - 125/197', '125/197'), product(509755, SET_GROUP, 'Pineco - 001/197', '001/197')],
-  [JUMBO_GROUP]: [product(JUMBO_PRODUCT, JUMBO_GROUP, 'Charizard ex - 125/197 (Jumbo Card)', '125/197'), product(JUMBO_ONLY_PRODUCT, JUMBO_GROUP, 'Larvesta - 200/197 (Jumbo Card)', '200/197')],
+  [SET_GROUP]: [
+    product(OWN_PRODUCT, SET_GROUP, 'Charizard ex - 125/197', '125/197'),
+    product(509755, SET_GROUP, 'Pineco - 001/197', '001/197'),
+  ],
+  [JUMBO_GROUP]: [
+    product(JUMBO_PRODUCT, JUMBO_GROUP, 'Charizard ex - 125/197 (Jumbo Card)', '125/197'),
+    product(JUMBO_ONLY_PRODUCT, JUMBO_GROUP, 'Larvesta - 200/197 (Jumbo Card)', '200/197'),
+  ],
   [WCD_GROUP]: [product(WCD_PRODUCT, WCD_GROUP, 'Charizard ex - 125/197 (Ian Robb)', '125/197')],
   [BASE_GROUP]: [product(BASE_CHARIZARD, BASE_GROUP, 'Charizard', '004/102')],
   [SHADOWLESS_GROUP]: [product(SHADOWLESS_CHARIZARD, SHADOWLESS_GROUP, 'Charizard', '004/102')],
@@ -107,8 +119,16 @@ export function reprintFetch(): typeof fetch {
     const json = { 'content-type': 'application/json' };
     if (path === '/tcgplayer/3/groups') return new Response(envelope(REPRINT_GROUPS), { status: 200, headers: json });
     const m = /^\/tcgplayer\/3\/(\d+)\/(products|prices)$/.exec(path);
-    const body = m ? (m[2] === 'products' ? envelope(REPRINT_PRODUCTS[Number(m[1])] ?? []) : REPRINT_PRICES[Number(m[1])]) : undefined;
-    if (body === undefined) return new Response(JSON.stringify({ success: false, errors: ['not found'], results: [] }), { status: 404, headers: json });
+    const body = m
+      ? m[2] === 'products'
+        ? envelope(REPRINT_PRODUCTS[Number(m[1])] ?? [])
+        : REPRINT_PRICES[Number(m[1])]
+      : undefined;
+    if (body === undefined)
+      return new Response(JSON.stringify({ success: false, errors: ['not found'], results: [] }), {
+        status: 404,
+        headers: json,
+      });
     return new Response(body, { status: 200, headers: json });
   }) as typeof fetch;
 }

@@ -18,12 +18,21 @@ beforeAll(async () => {
   }
   const doc = (await (await h.request('/openapi.json')).json()) as { paths: Record<string, Record<string, Operation>> };
   operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x'), role: op['x-required-role'] })),
+    Object.entries(item).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      path: path.replace(/\{[^}]+\}/g, 'x'),
+      role: op['x-required-role'],
+    })),
   );
 });
 afterAll(() => h.close());
 
-const weaker: Record<string, Role[]> = { viewer: [], operator: ['viewer'], admin: ['viewer', 'operator'], portfolio: ['viewer', 'operator'] };
+const weaker: Record<string, Role[]> = {
+  viewer: [],
+  operator: ['viewer'],
+  admin: ['viewer', 'operator'],
+  portfolio: ['viewer', 'operator'],
+};
 
 describe('every registered route enforces its declared role', () => {
   it('finds the admin routes in the document', () => {

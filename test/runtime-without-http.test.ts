@@ -14,7 +14,11 @@ describe('a runtime without the HTTP app', () => {
   });
   const runtime = async (http?: boolean) => {
     const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'silent' });
-    const r = await createRuntime(config, { log: createLogger('silent'), processMetrics: false, ...(http === undefined ? {} : { http }) });
+    const r = await createRuntime(config, {
+      log: createLogger('silent'),
+      processMetrics: false,
+      ...(http === undefined ? {} : { http }),
+    });
     open.push(r);
     return r;
   };

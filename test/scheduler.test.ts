@@ -33,7 +33,8 @@ describe.each(dialects)('scheduler on $name', (d) => {
       return schedulers;
     }
 
-    const runsOf = (job: string) => connections[0]!.db.selectFrom('scheduled_runs').selectAll().where('job', '=', job).orderBy('slot').execute();
+    const runsOf = (job: string) =>
+      connections[0]!.db.selectFrom('scheduled_runs').selectAll().where('job', '=', job).orderBy('slot').execute();
 
     beforeEach(async () => {
       dir = mkdtempSync(join(tmpdir(), 'cq-scheduler-'));
@@ -57,18 +58,29 @@ describe.each(dialects)('scheduler on $name', (d) => {
       const script = new URL('./fixtures/scheduler-process.ts', import.meta.url).pathname;
       const run = promisify(execFile);
       const outputs = await Promise.all(
-        ['p1', 'p2', 'p3'].map((name) => run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: BUDGET.processRunMs })),
+        ['p1', 'p2', 'p3'].map((name) =>
+          run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: BUDGET.processRunMs }),
+        ),
       );
       const ranPerProcess = outputs.map((o) => Number(/ran (\d+)/.exec(o.stdout)?.[1]));
       expect(ranPerProcess.reduce((a, b) => a + b, 0)).toBe(N);
       expect(await runsOf('multi.process')).toHaveLength(N);
-      const effects = await connections[0]!.db.selectFrom('audit_log').select('actor').where('action', '=', 'job.ran').execute();
+      const effects = await connections[0]!.db
+        .selectFrom('audit_log')
+        .select('actor')
+        .where('action', '=', 'job.ran')
+        .execute();
       expect(effects).toHaveLength(N);
     });
 
     it('three processes firing for the same slot run the job exactly once', async () => {
       let runs = 0;
-      const job: Job = { name: 'test.once', cron: '* * * * *', description: 'counts its runs', run: async () => void runs++ };
+      const job: Job = {
+        name: 'test.once',
+        cron: '* * * * *',
+        description: 'counts its runs',
+        run: async () => void runs++,
+      };
       const slot = isoInstant(clock.now());
 
       const outcomes = await Promise.all(processes([job]).map((s) => s.runSlot(job, slot)));
@@ -77,7 +89,13 @@ describe.each(dialects)('scheduler on $name', (d) => {
 
       const rows = await runsOf(job.name);
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ slot, status: 'succeeded', error: null, instance: `process-${outcomes.indexOf('ran') + 1}`, finished_at: START });
+      expect(rows[0]).toMatchObject({
+        slot,
+        status: 'succeeded',
+        error: null,
+        instance: `process-${outcomes.indexOf('ran') + 1}`,
+        finished_at: START,
+      });
 
       // A late process for the same slot finds it claimed too.
       expect(await schedulers[0]!.runSlot(job, slot)).toBe('taken');
@@ -87,7 +105,12 @@ describe.each(dialects)('scheduler on $name', (d) => {
     it('N different slots make N runs, each claimed once', async () => {
       const slots: string[] = [];
       const ranFor: string[] = [];
-      const job: Job = { name: 'test.slots', cron: '* * * * *', description: 'records its slots', run: async () => void ranFor.push(slots.at(-1)!) };
+      const job: Job = {
+        name: 'test.slots',
+        cron: '* * * * *',
+        description: 'records its slots',
+        run: async () => void ranFor.push(slots.at(-1)!),
+      };
       const all = processes([job]);
 
       for (let i = 0; i < 5; i++) {

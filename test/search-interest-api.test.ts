@@ -35,7 +35,10 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
       viewer = (await h.runtime.keys.create({ name: 'view', role: 'viewer' }, { actor: 'test', role: 'admin' })).key;
       const catalog = new CatalogWriter(h.runtime.database.db);
       await catalog.upsertSets([{ id: 'base1', name: 'Base' }], '2026-11-25T12:00:00.000Z');
-      await catalog.upsertCards([{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }], '2026-11-25T12:00:00.000Z');
+      await catalog.upsertCards(
+        [{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }],
+        '2026-11-25T12:00:00.000Z',
+      );
     });
     afterAll(async () => {
       await h?.close();
@@ -57,16 +60,44 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
       const res = await post({ rows }, bearer(operator));
       expect(res.status).toBe(200);
       const summary = (await res.json()) as Summary;
-      expect(summary).toMatchObject({ status: 'succeeded', rows_read: 7, accepted: 3, updated: 0, unchanged: 0, rejected: 4 });
-      expect(summary.rejected_by_reason).toEqual({ card_not_in_catalog: 1, value_out_of_range: 1, unknown_granularity: 1, impossible_date: 1 });
-      const run = await h.runtime.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', summary.id).executeTakeFirstOrThrow();
-      expect(run).toMatchObject({ source: 'api', feed: 'search-interest', kind: 'search_interest', rows_read: 7, accepted: 3, rejected: 4 });
+      expect(summary).toMatchObject({
+        status: 'succeeded',
+        rows_read: 7,
+        accepted: 3,
+        updated: 0,
+        unchanged: 0,
+        rejected: 4,
+      });
+      expect(summary.rejected_by_reason).toEqual({
+        card_not_in_catalog: 1,
+        value_out_of_range: 1,
+        unknown_granularity: 1,
+        impossible_date: 1,
+      });
+      const run = await h.runtime.database.db
+        .selectFrom('ingestion_runs')
+        .selectAll()
+        .where('id', '=', summary.id)
+        .executeTakeFirstOrThrow();
+      expect(run).toMatchObject({
+        source: 'api',
+        feed: 'search-interest',
+        kind: 'search_interest',
+        rows_read: 7,
+        accepted: 3,
+        rejected: 4,
+      });
 
       const again = (await (await post({ rows }, bearer(ADMIN_TOKEN))).json()) as Summary;
       expect(again).toMatchObject({ rows_read: 7, accepted: 0, unchanged: 3, rejected: 4 });
       const changed = (await (await post({ rows: [{ ...rows[0], value: 49 }] }, bearer(operator))).json()) as Summary;
       expect(changed).toMatchObject({ rows_read: 1, accepted: 0, updated: 1, unchanged: 0 });
-      const stored = await h.runtime.database.db.selectFrom('search_interest').select(['date', 'value']).where('batch', '=', 'b1').orderBy('date').execute();
+      const stored = await h.runtime.database.db
+        .selectFrom('search_interest')
+        .select(['date', 'value'])
+        .where('batch', '=', 'b1')
+        .orderBy('date')
+        .execute();
       expect(stored).toEqual([
         { date: '2026-11-23', value: 49 },
         { date: '2026-11-24', value: 52.5 },
@@ -74,7 +105,10 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
     });
 
     it('answers 422 with the offending fields when the body has the wrong shape', async () => {
-      const wrong = await post({ rows: [{ card_id: 'base1-4', date: '2026-11-24', value: '50', granularity: 'day' }] }, bearer(operator));
+      const wrong = await post(
+        { rows: [{ card_id: 'base1-4', date: '2026-11-24', value: '50', granularity: 'day' }] },
+        bearer(operator),
+      );
       expect(wrong.status).toBe(422);
       const problem = (await wrong.json()) as { code: string; errors: { field: string }[] };
       expect(problem.code).toBe('validation_failed');
@@ -82,7 +116,13 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
 
       const empty = await post({ rows: [] }, bearer(operator));
       expect(empty.status).toBe(422);
-      const tooMany = Array.from({ length: 10_001 }, () => ({ card_id: 'x', date: '2026-11-24', value: 1, granularity: 'day', batch: 'b' }));
+      const tooMany = Array.from({ length: 10_001 }, () => ({
+        card_id: 'x',
+        date: '2026-11-24',
+        value: 1,
+        granularity: 'day',
+        batch: 'b',
+      }));
       const big = await post({ rows: tooMany }, bearer(operator));
       expect(big.status).toBe(422);
       expect(((await big.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('body.rows');

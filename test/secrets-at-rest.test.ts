@@ -30,8 +30,16 @@ interface CreatedPortfolio {
 async function dumpAllTables(database: Database): Promise<Map<string, string>> {
   const names =
     database.dialect === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(database.db)).rows.map((r) => r.name)
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(database.db)).rows.map((r) => r.name);
+      ? (
+          await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(database.db)
+        ).rows.map((r) => r.name)
+      : (
+          await sql<{
+            name: string;
+          }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+            database.db,
+          )
+        ).rows.map((r) => r.name);
   const dump = new Map<string, string>();
   for (const name of names) {
     const rows = (await sql`select * from ${sql.table(name)}`.execute(database.db)).rows;
@@ -56,8 +64,12 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
     });
 
     const createKey = (name: string, idem?: string) =>
-      h.request('/v1/admin/keys', json({ name, role: 'admin' }, { ...bearer(ADMIN_TOKEN), ...(idem ? { 'Idempotency-Key': idem } : {}) }));
-    const createPortfolio = (name: string, idem?: string) => h.request('/v1/portfolios', json({ name }, idem ? { 'Idempotency-Key': idem } : {}));
+      h.request(
+        '/v1/admin/keys',
+        json({ name, role: 'admin' }, { ...bearer(ADMIN_TOKEN), ...(idem ? { 'Idempotency-Key': idem } : {}) }),
+      );
+    const createPortfolio = (name: string, idem?: string) =>
+      h.request('/v1/portfolios', json({ name }, idem ? { 'Idempotency-Key': idem } : {}));
 
     it('no table holds an API key or portfolio secret after creates and replays, and replays still return them', async () => {
       const secrets: string[] = [];
@@ -84,7 +96,13 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
 
       // Use the credentials, so that usage tracking and audit rows are written too.
       expect((await h.request('/v1/admin/keys', { headers: bearer(key) })).status).toBe(200);
-      expect((await h.request(`/v1/portfolios/${portfolio.id}/watchlist`, { headers: { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret } })).status).toBe(200);
+      expect(
+        (
+          await h.request(`/v1/portfolios/${portfolio.id}/watchlist`, {
+            headers: { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret },
+          })
+        ).status,
+      ).toBe(200);
       await h.runtime.keyUsage.flush();
 
       const dump = await dumpAllTables(h.runtime.database);
@@ -111,7 +129,11 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
       expect(after.headers.get('idempotent-replayed')).toBeNull();
       expect(((await after.json()) as CreatedKey).key).not.toBe(first.key);
 
-      const row = await h.runtime.database.db.selectFrom('idempotency_keys').select(['created_at', 'expires_at']).where('key', '=', 'ttl-key').executeTakeFirstOrThrow();
+      const row = await h.runtime.database.db
+        .selectFrom('idempotency_keys')
+        .select(['created_at', 'expires_at'])
+        .where('key', '=', 'ttl-key')
+        .executeTakeFirstOrThrow();
       expect(Date.parse(row.expires_at) - Date.parse(row.created_at)).toBe(HOUR);
     });
 
@@ -121,14 +143,21 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
       const newKey = dataKey(randomBytes(32));
       const before = new IdempotencyStore(db, h.clock, 24 * HOUR, new SecretBox(oldKey));
       expect((await before.claim('ip:rotation', 'POST /x', 'rot-1', 'hash')).kind).toBe('claimed');
-      await before.complete('ip:rotation', 'POST /x', 'rot-1', { status: 201, headers: {}, body: '{"secret":"s3cr3t"}' });
+      await before.complete('ip:rotation', 'POST /x', 'rot-1', {
+        status: 201,
+        headers: {},
+        body: '{"secret":"s3cr3t"}',
+      });
 
       const rotating = new IdempotencyStore(db, h.clock, 24 * HOUR, new SecretBox(newKey, [oldKey]));
       const replay = await rotating.claim('ip:rotation', 'POST /x', 'rot-1', 'hash');
       expect(replay).toEqual({ kind: 'replay', response: { status: 201, headers: {}, body: '{"secret":"s3cr3t"}' } });
 
       const rotated = new IdempotencyStore(db, h.clock, 24 * HOUR, new SecretBox(newKey));
-      expect(await rotated.claim('ip:rotation', 'POST /x', 'rot-1', 'hash')).toEqual({ kind: 'claimed', discarded: 'unknown_key' });
+      expect(await rotated.claim('ip:rotation', 'POST /x', 'rot-1', 'hash')).toEqual({
+        kind: 'claimed',
+        discarded: 'unknown_key',
+      });
     });
 
     it('an upgrade deletes the plaintext answers stored by earlier versions and keeps keys in flight', async () => {
@@ -140,12 +169,32 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
         expect(at).toBeGreaterThan(0);
         const now = () => '2026-12-04T00:00:00.000Z';
         await migrate(database, now, all.slice(0, at));
-        const row = { scope: 'principal:admin-token', route: 'POST /v1/admin/keys', request_hash: 'h', created_at: now(), expires_at: '2026-12-05T00:00:00.000Z' };
+        const row = {
+          scope: 'principal:admin-token',
+          route: 'POST /v1/admin/keys',
+          request_hash: 'h',
+          created_at: now(),
+          expires_at: '2026-12-05T00:00:00.000Z',
+        };
         await database.db
           .insertInto('idempotency_keys')
           .values([
-            { ...row, key: 'old-done', status: 'done', response_status: 201, response_headers: '{}', response_body: '{"key":"cqk_plaintext"}' },
-            { ...row, key: 'old-in-flight', status: 'in_flight', response_status: null, response_headers: null, response_body: null },
+            {
+              ...row,
+              key: 'old-done',
+              status: 'done',
+              response_status: 201,
+              response_headers: '{}',
+              response_body: '{"key":"cqk_plaintext"}',
+            },
+            {
+              ...row,
+              key: 'old-in-flight',
+              status: 'in_flight',
+              response_status: null,
+              response_headers: null,
+              response_body: null,
+            },
           ])
           .execute();
         await migrate(database, now, all);
@@ -169,7 +218,10 @@ describe('a SQLite database file', () => {
   it('is created 0600 with its -wal, -shm and key files, and the key file keeps replays working across restarts', async () => {
     const file = join(dir, 'cardquant.db');
     const first = await startHarness(`sqlite:${file}`);
-    const created = await first.request('/v1/portfolios', json({ name: 'restart' }, { 'Idempotency-Key': 'restart-1' }));
+    const created = await first.request(
+      '/v1/portfolios',
+      json({ name: 'restart' }, { 'Idempotency-Key': 'restart-1' }),
+    );
     expect(created.status).toBe(201);
     const secret = ((await created.json()) as CreatedPortfolio).secret;
     for (const path of [file, `${file}-wal`, `${file}-shm`, `${file}.key`]) {
@@ -180,7 +232,10 @@ describe('a SQLite database file', () => {
 
     const second = await startHarness(`sqlite:${file}`);
     try {
-      const replay = await second.request('/v1/portfolios', json({ name: 'restart' }, { 'Idempotency-Key': 'restart-1' }));
+      const replay = await second.request(
+        '/v1/portfolios',
+        json({ name: 'restart' }, { 'Idempotency-Key': 'restart-1' }),
+      );
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect(((await replay.json()) as CreatedPortfolio).secret).toBe(secret);
       expect(second.logs.some((l) => l.includes('data encryption key file created'))).toBe(false);

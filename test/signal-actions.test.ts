@@ -49,7 +49,16 @@ function actions(prices: number[][]): string[] {
     });
   });
   const columns = robustTrendEngine.components.map((_, c) => standardise(outputs.map((o) => o.raw[c] ?? null)));
-  return outputs.map((o, i) => action(composite(robustTrendEngine.components, robustTrendEngine.defaultWeights, columns.map((col) => col[i]!)), o.confidence));
+  return outputs.map((o, i) =>
+    action(
+      composite(
+        robustTrendEngine.components,
+        robustTrendEngine.defaultWeights,
+        columns.map((col) => col[i]!),
+      ),
+      o.confidence,
+    ),
+  );
 }
 
 describe('signal actions on a month of daily prices', () => {

@@ -16,7 +16,11 @@ import { catalogWriter, type IngestContext } from '../src/features/ingest/contex
 import { importHistoryCsv } from '../src/features/ingest/sources/history-csv.ts';
 import { PRIMARY_SERIES } from '../src/features/market/series.ts';
 import { MAX_GAP_DAYS } from '../src/features/prices/derive-latest.ts';
-import { materialiseSignals, type MaterialiseCounts, type SignalSettings } from '../src/features/signals/materialise.ts';
+import {
+  materialiseSignals,
+  type MaterialiseCounts,
+  type SignalSettings,
+} from '../src/features/signals/materialise.ts';
 import { DEFAULT_ENGINE, defaultEngines, resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { epochDay } from '../src/platform/clock.ts';
 import { marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
@@ -27,7 +31,10 @@ import { ingestContext } from './ingest-harness.ts';
 const SHARED = new URL('../../shared/data/', import.meta.url);
 const OUTPUT_CSV = new URL('tcgplayer-history/output.csv', SHARED);
 const CATALOG = new URL('pokemontcg-data/', SHARED);
-const sharedMissing = existsSync(OUTPUT_CSV) && existsSync(CATALOG) ? null : 'skipped: ../shared/data (tcgplayer-history, pokemontcg-data) is absent';
+const sharedMissing =
+  existsSync(OUTPUT_CSV) && existsSync(CATALOG)
+    ? null
+    : 'skipped: ../shared/data (tcgplayer-history, pokemontcg-data) is absent';
 
 /** The configured defaults (SIGNALS_MIN_HISTORY, SIGNALS_WINDOW_DAYS). */
 const MIN_HISTORY = 14;
@@ -35,25 +42,53 @@ const WINDOW_DAYS = 365;
 /** The old system's limit: no score for an item with more history than this. */
 const OLD_LIMIT_DAYS = 90;
 
-interface PtcgSet { id: string; name: string; series: string; ptcgoCode?: string; releaseDate: string }
-interface PtcgCard { id: string; number: string; name: string; supertype: string }
+interface PtcgSet {
+  id: string;
+  name: string;
+  series: string;
+  ptcgoCode?: string;
+  releaseDate: string;
+}
+interface PtcgCard {
+  id: string;
+  number: string;
+  name: string;
+  supertype: string;
+}
 
 /** The catalogue subset the history file needs: every set, and the cards of the modern sets. */
 async function seedCatalog(ctx: IngestContext): Promise<void> {
   const sets = JSON.parse(readFileSync(new URL('sets/en.json', CATALOG), 'utf8')) as PtcgSet[];
-  const modern = new Set(readdirSync(new URL('cards/en/', CATALOG)).map((f) => f.replace(/\.json$/, '')).filter((id) => /^(sv|swsh)\d+(pt5)?$/.test(id)));
+  const modern = new Set(
+    readdirSync(new URL('cards/en/', CATALOG))
+      .map((f) => f.replace(/\.json$/, ''))
+      .filter((id) => /^(sv|swsh)\d+(pt5)?$/.test(id)),
+  );
   const cards = [...modern].flatMap((setId) =>
-    (JSON.parse(readFileSync(new URL(`cards/en/${setId}.json`, CATALOG), 'utf8')) as PtcgCard[]).map((c) => ({ id: c.id, setId, number: c.number, name: c.name, supertype: c.supertype })),
+    (JSON.parse(readFileSync(new URL(`cards/en/${setId}.json`, CATALOG), 'utf8')) as PtcgCard[]).map((c) => ({
+      id: c.id,
+      setId,
+      number: c.number,
+      name: c.name,
+      supertype: c.supertype,
+    })),
   );
   const now = ctx.runs.nowIso();
   await catalogWriter(ctx).upsertSets(
-    sets.map((s) => ({ id: s.id, name: s.name, series: s.series, ptcgoCode: s.ptcgoCode ?? null, releaseDate: /^\d{4}\/\d{2}\/\d{2}$/.test(s.releaseDate) ? s.releaseDate.replace(/\//g, '-') : null })),
+    sets.map((s) => ({
+      id: s.id,
+      name: s.name,
+      series: s.series,
+      ptcgoCode: s.ptcgoCode ?? null,
+      releaseDate: /^\d{4}\/\d{2}\/\d{2}$/.test(s.releaseDate) ? s.releaseDate.replace(/\//g, '-') : null,
+    })),
     now,
   );
   await catalogWriter(ctx).upsertCards(cards, now);
 }
 
-const textDate = (database: Database) => sql<string>`${sql.raw(database.dialect === 'postgres' ? `to_char(date, 'YYYY-MM-DD')` : 'date')}`;
+const textDate = (database: Database) =>
+  sql<string>`${sql.raw(database.dialect === 'postgres' ? `to_char(date, 'YYYY-MM-DD')` : 'date')}`;
 
 /** Every stored signal column, the date as text, for one signal key and some dates. */
 function signalRows(database: Database, key: SignalKey, dates: readonly string[]) {
@@ -117,7 +152,11 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
         if (!series.has(key)) series.set(key, []);
         series.get(key)!.push(epochDay(o.date));
       }
-      settings = await resolveSignalSettings(ctx.database.db, ctx.clock, defaultEngines(), { engine: DEFAULT_ENGINE, minHistory: MIN_HISTORY, windowDays: WINDOW_DAYS });
+      settings = await resolveSignalSettings(ctx.database.db, ctx.clock, defaultEngines(), {
+        engine: DEFAULT_ENGINE,
+        minHistory: MIN_HISTORY,
+        windowDays: WINDOW_DAYS,
+      });
       dates = await marketDates(ctx.database, {});
       counts = await materialiseSignals(ctx.database, settings, dates);
     }, 300_000);
@@ -132,7 +171,11 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
       expect(series.size).toBeGreaterThan(30);
       expect(counts.dates).toBe(dates.length);
       const lastDates = [...new Set([...series.values()].map((days) => days[days.length - 1]!))];
-      const rows = await signalRows(ctx.database, settings.key, dates.filter((date) => lastDates.includes(epochDay(date))));
+      const rows = await signalRows(
+        ctx.database,
+        settings.key,
+        dates.filter((date) => lastDates.includes(epochDay(date))),
+      );
       const at = new Map(rows.map((r) => [`${r.printing_key}|${epochDay(r.date)}`, r]));
       const problems: string[] = [];
       let ok = 0;
@@ -145,17 +188,28 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
           problems.push(`printing ${key}: no signal on its last date (${inWindow} observations)`);
           continue;
         }
-        if (row.observations !== inWindow) problems.push(`printing ${key}: ${row.observations} observations stored, ${inWindow} in the window`);
+        if (row.observations !== inWindow)
+          problems.push(`printing ${key}: ${row.observations} observations stored, ${inWindow} in the window`);
         if (inWindow >= MIN_HISTORY) {
           ok++;
-          const valid = row.status === 'ok' && row.score !== null && row.score >= 0 && row.score <= 100 && ['BUY', 'HOLD', 'SELL'].includes(row.action ?? '');
-          if (!valid) problems.push(`printing ${key}: ${row.status} ${row.score} ${row.action} with ${inWindow} observations`);
+          const valid =
+            row.status === 'ok' &&
+            row.score !== null &&
+            row.score >= 0 &&
+            row.score <= 100 &&
+            ['BUY', 'HOLD', 'SELL'].includes(row.action ?? '');
+          if (!valid)
+            problems.push(`printing ${key}: ${row.status} ${row.score} ${row.action} with ${inWindow} observations`);
         } else {
           insufficient++;
-          if (row.status !== 'insufficient_data') problems.push(`printing ${key}: ${row.status} with only ${inWindow} observations`);
+          if (row.status !== 'insufficient_data')
+            problems.push(`printing ${key}: ${row.status} with only ${inWindow} observations`);
         }
       }
-      expect(problems, `${series.size} items: ${ok} with ≥ ${MIN_HISTORY} observations, ${insufficient} with fewer`).toEqual([]);
+      expect(
+        problems,
+        `${series.size} items: ${ok} with ≥ ${MIN_HISTORY} observations, ${insufficient} with fewer`,
+      ).toEqual([]);
       expect(ok).toBeGreaterThan(30);
     });
 
@@ -180,7 +234,10 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
           expected.push(`${key} ${date} ${inWindow >= MIN_HISTORY ? 'ok' : 'insufficient_data'} ${inWindow}`);
         }
       }
-      expect(actual.length, `${counts.signals} ok and ${counts.insufficient} insufficient rows over ${dates.length} dates`).toBe(expected.length);
+      expect(
+        actual.length,
+        `${counts.signals} ok and ${counts.insufficient} insufficient rows over ${dates.length} dates`,
+      ).toBe(expected.length);
       expect(actual).toEqual(expected);
     });
 
@@ -196,8 +253,13 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
         .where('status', '=', 'ok')
         .execute();
       // Scored on the last date, ≥ 450 days after the first observation — far past the old limit.
-      const scoredLate = long.filter(([key, days]) => lateOk.some((r) => Number(r.printing_key) === key && epochDay(r.date) === days[days.length - 1]!));
-      expect(scoredLate.length, `${scoredLate.length} of ${long.length} items with ≥ 450 days of history scored on their last date`).toBe(long.length);
+      const scoredLate = long.filter(([key, days]) =>
+        lateOk.some((r) => Number(r.printing_key) === key && epochDay(r.date) === days[days.length - 1]!),
+      );
+      expect(
+        scoredLate.length,
+        `${scoredLate.length} of ${long.length} items with ≥ 450 days of history scored on their last date`,
+      ).toBe(long.length);
     });
 
     it('stores the same rows for a date computed alone (the daily step) as the backfill did', async () => {
@@ -209,7 +271,11 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
         .executeTakeFirstOrThrow();
       // The last market date; one in the middle; and one soon after the first ok signal, when
       // windows are still shorter than W and some items are still insufficient.
-      const checked = [dates[dates.indexOf(firstOk.date) + 7]!, dates[Math.floor(dates.length / 2)]!, dates[dates.length - 1]!];
+      const checked = [
+        dates[dates.indexOf(firstOk.date) + 7]!,
+        dates[Math.floor(dates.length / 2)]!,
+        dates[dates.length - 1]!,
+      ];
       const daily = { ...settings, weightsVersion: `${settings.weightsVersion}#daily-check` };
       const dailyKey = { ...settings.key, weightsVersion: daily.weightsVersion };
       for (const date of checked) await materialiseSignals(ctx.database, daily, [date]);

@@ -18,7 +18,8 @@ type Json = Record<string, any>;
 
 const END = '2026-11-20';
 const DAYS = 80;
-const day = (offset: number) => new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+const day = (offset: number) =>
+  new Date(Date.parse(`${END}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
 
 /** A seeded generator (LCG) for repeatable random walks. */
 function rng(seed: number) {
@@ -40,10 +41,23 @@ const cardId = (i: number) => `sig-${i + 1}`;
 async function seedSignalMarket(ctx: IngestContext): Promise<void> {
   const now = '2026-11-21T00:00:00.000Z';
   const writer = catalogWriter(ctx);
-  await writer.upsertSets([{ id: 'sig', name: 'Signal Set', printedTotal: 30, total: 30, releaseDate: '2022-01-01' }], now);
+  await writer.upsertSets(
+    [{ id: 'sig', name: 'Signal Set', printedTotal: 30, total: 30, releaseDate: '2022-01-01' }],
+    now,
+  );
   const ids = [...Array.from({ length: CARDS }, (_, i) => cardId(i)), 'sig-thin', 'sig-dead', 'sig-none'];
   await writer.upsertCards(
-    ids.map((id, i) => ({ id, setId: 'sig', number: String(i + 1), name: `Signal ${id}`, rarity: 'Rare', types: ['Fire'], supertype: 'Pokémon', images: null, imageSource: 'pokemontcg' })),
+    ids.map((id, i) => ({
+      id,
+      setId: 'sig',
+      number: String(i + 1),
+      name: `Signal ${id}`,
+      rarity: 'Rare',
+      types: ['Fire'],
+      supertype: 'Pokémon',
+      images: null,
+      imageSource: 'pokemontcg',
+    })),
     now,
   );
   const random = rng(7);
@@ -83,7 +97,12 @@ const flatEngine: SignalEngine = {
   defaultWeights: { level: 1 },
   modelFields: ['last_price'],
   describe: { level: 'Log of the last price' },
-  compute: (w) => ({ raw: [Math.log(w.market[w.end - 1]!)], confidence: 1, model: [w.market[w.end - 1]! / 100], usedSearchInterest: false }),
+  compute: (w) => ({
+    raw: [Math.log(w.market[w.end - 1]!)],
+    confidence: 1,
+    model: [w.market[w.end - 1]! / 100],
+    usedSearchInterest: false,
+  }),
 };
 
 describe.each(dialects)('signals on $name', (d) => {
@@ -104,7 +123,12 @@ describe.each(dialects)('signals on $name', (d) => {
       else await d.drop(url);
     });
 
-    const settings = () => resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', minHistory: 14, windowDays: 365 });
+    const settings = () =>
+      resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+        engine: 'robust-trend',
+        minHistory: 14,
+        windowDays: 365,
+      });
     const stored = (engine = 'robust-trend', from = '0000', to = '9999') =>
       h.runtime.database.db
         .selectFrom('signals')
@@ -115,7 +139,14 @@ describe.each(dialects)('signals on $name', (d) => {
         .orderBy('date')
         .orderBy('printing_key')
         .execute()
-        .then((rows) => rows.map((r) => ({ ...r, date: String(r.date), printing_key: Number(r.printing_key), last_cents: r.last_cents === null ? null : Number(r.last_cents) })));
+        .then((rows) =>
+          rows.map((r) => ({
+            ...r,
+            date: String(r.date),
+            printing_key: Number(r.printing_key),
+            last_cents: r.last_cents === null ? null : Number(r.last_cents),
+          })),
+        );
     const get = async (path: string, headers: Record<string, string> = {}) => {
       const res = await h.request(path, { headers });
       return { res, body: (res.status === 304 ? null : await res.json()) as Json };
@@ -134,7 +165,11 @@ describe.each(dialects)('signals on $name', (d) => {
       // And through the pipeline: the step without a range computes the latest date.
       const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
       expect(run!.status).toBe('succeeded');
-      expect(run!.counts).toMatchObject({ dates: 1, engine: 'robust-trend', weights_version: 'robust-trend@2:builtin' });
+      expect(run!.counts).toMatchObject({
+        dates: 1,
+        engine: 'robust-trend',
+        weights_version: 'robust-trend@2:builtin',
+      });
       expect(await stored('robust-trend', day(-25), END)).toEqual(backfill);
     });
 
@@ -147,7 +182,11 @@ describe.each(dialects)('signals on $name', (d) => {
       await h.runtime.database.db.deleteFrom('signals').execute();
       const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli', from: day(-45), to: END });
       expect(run!.status, run!.error ?? '').toBe('succeeded');
-      expect(run!.counts).toMatchObject({ dates: dates.length, workers: 2, signals: sequential.filter((r) => r.status === 'ok').length });
+      expect(run!.counts).toMatchObject({
+        dates: dates.length,
+        workers: 2,
+        signals: sequential.filter((r) => r.status === 'ok').length,
+      });
       expect(await stored('robust-trend', day(-45), END)).toEqual(sequential);
     });
 
@@ -157,12 +196,32 @@ describe.each(dialects)('signals on $name', (d) => {
       await materialiseSignals(h.runtime.database, s, [t]);
       const before = await stored('robust-trend', t, t);
       // Rewrite every price after t (a crash to a tenth), then recompute t.
-      await h.runtime.database.db.updateTable('prices').set((eb) => ({ market_cents: eb('market_cents', '/', 10) })).where('date', '>', t).execute();
+      await h.runtime.database.db
+        .updateTable('prices')
+        .set((eb) => ({ market_cents: eb('market_cents', '/', 10) }))
+        .where('date', '>', t)
+        .execute();
       await materialiseSignals(h.runtime.database, s, [t]);
       expect(await stored('robust-trend', t, t)).toEqual(before);
       // Restore, so later tests see the seeded market.
-      await h.runtime.database.db.updateTable('prices').set((eb) => ({ market_cents: eb('market_cents', '*', 10) })).where('date', '>', t).execute();
-      await materialiseSignals(h.runtime.database, s, [day(-10), day(-9), day(-8), day(-7), day(-6), day(-5), day(-4), day(-3), day(-2), day(-1), END]);
+      await h.runtime.database.db
+        .updateTable('prices')
+        .set((eb) => ({ market_cents: eb('market_cents', '*', 10) }))
+        .where('date', '>', t)
+        .execute();
+      await materialiseSignals(h.runtime.database, s, [
+        day(-10),
+        day(-9),
+        day(-8),
+        day(-7),
+        day(-6),
+        day(-5),
+        day(-4),
+        day(-3),
+        day(-2),
+        day(-1),
+        END,
+      ]);
     });
 
     it('states insufficient data explicitly, leaves dead series out, and keeps scores in [0, 100]', async () => {
@@ -170,7 +229,14 @@ describe.each(dialects)('signals on $name', (d) => {
       const keys = await h.runtime.database.db.selectFrom('printings').select(['key', 'card_id']).execute();
       const cardOf = new Map(keys.map((k) => [Number(k.key), k.card_id]));
       const byCard = new Map(rows.map((r) => [cardOf.get(r.printing_key), r]));
-      expect(byCard.get('sig-thin')).toMatchObject({ status: 'insufficient_data', observations: 10, z: null, score: null, action: null, reasons: '["too_few_observations"]' });
+      expect(byCard.get('sig-thin')).toMatchObject({
+        status: 'insufficient_data',
+        observations: 10,
+        z: null,
+        score: null,
+        action: null,
+        reasons: '["too_few_observations"]',
+      });
       expect(byCard.has('sig-dead')).toBe(false);
       const ok = rows.filter((r) => r.status === 'ok');
       expect(ok).toHaveLength(CARDS);
@@ -190,10 +256,21 @@ describe.each(dialects)('signals on $name', (d) => {
     it('GET /v1/cards/{id}/signals answers the headline printing’s history, with reasons, and 304 on a repeat', async () => {
       const { res, body } = await get('/v1/cards/sig-1/signals?from=' + day(-5));
       expect(res.status).toBe(200);
-      expect(body).toMatchObject({ card_id: 'sig-1', printing_id: expect.any(String), engine: 'robust-trend', engine_version: '2', weights_version: 'robust-trend@2:builtin', min_history: 14 });
+      expect(body).toMatchObject({
+        card_id: 'sig-1',
+        printing_id: expect.any(String),
+        engine: 'robust-trend',
+        engine_version: '2',
+        weights_version: 'robust-trend@2:builtin',
+        min_history: 14,
+      });
       expect(body.items.map((i: Json) => i.date)).toEqual([day(-5), day(-4), day(-3), day(-2), day(-1), END]);
       expect(body.latest).toEqual(body.items.at(-1));
-      expect(body.latest).toMatchObject({ status: 'ok', currency: 'USD', action: expect.stringMatching(/^(BUY|HOLD|SELL)$/) });
+      expect(body.latest).toMatchObject({
+        status: 'ok',
+        currency: 'USD',
+        action: expect.stringMatching(/^(BUY|HOLD|SELL)$/),
+      });
       expect(Object.keys(body.latest.components)).toEqual([...robustTrendEngine.components]);
       expect(body.latest.reasons[0].text).toMatch(/Composite z/);
       const again = await get('/v1/cards/sig-1/signals?from=' + day(-5), { 'If-None-Match': res.headers.get('ETag')! });
@@ -220,7 +297,8 @@ describe.each(dialects)('signals on $name', (d) => {
         expect(body.contributions.map((c: Json) => c.component)).toEqual([...robustTrendEngine.components]);
         const sum = (body.contributions as Json[]).reduce((acc, c) => acc + (c.contribution as number), 0);
         expect(Math.abs(sum - body.z)).toBeLessThan(1e-12);
-        for (const c of body.contributions as Json[]) expect(c.contribution).toBeCloseTo(c.standardised === null ? 0 : c.weight * c.standardised, 12);
+        for (const c of body.contributions as Json[])
+          expect(c.contribution).toBeCloseTo(c.standardised === null ? 0 : c.weight * c.standardised, 12);
         expect(body.score_map).toMatch(/Φ\(z\)/);
         expect(body.score).toBe(Math.min(100, Math.max(0, Math.round(1000 * normalCdf(body.z)) / 10)));
       }
@@ -253,16 +331,26 @@ describe.each(dialects)('signals on $name', (d) => {
     });
 
     it('engines are pluggable and keyed apart; an unknown engine fails the step with the known names', async () => {
-      const flat = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'flat', minHistory: 14, windowDays: 365 });
+      const flat = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+        engine: 'flat',
+        minHistory: 14,
+        windowDays: 365,
+      });
       await materialiseSignals(h.runtime.database, flat, [END]);
       const rows = await stored('flat', END, END);
       expect(rows).toHaveLength(CARDS + 1);
-      expect(new Set(rows.map((r) => `${r.engine}@${r.engine_version}:${r.weights_version}`))).toEqual(new Set(['flat@3:flat@3:builtin']));
+      expect(new Set(rows.map((r) => `${r.engine}@${r.engine_version}:${r.weights_version}`))).toEqual(
+        new Set(['flat@3:flat@3:builtin']),
+      );
       // The default engine's rows are untouched.
       expect((await stored('robust-trend', END, END)).length).toBe(CARDS + 1);
-      await expect(resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'nope', minHistory: 14, windowDays: 365 })).rejects.toThrow(
-        'Unknown signal engine "nope"; known engines: robust-trend, flat.',
-      );
+      await expect(
+        resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+          engine: 'nope',
+          minHistory: 14,
+          windowDays: 365,
+        }),
+      ).rejects.toThrow('Unknown signal engine "nope"; known engines: robust-trend, flat.');
     });
 
     it('factor statistics: the step stores IC rows; GET /v1/analytics/factors summarises them', async () => {
@@ -271,7 +359,13 @@ describe.each(dialects)('signals on $name', (d) => {
       await materialiseSignals(h.runtime.database, s, dates);
       const [run] = await h.runtime.pipeline.run(['factors'], { trigger: 'cli', from: day(-60), to: END });
       expect(run!.status).toBe('succeeded');
-      const rows = await h.runtime.database.db.selectFrom('factor_stats').selectAll().where('factor', '=', 'trend').where('kind', '=', 'horizon').where('days', '=', 1).execute();
+      const rows = await h.runtime.database.db
+        .selectFrom('factor_stats')
+        .selectAll()
+        .where('factor', '=', 'trend')
+        .where('kind', '=', 'horizon')
+        .where('days', '=', 1)
+        .execute();
       // Forward returns strictly after the date: the last date has no 1-day row.
       expect(rows.map((r) => String(r.date))).not.toContain(END);
       expect(rows.map((r) => String(r.date))).toContain(day(-1));
@@ -308,12 +402,20 @@ describe.each(dialects)('signals on $name', (d) => {
 
     it('weights versions: built-in listed, manual versions created by operators, bad weights refused', async () => {
       const list = await get('/v1/analytics/weights');
-      expect(list.body.items[0]).toMatchObject({ version: 'robust-trend@2:builtin', source: 'builtin', active: true, weights: robustTrendEngine.defaultWeights });
+      expect(list.body.items[0]).toMatchObject({
+        version: 'robust-trend@2:builtin',
+        source: 'builtin',
+        active: true,
+        weights: robustTrendEngine.defaultWeights,
+      });
       const etag = list.res.headers.get('ETag')!;
       expect((await get('/v1/analytics/weights', { 'If-None-Match': etag })).res.status).toBe(304);
       const weights = { trend: 1, filter: 0, reversal: 0, drawdown: 0, regime: 0, search: 0 };
       expect((await h.request('/v1/analytics/weights', json({ weights }))).status).toBe(401);
-      const created = await h.request('/v1/analytics/weights', json({ weights, note: 'trend only' }, bearer(ADMIN_TOKEN)));
+      const created = await h.request(
+        '/v1/analytics/weights',
+        json({ weights, note: 'trend only' }, bearer(ADMIN_TOKEN)),
+      );
       expect(created.status).toBe(201);
       const version = ((await created.json()) as Json).version as string;
       expect(version).toMatch(/^fw_/);
@@ -326,13 +428,28 @@ describe.each(dialects)('signals on $name', (d) => {
       expect(((await bad.json()) as Json).errors.map((e: Json) => e.field)).toContain('body.weights');
 
       // Signals under the new version sit beside the built-in ones; z is the trend component alone.
-      const s = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'robust-trend', weights: version, minHistory: 14, windowDays: 365 });
+      const s = await resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+        engine: 'robust-trend',
+        weights: version,
+        minHistory: 14,
+        windowDays: 365,
+      });
       await materialiseSignals(h.runtime.database, s, [END]);
-      const rows = await h.runtime.database.db.selectFrom('signals').selectAll().where('weights_version', '=', version).where('status', '=', 'ok').execute();
+      const rows = await h.runtime.database.db
+        .selectFrom('signals')
+        .selectAll()
+        .where('weights_version', '=', version)
+        .where('status', '=', 'ok')
+        .execute();
       expect(rows).toHaveLength(CARDS);
       for (const r of rows) expect(r.z).toBe((JSON.parse(r.standardised!) as number[])[0]);
       await expect(
-        resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, { engine: 'flat', weights: version, minHistory: 14, windowDays: 365 }),
+        resolveSignalSettings(h.runtime.database.db, h.clock, h.runtime.engines, {
+          engine: 'flat',
+          weights: version,
+          minHistory: 14,
+          windowDays: 365,
+        }),
       ).rejects.toThrow(/Unknown weights version/);
     });
   });
@@ -342,6 +459,21 @@ function normalCdf(z: number): number {
   // Reference value through the complementary error function's series (independent of src/quant/score.ts).
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
-  const tau = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886187 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const tau =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886187 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return z >= 0 ? 1 - tau / 2 : tau / 2;
 }

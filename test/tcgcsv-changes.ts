@@ -27,12 +27,18 @@ export interface IndependentSeries {
 
 export const seriesKey = (productId: number, subType: string) => `${productId}|${subType}`;
 
-const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const shift = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
-export function independentChanges(pricesDir: string, excluded: ReadonlySet<string> = new Set()): Map<string, IndependentSeries> {
+export function independentChanges(
+  pricesDir: string,
+  excluded: ReadonlySet<string> = new Set(),
+): Map<string, IndependentSeries> {
   const observations = new Map<string, [string, number][]>();
   let latest = '';
-  for (const date of readdirSync(pricesDir).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort()) {
+  for (const date of readdirSync(pricesDir)
+    .filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d))
+    .sort()) {
     for (const group of readdirSync(join(pricesDir, date, '3'))) {
       const body = JSON.parse(readFileSync(join(pricesDir, date, '3', group, 'prices'), 'utf8')) as {
         results: { productId: number; subTypeName: string; marketPrice: number | null }[];
@@ -52,7 +58,12 @@ export function independentChanges(pricesDir: string, excluded: ReadonlySet<stri
   for (const [key, list] of observations) {
     const [lastDate, last] = list.at(-1)!;
     const changes = {} as IndependentSeries['changes'];
-    for (const [name, n] of [['1d', 1], ['7d', 7], ['30d', 30], ['90d', 90]] as const) {
+    for (const [name, n] of [
+      ['1d', 1],
+      ['7d', 7],
+      ['30d', 30],
+      ['90d', 90],
+    ] as const) {
       const target = shift(lastDate, -n);
       const floor = shift(lastDate, -n - 3);
       const baseAt = list.findLastIndex(([d]) => d <= target && d >= floor);

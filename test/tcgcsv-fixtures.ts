@@ -39,11 +39,51 @@ export async function seedCatalog(ctx: IngestContext): Promise<void> {
 
 /** `/tcgplayer/3/groups` results. */
 export const GROUPS = [
-  { groupId: 604, name: 'Base Set', abbreviation: 'BS', isSupplemental: false, publishedOn: '1999-01-09T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
-  { groupId: 23237, name: 'SV: Scarlet & Violet 151', abbreviation: 'MEW', isSupplemental: false, publishedOn: '2023-09-22T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
-  { groupId: 17688, name: 'Crown Zenith', abbreviation: 'CRZ', isSupplemental: false, publishedOn: '2023-01-20T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
-  { groupId: 630, name: 'Fossil', abbreviation: 'FO', isSupplemental: false, publishedOn: '1999-10-10T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
-  { groupId: 2848, name: 'Empty Promo Group', abbreviation: 'EPG', isSupplemental: true, publishedOn: '2021-01-01T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
+  {
+    groupId: 604,
+    name: 'Base Set',
+    abbreviation: 'BS',
+    isSupplemental: false,
+    publishedOn: '1999-01-09T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
+  {
+    groupId: 23237,
+    name: 'SV: Scarlet & Violet 151',
+    abbreviation: 'MEW',
+    isSupplemental: false,
+    publishedOn: '2023-09-22T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
+  {
+    groupId: 17688,
+    name: 'Crown Zenith',
+    abbreviation: 'CRZ',
+    isSupplemental: false,
+    publishedOn: '2023-01-20T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
+  {
+    groupId: 630,
+    name: 'Fossil',
+    abbreviation: 'FO',
+    isSupplemental: false,
+    publishedOn: '1999-10-10T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
+  {
+    groupId: 2848,
+    name: 'Empty Promo Group',
+    abbreviation: 'EPG',
+    isSupplemental: true,
+    publishedOn: '2021-01-01T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
 ];
 
 const ext = (number: string | null, rarity = 'Common') => [
@@ -82,15 +122,36 @@ export const PRODUCTS: Record<number, ReturnType<typeof product>[]> = {
     product(502100, 23237, 'Code Card - Scarlet & Violet 151 Booster Pack', null),
     product(502200, 23237, 'Scarlet & Violet 151 Booster Bundle', null),
   ],
-  17688: [product(478000, 17688, 'Pikachu - 160/159', '160/159', 'Secret Rare'), product(478001, 17688, 'Zoroark', 'GG01/GG70', 'Trainer Gallery')],
+  17688: [
+    product(478000, 17688, 'Pikachu - 160/159', '160/159', 'Secret Rare'),
+    product(478001, 17688, 'Zoroark', 'GG01/GG70', 'Trainer Gallery'),
+  ],
 };
 
-type Price = [productId: number, subType: string, low: number | null, mid: number | null, high: number | null, market: number | null, directLow?: number | null];
+type Price = [
+  productId: number,
+  subType: string,
+  low: number | null,
+  mid: number | null,
+  high: number | null,
+  market: number | null,
+  directLow?: number | null,
+];
 
 /** A `/tcgplayer/3/{groupId}/prices` body. */
 export function pricesBody(rows: (Price | Record<string, unknown>)[]): string {
   const results = rows.map((r) =>
-    Array.isArray(r) ? { productId: r[0], lowPrice: r[2], midPrice: r[3], highPrice: r[4], marketPrice: r[5], directLowPrice: r[6] ?? null, subTypeName: r[1] } : r,
+    Array.isArray(r)
+      ? {
+          productId: r[0],
+          lowPrice: r[2],
+          midPrice: r[3],
+          highPrice: r[4],
+          marketPrice: r[5],
+          directLowPrice: r[6] ?? null,
+          subTypeName: r[1],
+        }
+      : r,
   );
   return JSON.stringify({ success: true, errors: [], results });
 }
@@ -100,7 +161,11 @@ export function envelope(results: unknown[]): string {
 }
 
 /** TCGCSV's answer for a group without content. */
-export const NOT_FOUND_BODY = JSON.stringify({ success: false, errors: ['No data found for this group.'], results: [] });
+export const NOT_FOUND_BODY = JSON.stringify({
+  success: false,
+  errors: ['No data found for this group.'],
+  results: [],
+});
 
 /** Price rows of one day per group; what each row becomes is in the comment beside it. */
 export function dayPrices(marketCharizard: number): Record<number, (Price | Record<string, unknown>)[]> {
@@ -139,7 +204,10 @@ export const CROSSWALK_CSV = [
 ].join('\r\n');
 
 /** Writes `<root>/<date>/3/<groupId>/prices` files; a string body is written verbatim. */
-export function writePriceTree(root: string, days: Record<string, Record<number, string | (Price | Record<string, unknown>)[]>>): void {
+export function writePriceTree(
+  root: string,
+  days: Record<string, Record<number, string | (Price | Record<string, unknown>)[]>>,
+): void {
   for (const [date, groups] of Object.entries(days)) {
     for (const [groupId, rows] of Object.entries(groups)) {
       const dir = join(root, date, '3', groupId);

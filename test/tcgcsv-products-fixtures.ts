@@ -35,8 +35,24 @@ export async function seedPromoCatalog(ctx: IngestContext, nowIso: string): Prom
 }
 
 export const GROUP_LIST = [
-  { groupId: 1418, name: 'WoTC Promo', abbreviation: 'PR', isSupplemental: true, publishedOn: '1999-07-01T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
-  { groupId: 604, name: 'Base Set', abbreviation: 'BS', isSupplemental: false, publishedOn: '1999-01-09T00:00:00', modifiedOn: '2025-10-01T00:00:00', categoryId: 3 },
+  {
+    groupId: 1418,
+    name: 'WoTC Promo',
+    abbreviation: 'PR',
+    isSupplemental: true,
+    publishedOn: '1999-07-01T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
+  {
+    groupId: 604,
+    name: 'Base Set',
+    abbreviation: 'BS',
+    isSupplemental: false,
+    publishedOn: '1999-01-09T00:00:00',
+    modifiedOn: '2025-10-01T00:00:00',
+    categoryId: 3,
+  },
 ];
 
 const listing = (productId: number, groupId: number, name: string, number: string | null) => ({
@@ -114,7 +130,10 @@ export function writePromoPrices(root: string, days: Record<string, number>): vo
  * extended data as `ext…` columns) into that group's `products` body in the JSON layout
  * (`<root>/3/<groupId>/products`); returns the group id and the listed products.
  */
-export function listingFromProductsCsv(csvText: string, root: string): { groupId: number; products: { productId: number; name: string; number: string | null }[] } {
+export function listingFromProductsCsv(
+  csvText: string,
+  root: string,
+): { groupId: number; products: { productId: number; name: string; number: string | null }[] } {
   const rows = parse(csvText, { columns: true, bom: true, skip_empty_lines: true }) as Record<string, string>[];
   const byId = new Map<number, Record<string, string>>();
   for (const r of rows) if (!byId.has(Number(r.productId))) byId.set(Number(r.productId), r);
@@ -138,5 +157,12 @@ export function listingFromProductsCsv(csvText: string, root: string): { groupId
   }));
   mkdirSync(join(root, '3', String(groupId)), { recursive: true });
   writeFileSync(join(root, '3', String(groupId), 'products'), envelope(results));
-  return { groupId, products: results.map((p) => ({ productId: p.productId, name: p.name!, number: p.extendedData.find((e) => e.name === 'Number')?.value ?? null })) };
+  return {
+    groupId,
+    products: results.map((p) => ({
+      productId: p.productId,
+      name: p.name!,
+      number: p.extendedData.find((e) => e.name === 'Number')?.value ?? null,
+    })),
+  };
 }

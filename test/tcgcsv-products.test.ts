@@ -58,11 +58,26 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
 
     it('import products tcgcsv-files stores every listing once, as a products run', async () => {
       const run = await importTcgcsvProductFiles(h.runtime.ingest, { path: join(dir, 'listings') });
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 9, accepted: 8, updated: 0, unchanged: 0, rejected: 1 });
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        rows_read: 9,
+        accepted: 8,
+        updated: 0,
+        unchanged: 0,
+        rejected: 1,
+      });
       expect(run.rejected_by_reason).toEqual({ malformed_row: 1 });
-      const row = await h.runtime.database.db.selectFrom('ingestion_runs').select(['kind', 'source', 'feed']).where('id', '=', run.id).executeTakeFirstOrThrow();
+      const row = await h.runtime.database.db
+        .selectFrom('ingestion_runs')
+        .select(['kind', 'source', 'feed'])
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ kind: 'products', source: 'tcgcsv-files', feed: 'tcgcsv' });
-      const products = await h.runtime.database.db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind']).orderBy('product_id').execute();
+      const products = await h.runtime.database.db
+        .selectFrom('tcgplayer_products')
+        .select(['product_id', 'card_id', 'kind'])
+        .orderBy('product_id')
+        .execute();
       expect(products).toEqual([
         { product_id: 42382, card_id: 'base1-4', kind: 'card' },
         { product_id: 42500, card_id: null, kind: 'unmapped' },
@@ -73,14 +88,29 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
         { product_id: 136500, card_id: null, kind: 'code_card' },
         { product_id: 136600, card_id: null, kind: 'accessory' },
       ]);
-      const sealed = await h.runtime.database.db.selectFrom('cards').select(['id', 'set_id', 'name', 'kind']).where('kind', '=', 'sealed').execute();
+      const sealed = await h.runtime.database.db
+        .selectFrom('cards')
+        .select(['id', 'set_id', 'name', 'kind'])
+        .where('kind', '=', 'sealed')
+        .execute();
       expect(sealed).toEqual([{ id: SEALED, set_id: 'base1', name: 'Base Set Booster Box', kind: 'sealed' }]);
       // The group list named the promo group's abbreviation: the promo set now records its group.
-      const basep = await h.runtime.database.db.selectFrom('sets').select('tcgplayer_group_id').where('id', '=', 'basep').executeTakeFirstOrThrow();
+      const basep = await h.runtime.database.db
+        .selectFrom('sets')
+        .select('tcgplayer_group_id')
+        .where('id', '=', 'basep')
+        .executeTakeFirstOrThrow();
       expect(basep.tcgplayer_group_id).toBe(1418);
 
       const again = await importTcgcsvProductFiles(h.runtime.ingest, { path: join(dir, 'listings') });
-      expect(again).toMatchObject({ status: 'succeeded', rows_read: 9, accepted: 0, updated: 0, unchanged: 8, rejected: 1 });
+      expect(again).toMatchObject({
+        status: 'succeeded',
+        rows_read: 9,
+        accepted: 0,
+        updated: 0,
+        unchanged: 8,
+        rejected: 1,
+      });
     });
 
     it('a missing listing folder fails the products run with a message that names the layout', async () => {
@@ -115,21 +145,74 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       const body = (await res.json()) as { items: Record<string, unknown>[]; next_cursor: string | null };
       expect(body.next_cursor).toBeNull();
       expect(body.items).toEqual([
-        { product_id: 42500, group_id: 604, group_name: 'Base Set', name: 'Raichu', number: '058/102', reason: 'unmapped_product', rows: 1, suggested_card: { id: 'base1-58', name: 'Pikachu', set_id: 'base1' } },
-        { product_id: 100009, group_id: 1418, group_name: 'WoTC Promo', name: 'Mewtwo', number: '3', reason: 'unknown_card', rows: 1, suggested_card: null },
-        { product_id: 136500, group_id: 604, group_name: 'Base Set', name: 'Code Card - Base Set Booster Pack', number: null, reason: 'code_card', rows: 1, suggested_card: null },
-        { product_id: 136600, group_id: 604, group_name: 'Base Set', name: 'Pokemon Card Sleeves - Charizard (65 Sleeves)', number: null, reason: 'accessory', rows: 1, suggested_card: null },
-        { product_id: 777001, group_id: 604, group_name: 'Base Set', name: null, number: null, reason: 'unmapped_product', rows: 1, suggested_card: null },
+        {
+          product_id: 42500,
+          group_id: 604,
+          group_name: 'Base Set',
+          name: 'Raichu',
+          number: '058/102',
+          reason: 'unmapped_product',
+          rows: 1,
+          suggested_card: { id: 'base1-58', name: 'Pikachu', set_id: 'base1' },
+        },
+        {
+          product_id: 100009,
+          group_id: 1418,
+          group_name: 'WoTC Promo',
+          name: 'Mewtwo',
+          number: '3',
+          reason: 'unknown_card',
+          rows: 1,
+          suggested_card: null,
+        },
+        {
+          product_id: 136500,
+          group_id: 604,
+          group_name: 'Base Set',
+          name: 'Code Card - Base Set Booster Pack',
+          number: null,
+          reason: 'code_card',
+          rows: 1,
+          suggested_card: null,
+        },
+        {
+          product_id: 136600,
+          group_id: 604,
+          group_name: 'Base Set',
+          name: 'Pokemon Card Sleeves - Charizard (65 Sleeves)',
+          number: null,
+          reason: 'accessory',
+          rows: 1,
+          suggested_card: null,
+        },
+        {
+          product_id: 777001,
+          group_id: 604,
+          group_name: 'Base Set',
+          name: null,
+          number: null,
+          reason: 'unmapped_product',
+          rows: 1,
+          suggested_card: null,
+        },
       ]);
 
-      const byReason = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?reason=unmapped_product`, admin)).json()) as { items: { product_id: number }[] };
+      const byReason = (await (
+        await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?reason=unmapped_product`, admin)
+      ).json()) as { items: { product_id: number }[] };
       expect(byReason.items.map((i) => i.product_id)).toEqual([42500, 777001]);
-      const bySet = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?set=basep`, admin)).json()) as { items: { product_id: number }[] };
+      const bySet = (await (
+        await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?set=basep`, admin)
+      ).json()) as { items: { product_id: number }[] };
       expect(bySet.items.map((i) => i.product_id)).toEqual([100009]);
 
-      const first = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?limit=2`, admin)).json()) as { items: { product_id: number }[]; next_cursor: string };
+      const first = (await (
+        await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?limit=2`, admin)
+      ).json()) as { items: { product_id: number }[]; next_cursor: string };
       expect(first.items.map((i) => i.product_id)).toEqual([42500, 100009]);
-      const second = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?limit=2&cursor=${first.next_cursor}`, admin)).json()) as { items: { product_id: number }[] };
+      const second = (await (
+        await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?limit=2&cursor=${first.next_cursor}`, admin)
+      ).json()) as { items: { product_id: number }[] };
       expect(second.items.map((i) => i.product_id)).toEqual([136500, 136600]);
     });
 
@@ -143,14 +226,18 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       expect(badSet.status).toBe(422);
       const badReason = await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?reason=nope`, admin);
       expect(badReason.status).toBe(422);
-      const badCursor = await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched?cursor=${Buffer.from('{"p":"x"}').toString('base64url')}`, admin);
+      const badCursor = await h.request(
+        `/v1/admin/ingestion/runs/${secondRun}/unmatched?cursor=${Buffer.from('{"p":"x"}').toString('base64url')}`,
+        admin,
+      );
       expect(badCursor.status).toBe(422);
     });
 
     it('a sealed product is a priced item: listed with kind=sealed, with history, movers and its own index', async () => {
       await deriveReadModels(h.runtime.database, h.runtime.clock);
       type Item = { id: string; kind: string; price: number | null };
-      const list = async (query: string) => ((await (await h.request(`/v1/cards${query}`)).json()) as { items: Item[] }).items;
+      const list = async (query: string) =>
+        ((await (await h.request(`/v1/cards${query}`)).json()) as { items: Item[] }).items;
       expect((await list('')).map((c) => [c.id, c.kind])).toEqual([
         ['base1-4', 'card'],
         ['basep-2', 'card'],
@@ -168,7 +255,8 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       expect(JSON.stringify(history)).toContain(D2);
 
       type Mover = { card: { id: string; kind: string }; change_pct: number };
-      const movers = async (query: string) => ((await (await h.request(`/v1/movers?window=1d${query}`)).json()) as { items: Mover[] }).items;
+      const movers = async (query: string) =>
+        ((await (await h.request(`/v1/movers?window=1d${query}`)).json()) as { items: Mover[] }).items;
       expect(await movers('&kind=sealed')).toMatchObject([{ card: { id: SEALED, kind: 'sealed' }, change_pct: 10 }]);
       expect((await movers('')).map((m) => m.card.id)).toEqual(['basep-1']);
       expect((await movers('&kind=all')).map((m) => m.card.id)).toEqual(['basep-1', SEALED]);
@@ -204,13 +292,23 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
     });
 
     it('retention deletes the unmatched lists with the payloads of old runs', async () => {
-      const count = async () => Number((await h.runtime.database.db.selectFrom('ingestion_unmatched').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+      const count = async () =>
+        Number(
+          (
+            await h.runtime.database.db
+              .selectFrom('ingestion_unmatched')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
       expect(await count()).toBeGreaterThan(0);
       h.clock.advance(31 * 86_400_000);
       const [record] = await h.runtime.pipeline.run(['retention'], { trigger: 'cli' });
       expect(record!.status).toBe('succeeded');
       expect(await count()).toBe(0);
-      const body = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched`, admin)).json()) as { items: unknown[] };
+      const body = (await (await h.request(`/v1/admin/ingestion/runs/${secondRun}/unmatched`, admin)).json()) as {
+        items: unknown[];
+      };
       expect(body.items).toEqual([]);
     });
   });

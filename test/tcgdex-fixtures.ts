@@ -7,7 +7,13 @@
  */
 import type { Card, CardResume, Set as TcgdexSet, SetResume } from '@tcgdex/sdk';
 
-type Variant = { lowPrice?: number | null; midPrice?: number | null; highPrice?: number | null; marketPrice?: number | null; directLowPrice?: number | null };
+type Variant = {
+  lowPrice?: number | null;
+  midPrice?: number | null;
+  highPrice?: number | null;
+  marketPrice?: number | null;
+  directLowPrice?: number | null;
+};
 export interface Pricing {
   tcgplayer?: { updated: string; unit: string } & Record<string, Variant | string>;
   cardmarket?: { updated: string; unit: string } & Record<string, number | string | null>;
@@ -31,7 +37,11 @@ export const SET_LIST: SetResume[] = [
   brief('emp01', 'Empty Expansion', 0),
 ];
 /** Sets whose detail is served broken (truncated, cut off, malformed). */
-export const BROKEN_SETS: SetResume[] = [brief('trunc', 'Truncated', 1), brief('cut', 'Cut Off', 1), brief('bad', 'Malformed', 1)];
+export const BROKEN_SETS: SetResume[] = [
+  brief('trunc', 'Truncated', 1),
+  brief('cut', 'Cut Off', 1),
+  brief('bad', 'Malformed', 1),
+];
 
 const cardBrief = (setId: string, localId: string, name: string): CardResume => ({
   id: `${setId}-${localId}`,
@@ -53,7 +63,11 @@ const find = (id: string) => [...SET_LIST, ...BROKEN_SETS].find((s) => s.id === 
 
 /** `GET /v2/en/sets/{id}`. */
 export const SET_DETAILS: Record<string, TcgdexSet> = {
-  'sv03.5': setDetail(find('sv03.5'), [cardBrief('sv03.5', '001', 'Bulbasaur'), cardBrief('sv03.5', '053', 'Dugtrio')], 'Scarlet & Violet'),
+  'sv03.5': setDetail(
+    find('sv03.5'),
+    [cardBrief('sv03.5', '001', 'Bulbasaur'), cardBrief('sv03.5', '053', 'Dugtrio')],
+    'Scarlet & Violet',
+  ),
   base1: setDetail(find('base1'), [
     cardBrief('base1', '4', 'Charizard'),
     cardBrief('base1', '58', 'Pikachu'),
@@ -134,9 +148,24 @@ export const CARDS: Record<string, PricedCard> = {
     illustrator: 'Mitsuhiro Arita',
     variants: { normal: false, reverse: false, holo: true, firstEdition: false },
     pricing: {
-      tcgplayer: { updated: TCG_STAMP, unit: 'USD', holofoil: { lowPrice: 310, midPrice: 399.99, highPrice: 1200, marketPrice: 375.5, directLowPrice: null } },
+      tcgplayer: {
+        updated: TCG_STAMP,
+        unit: 'USD',
+        holofoil: { lowPrice: 310, midPrice: 399.99, highPrice: 1200, marketPrice: 375.5, directLowPrice: null },
+      },
       // `-holo` fields on a card without a reverse holo are noise and make no row.
-      cardmarket: { updated: CM_STAMP, unit: 'EUR', avg: 289.9, low: 150, trend: 301.25, avg1: 0, avg7: 295, avg30: 290.1, 'avg-holo': 12, 'trend-holo': 11 },
+      cardmarket: {
+        updated: CM_STAMP,
+        unit: 'EUR',
+        avg: 289.9,
+        low: 150,
+        trend: 301.25,
+        avg1: 0,
+        avg7: 295,
+        avg30: 290.1,
+        'avg-holo': 12,
+        'trend-holo': 11,
+      },
     },
   }),
   'base1-58': card('base1', '58', 'Pikachu', { category: 'Pokemon', variants: { normal: true } }),
@@ -156,4 +185,5 @@ export const CARDS: Record<string, PricedCard> = {
 };
 
 /** The alias file the tests pass (`set_aliases.csv` format). */
-export const ALIASES_CSV = 'tcgdex_set_id,pokemontcg_set_id,cards_matched,tcgdex_cards\nsv03.5,sv3pt5,2,2\nemp01,emp1,0,0\n';
+export const ALIASES_CSV =
+  'tcgdex_set_id,pokemontcg_set_id,cards_matched,tcgdex_cards\nsv03.5,sv3pt5,2,2\nemp01,emp1,0,0\n';

@@ -30,16 +30,23 @@ export const BUSY_RETRY_AFTER_SECONDS = 30;
 /** Every slot is taken: 503 with `Retry-After`. */
 export class Busy extends AppError {
   constructor(what: string, max: number) {
-    super(503, 'background_capacity_full', `${max} background run(s) (pipeline runs, backtests) are already running, the most MAX_CHILD_PROCESSES allows; ${what} was not started. Retry after the time in Retry-After.`, {
-      headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
-    });
+    super(
+      503,
+      'background_capacity_full',
+      `${max} background run(s) (pipeline runs, backtests) are already running, the most MAX_CHILD_PROCESSES allows; ${what} was not started. Retry after the time in Retry-After.`,
+      {
+        headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+      },
+    );
   }
 }
 
 /** Stopped: no slot is handed out any more. */
 export class ShuttingDown extends AppError {
   constructor(what: string) {
-    super(503, 'shutting_down', `This process is shutting down; ${what} was not started.`, { headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) } });
+    super(503, 'shutting_down', `This process is shutting down; ${what} was not started.`, {
+      headers: { 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) },
+    });
   }
 }
 
@@ -110,7 +117,10 @@ export class BackgroundWork {
     for (const e of entries) e.handle?.kill?.('SIGTERM');
     const ended = Promise.allSettled(entries.map((e) => e.handle?.done ?? Promise.resolve()));
     let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([ended.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+    const late = await Promise.race([
+      ended.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+    ]);
     clearTimeout(timer);
     let killed = 0;
     if (late) {

@@ -14,7 +14,9 @@ export const systemClock: Clock = { now: () => Date.now() };
  * const clock = manualClock('2026-01-01T00:00:00Z');
  * clock.advance(1000); // one second later
  */
-export function manualClock(start: string | number): Clock & { advance(ms: number): void; set(at: string | number): void } {
+export function manualClock(
+  start: string | number,
+): Clock & { advance(ms: number): void; set(at: string | number): void } {
   let t = typeof start === 'number' ? start : Date.parse(start);
   return {
     now: () => t,

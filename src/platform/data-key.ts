@@ -13,7 +13,10 @@ import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writ
 import { resolve } from 'node:path';
 import { dataKey, SecretBox, type DataKey } from './secret-box.ts';
 
-export type DataKeySource = { kind: 'setting' } | { kind: 'file'; path: string; created: boolean } | { kind: 'process'; reason: 'postgres' | 'memory' };
+export type DataKeySource =
+  | { kind: 'setting' }
+  | { kind: 'file'; path: string; created: boolean }
+  | { kind: 'process'; reason: 'postgres' | 'memory' };
 
 export interface DataKeys {
   box: SecretBox;
@@ -65,7 +68,8 @@ export function readOrCreateKeyFile(path: string): { key: DataKey; created: bool
     }
   }
   const mode = statSync(path).mode & 0o777;
-  if ((mode & 0o077) !== 0) warnings.push(`the data key file is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
+  if ((mode & 0o077) !== 0)
+    warnings.push(`the data key file is readable by other users (mode ${mode.toString(8)}); run chmod 600 on it`);
   return { key: parseKey(readFileSync(path, 'utf8'), 'the data key file'), created, warnings };
 }
 
@@ -73,10 +77,20 @@ export function readOrCreateKeyFile(path: string): { key: DataKey; created: bool
  * @example
  * const { box } = resolveDataKeys({ DATABASE_URL: 'sqlite:./data/cardquant.db' });
  */
-export function resolveDataKeys(settings: { DATABASE_URL: string; DATA_ENCRYPTION_KEY?: string; DATA_ENCRYPTION_KEY_PREVIOUS?: string }): DataKeys {
-  const previous = settings.DATA_ENCRYPTION_KEY_PREVIOUS ? [parseKey(settings.DATA_ENCRYPTION_KEY_PREVIOUS, 'DATA_ENCRYPTION_KEY_PREVIOUS')] : [];
+export function resolveDataKeys(settings: {
+  DATABASE_URL: string;
+  DATA_ENCRYPTION_KEY?: string;
+  DATA_ENCRYPTION_KEY_PREVIOUS?: string;
+}): DataKeys {
+  const previous = settings.DATA_ENCRYPTION_KEY_PREVIOUS
+    ? [parseKey(settings.DATA_ENCRYPTION_KEY_PREVIOUS, 'DATA_ENCRYPTION_KEY_PREVIOUS')]
+    : [];
   if (settings.DATA_ENCRYPTION_KEY) {
-    return { box: new SecretBox(parseKey(settings.DATA_ENCRYPTION_KEY, 'DATA_ENCRYPTION_KEY'), previous), source: { kind: 'setting' }, warnings: [] };
+    return {
+      box: new SecretBox(parseKey(settings.DATA_ENCRYPTION_KEY, 'DATA_ENCRYPTION_KEY'), previous),
+      source: { kind: 'setting' },
+      warnings: [],
+    };
   }
   const file = keyFileOf(settings.DATABASE_URL);
   if (file) {
@@ -88,7 +102,9 @@ export function resolveDataKeys(settings: { DATABASE_URL: string; DATA_ENCRYPTIO
     box: new SecretBox(dataKey(randomBytes(32)), previous),
     source: { kind: 'process', reason: postgres ? 'postgres' : 'memory' },
     warnings: postgres
-      ? ['DATA_ENCRYPTION_KEY is not set: stored Idempotency-Key answers can be replayed only by the process that stored them; set it (the same value) on every process']
+      ? [
+          'DATA_ENCRYPTION_KEY is not set: stored Idempotency-Key answers can be replayed only by the process that stored them; set it (the same value) on every process',
+        ]
       : [],
   };
 }

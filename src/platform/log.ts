@@ -41,7 +41,11 @@ export const redactPaths = [
  * @example
  * const log = createLogger('info'); log.info({ route: '/v1/cards' }, 'request');
  */
-export function createLogger(level: string, destination?: DestinationStream, options: { redact?: boolean } = {}): Logger {
+export function createLogger(
+  level: string,
+  destination?: DestinationStream,
+  options: { redact?: boolean } = {},
+): Logger {
   return pino(
     {
       level,

@@ -49,7 +49,15 @@ export class Scheduler {
   async runSlot(job: Job, slot: string): Promise<SlotOutcome> {
     const claimed = await this.db
       .insertInto('scheduled_runs')
-      .values({ job: job.name, slot, instance: this.instance, started_at: isoInstant(this.clock.now()), finished_at: null, status: 'running', error: null })
+      .values({
+        job: job.name,
+        slot,
+        instance: this.instance,
+        started_at: isoInstant(this.clock.now()),
+        finished_at: null,
+        status: 'running',
+        error: null,
+      })
       .onConflict((oc) => oc.doNothing())
       .executeTakeFirst();
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return 'taken';

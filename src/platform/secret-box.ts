@@ -60,7 +60,13 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return [FORMAT, this.current.id, nonce.toString('base64url'), body.toString('base64url'), tag.toString('base64url')].join('.');
+    return [
+      FORMAT,
+      this.current.id,
+      nonce.toString('base64url'),
+      body.toString('base64url'),
+      tag.toString('base64url'),
+    ].join('.');
   }
 
   /** The plaintext, or an UnsealError (wrong format, a key no longer configured, altered data). */
@@ -71,7 +77,9 @@ export class SecretBox {
     const key = this.keys.get(id);
     if (!key) throw new UnsealError('unknown_key');
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'), { authTagLength: TAG_BYTES });
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');

@@ -16,7 +16,10 @@ const FRICTIONLESS: BacktestOptions = {
 };
 
 /** Market prices per printing, one per date (null = no observation); low = market unless given. */
-function prices(market: Record<string, (number | null)[]>, low: Record<string, (number | null)[]> = {}): BacktestInput['price'] {
+function prices(
+  market: Record<string, (number | null)[]>,
+  low: Record<string, (number | null)[]> = {},
+): BacktestInput['price'] {
   return (printing, date) => {
     const t = DATES.indexOf(date);
     const m = market[printing]?.[t];
@@ -95,7 +98,9 @@ describe('backtest: timing and basket tracking', () => {
       [0, 'sell', '2024-03-04'],
     ]);
     const last = result.trades.filter((t) => t.openAtEnd);
-    expect(last.map((t) => [t.basket, t.printing, t.side, t.date, t.quantity])).toEqual([[3, 'B', 'sell', '2024-03-06', 50]]);
+    expect(last.map((t) => [t.basket, t.printing, t.side, t.date, t.quantity])).toEqual([
+      [3, 'B', 'sell', '2024-03-06', 50],
+    ]);
     // Completed round trips: A +500, B (basket 1) −250, B (basket 2) −500; the open-at-end exit is not one.
     expect(result.metrics.hitRate).toBeCloseTo(1 / 3, 15);
     expect(result.metrics.maxDrawdown).toBeCloseTo(0.5, 15);
@@ -104,7 +109,11 @@ describe('backtest: timing and basket tracking', () => {
   it('every trade comes after the signal that chose it', () => {
     const result = runBacktest({
       dates: DATES,
-      signal: (date) => new Map([['A', date.charCodeAt(9)], ['B', -date.charCodeAt(9)]]),
+      signal: (date) =>
+        new Map([
+          ['A', date.charCodeAt(9)],
+          ['B', -date.charCodeAt(9)],
+        ]),
       price: prices({ A: [1, 2, 3, 4, 5, 6], B: [6, 5, 4, 3, 2, 1] }),
       options: { ...FRICTIONLESS, quantile: 0.5, rebalanceEvery: 1, holdingDays: 3 },
     });
@@ -135,7 +144,12 @@ describe('backtest: costs, long-short and metrics (hand-computed)', () => {
     const e2 = 899 + qA * 12 - qD * 18; // 1473.5724572457248
     // d3: sell A at 11 × 0.99 = 10.89, 10 % fee, 1 fixed; cover D at 22 × 1.01 = 22.22, 1 fixed.
     const e3 = 899 + (qA * 10.89 * 0.9 - 1) - (qD * 22.22 + 1); // 986.5598322332235
-    expect(result.equity.map((e) => e.value)).toEqual([1000, expect.closeTo(e1, 9), expect.closeTo(e2, 9), expect.closeTo(e3, 9)]);
+    expect(result.equity.map((e) => e.value)).toEqual([
+      1000,
+      expect.closeTo(e1, 9),
+      expect.closeTo(e2, 9),
+      expect.closeTo(e3, 9),
+    ]);
     expect(e3).toBeCloseTo(986.5598322332235, 9);
 
     expect(result.trades.map((t) => [t.leg, t.printing, t.side, t.date, t.price])).toEqual([
@@ -219,20 +233,39 @@ describe('backtest: gaps and filters', () => {
       options: { ...FRICTIONLESS, side: 'long-short', quantile: 0.5 },
     });
     // Order: B, M, Z (score 1, by id), then Q → long B, M; short Z, Q.
-    expect(tied.trades.filter((t) => t.date === '2024-03-02').map((t) => `${t.leg}:${t.printing}`)).toEqual(['long:B', 'long:M', 'short:Z', 'short:Q']);
+    expect(tied.trades.filter((t) => t.date === '2024-03-02').map((t) => `${t.leg}:${t.printing}`)).toEqual([
+      'long:B',
+      'long:M',
+      'short:Z',
+      'short:Q',
+    ]);
 
     const idle = runBacktest({ dates: DATES, signal: () => new Map(), price: () => null, options: FRICTIONLESS });
     expect(values(idle)).toEqual([1000, 1000, 1000, 1000, 1000, 1000]);
-    expect(idle.metrics).toMatchObject({ trades: 0, costs: 0, hitRate: null, totalReturn: 0, maxDrawdown: 0, turnover: 0, sharpe: null });
+    expect(idle.metrics).toMatchObject({
+      trades: 0,
+      costs: 0,
+      hitRate: null,
+      totalReturn: 0,
+      maxDrawdown: 0,
+      turnover: 0,
+      sharpe: null,
+    });
   });
 
   it('rejects an unusable calendar or options', () => {
     const base = { signal: () => new Map<string, number>(), price: () => null };
     expect(() => runBacktest({ ...base, dates: [], options: FRICTIONLESS })).toThrow(RangeError);
-    expect(() => runBacktest({ ...base, dates: ['2024-03-02', '2024-03-01'], options: FRICTIONLESS })).toThrow(RangeError);
+    expect(() => runBacktest({ ...base, dates: ['2024-03-02', '2024-03-01'], options: FRICTIONLESS })).toThrow(
+      RangeError,
+    );
     expect(() => runBacktest({ ...base, dates: ['03/01/2024'], options: FRICTIONLESS })).toThrow(RangeError);
-    expect(() => runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, side: 'long-short', quantile: 0.6 } })).toThrow(RangeError);
-    expect(() => runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, rebalanceEvery: 0 } })).toThrow(RangeError);
+    expect(() =>
+      runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, side: 'long-short', quantile: 0.6 } }),
+    ).toThrow(RangeError);
+    expect(() => runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, rebalanceEvery: 0 } })).toThrow(
+      RangeError,
+    );
     expect(() => runBacktest({ ...base, dates: DATES, options: { ...FRICTIONLESS, feePct: -1 } })).toThrow(RangeError);
   });
 });
@@ -244,7 +277,13 @@ describe('backtest: ruin and a planted absurd print', () => {
     A: [10, 10, 10, 10, 10, 10],
     B: [10, 10, 10_000, 10, 10, 10],
   };
-  const options: BacktestOptions = { ...FRICTIONLESS, quantile: 0.5, side: 'long-short', holdingDays: 2, rebalanceEvery: 6 };
+  const options: BacktestOptions = {
+    ...FRICTIONLESS,
+    quantile: 0.5,
+    side: 'long-short',
+    holdingDays: 2,
+    rebalanceEvery: 6,
+  };
   const signal = signals({ '2024-03-01': { A: 2, B: 1 } });
 
   it('fed the absurd print, the long-short run is ruined on that date: it stops at 0, never shows negative equity, reports the deficit', () => {

@@ -216,21 +216,32 @@ class QuantileBasketSimulator {
       if (pending !== null) notional += this.execute(pending, t);
       pending = null;
       if (t === last) for (const basket of [...this.open]) this.close(basket, t, true);
-      const value = this.sleeves.reduce((s, v) => s + v, 0) + this.open.reduce((s, basket) => s + markedValue(basket), 0);
+      const value =
+        this.sleeves.reduce((s, v) => s + v, 0) + this.open.reduce((s, basket) => s + markedValue(basket), 0);
       if (!(value > 0)) {
         for (const basket of [...this.open]) notional += this.close(basket, t, false);
         const cash = this.sleeves.reduce((s, v) => s + v, 0);
         equity.push({ date, value: 0 });
         const turnover = rebalances === 0 ? 0 : turnoverSum / rebalances;
         const ruin = { date, deficit: Math.max(0, -cash) };
-        return { equity, trades: this.trades, metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital), ruin };
+        return {
+          equity,
+          trades: this.trades,
+          metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital),
+          ruin,
+        };
       }
       equity.push({ date, value });
       if (notional > 0) turnoverSum += notional / value;
       if (t % this.options.rebalanceEvery === 0 && t + 1 < last) pending = select(this.input, t, rebalances++);
     }
     const turnover = rebalances === 0 ? 0 : turnoverSum / rebalances;
-    return { equity, trades: this.trades, metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital), ruin: null };
+    return {
+      equity,
+      trades: this.trades,
+      metrics: metrics(equity, this.trades, this.roundTrips, turnover, this.options.initialCapital),
+      ruin: null,
+    };
   }
 
   /** Opens the basket chosen by `selection` on date index t; returns the notional traded. */
@@ -252,7 +263,13 @@ class QuantileBasketSimulator {
       const price = reference * (1 + this.slip);
       const quantity = (capital / longs.length - fixedCost) / price;
       if (!(quantity > 0)) continue;
-      const position: Position = { printing, leg: 'long', quantity, entryCash: quantity * price + fixedCost, mark: market };
+      const position: Position = {
+        printing,
+        leg: 'long',
+        quantity,
+        entryCash: quantity * price + fixedCost,
+        mark: market,
+      };
       this.sleeves[basket.sleeve]! -= position.entryCash;
       basket.positions.push(position);
       this.record(basket, position, 'buy', t, price, fixedCost + quantity * (price - reference), false);
@@ -263,10 +280,24 @@ class QuantileBasketSimulator {
       const price = market * (1 - this.slip);
       const gross = capital / shorts.length;
       const quantity = gross / price;
-      const position: Position = { printing, leg: 'short', quantity, entryCash: gross * (1 - this.fee) - fixedCost, mark: market };
+      const position: Position = {
+        printing,
+        leg: 'short',
+        quantity,
+        entryCash: gross * (1 - this.fee) - fixedCost,
+        mark: market,
+      };
       this.sleeves[basket.sleeve]! += position.entryCash;
       basket.positions.push(position);
-      this.record(basket, position, 'sell', t, price, gross * this.fee + fixedCost + quantity * (market - price), false);
+      this.record(
+        basket,
+        position,
+        'sell',
+        t,
+        price,
+        gross * this.fee + fixedCost + quantity * (market - price),
+        false,
+      );
       notional += gross;
     }
     return notional;
@@ -294,7 +325,15 @@ class QuantileBasketSimulator {
         const gross = q * price;
         const proceeds = gross * (1 - this.fee) - fixedCost;
         this.sleeves[basket.sleeve]! += proceeds;
-        this.record(basket, position, 'sell', t, price, gross * this.fee + fixedCost + q * (position.mark - price), openAtEnd);
+        this.record(
+          basket,
+          position,
+          'sell',
+          t,
+          price,
+          gross * this.fee + fixedCost + q * (position.mark - price),
+          openAtEnd,
+        );
         pnl = proceeds - position.entryCash;
         notional += gross;
       } else {
@@ -311,9 +350,28 @@ class QuantileBasketSimulator {
     return notional;
   }
 
-  private record(basket: Basket, position: Position, side: 'buy' | 'sell', t: number, price: number, cost: number, openAtEnd: boolean): void {
+  private record(
+    basket: Basket,
+    position: Position,
+    side: 'buy' | 'sell',
+    t: number,
+    price: number,
+    cost: number,
+    openAtEnd: boolean,
+  ): void {
     const { leg, printing, quantity } = position;
-    this.trades.push({ basket: basket.index, signalDate: basket.signalDate, leg, printing, side, date: this.dates[t]!, price, quantity, cost, openAtEnd });
+    this.trades.push({
+      basket: basket.index,
+      signalDate: basket.signalDate,
+      leg,
+      printing,
+      side,
+      date: this.dates[t]!,
+      price,
+      quantity,
+      cost,
+      openAtEnd,
+    });
   }
 }
 
@@ -343,10 +401,21 @@ function select(input: BacktestInput, t: number, index: number): Selection {
   // The epsilon keeps 0.29 · 100 (= 28.999…) from rounding down to 28.
   let k = n === 0 ? 0 : Math.max(1, Math.floor(options.quantile * n + 1e-9));
   if (options.side === 'long-short') k = Math.min(k, Math.floor(n / 2));
-  return { index, signalDate, long: ranked.slice(0, k), short: options.side === 'long-short' && k > 0 ? ranked.slice(n - k) : [] };
+  return {
+    index,
+    signalDate,
+    long: ranked.slice(0, k),
+    short: options.side === 'long-short' && k > 0 ? ranked.slice(n - k) : [],
+  };
 }
 
-function metrics(equity: BacktestResult['equity'], trades: BacktestTrade[], roundTrips: number[], turnover: number, initial: number): BacktestMetrics {
+function metrics(
+  equity: BacktestResult['equity'],
+  trades: BacktestTrade[],
+  roundTrips: number[],
+  turnover: number,
+  initial: number,
+): BacktestMetrics {
   const values = equity.map((e) => e.value);
   const totalReturn = values[values.length - 1]! / initial - 1;
   const days = (Date.parse(equity[equity.length - 1]!.date) - Date.parse(equity[0]!.date)) / MS_PER_DAY;
@@ -384,7 +453,8 @@ function validate(dates: readonly string[], options: BacktestOptions): void {
   };
   if (dates.length === 0) fail('the calendar is empty');
   dates.forEach((d, i) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d))) fail(`date ${JSON.stringify(d)} is not YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)))
+      fail(`date ${JSON.stringify(d)} is not YYYY-MM-DD`);
     if (i > 0 && !(d > dates[i - 1]!)) fail(`dates must be strictly increasing (${dates[i - 1]} then ${d})`);
   });
   const maxQuantile = options.side === 'long-short' ? 0.5 : 1;

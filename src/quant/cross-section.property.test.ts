@@ -10,7 +10,12 @@ import { scoreFromZ } from './score.ts';
  */
 const pairedIntegers = fc
   .integer({ min: 4, max: 40 })
-  .chain((n) => fc.tuple(fc.array(fc.integer({ min: -30, max: 30 }), { minLength: n, maxLength: n }), fc.array(fc.integer({ min: -30, max: 30 }), { minLength: n, maxLength: n })));
+  .chain((n) =>
+    fc.tuple(
+      fc.array(fc.integer({ min: -30, max: 30 }), { minLength: n, maxLength: n }),
+      fc.array(fc.integer({ min: -30, max: 30 }), { minLength: n, maxLength: n }),
+    ),
+  );
 
 const increasing: [string, (v: number) => number][] = [
   ['exp', (v) => Math.exp(v / 10)],
@@ -26,7 +31,12 @@ describe('Spearman properties', () => {
         const left = spearman(x.map(f), y, 2);
         const right = spearman(x, y.map(f), 2);
         if (base === null) return left === null && right === null;
-        return left !== null && right !== null && Math.abs(left.rho - base.rho) <= 1e-12 && Math.abs(right.rho - base.rho) <= 1e-12;
+        return (
+          left !== null &&
+          right !== null &&
+          Math.abs(left.rho - base.rho) <= 1e-12 &&
+          Math.abs(right.rho - base.rho) <= 1e-12
+        );
       }),
     );
   });
@@ -56,7 +66,10 @@ describe('Spearman properties', () => {
 
   it('with NaN or infinite entries equals the statistic of the complete pairs', () => {
     const gap = fc.constantFrom(Number.NaN, Infinity, -Infinity);
-    const withGaps = fc.array(fc.tuple(fc.oneof(fc.integer({ min: -20, max: 20 }), gap), fc.oneof(fc.integer({ min: -20, max: 20 }), gap)), { minLength: 3, maxLength: 40 });
+    const withGaps = fc.array(
+      fc.tuple(fc.oneof(fc.integer({ min: -20, max: 20 }), gap), fc.oneof(fc.integer({ min: -20, max: 20 }), gap)),
+      { minLength: 3, maxLength: 40 },
+    );
     fc.assert(
       fc.property(withGaps, (pairs) => {
         const complete = pairs.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b));
@@ -96,14 +109,26 @@ const PRINTINGS = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
 
 const market = fc.record({
   calendarLength: fc.integer({ min: 3, max: 12 }),
-  prices: fc.array(fc.array(fc.option(fc.integer({ min: 1, max: 200 }), { freq: 6 }), { minLength: PRINTINGS.length, maxLength: PRINTINGS.length }), {
-    minLength: ALL_DATES.length,
-    maxLength: ALL_DATES.length,
-  }),
-  scores: fc.array(fc.array(fc.option(fc.integer({ min: -5, max: 5 }), { freq: 4 }), { minLength: PRINTINGS.length, maxLength: PRINTINGS.length }), {
-    minLength: ALL_DATES.length,
-    maxLength: ALL_DATES.length,
-  }),
+  prices: fc.array(
+    fc.array(fc.option(fc.integer({ min: 1, max: 200 }), { freq: 6 }), {
+      minLength: PRINTINGS.length,
+      maxLength: PRINTINGS.length,
+    }),
+    {
+      minLength: ALL_DATES.length,
+      maxLength: ALL_DATES.length,
+    },
+  ),
+  scores: fc.array(
+    fc.array(fc.option(fc.integer({ min: -5, max: 5 }), { freq: 4 }), {
+      minLength: PRINTINGS.length,
+      maxLength: PRINTINGS.length,
+    }),
+    {
+      minLength: ALL_DATES.length,
+      maxLength: ALL_DATES.length,
+    },
+  ),
   options: fc.record({
     quantile: fc.constantFrom(0.2, 0.25, 0.5),
     side: fc.constantFrom('long' as const, 'long-short' as const),
@@ -132,22 +157,32 @@ function priceOf({ prices }: Market): BacktestInput['price'] {
 function signalOf({ scores }: Market): BacktestInput['signal'] {
   return (date) => {
     const row = scores[ALL_DATES.indexOf(date)] ?? [];
-    return new Map(PRINTINGS.flatMap((p, j) => (row[j] === null || row[j] === undefined ? [] : [[p, row[j]] as [string, number]])));
+    return new Map(
+      PRINTINGS.flatMap((p, j) => (row[j] === null || row[j] === undefined ? [] : [[p, row[j]] as [string, number]])),
+    );
   };
 }
 
 function run(m: Market, calendarLength: number, options: BacktestOptions, overrides: Partial<BacktestInput> = {}) {
-  return runBacktest({ dates: ALL_DATES.slice(0, calendarLength), signal: signalOf(m), price: priceOf(m), options, ...overrides });
+  return runBacktest({
+    dates: ALL_DATES.slice(0, calendarLength),
+    signal: signalOf(m),
+    price: priceOf(m),
+    options,
+    ...overrides,
+  });
 }
 
 describe('backtest properties', () => {
   it('is identical when prices after the last simulated date are shuffled or altered', () => {
     fc.assert(
       fc.property(market, fc.integer({ min: 1, max: 1000 }), ({ calendarLength, prices, scores, options }, seed) => {
-        const shuffled = [...prices.slice(0, calendarLength), ...rotate(prices.slice(calendarLength), seed)].map((row, t) =>
-          t < calendarLength ? row : rotate(row, seed + t).map((v) => (v === null ? 7 : v * 3)),
+        const shuffled = [...prices.slice(0, calendarLength), ...rotate(prices.slice(calendarLength), seed)].map(
+          (row, t) => (t < calendarLength ? row : rotate(row, seed + t).map((v) => (v === null ? 7 : v * 3))),
         );
-        expect(run({ prices: shuffled, scores }, calendarLength, options)).toEqual(run({ prices, scores }, calendarLength, options));
+        expect(run({ prices: shuffled, scores }, calendarLength, options)).toEqual(
+          run({ prices, scores }, calendarLength, options),
+        );
       }),
     );
   });
@@ -178,13 +213,16 @@ describe('backtest properties', () => {
         // Signals are read on rebalance dates only, in order, never on the last two dates — and
         // none from the date a run is ruined on (a short whose price doubles wipes out its sleeve).
         const ruin = result.ruin?.date ?? '9999-12-31';
-        expect(signalled).toEqual(dates.filter((d, t) => t % options.rebalanceEvery === 0 && t + 1 < dates.length - 1 && d < ruin));
+        expect(signalled).toEqual(
+          dates.filter((d, t) => t % options.rebalanceEvery === 0 && t + 1 < dates.length - 1 && d < ruin),
+        );
         // Each basket's first trade is on the market date right after its signal.
         const opening = new Map<number, string>();
         for (const trade of result.trades) {
           expect(trade.date > trade.signalDate).toBe(true);
           if (!opening.has(trade.basket)) opening.set(trade.basket, trade.date);
-          if (opening.get(trade.basket) === trade.date) expect(trade.date).toBe(dates[dates.indexOf(trade.signalDate) + 1]);
+          if (opening.get(trade.basket) === trade.date)
+            expect(trade.date).toBe(dates[dates.indexOf(trade.signalDate) + 1]);
         }
       }),
     );
@@ -218,7 +256,13 @@ describe('backtest properties', () => {
         expect(result.equity.slice(0, -1).every((e) => e.value > 0)).toBe(true);
         expect(result.ruin.deficit).toBeGreaterThanOrEqual(0);
         expect(result.trades.every((t) => t.date <= result.ruin!.date)).toBe(true);
-        expect(result.metrics).toMatchObject({ totalReturn: -1, maxDrawdown: 1, annualisedReturn: null, annualisedVolatility: null, sharpe: null });
+        expect(result.metrics).toMatchObject({
+          totalReturn: -1,
+          maxDrawdown: 1,
+          annualisedReturn: null,
+          annualisedVolatility: null,
+          sharpe: null,
+        });
       }),
       { numRuns: 300 },
     );

@@ -68,7 +68,9 @@ describe('cross-section statistics against the Python reference fixture', () => 
     expectClose(result!.shrinkage, c.shrinkage, { rel: 1e-12, abs: 1e-15 });
     result!.mean.forEach((m, j) => expectClose(m, c.mean[j]!, { rel: 1e-12, abs: 1e-15 }));
     expect(result!.covariance).toHaveLength(c.covariance.length);
-    result!.covariance.forEach((row, i) => row.forEach((v, j) => expectClose(v, c.covariance[i]![j]!, { rel: 1e-12, abs: 1e-18 })));
+    result!.covariance.forEach((row, i) =>
+      row.forEach((v, j) => expectClose(v, c.covariance[i]![j]!, { rel: 1e-12, abs: 1e-18 })),
+    );
   });
 
   it('IC summary equals numpy mean, sd(ddof=1) and scipy ttest_1samp, skipping NaN', () => {

@@ -28,7 +28,12 @@ describe('IC summary', () => {
 
 describe('IC half-life', () => {
   it('IC halving from horizon 1 to 5 gives a half-life of 4', () => {
-    expect(icHalfLife([{ horizon: 1, ic: 0.08 }, { horizon: 5, ic: 0.04 }])).toBeCloseTo(4, 12);
+    expect(
+      icHalfLife([
+        { horizon: 1, ic: 0.08 },
+        { horizon: 5, ic: 0.04 },
+      ]),
+    ).toBeCloseTo(4, 12);
   });
 
   it('an exact exponential decay e^(−0.1h) gives ln 2 / 0.1 whatever the horizons', () => {
@@ -48,10 +53,30 @@ describe('IC half-life', () => {
   });
 
   it('is null without decay, with one usable point or one distinct horizon', () => {
-    expect(icHalfLife([{ horizon: 1, ic: 0.02 }, { horizon: 5, ic: 0.04 }])).toBeNull();
-    expect(icHalfLife([{ horizon: 1, ic: 0.03 }, { horizon: 5, ic: 0.03 }])).toBeNull();
-    expect(icHalfLife([{ horizon: 1, ic: 0.03 }, { horizon: 5, ic: -0.01 }])).toBeNull();
-    expect(icHalfLife([{ horizon: 2, ic: 0.05 }, { horizon: 2, ic: 0.03 }])).toBeNull();
+    expect(
+      icHalfLife([
+        { horizon: 1, ic: 0.02 },
+        { horizon: 5, ic: 0.04 },
+      ]),
+    ).toBeNull();
+    expect(
+      icHalfLife([
+        { horizon: 1, ic: 0.03 },
+        { horizon: 5, ic: 0.03 },
+      ]),
+    ).toBeNull();
+    expect(
+      icHalfLife([
+        { horizon: 1, ic: 0.03 },
+        { horizon: 5, ic: -0.01 },
+      ]),
+    ).toBeNull();
+    expect(
+      icHalfLife([
+        { horizon: 2, ic: 0.05 },
+        { horizon: 2, ic: 0.03 },
+      ]),
+    ).toBeNull();
   });
 });
 

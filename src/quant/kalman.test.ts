@@ -8,8 +8,20 @@ describe('localLinearTrend', () => {
   it('one observation with unit prior variance splits the difference between prior and data', () => {
     // F = P + R = 2, gain 1/2: level 0 + 4/2, P_level 1 − 1/2; the slope is untouched (no covariance yet).
     // Plain filter: with so tight a prior, |v|/√F = 2.8 would otherwise be downweighted.
-    const r = localLinearTrend([4], { variances: { irregular: 1, level: 0, trend: 0 }, diffuse: 1, huberK: Number.POSITIVE_INFINITY });
-    expect(r).toMatchObject({ level: 2, slope: 0, levelSd: Math.sqrt(0.5), slopeSd: 1, forecast: 2, observations: 1, outliers: 0 });
+    const r = localLinearTrend([4], {
+      variances: { irregular: 1, level: 0, trend: 0 },
+      diffuse: 1,
+      huberK: Number.POSITIVE_INFINITY,
+    });
+    expect(r).toMatchObject({
+      level: 2,
+      slope: 0,
+      levelSd: Math.sqrt(0.5),
+      slopeSd: 1,
+      forecast: 2,
+      observations: 1,
+      outliers: 0,
+    });
     // Predicted level variance 0.5 + 2·0 + 1 (slope) + 0, plus σ²_ε = 1.
     expect(r.forecastSd).toBeCloseTo(Math.sqrt(2.5), 14);
   });
@@ -55,18 +67,31 @@ describe('localLinearTrend', () => {
     const x = Array.from({ length: 40 }, (_, t) => 20 + t + (t % 3) * 0.2);
     const y = x.map((_, t) => 5 + 0.01 * t + 0.02 * Math.sin(t));
     const diffuse = localLinearTrend(y, { variances: calm, exog: x, huberK: Number.POSITIVE_INFINITY });
-    const bounded = localLinearTrend(y, { variances: calm, exog: x, exogVariance: 1, huberK: Number.POSITIVE_INFINITY });
+    const bounded = localLinearTrend(y, {
+      variances: calm,
+      exog: x,
+      exogVariance: 1,
+      huberK: Number.POSITIVE_INFINITY,
+    });
     expect(bounded.betaSd).toBeLessThanOrEqual(1);
     expect(diffuse.betaSd).toBeGreaterThan(bounded.betaSd);
     // exogVariance equal to the diffuse variance is the default.
-    expect(localLinearTrend(y, { variances: calm, exog: x, exogVariance: DIFFUSE_VARIANCE })).toEqual(localLinearTrend(y, { variances: calm, exog: x }));
+    expect(localLinearTrend(y, { variances: calm, exog: x, exogVariance: DIFFUSE_VARIANCE })).toEqual(
+      localLinearTrend(y, { variances: calm, exog: x }),
+    );
     expect(() => localLinearTrend(y, { variances: calm, exog: x, exogVariance: 0 })).toThrow(RangeError);
   });
 
   it('a NaN regressor counts as 0 that day', () => {
     const y = [5, 7, 6, 9, 8, 11];
-    const withNaN = localLinearTrend(y, { variances: { irregular: 0.5, level: 0.1, trend: 0.01 }, exog: [1, Number.NaN, -1, 2, Number.NaN, 0] });
-    const withZero = localLinearTrend(y, { variances: { irregular: 0.5, level: 0.1, trend: 0.01 }, exog: [1, 0, -1, 2, 0, 0] });
+    const withNaN = localLinearTrend(y, {
+      variances: { irregular: 0.5, level: 0.1, trend: 0.01 },
+      exog: [1, Number.NaN, -1, 2, Number.NaN, 0],
+    });
+    const withZero = localLinearTrend(y, {
+      variances: { irregular: 0.5, level: 0.1, trend: 0.01 },
+      exog: [1, 0, -1, 2, 0, 0],
+    });
     expect(withNaN).toEqual(withZero);
   });
 
@@ -92,21 +117,32 @@ describe('localLinearTrend', () => {
     for (const y of [[], [Number.NaN, Number.NaN]]) {
       const r = localLinearTrend(y, { variances: calm });
       expect(r).toEqual({
-        level: Number.NaN, slope: Number.NaN, levelSd: Number.NaN, slopeSd: Number.NaN, beta: Number.NaN, betaSd: Number.NaN,
-        forecast: Number.NaN, forecastSd: Number.NaN, observations: 0, outliers: 0,
+        level: Number.NaN,
+        slope: Number.NaN,
+        levelSd: Number.NaN,
+        slopeSd: Number.NaN,
+        beta: Number.NaN,
+        betaSd: Number.NaN,
+        forecast: Number.NaN,
+        forecastSd: Number.NaN,
+        observations: 0,
+        outliers: 0,
       });
     }
   });
 
   it('the trace has one entry per day and ends at the reported state', () => {
-    const r = localLinearTrend([3, 4, Number.NaN, 6], { variances: { irregular: 1, level: 1, trend: 0.1 }, trace: true });
+    const r = localLinearTrend([3, 4, Number.NaN, 6], {
+      variances: { irregular: 1, level: 1, trend: 0.1 },
+      trace: true,
+    });
     expect(r.trace.filteredLevel).toHaveLength(4);
     expect(r.trace.filteredLevel[3]).toBe(r.level);
     expect(r.trace.filteredSlope[3]).toBe(r.slope);
     expect(localLinearTrend([3], { variances: calm }).trace).toBeUndefined();
   });
 
-  it('the default prior variance is statsmodels\' 1e6', () => {
+  it("the default prior variance is statsmodels' 1e6", () => {
     expect(DIFFUSE_VARIANCE).toBe(1e6);
     const implicit = localLinearTrend([1, 3, 2], { variances: calm });
     const explicit = localLinearTrend([1, 3, 2], { variances: calm, diffuse: 1e6 });

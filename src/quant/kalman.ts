@@ -91,23 +91,40 @@ export interface LocalLinearTrendResult {
  * @example
  * localLinearTrend([1, 2, 3, 4, 5], { variances: { irregular: 0.01, level: 0.01, trend: 1e-4 } }).forecast; // ≈ 6
  */
-export function localLinearTrend(y: ArrayLike<number>, options: LocalLinearTrendOptions & { trace: true }): LocalLinearTrendResult & { trace: LocalLinearTrendTrace };
-export function localLinearTrend(y: ArrayLike<number>, options: LocalLinearTrendOptions): LocalLinearTrendResult & { trace?: LocalLinearTrendTrace };
-export function localLinearTrend(y: ArrayLike<number>, options: LocalLinearTrendOptions): LocalLinearTrendResult & { trace?: LocalLinearTrendTrace } {
+export function localLinearTrend(
+  y: ArrayLike<number>,
+  options: LocalLinearTrendOptions & { trace: true },
+): LocalLinearTrendResult & { trace: LocalLinearTrendTrace };
+export function localLinearTrend(
+  y: ArrayLike<number>,
+  options: LocalLinearTrendOptions,
+): LocalLinearTrendResult & { trace?: LocalLinearTrendTrace };
+export function localLinearTrend(
+  y: ArrayLike<number>,
+  options: LocalLinearTrendOptions,
+): LocalLinearTrendResult & { trace?: LocalLinearTrendTrace } {
   const { irregular: r, level: qLevel, trend: qTrend } = options.variances;
   const huberK = options.huberK ?? HUBER_K;
   const diffuse = options.diffuse ?? DIFFUSE_VARIANCE;
   const exogVariance = options.exogVariance ?? diffuse;
   const exog = options.exog;
   validate(y.length, options, huberK, diffuse);
-  if (!(exogVariance > 0 && Number.isFinite(exogVariance))) throw new RangeError(`localLinearTrend: exogVariance must be finite and > 0, got ${exogVariance}`);
+  if (!(exogVariance > 0 && Number.isFinite(exogVariance)))
+    throw new RangeError(`localLinearTrend: exogVariance must be finite and > 0, got ${exogVariance}`);
 
   const n = y.length;
   const trace = options.trace ? newTrace(n) : undefined;
   // State (μ, ν, β) and the upper triangle of its covariance. Without exog, x_t = 0 keeps β and
   // its covariances untouched, so the three-state recursion is exactly the two-state one.
-  let a0 = 0, a1 = 0, a2 = 0;
-  let p00 = diffuse, p01 = 0, p02 = 0, p11 = diffuse, p12 = 0, p22 = exogVariance;
+  let a0 = 0,
+    a1 = 0,
+    a2 = 0;
+  let p00 = diffuse,
+    p01 = 0,
+    p02 = 0,
+    p11 = diffuse,
+    p12 = 0,
+    p22 = exogVariance;
   let observations = 0;
   let outliers = 0;
 
@@ -199,11 +216,17 @@ function huberWeight(v: number, f: number, k: number): number {
 
 function validate(n: number, options: LocalLinearTrendOptions, huberK: number, diffuse: number): void {
   const { irregular, level, trend } = options.variances;
-  for (const [name, value] of [['irregular', irregular], ['level', level], ['trend', trend]] as const) {
-    if (!(value >= 0 && Number.isFinite(value))) throw new RangeError(`localLinearTrend: ${name} variance must be finite and ≥ 0, got ${value}`);
+  for (const [name, value] of [
+    ['irregular', irregular],
+    ['level', level],
+    ['trend', trend],
+  ] as const) {
+    if (!(value >= 0 && Number.isFinite(value)))
+      throw new RangeError(`localLinearTrend: ${name} variance must be finite and ≥ 0, got ${value}`);
   }
   if (!(huberK > 0)) throw new RangeError(`localLinearTrend: huberK must be > 0, got ${huberK}`);
-  if (!(diffuse > 0 && Number.isFinite(diffuse))) throw new RangeError(`localLinearTrend: diffuse must be finite and > 0, got ${diffuse}`);
+  if (!(diffuse > 0 && Number.isFinite(diffuse)))
+    throw new RangeError(`localLinearTrend: diffuse must be finite and > 0, got ${diffuse}`);
   if (options.exog !== undefined && options.exog.length !== n) {
     throw new RangeError(`localLinearTrend: exog has ${options.exog.length} values, y has ${n}`);
   }

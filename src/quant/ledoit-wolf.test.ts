@@ -67,7 +67,10 @@ describe('Ledoit–Wolf shrinkage', () => {
     const mean = [0, 1, 2, 3].map((j) => X.reduce((s, r) => s + r[j]!, 0) / 3);
     const sampleCov = (i: number, j: number) => X.reduce((s, r) => s + (r[i]! - mean[i]!) * (r[j]! - mean[j]!), 0) / 3;
     const trace = result.covariance.reduce((s, row, i) => s + row[i]!, 0);
-    expect(trace).toBeCloseTo([0, 1, 2, 3].reduce((s, j) => s + sampleCov(j, j), 0), 16);
+    expect(trace).toBeCloseTo(
+      [0, 1, 2, 3].reduce((s, j) => s + sampleCov(j, j), 0),
+      16,
+    );
     expect(result.covariance[0]![2]).toBeCloseTo((1 - result.shrinkage) * sampleCov(0, 2), 16);
     expect(result.shrinkage).toBeGreaterThan(0);
     expect(result.shrinkage).toBeLessThanOrEqual(1);
@@ -81,8 +84,15 @@ describe('Ledoit–Wolf shrinkage', () => {
       [3, 5],
       [4, 3],
     ];
-    expect(ledoitWolf([...clean.slice(0, 2), [Number.NaN, 1], ...clean.slice(2), [1, Infinity]])).toEqual(ledoitWolf(clean));
-    expect(ledoitWolf([[1, 2], [Number.NaN, 3]])).toBeNull();
+    expect(ledoitWolf([...clean.slice(0, 2), [Number.NaN, 1], ...clean.slice(2), [1, Infinity]])).toEqual(
+      ledoitWolf(clean),
+    );
+    expect(
+      ledoitWolf([
+        [1, 2],
+        [Number.NaN, 3],
+      ]),
+    ).toBeNull();
     expect(ledoitWolf([])).toBeNull();
     expect(() => ledoitWolf([[1, 2], [3]])).toThrow(RangeError);
   });
@@ -90,7 +100,12 @@ describe('Ledoit–Wolf shrinkage', () => {
 
 describe('correlation and volatilities', () => {
   it('scale a covariance matrix by its diagonal', () => {
-    expect(volatilities([[4, 2], [2, 9]])).toEqual([2, 3]);
+    expect(
+      volatilities([
+        [4, 2],
+        [2, 9],
+      ]),
+    ).toEqual([2, 3]);
     const c = correlation([
       [4, 2],
       [2, 9],

@@ -45,14 +45,19 @@ export interface LiquidityConfidence {
 export function confidence(input: LiquidityInput): LiquidityConfidence {
   const { observations, windowDays } = input;
   if (!(observations >= 0)) throw new RangeError(`confidence: observations must be ≥ 0, got ${observations}`);
-  if (!(windowDays > 0 && Number.isFinite(windowDays))) throw new RangeError(`confidence: windowDays must be finite and > 0, got ${windowDays}`);
+  if (!(windowDays > 0 && Number.isFinite(windowDays)))
+    throw new RangeError(`confidence: windowDays must be finite and > 0, got ${windowDays}`);
   const density = Math.min(1, observations / windowDays);
   const spread = relativeSpread(input.low, input.mid, input.market);
   const value = spread === null ? density * UNKNOWN_SPREAD_FACTOR : density / (1 + spread / SPREAD_HALF);
   return { value, density, spread };
 }
 
-function relativeSpread(low: number | null | undefined, mid: number | null | undefined, market: number | null | undefined): number | null {
+function relativeSpread(
+  low: number | null | undefined,
+  mid: number | null | undefined,
+  market: number | null | undefined,
+): number | null {
   if (!isPositive(low) || !isPositive(mid) || !isPositive(market)) return null;
   // mid below low is inconsistent data; it must not raise confidence above a zero spread.
   return Math.max(0, (mid - low) / market);

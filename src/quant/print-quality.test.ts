@@ -1,8 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { flagPrints, isRepeatedDigits, PRINT_FLAG_LOOKBACK_DAYS, PrintJudge, type PrintRules } from './print-quality.ts';
+import {
+  flagPrints,
+  isRepeatedDigits,
+  PRINT_FLAG_LOOKBACK_DAYS,
+  PrintJudge,
+  type PrintRules,
+} from './print-quality.ts';
 
-const RULES: PrintRules = { zThreshold: 8, minReturns: 20, sigmaFloor: 0.02, placeholderJump: 20, placeholderMinCents: 9_900, maxJump: 10 };
+const RULES: PrintRules = {
+  zThreshold: 8,
+  minReturns: 20,
+  sigmaFloor: 0.02,
+  placeholderJump: 20,
+  placeholderMinCents: 9_900,
+  maxJump: 10,
+};
 
 /** A calm daily series around `level` cents: ±1 % wiggles, deterministic. */
 function calm(n: number, level = 1_000): { days: number[]; cents: number[] } {
@@ -28,7 +41,18 @@ describe('flagPrints: which prints are kept out of analytics', () => {
     cents[35] = 9_999;
     cents[36] = 9_999;
     const out = reasons(days, cents);
-    expect(out.slice(30)).toEqual([null, null, null, null, null, 'placeholder_price', 'placeholder_price', null, null, null]);
+    expect(out.slice(30)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+      'placeholder_price',
+      'placeholder_price',
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('a ×4 step on a calm series is a return outlier (robust z far beyond 8), measured from the last clean print', () => {
@@ -47,11 +71,26 @@ describe('flagPrints: which prints are kept out of analytics', () => {
   });
 
   it('a genuine step ×12 to a new level loses its first two prints, then the new level is the reference (as METHODS states)', () => {
-    expect(reasons([0, 1, 2, 3, 4, 5], [100, 101, 1_200, 1_210, 1_205, 1_200])).toEqual([null, null, 'jump', 'jump', null, null]);
+    expect(reasons([0, 1, 2, 3, 4, 5], [100, 101, 1_200, 1_210, 1_205, 1_200])).toEqual([
+      null,
+      null,
+      'jump',
+      'jump',
+      null,
+      null,
+    ]);
   });
 
   it('a two-day bad stretch can cost the first two good prints after it (as METHODS states)', () => {
-    expect(reasons([0, 1, 2, 3, 4, 5, 6], [100, 101, 1_500, 1_500, 100, 101, 100])).toEqual([null, null, 'jump', 'jump', 'jump', 'jump', null]);
+    expect(reasons([0, 1, 2, 3, 4, 5, 6], [100, 101, 1_500, 1_500, 100, 101, 100])).toEqual([
+      null,
+      null,
+      'jump',
+      'jump',
+      'jump',
+      'jump',
+      null,
+    ]);
   });
 
   it('without a reference within 3 days a print is not judged on jumps (a gap is not a one-day move)', () => {
@@ -72,7 +111,12 @@ const seriesOf = (minLength: number) =>
         move: fc.oneof(
           { weight: 12, arbitrary: fc.double({ min: -0.05, max: 0.05, noNaN: true }) },
           // Steps anywhere from ×1.5 to ×40 either way, so verdicts near every threshold occur.
-          { weight: 2, arbitrary: fc.tuple(fc.double({ min: Math.log(1.5), max: Math.log(40), noNaN: true }), fc.boolean()).map(([m, up]) => (up ? m : -m)) },
+          {
+            weight: 2,
+            arbitrary: fc
+              .tuple(fc.double({ min: Math.log(1.5), max: Math.log(40), noNaN: true }), fc.boolean())
+              .map(([m, up]) => (up ? m : -m)),
+          },
         ),
         placeholder: fc.constantFrom(...new Array<boolean>(30).fill(false), true),
       }),
@@ -105,7 +149,9 @@ describe('flagPrints is point in time (property)', () => {
         const offset = cut - future.days[0]! + 1;
         const days = [...s.days.slice(0, kept), ...future.days.map((d) => d + offset)];
         const cents = [...s.cents.slice(0, kept), ...future.cents];
-        expect(flagPrints(days, cents, RULES).slice(0, kept)).toEqual(flagPrints(s.days, s.cents, RULES).slice(0, kept));
+        expect(flagPrints(days, cents, RULES).slice(0, kept)).toEqual(
+          flagPrints(s.days, s.cents, RULES).slice(0, kept),
+        );
         // The evidence too, not only the verdicts: the same baselines and the same z of every step.
         const perturbed = new PrintJudge(days, cents, RULES);
         const original = new PrintJudge(s.days, s.cents, RULES);

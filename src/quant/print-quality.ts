@@ -102,7 +102,8 @@ export class PrintJudge {
     this.returns = new Float64Array(n);
     let largest = 0;
     for (let i = 0; i < n; i++) {
-      const r = i > 0 && days[i]! - days[i - 1]! <= MAX_RETURN_GAP_DAYS ? Math.log(cents[i]! / cents[i - 1]!) : Number.NaN;
+      const r =
+        i > 0 && days[i]! - days[i - 1]! <= MAX_RETURN_GAP_DAYS ? Math.log(cents[i]! / cents[i - 1]!) : Number.NaN;
       this.returns[i] = r;
       if (Math.abs(r) > largest) largest = Math.abs(r);
     }
@@ -129,14 +130,18 @@ export class PrintJudge {
     const { days, cents } = this;
     const c = cents[i]!;
     let least = Infinity;
-    for (let j = i - 1; j >= 0 && days[j]! >= days[i]! - PLACEHOLDER_WINDOW_DAYS; j--) least = Math.min(least, cents[j]!);
+    for (let j = i - 1; j >= 0 && days[j]! >= days[i]! - PLACEHOLDER_WINDOW_DAYS; j--)
+      least = Math.min(least, cents[j]!);
     const repeated = c >= this.rules.placeholderMinCents && isRepeatedDigits(c);
     // The median is at least the least value, so below jump × least no jump is possible.
     const mid = repeated || c > this.rules.placeholderJump * least ? this.baselineMedian(i) : null;
     const ratio = mid === null ? null : c / mid;
     let verdict: PlaceholderVerdict | null = null;
     if (ratio !== null && ratio > this.rules.placeholderJump) verdict = { rule: 'jump', medianCents: mid, ratio };
-    else if (repeated && (ratio === null || ratio > PLACEHOLDER_PLAUSIBLE_FACTOR || ratio < 1 / PLACEHOLDER_PLAUSIBLE_FACTOR)) {
+    else if (
+      repeated &&
+      (ratio === null || ratio > PLACEHOLDER_PLAUSIBLE_FACTOR || ratio < 1 / PLACEHOLDER_PLAUSIBLE_FACTOR)
+    ) {
       verdict = { rule: 'repeated_digits', medianCents: mid, ratio };
     }
     this.placeholders[i] = verdict;
@@ -148,7 +153,9 @@ export class PrintJudge {
     const { days, cents } = this;
     let j = i - 1;
     while (j >= 0 && days[j]! >= days[i]! - PLACEHOLDER_WINDOW_DAYS) j--;
-    return i - 1 - j >= PLACEHOLDER_MIN_OBSERVATIONS ? median(Array.prototype.slice.call(cents, j + 1, i) as number[]) : null;
+    return i - 1 - j >= PLACEHOLDER_MIN_OBSERVATIONS
+      ? median(Array.prototype.slice.call(cents, j + 1, i) as number[])
+      : null;
   }
 
   /** max(p_i / p_ref, p_ref / p_i): the factor of the step from the reference print. */

@@ -26,8 +26,18 @@ describe('Spearman rank correlation', () => {
 
   it('perfectly monotone relations give ±1 whatever their shape', () => {
     const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-    expect(spearman(x, x.map((v) => v ** 5))?.rho).toBe(1);
-    expect(spearman(x, x.map((v) => -Math.exp(v)))?.rho).toBe(-1);
+    expect(
+      spearman(
+        x,
+        x.map((v) => v ** 5),
+      )?.rho,
+    ).toBe(1);
+    expect(
+      spearman(
+        x,
+        x.map((v) => -Math.exp(v)),
+      )?.rho,
+    ).toBe(-1);
   });
 
   it('uses average ranks for ties: x = [1, 2, 2, 3], y = [1, 2, 3, 4] gives 0.9486832980505138', () => {

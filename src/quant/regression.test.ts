@@ -28,7 +28,10 @@ describe('OLS', () => {
       [4, 5],
       [5, 2],
     ];
-    const fit = ols(X, X.map(([a, b]) => 2 + 3 * a! - b!));
+    const fit = ols(
+      X,
+      X.map(([a, b]) => 2 + 3 * a! - b!),
+    );
     expect(fit!.coefficients.map((c) => Number(c.toFixed(10)))).toEqual([2, 3, -1]);
     expect(fit!.r2).toBeCloseTo(1, 12);
     expect(Math.max(...fit!.standardErrors)).toBeLessThan(1e-12);
@@ -51,7 +54,17 @@ describe('OLS', () => {
 
   it('is null without residual degrees of freedom or with a singular design', () => {
     expect(ols([[1], [2]], [1, 3])).toBeNull();
-    expect(ols([[1, 2], [2, 4], [3, 6], [4, 8]], [1, 2, 3, 5])).toBeNull();
+    expect(
+      ols(
+        [
+          [1, 2],
+          [2, 4],
+          [3, 6],
+          [4, 8],
+        ],
+        [1, 2, 3, 5],
+      ),
+    ).toBeNull();
     expect(ols([[5], [5], [5], [5]], [1, 2, 3, 4])).toBeNull();
     expect(ols([[0], [0], [0]], [1, 2, 3], { intercept: false })).toBeNull();
   });
@@ -90,7 +103,11 @@ describe('quantile spread', () => {
     expect(result.top).toBe(0.4);
     // Reordering the pairs changes nothing.
     const order = [5, 3, 0, 4, 2, 1];
-    const shuffled = quantileSpread(order.map((i) => scores[i]!), order.map((i) => returns[i]!), 2)!;
+    const shuffled = quantileSpread(
+      order.map((i) => scores[i]!),
+      order.map((i) => returns[i]!),
+      2,
+    )!;
     expect(shuffled.counts).toEqual(result.counts);
     expect(shuffled.spread).toBeCloseTo(result.spread, 15);
   });

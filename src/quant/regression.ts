@@ -52,7 +52,11 @@ export function ols(
   const n = rows.length;
   const p = k + (intercept ? 1 : 0);
   if (p === 0 || n <= p) return null;
-  const qr = householderQr(rows.map((row) => [...row]), ys, p);
+  const qr = householderQr(
+    rows.map((row) => [...row]),
+    ys,
+    p,
+  );
   if (qr === null) return null;
   const coefficients = solveUpper(qr.r, qr.qty.slice(0, p));
   let rss = 0;
@@ -97,8 +101,15 @@ function householderQr(a: number[][], y: readonly number[], p: number): { r: num
       const f = (2 * s) / vv;
       for (let i = j; i < n; i++) set(i, get(i) - f * v[i - j]!);
     };
-    for (let c = j; c < p; c++) reflect((i) => a[i]![c]!, (i, x) => (a[i]![c] = x));
-    reflect((i) => qty[i]!, (i, x) => (qty[i] = x));
+    for (let c = j; c < p; c++)
+      reflect(
+        (i) => a[i]![c]!,
+        (i, x) => (a[i]![c] = x),
+      );
+    reflect(
+      (i) => qty[i]!,
+      (i, x) => (qty[i] = x),
+    );
   }
   const r = a.slice(0, p).map((row, i) => row.slice(0, p).map((v, j) => (j < i ? 0 : v)));
   return { r, qty };
@@ -153,9 +164,15 @@ export interface QuantileSpread {
  * @example
  * quantileSpread([1, 2, 3, 4], [0.01, 0.02, 0.03, 0.05], 2)?.spread; // 0.025
  */
-export function quantileSpread(scores: ArrayLike<number>, returns: ArrayLike<number>, quantiles = 5): QuantileSpread | null {
-  if (!Number.isInteger(quantiles) || quantiles < 2) throw new RangeError(`quantileSpread: quantiles must be an integer ≥ 2, got ${quantiles}`);
-  if (scores.length !== returns.length) throw new RangeError(`quantileSpread: ${scores.length} scores, ${returns.length} returns`);
+export function quantileSpread(
+  scores: ArrayLike<number>,
+  returns: ArrayLike<number>,
+  quantiles = 5,
+): QuantileSpread | null {
+  if (!Number.isInteger(quantiles) || quantiles < 2)
+    throw new RangeError(`quantileSpread: quantiles must be an integer ≥ 2, got ${quantiles}`);
+  if (scores.length !== returns.length)
+    throw new RangeError(`quantileSpread: ${scores.length} scores, ${returns.length} returns`);
   const s: number[] = [];
   const r: number[] = [];
   for (let i = 0; i < scores.length; i++) {

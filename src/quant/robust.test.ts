@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { logReturns, mad, median, robustSigma, robustSigmaInPlace, robustZ, robustZScores, winsorise } from './robust.ts';
+import {
+  logReturns,
+  mad,
+  median,
+  robustSigma,
+  robustSigmaInPlace,
+  robustZ,
+  robustZScores,
+  winsorise,
+} from './robust.ts';
 
 describe('robust statistics', () => {
   it('median of odd, even and empty samples, without reordering the input', () => {

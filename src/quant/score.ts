@@ -90,7 +90,11 @@ export interface ActionThresholds {
 }
 
 /** One standard deviation either way, with at least 40 % confidence. */
-export const DEFAULT_ACTION_THRESHOLDS: Readonly<ActionThresholds> = Object.freeze({ buyZ: 1, sellZ: -1, minConfidence: 0.4 });
+export const DEFAULT_ACTION_THRESHOLDS: Readonly<ActionThresholds> = Object.freeze({
+  buyZ: 1,
+  sellZ: -1,
+  minConfidence: 0.4,
+});
 
 /**
  * BUY when z ≥ buyZ, SELL when z ≤ sellZ, each only with confidence ≥ minConfidence; HOLD
@@ -99,7 +103,11 @@ export const DEFAULT_ACTION_THRESHOLDS: Readonly<ActionThresholds> = Object.free
  * @example
  * action(1.3, 0.6); // 'BUY'
  */
-export function action(z: number, confidence: number, thresholds: Readonly<ActionThresholds> = DEFAULT_ACTION_THRESHOLDS): Action {
+export function action(
+  z: number,
+  confidence: number,
+  thresholds: Readonly<ActionThresholds> = DEFAULT_ACTION_THRESHOLDS,
+): Action {
   if (!(confidence >= thresholds.minConfidence)) return 'HOLD';
   if (z >= thresholds.buyZ) return 'BUY';
   if (z <= thresholds.sellZ) return 'SELL';

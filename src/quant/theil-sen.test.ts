@@ -13,13 +13,16 @@ describe('theilSen', () => {
     expect(theilSen([0, 0, 1, 1, 2], [1, 3, 2, 4, 5])).toEqual({ slope: 1, intercept: 2, n: 5 });
   });
 
-  it('the intercept is SciPy\'s median(y) − slope·median(x), not median(y − slope·x)', () => {
+  it("the intercept is SciPy's median(y) − slope·median(x), not median(y − slope·x)", () => {
     // Slopes 5, 1, −3 → 1. Separate: median(y) − 1 · median(x) = 2 − 1 = 1; joint would be median(0, 4, 0) = 0.
     expect(theilSen([0, 1, 2], [0, 5, 2])).toEqual({ slope: 1, intercept: 1, n: 3 });
   });
 
   it('days without a price (NaN or infinite x or y) are left out of the fit and of n', () => {
-    const fit = theilSen([0, 1, 2, Number.NaN, 4, 5, 6, 7], [10, 12, Number.NaN, 30, 18, 20, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    const fit = theilSen(
+      [0, 1, 2, Number.NaN, 4, 5, 6, 7],
+      [10, 12, Number.NaN, 30, 18, 20, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY],
+    );
     expect(fit).toEqual({ slope: 2, intercept: 10, n: 4 });
   });
 

@@ -8,14 +8,16 @@ import { robustZ, winsorise } from './robust.ts';
 import { theilSen } from './theil-sen.ts';
 
 const EPS = Number.EPSILON;
-const maybeNaN = (arb: fc.Arbitrary<number>) => fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(Number.NaN) });
+const maybeNaN = (arb: fc.Arbitrary<number>) =>
+  fc.oneof({ weight: 9, arbitrary: arb }, { weight: 1, arbitrary: fc.constant(Number.NaN) });
 const smallDouble = (limit: number) => fc.double({ min: -limit, max: limit, noNaN: true, noDefaultInfinity: true });
 const powerOfTwo = fc.integer({ min: -20, max: 20 }).map((k) => 2 ** k);
 
 /** Theil–Sen by sorting every pair slope: slow, obviously right. */
 function sortedTheilSen(x: number[], y: number[]): { slope: number; intercept: number } {
   const slopes: number[] = [];
-  for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j]! - y[i]!) / (x[j]! - x[i]!));
+  for (let i = 0; i < x.length; i++)
+    for (let j = i + 1; j < x.length; j++) if (x[j] !== x[i]) slopes.push((y[j]! - y[i]!) / (x[j]! - x[i]!));
   const med = (v: number[]) => {
     const s = [...v].sort((a, b) => a - b);
     const m = s.length >> 1;
@@ -32,7 +34,10 @@ const same = (a: number, b: number) => a === b || (Number.isNaN(a) && Number.isN
 
 describe('Theil–Sen properties', () => {
   it('equals the median of the sorted pair slopes, ties in x and y included (up to 7140 pairs)', () => {
-    const points = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: -30, max: 30 })), { maxLength: 120, size: 'max' });
+    const points = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: -30, max: 30 })), {
+      maxLength: 120,
+      size: 'max',
+    });
     fc.assert(
       fc.property(points, (pts) => {
         const x = pts.map((p) => p[0]);
@@ -86,7 +91,10 @@ describe('Theil–Sen properties', () => {
         const x = pts.map((p) => p[0]);
         const y = pts.map((p) => p[1]);
         const base = theilSen(x, y);
-        const scaled = theilSen(x, y.map((v) => c * v));
+        const scaled = theilSen(
+          x,
+          y.map((v) => c * v),
+        );
         // Multiplying by ±2^k is exact, so every pair slope and both medians scale exactly.
         expect(same(scaled.slope, c * base.slope), `${scaled.slope} vs ${c * base.slope}`).toBe(true);
         expect(same(scaled.intercept, c * base.intercept), `${scaled.intercept} vs ${c * base.intercept}`).toBe(true);
@@ -100,7 +108,10 @@ describe('Theil–Sen properties', () => {
         fc.pre(!Number.isNaN(base.slope));
         // Each pair slope is off by at most ε·c·(|yᵢ| + |yⱼ|)/|Δx| + ε·|slope| with |y| ≤ 1000 and
         // |Δx| ≥ 1, so ≤ 4000·c·ε; an order statistic moves no more than the largest perturbation.
-        const scaled = theilSen(x, y.map((v) => c * v));
+        const scaled = theilSen(
+          x,
+          y.map((v) => c * v),
+        );
         expect(Math.abs(scaled.slope - c * base.slope)).toBeLessThanOrEqual(8000 * c * EPS);
       }),
     );
@@ -114,7 +125,10 @@ describe('Theil–Sen properties', () => {
         const base = theilSen(x, y);
         fc.pre(!Number.isNaN(base.slope));
         // yᵢ + d rounds by ≤ ε·2000, so each pair slope moves by ≤ 2·2000·ε / |Δx| with |Δx| ≥ 1.
-        const shifted = theilSen(x, y.map((v) => v + d));
+        const shifted = theilSen(
+          x,
+          y.map((v) => v + d),
+        );
         expect(Math.abs(shifted.slope - base.slope)).toBeLessThanOrEqual(8000 * EPS);
       }),
     );
@@ -125,18 +139,27 @@ describe('robust z and winsorising properties', () => {
   it('robust z is invariant under positive affine maps a + b·v', () => {
     const sample = fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 1, maxLength: 40 });
     fc.assert(
-      fc.property(sample, fc.integer({ min: -300, max: 300 }), smallDouble(1000), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), (s, v, a, b) => {
-        const z = robustZ(v, s);
-        const mapped = robustZ(a + b * v, s.map((x) => a + b * x));
-        if (Number.isNaN(z)) {
-          expect(mapped).toBeNaN();
-          return;
-        }
-        // Integer data: a non-zero MAD is ≥ 0.5, so σ̂ ≥ 0.74. Rounding a + b·x costs ≤ ε(|a| + 300b)
-        // per value; after differences and the median average the z error is below
-        // (1 + |z|)·4ε(|a|/b + 300)/0.74 ≤ (1 + |z|)·6e-10.
-        expect(Math.abs(mapped - z)).toBeLessThanOrEqual(1e-8 * (1 + Math.abs(z)));
-      }),
+      fc.property(
+        sample,
+        fc.integer({ min: -300, max: 300 }),
+        smallDouble(1000),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        (s, v, a, b) => {
+          const z = robustZ(v, s);
+          const mapped = robustZ(
+            a + b * v,
+            s.map((x) => a + b * x),
+          );
+          if (Number.isNaN(z)) {
+            expect(mapped).toBeNaN();
+            return;
+          }
+          // Integer data: a non-zero MAD is ≥ 0.5, so σ̂ ≥ 0.74. Rounding a + b·x costs ≤ ε(|a| + 300b)
+          // per value; after differences and the median average the z error is below
+          // (1 + |z|)·4ε(|a|/b + 300)/0.74 ≤ (1 + |z|)·6e-10.
+          expect(Math.abs(mapped - z)).toBeLessThanOrEqual(1e-8 * (1 + Math.abs(z)));
+        },
+      ),
     );
   });
 
@@ -177,14 +200,22 @@ describe('drawdown and CUSUM properties', () => {
 
   it('CUSUM is symmetric: negating the series swaps up and down', () => {
     fc.assert(
-      fc.property(fc.array(maybeNaN(smallDouble(10)), { maxLength: 100 }), fc.double({ min: 0, max: 2, noNaN: true }), fc.double({ min: 0.1, max: 10, noNaN: true }), (x, k, h) => {
-        const up = cusum(x, { k, h });
-        const down = cusum(x.map((v) => -v), { k, h });
-        const flip = (d: 'up' | 'down') => (d === 'up' ? 'down' : 'up');
-        expect(down.upper).toBe(up.lower);
-        expect(down.lower).toBe(up.upper);
-        expect(down.alarms).toEqual(up.alarms.map((a) => ({ index: a.index, direction: flip(a.direction) })));
-      }),
+      fc.property(
+        fc.array(maybeNaN(smallDouble(10)), { maxLength: 100 }),
+        fc.double({ min: 0, max: 2, noNaN: true }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (x, k, h) => {
+          const up = cusum(x, { k, h });
+          const down = cusum(
+            x.map((v) => -v),
+            { k, h },
+          );
+          const flip = (d: 'up' | 'down') => (d === 'up' ? 'down' : 'up');
+          expect(down.upper).toBe(up.lower);
+          expect(down.lower).toBe(up.upper);
+          expect(down.alarms).toEqual(up.alarms.map((a) => ({ index: a.index, direction: flip(a.direction) })));
+        },
+      ),
     );
   });
 });
@@ -192,9 +223,15 @@ describe('drawdown and CUSUM properties', () => {
 describe('no function reads beyond its as-of date', () => {
   /** A series, a cut-off t inside it, and replacement values for everything after t. */
   const withCutoff = <T>(value: fc.Arbitrary<T>, minLength = 1) =>
-    fc.array(value, { minLength, maxLength: 60 }).chain((xs) =>
-      fc.record({ xs: fc.constant(xs), t: fc.integer({ min: 0, max: xs.length - 1 }), tail: fc.array(value, { minLength: xs.length, maxLength: xs.length }) }),
-    );
+    fc
+      .array(value, { minLength, maxLength: 60 })
+      .chain((xs) =>
+        fc.record({
+          xs: fc.constant(xs),
+          t: fc.integer({ min: 0, max: xs.length - 1 }),
+          tail: fc.array(value, { minLength: xs.length, maxLength: xs.length }),
+        }),
+      );
   const replaceAfter = <T>(xs: T[], t: number, tail: T[]) => xs.map((v, i) => (i <= t ? v : tail[i]!));
   const variances = fc.record({
     irregular: fc.double({ min: 1e-4, max: 1, noNaN: true }),
@@ -216,7 +253,9 @@ describe('no function reads beyond its as-of date', () => {
         const otherFuture = run(replaceAfter(xs, t, tail));
         for (const key of ['filteredLevel', 'filteredSlope', 'innovations', 'innovationVar', 'weights'] as const) {
           expect(Array.from(prefix.trace[key])).toEqual(Array.from(full.trace[key].slice(0, t + 1)));
-          expect(Array.from(otherFuture.trace[key].slice(0, t + 1))).toEqual(Array.from(full.trace[key].slice(0, t + 1)));
+          expect(Array.from(otherFuture.trace[key].slice(0, t + 1))).toEqual(
+            Array.from(full.trace[key].slice(0, t + 1)),
+          );
         }
         if (prefix.observations > 0) {
           expect(prefix.level).toBe(full.trace.filteredLevel[t]);
@@ -250,7 +289,8 @@ describe('no function reads beyond its as-of date', () => {
         // As of t, the result agrees with the full series whenever the full trough is already behind.
         const atT = asOf[t]!;
         expect(atT.max).toBeGreaterThanOrEqual(full.max);
-        if (full.troughIndex <= t) expect([atT.max, atT.peakIndex, atT.troughIndex]).toEqual([full.max, full.peakIndex, full.troughIndex]);
+        if (full.troughIndex <= t)
+          expect([atT.max, atT.peakIndex, atT.troughIndex]).toEqual([full.max, full.peakIndex, full.troughIndex]);
         // And a different future after t cannot change what was known at t.
         expect(drawdowns(replaceAfter(xs, t, tail).slice(0, t + 1))).toEqual(atT);
       }),
@@ -259,7 +299,7 @@ describe('no function reads beyond its as-of date', () => {
 });
 
 describe('Huber-robust Kalman filter', () => {
-  it('a single huge outlier moves the robust level far less than the plain filter\'s', () => {
+  it("a single huge outlier moves the robust level far less than the plain filter's", () => {
     // At the outlier the update is P·v / (P + R/w). Plain (w = 1) it grows with v; with Huber weights
     // R/w = R·|v|/(k√F), so the shift is at most P·k·√F/R, whatever v. With R ≥ 1e-4, F of order 1
     // to 10 and a shock of 1e9, the ratio of the two shifts is below 1e-3; the test asks for < 0.1.
@@ -278,7 +318,8 @@ describe('Huber-robust Kalman filter', () => {
     fc.assert(
       fc.property(scenario, variances, ({ y, at, sign }, v) => {
         const shocked = y.map((value, i) => (i === at ? value + sign * 1e9 : value));
-        const level = (series: number[], huberK: number) => localLinearTrend(series, { variances: v, huberK, trace: true }).trace.filteredLevel[at]!;
+        const level = (series: number[], huberK: number) =>
+          localLinearTrend(series, { variances: v, huberK, trace: true }).trace.filteredLevel[at]!;
         const robustShift = Math.abs(level(shocked, 1.345) - level(y, 1.345));
         const plainShift = Math.abs(level(shocked, Number.POSITIVE_INFINITY) - level(y, Number.POSITIVE_INFINITY));
         expect(robustShift).toBeLessThan(0.1 * plainShift);

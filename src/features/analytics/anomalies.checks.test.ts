@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { epochDay } from '../../platform/clock.ts';
-import { coverageDrops, DEFAULT_ANOMALY_RULES, isRepeatedDigits, SeriesChecker, type Series } from './anomalies.checks.ts';
+import {
+  coverageDrops,
+  DEFAULT_ANOMALY_RULES,
+  isRepeatedDigits,
+  SeriesChecker,
+  type Series,
+} from './anomalies.checks.ts';
 
 const END = epochDay('2026-11-20');
 const rules = DEFAULT_ANOMALY_RULES;
@@ -23,7 +29,15 @@ describe('return outliers', () => {
         printingKey: 1,
         day: END,
         severity: 15.1876,
-        detail: { from_date: '2026-11-19', from_cents: 1000, to_cents: 3000, currency: 'USD', return: 1.0986, z: 15.1876, returns: 60 },
+        detail: {
+          from_date: '2026-11-19',
+          from_cents: 1000,
+          to_cents: 3000,
+          currency: 'USD',
+          return: 1.0986,
+          z: 15.1876,
+          returns: 60,
+        },
       },
     ]);
   });
@@ -45,7 +59,10 @@ describe('return outliers', () => {
 
   it('a return across more than three days is no one-day return', () => {
     const series = daily([...alternating(61, 1000, 1050), 3000]);
-    const gap = (days: number) => ({ ...series, days: series.days.map((d, i) => (i === series.days.length - 1 ? d : d - days + 1)) });
+    const gap = (days: number) => ({
+      ...series,
+      days: series.days.map((d, i) => (i === series.days.length - 1 ? d : d - days + 1)),
+    });
     expect(check(gap(3))).toHaveLength(1);
     expect(check(gap(4))).toEqual([]);
   });
@@ -72,8 +89,10 @@ describe('return outliers', () => {
 
 describe('placeholder-like prices', () => {
   it('spells placeholders with one digit in major units', () => {
-    for (const cents of [9_900, 9_999, 99_900, 99_999, 999_900, 444_444, 11_111]) expect(isRepeatedDigits(cents), String(cents)).toBe(true);
-    for (const cents of [99_990, 10_000, 9_990, 12_345, 990, 1_000]) expect(isRepeatedDigits(cents), String(cents)).toBe(false);
+    for (const cents of [9_900, 9_999, 99_900, 99_999, 999_900, 444_444, 11_111])
+      expect(isRepeatedDigits(cents), String(cents)).toBe(true);
+    for (const cents of [99_990, 10_000, 9_990, 12_345, 990, 1_000])
+      expect(isRepeatedDigits(cents), String(cents)).toBe(false);
   });
 
   it('999.99 on a 12.34 card: reported the day it appears, not while it stays, and the return out of it is no outlier', () => {
@@ -87,25 +106,40 @@ describe('placeholder-like prices', () => {
         printingKey: 1,
         day: END - 2,
         severity: 80.5145,
-        detail: { rule: 'jump', cents: 99_999, previous_cents: 1234, median_cents: 1242, ratio: 80.5145, currency: 'USD' },
+        detail: {
+          rule: 'jump',
+          cents: 99_999,
+          previous_cents: 1234,
+          median_cents: 1242,
+          ratio: 80.5145,
+          currency: 'USD',
+        },
       },
     ]);
   });
 
   it('99.99 on a 30.00 card is a repeated-digit placeholder; on a card trading near 100 it is a price', () => {
     expect(check(daily([...alternating(30, 3000, 3000), 9_999]))).toMatchObject([
-      { kind: 'placeholder_price', severity: 3.333, detail: { rule: 'repeated_digits', median_cents: 3000, ratio: 3.333 } },
+      {
+        kind: 'placeholder_price',
+        severity: 3.333,
+        detail: { rule: 'repeated_digits', median_cents: 3000, ratio: 3.333 },
+      },
     ]);
     expect(check(daily([...alternating(30, 9_950, 10_050), 9_999]))).toEqual([]);
   });
 
   it('a price more than 20 times the baseline median is placeholder-like whatever its digits; 20 times is not', () => {
-    expect(check(daily([...alternating(30, 100, 100), 2_001]))).toMatchObject([{ kind: 'placeholder_price', severity: 20.01, detail: { rule: 'jump' } }]);
+    expect(check(daily([...alternating(30, 100, 100), 2_001]))).toMatchObject([
+      { kind: 'placeholder_price', severity: 20.01, detail: { rule: 'jump' } },
+    ]);
     expect(check(daily([...alternating(30, 100, 100), 2_000]))).toEqual([]);
   });
 
   it('a repeated-digit amount without a baseline counts, with severity 1; below 99.00 it does not', () => {
-    expect(check(daily([500, 500, 99_999]))).toMatchObject([{ kind: 'placeholder_price', severity: 1, detail: { median_cents: null, ratio: null } }]);
+    expect(check(daily([500, 500, 99_999]))).toMatchObject([
+      { kind: 'placeholder_price', severity: 1, detail: { median_cents: null, ratio: null } },
+    ]);
     expect(check(daily([500, 500, 8_888]))).toEqual([]);
   });
 });
@@ -115,7 +149,14 @@ describe('stale series', () => {
 
   it('more than 7 days behind is stale, severity the days behind', () => {
     expect(check(lastSeen(10))).toEqual([
-      { kind: 'stale_series', subject: 'p-2', printingKey: 2, day: END, severity: 10, detail: { last_date: '2026-11-10', days_behind: 10 } },
+      {
+        kind: 'stale_series',
+        subject: 'p-2',
+        printingKey: 2,
+        day: END,
+        severity: 10,
+        detail: { last_date: '2026-11-10', days_behind: 10 },
+      },
     ]);
     expect(check(lastSeen(7))).toEqual([]);
   });
@@ -140,7 +181,12 @@ describe('coverage drops', () => {
   const counts = (values: number[]) => new Map(values.map((v, i) => [END - (values.length - 1 - i), v]));
 
   it('6 printings priced against a median of 15 over the previous 14 market dates: severity 0.6', () => {
-    const found = coverageDrops('tcgplayer', counts([99, 16, 16, 16, 16, 16, 15, 15, 15, 14, 14, 14, 14, 14, 14, 6]), [END], rules);
+    const found = coverageDrops(
+      'tcgplayer',
+      counts([99, 16, 16, 16, 16, 16, 15, 15, 15, 14, 14, 14, 14, 14, 14, 6]),
+      [END],
+      rules,
+    );
     expect(found).toEqual([
       {
         kind: 'coverage_drop',
@@ -155,7 +201,9 @@ describe('coverage drops', () => {
 
   it('80 % of the usual count is no drop; under it is', () => {
     expect(coverageDrops('tcgplayer', counts([10, 10, 10, 10, 10, 10, 10, 8]), [END], rules)).toEqual([]);
-    expect(coverageDrops('tcgplayer', counts([10, 10, 10, 10, 10, 10, 10, 7]), [END], rules)).toMatchObject([{ severity: 0.3 }]);
+    expect(coverageDrops('tcgplayer', counts([10, 10, 10, 10, 10, 10, 10, 7]), [END], rules)).toMatchObject([
+      { severity: 0.3 },
+    ]);
   });
 
   it('needs 7 previous market dates, and a date without prices is not a market date', () => {

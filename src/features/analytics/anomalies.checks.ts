@@ -7,10 +7,23 @@
  */
 import { epochDate } from '../../platform/clock.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
-import { MAX_RETURN_GAP_DAYS, PLACEHOLDER_WINDOW_DAYS, PrintJudge, RETURN_WINDOW_DAYS, type PlaceholderVerdict } from '../../quant/print-quality.ts';
+import {
+  MAX_RETURN_GAP_DAYS,
+  PLACEHOLDER_WINDOW_DAYS,
+  PrintJudge,
+  RETURN_WINDOW_DAYS,
+  type PlaceholderVerdict,
+} from '../../quant/print-quality.ts';
 import { median } from '../../quant/robust.ts';
 
-export { isRepeatedDigits, MAX_RETURN_GAP_DAYS, PLACEHOLDER_MIN_OBSERVATIONS, PLACEHOLDER_PLAUSIBLE_FACTOR, PLACEHOLDER_WINDOW_DAYS, RETURN_WINDOW_DAYS } from '../../quant/print-quality.ts';
+export {
+  isRepeatedDigits,
+  MAX_RETURN_GAP_DAYS,
+  PLACEHOLDER_MIN_OBSERVATIONS,
+  PLACEHOLDER_PLAUSIBLE_FACTOR,
+  PLACEHOLDER_WINDOW_DAYS,
+  RETURN_WINDOW_DAYS,
+} from '../../quant/print-quality.ts';
 
 /** Thresholds of the four checks; the defaults are `DEFAULT_ANOMALY_RULES`. */
 export interface AnomalyRules {
@@ -156,7 +169,12 @@ export class SeriesChecker {
  * @example
  * coverageDrops('tcgplayer', counts, [epochDay('2026-11-20')], DEFAULT_ANOMALY_RULES);
  */
-export function coverageDrops(market: string, printingsByDay: ReadonlyMap<number, number>, evalDays: readonly number[], rules: AnomalyRules): Finding[] {
+export function coverageDrops(
+  market: string,
+  printingsByDay: ReadonlyMap<number, number>,
+  evalDays: readonly number[],
+  rules: AnomalyRules,
+): Finding[] {
   const marketDays = [...printingsByDay.keys()].filter((d) => printingsByDay.get(d)! > 0).sort((a, b) => a - b);
   const out: Finding[] = [];
   for (const d of evalDays) {
@@ -173,7 +191,13 @@ export function coverageDrops(market: string, printingsByDay: ReadonlyMap<number
       printingKey: null,
       day: d,
       severity: round4(1 - ratio),
-      detail: { printings: count, baseline_median: baseline, ratio: round4(ratio), baseline_from: epochDate(previous[0]!), baseline_dates: previous.length },
+      detail: {
+        printings: count,
+        baseline_median: baseline,
+        ratio: round4(ratio),
+        baseline_from: epochDate(previous[0]!),
+        baseline_dates: previous.length,
+      },
     });
   }
   return out;

@@ -20,7 +20,10 @@ const ROWS_PER_INSERT = 500;
  * given); null when it has none. One statement: each printing's date is a backward seek on the
  * prices primary key.
  */
-export async function latestObservations(database: Database, before?: string): Promise<{ key: number; id: string; last_date: string | null }[]> {
+export async function latestObservations(
+  database: Database,
+  before?: string,
+): Promise<{ key: number; id: string; last_date: string | null }[]> {
   const rows = await database.db
     .selectFrom('printings as pr')
     .select((eb) => [
@@ -41,7 +44,11 @@ export async function latestObservations(database: Database, before?: string): P
     ])
     .orderBy('pr.key')
     .execute();
-  return rows.map((r) => ({ key: Number(r.key), id: r.id, last_date: r.last_date === null ? null : String(r.last_date) }));
+  return rows.map((r) => ({
+    key: Number(r.key),
+    id: r.id,
+    last_date: r.last_date === null ? null : String(r.last_date),
+  }));
 }
 
 /**
@@ -109,7 +116,12 @@ function withPrinting(db: Kysely<Tables>) {
     .select(['p.id as printing_id', 'p.card_id']);
 }
 
-const normalise = (r: AnomalyRow): AnomalyRow => ({ ...r, date: String(r.date), printing_key: r.printing_key === null ? null : Number(r.printing_key), severity: Number(r.severity) });
+const normalise = (r: AnomalyRow): AnomalyRow => ({
+  ...r,
+  date: String(r.date),
+  printing_key: r.printing_key === null ? null : Number(r.printing_key),
+  severity: Number(r.severity),
+});
 
 /** Newest date first, then newest id. */
 export async function listAnomalies(db: Kysely<Tables>, f: AnomalyFilter): Promise<AnomalyRow[]> {
@@ -141,6 +153,11 @@ export async function setStatus(
   from: readonly AnomalyStatus[],
   change: { status: AnomalyStatus; note: string | null; resolved_by: string; resolved_at: string },
 ): Promise<boolean> {
-  const result = await db.updateTable('anomalies').set(change).where('id', '=', id).where('status', 'in', from).executeTakeFirst();
+  const result = await db
+    .updateTable('anomalies')
+    .set(change)
+    .where('id', '=', id)
+    .where('status', 'in', from)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }

@@ -3,7 +3,14 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { Conflict, NotFound } from '../../platform/errors.ts';
 import type { AuditSink } from '../../platform/http/context.ts';
-import { findAnomaly, listAnomalies, setStatus, type AnomalyFilter, type AnomalyRow, type AnomalyStatus } from './anomalies.repo.ts';
+import {
+  findAnomaly,
+  listAnomalies,
+  setStatus,
+  type AnomalyFilter,
+  type AnomalyRow,
+  type AnomalyStatus,
+} from './anomalies.repo.ts';
 
 /** An anomaly as the API sends it: `detail` parsed, the printing's public id and card beside its subject. */
 export type AnomalyView = Omit<AnomalyRow, 'printing_key' | 'detail'> & { detail: Record<string, unknown> };
@@ -24,7 +31,10 @@ export function toView(row: AnomalyRow): AnomalyView {
 }
 
 /** Statuses an action may start from. Dismissed is final: a dismissal is an operator's decision that the data is right. */
-const ALLOWED_FROM: Record<ResolveAction, AnomalyStatus[]> = { acknowledge: ['open'], dismiss: ['open', 'acknowledged'] };
+const ALLOWED_FROM: Record<ResolveAction, AnomalyStatus[]> = {
+  acknowledge: ['open'],
+  dismiss: ['open', 'acknowledged'],
+};
 const RESULT: Record<ResolveAction, AnomalyStatus> = { acknowledge: 'acknowledged', dismiss: 'dismissed' };
 
 /** Lists anomalies and moves them through open → acknowledged → dismissed. */
@@ -42,13 +52,28 @@ export class AnomaliesService {
    * Acknowledges or dismisses an anomaly and audits the change. Acknowledging an acknowledged
    * anomaly changes nothing and succeeds; anything on a dismissed one is a conflict.
    */
-  async resolve(id: string, action: ResolveAction, note: string | null, by: Resolver, audit: AuditSink): Promise<AnomalyView> {
+  async resolve(
+    id: string,
+    action: ResolveAction,
+    note: string | null,
+    by: Resolver,
+    audit: AuditSink,
+  ): Promise<AnomalyView> {
     const at = isoInstant(this.clock.now());
-    const changed = await setStatus(this.db, id, ALLOWED_FROM[action], { status: RESULT[action], note, resolved_by: by.actor, resolved_at: at });
+    const changed = await setStatus(this.db, id, ALLOWED_FROM[action], {
+      status: RESULT[action],
+      note,
+      resolved_by: by.actor,
+      resolved_at: at,
+    });
     const row = await findAnomaly(this.db, id);
     if (!row) throw new NotFound('anomaly', id);
     if (!changed) {
-      if (row.status === 'dismissed') throw new Conflict('anomaly_dismissed', `Anomaly ${id} was dismissed at ${row.resolved_at}; a dismissal is final.`);
+      if (row.status === 'dismissed')
+        throw new Conflict(
+          'anomaly_dismissed',
+          `Anomaly ${id} was dismissed at ${row.resolved_at}; a dismissal is final.`,
+        );
       return toView(row);
     }
     await audit.record({

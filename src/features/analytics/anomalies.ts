@@ -10,7 +10,14 @@ import type { Database } from '../../platform/db/database.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
-import { coverageDrops, DEFAULT_ANOMALY_RULES, LOOKBACK_DAYS, SeriesChecker, type AnomalyRules, type Finding } from './anomalies.checks.ts';
+import {
+  coverageDrops,
+  DEFAULT_ANOMALY_RULES,
+  LOOKBACK_DAYS,
+  SeriesChecker,
+  type AnomalyRules,
+  type Finding,
+} from './anomalies.checks.ts';
 import { insertAnomalies, latestObservations, readPrimaryWindow } from './anomalies.repo.ts';
 
 export { DEFAULT_ANOMALY_RULES, type AnomalyRules } from './anomalies.checks.ts';
@@ -53,7 +60,13 @@ export async function detectAnomalies(
   rules: AnomalyRules = DEFAULT_ANOMALY_RULES,
   range?: { from?: string; to?: string },
 ): Promise<AnomalyCounts> {
-  const counts: AnomalyCounts = { return_outlier: 0, stale_series: 0, placeholder_price: 0, coverage_drop: 0, inserted: 0 };
+  const counts: AnomalyCounts = {
+    return_outlier: 0,
+    stale_series: 0,
+    placeholder_price: 0,
+    coverage_drop: 0,
+    inserted: 0,
+  };
   const printings = (await latestObservations(database)).filter((p): p is Printing => p.last_date !== null);
   if (printings.length === 0) return counts;
   const asOf = printings.reduce((max, p) => (p.last_date > max ? p.last_date : max), '');
@@ -83,25 +96,35 @@ export async function detectAnomalies(
   return counts;
 }
 
-async function findAnomalies(database: Database, printings: Printing[], asOf: string, evalDays: number[], rules: AnomalyRules): Promise<Finding[]> {
+async function findAnomalies(
+  database: Database,
+  printings: Printing[],
+  asOf: string,
+  evalDays: number[],
+  rules: AnomalyRules,
+): Promise<Finding[]> {
   const since = epochDate(evalDays[0]! - LOOKBACK_DAYS);
   // On the latest date alone every series' latest observation is on or before it; a past date may
   // precede all of a series' observations inside the window, and then the one before the window counts.
   const beforeWindow =
-    evalDays.length === 1 && epochDate(evalDays[0]!) === asOf ? new Map<number, string | null>() : new Map((await latestObservations(database, since)).map((p) => [p.key, p.last_date]));
+    evalDays.length === 1 && epochDate(evalDays[0]!) === asOf
+      ? new Map<number, string | null>()
+      : new Map((await latestObservations(database, since)).map((p) => [p.key, p.last_date]));
   const priorDay = (p: Printing) => {
     const prior = p.last_date < since ? p.last_date : (beforeWindow.get(p.key) ?? null);
     return prior === null ? null : epochDay(prior);
   };
   const findings: Finding[] = [];
   const judge = (p: Printing, days: number[], cents: number[]) =>
-    findings.push(...new SeriesChecker({ key: p.key, id: p.id, days, cents, priorDay: priorDay(p) }, rules).check(evalDays));
+    findings.push(
+      ...new SeriesChecker({ key: p.key, id: p.id, days, cents, priorDay: priorDay(p) }, rules).check(evalDays),
+    );
 
   const unseen = new Map(printings.map((p) => [p.key, p]));
   const printingsByDay = new Map<number, number>();
   const active = printings.filter((p) => p.last_date >= since).map((p) => p.key);
   for await (const rows of readPrimaryWindow(database, active, since, epochDate(evalDays.at(-1)!))) {
-    for (let i = 0; i < rows.length; ) {
+    for (let i = 0; i < rows.length;) {
       const key = rows[i]!.printing_key;
       const days: number[] = [];
       const cents: number[] = [];
@@ -123,7 +146,12 @@ async function findAnomalies(database: Database, printings: Printing[], asOf: st
 }
 
 /** The anomaly rules of a configuration (the ANOMALY_* settings; the rest are the defaults). */
-export function anomalyRules(config: { ANOMALY_Z_THRESHOLD: number; ANOMALY_STALE_DAYS: number; ANOMALY_PLACEHOLDER_JUMP: number; ANOMALY_COVERAGE_DROP: number }): AnomalyRules {
+export function anomalyRules(config: {
+  ANOMALY_Z_THRESHOLD: number;
+  ANOMALY_STALE_DAYS: number;
+  ANOMALY_PLACEHOLDER_JUMP: number;
+  ANOMALY_COVERAGE_DROP: number;
+}): AnomalyRules {
   return {
     ...DEFAULT_ANOMALY_RULES,
     zThreshold: config.ANOMALY_Z_THRESHOLD,

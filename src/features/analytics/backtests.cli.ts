@@ -8,7 +8,11 @@ import { BacktestRuns } from './backtests.service.ts';
  * Executes queued run `id` and prints how it ended; resolves to the exit code (0 only when the
  * run succeeded). An unknown id or a run that is not queued throws, like every command error.
  */
-export async function runQueuedBacktest(runtime: Pick<Runtime, 'database' | 'clock' | 'newId' | 'log'>, id: string, out: (line: string) => void = print): Promise<number> {
+export async function runQueuedBacktest(
+  runtime: Pick<Runtime, 'database' | 'clock' | 'newId' | 'log'>,
+  id: string,
+  out: (line: string) => void = print,
+): Promise<number> {
   const runs = new BacktestRuns(runtime.database, runtime.clock, runtime.newId, runtime.log);
   const run = await runs.executeRun(id);
   if (run.status !== 'succeeded') {
@@ -16,8 +20,12 @@ export async function runQueuedBacktest(runtime: Pick<Runtime, 'database' | 'clo
     return 1;
   }
   const m = run.metrics!;
-  out(`backtest ${run.id}: succeeded over ${m.market_dates} market dates and ${m.universe} printings, ${run.trades} trades`);
-  out(`  total return ${m.total_return_pct} %, max drawdown ${m.max_drawdown_pct} %, sharpe ${m.sharpe ?? 'n/a'}, final equity ${m.final_equity} ${run.currency}`);
+  out(
+    `backtest ${run.id}: succeeded over ${m.market_dates} market dates and ${m.universe} printings, ${run.trades} trades`,
+  );
+  out(
+    `  total return ${m.total_return_pct} %, max drawdown ${m.max_drawdown_pct} %, sharpe ${m.sharpe ?? 'n/a'}, final equity ${m.final_equity} ${run.currency}`,
+  );
   return 0;
 }
 

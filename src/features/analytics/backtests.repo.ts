@@ -24,7 +24,8 @@ type Range = { from: string; to: string };
  * per-printing lookup scan the whole range; the hint keeps it on signals_printing_idx (printing
  * first), one index seek per printing. PostgreSQL plans from its statistics.
  */
-const bySignalPrinting = (database: Database) => (database.dialect === 'sqlite' ? 'indexed by signals_printing_idx' : '');
+const bySignalPrinting = (database: Database) =>
+  database.dialect === 'sqlite' ? 'indexed by signals_printing_idx' : '';
 
 /** "Printing `p` has an `ok` signal of `key` in the range." */
 function hasSignal(database: Database, key: SignalKey, range: Range) {
@@ -35,21 +36,39 @@ function hasSignal(database: Database, key: SignalKey, range: Range) {
 
 /** How many printings have an `ok` signal of `key` in the range (one statement). */
 export async function countSignalPrintings(database: Database, key: SignalKey, range: Range): Promise<number> {
-  const result = await sql<{ n: number }>`select count(*) as n from printings p where ${hasSignal(database, key, range)}`.execute(database.db);
+  const result = await sql<{
+    n: number;
+  }>`select count(*) as n from printings p where ${hasSignal(database, key, range)}`.execute(database.db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
 /** The printings with an `ok` signal of `key` in the range, by key, with their public ids (one statement). */
-export async function signalUniverse(database: Database, key: SignalKey, range: Range): Promise<{ key: number; id: string }[]> {
-  const result = await sql<{ key: number; id: string }>`select p.key, p.id from printings p where ${hasSignal(database, key, range)} order by p.key`.execute(database.db);
+export async function signalUniverse(
+  database: Database,
+  key: SignalKey,
+  range: Range,
+): Promise<{ key: number; id: string }[]> {
+  const result = await sql<{
+    key: number;
+    id: string;
+  }>`select p.key, p.id from printings p where ${hasSignal(database, key, range)} order by p.key`.execute(database.db);
   return result.rows.map((r) => ({ key: Number(r.key), id: r.id }));
 }
 
 /** Runs a read with `?` placeholders on either driver, handing each row over as an array. */
-async function readRows(database: Database, text: string, values: unknown[], each: (row: unknown[]) => void): Promise<void> {
+async function readRows(
+  database: Database,
+  text: string,
+  values: unknown[],
+  each: (row: unknown[]) => void,
+): Promise<void> {
   const native = database.native;
   if (native.kind === 'sqlite') {
-    for (const row of native.db.prepare(text).raw(true).iterate(...values)) each(row as unknown[]);
+    for (const row of native.db
+      .prepare(text)
+      .raw(true)
+      .iterate(...values))
+      each(row as unknown[]);
     return;
   }
   let n = 0;
@@ -58,10 +77,17 @@ async function readRows(database: Database, text: string, values: unknown[], eac
 }
 
 /** Runs `text` (ending in `printing_key in (:keys)`) once per block of KEYS_PER_READ printing keys. */
-async function readByKeys(database: Database, text: string, values: unknown[], keys: readonly number[], each: (row: unknown[]) => void): Promise<void> {
+async function readByKeys(
+  database: Database,
+  text: string,
+  values: unknown[],
+  keys: readonly number[],
+  each: (row: unknown[]) => void,
+): Promise<void> {
   for (let i = 0; i < keys.length; i += KEYS_PER_READ) {
     const block = keys.slice(i, i + KEYS_PER_READ);
-    if (database.dialect === 'sqlite') await readRows(database, text.replace(':keys', block.map(() => '?').join(', ')), [...values, ...block], each);
+    if (database.dialect === 'sqlite')
+      await readRows(database, text.replace(':keys', block.map(() => '?').join(', ')), [...values, ...block], each);
     else await readRows(database, text.replace('in (:keys)', '= any(?::int[])'), [...values, block], each);
   }
 }
@@ -74,13 +100,25 @@ const SCORE_ROWS_PER_READ = 500_000;
  * universe, so the read follows the signals primary key through blocks of dates (about
  * SCORE_ROWS_PER_READ rows each for `printings` printings) instead of seeking printing by printing.
  */
-export async function forEachScore(database: Database, key: SignalKey, range: Range, printings: number, each: (printingKey: number, date: string, score: number) => void): Promise<void> {
+export async function forEachScore(
+  database: Database,
+  key: SignalKey,
+  range: Range,
+  printings: number,
+  each: (printingKey: number, date: string, score: number) => void,
+): Promise<void> {
   const text = `select printing_key, date, score from signals
     where engine = ? and engine_version = ? and weights_version = ? and date >= ? and date <= ? and status = 'ok' and score is not null`;
   const span = Math.max(1, Math.floor(SCORE_ROWS_PER_READ / Math.max(1, printings)));
   const last = epochDay(range.to);
   for (let first = epochDay(range.from); first <= last; first += span) {
-    const values = [key.engine, key.engineVersion, key.weightsVersion, epochDate(first), epochDate(Math.min(last, first + span - 1))];
+    const values = [
+      key.engine,
+      key.engineVersion,
+      key.weightsVersion,
+      epochDate(first),
+      epochDate(Math.min(last, first + span - 1)),
+    ];
     await readRows(database, text, values, (r) => each(Number(r[0]), String(r[1]), Number(r[2])));
   }
 }
@@ -100,7 +138,9 @@ export async function forEachPrice(
     where market = ? and condition = ? and currency = ? and date >= ? and date <= ? and market_cents > 0 and ${unflagged('prices')}
       and printing_key in (:keys)`;
   const { market, condition, currency } = PRIMARY_SERIES;
-  await readByKeys(database, text, [market, condition, currency, range.from, range.to], keys, (r) => each(Number(r[0]), String(r[1]), Number(r[2]), r[3] === null ? null : Number(r[3])));
+  await readByKeys(database, text, [market, condition, currency, range.from, range.to], keys, (r) =>
+    each(Number(r[0]), String(r[1]), Number(r[2]), r[3] === null ? null : Number(r[3])),
+  );
 }
 
 export async function insertRun(db: Kysely<Tables>, row: BacktestRow): Promise<void> {
@@ -113,7 +153,12 @@ export async function findRun(db: Kysely<Tables>, id: string): Promise<BacktestR
 
 /** queued → running, only from queued: two executors of one run cannot both start it. */
 export async function claimRun(db: Kysely<Tables>, id: string, startedAt: string): Promise<boolean> {
-  const res = await db.updateTable('backtests').set({ status: 'running', started_at: startedAt }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+  const res = await db
+    .updateTable('backtests')
+    .set({ status: 'running', started_at: startedAt })
+    .where('id', '=', id)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
 
@@ -133,10 +178,27 @@ export async function finishRun(db: Kysely<Tables>, id: string, outcome: RunOutc
 }
 
 /** Run summaries, newest first (ids are time-ordered), without the equity curve. */
-export async function listRuns(db: Kysely<Tables>, filter: { status?: BacktestStatus; beforeId?: string; limit: number }): Promise<Omit<BacktestRow, 'equity'>[]> {
+export async function listRuns(
+  db: Kysely<Tables>,
+  filter: { status?: BacktestStatus; beforeId?: string; limit: number },
+): Promise<Omit<BacktestRow, 'equity'>[]> {
   let q = db
     .selectFrom('backtests')
-    .select(['id', 'status', 'engine', 'engine_version', 'weights_version', 'params', 'metrics', 'trades', 'error', 'created_by', 'created_at', 'started_at', 'finished_at']);
+    .select([
+      'id',
+      'status',
+      'engine',
+      'engine_version',
+      'weights_version',
+      'params',
+      'metrics',
+      'trades',
+      'error',
+      'created_by',
+      'created_at',
+      'started_at',
+      'finished_at',
+    ]);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
   return q.orderBy('id', 'desc').limit(filter.limit).execute();

@@ -16,7 +16,14 @@ import type { EngineRegistry } from '../signals/engine.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import type { BacktestLauncher } from './backtests.launcher.ts';
-import { BACKTEST_INLINE_LIMIT, BACKTEST_MAX_WORK, BACKTEST_PARAM_FIELDS, BacktestParamsSchema, resolveParams, TRADE_LOG_LIMIT } from './backtests.ts';
+import {
+  BACKTEST_INLINE_LIMIT,
+  BACKTEST_MAX_WORK,
+  BACKTEST_PARAM_FIELDS,
+  BacktestParamsSchema,
+  resolveParams,
+  TRADE_LOG_LIMIT,
+} from './backtests.ts';
 import { BacktestRuns, type BacktestRunView } from './backtests.service.ts';
 import { BacktestThread, shareableDatabase } from './backtests.worker.ts';
 
@@ -26,33 +33,81 @@ const STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 
 const Metrics = z
   .object({
-    total_return_pct: z.number().openapi({ description: 'Final equity / initial capital − 1, percent, net of every cost.', example: 8.4312 }),
-    annualised_return_pct: z.number().nullable().openapi({ description: '(1 + total return)^(365 / calendar days) − 1, percent; null over zero days or after a total loss.', example: 9.1207 }),
-    annualised_volatility_pct: z.number().nullable().openapi({ description: 'Sample standard deviation of daily equity log returns × √365, percent.', example: 14.2 }),
-    sharpe: z.number().nullable().openapi({ description: 'Mean daily log return × 365 / annualised volatility; risk-free rate 0.', example: 0.61 }),
-    max_drawdown_pct: z.number().openapi({ description: 'Largest fall from a running equity peak, percent of that peak.', example: 6.25 }),
-    hit_rate_pct: z.number().nullable().openapi({ description: 'Completed round trips with a positive result net of costs, percent; null when none completed.', example: 54.5 }),
-    turnover: z.number().openapi({ description: 'Average per rebalance of traded notional / equity (2 = the whole book sold and bought again).', example: 1.96 }),
-    costs: z.number().openapi({ description: 'Fees, fixed costs and slippage paid, USD.', example: 912.4 }),
-    final_equity: z.number().openapi({ description: 'Equity on the last date after valuing open baskets at their exit, USD.', example: 10843.12 }),
-    market_dates: z.number().int().openapi({ description: 'Market dates simulated.', example: 324 }),
-    universe: z.number().int().openapi({ description: 'Printings with at least one `ok` signal in the range.', example: 5120 }),
-    ruin_date: z
-      .string()
+    total_return_pct: z
+      .number()
+      .openapi({ description: 'Final equity / initial capital − 1, percent, net of every cost.', example: 8.4312 }),
+    annualised_return_pct: z
+      .number()
       .nullable()
       .openapi({
         description:
-          'The date the equity reached zero (a short whose price multiplied): the run stopped there, every position closed at that date\'s marks; the equity curve ends at 0 and volatility, Sharpe and the annualised return are null. Null when it never did.',
+          '(1 + total return)^(365 / calendar days) − 1, percent; null over zero days or after a total loss.',
+        example: 9.1207,
+      }),
+    annualised_volatility_pct: z
+      .number()
+      .nullable()
+      .openapi({
+        description: 'Sample standard deviation of daily equity log returns × √365, percent.',
+        example: 14.2,
+      }),
+    sharpe: z
+      .number()
+      .nullable()
+      .openapi({
+        description: 'Mean daily log return × 365 / annualised volatility; risk-free rate 0.',
+        example: 0.61,
+      }),
+    max_drawdown_pct: z
+      .number()
+      .openapi({ description: 'Largest fall from a running equity peak, percent of that peak.', example: 6.25 }),
+    hit_rate_pct: z
+      .number()
+      .nullable()
+      .openapi({
+        description: 'Completed round trips with a positive result net of costs, percent; null when none completed.',
+        example: 54.5,
+      }),
+    turnover: z
+      .number()
+      .openapi({
+        description: 'Average per rebalance of traded notional / equity (2 = the whole book sold and bought again).',
+        example: 1.96,
+      }),
+    costs: z.number().openapi({ description: 'Fees, fixed costs and slippage paid, USD.', example: 912.4 }),
+    final_equity: z
+      .number()
+      .openapi({
+        description: 'Equity on the last date after valuing open baskets at their exit, USD.',
+        example: 10843.12,
+      }),
+    market_dates: z.number().int().openapi({ description: 'Market dates simulated.', example: 324 }),
+    universe: z
+      .number()
+      .int()
+      .openapi({ description: 'Printings with at least one `ok` signal in the range.', example: 5120 }),
+    ruin_date: z.string().nullable().openapi({
+      description:
+        "The date the equity reached zero (a short whose price multiplied): the run stopped there, every position closed at that date's marks; the equity curve ends at 0 and volatility, Sharpe and the annualised return are null. Null when it never did.",
+      example: null,
+    }),
+    ruin_deficit: z
+      .number()
+      .nullable()
+      .openapi({
+        description:
+          'What closing the positions on the ruin date left owing beyond the capital, USD; null without ruin.',
         example: null,
       }),
-    ruin_deficit: z.number().nullable().openapi({ description: 'What closing the positions on the ruin date left owing beyond the capital, USD; null without ruin.', example: null }),
   })
   .openapi('BacktestMetrics');
 
 const EquityPoint = z
   .object({
     date: z.string().openapi({ example: '2026-03-02' }),
-    value: z.number().openapi({ description: 'Cash plus positions marked at the market price, USD.', example: 10120.55 }),
+    value: z
+      .number()
+      .openapi({ description: 'Cash plus positions marked at the market price, USD.', example: 10120.55 }),
     trades: z.number().int().openapi({ description: 'Executions on this date.', example: 40 }),
   })
   .openapi('BacktestEquityPoint');
@@ -68,11 +123,18 @@ const Trade = z
     price: z.number().openapi({ description: 'Execution price per unit with slippage, USD (rounded to cents).' }),
     quantity: z.number().openapi({ description: 'Units; fractional, positions are sized by value.' }),
     cost: z.number().openapi({ description: 'Fee + fixed cost + slippage of this trade, USD.' }),
-    open_at_end: z.boolean().openapi({ description: 'An exit priced on the last date only to value a basket still open.' }),
+    open_at_end: z
+      .boolean()
+      .openapi({ description: 'An exit priced on the last date only to value a basket still open.' }),
   })
   .openapi('BacktestTrade');
 
-const StoredParams = z.object({ ...BACKTEST_PARAM_FIELDS, rebalance_every: z.number().int().openapi({ description: 'Resolved: `holding_days` unless given.' }) }).openapi('BacktestRunParams');
+const StoredParams = z
+  .object({
+    ...BACKTEST_PARAM_FIELDS,
+    rebalance_every: z.number().int().openapi({ description: 'Resolved: `holding_days` unless given.' }),
+  })
+  .openapi('BacktestRunParams');
 
 const runFields = {
   id: z.string().openapi({ example: 'bt_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }),
@@ -83,9 +145,19 @@ const runFields = {
   params: StoredParams,
   currency: z.string().openapi({ example: 'USD' }),
   metrics: Metrics.nullable().openapi({ description: 'Set when the run succeeded.' }),
-  trades: z.number().int().nullable().openapi({ description: 'Trade records (open-at-end valuations included); set when the run succeeded.', example: 1480 }),
+  trades: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({
+      description: 'Trade records (open-at-end valuations included); set when the run succeeded.',
+      example: 1480,
+    }),
   error: z.string().nullable().openapi({ description: 'Why the run failed.' }),
-  created_by: z.string().nullable().openapi({ description: 'Actor (API key id or admin-token) that asked for the run.' }),
+  created_by: z
+    .string()
+    .nullable()
+    .openapi({ description: 'Actor (API key id or admin-token) that asked for the run.' }),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
@@ -96,14 +168,25 @@ const BacktestRun = z
   .object({
     ...runFields,
     equity: z.array(EquityPoint).openapi({ description: 'One point per market date (empty until the run succeeded).' }),
-    trade_log: z.array(Trade).openapi({ description: `The first ${TRADE_LOG_LIMIT} trades in execution order; \`trades\` counts all of them.` }),
+    trade_log: z
+      .array(Trade)
+      .openapi({
+        description: `The first ${TRADE_LOG_LIMIT} trades in execution order; \`trades\` counts all of them.`,
+      }),
   })
   .openapi('BacktestRun');
 const BacktestQueued = z
-  .object({ id: z.string(), status: z.literal('queued'), url: z.string().openapi({ description: 'Poll this until `status` is succeeded or failed.' }) })
+  .object({
+    id: z.string(),
+    status: z.literal('queued'),
+    url: z.string().openapi({ description: 'Poll this until `status` is succeeded or failed.' }),
+  })
   .openapi('BacktestQueued');
 
-const json = <T extends z.ZodType>(description: string, schema: T) => ({ description, content: { 'application/json': { schema } } });
+const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 const location = { Location: { description: 'The run.', schema: { type: 'string' as const } } };
 
 export const createBacktestRoute = defineRoute(
@@ -118,7 +201,9 @@ export const createBacktestRoute = defineRoute(
     responses: {
       201: { ...json('The run, executed.', BacktestRun), headers: location },
       202: { ...json('Queued for a background process.', BacktestQueued), headers: location },
-      503: problemResponse('`background_capacity_full`: MAX_CHILD_PROCESSES pipeline runs and backtests are already running (see Retry-After); `backtest_launcher_unavailable`: this process cannot start background runs; `shutting_down`.'),
+      503: problemResponse(
+        '`background_capacity_full`: MAX_CHILD_PROCESSES pipeline runs and backtests are already running (see Retry-After); `backtest_launcher_unavailable`: this process cannot start background runs; `shutting_down`.',
+      ),
     },
   },
 );
@@ -145,8 +230,14 @@ export const getBacktestRoute = defineRoute(
     path: '/v1/analytics/backtests/{id}',
     tags: ['analytics'],
     summary: 'One backtest run: parameters, status, metrics, equity curve and first trades',
-    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ example: 'bt_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }) }) },
-    responses: { 200: json('The run.', BacktestRun), 304: notModifiedResponse, 404: problemResponse('`backtest_not_found`.') },
+    request: {
+      params: z.object({ id: z.string().min(1).max(64).openapi({ example: 'bt_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }) }),
+    },
+    responses: {
+      200: json('The run.', BacktestRun),
+      304: notModifiedResponse,
+      404: problemResponse('`backtest_not_found`.'),
+    },
   },
 );
 
@@ -193,7 +284,12 @@ export function backtestsRoutes(
       throw new ValidationFailed([{ field: 'body.from', message }]);
     }
     const inline = work.cells <= inlineLimit;
-    if (!inline && !options.launcher) throw new AppError(503, 'backtest_launcher_unavailable', 'This process cannot start background runs; narrow the range or use `cardquant backtest run`.');
+    if (!inline && !options.launcher)
+      throw new AppError(
+        503,
+        'backtest_launcher_unavailable',
+        'This process cannot start background runs; narrow the range or use `cardquant backtest run`.',
+      );
     // A slot first: a refusal (503) records nothing.
     const slot = background.take('a backtest');
     const principal = c.get('principal')!;
@@ -232,7 +328,12 @@ export function backtestsRoutes(
     return versionedRead<{ items: z.infer<typeof BacktestSummary>[]; next_cursor: string | null }>(
       c,
       await runs.version(),
-      async () => jsonResponse(page(await runs.list({ status: q.status, beforeId: position?.id, limit: q.limit + 1 }), q.limit, (last) => ({ id: last.id }))),
+      async () =>
+        jsonResponse(
+          page(await runs.list({ status: q.status, beforeId: position?.id, limit: q.limit + 1 }), q.limit, (last) => ({
+            id: last.id,
+          })),
+        ),
       RUN_CACHE,
     );
   });
@@ -242,7 +343,12 @@ export function backtestsRoutes(
     const run = await runs.get(id, true);
     if (!run) throw new NotFound('backtest', id);
     // A run's content changes only when its status does.
-    return versionedRead<z.infer<typeof BacktestRun>>(c, `${run.id}.${run.status}`, async () => jsonResponse(detailBody(run)), RUN_CACHE);
+    return versionedRead<z.infer<typeof BacktestRun>>(
+      c,
+      `${run.id}.${run.status}`,
+      async () => jsonResponse(detailBody(run)),
+      RUN_CACHE,
+    );
   });
   return app;
 }
@@ -256,12 +362,25 @@ function detailBody(run: BacktestRunView): z.infer<typeof BacktestRun> {
  * cannot start, or ends without finishing the run (killed, crashed), leaves it failed rather than
  * queued or running for ever.
  */
-async function launch(launcher: BacktestLauncher, runs: BacktestRuns, id: string, log: Platform['log'], slot: Slot): Promise<void> {
+async function launch(
+  launcher: BacktestLauncher,
+  runs: BacktestRuns,
+  id: string,
+  log: Platform['log'],
+  slot: Slot,
+): Promise<void> {
   const failed = (message: string) =>
-    runs.fail(id, message).catch((err: Error) => log.error({ backtest: id, err: { message: err.message } }, 'could not mark the backtest failed'));
+    runs
+      .fail(id, message)
+      .catch((err: Error) =>
+        log.error({ backtest: id, err: { message: err.message } }, 'could not mark the backtest failed'),
+      );
   try {
     const { done, kill } = await launcher.launch(id);
-    slot.hold({ done: done.then((code) => (code === 0 ? undefined : failed(`the backtest process exited with code ${code}`))), kill });
+    slot.hold({
+      done: done.then((code) => (code === 0 ? undefined : failed(`the backtest process exited with code ${code}`))),
+      kill,
+    });
   } catch (err) {
     slot.release();
     await failed('the backtest process could not be started');

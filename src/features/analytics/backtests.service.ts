@@ -25,7 +25,17 @@ import {
   type EquityPoint,
   type TradeView,
 } from './backtests.ts';
-import { claimRun, countSignalPrintings, findRun, finishRun, insertRun, listRuns, runsVersion, type BacktestRow, type BacktestStatus } from './backtests.repo.ts';
+import {
+  claimRun,
+  countSignalPrintings,
+  findRun,
+  finishRun,
+  insertRun,
+  listRuns,
+  runsVersion,
+  type BacktestRow,
+  type BacktestStatus,
+} from './backtests.repo.ts';
 
 /** A run as the API sends it; `equity` and `trade_log` only in the detail. */
 export interface BacktestRunView {
@@ -90,7 +100,8 @@ function toView(row: Omit<BacktestRow, 'equity'> & { equity?: string | null }, d
 
 /** Message stored on a failed run: input problems verbatim, anything else by name only (details go to the log). */
 function failureMessage(err: unknown): string {
-  if (err instanceof BacktestDataError || err instanceof BacktestInterrupted || err instanceof RangeError) return err.message.slice(0, 1000);
+  if (err instanceof BacktestDataError || err instanceof BacktestInterrupted || err instanceof RangeError)
+    return err.message.slice(0, 1000);
   const name = err instanceof Error ? err.name : typeof err;
   return `unexpected ${name} while running the backtest; the server log has the details`;
 }
@@ -145,7 +156,11 @@ export class BacktestRuns {
    * not thrown. `compute` does the reading and simulating (default: here, with this connection;
    * the API passes a worker thread's).
    */
-  async executeRun(id: string, compute: (key: SignalKey, params: BacktestParams) => Promise<BacktestOutcome> = (key, params) => loadAndRun(this.database, key, params)): Promise<BacktestRunView> {
+  async executeRun(
+    id: string,
+    compute: (key: SignalKey, params: BacktestParams) => Promise<BacktestOutcome> = (key, params) =>
+      loadAndRun(this.database, key, params),
+  ): Promise<BacktestRunView> {
     if (!(await claimRun(this.db, id, isoInstant(this.clock.now())))) {
       const row = await findRun(this.db, id);
       if (!row) throw new NotFound('backtest', id);
@@ -154,7 +169,10 @@ export class BacktestRuns {
     try {
       const row = (await findRun(this.db, id))!;
       const params = resolveParams(BacktestParamsSchema.parse(JSON.parse(row.params)));
-      const outcome: BacktestOutcome = await compute({ engine: row.engine, engineVersion: row.engine_version, weightsVersion: row.weights_version }, params);
+      const outcome: BacktestOutcome = await compute(
+        { engine: row.engine, engineVersion: row.engine_version, weightsVersion: row.weights_version },
+        params,
+      );
       const stored: StoredMetrics = { ...outcome.metrics, trade_log: outcome.tradeLog };
       await finishRun(this.db, id, {
         status: 'succeeded',
@@ -165,7 +183,14 @@ export class BacktestRuns {
       });
     } catch (err) {
       if (err instanceof BacktestInterrupted) this.log.warn({ backtest: id }, 'backtest stopped by shutdown');
-      else if (!(err instanceof BacktestDataError)) this.log.error({ backtest: id, err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack } }, 'backtest failed');
+      else if (!(err instanceof BacktestDataError))
+        this.log.error(
+          {
+            backtest: id,
+            err: { name: (err as Error).name, message: (err as Error).message, stack: (err as Error).stack },
+          },
+          'backtest failed',
+        );
       await this.fail(id, failureMessage(err));
     }
     return (await this.get(id, true))!;

@@ -26,22 +26,92 @@ export const BACKTEST_MAX_WORK = 20_000_000;
 /** Trades kept with a run (the first ones, in execution order); the count covers all of them. */
 export const TRADE_LOG_LIMIT = 1_000;
 
-const money = (what: string, max: number) => z.number().min(0).max(max).openapi({ description: `${what}, USD.` });
+const money = (what: string, max: number) =>
+  z
+    .number()
+    .min(0)
+    .max(max)
+    .openapi({ description: `${what}, USD.` });
 
 /** The fields of a run's parameters, with their defaults. */
 export const BACKTEST_PARAM_FIELDS = {
   from: DateParam.openapi({ description: 'First market date of the simulation (inclusive).', example: '2026-01-01' }),
-  to: DateParam.openapi({ description: 'Last market date (inclusive); open baskets are valued here.', example: '2026-11-20' }),
-  quantile: z.number().gt(0).max(0.5).default(0.2).openapi({ description: 'Share of the ranked printings per leg: 0.2 buys the top 20 % by score (and, long-short, sells the bottom 20 %).', example: 0.2 }),
-  side: z.enum(['long', 'long-short']).default('long').openapi({ description: '`long-short` is hypothetical: collectibles cannot be borrowed, so it measures the score spread, not a tradable strategy.' }),
-  holding_days: z.number().int().min(1).max(365).default(7).openapi({ description: 'Market dates a basket is held before it is sold.', example: 7 }),
-  rebalance_every: z.number().int().min(1).max(365).optional().openapi({ description: 'A new basket is chosen every this many market dates; default `holding_days`.', example: 7 }),
-  buy_at: z.enum(['market', 'low']).default('market').openapi({ description: 'Buy at the market price or at the listed low; sales are always at the market price.' }),
-  fee_pct: z.number().min(0).max(50).default(12.75).openapi({ description: 'Marketplace fee on every sale, percent of proceeds. The default 12.75 is close to a TCGplayer seller fee (commission plus payment processing).', example: 12.75 }),
-  fixed_cost: money('Fixed cost per trade and printing (shipping, a top loader), charged on every buy and every sale', 10_000).default(1).openapi({ example: 1 }),
-  slippage_bps: z.number().min(0).max(1000).default(50).openapi({ description: 'Adverse price move on every execution, basis points.', example: 50 }),
-  min_price: money('Printings whose market price on the signal date is below this (or absent) are not selected', 1_000_000).default(1).openapi({ example: 1 }),
-  initial_capital: z.number().gt(0).max(1e12).default(10_000).openapi({ description: 'Starting cash, USD.', example: 10_000 }),
+  to: DateParam.openapi({
+    description: 'Last market date (inclusive); open baskets are valued here.',
+    example: '2026-11-20',
+  }),
+  quantile: z
+    .number()
+    .gt(0)
+    .max(0.5)
+    .default(0.2)
+    .openapi({
+      description:
+        'Share of the ranked printings per leg: 0.2 buys the top 20 % by score (and, long-short, sells the bottom 20 %).',
+      example: 0.2,
+    }),
+  side: z
+    .enum(['long', 'long-short'])
+    .default('long')
+    .openapi({
+      description:
+        '`long-short` is hypothetical: collectibles cannot be borrowed, so it measures the score spread, not a tradable strategy.',
+    }),
+  holding_days: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(7)
+    .openapi({ description: 'Market dates a basket is held before it is sold.', example: 7 }),
+  rebalance_every: z
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .optional()
+    .openapi({
+      description: 'A new basket is chosen every this many market dates; default `holding_days`.',
+      example: 7,
+    }),
+  buy_at: z
+    .enum(['market', 'low'])
+    .default('market')
+    .openapi({ description: 'Buy at the market price or at the listed low; sales are always at the market price.' }),
+  fee_pct: z
+    .number()
+    .min(0)
+    .max(50)
+    .default(12.75)
+    .openapi({
+      description:
+        'Marketplace fee on every sale, percent of proceeds. The default 12.75 is close to a TCGplayer seller fee (commission plus payment processing).',
+      example: 12.75,
+    }),
+  fixed_cost: money(
+    'Fixed cost per trade and printing (shipping, a top loader), charged on every buy and every sale',
+    10_000,
+  )
+    .default(1)
+    .openapi({ example: 1 }),
+  slippage_bps: z
+    .number()
+    .min(0)
+    .max(1000)
+    .default(50)
+    .openapi({ description: 'Adverse price move on every execution, basis points.', example: 50 }),
+  min_price: money(
+    'Printings whose market price on the signal date is below this (or absent) are not selected',
+    1_000_000,
+  )
+    .default(1)
+    .openapi({ example: 1 }),
+  initial_capital: z
+    .number()
+    .gt(0)
+    .max(1e12)
+    .default(10_000)
+    .openapi({ description: 'Starting cash, USD.', example: 10_000 }),
 };
 
 /** What a caller may set; every field but the range has a default. */
@@ -51,10 +121,14 @@ export const BacktestParamsSchema = z
   .superRefine((p, ctx) => {
     if (p.from > p.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after `to`' });
   })
-  .openapi('BacktestParams', { example: { from: '2026-01-01', to: '2026-11-20', quantile: 0.2, side: 'long', holding_days: 7 } });
+  .openapi('BacktestParams', {
+    example: { from: '2026-01-01', to: '2026-11-20', quantile: 0.2, side: 'long', holding_days: 7 },
+  });
 
 /** Parameters as stored on a run: every default resolved. */
-export type BacktestParams = Omit<z.infer<typeof BacktestParamsSchema>, 'rebalance_every'> & { rebalance_every: number };
+export type BacktestParams = Omit<z.infer<typeof BacktestParamsSchema>, 'rebalance_every'> & {
+  rebalance_every: number;
+};
 
 export function resolveParams(input: z.infer<typeof BacktestParamsSchema>): BacktestParams {
   return { ...input, rebalance_every: input.rebalance_every ?? input.holding_days };
@@ -223,7 +297,10 @@ class MarketGrid {
     const market = this.market[d * this.width + p]!;
     if (Number.isNaN(market)) return null;
     const low = this.low[d * this.width + p]!;
-    return { market: toMajor(market, PRIMARY_SERIES.currency), low: Number.isNaN(low) ? null : toMajor(low, PRIMARY_SERIES.currency) };
+    return {
+      market: toMajor(market, PRIMARY_SERIES.currency),
+      low: Number.isNaN(low) ? null : toMajor(low, PRIMARY_SERIES.currency),
+    };
   };
 }
 
@@ -288,7 +365,9 @@ export async function loadAndRun(database: Database, key: SignalKey, params: Bac
   await forEachPrice(database, range, keys, (k, d, m, l) => grid.setPrice(k, d, m, l));
   const dates = grid.marketDates();
   if (dates.length === 0) {
-    throw new BacktestDataError(`no ${PRIMARY_SERIES.market} ${PRIMARY_SERIES.currency} market prices for the printings with signals in ${params.from} … ${params.to}`);
+    throw new BacktestDataError(
+      `no ${PRIMARY_SERIES.market} ${PRIMARY_SERIES.currency} market prices for the printings with signals in ${params.from} … ${params.to}`,
+    );
   }
   const result = runBacktest({ dates, signal: grid.signal, price: grid.price, options: simulatorOptions(params) });
   return view(result, { dates: dates.length, printings: universe.length });

@@ -8,7 +8,13 @@
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../platform/db/database.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import { BacktestDataError, BacktestInterrupted, loadAndRun, type BacktestOutcome, type BacktestParams } from './backtests.ts';
+import {
+  BacktestDataError,
+  BacktestInterrupted,
+  loadAndRun,
+  type BacktestOutcome,
+  type BacktestParams,
+} from './backtests.ts';
 
 interface BacktestJob {
   databaseUrl: string;
@@ -53,7 +59,12 @@ export class BacktestThread {
 
   readonly compute = (key: SignalKey, params: BacktestParams): Promise<BacktestOutcome> => {
     if (this.stopped) return Promise.reject(new BacktestInterrupted());
-    const job: BacktestJob = { databaseUrl: this.database.url, busyTimeoutMs: this.database.busyTimeoutMs, key, params };
+    const job: BacktestJob = {
+      databaseUrl: this.database.url,
+      busyTimeoutMs: this.database.busyTimeoutMs,
+      key,
+      params,
+    };
     return new Promise((resolve, reject) => {
       const worker = new Worker(ENTRY, { workerData: job });
       this.worker = worker;
@@ -71,7 +82,8 @@ export class BacktestThread {
       });
       worker.once('exit', (code) => {
         this.worker = null;
-        if (!settled) reject(this.stopped ? new BacktestInterrupted() : new Error(`the backtest worker exited with code ${code}`));
+        if (!settled)
+          reject(this.stopped ? new BacktestInterrupted() : new Error(`the backtest worker exited with code ${code}`));
       });
     });
   };

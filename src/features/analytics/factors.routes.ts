@@ -26,11 +26,26 @@ const IcStats = z.object({
   sd: z.number().nullable(),
   ir: z.number().nullable(),
   hitRate: z.number().nullable(),
-  tStat: z.number().nullable().openapi({ description: 'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.' }),
+  tStat: z
+    .number()
+    .nullable()
+    .openapi({
+      description:
+        'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
+    }),
   hac_lag: z.number().int().openapi({ description: 'Newey–West lag: the horizon in days minus 1.' }),
   spread_mean: z.number().nullable().openapi({ description: 'Mean top-minus-bottom quintile forward log return.' }),
-  beta_mean: z.number().nullable().openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
-  beta_t: z.number().nullable().openapi({ description: 'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).' }),
+  beta_mean: z
+    .number()
+    .nullable()
+    .openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
+  beta_t: z
+    .number()
+    .nullable()
+    .openapi({
+      description:
+        'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
+    }),
 });
 
 const FactorsReport = z
@@ -62,8 +77,13 @@ const FactorsReport = z
       .nullable(),
     suggested_weights: z.object({
       horizon: Horizon,
-      min_t: z.number().openapi({ description: 'Least Newey–West IC t a component needs to get a weight (FACTORS_MIN_T).' }),
-      weights: z.record(z.string(), z.number()).nullable().openapi({ description: 'Null when no component has a positive IR with t ≥ min_t (e.g. on noise).' }),
+      min_t: z
+        .number()
+        .openapi({ description: 'Least Newey–West IC t a component needs to get a weight (FACTORS_MIN_T).' }),
+      weights: z
+        .record(z.string(), z.number())
+        .nullable()
+        .openapi({ description: 'Null when no component has a positive IR with t ≥ min_t (e.g. on noise).' }),
     }),
   })
   .openapi('FactorsReport');
@@ -96,9 +116,20 @@ export const factorsRoute = defineRoute(
     method: 'get',
     path: '/v1/analytics/factors',
     tags: ['analytics'],
-    summary: 'Factor statistics over a date range: rank IC summary, spreads, factor returns, decay, half-life, Ledoit–Wolf risk model',
-    request: { query: z.object({ ...range, horizon: Horizon.default('7d').openapi({ description: 'Horizon of the suggested weights (IR at this horizon).' }) }) },
-    responses: { 200: { description: 'The report.', content: { 'application/json': { schema: FactorsReport } } }, 304: notModifiedResponse },
+    summary:
+      'Factor statistics over a date range: rank IC summary, spreads, factor returns, decay, half-life, Ledoit–Wolf risk model',
+    request: {
+      query: z.object({
+        ...range,
+        horizon: Horizon.default('7d').openapi({
+          description: 'Horizon of the suggested weights (IR at this horizon).',
+        }),
+      }),
+    },
+    responses: {
+      200: { description: 'The report.', content: { 'application/json': { schema: FactorsReport } } },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -108,8 +139,14 @@ export const listWeightsRoute = defineRoute(
     method: 'get',
     path: '/v1/analytics/weights',
     tags: ['analytics'],
-    summary: "Factor weights versions of the configured engine version (built-in, manual, suggested)",
-    responses: { 200: { description: 'Versions, oldest first.', content: { 'application/json': { schema: z.object({ items: z.array(PublicWeightsVersion) }) } } }, 304: notModifiedResponse },
+    summary: 'Factor weights versions of the configured engine version (built-in, manual, suggested)',
+    responses: {
+      200: {
+        description: 'Versions, oldest first.',
+        content: { 'application/json': { schema: z.object({ items: z.array(PublicWeightsVersion) }) } },
+      },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -120,7 +157,8 @@ export const createWeightsRoute = defineRoute(
     path: '/v1/analytics/weights',
     tags: ['analytics'],
     summary: 'Store a new weights version: manual weights, or the weights suggested from IC/IR over a range',
-    description: 'A new version is immutable; select it with SIGNALS_WEIGHTS and recompute signals (`pipeline run --step signals --from --to`). Signals of other versions stay.',
+    description:
+      'A new version is immutable; select it with SIGNALS_WEIGHTS and recompute signals (`pipeline run --step signals --from --to`). Signals of other versions stay.',
     request: {
       body: {
         required: true,
@@ -128,8 +166,18 @@ export const createWeightsRoute = defineRoute(
           'application/json': {
             schema: z
               .object({
-                weights: z.record(z.string(), z.number()).optional().openapi({ description: 'Manual weights, one per component.', example: { trend: 0.4, filter: 0.2, reversal: 0.1, drawdown: 0.1, regime: 0.1, search: 0.1 } }),
-                suggested: z.object({ ...range, horizon: Horizon.default('7d') }).strict().optional().openapi({ description: 'Use the suggestion of GET /v1/analytics/factors for this range instead.' }),
+                weights: z
+                  .record(z.string(), z.number())
+                  .optional()
+                  .openapi({
+                    description: 'Manual weights, one per component.',
+                    example: { trend: 0.4, filter: 0.2, reversal: 0.1, drawdown: 0.1, regime: 0.1, search: 0.1 },
+                  }),
+                suggested: z
+                  .object({ ...range, horizon: Horizon.default('7d') })
+                  .strict()
+                  .optional()
+                  .openapi({ description: 'Use the suggestion of GET /v1/analytics/factors for this range instead.' }),
                 note: z.string().max(1000).optional(),
               })
               .strict(),
@@ -137,11 +185,19 @@ export const createWeightsRoute = defineRoute(
         },
       },
     },
-    responses: { 201: { description: 'The new version.', content: { 'application/json': { schema: WeightsVersion } } } },
+    responses: {
+      201: { description: 'The new version.', content: { 'application/json': { schema: WeightsVersion } } },
+    },
   },
 );
 
-export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 'fw') => string, registry: EngineRegistry, config: SignalConfig): OpenAPIHono<AppEnv> {
+export function factorsRoutes(
+  database: Database,
+  clock: Clock,
+  newId: (prefix: 'fw') => string,
+  registry: EngineRegistry,
+  config: SignalConfig,
+): OpenAPIHono<AppEnv> {
   const app = createRouter();
   let resolved: Promise<{ engine: SignalEngine; key: SignalKey }> | null = null;
   const settings = () => {
@@ -166,18 +222,28 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
     const s = await settings();
     return versionedRead<z.infer<typeof FactorsReport>>(c, await readDataVersion(database.db), async () => {
       const report = await factorReport(database, s.engine, s.key, { from: q.from, to: q.to });
-      return jsonResponse({ ...report, suggested_weights: { horizon: q.horizon, min_t: minT, weights: suggestion(report, s.engine, q.horizon) } });
+      return jsonResponse({
+        ...report,
+        suggested_weights: { horizon: q.horizon, min_t: minT, weights: suggestion(report, s.engine, q.horizon) },
+      });
     });
   });
 
   app.openapi(listWeightsRoute, async (c) => {
     const s = await settings();
-    return versionedRead<{ items: z.infer<typeof PublicWeightsVersion>[] }>(c, await readDataVersion(database.db), async () => {
-      const versions = await listWeights(database.db, s.engine);
-      return jsonResponse({
-        items: versions.map(({ note: _note, created_by: _by, ...v }) => ({ ...v, active: v.version === s.key.weightsVersion })),
-      });
-    });
+    return versionedRead<{ items: z.infer<typeof PublicWeightsVersion>[] }>(
+      c,
+      await readDataVersion(database.db),
+      async () => {
+        const versions = await listWeights(database.db, s.engine);
+        return jsonResponse({
+          items: versions.map(({ note: _note, created_by: _by, ...v }) => ({
+            ...v,
+            active: v.version === s.key.weightsVersion,
+          })),
+        });
+      },
+    );
   });
 
   app.openapi(createWeightsRoute, async (c) => {
@@ -189,14 +255,21 @@ export function factorsRoutes(database: Database, clock: Clock, newId: (prefix: 
     let weights: Record<string, number>;
     if (body.weights) {
       const problems = validateWeights(s.engine, body.weights);
-      if (problems.length > 0) throw new ValidationFailed(problems.map((message) => ({ field: 'body.weights', message })));
+      if (problems.length > 0)
+        throw new ValidationFailed(problems.map((message) => ({ field: 'body.weights', message })));
       weights = body.weights;
     } else {
       const r = body.suggested!;
       checkDateRange(r.from, r.to);
       const report = await factorReport(database, s.engine, s.key, { from: r.from, to: r.to });
       const suggested = suggestion(report, s.engine, r.horizon);
-      if (!suggested) throw new ValidationFailed([{ field: 'body.suggested', message: `no component has a positive information ratio with a Newey–West t of at least ${minT} in this range; nothing to suggest` }]);
+      if (!suggested)
+        throw new ValidationFailed([
+          {
+            field: 'body.suggested',
+            message: `no component has a positive information ratio with a Newey–West t of at least ${minT} in this range; nothing to suggest`,
+          },
+        ]);
       weights = suggested;
     }
     const principal = c.get('principal');

@@ -44,13 +44,15 @@ interface Target {
   days: number;
 }
 
-const TARGETS: Target[] = [...HORIZONS.map((d) => ({ kind: 'horizon' as const, days: d })), ...DECAY_LAGS.map((d) => ({ kind: 'lag' as const, days: d }))];
+const TARGETS: Target[] = [
+  ...HORIZONS.map((d) => ({ kind: 'horizon' as const, days: d })),
+  ...DECAY_LAGS.map((d) => ({ kind: 'lag' as const, days: d })),
+];
 
 /** Last day a target needs a price for, relative to the signal date. */
 function reach(t: Target): number {
   return t.days;
 }
-
 
 /** One printing's primary-series prices in a span: ascending days and their cents. */
 interface Series {
@@ -107,8 +109,12 @@ async function signalDates(database: Database, key: SignalKey, from: string, to:
   const native = database.native;
   const rows =
     native.kind === 'sqlite'
-      ? (native.db.prepare(text.replace(/\$(\d)/g, '@p$1')).raw(true).all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
-      : ((await native.pool.query({ text: text.replace(/\$5/g, '$5::date'), values, rowMode: 'array' })).rows as unknown[][]);
+      ? (native.db
+          .prepare(text.replace(/\$(\d)/g, '@p$1'))
+          .raw(true)
+          .all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
+      : ((await native.pool.query({ text: text.replace(/\$5/g, '$5::date'), values, rowMode: 'array' }))
+          .rows as unknown[][]);
   return rows.map((r) => String(r[0]));
 }
 
@@ -127,9 +133,17 @@ async function readOkSignals(database: Database, key: SignalKey, date: string): 
   const native = database.native;
   const rows =
     native.kind === 'sqlite'
-      ? (native.db.prepare(text.replace(/\$\d/g, '?')).raw(true).all(...values) as unknown[][])
+      ? (native.db
+          .prepare(text.replace(/\$\d/g, '?'))
+          .raw(true)
+          .all(...values) as unknown[][])
       : ((await native.pool.query({ text, values, rowMode: 'array' })).rows as unknown[][]);
-  return rows.map((r) => ({ printing_key: Number(r[0]), last_cents: Number(r[1]), standardised: r[2] as string | null, z: Number(r[3]) }));
+  return rows.map((r) => ({
+    printing_key: Number(r[0]),
+    last_cents: Number(r[1]),
+    standardised: r[2] as string | null,
+    z: Number(r[3]),
+  }));
 }
 
 export interface FactorStatsCounts {
@@ -175,7 +189,9 @@ export async function computeFactorStats(
     const block = days.slice(b, b + BLOCK);
     // Only the days the block's returns look at: [t + days − 1 − MAX_GAP_DAYS, t + days] per target
     // (the daily run's targets all end on the latest date, so it reads a few days).
-    const spans = block.flatMap((day) => work.get(day)!.map((t) => [day + t.days - 1 - MAX_GAP_DAYS, day + t.days] as const));
+    const spans = block.flatMap((day) =>
+      work.get(day)!.map((t) => [day + t.days - 1 - MAX_GAP_DAYS, day + t.days] as const),
+    );
     const prices = await readPrices(database, Math.min(...spans.map((x) => x[0])), Math.max(...spans.map((x) => x[1])));
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
@@ -190,7 +206,12 @@ export async function computeFactorStats(
           const series = prices.get(Number(s.printing_key));
           return target.kind === 'horizon'
             ? forwardReturn(series, day, day + target.days, Number(s.last_cents))
-            : forwardReturn(series, day + target.days - 1, day + target.days, target.days === 1 ? Number(s.last_cents) : undefined);
+            : forwardReturn(
+                series,
+                day + target.days - 1,
+                day + target.days,
+                target.days === 1 ? Number(s.last_cents) : undefined,
+              );
         });
         // Fama–MacBeth cross-section: forward returns on every component that has values for
         // enough printings that day and varies, at once (a component nobody has, e.g. search
@@ -200,13 +221,25 @@ export async function computeFactorStats(
           return values.length >= MIN_SAMPLE && values.some((v) => v !== values[0]);
         });
         const columns = engine.components.map((_, f) => f).filter((f) => usable[f]);
-        const joint = columns.length > 0 ? ols(exposures.map((e) => columns.map((f) => e[f]!)), returns) : null;
+        const joint =
+          columns.length > 0
+            ? ols(
+                exposures.map((e) => columns.map((f) => e[f]!)),
+                returns,
+              )
+            : null;
         const jointAt = (f: number) => (columns.includes(f) ? columns.indexOf(f) + 1 : -1);
         factors.forEach((factor, f) => {
           const x = exposures.map((e) => e[f]!);
           const ic = spearman(x, returns, MIN_SAMPLE);
           const spread = quantileSpread(x, returns, QUANTILES);
-          const single = f === engine.components.length ? ols(x.map((v) => [v]), returns) : null;
+          const single =
+            f === engine.components.length
+              ? ols(
+                  x.map((v) => [v]),
+                  returns,
+                )
+              : null;
           const beta = single ? single.coefficients[1] : jointAt(f) > 0 ? joint?.coefficients[jointAt(f)] : undefined;
           const betaT = single ? single.tStats[1] : jointAt(f) > 0 ? joint?.tStats[jointAt(f)] : undefined;
           rows.push({
@@ -240,7 +273,11 @@ export async function computeFactorStats(
           .where((eb) => eb.or(work.get(day)!.map((t) => eb.and([eb('kind', '=', t.kind), eb('days', '=', t.days)]))))
           .execute();
       }
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('factor_stats').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('factor_stats')
+          .values(rows.slice(i, i + 500))
+          .execute();
     });
     stored += rows.length;
   }
@@ -250,7 +287,10 @@ export async function computeFactorStats(
 export interface FactorSummary {
   factor: string;
   /** Per horizon: the IC summary with `tStat` the Newey–West t (lag `hac_lag`), spreads and factor returns. */
-  horizons: Record<string, IcSummary & { hac_lag: number; spread_mean: number | null; beta_mean: number | null; beta_t: number | null }>;
+  horizons: Record<
+    string,
+    IcSummary & { hac_lag: number; spread_mean: number | null; beta_mean: number | null; beta_t: number | null }
+  >;
   decay: { lag: number; ic: number | null }[];
   half_life_days: number | null;
 }
@@ -285,10 +325,23 @@ function mean(values: number[]): number | null {
  * decay lag and the half-life fitted to it; a Ledoit–Wolf risk model of the components' daily
  * factor returns (horizon 1).
  */
-export async function factorReport(database: Database, engine: SignalEngine, key: SignalKey, range: { from?: string; to?: string }): Promise<FactorReport> {
+export async function factorReport(
+  database: Database,
+  engine: SignalEngine,
+  key: SignalKey,
+  range: { from?: string; to?: string },
+): Promise<FactorReport> {
   let q = database.db
     .selectFrom('factor_stats')
-    .select(['factor', 'kind', 'days', sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'), 'ic', 'spread', 'beta'])
+    .select([
+      'factor',
+      'kind',
+      'days',
+      sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'),
+      'ic',
+      'spread',
+      'beta',
+    ])
     .where('engine', '=', key.engine)
     .where('engine_version', '=', key.engineVersion)
     .where('weights_version', '=', key.weightsVersion);
@@ -297,7 +350,8 @@ export async function factorReport(database: Database, engine: SignalEngine, key
   const rows = await q.orderBy('date').execute();
   const factors = [...engine.components, COMPOSITE];
   const dates = new Set(rows.map((r) => r.date));
-  const by = (factor: string, kind: string, days: number) => rows.filter((r) => r.factor === factor && r.kind === kind && r.days === days);
+  const by = (factor: string, kind: string, days: number) =>
+    rows.filter((r) => r.factor === factor && r.kind === kind && r.days === days);
   const summaries: FactorSummary[] = factors.map((factor) => {
     const horizons: FactorSummary['horizons'] = {};
     for (const h of HORIZONS) {
@@ -329,8 +383,12 @@ export async function factorReport(database: Database, engine: SignalEngine, key
     m.set(r.factor, Number(r.beta));
   }
   // Components with a factor return on at least 80 % of the dates; dates that have all of them.
-  const riskFactors = engine.components.filter((c) => [...byDate.values()].filter((m) => m.has(c)).length >= 0.8 * byDate.size);
-  const matrix = [...byDate.values()].filter((m) => riskFactors.every((c) => m.has(c))).map((m) => riskFactors.map((c) => m.get(c)!));
+  const riskFactors = engine.components.filter(
+    (c) => [...byDate.values()].filter((m) => m.has(c)).length >= 0.8 * byDate.size,
+  );
+  const matrix = [...byDate.values()]
+    .filter((m) => riskFactors.every((c) => m.has(c)))
+    .map((m) => riskFactors.map((c) => m.get(c)!));
   const shrunk = matrix.length >= 3 && riskFactors.length > 0 ? ledoitWolf(matrix) : null;
   return {
     engine: key.engine,

@@ -35,7 +35,11 @@ export function printRules(anomalies: AnomalyRules, movers: { maxJump: number })
  * @example
  * await flagPrices(database, printRules(anomalyRules, moverRules), { from: '2026-10-01', to: '2026-11-20' });
  */
-export async function flagPrices(database: Database, rules: PrintRules, range?: { from?: string; to?: string }): Promise<FlagCounts> {
+export async function flagPrices(
+  database: Database,
+  rules: PrintRules,
+  range?: { from?: string; to?: string },
+): Promise<FlagCounts> {
   const counts: FlagCounts = { flagged_placeholder_price: 0, flagged_jump: 0, flagged_return_outlier: 0 };
   const printings = (await latestObservations(database)).filter((p) => p.last_date !== null);
   if (printings.length === 0) return counts;
@@ -48,7 +52,7 @@ export async function flagPrices(database: Database, rules: PrintRules, range?: 
   const active = printings.filter((p) => p.last_date! >= since).map((p) => p.key);
   const rows: PriceFlagRow[] = [];
   for await (const block of readPrimaryWindow(database, active, since, epochDate(last))) {
-    for (let i = 0; i < block.length; ) {
+    for (let i = 0; i < block.length;) {
       const key = block[i]!.printing_key;
       const seriesDays: number[] = [];
       const cents: number[] = [];

@@ -37,7 +37,12 @@ export const listAuditRoute = defineRoute(
       }),
     },
     responses: {
-      200: { description: 'A page of entries.', content: { 'application/json': { schema: z.object({ items: z.array(AuditEntry), next_cursor: z.string().nullable() }) } } },
+      200: {
+        description: 'A page of entries.',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(AuditEntry), next_cursor: z.string().nullable() }) },
+        },
+      },
     },
   },
 );
@@ -56,7 +61,10 @@ export function auditRoutes(audit: AuditService): OpenAPIHono<AppEnv> {
       beforeId: position?.id,
       limit: q.limit + 1,
     });
-    return c.json(page(rows, q.limit, (last) => ({ id: last.id })), 200);
+    return c.json(
+      page(rows, q.limit, (last) => ({ id: last.id })),
+      200,
+    );
   });
   return app;
 }

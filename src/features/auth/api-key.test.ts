@@ -18,17 +18,28 @@ describe('API key format', () => {
     const key = await generateApiKey();
     const alphabet = '0123456789abcdefghjkmnpqrstvwxyz';
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 4, max: key.length - 1 }), fc.integer({ min: 1, max: 31 }), async (pos, shift) => {
-        const ch = alphabet[(alphabet.indexOf(key[pos]!) + shift) % 32]!;
-        const mutated = key.slice(0, pos) + ch + key.slice(pos + 1);
-        expect(await isWellFormedApiKey(mutated)).toBe(false);
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 4, max: key.length - 1 }),
+        fc.integer({ min: 1, max: 31 }),
+        async (pos, shift) => {
+          const ch = alphabet[(alphabet.indexOf(key[pos]!) + shift) % 32]!;
+          const mutated = key.slice(0, pos) + ch + key.slice(pos + 1);
+          expect(await isWellFormedApiKey(mutated)).toBe(false);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('refuses wrong shapes', async () => {
-    for (const bad of ['', 'cqk_', 'Bearer x', `cqk_${'a'.repeat(37)}`, `cqk_${'u'.repeat(38)}`, `xyz_${'a'.repeat(38)}`]) {
+    for (const bad of [
+      '',
+      'cqk_',
+      'Bearer x',
+      `cqk_${'a'.repeat(37)}`,
+      `cqk_${'u'.repeat(38)}`,
+      `xyz_${'a'.repeat(38)}`,
+    ]) {
       expect(await isWellFormedApiKey(bad)).toBe(false);
     }
   });

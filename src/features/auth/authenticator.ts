@@ -59,7 +59,15 @@ export class BearerAuthenticator implements Authenticator {
     const isCurrent = this.adminHashes.current !== undefined && timingSafeEqual(digest, this.adminHashes.current);
     const isNext = this.adminHashes.next !== undefined && timingSafeEqual(digest, this.adminHashes.next);
     if (isCurrent || isNext) {
-      return { ok: true, principal: { actor: isCurrent ? 'admin-token' : 'admin-token-next', kind: 'admin_token', role: 'admin', ownerId: 'prn_system' } };
+      return {
+        ok: true,
+        principal: {
+          actor: isCurrent ? 'admin-token' : 'admin-token-next',
+          kind: 'admin_token',
+          role: 'admin',
+          ownerId: 'prn_system',
+        },
+      };
     }
     if (!(await isWellFormedApiKey(token))) return { ok: false, reason: 'malformed_token' };
     const row = await findKeyByHash(this.db, digest);

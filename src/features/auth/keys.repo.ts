@@ -16,7 +16,10 @@ export async function insertKey(db: Executor, row: ApiKeyRow): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
 }
 
-export async function insertPrincipal(db: Executor, row: { id: string; kind: PrincipalKind; name: string; created_at: string }): Promise<void> {
+export async function insertPrincipal(
+  db: Executor,
+  row: { id: string; kind: PrincipalKind; name: string; created_at: string },
+): Promise<void> {
   await db.insertInto('principals').values(row).execute();
 }
 
@@ -26,7 +29,10 @@ export async function principalExists(db: Executor, id: string): Promise<boolean
 }
 
 /** Keys newest first, paged by id (ids are time-ordered). */
-export async function listKeys(db: Executor, opts: { beforeId?: string; limit: number; includeRevoked: boolean }): Promise<ApiKeyRow[]> {
+export async function listKeys(
+  db: Executor,
+  opts: { beforeId?: string; limit: number; includeRevoked: boolean },
+): Promise<ApiKeyRow[]> {
   let q = db.selectFrom('api_keys').selectAll().orderBy('id', 'desc').limit(opts.limit);
   if (opts.beforeId) q = q.where('id', '<', opts.beforeId);
   if (!opts.includeRevoked) q = q.where('revoked_at', 'is', null);

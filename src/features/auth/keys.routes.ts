@@ -10,7 +10,9 @@ const ApiKey = z
   .object({
     id: z.string().openapi({ example: 'key_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }),
     name: z.string(),
-    prefix: z.string().openapi({ description: 'First characters of the key, to tell keys apart.', example: 'cqk_7f3k9a' }),
+    prefix: z
+      .string()
+      .openapi({ description: 'First characters of the key, to tell keys apart.', example: 'cqk_7f3k9a' }),
     role: Role,
     owner_id: z.string(),
     created_at: z.string(),
@@ -25,7 +27,11 @@ const CreateKeyBody = z
   .object({
     name: z.string().trim().min(1).max(100),
     role: Role,
-    owner_id: z.string().max(64).optional().openapi({ description: 'Existing principal; omitted: a new service principal is created.' }),
+    owner_id: z
+      .string()
+      .max(64)
+      .optional()
+      .openapi({ description: 'Existing principal; omitted: a new service principal is created.' }),
     expires_at: z.iso.datetime({ offset: true }).optional(),
   })
   .strict();
@@ -41,7 +47,9 @@ export const createKeyRoute = defineRoute(
     responses: {
       201: {
         description: 'Created. `key` is the only copy of the secret.',
-        content: { 'application/json': { schema: z.object({ key: z.string().openapi({ example: 'cqk_…' }), api_key: ApiKey }) } },
+        content: {
+          'application/json': { schema: z.object({ key: z.string().openapi({ example: 'cqk_…' }), api_key: ApiKey }) },
+        },
       },
     },
   },
@@ -58,7 +66,12 @@ export const listKeysRoute = defineRoute(
       query: z.object({ ...pageQuery, include_revoked: z.enum(['true', 'false']).default('true') }),
     },
     responses: {
-      200: { description: 'A page of keys.', content: { 'application/json': { schema: z.object({ items: z.array(ApiKey), next_cursor: z.string().nullable() }) } } },
+      200: {
+        description: 'A page of keys.',
+        content: {
+          'application/json': { schema: z.object({ items: z.array(ApiKey), next_cursor: z.string().nullable() }) },
+        },
+      },
     },
   },
 );
@@ -90,14 +103,25 @@ export function keysRoutes(keys: KeysService): OpenAPIHono<AppEnv> {
     const actor = actorOf(c.get('principal'), c.get('requestId'), c.get('clientIp'));
     // With an Idempotency-Key the answer is stored in the key's own transaction (crash safety).
     const answer = c.get('idempotency');
-    const { key, record } = await keys.create({ name: body.name, role: body.role, ownerId: body.owner_id, expiresAt: body.expires_at }, actor, answer ? (trx, created) => answer.storeIn(trx, 201, { key: created.key, api_key: created.record }) : undefined);
+    const { key, record } = await keys.create(
+      { name: body.name, role: body.role, ownerId: body.owner_id, expiresAt: body.expires_at },
+      actor,
+      answer ? (trx, created) => answer.storeIn(trx, 201, { key: created.key, api_key: created.record }) : undefined,
+    );
     return c.json({ key, api_key: record }, 201, { 'Cache-Control': 'no-store' });
   });
   app.openapi(listKeysRoute, async (c) => {
     const q = c.req.valid('query');
     const position = decodeCursor(q.cursor, ['id'] as const);
-    const rows = await keys.list({ beforeId: position?.id, limit: q.limit + 1, includeRevoked: q.include_revoked === 'true' });
-    return c.json(page(rows, q.limit, (last) => ({ id: last.id })), 200);
+    const rows = await keys.list({
+      beforeId: position?.id,
+      limit: q.limit + 1,
+      includeRevoked: q.include_revoked === 'true',
+    });
+    return c.json(
+      page(rows, q.limit, (last) => ({ id: last.id })),
+      200,
+    );
   });
   app.openapi(revokeKeyRoute, async (c) => {
     const actor = actorOf(c.get('principal'), c.get('requestId'), c.get('clientIp'));

@@ -58,7 +58,11 @@ export class KeysService {
    * same transaction (a write that must commit with the key, or a check that may veto it), and
    * sees the result (to store an `Idempotency-Key` answer with the key).
    */
-  async create(input: CreateKeyInput, by: Actor, within?: (trx: Kysely<Tables>, created: { key: string; record: ApiKeyView }) => Promise<void>): Promise<{ key: string; record: ApiKeyView }> {
+  async create(
+    input: CreateKeyInput,
+    by: Actor,
+    within?: (trx: Kysely<Tables>, created: { key: string; record: ApiKeyView }) => Promise<void>,
+  ): Promise<{ key: string; record: ApiKeyView }> {
     const now = this.clock.now();
     if (input.expiresAt && Date.parse(input.expiresAt) <= now) {
       throw new ValidationFailed([{ field: 'body.expires_at', message: 'must be in the future' }]);
@@ -85,11 +89,22 @@ export class KeysService {
         }
       } else {
         row.owner_id = this.newId('prn');
-        await repo.insertPrincipal(trx, { id: row.owner_id, kind: 'service', name: input.name, created_at: row.created_at });
+        await repo.insertPrincipal(trx, {
+          id: row.owner_id,
+          kind: 'service',
+          name: input.name,
+          created_at: row.created_at,
+        });
       }
       await repo.insertKey(trx, row);
       await this.audit.record(
-        { ...by, action: 'api_key.create', target: row.id, result: 'success', detail: { role: row.role, name: row.name, owner_id: row.owner_id } },
+        {
+          ...by,
+          action: 'api_key.create',
+          target: row.id,
+          result: 'success',
+          detail: { role: row.role, name: row.name, owner_id: row.owner_id },
+        },
         trx,
       );
       await within?.(trx, { key, record: view(row) });
@@ -106,11 +121,13 @@ export class KeysService {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.findKeyById(trx, id);
       if (!row) throw new NotFound('api_key', id);
-      if (row.revoked_at) throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked at ${row.revoked_at}.`);
+      if (row.revoked_at)
+        throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked at ${row.revoked_at}.`);
       const at = isoInstant(this.clock.now());
       // Concurrent revocations all read the key unrevoked; only the one whose update changes the
       // row goes on to the audit log (on PostgreSQL the others wait for its lock, then match nothing).
-      if (!(await repo.markRevoked(trx, id, at, by.actor))) throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked meanwhile.`);
+      if (!(await repo.markRevoked(trx, id, at, by.actor)))
+        throw new AppError(409, 'api_key_already_revoked', `Key ${id} was revoked meanwhile.`);
       await this.audit.record({ ...by, action: 'api_key.revoke', target: id, result: 'success' }, trx);
       return view({ ...row, revoked_at: at, revoked_by: by.actor });
     });
@@ -128,15 +145,24 @@ export class KeysService {
     if (await this.audit.hasRecorded(BOOTSTRAP_ACTION)) return null;
     const system: Actor = { actor: 'system', role: null };
     if ((await repo.countActiveAdminKeys(this.db, isoInstant(this.clock.now()))) > 0) {
-      await this.audit.record({ ...system, action: BOOTSTRAP_ACTION, result: 'success', detail: { printed_once: false, reason: 'an admin key already exists' } });
+      await this.audit.record({
+        ...system,
+        action: BOOTSTRAP_ACTION,
+        result: 'success',
+        detail: { printed_once: false, reason: 'an admin key already exists' },
+      });
       return null;
     }
     try {
       const { key } = await this.create({ name: 'bootstrap-admin', role: 'admin' }, system, async (trx) => {
         // Checked again after this transaction's first write: on SQLite it holds the write lock,
         // so of two processes starting at once the second finds the first's record and rolls back.
-        if (await this.audit.hasRecorded(BOOTSTRAP_ACTION, trx)) throw new AppError(409, 'admin_key_bootstrapped', 'The one-time admin key was already created.');
-        await this.audit.record({ ...system, action: BOOTSTRAP_ACTION, result: 'success', detail: { printed_once: true } }, trx);
+        if (await this.audit.hasRecorded(BOOTSTRAP_ACTION, trx))
+          throw new AppError(409, 'admin_key_bootstrapped', 'The one-time admin key was already created.');
+        await this.audit.record(
+          { ...system, action: BOOTSTRAP_ACTION, result: 'success', detail: { printed_once: true } },
+          trx,
+        );
       });
       return key;
     } catch (err) {

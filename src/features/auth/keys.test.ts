@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
 
-type KeyBody = { key: string; api_key: { id: string; role: string; prefix: string; owner_id: string; last_used_at: string | null } };
+type KeyBody = {
+  key: string;
+  api_key: { id: string; role: string; prefix: string; owner_id: string; last_used_at: string | null };
+};
 
 describe.each(dialects)('API keys on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
@@ -29,7 +32,11 @@ describe.each(dialects)('API keys on $name', (d) => {
       expect(body.key).toMatch(/^cqk_[0-9a-z]{38}$/);
       expect(body.key.startsWith(body.api_key.prefix)).toBe(true);
 
-      const stored = await h.runtime.database.db.selectFrom('api_keys').selectAll().where('id', '=', body.api_key.id).executeTakeFirstOrThrow();
+      const stored = await h.runtime.database.db
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', body.api_key.id)
+        .executeTakeFirstOrThrow();
       expect(JSON.stringify(stored)).not.toContain(body.key);
       expect(stored.key_hash).toMatch(/^[0-9a-f]{64}$/);
 
@@ -46,7 +53,11 @@ describe.each(dialects)('API keys on $name', (d) => {
 
     it('gives each key an owner principal, new or given', async () => {
       const { body: a } = await createKey({ name: 'svc-a', role: 'operator' });
-      const owner = await h.runtime.database.db.selectFrom('principals').selectAll().where('id', '=', a.api_key.owner_id).executeTakeFirstOrThrow();
+      const owner = await h.runtime.database.db
+        .selectFrom('principals')
+        .selectAll()
+        .where('id', '=', a.api_key.owner_id)
+        .executeTakeFirstOrThrow();
       expect(owner).toMatchObject({ kind: 'service', name: 'svc-a' });
       const { res, body: b } = await createKey({ name: 'svc-a-2', role: 'viewer', owner_id: a.api_key.owner_id });
       expect(res.status).toBe(201);
@@ -58,14 +69,24 @@ describe.each(dialects)('API keys on $name', (d) => {
     it('revokes a key at once and keeps the record', async () => {
       const { body } = await createKey({ name: 'to-revoke', role: 'admin' });
       expect((await h.request('/v1/admin/keys', { headers: bearer(body.key) })).status).toBe(200);
-      const del = await h.request(`/v1/admin/keys/${body.api_key.id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) });
+      const del = await h.request(`/v1/admin/keys/${body.api_key.id}`, {
+        method: 'DELETE',
+        headers: bearer(ADMIN_TOKEN),
+      });
       expect(del.status).toBe(200);
       expect(((await del.json()) as { revoked_at: string }).revoked_at).toBe('2026-11-25T12:00:00.000Z');
       expect((await h.request('/v1/admin/keys', { headers: bearer(body.key) })).status).toBe(401);
-      const again = await h.request(`/v1/admin/keys/${body.api_key.id}`, { method: 'DELETE', headers: bearer(ADMIN_TOKEN) });
+      const again = await h.request(`/v1/admin/keys/${body.api_key.id}`, {
+        method: 'DELETE',
+        headers: bearer(ADMIN_TOKEN),
+      });
       expect(again.status).toBe(409);
-      expect((await h.request('/v1/admin/keys/key_missing', { method: 'DELETE', headers: bearer(ADMIN_TOKEN) })).status).toBe(404);
-      const active = await (await h.request('/v1/admin/keys?include_revoked=false', { headers: bearer(ADMIN_TOKEN) })).text();
+      expect(
+        (await h.request('/v1/admin/keys/key_missing', { method: 'DELETE', headers: bearer(ADMIN_TOKEN) })).status,
+      ).toBe(404);
+      const active = await (
+        await h.request('/v1/admin/keys?include_revoked=false', { headers: bearer(ADMIN_TOKEN) })
+      ).text();
       expect(active).not.toContain(body.api_key.id);
       const all = await (await h.request('/v1/admin/keys', { headers: bearer(ADMIN_TOKEN) })).text();
       expect(all).toContain(body.api_key.id);
@@ -101,7 +122,12 @@ describe.each(dialects)('API keys on $name', (d) => {
       const { body } = await createKey({ name: 'usage', role: 'viewer' });
       h.clock.set('2026-11-25T12:30:00.000Z');
       await h.request('/metrics', { headers: bearer(body.key) });
-      const row = () => h.runtime.database.db.selectFrom('api_keys').select('last_used_at').where('id', '=', body.api_key.id).executeTakeFirstOrThrow();
+      const row = () =>
+        h.runtime.database.db
+          .selectFrom('api_keys')
+          .select('last_used_at')
+          .where('id', '=', body.api_key.id)
+          .executeTakeFirstOrThrow();
       expect((await row()).last_used_at).toBeNull();
       await h.runtime.keyUsage.flush();
       expect((await row()).last_used_at).toBe('2026-11-25T12:30:00.000Z');
@@ -128,7 +154,11 @@ describe.each(dialects)('API keys on $name', (d) => {
 
     it('audits key creation and revocation with actor, request id and IP', async () => {
       const { body } = await createKey({ name: 'audited', role: 'viewer' });
-      await h.request(`/v1/admin/keys/${body.api_key.id}`, { method: 'DELETE', headers: { ...bearer(ADMIN_TOKEN), 'X-Request-Id': 'req-audit-1' }, ip: '192.0.2.77' });
+      await h.request(`/v1/admin/keys/${body.api_key.id}`, {
+        method: 'DELETE',
+        headers: { ...bearer(ADMIN_TOKEN), 'X-Request-Id': 'req-audit-1' },
+        ip: '192.0.2.77',
+      });
       const res = await h.request(`/v1/admin/audit?action=api_key.revoke&limit=5`, { headers: bearer(ADMIN_TOKEN) });
       const page = (await res.json()) as { items: Record<string, unknown>[] };
       expect(page.items[0]).toMatchObject({
@@ -140,16 +170,22 @@ describe.each(dialects)('API keys on $name', (d) => {
         ip: '192.0.2.77',
         result: 'success',
       });
-      const created = await (await h.request(`/v1/admin/audit?action=api_key.create&actor=admin-token`, { headers: bearer(ADMIN_TOKEN) })).json();
+      const created = await (
+        await h.request(`/v1/admin/audit?action=api_key.create&actor=admin-token`, { headers: bearer(ADMIN_TOKEN) })
+      ).json();
       expect((created as { items: { target: string }[] }).items.map((i) => i.target)).toContain(body.api_key.id);
     });
 
     it('filters the audit log by result and time', async () => {
       await h.request('/v1/admin/keys', { headers: bearer('not-a-token') });
-      const failures = (await (await h.request('/v1/admin/audit?result=failure', { headers: bearer(ADMIN_TOKEN) })).json()) as { items: { result: string }[] };
+      const failures = (await (
+        await h.request('/v1/admin/audit?result=failure', { headers: bearer(ADMIN_TOKEN) })
+      ).json()) as { items: { result: string }[] };
       expect(failures.items.length).toBeGreaterThan(0);
       expect(failures.items.every((i) => i.result === 'failure')).toBe(true);
-      const future = (await (await h.request('/v1/admin/audit?from=2030-01-01T00:00:00Z', { headers: bearer(ADMIN_TOKEN) })).json()) as { items: unknown[] };
+      const future = (await (
+        await h.request('/v1/admin/audit?from=2030-01-01T00:00:00Z', { headers: bearer(ADMIN_TOKEN) })
+      ).json()) as { items: unknown[] };
       expect(future.items).toEqual([]);
     });
 

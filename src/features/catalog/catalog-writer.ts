@@ -82,7 +82,8 @@ export function mergeSet(input: SetInput, existing: SetRow | undefined, nowIso: 
 export function mergeCard(input: CardInput, existing: CardRow | undefined, nowIso: string): CardRow {
   const e = existing;
   const images = e?.images ? (JSON.parse(e.images) as Record<string, unknown>) : {};
-  if (input.images && (input.images.small || input.images.large)) images[input.imageSource ?? 'pokemontcg'] = input.images;
+  if (input.images && (input.images.small || input.images.large))
+    images[input.imageSource ?? 'pokemontcg'] = input.images;
   return {
     id: input.id,
     set_id: input.setId,
@@ -121,7 +122,11 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
       const rows = (await trx
         .selectFrom(table)
         .selectAll()
-        .where('id', 'in', chunk.map((c) => c.id))
+        .where(
+          'id',
+          'in',
+          chunk.map((c) => c.id),
+        )
         .execute()) as unknown as R[];
       const existing = new Map(rows.map((r) => [r.id, r]));
       const fresh = new Map<string, R>();
@@ -139,13 +144,21 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
           out.unchanged++;
         } else {
           const changed = { ...after, updated_at: nowIso };
-          await trx.updateTable(table).set(changed as never).where('id', '=', input.id).execute();
+          await trx
+            .updateTable(table)
+            .set(changed as never)
+            .where('id', '=', input.id)
+            .execute();
           existing.set(after.id, changed);
           out.updated++;
         }
       }
       // New rows go in as one statement per chunk.
-      if (fresh.size > 0) await trx.insertInto(table).values([...fresh.values()] as never).execute();
+      if (fresh.size > 0)
+        await trx
+          .insertInto(table)
+          .values([...fresh.values()] as never)
+          .execute();
     });
   }
   return out;

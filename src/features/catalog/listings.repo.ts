@@ -16,7 +16,15 @@ export interface GroupRow {
 export async function upsertGroups(db: Kysely<Tables>, groups: GroupRow[], nowIso: string): Promise<void> {
   const unique = [...new Map(groups.map((g) => [g.groupId, g])).values()];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = unique.slice(i, i + 500).map((g) => ({ group_id: g.groupId, name: g.name, abbreviation: g.abbreviation, published_on: g.publishedOn, updated_at: nowIso }));
+    const rows = unique
+      .slice(i, i + 500)
+      .map((g) => ({
+        group_id: g.groupId,
+        name: g.name,
+        abbreviation: g.abbreviation,
+        published_on: g.publishedOn,
+        updated_at: nowIso,
+      }));
     await db
       .insertInto('tcgplayer_groups')
       .values(rows)
@@ -33,8 +41,16 @@ export async function upsertGroups(db: Kysely<Tables>, groups: GroupRow[], nowIs
 }
 
 export async function loadGroups(db: Kysely<Tables>): Promise<Map<number, GroupRow>> {
-  const rows = await db.selectFrom('tcgplayer_groups').select(['group_id', 'name', 'abbreviation', 'published_on']).execute();
-  return new Map(rows.map((r) => [r.group_id, { groupId: r.group_id, name: r.name, abbreviation: r.abbreviation, publishedOn: r.published_on }]));
+  const rows = await db
+    .selectFrom('tcgplayer_groups')
+    .select(['group_id', 'name', 'abbreviation', 'published_on'])
+    .execute();
+  return new Map(
+    rows.map((r) => [
+      r.group_id,
+      { groupId: r.group_id, name: r.name, abbreviation: r.abbreviation, publishedOn: r.published_on },
+    ]),
+  );
 }
 
 /** Listed TCGCSV products that link to nothing yet but could once the catalogue grows. */

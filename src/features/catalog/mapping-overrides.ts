@@ -8,7 +8,14 @@ import type { Tables } from '../../platform/db/schema.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
 
 /** Reasons an override may pin on a product (docs/METHODS.md, "Price acceptance rules"). */
-export const OVERRIDE_REJECT_REASONS = ['sealed_product', 'code_card', 'accessory', 'unknown_card', 'unmapped_product', 'unmatched_product'] as const;
+export const OVERRIDE_REJECT_REASONS = [
+  'sealed_product',
+  'code_card',
+  'accessory',
+  'unknown_card',
+  'unmapped_product',
+  'unmatched_product',
+] as const;
 export type OverrideRejectReason = (typeof OVERRIDE_REJECT_REASONS)[number];
 
 export interface OverrideInput {
@@ -19,7 +26,11 @@ export interface OverrideInput {
   createdBy: string;
 }
 
-export async function upsertOverride(db: Kysely<Tables>, input: OverrideInput, ids: { newId: string; nowIso: string }): Promise<void> {
+export async function upsertOverride(
+  db: Kysely<Tables>,
+  input: OverrideInput,
+  ids: { newId: string; nowIso: string },
+): Promise<void> {
   if (Boolean(input.cardId) === Boolean(input.rejectReason)) {
     throw new ValidationFailed([{ field: 'card', message: 'give exactly one of a card id or a reject reason' }]);
   }
@@ -30,7 +41,13 @@ export async function upsertOverride(db: Kysely<Tables>, input: OverrideInput, i
     const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst();
     if (!card) throw new ValidationFailed([{ field: 'card', message: `no card ${input.cardId} in the catalogue` }]);
   }
-  const values = { card_id: input.cardId ?? null, reject_reason: input.rejectReason ?? null, note: input.note ?? null, created_by: input.createdBy, created_at: ids.nowIso };
+  const values = {
+    card_id: input.cardId ?? null,
+    reject_reason: input.rejectReason ?? null,
+    note: input.note ?? null,
+    created_by: input.createdBy,
+    created_at: ids.nowIso,
+  };
   await db
     .insertInto('mapping_overrides')
     .values({ id: ids.newId, source: 'tcgplayer', external_id: String(input.productId), ...values })

@@ -64,7 +64,15 @@ export class PrintingResolver {
       .orderBy('key')
       .execute();
     for (const r of rows) {
-      resolver.remember({ key: r.key, id: r.id, cardId: r.card_id, finish: r.finish, productId: r.tcgplayer_product_id, subType: r.tcgplayer_sub_type, groupId: r.tcgplayer_group_id });
+      resolver.remember({
+        key: r.key,
+        id: r.id,
+        cardId: r.card_id,
+        finish: r.finish,
+        productId: r.tcgplayer_product_id,
+        subType: r.tcgplayer_sub_type,
+        groupId: r.tcgplayer_group_id,
+      });
     }
     const sets = await setGroupsOfCards(db);
     for (const c of sets) resolver.setGroupOf.set(c.id, c.tcgplayer_group_id);
@@ -96,7 +104,11 @@ export class PrintingResolver {
    * product yet adopts it. Sources without product ids take the oldest printing of the card and
    * finish that is not a reprint product (else the oldest).
    */
-  find(cardId: string, finish: Finish, product: { productId: number; subType: string; groupId?: number | null } | null): number | PendingPrinting {
+  find(
+    cardId: string,
+    finish: Finish,
+    product: { productId: number; subType: string; groupId?: number | null } | null,
+  ): number | PendingPrinting {
     const groupId = product?.groupId ?? null;
     if (product) {
       const hit = this.byProduct.get(`${product.productId}|${product.subType}`);
@@ -184,7 +196,11 @@ export class PrintingResolver {
       for (const a of adoptions) {
         await trx
           .updateTable('printings')
-          .set({ tcgplayer_product_id: a.p.productId, tcgplayer_sub_type: a.p.subType, ...(a.p.groupId ? { tcgplayer_group_id: a.p.groupId } : {}) })
+          .set({
+            tcgplayer_product_id: a.p.productId,
+            tcgplayer_sub_type: a.p.subType,
+            ...(a.p.groupId ? { tcgplayer_group_id: a.p.groupId } : {}),
+          })
           .where('key', '=', a.key)
           .execute();
       }
@@ -193,13 +209,33 @@ export class PrintingResolver {
         const chunk = toInsert.slice(i, i + 500);
         const rows = await trx
           .insertInto('printings')
-          .values(chunk.map(({ id, p }) => ({ id, card_id: p.cardId, finish: p.finish, language: 'en', tcgplayer_product_id: p.productId, tcgplayer_sub_type: p.subType, tcgplayer_group_id: p.groupId ?? null, cardmarket_product_id: null, created_at: this.nowIso() })))
+          .values(
+            chunk.map(({ id, p }) => ({
+              id,
+              card_id: p.cardId,
+              finish: p.finish,
+              language: 'en',
+              tcgplayer_product_id: p.productId,
+              tcgplayer_sub_type: p.subType,
+              tcgplayer_group_id: p.groupId ?? null,
+              cardmarket_product_id: null,
+              created_at: this.nowIso(),
+            })),
+          )
           .returning(['key', 'id'])
           .execute();
         const keyOf = new Map(rows.map((r) => [r.id, Number(r.key)]));
         for (const entry of chunk) {
           const key = keyOf.get(entry.id)!;
-          this.remember({ key, id: entry.id, cardId: entry.p.cardId, finish: entry.p.finish, productId: entry.p.productId, subType: entry.p.subType, groupId: entry.p.groupId ?? null });
+          this.remember({
+            key,
+            id: entry.id,
+            cardId: entry.p.cardId,
+            finish: entry.p.finish,
+            productId: entry.p.productId,
+            subType: entry.p.subType,
+            groupId: entry.p.groupId ?? null,
+          });
           if (entry.p.groupId) this.touched.add(key);
           for (const i of entry.index) keys[i] = key;
         }
@@ -225,7 +261,13 @@ export class PrintingResolver {
     return typeof found === 'number' ? found : (await this.createAll([found]))[0]!;
   }
 
-  async forTcgplayer(cardId: string, finish: Finish, productId: number, subType: string, groupId: number | null = null): Promise<number> {
+  async forTcgplayer(
+    cardId: string,
+    finish: Finish,
+    productId: number,
+    subType: string,
+    groupId: number | null = null,
+  ): Promise<number> {
     const found = this.find(cardId, finish, { productId, subType, groupId });
     return typeof found === 'number' ? found : (await this.createAll([found]))[0]!;
   }

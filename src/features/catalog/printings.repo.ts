@@ -21,7 +21,10 @@ function chunks<T>(list: T[]): T[][] {
  * The group whose products the price rows of a set's cards arrive from most often, per set
  * (ties: the lowest group id). Used for sets without a recorded `tcgplayer_group_id`.
  */
-export async function arrivingGroups(db: Kysely<Tables>, setIds?: string[]): Promise<Map<string, { groupId: number; printings: number }[]>> {
+export async function arrivingGroups(
+  db: Kysely<Tables>,
+  setIds?: string[],
+): Promise<Map<string, { groupId: number; printings: number }[]>> {
   const run = (ids: string[] | null) => {
     let q = db
       .selectFrom('printings as p')
@@ -54,12 +57,20 @@ export function ownGroup(recorded: number | null, arriving: { groupId: number }[
  * a line (`other`), a line named for the product in `hints` (a cross-walk's edition), else the
  * specific line stored before, is kept. Returns how many changed.
  */
-export async function assignProductLines(db: Kysely<Tables>, keys?: number[], hints: ReadonlyMap<number, ProductLine> = new Map()): Promise<number> {
+export async function assignProductLines(
+  db: Kysely<Tables>,
+  keys?: number[],
+  hints: ReadonlyMap<number, ProductLine> = new Map(),
+): Promise<number> {
   return applyProductLines(db, await planProductLines(db, keys, hints));
 }
 
 /** The product-line changes `assignProductLines` would write: line → printing keys (reads only). */
-export async function planProductLines(db: Kysely<Tables>, keys?: number[], hints: ReadonlyMap<number, ProductLine> = new Map()): Promise<Map<string | null, number[]>> {
+export async function planProductLines(
+  db: Kysely<Tables>,
+  keys?: number[],
+  hints: ReadonlyMap<number, ProductLine> = new Map(),
+): Promise<Map<string | null, number[]>> {
   const select = (list: number[] | null) => {
     let q = db
       .selectFrom('printings as p')
@@ -67,7 +78,16 @@ export async function planProductLines(db: Kysely<Tables>, keys?: number[], hint
       .innerJoin('sets as s', 's.id', 'c.set_id')
       .leftJoin('tcgplayer_groups as g', 'g.group_id', 'p.tcgplayer_group_id')
       .leftJoin('tcgplayer_products as tp', 'tp.product_id', 'p.tcgplayer_product_id')
-      .select(['p.key', 'p.tcgplayer_group_id', 'p.tcgplayer_product_id', 'p.product_line', 'c.set_id', 's.tcgplayer_group_id as set_group', 'g.name as group_name', 'tp.name as product_name'])
+      .select([
+        'p.key',
+        'p.tcgplayer_group_id',
+        'p.tcgplayer_product_id',
+        'p.product_line',
+        'c.set_id',
+        's.tcgplayer_group_id as set_group',
+        'g.name as group_name',
+        'tp.name as product_name',
+      ])
       .where('p.tcgplayer_group_id', 'is not', null);
     if (list) q = q.where('p.key', 'in', list);
     return q.execute();
@@ -84,7 +104,10 @@ export async function planProductLines(db: Kysely<Tables>, keys?: number[], hint
       groupName: r.group_name,
       productName: r.product_name,
     });
-    if (line === 'other') line = hints.get(Number(r.tcgplayer_product_id)) ?? (r.product_line && r.product_line !== 'other' ? (r.product_line as ProductLine) : 'other');
+    if (line === 'other')
+      line =
+        hints.get(Number(r.tcgplayer_product_id)) ??
+        (r.product_line && r.product_line !== 'other' ? (r.product_line as ProductLine) : 'other');
     if (line === r.product_line) continue;
     const list = changes.get(line);
     if (list) list.push(Number(r.key));
@@ -94,7 +117,10 @@ export async function planProductLines(db: Kysely<Tables>, keys?: number[], hint
 }
 
 /** Writes planned product-line changes (in `db`'s transaction, or a new one); returns how many printings changed. */
-export async function applyProductLines(db: Kysely<Tables>, changes: ReadonlyMap<string | null, number[]>): Promise<number> {
+export async function applyProductLines(
+  db: Kysely<Tables>,
+  changes: ReadonlyMap<string | null, number[]>,
+): Promise<number> {
   let n = 0;
   await inTransaction(db, async (trx) => {
     for (const [line, list] of changes) {
@@ -115,7 +141,12 @@ export async function fillPrintingGroups(db: Kysely<Tables>, fills: Map<number, 
   await db.transaction().execute(async (trx) => {
     for (const [group, keys] of byGroup) {
       for (const chunk of chunks(keys)) {
-        await trx.updateTable('printings').set({ tcgplayer_group_id: group }).where('key', 'in', chunk).where('tcgplayer_group_id', 'is', null).execute();
+        await trx
+          .updateTable('printings')
+          .set({ tcgplayer_group_id: group })
+          .where('key', 'in', chunk)
+          .where('tcgplayer_group_id', 'is', null)
+          .execute();
       }
     }
   });
@@ -152,19 +183,36 @@ export async function groupWarnings(db: Kysely<Tables>): Promise<GroupWarning[]>
   for (const s of sets) {
     const groups = arriving.get(s.id);
     if (groups && groups.length > 0 && !groups.some((g) => g.groupId === s.tcgplayer_group_id)) {
-      out.push({ kind: 'set_group_not_arriving', subject: s.id, recorded: Number(s.tcgplayer_group_id), arriving: groups.map((g) => g.groupId) });
+      out.push({
+        kind: 'set_group_not_arriving',
+        subject: s.id,
+        recorded: Number(s.tcgplayer_group_id),
+        arriving: groups.map((g) => g.groupId),
+      });
     }
   }
-  for (const p of listed) out.push({ kind: 'listed_group_differs', subject: p.id, recorded: Number(p.group_id), arriving: [Number(p.tcgplayer_group_id)] });
+  for (const p of listed)
+    out.push({
+      kind: 'listed_group_differs',
+      subject: p.id,
+      recorded: Number(p.group_id),
+      arriving: [Number(p.tcgplayer_group_id)],
+    });
   return out;
 }
 
 /** Each card's set's recorded TCGplayer group (null when the set has none). */
 export function setGroupsOfCards(db: Kysely<Tables>): Promise<{ id: string; tcgplayer_group_id: number | null }[]> {
-  return db.selectFrom('cards as c').innerJoin('sets as s', 's.id', 'c.set_id').select(['c.id', 's.tcgplayer_group_id']).execute();
+  return db
+    .selectFrom('cards as c')
+    .innerJoin('sets as s', 's.id', 'c.set_id')
+    .select(['c.id', 's.tcgplayer_group_id'])
+    .execute();
 }
 
 /** Every printing's id, finish and product line (what a card summary's headline names). */
-export function printingLabels(db: Kysely<Tables>): Promise<{ key: number; id: string; finish: string; product_line: string | null }[]> {
+export function printingLabels(
+  db: Kysely<Tables>,
+): Promise<{ key: number; id: string; finish: string; product_line: string | null }[]> {
   return db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
 }

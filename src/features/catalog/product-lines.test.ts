@@ -19,7 +19,14 @@ describe('productLineOfName', () => {
   });
 
   it('says nothing about an ordinary set name (no false promo, jumbo or edition)', () => {
-    for (const name of ['SV03: Obsidian Flames', 'Base Set', 'Crown Zenith', 'Team Rocket', 'Promotional Pack Art', '']) {
+    for (const name of [
+      'SV03: Obsidian Flames',
+      'Base Set',
+      'Crown Zenith',
+      'Team Rocket',
+      'Promotional Pack Art',
+      '',
+    ]) {
       expect(productLineOfName(name), name).toBeNull();
     }
   });
@@ -33,8 +40,17 @@ describe('productLineOf', () => {
   });
 
   it('reads the group’s name first, then the product’s, else other', () => {
-    expect(productLineOf({ groupId: 1663, setGroupId: 604, groupName: 'Base Set (Shadowless)', productName: 'Charizard' })).toBe('shadowless');
-    expect(productLineOf({ groupId: 9, setGroupId: 604, groupName: 'Trading Card Game Classic', productName: 'Charizard (Jumbo)' })).toBe('jumbo');
+    expect(
+      productLineOf({ groupId: 1663, setGroupId: 604, groupName: 'Base Set (Shadowless)', productName: 'Charizard' }),
+    ).toBe('shadowless');
+    expect(
+      productLineOf({
+        groupId: 9,
+        setGroupId: 604,
+        groupName: 'Trading Card Game Classic',
+        productName: 'Charizard (Jumbo)',
+      }),
+    ).toBe('jumbo');
     expect(productLineOf({ groupId: 9, setGroupId: 604, groupName: null, productName: null })).toBe('other');
   });
 });

@@ -67,7 +67,12 @@ export function productLineOfName(name: string | null | undefined): ProductLine 
  * productLineOf({ groupId: 1663, setGroupId: 604, groupName: 'Base Set (Shadowless)', productName: 'Charizard' }); // 'shadowless'
  * productLineOf({ groupId: 604, setGroupId: 604, groupName: 'Base Set', productName: 'Charizard' }); // null
  */
-export function productLineOf(p: { groupId: number | null; setGroupId: number | null; groupName?: string | null; productName?: string | null }): ProductLine | null {
+export function productLineOf(p: {
+  groupId: number | null;
+  setGroupId: number | null;
+  groupName?: string | null;
+  productName?: string | null;
+}): ProductLine | null {
   if (p.groupId === null || p.setGroupId === null || p.groupId === p.setGroupId) return null;
   return productLineOfName(p.groupName) ?? productLineOfName(p.productName) ?? 'other';
 }
@@ -96,5 +101,7 @@ export function printingLabel(finish: string, productLine: string | null): strin
 
 /** The human label of a stored product line (null for the set's own product). */
 export function productLineLabel(productLine: string | null): string | null {
-  return productLine && productLine in PRODUCT_LINE_LABELS ? PRODUCT_LINE_LABELS[productLine as ProductLine] : productLine;
+  return productLine && productLine in PRODUCT_LINE_LABELS
+    ? PRODUCT_LINE_LABELS[productLine as ProductLine]
+    : productLine;
 }

@@ -35,7 +35,10 @@ const KIND_REASON: Record<string, RejectReason> = {
 };
 
 export class ProductMap {
-  private products = new Map<number, { cardId: string | null; kind: string; groupId: number | null; name: string | null; number: string | null }>();
+  private products = new Map<
+    number,
+    { cardId: string | null; kind: string; groupId: number | null; name: string | null; number: string | null }
+  >();
   private overrides = new Map<number, { cardId: string | null; rejectReason: string | null }>();
 
   constructor(private readonly db: Kysely<Tables>) {}
@@ -47,14 +50,24 @@ export class ProductMap {
   }
 
   async reload(): Promise<void> {
-    const rows = await this.db.selectFrom('tcgplayer_products').select(['product_id', 'card_id', 'kind', 'group_id', 'name', 'number']).execute();
-    this.products = new Map(rows.map((r) => [r.product_id, { cardId: r.card_id, kind: r.kind, groupId: r.group_id, name: r.name, number: r.number }]));
+    const rows = await this.db
+      .selectFrom('tcgplayer_products')
+      .select(['product_id', 'card_id', 'kind', 'group_id', 'name', 'number'])
+      .execute();
+    this.products = new Map(
+      rows.map((r) => [
+        r.product_id,
+        { cardId: r.card_id, kind: r.kind, groupId: r.group_id, name: r.name, number: r.number },
+      ]),
+    );
     const overrides = await this.db
       .selectFrom('mapping_overrides')
       .select(['external_id', 'card_id', 'reject_reason'])
       .where('source', '=', 'tcgplayer')
       .execute();
-    this.overrides = new Map(overrides.map((o) => [Number(o.external_id), { cardId: o.card_id, rejectReason: o.reject_reason }]));
+    this.overrides = new Map(
+      overrides.map((o) => [Number(o.external_id), { cardId: o.card_id, rejectReason: o.reject_reason }]),
+    );
   }
 
   get size(): number {
@@ -100,7 +113,16 @@ export class ProductMap {
           name: e.name ?? before?.name ?? null,
           number: e.number ?? before?.number ?? null,
         };
-        const row = { product_id: e.productId, group_id: after.groupId, name: after.name, number: after.number, card_id: after.cardId, kind: after.kind, source: e.source, updated_at: nowIso };
+        const row = {
+          product_id: e.productId,
+          group_id: after.groupId,
+          name: after.name,
+          number: after.number,
+          card_id: after.cardId,
+          kind: after.kind,
+          source: e.source,
+          updated_at: nowIso,
+        };
         if (!before) {
           fresh.set(e.productId, row);
           out.accepted++;
@@ -118,7 +140,11 @@ export class ProductMap {
       }
       // New products go in as multi-row inserts (8 columns × 500 rows per statement).
       const rows = [...fresh.values()];
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('tcgplayer_products').values(rows.slice(i, i + 500)).execute();
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('tcgplayer_products')
+          .values(rows.slice(i, i + 500))
+          .execute();
     });
     return out;
   }

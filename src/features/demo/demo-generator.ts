@@ -26,8 +26,42 @@ export interface DemoSeries {
   points: { date: string; marketCents: number; lowCents: number; midCents: number; highCents: number }[];
 }
 
-const SYLLABLES = ['zor', 'bli', 'quen', 'mar', 'vex', 'lum', 'tho', 'rin', 'ska', 'dra', 'po', 'fen', 'gal', 'nyx', 'ori', 'tuv', 'wib', 'ka', 'sel', 'mo'];
-const SET_WORDS = ['Aurora', 'Ember', 'Tidal', 'Verdant', 'Crystal', 'Shadow', 'Solar', 'Lunar', 'Storm', 'Echo', 'Prism', 'Mythic'];
+const SYLLABLES = [
+  'zor',
+  'bli',
+  'quen',
+  'mar',
+  'vex',
+  'lum',
+  'tho',
+  'rin',
+  'ska',
+  'dra',
+  'po',
+  'fen',
+  'gal',
+  'nyx',
+  'ori',
+  'tuv',
+  'wib',
+  'ka',
+  'sel',
+  'mo',
+];
+const SET_WORDS = [
+  'Aurora',
+  'Ember',
+  'Tidal',
+  'Verdant',
+  'Crystal',
+  'Shadow',
+  'Solar',
+  'Lunar',
+  'Storm',
+  'Echo',
+  'Prism',
+  'Mythic',
+];
 const SET_NOUNS = ['Tides', 'Crown', 'Vault', 'Frontier', 'Legends', 'Rift', 'Harmony', 'Forge', 'Horizons', 'Paths'];
 const RARITIES: { name: string; weight: number; basePrice: number }[] = [
   { name: 'Common', weight: 45, basePrice: 0.15 },
@@ -112,7 +146,12 @@ export function demoCatalog(o: DemoOptions): { sets: SetInput[]; cards: CardInpu
  * Price history of one printing: log price follows drift + noise whose volatility switches
  * between a calm and a wild regime, with rare jumps; about 3 % of days are missing.
  */
-export function demoSeries(o: DemoOptions, cardIndex: number, rarity: string, finishIndex: number): DemoSeries['points'] {
+export function demoSeries(
+  o: DemoOptions,
+  cardIndex: number,
+  rarity: string,
+  finishIndex: number,
+): DemoSeries['points'] {
   const rng = rngFor(o.seed, 1 + cardIndex * 16 + finishIndex);
   const base = RARITIES.find((r) => r.name === rarity)?.basePrice ?? 1;
   let logPrice = Math.log(base * (finishIndex === 0 ? 1 : 1.5 + finishIndex) * Math.exp(normal(rng) * 0.8));

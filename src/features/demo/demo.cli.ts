@@ -7,7 +7,8 @@ import { seedDemo } from './demo.service.ts';
 
 const positive = (name: string, integer: boolean) => (v: string) => {
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new InvalidArgumentError(`${name} must be a positive ${integer ? 'integer' : 'number'}`);
   return n;
 };
 
@@ -16,21 +17,38 @@ export function registerDemoCommand(root: Command): void {
     .command('demo')
     .description('Generate an invented demo dataset (fictional cards, synthetic prices), e.g. for benchmarks.')
     .option('--cards <n>', 'number of cards', positive('--cards', true), 400)
-    .option('--printings-per-card <k>', 'average printings per card (may be fractional)', positive('--printings-per-card', false), 1.5)
+    .option(
+      '--printings-per-card <k>',
+      'average printings per card (may be fractional)',
+      positive('--printings-per-card', false),
+      1.5,
+    )
     .option('--days <d>', 'days of history', positive('--days', true), 365)
     .option('--seed <s>', 'generator seed', positive('--seed', true), 42)
     .option('--end <date>', 'last day of history (default today, UTC)')
     .action(async (opts: { cards: number; printingsPerCard: number; days: number; seed: number; end?: string }) => {
-      if (opts.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.end)) throw new InvalidArgumentError('--end must be YYYY-MM-DD');
+      if (opts.end !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.end))
+        throw new InvalidArgumentError('--end must be YYYY-MM-DD');
       await withRuntime(async (runtime) => {
         const end = opts.end ?? isoInstant(runtime.clock.now()).slice(0, 10);
-        const ctx = { ...runtime.ingest, progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()) };
-        const summary = await seedDemo(ctx, { cards: opts.cards, printingsPerCard: opts.printingsPerCard, days: opts.days, seed: opts.seed, end });
+        const ctx = {
+          ...runtime.ingest,
+          progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()),
+        };
+        const summary = await seedDemo(ctx, {
+          cards: opts.cards,
+          printingsPerCard: opts.printingsPerCard,
+          days: opts.days,
+          seed: opts.seed,
+          end,
+        });
         process.exitCode = reportRun(summary);
         const derived = await deriveReadModels(runtime.database, runtime.clock, moverRules(runtime.config));
         print(`  derived latest prices for ${derived.series} series and summaries of ${derived.cards} cards`);
         const [signals] = await runtime.pipeline.run(['signals'], { trigger: 'cli' });
-        print(`  signals: ${signals?.status ?? 'not run'} ${signals?.counts ? JSON.stringify(signals.counts) : (signals?.error ?? '')}`);
+        print(
+          `  signals: ${signals?.status ?? 'not run'} ${signals?.counts ? JSON.stringify(signals.counts) : (signals?.error ?? '')}`,
+        );
       });
     });
 }

@@ -16,55 +16,84 @@ const CHUNK = 20_000;
 export async function seedDemo(ctx: IngestContext, options: DemoOptions): Promise<RunSummary> {
   const db = ctx.database.db;
   if ((await datasetKind(db)) === 'real') {
-    throw new AppError(409, 'real_dataset', 'This database holds real data; demo data is never mixed with it. Use an empty database for the demo.');
+    throw new AppError(
+      409,
+      'real_dataset',
+      'This database holds real data; demo data is never mixed with it. Use an empty database for the demo.',
+    );
   }
   const nowIso = isoInstant(ctx.clock.now());
-  return withRun(ctx, { source: 'demo', feed: 'demo', kind: 'prices', to: options.end, params: { ...options } }, async (run) => {
-    await setDatasetMeta(db, { dataset_kind: 'demo', demo_seed: String(options.seed), demo_end: options.end, demo_cards: String(options.cards) }, nowIso);
-    const { sets, cards } = demoCatalog(options);
-    const writer = catalogWriter(ctx);
-    await writer.upsertSets(sets, nowIso);
-    await writer.upsertCards(cards, nowIso);
-    const resolver = await PrintingResolver.load(db, () => nowIso);
-    const prices = priceWriter(ctx.database);
-    let buffer: PriceRow[] = [];
-    const flush = async () => {
-      const outcome = await prices.write(buffer);
-      run.add(outcome);
-      run.reject('duplicate_row', outcome.duplicates);
-      buffer = [];
-    };
-    // Every printing in one batch: 30,000 single inserts would dominate a benchmark on PostgreSQL.
-    const found = cards.flatMap((card, i) => demoFinishes(i, options.printingsPerCard).map((finish) => resolver.find(card.id, finish, null)));
-    const pending = found.filter((f) => typeof f !== 'number');
-    const created = await resolver.createAll(pending);
-    let made = 0;
-    const keys = found.map((f) => (typeof f === 'number' ? f : created[made++]!));
-    let next = 0;
-    for (let i = 0; i < cards.length; i++) {
-      const card = cards[i]!;
-      const finishes = demoFinishes(i, options.printingsPerCard);
-      for (let f = 0; f < finishes.length; f++) {
-        const printingKey = keys[next++]!;
-        for (const p of demoSeries(options, i, card.rarity ?? 'Common', f)) {
-          buffer.push({
-            printingKey,
-            market: 'tcgplayer',
-            condition: 'NM',
-            currency: 'USD',
-            date: p.date,
-            feed: 'demo',
-            cents: { market: p.marketCents, low: p.lowCents, mid: p.midCents, high: p.highCents, directLow: null, trend: null, avg1: null, avg7: null, avg30: null },
-            sourceAsOf: p.date,
-            knownAt: nowIso,
-            runId: run.id,
-          });
+  return withRun(
+    ctx,
+    { source: 'demo', feed: 'demo', kind: 'prices', to: options.end, params: { ...options } },
+    async (run) => {
+      await setDatasetMeta(
+        db,
+        {
+          dataset_kind: 'demo',
+          demo_seed: String(options.seed),
+          demo_end: options.end,
+          demo_cards: String(options.cards),
+        },
+        nowIso,
+      );
+      const { sets, cards } = demoCatalog(options);
+      const writer = catalogWriter(ctx);
+      await writer.upsertSets(sets, nowIso);
+      await writer.upsertCards(cards, nowIso);
+      const resolver = await PrintingResolver.load(db, () => nowIso);
+      const prices = priceWriter(ctx.database);
+      let buffer: PriceRow[] = [];
+      const flush = async () => {
+        const outcome = await prices.write(buffer);
+        run.add(outcome);
+        run.reject('duplicate_row', outcome.duplicates);
+        buffer = [];
+      };
+      // Every printing in one batch: 30,000 single inserts would dominate a benchmark on PostgreSQL.
+      const found = cards.flatMap((card, i) =>
+        demoFinishes(i, options.printingsPerCard).map((finish) => resolver.find(card.id, finish, null)),
+      );
+      const pending = found.filter((f) => typeof f !== 'number');
+      const created = await resolver.createAll(pending);
+      let made = 0;
+      const keys = found.map((f) => (typeof f === 'number' ? f : created[made++]!));
+      let next = 0;
+      for (let i = 0; i < cards.length; i++) {
+        const card = cards[i]!;
+        const finishes = demoFinishes(i, options.printingsPerCard);
+        for (let f = 0; f < finishes.length; f++) {
+          const printingKey = keys[next++]!;
+          for (const p of demoSeries(options, i, card.rarity ?? 'Common', f)) {
+            buffer.push({
+              printingKey,
+              market: 'tcgplayer',
+              condition: 'NM',
+              currency: 'USD',
+              date: p.date,
+              feed: 'demo',
+              cents: {
+                market: p.marketCents,
+                low: p.lowCents,
+                mid: p.midCents,
+                high: p.highCents,
+                directLow: null,
+                trend: null,
+                avg1: null,
+                avg7: null,
+                avg30: null,
+              },
+              sourceAsOf: p.date,
+              knownAt: nowIso,
+              runId: run.id,
+            });
+          }
+          if (buffer.length >= CHUNK) await flush();
         }
-        if (buffer.length >= CHUNK) await flush();
+        if (i % 1000 === 999) ctx.progress?.(i + 1, cards.length, 'demo cards');
       }
-      if (i % 1000 === 999) ctx.progress?.(i + 1, cards.length, 'demo cards');
-    }
-    await flush();
-    ctx.progress?.(cards.length, cards.length, 'demo cards');
-  });
+      await flush();
+      ctx.progress?.(cards.length, cards.length, 'demo cards');
+    },
+  );
 }

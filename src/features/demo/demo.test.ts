@@ -38,7 +38,10 @@ describe.each(dialects)('demo data on $name', (d) => {
 
     it('seeds a labelled demo with every row accounted, and reseeding changes nothing', async () => {
       const first = await seedDemo(ctx, options);
-      const expected = demoCatalog(options).cards.reduce((n, c, i) => n + demoFinishes(i, 1.5).reduce((m, _f, f) => m + demoSeries(options, i, c.rarity!, f).length, 0), 0);
+      const expected = demoCatalog(options).cards.reduce(
+        (n, c, i) => n + demoFinishes(i, 1.5).reduce((m, _f, f) => m + demoSeries(options, i, c.rarity!, f).length, 0),
+        0,
+      );
       expect(first).toMatchObject({ status: 'succeeded', accepted: expected, rejected: 0, rows_read: expected });
       expect(await datasetKind(ctx.database.db)).toBe('demo');
       const printings = await ctx.database.db.selectFrom('printings').select('id').execute();
@@ -51,17 +54,33 @@ describe.each(dialects)('demo data on $name', (d) => {
       const db = ctx.database.db;
       await deriveReadModels(ctx.database, ctx.clock);
       const now = '2026-11-25T00:00:00.000Z';
-      await db.insertInto('principals').values({ id: 'prn_owner', kind: 'portfolio', name: 'owner', created_at: now }).execute();
-      await db.insertInto('portfolios').values({ id: 'pf_1', owner_id: 'prn_owner', name: null, secret_hash: 'x', created_at: now }).execute();
+      await db
+        .insertInto('principals')
+        .values({ id: 'prn_owner', kind: 'portfolio', name: 'owner', created_at: now })
+        .execute();
+      await db
+        .insertInto('portfolios')
+        .values({ id: 'pf_1', owner_id: 'prn_owner', name: null, secret_hash: 'x', created_at: now })
+        .execute();
       const printing = await db.selectFrom('printings').select('key').limit(1).executeTakeFirstOrThrow();
-      await db.insertInto('watchlist_items').values({ portfolio_id: 'pf_1', printing_key: printing.key, added_at: now }).execute();
+      await db
+        .insertInto('watchlist_items')
+        .values({ portfolio_id: 'pf_1', printing_key: printing.key, added_at: now })
+        .execute();
       expect((await db.selectFrom('card_summary').select('card_id').execute()).length).toBe(40);
 
       await expect(prepareForRealData(db, { replaceDemo: false, nowIso: now })).rejects.toThrow(/--replace-demo/);
       await prepareForRealData(db, { replaceDemo: true, nowIso: now });
       expect(await datasetKind(db)).toBe('real');
       expect(await db.selectFrom('prices').select('date').execute()).toEqual([]);
-      for (const table of ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'latest_prices', 'watchlist_items'] as const) {
+      for (const table of [
+        'card_summary',
+        'card_terms',
+        'set_summary',
+        'facet_counts',
+        'latest_prices',
+        'watchlist_items',
+      ] as const) {
         expect(await db.selectFrom(table).selectAll().execute(), table).toEqual([]);
       }
       expect(await db.selectFrom('portfolios').select('id').execute()).toEqual([{ id: 'pf_1' }]);

@@ -26,8 +26,19 @@ export function catalogWriter(ctx: IngestContext): CatalogWriter {
 }
 
 /** A price importer bound to `run`, with `known_at` = now. */
-export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: string, options: { chunkRows?: number; repeats?: RepeatPolicy } = {}): Promise<PriceImporter> {
-  return PriceImporter.create(ctx.database, run, { feed, today: today(ctx), nowIso: isoInstant(ctx.clock.now()), log: ctx.log, ...options });
+export function priceImporter(
+  ctx: IngestContext,
+  run: IngestionRun,
+  feed: string,
+  options: { chunkRows?: number; repeats?: RepeatPolicy } = {},
+): Promise<PriceImporter> {
+  return PriceImporter.create(ctx.database, run, {
+    feed,
+    today: today(ctx),
+    nowIso: isoInstant(ctx.clock.now()),
+    log: ctx.log,
+    ...options,
+  });
 }
 
 /**
@@ -38,15 +49,31 @@ export function priceImporter(ctx: IngestContext, run: IngestionRun, feed: strin
  * @example
  * return withRun(ctx, { source: 'tcgcsv-files', feed: 'tcgcsv', kind: 'prices' }, async (run) => { … });
  */
-export async function withRun(ctx: IngestContext, start: RunStart, body: (run: IngestionRun) => Promise<void>): Promise<RunSummary> {
+export async function withRun(
+  ctx: IngestContext,
+  start: RunStart,
+  body: (run: IngestionRun) => Promise<void>,
+): Promise<RunSummary> {
   const run = await ctx.runs.start(start);
   try {
     await body(run);
     const summary = await run.finish();
-    ctx.log.info({ runId: run.id, source: start.source, status: summary.status, rows_read: summary.rows_read, rejected: summary.rejected }, 'ingestion run finished');
+    ctx.log.info(
+      {
+        runId: run.id,
+        source: start.source,
+        status: summary.status,
+        rows_read: summary.rows_read,
+        rejected: summary.rejected,
+      },
+      'ingestion run finished',
+    );
     return summary;
   } catch (err) {
-    ctx.log.error({ runId: run.id, source: start.source, err: { message: (err as Error).message } }, 'ingestion run failed');
+    ctx.log.error(
+      { runId: run.id, source: start.source, err: { message: (err as Error).message } },
+      'ingestion run failed',
+    );
     return run.finish(err);
   }
 }

@@ -38,7 +38,9 @@ export async function openCsv(path: string): Promise<{ stream: Readable; compres
   const starts = (magic: number[]) => magic.every((b, i) => head[i] === b);
   const refused = REFUSED_COMPRESSIONS.find((c) => starts(c.magic));
   if (refused) {
-    throw new Error(`${basename(path)} is ${refused.name}-compressed, not a CSV text file: decompress it first (gzip-compressed CSV files are read as they are)`);
+    throw new Error(
+      `${basename(path)} is ${refused.name}-compressed, not a CSV text file: decompress it first (gzip-compressed CSV files are read as they are)`,
+    );
   }
   if (!starts(GZIP_MAGIC)) return { stream: createReadStream(path), compression: null };
   const gunzip = createGunzip();
@@ -46,7 +48,6 @@ export async function openCsv(path: string): Promise<{ stream: Readable; compres
   file.on('error', (err) => gunzip.destroy(err));
   return { stream: file.pipe(gunzip), compression: 'gzip' };
 }
-
 
 /**
  * The whole (decompressed) content of a small CSV file, for imports that keep it as one payload.

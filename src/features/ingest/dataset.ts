@@ -14,7 +14,11 @@ export async function datasetKind(db: Kysely<Tables>): Promise<DatasetKind> {
   return (row?.value as DatasetKind | undefined) ?? 'empty';
 }
 
-export async function setDatasetMeta(db: Kysely<Tables>, entries: Record<string, string>, nowIso: string): Promise<void> {
+export async function setDatasetMeta(
+  db: Kysely<Tables>,
+  entries: Record<string, string>,
+  nowIso: string,
+): Promise<void> {
   for (const [key, value] of Object.entries(entries)) {
     await db
       .insertInto('dataset_meta')
@@ -34,8 +38,26 @@ async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // Derived tables first (they would show the demo until the next derive), then watchlist
     // entries of demo printings, then the data itself.
-    const derived = ['card_summary', 'card_terms', 'set_summary', 'facet_counts', 'index_values', 'market_indexes', 'latest_prices', 'price_flags'] as const;
-    for (const table of [...derived, 'watchlist_items', 'search_interest', 'prices', 'printings', 'tcgplayer_products', 'cards', 'sets'] as const) {
+    const derived = [
+      'card_summary',
+      'card_terms',
+      'set_summary',
+      'facet_counts',
+      'index_values',
+      'market_indexes',
+      'latest_prices',
+      'price_flags',
+    ] as const;
+    for (const table of [
+      ...derived,
+      'watchlist_items',
+      'search_interest',
+      'prices',
+      'printings',
+      'tcgplayer_products',
+      'cards',
+      'sets',
+    ] as const) {
       await trx.deleteFrom(table).execute();
     }
     await trx.deleteFrom('dataset_meta').where('key', 'like', 'demo_%').execute();
@@ -46,7 +68,10 @@ async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
  * Call before writing real data. Marks an empty database as real; refuses a demo database
  * unless `replaceDemo`, in which case the demo is deleted first.
  */
-export async function prepareForRealData(db: Kysely<Tables>, options: { replaceDemo: boolean; nowIso: string }): Promise<void> {
+export async function prepareForRealData(
+  db: Kysely<Tables>,
+  options: { replaceDemo: boolean; nowIso: string },
+): Promise<void> {
   const kind = await datasetKind(db);
   if (kind === 'real') return;
   if (kind === 'demo') {

@@ -8,7 +8,14 @@ import { prepareForRealData } from './dataset.ts';
 import type { RunSummary } from './ingestion-run.ts';
 import { rematchRun } from './rematch.ts';
 import { importSearchInterestCsv } from './search-interest.ts';
-import { RESUMABLE_SOURCES, catalogImporters, fxImporter, priceImporters, type ImportOptions, type Importer } from './sources/registry.ts';
+import {
+  RESUMABLE_SOURCES,
+  catalogImporters,
+  fxImporter,
+  priceImporters,
+  type ImportOptions,
+  type Importer,
+} from './sources/registry.ts';
 import { checkSources } from './sources/sources-check.ts';
 
 const date = (flag: string) => (v: string) => {
@@ -29,24 +36,44 @@ interface CommonFlags {
   currencies?: string;
 }
 
-const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string | undefined) =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function contextOf(runtime: Runtime) {
-  return { ...runtime.ingest, progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()) };
+  return {
+    ...runtime.ingest,
+    progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()),
+  };
 }
 
-async function runImport(kind: 'catalog' | 'prices', table: Record<string, Importer>, source: string, flags: CommonFlags): Promise<void> {
+async function runImport(
+  kind: 'catalog' | 'prices',
+  table: Record<string, Importer>,
+  source: string,
+  flags: CommonFlags,
+): Promise<void> {
   const importer = table[source];
   if (!importer) {
-    throw new ValidationFailed([{ field: 'source', message: `unknown ${kind} source "${source}"; one of: ${Object.keys(table).join(', ')}` }]);
+    throw new ValidationFailed([
+      { field: 'source', message: `unknown ${kind} source "${source}"; one of: ${Object.keys(table).join(', ')}` },
+    ]);
   }
   if (flags.resume && !RESUMABLE_SOURCES[kind].has(source)) {
     throw new ValidationFailed([
-      { field: '--resume', message: `source ${source} keeps no checkpoint and cannot resume; run the import again (it is idempotent). Sources that resume: ${[...RESUMABLE_SOURCES[kind]].join(', ')}` },
+      {
+        field: '--resume',
+        message: `source ${source} keeps no checkpoint and cannot resume; run the import again (it is idempotent). Sources that resume: ${[...RESUMABLE_SOURCES[kind]].join(', ')}`,
+      },
     ]);
   }
   await withRuntime(async (runtime) => {
-    await prepareForRealData(runtime.database.db, { replaceDemo: Boolean(flags.replaceDemo), nowIso: isoInstant(runtime.clock.now()) });
+    await prepareForRealData(runtime.database.db, {
+      replaceDemo: Boolean(flags.replaceDemo),
+      nowIso: isoInstant(runtime.clock.now()),
+    });
     const options: ImportOptions = {
       path: flags.path,
       from: flags.from,
@@ -64,7 +91,12 @@ async function runImport(kind: 'catalog' | 'prices', table: Record<string, Impor
       const previous = await runtime.runs.get(flags.resume);
       if (!previous) throw new NotFound('ingestion_run', flags.resume);
       if (previous.source !== source || previous.kind !== kind) {
-        throw new ValidationFailed([{ field: '--resume', message: `run ${previous.id} is a ${previous.kind} run of ${previous.source}, not of ${source}` }]);
+        throw new ValidationFailed([
+          {
+            field: '--resume',
+            message: `run ${previous.id} is a ${previous.kind} run of ${previous.source}, not of ${source}`,
+          },
+        ]);
       }
       options.resume = previous.checkpoint ? (JSON.parse(previous.checkpoint) as unknown) : undefined;
       options.resumesRun = previous.id;
@@ -112,7 +144,11 @@ export function registerImportCommands(root: Command): void {
     .option('--currencies <codes>', 'ISO 4217 codes, comma-separated')
     .action((flags: CommonFlags) =>
       withRuntime(async (runtime) => {
-        const summary = await fxImporter(config())(contextOf(runtime), { from: flags.from, to: flags.to, currencies: list(flags.currencies) });
+        const summary = await fxImporter(config())(contextOf(runtime), {
+          from: flags.from,
+          to: flags.to,
+          currencies: list(flags.currencies),
+        });
         process.exitCode = reportRun(summary);
       }),
     );
@@ -142,7 +178,10 @@ export function registerImportCommands(root: Command): void {
     .description('Probe each configured live endpoint with one cheap request and report what it finds.')
     .action(async () => {
       const results = await checkSources(config());
-      for (const r of results) print(`${r.ok ? 'ok  ' : 'FAIL'} ${r.source.padEnd(11)} ${String(r.status ?? '-').padStart(3)} ${String(r.ms).padStart(6)} ms  ${r.detail}  (${r.url})`);
+      for (const r of results)
+        print(
+          `${r.ok ? 'ok  ' : 'FAIL'} ${r.source.padEnd(11)} ${String(r.status ?? '-').padStart(3)} ${String(r.ms).padStart(6)} ms  ${r.detail}  (${r.url})`,
+        );
       if (results.some((r) => !r.ok)) process.exitCode = 1;
     });
 
@@ -160,9 +199,27 @@ export function registerImportCommands(root: Command): void {
     .action((flags: { product: number; card?: string; reject?: OverrideRejectReason; note?: string }) =>
       withRuntime(async (runtime) => {
         const nowIso = isoInstant(runtime.clock.now());
-        await upsertOverride(runtime.database.db, { productId: flags.product, cardId: flags.card, rejectReason: flags.reject, note: flags.note, createdBy: 'cli' }, { newId: `map_${flags.product}`, nowIso });
-        await runtime.audit.record({ actor: 'cli', action: 'mapping_override.upsert', target: String(flags.product), result: 'success', detail: { card: flags.card ?? null, reject: flags.reject ?? null } });
-        print(`product ${flags.product} → ${flags.card ?? `rejected as ${flags.reject}`}; run \`cardquant import rematch RUN\` to apply it to stored payloads`);
+        await upsertOverride(
+          runtime.database.db,
+          {
+            productId: flags.product,
+            cardId: flags.card,
+            rejectReason: flags.reject,
+            note: flags.note,
+            createdBy: 'cli',
+          },
+          { newId: `map_${flags.product}`, nowIso },
+        );
+        await runtime.audit.record({
+          actor: 'cli',
+          action: 'mapping_override.upsert',
+          target: String(flags.product),
+          result: 'success',
+          detail: { card: flags.card ?? null, reject: flags.reject ?? null },
+        });
+        print(
+          `product ${flags.product} → ${flags.card ?? `rejected as ${flags.reject}`}; run \`cardquant import rematch RUN\` to apply it to stored payloads`,
+        );
       }),
     );
   mapping
@@ -170,7 +227,8 @@ export function registerImportCommands(root: Command): void {
     .description('List mapping overrides.')
     .action(() =>
       withRuntime(async (runtime) => {
-        for (const o of await listOverrides(runtime.database.db)) print([o.source, o.external_id, o.card_id ?? `reject:${o.reject_reason}`, o.note ?? ''].join('\t'));
+        for (const o of await listOverrides(runtime.database.db))
+          print([o.source, o.external_id, o.card_id ?? `reject:${o.reject_reason}`, o.note ?? ''].join('\t'));
       }),
     );
 }

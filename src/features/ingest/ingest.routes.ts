@@ -17,7 +17,12 @@ const IngestionRun = z
     range_from: z.string().nullable(),
     range_to: z.string().nullable(),
     params: z.record(z.string(), z.unknown()).nullable(),
-    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).openapi({ description: '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.' }),
+    status: z
+      .enum(['running', 'succeeded', 'partial', 'failed', 'abandoned'])
+      .openapi({
+        description:
+          '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.',
+      }),
     started_at: z.string(),
     finished_at: z.string().nullable(),
     rows_read: z.number().int().openapi({ description: 'Always accepted + updated + unchanged + rejected.' }),
@@ -25,12 +30,25 @@ const IngestionRun = z
     updated: z.number().int().openapi({ description: 'Stored values the upstream changed.' }),
     unchanged: z.number().int(),
     rejected: z.number().int(),
-    rejected_by_reason: z.record(z.string(), z.number().int()).openapi({ example: { unmapped_product: 12, placeholder_listing: 3 } }),
-    failures: z.array(z.object({ item: z.string(), error: z.string() })).openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
-    dropped_placeholder_fields: z.number().int().openapi({ description: 'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.' }),
+    rejected_by_reason: z
+      .record(z.string(), z.number().int())
+      .openapi({ example: { unmapped_product: 12, placeholder_listing: 3 } }),
+    failures: z
+      .array(z.object({ item: z.string(), error: z.string() }))
+      .openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
+    dropped_placeholder_fields: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.',
+      }),
     rejected_examples: z
       .array(z.object({ at: z.string(), reason: z.string(), detail: z.string() }))
-      .openapi({ description: 'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.' }),
+      .openapi({
+        description:
+          'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.',
+      }),
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),
     error: z.string().nullable(),
@@ -66,7 +84,14 @@ export const listIngestionRunsRoute = defineRoute(
       }),
     },
     responses: {
-      200: { description: 'A page of runs.', content: { 'application/json': { schema: z.object({ items: z.array(IngestionRun), next_cursor: z.string().nullable() }) } } },
+      200: {
+        description: 'A page of runs.',
+        content: {
+          'application/json': {
+            schema: z.object({ items: z.array(IngestionRun), next_cursor: z.string().nullable() }),
+          },
+        },
+      },
     },
   },
 );
@@ -79,7 +104,10 @@ export const getIngestionRunRoute = defineRoute(
     tags: ['admin'],
     summary: 'One ingestion run',
     request: { params: z.object({ id: z.string().max(64) }) },
-    responses: { 200: { description: 'The run.', content: { 'application/json': { schema: IngestionRun } } }, 404: { description: 'No such run.' } },
+    responses: {
+      200: { description: 'The run.', content: { 'application/json': { schema: IngestionRun } } },
+      404: { description: 'No such run.' },
+    },
   },
 );
 
@@ -89,7 +117,10 @@ export function ingestionRunRoutes(db: Kysely<Tables>): OpenAPIHono<AppEnv> {
     const q = c.req.valid('query');
     const position = decodeCursor(q.cursor, ['id'] as const);
     const rows = await listRuns(db, { source: q.source, status: q.status, beforeId: position?.id, limit: q.limit + 1 });
-    return c.json(page(rows.map(view), q.limit, (last) => ({ id: last.id })), 200);
+    return c.json(
+      page(rows.map(view), q.limit, (last) => ({ id: last.id })),
+      200,
+    );
   });
   app.openapi(getIngestionRunRoute, async (c) => {
     const { id } = c.req.valid('param');

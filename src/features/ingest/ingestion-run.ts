@@ -114,7 +114,8 @@ export class IngestionRun {
   reject(reason: string, count = 1, example?: { at: string; detail: string }): void {
     if (count <= 0) return;
     this.rejectedByReason[reason] = (this.rejectedByReason[reason] ?? 0) + count;
-    if (example && this.rejectedExamples.length < REJECT_EXAMPLES) this.rejectedExamples.push({ at: example.at, reason, detail: example.detail.slice(0, 200) });
+    if (example && this.rejectedExamples.length < REJECT_EXAMPLES)
+      this.rejectedExamples.push({ at: example.at, reason, detail: example.detail.slice(0, 200) });
   }
 
   /** Counts placeholder fields dropped from rows that were kept. */
@@ -163,13 +164,18 @@ export class IngestionRun {
    * large file is never held uncompressed; `bytes` is its decompressed size.
    */
   async saveGzippedPayload(name: string, gzipped: Uint8Array, bytes: number): Promise<void> {
-    if (this.keepPayloads) await repo.insertGzippedPayload(this.db, this.id, name, gzipped, bytes, isoInstant(this.clock.now()));
+    if (this.keepPayloads)
+      await repo.insertGzippedPayload(this.db, this.id, name, gzipped, bytes, isoInstant(this.clock.now()));
   }
 
   /** Persists counts and a resume point (source-specific, JSON-serialisable); also a heartbeat. */
   async checkpoint(value: unknown): Promise<void> {
     this.checkpointValue = value;
-    await repo.updateRun(this.db, this.id, { ...this.countColumns(), checkpoint: JSON.stringify(value), heartbeat_at: isoInstant(this.clock.now()) });
+    await repo.updateRun(this.db, this.id, {
+      ...this.countColumns(),
+      checkpoint: JSON.stringify(value),
+      heartbeat_at: isoInstant(this.clock.now()),
+    });
   }
 
   /**
@@ -204,7 +210,10 @@ export class IngestionRun {
    */
   private outcomeError(): string | null {
     if (this.rowsRead === 0) {
-      const failed = this.failures.length > 0 ? ` (${this.failures.length} part${this.failures.length === 1 ? '' : 's'} failed: ${this.failures[0]!.error})` : '';
+      const failed =
+        this.failures.length > 0
+          ? ` (${this.failures.length} part${this.failures.length === 1 ? '' : 's'} failed: ${this.failures[0]!.error})`
+          : '';
       return `${this.emptyHint ?? 'the run read no rows'}${failed}`;
     }
     if (this.rejected === this.rowsRead) return allRejectedMessage(this.rejectedByReason);
@@ -253,7 +262,9 @@ export class IngestionRuns {
     private readonly db: Kysely<Tables>,
     private readonly clock: Clock,
     private readonly newId: (prefix: 'run') => string,
-    private readonly options: { keepPayloads: boolean; heartbeatMs?: number; holder?: string; log?: Logger } = { keepPayloads: true },
+    private readonly options: { keepPayloads: boolean; heartbeatMs?: number; holder?: string; log?: Logger } = {
+      keepPayloads: true,
+    },
   ) {}
 
   /** How often a run writes its heartbeat (`RUN_HEARTBEAT_SECONDS`). */
@@ -291,7 +302,9 @@ export class IngestionRuns {
     });
     const run = new IngestionRun(id, start, this.db, this.clock, this.options.keepPayloads);
     // Every run heartbeats until it finishes, so a live one is never taken for dead.
-    run.startHeartbeat(this.heartbeatMs, (err) => this.options.log?.warn({ runId: id, err: { message: err.message } }, 'ingestion run heartbeat failed'));
+    run.startHeartbeat(this.heartbeatMs, (err) =>
+      this.options.log?.warn({ runId: id, err: { message: err.message } }, 'ingestion run heartbeat failed'),
+    );
     return run;
   }
 

@@ -9,7 +9,9 @@ import { FEEDS } from './sources-info.ts';
 const Meta = z
   .object({
     dataset: z.object({
-      kind: z.enum(['empty', 'demo', 'real']).openapi({ description: 'demo: invented data from the demo generator, never mixed with real data.' }),
+      kind: z
+        .enum(['empty', 'demo', 'real'])
+        .openapi({ description: 'demo: invented data from the demo generator, never mixed with real data.' }),
       demo: z.boolean(),
       details: z.record(z.string(), z.string()),
     }),
@@ -17,7 +19,9 @@ const Meta = z
       z.object({
         market: z.string().openapi({ example: 'tcgplayer' }),
         currency: z.string().openapi({ example: 'USD' }),
-        latest_date: z.string().openapi({ description: 'Latest date with market prices: the as-of date of derived data.' }),
+        latest_date: z
+          .string()
+          .openapi({ description: 'Latest date with market prices: the as-of date of derived data.' }),
         freshness_days: z.number().int().openapi({ description: 'Days between latest_date and today (UTC).' }),
         stale: z.boolean(),
         series: z.number().int().openapi({ description: 'Printings with a price in this market.' }),
@@ -25,7 +29,16 @@ const Meta = z
         coverage_pct: z.number(),
       }),
     ),
-    sources: z.array(z.object({ feed: z.string(), markets: z.array(z.string()), url: z.string(), licence: z.string(), attribution: z.string(), note: z.string().optional() })),
+    sources: z.array(
+      z.object({
+        feed: z.string(),
+        markets: z.array(z.string()),
+        url: z.string(),
+        licence: z.string(),
+        attribution: z.string(),
+        note: z.string().optional(),
+      }),
+    ),
   })
   .openapi('Meta');
 

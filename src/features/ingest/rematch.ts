@@ -25,32 +25,47 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
   const original = await ctx.runs.get(runId);
   if (!original) throw new NotFound('ingestion_run', runId);
   if (original.kind !== 'prices') {
-    throw new AppError(422, 'not_a_price_run', `Run ${runId} is a ${original.kind} run; only price runs can be re-matched.`);
+    throw new AppError(
+      422,
+      'not_a_price_run',
+      `Run ${runId} is a ${original.kind} run; only price runs can be re-matched.`,
+    );
   }
   const family = original.feed === 'tcgcsv' ? 'tcgcsv' : original.feed === 'pokemontcg' ? 'pokemontcg' : null;
-  if (!family) throw new AppError(422, 'rematch_unsupported', `Runs of feed ${original.feed} keep no re-matchable payloads.`);
+  if (!family)
+    throw new AppError(422, 'rematch_unsupported', `Runs of feed ${original.feed} keep no re-matchable payloads.`);
 
-  return withRun(ctx, { source: 'rematch', feed: original.feed, kind: 'prices', resumes: runId, params: { of: runId, source: original.source } }, async (run) => {
-    // Stored product listings may link now (a catalogue import since): match them first.
-    if (family === 'tcgcsv') await relinkListings(ctx, await ProductMap.load(ctx.database.db));
-    const importer = await priceImporter(ctx, run, original.feed);
-    let payloads = 0;
-    for await (const payload of ctx.runs.payloads(runId)) {
-      payloads++;
-      const text = payload.body.toString('utf8');
-      try {
-        if (family === 'tcgcsv') {
-          const [, date, group] = TCGCSV_PAYLOAD.exec(payload.name) ?? [];
-          if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
-          await addPriceRows(importer, envelopeResults(text), date, () => false, Number(group));
-        } else {
-          await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
+  return withRun(
+    ctx,
+    {
+      source: 'rematch',
+      feed: original.feed,
+      kind: 'prices',
+      resumes: runId,
+      params: { of: runId, source: original.source },
+    },
+    async (run) => {
+      // Stored product listings may link now (a catalogue import since): match them first.
+      if (family === 'tcgcsv') await relinkListings(ctx, await ProductMap.load(ctx.database.db));
+      const importer = await priceImporter(ctx, run, original.feed);
+      let payloads = 0;
+      for await (const payload of ctx.runs.payloads(runId)) {
+        payloads++;
+        const text = payload.body.toString('utf8');
+        try {
+          if (family === 'tcgcsv') {
+            const [, date, group] = TCGCSV_PAYLOAD.exec(payload.name) ?? [];
+            if (!date) throw new Error(`payload ${payload.name} is not a TCGCSV prices payload`);
+            await addPriceRows(importer, envelopeResults(text), date, () => false, Number(group));
+          } else {
+            await importer.add(cardsOf(text).flatMap((c) => mapPrices(c)));
+          }
+        } catch (err) {
+          run.fail(payload.name, err);
         }
-      } catch (err) {
-        run.fail(payload.name, err);
       }
-    }
-    await importer.flush();
-    if (payloads === 0) throw new Error(`run ${runId} has no archived payloads (none kept, or purged by retention)`);
-  });
+      await importer.flush();
+      if (payloads === 0) throw new Error(`run ${runId} has no archived payloads (none kept, or purged by retention)`);
+    },
+  );
 }

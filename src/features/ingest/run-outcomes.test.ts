@@ -31,18 +31,38 @@ describe.each(dialects)('run outcomes on $name', (d) => {
     let map: string;
 
     it('a run records its holder and heartbeats while it works', async () => {
-      const runs = new IngestionRuns(ctx.database.db, ctx.clock, idFactory(ctx.clock), { keepPayloads: false, heartbeatMs: 20, holder: 'test-host:1/beat' });
-      const heartbeatOf = async (id: string) => (await ctx.database.db.selectFrom('ingestion_runs').select(['heartbeat_at', 'holder']).where('id', '=', id).executeTakeFirstOrThrow());
+      const runs = new IngestionRuns(ctx.database.db, ctx.clock, idFactory(ctx.clock), {
+        keepPayloads: false,
+        heartbeatMs: 20,
+        holder: 'test-host:1/beat',
+      });
+      const heartbeatOf = async (id: string) =>
+        await ctx.database.db
+          .selectFrom('ingestion_runs')
+          .select(['heartbeat_at', 'holder'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
       let runId = '';
       await withRun({ ...ctx, runs }, { source: 'heartbeat-test', feed: 'pokemontcg', kind: 'prices' }, async (run) => {
         runId = run.id;
         expect(await heartbeatOf(run.id)).toEqual({ heartbeat_at: NOW, holder: 'test-host:1/beat' });
         ctx.clock.advance(60_000);
         const later = new Date(Date.parse(NOW) + 60_000).toISOString();
-        await vi.waitFor(async () => expect((await heartbeatOf(run.id)).heartbeat_at).toBe(later), { timeout: 30_000, interval: 10 });
+        await vi.waitFor(async () => expect((await heartbeatOf(run.id)).heartbeat_at).toBe(later), {
+          timeout: 30_000,
+          interval: 10,
+        });
         run.add({ accepted: 1, updated: 0, unchanged: 0 });
       });
-      expect((await ctx.database.db.selectFrom('ingestion_runs').select('status').where('id', '=', runId).executeTakeFirstOrThrow()).status).toBe('succeeded');
+      expect(
+        (
+          await ctx.database.db
+            .selectFrom('ingestion_runs')
+            .select('status')
+            .where('id', '=', runId)
+            .executeTakeFirstOrThrow()
+        ).status,
+      ).toBe('succeeded');
       ctx.clock.set(NOW);
     });
 
@@ -52,18 +72,25 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       map = join(dir, 'map.csv');
       writeFileSync(map, CROSSWALK_CSV);
       tree = join(dir, 'prices');
-      writePriceTree(tree, { '2025-10-18': dayPrices(330), '2025-10-19': dayPrices(340), '2025-10-20': dayPrices(350) });
+      writePriceTree(tree, {
+        '2025-10-18': dayPrices(330),
+        '2025-10-19': dayPrices(340),
+        '2025-10-20': dayPrices(350),
+      });
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    const runRow = (id: string) => ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const runRow = (id: string) =>
+      ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     it('a run that rejects every row (no cross-walk yet) fails with a hint', async () => {
       const run = await importTcgcsvFiles(ctx, { path: tree, from: '2025-10-18', to: '2025-10-18' });
       expect(run.status).toBe('failed');
       expect(run.rows_read).toBeGreaterThan(0);
       expect(run.rejected).toBe(run.rows_read);
-      expect(run.error).toMatch(/^every row was rejected: \d+ unmapped_product, .* — import the product listings .* or a cross-walk \(--map\)/);
+      expect(run.error).toMatch(
+        /^every row was rejected: \d+ unmapped_product, .* — import the product listings .* or a cross-walk \(--map\)/,
+      );
       expect(await runRow(run.id)).toMatchObject({ status: 'failed', error: run.error });
     });
 
@@ -82,7 +109,9 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       expect(run.error).toBe('no price files (<date>/3/<groupId>/prices) under prices for 2025-09-01…2025-09-30');
       const archives = await importTcgcsvArchive(ctx, { path: tree, from: '2025-09-01', to: '2025-09-30' });
       expect(archives).toMatchObject({ status: 'failed', rows_read: 0 });
-      expect(archives.error).toBe('no TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z) under prices for 2025-09-01…2025-09-30');
+      expect(archives.error).toBe(
+        'no TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z) under prices for 2025-09-01…2025-09-30',
+      );
     });
 
     it('counts placeholder fields dropped from kept rows in the run', async () => {
@@ -92,7 +121,13 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       expect(run.dropped_placeholder_fields).toBe(2);
       expect((await runRow(run.id)).dropped_placeholder_fields).toBe(2);
       // The malformed row of the fixture is named with its field and value.
-      expect(run.rejected_examples).toEqual([{ at: '2025-10-18 results[6]', reason: 'malformed_row', detail: 'productId "x42" is not a TCGplayer product id' }]);
+      expect(run.rejected_examples).toEqual([
+        {
+          at: '2025-10-18 results[6]',
+          reason: 'malformed_row',
+          detail: 'productId "x42" is not a TCGplayer product id',
+        },
+      ]);
     });
 
     it('--resume skips the dates the resumed run finished, carries them on, and records the run it resumes', async () => {
@@ -101,7 +136,13 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       const checkpoint = JSON.parse((await runRow(first.id)).checkpoint!) as { doneDates: string[] };
       expect(checkpoint).toEqual({ doneDates: ['2025-10-19'] });
 
-      const resumed = await importTcgcsvFiles(ctx, { path: tree, from: '2025-10-19', map, resume: checkpoint, resumesRun: first.id });
+      const resumed = await importTcgcsvFiles(ctx, {
+        path: tree,
+        from: '2025-10-19',
+        map,
+        resume: checkpoint,
+        resumesRun: first.id,
+      });
       expect(resumed.status).toBe('succeeded');
       const names: string[] = [];
       for await (const p of ctx.runs.payloads(resumed.id)) names.push(p.name);
@@ -117,13 +158,26 @@ describe.each(dialects)('run outcomes on $name', (d) => {
       writeFileSync(join(archives, 'prices-2025-10-19.ppmd.7z'), 'not an archive');
       const fresh = await importTcgcsvArchive(ctx, { path: archives });
       expect(fresh.failures.map((f) => f.item)).toEqual(['prices-2025-10-19.ppmd.7z']);
-      const skipped = await importTcgcsvArchive(ctx, { path: archives, resume: { doneDates: ['2025-10-19'] }, resumesRun: fresh.id });
+      const skipped = await importTcgcsvArchive(ctx, {
+        path: archives,
+        resume: { doneDates: ['2025-10-19'] },
+        resumesRun: fresh.id,
+      });
       expect(skipped).toMatchObject({ status: 'failed', rows_read: 0, failures: [] });
-      expect(skipped.error).toBe('no TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z) under archives (the resumed run had already imported 1 date(s))');
+      expect(skipped.error).toBe(
+        'no TCGCSV archives (prices-YYYY-MM-DD.ppmd.7z) under archives (the resumed run had already imported 1 date(s))',
+      );
       expect((await runRow(skipped.id)).resumes).toBe(fresh.id);
 
       // Resuming a run that finished everything reads nothing, and says so.
-      const nothing = await importTcgcsvFiles(ctx, { path: tree, from: '2025-10-19', to: '2025-10-20', map, resume: { doneDates: ['2025-10-19', '2025-10-20'] }, resumesRun: resumed.id });
+      const nothing = await importTcgcsvFiles(ctx, {
+        path: tree,
+        from: '2025-10-19',
+        to: '2025-10-20',
+        map,
+        resume: { doneDates: ['2025-10-19', '2025-10-20'] },
+        resumesRun: resumed.id,
+      });
       expect(nothing.status).toBe('failed');
       expect(nothing.error).toMatch(/for 2025-10-19…2025-10-20 \(the resumed run had already imported 2 date\(s\)\)$/);
     });

@@ -32,24 +32,56 @@ export async function listRuns(db: Kysely<Tables>, f: RunFilter): Promise<Ingest
 }
 
 /** Stores one raw upstream payload, gzip-compressed (level 1: payloads are many and rarely read back). */
-export async function insertPayload(db: Kysely<Tables>, runId: string, name: string, body: string | Uint8Array, createdAt: string): Promise<void> {
+export async function insertPayload(
+  db: Kysely<Tables>,
+  runId: string,
+  name: string,
+  body: string | Uint8Array,
+  createdAt: string,
+): Promise<void> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   await db
     .insertInto('ingestion_payloads')
-    .values({ run_id: runId, name, encoding: 'gzip', bytes: bytes.byteLength, body: gzipSync(bytes, { level: 1 }), created_at: createdAt })
+    .values({
+      run_id: runId,
+      name,
+      encoding: 'gzip',
+      bytes: bytes.byteLength,
+      body: gzipSync(bytes, { level: 1 }),
+      created_at: createdAt,
+    })
     .execute();
 }
 
 /** Stores one raw upstream payload that is already gzip-compressed; `bytes` is its decompressed size. */
-export async function insertGzippedPayload(db: Kysely<Tables>, runId: string, name: string, gzipped: Uint8Array, bytes: number, createdAt: string): Promise<void> {
-  await db.insertInto('ingestion_payloads').values({ run_id: runId, name, encoding: 'gzip', bytes, body: gzipped, created_at: createdAt }).execute();
+export async function insertGzippedPayload(
+  db: Kysely<Tables>,
+  runId: string,
+  name: string,
+  gzipped: Uint8Array,
+  bytes: number,
+  createdAt: string,
+): Promise<void> {
+  await db
+    .insertInto('ingestion_payloads')
+    .values({ run_id: runId, name, encoding: 'gzip', bytes, body: gzipped, created_at: createdAt })
+    .execute();
 }
 
 /** Streams a run's payloads back, decompressed, in the order they were stored. */
 export async function* readPayloads(db: Kysely<Tables>, runId: string): AsyncGenerator<{ name: string; body: Buffer }> {
-  const ids = await db.selectFrom('ingestion_payloads').select('id').where('run_id', '=', runId).orderBy('id').execute();
+  const ids = await db
+    .selectFrom('ingestion_payloads')
+    .select('id')
+    .where('run_id', '=', runId)
+    .orderBy('id')
+    .execute();
   for (const { id } of ids) {
-    const row = await db.selectFrom('ingestion_payloads').select(['name', 'body']).where('id', '=', id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('ingestion_payloads')
+      .select(['name', 'body'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
     yield { name: row.name, body: gunzipSync(row.body) };
   }
 }
@@ -71,7 +103,11 @@ const PRICE_KINDS: IngestionRunRow['kind'][] = ['prices', 'rematch'];
  * run rewrote carry that run's id), and `rows_read` is summed again. Other kinds keep their last
  * checkpointed counts. Returns the runs' ids.
  */
-export async function abandonStaleIngestionRuns(db: Kysely<Tables>, staleIso: string, nowIso: string): Promise<string[]> {
+export async function abandonStaleIngestionRuns(
+  db: Kysely<Tables>,
+  staleIso: string,
+  nowIso: string,
+): Promise<string[]> {
   const stale = await db
     .selectFrom('ingestion_runs')
     .select(['id', 'kind', 'holder', 'heartbeat_at', 'started_at', 'accepted', 'updated', 'unchanged', 'rejected'])
@@ -82,10 +118,16 @@ export async function abandonStaleIngestionRuns(db: Kysely<Tables>, staleIso: st
     const updated = Number(r.updated);
     let accepted = Number(r.accepted);
     if (PRICE_KINDS.includes(r.kind)) {
-      const written = await db.selectFrom('prices').select((eb) => eb.fn.countAll<number>().as('n')).where('run_id', '=', r.id).executeTakeFirstOrThrow();
+      const written = await db
+        .selectFrom('prices')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('run_id', '=', r.id)
+        .executeTakeFirstOrThrow();
       accepted = Math.max(accepted, Number(written.n) - updated);
     }
-    const counted = PRICE_KINDS.includes(r.kind) ? 'counts reconciled with the prices it wrote' : 'counts as last checkpointed';
+    const counted = PRICE_KINDS.includes(r.kind)
+      ? 'counts reconciled with the prices it wrote'
+      : 'counts as last checkpointed';
     await db
       .updateTable('ingestion_runs')
       .set({

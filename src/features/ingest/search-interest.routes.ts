@@ -14,8 +14,16 @@ const SearchInterestRow = z
     date: z.string().max(10).openapi({ description: 'UTC calendar date `YYYY-MM-DD`.', example: '2026-11-24' }),
     value: z.number().openapi({ description: 'Relative search interest in [0, 100] within the batch.', example: 62 }),
     granularity: z.string().max(10).openapi({ description: '`day` or `week`.', example: 'day' }),
-    batch: z.string().max(200).openapi({ description: 'Query batch the value is relative to.', example: 'trends-2026-11-24-a' }),
-    anchor: z.string().max(200).nullable().optional().openapi({ description: 'Anchor term shared by batches, for rescaling.' }),
+    batch: z
+      .string()
+      .max(200)
+      .openapi({ description: 'Query batch the value is relative to.', example: 'trends-2026-11-24-a' }),
+    anchor: z
+      .string()
+      .max(200)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Anchor term shared by batches, for rescaling.' }),
   })
   .strict();
 
@@ -59,7 +67,10 @@ export function searchInterestRoutes(service: SearchInterestService): OpenAPIHon
   app.openapi(ingestSearchInterestRoute, async (c) => {
     const { rows } = c.req.valid('json');
     const principal = c.get('principal');
-    const summary = await service.ingest(rows, { source: 'api', params: { actor: principal?.actor ?? 'anonymous', request_id: c.get('requestId') } });
+    const summary = await service.ingest(rows, {
+      source: 'api',
+      params: { actor: principal?.actor ?? 'anonymous', request_id: c.get('requestId') },
+    });
     await c.get('platform').audit.record({
       actor: principal?.actor ?? 'anonymous',
       role: principal?.role ?? null,
@@ -68,7 +79,12 @@ export function searchInterestRoutes(service: SearchInterestService): OpenAPIHon
       result: 'success',
       requestId: c.get('requestId'),
       ip: c.get('clientIp'),
-      detail: { rows_read: summary.rows_read, accepted: summary.accepted, updated: summary.updated, rejected: summary.rejected },
+      detail: {
+        rows_read: summary.rows_read,
+        accepted: summary.accepted,
+        updated: summary.updated,
+        rejected: summary.rejected,
+      },
     });
     return c.json(summary, 200, { 'Cache-Control': 'no-store' });
   });

@@ -6,9 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ingestContext } from '../../../test/ingest-harness.ts';
 import { catalogWriter, type IngestContext } from './context.ts';
-import { hasSearchInterest, importSearchInterestCsv, SearchInterestService, type SearchInterestInput } from './search-interest.ts';
+import {
+  hasSearchInterest,
+  importSearchInterestCsv,
+  SearchInterestService,
+  type SearchInterestInput,
+} from './search-interest.ts';
 
-const row = (card_id: string, date: string, value: number, extra: Partial<SearchInterestInput> = {}): SearchInterestInput => ({
+const row = (
+  card_id: string,
+  date: string,
+  value: number,
+  extra: Partial<SearchInterestInput> = {},
+): SearchInterestInput => ({
   card_id,
   date,
   value,
@@ -36,7 +46,14 @@ describe.each(dialects)('search interest on $name', (d) => {
     let service: SearchInterestService;
     let dir: string;
     const stored = () =>
-      ctx.database.db.selectFrom('search_interest').selectAll().orderBy('card_id').orderBy('date').orderBy('granularity').orderBy('batch').execute();
+      ctx.database.db
+        .selectFrom('search_interest')
+        .selectAll()
+        .orderBy('card_id')
+        .orderBy('date')
+        .orderBy('granularity')
+        .orderBy('batch')
+        .execute();
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'cardquant-svi-'));
@@ -78,7 +95,14 @@ describe.each(dialects)('search interest on $name', (d) => {
     it('stores valid rows, rejects the rest by reason, and records the run', async () => {
       expect(await hasSearchInterest(ctx.database.db)).toBe(false);
       const run = await service.ingest(batch, { source: 'api' });
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 13, accepted: 4, updated: 0, unchanged: 0, rejected: 9 });
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        rows_read: 13,
+        accepted: 4,
+        updated: 0,
+        unchanged: 0,
+        rejected: 9,
+      });
       expect(run.rejected_by_reason).toEqual({
         card_not_in_catalog: 1,
         impossible_date: 2,
@@ -90,13 +114,61 @@ describe.each(dialects)('search interest on $name', (d) => {
       });
       const known_at = '2025-10-21T02:00:00.000Z';
       expect(await stored()).toEqual([
-        { card_id: 'base1-2', date: '2025-10-20', granularity: 'day', batch: 'b1', anchor: null, value: 0, source: 'api', known_at },
-        { card_id: 'base1-2', date: '2025-10-20', granularity: 'day', batch: 'b2', anchor: null, value: 100, source: 'api', known_at },
-        { card_id: 'base1-4', date: '2025-10-19', granularity: 'day', batch: 'b1', anchor: null, value: 56, source: 'api', known_at },
-        { card_id: 'base1-4', date: '2025-10-20', granularity: 'day', batch: 'b1', anchor: 'charizard', value: 62.5, source: 'api', known_at },
+        {
+          card_id: 'base1-2',
+          date: '2025-10-20',
+          granularity: 'day',
+          batch: 'b1',
+          anchor: null,
+          value: 0,
+          source: 'api',
+          known_at,
+        },
+        {
+          card_id: 'base1-2',
+          date: '2025-10-20',
+          granularity: 'day',
+          batch: 'b2',
+          anchor: null,
+          value: 100,
+          source: 'api',
+          known_at,
+        },
+        {
+          card_id: 'base1-4',
+          date: '2025-10-19',
+          granularity: 'day',
+          batch: 'b1',
+          anchor: null,
+          value: 56,
+          source: 'api',
+          known_at,
+        },
+        {
+          card_id: 'base1-4',
+          date: '2025-10-20',
+          granularity: 'day',
+          batch: 'b1',
+          anchor: 'charizard',
+          value: 62.5,
+          source: 'api',
+          known_at,
+        },
       ]);
-      const runRow = await ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
-      expect(runRow).toMatchObject({ source: 'api', feed: 'search-interest', kind: 'search_interest', status: 'succeeded', rows_read: 13, accepted: 4, rejected: 9 });
+      const runRow = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .selectAll()
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
+      expect(runRow).toMatchObject({
+        source: 'api',
+        feed: 'search-interest',
+        kind: 'search_interest',
+        status: 'succeeded',
+        rows_read: 13,
+        accepted: 4,
+        rejected: 9,
+      });
       expect(await hasSearchInterest(ctx.database.db)).toBe(true);
     });
 
@@ -106,39 +178,72 @@ describe.each(dialects)('search interest on $name', (d) => {
       expect(again).toMatchObject({ rows_read: 13, accepted: 0, updated: 0, unchanged: 4, rejected: 9 });
 
       const changed = await service.ingest(
-        [row('base1-4', '2025-10-19', 57), row('base1-4', '2025-10-20', 62.5, { anchor: 'pikachu' }), row('base1-2', '2025-10-20', 0)],
+        [
+          row('base1-4', '2025-10-19', 57),
+          row('base1-4', '2025-10-20', 62.5, { anchor: 'pikachu' }),
+          row('base1-2', '2025-10-20', 0),
+        ],
         { source: 'api' },
       );
       expect(changed).toMatchObject({ rows_read: 3, accepted: 0, updated: 2, unchanged: 1, rejected: 0 });
       const rows = await stored();
-      expect(rows.find((r) => r.card_id === 'base1-4' && r.date === '2025-10-19')).toMatchObject({ value: 57, known_at: '2025-10-21T03:00:00.000Z' });
+      expect(rows.find((r) => r.card_id === 'base1-4' && r.date === '2025-10-19')).toMatchObject({
+        value: 57,
+        known_at: '2025-10-21T03:00:00.000Z',
+      });
       expect(rows.find((r) => r.card_id === 'base1-4' && r.date === '2025-10-20')).toMatchObject({ anchor: 'pikachu' });
-      expect(rows.find((r) => r.card_id === 'base1-2' && r.batch === 'b1')).toMatchObject({ known_at: '2025-10-21T02:00:00.000Z' });
+      expect(rows.find((r) => r.card_id === 'base1-2' && r.batch === 'b1')).toMatchObject({
+        known_at: '2025-10-21T02:00:00.000Z',
+      });
     });
 
     it('imports the CSV layout, counting every row', async () => {
       const path = join(dir, 'svi.csv');
       writeFileSync(path, CSV);
       const run = await importSearchInterestCsv(ctx, { path });
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 9, accepted: 3, updated: 0, unchanged: 0, rejected: 6 });
-      expect(run.rejected_by_reason).toEqual({ not_a_number: 2, unknown_granularity: 1, missing_batch: 1, malformed_row: 1, duplicate_row: 1 });
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        rows_read: 9,
+        accepted: 3,
+        updated: 0,
+        unchanged: 0,
+        rejected: 6,
+      });
+      expect(run.rejected_by_reason).toEqual({
+        not_a_number: 2,
+        unknown_granularity: 1,
+        missing_batch: 1,
+        malformed_row: 1,
+        duplicate_row: 1,
+      });
       const weekly = (await stored()).filter((r) => r.granularity === 'week');
       expect(weekly.map((r) => [r.card_id, r.date, r.value, r.anchor, r.source])).toEqual([
         ['base1-2', '2025-10-01', 12, null, 'csv'],
         ['base1-4', '2025-10-01', 40, 'pikachu', 'csv'],
         ['base1-4', '2025-10-08', 46, 'pikachu', 'csv'],
       ]);
-      const runRow = await ctx.database.db.selectFrom('ingestion_runs').select(['source', 'feed', 'kind']).where('id', '=', run.id).executeTakeFirstOrThrow();
+      const runRow = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .select(['source', 'feed', 'kind'])
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
       expect(runRow).toEqual({ source: 'csv', feed: 'search-interest', kind: 'search_interest' });
       const again = await importSearchInterestCsv(ctx, { path });
       expect(again).toMatchObject({ rows_read: 9, accepted: 0, unchanged: 3, rejected: 6 });
       // The same file gzip-compressed is read as it is; a zip file is refused as compressed.
       const gz = join(dir, 'svi.csv.gz');
       writeFileSync(gz, gzipSync(CSV));
-      expect(await importSearchInterestCsv(ctx, { path: gz })).toMatchObject({ rows_read: 9, accepted: 0, unchanged: 3, rejected: 6 });
+      expect(await importSearchInterestCsv(ctx, { path: gz })).toMatchObject({
+        rows_read: 9,
+        accepted: 0,
+        unchanged: 3,
+        rejected: 6,
+      });
       const zip = join(dir, 'svi.zip');
       writeFileSync(zip, Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from(CSV)]));
-      await expect(importSearchInterestCsv(ctx, { path: zip })).rejects.toThrow('svi.zip is zip-compressed, not a CSV text file');
+      await expect(importSearchInterestCsv(ctx, { path: zip })).rejects.toThrow(
+        'svi.zip is zip-compressed, not a CSV text file',
+      );
     });
 
     it('fails the CSV run when a required column is missing', async () => {

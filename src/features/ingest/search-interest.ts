@@ -43,7 +43,8 @@ export interface SearchInterestInput {
 const CHUNK = 500;
 const CSV_COLUMNS = ['card_id', 'date', 'value', 'granularity', 'batch'] as const;
 
-const keyOf = (r: { card_id: string; date: string; granularity: string; batch: string }) => `${r.card_id}|${r.date}|${r.granularity}|${r.batch}`;
+const keyOf = (r: { card_id: string; date: string; granularity: string; batch: string }) =>
+  `${r.card_id}|${r.date}|${r.granularity}|${r.batch}`;
 
 export class SearchInterestService {
   constructor(
@@ -115,7 +116,11 @@ export class SearchInterestService {
   private async existingCards(ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.database.db.selectFrom('cards').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
+      const rows = await this.database.db
+        .selectFrom('cards')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) found.add(r.id);
     }
     return found;
@@ -180,13 +185,22 @@ export async function hasSearchInterest(db: Kysely<Tables>): Promise<boolean> {
 export async function importSearchInterestCsv(ctx: IngestContext, opts: { path: string }): Promise<RunSummary> {
   // gzip is read as it is; other compressed files are refused with a message saying so.
   const body = await readCsvFile(opts.path);
-  const start = { source: 'csv', feed: 'search-interest', kind: 'search_interest', params: { file: basename(opts.path) } } as const;
+  const start = {
+    source: 'csv',
+    feed: 'search-interest',
+    kind: 'search_interest',
+    params: { file: basename(opts.path) },
+  } as const;
   return withRun(ctx, start, async (run) => {
     await run.savePayload(basename(opts.path), body);
     const service = new SearchInterestService(ctx.database, ctx.runs, ctx.clock);
     let header: string[] | null = null;
     const rows: SearchInterestInput[] = [];
-    for await (const rec of parse(body, { bom: true, relax_column_count: true, skip_empty_lines: true }) as AsyncIterable<string[]>) {
+    for await (const rec of parse(body, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as AsyncIterable<string[]>) {
       if (header === null) {
         header = rec.map((h) => h.trim().toLowerCase());
         const missing = CSV_COLUMNS.filter((c) => !header!.includes(c));

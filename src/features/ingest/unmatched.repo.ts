@@ -17,7 +17,9 @@ export interface UnmatchedRow {
 /** Adds row counts to a run's unmatched products (a product seen again adds to its count). */
 export async function addUnmatched(db: Kysely<Tables>, runId: string, rows: UnmatchedRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 500) {
-    const values = rows.slice(i, i + 500).map((r) => ({ run_id: runId, product_id: r.productId, group_id: r.groupId, reason: r.reason, rows: r.rows }));
+    const values = rows
+      .slice(i, i + 500)
+      .map((r) => ({ run_id: runId, product_id: r.productId, group_id: r.groupId, reason: r.reason, rows: r.rows }));
     await db
       .insertInto('ingestion_unmatched')
       .values(values)
@@ -25,7 +27,9 @@ export async function addUnmatched(db: Kysely<Tables>, runId: string, rows: Unma
         oc.columns(['run_id', 'product_id']).doUpdateSet((eb) => ({
           rows: sql<number>`${eb.ref('ingestion_unmatched.rows')} + ${eb.ref('excluded.rows')}`,
           reason: eb.ref('excluded.reason'),
-          group_id: sql<number | null>`coalesce(${eb.ref('excluded.group_id')}, ${eb.ref('ingestion_unmatched.group_id')})`,
+          group_id: sql<
+            number | null
+          >`coalesce(${eb.ref('excluded.group_id')}, ${eb.ref('ingestion_unmatched.group_id')})`,
         })),
       )
       .execute();
@@ -65,7 +69,9 @@ export async function latestRunWithUnmatched(db: Kysely<Tables>): Promise<string
   const row = await db
     .selectFrom('ingestion_runs as r')
     .select('r.id')
-    .where((eb) => eb.exists(eb.selectFrom('ingestion_unmatched as u').select('u.run_id').whereRef('u.run_id', '=', 'r.id')))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('ingestion_unmatched as u').select('u.run_id').whereRef('u.run_id', '=', 'r.id')),
+    )
     .orderBy('r.started_at', 'desc')
     .orderBy('r.id', 'desc')
     .limit(1)
@@ -88,6 +94,13 @@ export async function runExists(db: Kysely<Tables>, runId: string): Promise<bool
 }
 
 /** A set's recorded TCGplayer group and PTCGO code, or undefined when the catalogue lacks it. */
-export function setGroupFacts(db: Kysely<Tables>, setId: string): Promise<{ id: string; tcgplayer_group_id: number | null; ptcgo_code: string | null } | undefined> {
-  return db.selectFrom('sets').select(['id', 'tcgplayer_group_id', 'ptcgo_code']).where('id', '=', setId).executeTakeFirst();
+export function setGroupFacts(
+  db: Kysely<Tables>,
+  setId: string,
+): Promise<{ id: string; tcgplayer_group_id: number | null; ptcgo_code: string | null } | undefined> {
+  return db
+    .selectFrom('sets')
+    .select(['id', 'tcgplayer_group_id', 'ptcgo_code'])
+    .where('id', '=', setId)
+    .executeTakeFirst();
 }

@@ -38,7 +38,8 @@ async function groupsOfSet(db: Kysely<Tables>, setId: string): Promise<number[]>
   const ids = new Set<number>();
   if (set.tcgplayer_group_id !== null) ids.add(set.tcgplayer_group_id);
   if (set.ptcgo_code) {
-    for (const g of (await loadGroups(db)).values()) if (g.abbreviation?.toUpperCase() === set.ptcgo_code.toUpperCase()) ids.add(g.groupId);
+    for (const g of (await loadGroups(db)).values())
+      if (g.abbreviation?.toUpperCase() === set.ptcgo_code.toUpperCase()) ids.add(g.groupId);
   }
   return [...ids];
 }
@@ -50,10 +51,19 @@ async function groupsOfSet(db: Kysely<Tables>, setId: string): Promise<number[]>
  * @example
  * const { items } = await unmatchedProducts(db, { runId: 'run_01…', reason: 'unmapped_product', limit: 50 });
  */
-export async function unmatchedProducts(db: Kysely<Tables>, req: UnmatchedRequest): Promise<{ items: UnmatchedItem[]; more: boolean }> {
+export async function unmatchedProducts(
+  db: Kysely<Tables>,
+  req: UnmatchedRequest,
+): Promise<{ items: UnmatchedItem[]; more: boolean }> {
   if (!(await runExists(db, req.runId))) throw new NotFound('ingestion_run', req.runId);
   const groupIds = req.set === undefined ? undefined : await groupsOfSet(db, req.set);
-  const rows = await listUnmatched(db, { runId: req.runId, reason: req.reason, groupIds, afterProductId: req.afterProductId, limit: req.limit + 1 });
+  const rows = await listUnmatched(db, {
+    runId: req.runId,
+    reason: req.reason,
+    groupIds,
+    afterProductId: req.afterProductId,
+    limit: req.limit + 1,
+  });
   const more = rows.length > req.limit;
   const page = rows.slice(0, req.limit);
   const groups = await loadGroups(db);
@@ -66,7 +76,8 @@ export async function unmatchedProducts(db: Kysely<Tables>, req: UnmatchedReques
       const key = cardNumberKey(r.number);
       const found: { id: string; name: string; set_id: string }[] = [];
       for (const set of index.setsFor({ groupId: r.group_id, abbreviation: g?.abbreviation ?? null })) {
-        for (const c of (await index.cards(set.id)).get(key) ?? []) found.push({ id: c.id, name: c.name, set_id: set.id });
+        for (const c of (await index.cards(set.id)).get(key) ?? [])
+          found.push({ id: c.id, name: c.name, set_id: set.id });
       }
       const wanted = r.name ? nameKey(r.name) : '';
       suggested = found.find((c) => nameKey(c.name) === wanted) ?? found[0] ?? null;

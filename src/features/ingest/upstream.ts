@@ -4,7 +4,13 @@
  * circuit breaker (cockatiel) so a dead upstream is left alone for a while instead of hammered.
  * Results are values, never thrown: `{ ok: true, … } | { ok: false, error }`.
  */
-import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  ConsecutiveBreaker,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { RateLimiterMemory, RateLimiterQueue } from 'rate-limiter-flexible';
 
 export interface UpstreamOptions {
@@ -36,7 +42,8 @@ export type UpstreamError =
   | { kind: 'malformed'; url: string; message: string }
   | { kind: 'circuit_open'; url: string; message: string };
 
-export type UpstreamResult<T> = { ok: true; status: number; data: T; text: string } | { ok: false; error: UpstreamError };
+export type UpstreamResult<T> =
+  { ok: true; status: number; data: T; text: string } | { ok: false; error: UpstreamError };
 
 export const USER_AGENT = 'cardquant/0.1 (+https://github.com/cardquant/cardquant; self-hosted price analytics)';
 
@@ -78,10 +85,13 @@ export class UpstreamClient {
       headers: options.headers ?? {},
     };
     // Only failures worth retrying (network, timeout, 429, 5xx) count towards opening the breaker.
-    this.breaker = circuitBreaker(handleWhen((err) => err instanceof RetryableFailure), {
-      halfOpenAfter: this.o.breakerCooldownMs,
-      breaker: new ConsecutiveBreaker(this.o.breakerThreshold),
-    });
+    this.breaker = circuitBreaker(
+      handleWhen((err) => err instanceof RetryableFailure),
+      {
+        halfOpenAfter: this.o.breakerCooldownMs,
+        breaker: new ConsecutiveBreaker(this.o.breakerThreshold),
+      },
+    );
     // Below one request per second (e.g. 0.5 for 30 a minute) the window widens instead.
     const rps = this.o.requestsPerSecond;
     const limiter = rps >= 1 ? { points: Math.round(rps), duration: 1 } : { points: 1, duration: Math.ceil(1 / rps) };
@@ -102,7 +112,14 @@ export class UpstreamClient {
     try {
       return { ok: true, status: res.status, data: JSON.parse(res.text) as T, text: res.text };
     } catch (err) {
-      return { ok: false, error: { kind: 'malformed', url: this.url(path), message: `invalid JSON from ${this.o.name}: ${(err as Error).message.slice(0, 120)}` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'malformed',
+          url: this.url(path),
+          message: `invalid JSON from ${this.o.name}: ${(err as Error).message.slice(0, 120)}`,
+        },
+      };
     }
   }
 
@@ -114,10 +131,24 @@ export class UpstreamClient {
         return { ok: true, status: result.status, data: result.text, text: result.text };
       } catch (err) {
         if (err instanceof BrokenCircuitError) {
-          return { ok: false, error: { kind: 'circuit_open', url, message: `${this.o.name} circuit is open after repeated failures; not calling it for now` } };
+          return {
+            ok: false,
+            error: {
+              kind: 'circuit_open',
+              url,
+              message: `${this.o.name} circuit is open after repeated failures; not calling it for now`,
+            },
+          };
         }
         if (!(err instanceof RetryableFailure)) {
-          return { ok: false, error: (err as { upstream?: UpstreamError }).upstream ?? { kind: 'network', url, message: (err as Error).message } };
+          return {
+            ok: false,
+            error: (err as { upstream?: UpstreamError }).upstream ?? {
+              kind: 'network',
+              url,
+              message: (err as Error).message,
+            },
+          };
         }
         if (attempt >= this.o.retries) return { ok: false, error: err.error };
         const backoff = this.o.backoffMs * 2 ** attempt * (0.8 + Math.random() * 0.4);
@@ -127,7 +158,9 @@ export class UpstreamClient {
   }
 
   private url(path: string): string {
-    return /^https?:\/\//.test(path) ? path : `${this.o.baseUrl.replace(/\/$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
+    return /^https?:\/\//.test(path)
+      ? path
+      : `${this.o.baseUrl.replace(/\/$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
   }
 
   private async attempt(url: string, notFoundIsEmpty: boolean): Promise<{ status: number; text: string }> {
@@ -144,7 +177,13 @@ export class UpstreamClient {
       clearTimeout(timer);
       const timedOut = controller.signal.aborted;
       throw new RetryableFailure(
-        { kind: timedOut ? 'timeout' : 'network', url, message: timedOut ? `${this.o.name} did not answer within ${this.o.timeoutMs} ms` : `${this.o.name}: ${(err as Error).message}` },
+        {
+          kind: timedOut ? 'timeout' : 'network',
+          url,
+          message: timedOut
+            ? `${this.o.name} did not answer within ${this.o.timeoutMs} ms`
+            : `${this.o.name}: ${(err as Error).message}`,
+        },
         null,
       );
     }
@@ -153,7 +192,14 @@ export class UpstreamClient {
       text = await response.text();
     } catch (err) {
       const timedOut = controller.signal.aborted;
-      throw new RetryableFailure({ kind: timedOut ? 'timeout' : 'network', url, message: `${this.o.name}: body cut off (${(err as Error).message})` }, null);
+      throw new RetryableFailure(
+        {
+          kind: timedOut ? 'timeout' : 'network',
+          url,
+          message: `${this.o.name}: body cut off (${(err as Error).message})`,
+        },
+        null,
+      );
     } finally {
       clearTimeout(timer);
     }
@@ -167,7 +213,12 @@ export class UpstreamClient {
     if (!response.ok) {
       // Client errors are final: retrying the same request cannot help.
       const error = new Error(`${this.o.name} answered ${response.status}`) as Error & { upstream: UpstreamError };
-      error.upstream = { kind: 'http', status: response.status, url, message: `${this.o.name} answered ${response.status}: ${text.slice(0, 200)}` };
+      error.upstream = {
+        kind: 'http',
+        status: response.status,
+        url,
+        message: `${this.o.name} answered ${response.status}: ${text.slice(0, 200)}`,
+      };
       throw error;
     }
     return { status: response.status, text };

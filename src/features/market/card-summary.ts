@@ -32,7 +32,9 @@ export function numberSortKey(releaseDate: string | null, setId: string, number:
   return `${releaseDate ?? '9999-12-31'}|${setId}|${digits.padStart(8, '0')}|${n}`;
 }
 
-function sortKeys(values: Record<CardSortField, number | null>): Pick<CardSummaryTable, `k_${CardSortField}_${'asc' | 'desc'}`> {
+function sortKeys(
+  values: Record<CardSortField, number | null>,
+): Pick<CardSummaryTable, `k_${CardSortField}_${'asc' | 'desc'}`> {
   const keys = {} as Record<string, number>;
   for (const f of CARD_SORT_FIELDS) {
     const v = values[f];
@@ -60,7 +62,10 @@ export function releaseSortKey(releaseDate: string | null): string {
 export function cardListItem(r: Omit<CardSummaryTable, 'item'>, productLine: string | null = null) {
   const cur = r.currency;
   const changes = Object.fromEntries(
-    (['1d', '7d', '30d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, r.price_cents, cur)]),
+    (['1d', '7d', '30d'] as const).map((w) => [
+      w,
+      change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, r.price_cents, cur),
+    ]),
   );
   return {
     id: r.card_id,
@@ -75,7 +80,14 @@ export function cardListItem(r: Omit<CardSummaryTable, 'item'>, productLine: str
     printings: r.printings,
     headline:
       r.printing_id !== null && r.market !== null && r.condition !== null && r.finish !== null
-        ? { printing_id: r.printing_id, finish: r.finish, product_line: productLine, label: printingLabel(r.finish, productLine), market: r.market, condition: r.condition }
+        ? {
+            printing_id: r.printing_id,
+            finish: r.finish,
+            product_line: productLine,
+            label: printingLabel(r.finish, productLine),
+            market: r.market,
+            condition: r.condition,
+          }
         : null,
     price: r.price_cents === null || cur === null ? null : toMajor(r.price_cents, cur),
     currency: cur,
@@ -129,7 +141,9 @@ export async function rescoreCardSummary(database: Database, key: SignalKey): Pr
   await inTransaction(database.db, async (trx) => {
     if (native.kind === 'sqlite') {
       // The same connection as `trx`, so these prepared updates are part of its transaction.
-      const update = native.db.prepare('update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?');
+      const update = native.db.prepare(
+        'update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?',
+      );
       for (const c of changes) update.run(...c);
     } else if (changes.length > 0) {
       // Through `trx`, not the pool: another connection would commit on its own.
@@ -170,7 +184,10 @@ async function latestScores(database: Database, key: SignalKey): Promise<Map<num
  * @example
  * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
  */
-export async function rebuildCardSummary(database: Database, signals?: SignalKey): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+export async function rebuildCardSummary(
+  database: Database,
+  signals?: SignalKey,
+): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
   return writeCardSummary(database, await computeCardSummary(database, signals));
 }
 
@@ -189,14 +206,20 @@ export interface ComputedCardSummary {
  * @example
  * const computed = await computeCardSummary(database, key, latest); // then writeCardSummary(tx, computed)
  */
-export async function computeCardSummary(database: Database, signals?: SignalKey, latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>): Promise<ComputedCardSummary> {
+export async function computeCardSummary(
+  database: Database,
+  signals?: SignalKey,
+  latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>,
+): Promise<ComputedCardSummary> {
   const db = database.db;
   const storedHeadlines = () => db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute();
   const headlinePrintings = async () => {
     if (!latest) {
       return db
         .selectFrom('printings')
-        .innerJoin('latest_prices', (j) => j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1))
+        .innerJoin('latest_prices', (j) =>
+          j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1),
+        )
         .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
         .execute();
     }
@@ -211,9 +234,25 @@ export async function computeCardSummary(database: Database, signals?: SignalKey
     db
       .selectFrom('cards as c')
       .innerJoin('sets as s', 's.id', 'c.set_id')
-      .select(['c.id', 'c.kind', 'c.set_id', 'c.number', 'c.name', 'c.rarity', 'c.supertype', 'c.types', 'c.images', 's.printed_total', 's.release_date'])
+      .select([
+        'c.id',
+        'c.kind',
+        'c.set_id',
+        'c.number',
+        'c.name',
+        'c.rarity',
+        'c.supertype',
+        'c.types',
+        'c.images',
+        's.printed_total',
+        's.release_date',
+      ])
       .execute(),
-    db.selectFrom('printings').select((eb) => ['card_id', eb.fn.countAll<number>().as('n')]).groupBy('card_id').execute(),
+    db
+      .selectFrom('printings')
+      .select((eb) => ['card_id', eb.fn.countAll<number>().as('n')])
+      .groupBy('card_id')
+      .execute(),
     latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(),
     headlinePrintings(),
     signals ? latestScores(database, signals) : new Map<number, number>(),
@@ -272,7 +311,12 @@ export async function computeCardSummary(database: Database, signals?: SignalKey
       k_number: numberSortKey(c.release_date, c.set_id, c.number),
       ...sortKeys(values),
     };
-    rows.push({ ...row, item: JSON.stringify(cardListItem(row, h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null)) });
+    rows.push({
+      ...row,
+      item: JSON.stringify(
+        cardListItem(row, h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null),
+      ),
+    });
     for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
     // Facets and set totals describe cards; sealed items are listed with kind=sealed.
     if (c.kind !== 'card') continue;
@@ -308,16 +352,40 @@ export async function computeCardSummary(database: Database, signals?: SignalKey
 }
 
 /** Replaces the card, term, set and facet read models through `database.db` (a publication's transaction, or a new one). */
-export async function writeCardSummary(database: Database, { rows, terms, setRows, facetRows }: ComputedCardSummary): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
+export async function writeCardSummary(
+  database: Database,
+  { rows, terms, setRows, facetRows }: ComputedCardSummary,
+): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
   await inTransaction(database.db, async (trx) => {
     await trx.deleteFrom('card_summary').execute();
     await trx.deleteFrom('card_terms').execute();
-    for (let i = 0; i < rows.length; i += CHUNK) await trx.insertInto('card_summary').values(rows.slice(i, i + CHUNK)).execute();
-    for (let i = 0; i < terms.length; i += 2_000) await trx.insertInto('card_terms').values(terms.slice(i, i + 2_000)).execute();
+    for (let i = 0; i < rows.length; i += CHUNK)
+      await trx
+        .insertInto('card_summary')
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
+    for (let i = 0; i < terms.length; i += 2_000)
+      await trx
+        .insertInto('card_terms')
+        .values(terms.slice(i, i + 2_000))
+        .execute();
     await trx.deleteFrom('set_summary').execute();
-    for (let i = 0; i < setRows.length; i += CHUNK) await trx.insertInto('set_summary').values(setRows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < setRows.length; i += CHUNK)
+      await trx
+        .insertInto('set_summary')
+        .values(setRows.slice(i, i + CHUNK))
+        .execute();
     await trx.deleteFrom('facet_counts').execute();
-    for (let i = 0; i < facetRows.length; i += CHUNK) await trx.insertInto('facet_counts').values(facetRows.slice(i, i + CHUNK)).execute();
+    for (let i = 0; i < facetRows.length; i += CHUNK)
+      await trx
+        .insertInto('facet_counts')
+        .values(facetRows.slice(i, i + CHUNK))
+        .execute();
   });
-  return { cards: rows.length, priced: rows.filter((r) => r.price_cents !== null).length, terms: terms.length, sets: setRows.length };
+  return {
+    cards: rows.length,
+    priced: rows.filter((r) => r.price_cents !== null).length,
+    terms: terms.length,
+    sets: setRows.length,
+  };
 }

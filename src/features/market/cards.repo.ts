@@ -47,18 +47,29 @@ function filterConditions(eb: SummaryEb, f: CardFilters) {
   if (f.rarity !== undefined) conditions.push(eb('card_summary.rarity_key', '=', slug(f.rarity)));
   if (f.supertype !== undefined) conditions.push(eb('card_summary.supertype_key', '=', slug(f.supertype)));
   if (f.type !== undefined) conditions.push(eb('card_summary.types_key', 'like', `%|${slug(f.type)}|%`));
-  if (f.minCents !== undefined || f.maxCents !== undefined) conditions.push(eb('card_summary.currency', '=', f.currency));
+  if (f.minCents !== undefined || f.maxCents !== undefined)
+    conditions.push(eb('card_summary.currency', '=', f.currency));
   if (f.minCents !== undefined) conditions.push(eb('card_summary.price_cents', '>=', f.minCents));
   if (f.maxCents !== undefined) conditions.push(eb('card_summary.price_cents', '<=', f.maxCents));
   if (f.q !== undefined) {
     const parsed = parseQuery(f.q);
     for (const prefix of parsed.prefixes) {
       conditions.push(
-        eb('card_summary.card_id', 'in', eb.selectFrom('card_terms').select('card_id').where('term', '>=', prefix).where('term', '<', prefixUpperBound(prefix))),
+        eb(
+          'card_summary.card_id',
+          'in',
+          eb
+            .selectFrom('card_terms')
+            .select('card_id')
+            .where('term', '>=', prefix)
+            .where('term', '<', prefixUpperBound(prefix)),
+        ),
       );
     }
     for (const n of parsed.numbered) {
-      conditions.push(eb('card_summary.card_id', 'in', eb.selectFrom('card_terms').select('card_id').where('term', '=', n.number)));
+      conditions.push(
+        eb('card_summary.card_id', 'in', eb.selectFrom('card_terms').select('card_id').where('term', '=', n.number)),
+      );
       conditions.push(eb('card_summary.printed_total', '=', n.printedTotal));
     }
   }
@@ -77,7 +88,10 @@ export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: 
     .select(['card_summary.card_id', 'card_summary.item', `card_summary.${column} as sort_key`])
     .where((eb) => {
       const conditions = filterConditions(eb, filters);
-      if (page.after) conditions.push(eb(eb.refTuple(column, 'card_summary.card_id'), cmp, eb.tuple(page.after.key as string, page.after.id)));
+      if (page.after)
+        conditions.push(
+          eb(eb.refTuple(column, 'card_summary.card_id'), cmp, eb.tuple(page.after.key as string, page.after.id)),
+        );
       return eb.and(conditions);
     })
     .orderBy(column, page.order)
@@ -86,94 +100,95 @@ export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: 
     .execute();
 }
 
-
 /**
  * A card with its set, printings and every latest-price series of each printing: one row per
  * (printing, series), card columns repeated; no rows for an unknown card.
  */
 export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
-  return db
-    .selectFrom('cards as c')
-    .innerJoin('sets as s', 's.id', 'c.set_id')
-    .leftJoin('card_summary as cs', 'cs.card_id', 'c.id')
-    .leftJoin('printings as p', 'p.card_id', 'c.id')
-    .leftJoin('latest_prices as lp', 'lp.printing_key', 'p.key')
-    .select([
-      'c.id',
-      'c.name',
-      'c.set_id',
-      'c.number',
-      'c.kind',
-      'c.supertype',
-      'c.subtypes',
-      'c.types',
-      'c.rarity',
-      'c.hp',
-      'c.artist',
-      'c.language',
-      'c.images',
-      'c.pokemontcg_id',
-      'c.tcgdex_id',
-      's.name as set_name',
-      's.series as set_series',
-      's.printed_total',
-      's.release_date',
-      'cs.printing_key as headline_key',
-      'cs.score',
-      'p.key as printing_key',
-      'p.id as printing_id',
-      'p.finish',
-      'p.language as printing_language',
-      'p.tcgplayer_product_id',
-      'p.tcgplayer_sub_type',
-      'p.tcgplayer_group_id',
-      'p.product_line',
-      'p.cardmarket_product_id',
-      'lp.market',
-      'lp.condition',
-      'lp.currency',
-      'lp.as_of',
-      'lp.last_date',
-      'lp.last_cents',
-      'lp.stale',
-      'lp.headline',
-      ...LATEST_CHANGE_COLUMNS,
-    ])
-    // The series' newest stored print when it is newer than its latest price: every print after the
-    // latest price is flagged, so it is shown marked (docs/METHODS.md, "Flagged prints"). Primary-key seeks.
-    .select((eb) => {
-      const newest = () =>
-        eb
-          .selectFrom('price_flags as f')
-          .innerJoin('prices as x', (j) =>
-            j
-              .onRef('x.printing_key', '=', 'f.printing_key')
-              .onRef('x.market', '=', 'f.market')
-              .onRef('x.condition', '=', 'f.condition')
-              .onRef('x.currency', '=', 'f.currency')
-              .onRef('x.date', '=', 'f.date'),
-          )
-          .whereRef('f.printing_key', '=', 'lp.printing_key')
-          .whereRef('f.market', '=', 'lp.market')
-          .whereRef('f.condition', '=', 'lp.condition')
-          .whereRef('f.currency', '=', 'lp.currency')
-          .whereRef('f.date', '>', 'lp.last_date')
-          .where('x.market_cents', 'is not', null)
-          .orderBy('f.date', 'desc')
-          .limit(1);
-      return [
-        newest().select('f.date').as('flagged_date'),
-        newest().select('x.market_cents').as('flagged_cents'),
-        newest().select('f.reason').as('flagged_reason'),
-      ];
-    })
-    .where('c.id', '=', cardId)
-    .orderBy('p.key')
-    .orderBy(sql`lp.headline`, 'desc')
-    .orderBy('lp.market')
-    .orderBy('lp.currency')
-    .orderBy('lp.condition')
-    .execute();
+  return (
+    db
+      .selectFrom('cards as c')
+      .innerJoin('sets as s', 's.id', 'c.set_id')
+      .leftJoin('card_summary as cs', 'cs.card_id', 'c.id')
+      .leftJoin('printings as p', 'p.card_id', 'c.id')
+      .leftJoin('latest_prices as lp', 'lp.printing_key', 'p.key')
+      .select([
+        'c.id',
+        'c.name',
+        'c.set_id',
+        'c.number',
+        'c.kind',
+        'c.supertype',
+        'c.subtypes',
+        'c.types',
+        'c.rarity',
+        'c.hp',
+        'c.artist',
+        'c.language',
+        'c.images',
+        'c.pokemontcg_id',
+        'c.tcgdex_id',
+        's.name as set_name',
+        's.series as set_series',
+        's.printed_total',
+        's.release_date',
+        'cs.printing_key as headline_key',
+        'cs.score',
+        'p.key as printing_key',
+        'p.id as printing_id',
+        'p.finish',
+        'p.language as printing_language',
+        'p.tcgplayer_product_id',
+        'p.tcgplayer_sub_type',
+        'p.tcgplayer_group_id',
+        'p.product_line',
+        'p.cardmarket_product_id',
+        'lp.market',
+        'lp.condition',
+        'lp.currency',
+        'lp.as_of',
+        'lp.last_date',
+        'lp.last_cents',
+        'lp.stale',
+        'lp.headline',
+        ...LATEST_CHANGE_COLUMNS,
+      ])
+      // The series' newest stored print when it is newer than its latest price: every print after the
+      // latest price is flagged, so it is shown marked (docs/METHODS.md, "Flagged prints"). Primary-key seeks.
+      .select((eb) => {
+        const newest = () =>
+          eb
+            .selectFrom('price_flags as f')
+            .innerJoin('prices as x', (j) =>
+              j
+                .onRef('x.printing_key', '=', 'f.printing_key')
+                .onRef('x.market', '=', 'f.market')
+                .onRef('x.condition', '=', 'f.condition')
+                .onRef('x.currency', '=', 'f.currency')
+                .onRef('x.date', '=', 'f.date'),
+            )
+            .whereRef('f.printing_key', '=', 'lp.printing_key')
+            .whereRef('f.market', '=', 'lp.market')
+            .whereRef('f.condition', '=', 'lp.condition')
+            .whereRef('f.currency', '=', 'lp.currency')
+            .whereRef('f.date', '>', 'lp.last_date')
+            .where('x.market_cents', 'is not', null)
+            .orderBy('f.date', 'desc')
+            .limit(1);
+        return [
+          newest().select('f.date').as('flagged_date'),
+          newest().select('x.market_cents').as('flagged_cents'),
+          newest().select('f.reason').as('flagged_reason'),
+        ];
+      })
+      .where('c.id', '=', cardId)
+      .orderBy('p.key')
+      .orderBy(sql`lp.headline`, 'desc')
+      .orderBy('lp.market')
+      .orderBy('lp.currency')
+      .orderBy('lp.condition')
+      .execute()
+  );
 }
 
 export type CardDetailRow = Awaited<ReturnType<typeof cardDetailRows>>[number];

@@ -12,21 +12,35 @@ import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagin
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
 import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
-import { change, ChangeSchema, daysBetween, jsonList, PrintingProductFields, printingProduct, thumbnailOf, toMajor, toMinor } from './wire.ts';
+import {
+  change,
+  ChangeSchema,
+  daysBetween,
+  jsonList,
+  PrintingProductFields,
+  printingProduct,
+  thumbnailOf,
+  toMajor,
+  toMinor,
+} from './wire.ts';
 
 const SORTS = ['name', 'number', ...CARD_SORT_FIELDS] as const;
 const TEXT_SORTS = new Set<CardSort>(['name', 'number']);
 
-const facet = (description: string, example: string) => z.string().min(1).max(64).optional().openapi({ description, example });
-const price = (description: string, example: number) => z.coerce.number().finite().min(0).max(1e9).optional().openapi({ description, example });
+const facet = (description: string, example: string) =>
+  z.string().min(1).max(64).optional().openapi({ description, example });
+const price = (description: string, example: number) =>
+  z.coerce.number().finite().min(0).max(1e9).optional().openapi({ description, example });
 
 const CardsQuery = z.object({
   q: z.string().min(1).max(100).optional().openapi({
-    description: 'Name words, each matched as a prefix of a word of the name (accents and case ignored), and card numbers like `4/102` (number 4 of a set printed with 102 cards).',
+    description:
+      'Name words, each matched as a prefix of a word of the name (accents and case ignored), and card numbers like `4/102` (number 4 of a set printed with 102 cards).',
     example: 'char',
   }),
   kind: z.enum(['card', 'sealed', 'all']).default('card').openapi({
-    description: '`card`: single cards (default); `sealed`: sealed products (booster boxes, Elite Trainer Boxes, tins …); `all`: both.',
+    description:
+      '`card`: single cards (default); `sealed`: sealed products (booster boxes, Elite Trainer Boxes, tins …); `all`: both.',
     example: 'card',
   }),
   set: facet('Set id.', 'base1'),
@@ -35,9 +49,25 @@ const CardsQuery = z.object({
   supertype: facet('Supertype id or name (`pokemon`, `trainer`, `energy`).', 'pokemon'),
   min_price: price('Least headline price, major units of `currency`.', 10),
   max_price: price('Greatest headline price, major units of `currency`.', 500),
-  currency: z.string().regex(/^[A-Z]{3}$/).default('USD').openapi({ description: 'Currency of the price filters; cards priced in another currency do not match them.', example: 'USD' }),
-  sort: z.enum(SORTS).default('name').openapi({ description: 'Sort field. Cards without a value (no price, no change, no signal yet) come last in either order.', example: 'price' }),
-  order: z.enum(['asc', 'desc']).optional().openapi({ description: 'Default `asc` for name and number, `desc` for numeric fields.', example: 'desc' }),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .default('USD')
+    .openapi({
+      description: 'Currency of the price filters; cards priced in another currency do not match them.',
+      example: 'USD',
+    }),
+  sort: z
+    .enum(SORTS)
+    .default('name')
+    .openapi({
+      description: 'Sort field. Cards without a value (no price, no change, no signal yet) come last in either order.',
+      example: 'price',
+    }),
+  order: z
+    .enum(['asc', 'desc'])
+    .optional()
+    .openapi({ description: 'Default `asc` for name and number, `desc` for numeric fields.', example: 'desc' }),
   ...pageQuery,
 });
 
@@ -50,14 +80,19 @@ const Headline = z
     market: z.string().openapi({ example: 'tcgplayer' }),
     condition: z.string().openapi({ example: 'NM' }),
   })
-  .openapi('HeadlinePrinting', { description: 'The printing whose price the card shows (docs/METHODS.md, "Headline printing").' });
+  .openapi('HeadlinePrinting', {
+    description: 'The printing whose price the card shows (docs/METHODS.md, "Headline printing").',
+  });
 
-const Changes = (windows: readonly string[]) => z.object(Object.fromEntries(windows.map((w) => [w, ChangeSchema.nullable()])));
+const Changes = (windows: readonly string[]) =>
+  z.object(Object.fromEntries(windows.map((w) => [w, ChangeSchema.nullable()])));
 
 const CardItem = z
   .object({
     id: z.string().openapi({ example: 'base1-4' }),
-    kind: z.enum(['card', 'sealed']).openapi({ description: '`card` or `sealed` (a sealed product).', example: 'card' }),
+    kind: z
+      .enum(['card', 'sealed'])
+      .openapi({ description: '`card` or `sealed` (a sealed product).', example: 'card' }),
     name: z.string().openapi({ example: 'Charizard' }),
     set_id: z.string().openapi({ example: 'base1' }),
     number: z.string().openapi({ example: '4' }),
@@ -67,7 +102,10 @@ const CardItem = z
     thumbnail: z.string().nullable().openapi({ example: 'https://images.pokemontcg.io/base1/4.png' }),
     printings: z.number().int().openapi({ description: 'Printings (finishes, products) of the card.', example: 2 }),
     headline: Headline.nullable(),
-    price: z.number().nullable().openapi({ description: 'Latest market price of the headline printing, major units.', example: 389.99 }),
+    price: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Latest market price of the headline printing, major units.', example: 389.99 }),
     currency: z.string().nullable().openapi({ example: 'USD' }),
     price_date: z.string().nullable().openapi({ description: 'Date of that price.', example: '2025-10-20' }),
     as_of: z.string().nullable().openapi({ description: "The market's latest date with data.", example: '2025-10-20' }),
@@ -76,7 +114,10 @@ const CardItem = z
     change_7d: z.number().nullable().openapi({ example: 4.1 }),
     change_30d: z.number().nullable().openapi({ example: 12.5 }),
     changes: Changes(['1d', '7d', '30d']),
-    score: z.number().nullable().openapi({ description: 'Signal score of the headline printing; null until signals exist.' }),
+    score: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Signal score of the headline printing; null until signals exist.' }),
   })
   .openapi('CardListItem');
 
@@ -102,7 +143,7 @@ const Series = z
       .nullable()
       .openapi({
         description:
-          "The series' newest stored print when it is newer than `price_date`: it is flagged (`flag` says why), so `price`, the changes, movers, indexes and analytics use the last unflagged print instead (docs/METHODS.md, \"Flagged prints\"); null when the latest print is used.",
+          'The series\' newest stored print when it is newer than `price_date`: it is flagged (`flag` says why), so `price`, the changes, movers, indexes and analytics use the last unflagged print instead (docs/METHODS.md, "Flagged prints"); null when the latest print is used.',
         example: null,
       }),
     changes: Changes(['1d', '7d', '30d', '90d']),
@@ -115,7 +156,10 @@ const Printing = z
     finish: z.string().openapi({ example: 'holofoil' }),
     language: z.string().openapi({ example: 'en' }),
     tcgplayer_product_id: z.number().int().nullable().openapi({ example: 42382 }),
-    tcgplayer_sub_type: z.string().nullable().openapi({ description: "TCGplayer's subTypeName, verbatim.", example: 'Holofoil' }),
+    tcgplayer_sub_type: z
+      .string()
+      .nullable()
+      .openapi({ description: "TCGplayer's subTypeName, verbatim.", example: 'Holofoil' }),
     ...PrintingProductFields,
     cardmarket_product_id: z.number().int().nullable().openapi({ example: 273699 }),
     prices: z.array(Series),
@@ -127,7 +171,13 @@ const CardDetail = z
     id: z.string().openapi({ example: 'base1-4' }),
     name: z.string().openapi({ example: 'Charizard' }),
     kind: z.string().openapi({ example: 'card' }),
-    set: z.object({ id: z.string(), name: z.string(), series: z.string().nullable(), printed_total: z.number().int().nullable(), release_date: z.string().nullable() }),
+    set: z.object({
+      id: z.string(),
+      name: z.string(),
+      series: z.string().nullable(),
+      printed_total: z.number().int().nullable(),
+      release_date: z.string().nullable(),
+    }),
     number: z.string(),
     rarity: z.string().nullable(),
     supertype: z.string().nullable(),
@@ -136,7 +186,9 @@ const CardDetail = z
     hp: z.string().nullable(),
     artist: z.string().nullable(),
     language: z.string(),
-    images: z.record(z.string(), z.object({ small: z.string().optional(), large: z.string().optional() })).openapi({ description: 'Image URLs per source.' }),
+    images: z
+      .record(z.string(), z.object({ small: z.string().optional(), large: z.string().optional() }))
+      .openapi({ description: 'Image URLs per source.' }),
     thumbnail: z.string().nullable(),
     external_ids: z.object({ pokemontcg: z.string().nullable(), tcgdex: z.string().nullable() }),
     headline_printing_id: z.string().nullable(),
@@ -162,7 +214,10 @@ export const listCardsRoute = defineRoute(
       '(normal, holofoil, unlimited, reverse holofoil, 1st edition), the most observed, then the oldest printing (docs/METHODS.md, "Headline printing"). ' +
       'Cursor pagination: pass `next_cursor` back as `cursor` with the same filters and sort.',
     request: { query: CardsQuery },
-    responses: { 200: { description: 'A page of cards.', content: { 'application/json': { schema: CardList } } }, 304: notModifiedResponse },
+    responses: {
+      200: { description: 'A page of cards.', content: { 'application/json': { schema: CardList } } },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -200,7 +255,10 @@ function seriesOf(r: CardDetailRow) {
         ? { date: String(r.flagged_date), price: toMajor(Number(r.flagged_cents), cur), flag: r.flagged_reason }
         : null,
     changes: Object.fromEntries(
-      (['1d', '7d', '30d', '90d'] as const).map((w) => [w, change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, last, cur)]),
+      (['1d', '7d', '30d', '90d'] as const).map((w) => [
+        w,
+        change(r[`change_pct_${w}`], r[`from_date_${w}`], r[`from_cents_${w}`], r.last_date, last, cur),
+      ]),
     ),
   };
 }
@@ -220,7 +278,11 @@ function cardDetail(rows: CardDetailRow[]) {
         language: r.printing_language!,
         tcgplayer_product_id: r.tcgplayer_product_id,
         tcgplayer_sub_type: r.tcgplayer_sub_type,
-        ...printingProduct({ finish: r.finish!, tcgplayer_group_id: r.tcgplayer_group_id, product_line: r.product_line }),
+        ...printingProduct({
+          finish: r.finish!,
+          tcgplayer_group_id: r.tcgplayer_group_id,
+          product_line: r.product_line,
+        }),
         cardmarket_product_id: r.cardmarket_product_id,
         prices: [],
       };
@@ -241,7 +303,13 @@ function cardDetail(rows: CardDetailRow[]) {
     id: c.id,
     name: c.name,
     kind: c.kind,
-    set: { id: c.set_id, name: c.set_name, series: c.set_series, printed_total: c.printed_total, release_date: c.release_date },
+    set: {
+      id: c.set_id,
+      name: c.set_name,
+      series: c.set_series,
+      printed_total: c.printed_total,
+      release_date: c.release_date,
+    },
     number: c.number,
     rarity: c.rarity,
     supertype: c.supertype,
@@ -256,7 +324,12 @@ function cardDetail(rows: CardDetailRow[]) {
     headline_printing_id: headline?.printing_id ?? null,
     score: c.score,
     freshness: headline
-      ? { as_of: headline.as_of!, price_date: headline.last_date!, days_behind: daysBetween(headline.last_date!, headline.as_of!), stale: headline.stale === 1 }
+      ? {
+          as_of: headline.as_of!,
+          price_date: headline.last_date!,
+          days_behind: daysBetween(headline.last_date!, headline.as_of!),
+          stale: headline.stale === 1,
+        }
       : null,
     printings: [...printings.values()],
   };
@@ -266,9 +339,13 @@ function cardDetail(rows: CardDetailRow[]) {
 function readCursor(cursor: string | undefined, sort: CardSort, order: Order) {
   const position = decodeCursor(cursor, ['s', 'k', 'id']);
   if (!position) return undefined;
-  if (position.s !== `${sort}:${order}`) throw new ValidationFailed([{ field: 'query.cursor', message: 'belongs to another sort; start again without a cursor' }]);
+  if (position.s !== `${sort}:${order}`)
+    throw new ValidationFailed([
+      { field: 'query.cursor', message: 'belongs to another sort; start again without a cursor' },
+    ]);
   const key = TEXT_SORTS.has(sort) ? position.k : Number(position.k);
-  if (typeof key === 'number' && !Number.isFinite(key)) throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
+  if (typeof key === 'number' && !Number.isFinite(key))
+    throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
   return { key, id: position.id };
 }
 
@@ -301,9 +378,15 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
       );
       const items = rows.slice(0, q.limit);
       const last = items.at(-1);
-      const next = rows.length > q.limit && last ? encodeCursor({ s: `${q.sort}:${order}`, k: String(last.sort_key), id: last.card_id }) : null;
+      const next =
+        rows.length > q.limit && last
+          ? encodeCursor({ s: `${q.sort}:${order}`, k: String(last.sort_key), id: last.card_id })
+          : null;
       // The items are stored serialised (card_summary.item): the page is assembled, not re-encoded.
-      return { body: `{"items":[${items.map((r) => r.item ?? 'null').join(',')}],"next_cursor":${JSON.stringify(next)}}`, contentType: 'application/json' };
+      return {
+        body: `{"items":[${items.map((r) => r.item ?? 'null').join(',')}],"next_cursor":${JSON.stringify(next)}}`,
+        contentType: 'application/json',
+      };
     });
   });
 
@@ -311,10 +394,9 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
     const { id } = c.req.valid('param');
     return versionedRead<z.infer<typeof CardDetail>>(c, await readDataVersion(db), async () => {
       const rows = await cardDetailRows(db, id);
-        if (rows.length === 0) throw new NotFound('card', id);
+      if (rows.length === 0) throw new NotFound('card', id);
       return jsonResponse(cardDetail(rows));
     });
   });
   return app;
 }
-

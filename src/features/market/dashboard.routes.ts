@@ -12,32 +12,53 @@ import { MoverItem } from './movers.routes.ts';
 
 const Dashboard = z
   .object({
-    dataset: z.object({ kind: z.enum(['empty', 'demo', 'real']), demo: z.boolean().openapi({ description: 'Invented demo data: never real prices.' }) }),
+    dataset: z.object({
+      kind: z.enum(['empty', 'demo', 'real']),
+      demo: z.boolean().openapi({ description: 'Invented demo data: never real prices.' }),
+    }),
     markets: z.array(
       z.object({
         market: z.string().openapi({ example: 'tcgplayer' }),
         currency: z.string().openapi({ example: 'USD' }),
         latest_date: z.string().openapi({ example: '2025-10-20' }),
-        freshness_days: z.number().int().openapi({ description: 'Days between latest_date and today (UTC).', example: 1 }),
+        freshness_days: z
+          .number()
+          .int()
+          .openapi({ description: 'Days between latest_date and today (UTC).', example: 1 }),
         stale: z.boolean(),
         series: z.number().int(),
         current: z.number().int(),
         coverage_pct: z.number(),
       }),
     ),
-    market_index: IndexSchema.extend({ history: z.array(z.object({ date: z.string(), value: z.number() })).openapi({ description: 'The last 90 points.' }) })
+    market_index: IndexSchema.extend({
+      history: z
+        .array(z.object({ date: z.string(), value: z.number() }))
+        .openapi({ description: 'The last 90 points.' }),
+    })
       .nullable()
       .openapi({ description: 'The market index (docs/METHODS.md, "Indexes").' }),
     movers: z.object({
       window: z.string().openapi({ example: '7d' }),
-      min_price: z.number().openapi({ description: 'Movers priced below this are left out of the dashboard (not of /v1/movers).', example: 1 }),
+      min_price: z
+        .number()
+        .openapi({
+          description: 'Movers priced below this are left out of the dashboard (not of /v1/movers).',
+          example: 1,
+        }),
       currency: z.string(),
       up: z.array(MoverItem),
       down: z.array(MoverItem),
     }),
-    top_signals: z.array(z.record(z.string(), z.unknown())).nullable().openapi({ description: 'Null until signals exist.' }),
+    top_signals: z
+      .array(z.record(z.string(), z.unknown()))
+      .nullable()
+      .openapi({ description: 'Null until signals exist.' }),
     counts: z.object({ sets: z.number().int(), cards: z.number().int(), priced_cards: z.number().int() }),
-    built_at: z.string().nullable().openapi({ description: 'When the derive step built this document; null before the first derive.' }),
+    built_at: z
+      .string()
+      .nullable()
+      .openapi({ description: 'When the derive step built this document; null before the first derive.' }),
   })
   .openapi('Dashboard');
 
@@ -48,7 +69,10 @@ export const dashboardRoute = defineRoute(
     path: '/v1/dashboard',
     tags: ['market'],
     summary: 'Market index, top movers both ways, top signals when present, freshness and the demo-data flag',
-    responses: { 200: { description: 'The dashboard.', content: { 'application/json': { schema: Dashboard } } }, 304: notModifiedResponse },
+    responses: {
+      200: { description: 'The dashboard.', content: { 'application/json': { schema: Dashboard } } },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -72,7 +96,11 @@ export function dashboardRoutes(database: Database, clock: Clock, staleAfterDays
     // Freshness counts days to today, so the representation also changes with the UTC date.
     const today = new Date(clock.now()).toISOString().slice(0, 10);
     return versionedRead<z.infer<typeof Dashboard>>(c, `${await readDataVersion(db)}-${today}`, async () => {
-      const row = await db.selectFrom('dashboard_snapshot').select(['body', 'built_at']).where('id', '=', 1).executeTakeFirst();
+      const row = await db
+        .selectFrom('dashboard_snapshot')
+        .select(['body', 'built_at'])
+        .where('id', '=', 1)
+        .executeTakeFirst();
       const stored = row ? (JSON.parse(row.body) as Stored) : EMPTY;
       const body = {
         ...stored,

@@ -31,7 +31,14 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
   const movers = (direction: 'up' | 'down') =>
     queryMovers(
       db,
-      { window: DASHBOARD_MOVERS.window, direction, rank: 'change', kind: 'card', limit: DASHBOARD_MOVERS.count, minCents: toMinor(DASHBOARD_MOVERS.minPrice, PRIMARY_SERIES.currency) },
+      {
+        window: DASHBOARD_MOVERS.window,
+        direction,
+        rank: 'change',
+        kind: 'card',
+        limit: DASHBOARD_MOVERS.count,
+        minCents: toMinor(DASHBOARD_MOVERS.minPrice, PRIMARY_SERIES.currency),
+      },
       rules,
     );
   const [kind, markets, index, up, down, counts, top] = await Promise.all([
@@ -42,29 +49,53 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
     movers('down'),
     db
       .selectFrom('set_summary')
-      .select((eb) => [eb.fn.countAll<number>().as('sets'), eb.fn.sum<number>('cards').as('cards'), eb.fn.sum<number>('priced_cards').as('priced_cards')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('sets'),
+        eb.fn.sum<number>('cards').as('cards'),
+        eb.fn.sum<number>('priced_cards').as('priced_cards'),
+      ])
       .executeTakeFirstOrThrow(),
-    db.selectFrom('card_summary').select('item').where('score', 'is not', null).orderBy('score', 'desc').orderBy('card_id').limit(DASHBOARD_SIGNALS).execute(),
+    db
+      .selectFrom('card_summary')
+      .select('item')
+      .where('score', 'is not', null)
+      .orderBy('score', 'desc')
+      .orderBy('card_id')
+      .limit(DASHBOARD_SIGNALS)
+      .execute(),
   ]);
   const head = index[0];
   const history = index.filter((r) => r.h_date !== null).slice(-DASHBOARD_INDEX_POINTS);
   const body = {
     dataset: { kind, demo: kind === 'demo' },
     markets,
-    market_index: head ? { ...toWire(head), history: history.map((r) => ({ date: r.h_date!, value: round4(r.h_value!) })) } : null,
+    market_index: head
+      ? { ...toWire(head), history: history.map((r) => ({ date: r.h_date!, value: round4(r.h_value!) })) }
+      : null,
     movers: {
       window: DASHBOARD_MOVERS.window,
       min_price: DASHBOARD_MOVERS.minPrice,
       currency: PRIMARY_SERIES.currency,
-      up: up.slice(0, DASHBOARD_MOVERS.count).map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
-      down: down.slice(0, DASHBOARD_MOVERS.count).map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
+      up: up
+        .slice(0, DASHBOARD_MOVERS.count)
+        .map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
+      down: down
+        .slice(0, DASHBOARD_MOVERS.count)
+        .map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
     },
     top_signals: top.length === 0 ? null : top.map((r) => JSON.parse(r.item!) as unknown),
-    counts: { sets: Number(counts.sets), cards: Number(counts.cards ?? 0), priced_cards: Number(counts.priced_cards ?? 0) },
+    counts: {
+      sets: Number(counts.sets),
+      cards: Number(counts.cards ?? 0),
+      priced_cards: Number(counts.priced_cards ?? 0),
+    },
   };
   const builtAt = isoInstant(clock.now());
   await inTransaction(db, async (trx) => {
     await trx.deleteFrom('dashboard_snapshot').execute();
-    await trx.insertInto('dashboard_snapshot').values({ id: 1, body: JSON.stringify(body), built_at: builtAt }).execute();
+    await trx
+      .insertInto('dashboard_snapshot')
+      .values({ id: 1, body: JSON.stringify(body), built_at: builtAt })
+      .execute();
   });
 }

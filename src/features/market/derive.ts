@@ -21,7 +21,15 @@ import { buildDashboard } from './dashboard.ts';
 import { computeIndexes, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
 
-const DERIVED_TABLES = ['latest_prices', 'card_summary', 'card_terms', 'set_summary', 'facet_counts', 'market_indexes', 'index_values'];
+const DERIVED_TABLES = [
+  'latest_prices',
+  'card_summary',
+  'card_terms',
+  'set_summary',
+  'facet_counts',
+  'market_indexes',
+  'index_values',
+];
 
 export interface DeriveCounts {
   series: number;
@@ -40,7 +48,6 @@ export interface DeriveCounts {
   publish_ms: number;
 }
 
-
 /** Throws when the calling run no longer holds its pipeline step (checked inside the publication). */
 export type Fence = (db: Kysely<Tables>) => Promise<void>;
 
@@ -48,7 +55,14 @@ export type Fence = (db: Kysely<Tables>) => Promise<void>;
  * @example
  * const counts = await deriveReadModels(database, clock); // { series: 30000, cards: 20000, … }
  */
-export async function deriveReadModels(database: Database, clock: Clock, rules: MoverRules = DEFAULT_MOVER_RULES, signals?: SignalKey, log?: Logger, fence?: Fence): Promise<DeriveCounts> {
+export async function deriveReadModels(
+  database: Database,
+  clock: Clock,
+  rules: MoverRules = DEFAULT_MOVER_RULES,
+  signals?: SignalKey,
+  log?: Logger,
+  fence?: Fence,
+): Promise<DeriveCounts> {
   const started = performance.now();
   const computed = await computeLatestPrices(database, log);
   const computedSummary = await computeCardSummary(database, signals, computed);
@@ -71,14 +85,29 @@ export async function deriveReadModels(database: Database, clock: Clock, rules: 
   // Fresh statistics let the planner choose the search-term and sort indexes well (statistics only: after the commit).
   if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
   else await sql.raw(`analyze ${DERIVED_TABLES.join(', ')}`).execute(database.db);
-  return { ...latest, cards: summary.cards, priced_cards: summary.priced, terms: summary.terms, indexes: indexes.indexes, index_points: indexes.points, compute_ms: Math.round(computedAt - started), publish_ms: publishMs };
+  return {
+    ...latest,
+    cards: summary.cards,
+    priced_cards: summary.priced,
+    terms: summary.terms,
+    indexes: indexes.indexes,
+    index_points: indexes.points,
+    compute_ms: Math.round(computedAt - started),
+    publish_ms: publishMs,
+  };
 }
 
 /**
  * After new signals: card summaries pick up the latest scores, the dashboard its top signals, and
  * the data version moves so cached answers revalidate — in one transaction, like the derive.
  */
-export async function refreshScores(database: Database, clock: Clock, rules: MoverRules, signals: SignalKey, fence?: Fence): Promise<{ cards: number }> {
+export async function refreshScores(
+  database: Database,
+  clock: Clock,
+  rules: MoverRules,
+  signals: SignalKey,
+  fence?: Fence,
+): Promise<{ cards: number }> {
   return publish(database, async (tx) => {
     await bumpDataVersion(tx.db, clock);
     await fence?.(tx.db);

@@ -18,11 +18,19 @@ const SetItem = z
     release_date: z.string().nullable().openapi({ example: '1999-01-09' }),
     printed_total: z.number().int().nullable().openapi({ example: 102 }),
     total: z.number().int().nullable().openapi({ example: 102 }),
-    images: z.record(z.string(), z.string()).openapi({ example: { symbol: 'https://images.pokemontcg.io/base1/symbol.png' } }),
+    images: z
+      .record(z.string(), z.string())
+      .openapi({ example: { symbol: 'https://images.pokemontcg.io/base1/symbol.png' } }),
     cards: z.number().int().openapi({ description: 'Cards in the catalogue.', example: 102 }),
     priced_cards: z.number().int().openapi({ description: 'Cards with a headline price.', example: 98 }),
     printings: z.number().int().openapi({ example: 170 }),
-    value: z.number().nullable().openapi({ description: 'Sum of the headline prices of the cards priced in `currency`, major units.', example: 2150.35 }),
+    value: z
+      .number()
+      .nullable()
+      .openapi({
+        description: 'Sum of the headline prices of the cards priced in `currency`, major units.',
+        example: 2150.35,
+      }),
     currency: z.string().nullable().openapi({ example: 'USD' }),
     index_id: z.string().openapi({ description: 'The set’s price index, see /v1/indexes.', example: 'set-base1' }),
   })
@@ -37,7 +45,8 @@ const FacetItem = z
   })
   .openapi('FacetValue');
 
-const list = <T extends z.ZodTypeAny>(item: T, name: string) => z.object({ items: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+const list = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z.object({ items: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 const SetList = list(SetItem, 'SetList');
 type FacetList = { items: z.infer<typeof FacetItem>[]; next_cursor: string | null };
 
@@ -49,7 +58,10 @@ export const listSetsRoute = defineRoute(
     tags: ['market'],
     summary: 'Sets, newest release first, with card counts and total value',
     request: { query: z.object(pageQuery) },
-    responses: { 200: { description: 'A page of sets.', content: { 'application/json': { schema: SetList } } }, 304: notModifiedResponse },
+    responses: {
+      200: { description: 'A page of sets.', content: { 'application/json': { schema: SetList } } },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -80,7 +92,10 @@ const facetRoute = (facet: 'rarity' | 'type', path: string, summary: string) =>
       description: 'Ordered by id. The `id` is what the card filters take; names are accepted there too.',
       request: { query: z.object(pageQuery) },
       responses: {
-        200: { description: `A page of ${facet} values.`, content: { 'application/json': { schema: list(FacetItem, facet === 'rarity' ? 'RarityList' : 'TypeList') } } },
+        200: {
+          description: `A page of ${facet} values.`,
+          content: { 'application/json': { schema: list(FacetItem, facet === 'rarity' ? 'RarityList' : 'TypeList') } },
+        },
         304: notModifiedResponse,
       },
     },
@@ -127,7 +142,11 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
     return versionedRead<z.infer<typeof SetList>>(c, await readDataVersion(db), async () => {
       let query = db.selectFrom('set_summary').selectAll();
       if (after) query = query.where((eb) => eb(eb.refTuple('k_release', 'set_id'), '>', eb.tuple(after.k, after.id)));
-      const rows = await query.orderBy('k_release').orderBy('set_id').limit(limit + 1).execute();
+      const rows = await query
+        .orderBy('k_release')
+        .orderBy('set_id')
+        .limit(limit + 1)
+        .execute();
       const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
       return jsonResponse({ items: body.items.map(setItem), next_cursor: body.next_cursor });
     });
@@ -150,12 +169,23 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, ['id']);
       return versionedRead<FacetList>(c, await readDataVersion(db), async () => {
-        let query = db.selectFrom('facet_counts').select(['id', 'name', 'cards', 'priced_cards']).where('facet', '=', facet);
+        let query = db
+          .selectFrom('facet_counts')
+          .select(['id', 'name', 'cards', 'priced_cards'])
+          .where('facet', '=', facet);
         if (after) query = query.where('id', '>', after.id);
-        const rows = await query.orderBy('id').limit(limit + 1).execute();
+        const rows = await query
+          .orderBy('id')
+          .limit(limit + 1)
+          .execute();
         const body = page(rows, limit, (last) => ({ id: last.id }));
         return jsonResponse({
-          items: body.items.map((r) => ({ id: r.id, name: r.name, cards: Number(r.cards), priced_cards: Number(r.priced_cards) })),
+          items: body.items.map((r) => ({
+            id: r.id,
+            name: r.name,
+            cards: Number(r.cards),
+            priced_cards: Number(r.priced_cards),
+          })),
           next_cursor: body.next_cursor,
         });
       });

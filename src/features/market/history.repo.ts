@@ -45,7 +45,11 @@ export interface SeriesHead {
  * Currency and latest date come from the derived latest prices (primary-key lookups); only a
  * series they lack (no market price yet, or before the first derive) is read from the prices.
  */
-export async function resolveSeries(database: Database, cardId: string, q: SeriesQuery): Promise<SeriesHead | undefined> {
+export async function resolveSeries(
+  database: Database,
+  cardId: string,
+  q: SeriesQuery,
+): Promise<SeriesHead | undefined> {
   const nm = PRIMARY_SERIES.condition;
   const chosen =
     q.printing !== undefined
@@ -68,7 +72,13 @@ export async function resolveSeries(database: Database, cardId: string, q: Serie
     from cards c left join printings p on p.card_id = c.id and ${chosen}
     where c.id = ${cardId}`.execute(database.db);
   const head = rows[0];
-  return head && { ...head, printing_key: head.printing_key === null ? null : Number(head.printing_key), last_date: head.last_date === null ? null : String(head.last_date) };
+  return (
+    head && {
+      ...head,
+      printing_key: head.printing_key === null ? null : Number(head.printing_key),
+      last_date: head.last_date === null ? null : String(head.last_date),
+    }
+  );
 }
 
 export interface SeriesRow {

@@ -11,7 +11,14 @@ import { NotFound, ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
-import { DEFAULT_DAYS, MARKET_CURRENCY, readSeries, resolveSeries, type SeriesHead, type SeriesRow } from './history.repo.ts';
+import {
+  DEFAULT_DAYS,
+  MARKET_CURRENCY,
+  readSeries,
+  resolveSeries,
+  type SeriesHead,
+  type SeriesRow,
+} from './history.repo.ts';
 import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from './wire.ts';
 
 /** A UTC calendar date parameter, `YYYY-MM-DD`, that exists. */
@@ -35,17 +42,31 @@ const HistoryQuery = z.object({
     description: "A printing id of this card. Default: the card's headline printing (see the operation's description).",
     example: 'base1-4-holofoil',
   }),
-  source: z.enum(['tcgplayer', 'cardmarket']).default('tcgplayer').openapi({ description: 'The marketplace whose prices to show.', example: 'tcgplayer' }),
-  from: DateParam.optional().openapi({ description: 'First date (inclusive). Default: `to` − 364 days.', example: '2025-11-25' }),
-  to: DateParam.optional().openapi({ description: "Last date (inclusive). Default: the series' latest date.", example: '2026-11-24' }),
+  source: z
+    .enum(['tcgplayer', 'cardmarket'])
+    .default('tcgplayer')
+    .openapi({ description: 'The marketplace whose prices to show.', example: 'tcgplayer' }),
+  from: DateParam.optional().openapi({
+    description: 'First date (inclusive). Default: `to` − 364 days.',
+    example: '2025-11-25',
+  }),
+  to: DateParam.optional().openapi({
+    description: "Last date (inclusive). Default: the series' latest date.",
+    example: '2026-11-24',
+  }),
   interval: z.enum(['day', 'week']).default('day').openapi({
-    description: "`week`: one point per ISO week (Monday–Sunday): the week's last observation (last row with a market price, else its last row), dated with that row's date.",
+    description:
+      "`week`: one point per ISO week (Monday–Sunday): the week's last observation (last row with a market price, else its last row), dated with that row's date.",
     example: 'day',
   }),
 });
 type HistoryQuery = z.infer<typeof HistoryQuery>;
 
-const money = (what: string) => z.number().nullable().openapi({ description: `${what} in major units of \`currency\`; null when absent.`, example: 412.5 });
+const money = (what: string) =>
+  z
+    .number()
+    .nullable()
+    .openapi({ description: `${what} in major units of \`currency\`; null when absent.`, example: 412.5 });
 
 const CardHistory = z
   .object({
@@ -62,9 +83,20 @@ const CardHistory = z
       .openapi({ description: 'Null only for a card without printings.' }),
     market: z.enum(['tcgplayer', 'cardmarket']),
     condition: z.literal('NM'),
-    currency: z.string().openapi({ description: "Currency of the series: that of its latest price row (the market's usual one when it has none).", example: 'USD' }),
+    currency: z
+      .string()
+      .openapi({
+        description: "Currency of the series: that of its latest price row (the market's usual one when it has none).",
+        example: 'USD',
+      }),
     interval: z.enum(['day', 'week']),
-    from: z.string().nullable().openapi({ description: 'Window start; null when the series has no prices and no range was given.', example: '2025-11-25' }),
+    from: z
+      .string()
+      .nullable()
+      .openapi({
+        description: 'Window start; null when the series has no prices and no range was given.',
+        example: '2025-11-25',
+      }),
     to: z.string().nullable().openapi({ example: '2026-11-24' }),
     points: z.array(
       z.object({
@@ -73,14 +105,11 @@ const CardHistory = z
         low: money('Lowest listing'),
         mid: money('Mid listing'),
         high: money('Highest listing'),
-        flag: z
-          .enum(['placeholder_price', 'jump', 'return_outlier'])
-          .nullable()
-          .openapi({
-            description:
-              'Why analytics (signals, factor statistics, backtests, valuations) leave this print out: a placeholder-like price, a jump beyond MOVERS_MAX_JUMP from the last clean print, or a return outlier; null when it is used. Flagged prints are shown, never hidden.',
-            example: null,
-          }),
+        flag: z.enum(['placeholder_price', 'jump', 'return_outlier']).nullable().openapi({
+          description:
+            'Why analytics (signals, factor statistics, backtests, valuations) leave this print out: a placeholder-like price, a jump beyond MOVERS_MAX_JUMP from the last clean print, or a return outlier; null when it is used. Flagged prints are shown, never hidden.',
+          example: null,
+        }),
       }),
     ),
     search_interest: z.array(
@@ -158,7 +187,9 @@ export const cardHistoryCsvRoute = defineRoute(
     responses: {
       200: {
         description: 'The series as a CSV attachment named `{card id}-history.csv`.',
-        content: { 'text/csv': { schema: z.string().openapi({ example: 'date,card_id,…\r\n2026-11-24,base1-4,…\r\n' }) } },
+        content: {
+          'text/csv': { schema: z.string().openapi({ example: 'date,card_id,…\r\n2026-11-24,base1-4,…\r\n' }) },
+        },
       },
       304: notModifiedResponse,
       404: notFound,
@@ -192,7 +223,8 @@ interface History extends CardHistory {
   interestByDate: Map<string, number>;
 }
 
-const shiftDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const shiftDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** Resolves the series (one statement, with the data version); 404 for an unknown card or printing. */
 async function resolve(database: Database, cardId: string, q: HistoryQuery): Promise<SeriesHead> {
@@ -240,7 +272,11 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
             finish: head.finish!,
             tcgplayer_product_id: head.tcgplayer_product_id,
             tcgplayer_sub_type: head.tcgplayer_sub_type,
-            ...printingProduct({ finish: head.finish!, tcgplayer_group_id: head.tcgplayer_group_id, product_line: head.product_line }),
+            ...printingProduct({
+              finish: head.finish!,
+              tcgplayer_group_id: head.tcgplayer_group_id,
+              product_line: head.product_line,
+            }),
           },
     market: q.source,
     condition: 'NM',
@@ -249,7 +285,12 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
     from,
     to,
     points: q.interval === 'week' ? weekly(daily) : daily,
-    search_interest: interest.map((r) => ({ date: r.date, value: r.value!, granularity: r.granularity!, batch: r.batch! })),
+    search_interest: interest.map((r) => ({
+      date: r.date,
+      value: r.value!,
+      granularity: r.granularity!,
+      batch: r.batch!,
+    })),
     interestByDate,
   };
 }

@@ -13,7 +13,9 @@ type ChangeDays = 1 | 7 | 30;
 /** The value of the index on or before `last_date − days` (the base of a change). */
 function valueDaysBefore<D extends ChangeDays>(database: Database, days: D) {
   const cutoff =
-    database.dialect === 'postgres' ? sql<string>`i.last_date - ${sql.lit(days)}` : sql<string>`date(i.last_date, ${sql.lit(`-${days} days`)})`;
+    database.dialect === 'postgres'
+      ? sql<string>`i.last_date - ${sql.lit(days)}`
+      : sql<string>`date(i.last_date, ${sql.lit(`-${days} days`)})`;
   return (eb: ExpressionBuilder<Tables & { i: MarketIndexesTable }, 'i'>) =>
     eb
       .selectFrom('index_values as b')
@@ -25,7 +27,11 @@ function valueDaysBefore<D extends ChangeDays>(database: Database, days: D) {
       .as(`base_${days}d` as `base_${D}d`);
 }
 
-export type IndexRow = Selectable<MarketIndexesTable> & { base_1d: number | null; base_7d: number | null; base_30d: number | null };
+export type IndexRow = Selectable<MarketIndexesTable> & {
+  base_1d: number | null;
+  base_7d: number | null;
+  base_30d: number | null;
+};
 
 /** The index columns every answer carries, with the bases of its changes. */
 function indexColumns(database: Database) {

@@ -15,14 +15,22 @@ import { checkDateRange, DateParam } from './history.routes.ts';
 import { listIndexes, readIndex, type IndexRow } from './indexes.repo.ts';
 
 const changeField = (days: number) =>
-  z.number().nullable().openapi({
-    description: `Percent change, rounded to 4 decimals, from the last value on or before last_date − ${days} days to the value on last_date; null when the index has no value that old.`,
-    example: 2.5,
-  });
+  z
+    .number()
+    .nullable()
+    .openapi({
+      description: `Percent change, rounded to 4 decimals, from the last value on or before last_date − ${days} days to the value on last_date; null when the index has no value that old.`,
+      example: 2.5,
+    });
 
 export const IndexSchema = z
   .object({
-    id: z.string().openapi({ description: '`market` (cards), `sealed` (sealed products), or `set-{set id}` (the set’s cards).', example: 'set-base1' }),
+    id: z
+      .string()
+      .openapi({
+        description: '`market` (cards), `sealed` (sealed products), or `set-{set id}` (the set’s cards).',
+        example: 'set-base1',
+      }),
     kind: z.enum(['market', 'sealed', 'set']),
     set_id: z.string().nullable().openapi({ example: 'base1' }),
     name: z.string().openapi({ example: 'Base index' }),
@@ -30,21 +38,37 @@ export const IndexSchema = z
     currency: z.string().openapi({ description: 'Currency of the prices the index is built from.', example: 'USD' }),
     base_date: z.string().openapi({ description: 'First date, where the index is 100.', example: '2025-10-20' }),
     last_date: z.string().openapi({ example: '2026-11-24' }),
-    value: z.number().openapi({ description: 'Value on last_date (base 100), rounded to 4 decimals.', example: 104.2731 }),
+    value: z
+      .number()
+      .openapi({ description: 'Value on last_date (base 100), rounded to 4 decimals.', example: 104.2731 }),
     change_1d: changeField(1),
     change_7d: changeField(7),
     change_30d: changeField(30),
-    constituents: z.number().int().openapi({ description: 'Printings in the last step (or priced on base_date for a one-point index).', example: 96 }),
+    constituents: z
+      .number()
+      .int()
+      .openapi({
+        description: 'Printings in the last step (or priced on base_date for a one-point index).',
+        example: 96,
+      }),
     points: z.number().int().openapi({ description: 'Dates with a value, base_date through last_date.', example: 401 }),
   })
   .openapi('MarketIndex', { description: 'A chain-linked value-weighted price index (docs/METHODS.md, "Indexes").' });
 
-const IndexList = z.object({ items: z.array(IndexSchema), next_cursor: z.string().nullable() }).openapi('MarketIndexList');
+const IndexList = z
+  .object({ items: z.array(IndexSchema), next_cursor: z.string().nullable() })
+  .openapi('MarketIndexList');
 
 const IndexPoint = z.object({
   date: z.string().openapi({ example: '2026-11-24' }),
   value: z.number().openapi({ description: 'Rounded to 4 decimals.', example: 104.2731 }),
-  constituents: z.number().int().openapi({ description: 'Printings in the step into this date; below 5 the value was carried forward.', example: 96 }),
+  constituents: z
+    .number()
+    .int()
+    .openapi({
+      description: 'Printings in the step into this date; below 5 the value was carried forward.',
+      example: 96,
+    }),
 });
 
 const IndexDetail = IndexSchema.extend({ history: z.array(IndexPoint) }).openapi('MarketIndexDetail');
@@ -75,20 +99,30 @@ export const getIndexRoute = defineRoute(
     request: {
       params: z.object({ id: z.string().min(1).max(120).openapi({ description: 'Index id.', example: 'market' }) }),
       query: z.object({
-        from: DateParam.optional().openapi({ description: 'First date of the history (inclusive).', example: '2026-01-01' }),
-        to: DateParam.optional().openapi({ description: 'Last date of the history (inclusive).', example: '2026-11-24' }),
+        from: DateParam.optional().openapi({
+          description: 'First date of the history (inclusive).',
+          example: '2026-01-01',
+        }),
+        to: DateParam.optional().openapi({
+          description: 'Last date of the history (inclusive).',
+          example: '2026-11-24',
+        }),
       }),
     },
     responses: {
       200: { description: 'The index and its history.', content: { 'application/json': { schema: IndexDetail } } },
       304: notModifiedResponse,
-      404: { description: '`index_not_found`: no index with this id.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      404: {
+        description: '`index_not_found`: no index with this id.',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
     },
   },
 );
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
-const pct = (from: number | null, to: number) => (from === null || from === 0 ? null : round4(((to - from) / from) * 100));
+const pct = (from: number | null, to: number) =>
+  from === null || from === 0 ? null : round4(((to - from) / from) * 100);
 
 export function toWire(r: IndexRow): z.infer<typeof IndexSchema> {
   return {

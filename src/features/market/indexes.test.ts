@@ -2,7 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../test/dialects.ts';
 import { ingestDatabase } from '../../../test/ingest-harness.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { dayNumber, IndexAccumulator, JUMP_FILTER_RATIO, MIN_CONSTITUENTS, rebuildIndexes, unpackSeries } from './indexes.ts';
+import {
+  dayNumber,
+  IndexAccumulator,
+  JUMP_FILTER_RATIO,
+  MIN_CONSTITUENTS,
+  rebuildIndexes,
+  unpackSeries,
+} from './indexes.ts';
 
 const NOW = '2025-01-05T00:00:00.000Z';
 const [D1, D2, D3, D4] = ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04'] as const;
@@ -31,32 +38,77 @@ async function seed(database: Database): Promise<void> {
   const db = database.db;
   await db
     .insertInto('sets')
-    .values(['alpha', 'beta', 'gamma'].map((id) => ({ id, game: 'pokemon', name: id === 'alpha' ? 'Alpha' : id === 'beta' ? 'Beta' : 'Gamma', language: 'en', updated_at: NOW })))
+    .values(
+      ['alpha', 'beta', 'gamma'].map((id) => ({
+        id,
+        game: 'pokemon',
+        name: id === 'alpha' ? 'Alpha' : id === 'beta' ? 'Beta' : 'Gamma',
+        language: 'en',
+        updated_at: NOW,
+      })),
+    )
     .execute();
   const cardIds = [...Object.keys(MARKET_PRICES), 'g1'];
   const setOf = (card: string) => (card.startsWith('a') ? 'alpha' : card.startsWith('b') ? 'beta' : 'gamma');
   await db
     .insertInto('cards')
-    .values(cardIds.map((id) => ({ id, set_id: setOf(id), number: id.slice(1), name: id, kind: 'card' as const, language: 'en', updated_at: NOW })))
+    .values(
+      cardIds.map((id) => ({
+        id,
+        set_id: setOf(id),
+        number: id.slice(1),
+        name: id,
+        kind: 'card' as const,
+        language: 'en',
+        updated_at: NOW,
+      })),
+    )
     .execute();
   await db
     .insertInto('printings')
-    .values(cardIds.map((id) => ({ id: `${id}-normal`, card_id: id, finish: 'normal', language: 'en', created_at: NOW })))
+    .values(
+      cardIds.map((id) => ({ id: `${id}-normal`, card_id: id, finish: 'normal', language: 'en', created_at: NOW })),
+    )
     .execute();
-  const keys = new Map((await db.selectFrom('printings').select(['key', 'card_id']).execute()).map((r) => [r.card_id, r.key]));
+  const keys = new Map(
+    (await db.selectFrom('printings').select(['key', 'card_id']).execute()).map((r) => [r.card_id, r.key]),
+  );
   const base = { condition: 'NM', feed: 'test', low_cents: 1, known_at: NOW, run_id: 'run_test' };
   const rows = [];
   for (const [card, prices] of Object.entries(MARKET_PRICES)) {
     const printing_key = keys.get(card)!;
     [D1, D2, D3, D4].forEach((date, i) => {
       const dollars = prices[i];
-      if (dollars !== null) rows.push({ ...base, printing_key, market: 'tcgplayer', currency: 'USD', date, market_cents: dollars! * 100 });
+      if (dollars !== null)
+        rows.push({ ...base, printing_key, market: 'tcgplayer', currency: 'USD', date, market_cents: dollars! * 100 });
     });
   }
   // Not the primary series, or no market price: never part of an index.
-  rows.push({ ...base, printing_key: keys.get('a1')!, market: 'tcgplayer', currency: 'USD', date: D3, market_cents: null });
-  rows.push({ ...base, printing_key: keys.get('b1')!, market: 'cardmarket', currency: 'EUR', date: D1, market_cents: 1 });
-  rows.push({ ...base, printing_key: keys.get('b1')!, market: 'tcgplayer', currency: 'USD', condition: 'LP', date: D1, market_cents: 5 });
+  rows.push({
+    ...base,
+    printing_key: keys.get('a1')!,
+    market: 'tcgplayer',
+    currency: 'USD',
+    date: D3,
+    market_cents: null,
+  });
+  rows.push({
+    ...base,
+    printing_key: keys.get('b1')!,
+    market: 'cardmarket',
+    currency: 'EUR',
+    date: D1,
+    market_cents: 1,
+  });
+  rows.push({
+    ...base,
+    printing_key: keys.get('b1')!,
+    market: 'tcgplayer',
+    currency: 'USD',
+    condition: 'LP',
+    date: D1,
+    market_cents: 5,
+  });
   await db.insertInto('prices').values(rows).execute();
 }
 
@@ -116,8 +168,14 @@ describe('IndexAccumulator, a two-day story', () => {
 
 describe('unpackSeries', () => {
   it('reads packed prices into date order, sorting only when they arrive out of order', () => {
-    expect(unpackSeries('2025-01-01 100,2025-01-02 12345')).toEqual({ days: [20250101, 20250102], cents: [100, 12345] });
-    expect(unpackSeries('2025-01-03 3,2024-12-31 0,2025-01-02 2')).toEqual({ days: [20241231, 20250102, 20250103], cents: [0, 2, 3] });
+    expect(unpackSeries('2025-01-01 100,2025-01-02 12345')).toEqual({
+      days: [20250101, 20250102],
+      cents: [100, 12345],
+    });
+    expect(unpackSeries('2025-01-03 3,2024-12-31 0,2025-01-02 2')).toEqual({
+      days: [20241231, 20250102, 20250103],
+      cents: [0, 2, 3],
+    });
     expect(unpackSeries('')).toEqual({ days: [], cents: [] });
     expect(dayNumber('2024-02-29')).toBe(20240229);
   });
@@ -133,15 +191,17 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
     it('chains the market index over every printing priced on consecutive dates', async () => {
       expect(await rebuildIndexes(ctx.database)).toEqual({ indexes: 3, points: 4 + 4 + 3 });
       const points = await valuesOf(ctx.database, 'market');
-      expect(points.map((p) => [p.date, p.constituents, Number(p.from_value_cents), Number(p.to_value_cents)])).toEqual([
-        [D1, 6, 15100, 15100],
-        // a6 (×20) filtered: a1…a5 only.
-        [D2, 5, 15000, 16500],
-        // a2…a6 (a1 has no market price on D3) and b1…b5.
-        [D3, 10, 67400, 62600],
-        // a2, a3 and b1…b5; a1's D4 price follows D2, not D3.
-        [D4, 7, 50500, 53900],
-      ]);
+      expect(points.map((p) => [p.date, p.constituents, Number(p.from_value_cents), Number(p.to_value_cents)])).toEqual(
+        [
+          [D1, 6, 15100, 15100],
+          // a6 (×20) filtered: a1…a5 only.
+          [D2, 5, 15000, 16500],
+          // a2…a6 (a1 has no market price on D3) and b1…b5.
+          [D3, 10, 67400, 62600],
+          // a2, a3 and b1…b5; a1's D4 price follows D2, not D3.
+          [D4, 7, 50500, 53900],
+        ],
+      );
       expect(points[0]!.value).toBe(100);
       expect(points[1]!.value).toBeCloseTo(110, 10);
       expect(points[2]!.value).toBeCloseTo(102.16617210682493, 10);
@@ -169,9 +229,45 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
 
       const indexes = await ctx.database.db.selectFrom('market_indexes').selectAll().orderBy('id').execute();
       expect(indexes.map((i) => ({ ...i, last_value: Math.round(i.last_value * 1e6) / 1e6 }))).toEqual([
-        { id: 'market', kind: 'market', set_id: null, name: 'Market index (TCGplayer, USD)', market: 'tcgplayer', currency: 'USD', base_date: D1, last_date: D4, last_value: 109.044687, constituents: 7, points: 4 },
-        { id: 'set-alpha', kind: 'set', set_id: 'alpha', name: 'Alpha index', market: 'tcgplayer', currency: 'USD', base_date: D1, last_date: D4, last_value: 111.264368, constituents: 2, points: 4 },
-        { id: 'set-beta', kind: 'set', set_id: 'beta', name: 'Beta index', market: 'tcgplayer', currency: 'USD', base_date: D2, last_date: D4, last_value: 99, constituents: 5, points: 3 },
+        {
+          id: 'market',
+          kind: 'market',
+          set_id: null,
+          name: 'Market index (TCGplayer, USD)',
+          market: 'tcgplayer',
+          currency: 'USD',
+          base_date: D1,
+          last_date: D4,
+          last_value: 109.044687,
+          constituents: 7,
+          points: 4,
+        },
+        {
+          id: 'set-alpha',
+          kind: 'set',
+          set_id: 'alpha',
+          name: 'Alpha index',
+          market: 'tcgplayer',
+          currency: 'USD',
+          base_date: D1,
+          last_date: D4,
+          last_value: 111.264368,
+          constituents: 2,
+          points: 4,
+        },
+        {
+          id: 'set-beta',
+          kind: 'set',
+          set_id: 'beta',
+          name: 'Beta index',
+          market: 'tcgplayer',
+          currency: 'USD',
+          base_date: D2,
+          last_date: D4,
+          last_value: 99,
+          constituents: 5,
+          points: 3,
+        },
       ]);
     });
 
@@ -179,7 +275,12 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
       await rebuildIndexes(ctx.database);
       const read = async () => ({
         indexes: await ctx.database.db.selectFrom('market_indexes').selectAll().orderBy('id').execute(),
-        values: await ctx.database.db.selectFrom('index_values').selectAll().orderBy('index_id').orderBy('date').execute(),
+        values: await ctx.database.db
+          .selectFrom('index_values')
+          .selectAll()
+          .orderBy('index_id')
+          .orderBy('date')
+          .execute(),
       });
       const first = await read();
       expect(await rebuildIndexes(ctx.database)).toEqual({ indexes: 3, points: 11 });

@@ -156,7 +156,13 @@ function chainPoints(calendar: string[], input: IndexInput, ordinalOf: (date: st
   if (baseAt < 0) return [];
   const base = input.firsts.get(ordinalOf(calendar[baseAt]!))!;
   const points: IndexPoint[] = [
-    { date: calendar[baseAt]!, value: BASE_VALUE, constituents: base.constituents, fromValueCents: base.toCents, toValueCents: base.toCents },
+    {
+      date: calendar[baseAt]!,
+      value: BASE_VALUE,
+      constituents: base.constituents,
+      fromValueCents: base.toCents,
+      toValueCents: base.toCents,
+    },
   ];
   let value = BASE_VALUE;
   for (let k = baseAt + 1; k < calendar.length; k++) {
@@ -164,7 +170,13 @@ function chainPoints(calendar: string[], input: IndexInput, ordinalOf: (date: st
     const constituents = sums?.constituents ?? 0;
     if (sums && constituents >= MIN_CONSTITUENTS) {
       value = (value * sums.toCents) / sums.fromCents;
-      points.push({ date: calendar[k]!, value, constituents, fromValueCents: sums.fromCents, toValueCents: sums.toCents });
+      points.push({
+        date: calendar[k]!,
+        value,
+        constituents,
+        fromValueCents: sums.fromCents,
+        toValueCents: sums.toCents,
+      });
     } else {
       points.push({ date: calendar[k]!, value, constituents, fromValueCents: 0, toValueCents: 0 });
     }
@@ -179,7 +191,10 @@ async function printingSets(database: Database): Promise<{ setOf: Map<number, st
     .select(['printings.key', 'cards.set_id', 'cards.kind'])
     .orderBy('printings.key')
     .execute();
-  return { setOf: new Map(rows.map((r) => [r.key, r.set_id])), sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)) };
+  return {
+    setOf: new Map(rows.map((r) => [r.key, r.set_id])),
+    sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)),
+  };
 }
 
 /**
@@ -218,12 +233,13 @@ export function unpackSeries(packed: string): { days: number[]; cents: number[] 
   const days: number[] = [];
   const cents: number[] = [];
   let ordered = true;
-  for (let at = 0; at < packed.length; ) {
+  for (let at = 0; at < packed.length;) {
     // 'YYYY-MM-DD' is 10 characters, then a space, then the cents (digits).
     const day = digits(packed, at, 4) * 10_000 + digits(packed, at + 5, 2) * 100 + digits(packed, at + 8, 2);
     let value = 0;
     let end = at + 11;
-    for (let c = packed.charCodeAt(end); end < packed.length && c !== 44; c = packed.charCodeAt(++end)) value = value * 10 + (c - 48);
+    for (let c = packed.charCodeAt(end); end < packed.length && c !== 44; c = packed.charCodeAt(++end))
+      value = value * 10 + (c - 48);
     if (days.length > 0 && day < days[days.length - 1]!) ordered = false;
     days.push(day);
     cents.push(value);
@@ -308,7 +324,9 @@ export async function computeIndexes(database: Database): Promise<ComputedIndexe
   await readPrices(database, [...setOf.keys()], accumulator);
   const { indexes } = accumulator.finish();
 
-  const setNames = new Map((await database.db.selectFrom('sets').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+  const setNames = new Map(
+    (await database.db.selectFrom('sets').select(['id', 'name']).execute()).map((r) => [r.id, r.name]),
+  );
 
   const indexRows: MarketIndexesTable[] = [];
   const valueRows: IndexValuesTable[] = [];
@@ -319,7 +337,12 @@ export async function computeIndexes(database: Database): Promise<ComputedIndexe
       id,
       kind: setId !== null ? 'set' : id === SEALED_INDEX_ID ? 'sealed' : 'market',
       set_id: setId,
-      name: setId !== null ? `${setNames.get(setId)!} index` : id === SEALED_INDEX_ID ? 'Sealed products index (TCGplayer, USD)' : 'Market index (TCGplayer, USD)',
+      name:
+        setId !== null
+          ? `${setNames.get(setId)!} index`
+          : id === SEALED_INDEX_ID
+            ? 'Sealed products index (TCGplayer, USD)'
+            : 'Market index (TCGplayer, USD)',
       market: PRIMARY_SERIES.market,
       currency: PRIMARY_SERIES.currency,
       base_date: points[0]!.date,
@@ -344,11 +367,15 @@ export async function computeIndexes(database: Database): Promise<ComputedIndexe
 }
 
 /** Replaces `market_indexes` and `index_values` through `database.db` (a publication's transaction, or a new one). */
-export async function writeIndexes(database: Database, { indexRows, valueRows }: ComputedIndexes): Promise<{ indexes: number; points: number }> {
+export async function writeIndexes(
+  database: Database,
+  { indexRows, valueRows }: ComputedIndexes,
+): Promise<{ indexes: number; points: number }> {
   await inTransaction(database.db, async (trx) => {
     await trx.deleteFrom('index_values').execute();
     await trx.deleteFrom('market_indexes').execute();
-    for (const part of chunks(indexRows, ROWS_PER_INSERT)) await trx.insertInto('market_indexes').values(part).execute();
+    for (const part of chunks(indexRows, ROWS_PER_INSERT))
+      await trx.insertInto('market_indexes').values(part).execute();
     for (const part of chunks(valueRows, ROWS_PER_INSERT)) await trx.insertInto('index_values').values(part).execute();
   });
   return { indexes: indexRows.length, points: valueRows.length };

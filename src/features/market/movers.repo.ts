@@ -72,9 +72,15 @@ export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: Mov
   if (q.rarity !== undefined) query = query.where('lp.rarity_key', '=', slug(q.rarity));
   if (q.after) {
     const after = q.after;
-    query = query.where((eb) => eb(eb.refTuple(column, 'lp.printing_key'), q.direction === 'up' ? '<' : '>', eb.tuple(after.value, after.key)));
+    query = query.where((eb) =>
+      eb(eb.refTuple(column, 'lp.printing_key'), q.direction === 'up' ? '<' : '>', eb.tuple(after.value, after.key)),
+    );
   }
-  return query.orderBy(column, order).orderBy('lp.printing_key', order).limit(q.limit + 1).execute();
+  return query
+    .orderBy(column, order)
+    .orderBy('lp.printing_key', order)
+    .limit(q.limit + 1)
+    .execute();
 }
 
 export type MoverRow = Awaited<ReturnType<typeof queryMovers>>[number];

@@ -15,16 +15,38 @@ export const MAX_MOVERS = 100;
 
 const MoversParams = z.object({
   window: z.enum(WINDOWS).default('7d').openapi({ description: 'Change window.', example: '7d' }),
-  direction: z.enum(['up', 'down']).default('up').openapi({ description: '`up`: rises, largest first; `down`: falls, largest first.', example: 'up' }),
+  direction: z
+    .enum(['up', 'down'])
+    .default('up')
+    .openapi({ description: '`up`: rises, largest first; `down`: falls, largest first.', example: 'up' }),
   rank: z.enum(['change', 'zscore']).default('change').openapi({
-    description: '`zscore` ranks by the change relative to the printing’s own robust volatility (docs/METHODS.md, "Movers").',
+    description:
+      '`zscore` ranks by the change relative to the printing’s own robust volatility (docs/METHODS.md, "Movers").',
     example: 'change',
   }),
-  min_price: z.coerce.number().finite().min(0).max(1e9).optional().openapi({ description: 'Least latest price, USD.', example: 5 }),
-  kind: z.enum(['card', 'sealed', 'all']).default('card').openapi({ description: '`card`: single cards (default); `sealed`: sealed products; `all`: both.', example: 'sealed' }),
+  min_price: z.coerce
+    .number()
+    .finite()
+    .min(0)
+    .max(1e9)
+    .optional()
+    .openapi({ description: 'Least latest price, USD.', example: 5 }),
+  kind: z
+    .enum(['card', 'sealed', 'all'])
+    .default('card')
+    .openapi({
+      description: '`card`: single cards (default); `sealed`: sealed products; `all`: both.',
+      example: 'sealed',
+    }),
   set: z.string().min(1).max(64).optional().openapi({ description: 'Set id.', example: 'sv3pt5' }),
   rarity: z.string().min(1).max(64).optional().openapi({ description: 'Rarity id or name.', example: 'rare-holo' }),
-  limit: z.coerce.number().int().min(1).max(MAX_MOVERS).default(20).openapi({ description: `Items per page (1–${MAX_MOVERS}).`, example: 20 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_MOVERS)
+    .default(20)
+    .openapi({ description: `Items per page (1–${MAX_MOVERS}).`, example: 20 }),
   cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
 });
 
@@ -57,8 +79,17 @@ export const MoverItem = z
     to_price: z.number().openapi({ example: 270 }),
     change_pct: z.number().openapi({ description: 'Percent, 4 decimals.', example: 12.5 }),
     currency: z.string().openapi({ example: 'USD' }),
-    zscore: z.number().nullable().openapi({ description: 'ln(to/from) over the volatility expected for the window; null with too little history.', example: 2.31 }),
-    observations: z.number().int().openapi({ description: 'Market-price observations in [from_date, to_date].', example: 8 }),
+    zscore: z
+      .number()
+      .nullable()
+      .openapi({
+        description: 'ln(to/from) over the volatility expected for the window; null with too little history.',
+        example: 2.31,
+      }),
+    observations: z
+      .number()
+      .int()
+      .openapi({ description: 'Market-price observations in [from_date, to_date].', example: 8 }),
   })
   .openapi('Mover');
 
@@ -76,7 +107,10 @@ export const moversRoute = defineRoute(
       'older; stale printings (latest price more than 3 days behind the market) are left out, and so are printings with fewer than ' +
       'MOVERS_MIN_OBSERVATIONS observations in the window or a step larger than MOVERS_MAX_JUMP× inside it. `up` lists rises only, `down` falls only.',
     request: { query: MoversParams },
-    responses: { 200: { description: 'Movers, best first.', content: { 'application/json': { schema: MoverList } } }, 304: notModifiedResponse },
+    responses: {
+      200: { description: 'Movers, best first.', content: { 'application/json': { schema: MoverList } } },
+      304: notModifiedResponse,
+    },
   },
 );
 
@@ -104,8 +138,12 @@ function readCursor(cursor: string | undefined, signature: string) {
   const value = Number(position.v);
   const key = Number(position.k);
   const rank = Number(position.r);
-  if (position.s !== signature) throw new ValidationFailed([{ field: 'query.cursor', message: 'belongs to other parameters; start again without a cursor' }]);
-  if (![value, key, rank].every(Number.isFinite)) throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
+  if (position.s !== signature)
+    throw new ValidationFailed([
+      { field: 'query.cursor', message: 'belongs to other parameters; start again without a cursor' },
+    ]);
+  if (![value, key, rank].every(Number.isFinite))
+    throw new ValidationFailed([{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
   return { value, key, rank };
 }
 
@@ -133,8 +171,19 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
       const items = rows.slice(0, p.limit).map((r, i) => moverJson(r, first + i, p.window));
       const last = rows[p.limit - 1];
       const value = (r: MoverRow) => (p.rank === 'zscore' ? r.zscore : r.change_pct);
-      const next = rows.length > p.limit && last ? encodeCursor({ s: signature, v: String(value(last)), k: String(last.printing_key), r: String(first + p.limit - 1) }) : null;
-      return { body: `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next)}}`, contentType: 'application/json' };
+      const next =
+        rows.length > p.limit && last
+          ? encodeCursor({
+              s: signature,
+              v: String(value(last)),
+              k: String(last.printing_key),
+              r: String(first + p.limit - 1),
+            })
+          : null;
+      return {
+        body: `{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(next)}}`,
+        contentType: 'application/json',
+      };
     });
   });
   return app;

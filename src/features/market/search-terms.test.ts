@@ -10,7 +10,10 @@ describe('search terms', () => {
   });
 
   it('parses words and set-numbered queries', () => {
-    expect(parseQuery('Charizard 4/102')).toEqual({ prefixes: ['charizard'], numbered: [{ number: '4', printedTotal: 102 }] });
+    expect(parseQuery('Charizard 4/102')).toEqual({
+      prefixes: ['charizard'],
+      numbered: [{ number: '4', printedTotal: 102 }],
+    });
     expect(parseQuery("farfetch'd")).toEqual({ prefixes: ['farfetch', 'd'], numbered: [] });
     expect(parseQuery('004/102').numbered).toEqual([{ number: '4', printedTotal: 102 }]);
   });

@@ -61,7 +61,11 @@ export interface SeriesCandidate {
  */
 export function seriesOrder(a: SeriesCandidate, b: SeriesCandidate): number {
   const primary = (s: SeriesCandidate) =>
-    s.market === PRIMARY_SERIES.market && s.currency === PRIMARY_SERIES.currency && s.condition === PRIMARY_SERIES.condition ? 0 : 1;
+    s.market === PRIMARY_SERIES.market &&
+    s.currency === PRIMARY_SERIES.currency &&
+    s.condition === PRIMARY_SERIES.condition
+      ? 0
+      : 1;
   return (
     primary(a) - primary(b) ||
     a.product - b.product ||

@@ -13,7 +13,8 @@ export function minorUnitDigits(currency: string): number {
   let digits = minorDigits.get(currency);
   if (digits === undefined) {
     try {
-      digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
     } catch {
       digits = 2;
     }
@@ -71,7 +72,15 @@ export function change(
   toCents: number | null,
   currency: string | null,
 ): Change | null {
-  if (changePct === null || fromDate === null || fromCents === null || toDate === null || toCents === null || currency === null) return null;
+  if (
+    changePct === null ||
+    fromDate === null ||
+    fromCents === null ||
+    toDate === null ||
+    toCents === null ||
+    currency === null
+  )
+    return null;
   return {
     change_pct: changePct,
     from_date: fromDate,
@@ -127,13 +136,29 @@ export function daysBetween(from: string, to: string): number {
 
 /** What every printing on the wire says about the product behind it (docs/METHODS.md, "Headline printing"). */
 export const PrintingProductFields = {
-  tcgplayer_group_id: z.number().int().nullable().openapi({ description: 'The TCGplayer group the product was sold under; null until known.', example: 604 }),
+  tcgplayer_group_id: z
+    .number()
+    .int()
+    .nullable()
+    .openapi({ description: 'The TCGplayer group the product was sold under; null until known.', example: 604 }),
   product_line: z
     .string()
     .nullable()
-    .openapi({ description: "Product line when not the set's own product (`world-championship-deck`, `jumbo`, `deck-exclusive`, `prize-pack`, `blister`, `shadowless`, `1st-edition`, `promo`, `other`); null = the set's own product.", example: null }),
-  product_line_label: z.string().nullable().openapi({ description: 'The product line in words.', example: 'World Championship Deck' }),
-  label: z.string().openapi({ description: 'The printing in words: finish, with its product line when it has one.', example: 'Holofoil' }),
+    .openapi({
+      description:
+        "Product line when not the set's own product (`world-championship-deck`, `jumbo`, `deck-exclusive`, `prize-pack`, `blister`, `shadowless`, `1st-edition`, `promo`, `other`); null = the set's own product.",
+      example: null,
+    }),
+  product_line_label: z
+    .string()
+    .nullable()
+    .openapi({ description: 'The product line in words.', example: 'World Championship Deck' }),
+  label: z
+    .string()
+    .openapi({
+      description: 'The printing in words: finish, with its product line when it has one.',
+      example: 'Holofoil',
+    }),
 };
 
 /** The product fields of a printing row. */

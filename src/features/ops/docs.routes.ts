@@ -47,7 +47,9 @@ export function docsRoutes(): Hono<AppEnv> {
   const dir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   // Read on first request, not when the app is built: the bundle is ~4 MB that every CLI
   // command (which builds the app too) would otherwise carry in its heap.
-  const files = new Map<string, { body: string; type: string }>([['init.js', { body: INIT_JS, type: 'text/javascript; charset=utf-8' }]]);
+  const files = new Map<string, { body: string; type: string }>([
+    ['init.js', { body: INIT_JS, type: 'text/javascript; charset=utf-8' }],
+  ]);
   const asset = (name: string) => {
     let file = files.get(name);
     const type = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;

@@ -14,7 +14,12 @@ export const healthRoute = defineRoute(
     path: '/healthz',
     tags: ['ops'],
     summary: 'Liveness: the process answers',
-    responses: { 200: { description: 'Alive.', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } } },
+    responses: {
+      200: {
+        description: 'Alive.',
+        content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } },
+      },
+    },
   },
 );
 
@@ -25,10 +30,17 @@ export const readyRoute = defineRoute(
     path: '/readyz',
     tags: ['ops'],
     summary: 'Readiness: database reachable and migrations current',
-    description: 'Anyone learns ready or not ready; why not is in the log, and in `detail` for a caller with the viewer role.',
+    description:
+      'Anyone learns ready or not ready; why not is in the log, and in `detail` for a caller with the viewer role.',
     responses: {
-      200: { description: 'Ready.', content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } } },
-      503: { description: 'Not ready; `detail` says why to viewers.', content: { 'application/problem+json': { schema: ProblemSchema } } },
+      200: {
+        description: 'Ready.',
+        content: { 'application/json': { schema: z.object({ status: z.literal('ready') }) } },
+      },
+      503: {
+        description: 'Not ready; `detail` says why to viewers.',
+        content: { 'application/problem+json': { schema: ProblemSchema } },
+      },
     },
   },
 );
@@ -37,7 +49,10 @@ const HEALTH_BODY = JSON.stringify({ status: 'ok' });
 
 export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  app.openapi(healthRoute, (c) => c.body(HEALTH_BODY, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }) as never);
+  app.openapi(
+    healthRoute,
+    (c) => c.body(HEALTH_BODY, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }) as never,
+  );
   app.openapi(readyRoute, async (c) => {
     const { database, log } = c.get('platform');
     try {
@@ -64,12 +79,19 @@ export function metricsRoutes(config: Config, metrics: Metrics): OpenAPIHono<App
       path: '/metrics',
       tags: ['ops'],
       summary: 'Prometheus metrics',
-      responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } } },
+      responses: {
+        200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: z.string() } } },
+      },
     },
   );
   const app = createRouter();
-  app.openapi(metricsRoute, async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' }) as never,
+  app.openapi(
+    metricsRoute,
+    async (c) =>
+      c.body(await metrics.registry.metrics(), 200, {
+        'Content-Type': metrics.registry.contentType,
+        'Cache-Control': 'no-store',
+      }) as never,
   );
   return app;
 }

@@ -58,15 +58,27 @@ function isJsonObject(line: string): boolean {
  * @example
  * const { done } = spawnCardquant(['backtest', 'run', id], log, { backtest: id });
  */
-export function spawnCardquant(args: string[], log: Logger, context: Record<string, unknown>, options: ChildOptions = {}): LaunchedProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(options.env ? { env: options.env } : {}) });
+export function spawnCardquant(
+  args: string[],
+  log: Logger,
+  context: Record<string, unknown>,
+  options: ChildOptions = {},
+): LaunchedProcess {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.env ? { env: options.env } : {}),
+  });
   const what = args.slice(0, 2).join(' ');
   const out = options.out ?? process.stdout;
   log.info({ pid: child.pid, ...context }, `${what} process started`);
-  for (const [stream, readable] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+  for (const [stream, readable] of [
+    ['stdout', child.stdout],
+    ['stderr', child.stderr],
+  ] as const) {
     createInterface({ input: readable, crlfDelay: Infinity }).on('line', (line) => {
       if (isJsonObject(line)) out.write(`${line}\n`);
-      else if (line.trim() !== '') log.info({ pid: child.pid, stream, ...context, line: line.slice(0, MAX_PLAIN_LINE) }, `${what} process output`);
+      else if (line.trim() !== '')
+        log.info({ pid: child.pid, stream, ...context, line: line.slice(0, MAX_PLAIN_LINE) }, `${what} process output`);
     });
   }
   const done = new Promise<number>((resolve) => {

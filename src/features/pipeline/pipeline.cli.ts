@@ -22,16 +22,28 @@ export function registerPipelineCommands(root: Command): void {
         // SIGTERM (the server shutting down) or SIGINT: the running step is recorded as
         // interrupted, its lock released, no further step starts, and the process exits.
         const stop = stopOnSignal(runtime);
-        const records = await runtime.pipeline.run(opts.step, { from: opts.from, to: opts.to, trigger, signal: stop.signal });
+        const records = await runtime.pipeline.run(opts.step, {
+          from: opts.from,
+          to: opts.to,
+          trigger,
+          signal: stop.signal,
+        });
         for (const r of opts.table ? records : []) {
-          print(`${r.step.padEnd(15)} ${r.status.padEnd(9)} ${String(r.duration_ms).padStart(7)} ms  ${r.error ?? JSON.stringify(r.counts ?? {})}`);
+          print(
+            `${r.step.padEnd(15)} ${r.status.padEnd(9)} ${String(r.duration_ms).padStart(7)} ms  ${r.error ?? JSON.stringify(r.counts ?? {})}`,
+          );
         }
         // A step that did not run is a failure of the command: it failed, another live process
         // holds it, or it was named with --step and skipped (e.g. no source configured).
-        const notRun = records.filter((r) => r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && opts.step.includes(r.step)));
+        const notRun = records.filter(
+          (r) =>
+            r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && opts.step.includes(r.step)),
+        );
         // Without the table (a child of the server) the JSON log line of the step says the same.
         for (const r of opts.table ? notRun.filter((n) => n.held_by) : []) {
-          process.stderr.write(`step ${r.step} did not run: held by ${r.held_by!.holder} since ${r.held_by!.since ?? 'unknown'} (run ${r.held_by!.run_id ?? 'unknown'})\n`);
+          process.stderr.write(
+            `step ${r.step} did not run: held by ${r.held_by!.holder} since ${r.held_by!.since ?? 'unknown'} (run ${r.held_by!.run_id ?? 'unknown'})\n`,
+          );
         }
         if (notRun.length > 0) process.exitCode = 1;
         stop.exitIfStopped();

@@ -33,7 +33,11 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const order: string[] = [];
       const p = make('a', [
         { name: 'one', description: '', run: async () => (order.push('one'), { counts: { n: 1 } }) },
-        { name: 'two', description: '', run: async () => (order.push('two'), Promise.reject(new Error('upstream down'))) },
+        {
+          name: 'two',
+          description: '',
+          run: async () => (order.push('two'), Promise.reject(new Error('upstream down'))),
+        },
         { name: 'three', description: '', run: async () => (order.push('three'), { skipped: 'no source configured' }) },
       ]);
       const records = await p.run([], { trigger: 'cli' });
@@ -68,13 +72,23 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const gate = new Promise<void>((r) => (release = r));
       let entered!: () => void;
       const inside = new Promise<void>((r) => (entered = r));
-      const slow: PipelineStep = { name: 'slow', description: '', run: async () => (entered(), await gate, { counts: {} }) };
+      const slow: PipelineStep = {
+        name: 'slow',
+        description: '',
+        run: async () => (entered(), await gate, { counts: {} }),
+      };
       const first = make('process-a', [slow]).run([], { trigger: 'schedule' });
       await inside;
       const second = await make('process-b', [slow]).run([], { trigger: 'schedule' });
       expect(second[0]?.status).toBe('skipped');
-      expect(second[0]?.held_by).toEqual({ holder: expect.stringMatching(/\/process-a$/), since: '2026-11-25T12:00:00.000Z', run_id: expect.stringMatching(/^run_/) });
-      expect(second[0]?.counts?.reason).toMatch(/^another live process holds this step: \S+\/process-a since 2026-11-25T12:00:00\.000Z \(run run_\w+\)$/);
+      expect(second[0]?.held_by).toEqual({
+        holder: expect.stringMatching(/\/process-a$/),
+        since: '2026-11-25T12:00:00.000Z',
+        run_id: expect.stringMatching(/^run_/),
+      });
+      expect(second[0]?.counts?.reason).toMatch(
+        /^another live process holds this step: \S+\/process-a since 2026-11-25T12:00:00\.000Z \(run run_\w+\)$/,
+      );
       release();
       expect((await first)[0]?.status).toBe('succeeded');
       // Released: the next run goes ahead.
@@ -82,7 +96,10 @@ describe.each(dialects)('pipeline on $name', (d) => {
     });
 
     it('takes over a lock whose holder died once its lease has expired', async () => {
-      await h.runtime.database.db.insertInto('step_locks').values({ step: 'crashy', holder: 'dead', lease_until: '2026-11-25T12:00:30.000Z' }).execute();
+      await h.runtime.database.db
+        .insertInto('step_locks')
+        .values({ step: 'crashy', holder: 'dead', lease_until: '2026-11-25T12:00:30.000Z' })
+        .execute();
       const step: PipelineStep = { name: 'crashy', description: '', run: async () => ({ counts: {} }) };
       expect((await make('live', [step]).run([], { trigger: 'cli' }))[0]?.status).toBe('skipped');
       h.clock.advance(60_000);
@@ -94,18 +111,62 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const gate = new Promise<void>((r) => (release = r));
       let entered!: () => void;
       const inside = new Promise<void>((r) => (entered = r));
-      const long: PipelineStep = { name: 'long', description: '', run: async () => (entered(), await gate, { counts: {} }) };
+      const long: PipelineStep = {
+        name: 'long',
+        description: '',
+        run: async () => (entered(), await gate, { counts: {} }),
+      };
       const HEARTBEAT = 25; // ms of real time between heartbeats; the lock lasts 3 of them on the test clock
-      const first = new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'beating', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      const first = new Pipeline(
+        h.runtime.database.db,
+        h.clock,
+        createLogger('silent'),
+        idFactory(h.clock),
+        'beating',
+        [long],
+        HEARTBEAT,
+      ).run([], { trigger: 'schedule' });
       await inside;
       const db = h.runtime.database.db;
-      const runRow = await db.selectFrom('pipeline_runs').select('id').where('step', '=', 'long').executeTakeFirstOrThrow();
+      const runRow = await db
+        .selectFrom('pipeline_runs')
+        .select('id')
+        .where('step', '=', 'long')
+        .executeTakeFirstOrThrow();
       // Far past the first deadline on the test clock: only a heartbeat written since keeps the step.
       h.clock.advance(3_600_000);
       const deadline = new Date(h.clock.now() + 3 * HEARTBEAT).toISOString();
-      await vi.waitFor(async () => expect((await db.selectFrom('step_locks').select('lease_until').where('step', '=', 'long').executeTakeFirstOrThrow()).lease_until).toBe(deadline), { timeout: 30_000, interval: 10 });
-      expect((await db.selectFrom('pipeline_runs').select('heartbeat_at').where('id', '=', runRow.id).executeTakeFirstOrThrow()).heartbeat_at).toBe(new Date(h.clock.now()).toISOString());
-      const second = await new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), 'other', [long], HEARTBEAT).run([], { trigger: 'schedule' });
+      await vi.waitFor(
+        async () =>
+          expect(
+            (
+              await db
+                .selectFrom('step_locks')
+                .select('lease_until')
+                .where('step', '=', 'long')
+                .executeTakeFirstOrThrow()
+            ).lease_until,
+          ).toBe(deadline),
+        { timeout: 30_000, interval: 10 },
+      );
+      expect(
+        (
+          await db
+            .selectFrom('pipeline_runs')
+            .select('heartbeat_at')
+            .where('id', '=', runRow.id)
+            .executeTakeFirstOrThrow()
+        ).heartbeat_at,
+      ).toBe(new Date(h.clock.now()).toISOString());
+      const second = await new Pipeline(
+        h.runtime.database.db,
+        h.clock,
+        createLogger('silent'),
+        idFactory(h.clock),
+        'other',
+        [long],
+        HEARTBEAT,
+      ).run([], { trigger: 'schedule' });
       expect(second[0]?.held_by?.holder).toMatch(/\/beating$/);
       release();
       expect((await first)[0]?.status).toBe('succeeded');
@@ -152,19 +213,31 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect((await make('rescuer', [fast]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
     });
 
-    it('the run that takes a step over marks the dead holder\'s run abandoned', async () => {
+    it("the run that takes a step over marks the dead holder's run abandoned", async () => {
       let entered!: () => void;
       const inside = new Promise<void>((r) => (entered = r));
-      const hangs: PipelineStep = { name: 'orphan', description: '', run: async () => (entered(), new Promise<never>(() => undefined)) };
+      const hangs: PipelineStep = {
+        name: 'orphan',
+        description: '',
+        run: async () => (entered(), new Promise<never>(() => undefined)),
+      };
       void make('dies', [hangs]).run([], { trigger: 'schedule' });
       await inside;
       const db = h.runtime.database.db;
-      const dead = await db.selectFrom('pipeline_runs').select(['id', 'status', 'holder']).where('step', '=', 'orphan').executeTakeFirstOrThrow();
+      const dead = await db
+        .selectFrom('pipeline_runs')
+        .select(['id', 'status', 'holder'])
+        .where('step', '=', 'orphan')
+        .executeTakeFirstOrThrow();
       expect(dead.status).toBe('running');
       h.clock.advance(3 * 60_000 + 1);
       const ok: PipelineStep = { name: 'orphan', description: '', run: async () => ({ counts: {} }) };
       expect((await make('next', [ok]).run([], { trigger: 'cli' }))[0]?.status).toBe('succeeded');
-      const after = await db.selectFrom('pipeline_runs').select(['status', 'error']).where('id', '=', dead.id).executeTakeFirstOrThrow();
+      const after = await db
+        .selectFrom('pipeline_runs')
+        .select(['status', 'error'])
+        .where('id', '=', dead.id)
+        .executeTakeFirstOrThrow();
       expect(after.status).toBe('abandoned');
       expect(after.error).toMatch(/^process gone: no heartbeat since 2026-11-25T\S+ \(\S+\/dies\)$/);
     });
@@ -200,14 +273,58 @@ describe.each(dialects)('pipeline on $name', (d) => {
       const startedAt = new Date(h.clock.now()).toISOString();
       await db
         .insertInto('ingestion_runs')
-        .values({ id: 'run_deadcatalog', source: 'pokemontcg', feed: 'pokemontcg', kind: 'catalog', range_from: null, range_to: null, params: null, status: 'running', started_at: startedAt, finished_at: null, rows_read: 9, accepted: 7, updated: 1, unchanged: 1, rejected: 0, rejected_by_reason: '{}', failures: '[]', checkpoint: null, resumes: null, error: null, dropped_placeholder_fields: 0, rejected_examples: '[]', holder: 'gone:1/x', heartbeat_at: startedAt })
+        .values({
+          id: 'run_deadcatalog',
+          source: 'pokemontcg',
+          feed: 'pokemontcg',
+          kind: 'catalog',
+          range_from: null,
+          range_to: null,
+          params: null,
+          status: 'running',
+          started_at: startedAt,
+          finished_at: null,
+          rows_read: 9,
+          accepted: 7,
+          updated: 1,
+          unchanged: 1,
+          rejected: 0,
+          rejected_by_reason: '{}',
+          failures: '[]',
+          checkpoint: null,
+          resumes: null,
+          error: null,
+          dropped_placeholder_fields: 0,
+          rejected_examples: '[]',
+          holder: 'gone:1/x',
+          heartbeat_at: startedAt,
+        })
         .execute();
       await make('sweeper', []).run([], { trigger: 'cli' });
-      expect((await db.selectFrom('ingestion_runs').select('status').where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow()).status).toBe('running');
+      expect(
+        (
+          await db
+            .selectFrom('ingestion_runs')
+            .select('status')
+            .where('id', '=', 'run_deadcatalog')
+            .executeTakeFirstOrThrow()
+        ).status,
+      ).toBe('running');
       h.clock.advance(3 * 60_000 + 1);
       await make('sweeper', []).run([], { trigger: 'cli' });
-      const row = await db.selectFrom('ingestion_runs').selectAll().where('id', '=', 'run_deadcatalog').executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ status: 'abandoned', rows_read: 9, accepted: 7, updated: 1, unchanged: 1, finished_at: new Date(h.clock.now()).toISOString() });
+      const row = await db
+        .selectFrom('ingestion_runs')
+        .selectAll()
+        .where('id', '=', 'run_deadcatalog')
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        status: 'abandoned',
+        rows_read: 9,
+        accepted: 7,
+        updated: 1,
+        unchanged: 1,
+        finished_at: new Date(h.clock.now()).toISOString(),
+      });
       expect(row.error).toBe(`process gone: no heartbeat since ${startedAt} (gone:1/x); counts as last checkpointed`);
     });
   });

@@ -56,7 +56,10 @@ export interface StepRunRecord {
 }
 
 export class UnknownStep extends Error {
-  constructor(readonly step: string, readonly known: string[]) {
+  constructor(
+    readonly step: string,
+    readonly known: string[],
+  ) {
     super(`Unknown pipeline step "${step}"; known steps: ${known.join(', ')}.`);
   }
 }
@@ -68,7 +71,12 @@ export class UnknownStep extends Error {
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error(`interrupted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}; work committed before it is kept, run the step again`));
+    const onAbort = () =>
+      reject(
+        new Error(
+          `interrupted: ${String(signal.reason instanceof Error ? signal.reason.message : signal.reason)}; work committed before it is kept, run the step again`,
+        ),
+      );
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
@@ -77,8 +85,13 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
 
 /** A step run that lost its lock to another process; it must not publish. */
 export class FencedOut extends Error {
-  constructor(readonly step: string, readonly token: number) {
-    super(`step ${step} was taken over by another process (fencing token ${token} is no longer current); this run publishes nothing`);
+  constructor(
+    readonly step: string,
+    readonly token: number,
+  ) {
+    super(
+      `step ${step} was taken over by another process (fencing token ${token} is no longer current); this run publishes nothing`,
+    );
   }
 }
 
@@ -130,7 +143,8 @@ export class Pipeline {
     const now = this.clock.now();
     const pipelineRuns = await locks.abandonStalePipelineRuns(this.db, isoInstant(now - this.staleMs), isoInstant(now));
     const ingestionRuns = await abandonStaleIngestionRuns(this.db, isoInstant(now - this.staleMs), isoInstant(now));
-    if (pipelineRuns.length + ingestionRuns.length > 0) this.log.warn({ pipelineRuns, ingestionRuns }, 'runs of processes that are gone marked abandoned');
+    if (pipelineRuns.length + ingestionRuns.length > 0)
+      this.log.warn({ pipelineRuns, ingestionRuns }, 'runs of processes that are gone marked abandoned');
   }
 
   private async runStep(step: PipelineStep, options: StepOptions): Promise<StepRunRecord> {
@@ -139,24 +153,63 @@ export class Pipeline {
     const startedAt = isoInstant(started);
     await this.db
       .insertInto('pipeline_runs')
-      .values({ id, step: step.name, trigger: options.trigger, status: 'running', range_from: options.from ?? null, range_to: options.to ?? null, started_at: startedAt, finished_at: null, duration_ms: null, counts: null, error: null, holder: this.holder, heartbeat_at: startedAt })
+      .values({
+        id,
+        step: step.name,
+        trigger: options.trigger,
+        status: 'running',
+        range_from: options.from ?? null,
+        range_to: options.to ?? null,
+        started_at: startedAt,
+        finished_at: null,
+        duration_ms: null,
+        counts: null,
+        error: null,
+        holder: this.holder,
+        heartbeat_at: startedAt,
+      })
       .execute();
 
     let status: StepRunRecord['status'];
     let counts: Record<string, unknown> | null = null;
     let error: string | null = null;
     let heldBy: StepRunRecord['held_by'];
-    const acquired = await locks.acquire(this.db, { step: step.name, holder: this.holder, runId: id, nowIso: startedAt, untilIso: isoInstant(started + this.staleMs) });
+    const acquired = await locks.acquire(this.db, {
+      step: step.name,
+      holder: this.holder,
+      runId: id,
+      nowIso: startedAt,
+      untilIso: isoInstant(started + this.staleMs),
+    });
     if (acquired.kind === 'held') {
       status = 'skipped';
       heldBy = { holder: acquired.holder, since: acquired.since, run_id: acquired.runId };
-      counts = { reason: `another live process holds this step: ${acquired.holder} since ${acquired.since ?? 'unknown'} (run ${acquired.runId ?? 'unknown'})`, held_by: heldBy };
+      counts = {
+        reason: `another live process holds this step: ${acquired.holder} since ${acquired.since ?? 'unknown'} (run ${acquired.runId ?? 'unknown'})`,
+        held_by: heldBy,
+      };
     } else {
       const token = acquired.token;
       if (acquired.tookOver) {
         const previous = acquired.tookOver.runId;
-        const abandoned = previous ? await locks.abandonPipelineRun(this.db, previous, startedAt, `process gone: heartbeat overdue since ${acquired.tookOver.heartbeat ?? 'unknown'} (${acquired.tookOver.holder}); taken over by run ${id}`) : 0;
-        this.log.warn({ step: step.name, runId: id, previousHolder: acquired.tookOver.holder, previousRun: acquired.tookOver.runId, abandoned }, 'pipeline step taken over from a process whose heartbeat was overdue');
+        const abandoned = previous
+          ? await locks.abandonPipelineRun(
+              this.db,
+              previous,
+              startedAt,
+              `process gone: heartbeat overdue since ${acquired.tookOver.heartbeat ?? 'unknown'} (${acquired.tookOver.holder}); taken over by run ${id}`,
+            )
+          : 0;
+        this.log.warn(
+          {
+            step: step.name,
+            runId: id,
+            previousHolder: acquired.tookOver.holder,
+            previousRun: acquired.tookOver.runId,
+            abandoned,
+          },
+          'pipeline step taken over from a process whose heartbeat was overdue',
+        );
       }
       // Checked by a write on the lock row: inside a publication's transaction (`db`) the row stays
       // locked until the commit, so a takeover cannot slip in between the check and the publish.
@@ -165,9 +218,17 @@ export class Pipeline {
       };
       const beat = setInterval(() => {
         const now = this.clock.now();
-        locks.heartbeat(this.db, { step: step.name, token, runId: id, nowIso: isoInstant(now), untilIso: isoInstant(now + this.staleMs) }).catch((err: Error) => {
-          this.log.warn({ step: step.name, runId: id, err: { message: err.message } }, 'pipeline heartbeat failed');
-        });
+        locks
+          .heartbeat(this.db, {
+            step: step.name,
+            token,
+            runId: id,
+            nowIso: isoInstant(now),
+            untilIso: isoInstant(now + this.staleMs),
+          })
+          .catch((err: Error) => {
+            this.log.warn({ step: step.name, runId: id, err: { message: err.message } }, 'pipeline heartbeat failed');
+          });
       }, this.heartbeatMs);
       beat.unref();
       try {
@@ -204,7 +265,14 @@ export class Pipeline {
     };
     await this.db
       .updateTable('pipeline_runs')
-      .set({ status, finished_at: record.finished_at, duration_ms: record.duration_ms, counts: counts ? JSON.stringify(counts) : null, error, heartbeat_at: record.finished_at })
+      .set({
+        status,
+        finished_at: record.finished_at,
+        duration_ms: record.duration_ms,
+        counts: counts ? JSON.stringify(counts) : null,
+        error,
+        heartbeat_at: record.finished_at,
+      })
       .where('id', '=', id)
       .execute();
     const line = { step: step.name, runId: id, status, durationMs: record.duration_ms, ...(counts ?? {}) };
@@ -218,6 +286,9 @@ export class Pipeline {
     let q = this.db.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(filter.limit);
     if (filter.step) q = q.where('step', '=', filter.step);
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
-    return (await q.execute()).map((r) => ({ ...r, counts: r.counts ? (JSON.parse(r.counts) as Record<string, unknown>) : null }));
+    return (await q.execute()).map((r) => ({
+      ...r,
+      counts: r.counts ? (JSON.parse(r.counts) as Record<string, unknown>) : null,
+    }));
   }
 }

@@ -37,9 +37,18 @@ export interface StepSources {
 function summarise(runs: RunSummary[]): StepResult {
   const failed = runs.filter((r) => r.status === 'failed');
   const counts = {
-    runs: runs.map((r) => ({ id: r.id, source: r.source, status: r.status, rows_read: r.rows_read, accepted: r.accepted, updated: r.updated, rejected: r.rejected })),
+    runs: runs.map((r) => ({
+      id: r.id,
+      source: r.source,
+      status: r.status,
+      rows_read: r.rows_read,
+      accepted: r.accepted,
+      updated: r.updated,
+      rejected: r.rejected,
+    })),
   };
-  if (failed.length === runs.length && runs.length > 0) throw new Error(`every source failed: ${failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
+  if (failed.length === runs.length && runs.length > 0)
+    throw new Error(`every source failed: ${failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
   return { counts };
 }
 
@@ -61,11 +70,31 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
   { name: 'ingest-catalog', description: 'Import the card catalogue from CATALOG_SOURCES.' },
   { name: 'ingest-prices', description: 'Import daily prices from PRICE_SOURCES.' },
   { name: 'ingest-fx', description: 'Import ECB euro reference rates (FX_CURRENCIES) for the last days.' },
-  { name: 'quality', description: 'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies, and the prints analytics leave out are flagged.' },
-  { name: 'derive', description: 'Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market\'s latest date), card summaries and indexes.' },
-  { name: 'signals', description: 'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.' },
-  { name: 'factors', description: 'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.' },
-  { name: 'retention', description: 'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.' },
+  {
+    name: 'quality',
+    description:
+      'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies, and the prints analytics leave out are flagged.',
+  },
+  {
+    name: 'derive',
+    description:
+      "Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market's latest date), card summaries and indexes.",
+  },
+  {
+    name: 'signals',
+    description:
+      'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.',
+  },
+  {
+    name: 'factors',
+    description:
+      'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.',
+  },
+  {
+    name: 'retention',
+    description:
+      'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.',
+  },
 ];
 
 function step(name: string): { name: string; description: string } {
@@ -77,7 +106,10 @@ function step(name: string): { name: string; description: string } {
 export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings: StepSettings): PipelineStep[] {
   const newId = idFactory(ctx.clock);
   const signalSettings = () => resolveSignalSettings(ctx.database.db, ctx.clock, settings.engines, settings.signals);
-  const ingest = async <T extends CatalogImport | PriceImport>(list: { name: string; run: T }[], call: (run: T) => Promise<RunSummary>): Promise<StepResult> => {
+  const ingest = async <T extends CatalogImport | PriceImport>(
+    list: { name: string; run: T }[],
+    call: (run: T) => Promise<RunSummary>,
+  ): Promise<StepResult> => {
     if (list.length === 0) return { skipped: 'no source configured' };
     await prepareForRealData(ctx.database.db, { replaceDemo: false, nowIso: isoInstant(ctx.clock.now()) });
     const runs: RunSummary[] = [];
@@ -95,7 +127,10 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       ...step('ingest-fx'),
-      run: async (o: StepOptions) => (sources.fx ? summarise([await sources.fx(ctx, { from: o.from, to: o.to })]) : { skipped: 'no price source configured' }),
+      run: async (o: StepOptions) =>
+        sources.fx
+          ? summarise([await sources.fx(ctx, { from: o.from, to: o.to })])
+          : { skipped: 'no price source configured' },
     },
     {
       ...step('quality'),
@@ -113,14 +148,19 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         const scores = await signalSettings().then(
           (s) => s.key,
           (err: Error) => {
-            ctx.log.warn({ err: { message: err.message } }, 'derive without signal scores: the signal settings do not resolve');
+            ctx.log.warn(
+              { err: { message: err.message } },
+              'derive without signal scores: the signal settings do not resolve',
+            );
             return undefined;
           },
         );
         // Fencing: a run that lost this step to a takeover must not publish read models (checked
         // early, and again inside the publication's transaction).
         await o.fence?.();
-        return { counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log, o.fence)) } };
+        return {
+          counts: { ...(await deriveReadModels(ctx.database, ctx.clock, settings.movers, scores, ctx.log, o.fence)) },
+        };
       },
     },
     {
@@ -132,11 +172,17 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         const dates = o.from || o.to ? await marketDates(ctx.database, { from: o.from, to: o.to }) : [latest];
         const counts =
           dates.length > 1
-            ? await backfillSignals(ctx.database, signal, dates, { databaseUrl: settings.database.url, workers: settings.signals.workers ?? 1, busyTimeoutMs: settings.database.busyTimeoutMs })
+            ? await backfillSignals(ctx.database, signal, dates, {
+                databaseUrl: settings.database.url,
+                workers: settings.signals.workers ?? 1,
+                busyTimeoutMs: settings.database.busyTimeoutMs,
+              })
             : await materialiseSignals(ctx.database, signal, dates);
         await o.fence?.();
         const started = performance.now();
-        const refreshed = dates.includes(latest) ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key, o.fence) : null;
+        const refreshed = dates.includes(latest)
+          ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key, o.fence)
+          : null;
         return {
           counts: {
             ...counts,
@@ -153,7 +199,10 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       ...step('factors'),
       run: async (o: StepOptions) => {
         const signal = await signalSettings();
-        const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, { from: o.from, to: o.to });
+        const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, {
+          from: o.from,
+          to: o.to,
+        });
         if (counts.latest === null) return { skipped: 'no prices' };
         await o.fence?.();
         if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
@@ -164,7 +213,12 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       ...step('retention'),
       run: async () => {
         const before = isoInstant(ctx.clock.now() - settings.payloadRetentionDays * 86_400_000);
-        return { counts: { payloads_deleted: await purgePayloads(ctx.database.db, before), unmatched_deleted: await purgeUnmatched(ctx.database.db, before) } };
+        return {
+          counts: {
+            payloads_deleted: await purgePayloads(ctx.database.db, before),
+            unmatched_deleted: await purgeUnmatched(ctx.database.db, before),
+          },
+        };
       },
     },
   ];

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { generatePortfolioSecret, isWellFormedPortfolioId, isWellFormedPortfolioSecret, SECRET_PREFIX } from './portfolio-secret.ts';
+import {
+  generatePortfolioSecret,
+  isWellFormedPortfolioId,
+  isWellFormedPortfolioSecret,
+  SECRET_PREFIX,
+} from './portfolio-secret.ts';
 
 describe('portfolio secrets', () => {
   it('carry the cqp_ prefix and 160 bits in 32 base32 characters, different every time', () => {

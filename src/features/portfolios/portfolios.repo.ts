@@ -7,7 +7,10 @@ type Executor = Kysely<Tables>;
 
 /** Inserts the owner principal and the portfolio (call inside a transaction). */
 export async function insertPortfolio(db: Executor, row: PortfolioRow, ownerName: string): Promise<void> {
-  await db.insertInto('principals').values({ id: row.owner_id, kind: 'portfolio', name: ownerName, created_at: row.created_at }).execute();
+  await db
+    .insertInto('principals')
+    .values({ id: row.owner_id, kind: 'portfolio', name: ownerName, created_at: row.created_at })
+    .execute();
   await db.insertInto('portfolios').values(row).execute();
 }
 
@@ -26,7 +29,11 @@ export interface PortfolioAuthRow {
  * (owner and secret digest), the data version, and the watchlist's size, latest addition and
  * contents (the list is capped, so this stays small).
  */
-export async function findPortfolioForAuth(db: Executor, dialect: DialectName, id: string): Promise<PortfolioAuthRow | undefined> {
+export async function findPortfolioForAuth(
+  db: Executor,
+  dialect: DialectName,
+  id: string,
+): Promise<PortfolioAuthRow | undefined> {
   const entry = sql<string>`cast(printing_key as text) || '@' || added_at`;
   const contents =
     dialect === 'postgres'
@@ -34,7 +41,11 @@ export async function findPortfolioForAuth(db: Executor, dialect: DialectName, i
       : sql<string | null>`group_concat(${entry}, ',' order by printing_key)`;
   const watchlist = db
     .selectFrom('watchlist_items')
-    .select((eb) => [eb.fn.countAll<number>().as('items'), eb.fn.max('added_at').as('last_added_at'), contents.as('contents')])
+    .select((eb) => [
+      eb.fn.countAll<number>().as('items'),
+      eb.fn.max('added_at').as('last_added_at'),
+      contents.as('contents'),
+    ])
     .where('portfolio_id', '=', id);
   const row = await db
     .selectFrom('portfolios as p')

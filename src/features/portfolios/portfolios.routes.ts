@@ -7,7 +7,13 @@ import type { WatchlistService } from './watchlist.service.ts';
 
 const CreatePortfolioBody = z
   .object({
-    name: z.string().trim().min(1).max(100).optional().openapi({ description: 'A label for your own use.', example: 'Vintage holos' }),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .openapi({ description: 'A label for your own use.', example: 'Vintage holos' }),
   })
   .strict()
   .openapi('CreatePortfolio');
@@ -33,7 +39,10 @@ export const createPortfolioRoute = defineRoute(
     summary: 'Create a portfolio (its secret is shown once)',
     request: { body: { required: false, content: { 'application/json': { schema: CreatePortfolioBody } } } },
     responses: {
-      201: { description: 'Created. `secret` is the only copy of the capability secret.', content: { 'application/json': { schema: CreatedPortfolio } } },
+      201: {
+        description: 'Created. `secret` is the only copy of the capability secret.',
+        content: { 'application/json': { schema: CreatedPortfolio } },
+      },
     },
   },
 );
@@ -49,7 +58,11 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
     const body = c.req.valid('json');
     // With an Idempotency-Key the answer is stored in the portfolio's own transaction (crash safety).
     const answer = c.get('idempotency');
-    const created = await services.portfolios.create(body.name ?? null, { requestId: c.get('requestId'), ip: c.get('clientIp') }, answer ? (trx, result) => answer.storeIn(trx, 201, result) : undefined);
+    const created = await services.portfolios.create(
+      body.name ?? null,
+      { requestId: c.get('requestId'), ip: c.get('clientIp') },
+      answer ? (trx, result) => answer.storeIn(trx, 201, result) : undefined,
+    );
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));

@@ -34,14 +34,32 @@ export class PortfoliosService {
    * Creates the owner principal and the portfolio in one transaction, and audits it; `within`
    * runs in that transaction with the result (to store an `Idempotency-Key` answer with it).
    */
-  async create(name: string | null, by: Requester, within?: (trx: Kysely<Tables>, created: CreatedPortfolio) => Promise<void>): Promise<CreatedPortfolio> {
+  async create(
+    name: string | null,
+    by: Requester,
+    within?: (trx: Kysely<Tables>, created: CreatedPortfolio) => Promise<void>,
+  ): Promise<CreatedPortfolio> {
     const secret = generatePortfolioSecret();
     const createdAt = isoInstant(this.clock.now());
-    const row = { id: this.newId('pf'), owner_id: this.newId('prn'), name, secret_hash: await sha256Hex(secret), created_at: createdAt };
+    const row = {
+      id: this.newId('pf'),
+      owner_id: this.newId('prn'),
+      name,
+      secret_hash: await sha256Hex(secret),
+      created_at: createdAt,
+    };
     await this.db.transaction().execute(async (trx) => {
       await insertPortfolio(trx, row, name ?? row.id);
       await this.audit.record(
-        { actor: 'anonymous', action: 'portfolio.create', target: row.id, result: 'success', requestId: by.requestId, ip: by.ip, detail: { owner_id: row.owner_id } },
+        {
+          actor: 'anonymous',
+          action: 'portfolio.create',
+          target: row.id,
+          result: 'success',
+          requestId: by.requestId,
+          ip: by.ip,
+          detail: { owner_id: row.owner_id },
+        },
         trx,
       );
       await within?.(trx, { id: row.id, secret, name, created_at: createdAt });

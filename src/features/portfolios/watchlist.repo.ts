@@ -20,16 +20,37 @@ export async function addItem(
     .expression((eb) =>
       eb
         .selectFrom('printings as p')
-        .select([eb.cast<string>(eb.val(item.portfolioId), 'text').as('portfolio_id'), 'p.key', eb.cast<string>(eb.val(item.addedAt), 'text').as('added_at')])
+        .select([
+          eb.cast<string>(eb.val(item.portfolioId), 'text').as('portfolio_id'),
+          'p.key',
+          eb.cast<string>(eb.val(item.addedAt), 'text').as('added_at'),
+        ])
         .where('p.id', '=', item.printingId)
         .where((w) =>
           w.or([
-            w(w.selectFrom('watchlist_items').select((s) => s.fn.countAll().as('n')).where('portfolio_id', '=', item.portfolioId), '<', item.cap),
-            w.exists(w.selectFrom('watchlist_items as x').select('x.printing_key').where('x.portfolio_id', '=', item.portfolioId).whereRef('x.printing_key', '=', 'p.key')),
+            w(
+              w
+                .selectFrom('watchlist_items')
+                .select((s) => s.fn.countAll().as('n'))
+                .where('portfolio_id', '=', item.portfolioId),
+              '<',
+              item.cap,
+            ),
+            w.exists(
+              w
+                .selectFrom('watchlist_items as x')
+                .select('x.printing_key')
+                .where('x.portfolio_id', '=', item.portfolioId)
+                .whereRef('x.printing_key', '=', 'p.key'),
+            ),
           ]),
         ),
     )
-    .onConflict((oc) => oc.columns(['portfolio_id', 'printing_key']).doUpdateSet((eb) => ({ added_at: eb.ref('watchlist_items.added_at') })))
+    .onConflict((oc) =>
+      oc
+        .columns(['portfolio_id', 'printing_key'])
+        .doUpdateSet((eb) => ({ added_at: eb.ref('watchlist_items.added_at') })),
+    )
     .returning(['printing_key', 'added_at'])
     .executeTakeFirst();
 }
@@ -44,11 +65,23 @@ export async function lockPortfolio(db: Executor, portfolioId: string): Promise<
 }
 
 /** Why `addItem` stored nothing: how many items the list holds now, and whether the printing exists. */
-export async function addRefusal(db: Executor, portfolioId: string, printingId: string): Promise<{ items: number; printingExists: boolean }> {
+export async function addRefusal(
+  db: Executor,
+  portfolioId: string,
+  printingId: string,
+): Promise<{ items: number; printingExists: boolean }> {
   const row = await db
     .selectNoFrom((eb) => [
-      eb.selectFrom('watchlist_items').select((s) => s.fn.countAll<number>().as('n')).where('portfolio_id', '=', portfolioId).as('items'),
-      eb.selectFrom('printings').select((s) => s.fn.countAll<number>().as('n')).where('id', '=', printingId).as('printings'),
+      eb
+        .selectFrom('watchlist_items')
+        .select((s) => s.fn.countAll<number>().as('n'))
+        .where('portfolio_id', '=', portfolioId)
+        .as('items'),
+      eb
+        .selectFrom('printings')
+        .select((s) => s.fn.countAll<number>().as('n'))
+        .where('id', '=', printingId)
+        .as('printings'),
     ])
     .executeTakeFirstOrThrow();
   return { items: Number(row.items), printingExists: Number(row.printings) > 0 };
@@ -114,7 +147,12 @@ export async function listItems(
     .select(['w.printing_key', 'w.added_at', 'p.id'])
     .where('w.portfolio_id', '=', portfolioId)
     .$if(after !== undefined, (q) =>
-      q.where((eb) => eb.or([eb('w.added_at', '>', after!.addedAt), eb.and([eb('w.added_at', '=', after!.addedAt), eb('p.id', '>', after!.printingId)])])),
+      q.where((eb) =>
+        eb.or([
+          eb('w.added_at', '>', after!.addedAt),
+          eb.and([eb('w.added_at', '=', after!.addedAt), eb('p.id', '>', after!.printingId)]),
+        ]),
+      ),
     )
     .orderBy('w.added_at')
     .orderBy('p.id')

@@ -11,7 +11,11 @@ import { WATCHLIST_CAP, type WatchlistService } from './watchlist.service.ts';
 const PortfolioId = z
   .string()
   .regex(/^pf_[0-9A-HJKMNP-TV-Z]{26}$/, 'is not a portfolio id')
-  .openapi({ param: { name: 'id', in: 'path' }, description: 'The portfolio in `X-Portfolio-Id`.', example: 'pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C' });
+  .openapi({
+    param: { name: 'id', in: 'path' },
+    description: 'The portfolio in `X-Portfolio-Id`.',
+    example: 'pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C',
+  });
 const PrintingId = z
   .string()
   .min(1)
@@ -43,19 +47,35 @@ const WatchlistItem = z
         date: z.string().openapi({ description: 'Date of the latest market price.', example: '2026-11-24' }),
         market: z.string().openapi({ example: 'tcgplayer' }),
         condition: z.string().openapi({ example: 'NM' }),
-        stale: z.boolean().openapi({ description: 'The latest price is more than 3 days behind its market.', example: false }),
+        stale: z
+          .boolean()
+          .openapi({ description: 'The latest price is more than 3 days behind its market.', example: false }),
       })
       .nullable()
-      .openapi({ description: 'TCGplayer USD near mint when there is one, else the first series by market, currency, condition; null without prices.' }),
-    changes: z.object({ '1d': ChangeSchema.nullable(), '7d': ChangeSchema.nullable(), '30d': ChangeSchema.nullable(), '90d': ChangeSchema.nullable() }),
+      .openapi({
+        description:
+          'TCGplayer USD near mint when there is one, else the first series by market, currency, condition; null without prices.',
+      }),
+    changes: z.object({
+      '1d': ChangeSchema.nullable(),
+      '7d': ChangeSchema.nullable(),
+      '30d': ChangeSchema.nullable(),
+      '90d': ChangeSchema.nullable(),
+    }),
   })
   .openapi('WatchlistItem');
 
 const AddedItem = z
-  .object({ printing_id: z.string().openapi({ example: 'base1-4.holofoil' }), added_at: z.string().openapi({ example: '2026-11-25T12:00:00.000Z' }) })
+  .object({
+    printing_id: z.string().openapi({ example: 'base1-4.holofoil' }),
+    added_at: z.string().openapi({ example: '2026-11-25T12:00:00.000Z' }),
+  })
   .openapi('WatchlistEntry');
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: ProblemSchema } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});
 
 export const listWatchlistRoute = defineRoute(
   { access: 'portfolio' },
@@ -68,7 +88,11 @@ export const listWatchlistRoute = defineRoute(
     responses: {
       200: {
         description: 'A page of items. Revalidate with `If-None-Match`.',
-        content: { 'application/json': { schema: z.object({ items: z.array(WatchlistItem), next_cursor: z.string().nullable() }) } },
+        content: {
+          'application/json': {
+            schema: z.object({ items: z.array(WatchlistItem), next_cursor: z.string().nullable() }),
+          },
+        },
       },
       304: { description: 'Not modified since the ETag sent in `If-None-Match`.' },
       404: problem('No such portfolio for these credentials (portfolio_not_found).'),
@@ -85,10 +109,17 @@ export const addToWatchlistRoute = defineRoute(
     summary: `Watch a printing (idempotent; at most ${WATCHLIST_CAP} per list)`,
     request: { params: z.object({ id: PortfolioId, printingId: PrintingId }) },
     responses: {
-      200: { description: 'Already on the list; nothing changed.', content: { 'application/json': { schema: AddedItem } } },
+      200: {
+        description: 'Already on the list; nothing changed.',
+        content: { 'application/json': { schema: AddedItem } },
+      },
       201: { description: 'Added.', content: { 'application/json': { schema: AddedItem } } },
-      404: problem('No such portfolio for these credentials (portfolio_not_found), or no such printing (printing_not_found).'),
-      409: problem(`The list already holds ${WATCHLIST_CAP} printings (watchlist_full); a full list is refused before the printing is looked up.`),
+      404: problem(
+        'No such portfolio for these credentials (portfolio_not_found), or no such printing (printing_not_found).',
+      ),
+      409: problem(
+        `The list already holds ${WATCHLIST_CAP} printings (watchlist_full); a full list is refused before the printing is looked up.`,
+      ),
     },
   },
 );
@@ -101,7 +132,10 @@ export const removeFromWatchlistRoute = defineRoute(
     tags: ['portfolios'],
     summary: 'Stop watching a printing',
     request: { params: z.object({ id: PortfolioId, printingId: PrintingId }) },
-    responses: { 204: { description: 'Removed.' }, 404: problem('Not on this watchlist (watchlist_item_not_found), or no such portfolio for these credentials.') },
+    responses: {
+      204: { description: 'Removed.' },
+      404: problem('Not on this watchlist (watchlist_item_not_found), or no such portfolio for these credentials.'),
+    },
   },
 );
 
@@ -141,7 +175,9 @@ export function watchlistRoutes(watchlist: WatchlistService): OpenAPIHono<AppEnv
     const { id, printingId } = c.req.valid('param');
     const session = ownPortfolio(c, id);
     const outcome = await watchlist.add(id, printingId, session.watchlist);
-    return c.json({ printing_id: printingId, added_at: outcome.added_at }, outcome.added ? 201 : 200, { 'Cache-Control': 'no-store' });
+    return c.json({ printing_id: printingId, added_at: outcome.added_at }, outcome.added ? 201 : 200, {
+      'Cache-Control': 'no-store',
+    });
   });
   app.openapi(removeFromWatchlistRoute, async (c) => {
     const { id, printingId } = c.req.valid('param');

@@ -46,8 +46,12 @@ export class WatchlistService {
     if (row) return { added: row.added_at === addedAt, added_at: row.added_at };
     // Nothing stored: a full list is refused before the printing is looked at. What
     // authentication read may be stale when other adds ran meanwhile, so it is read again.
-    const now = list.count >= WATCHLIST_CAP ? { items: list.count, printingExists: true } : await addRefusal(this.db, portfolioId, printingId);
-    if (now.items >= WATCHLIST_CAP) throw new Conflict('watchlist_full', `A watchlist holds at most ${WATCHLIST_CAP} printings; remove one first.`);
+    const now =
+      list.count >= WATCHLIST_CAP
+        ? { items: list.count, printingExists: true }
+        : await addRefusal(this.db, portfolioId, printingId);
+    if (now.items >= WATCHLIST_CAP)
+      throw new Conflict('watchlist_full', `A watchlist holds at most ${WATCHLIST_CAP} printings; remove one first.`);
     throw new NotFound('printing', printingId);
   }
 
@@ -58,7 +62,10 @@ export class WatchlistService {
   }
 
   /** Up to `limit` items after the cursor position, by added_at then printing id. */
-  async list(portfolioId: string, opts: { limit: number; after?: { addedAt: string; printingId: string } }): Promise<WatchlistItem[]> {
+  async list(
+    portfolioId: string,
+    opts: { limit: number; after?: { addedAt: string; printingId: string } },
+  ): Promise<WatchlistItem[]> {
     return toWatchlistItems(await listItems(this.db, portfolioId, opts));
   }
 }

@@ -48,12 +48,16 @@ const series = (market: string, currency: string, condition: string, cents: numb
 describe('preferredSeries', () => {
   it('takes TCGplayer USD near mint over every other series', () => {
     const primary = series('tcgplayer', 'USD', 'NM', 100);
-    expect(preferredSeries([series('cardmarket', 'EUR', 'NM', 1), series('tcgplayer', 'USD', 'LP', 2), primary])).toBe(primary);
+    expect(preferredSeries([series('cardmarket', 'EUR', 'NM', 1), series('tcgplayer', 'USD', 'LP', 2), primary])).toBe(
+      primary,
+    );
   });
 
   it('otherwise takes the first by market, currency and condition', () => {
     const first = series('cardmarket', 'EUR', 'LP', 1);
-    expect(preferredSeries([series('tcgplayer', 'USD', 'LP', 2), series('cardmarket', 'EUR', 'NM', 3), first])).toBe(first);
+    expect(preferredSeries([series('tcgplayer', 'USD', 'LP', 2), series('cardmarket', 'EUR', 'NM', 3), first])).toBe(
+      first,
+    );
   });
 
   it('is null for a printing without prices', () => {
@@ -63,12 +67,31 @@ describe('preferredSeries', () => {
 
 describe('toWatchlistItems', () => {
   it('sends yen in whole units and a change only for windows with a base', () => {
-    const yen = { ...series('tcgplayer', 'JPY', 'NM', 1500), from_date_7d: '2026-11-17', from_cents_7d: 1200, change_pct_7d: 25 };
+    const yen = {
+      ...series('tcgplayer', 'JPY', 'NM', 1500),
+      from_date_7d: '2026-11-17',
+      from_cents_7d: 1200,
+      change_pct_7d: 25,
+    };
     const [item] = toWatchlistItems([yen]);
-    expect(item!.price).toEqual({ price: 1500, currency: 'JPY', date: '2026-11-24', market: 'tcgplayer', condition: 'NM', stale: false });
+    expect(item!.price).toEqual({
+      price: 1500,
+      currency: 'JPY',
+      date: '2026-11-24',
+      market: 'tcgplayer',
+      condition: 'NM',
+      stale: false,
+    });
     expect(item!.changes).toEqual({
       '1d': null,
-      '7d': { change_pct: 25, from_date: '2026-11-17', to_date: '2026-11-24', from_price: 1200, to_price: 1500, currency: 'JPY' },
+      '7d': {
+        change_pct: 25,
+        from_date: '2026-11-17',
+        to_date: '2026-11-24',
+        from_price: 1200,
+        to_price: 1500,
+        currency: 'JPY',
+      },
       '30d': null,
       '90d': null,
     });

@@ -25,12 +25,25 @@ export interface WatchlistItem {
   changes: Record<Window, Change | null>;
 }
 
-type Series = WatchlistRow & { market: string; condition: string; currency: string; last_date: string; last_cents: number };
+type Series = WatchlistRow & {
+  market: string;
+  condition: string;
+  currency: string;
+  last_date: string;
+  last_cents: number;
+};
 
 const hasSeries = (row: WatchlistRow): row is Series =>
-  row.market !== null && row.condition !== null && row.currency !== null && row.last_date !== null && row.last_cents !== null;
+  row.market !== null &&
+  row.condition !== null &&
+  row.currency !== null &&
+  row.last_date !== null &&
+  row.last_cents !== null;
 
-const isPrimary = (s: Series) => s.market === PRIMARY_SERIES.market && s.currency === PRIMARY_SERIES.currency && s.condition === PRIMARY_SERIES.condition;
+const isPrimary = (s: Series) =>
+  s.market === PRIMARY_SERIES.market &&
+  s.currency === PRIMARY_SERIES.currency &&
+  s.condition === PRIMARY_SERIES.condition;
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -45,7 +58,10 @@ export function preferredSeries(rows: WatchlistRow[]): Series | null {
   const series = rows.filter(hasSeries);
   const primary = series.find(isPrimary);
   if (primary) return primary;
-  series.sort((a, b) => byCodeUnits(a.market, b.market) || byCodeUnits(a.currency, b.currency) || byCodeUnits(a.condition, b.condition));
+  series.sort(
+    (a, b) =>
+      byCodeUnits(a.market, b.market) || byCodeUnits(a.currency, b.currency) || byCodeUnits(a.condition, b.condition),
+  );
   return series[0] ?? null;
 }
 
@@ -58,7 +74,14 @@ export function toWatchlistItem(rows: [WatchlistRow, ...WatchlistRow[]]): Watchl
   const changes = noChanges();
   if (s) {
     for (const w of WINDOWS) {
-      changes[w] = change(s[`change_pct_${w}`], s[`from_date_${w}`], s[`from_cents_${w}`], s.last_date, s.last_cents, s.currency);
+      changes[w] = change(
+        s[`change_pct_${w}`],
+        s[`from_date_${w}`],
+        s[`from_cents_${w}`],
+        s.last_date,
+        s.last_cents,
+        s.currency,
+      );
     }
   }
   return {
@@ -74,7 +97,14 @@ export function toWatchlistItem(rows: [WatchlistRow, ...WatchlistRow[]]): Watchl
     card: { id: first.card_id, name: first.card_name, set_id: first.set_id, number: first.number },
     added_at: first.added_at,
     price: s
-      ? { price: toMajor(s.last_cents, s.currency), currency: s.currency, date: s.last_date, market: s.market, condition: s.condition, stale: Boolean(Number(s.stale)) }
+      ? {
+          price: toMajor(s.last_cents, s.currency),
+          currency: s.currency,
+          date: s.last_date,
+          market: s.market,
+          condition: s.condition,
+          stale: Boolean(Number(s.stale)),
+        }
       : null,
     changes,
   };

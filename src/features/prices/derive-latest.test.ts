@@ -6,7 +6,12 @@ import { changePct, deriveLatestPrices } from './derive-latest.ts';
 import type { PriceObservation } from './price-importer.ts';
 
 const day = (offset: number) => new Date(Date.UTC(2025, 9, 20) + offset * 86_400_000).toISOString().slice(0, 10);
-const obs = (cardId: string, date: string, market: number | null, currency: 'USD' | 'EUR' = 'USD'): PriceObservation => ({
+const obs = (
+  cardId: string,
+  date: string,
+  market: number | null,
+  currency: 'USD' | 'EUR' = 'USD',
+): PriceObservation => ({
   ref: { kind: 'card', cardId, finishLabel: 'holofoil' },
   market: currency === 'USD' ? 'tcgplayer' : 'cardmarket',
   currency,
@@ -51,7 +56,12 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
     });
 
     const latest = async (cardId: string, market = 'tcgplayer') =>
-      ctx.database.db.selectFrom('latest_prices').selectAll().where('card_id', '=', cardId).where('market', '=', market).executeTakeFirst();
+      ctx.database.db
+        .selectFrom('latest_prices')
+        .selectAll()
+        .where('card_id', '=', cardId)
+        .where('market', '=', market)
+        .executeTakeFirst();
 
     it('computes latest price and changes per window from the base rule', async () => {
       const counts = await deriveLatestPrices(ctx.database);
@@ -90,13 +100,29 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
       await deriveLatestPrices(ctx.database);
       expect(await latest('stale')).toMatchObject({ stale: 1, last_date: day(-5) });
       expect(await latest('nullend')).toMatchObject({ last_date: day(-1), last_cents: 700, stale: 0 });
-      expect(await latest('steady', 'cardmarket')).toMatchObject({ as_of: day(-2), last_cents: 9000, currency: 'EUR', from_date_1d: day(-3), change_pct_1d: 12.5 });
+      expect(await latest('steady', 'cardmarket')).toMatchObject({
+        as_of: day(-2),
+        last_cents: 9000,
+        currency: 'EUR',
+        from_date_1d: day(-3),
+        change_pct_1d: 12.5,
+      });
     });
 
     it('is idempotent', async () => {
-      const a = await ctx.database.db.selectFrom('latest_prices').selectAll().orderBy('card_id').orderBy('market').execute();
+      const a = await ctx.database.db
+        .selectFrom('latest_prices')
+        .selectAll()
+        .orderBy('card_id')
+        .orderBy('market')
+        .execute();
       await deriveLatestPrices(ctx.database);
-      const b = await ctx.database.db.selectFrom('latest_prices').selectAll().orderBy('card_id').orderBy('market').execute();
+      const b = await ctx.database.db
+        .selectFrom('latest_prices')
+        .selectAll()
+        .orderBy('card_id')
+        .orderBy('market')
+        .execute();
       expect(b).toEqual(a);
     });
   });
@@ -113,7 +139,15 @@ describe.each(dialects)('derived prices leave flagged prints out on $name', (d) 
     const flag = async (printingKey: number, k: number) =>
       ctx.database.db
         .insertInto('price_flags')
-        .values({ printing_key: printingKey, market: 'tcgplayer', condition: 'NM', currency: 'USD', date: day(k), reason: 'return_outlier', ref_date: day(k - 1) })
+        .values({
+          printing_key: printingKey,
+          market: 'tcgplayer',
+          condition: 'NM',
+          currency: 'USD',
+          date: day(k),
+          reason: 'return_outlier',
+          ref_date: day(k - 1),
+        })
         .execute();
     beforeAll(async () => {
       const now = '2025-10-21T00:00:00.000Z';
@@ -123,20 +157,27 @@ describe.each(dialects)('derived prices leave flagged prints out on $name', (d) 
         now,
       );
       const rows: PriceObservation[] = [];
-      for (let k = -100; k <= 0; k++) rows.push(obs('fl', day(k), (FLAGGED.includes(k) ? 3 * cents(k) : cents(k)) / 100));
+      for (let k = -100; k <= 0; k++)
+        rows.push(obs('fl', day(k), (FLAGGED.includes(k) ? 3 * cents(k) : cents(k)) / 100));
       rows.push(obs('allflagged', day(0), 9999.99), obs('allflagged', day(-1), 9999.99), obs('other', day(0), 5));
       await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add(rows);
         await importer.flush();
       });
-      const keys = new Map((await ctx.database.db.selectFrom('printings').select(['key', 'card_id']).execute()).map((r) => [r.card_id, Number(r.key)]));
+      const keys = new Map(
+        (await ctx.database.db.selectFrom('printings').select(['key', 'card_id']).execute()).map((r) => [
+          r.card_id,
+          Number(r.key),
+        ]),
+      );
       key = keys.get('fl')!;
       for (const k of FLAGGED) await flag(key, k);
       for (const k of [0, -1]) await flag(keys.get('allflagged')!, k);
     });
 
-    const latest = async (cardId: string) => ctx.database.db.selectFrom('latest_prices').selectAll().where('card_id', '=', cardId).executeTakeFirst();
+    const latest = async (cardId: string) =>
+      ctx.database.db.selectFrom('latest_prices').selectAll().where('card_id', '=', cardId).executeTakeFirst();
 
     it('the latest price, change bases and movers statistics skip flagged prints', async () => {
       await deriveLatestPrices(ctx.database);
@@ -173,7 +214,8 @@ describe.each(dialects)('derived prices leave flagged prints out on $name', (d) 
       await ctx.database.db.deleteFrom('price_flags').where('printing_key', '=', key).execute();
       await deriveLatestPrices(ctx.database);
       expect(await latest('fl')).toMatchObject({ last_date: day(0), last_cents: 3 * cents(0) });
-      for (const k of FLAGGED) await ctx.database.db.deleteFrom('prices').where('printing_key', '=', key).where('date', '=', day(k)).execute();
+      for (const k of FLAGGED)
+        await ctx.database.db.deleteFrom('prices').where('printing_key', '=', key).where('date', '=', day(k)).execute();
       await deriveLatestPrices(ctx.database);
       expect(await latest('fl')).toEqual(flagged);
     });

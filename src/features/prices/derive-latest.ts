@@ -237,7 +237,12 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
  * A printing is its set's own product when it was sold under the set's TCGplayer group: the
  * recorded one, else the group most of the set's printings arrive from.
  */
-async function describeSeries(database: Database, rows: LatestPricesTable[], observations: Map<string, number>, lineOf: ReadonlyMap<number, string | null>): Promise<void> {
+async function describeSeries(
+  database: Database,
+  rows: LatestPricesTable[],
+  observations: Map<string, number>,
+  lineOf: ReadonlyMap<number, string | null>,
+): Promise<void> {
   const printings = await database.db
     .selectFrom('printings as p')
     .innerJoin('cards as c', 'c.id', 'p.card_id')
@@ -275,7 +280,9 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
   const ownGroup = (setId: string, recorded: number | null): number | null => {
     if (recorded !== null) return Number(recorded);
     if (!ownGroupOf.has(setId)) {
-      const ranked = [...(arriving.get(setId) ?? new Map<number, number>()).entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+      const ranked = [...(arriving.get(setId) ?? new Map<number, number>()).entries()].sort(
+        (a, b) => b[1] - a[1] || a[0] - b[0],
+      );
       ownGroupOf.set(setId, ranked[0]?.[0] ?? null);
     }
     return ownGroupOf.get(setId)!;
@@ -285,7 +292,15 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
     const p = byKey.get(row.printing_key);
     if (p) {
       row.ref = JSON.stringify({
-        card: { id: p.card_id, kind: p.kind, name: p.name, set_id: p.set_id, number: p.number, rarity: p.rarity, thumbnail: thumbnailOf(p.images) },
+        card: {
+          id: p.card_id,
+          kind: p.kind,
+          name: p.name,
+          set_id: p.set_id,
+          number: p.number,
+          rarity: p.rarity,
+          thumbnail: thumbnailOf(p.images),
+        },
         printing: {
           id: p.id,
           finish: p.finish,
@@ -299,7 +314,12 @@ async function describeSeries(database: Database, rows: LatestPricesTable[], obs
     }
     const candidate: SeriesCandidate = {
       printingKey: row.printing_key,
-      product: p ? productRank(p.tcgplayer_group_id === null ? null : Number(p.tcgplayer_group_id), ownGroup(p.set_id, p.set_group)) : 1,
+      product: p
+        ? productRank(
+            p.tcgplayer_group_id === null ? null : Number(p.tcgplayer_group_id),
+            ownGroup(p.set_id, p.set_group),
+          )
+        : 1,
       observations: observations.get(seriesKey(row)) ?? 0,
       finish: p?.finish ?? '',
       market: row.market,
@@ -342,7 +362,8 @@ export async function computeLatestPrices(database: Database, log?: Logger): Pro
   await describeSeries(database, derived, observations, lineOf);
   const warnings = await groupWarnings(db);
   // Recorded in the run's counts; the first few named in the log.
-  for (const w of warnings.slice(0, 20)) log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
+  for (const w of warnings.slice(0, 20))
+    log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
   return { rows: derived, productLines, lineOf, groupWarnings: warnings.length };
 }
 
@@ -357,7 +378,10 @@ export async function publishLatestPrices(
     await trx.deleteFrom('latest_prices').execute();
     // Chunks keep each statement under SQLite's bound-parameter limit.
     for (let i = 0; i < derived.length; i += 500) {
-      await trx.insertInto('latest_prices').values(derived.slice(i, i + 500)).execute();
+      await trx
+        .insertInto('latest_prices')
+        .values(derived.slice(i, i + 500))
+        .execute();
     }
   });
   return {
@@ -374,6 +398,9 @@ export async function publishLatestPrices(
  * @example
  * const counts = await deriveLatestPrices(database); // { series: 30000, stale: 12, markets: 2, group_warnings: 0 }
  */
-export async function deriveLatestPrices(database: Database, log?: Logger): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
+export async function deriveLatestPrices(
+  database: Database,
+  log?: Logger,
+): Promise<{ series: number; stale: number; markets: number; group_warnings: number }> {
   return publishLatestPrices(database, await computeLatestPrices(database, log));
 }

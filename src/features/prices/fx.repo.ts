@@ -22,7 +22,11 @@ const key = (r: { base: string; quote: string; date: string }) => `${r.base}|${r
  * @example
  * await upsertFxRates(db, [{ base: 'EUR', quote: 'USD', date: '2025-10-17', rate: 1.1681, source: 'ecb' }], nowIso);
  */
-export async function upsertFxRates(db: Kysely<Tables>, input: StoredFxRate[], knownAt: string): Promise<WriteOutcome & { duplicates: number }> {
+export async function upsertFxRates(
+  db: Kysely<Tables>,
+  input: StoredFxRate[],
+  knownAt: string,
+): Promise<WriteOutcome & { duplicates: number }> {
   const byKey = new Map(input.map((r) => [key(r), r]));
   const rows = [...byKey.values()];
   const out = { accepted: 0, updated: 0, unchanged: 0, duplicates: input.length - rows.length };

@@ -10,24 +10,56 @@ const RATES: FxRate[] = [
 
 describe('convert: a card bought in euros, valued in dollars', () => {
   it('uses the rate of the day itself', () => {
-    expect(convert(10_000, 'EUR', 'USD', '2025-10-17', RATES)).toEqual({ ok: true, cents: 11_681, rateDate: '2025-10-17' });
-    expect(convert(2_500, 'EUR', 'USD', '2025-10-16', RATES)).toEqual({ ok: true, cents: 2_911, rateDate: '2025-10-16' });
+    expect(convert(10_000, 'EUR', 'USD', '2025-10-17', RATES)).toEqual({
+      ok: true,
+      cents: 11_681,
+      rateDate: '2025-10-17',
+    });
+    expect(convert(2_500, 'EUR', 'USD', '2025-10-16', RATES)).toEqual({
+      ok: true,
+      cents: 2_911,
+      rateDate: '2025-10-16',
+    });
   });
 
   it('converts back through the inverse and across through the euro, exactly to the cent', () => {
-    expect(convert(11_681, 'USD', 'EUR', '2025-10-17', RATES)).toEqual({ ok: true, cents: 10_000, rateDate: '2025-10-17' });
-    expect(convert(1_999, 'USD', 'EUR', '2025-10-17', RATES)).toEqual({ ok: true, cents: 1_711, rateDate: '2025-10-17' });
+    expect(convert(11_681, 'USD', 'EUR', '2025-10-17', RATES)).toEqual({
+      ok: true,
+      cents: 10_000,
+      rateDate: '2025-10-17',
+    });
+    expect(convert(1_999, 'USD', 'EUR', '2025-10-17', RATES)).toEqual({
+      ok: true,
+      cents: 1_711,
+      rateDate: '2025-10-17',
+    });
     // 10 000 / 1.1681 × 0.8688 = 7 437.72
-    expect(convert(10_000, 'USD', 'GBP', '2025-10-17', RATES)).toEqual({ ok: true, cents: 7_438, rateDate: '2025-10-17' });
+    expect(convert(10_000, 'USD', 'GBP', '2025-10-17', RATES)).toEqual({
+      ok: true,
+      cents: 7_438,
+      rateDate: '2025-10-17',
+    });
   });
 
   it('falls back over a weekend to Friday, and names Friday as the rate date', () => {
-    expect(convert(10_000, 'EUR', 'USD', '2025-10-18', RATES)).toEqual({ ok: true, cents: 11_681, rateDate: '2025-10-17' });
-    expect(convert(10_000, 'EUR', 'USD', '2025-10-19', RATES)).toEqual({ ok: true, cents: 11_681, rateDate: '2025-10-17' });
+    expect(convert(10_000, 'EUR', 'USD', '2025-10-18', RATES)).toEqual({
+      ok: true,
+      cents: 11_681,
+      rateDate: '2025-10-17',
+    });
+    expect(convert(10_000, 'EUR', 'USD', '2025-10-19', RATES)).toEqual({
+      ok: true,
+      cents: 11_681,
+      rateDate: '2025-10-17',
+    });
   });
 
   it(`looks back at most ${FALLBACK_DAYS} days; past that the rate is a gap, never 1.0`, () => {
-    expect(convert(10_000, 'EUR', 'USD', '2025-10-21', RATES)).toEqual({ ok: true, cents: 11_681, rateDate: '2025-10-17' });
+    expect(convert(10_000, 'EUR', 'USD', '2025-10-21', RATES)).toEqual({
+      ok: true,
+      cents: 11_681,
+      rateDate: '2025-10-17',
+    });
     expect(convert(10_000, 'EUR', 'USD', '2025-10-22', RATES)).toEqual({ ok: false, reason: 'no_rate' });
     expect(convert(10_000, 'EUR', 'JPY', '2025-10-17', RATES)).toEqual({ ok: false, reason: 'no_rate' });
     expect(convert(10_000, 'EUR', 'USD', '2025-10-15', RATES)).toEqual({ ok: false, reason: 'no_rate' });

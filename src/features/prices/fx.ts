@@ -70,8 +70,15 @@ function roundCents(x: number): number {
  * convert(10_000, 'EUR', 'USD', '2025-10-19', rates); // { ok: true, cents: 11681, rateDate: '2025-10-17' }
  * convert(10_000, 'EUR', 'USD', '2025-10-25', rates); // { ok: false, reason: 'no_rate' }
  */
-export function convert(amountCents: number, from: string, to: string, date: string, rates: readonly FxRate[] | RateBook): Conversion {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) return { ok: false, reason: 'no_rate' };
+export function convert(
+  amountCents: number,
+  from: string,
+  to: string,
+  date: string,
+  rates: readonly FxRate[] | RateBook,
+): Conversion {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)))
+    return { ok: false, reason: 'no_rate' };
   if (from === to) return { ok: true, cents: amountCents, rateDate: date };
   const book = bookOf(rates);
   for (let back = 0; back <= FALLBACK_DAYS; back++) {

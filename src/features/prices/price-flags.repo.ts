@@ -33,7 +33,11 @@ export function unflagged(alias: string): string {
  * Replaces the flags of the primary series dated in [from, to] by `rows` (all of them primary-series
  * rows in that range), in one transaction: a re-run over the same prices gives the same table.
  */
-export async function replacePrimaryFlags(db: Kysely<Tables>, range: { from: string; to: string }, rows: readonly PriceFlagRow[]): Promise<void> {
+export async function replacePrimaryFlags(
+  db: Kysely<Tables>,
+  range: { from: string; to: string },
+  rows: readonly PriceFlagRow[],
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('price_flags')
@@ -43,7 +47,11 @@ export async function replacePrimaryFlags(db: Kysely<Tables>, range: { from: str
       .where('date', '>=', range.from)
       .where('date', '<=', range.to)
       .execute();
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await trx.insertInto('price_flags').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+      await trx
+        .insertInto('price_flags')
+        .values(rows.slice(i, i + ROWS_PER_INSERT))
+        .execute();
   });
 }
 
@@ -60,7 +68,10 @@ export const printKey = (printingKey: number, day: number) => printingKey * 65_5
 export async function flaggedPrints(database: Database, from: string, to: string): Promise<Set<number>> {
   const rows = await database.db
     .selectFrom('price_flags')
-    .select(['printing_key', sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date')])
+    .select([
+      'printing_key',
+      sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date'),
+    ])
     .where('market', '=', PRIMARY_SERIES.market)
     .where('condition', '=', PRIMARY_SERIES.condition)
     .where('currency', '=', PRIMARY_SERIES.currency)
@@ -80,10 +91,18 @@ export async function flaggedPrints(database: Database, from: string, to: string
 export async function flaggedSeriesPrints(database: Database, since: string): Promise<Set<string>> {
   const rows = await database.db
     .selectFrom('price_flags')
-    .select(['printing_key', 'market', 'condition', 'currency', sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date')])
+    .select([
+      'printing_key',
+      'market',
+      'condition',
+      'currency',
+      sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date'),
+    ])
     .where('date', '>=', since)
     .execute();
-  return new Set(rows.map((r) => `${Number(r.printing_key)}|${r.market}|${r.condition}|${r.currency}|${String(r.date)}`));
+  return new Set(
+    rows.map((r) => `${Number(r.printing_key)}|${r.market}|${r.condition}|${r.currency}|${String(r.date)}`),
+  );
 }
 
 export interface UnflaggedPrice {
@@ -102,7 +121,11 @@ export interface UnflaggedPrice {
  * @example
  * (await lastUnflaggedPrices(database, [17], '2026-11-20')).get(17); // { printingKey: 17, date: '2026-11-19', marketCents: 401 }
  */
-export async function lastUnflaggedPrices(database: Database, printingKeys: readonly number[], date: string): Promise<Map<number, UnflaggedPrice>> {
+export async function lastUnflaggedPrices(
+  database: Database,
+  printingKeys: readonly number[],
+  date: string,
+): Promise<Map<number, UnflaggedPrice>> {
   const out = new Map<number, UnflaggedPrice>();
   const { market, condition, currency } = PRIMARY_SERIES;
   const dateText = (column: string) => (database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column);
@@ -115,7 +138,12 @@ export async function lastUnflaggedPrices(database: Database, printingKeys: read
         and p.date = (select max(q.date) from prices q
           where q.printing_key = p.printing_key and q.market = ${market} and q.condition = ${condition} and q.currency = ${currency}
             and q.date <= ${date} and q.market_cents > 0 and ${sql.raw(unflagged('q'))})`.execute(database.db);
-    for (const r of rows) out.set(Number(r.printing_key), { printingKey: Number(r.printing_key), date: String(r.date), marketCents: Number(r.market_cents) });
+    for (const r of rows)
+      out.set(Number(r.printing_key), {
+        printingKey: Number(r.printing_key),
+        date: String(r.date),
+        marketCents: Number(r.market_cents),
+      });
   }
   return out;
 }

@@ -5,7 +5,12 @@ import { ProductMap } from '../catalog/product-map.ts';
 import { catalogWriter, priceImporter, withRun } from '../ingest/context.ts';
 import type { PriceObservation } from './price-importer.ts';
 
-const tcg = (productId: number, subType: string, date: string, prices: PriceObservation['prices']): PriceObservation => ({
+const tcg = (
+  productId: number,
+  subType: string,
+  date: string,
+  prices: PriceObservation['prices'],
+): PriceObservation => ({
   ref: { kind: 'tcgplayer', productId, subType },
   market: 'tcgplayer',
   currency: 'USD',
@@ -60,7 +65,14 @@ describe.each(dialects)('price import on $name', (d) => {
 
     it('stores valid rows and accounts for every row read', async () => {
       const run = await importRows(day1);
-      expect(run).toMatchObject({ status: 'succeeded', rows_read: 10, accepted: 3, updated: 0, unchanged: 0, rejected: 7 });
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        rows_read: 10,
+        accepted: 3,
+        updated: 0,
+        unchanged: 0,
+        rejected: 7,
+      });
       expect(run.rejected_by_reason).toEqual({
         duplicate_row: 1,
         sealed_product: 1,
@@ -77,11 +89,33 @@ describe.each(dialects)('price import on $name', (d) => {
         .orderBy('printings.id')
         .execute();
       expect(stored).toEqual([
-        { id: 'base1-4.holofoil', tcgplayer_product_id: 42382, market_cents: 35100, low_cents: 30000, high_cents: null },
-        { id: 'sv3pt5-1.reverse-holofoil', tcgplayer_product_id: 500, market_cents: 29, low_cents: 10, high_cents: null },
-        { id: 'sv3pt5-1.reverse-holofoil.501', tcgplayer_product_id: 501, market_cents: 150, low_cents: 100, high_cents: null },
+        {
+          id: 'base1-4.holofoil',
+          tcgplayer_product_id: 42382,
+          market_cents: 35100,
+          low_cents: 30000,
+          high_cents: null,
+        },
+        {
+          id: 'sv3pt5-1.reverse-holofoil',
+          tcgplayer_product_id: 500,
+          market_cents: 29,
+          low_cents: 10,
+          high_cents: null,
+        },
+        {
+          id: 'sv3pt5-1.reverse-holofoil.501',
+          tcgplayer_product_id: 501,
+          market_cents: 150,
+          low_cents: 100,
+          high_cents: null,
+        },
       ]);
-      const row = await ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
+      const row = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .selectAll()
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
       expect(row.rows_read).toBe(row.accepted + row.updated + row.unchanged + row.rejected);
     });
 
@@ -107,7 +141,13 @@ describe.each(dialects)('feed precedence on $name', (d) => {
         const now = '2025-10-21T00:00:00.000Z';
         await catalogWriter(ctx).upsertSets([{ id: 'base1', name: 'Base' }], now);
         await catalogWriter(ctx).upsertCards([{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }], now);
-        const row = (market: number): PriceObservation => ({ ref: { kind: 'card', cardId: 'base1-4', finishLabel: 'holofoil' }, market: 'tcgplayer', currency: 'USD', date: '2025-10-20', prices: { market } });
+        const row = (market: number): PriceObservation => ({
+          ref: { kind: 'card', cardId: 'base1-4', finishLabel: 'holofoil' },
+          market: 'tcgplayer',
+          currency: 'USD',
+          date: '2025-10-20',
+          prices: { market },
+        });
         const importAs = (feed: string, market: number) =>
           withRun(ctx, { source: feed, feed, kind: 'prices' }, async (run) => {
             const importer = await priceImporter(ctx, run, feed);

@@ -67,14 +67,28 @@ export interface PriceImporterOptions {
 }
 
 const VALUE_KEYS = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'] as const;
-const STORED_KEYS = ['market_cents', 'low_cents', 'mid_cents', 'high_cents', 'direct_low_cents', 'trend_cents', 'avg1_cents', 'avg7_cents', 'avg30_cents'] as const;
+const STORED_KEYS = [
+  'market_cents',
+  'low_cents',
+  'mid_cents',
+  'high_cents',
+  'direct_low_cents',
+  'trend_cents',
+  'avg1_cents',
+  'avg7_cents',
+  'avg30_cents',
+] as const;
 
 function sameValues(a: BufferedRow, b: BufferedRow): boolean {
   return a.sourceAsOf === b.sourceAsOf && VALUE_KEYS.every((k) => a.cents[k] === b.cents[k]);
 }
 
 function sameAsStored(r: BufferedRow, s: StoredGrainRow): boolean {
-  return r.sourceAsOf === s.source_as_of && r.feed === s.feed && VALUE_KEYS.every((k, i) => r.cents[k] === s[STORED_KEYS[i]!]);
+  return (
+    r.sourceAsOf === s.source_as_of &&
+    r.feed === s.feed &&
+    VALUE_KEYS.every((k, i) => r.cents[k] === s[STORED_KEYS[i]!])
+  );
 }
 
 const rank = (feed: string) => FEED_RANK[feed] ?? 1;
@@ -122,7 +136,17 @@ export class PriceImporter {
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
     const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
-    const importer = new PriceImporter(run, opts.feed, opts.today, priceWriter(database), resolver, products, cardIds, db, opts);
+    const importer = new PriceImporter(
+      run,
+      opts.feed,
+      opts.today,
+      priceWriter(database),
+      resolver,
+      products,
+      cardIds,
+      db,
+      opts,
+    );
     importer.log = opts.log;
     return importer;
   }
@@ -154,7 +178,13 @@ export class PriceImporter {
     this.run.reject(reason);
     const seen = this.unmatched.get(productId);
     if (seen) seen.rows++;
-    else this.unmatched.set(productId, { productId, groupId: groupId ?? this.products.groupOf(productId), reason, rows: 1 });
+    else
+      this.unmatched.set(productId, {
+        productId,
+        groupId: groupId ?? this.products.groupOf(productId),
+        reason,
+        rows: 1,
+      });
   }
 
   /** Printings whose recorded TCGplayer group differs from the group a price row arrived from. */
@@ -177,7 +207,10 @@ export class PriceImporter {
     if (touched.length > 0) await assignProductLines(this.resolver.db, touched, this.productLineHints);
     // A printing keeps the group recorded first; a row from another group is named in the log.
     for (const c of this.resolver.conflicts.slice(this.conflictsLogged)) {
-      this.log?.warn({ runId: this.run.id, printing: c.printingId, recordedGroup: c.recorded, arrivingGroup: c.arriving }, 'price rows of a printing arrive from another TCGplayer group than the one recorded');
+      this.log?.warn(
+        { runId: this.run.id, printing: c.printingId, recordedGroup: c.recorded, arrivingGroup: c.arriving },
+        'price rows of a printing arrive from another TCGplayer group than the one recorded',
+      );
     }
     this.conflictsLogged = this.resolver.conflicts.length;
   }
@@ -200,9 +233,23 @@ export class PriceImporter {
       pendingAt.forEach((rowIndex, k) => (rows[rowIndex]!.printing = keys[k]!));
     }
     // Rows with and without a product id can still land on one printing: group by it too.
-    if (this.repeats === 'ambiguous') rows = await this.acrossChunks(this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`));
+    if (this.repeats === 'ambiguous')
+      rows = await this.acrossChunks(
+        this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`),
+      );
     const outcome = await this.writer.write(
-      rows.map((r) => ({ printingKey: r.printing as number, market: r.market, condition: r.condition, currency: r.currency, date: r.date, feed: r.feed, cents: r.cents, sourceAsOf: r.sourceAsOf, knownAt: r.knownAt, runId: r.runId })),
+      rows.map((r) => ({
+        printingKey: r.printing as number,
+        market: r.market,
+        condition: r.condition,
+        currency: r.currency,
+        date: r.date,
+        feed: r.feed,
+        cents: r.cents,
+        sourceAsOf: r.sourceAsOf,
+        knownAt: r.knownAt,
+        runId: r.runId,
+      })),
     );
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
@@ -225,7 +272,10 @@ export class PriceImporter {
     for (const list of groups.values()) {
       if (list.some((r) => this.ambiguousGrains.has(r.grain!)) || list.some((r) => !sameValues(r, list[0]!))) {
         for (const r of list) this.ambiguousGrains.add(r.grain!);
-        this.run.reject('ambiguous_product', list.length, { at: list[0]!.grain!, detail: `${list.length} rows name this card, finish, market, condition, currency and date with different prices; add a product_id column` });
+        this.run.reject('ambiguous_product', list.length, {
+          at: list[0]!.grain!,
+          detail: `${list.length} rows name this card, finish, market, condition, currency and date with different prices; add a product_id column`,
+        });
         continue;
       }
       this.run.reject('duplicate_row', list.length - 1);
@@ -243,8 +293,14 @@ export class PriceImporter {
     const known = rows.filter((r) => typeof r.printing === 'number');
     if (known.length === 0) return rows;
     const stored = new Map<string, StoredGrainRow>();
-    const storedKey = (k: number, r: { market: string; condition: string; currency: string; date: string }) => `${k}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
-    for (const s of await storedRowsOf(this.db, known.map((r) => r.printing as number), known.map((r) => r.date))) stored.set(storedKey(s.printing_key, s), s);
+    const storedKey = (k: number, r: { market: string; condition: string; currency: string; date: string }) =>
+      `${k}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
+    for (const s of await storedRowsOf(
+      this.db,
+      known.map((r) => r.printing as number),
+      known.map((r) => r.date),
+    ))
+      stored.set(storedKey(s.printing_key, s), s);
     const kept: BufferedRow[] = [];
     for (const r of rows) {
       const s = typeof r.printing === 'number' ? stored.get(storedKey(r.printing, r)) : undefined;
@@ -260,13 +316,25 @@ export class PriceImporter {
         this.run.reject('duplicate_row');
       } else {
         this.ambiguousGrains.add(r.grain!);
-        this.run.reject('ambiguous_product', 1, { at: r.grain!, detail: 'a later row names this card, finish, market, condition, currency and date with different prices; add a product_id column' });
+        this.run.reject('ambiguous_product', 1, {
+          at: r.grain!,
+          detail:
+            'a later row names this card, finish, market, condition, currency and date with different prices; add a product_id column',
+        });
         // The row this run stored goes: an earlier run's value it had replaced comes back.
         const prev = this.overwritten.get(key);
         if (prev) {
           this.overwritten.delete(key);
           if ((await restoreRow(this.db, this.run.id, prev)) === 1) this.run.retract('updated', 'ambiguous_product');
-        } else if ((await deleteRunRow(this.db, this.run.id, { printingKey: s.printing_key, market: s.market, condition: s.condition, currency: s.currency, date: s.date })) === 1) {
+        } else if (
+          (await deleteRunRow(this.db, this.run.id, {
+            printingKey: s.printing_key,
+            market: s.market,
+            condition: s.condition,
+            currency: s.currency,
+            date: s.date,
+          })) === 1
+        ) {
           this.run.retract('accepted', 'ambiguous_product');
         }
       }
@@ -320,10 +388,14 @@ export class PriceImporter {
     const printing = this.resolver.find(cardId, finish, product);
     // A product already stored as another card's printing is not this card's.
     // (Price CSV rows only: TCGplayer rows take their card from the product map.)
-    if (o.ref.kind === 'card' && product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId) return this.rejected('product_card_mismatch');
+    if (o.ref.kind === 'card' && product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId)
+      return this.rejected('product_card_mismatch');
     const condition = o.condition ?? 'NM';
     return {
-      grain: this.repeats === 'ambiguous' ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}` : undefined,
+      grain:
+        this.repeats === 'ambiguous'
+          ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}`
+          : undefined,
       printing,
       market: o.market,
       condition,

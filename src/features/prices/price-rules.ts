@@ -35,7 +35,8 @@ export type PriceFields = 'market' | 'low' | 'mid' | 'high' | 'directLow' | 'tre
 export type RawPrices = Partial<Record<PriceFields, number | null | undefined>>;
 export type CentPrices = Record<PriceFields, number | null>;
 
-export type PriceCheck = { ok: true; cents: CentPrices; droppedPlaceholders: number } | { ok: false; reason: RejectReason };
+export type PriceCheck =
+  { ok: true; cents: CentPrices; droppedPlaceholders: number } | { ok: false; reason: RejectReason };
 
 const FIELDS: PriceFields[] = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'];
 
@@ -69,7 +70,17 @@ export function checkPrices(raw: RawPrices): PriceCheck {
   if (present === 0) return { ok: false, reason: 'all_prices_null' };
   const market = raw.market ?? null;
   // A literal (one hidden class, in-object fields): imports hold one of these per buffered row.
-  const cents: CentPrices = { market: null, low: null, mid: null, high: null, directLow: null, trend: null, avg1: null, avg7: null, avg30: null };
+  const cents: CentPrices = {
+    market: null,
+    low: null,
+    mid: null,
+    high: null,
+    directLow: null,
+    trend: null,
+    avg1: null,
+    avg7: null,
+    avg30: null,
+  };
   let dropped = 0;
   for (const f of FIELDS) {
     const v = raw[f];
@@ -110,5 +121,11 @@ export function isPlausibleDate(date: string, today: string): boolean {
  */
 export function tcgplayerFields(o: Record<string, unknown>): RawPrices {
   const v = (x: unknown) => x as number | null | undefined;
-  return { market: v(o.marketPrice), low: v(o.lowPrice), mid: v(o.midPrice), high: v(o.highPrice), directLow: v(o.directLowPrice) };
+  return {
+    market: v(o.marketPrice),
+    low: v(o.lowPrice),
+    mid: v(o.midPrice),
+    high: v(o.highPrice),
+    directLow: v(o.directLowPrice),
+  };
 }

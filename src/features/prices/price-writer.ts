@@ -35,7 +35,9 @@ export interface PriceWriteOutcome extends WriteOutcome {
 export const FEED_RANK: Record<string, number> = { tcgcsv: 5, justtcg: 4, pokemontcg: 3, tcgdex: 2 };
 
 function rankSql(column: string): string {
-  return `(case ${column} ${Object.entries(FEED_RANK).map(([f, r]) => `when '${f}' then ${r}`).join(' ')} else 1 end)`;
+  return `(case ${column} ${Object.entries(FEED_RANK)
+    .map(([f, r]) => `when '${f}' then ${r}`)
+    .join(' ')} else 1 end)`;
 }
 
 const KEY_COLUMNS = ['printing_key', 'market', 'condition', 'currency', 'date'] as const;
@@ -58,9 +60,24 @@ const ALL_COLUMNS = [...KEY_COLUMNS, ...VALUE_COLUMNS, ...META_COLUMNS];
 function values(r: PriceRow): (string | number | null)[] {
   const c = r.cents;
   return [
-    r.printingKey, r.market, r.condition, r.currency, r.date,
-    r.feed, c.market, c.low, c.mid, c.high, c.directLow, c.trend, c.avg1, c.avg7, c.avg30, r.sourceAsOf,
-    r.knownAt, r.runId,
+    r.printingKey,
+    r.market,
+    r.condition,
+    r.currency,
+    r.date,
+    r.feed,
+    c.market,
+    c.low,
+    c.mid,
+    c.high,
+    c.directLow,
+    c.trend,
+    c.avg1,
+    c.avg7,
+    c.avg30,
+    r.sourceAsOf,
+    r.knownAt,
+    r.runId,
   ];
 }
 
@@ -175,5 +192,7 @@ class PostgresPriceWriter implements PriceWriter {
  * const outcome = await writer.write(rows); // { accepted, updated, unchanged, duplicates }
  */
 export function priceWriter(database: Database): PriceWriter {
-  return database.native.kind === 'sqlite' ? new SqlitePriceWriter(database.native.db) : new PostgresPriceWriter(database.native.pool);
+  return database.native.kind === 'sqlite'
+    ? new SqlitePriceWriter(database.native.db)
+    : new PostgresPriceWriter(database.native.pool);
 }

@@ -11,7 +11,11 @@ const BATCH = 500;
  * The stored rows of these printings on these dates (the caller matches the exact grains), in
  * batches of printing keys so no statement exceeds a dialect's parameter limit.
  */
-export async function storedRowsOf(db: Kysely<Tables>, printingKeys: number[], dates: string[]): Promise<StoredGrainRow[]> {
+export async function storedRowsOf(
+  db: Kysely<Tables>,
+  printingKeys: number[],
+  dates: string[],
+): Promise<StoredGrainRow[]> {
   const out: StoredGrainRow[] = [];
   const uniqueDates = [...new Set(dates)];
   const keys = [...new Set(printingKeys)];
@@ -30,7 +34,11 @@ export async function storedRowsOf(db: Kysely<Tables>, printingKeys: number[], d
 }
 
 /** Deletes the row a run stored at one grain (a collision found after it was written). */
-export async function deleteRunRow(db: Kysely<Tables>, runId: string, g: { printingKey: number; market: string; condition: string; currency: string; date: string }): Promise<number> {
+export async function deleteRunRow(
+  db: Kysely<Tables>,
+  runId: string,
+  g: { printingKey: number; market: string; condition: string; currency: string; date: string },
+): Promise<number> {
   const res = await db
     .deleteFrom('prices')
     .where('run_id', '=', runId)

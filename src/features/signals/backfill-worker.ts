@@ -16,7 +16,13 @@ export async function runBackfillWorker(): Promise<void> {
     const engine = defaultEngines().get(job.engine);
     const counts = await materialiseSignals(
       database,
-      { engine, weightsVersion: job.weightsVersion, weights: job.weights, minHistory: job.minHistory, windowDays: job.windowDays },
+      {
+        engine,
+        weightsVersion: job.weightsVersion,
+        weights: job.weights,
+        minHistory: job.minHistory,
+        windowDays: job.windowDays,
+      },
       job.dates,
     );
     parentPort!.postMessage({ ok: true, counts });

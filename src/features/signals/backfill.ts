@@ -59,11 +59,14 @@ export async function backfillSignals(
   options: { databaseUrl: string; workers: number; busyTimeoutMs: number },
 ): Promise<MaterialiseCounts & { workers: number }> {
   const sorted = [...new Set(dates)].sort();
-  const builtIn = defaultEngines().names().includes(settings.engine.name) && defaultEngines().get(settings.engine.name) === settings.engine;
+  const builtIn =
+    defaultEngines().names().includes(settings.engine.name) &&
+    defaultEngines().get(settings.engine.name) === settings.engine;
   // An in-memory SQLite database exists only in this thread's connection.
   const shared = !/^sqlite:(:memory:)?$/.test(options.databaseUrl);
   const workers = Math.min(options.workers, Math.floor(sorted.length / MIN_DATES_PER_WORKER));
-  if (!builtIn || !shared || workers < 2) return { ...(await materialiseSignals(database, settings, sorted)), workers: 1 };
+  if (!builtIn || !shared || workers < 2)
+    return { ...(await materialiseSignals(database, settings, sorted)), workers: 1 };
   const share = Math.ceil(sorted.length / workers);
   const jobs: BackfillJob[] = [];
   for (let i = 0; i < sorted.length; i += share) {
@@ -80,7 +83,16 @@ export async function backfillSignals(
     });
   }
   const results = await Promise.all(jobs.map(runWorker));
-  const total: MaterialiseCounts & { workers: number } = { dates: 0, signals: 0, insufficient: 0, price_rows_read: 0, read_ms: 0, engine_ms: 0, write_ms: 0, workers: jobs.length };
+  const total: MaterialiseCounts & { workers: number } = {
+    dates: 0,
+    signals: 0,
+    insufficient: 0,
+    price_rows_read: 0,
+    read_ms: 0,
+    engine_ms: 0,
+    write_ms: 0,
+    workers: jobs.length,
+  };
   for (const r of results) for (const k of Object.keys(r) as (keyof MaterialiseCounts)[]) total[k] += r[k];
   return total;
 }

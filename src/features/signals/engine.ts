@@ -71,7 +71,10 @@ export function builtinWeightsVersion(engine: Pick<SignalEngine, 'name' | 'versi
 }
 
 export class UnknownEngine extends Error {
-  constructor(readonly engine: string, readonly known: string[]) {
+  constructor(
+    readonly engine: string,
+    readonly known: string[],
+  ) {
     super(`Unknown signal engine "${engine}"; known engines: ${known.join(', ')}.`);
   }
 }

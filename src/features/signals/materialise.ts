@@ -13,7 +13,16 @@ import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
 import type { PriceWindow, SignalEngine } from './engine.ts';
 import { round6 } from './robust-trend.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
-import { forEachSeries, printingCards, readSearchInterest, replaceSignals, SeriesStore, windowAggregates, type SeriesBuffer, type SignalRow } from './signals.repo.ts';
+import {
+  forEachSeries,
+  printingCards,
+  readSearchInterest,
+  replaceSignals,
+  SeriesStore,
+  windowAggregates,
+  type SeriesBuffer,
+  type SignalRow,
+} from './signals.repo.ts';
 
 /** Standardised components are clamped to ±WINSOR (robust z units). */
 export const WINSOR = 3;
@@ -72,7 +81,11 @@ export function standardise(values: (number | null)[]): (number | null)[] {
  * z = Σ weight × standardised component, summed in component order (unavailable components add
  * nothing). The explanation endpoint sums the same products in the same order.
  */
-export function composite(components: readonly string[], weights: Readonly<Record<string, number>>, standardised: readonly (number | null)[]): number {
+export function composite(
+  components: readonly string[],
+  weights: Readonly<Record<string, number>>,
+  standardised: readonly (number | null)[],
+): number {
   let z = 0;
   for (let i = 0; i < components.length; i++) {
     const s = standardised[i];
@@ -82,7 +95,13 @@ export function composite(components: readonly string[], weights: Readonly<Recor
 }
 
 /** Reason codes of a signal; the API renders them as sentences. */
-export function reasonCodes(components: readonly string[], standardised: readonly (number | null)[], z: number, confidence: number, thresholds: ActionThresholds): string[] {
+export function reasonCodes(
+  components: readonly string[],
+  standardised: readonly (number | null)[],
+  z: number,
+  confidence: number,
+  thresholds: ActionThresholds,
+): string[] {
   const reasons: string[] = [];
   if (z >= thresholds.buyZ) reasons.push('z_at_or_above_buy');
   else if (z <= thresholds.sellZ) reasons.push('z_at_or_below_sell');
@@ -147,9 +166,22 @@ function toRow(settings: SignalSettings, date: string, p: Pending, standardised:
  * @example
  * await materialiseSignals(database, settings, ['2026-11-20']); // { dates: 1, signals: 29876, … }
  */
-export async function materialiseSignals(database: Database, settings: SignalSettings, dates: readonly string[], onBlock?: (done: number, total: number) => void): Promise<MaterialiseCounts> {
+export async function materialiseSignals(
+  database: Database,
+  settings: SignalSettings,
+  dates: readonly string[],
+  onBlock?: (done: number, total: number) => void,
+): Promise<MaterialiseCounts> {
   const sorted = [...new Set(dates)].sort();
-  const counts: MaterialiseCounts = { dates: sorted.length, signals: 0, insufficient: 0, price_rows_read: 0, read_ms: 0, engine_ms: 0, write_ms: 0 };
+  const counts: MaterialiseCounts = {
+    dates: sorted.length,
+    signals: 0,
+    insufficient: 0,
+    price_rows_read: 0,
+    read_ms: 0,
+    engine_ms: 0,
+    write_ms: 0,
+  };
   let mark = performance.now();
   const lap = () => {
     const now = performance.now();
@@ -165,7 +197,10 @@ export async function materialiseSignals(database: Database, settings: SignalSet
 
   // A backfill reads every price of its span once into a packed store, then works through it
   // block by block; the daily step (one date) streams its rows instead.
-  const store = sorted.length > 1 ? await SeriesStore.load(database, epochDate(epochDay(sorted[0]!) - W + 1), sorted[sorted.length - 1]!) : null;
+  const store =
+    sorted.length > 1
+      ? await SeriesStore.load(database, epochDate(epochDay(sorted[0]!) - W + 1), sorted[sorted.length - 1]!)
+      : null;
   if (store) counts.price_rows_read = store.rows;
   counts.read_ms += lap();
   for (let b = 0; b < sorted.length; b += perBlock) {
@@ -266,13 +301,25 @@ export async function materialiseSignals(database: Database, settings: SignalSet
           counts.insufficient++;
         } else {
           const i = k++;
-          rows.push(toRow(settings, block[d]!, p, columns.map((col) => col[i] ?? null)));
+          rows.push(
+            toRow(
+              settings,
+              block[d]!,
+              p,
+              columns.map((col) => col[i] ?? null),
+            ),
+          );
           counts.signals++;
         }
       }
       pending[d] = [];
     }
-    await replaceSignals(database, { engine: settings.engine.name, engineVersion: settings.engine.version, weightsVersion: settings.weightsVersion }, block, rows);
+    await replaceSignals(
+      database,
+      { engine: settings.engine.name, engineVersion: settings.engine.version, weightsVersion: settings.weightsVersion },
+      block,
+      rows,
+    );
     counts.write_ms += lap();
     onBlock?.(Math.min(sorted.length, b + perBlock), sorted.length);
   }

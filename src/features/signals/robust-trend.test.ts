@@ -32,7 +32,7 @@ const walk = (n: number, drift: number, seed: number) => {
   let p = 1000;
   return Array.from({ length: n }, () => {
     s = (s * 16807) % 2147483647;
-    p *= Math.exp(drift + ((s / 2147483647) - 0.5) * 0.04);
+    p *= Math.exp(drift + (s / 2147483647 - 0.5) * 0.04);
     return Math.round(p);
   });
 };
@@ -71,7 +71,9 @@ describe('robust-trend engine', () => {
     expect(out.model[robustTrendEngine.modelFields.indexOf('search_beta')]).toEqual(expect.any(Number));
     // The regressor was used (not dropped after a divergence); without search interest the field is absent.
     expect(out.model[robustTrendEngine.modelFields.indexOf('filter_search_dropped')]).toBe(0);
-    expect(robustTrendEngine.compute(windowOf(prices)).model[robustTrendEngine.modelFields.indexOf('filter_search_dropped')]).toBeNull();
+    expect(
+      robustTrendEngine.compute(windowOf(prices)).model[robustTrendEngine.modelFields.indexOf('filter_search_dropped')],
+    ).toBeNull();
     expect(out.model).toHaveLength(robustTrendEngine.modelFields.length);
   });
 
@@ -108,7 +110,8 @@ describe('robust-trend engine', () => {
   });
 
   it('confidence is measured over the history available, scaled down below a month', () => {
-    const conf = (prices: number[], overrides: Partial<PriceWindow> = {}) => robustTrendEngine.compute(windowOf(prices, overrides)).confidence;
+    const conf = (prices: number[], overrides: Partial<PriceWindow> = {}) =>
+      robustTrendEngine.compute(windowOf(prices, overrides)).confidence;
     const flat = (n: number) => Array.from({ length: n }, (_, i) => 1000 + (i % 3));
     // Listings at 0.9 and 1.05 × the market price: spread 0.15, spread factor 1 / (1 + 0.15 / 0.5).
     const spreadFactor = 1 / (1 + 0.15 / 0.5);
@@ -129,7 +132,10 @@ describe('robust-trend engine', () => {
       const lo = Math.log(Math.min(...prices));
       const hi = Math.log(Math.max(...prices));
       const r = Math.max(hi - lo, sigma);
-      return { low: Math.exp(lo - FORECAST_RANGE_MULTIPLE * r) / 100, high: Math.exp(hi + FORECAST_RANGE_MULTIPLE * r) / 100 };
+      return {
+        low: Math.exp(lo - FORECAST_RANGE_MULTIPLE * r) / 100,
+        high: Math.exp(hi + FORECAST_RANGE_MULTIPLE * r) / 100,
+      };
     };
 
     it('a search ramp collinear with the slope no longer sends the forecast to hundreds of times the price', () => {
@@ -139,7 +145,9 @@ describe('robust-trend engine', () => {
       // and 10^38 USD on real ones).
       let s = 6;
       const rnd = () => ((s = (s * 16807) % 2147483647), s / 2147483647);
-      const prices = Array.from({ length: 20 }, (_, i) => Math.round(4304 * Math.exp(-0.004 * i + (rnd() - 0.5) * 0.05)));
+      const prices = Array.from({ length: 20 }, (_, i) =>
+        Math.round(4304 * Math.exp(-0.004 * i + (rnd() - 0.5) * 0.05)),
+      );
       const days = Array.from({ length: 86 }, (_, i) => T - 85 + i);
       const values = days.map((_, i) => 27 + i + Math.round(rnd()));
       const out = robustTrendEngine.compute(windowOf(prices, { search: { days, values, start: 0, end: days.length } }));
@@ -148,7 +156,7 @@ describe('robust-trend engine', () => {
       expect(forecast).toBeGreaterThanOrEqual(b.low);
       expect(forecast).toBeLessThanOrEqual(b.high);
       expect(forecast).toBeLessThan((Math.max(...prices) / 100) * 1.5);
-      expect(forecast).toBeGreaterThan((Math.min(...prices) / 100) / 1.5);
+      expect(forecast).toBeGreaterThan(Math.min(...prices) / 100 / 1.5);
     });
 
     it('a filter that diverges with the regressor falls back to the filter without it and records that it did', () => {
@@ -163,7 +171,10 @@ describe('robust-trend engine', () => {
       expect(plain.searchDropped).toBeNaN();
       expect(fit.forecast).toBe(plain.forecast);
       // A regressor the filter can use is kept.
-      const used = fitFilter(grid, 0.02, { x: Float64Array.from({ length: 90 }, (_, i) => Math.sin(i / 3) / 0.7), last: Math.sin(89 / 3) / 0.7 })!;
+      const used = fitFilter(grid, 0.02, {
+        x: Float64Array.from({ length: 90 }, (_, i) => Math.sin(i / 3) / 0.7),
+        last: Math.sin(89 / 3) / 0.7,
+      })!;
       expect(used.searchDropped).toBe(0);
       expect(Number.isFinite(used.beta)).toBe(true);
     });
@@ -184,7 +195,9 @@ describe('robust-trend engine', () => {
       fc.assert(
         fc.property(path, svi, (p, q) => {
           let level = p.start;
-          const prices = Array.from({ length: Math.ceil(p.n / p.gap) }, (_, i) => Math.max(1, Math.round((level *= Math.exp(p.drift + p.steps[i]!)))));
+          const prices = Array.from({ length: Math.ceil(p.n / p.gap) }, (_, i) =>
+            Math.max(1, Math.round((level *= Math.exp(p.drift + p.steps[i]!)))),
+          );
           const days = Int32Array.from(prices, (_, i) => T - (prices.length - 1 - i) * p.gap);
           const detail = prices.map((_, i) => i).filter((i) => days[i]! > T - robustTrendEngine.detailDays);
           const sviDays: number[] = [];
@@ -197,7 +210,11 @@ describe('robust-trend engine', () => {
             }
           });
           const out = robustTrendEngine.compute(
-            windowOf(prices, { days, start: detail[0]!, search: sviDays.length > 0 ? { days: sviDays, values: sviValues, start: 0, end: sviDays.length } : null }),
+            windowOf(prices, {
+              days,
+              start: detail[0]!,
+              search: sviDays.length > 0 ? { days: sviDays, values: sviValues, start: 0, end: sviDays.length } : null,
+            }),
           );
           const forecast = field(out, 'forecast_price');
           const filter = out.raw[robustTrendEngine.components.indexOf('filter')];
@@ -205,7 +222,10 @@ describe('robust-trend engine', () => {
             expect(filter).toBeNull();
             return;
           }
-          const b = bound(detail.map((i) => prices[i]!), field(out, 'volatility_daily')!);
+          const b = bound(
+            detail.map((i) => prices[i]!),
+            field(out, 'volatility_daily')!,
+          );
           // round6 on the stored value: 6 significant digits.
           expect(forecast).toBeGreaterThanOrEqual(b.low * (1 - 1e-5));
           expect(forecast).toBeLessThanOrEqual(b.high * (1 + 1e-5));

@@ -194,7 +194,11 @@ interface FilterFit {
  * price in the grid, R = max(H − L, σ)); with the regressor also at most half the observations
  * down-weighted by Huber and |β| ≤ BETA_BOUND_SDS prior standard deviations.
  */
-function usable(fit: { forecast: number; slope: number; slopeSd: number; outliers: number; observations: number; beta: number }, bounds: ForecastBounds, betaSd: number): boolean {
+function usable(
+  fit: { forecast: number; slope: number; slopeSd: number; outliers: number; observations: number; beta: number },
+  bounds: ForecastBounds,
+  betaSd: number,
+): boolean {
   if (!Number.isFinite(fit.forecast) || !Number.isFinite(fit.slope) || !Number.isFinite(fit.slopeSd)) return false;
   if (fit.forecast < bounds.low || fit.forecast > bounds.high) return false;
   if (!Number.isFinite(fit.beta)) return true;
@@ -233,7 +237,11 @@ export function forecastBounds(grid: ArrayLike<number>, sigma: number): Forecast
  * the filter without the regressor. Null when even that one diverges (the component is then
  * unavailable).
  */
-export function fitFilter(grid: Float64Array, sigma: number, exog: { x: Float64Array; last: number } | null): FilterFit | null {
+export function fitFilter(
+  grid: Float64Array,
+  sigma: number,
+  exog: { x: Float64Array; last: number } | null,
+): FilterFit | null {
   const bounds = forecastBounds(grid, sigma);
   if (!bounds) return null;
   const variance = sigma * sigma;
@@ -315,11 +323,13 @@ function compute(w: PriceWindow): EngineOutput {
   // them), signed, decaying with age.
   const z = new Float64Array(Math.max(0, w.end - volFrom - 1));
   for (let i = volFrom + 1; i < w.end; i++) {
-    z[i - volFrom - 1] = (logs[i - w.start]! - logs[i - 1 - w.start]!) / (sigma * Math.sqrt(w.days[i]! - w.days[i - 1]!));
+    z[i - volFrom - 1] =
+      (logs[i - w.start]! - logs[i - 1 - w.start]!) / (sigma * Math.sqrt(w.days[i]! - w.days[i - 1]!));
   }
   const change = cusum(z, { k: CUSUM_K, h: CUSUM_H });
   const regime = change.lastAlarm
-    ? (change.lastAlarm.direction === 'up' ? 1 : -1) * Math.exp(-(w.asOfDay - w.days[volFrom + 1 + change.lastAlarm.index]!) / REGIME_DECAY_DAYS)
+    ? (change.lastAlarm.direction === 'up' ? 1 : -1) *
+      Math.exp(-(w.asOfDay - w.days[volFrom + 1 + change.lastAlarm.index]!) / REGIME_DECAY_DAYS)
     : 0;
 
   const search = searchMomentum(w);
@@ -372,7 +382,7 @@ export const robustTrendEngine: SignalEngine = {
   describe: {
     trend: 'Theil–Sen slope of log price over the last 30 days, as a 30-day drift in units of 30-day volatility',
     filter: 'Local-linear-trend filter (Huber-robust Kalman, last 90 days): slope over its standard error',
-    reversal: 'Minus the last 7 days\' log change in units of weekly volatility (short-term reversal)',
+    reversal: "Minus the last 7 days' log change in units of weekly volatility (short-term reversal)",
     drawdown: 'Last price against the highest price of the whole window, minus 1 (0 at a peak, −0.3 = 30 % below)',
     regime: 'Last CUSUM regime change of standardised returns (+1 up, −1 down), decaying with age',
     search: 'Search interest of the last 4 weeks against the 8 weeks before, log ratio',

@@ -33,7 +33,14 @@ export function defaultEngines(): EngineRegistry {
   return new EngineRegistry([robustTrendEngine]);
 }
 
-export function signalConfig(config: { SIGNALS_ENGINE: string; SIGNALS_WEIGHTS?: string; SIGNALS_MIN_HISTORY: number; SIGNALS_WINDOW_DAYS: number; SIGNALS_WORKERS: number; FACTORS_MIN_T?: number }): SignalConfig {
+export function signalConfig(config: {
+  SIGNALS_ENGINE: string;
+  SIGNALS_WEIGHTS?: string;
+  SIGNALS_MIN_HISTORY: number;
+  SIGNALS_WINDOW_DAYS: number;
+  SIGNALS_WORKERS: number;
+  FACTORS_MIN_T?: number;
+}): SignalConfig {
   return {
     engine: config.SIGNALS_ENGINE,
     weights: config.SIGNALS_WEIGHTS,
@@ -49,7 +56,12 @@ export function signalKey(engine: Pick<SignalEngine, 'name' | 'version'>, weight
 }
 
 /** Resolves engine and weights (storing the built-in weights on first use). */
-export async function resolveSignalSettings(db: Kysely<Tables>, clock: Clock, registry: EngineRegistry, config: SignalConfig): Promise<SignalSettings & { key: SignalKey }> {
+export async function resolveSignalSettings(
+  db: Kysely<Tables>,
+  clock: Clock,
+  registry: EngineRegistry,
+  config: SignalConfig,
+): Promise<SignalSettings & { key: SignalKey }> {
   const engine = registry.get(config.engine);
   const weights = await resolveWeights(db, engine, clock, config.weights);
   return {

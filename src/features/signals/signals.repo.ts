@@ -45,7 +45,12 @@ function seriesSql(database: Database, extra: string): string {
  * first; printings come in key order. Flagged prints (docs/METHODS.md, "Flagged prints") are left
  * out: signals and factor statistics never see them.
  */
-export async function forEachSeries(database: Database, from: string, to: string, each: (s: SeriesBuffer) => void): Promise<number> {
+export async function forEachSeries(
+  database: Database,
+  from: string,
+  to: string,
+  each: (s: SeriesBuffer) => void,
+): Promise<number> {
   let capacity = 512;
   const buffer: SeriesBuffer = {
     printingKey: -1,
@@ -89,7 +94,9 @@ export async function forEachSeries(database: Database, from: string, to: string
     const statement = native.db.prepare(seriesSql(database, '').replace('$1', '?').replace('$2', '?')).raw(true);
     for (const r of statement.iterate(from, to)) push(r as Row);
   } else {
-    const bounds = await native.pool.query<{ lo: number | null; hi: number | null }>('select min(key) as lo, max(key) as hi from printings');
+    const bounds = await native.pool.query<{ lo: number | null; hi: number | null }>(
+      'select min(key) as lo, max(key) as hi from printings',
+    );
     const lo = Number(bounds.rows[0]?.lo ?? 0);
     const hi = Number(bounds.rows[0]?.hi ?? -1);
     for (let start = lo; start <= hi; start += PG_CHUNK_PRINTINGS) {
@@ -98,7 +105,14 @@ export async function forEachSeries(database: Database, from: string, to: string
         values: [from, to, start, start + PG_CHUNK_PRINTINGS],
         rowMode: 'array',
       });
-      for (const r of result.rows as unknown[][]) push([Number(r[0]), r[1] as string, Number(r[2]), r[3] === null ? null : Number(r[3]), r[4] === null ? null : Number(r[4])]);
+      for (const r of result.rows as unknown[][])
+        push([
+          Number(r[0]),
+          r[1] as string,
+          Number(r[2]),
+          r[3] === null ? null : Number(r[3]),
+          r[4] === null ? null : Number(r[4]),
+        ]);
     }
   }
   if (buffer.length > 0) each(buffer);
@@ -190,22 +204,31 @@ export class SeriesStore {
  * prints left out. Flags are rare: one aggregate over every row, then the printings that have a
  * flag in the range aggregated again without their flagged rows (a seek per such printing).
  */
-export async function windowAggregates(database: Database, from: string, to: string): Promise<Map<number, { count: number; maxCents: number }>> {
+export async function windowAggregates(
+  database: Database,
+  from: string,
+  to: string,
+): Promise<Map<number, { count: number; maxCents: number }>> {
   const primary = `market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'`;
   const text = (extra: string) => `select printing_key, count(*) as n, max(market_cents) as hi from prices
     where ${primary} and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 ${extra}
     group by printing_key`;
   const native = database.native;
   const read = async (sqlText: string) => {
-    if (native.kind === 'postgres') return (await native.pool.query({ text: sqlText, values: [from, to], rowMode: 'array' })).rows as unknown[][];
+    if (native.kind === 'postgres')
+      return (await native.pool.query({ text: sqlText, values: [from, to], rowMode: 'array' })).rows as unknown[][];
     const values = [...sqlText.matchAll(/\$([12])/g)].map((m) => (m[1] === '1' ? from : to));
-    return native.db.prepare(sqlText.replace(/\$[12]/g, '?')).raw(true).all(...values) as unknown[][];
+    return native.db
+      .prepare(sqlText.replace(/\$[12]/g, '?'))
+      .raw(true)
+      .all(...values) as unknown[][];
   };
   const out = new Map<number, { count: number; maxCents: number }>();
   for (const r of await read(text(''))) out.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
   const withFlags = `select distinct printing_key from price_flags where ${primary} and date >= $1 and date <= $2`;
   const corrected = new Map<number, { count: number; maxCents: number }>();
-  for (const r of await read(text(`and printing_key in (${withFlags}) and ${unflagged('prices')}`))) corrected.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  for (const r of await read(text(`and printing_key in (${withFlags}) and ${unflagged('prices')}`)))
+    corrected.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
   for (const r of await read(withFlags)) {
     const key = Number(r[0]);
     const c = corrected.get(key);
@@ -261,7 +284,11 @@ export interface SearchSeries {
  * Search interest per card in [from, to], one value per date (the most recently learned when
  * several batches cover a date), oldest first.
  */
-export async function readSearchInterest(database: Database, from: string, to: string): Promise<Map<string, SearchSeries>> {
+export async function readSearchInterest(
+  database: Database,
+  from: string,
+  to: string,
+): Promise<Map<string, SearchSeries>> {
   const rows = await database.db
     .selectFrom('search_interest')
     .select(['card_id', sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'), 'value', 'known_at'])
@@ -283,7 +310,8 @@ export async function readSearchInterest(database: Database, from: string, to: s
     }
   }
   const out = new Map<string, SearchSeries>();
-  for (const [card, g] of grouped) out.set(card, { days: Float64Array.from(g.days), values: Float64Array.from(g.values) });
+  for (const [card, g] of grouped)
+    out.set(card, { days: Float64Array.from(g.days), values: Float64Array.from(g.values) });
   return out;
 }
 
@@ -335,11 +363,20 @@ export interface SignalKey {
 }
 
 /** Replaces the signal rows of `dates` for one engine, engine version and weights version, in one transaction. */
-export async function replaceSignals(database: Database, key: SignalKey, dates: string[], rows: SignalRow[]): Promise<void> {
+export async function replaceSignals(
+  database: Database,
+  key: SignalKey,
+  dates: string[],
+  rows: SignalRow[],
+): Promise<void> {
   const native = database.native;
   if (native.kind === 'sqlite') {
-    const del = native.db.prepare('delete from signals where engine = ? and engine_version = ? and weights_version = ? and date = ?');
-    const insert = native.db.prepare(`insert into signals (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
+    const del = native.db.prepare(
+      'delete from signals where engine = ? and engine_version = ? and weights_version = ? and date = ?',
+    );
+    const insert = native.db.prepare(
+      `insert into signals (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`,
+    );
     native.db.transaction(() => {
       for (const d of dates) del.run(key.engine, key.engineVersion, key.weightsVersion, d);
       for (const r of rows) insert.run(...COLUMNS.map((c) => r[c]));
@@ -349,12 +386,10 @@ export async function replaceSignals(database: Database, key: SignalKey, dates: 
   const client = await native.pool.connect();
   try {
     await client.query('begin');
-    await client.query('delete from signals where engine = $1 and engine_version = $2 and weights_version = $3 and date = any($4::date[])', [
-      key.engine,
-      key.engineVersion,
-      key.weightsVersion,
-      dates,
-    ]);
+    await client.query(
+      'delete from signals where engine = $1 and engine_version = $2 and weights_version = $3 and date = any($4::date[])',
+      [key.engine, key.engineVersion, key.weightsVersion, dates],
+    );
     const text = `insert into signals (${COLUMNS.join(', ')}) select * from unnest(${COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c]}[]`).join(', ')})`;
     for (let i = 0; i < rows.length; i += PG_INSERT_ROWS) {
       const chunk = rows.slice(i, i + PG_INSERT_ROWS);

@@ -21,26 +21,41 @@ import { composite } from './materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from './settings.ts';
 import type { SignalKey } from './signals.repo.ts';
 
-export const SCORE_MAP = 'score = round(100 · Φ(z), 1), Φ the standard normal distribution function: z = 0 → 50, z = 1 → 84.1, z = −1 → 15.9';
+export const SCORE_MAP =
+  'score = round(100 · Φ(z), 1), Φ the standard normal distribution function: z = 0 → 50, z = 1 → 84.1, z = −1 → 15.9';
 
 const Reason = z.object({
   code: z.string().openapi({ example: 'trend:high' }),
-  text: z.string().openapi({ example: 'Trend is strong: +1.8 robust standard deviations against the market that day.' }),
+  text: z
+    .string()
+    .openapi({ example: 'Trend is strong: +1.8 robust standard deviations against the market that day.' }),
 });
 
 const SignalPoint = z
   .object({
     date: z.string().openapi({ example: '2026-11-20' }),
     status: z.enum(['ok', 'insufficient_data']),
-    observations: z.number().int().openapi({ description: 'Market-price observations inside the window.', example: 212 }),
-    price: z.number().nullable().openapi({ description: 'Last market price on or before the date, major units.', example: 412.5 }),
+    observations: z
+      .number()
+      .int()
+      .openapi({ description: 'Market-price observations inside the window.', example: 212 }),
+    price: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Last market price on or before the date, major units.', example: 412.5 }),
     currency: z.string().openapi({ example: 'USD' }),
     z: z.number().nullable().openapi({ description: 'Composite: Σ weight × standardised component.', example: 1.21 }),
     score: z.number().nullable().openapi({ description: SCORE_MAP, example: 88.7 }),
     action: z.enum(['BUY', 'HOLD', 'SELL']).nullable(),
-    confidence: z.number().nullable().openapi({ description: 'Liquidity/density confidence in [0, 1].', example: 0.62 }),
+    confidence: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Liquidity/density confidence in [0, 1].', example: 0.62 }),
     used_search_interest: z.boolean(),
-    components: z.record(z.string(), z.number().nullable()).nullable().openapi({ description: 'Standardised components (robust z across printings that day, clamped to ±3).' }),
+    components: z
+      .record(z.string(), z.number().nullable())
+      .nullable()
+      .openapi({ description: 'Standardised components (robust z across printings that day, clamped to ±3).' }),
     reasons: z.array(Reason),
   })
   .openapi('SignalPoint');
@@ -53,7 +68,9 @@ const SignalHistory = z
     engine_version: z.string().openapi({ example: '1' }),
     weights_version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     min_history: z.number().int(),
-    latest: SignalPoint.nullable().openapi({ description: 'The newest signal; null when the printing has none (never a neutral placeholder).' }),
+    latest: SignalPoint.nullable().openapi({
+      description: 'The newest signal; null when the printing has none (never a neutral placeholder).',
+    }),
     items: z.array(SignalPoint),
   })
   .openapi('SignalHistory');
@@ -91,8 +108,19 @@ const Explanation = z
   .openapi('SignalExplanation');
 
 const params = z.object({ id: z.string().min(1).max(120).openapi({ description: 'Card id.', example: 'base1-4' }) });
-const printing = z.string().min(1).max(200).optional().openapi({ description: "A printing id of this card; default the card's headline printing.", example: 'base1-4-holofoil' });
-const notFound = { description: '`card_not_found` or `printing_not_found`.', content: { 'application/problem+json': { schema: ProblemSchema } } };
+const printing = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .openapi({
+    description: "A printing id of this card; default the card's headline printing.",
+    example: 'base1-4-holofoil',
+  });
+const notFound = {
+  description: '`card_not_found` or `printing_not_found`.',
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+};
 
 export const cardSignalsRoute = defineRoute(
   { access: 'public' },
@@ -107,10 +135,20 @@ export const cardSignalsRoute = defineRoute(
         printing,
         from: DateParam.optional().openapi({ description: 'First date (inclusive).' }),
         to: DateParam.optional().openapi({ description: 'Last date (inclusive).' }),
-        limit: z.coerce.number().int().min(1).max(3650).default(365).openapi({ description: 'At most this many of the newest signals in the range, sent oldest first.' }),
+        limit: z.coerce
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(365)
+          .openapi({ description: 'At most this many of the newest signals in the range, sent oldest first.' }),
       }),
     },
-    responses: { 200: { description: 'The history.', content: { 'application/json': { schema: SignalHistory } } }, 304: notModifiedResponse, 404: notFound },
+    responses: {
+      200: { description: 'The history.', content: { 'application/json': { schema: SignalHistory } } },
+      304: notModifiedResponse,
+      404: notFound,
+    },
   },
 );
 
@@ -121,8 +159,18 @@ export const cardExplainRoute = defineRoute(
     path: '/v1/cards/{id}/explain',
     tags: ['analytics'],
     summary: 'One signal taken apart: contributions (summing to z), score map, thresholds and reasons',
-    request: { params, query: z.object({ printing, date: DateParam.optional().openapi({ description: 'Signal date; default the newest.' }) }) },
-    responses: { 200: { description: 'The explanation.', content: { 'application/json': { schema: Explanation } } }, 304: notModifiedResponse, 404: notFound },
+    request: {
+      params,
+      query: z.object({
+        printing,
+        date: DateParam.optional().openapi({ description: 'Signal date; default the newest.' }),
+      }),
+    },
+    responses: {
+      200: { description: 'The explanation.', content: { 'application/json': { schema: Explanation } } },
+      304: notModifiedResponse,
+      404: notFound,
+    },
   },
 );
 
@@ -142,28 +190,48 @@ function modelObject(engine: SignalEngine, values: (number | null)[]): Record<st
 const fmt = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}`;
 
 /** Renders stored reason codes as sentences, with the values they refer to. */
-export function renderReasons(engine: SignalEngine, codes: string[], standardised: (number | null)[] | null, z: number | null, confidence: number | null, minHistory: number): z.infer<typeof Reason>[] {
+export function renderReasons(
+  engine: SignalEngine,
+  codes: string[],
+  standardised: (number | null)[] | null,
+  z: number | null,
+  confidence: number | null,
+  minHistory: number,
+): z.infer<typeof Reason>[] {
   const t = DEFAULT_ACTION_THRESHOLDS;
   return codes.map((code) => {
     const [component, level] = code.split(':');
     const index = engine.components.indexOf(component!);
     const s = index >= 0 ? standardised?.[index] : null;
     let text: string;
-    if (code === 'too_few_observations') text = `Fewer than ${minHistory} market-price observations in the window: no signal yet (insufficient data, not a neutral score).`;
-    else if (code === 'z_at_or_above_buy') text = `Composite z ${fmt(z ?? 0)} is at or above the BUY threshold ${t.buyZ}.`;
-    else if (code === 'z_at_or_below_sell') text = `Composite z ${fmt(z ?? 0)} is at or below the SELL threshold ${t.sellZ}.`;
-    else if (code === 'z_between_thresholds') text = `Composite z ${fmt(z ?? 0)} is between the SELL (${t.sellZ}) and BUY (${t.buyZ}) thresholds.`;
-    else if (code === 'low_confidence') text = `Confidence ${(confidence ?? 0).toFixed(2)} is below ${t.minConfidence} (thin trading or wide listings): HOLD whatever z says.`;
-    else if (level === 'unavailable') text = `${engine.describe[component!] ?? component}: not available for this printing (contributes 0).`;
-    else text = `${engine.describe[component!] ?? component}: ${level === 'high' ? 'high' : 'low'}, ${fmt(s ?? 0)} robust standard deviations against the market that day.`;
+    if (code === 'too_few_observations')
+      text = `Fewer than ${minHistory} market-price observations in the window: no signal yet (insufficient data, not a neutral score).`;
+    else if (code === 'z_at_or_above_buy')
+      text = `Composite z ${fmt(z ?? 0)} is at or above the BUY threshold ${t.buyZ}.`;
+    else if (code === 'z_at_or_below_sell')
+      text = `Composite z ${fmt(z ?? 0)} is at or below the SELL threshold ${t.sellZ}.`;
+    else if (code === 'z_between_thresholds')
+      text = `Composite z ${fmt(z ?? 0)} is between the SELL (${t.sellZ}) and BUY (${t.buyZ}) thresholds.`;
+    else if (code === 'low_confidence')
+      text = `Confidence ${(confidence ?? 0).toFixed(2)} is below ${t.minConfidence} (thin trading or wide listings): HOLD whatever z says.`;
+    else if (level === 'unavailable')
+      text = `${engine.describe[component!] ?? component}: not available for this printing (contributes 0).`;
+    else
+      text = `${engine.describe[component!] ?? component}: ${level === 'high' ? 'high' : 'low'}, ${fmt(s ?? 0)} robust standard deviations against the market that day.`;
     return { code, text };
   });
 }
 
 /** Signal routes; engine and weights are resolved once per process from `config`. */
-export function signalsRoutes(database: Database, clock: Clock, registry: EngineRegistry, config: SignalConfig): OpenAPIHono<AppEnv> {
+export function signalsRoutes(
+  database: Database,
+  clock: Clock,
+  registry: EngineRegistry,
+  config: SignalConfig,
+): OpenAPIHono<AppEnv> {
   const app = createRouter();
-  let resolved: Promise<{ engine: SignalEngine; weights: Readonly<Record<string, number>>; key: SignalKey }> | null = null;
+  let resolved: Promise<{ engine: SignalEngine; weights: Readonly<Record<string, number>>; key: SignalKey }> | null =
+    null;
   const settings = () => {
     resolved ??= resolveSignalSettings(database.db, clock, registry, config).catch((err: unknown) => {
       resolved = null;
@@ -182,7 +250,21 @@ export function signalsRoutes(database: Database, clock: Clock, registry: Engine
   const rowsOf = (key: SignalKey, printingKey: number) =>
     database.db
       .selectFrom('signals')
-      .select(['date', 'status', 'observations', 'last_cents', 'z', 'score', 'action', 'confidence', 'used_search_interest', 'raw', 'standardised', 'model', 'reasons'])
+      .select([
+        'date',
+        'status',
+        'observations',
+        'last_cents',
+        'z',
+        'score',
+        'action',
+        'confidence',
+        'used_search_interest',
+        'raw',
+        'standardised',
+        'model',
+        'reasons',
+      ])
       .where('printing_key', '=', printingKey)
       .where('engine', '=', key.engine)
       .where('engine_version', '=', key.engineVersion)
@@ -213,7 +295,10 @@ export function signalsRoutes(database: Database, clock: Clock, registry: Engine
       action: r.action,
       confidence,
       used_search_interest: Number(r.used_search_interest) === 1,
-      components: standardised === null ? null : Object.fromEntries(engine.components.map((c, i) => [c, standardised[i] ?? null])),
+      components:
+        standardised === null
+          ? null
+          : Object.fromEntries(engine.components.map((c, i) => [c, standardised[i] ?? null])),
       reasons: renderReasons(engine, JSON.parse(r.reasons) as string[], standardised, z, confidence, config.minHistory),
     };
   };
@@ -260,7 +345,19 @@ export function signalsRoutes(database: Database, clock: Clock, registry: Engine
         thresholds: { buy_z: t.buyZ, sell_z: t.sellZ, min_confidence: t.minConfidence },
       };
       if (!row) {
-        return jsonResponse({ ...base, date: null, status: 'no_signal', observations: null, contributions: [], z: null, score: null, action: null, confidence: null, model: null, reasons: [] });
+        return jsonResponse({
+          ...base,
+          date: null,
+          status: 'no_signal',
+          observations: null,
+          contributions: [],
+          z: null,
+          score: null,
+          action: null,
+          confidence: null,
+          model: null,
+          reasons: [],
+        });
       }
       const p = point(s.engine, row);
       const raw = row.raw === null ? null : (JSON.parse(row.raw) as (number | null)[]);

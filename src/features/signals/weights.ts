@@ -20,7 +20,10 @@ export interface WeightsVersion {
 }
 
 export class UnknownWeights extends Error {
-  constructor(readonly version: string, readonly engine: string) {
+  constructor(
+    readonly version: string,
+    readonly engine: string,
+  ) {
     super(`Unknown weights version "${version}" for engine ${engine}.`);
   }
 }
@@ -51,11 +54,17 @@ export async function ensureBuiltinWeights(db: Kysely<Tables>, engine: SignalEng
  * The weights version signals are computed with: `configured` (SIGNALS_WEIGHTS) when set, else
  * the engine's built-in weights. A configured version of another engine is refused.
  */
-export async function resolveWeights(db: Kysely<Tables>, engine: SignalEngine, clock: Clock, configured: string | undefined): Promise<WeightsVersion> {
+export async function resolveWeights(
+  db: Kysely<Tables>,
+  engine: SignalEngine,
+  clock: Clock,
+  configured: string | undefined,
+): Promise<WeightsVersion> {
   await ensureBuiltinWeights(db, engine, clock);
   const version = configured && configured.length > 0 ? configured : builtinWeightsVersion(engine);
   const row = await db.selectFrom('factor_weights').selectAll().where('version', '=', version).executeTakeFirst();
-  if (!row || row.engine !== engine.name || row.engine_version !== engine.version) throw new UnknownWeights(version, `${engine.name}@${engine.version}`);
+  if (!row || row.engine !== engine.name || row.engine_version !== engine.version)
+    throw new UnknownWeights(version, `${engine.name}@${engine.version}`);
   return parse(row);
 }
 
@@ -74,13 +83,17 @@ export async function listWeights(db: Kysely<Tables>, engine: SignalEngine): Pro
 /** Checks a weight set against the engine's components: every weight named, finite, not all zero. */
 export function validateWeights(engine: SignalEngine, weights: Record<string, number>): string[] {
   const problems: string[] = [];
-  for (const name of Object.keys(weights)) if (!engine.components.includes(name)) problems.push(`unknown component "${name}"; components: ${engine.components.join(', ')}`);
+  for (const name of Object.keys(weights))
+    if (!engine.components.includes(name))
+      problems.push(`unknown component "${name}"; components: ${engine.components.join(', ')}`);
   for (const c of engine.components) {
     const w = weights[c];
     if (w === undefined) problems.push(`missing weight for "${c}"`);
-    else if (!Number.isFinite(w) || Math.abs(w) > 10) problems.push(`weight of "${c}" must be a finite number in [-10, 10]`);
+    else if (!Number.isFinite(w) || Math.abs(w) > 10)
+      problems.push(`weight of "${c}" must be a finite number in [-10, 10]`);
   }
-  if (problems.length === 0 && engine.components.every((c) => weights[c] === 0)) problems.push('at least one weight must be non-zero');
+  if (problems.length === 0 && engine.components.every((c) => weights[c] === 0))
+    problems.push('at least one weight must be non-zero');
   return problems;
 }
 
@@ -89,7 +102,12 @@ export async function createWeights(
   clock: Clock,
   newId: (prefix: 'fw') => string,
   engine: SignalEngine,
-  input: { weights: Record<string, number>; source: 'manual' | 'suggested'; note: string | null; createdBy: string | null },
+  input: {
+    weights: Record<string, number>;
+    source: 'manual' | 'suggested';
+    note: string | null;
+    createdBy: string | null;
+  },
 ): Promise<WeightsVersion> {
   const row = {
     version: newId('fw'),

@@ -16,7 +16,11 @@ import type { Tables } from './schema.ts';
  */
 export async function bumpDataVersion(db: Kysely<Tables>, clock: Clock): Promise<string> {
   const version = ulid(clock.now());
-  await db.updateTable('data_version').set({ version, changed_at: isoInstant(clock.now()) }).where('id', '=', 1).execute();
+  await db
+    .updateTable('data_version')
+    .set({ version, changed_at: isoInstant(clock.now()) })
+    .where('id', '=', 1)
+    .execute();
   return version;
 }
 

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type LogEvent, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type LogEvent,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from 'kysely';
 import pg from 'pg';
 import type { Tables } from './schema.ts';
 
@@ -108,7 +115,9 @@ function withPreparedReads(pool: pg.Pool) {
   const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
     // A cursor (streaming) goes through unchanged and synchronously, as Kysely expects.
     query: ((textOrCursor: string | object, values: readonly unknown[] = []) =>
-      typeof textOrCursor === 'string' ? run(client, textOrCursor, values) : client.query(textOrCursor as pg.QueryConfig)) as unknown as PostgresPoolClient['query'],
+      typeof textOrCursor === 'string'
+        ? run(client, textOrCursor, values)
+        : client.query(textOrCursor as pg.QueryConfig)) as unknown as PostgresPoolClient['query'],
     // Kysely passes `true` for a connection it discards after an error: pg then closes it.
     release: ((destroy?: boolean) => client.release(destroy)) as PostgresPoolClient['release'],
   });
@@ -178,7 +187,12 @@ export function openDatabase(url: string, options: OpenOptions = {}): Database {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Without a bound, a database host that drops packets would hang every request; with it the
     // request fails with pg's "timeout exceeded when trying to connect" (a 503, not a hang).
-    const pool = new pg.Pool({ connectionString: url, max: options.pgPoolMax ?? 10, connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 10_000, types: pgTypes });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.pgPoolMax ?? 10,
+      connectionTimeoutMillis: options.pgConnectTimeoutMs ?? 10_000,
+      types: pgTypes,
+    });
     // An idle pooled connection the server drops (restart, failover, terminated backend) emits an
     // error on the pool; pg discards that client and the next query opens a new one. Unhandled,
     // the event would crash the process.

@@ -37,7 +37,11 @@ describe.each(dialects)('migrator on $name', (d) => {
       const status = await migrationStatus(database);
       expect(status.map((s) => s.state)).toEqual(files.map(() => 'applied'));
       await expect(assertCurrent(database)).resolves.toBeUndefined();
-      const system = await database.db.selectFrom('principals').select('kind').where('id', '=', 'prn_system').executeTakeFirst();
+      const system = await database.db
+        .selectFrom('principals')
+        .select('kind')
+        .where('id', '=', 'prn_system')
+        .executeTakeFirst();
       expect(system?.kind).toBe('system');
     });
 
@@ -55,12 +59,18 @@ describe.each(dialects)('migrator on $name', (d) => {
         "export async function up(db) { await db.schema.createTable('example').addColumn('id', 'text').execute(); }\n",
       );
       expect(await migrate(database, now, listMigrations(dir))).toEqual(['20991231_01_add_example_table']);
-      await database.db.insertInto('example' as never).values({ id: 'x' } as never).execute();
+      await database.db
+        .insertInto('example' as never)
+        .values({ id: 'x' } as never)
+        .execute();
     });
 
     it('refuses a database that holds a migration the code does not know', async () => {
       await migrate(database, now);
-      await database.db.insertInto('schema_migrations').values({ name: '20991231_01_from_the_future', checksum: 'x', applied_at: now() }).execute();
+      await database.db
+        .insertInto('schema_migrations')
+        .values({ name: '20991231_01_from_the_future', checksum: 'x', applied_at: now() })
+        .execute();
       await expect(migrate(database, now)).rejects.toThrow(MigrationError);
       await expect(migrate(database, now)).rejects.toThrow(/20991231_01_from_the_future/);
       await expect(assertCurrent(database)).rejects.toThrow(/does not know/);

@@ -72,7 +72,9 @@ async function ensureTable(db: Kysely<any>): Promise<void> {
 
 async function appliedRows(db: Kysely<any>): Promise<Map<string, { checksum: string; applied_at: string }>> {
   const rows = await db.selectFrom('schema_migrations').select(['name', 'checksum', 'applied_at']).execute();
-  return new Map(rows.map((r) => [r.name as string, { checksum: r.checksum as string, applied_at: r.applied_at as string }]));
+  return new Map(
+    rows.map((r) => [r.name as string, { checksum: r.checksum as string, applied_at: r.applied_at as string }]),
+  );
 }
 
 async function tableExists(database: Database): Promise<boolean> {
@@ -138,7 +140,10 @@ export async function migrate(database: Database, nowIso: () => string, files = 
       if (done.has(file.name)) continue;
       await inTransaction(async (trx) => {
         await mod.up(trx, database.dialect);
-        await trx.insertInto('schema_migrations').values({ name: file.name, checksum: file.checksum, applied_at: nowIso() }).execute();
+        await trx
+          .insertInto('schema_migrations')
+          .values({ name: file.name, checksum: file.checksum, applied_at: nowIso() })
+          .execute();
       });
       applied.push(file.name);
     }

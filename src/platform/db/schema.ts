@@ -290,7 +290,11 @@ export interface StepLocksTable {
   acquired_at: string | null;
 }
 
-type WindowColumns<W extends string> = { [K in `from_date_${W}` | `from_cents_${W}` | `change_pct_${W}`]: K extends `from_date_${W}` ? string | null : number | null };
+type WindowColumns<W extends string> = {
+  [K in `from_date_${W}` | `from_cents_${W}` | `change_pct_${W}`]: K extends `from_date_${W}`
+    ? string | null
+    : number | null;
+};
 
 export type LatestPricesTable = {
   printing_key: number;
@@ -332,7 +336,9 @@ export interface DataVersionTable {
 }
 
 type SummaryWindow<W extends string> = WindowColumns<W>;
-type SortKeys = { [K in `k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' | 'score'}_${'asc' | 'desc'}`]: number };
+type SortKeys = {
+  [K in `k_${'price' | 'change_1d' | 'change_7d' | 'change_30d' | 'score'}_${'asc' | 'desc'}`]: number;
+};
 
 export type CardSummaryTable = {
   card_id: string;

@@ -4,7 +4,16 @@
  */
 
 /** Network errors of the driver's socket. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /**
  * PostgreSQL SQLSTATEs: class 08 (connection exception), 57P01–57P03 (shutdown, crash, not
@@ -17,7 +26,8 @@ const PG_CODES = /^(08[0-9A-Z]{3}|57P0[123]|3D000|53300|28000|28P01)$/;
 const SQLITE_CODES = /^SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL)(_|$)/;
 
 /** pg's own errors for a connection that ended or could not be made in time (they carry no code). */
-const PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const PG_MESSAGES =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 
 /**
  * @example
@@ -26,7 +36,8 @@ const PG_MESSAGES = /^(Connection terminated|timeout exceeded when trying to con
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_CODES.test(code) || SQLITE_CODES.test(code))) return true;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_CODES.test(code) || SQLITE_CODES.test(code)))
+    return true;
   if (PG_MESSAGES.test(err.message)) return true;
   const cause = (err as { cause?: unknown }).cause;
   return cause !== undefined && cause !== err && isDatabaseUnavailable(cause);

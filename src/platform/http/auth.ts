@@ -12,7 +12,11 @@ import { tooManyRequests } from './rate-limit.ts';
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/;
 
 /** Audits a refused request; an audit failure is logged, never turned into a 500. */
-async function auditRefusal(c: Context<AppEnv>, action: 'auth.failure' | 'auth.forbidden', reason: string): Promise<void> {
+async function auditRefusal(
+  c: Context<AppEnv>,
+  action: 'auth.failure' | 'auth.forbidden',
+  reason: string,
+): Promise<void> {
   const platform = c.get('platform');
   const principal = c.get('principal');
   try {
@@ -26,7 +30,10 @@ async function auditRefusal(c: Context<AppEnv>, action: 'auth.failure' | 'auth.f
       detail: { reason, method: c.req.method, route: c.req.routePath },
     });
   } catch (err) {
-    platform.log.error({ err: { message: (err as Error).message }, requestId: c.get('requestId') }, 'audit write failed');
+    platform.log.error(
+      { err: { message: (err as Error).message }, requestId: c.get('requestId') },
+      'audit write failed',
+    );
   }
 }
 
@@ -95,10 +102,14 @@ export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
         throw new Unauthorized();
       }
       const allowed =
-        access === 'portfolio' ? principal.kind === 'portfolio' : principal.role !== null && roleRank[principal.role] >= roleRank[access];
+        access === 'portfolio'
+          ? principal.kind === 'portfolio'
+          : principal.role !== null && roleRank[principal.role] >= roleRank[access];
       if (!allowed) {
         await auditRefusal(c, 'auth.forbidden', `needs_${access}`);
-        throw new Forbidden(access === 'portfolio' ? 'This route needs portfolio credentials.' : `This route needs the ${access} role.`);
+        throw new Forbidden(
+          access === 'portfolio' ? 'This route needs portfolio credentials.' : `This route needs the ${access} role.`,
+        );
       }
     }
     await next();

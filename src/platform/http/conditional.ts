@@ -86,9 +86,15 @@ export async function versionedRead<T>(
     response = await produce();
     cache.set(key, version, response);
   }
-  return c.body(response.body, 200, { ...headers, ...response.headers, 'Content-Type': response.contentType }) as unknown as Response &
-    TypedResponse<T, 200, 'json'>;
+  return c.body(response.body, 200, {
+    ...headers,
+    ...response.headers,
+    'Content-Type': response.contentType,
+  }) as unknown as Response & TypedResponse<T, 200, 'json'>;
 }
 
 /** A JSON answer for `versionedRead`. */
-export const jsonResponse = (value: unknown): CachedResponse => ({ body: JSON.stringify(value), contentType: 'application/json' });
+export const jsonResponse = (value: unknown): CachedResponse => ({
+  body: JSON.stringify(value),
+  contentType: 'application/json',
+});

@@ -57,7 +57,8 @@ export interface PortfolioSession {
   };
 }
 
-export type PortfolioAuthOutcome = { ok: true; principal: Principal; session: PortfolioSession } | { ok: false; reason: string };
+export type PortfolioAuthOutcome =
+  { ok: true; principal: Principal; session: PortfolioSession } | { ok: false; reason: string };
 
 /** Checks `X-Portfolio-Id` + `X-Portfolio-Secret`; implemented by the portfolios feature. */
 export interface PortfolioAuthenticator {

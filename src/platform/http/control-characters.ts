@@ -58,7 +58,10 @@ function walkJson(value: unknown, path: string, found: FieldProblem[]): void {
   }
 }
 
-async function bodyProblems(req: { header(name: string): string | undefined; text(): Promise<string> }): Promise<FieldProblem[]> {
+async function bodyProblems(req: {
+  header(name: string): string | undefined;
+  text(): Promise<string>;
+}): Promise<FieldProblem[]> {
   const type = req.header('Content-Type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type)) return [];
   const text = await req.text(); // cached by Hono: the validator reads the same text again
@@ -89,8 +92,11 @@ export function rejectControlCharacters(): MiddlewareHandler<AppEnv> {
         if (hasControlCharacter(value)) found.push({ field: `path.${name}`, message: describe(value) });
       }
       for (const [name, values] of Object.entries(c.req.queries())) {
-        if (hasControlCharacter(name)) found.push({ field: 'query', message: `has a parameter name that ${describe(name)}` });
-        else for (const value of values) if (hasControlCharacter(value)) found.push({ field: `query.${name}`, message: describe(value) });
+        if (hasControlCharacter(name))
+          found.push({ field: 'query', message: `has a parameter name that ${describe(name)}` });
+        else
+          for (const value of values)
+            if (hasControlCharacter(value)) found.push({ field: `query.${name}`, message: describe(value) });
       }
     }
     c.req.raw.headers.forEach((value, name) => {

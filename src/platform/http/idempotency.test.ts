@@ -44,7 +44,12 @@ describe.each(dialects)('Idempotency-Key on $name', (d) => {
       const body = JSON.stringify({ name: 'in-flight', role: 'viewer' });
       const { sha256Hex } = await import('../crypto.ts');
       const hash = await sha256Hex(`POST\n/v1/admin/keys\n${body}`);
-      const claim = await h.runtime.platform.idempotency.claim('principal:admin-token', 'POST /v1/admin/keys', 'idem-3', hash);
+      const claim = await h.runtime.platform.idempotency.claim(
+        'principal:admin-token',
+        'POST /v1/admin/keys',
+        'idem-3',
+        hash,
+      );
       expect(claim.kind).toBe('claimed');
       const res = await create('in-flight', 'idem-3');
       expect(res.status).toBe(409);
@@ -61,7 +66,10 @@ describe.each(dialects)('Idempotency-Key on $name', (d) => {
     });
 
     it('releases the key when the request fails, so a corrected retry runs', async () => {
-      const bad = await h.request('/v1/admin/keys', json({ name: 'fixed', role: 'nope' }, { ...bearer(ADMIN_TOKEN), 'Idempotency-Key': 'idem-5' }));
+      const bad = await h.request(
+        '/v1/admin/keys',
+        json({ name: 'fixed', role: 'nope' }, { ...bearer(ADMIN_TOKEN), 'Idempotency-Key': 'idem-5' }),
+      );
       expect(bad.status).toBe(422);
       expect((await create('fixed', 'idem-5')).status).toBe(201);
     });

@@ -78,7 +78,8 @@ export class IdempotencyStore {
         })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) return discarded ? { kind: 'claimed', discarded } : { kind: 'claimed' };
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
+        return discarded ? { kind: 'claimed', discarded } : { kind: 'claimed' };
 
       const row = await this.db
         .selectFrom('idempotency_keys')
@@ -116,7 +117,14 @@ export class IdempotencyStore {
   }
 
   /** Stores the finished answer, encrypted; `secret` answers expire after the secret TTL. */
-  async complete(scope: string, route: string, key: string, response: StoredResponse, options: { secret?: boolean } = {}, db: Kysely<Tables> = this.db): Promise<void> {
+  async complete(
+    scope: string,
+    route: string,
+    key: string,
+    response: StoredResponse,
+    options: { secret?: boolean } = {},
+    db: Kysely<Tables> = this.db,
+  ): Promise<void> {
     const ttl = options.secret ? Math.min(this.secretTtlMs, this.ttlMs) : this.ttlMs;
     await db
       .updateTable('idempotency_keys')
@@ -138,8 +146,17 @@ export class IdempotencyStore {
    * `readAt` deletes only the row that was read (its `expires_at`), never a fresh claim another
    * request made since, so two retries of an expired lease cannot both re-claim the key.
    */
-  async release(scope: string, route: string, key: string, only: { inFlightOnly?: boolean; readAt?: string } = {}): Promise<void> {
-    let q = this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('route', '=', route).where('key', '=', key);
+  async release(
+    scope: string,
+    route: string,
+    key: string,
+    only: { inFlightOnly?: boolean; readAt?: string } = {},
+  ): Promise<void> {
+    let q = this.db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', scope)
+      .where('route', '=', route)
+      .where('key', '=', key);
     if (only.inFlightOnly) q = q.where('status', '=', 'in_flight');
     if (only.readAt !== undefined) q = q.where('expires_at', '=', only.readAt);
     await q.execute();
@@ -184,7 +201,9 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
     c.set('idempotency', null);
     if (key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
-      throw new ValidationFailed([{ field: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' }]);
+      throw new ValidationFailed([
+        { field: 'header.idempotency-key', message: 'must be 1–255 visible ASCII characters' },
+      ]);
     }
     const store = c.get('platform').idempotency;
     const principal = c.get('principal');
@@ -197,10 +216,16 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
       throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request.');
     }
     if (claim.kind === 'in_flight') {
-      throw new Conflict('idempotency_in_flight', 'A request with this Idempotency-Key is still being processed; retry later.');
+      throw new Conflict(
+        'idempotency_in_flight',
+        'A request with this Idempotency-Key is still being processed; retry later.',
+      );
     }
     if (claim.kind === 'claimed' && claim.discarded) {
-      c.get('platform').log.warn({ requestId: c.get('requestId'), route, reason: claim.discarded }, 'stored Idempotency-Key answer could not be decrypted; the request runs again');
+      c.get('platform').log.warn(
+        { requestId: c.get('requestId'), route, reason: claim.discarded },
+        'stored Idempotency-Key answer could not be decrypted; the request runs again',
+      );
     }
     if (claim.kind === 'replay') {
       const { status, headers, body } = claim.response;
@@ -213,8 +238,18 @@ export function idempotency(options: { secret?: boolean } = {}): MiddlewareHandl
       // The body c.json would send for `value`, with its content type.
       storeIn: async (trx, status, value) => {
         // An answer stored with its write carries a secret: its replay is as uncacheable as the first answer.
-        const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.secret ? { 'cache-control': 'no-store' } : {}) };
-        await store.complete(scope, route, key, { status, headers, body: JSON.stringify(value) }, { secret: options.secret }, trx);
+        const headers: Record<string, string> = {
+          'content-type': 'application/json',
+          ...(options.secret ? { 'cache-control': 'no-store' } : {}),
+        };
+        await store.complete(
+          scope,
+          route,
+          key,
+          { status, headers, body: JSON.stringify(value) },
+          { secret: options.secret },
+          trx,
+        );
         stored = true;
       },
     });

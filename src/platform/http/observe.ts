@@ -19,7 +19,10 @@ export function observe(metrics: Metrics): MiddlewareHandler<AppEnv> {
       const seconds = (performance.now() - started) / 1000;
       const status = c.res.status;
       const route = routeTemplate(c);
-      metrics.httpDuration.observe({ route, method: methodLabel(c.req.method), status_class: `${Math.floor(status / 100)}xx` }, seconds);
+      metrics.httpDuration.observe(
+        { route, method: methodLabel(c.req.method), status_class: `${Math.floor(status / 100)}xx` },
+        seconds,
+      );
       // Allow-listed fields only: no headers, no raw path or query (a pasted key could sit there), no body.
       const line = {
         requestId: c.get('requestId'),

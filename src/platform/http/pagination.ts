@@ -3,7 +3,13 @@ import { z } from '@hono/zod-openapi';
 import { ValidationFailed } from '../errors.ts';
 
 export const pageQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: 'Items per page (1–200).', example: 50 }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: 'Items per page (1–200).', example: 50 }),
   cursor: z.string().max(200).optional().openapi({ description: 'The `next_cursor` of the previous page.' }),
 };
 
@@ -16,11 +22,18 @@ export function encodeCursor(position: Record<string, string | number>): string 
 }
 
 /** Decodes a cursor made by `encodeCursor`; anything else is a 422 on `query.cursor`. */
-export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, string> | undefined {
+export function decodeCursor<K extends string>(
+  cursor: string | undefined,
+  keys: readonly K[],
+): Record<K, string> | undefined {
   if (cursor === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && keys.every((k) => typeof (value as Record<string, unknown>)[k] === 'string')) {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      keys.every((k) => typeof (value as Record<string, unknown>)[k] === 'string')
+    ) {
       return value as Record<K, string>;
     }
   } catch {

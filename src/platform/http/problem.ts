@@ -29,7 +29,11 @@ export function problem(c: Context, init: ProblemInit): Response {
   const requestId = c.get('requestId');
   if (requestId) body.request_id = requestId;
   if (init.fields) body.errors = init.fields;
-  const headers: Record<string, string> = { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...init.headers };
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/problem+json',
+    'Cache-Control': 'no-store',
+    ...init.headers,
+  };
   // c.body (not new Response) keeps the headers middleware set before the handler ran.
   return c.body(JSON.stringify(body), init.status as ContentfulStatusCode, headers);
 }

@@ -73,7 +73,14 @@ describe('rate limits', () => {
     expect((await h.request('/metrics', { headers: bearer(key), ip: '192.0.2.50' })).status).toBe(200);
     // The guesser stays refused until the window ends, and the refusals are not audited one by one.
     const audited = async () =>
-      (await h.runtime.database.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.failure').where('ip', '=', '192.0.2.50').execute()).length;
+      (
+        await h.runtime.database.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('action', '=', 'auth.failure')
+          .where('ip', '=', '192.0.2.50')
+          .execute()
+      ).length;
     const before = await audited();
     expect((await h.request('/healthz', { headers: bearer('wrong-token-more'), ip: '192.0.2.50' })).status).toBe(429);
     expect(await audited()).toBe(before);
@@ -87,11 +94,15 @@ describe('rate limits', () => {
       const res = await h.request('/metrics', { headers: { 'X-Forwarded-For': `203.0.113.${i}, 198.51.100.7` } });
       expect(res.status).toBe(200);
     }
-    expect((await h.request('/metrics', { headers: { 'X-Forwarded-For': '203.0.113.99, 198.51.100.7' } })).status).toBe(429);
-    expect((await h.request('/metrics', { headers: { 'X-Forwarded-For': '198.51.100.7, 203.0.113.99' } })).status).toBe(200);
+    expect((await h.request('/metrics', { headers: { 'X-Forwarded-For': '203.0.113.99, 198.51.100.7' } })).status).toBe(
+      429,
+    );
+    expect((await h.request('/metrics', { headers: { 'X-Forwarded-For': '198.51.100.7, 203.0.113.99' } })).status).toBe(
+      200,
+    );
   });
 
-  it('counts a portfolio on public routes against its IP\'s anonymous budget', async () => {
+  it("counts a portfolio on public routes against its IP's anonymous budget", async () => {
     const created = await h.request('/v1/portfolios', { method: 'POST', ip: '198.51.100.20' });
     expect(created.status).toBe(201);
     const p = (await created.json()) as { id: string; secret: string };
@@ -121,7 +132,8 @@ describe('portfolio creation per IP and hour', () => {
   });
 
   it('allows PORTFOLIO_CREATE_PER_HOUR creations per IP, replays free, then 429 until the hour ends', async () => {
-    const create = (ip: string, headers: Record<string, string> = {}) => h.request('/v1/portfolios', { method: 'POST', ip, headers });
+    const create = (ip: string, headers: Record<string, string> = {}) =>
+      h.request('/v1/portfolios', { method: 'POST', ip, headers });
     expect((await create('198.51.100.30', { 'Idempotency-Key': 'first' })).status).toBe(201);
     const replay = await create('198.51.100.30', { 'Idempotency-Key': 'first' });
     expect(replay.headers.get('idempotent-replayed')).toBe('true');

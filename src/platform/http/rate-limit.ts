@@ -37,7 +37,7 @@ function decide(policy: Policy, res: RateLimiterRes, allowed: boolean): Decision
   const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
   const headers: Record<string, string> = {
     'RateLimit-Policy': `"${policy.name}";q=${policy.points};w=${policy.windowSeconds}`,
-    'RateLimit': `"${policy.name}";r=${Math.max(0, res.remainingPoints)};t=${resetSeconds}`,
+    RateLimit: `"${policy.name}";r=${Math.max(0, res.remainingPoints)};t=${resetSeconds}`,
   };
   if (!allowed) headers['Retry-After'] = String(resetSeconds);
   return { allowed, headers };
@@ -107,7 +107,8 @@ export function tooManyRequests(headers: Record<string, string>): AppError {
 export function rateLimit(access: Access = 'public'): MiddlewareHandler<AppEnv> {
   return async function rateLimit(c, next) {
     const principal = c.get('principal');
-    const identity = principal === null || (principal.kind === 'portfolio' && access === 'public') ? null : principal.actor;
+    const identity =
+      principal === null || (principal.kind === 'portfolio' && access === 'public') ? null : principal.actor;
     const decision = await c.get('platform').rateLimits.take(identity, c.get('clientIp'));
     if (!decision.allowed) throw tooManyRequests(decision.headers);
     // Set before the handler, so they are written into its response as it is created.

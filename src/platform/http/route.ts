@@ -49,7 +49,9 @@ export interface RouteOptions {
  */
 const requireBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   if ((await c.req.text()).length === 0) {
-    throw new ValidationFailed([{ field: 'body', message: 'is required (send JSON with Content-Type: application/json)' }]);
+    throw new ValidationFailed([
+      { field: 'body', message: 'is required (send JSON with Content-Type: application/json)' },
+    ]);
   }
   await next();
 };
@@ -60,7 +62,10 @@ type Defined<R extends RouteConfig> = R & { middleware: MiddlewareHandler<AppEnv
  * @example
  * export const listKeys = defineRoute({ access: 'admin' }, { method: 'get', path: '/v1/admin/keys', responses: {…} });
  */
-export function defineRoute<const R extends RouteConfig>(options: RouteOptions, route: R): Defined<R> & { getRoutingPath(): string } {
+export function defineRoute<const R extends RouteConfig>(
+  options: RouteOptions,
+  route: R,
+): Defined<R> & { getRoutingPath(): string } {
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
   if (options.rateLimit !== false) middleware.push(rateLimit(options.access));
   middleware.push(rejectControlCharacters());
@@ -75,13 +80,22 @@ export function defineRoute<const R extends RouteConfig>(options: RouteOptions, 
   }
   // Every operation may answer 422: control characters are refused in any parameter or header.
   responses[422] ??= problemResponse('Invalid parameters, headers or body; `errors` lists the fields.');
-  if (options.rateLimit !== false || options.limit) responses[429] ??= problemResponse('Rate limit exceeded; see Retry-After.');
+  if (options.rateLimit !== false || options.limit)
+    responses[429] ??= problemResponse('Rate limit exceeded; see Retry-After.');
   const headers = options.idempotent
-    ? [z.object({ 'idempotency-key': z.string().max(255).optional().openapi({ description: 'Makes a retried create safe.' }) })]
+    ? [
+        z.object({
+          'idempotency-key': z.string().max(255).optional().openapi({ description: 'Makes a retried create safe.' }),
+        }),
+      ]
     : undefined;
 
   const security =
-    options.access === 'public' ? [] : options.access === 'portfolio' ? [{ portfolioId: [], portfolioSecret: [] }] : [{ bearer: [] }];
+    options.access === 'public'
+      ? []
+      : options.access === 'portfolio'
+        ? [{ portfolioId: [], portfolioSecret: [] }]
+        : [{ bearer: [] }];
 
   return createRoute({
     ...route,
@@ -93,7 +107,14 @@ export function defineRoute<const R extends RouteConfig>(options: RouteOptions, 
   } as Defined<R>) as Defined<R> & { getRoutingPath(): string };
 }
 
-const targetNames: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie' };
+const targetNames: Record<string, string> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+};
 
 /**
  * A router whose validation failures become 422 problems listing every offending field.

@@ -7,7 +7,15 @@ import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.t
 import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, seedCatalog } from '../../../../test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { withRun, type IngestContext } from '../context.ts';
-import { CardIndex, cardNotInCatalog, cardNumberKey, importCrosswalk, matchTcgcsvProducts, nameKey, type CrosswalkResult } from './crosswalk.ts';
+import {
+  CardIndex,
+  cardNotInCatalog,
+  cardNumberKey,
+  importCrosswalk,
+  matchTcgcsvProducts,
+  nameKey,
+  type CrosswalkResult,
+} from './crosswalk.ts';
 
 describe('card number and name keys', () => {
   it('compare numbers without the set total and leading zeros, names without accents and notes', () => {
@@ -55,9 +63,20 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
       const { summary, result } = await importFile(file);
       // A price run that only read a cross-walk read no price rows (and so does not succeed).
       expect(summary).toMatchObject({ status: 'failed', rows_read: 0, error: 'the run read no rows' });
-      expect(result).toMatchObject({ rows: 10, skipped: 1, products: 7, mapped: 5, ambiguous: [900001], outcome: { accepted: 6, updated: 0, unchanged: 0 } });
+      expect(result).toMatchObject({
+        rows: 10,
+        skipped: 1,
+        products: 7,
+        mapped: 5,
+        ambiguous: [900001],
+        outcome: { accepted: 6, updated: 0, unchanged: 0 },
+      });
       expect([...result!.notInCatalog]).toEqual([[42347, 'base1-10']]);
-      const rows = await ctx.database.db.selectFrom('tcgplayer_products').select(['product_id', 'group_id', 'card_id', 'kind', 'source']).orderBy('product_id').execute();
+      const rows = await ctx.database.db
+        .selectFrom('tcgplayer_products')
+        .select(['product_id', 'group_id', 'card_id', 'kind', 'source'])
+        .orderBy('product_id')
+        .execute();
       expect(rows).toEqual([
         // Kept although base1-10 is not catalogued: a re-match after a catalogue import accepts its rows.
         { product_id: 42347, group_id: 604, card_id: 'base1-10', kind: 'card', source: 'crosswalk' },
@@ -77,8 +96,17 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
     });
 
     it('records the TCGplayer group of a set the file names exactly one group for', async () => {
-      const sets = await ctx.database.db.selectFrom('sets').select(['id', 'tcgplayer_group_id']).orderBy('id').execute();
-      expect(Object.fromEntries(sets.map((s) => [s.id, s.tcgplayer_group_id]))).toEqual({ base1: 604, sv3pt5: 23237, swsh12pt5: null, swsh12pt5gg: null });
+      const sets = await ctx.database.db
+        .selectFrom('sets')
+        .select(['id', 'tcgplayer_group_id'])
+        .orderBy('id')
+        .execute();
+      expect(Object.fromEntries(sets.map((s) => [s.id, s.tcgplayer_group_id]))).toEqual({
+        base1: 604,
+        sv3pt5: 23237,
+        swsh12pt5: null,
+        swsh12pt5gg: null,
+      });
     });
 
     it('a second import of the same file changes nothing', async () => {
@@ -107,7 +135,8 @@ describe.each(dialects)('TCGCSV product matching on $name', (d) => {
       await seedCatalog(ctx);
     });
 
-    const kinds = (entries: { productId: number; cardId: string | null; kind: string }[]) => Object.fromEntries(entries.map((e) => [e.productId, e.cardId ?? e.kind]));
+    const kinds = (entries: { productId: number; cardId: string | null; kind: string }[]) =>
+      Object.fromEntries(entries.map((e) => [e.productId, e.cardId ?? e.kind]));
 
     it('finds the set by abbreviation, the card by number and name; sealed, code cards and strangers are told apart', async () => {
       const index = await CardIndex.load(ctx.database.db);
@@ -124,22 +153,52 @@ describe.each(dialects)('TCGCSV product matching on $name', (d) => {
       });
       // A sealed product becomes a catalogue item of its own in the group's set.
       expect(base.sealed).toEqual([
-        { id: 'sealed-tcgplayer-136400', setId: 'base1', number: 'pokemon-2-player-starter-set-revised-base-set-reprint-run', name: 'Pokemon 2-Player Starter Set (Revised Base Set Reprint Run)', kind: 'sealed' },
+        {
+          id: 'sealed-tcgplayer-136400',
+          setId: 'base1',
+          number: 'pokemon-2-player-starter-set-revised-base-set-reprint-run',
+          name: 'Pokemon 2-Player Starter Set (Revised Base Set Reprint Run)',
+          kind: 'sealed',
+        },
       ]);
-      expect(base.entries.find((e) => e.productId === 42382)).toMatchObject({ groupId: 604, number: '004/102', name: 'Charizard', source: 'tcgcsv' });
+      expect(base.entries.find((e) => e.productId === 42382)).toMatchObject({
+        groupId: 604,
+        number: '004/102',
+        name: 'Charizard',
+        source: 'tcgcsv',
+      });
       const sv = await matchTcgcsvProducts(ctx, GROUPS[1]!, PRODUCTS[23237]!, index);
-      expect(kinds(sv.entries)).toEqual({ 502000: 'sv3pt5-1', 502001: 'sv3pt5-25', 502002: 'sv3pt5-25', 502100: 'code_card', 502200: 'sealed-tcgplayer-502200' });
+      expect(kinds(sv.entries)).toEqual({
+        502000: 'sv3pt5-1',
+        502001: 'sv3pt5-25',
+        502002: 'sv3pt5-25',
+        502100: 'code_card',
+        502200: 'sealed-tcgplayer-502200',
+      });
     });
 
     it('searches every set sharing an abbreviation, and records the group on the sets it matched', async () => {
       const crz = await matchTcgcsvProducts(ctx, GROUPS[2]!, PRODUCTS[17688]!);
       expect(kinds(crz.entries)).toEqual({ 478000: 'swsh12pt5-160', 478001: 'swsh12pt5gg-GG01' });
-      const sets = await ctx.database.db.selectFrom('sets').select(['id', 'tcgplayer_group_id']).orderBy('id').execute();
-      expect(Object.fromEntries(sets.map((s) => [s.id, s.tcgplayer_group_id]))).toEqual({ base1: 604, sv3pt5: 23237, swsh12pt5: 17688, swsh12pt5gg: 17688 });
+      const sets = await ctx.database.db
+        .selectFrom('sets')
+        .select(['id', 'tcgplayer_group_id'])
+        .orderBy('id')
+        .execute();
+      expect(Object.fromEntries(sets.map((s) => [s.id, s.tcgplayer_group_id]))).toEqual({
+        base1: 604,
+        sv3pt5: 23237,
+        swsh12pt5: 17688,
+        swsh12pt5gg: 17688,
+      });
     });
 
     it('a recorded group id wins over the abbreviation; an unknown group matches nothing', async () => {
-      const renamed = await matchTcgcsvProducts(ctx, { groupId: 604, abbreviation: 'NOPE' }, PRODUCTS[604]!.slice(0, 1));
+      const renamed = await matchTcgcsvProducts(
+        ctx,
+        { groupId: 604, abbreviation: 'NOPE' },
+        PRODUCTS[604]!.slice(0, 1),
+      );
       expect(kinds(renamed.entries)).toEqual({ 42382: 'base1-4' });
       const stranger = await matchTcgcsvProducts(ctx, { groupId: 1, abbreviation: 'XYZ' }, PRODUCTS[604]!.slice(0, 1));
       expect(kinds(stranger.entries)).toEqual({ 42382: 'unknown' });

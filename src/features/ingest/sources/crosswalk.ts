@@ -160,12 +160,39 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
   }
   if (batch.length > 0) await write();
   const groupsRecorded = await recordGroups(db, groupsOfSet, nowIso);
-  ctx.log.info({ runId: run.id, file: basename(file), rows, skipped, products: byProduct.size, mapped, notInCatalog: notInCatalog.size, ambiguous: ambiguous.length }, 'cross-walk imported');
-  return { rows, skipped, products: byProduct.size, mapped, outcome, notInCatalog, ambiguous, groupsRecorded, map, editions };
+  ctx.log.info(
+    {
+      runId: run.id,
+      file: basename(file),
+      rows,
+      skipped,
+      products: byProduct.size,
+      mapped,
+      notInCatalog: notInCatalog.size,
+      ambiguous: ambiguous.length,
+    },
+    'cross-walk imported',
+  );
+  return {
+    rows,
+    skipped,
+    products: byProduct.size,
+    mapped,
+    outcome,
+    notInCatalog,
+    ambiguous,
+    groupsRecorded,
+    map,
+    editions,
+  };
 }
 
 /** Fills `sets.tcgplayer_group_id` where it is empty and the file names exactly one group for the set. */
-async function recordGroups(db: Kysely<Tables>, groupsOfSet: Map<string, Set<number>>, nowIso: string): Promise<number> {
+async function recordGroups(
+  db: Kysely<Tables>,
+  groupsOfSet: Map<string, Set<number>>,
+  nowIso: string,
+): Promise<number> {
   let n = 0;
   for (const [setId, groups] of groupsOfSet) {
     if (groups.size !== 1) continue;
@@ -249,7 +276,10 @@ export class CardIndex {
 
   static async load(db: Kysely<Tables>): Promise<CardIndex> {
     const rows = await db.selectFrom('sets').select(['id', 'ptcgo_code', 'tcgplayer_group_id']).execute();
-    return new CardIndex(db, rows.map((r) => ({ id: r.id, ptcgo: r.ptcgo_code?.toUpperCase() ?? null, groupId: r.tcgplayer_group_id })));
+    return new CardIndex(
+      db,
+      rows.map((r) => ({ id: r.id, ptcgo: r.ptcgo_code?.toUpperCase() ?? null, groupId: r.tcgplayer_group_id })),
+    );
   }
 
   /** Sets a group may hold: those recorded with its id, else those whose PTCGO code is its abbreviation. */
@@ -264,7 +294,12 @@ export class CardIndex {
     let byNumber = this.cardsBySet.get(setId);
     if (!byNumber) {
       byNumber = new Map();
-      const rows = await this.db.selectFrom('cards').select(['id', 'number', 'name']).where('set_id', '=', setId).where('kind', '=', 'card').execute();
+      const rows = await this.db
+        .selectFrom('cards')
+        .select(['id', 'number', 'name'])
+        .where('set_id', '=', setId)
+        .where('kind', '=', 'card')
+        .execute();
       for (const r of rows) {
         const key = cardNumberKey(r.number);
         byNumber.set(key, [...(byNumber.get(key) ?? []), { id: r.id, name: r.name }]);
@@ -279,7 +314,12 @@ export class CardIndex {
     const set = this.sets.find((s) => s.id === setId);
     if (!set || set.groupId !== null) return;
     set.groupId = groupId;
-    await this.db.updateTable('sets').set({ tcgplayer_group_id: groupId, updated_at: nowIso }).where('id', '=', setId).where('tcgplayer_group_id', 'is', null).execute();
+    await this.db
+      .updateTable('sets')
+      .set({ tcgplayer_group_id: groupId, updated_at: nowIso })
+      .where('id', '=', setId)
+      .where('tcgplayer_group_id', 'is', null)
+      .execute();
   }
 }
 
@@ -294,7 +334,12 @@ export function sealedItemId(productId: number): string {
 
 /** Lower-case ASCII slug: `Elite Trainer Box` → `elite-trainer-box`. */
 function slugOf(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /**
@@ -319,7 +364,13 @@ export async function matchTcgcsvProducts(
   const sealedProducts: { base: Omit<ProductEntry, 'cardId' | 'kind'>; name: string }[] = [];
   for (const p of products) {
     const number = p.extendedData?.find((e) => e.name === 'Number')?.value?.trim() || null;
-    const base = { productId: p.productId, groupId: p.groupId ?? group.groupId, name: p.name, number, source: 'tcgcsv' };
+    const base = {
+      productId: p.productId,
+      groupId: p.groupId ?? group.groupId,
+      name: p.name,
+      number,
+      source: 'tcgcsv',
+    };
     if (/code card/i.test(p.name)) {
       entries.push({ ...base, cardId: null, kind: 'code_card' });
       continue;

@@ -64,9 +64,13 @@ export interface ParsedEcb {
  * // { rates: [{ base: 'EUR', quote: 'USD', date: '2025-10-17', rate: 1.1681 }], rejected: {} }
  */
 export function parseEcbCsv(text: string, currency: string, todayDate: string): ParsedEcb {
-  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
+    string,
+    string
+  >[];
   const out: ParsedEcb = { rates: [], rejected: {} };
-  if (rows.length > 0 && !('TIME_PERIOD' in rows[0]! && 'OBS_VALUE' in rows[0]!)) throw new Error('CSV has no TIME_PERIOD and OBS_VALUE columns');
+  if (rows.length > 0 && !('TIME_PERIOD' in rows[0]! && 'OBS_VALUE' in rows[0]!))
+    throw new Error('CSV has no TIME_PERIOD and OBS_VALUE columns');
   const reject = (reason: string) => void (out.rejected[reason] = (out.rejected[reason] ?? 0) + 1);
   for (const r of rows) {
     if ((r.CURRENCY && r.CURRENCY !== currency) || (r.CURRENCY_DENOM && r.CURRENCY_DENOM !== 'EUR')) {
@@ -90,7 +94,8 @@ function daysBefore(date: string, days: number): string {
 
 /** Throws on an unreadable or reversed range (the run then fails with that message). */
 function checkRange(from: string, to: string, todayDate: string): void {
-  for (const d of [from, to]) if (!isPlausibleDate(d, todayDate)) throw new Error(`ECB range: '${d}' is not a plausible date (YYYY-MM-DD)`);
+  for (const d of [from, to])
+    if (!isPlausibleDate(d, todayDate)) throw new Error(`ECB range: '${d}' is not a plausible date (YYYY-MM-DD)`);
   if (from > to) throw new Error(`ECB range: from ${from} is after to ${to}`);
 }
 
@@ -104,10 +109,19 @@ export function importEcbRates(ctx: IngestContext, opts: EcbOptions = {}): Promi
   const currencies = opts.currencies ?? ['USD'];
   const to = opts.to ?? today(ctx);
   const from = opts.from ?? daysBefore(to, DEFAULT_LOOKBACK_DAYS);
-  const start = { source: SOURCE, feed: SOURCE, kind: 'fx' as const, from, to, params: { baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL, currencies } };
+  const start = {
+    source: SOURCE,
+    feed: SOURCE,
+    kind: 'fx' as const,
+    from,
+    to,
+    params: { baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL, currencies },
+  };
   return withRun(ctx, start, async (run) => {
     checkRange(from, to, today(ctx));
-    run.explainEmpty(`the ECB published no ${currencies.join('/')} rates for ${from}…${to} (none on weekends and TARGET holidays)`);
+    run.explainEmpty(
+      `the ECB published no ${currencies.join('/')} rates for ${from}…${to} (none on weekends and TARGET holidays)`,
+    );
     const api = new UpstreamClient({
       name: 'ECB',
       baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
@@ -138,7 +152,11 @@ export function importEcbRates(ctx: IngestContext, opts: EcbOptions = {}): Promi
         continue;
       }
       for (const [reason, n] of Object.entries(parsed.rejected)) run.reject(reason, n);
-      const outcome = await upsertFxRates(ctx.database.db, parsed.rates.map((r) => ({ ...r, source: SOURCE })), ctx.runs.nowIso());
+      const outcome = await upsertFxRates(
+        ctx.database.db,
+        parsed.rates.map((r) => ({ ...r, source: SOURCE })),
+        ctx.runs.nowIso(),
+      );
       run.add(outcome);
       run.reject('duplicate_row', outcome.duplicates);
     }

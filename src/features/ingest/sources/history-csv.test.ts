@@ -12,7 +12,10 @@ import { importHistoryCsv, repairYear, slug } from './history-csv.ts';
 const SHARED = new URL('../../../../../shared/data/', import.meta.url);
 const OUTPUT_CSV = new URL('tcgplayer-history/output.csv', SHARED);
 const CATALOG = new URL('pokemontcg-data/', SHARED);
-const sharedMissing = existsSync(OUTPUT_CSV) && existsSync(CATALOG) ? null : 'skipped: ../shared/data (tcgplayer-history, pokemontcg-data) is absent';
+const sharedMissing =
+  existsSync(OUTPUT_CSV) && existsSync(CATALOG)
+    ? null
+    : 'skipped: ../shared/data (tcgplayer-history, pokemontcg-data) is absent';
 
 const GENERIC = `card_id,finish,market,currency,date,market_price,low_price,mid_price,high_price,condition
 base1-4,Holofoil,tcgplayer,USD,2025-10-01,350.25,300,380.5,9999,
@@ -81,7 +84,19 @@ const storedPrices = (ctx: IngestContext) =>
   ctx.database.db
     .selectFrom('prices')
     .innerJoin('printings', 'printings.key', 'prices.printing_key')
-    .select(['printings.card_id', 'printings.finish', 'prices.market', 'prices.condition', 'prices.currency', 'prices.date', 'market_cents', 'low_cents', 'mid_cents', 'high_cents', 'source_as_of'])
+    .select([
+      'printings.card_id',
+      'printings.finish',
+      'prices.market',
+      'prices.condition',
+      'prices.currency',
+      'prices.date',
+      'market_cents',
+      'low_cents',
+      'mid_cents',
+      'high_cents',
+      'source_as_of',
+    ])
     .orderBy('printings.card_id')
     .orderBy('prices.market')
     .orderBy('prices.date')
@@ -122,7 +137,15 @@ describe.each(dialects)('history CSV import on $name', (d) => {
 
     it('generic layout: stores valid rows and accounts for every row by reason', async () => {
       const run = await importHistoryCsv(ctx, { path: file('generic.csv', GENERIC) });
-      expect(run).toMatchObject({ format: 'generic', status: 'succeeded', rows_read: 14, accepted: 4, updated: 0, unchanged: 0, rejected: 10 });
+      expect(run).toMatchObject({
+        format: 'generic',
+        status: 'succeeded',
+        rows_read: 14,
+        accepted: 4,
+        updated: 0,
+        unchanged: 0,
+        rejected: 10,
+      });
       expect(run.rejected_by_reason).toEqual({
         unknown_market: 1,
         missing_date: 1,
@@ -134,29 +157,80 @@ describe.each(dialects)('history CSV import on $name', (d) => {
         malformed_row: 2,
         impossible_date: 1,
       });
-      const base = (market: string, condition: string, currency: string, date: string) => ({ card_id: 'base1-4', finish: 'holofoil', market, condition, currency, date, source_as_of: null });
+      const base = (market: string, condition: string, currency: string, date: string) => ({
+        card_id: 'base1-4',
+        finish: 'holofoil',
+        market,
+        condition,
+        currency,
+        date,
+        source_as_of: null,
+      });
       expect(await storedPrices(ctx)).toEqual([
-        { ...base('cardmarket', 'NM', 'EUR', '2025-10-01'), market_cents: 30010, low_cents: 28000, mid_cents: null, high_cents: null },
-        { ...base('tcgplayer', 'NM', 'USD', '2025-10-01'), market_cents: 35025, low_cents: 30000, mid_cents: 38050, high_cents: null },
-        { ...base('tcgplayer', 'NM', 'USD', '2025-10-02'), market_cents: 35100, low_cents: null, mid_cents: null, high_cents: null },
-        { ...base('tcgplayer', 'LP', 'USD', '2025-10-04'), market_cents: 35250, low_cents: null, mid_cents: null, high_cents: null },
+        {
+          ...base('cardmarket', 'NM', 'EUR', '2025-10-01'),
+          market_cents: 30010,
+          low_cents: 28000,
+          mid_cents: null,
+          high_cents: null,
+        },
+        {
+          ...base('tcgplayer', 'NM', 'USD', '2025-10-01'),
+          market_cents: 35025,
+          low_cents: 30000,
+          mid_cents: 38050,
+          high_cents: null,
+        },
+        {
+          ...base('tcgplayer', 'NM', 'USD', '2025-10-02'),
+          market_cents: 35100,
+          low_cents: null,
+          mid_cents: null,
+          high_cents: null,
+        },
+        {
+          ...base('tcgplayer', 'LP', 'USD', '2025-10-04'),
+          market_cents: 35250,
+          low_cents: null,
+          mid_cents: null,
+          high_cents: null,
+        },
       ]);
-      const again = await importHistoryCsv(ctx, { path: file('generic.csv', GENERIC.replace('2025-10-02,351.00', '2025-10-02,351.10')) });
+      const again = await importHistoryCsv(ctx, {
+        path: file('generic.csv', GENERIC.replace('2025-10-02,351.00', '2025-10-02,351.10')),
+      });
       expect(again).toMatchObject({ rows_read: 14, accepted: 0, updated: 1, unchanged: 3, rejected: 10 });
     });
 
     it('generic layout: an unknown header fails the run and names the columns', async () => {
-      const run = await importHistoryCsv(ctx, { path: file('bad.csv', 'card_id,finish,market,currency,date,market_prce\nbase1-4,Holofoil,tcgplayer,USD,2025-10-05,1\n') });
+      const run = await importHistoryCsv(ctx, {
+        path: file(
+          'bad.csv',
+          'card_id,finish,market,currency,date,market_prce\nbase1-4,Holofoil,tcgplayer,USD,2025-10-05,1\n',
+        ),
+      });
       expect(run).toMatchObject({ status: 'failed', rows_read: 0 });
       expect(run.error).toContain('market_prce');
-      const row = await ctx.database.db.selectFrom('ingestion_runs').select(['status', 'source', 'feed']).where('id', '=', run.id).executeTakeFirstOrThrow();
+      const row = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .select(['status', 'source', 'feed'])
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
       expect(row).toEqual({ status: 'failed', source: 'csv', feed: 'history-csv' });
     });
 
     it('TCGplayer history layout: repairs wrong years, maps sealed products and cards, counts every row', async () => {
       await ctx.database.db.deleteFrom('prices').execute();
       const run = await importHistoryCsv(ctx, { path: file('output.csv', HISTORY) });
-      expect(run).toMatchObject({ format: 'tcgplayer-history', status: 'succeeded', rows_read: 20, accepted: 6, updated: 0, unchanged: 0, rejected: 14 });
+      expect(run).toMatchObject({
+        format: 'tcgplayer-history',
+        status: 'succeeded',
+        rows_read: 20,
+        accepted: 6,
+        updated: 0,
+        unchanged: 0,
+        rejected: 14,
+      });
       expect(run).toMatchObject({ repaired_dates: 2, sealed_created: 3 });
       expect(run.rejected_by_reason).toEqual({
         missing_date: 1,
@@ -170,7 +244,17 @@ describe.each(dialects)('history CSV import on $name', (d) => {
         ambiguous_sealed_product: 2,
       });
       const row = (card_id: string, finish: string, date: string, market_cents: number, source_as_of: string) => ({
-        card_id, finish, market: 'tcgplayer', condition: 'NM', currency: 'USD', date, market_cents, low_cents: null, mid_cents: null, high_cents: null, source_as_of,
+        card_id,
+        finish,
+        market: 'tcgplayer',
+        condition: 'NM',
+        currency: 'USD',
+        date,
+        market_cents,
+        low_cents: null,
+        mid_cents: null,
+        high_cents: null,
+        source_as_of,
       });
       expect(await storedPrices(ctx)).toEqual([
         row('sealed-base1-theme-deck', 'normal', '2025-12-28', 4550, '2025-12-28T06:10:00Z'),
@@ -180,7 +264,12 @@ describe.each(dialects)('history CSV import on $name', (d) => {
         row('sealed-sv3pt5-elite-trainer-box', 'normal', '2025-12-28', 12000, '2025-12-28T06:10:00Z'),
         row('sv1-245', 'holofoil', '2025-12-28', 8100, '2025-12-30T06:10:00Z'),
       ]);
-      const sealed = await ctx.database.db.selectFrom('cards').select(['id', 'set_id', 'name', 'kind']).where('kind', '=', 'sealed').orderBy('id').execute();
+      const sealed = await ctx.database.db
+        .selectFrom('cards')
+        .select(['id', 'set_id', 'name', 'kind'])
+        .where('kind', '=', 'sealed')
+        .orderBy('id')
+        .execute();
       expect(sealed).toEqual([
         { id: 'sealed-base1-theme-deck', set_id: 'base1', name: 'Base Theme Deck', kind: 'sealed' },
         { id: 'sealed-sv1-booster-box', set_id: 'sv1', name: 'Scarlet & Violet Booster Box', kind: 'sealed' },
@@ -188,13 +277,31 @@ describe.each(dialects)('history CSV import on $name', (d) => {
       ]);
 
       const again = await importHistoryCsv(ctx, { path: file('output.csv', HISTORY) });
-      expect(again).toMatchObject({ rows_read: 20, accepted: 0, updated: 0, unchanged: 6, rejected: 14, sealed_created: 0 });
+      expect(again).toMatchObject({
+        rows_read: 20,
+        accepted: 0,
+        updated: 0,
+        unchanged: 6,
+        rejected: 14,
+        sealed_created: 0,
+      });
     });
   });
 });
 
-interface PtcgSet { id: string; name: string; series: string; ptcgoCode?: string; releaseDate: string }
-interface PtcgCard { id: string; number: string; name: string; supertype: string }
+interface PtcgSet {
+  id: string;
+  name: string;
+  series: string;
+  ptcgoCode?: string;
+  releaseDate: string;
+}
+interface PtcgCard {
+  id: string;
+  number: string;
+  name: string;
+  supertype: string;
+}
 
 describe.each(dialects)('real TCGplayer history file on $name', (d) => {
   describe.skipIf(d.skip !== null || sharedMissing !== null)(sharedMissing ?? label(d), () => {
@@ -204,13 +311,29 @@ describe.each(dialects)('real TCGplayer history file on $name', (d) => {
       url = await d.create();
       ctx = await ingestContext(url, '2026-11-25T00:00:00.000Z');
       const sets = JSON.parse(readFileSync(new URL('sets/en.json', CATALOG), 'utf8')) as PtcgSet[];
-      const modern = new Set(readdirSync(new URL('cards/en/', CATALOG)).map((f) => f.replace(/\.json$/, '')).filter((id) => /^(sv|swsh)\d+(pt5)?$/.test(id)));
+      const modern = new Set(
+        readdirSync(new URL('cards/en/', CATALOG))
+          .map((f) => f.replace(/\.json$/, ''))
+          .filter((id) => /^(sv|swsh)\d+(pt5)?$/.test(id)),
+      );
       const cards = [...modern].flatMap((setId) =>
-        (JSON.parse(readFileSync(new URL(`cards/en/${setId}.json`, CATALOG), 'utf8')) as PtcgCard[]).map((c) => ({ id: c.id, setId, number: c.number, name: c.name, supertype: c.supertype })),
+        (JSON.parse(readFileSync(new URL(`cards/en/${setId}.json`, CATALOG), 'utf8')) as PtcgCard[]).map((c) => ({
+          id: c.id,
+          setId,
+          number: c.number,
+          name: c.name,
+          supertype: c.supertype,
+        })),
       );
       await seedCatalog(
         ctx,
-        sets.map((s) => ({ id: s.id, name: s.name, series: s.series, ptcgoCode: s.ptcgoCode ?? null, releaseDate: /^\d{4}\/\d{2}\/\d{2}$/.test(s.releaseDate) ? s.releaseDate.replace(/\//g, '-') : null })),
+        sets.map((s) => ({
+          id: s.id,
+          name: s.name,
+          series: s.series,
+          ptcgoCode: s.ptcgoCode ?? null,
+          releaseDate: /^\d{4}\/\d{2}\/\d{2}$/.test(s.releaseDate) ? s.releaseDate.replace(/\//g, '-') : null,
+        })),
         cards,
       );
     }, 120_000);
@@ -221,11 +344,15 @@ describe.each(dialects)('real TCGplayer history file on $name', (d) => {
 
     it('accounts for every row, repairs the wrong years and stores no bucket after its scrape', async () => {
       const rows = parse(readFileSync(OUTPUT_CSV), { columns: true, bom: true }) as Record<string, string>[];
-      const wrongYear = rows.filter((r) => r.period_end_date !== '' && r.period_end_date! > r.timestamp!.slice(0, 10)).length;
+      const wrongYear = rows.filter(
+        (r) => r.period_end_date !== '' && r.period_end_date! > r.timestamp!.slice(0, 10),
+      ).length;
       const undated = rows.filter((r) => r.period_end_date === '' || r.period_start_date === '').length;
       // Celebrations is `SWSH07.5` there, but `cel25` in TCGdex and pokemontcg.io: no rule may guess it.
       const celebrations = rows.filter((r) => r.set === 'SWSH07.5');
-      const sealedItems = new Set(rows.filter((r) => r.type !== 'Card' && r.set !== 'SWSH07.5').map((r) => `${r.set}|${r.type}`)).size;
+      const sealedItems = new Set(
+        rows.filter((r) => r.type !== 'Card' && r.set !== 'SWSH07.5').map((r) => `${r.set}|${r.type}`),
+      ).size;
 
       const run = await importHistoryCsv(ctx, { path: OUTPUT_CSV.pathname });
       expect(run.status).toBe('succeeded');
@@ -235,7 +362,9 @@ describe.each(dialects)('real TCGplayer history file on $name', (d) => {
       expect(run.repaired_dates + (run.rejected_by_reason.impossible_date ?? 0)).toBe(wrongYear);
       expect(run.rejected_by_reason.missing_date).toBe(undated);
       expect(celebrations.length).toBeGreaterThan(0);
-      expect(run.rejected_by_reason.unknown_set).toBe(celebrations.filter((r) => r.period_end_date !== '' && Number(r.holofoil_price) !== 0).length);
+      expect(run.rejected_by_reason.unknown_set).toBe(
+        celebrations.filter((r) => r.period_end_date !== '' && Number(r.holofoil_price) !== 0).length,
+      );
       expect(run.rejected_by_reason.card_not_in_catalog).toBeUndefined();
       expect(run.sealed_created).toBe(sealedItems);
 

@@ -69,7 +69,17 @@ export interface HistoryImportResult extends RunSummary {
 const GENERIC_REQUIRED = ['card_id', 'finish', 'market', 'currency', 'date'] as const;
 const GENERIC_OPTIONAL = ['condition', 'product_id'] as const;
 const GENERIC_PRICES = { market_price: 'market', low_price: 'low', mid_price: 'mid', high_price: 'high' } as const;
-const HISTORY_COLUMNS = ['set', 'type', 'period', 'name', 'period_start_date', 'period_end_date', 'timestamp', 'holofoil_price', 'volume'] as const;
+const HISTORY_COLUMNS = [
+  'set',
+  'type',
+  'period',
+  'name',
+  'period_start_date',
+  'period_end_date',
+  'timestamp',
+  'holofoil_price',
+  'volume',
+] as const;
 const MARKETS = new Set(['tcgplayer', 'cardmarket']);
 /** Bucket length of the TCGplayer history layout, in days; also the neighbour distance of a repair. */
 export const BUCKET_DAYS = 3;
@@ -87,7 +97,12 @@ function addDays(date: string, days: number): string {
 
 /** Lower-case ASCII slug: `Elite Trainer Box` → `elite-trainer-box`. */
 export function slug(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  return s
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
 /**
@@ -160,7 +175,11 @@ class PayloadParts {
     const ended = once(gzip, 'end');
     gzip.end();
     await ended;
-    await this.run!.saveGzippedPayload(this.part === 1 && all ? this.name : `${this.name}#${this.part}`, Buffer.concat(out), bytes);
+    await this.run!.saveGzippedPayload(
+      this.part === 1 && all ? this.name : `${this.name}#${this.part}`,
+      Buffer.concat(out),
+      bytes,
+    );
   }
 }
 
@@ -204,22 +223,28 @@ export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptio
   const feed = format === 'generic' ? 'history-csv' : 'tcgplayer-history';
   const rest: AsyncIterable<Rec> = {
     async *[Symbol.asyncIterator]() {
-      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield { record: n.value.record, line: n.value.info.lines };
+      for (let n = await iterator.next(); !n.done; n = await iterator.next())
+        yield { record: n.value.record, line: n.value.info.lines };
     },
   };
   const extra = { repaired_dates: 0, sealed_created: 0 };
-  const summary = await withRun(ctx, { source: 'csv', feed, kind: 'prices', params: { file: name, format } }, async (run) => {
-    run.explainEmpty(`${name} holds no data rows`);
-    payload.bind(run);
-    try {
-      if (format === 'generic') await importGeneric(ctx, run, header, rest, payload, opts.chunkRows ?? CSV_CHUNK_ROWS);
-      else Object.assign(extra, await importTcgplayerHistory(ctx, run, header, rest));
-      await payload.drain(true);
-    } finally {
-      // A run that stops early (a bad header) leaves the rest of the file unread.
-      input.destroy();
-    }
-  });
+  const summary = await withRun(
+    ctx,
+    { source: 'csv', feed, kind: 'prices', params: { file: name, format } },
+    async (run) => {
+      run.explainEmpty(`${name} holds no data rows`);
+      payload.bind(run);
+      try {
+        if (format === 'generic')
+          await importGeneric(ctx, run, header, rest, payload, opts.chunkRows ?? CSV_CHUNK_ROWS);
+        else Object.assign(extra, await importTcgplayerHistory(ctx, run, header, rest));
+        await payload.drain(true);
+      } finally {
+        // A run that stops early (a bad header) leaves the rest of the file unread.
+        input.destroy();
+      }
+    },
+  );
   if (format === 'tcgplayer-history') ctx.log.info({ runId: summary.id, ...extra }, 'tcgplayer history dates repaired');
   return { ...summary, format, ...extra };
 }
@@ -268,13 +293,16 @@ function genericRow(record: string[], col: GenericColumns): Parsed {
   if (date === '') return no('missing_date', 'date is empty');
   if (!isCalendarDate(date)) return no('impossible_date', `date "${date}" is not a calendar date (YYYY-MM-DD)`);
   const market = get(col.market)?.trim().toLowerCase() ?? '';
-  if (!MARKETS.has(market)) return no('unknown_market', `market "${get(col.market) ?? ''}" is not tcgplayer or cardmarket`);
+  if (!MARKETS.has(market))
+    return no('unknown_market', `market "${get(col.market) ?? ''}" is not tcgplayer or cardmarket`);
   const currency = get(col.currency)?.trim().toUpperCase() ?? '';
-  if (!CURRENCIES.has(currency)) return no('unknown_currency', `currency "${get(col.currency) ?? ''}" is not USD or EUR`);
+  if (!CURRENCIES.has(currency))
+    return no('unknown_currency', `currency "${get(col.currency) ?? ''}" is not USD or EUR`);
   const finishLabel = get(col.finish) ?? '';
   if (!finishOf(finishLabel)) return no('unknown_finish', `finish "${finishLabel}" is not a known finish`);
   const productRaw = get(col.productId)?.trim() ?? '';
-  if (productRaw !== '' && !/^[1-9]\d{0,15}$/.test(productRaw)) return no('malformed_row', `product_id "${productRaw}" is not a TCGplayer product id`);
+  if (productRaw !== '' && !/^[1-9]\d{0,15}$/.test(productRaw))
+    return no('malformed_row', `product_id "${productRaw}" is not a TCGplayer product id`);
   const prices: RawPrices = {};
   for (const { column, field, at } of col.prices) {
     const raw = get(at)?.trim() ?? '';
@@ -294,7 +322,14 @@ function genericRow(record: string[], col: GenericColumns): Parsed {
   };
 }
 
-async function importGeneric(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<Rec>, payload: PayloadParts, chunkRows: number): Promise<void> {
+async function importGeneric(
+  ctx: IngestContext,
+  run: IngestionRun,
+  header: string[],
+  rows: AsyncIterable<Rec>,
+  payload: PayloadParts,
+  chunkRows: number,
+): Promise<void> {
   const missing = GENERIC_REQUIRED.filter((c) => !header.includes(c));
   const known = new Set<string>([...GENERIC_REQUIRED, ...Object.keys(GENERIC_PRICES), ...GENERIC_OPTIONAL]);
   const unknown = header.filter((c) => !known.has(c));
@@ -319,7 +354,10 @@ async function importGeneric(ctx: IngestContext, run: IngestionRun, header: stri
   for await (const { record, line } of rows) {
     done++;
     if (record.length !== header.length) {
-      importer.reject('malformed_row', 1, { at: `line ${line}`, detail: `${record.length} fields where the header has ${header.length}` });
+      importer.reject('malformed_row', 1, {
+        at: `line ${line}`,
+        detail: `${record.length} fields where the header has ${header.length}`,
+      });
     } else {
       const parsed = genericRow(record, columns);
       if (parsed.ok) chunk.push(parsed.observation);
@@ -352,20 +390,37 @@ async function readBuckets(run: IngestionRun, header: string[], rows: AsyncItera
   const trusted = new Map<string, Set<string>>();
   for await (const { record: rec, line } of rows) {
     if (rec.length !== header.length) {
-      run.reject('malformed_row', 1, { at: `line ${line}`, detail: `${rec.length} fields where the header has ${header.length}` });
+      run.reject('malformed_row', 1, {
+        at: `line ${line}`,
+        detail: `${rec.length} fields where the header has ${header.length}`,
+      });
       continue;
     }
     const [start, end, timestamp] = [at(rec, 'period_start_date'), at(rec, 'period_end_date'), at(rec, 'timestamp')];
     const scrapeDate = timestamp.slice(0, 10);
     const time = /^\d{4}-\d{2}-\d{2}[ T](\d{2}:\d{2}:\d{2})/.exec(timestamp)?.[1];
     if (start === '' || end === '') run.reject('missing_date');
-    else if (!time || !isCalendarDate(scrapeDate)) run.reject('malformed_row', 1, { at: `line ${line}`, detail: `timestamp "${timestamp}" is not YYYY-MM-DD hh:mm:ss` });
+    else if (!time || !isCalendarDate(scrapeDate))
+      run.reject('malformed_row', 1, {
+        at: `line ${line}`,
+        detail: `timestamp "${timestamp}" is not YYYY-MM-DD hh:mm:ss`,
+      });
     else if (!isCalendarDate(start) || !isCalendarDate(end) || start > end) run.reject('impossible_date');
     else {
       const [set, type, name] = [at(rec, 'set'), at(rec, 'type'), at(rec, 'name')];
       const item = `${set}|${type}|${name}`;
       if (end <= scrapeDate) trusted.set(item, (trusted.get(item) ?? new Set()).add(end));
-      buckets.push({ item, set, type, name, end, scrapeDate, scrapedAt: `${scrapeDate}T${time}Z`, price: at(rec, 'holofoil_price'), line });
+      buckets.push({
+        item,
+        set,
+        type,
+        name,
+        end,
+        scrapeDate,
+        scrapedAt: `${scrapeDate}T${time}Z`,
+        price: at(rec, 'holofoil_price'),
+        line,
+      });
     }
   }
   return { buckets, trusted };
@@ -394,7 +449,12 @@ function repairAndPrice(run: IngestionRun, buckets: Bucket[], trusted: Map<strin
 const better = (a: Priced, b: Priced) =>
   a.repaired !== b.repaired ? !a.repaired : a.scrapedAt !== b.scrapedAt ? a.scrapedAt > b.scrapedAt : a.line > b.line;
 
-async function importTcgplayerHistory(ctx: IngestContext, run: IngestionRun, header: string[], rows: AsyncIterable<Rec>) {
+async function importTcgplayerHistory(
+  ctx: IngestContext,
+  run: IngestionRun,
+  header: string[],
+  rows: AsyncIterable<Rec>,
+) {
   const { buckets, trusted } = await readBuckets(run, header, rows);
   const { priced, repaired } = repairAndPrice(run, buckets, trusted);
   const targets = await resolveItems(ctx, priced);
@@ -453,17 +513,31 @@ async function resolveItems(ctx: IngestContext, buckets: Bucket[]): Promise<Map<
   };
   const items = new Map(buckets.map((b) => [b.item, b]));
   const setOf = new Map([...items].map(([item, b]) => [item, resolveSet(b.set)]));
-  const cardSetIds = [...new Set([...items].filter(([, b]) => b.type.toLowerCase() === 'card').map(([item]) => setOf.get(item)?.id).filter((id) => id !== undefined))];
+  const cardSetIds = [
+    ...new Set(
+      [...items]
+        .filter(([, b]) => b.type.toLowerCase() === 'card')
+        .map(([item]) => setOf.get(item)?.id)
+        .filter((id) => id !== undefined),
+    ),
+  ];
   const cards =
     cardSetIds.length === 0
       ? []
-      : await db.selectFrom('cards').select(['id', 'set_id', 'number', 'name']).where('kind', '=', 'card').where('set_id', 'in', cardSetIds).execute();
+      : await db
+          .selectFrom('cards')
+          .select(['id', 'set_id', 'number', 'name'])
+          .where('kind', '=', 'card')
+          .where('set_id', 'in', cardSetIds)
+          .execute();
   const byNumber = new Map(cards.map((c) => [`${c.set_id}|${c.number.replace(/^0+(?=\d)/, '')}`, c]));
 
   // Two different items of one set and type would share a sealed id: refuse both, never merge them.
   const sealedKey = (item: string, b: Bucket) => `${setOf.get(item)?.id}|${slug(b.type)}`;
   const sealedItems = new Map<string, number>();
-  for (const [item, b] of items) if (b.type.toLowerCase() !== 'card') sealedItems.set(sealedKey(item, b), (sealedItems.get(sealedKey(item, b)) ?? 0) + 1);
+  for (const [item, b] of items)
+    if (b.type.toLowerCase() !== 'card')
+      sealedItems.set(sealedKey(item, b), (sealedItems.get(sealedKey(item, b)) ?? 0) + 1);
   const targets = new Map<string, Target>();
   for (const [item, b] of items) {
     const set = setOf.get(item);
@@ -479,7 +553,13 @@ async function resolveItems(ctx: IngestContext, buckets: Bucket[]): Promise<Map<
       targets.set(item, { ok: false, reason: 'ambiguous_sealed_product' });
     } else {
       const id = `sealed-${set.id}-${slug(b.type)}`;
-      const sealed: CardInput = { id, setId: set.id, number: slug(b.type), name: `${set.name} ${b.type}`, kind: 'sealed' };
+      const sealed: CardInput = {
+        id,
+        setId: set.id,
+        number: slug(b.type),
+        name: `${set.name} ${b.type}`,
+        kind: 'sealed',
+      };
       targets.set(item, { ok: true, cardId: id, finish: 'normal', sealed });
     }
   }

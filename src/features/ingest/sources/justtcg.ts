@@ -110,7 +110,8 @@ export function mapJusttcgCards(cards: unknown[], productId: number, range: { fr
       const language = variant.language;
       const printing = typeof variant.printing === 'string' ? variant.printing.trim() : '';
       const condition = conditionCode(variant.condition);
-      if (language !== null && language !== undefined && language !== 'English') reject('other_language', points.length);
+      if (language !== null && language !== undefined && language !== 'English')
+        reject('other_language', points.length);
       else if (!printing) reject('malformed_row', points.length);
       else if (!condition) reject('unknown_condition', points.length);
       else {
@@ -136,7 +137,14 @@ export function mapJusttcgCards(cards: unknown[], productId: number, range: { fr
 async function productList(ctx: IngestContext, opts: JusttcgOptions): Promise<number[]> {
   const ids = opts.productIds
     ? opts.productIds
-    : (await ctx.database.db.selectFrom('printings').select('tcgplayer_product_id').distinct().where('tcgplayer_product_id', 'is not', null).execute()).map((r) => r.tcgplayer_product_id!);
+    : (
+        await ctx.database.db
+          .selectFrom('printings')
+          .select('tcgplayer_product_id')
+          .distinct()
+          .where('tcgplayer_product_id', 'is not', null)
+          .execute()
+      ).map((r) => r.tcgplayer_product_id!);
   const after = opts.resume?.afterProductId ?? 0;
   return [...new Set(ids)].filter((id) => Number.isSafeInteger(id) && id > after).sort((a, b) => a - b);
 }
@@ -155,13 +163,20 @@ export function importJusttcgPrices(ctx: IngestContext, opts: JusttcgOptions = {
     kind: 'prices' as const,
     from: opts.from ?? null,
     to: opts.to ?? null,
-    params: { baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL, products: opts.productIds?.length ?? 'printings', historyDuration: duration, afterProductId: opts.resume?.afterProductId ?? null },
+    params: {
+      baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      products: opts.productIds?.length ?? 'printings',
+      historyDuration: duration,
+      afterProductId: opts.resume?.afterProductId ?? null,
+    },
     resumes: opts.resumesRun ?? null,
   };
   return withRun(ctx, start, async (run) => {
     if (!opts.apiKey) throw new Error('JustTCG needs an API key: set JUSTTCG_API_KEY (the justtcg source is paid)');
     run.explainEmpty(
-      opts.productIds?.length === 0 ? 'no TCGplayer product ids to ask JustTCG for' : `JustTCG returned no prices for the ${opts.productIds ? 'given products' : 'printings with a TCGplayer product id'}`,
+      opts.productIds?.length === 0
+        ? 'no TCGplayer product ids to ask JustTCG for'
+        : `JustTCG returned no prices for the ${opts.productIds ? 'given products' : 'printings with a TCGplayer product id'}`,
     );
     const api = new UpstreamClient({
       name: 'JustTCG',
@@ -177,7 +192,9 @@ export function importJusttcgPrices(ctx: IngestContext, opts: JusttcgOptions = {
     let importer: PriceImporter | null = null;
     let failed = false;
     for (const [i, productId] of products.entries()) {
-      const res = await api.getJson<unknown>(`/v1/cards?tcgplayerId=${productId}&include_price_history=true&priceHistoryDuration=${duration}`);
+      const res = await api.getJson<unknown>(
+        `/v1/cards?tcgplayerId=${productId}&include_price_history=true&priceHistoryDuration=${duration}`,
+      );
       if (!res.ok && res.error.kind === 'http' && (res.error.status === 401 || res.error.status === 403)) {
         throw new Error(`JustTCG refused the API key (HTTP ${res.error.status})`);
       }

@@ -100,7 +100,13 @@ async function walkPages(
 }
 
 /** Upserts `cards` whose set is known; the others are counted as rejected `unknown_set` when `run` is given. */
-export async function writeCards(writer: CatalogWriter, knownSets: Set<string>, cards: CardInput[], nowIso: string, run?: IngestionRun): Promise<WriteOutcome> {
+export async function writeCards(
+  writer: CatalogWriter,
+  knownSets: Set<string>,
+  cards: CardInput[],
+  nowIso: string,
+  run?: IngestionRun,
+): Promise<WriteOutcome> {
   const known = cards.filter((c) => knownSets.has(c.setId));
   run?.reject('unknown_set', cards.length - known.length);
   return writer.upsertCards(known, nowIso);
@@ -163,14 +169,17 @@ async function walk(w: Walk): Promise<void> {
   const wanted = opts.sets ? new Set(opts.sets) : null;
   const chosen = wanted ? listed.filter((s) => wanted.has(mapSet(s)?.id ?? '')) : listed;
   const ids = chosen.map((s) => mapSet(s)?.id).filter((id): id is string => !!id);
-  for (const missing of opts.sets ?? []) if (!ids.includes(missing)) run.fail(missing, 'pokemontcg.io does not list this set');
+  for (const missing of opts.sets ?? [])
+    if (!ids.includes(missing)) run.fail(missing, 'pokemontcg.io does not list this set');
   await w.onSets(chosen);
 
   const done = new Set(opts.resume?.doneSets ?? []);
   const todo = ids.filter((id) => !done.has(id));
   for (const [i, setId] of todo.entries()) {
     const q = encodeURIComponent(`set.id:${setId}`);
-    const error = await walkPages(api, run, `/v2/cards?q=${q}`, `cards/${setId}`, pageSize, (cards) => w.onCards(setId, cards));
+    const error = await walkPages(api, run, `/v2/cards?q=${q}`, `cards/${setId}`, pageSize, (cards) =>
+      w.onCards(setId, cards),
+    );
     if (error) {
       run.fail(setId, error);
     } else {
@@ -187,7 +196,11 @@ function runStart(kind: 'catalog' | 'prices', opts: PokemontcgApiOptions) {
     source: API_SOURCE,
     feed: PRICE_FEED,
     kind,
-    params: { baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL, sets: opts.sets ?? null, resumedSets: opts.resume?.doneSets.length ?? 0 },
+    params: {
+      baseUrl: opts.baseUrl ?? DEFAULT_BASE_URL,
+      sets: opts.sets ?? null,
+      resumedSets: opts.resume?.doneSets.length ?? 0,
+    },
     resumes: opts.resumesRun ?? null,
   };
 }

@@ -24,7 +24,10 @@ const setObj = (id: string, name: string, releaseDate: string) => ({
   legalities: { unlimited: 'Legal' },
   releaseDate,
   updatedAt: '2024/01/01 00:00:00',
-  images: { symbol: `https://images.pokemontcg.io/${id}/symbol.png`, logo: `https://images.pokemontcg.io/${id}/logo.png` },
+  images: {
+    symbol: `https://images.pokemontcg.io/${id}/symbol.png`,
+    logo: `https://images.pokemontcg.io/${id}/logo.png`,
+  },
 });
 
 const cardObj = (setId: string, n: number, extra: Record<string, unknown> = {}) => ({
@@ -38,19 +41,43 @@ const cardObj = (setId: string, n: number, extra: Record<string, unknown> = {}) 
   artist: 'Fixture Artist',
   rarity: 'Common',
   legalities: { unlimited: 'Legal' },
-  images: { small: `https://images.pokemontcg.io/${setId}/${n}.png`, large: `https://images.pokemontcg.io/${setId}/${n}_hires.png` },
+  images: {
+    small: `https://images.pokemontcg.io/${setId}/${n}.png`,
+    large: `https://images.pokemontcg.io/${setId}/${n}_hires.png`,
+  },
   ...extra,
 });
 
 function writeLayout(dir: string): void {
   mkdirSync(join(dir, 'sets'), { recursive: true });
   mkdirSync(join(dir, 'cards', 'en'), { recursive: true });
-  const w = (path: string, body: unknown) => writeFileSync(join(dir, path), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
-  w('sets/en.json', [setObj('fx1', 'Fixture One', '2024/02/02'), setObj('fx2', 'Fixture Two', '2024/03/03'), setObj('fx3', 'Fixture Three', '---')]);
+  const w = (path: string, body: unknown) =>
+    writeFileSync(join(dir, path), typeof body === 'string' ? body : JSON.stringify(body, null, 2));
+  w('sets/en.json', [
+    setObj('fx1', 'Fixture One', '2024/02/02'),
+    setObj('fx2', 'Fixture Two', '2024/03/03'),
+    setObj('fx3', 'Fixture Three', '---'),
+  ]);
   w('cards/en/fx1.json', [
     cardObj('fx1', 1, {
-      tcgplayer: { url: 'https://prices.pokemontcg.io/tcgplayer/fx1-1', updatedAt: '2025/10/20', prices: { normal: { low: 0.04, mid: 0.21, high: 2.5, market: 0.19, directLow: null } } },
-      cardmarket: { url: 'https://prices.pokemontcg.io/cardmarket/fx1-1', updatedAt: '2025/10/20', prices: { averageSellPrice: 0.12, lowPrice: 0.02, trendPrice: 0.1, reverseHoloTrend: 0, avg1: 0.09, avg7: 0.11, avg30: 0.13 } },
+      tcgplayer: {
+        url: 'https://prices.pokemontcg.io/tcgplayer/fx1-1',
+        updatedAt: '2025/10/20',
+        prices: { normal: { low: 0.04, mid: 0.21, high: 2.5, market: 0.19, directLow: null } },
+      },
+      cardmarket: {
+        url: 'https://prices.pokemontcg.io/cardmarket/fx1-1',
+        updatedAt: '2025/10/20',
+        prices: {
+          averageSellPrice: 0.12,
+          lowPrice: 0.02,
+          trendPrice: 0.1,
+          reverseHoloTrend: 0,
+          avg1: 0.09,
+          avg7: 0.11,
+          avg30: 0.13,
+        },
+      },
     }),
     cardObj('fx1', 2, { hp: 120 }),
     cardObj('fx1', 3, { supertype: 'Trainer', subtypes: ['Supporter'], hp: undefined, types: undefined }),
@@ -67,8 +94,14 @@ const apiPage = {
     {
       ...cardObj('api1', 7, { rarity: 'Rare Holo' }),
       set: { ...setObj('api1', 'Api One', '2023/05/05'), ptcgoCode: 'AP1' },
-      tcgplayer: { updatedAt: '2025/10/18', prices: { holofoil: { low: 9.5, mid: 12, high: 30, market: 11.25, directLow: 10 } } },
-      cardmarket: { updatedAt: '2025/10/19', prices: { averageSellPrice: 8.4, lowPrice: 5, trendPrice: 9.1, avg1: 0, avg7: 8.8, avg30: 9 } },
+      tcgplayer: {
+        updatedAt: '2025/10/18',
+        prices: { holofoil: { low: 9.5, mid: 12, high: 30, market: 11.25, directLow: 10 } },
+      },
+      cardmarket: {
+        updatedAt: '2025/10/19',
+        prices: { averageSellPrice: 8.4, lowPrice: 5, trendPrice: 9.1, avg1: 0, avg7: 8.8, avg30: 9 },
+      },
     },
   ],
   page: 1,
@@ -96,18 +129,34 @@ describe.each(dialects)('pokemontcg-data files import on $name', (d) => {
 
     it('imports set by set, recording unreadable files and rejecting cards of unlisted sets', async () => {
       const run = await importPokemontcgFilesCatalog(ctx, { path: dir });
-      expect(run).toMatchObject({ status: 'partial', rows_read: 9, accepted: 6, updated: 0, unchanged: 0, rejected: 3 });
+      expect(run).toMatchObject({
+        status: 'partial',
+        rows_read: 9,
+        accepted: 6,
+        updated: 0,
+        unchanged: 0,
+        rejected: 3,
+      });
       expect(run.rejected_by_reason).toEqual({ malformed_row: 1, unknown_set: 2 });
       expect(run.failures.map((f) => f.item)).toEqual(['cards/en/fx2.json', 'cards/en/fx3.json']);
       expect(run.failures[0]!.error).toMatch(/not valid JSON/);
       expect(run.failures[1]!.error).toMatch(/not an array/);
-      const cards = await ctx.database.db.selectFrom('cards').select(['id', 'set_id', 'hp', 'images']).orderBy('id').execute();
+      const cards = await ctx.database.db
+        .selectFrom('cards')
+        .select(['id', 'set_id', 'hp', 'images'])
+        .orderBy('id')
+        .execute();
       expect(cards.map((c) => [c.id, c.set_id, c.hp])).toEqual([
         ['fx1-1', 'fx1', '50'],
         ['fx1-2', 'fx1', '120'],
         ['fx1-3', 'fx1', null],
       ]);
-      expect(JSON.parse(cards[0]!.images!)).toEqual({ pokemontcg: { small: 'https://images.pokemontcg.io/fx1/1.png', large: 'https://images.pokemontcg.io/fx1/1_hires.png' } });
+      expect(JSON.parse(cards[0]!.images!)).toEqual({
+        pokemontcg: {
+          small: 'https://images.pokemontcg.io/fx1/1.png',
+          large: 'https://images.pokemontcg.io/fx1/1_hires.png',
+        },
+      });
       const sets = await ctx.database.db.selectFrom('sets').select(['id', 'release_date']).orderBy('id').execute();
       expect(sets).toEqual([
         { id: 'fx1', release_date: '2024-02-02' },
@@ -140,8 +189,24 @@ describe.each(dialects)('pokemontcg-data files import on $name', (d) => {
         .orderBy('market')
         .execute();
       expect(rows).toEqual([
-        { id: 'fx1-1.normal', market: 'cardmarket', currency: 'EUR', market_cents: 12, low_cents: 2, trend_cents: 10, avg30_cents: 13 },
-        { id: 'fx1-1.normal', market: 'tcgplayer', currency: 'USD', market_cents: 19, low_cents: 4, trend_cents: null, avg30_cents: null },
+        {
+          id: 'fx1-1.normal',
+          market: 'cardmarket',
+          currency: 'EUR',
+          market_cents: 12,
+          low_cents: 2,
+          trend_cents: 10,
+          avg30_cents: 13,
+        },
+        {
+          id: 'fx1-1.normal',
+          market: 'tcgplayer',
+          currency: 'USD',
+          market_cents: 19,
+          low_cents: 4,
+          trend_cents: null,
+          avg30_cents: null,
+        },
       ]);
     });
 
@@ -150,7 +215,11 @@ describe.each(dialects)('pokemontcg-data files import on $name', (d) => {
       writeFileSync(file, JSON.stringify(apiPage));
       const run = await importPokemontcgFilesPrices(ctx, { path: file });
       expect(run).toMatchObject({ status: 'succeeded', rows_read: 2, accepted: 2, rejected: 0 });
-      const card = await ctx.database.db.selectFrom('cards').select(['set_id', 'rarity']).where('id', '=', 'api1-7').executeTakeFirstOrThrow();
+      const card = await ctx.database.db
+        .selectFrom('cards')
+        .select(['set_id', 'rarity'])
+        .where('id', '=', 'api1-7')
+        .executeTakeFirstOrThrow();
       expect(card).toEqual({ set_id: 'api1', rarity: 'Rare Holo' });
       const cm = await ctx.database.db
         .selectFrom('prices')
@@ -159,7 +228,14 @@ describe.each(dialects)('pokemontcg-data files import on $name', (d) => {
         .where('market', '=', 'cardmarket')
         .where('printings.card_id', '=', 'api1-7')
         .executeTakeFirstOrThrow();
-      expect(cm).toEqual({ id: 'api1-7.holofoil', date: '2025-10-19', market_cents: 840, trend_cents: 910, avg1_cents: null, avg7_cents: 880 });
+      expect(cm).toEqual({
+        id: 'api1-7.holofoil',
+        date: '2025-10-19',
+        market_cents: 840,
+        trend_cents: 910,
+        avg1_cents: null,
+        avg7_cents: 880,
+      });
       writeFileSync(file, JSON.stringify({ cards: [] }));
       const bad = await importPokemontcgFilesPrices(ctx, { path: file });
       expect(bad).toMatchObject({ status: 'failed', rows_read: 0 });
@@ -168,7 +244,8 @@ describe.each(dialects)('pokemontcg-data files import on $name', (d) => {
   });
 });
 
-const sharedLabel = (what: string, path: string) => (existsSync(path) ? `${what} on sqlite` : `${what} (skipped: ../shared/data absent)`);
+const sharedLabel = (what: string, path: string) =>
+  existsSync(path) ? `${what} on sqlite` : `${what} (skipped: ../shared/data absent)`;
 
 describe.skipIf(!existsSync(SHARED_CATALOG))(sharedLabel('shared pokemontcg-data catalogue', SHARED_CATALOG), () => {
   let ctx: IngestContext & { close(): Promise<void> };
@@ -183,13 +260,37 @@ describe.skipIf(!existsSync(SHARED_CATALOG))(sharedLabel('shared pokemontcg-data
     // Rows of a catalogue run are sets plus cards.
     expect(first.accepted).toBe(172 + 20_106);
     const db = ctx.database.db;
-    expect((await db.selectFrom('sets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toBe(172);
-    expect((await db.selectFrom('cards').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n).toBe(20_106);
-    const charizard = await db.selectFrom('cards').select(['name', 'rarity', 'set_id', 'number']).where('id', '=', 'base1-4').executeTakeFirstOrThrow();
+    expect(
+      (
+        await db
+          .selectFrom('sets')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ).toBe(172);
+    expect(
+      (
+        await db
+          .selectFrom('cards')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ).toBe(20_106);
+    const charizard = await db
+      .selectFrom('cards')
+      .select(['name', 'rarity', 'set_id', 'number'])
+      .where('id', '=', 'base1-4')
+      .executeTakeFirstOrThrow();
     expect(charizard).toEqual({ name: 'Charizard', rarity: 'Rare Holo', set_id: 'base1', number: '4' });
 
     const second = await importPokemontcgFilesCatalog(ctx, { path: SHARED_CATALOG });
-    expect(second).toMatchObject({ status: 'succeeded', accepted: 0, updated: 0, rejected: 0, unchanged: 172 + 20_106 });
+    expect(second).toMatchObject({
+      status: 'succeeded',
+      accepted: 0,
+      updated: 0,
+      rejected: 0,
+      unchanged: 172 + 20_106,
+    });
   });
 
   it('reads 0 price rows from the catalogue, which carries no prices, and so fails', { timeout: 60_000 }, async () => {
@@ -208,7 +309,9 @@ describe.skipIf(!existsSync(SHARED_PAGE))(sharedLabel('shared /v2/cards page wit
       // since none of these cards has a reverse holo printing on TCGplayer.
       expect(run).toMatchObject({ status: 'succeeded', rows_read: 8 });
       expect(run.accepted + run.updated + run.unchanged + run.rejected).toBe(run.rows_read);
-      const page = JSON.parse(readFileSync(SHARED_PAGE, 'utf8')) as { data: { id: string; tcgplayer: { prices: { holofoil: { market: number; low: number } } } }[] };
+      const page = JSON.parse(readFileSync(SHARED_PAGE, 'utf8')) as {
+        data: { id: string; tcgplayer: { prices: { holofoil: { market: number; low: number } } } }[];
+      };
       const sample = page.data.find((c) => c.id === 'sm12-1')!.tcgplayer.prices.holofoil;
       const stored = await ctx.database.db
         .selectFrom('prices')
@@ -217,7 +320,11 @@ describe.skipIf(!existsSync(SHARED_PAGE))(sharedLabel('shared /v2/cards page wit
         .where('printings.id', '=', 'sm12-1.holofoil')
         .where('market', '=', 'tcgplayer')
         .executeTakeFirstOrThrow();
-      expect(stored).toEqual({ market_cents: toCents(sample.market), low_cents: toCents(sample.low), date: '2023-08-21' });
+      expect(stored).toEqual({
+        market_cents: toCents(sample.market),
+        low_cents: toCents(sample.low),
+        date: '2023-08-21',
+      });
       const again = await importPokemontcgFilesPrices(ctx, { path: SHARED_PAGE });
       expect(again).toMatchObject({ accepted: 0, unchanged: run.accepted });
     } finally {

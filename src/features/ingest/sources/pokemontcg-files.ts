@@ -53,7 +53,11 @@ async function listSetFiles(dir: string, lang: string): Promise<SetFile[]> {
 }
 
 /** Reads one set file's card array, or records it as a failed part and returns null. */
-async function readCardFile(run: IngestionRun, lang: string, f: SetFile): Promise<{ text: string; cards: unknown[] } | null> {
+async function readCardFile(
+  run: IngestionRun,
+  lang: string,
+  f: SetFile,
+): Promise<{ text: string; cards: unknown[] } | null> {
   const item = `cards/${lang}/${f.setId}.json`;
   try {
     const { text, value } = await readJson(f.file);
@@ -66,7 +70,12 @@ async function readCardFile(run: IngestionRun, lang: string, f: SetFile): Promis
 }
 
 /** Upserts the listed sets (counted in `run` when given) and returns the set ids now known. */
-async function writeSets(ctx: IngestContext, writer: CatalogWriter, raw: unknown[], run?: IngestionRun): Promise<Set<string>> {
+async function writeSets(
+  ctx: IngestContext,
+  writer: CatalogWriter,
+  raw: unknown[],
+  run?: IngestionRun,
+): Promise<Set<string>> {
   const sets = raw.map(mapSet).filter((s) => s !== null);
   const outcome = await writer.upsertSets(sets, ctx.runs.nowIso());
   if (run) {
@@ -85,20 +94,24 @@ async function writeSets(ctx: IngestContext, writer: CatalogWriter, raw: unknown
  */
 export function importPokemontcgFilesCatalog(ctx: IngestContext, opts: PokemontcgFilesOptions): Promise<RunSummary> {
   const lang = opts.language ?? 'en';
-  return withRun(ctx, { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'catalog', params: { path: basename(opts.path), language: lang } }, async (run) => {
-    const writer = catalogWriter(ctx);
-    const knownSets = await writeSets(ctx, writer, await readSetList(opts.path, lang), run);
-    const files = await listSetFiles(opts.path, lang);
-    for (const [i, f] of files.entries()) {
-      const read = await readCardFile(run, lang, f);
-      if (read) {
-        const cards = read.cards.map((c) => mapCard(c, f.setId)).filter((c): c is CardInput => c !== null);
-        run.reject('malformed_row', read.cards.length - cards.length);
-        run.add(await writeCards(writer, knownSets, cards, ctx.runs.nowIso(), run));
+  return withRun(
+    ctx,
+    { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'catalog', params: { path: basename(opts.path), language: lang } },
+    async (run) => {
+      const writer = catalogWriter(ctx);
+      const knownSets = await writeSets(ctx, writer, await readSetList(opts.path, lang), run);
+      const files = await listSetFiles(opts.path, lang);
+      for (const [i, f] of files.entries()) {
+        const read = await readCardFile(run, lang, f);
+        if (read) {
+          const cards = read.cards.map((c) => mapCard(c, f.setId)).filter((c): c is CardInput => c !== null);
+          run.reject('malformed_row', read.cards.length - cards.length);
+          run.add(await writeCards(writer, knownSets, cards, ctx.runs.nowIso(), run));
+        }
+        ctx.progress?.(i + 1, files.length, f.setId);
       }
-      ctx.progress?.(i + 1, files.length, f.setId);
-    }
-  });
+    },
+  );
 }
 
 /**
@@ -111,30 +124,46 @@ export function importPokemontcgFilesCatalog(ctx: IngestContext, opts: Pokemontc
  */
 export function importPokemontcgFilesPrices(ctx: IngestContext, opts: PokemontcgFilesOptions): Promise<RunSummary> {
   const lang = opts.language ?? 'en';
-  return withRun(ctx, { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'prices', params: { path: basename(opts.path), language: lang } }, async (run) => {
-    run.explainEmpty(`no tcgplayer or cardmarket prices in the card files under ${basename(opts.path)} (a catalogue dump carries none)`);
-    const writer = catalogWriter(ctx);
-    if ((await stat(opts.path)).isFile()) {
-      await importResponseFile(ctx, run, writer, opts.path);
-      return;
-    }
-    const sink = new PokemontcgPriceSink(ctx, run, writer, await writeSets(ctx, writer, await readSetList(opts.path, lang)));
-    const files = await listSetFiles(opts.path, lang);
-    for (const [i, f] of files.entries()) {
-      const read = await readCardFile(run, lang, f);
-      if (read) {
-        const before = sink.observations;
-        await sink.add(read.cards, f.setId);
-        if (sink.observations > before) await run.savePayload(`cards/${lang}/${f.setId}.json`, read.text);
+  return withRun(
+    ctx,
+    { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'prices', params: { path: basename(opts.path), language: lang } },
+    async (run) => {
+      run.explainEmpty(
+        `no tcgplayer or cardmarket prices in the card files under ${basename(opts.path)} (a catalogue dump carries none)`,
+      );
+      const writer = catalogWriter(ctx);
+      if ((await stat(opts.path)).isFile()) {
+        await importResponseFile(ctx, run, writer, opts.path);
+        return;
       }
-      ctx.progress?.(i + 1, files.length, f.setId);
-    }
-    await sink.flush();
-  });
+      const sink = new PokemontcgPriceSink(
+        ctx,
+        run,
+        writer,
+        await writeSets(ctx, writer, await readSetList(opts.path, lang)),
+      );
+      const files = await listSetFiles(opts.path, lang);
+      for (const [i, f] of files.entries()) {
+        const read = await readCardFile(run, lang, f);
+        if (read) {
+          const before = sink.observations;
+          await sink.add(read.cards, f.setId);
+          if (sink.observations > before) await run.savePayload(`cards/${lang}/${f.setId}.json`, read.text);
+        }
+        ctx.progress?.(i + 1, files.length, f.setId);
+      }
+      await sink.flush();
+    },
+  );
 }
 
 /** One saved `/v2/cards` response: the sets come from the cards' embedded `set` objects. */
-async function importResponseFile(ctx: IngestContext, run: IngestionRun, writer: CatalogWriter, file: string): Promise<void> {
+async function importResponseFile(
+  ctx: IngestContext,
+  run: IngestionRun,
+  writer: CatalogWriter,
+  file: string,
+): Promise<void> {
   const { text, value } = await readJson(file);
   const data = Array.isArray(value) ? value : (value as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) throw new Error(`${basename(file)} has no data array (expected a /v2/cards response)`);

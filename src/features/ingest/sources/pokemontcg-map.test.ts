@@ -77,9 +77,16 @@ describe('pokemontcg.io mapping', () => {
       total: 190,
       ptcgoCode: 'JTG',
       releaseDate: '2025-03-28',
-      images: { symbol: 'https://images.pokemontcg.io/sv9/symbol.png', logo: 'https://images.pokemontcg.io/sv9/logo.png' },
+      images: {
+        symbol: 'https://images.pokemontcg.io/sv9/symbol.png',
+        logo: 'https://images.pokemontcg.io/sv9/logo.png',
+      },
     });
-    expect(mapSet({ ...set, ptcgoCode: undefined, releaseDate: '---', images: {} })).toMatchObject({ ptcgoCode: null, releaseDate: null, images: null });
+    expect(mapSet({ ...set, ptcgoCode: undefined, releaseDate: '---', images: {} })).toMatchObject({
+      ptcgoCode: null,
+      releaseDate: null,
+      images: null,
+    });
     expect(mapSet({ name: 'no id' })).toBeNull();
   });
 
@@ -95,7 +102,10 @@ describe('pokemontcg.io mapping', () => {
       rarity: 'Rare',
       hp: '130',
       artist: 'Test Artist',
-      images: { small: 'https://images.pokemontcg.io/sv9/12.png', large: 'https://images.pokemontcg.io/sv9/12_hires.png' },
+      images: {
+        small: 'https://images.pokemontcg.io/sv9/12.png',
+        large: 'https://images.pokemontcg.io/sv9/12_hires.png',
+      },
       imageSource: 'pokemontcg',
       pokemontcgId: 'sv9-12',
     });
@@ -106,7 +116,11 @@ describe('pokemontcg.io mapping', () => {
     expect(mapCard({ ...fileCard, hp: '60' }, 'base1')).toMatchObject({ setId: 'base1', hp: '60' });
     expect(mapCard(fileCard)).toBeNull();
     expect(mapCard({ ...card, number: undefined })).toBeNull();
-    expect(mapCard({ id: 'x-1', name: 'Trainer', number: '1', supertype: 'Trainer' }, 'x')).toMatchObject({ hp: null, types: null, images: null });
+    expect(mapCard({ id: 'x-1', name: 'Trainer', number: '1', supertype: 'Trainer' }, 'x')).toMatchObject({
+      hp: null,
+      types: null,
+      images: null,
+    });
   });
 
   it('maps tcgplayer variants (USD) and cardmarket main + reverse (EUR), zeros as no data', () => {
@@ -149,10 +163,22 @@ describe('pokemontcg.io mapping', () => {
 
   it('stores exact cents: 0.29 USD is 29 cents and a 9999 placeholder high is dropped', () => {
     const [normal, reverse, cmMain, cmReverse] = mapPrices(card);
-    expect(checkPrices(normal!.prices)).toMatchObject({ ok: true, cents: { market: 29, low: 5, mid: 25, high: 499, directLow: null } });
-    expect(checkPrices(reverse!.prices)).toMatchObject({ ok: true, cents: { market: 58, low: 10, mid: 57, high: null, directLow: 49 } });
-    expect(checkPrices(cmMain!.prices)).toMatchObject({ ok: true, cents: { market: 17, low: 2, trend: 14, avg1: null, avg7: 15, avg30: 16 } });
-    expect(checkPrices(cmReverse!.prices)).toMatchObject({ ok: true, cents: { market: null, low: 5, trend: 35, avg30: 36 } });
+    expect(checkPrices(normal!.prices)).toMatchObject({
+      ok: true,
+      cents: { market: 29, low: 5, mid: 25, high: 499, directLow: null },
+    });
+    expect(checkPrices(reverse!.prices)).toMatchObject({
+      ok: true,
+      cents: { market: 58, low: 10, mid: 57, high: null, directLow: 49 },
+    });
+    expect(checkPrices(cmMain!.prices)).toMatchObject({
+      ok: true,
+      cents: { market: 17, low: 2, trend: 14, avg1: null, avg7: 15, avg30: 16 },
+    });
+    expect(checkPrices(cmReverse!.prices)).toMatchObject({
+      ok: true,
+      cents: { market: null, low: 5, trend: 35, avg30: 36 },
+    });
   });
 
   it('chooses the cardmarket main finish from a tcgplayer holofoil variant or a Holo rarity', () => {

@@ -59,7 +59,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
-const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null);
+const strings = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null;
 
 /**
  * pokemontcg.io dates (`1999/01/09`, `2021/09/01 05:37:00`) as `YYYY-MM-DD`; null when the value
@@ -218,7 +219,11 @@ export function mapPrices(raw: unknown): PriceObservation[] {
   if (isObj(cm) && isObj(cm.prices)) {
     const date = blockDate(cm);
     const base = { market: 'cardmarket', currency: 'EUR', date, sourceAsOf: date } as const;
-    out.push({ ...base, ref: { kind: 'card', cardId, finishLabel: cardmarketMainFinish(raw) }, prices: pickPrices(cm.prices, CARDMARKET_MAIN) });
+    out.push({
+      ...base,
+      ref: { kind: 'card', cardId, finishLabel: cardmarketMainFinish(raw) },
+      prices: pickPrices(cm.prices, CARDMARKET_MAIN),
+    });
     const reverse = pickPrices(cm.prices, CARDMARKET_REVERSE);
     const hasReversePrinting = isObj(tcg) && isObj(tcg.prices) && 'reverseHolofoil' in tcg.prices;
     if (hasReversePrinting && Object.values(reverse).some((v) => v !== null && v !== undefined)) {

@@ -38,13 +38,20 @@ export interface ImportOptions {
 export type Importer = (ctx: IngestContext, options: ImportOptions) => Promise<RunSummary>;
 
 function needPath(o: ImportOptions, source: string): string {
-  if (!o.path) throw new ValidationFailed([{ field: '--path', message: `source ${source} reads local files: give --path` }]);
+  if (!o.path)
+    throw new ValidationFailed([{ field: '--path', message: `source ${source} reads local files: give --path` }]);
   return o.path;
 }
 
 /** The options of the TCGCSV file sources; a resumed run skips the dates its predecessor finished. */
 function filesOptions(o: ImportOptions, source: string) {
-  return { path: needPath(o, source), from: o.from, to: o.to, resume: o.resume as { doneDates?: string[] } | undefined, resumesRun: o.resumesRun };
+  return {
+    path: needPath(o, source),
+    from: o.from,
+    to: o.to,
+    resume: o.resume as { doneDates?: string[] } | undefined,
+    resumesRun: o.resumesRun,
+  };
 }
 
 /**
@@ -66,7 +73,14 @@ export function catalogImporters(config: Config): Record<string, Importer> {
   const up = upstreamSettings(config);
   return {
     pokemontcg: (ctx, o) =>
-      importPokemontcgCatalog(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
+      importPokemontcgCatalog(ctx, {
+        ...up,
+        baseUrl: config.POKEMONTCG_BASE_URL,
+        apiKey: config.POKEMONTCG_API_KEY,
+        sets: o.sets,
+        resume: o.resume as { doneSets: string[] } | undefined,
+        resumesRun: o.resumesRun,
+      }),
     'pokemontcg-files': (ctx, o) => importPokemontcgFilesCatalog(ctx, { path: needPath(o, 'pokemontcg-files') }),
     tcgdex: (ctx, o) => importTcgdexCatalog(ctx, tcgdexOptions(config, o)),
   };
@@ -85,14 +99,28 @@ function tcgdexOptions(config: Config, o: ImportOptions) {
 
 /** ECB euro reference rates into `fx_rates`. */
 export function fxImporter(config: Config): Importer {
-  return (ctx, o) => importEcbRates(ctx, { ...upstreamSettings(config), baseUrl: config.ECB_BASE_URL, from: o.from, to: o.to, currencies: o.currencies ?? config.FX_CURRENCIES });
+  return (ctx, o) =>
+    importEcbRates(ctx, {
+      ...upstreamSettings(config),
+      baseUrl: config.ECB_BASE_URL,
+      from: o.from,
+      to: o.to,
+      currencies: o.currencies ?? config.FX_CURRENCIES,
+    });
 }
 
 export function priceImporters(config: Config): Record<string, Importer> {
   const up = upstreamSettings(config);
   return {
     pokemontcg: (ctx, o) =>
-      importPokemontcgPrices(ctx, { ...up, baseUrl: config.POKEMONTCG_BASE_URL, apiKey: config.POKEMONTCG_API_KEY, sets: o.sets, resume: o.resume as { doneSets: string[] } | undefined, resumesRun: o.resumesRun }),
+      importPokemontcgPrices(ctx, {
+        ...up,
+        baseUrl: config.POKEMONTCG_BASE_URL,
+        apiKey: config.POKEMONTCG_API_KEY,
+        sets: o.sets,
+        resume: o.resume as { doneSets: string[] } | undefined,
+        resumesRun: o.resumesRun,
+      }),
     tcgcsv: (ctx, o) =>
       importTcgcsvPrices(ctx, {
         ...up,
@@ -104,8 +132,10 @@ export function priceImporters(config: Config): Record<string, Importer> {
         resumesRun: o.resumesRun,
       }),
     'pokemontcg-files': (ctx, o) => importPokemontcgFilesPrices(ctx, { path: needPath(o, 'pokemontcg-files') }),
-    'tcgcsv-files': (ctx, o) => importTcgcsvFiles(ctx, { ...filesOptions(o, 'tcgcsv-files'), map: o.map ?? config.TCGCSV_MAP_FILE }),
-    'tcgcsv-archive': (ctx, o) => importTcgcsvArchive(ctx, { ...filesOptions(o, 'tcgcsv-archive'), map: o.map ?? config.TCGCSV_MAP_FILE }),
+    'tcgcsv-files': (ctx, o) =>
+      importTcgcsvFiles(ctx, { ...filesOptions(o, 'tcgcsv-files'), map: o.map ?? config.TCGCSV_MAP_FILE }),
+    'tcgcsv-archive': (ctx, o) =>
+      importTcgcsvArchive(ctx, { ...filesOptions(o, 'tcgcsv-archive'), map: o.map ?? config.TCGCSV_MAP_FILE }),
     csv: (ctx, o) => importHistoryCsv(ctx, { path: needPath(o, 'csv') }),
     tcgdex: (ctx, o) => importTcgdexPrices(ctx, tcgdexOptions(config, o)),
     justtcg: (ctx, o) =>
@@ -131,7 +161,13 @@ export function sourcesFromConfig(config: Config): StepSources {
   return {
     // FX rates matter once real prices flow; a demo instance never calls the ECB.
     fx: config.PRICE_SOURCES.length > 0 ? (ctx, range) => fx(ctx, range) : undefined,
-    catalog: config.CATALOG_SOURCES.filter((n) => catalog[n]).map((name) => ({ name, run: (ctx) => catalog[name]!(ctx, {}) })),
-    prices: config.PRICE_SOURCES.filter((n) => prices[n]).map((name) => ({ name, run: (ctx, range) => prices[name]!(ctx, range) })),
+    catalog: config.CATALOG_SOURCES.filter((n) => catalog[n]).map((name) => ({
+      name,
+      run: (ctx) => catalog[name]!(ctx, {}),
+    })),
+    prices: config.PRICE_SOURCES.filter((n) => prices[n]).map((name) => ({
+      name,
+      run: (ctx, range) => prices[name]!(ctx, range),
+    })),
   };
 }

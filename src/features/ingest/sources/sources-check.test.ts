@@ -3,12 +3,21 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
 import { checkSources, type SourceSettings } from './sources-check.ts';
 
-const ECB_CSV = 'KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_VALUE\r\nEXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2025-10-17,1.1681\r\n';
+const ECB_CSV =
+  'KEY,FREQ,CURRENCY,CURRENCY_DENOM,EXR_TYPE,EXR_SUFFIX,TIME_PERIOD,OBS_VALUE\r\nEXR.D.USD.EUR.SP00.A,D,USD,EUR,SP00,A,2025-10-17,1.1681\r\n';
 const BODIES: Record<string, { body: string; contentType?: string }> = {
-  '/ptcg/v2/sets': { body: JSON.stringify({ data: [{ id: 'base1', name: 'Base' }], page: 1, pageSize: 1, count: 1, totalCount: 172 }) },
-  '/tcgcsv/tcgplayer/3/groups': { body: JSON.stringify({ totalItems: 2, success: true, errors: [], results: [{ groupId: 604 }, { groupId: 630 }] }) },
-  '/tcgdex/v2/en/sets': { body: JSON.stringify([{ id: 'base1', name: 'Base Set', cardCount: { total: 102, official: 102 } }]) },
-  '/justtcg/v1/games': { body: JSON.stringify({ data: [{ id: 'pokemon', name: 'Pokemon' }], _metadata: { apiDailyRequestsRemaining: 97 } }) },
+  '/ptcg/v2/sets': {
+    body: JSON.stringify({ data: [{ id: 'base1', name: 'Base' }], page: 1, pageSize: 1, count: 1, totalCount: 172 }),
+  },
+  '/tcgcsv/tcgplayer/3/groups': {
+    body: JSON.stringify({ totalItems: 2, success: true, errors: [], results: [{ groupId: 604 }, { groupId: 630 }] }),
+  },
+  '/tcgdex/v2/en/sets': {
+    body: JSON.stringify([{ id: 'base1', name: 'Base Set', cardCount: { total: 102, official: 102 } }]),
+  },
+  '/justtcg/v1/games': {
+    body: JSON.stringify({ data: [{ id: 'pokemon', name: 'Pokemon' }], _metadata: { apiDailyRequestsRemaining: 97 } }),
+  },
   '/ecb/service/data/EXR/D.USD.EUR.SP00.A': { body: ECB_CSV, contentType: 'text/csv' },
 };
 
@@ -23,7 +32,8 @@ const settings = (extra: Partial<SourceSettings> = {}): SourceSettings => ({
   ...extra,
 });
 const deps = { sleep: rec.sleep, timeoutMs: 300 };
-const summary = (checks: Awaited<ReturnType<typeof checkSources>>) => checks.map((c) => [c.source, c.ok, c.status, c.detail]);
+const summary = (checks: Awaited<ReturnType<typeof checkSources>>) =>
+  checks.map((c) => [c.source, c.ok, c.status, c.detail]);
 
 beforeAll(async () => {
   replay = await startReplay((url) => {
@@ -48,7 +58,9 @@ describe('checkSources', () => {
       ['ecb', true, 200, 'answered, EUR/USD 1.1681 on 2025-10-17'],
     ]);
     expect(checks[0]!.url).toBe(`${replay.baseUrl}/ptcg/v2/sets?pageSize=1`);
-    expect(checks[4]!.url).toBe(`${replay.baseUrl}/ecb/service/data/EXR/D.USD.EUR.SP00.A?format=csvdata&lastNObservations=1`);
+    expect(checks[4]!.url).toBe(
+      `${replay.baseUrl}/ecb/service/data/EXR/D.USD.EUR.SP00.A?format=csvdata&lastNObservations=1`,
+    );
     expect(replay.requests.map((r) => r.key).sort()).toEqual(['ecb', 'justtcg', 'ptcg', 'tcgcsv', 'tcgdex']);
     const byKey = Object.fromEntries(replay.requests.map((r) => [r.key, r.headers]));
     expect(byKey.justtcg!['x-api-key']).toBe('jt-key');
@@ -74,7 +86,9 @@ describe('checkSources', () => {
 
   it('says what was wrong with an answer: invalid JSON, an unexpected shape, a 404, no observation', async () => {
     replay.script.set('ptcg', [{ status: 200, body: '{"data":[' }]);
-    replay.script.set('tcgcsv', [{ status: 200, body: JSON.stringify({ success: false, errors: ['down'], results: [] }) }]);
+    replay.script.set('tcgcsv', [
+      { status: 200, body: JSON.stringify({ success: false, errors: ['down'], results: [] }) },
+    ]);
     replay.script.set('justtcg', [{ status: 404 }]);
     replay.script.set('ecb', [{ status: 200, body: 'KEY,TIME_PERIOD,OBS_VALUE\r\n' }]);
     const checks = await checkSources(settings({ JUSTTCG_API_KEY: 'jt-key' }), deps);
@@ -89,7 +103,12 @@ describe('checkSources', () => {
 
   it('reports an unreachable host and a failing fetch as network errors, never throwing', async () => {
     const refused = await checkSources({ ...settings(), TCGDEX_BASE_URL: 'http://127.0.0.1:1' }, deps);
-    expect(refused[2]).toMatchObject({ source: 'tcgdex', ok: false, status: null, url: 'http://127.0.0.1:1/v2/en/sets' });
+    expect(refused[2]).toMatchObject({
+      source: 'tcgdex',
+      ok: false,
+      status: null,
+      url: 'http://127.0.0.1:1/v2/en/sets',
+    });
     expect(refused[2]!.detail).toMatch(/^network error: /);
     const broken = await checkSources(settings(), {
       ...deps,
@@ -98,6 +117,8 @@ describe('checkSources', () => {
       },
       now: () => 5,
     });
-    expect(broken.map((c) => [c.ok, c.ms, c.detail])).toEqual(['pokemontcg', 'tcgcsv', 'tcgdex', 'ecb'].map((name) => [false, 0, `network error: ${name}: fetch failed`]));
+    expect(broken.map((c) => [c.ok, c.ms, c.detail])).toEqual(
+      ['pokemontcg', 'tcgcsv', 'tcgdex', 'ecb'].map((name) => [false, 0, `network error: ${name}: fetch failed`]),
+    );
   });
 });

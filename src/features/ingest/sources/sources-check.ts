@@ -11,7 +11,10 @@ import { parse } from 'csv-parse/sync';
 import type { Config } from '../../../config.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
 
-export type SourceSettings = Pick<Config, 'POKEMONTCG_BASE_URL' | 'TCGCSV_BASE_URL' | 'TCGDEX_BASE_URL' | 'JUSTTCG_BASE_URL' | 'ECB_BASE_URL'> &
+export type SourceSettings = Pick<
+  Config,
+  'POKEMONTCG_BASE_URL' | 'TCGCSV_BASE_URL' | 'TCGDEX_BASE_URL' | 'JUSTTCG_BASE_URL' | 'ECB_BASE_URL'
+> &
   Partial<Pick<Config, 'POKEMONTCG_API_KEY' | 'JUSTTCG_API_KEY' | 'UPSTREAM_TIMEOUT_MS'>>;
 
 export interface SourceCheck {
@@ -78,7 +81,10 @@ function probes(s: SourceSettings): Probe[] {
       path: '/tcgplayer/3/groups',
       read(text) {
         const body = json(text);
-        const results = need(isObj(body) && body.success !== false && Array.isArray(body.results) && body.results, 'no results array');
+        const results = need(
+          isObj(body) && body.success !== false && Array.isArray(body.results) && body.results,
+          'no results array',
+        );
         return `answered, ${results.length} groups`;
       },
     },
@@ -102,7 +108,10 @@ function probes(s: SourceSettings): Probe[] {
         const body = json(text);
         const games = need(isObj(body) && Array.isArray(body.data) && body.data, 'no data array');
         const meta = isObj(body) && isObj(body._metadata) ? body._metadata : null;
-        const left = meta && typeof meta.apiDailyRequestsRemaining === 'number' ? `; ${meta.apiDailyRequestsRemaining} requests left today` : '';
+        const left =
+          meta && typeof meta.apiDailyRequestsRemaining === 'number'
+            ? `; ${meta.apiDailyRequestsRemaining} requests left today`
+            : '';
         return `answered, ${games.length} games${left}`;
       },
     });
@@ -115,7 +124,10 @@ function probes(s: SourceSettings): Probe[] {
     read(text) {
       let rows: Record<string, string>[];
       try {
-        rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+        rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
+          string,
+          string
+        >[];
       } catch {
         throw new Error('invalid CSV');
       }
@@ -165,7 +177,14 @@ async function run(p: Probe, deps: CheckDeps, timeoutMs: number): Promise<Source
       return { source: p.source, url, ok: false, status: res.status, ms: elapsed(), detail: (err as Error).message };
     }
   } catch (err) {
-    return { source: p.source, url, ok: false, status: null, ms: elapsed(), detail: `check failed: ${(err as Error).message}` };
+    return {
+      source: p.source,
+      url,
+      ok: false,
+      status: null,
+      ms: elapsed(),
+      detail: `check failed: ${(err as Error).message}`,
+    };
   }
 }
 

@@ -5,7 +5,15 @@ import sevenZip from '7z-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
 import { ingestContext } from '../../../../test/ingest-harness.ts';
-import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, dayPrices, seedCatalog, writePriceTree } from '../../../../test/tcgcsv-fixtures.ts';
+import {
+  CROSSWALK_CSV,
+  GROUPS,
+  NOW,
+  PRODUCTS,
+  dayPrices,
+  seedCatalog,
+  writePriceTree,
+} from '../../../../test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import type { IngestContext } from '../context.ts';
 import { CardIndex } from './crosswalk.ts';
@@ -46,7 +54,11 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       writePriceTree(tree, {
         '2025-10-18': dayPrices(330),
         '2025-10-19': dayPrices(340),
-        '2025-10-20': { ...dayPrices(350.25), 630: '{"success": true, "errors": [], "results": [{"productId": 42', 635: '{"success": false, "errors": ["gone"], "results": []}' },
+        '2025-10-20': {
+          ...dayPrices(350.25),
+          630: '{"success": true, "errors": [], "results": [{"productId": 42',
+          635: '{"success": false, "errors": ["gone"], "results": []}',
+        },
       });
       mkdirSync(join(tree, 'notes'));
     });
@@ -73,14 +85,36 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect(run.failures[1]!.error).toBe('TCGCSV reported failure: gone');
       // The sealed product is priced as its own item; the unlisted product is unmapped.
       expect(run).toMatchObject({ rows_read: 20, accepted: 10, updated: 0, unchanged: 0, rejected: 10 });
-      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 2, card_not_in_catalog: 2, unmapped_product: 2, malformed_row: 2, unknown_finish: 2 });
+      expect(run.rejected_by_reason).toEqual({
+        placeholder_listing: 2,
+        card_not_in_catalog: 2,
+        unmapped_product: 2,
+        malformed_row: 2,
+        unknown_finish: 2,
+      });
       expect((await stored('sealed-tcgplayer-136400.normal')).map((r) => [r.date, r.market_cents])).toEqual([
         ['2025-10-19', 11000],
         ['2025-10-20', 11000],
       ]);
       expect(await stored('base1-4.holofoil')).toEqual([
-        { date: '2025-10-19', market_cents: 34000, low_cents: 30000, mid_cents: 38050, high_cents: null, direct_low_cents: 32000, feed: 'tcgcsv' },
-        { date: '2025-10-20', market_cents: 35025, low_cents: 30000, mid_cents: 38050, high_cents: null, direct_low_cents: 32000, feed: 'tcgcsv' },
+        {
+          date: '2025-10-19',
+          market_cents: 34000,
+          low_cents: 30000,
+          mid_cents: 38050,
+          high_cents: null,
+          direct_low_cents: 32000,
+          feed: 'tcgcsv',
+        },
+        {
+          date: '2025-10-20',
+          market_cents: 35025,
+          low_cents: 30000,
+          mid_cents: 38050,
+          high_cents: null,
+          direct_low_cents: 32000,
+          feed: 'tcgcsv',
+        },
       ]);
       // A null market price keeps the row; the 501.5 "high" without a market price is dropped.
       expect((await stored('base1-58.normal')).map((r) => [r.market_cents, r.low_cents, r.high_cents])).toEqual([
@@ -88,7 +122,12 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
         [null, 50, null],
       ]);
       // Two products of one card and finish are two printings.
-      const printings = await ctx.database.db.selectFrom('printings').select(['id', 'tcgplayer_product_id']).where('card_id', '=', 'sv3pt5-25').orderBy('id').execute();
+      const printings = await ctx.database.db
+        .selectFrom('printings')
+        .select(['id', 'tcgplayer_product_id'])
+        .where('card_id', '=', 'sv3pt5-25')
+        .orderBy('id')
+        .execute();
       expect(printings).toEqual([
         { id: 'sv3pt5-25.reverse-holofoil', tcgplayer_product_id: 502001 },
         { id: 'sv3pt5-25.reverse-holofoil.502002', tcgplayer_product_id: 502002 },
@@ -96,9 +135,25 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect((await stored('sv3pt5-25.reverse-holofoil.502002')).map((r) => r.market_cents)).toEqual([375, 375]);
       const names: string[] = [];
       for await (const p of ctx.runs.payloads(run.id)) names.push(p.name);
-      expect(names).toEqual(['2025-10-19/604/prices', '2025-10-19/23237/prices', '2025-10-20/604/prices', '2025-10-20/630/prices', '2025-10-20/635/prices', '2025-10-20/23237/prices']);
-      const row = await ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', run.id).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ source: 'tcgcsv-files', range_from: '2025-10-19', range_to: '2025-10-20', rows_read: 20 });
+      expect(names).toEqual([
+        '2025-10-19/604/prices',
+        '2025-10-19/23237/prices',
+        '2025-10-20/604/prices',
+        '2025-10-20/630/prices',
+        '2025-10-20/635/prices',
+        '2025-10-20/23237/prices',
+      ]);
+      const row = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .selectAll()
+        .where('id', '=', run.id)
+        .executeTakeFirstOrThrow();
+      expect(row).toMatchObject({
+        source: 'tcgcsv-files',
+        range_from: '2025-10-19',
+        range_to: '2025-10-20',
+        rows_read: 20,
+      });
       expect(JSON.parse(row.checkpoint!)).toEqual({ doneDates: ['2025-10-19', '2025-10-20'] });
     });
 
@@ -130,14 +185,22 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       writePriceTree(src, { '2025-10-21': dayPrices(355), '2025-10-16': dayPrices(300) });
       // Another category in the same archive must be left out.
       mkdirSync(join(src, '2025-10-21', '1', '1'), { recursive: true });
-      writeFileSync(join(src, '2025-10-21', '1', '1', 'prices'), '{"success": true, "errors": [], "results": [{"productId": 1, "subTypeName": "Normal", "marketPrice": 1}]}');
+      writeFileSync(
+        join(src, '2025-10-21', '1', '1', 'prices'),
+        '{"success": true, "errors": [], "results": [{"productId": 1, "subTypeName": "Normal", "marketPrice": 1}]}',
+      );
       const archives = join(dir, 'archives');
       mkdirSync(archives);
       await build7z(src, archives, 'prices-2025-10-21.ppmd.7z', '2025-10-21');
       await build7z(src, archives, 'prices-2025-10-16.ppmd.7z', '2025-10-16');
       writeFileSync(join(archives, 'prices-2025-10-22.ppmd.7z'), Buffer.from('7z¼¯\x27\x1c not really an archive'));
       writeFileSync(join(archives, 'readme.txt'), 'not an archive');
-      expect(readdirSync(archives).sort()).toEqual(['prices-2025-10-16.ppmd.7z', 'prices-2025-10-21.ppmd.7z', 'prices-2025-10-22.ppmd.7z', 'readme.txt']);
+      expect(readdirSync(archives).sort()).toEqual([
+        'prices-2025-10-16.ppmd.7z',
+        'prices-2025-10-21.ppmd.7z',
+        'prices-2025-10-22.ppmd.7z',
+        'readme.txt',
+      ]);
 
       const run = await importTcgcsvArchive(ctx, { path: archives, from: '2025-10-20', map });
       expect(run.status).toBe('partial');
@@ -155,8 +218,12 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
     });
 
     it('extract7z says why it cannot extract: not an archive, or no such file', async () => {
-      await expect(extract7z(join(dir, 'archives', 'prices-2025-10-22.ppmd.7z'), join(dir, 'out'))).rejects.toThrow(/exit 2.*Cannot open the file as \[7z\] archive/);
-      await expect(extract7z(join(dir, 'archives', 'prices-1999-01-01.ppmd.7z'), join(dir, 'out'))).rejects.toThrow(/ENOENT/);
+      await expect(extract7z(join(dir, 'archives', 'prices-2025-10-22.ppmd.7z'), join(dir, 'out'))).rejects.toThrow(
+        /exit 2.*Cannot open the file as \[7z\] archive/,
+      );
+      await expect(extract7z(join(dir, 'archives', 'prices-1999-01-01.ppmd.7z'), join(dir, 'out'))).rejects.toThrow(
+        /ENOENT/,
+      );
     });
   });
 });

@@ -43,12 +43,15 @@ export interface TcgcsvFilesOptions {
 const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
 const ARCHIVE_NAME = /^prices-(\d{4}-\d{2}-\d{2})\.ppmd\.7z$/;
 
-const inRange = (date: string, o: TcgcsvFilesOptions) => (!o.from || date >= o.from) && (!o.to || date <= o.to) && !o.resume?.doneDates?.includes(date);
+const inRange = (date: string, o: TcgcsvFilesOptions) =>
+  (!o.from || date >= o.from) && (!o.to || date <= o.to) && !o.resume?.doneDates?.includes(date);
 
 /** What a run that found nothing looked for: `no price files under DIR for 2025-09-01…2025-09-30`. */
 function nothingFound(what: string, o: TcgcsvFilesOptions): string {
   const range = o.from || o.to ? ` for ${o.from ?? '…'}…${o.to ?? '…'}` : '';
-  const resumed = o.resume?.doneDates?.length ? ` (the resumed run had already imported ${o.resume.doneDates.length} date(s))` : '';
+  const resumed = o.resume?.doneDates?.length
+    ? ` (the resumed run had already imported ${o.resume.doneDates.length} date(s))`
+    : '';
   return `no ${what} under ${basename(o.path)}${range}${resumed}`;
 }
 
@@ -67,7 +70,13 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
   const importer = await priceImporter(ctx, run, FEED);
   if (crosswalk) importer.productLineHints = crosswalk.editions;
   // A resumed run carries the dates done before, so resuming it again skips them too.
-  return { ctx, run, importer, missingCard: cardNotInCatalog(crosswalk), doneDates: [...(opts.resume?.doneDates ?? [])] };
+  return {
+    ctx,
+    run,
+    importer,
+    missingCard: cardNotInCatalog(crosswalk),
+    doneDates: [...(opts.resume?.doneDates ?? [])],
+  };
 }
 
 /** Imports `<root>/<date>/3/<groupId>/prices`, group by group. */
@@ -101,7 +110,15 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
 function runStart(source: string, opts: TcgcsvFilesOptions) {
   // Only the last path segments are recorded: run records are served by the API.
   const params = { path: basename(opts.path), map: opts.map ? basename(opts.map) : null };
-  return { source, feed: FEED, kind: 'prices' as const, from: opts.from ?? null, to: opts.to ?? null, params, resumes: opts.resumesRun ?? null };
+  return {
+    source,
+    feed: FEED,
+    kind: 'prices' as const,
+    from: opts.from ?? null,
+    to: opts.to ?? null,
+    params,
+    resumes: opts.resumesRun ?? null,
+  };
 }
 
 /**
@@ -144,7 +161,10 @@ export async function extract7z(archive: string, outDir: string, include: string
     sz.FS.mkdir('/out');
     sz.FS.mount(sz.NODEFS, { root: resolve(outDir) }, '/out');
   } catch (err) {
-    throw new Error(`7-Zip could not open the folders of ${basename(archive)} (errno ${String((err as { errno?: number }).errno)})`, { cause: err });
+    throw new Error(
+      `7-Zip could not open the folders of ${basename(archive)} (errno ${String((err as { errno?: number }).errno)})`,
+      { cause: err },
+    );
   }
   let code: unknown;
   try {
@@ -153,8 +173,13 @@ export async function extract7z(archive: string, outDir: string, include: string
     code = (err as { status?: number }).status ?? (err as Error).message;
   }
   if (code !== 0 && code !== undefined) {
-    const detail = lines.filter((l) => /error|cannot|unexpected|unsupported/i.test(l)).join(' ').trim();
-    throw new Error(`7-Zip could not extract ${basename(archive)} (exit ${String(code)})${detail ? `: ${detail.slice(0, 300)}` : ''}`);
+    const detail = lines
+      .filter((l) => /error|cannot|unexpected|unsupported/i.test(l))
+      .join(' ')
+      .trim();
+    throw new Error(
+      `7-Zip could not extract ${basename(archive)} (exit ${String(code)})${detail ? `: ${detail.slice(0, 300)}` : ''}`,
+    );
   }
 }
 
@@ -178,7 +203,8 @@ export async function importTcgcsvArchive(ctx: IngestContext, opts: TcgcsvFilesO
       try {
         await extract7z(join(opts.path, a.name), tmp, [`*/${POKEMON_CATEGORY}/*`]);
         const dates = (await readdir(tmp)).filter((d) => DATE_DIR.test(d) && inRange(d, opts)).sort();
-        if (dates.length === 0) run.fail(a.name, `the archive holds no ${a.date} folder with category ${POKEMON_CATEGORY}`);
+        if (dates.length === 0)
+          run.fail(a.name, `the archive holds no ${a.date} folder with category ${POKEMON_CATEGORY}`);
         for (const date of dates) await importDate(tree, tmp, date);
       } catch (err) {
         run.fail(a.name, err);

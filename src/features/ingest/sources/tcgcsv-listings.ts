@@ -37,7 +37,14 @@ export function storeGroups(ctx: IngestContext, groups: GroupRow[]): Promise<voi
 
 /** Whether a products result is a usable listing (numeric id and a name). */
 export function isListing(p: unknown): p is TcgcsvProduct {
-  return isObj(p) && typeof p.productId === 'number' && Number.isSafeInteger(p.productId) && p.productId > 0 && typeof p.name === 'string' && p.name.trim() !== '';
+  return (
+    isObj(p) &&
+    typeof p.productId === 'number' &&
+    Number.isSafeInteger(p.productId) &&
+    p.productId > 0 &&
+    typeof p.name === 'string' &&
+    p.name.trim() !== ''
+  );
 }
 
 /**
@@ -46,7 +53,13 @@ export function isListing(p: unknown): p is TcgcsvProduct {
  * @example
  * const outcome = await storeListings(ctx, { groupId: 604, abbreviation: 'BS' }, products, map, index);
  */
-export async function storeListings(ctx: IngestContext, group: TcgcsvGroup, products: TcgcsvProduct[], map: ProductMap, index: CardIndex): Promise<WriteOutcome> {
+export async function storeListings(
+  ctx: IngestContext,
+  group: TcgcsvGroup,
+  products: TcgcsvProduct[],
+  map: ProductMap,
+  index: CardIndex,
+): Promise<WriteOutcome> {
   const { entries, sealed } = await matchTcgcsvProducts(ctx, group, products, index);
   return apply(ctx, map, entries, sealed);
 }
@@ -56,8 +69,15 @@ export async function storeListings(ctx: IngestContext, group: TcgcsvGroup, prod
  * already links to a single card (a cross-walk row: some card products are listed without a
  * number) keeps that card: a listing without a number never turns a card into a sealed item.
  */
-async function apply(ctx: IngestContext, map: ProductMap, entries: ProductEntry[], sealed: CardInput[]): Promise<WriteOutcome> {
-  const kept = entries.map((e) => (e.kind === 'sealed' && e.cardId !== null && map.linksCard(e.productId) ? { ...e, cardId: null } : e));
+async function apply(
+  ctx: IngestContext,
+  map: ProductMap,
+  entries: ProductEntry[],
+  sealed: CardInput[],
+): Promise<WriteOutcome> {
+  const kept = entries.map((e) =>
+    e.kind === 'sealed' && e.cardId !== null && map.linksCard(e.productId) ? { ...e, cardId: null } : e,
+  );
   const needed = new Set(kept.filter((e) => e.kind === 'sealed' && e.cardId !== null).map((e) => e.cardId));
   const items = sealed.filter((s) => needed.has(s.id));
   const nowIso = ctx.runs.nowIso();
@@ -79,13 +99,23 @@ export async function relinkListings(ctx: IngestContext, map: ProductMap): Promi
   const byGroup = new Map<number, TcgcsvProduct[]>();
   for (const r of rows) {
     const list = byGroup.get(r.group_id!) ?? [];
-    list.push({ productId: r.product_id, name: r.name!, groupId: r.group_id!, extendedData: r.number ? [{ name: 'Number', value: r.number }] : [] });
+    list.push({
+      productId: r.product_id,
+      name: r.name!,
+      groupId: r.group_id!,
+      extendedData: r.number ? [{ name: 'Number', value: r.number }] : [],
+    });
     byGroup.set(r.group_id!, list);
   }
   let linked = 0;
   for (const [groupId, products] of byGroup) {
     const g = groups.get(groupId);
-    const { entries, sealed } = await matchTcgcsvProducts(ctx, { groupId, name: g?.name ?? '', abbreviation: g?.abbreviation ?? null }, products, index);
+    const { entries, sealed } = await matchTcgcsvProducts(
+      ctx,
+      { groupId, name: g?.name ?? '', abbreviation: g?.abbreviation ?? null },
+      products,
+      index,
+    );
     // The map writes only the entries whose link or kind changed.
     await apply(ctx, map, entries, sealed);
     linked += entries.filter((e) => e.cardId !== null).length;

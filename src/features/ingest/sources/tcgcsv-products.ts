@@ -23,7 +23,16 @@ import { loadGroups } from '../../catalog/listings.repo.ts';
 import { withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 import { CardIndex, type TcgcsvGroup } from './crosswalk.ts';
-import { DEFAULT_BASE_URL, envelopeResults, fetchListing, FEED, listGroups, POKEMON_CATEGORY, tcgcsvClient, type TcgcsvApiOptions } from './tcgcsv.ts';
+import {
+  DEFAULT_BASE_URL,
+  envelopeResults,
+  fetchListing,
+  FEED,
+  listGroups,
+  POKEMON_CATEGORY,
+  tcgcsvClient,
+  type TcgcsvApiOptions,
+} from './tcgcsv.ts';
 import { groupsOf, isListing, storeGroups, storeListings } from './tcgcsv-listings.ts';
 
 export const PRODUCTS_FILES_SOURCE = 'tcgcsv-files';
@@ -52,9 +61,20 @@ async function listingContext(ctx: IngestContext, run: IngestionRun): Promise<Li
  * @example
  * const summary = await importTcgcsvProducts(ctx, { groups: [604] });
  */
-export async function importTcgcsvProducts(ctx: IngestContext, opts: Pick<TcgcsvApiOptions, 'baseUrl' | 'groups' | 'timeoutMs' | 'retries' | 'requestsPerSecond' | 'sleep' | 'fetch'> = {}): Promise<RunSummary> {
+export async function importTcgcsvProducts(
+  ctx: IngestContext,
+  opts: Pick<
+    TcgcsvApiOptions,
+    'baseUrl' | 'groups' | 'timeoutMs' | 'retries' | 'requestsPerSecond' | 'sleep' | 'fetch'
+  > = {},
+): Promise<RunSummary> {
   const baseUrl = opts.baseUrl ?? DEFAULT_BASE_URL;
-  const start = { source: 'tcgcsv', feed: FEED, kind: 'products' as const, params: { baseUrl, groups: opts.groups ?? null } };
+  const start = {
+    source: 'tcgcsv',
+    feed: FEED,
+    kind: 'products' as const,
+    params: { baseUrl, groups: opts.groups ?? null },
+  };
   return withRun(ctx, start, async (run) => {
     const api = tcgcsvClient(baseUrl, opts);
     const groups = await listGroups(ctx, api, run, opts.groups);
@@ -76,14 +96,22 @@ export async function importTcgcsvProducts(ctx: IngestContext, opts: Pick<Tcgcsv
  * await importTcgcsvProductFiles(ctx, { path: './tcgcsv' });
  */
 export async function importTcgcsvProductFiles(ctx: IngestContext, opts: { path: string }): Promise<RunSummary> {
-  const start = { source: PRODUCTS_FILES_SOURCE, feed: FEED, kind: 'products' as const, params: { path: basename(opts.path) } };
+  const start = {
+    source: PRODUCTS_FILES_SOURCE,
+    feed: FEED,
+    kind: 'products' as const,
+    params: { path: basename(opts.path) },
+  };
   return withRun(ctx, start, async (run) => {
     const dir = join(opts.path, String(POKEMON_CATEGORY));
     let entries: string[];
     try {
       entries = await readdir(dir);
     } catch (err) {
-      throw new Error(`no TCGCSV product listings under ${basename(opts.path)}: expected ${POKEMON_CATEGORY}/<groupId>/products (${(err as Error).message})`, { cause: err });
+      throw new Error(
+        `no TCGCSV product listings under ${basename(opts.path)}: expected ${POKEMON_CATEGORY}/<groupId>/products (${(err as Error).message})`,
+        { cause: err },
+      );
     }
     if (entries.includes('groups')) {
       try {
@@ -93,7 +121,10 @@ export async function importTcgcsvProductFiles(ctx: IngestContext, opts: { path:
       }
     }
     const known = await loadGroups(ctx.database.db);
-    const groupIds = entries.filter((e) => /^\d+$/.test(e)).map(Number).sort((a, b) => a - b);
+    const groupIds = entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(Number)
+      .sort((a, b) => a - b);
     const l = await listingContext(ctx, run);
     for (const [i, groupId] of groupIds.entries()) {
       const item = `${POKEMON_CATEGORY}/${groupId}/products`;
@@ -108,6 +139,9 @@ export async function importTcgcsvProductFiles(ctx: IngestContext, opts: { path:
       await addListing(l, { groupId, name: g?.name ?? '', abbreviation: g?.abbreviation ?? null }, results);
       ctx.progress?.(i + 1, groupIds.length, item);
     }
-    if (groupIds.length === 0) throw new Error(`no group folders under ${basename(opts.path)}/${POKEMON_CATEGORY}: expected ${POKEMON_CATEGORY}/<groupId>/products`);
+    if (groupIds.length === 0)
+      throw new Error(
+        `no group folders under ${basename(opts.path)}/${POKEMON_CATEGORY}: expected ${POKEMON_CATEGORY}/<groupId>/products`,
+      );
   });
 }

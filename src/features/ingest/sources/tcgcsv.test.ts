@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '../../../../test/dialects.ts';
 import { ingestContext } from '../../../../test/ingest-harness.ts';
-import { CROSSWALK_CSV, GROUPS, NOT_FOUND_BODY, NOW, PRODUCTS, dayPrices, envelope, pricesBody, seedCatalog } from '../../../../test/tcgcsv-fixtures.ts';
+import {
+  CROSSWALK_CSV,
+  GROUPS,
+  NOT_FOUND_BODY,
+  NOW,
+  PRODUCTS,
+  dayPrices,
+  envelope,
+  pricesBody,
+  seedCatalog,
+} from '../../../../test/tcgcsv-fixtures.ts';
 import type { IngestContext } from '../context.ts';
 import { importTcgcsvPrices, tcgcsvPriceDate, type TcgcsvApiOptions } from './tcgcsv.ts';
 
@@ -34,7 +44,10 @@ function respond(res: ServerResponse, behaviour: Behaviour, found: string | null
   const json = { 'content-type': 'application/json; charset=utf-8' };
   if (behaviour === 'hang') return void replay.hanging.push(res);
   if (typeof behaviour === 'object') {
-    res.writeHead(behaviour.status, { ...json, ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}) });
+    res.writeHead(behaviour.status, {
+      ...json,
+      ...(behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {}),
+    });
     return void res.end(JSON.stringify({ success: false, errors: [`status ${behaviour.status}`], results: [] }));
   }
   // TCGCSV answers 404 with a JSON error for a group without content.
@@ -48,7 +61,13 @@ function respond(res: ServerResponse, behaviour: Behaviour, found: string | null
     return void setImmediate(() => res.destroy());
   }
   res.writeHead(200, json);
-  res.end(behaviour === 'truncated' ? found.slice(0, Math.floor(found.length / 2)) : behaviour === 'malformed' ? found.replace('"results": [', '"results": [,').replace('"results":[', '"results":[,') : found);
+  res.end(
+    behaviour === 'truncated'
+      ? found.slice(0, Math.floor(found.length / 2))
+      : behaviour === 'malformed'
+        ? found.replace('"results": [', '"results": [,').replace('"results":[', '"results":[,')
+        : found,
+  );
 }
 
 const server: Server = createServer((req, res) => {
@@ -126,14 +145,29 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const runRow = (id: string) => ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const runRow = (id: string) =>
+      ctx.database.db.selectFrom('ingestion_runs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     it('reads products then prices per group; an empty group (404) is zero rows, not a failure', async () => {
       const run = await importTcgcsvPrices(ctx, options());
       // The sealed product is a priced item now; products no listing names are unmapped, a listed
       // card whose number the catalogue's set lacks is an unknown card.
-      expect(run).toMatchObject({ status: 'succeeded', failures: [], rows_read: 13, accepted: 7, updated: 0, unchanged: 0, rejected: 6 });
-      expect(run.rejected_by_reason).toEqual({ placeholder_listing: 1, unknown_card: 1, unmapped_product: 2, malformed_row: 1, unknown_finish: 1 });
+      expect(run).toMatchObject({
+        status: 'succeeded',
+        failures: [],
+        rows_read: 13,
+        accepted: 7,
+        updated: 0,
+        unchanged: 0,
+        rejected: 6,
+      });
+      expect(run.rejected_by_reason).toEqual({
+        placeholder_listing: 1,
+        unknown_card: 1,
+        unmapped_product: 2,
+        malformed_row: 1,
+        unknown_finish: 1,
+      });
       expect(keys()).toEqual([
         'groups',
         ...[604, 23237, 17688, 630, 2848].map((g) => `products:${g}`),
@@ -146,7 +180,12 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       expect(JSON.parse(row.checkpoint!)).toEqual({ date: '2025-10-20', doneGroups: [604, 23237, 17688, 630, 2848] });
       const payloads: string[] = [];
       for await (const p of ctx.runs.payloads(run.id)) payloads.push(p.name);
-      expect(payloads).toEqual(['2025-10-20/604/prices', '2025-10-20/23237/prices', '2025-10-20/17688/prices', '2025-10-20/630/prices']);
+      expect(payloads).toEqual([
+        '2025-10-20/604/prices',
+        '2025-10-20/23237/prices',
+        '2025-10-20/17688/prices',
+        '2025-10-20/630/prices',
+      ]);
       const stored = await ctx.database.db
         .selectFrom('prices')
         .innerJoin('printings', 'printings.key', 'prices.printing_key')
@@ -156,9 +195,21 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       expect(stored).toEqual([
         { id: 'base1-4.holofoil', date: '2025-10-20', market_cents: 35025, low_cents: 30000, high_cents: null },
         { id: 'base1-58.normal', date: '2025-10-20', market_cents: null, low_cents: 50, high_cents: null },
-        { id: 'sealed-tcgplayer-136400.normal', date: '2025-10-20', market_cents: 11000, low_cents: 9000, high_cents: null },
+        {
+          id: 'sealed-tcgplayer-136400.normal',
+          date: '2025-10-20',
+          market_cents: 11000,
+          low_cents: 9000,
+          high_cents: null,
+        },
         { id: 'sv3pt5-25.reverse-holofoil', date: '2025-10-20', market_cents: 125, low_cents: 100, high_cents: 500 },
-        { id: 'sv3pt5-25.reverse-holofoil.502002', date: '2025-10-20', market_cents: 375, low_cents: 300, high_cents: 800 },
+        {
+          id: 'sv3pt5-25.reverse-holofoil.502002',
+          date: '2025-10-20',
+          market_cents: 375,
+          low_cents: 300,
+          high_cents: 800,
+        },
         { id: 'swsh12pt5-160.holofoil', date: '2025-10-20', market_cents: 5240, low_cents: 4000, high_cents: 12000 },
         { id: 'swsh12pt5gg-GG01.holofoil', date: '2025-10-20', market_cents: 550, low_cents: 400, high_cents: 1500 },
       ]);
@@ -169,7 +220,12 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       replay.script.set('prices:604', [{ status: 429, retryAfter: '7' }]);
       const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-19' }));
       expect(run).toMatchObject({ status: 'succeeded', rows_read: 13, accepted: 7, failures: [] });
-      expect(keys().filter((k) => k === 'products:23237' || k === 'prices:604')).toEqual(['products:23237', 'products:23237', 'prices:604', 'prices:604']);
+      expect(keys().filter((k) => k === 'products:23237' || k === 'prices:604')).toEqual([
+        'products:23237',
+        'products:23237',
+        'prices:604',
+        'prices:604',
+      ]);
       expect(waits).toHaveLength(2);
       expect(waits[0]).toBeGreaterThanOrEqual(400);
       expect(waits[0]).toBeLessThanOrEqual(600);
@@ -203,7 +259,10 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
     });
 
     it('resumes: groups a previous run finished are not requested again', async () => {
-      const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-18', resume: { doneGroups: [23237] }, resumesRun: 'run_previous' }));
+      const run = await importTcgcsvPrices(
+        ctx,
+        options({ date: '2025-10-18', resume: { doneGroups: [23237] }, resumesRun: 'run_previous' }),
+      );
       expect(run).toMatchObject({ status: 'succeeded', rows_read: 10, accepted: 5 });
       expect(keys().some((k) => k.endsWith(':23237'))).toBe(false);
       const row = await runRow(run.id);
@@ -212,7 +271,10 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
     });
 
     it('with a cross-walk, a product of a card missing from the catalogue is rejected as such', async () => {
-      const run = await importTcgcsvPrices(ctx, options({ date: '2025-10-17', groups: [604, 5], map: join(dir, 'map.csv') }));
+      const run = await importTcgcsvPrices(
+        ctx,
+        options({ date: '2025-10-17', groups: [604, 5], map: join(dir, 'map.csv') }),
+      );
       expect(run.status).toBe('partial');
       expect(run.failures).toEqual([{ item: 'group 5', error: 'TCGCSV does not list group 5 in category 3' }]);
       expect(run).toMatchObject({ rows_read: 7, accepted: 3 });

@@ -93,12 +93,25 @@ export function envelopeResults(text: string): unknown[] {
  * `card_not_in_catalog`. Values are passed on unchecked (the price rules judge them). `groupId`
  * is the group the body was served for (recorded with products that match nothing).
  */
-export async function addPriceRows(importer: PriceImporter, rows: unknown[], date: string, missingCard: (productId: number) => boolean, groupId: number | null = null): Promise<void> {
+export async function addPriceRows(
+  importer: PriceImporter,
+  rows: unknown[],
+  date: string,
+  missingCard: (productId: number) => boolean,
+  groupId: number | null = null,
+): Promise<void> {
   const observations: PriceObservation[] = [];
   for (const [i, r] of rows.entries()) {
     const productId = isObj(r) ? r.productId : null;
     const subType = isObj(r) ? r.subTypeName : null;
-    if (!isObj(r) || typeof productId !== 'number' || !Number.isSafeInteger(productId) || productId <= 0 || typeof subType !== 'string' || subType.trim() === '') {
+    if (
+      !isObj(r) ||
+      typeof productId !== 'number' ||
+      !Number.isSafeInteger(productId) ||
+      productId <= 0 ||
+      typeof subType !== 'string' ||
+      subType.trim() === ''
+    ) {
       const shown = (v: unknown) => (v === undefined ? 'missing' : (JSON.stringify(v) ?? String(v)).slice(0, 40));
       const detail = !isObj(r)
         ? `the row is ${shown(r)}, not an object`
@@ -126,7 +139,12 @@ export async function addPriceRows(importer: PriceImporter, rows: unknown[], dat
 const explain = (e: UpstreamError) => `${e.kind}: ${e.message}`;
 
 /** Every Pokémon group TCGCSV lists (stored in `tcgplayer_groups`), or only `only`. */
-export async function listGroups(ctx: IngestContext, api: UpstreamClient, run: IngestionRun, only: number[] | undefined): Promise<TcgcsvGroup[]> {
+export async function listGroups(
+  ctx: IngestContext,
+  api: UpstreamClient,
+  run: IngestionRun,
+  only: number[] | undefined,
+): Promise<TcgcsvGroup[]> {
   const res = await api.getText(`/tcgplayer/${POKEMON_CATEGORY}/groups`);
   // Without the group list nothing can be imported: the run fails.
   if (!res.ok) throw new Error(`TCGCSV group list: ${explain(res.error)}`);
@@ -134,12 +152,17 @@ export async function listGroups(ctx: IngestContext, api: UpstreamClient, run: I
   await storeGroups(ctx, groups);
   const listed: TcgcsvGroup[] = groups.map((g) => ({ groupId: g.groupId, name: g.name, abbreviation: g.abbreviation }));
   if (!only) return listed;
-  for (const id of only) if (!listed.some((g) => g.groupId === id)) run.fail(`group ${id}`, `TCGCSV does not list group ${id} in category ${POKEMON_CATEGORY}`);
+  for (const id of only)
+    if (!listed.some((g) => g.groupId === id))
+      run.fail(`group ${id}`, `TCGCSV does not list group ${id} in category ${POKEMON_CATEGORY}`);
   return listed.filter((g) => only.includes(g.groupId));
 }
 
 /** A group's product listing (`[]` when TCGCSV has none), or an error message. */
-export async function fetchListing(api: UpstreamClient, groupId: number): Promise<{ ok: true; results: unknown[] } | { ok: false; error: string }> {
+export async function fetchListing(
+  api: UpstreamClient,
+  groupId: number,
+): Promise<{ ok: true; results: unknown[] } | { ok: false; error: string }> {
   const res = await api.getText(`/tcgplayer/${POKEMON_CATEGORY}/${groupId}/products`, { notFoundIsEmpty: true });
   if (!res.ok) return { ok: false, error: `products: ${explain(res.error)}` };
   if (res.status === 404) return { ok: true, results: [] };
@@ -151,7 +174,13 @@ export async function fetchListing(api: UpstreamClient, groupId: number): Promis
 }
 
 /** Fetches a group's products and upserts them into the map; returns an error message or null. */
-async function refreshProducts(ctx: IngestContext, api: UpstreamClient, group: TcgcsvGroup, map: ProductMap, index: CardIndex): Promise<string | null> {
+async function refreshProducts(
+  ctx: IngestContext,
+  api: UpstreamClient,
+  group: TcgcsvGroup,
+  map: ProductMap,
+  index: CardIndex,
+): Promise<string | null> {
   const listing = await fetchListing(api, group.groupId);
   if (!listing.ok) return listing.error;
   await storeListings(ctx, group, listing.results.filter(isListing), map, index);
@@ -211,7 +240,13 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
     kind: 'prices' as const,
     from: date,
     to: date,
-    params: { baseUrl, date, groups: opts.groups ?? null, map: opts.map ? basename(opts.map) : null, resumedGroups: opts.resume?.doneGroups.length ?? 0 },
+    params: {
+      baseUrl,
+      date,
+      groups: opts.groups ?? null,
+      map: opts.map ? basename(opts.map) : null,
+      resumedGroups: opts.resume?.doneGroups.length ?? 0,
+    },
     resumes: opts.resumesRun ?? null,
   };
   return withRun(ctx, start, async (run) => {

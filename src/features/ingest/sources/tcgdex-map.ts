@@ -34,7 +34,8 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 const int = (v: unknown): number | null => (typeof v === 'number' && Number.isInteger(v) ? v : null);
-const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null);
+const strings = (v: unknown): string[] | null =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null;
 
 /**
  * A TCGdex local id as a card number: leading zeros dropped from numeric ids only.
@@ -52,7 +53,10 @@ export function cardNumber(localId: string): string {
  * the columns are missing or an id is listed twice with different targets.
  */
 export function parseSetAliases(text: string): Map<string, string> {
-  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  const rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<
+    string,
+    string
+  >[];
   const out = new Map<string, string>();
   if (rows.length > 0 && !('tcgdex_set_id' in rows[0]! && 'pokemontcg_set_id' in rows[0]!)) {
     throw new Error('alias file needs the columns tcgdex_set_id and pokemontcg_set_id');
@@ -61,7 +65,8 @@ export function parseSetAliases(text: string): Map<string, string> {
     const from = str(r.tcgdex_set_id);
     const to = str(r.pokemontcg_set_id);
     if (!from || !to) continue;
-    if (out.has(from) && out.get(from) !== to) throw new Error(`alias file maps ${from} to both ${out.get(from)} and ${to}`);
+    if (out.has(from) && out.get(from) !== to)
+      throw new Error(`alias file maps ${from} to both ${out.get(from)} and ${to}`);
     out.set(from, to);
   }
   return out;
@@ -84,7 +89,11 @@ export class SetMapper {
 
   /** @example mapper.resolve('sv03.5'); // 'sv3pt5' with that alias, else null unless stored */
   resolve(tcgdexSetId: string): string | null {
-    return this.aliases.get(tcgdexSetId) ?? this.byTcgdexId.get(tcgdexSetId) ?? (this.ids.has(tcgdexSetId) ? tcgdexSetId : null);
+    return (
+      this.aliases.get(tcgdexSetId) ??
+      this.byTcgdexId.get(tcgdexSetId) ??
+      (this.ids.has(tcgdexSetId) ? tcgdexSetId : null)
+    );
   }
 }
 
@@ -174,7 +183,10 @@ function cardmarketPrices(block: Obj, suffix: '' | '-holo'): RawPrices {
   return out;
 }
 
-const variantKeys = (tcg: Obj) => Object.keys(tcg).filter((k) => isObj(tcg[k])).map((k) => k.toLowerCase());
+const variantKeys = (tcg: Obj) =>
+  Object.keys(tcg)
+    .filter((k) => isObj(tcg[k]))
+    .map((k) => k.toLowerCase());
 
 /** The finish of the card's main (non-reverse) printing; see the file comment. */
 export function mainFinish(card: Obj): 'holofoil' | 'normal' {
@@ -223,7 +235,11 @@ export function mapPrices(raw: unknown, cardId: string): PriceObservation[] {
     const date = stampDate(cm.updated) ?? String(cm.updated ?? '');
     const currency = (str(cm.unit) ?? 'EUR').toUpperCase() as PriceObservation['currency'];
     const base = { market: 'cardmarket', currency, date, sourceAsOf: date } as const;
-    out.push({ ...base, ref: { kind: 'card', cardId, finishLabel: mainFinish(raw) }, prices: cardmarketPrices(cm, '') });
+    out.push({
+      ...base,
+      ref: { kind: 'card', cardId, finishLabel: mainFinish(raw) },
+      prices: cardmarketPrices(cm, ''),
+    });
     const reverse = cardmarketPrices(cm, '-holo');
     if (hasReverse(raw) && Object.values(reverse).some((v) => v !== null && v !== undefined)) {
       out.push({ ...base, ref: { kind: 'card', cardId, finishLabel: 'reverse' }, prices: reverse });
@@ -265,7 +281,18 @@ export function deferToStored(input: CardInput, stored: StoredCard | undefined):
 }
 
 /** Same rule for a set that is already stored (by any source): TCGdex fills only the gaps. */
-export function deferSetToStored(input: SetInput, stored: { name: string; series: string | null; printed_total: number | null; total: number | null; release_date: string | null } | undefined): SetInput {
+export function deferSetToStored(
+  input: SetInput,
+  stored:
+    | {
+        name: string;
+        series: string | null;
+        printed_total: number | null;
+        total: number | null;
+        release_date: string | null;
+      }
+    | undefined,
+): SetInput {
   if (!stored) return input;
   return {
     ...input,

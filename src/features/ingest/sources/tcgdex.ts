@@ -21,7 +21,17 @@ import type { PriceImporter } from '../../prices/price-importer.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
-import { FEED, SetMapper, deferSetToStored, deferToStored, mapCard, mapPrices, mapSet, parseSetAliases, type StoredCard } from './tcgdex-map.ts';
+import {
+  FEED,
+  SetMapper,
+  deferSetToStored,
+  deferToStored,
+  mapCard,
+  mapPrices,
+  mapSet,
+  parseSetAliases,
+  type StoredCard,
+} from './tcgdex-map.ts';
 
 export const SOURCE = 'tcgdex';
 export const DEFAULT_BASE_URL = 'https://api.tcgdex.net';
@@ -120,11 +130,18 @@ async function walk(ctx: IngestContext, run: IngestionRun, opts: TcgdexOptions, 
   if (!list.ok) throw new Error(`TCGdex set list: ${explain(list.error)}`);
   if (!Array.isArray(list.data)) throw new Error('TCGdex set list: response is not an array');
   await run.savePayload('sets', list.text);
-  const listed = list.data.filter(isObj).map((s) => s.id).filter((id): id is string => typeof id === 'string');
-  for (const missing of opts.sets ?? []) if (!listed.includes(missing)) run.fail(missing, 'TCGdex does not list this set');
+  const listed = list.data
+    .filter(isObj)
+    .map((s) => s.id)
+    .filter((id): id is string => typeof id === 'string');
+  for (const missing of opts.sets ?? [])
+    if (!listed.includes(missing)) run.fail(missing, 'TCGdex does not list this set');
   const wanted = opts.sets ? listed.filter((id) => opts.sets!.includes(id)) : listed;
 
-  const mapper = new SetMapper(aliases, await ctx.database.db.selectFrom('sets').select(['id', 'tcgdex_set_id']).execute());
+  const mapper = new SetMapper(
+    aliases,
+    await ctx.database.db.selectFrom('sets').select(['id', 'tcgdex_set_id']).execute(),
+  );
   const done = new Set(opts.resume?.doneSets ?? []);
   const todo = wanted.filter((id) => !done.has(id));
   for (const [i, setId] of todo.entries()) {
@@ -140,11 +157,19 @@ async function walk(ctx: IngestContext, run: IngestionRun, opts: TcgdexOptions, 
 }
 
 /** One set: returns an error message when the set or any of its cards could not be had. */
-async function walkSet(api: UpstreamClient, run: IngestionRun, opts: TcgdexOptions, h: Handlers, mapper: SetMapper, setId: string): Promise<string | null> {
+async function walkSet(
+  api: UpstreamClient,
+  run: IngestionRun,
+  opts: TcgdexOptions,
+  h: Handlers,
+  mapper: SetMapper,
+  setId: string,
+): Promise<string | null> {
   const res = await api.getJson<unknown>(`/v2/${LANGUAGE}/sets/${encodeURIComponent(setId)}`);
   if (!res.ok) return explain(res.error);
   const set = res.data;
-  if (!isObj(set) || !Array.isArray(set.cards) || typeof set.id !== 'string' || typeof set.name !== 'string') return 'response is not a set with a cards array';
+  if (!isObj(set) || !Array.isArray(set.cards) || typeof set.id !== 'string' || typeof set.name !== 'string')
+    return 'response is not a set with a cards array';
   await run.savePayload(`sets/${setId}`, res.text);
   const ourSetId = mapper.resolve(setId);
   if (!ourSetId) {
@@ -160,17 +185,30 @@ async function walkSet(api: UpstreamClient, run: IngestionRun, opts: TcgdexOptio
 /** Maps and merges a set's objects with what is stored (see `deferToStored`). */
 async function catalogInputs(ctx: IngestContext, set: Obj, ourSetId: string, cards: Obj[]) {
   const db = ctx.database.db;
-  const storedSet = await db.selectFrom('sets').select(['name', 'series', 'printed_total', 'total', 'release_date']).where('id', '=', ourSetId).executeTakeFirst();
+  const storedSet = await db
+    .selectFrom('sets')
+    .select(['name', 'series', 'printed_total', 'total', 'release_date'])
+    .where('id', '=', ourSetId)
+    .executeTakeFirst();
   const setInput: SetInput = deferSetToStored(mapSet(set, ourSetId)!, storedSet);
   const mapped = cards.map((c) => mapCard(c, ourSetId));
   const inputs = mapped.filter((c): c is CardInput => c !== null);
   const stored = new Map<string, StoredCard>();
   for (let i = 0; i < inputs.length; i += CHUNK) {
     const ids = inputs.slice(i, i + CHUNK).map((c) => c.id);
-    const rows = await db.selectFrom('cards').select(['id', 'name', 'number', 'supertype', 'types', 'rarity', 'hp', 'artist', 'pokemontcg_id']).where('id', 'in', ids).execute();
+    const rows = await db
+      .selectFrom('cards')
+      .select(['id', 'name', 'number', 'supertype', 'types', 'rarity', 'hp', 'artist', 'pokemontcg_id'])
+      .where('id', 'in', ids)
+      .execute();
     for (const r of rows) stored.set(r.id, r);
   }
-  return { setInput, cardInputs: inputs.map((c) => deferToStored(c, stored.get(c.id))), malformed: mapped.length - inputs.length, mapped };
+  return {
+    setInput,
+    cardInputs: inputs.map((c) => deferToStored(c, stored.get(c.id))),
+    malformed: mapped.length - inputs.length,
+    mapped,
+  };
 }
 
 function runStart(kind: 'catalog' | 'prices', opts: TcgdexOptions) {

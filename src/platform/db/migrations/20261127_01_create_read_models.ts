@@ -18,7 +18,10 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('version', 'text', (c) => c.notNull())
     .addColumn('changed_at', 'text', (c) => c.notNull())
     .execute();
-  await db.insertInto('data_version').values({ id: 1, version: 'initial', changed_at: new Date(0).toISOString() }).execute();
+  await db
+    .insertInto('data_version')
+    .values({ id: 1, version: 'initial', changed_at: new Date(0).toISOString() })
+    .execute();
 
   // Movers inputs per window: observations and the largest step inside [from_date, to_date], and
   // the change in units of the series' own volatility.
@@ -29,10 +32,21 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   }
   await db.schema.alterTable('latest_prices').addColumn('vol_daily', real).execute();
   await db.schema.alterTable('latest_prices').addColumn('vol_obs', 'integer').execute();
-  await db.schema.alterTable('latest_prices').addColumn('headline', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('latest_prices')
+    .addColumn('headline', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   for (const w of [1, 7, 30, 90]) {
-    await db.schema.createIndex(`latest_prices_change_${w}d_idx`).on('latest_prices').columns([`change_pct_${w}d`, 'printing_key']).execute();
-    await db.schema.createIndex(`latest_prices_z_${w}d_idx`).on('latest_prices').columns([`z_${w}d`, 'printing_key']).execute();
+    await db.schema
+      .createIndex(`latest_prices_change_${w}d_idx`)
+      .on('latest_prices')
+      .columns([`change_pct_${w}d`, 'printing_key'])
+      .execute();
+    await db.schema
+      .createIndex(`latest_prices_z_${w}d_idx`)
+      .on('latest_prices')
+      .columns([`z_${w}d`, 'printing_key'])
+      .execute();
   }
 
   // One row per card: the card, its headline printing's latest price and changes, sort keys.
@@ -64,7 +78,10 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .$call((b) => {
       let t = b;
       for (const w of [1, 7, 30]) {
-        t = t.addColumn(`from_date_${w}d`, date).addColumn(`from_cents_${w}d`, 'integer').addColumn(`change_pct_${w}d`, real);
+        t = t
+          .addColumn(`from_date_${w}d`, date)
+          .addColumn(`from_cents_${w}d`, 'integer')
+          .addColumn(`change_pct_${w}d`, real);
       }
       return t.addColumn('score', real);
     })
@@ -84,7 +101,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('card_summary_rarity_idx').on('card_summary').columns(['rarity_key']).execute();
   for (const f of CARD_SORT_FIELDS) {
     for (const dir of ['asc', 'desc']) {
-      await db.schema.createIndex(`card_summary_${f}_${dir}_idx`).on('card_summary').columns([`k_${f}_${dir}`, 'card_id']).execute();
+      await db.schema
+        .createIndex(`card_summary_${f}_${dir}_idx`)
+        .on('card_summary')
+        .columns([`k_${f}_${dir}`, 'card_id'])
+        .execute();
     }
   }
 

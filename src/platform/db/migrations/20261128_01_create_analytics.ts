@@ -75,7 +75,15 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('beta', real)
     .addColumn('beta_t', real)
     .addColumn('computed_at', 'text', (c) => c.notNull())
-    .addPrimaryKeyConstraint('factor_stats_pk', ['engine', 'engine_version', 'weights_version', 'date', 'factor', 'kind', 'days'])
+    .addPrimaryKeyConstraint('factor_stats_pk', [
+      'engine',
+      'engine_version',
+      'weights_version',
+      'date',
+      'factor',
+      'kind',
+      'days',
+    ])
     .modifyEnd(withoutRowid)
     .execute();
 
@@ -100,7 +108,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema
     .createTable('anomalies')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('return_outlier', 'stale_series', 'placeholder_price', 'coverage_drop')`))
+    .addColumn('kind', 'text', (c) =>
+      c.notNull().check(sql`kind in ('return_outlier', 'stale_series', 'placeholder_price', 'coverage_drop')`),
+    )
     /** What the anomaly is about: a printing id, or `market:<name>` for coverage drops. */
     .addColumn('subject', 'text', (c) => c.notNull())
     .addColumn('printing_key', 'integer')

@@ -31,12 +31,20 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addPrimaryKeyConstraint('ingestion_unmatched_pk', ['run_id', 'product_id'])
     .execute();
 
-  await db.schema.alterTable('latest_prices').addColumn('kind', 'text', (c) => c.notNull().defaultTo('card')).execute();
-  await db.schema.alterTable('card_summary').addColumn('kind', 'text', (c) => c.notNull().defaultTo('card')).execute();
+  await db.schema
+    .alterTable('latest_prices')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('card'))
+    .execute();
+  await db.schema
+    .alterTable('card_summary')
+    .addColumn('kind', 'text', (c) => c.notNull().defaultTo('card'))
+    .execute();
 
   if (dialect === 'postgres') {
     await sql`alter table tcgplayer_products drop constraint if exists tcgplayer_products_kind_check`.execute(db);
-    await sql`alter table tcgplayer_products add constraint tcgplayer_products_kind_check check (${PRODUCT_KINDS})`.execute(db);
+    await sql`alter table tcgplayer_products add constraint tcgplayer_products_kind_check check (${PRODUCT_KINDS})`.execute(
+      db,
+    );
     await sql`alter table market_indexes drop constraint if exists market_indexes_kind_check`.execute(db);
     await sql`alter table market_indexes add constraint market_indexes_kind_check check (${INDEX_KINDS})`.execute(db);
     return;
@@ -54,7 +62,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await sql`insert into tcgplayer_products select product_id, group_id, name, number, card_id, kind, source, updated_at from tcgplayer_products_old`.execute(db);
+  await sql`insert into tcgplayer_products select product_id, group_id, name, number, card_id, kind, source, updated_at from tcgplayer_products_old`.execute(
+    db,
+  );
   await sql`drop table tcgplayer_products_old`.execute(db);
 
   await sql`alter table market_indexes rename to market_indexes_old`.execute(db);

@@ -17,7 +17,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('condition', 'text', (c) => c.notNull())
     .addColumn('currency', 'text', (c) => c.notNull())
     .addColumn('date', date, (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('placeholder_price', 'jump', 'return_outlier')`))
+    .addColumn('reason', 'text', (c) =>
+      c.notNull().check(sql`reason in ('placeholder_price', 'jump', 'return_outlier')`),
+    )
     /** The print the step was measured from (jump, return outlier); null for a placeholder. */
     .addColumn('ref_date', date)
     .addPrimaryKeyConstraint('price_flags_pk', ['printing_key', 'market', 'condition', 'currency', 'date'])

@@ -25,9 +25,13 @@ const PIPELINE_STATUSES = `status in ('running', 'succeeded', 'failed', 'skipped
 export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   if (dialect === 'postgres') {
     await sql`alter table ingestion_runs drop constraint if exists ingestion_runs_status_check`.execute(db);
-    await sql.raw(`alter table ingestion_runs add constraint ingestion_runs_status_check check (${INGESTION_STATUSES})`).execute(db);
+    await sql
+      .raw(`alter table ingestion_runs add constraint ingestion_runs_status_check check (${INGESTION_STATUSES})`)
+      .execute(db);
     await sql`alter table pipeline_runs drop constraint if exists pipeline_runs_status_check`.execute(db);
-    await sql.raw(`alter table pipeline_runs add constraint pipeline_runs_status_check check (${PIPELINE_STATUSES})`).execute(db);
+    await sql
+      .raw(`alter table pipeline_runs add constraint pipeline_runs_status_check check (${PIPELINE_STATUSES})`)
+      .execute(db);
   } else {
     const payloadsSql = await definition(db, 'ingestion_payloads');
     await sql`create table ingestion_payloads__keep as select * from ingestion_payloads`.execute(db);
@@ -48,14 +52,19 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     await db.schema.alterTable(table).addColumn('holder', 'text').execute();
     await db.schema.alterTable(table).addColumn('heartbeat_at', 'text').execute();
   }
-  await db.schema.alterTable('step_locks').addColumn('token', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('step_locks')
+    .addColumn('token', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('step_locks').addColumn('run_id', 'text').execute();
   await db.schema.alterTable('step_locks').addColumn('acquired_at', 'text').execute();
 }
 
 /** The `create table` statement SQLite stored for `table`. */
 async function definition(db: Kysely<any>, table: string): Promise<string> {
-  const row = (await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db)).rows[0];
+  const row = (
+    await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = ${table}`.execute(db)
+  ).rows[0];
   if (!row) throw new Error(`table ${table} is missing`);
   return row.sql;
 }
@@ -66,7 +75,9 @@ async function rebuild(db: Kysely<any>, table: string, oldCheck: string, newChec
   if (!original.includes(oldCheck) || !original.startsWith(`CREATE TABLE "${table}" (`)) {
     throw new Error(`table ${table} does not have the expected definition; cannot add the abandoned status`);
   }
-  const next = original.replace(`CREATE TABLE "${table}" (`, `CREATE TABLE "${table}__new" (`).replace(oldCheck, newCheck);
+  const next = original
+    .replace(`CREATE TABLE "${table}" (`, `CREATE TABLE "${table}__new" (`)
+    .replace(oldCheck, newCheck);
   await sql.raw(next).execute(db);
   await sql.raw(`insert into "${table}__new" select * from "${table}"`).execute(db);
   await sql.raw(`drop table "${table}"`).execute(db);
