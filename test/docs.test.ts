@@ -219,3 +219,35 @@ describe('numbers the docs repeat from the code', () => {
     expect(readme).toContain(`A watchlist holds up to ${WATCHLIST_CAP} printings`);
   });
 });
+
+describe('test placement (test/README.md)', () => {
+  /** Tests in test/ that neither start processes nor span features: app-wide checks, with the reason. */
+  const APP_WIDE: Record<string, string> = {
+    'anomalies.test.ts':
+      'one feature (analytics), kept until the analytics folder is split; then it moves beside its code',
+    'bootstrap-and-readiness.test.ts': 'first start of a database: admin bootstrap and readiness of the whole runtime',
+    'budget.test.ts': "the suite's own time budgets, over every test file",
+    'docs.test.ts': 'the docs against the code of every feature',
+    'http-conventions.test.ts': 'HTTP conventions every route keeps',
+    'log-canary.test.ts': 'canaries through every channel, searched for in all log output',
+    'route-auth.test.ts': 'walks every registered route',
+    'secrets-at-rest.test.ts': 'no plaintext secret in any table of the whole runtime',
+  };
+  const PROCESS = /from '(?:\.\/process\.ts|\.\/cli-capture\.ts|node:child_process|node:worker_threads)'/;
+  const ROOT_MODULE = /from '\.\.\/src\/(?:app|runtime|server|cli|cli-support)\.ts'/;
+
+  it('every test in test/ starts processes, spans two or more features, or is an app-wide check', () => {
+    const misplaced = files('test', (n) => n.endsWith('.test.ts'))
+      .map((file) => relative('test', file))
+      .filter((file) => {
+        const text = read(join('test', file));
+        const features = new Set([...text.matchAll(/from '\.\.\/src\/features\/([a-z-]+)\//g)].map((m) => m[1]));
+        return !PROCESS.test(text) && !ROOT_MODULE.test(text) && features.size < 2 && !(file in APP_WIDE);
+      });
+    expect(misplaced, 'move a single-feature test beside its code (test/README.md)').toEqual([]);
+  });
+
+  it('the allow-list names only files that exist', () => {
+    expect(Object.keys(APP_WIDE).filter((file) => !existsSync(join(ROOT, 'test', file)))).toEqual([]);
+  });
+});
