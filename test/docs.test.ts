@@ -15,6 +15,17 @@ import { STEP_CATALOGUE } from '../src/features/pipeline/steps.ts';
 import { WATCHLIST_CAP } from '../src/features/portfolios/watchlist.service.ts';
 import { PRICE_CHUNK_ROWS } from '../src/features/prices/price-importer.ts';
 import { FEED_RANK } from '../src/features/prices/price-writer.ts';
+import { MIN_CONSTITUENTS } from '../src/features/market/indexes.ts';
+import {
+  CUSUM_H,
+  CUSUM_K,
+  REGIME_DECAY_DAYS,
+  SEARCH_PRIOR_DAYS,
+  SEARCH_RECENT_DAYS,
+  TREND_DAYS,
+  VOL_DAYS,
+  VOL_FLOOR,
+} from '../src/features/signals/robust-trend.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -217,6 +228,20 @@ describe('numbers the docs repeat from the code', () => {
     expect(readme).toContain(`Runs above ${thousands(BACKTEST_MAX_WORK)} cells`);
     expect(readme).toContain(`the first ${thousands(TRADE_LOG_LIMIT)} trades`);
     expect(readme).toContain(`A watchlist holds up to ${WATCHLIST_CAP} printings`);
+  });
+
+  it("METHODS' index constituents and robust-trend windows", () => {
+    const methods = read('docs/METHODS.md');
+    expect(methods).toContain(`|M_k| ≥ ${MIN_CONSTITUENTS}\` (\`MIN_CONSTITUENTS\`)`);
+    expect(methods).toContain(`last ${VOL_DAYS} days, each divided by √(gap in days), floored at ${VOL_FLOOR}`);
+    expect(methods).toContain(`over the last ${TREND_DAYS} days (≥ 5 observations)`);
+    expect(methods).toContain(
+      `CUSUM (k = ${CUSUM_K}, h = ${CUSUM_H}) of standardised returns of the last ${VOL_DAYS} days`,
+    );
+    expect(methods).toContain(`exp(−age in days / ${REGIME_DECAY_DAYS})`);
+    expect(methods).toContain(
+      `SVI of the last ${SEARCH_RECENT_DAYS} days) − ln(1 + mean SVI of the ${SEARCH_PRIOR_DAYS} days before)`,
+    );
   });
 });
 
