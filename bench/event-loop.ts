@@ -17,7 +17,7 @@ import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features
 import { createLogger } from '../src/platform/log.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { listen } from '../src/server.ts';
-import { seedBacktestMarket } from '../test/backtest-load.ts';
+import { seedBacktestMarket } from '#test/backtest-load.ts';
 import { describeMachine, loadAverage, machineInfo } from './cold-start.ts';
 
 const TOKEN = 'bench-admin-token-0123456789abcdefghijklmn';

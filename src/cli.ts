@@ -31,7 +31,7 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
     {
       name: 'pipeline.daily',
       cron: runtime.config.PIPELINE_CRON,
-      description: 'Run every pipeline step in order (ingest, derive, retention).',
+      description: 'Run every pipeline step in order (`cardquant pipeline steps` lists them).',
       run: async () => {
         if (pipelineInProcess) {
           const records = await runtime.pipeline.run([], { trigger: 'schedule' });

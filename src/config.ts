@@ -1,6 +1,6 @@
 /**
  * The only reader of the environment. Every setting is declared here once, with its default and
- * meaning; the README's configuration table is generated from `settingDocs` (see `npm run docs:config`).
+ * meaning; the README's configuration table is generated from `settingDocs` (`npx tsx scripts/config-table.ts`; test/docs.test.ts keeps it in sync).
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';

@@ -16,7 +16,7 @@ import {
 } from '../src/features/pipeline/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
 import { cliEnv } from './process.ts';
 
 interface Problem {
@@ -27,8 +27,6 @@ interface Problem {
 
 describe.each(dialects)('audit completeness on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
     const launched: PipelineRequest[] = [];
     // The launcher only records what it was asked: the route and its audit row are under test here.
     const launcher: PipelineLauncher = {
@@ -37,14 +35,7 @@ describe.each(dialects)('audit completeness on $name', (d) => {
         return { pid: 4242, done: Promise.resolve(0) };
       },
     };
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url, {}, { launcher });
-    });
-    afterAll(async () => {
-      await h.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d, {}, { launcher });
 
     const auditRows = (action: string) =>
       h.runtime.database.db

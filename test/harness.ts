@@ -3,6 +3,8 @@ import { loadConfig, type Config } from '../src/config.ts';
 import { manualClock } from '../src/platform/clock.ts';
 import { createAccessLogger, createLogger } from '../src/platform/log.ts';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../src/runtime.ts';
+import type { DialectCase } from './dialects.ts';
+import { scoped } from './scoped.ts';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdefghijkl';
 export const ADMIN_TOKEN_NEXT = 'test-admin-token-next-0123456789abcdefgh';
@@ -55,6 +57,29 @@ export async function startHarness(
     },
     close: () => runtime.close(),
   };
+}
+
+/**
+ * Registers the hooks that give the enclosing `describe` a fresh database of dialect `d` (dropped
+ * afterwards) and a harness on it (closed afterwards); tests use the returned value like the harness.
+ * Arguments after `d` are those of `startHarness`.
+ */
+export function harnessDatabase(
+  d: DialectCase,
+  overrides: Record<string, string> = {},
+  options: Partial<RuntimeOptions> = {},
+): Harness {
+  let url = '';
+  return scoped(
+    async () => {
+      url = await d.create();
+      return startHarness(url, overrides, options);
+    },
+    async (h) => {
+      await h?.close();
+      if (url) await d.drop(url);
+    },
+  );
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -1,6 +1,6 @@
 /** A migrated database and an ingest context for importer tests (any dialect). */
-import { afterAll, beforeAll } from 'vitest';
 import type { DialectCase } from './dialects.ts';
+import { scoped } from './scoped.ts';
 import { IngestionRuns } from '../src/features/ingest/ingestion-run.ts';
 import type { IngestContext } from '../src/features/ingest/context.ts';
 import { isoInstant, manualClock } from '../src/platform/clock.ts';
@@ -24,28 +24,18 @@ export type TestIngestContext = Awaited<ReturnType<typeof ingestContext>>;
 
 /**
  * Registers the hooks that give the enclosing `describe` a fresh migrated database of dialect
- * `d` (dropped afterwards) and an ingest context on it. Returns a stand-in that forwards to that
- * context once `beforeAll` has made it, so tests use it like the context itself.
+ * `d` (dropped afterwards) and an ingest context on it; tests use the returned value like the context.
  */
 export function ingestDatabase(d: DialectCase, now?: string): TestIngestContext {
   let url = '';
-  let ctx: TestIngestContext | undefined;
-  beforeAll(async () => {
-    url = await d.create();
-    ctx = await ingestContext(url, now);
-  });
-  afterAll(async () => {
-    await ctx?.close();
-    await d.drop(url);
-  });
-  const live = () => {
-    if (!ctx) throw new Error('the test database exists only inside tests of its describe block');
-    return ctx;
-  };
-  return new Proxy({} as TestIngestContext, {
-    get: (_t, prop) => Reflect.get(live(), prop),
-    has: (_t, prop) => Reflect.has(live(), prop),
-    ownKeys: () => Reflect.ownKeys(live()),
-    getOwnPropertyDescriptor: (_t, prop) => ({ ...Reflect.getOwnPropertyDescriptor(live(), prop), configurable: true }),
-  });
+  return scoped(
+    async () => {
+      url = await d.create();
+      return ingestContext(url, now);
+    },
+    async (ctx) => {
+      await ctx?.close();
+      if (url) await d.drop(url);
+    },
+  );
 }

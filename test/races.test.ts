@@ -3,11 +3,11 @@
  * arrive together (PostgreSQL runs them on separate pooled connections, so a check-then-write
  * that is not serialised lets two writers through).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogWriter } from '../src/features/ingest/context.ts';
 import { WATCHLIST_CAP } from '../src/features/portfolios/watchlist.service.ts';
 import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const CONCURRENT = 24;
@@ -15,13 +15,10 @@ const PREFILLED = WATCHLIST_CAP - 4;
 
 describe.each(dialects)('concurrent writes on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
     const printingIds: string[] = [];
 
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       const ctx = h.runtime.ingest;
       await catalogWriter(ctx).upsertSets([{ id: 'base1', name: 'Base' }], NOW);
       await catalogWriter(ctx).upsertCards([{ id: 'base1-1', setId: 'base1', number: '1', name: 'Alakazam' }], NOW);
@@ -38,10 +35,6 @@ describe.each(dialects)('concurrent writes on $name', (d) => {
       await h.runtime.database.db.insertInto('printings').values(rows).execute();
       printingIds.push(...rows.map((r) => r.id));
     });
-    afterAll(async () => {
-      await h?.close();
-      if (url) await d.drop(url);
-    });
 
     it(`keeps a watchlist at ${WATCHLIST_CAP} items when ${CONCURRENT} adds race for the last 4 places`, async () => {
       const created = await h.request('/v1/portfolios', { method: 'POST', ip: '198.51.100.1' });
@@ -57,13 +50,11 @@ describe.each(dialects)('concurrent writes on $name', (d) => {
       await db
         .insertInto('watchlist_items')
         .values(
-          keys
-            .slice(0, PREFILLED)
-            .map((k, i) => ({
-              portfolio_id: p.id,
-              printing_key: k.key,
-              added_at: new Date(Date.parse(NOW) - 1e6 + i).toISOString(),
-            })),
+          keys.slice(0, PREFILLED).map((k, i) => ({
+            portfolio_id: p.id,
+            printing_key: k.key,
+            added_at: new Date(Date.parse(NOW) - 1e6 + i).toISOString(),
+          })),
         )
         .execute();
 

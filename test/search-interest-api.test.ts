@@ -2,11 +2,11 @@
  * POST /v1/ingest/search-interest through the full app: roles, validation, accounting in the run
  * summary, and Idempotency-Key replay.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CatalogWriter } from '../src/features/catalog/catalog-writer.ts';
 import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
 import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
 
 const PATH = '/v1/ingest/search-interest';
 
@@ -24,13 +24,10 @@ const rows = [
 
 describe.each(dialects)('search-interest ingest API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
     let operator: string;
     let viewer: string;
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       operator = (await h.runtime.keys.create({ name: 'ops', role: 'operator' }, { actor: 'test', role: 'admin' })).key;
       viewer = (await h.runtime.keys.create({ name: 'view', role: 'viewer' }, { actor: 'test', role: 'admin' })).key;
       const catalog = new CatalogWriter(h.runtime.database.db);
@@ -39,10 +36,6 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
         [{ id: 'base1-4', setId: 'base1', number: '4', name: 'Charizard' }],
         '2026-11-25T12:00:00.000Z',
       );
-    });
-    afterAll(async () => {
-      await h?.close();
-      if (url) await d.drop(url);
     });
 
     const post = (body: unknown, headers: Record<string, string> = {}) => h.request(PATH, json(body, headers));

@@ -15,7 +15,7 @@ import { dataKey, SecretBox } from '../src/platform/secret-box.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
 import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase, startHarness } from './harness.ts';
 
 interface CreatedKey {
   key: string;
@@ -52,16 +52,7 @@ const HOUR = 3_600_000;
 
 describe.each(dialects)('secrets at rest on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
-    });
-    afterAll(async () => {
-      await h.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d);
 
     const createKey = (name: string, idem?: string) =>
       h.request(

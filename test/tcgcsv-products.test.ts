@@ -12,15 +12,13 @@ import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.t
 import { importTcgcsvProductFiles } from '../src/features/ingest/sources/tcgcsv-products.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
 import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, startHarness, type Harness } from './harness.ts';
+import { ADMIN_TOKEN, bearer, harnessDatabase } from './harness.ts';
 import { D1, D2, seedPromoCatalog, writeListings, writePromoPrices } from './tcgcsv-products-fixtures.ts';
 
 const SEALED = 'sealed-tcgplayer-136401';
 
 describe.each(dialects)('TCGCSV product listings on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
     let dir: string;
     let firstRun: string;
     let secondRun: string;
@@ -34,9 +32,8 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
         .orderBy('prices.date')
         .execute();
 
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-products-'));
       writeListings(join(dir, 'listings'));
       writePromoPrices(join(dir, 'day1'), { [D1]: 0 });
@@ -44,8 +41,6 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       await seedPromoCatalog(h.runtime.ingest, '2026-11-01T00:00:00.000Z');
     });
     afterAll(async () => {
-      await h?.close();
-      await d.drop(url);
       rmSync(dir, { recursive: true, force: true });
     });
 

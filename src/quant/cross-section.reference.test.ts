@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import fixture from '../../test/fixtures/quant/cross-section.json' with { type: 'json' };
+import fixture from '#test/fixtures/quant/cross-section.json' with { type: 'json' };
 import { icHalfLife, icSummary, neweyWestMean } from './ic.ts';
 import { ledoitWolf } from './ledoit-wolf.ts';
 import { ols, quantileSpread } from './regression.ts';

@@ -3,7 +3,7 @@
  * The fixture is produced by scripts/reference/timeseries.py (run instructions in its header).
  */
 import { describe, expect, it } from 'vitest';
-import fixture from '../../test/fixtures/quant/timeseries.json' with { type: 'json' };
+import fixture from '#test/fixtures/quant/timeseries.json' with { type: 'json' };
 import { drawdowns } from './drawdown.ts';
 import { localLinearTrend } from './kalman.ts';
 import { MAD_TO_SIGMA, mad, median, robustSigma } from './robust.ts';

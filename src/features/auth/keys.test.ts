@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { dialects, label } from '#test/dialects.ts';
+import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, harnessDatabase, startHarness } from '#test/harness.ts';
 
 type KeyBody = {
   key: string;
@@ -9,16 +9,7 @@ type KeyBody = {
 
 describe.each(dialects)('API keys on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
-    });
-    afterAll(async () => {
-      await h.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d);
 
     const createKey = async (body: Record<string, unknown>, token = ADMIN_TOKEN) => {
       const res = await h.request('/v1/admin/keys', json(body, bearer(token)));

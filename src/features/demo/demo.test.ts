@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ingestDatabase } from '../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
 import { datasetKind, prepareForRealData } from '../ingest/dataset.ts';
 import { deriveReadModels } from '../market/derive.ts';
 import { demoCatalog, demoFinishes, demoSeries } from './demo-generator.ts';

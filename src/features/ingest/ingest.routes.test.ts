@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '../../../test/harness.ts';
+import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '#test/harness.ts';
 import { seedDemo } from '../demo/demo.service.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
 

@@ -3,19 +3,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '../../../test/harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ADMIN_TOKEN, bearer, harnessDatabase } from '#test/harness.ts';
 import { catalogWriter } from './context.ts';
 import { importHistoryCsv } from './sources/history-csv.ts';
 
 describe.each(dialects)('ingestion run detail on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let h: Harness;
-    let url = '';
     let dir: string;
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-runs-api-'));
       const now = h.runtime.ingest.runs.nowIso();
       await catalogWriter(h.runtime.ingest).upsertSets([{ id: 'base1', name: 'Base' }], now);
@@ -25,8 +22,6 @@ describe.each(dialects)('ingestion run detail on $name', (d) => {
       );
     });
     afterAll(async () => {
-      await h?.close();
-      await d.drop(url);
       rmSync(dir, { recursive: true, force: true });
     });
 

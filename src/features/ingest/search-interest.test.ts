@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ingestContext } from '../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext } from '#test/ingest-harness.ts';
 import { catalogWriter, type IngestContext } from './context.ts';
 import {
   hasSearchInterest,

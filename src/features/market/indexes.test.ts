@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ingestDatabase } from '../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
 import type { Database } from '../../platform/db/database.ts';
 import {
   dayNumber,

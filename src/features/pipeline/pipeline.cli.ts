@@ -7,7 +7,9 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 export function registerPipelineCommands(root: Command): void {
-  const pipeline = root.command('pipeline').description('The daily pipeline: ingest, derive, retention.');
+  const pipeline = root
+    .command('pipeline')
+    .description('The daily pipeline: ingestion, quality checks, read models, signals, factors, retention.');
   pipeline
     .command('run')
     .description('Run pipeline steps now (all in order, or those named with --step).')

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { dialects, label } from '#test/dialects.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase, startHarness } from '#test/harness.ts';
 import { createLogger } from '../../platform/log.ts';
 import { idFactory } from '../../platform/ids.ts';
 import { FencedOut, Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
@@ -8,8 +8,6 @@ import type { PipelineLauncher, PipelineRequest } from './launcher.ts';
 
 describe.each(dialects)('pipeline on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
     const launched: PipelineRequest[] = [];
     const launcher: PipelineLauncher = {
       launch: async (request) => {
@@ -17,14 +15,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
         return { pid: null, done: Promise.resolve(0) };
       },
     };
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url, {}, { launcher });
-    });
-    afterAll(async () => {
-      await h.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d, {}, { launcher });
 
     const make = (instance: string, steps: PipelineStep[]) =>
       new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), instance, steps, 60_000);

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ingestDatabase } from '../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
 import { catalogWriter, priceImporter, withRun } from '../ingest/context.ts';
 import { changePct, deriveLatestPrices } from './derive-latest.ts';
 import type { PriceObservation } from './price-importer.ts';

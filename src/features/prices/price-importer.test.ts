@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ingestContext, ingestDatabase } from '../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext, ingestDatabase } from '#test/ingest-harness.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import { catalogWriter, priceImporter, withRun } from '../ingest/context.ts';
 import type { PriceObservation } from './price-importer.ts';

@@ -60,7 +60,7 @@ export interface PriceImporterOptions {
   feed: string;
   today: string;
   nowIso: string;
-  /** Rows buffered before a write (default 20,000). */
+  /** Rows buffered before a write (default `PRICE_CHUNK_ROWS`). */
   chunkRows?: number;
   repeats?: RepeatPolicy;
   log?: Logger;
@@ -93,7 +93,7 @@ function sameAsStored(r: BufferedRow, s: StoredGrainRow): boolean {
 
 const rank = (feed: string) => FEED_RANK[feed] ?? 1;
 // Rows per write: one transaction (SQLite) or one upsert statement (PostgreSQL) each.
-const CHUNK = 20_000;
+export const PRICE_CHUNK_ROWS = 20_000;
 
 export class PriceImporter {
   private buffer: BufferedRow[] = [];
@@ -127,7 +127,7 @@ export class PriceImporter {
     opts: PriceImporterOptions,
   ) {
     this.knownAt = opts.nowIso;
-    this.chunkRows = opts.chunkRows ?? CHUNK;
+    this.chunkRows = opts.chunkRows ?? PRICE_CHUNK_ROWS;
     this.repeats = opts.repeats ?? 'last-wins';
   }
 

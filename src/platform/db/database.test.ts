@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
+import { dialects, label } from '#test/dialects.ts';
 import { openDatabase, type Database } from './database.ts';
 
 describe.each(dialects)('database statement caches on $name', (d) => {

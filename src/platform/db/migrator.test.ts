@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
+import { dialects, label } from '#test/dialects.ts';
 import { openDatabase, type Database } from './database.ts';
 import { assertCurrent, listMigrations, migrate, migrationStatus, MigrationError } from './migrator.ts';
 

@@ -1,19 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
-import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, startHarness, type Harness } from '../../../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { dialects, label } from '#test/dialects.ts';
+import { ADMIN_TOKEN, ADMIN_TOKEN_NEXT, bearer, json, harnessDatabase } from '#test/harness.ts';
 
 describe.each(dialects)('Idempotency-Key on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url, { IDEMPOTENCY_TTL_HOURS: '1' });
-    });
-    afterAll(async () => {
-      await h.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d, { IDEMPOTENCY_TTL_HOURS: '1' });
 
     const create = (name: string, key: string, token = ADMIN_TOKEN) =>
       h.request('/v1/admin/keys', json({ name, role: 'viewer' }, { ...bearer(token), 'Idempotency-Key': key }));

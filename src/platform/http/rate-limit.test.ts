@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '../../../test/harness.ts';
+import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '#test/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {

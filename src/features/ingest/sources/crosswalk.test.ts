@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
-import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, seedCatalog } from '../../../../test/tcgcsv-fixtures.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext, ingestDatabase } from '#test/ingest-harness.ts';
+import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, seedCatalog } from '#test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { withRun, type IngestContext } from '../context.ts';
 import {

@@ -1,9 +1,9 @@
 // Fixtures: hand-written bodies in the ECB data API's `csvdata` format (column names as the API
 // sends them); the rates are made up.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestDatabase } from '../../../../test/ingest-harness.ts';
-import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
+import { recordingSleep, startReplay, type Replay } from '#test/replay-server.ts';
 import { convert } from '../../prices/fx.ts';
 import { loadFxRates } from '../../prices/fx.repo.ts';
 import { ecbPath, importEcbRates, parseEcbCsv, type EcbOptions } from './ecb.ts';

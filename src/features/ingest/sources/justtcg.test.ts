@@ -3,9 +3,9 @@
 // shared. Product ids follow TCGplayer's public ones; prices are made up.
 import type { Card, Variant } from 'justtcg-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestDatabase } from '../../../../test/ingest-harness.ts';
-import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
+import { recordingSleep, startReplay, type Replay } from '#test/replay-server.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { catalogWriter } from '../context.ts';
 import { conditionCode, importJusttcgPrices, mapJusttcgCards, type JusttcgOptions } from './justtcg.ts';

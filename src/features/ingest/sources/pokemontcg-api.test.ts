@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext, ingestDatabase } from '#test/ingest-harness.ts';
 import { importPokemontcgCatalog, importPokemontcgPrices, type PokemontcgApiOptions } from './pokemontcg-api.ts';
 
 // --- Fixtures in the /v2 response format (invented cards, real field names) -------------------

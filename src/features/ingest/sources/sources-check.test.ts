@@ -1,6 +1,6 @@
 // Fixtures: minimal hand-written bodies in each source's wire format (no recorded responses).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
+import { recordingSleep, startReplay, type Replay } from '#test/replay-server.ts';
 import { checkSources, type SourceSettings } from './sources-check.ts';
 
 const ECB_CSV =

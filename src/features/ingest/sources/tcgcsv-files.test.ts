@@ -3,17 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sevenZip from '7z-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
-import {
-  CROSSWALK_CSV,
-  GROUPS,
-  NOW,
-  PRODUCTS,
-  dayPrices,
-  seedCatalog,
-  writePriceTree,
-} from '../../../../test/tcgcsv-fixtures.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext } from '#test/ingest-harness.ts';
+import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, dayPrices, seedCatalog, writePriceTree } from '#test/tcgcsv-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import type { IngestContext } from '../context.ts';
 import { CardIndex } from './crosswalk.ts';

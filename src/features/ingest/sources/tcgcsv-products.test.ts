@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestDatabase } from '../../../../test/ingest-harness.ts';
-import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
-import { envelope, NOT_FOUND_BODY } from '../../../../test/tcgcsv-fixtures.ts';
-import { GROUP_LIST, LISTINGS, seedPromoCatalog } from '../../../../test/tcgcsv-products-fixtures.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestDatabase } from '#test/ingest-harness.ts';
+import { recordingSleep, startReplay, type Replay } from '#test/replay-server.ts';
+import { envelope, NOT_FOUND_BODY } from '#test/tcgcsv-fixtures.ts';
+import { GROUP_LIST, LISTINGS, seedPromoCatalog } from '#test/tcgcsv-products-fixtures.ts';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { importTcgcsvProducts } from './tcgcsv-products.ts';
 

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext } from '../../../../test/ingest-harness.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext } from '#test/ingest-harness.ts';
 import {
   CROSSWALK_CSV,
   GROUPS,
@@ -16,7 +16,7 @@ import {
   envelope,
   pricesBody,
   seedCatalog,
-} from '../../../../test/tcgcsv-fixtures.ts';
+} from '#test/tcgcsv-fixtures.ts';
 import type { IngestContext } from '../context.ts';
 import { importTcgcsvPrices, tcgcsvPriceDate, type TcgcsvApiOptions } from './tcgcsv.ts';
 

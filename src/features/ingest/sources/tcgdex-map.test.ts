@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CARDS, SET_DETAILS } from '../../../../test/tcgdex-fixtures.ts';
+import { CARDS, SET_DETAILS } from '#test/tcgdex-fixtures.ts';
 import { finishOf } from '../../catalog/finishes.ts';
 import {
   SetMapper,

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../../test/dialects.ts';
-import { ingestContext, ingestDatabase } from '../../../../test/ingest-harness.ts';
-import { recordingSleep, startReplay, type Replay } from '../../../../test/replay-server.ts';
-import { ALIASES_CSV, BROKEN_SETS, CARDS, SET_DETAILS, SET_LIST } from '../../../../test/tcgdex-fixtures.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ingestContext, ingestDatabase } from '#test/ingest-harness.ts';
+import { recordingSleep, startReplay, type Replay } from '#test/replay-server.ts';
+import { ALIASES_CSV, BROKEN_SETS, CARDS, SET_DETAILS, SET_LIST } from '#test/tcgdex-fixtures.ts';
 import { catalogWriter } from '../context.ts';
 import { importTcgdexCatalog, importTcgdexPrices, type TcgdexOptions } from './tcgdex.ts';
 

@@ -4,9 +4,9 @@
  * accepted afterwards while unknown ones are still refused.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/platform/db/database.ts';
-import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
-import { dialects, label } from './dialects.ts';
+import { openDatabase, type Database } from './database.ts';
+import { listMigrations, migrate } from './migrator.ts';
+import { dialects, label } from '#test/dialects.ts';
 
 const NAME = '20261204_02_add_product_listings_and_sealed';
 const now = () => '2026-12-04T12:00:00.000Z';

@@ -2,12 +2,12 @@
  * GET /v1/indexes and GET /v1/indexes/{id} through the full app: values and changes from a
  * rebuilt index, paging, 404 and 422 problems, conditional GETs and statements per request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildIndexes } from '../src/features/market/indexes.ts';
-import { bumpDataVersion } from '../src/platform/db/data-version.ts';
-import type { Database } from '../src/platform/db/database.ts';
-import { dialects, label } from './dialects.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rebuildIndexes } from './indexes.ts';
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { harnessDatabase } from '#test/harness.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const START = Date.UTC(2026, 9, 1);
@@ -89,16 +89,9 @@ interface IndexBody {
 
 describe.each(dialects)('indexes API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       await seed(h.runtime.database);
-    });
-    afterAll(async () => {
-      await h?.close();
-      if (url) await d.drop(url);
     });
 
     /** The response and the database statements the request caused. */

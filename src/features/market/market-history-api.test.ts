@@ -4,10 +4,10 @@
  * problems, conditional GETs and statements per request.
  */
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/platform/db/database.ts';
-import { dialects, label } from './dialects.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../platform/db/database.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { harnessDatabase } from '#test/harness.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 const CHARIZARD = 'Charizard, "the" Flame';
@@ -186,16 +186,9 @@ interface HistoryBody {
 
 describe.each(dialects)('card history API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       await seed(h.runtime.database);
-    });
-    afterAll(async () => {
-      await h?.close();
-      if (url) await d.drop(url);
     });
 
     const get = (path: string, headers: Record<string, string> = {}) => h.counted(path, { headers });

@@ -5,9 +5,9 @@
  * statuses are still refused.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/platform/db/database.ts';
-import { listMigrations, migrate } from '../src/platform/db/migrator.ts';
-import { dialects, label } from './dialects.ts';
+import { openDatabase, type Database } from './database.ts';
+import { listMigrations, migrate } from './migrator.ts';
+import { dialects, label } from '#test/dialects.ts';
 
 const NAME = '20261204_10_abandoned_runs_and_heartbeats';
 const now = () => '2026-12-04T12:00:00.000Z';

@@ -3,25 +3,16 @@
  * failed with an `interrupted` error, its lock is released so the next run can take the step, and
  * no later step starts. Both dialects.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Pipeline, type PipelineStep } from '../src/features/pipeline/pipeline.ts';
-import { idFactory } from '../src/platform/ids.ts';
-import { createLogger } from '../src/platform/log.ts';
-import { dialects, label } from './dialects.ts';
-import { startHarness, type Harness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { Pipeline, type PipelineStep } from './pipeline.ts';
+import { idFactory } from '../../platform/ids.ts';
+import { createLogger } from '../../platform/log.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { harnessDatabase } from '#test/harness.ts';
 
 describe.each(dialects)('pipeline interruption on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let h: Harness;
-    beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
-    });
-    afterAll(async () => {
-      await h?.close();
-      await d.drop(url);
-    });
+    const h = harnessDatabase(d);
 
     it('records the running step as interrupted, releases its lock and starts no further step', async () => {
       let entered!: () => void;

@@ -10,10 +10,10 @@
  * printings of the same market, those printings get BUY (up) and SELL (down).
  */
 import { describe, expect, it } from 'vitest';
-import { composite, standardise } from '../src/features/signals/materialise.ts';
-import { robustTrendEngine } from '../src/features/signals/robust-trend.ts';
-import { action } from '../src/quant/score.ts';
-import { normalStream } from './signal-fixtures.ts';
+import { composite, standardise } from './materialise.ts';
+import { robustTrendEngine } from './robust-trend.ts';
+import { action } from '../../quant/score.ts';
+import { normalStream } from '#test/signal-fixtures.ts';
 
 const T = 20_000;
 const DAYS = 30;

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bumpDataVersion } from '../src/platform/db/data-version.ts';
-import { dialects, label } from './dialects.ts';
-import { startHarness, type Harness } from './harness.ts';
-import { day, END, seedMarket } from './market-fixtures.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { harnessDatabase } from '#test/harness.ts';
+import { day, END, seedMarket } from '#test/market-fixtures.ts';
 
 type Json = Record<string, any>;
 
 describe.each(dialects)('public market API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let h: Harness;
-    let url = '';
+    const h = harnessDatabase(d);
     beforeAll(async () => {
-      url = await d.create();
-      h = await startHarness(url);
       await seedMarket(h.runtime.ingest);
-    });
-    afterAll(async () => {
-      await h?.close();
-      await d.drop(url);
     });
 
     const get = async (path: string, headers: Record<string, string> = {}) => {
