@@ -13,7 +13,7 @@ import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerProductCommands } from './features/ingest/products.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
-import { registerBacktestCommands } from './features/analytics/backtests.cli.ts';
+import { registerBacktestCommands } from './features/backtests/backtests.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';

@@ -4,7 +4,7 @@
  * runs, and the admin API's list and resolve workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectAnomalies } from '../src/features/analytics/anomalies.ts';
+import { detectAnomalies } from '../src/features/quality/anomalies.ts';
 import type { Database } from '../src/platform/db/database.ts';
 import { idFactory } from '../src/platform/ids.ts';
 import { dialects, label } from './dialects.ts';

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { PriceFlagReason } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from './series.ts';
+import { PRIMARY_SERIES } from '../prices/series.ts';
 
 /** The currency a market's prices are usually in, for a series with no prices to read it from. */
 export const MARKET_CURRENCY = { tcgplayer: 'USD', cardmarket: 'EUR' } as const;
