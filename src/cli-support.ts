@@ -1,7 +1,7 @@
 /** Helpers shared by the command modules: configuration, output, a runtime per command, progress. */
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig, type Config } from './config.ts';
-import type { RunSummary } from './features/ingest/ingestion-run.ts';
+import type { RunSummary } from './shared/run-accounting.ts';
 import type { Logger } from './platform/log.ts';
 import { createRuntime, type Runtime } from './runtime.ts';
 

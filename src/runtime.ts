@@ -18,7 +18,8 @@ import { ChildProcessBacktestLauncher } from './features/backtests/backtests.lau
 import type { BacktestRoutesOptions } from './features/backtests/backtests.routes.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
 import { moverRules } from './features/market/movers.repo.ts';
-import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
+import { pipelineSteps } from './features/pipeline/steps.ts';
+import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogWriter } from '../src/features/catalog/catalog-writer.ts';
-import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
+import type { RunSummary } from '../src/shared/run-accounting.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, startHarness, type Harness } from './harness.ts';
 

@@ -11,7 +11,7 @@ import { ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
-import { checkDateRange, DateParam } from '../market/history.routes.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
 import { DEFAULT_FACTORS_MIN_T, resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';

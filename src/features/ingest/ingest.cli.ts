@@ -5,7 +5,7 @@ import { NotFound, ValidationFailed } from '../../platform/errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { listOverrides, upsertOverride, type OverrideRejectReason } from '../catalog/mapping-overrides.ts';
 import { prepareForRealData } from './dataset.ts';
-import type { RunSummary } from './ingestion-run.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
 import { rematchRun } from './rematch.ts';
 import { importSearchInterestCsv } from './search-interest.ts';
 import {

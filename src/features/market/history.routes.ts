@@ -7,35 +7,14 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../platform/db/database.ts';
-import { NotFound, ValidationFailed } from '../../platform/errors.ts';
+import { NotFound } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
-import {
-  DEFAULT_DAYS,
-  MARKET_CURRENCY,
-  readSeries,
-  resolveSeries,
-  type SeriesHead,
-  type SeriesRow,
-} from './history.repo.ts';
+import { DEFAULT_DAYS, readSeries, type SeriesRow } from './history.repo.ts';
+import { MARKET_CURRENCY, resolveSeries, type SeriesHead } from '../prices/series.repo.ts';
 import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from '../prices/wire.ts';
-
-/** A UTC calendar date parameter, `YYYY-MM-DD`, that exists. */
-export const DateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true })
-  .refine((s) => {
-    const ms = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
-  }, 'is not a calendar date');
-
-/** 422 on `query.from` when the range is reversed. */
-export function checkDateRange(from: string | undefined, to: string | undefined): void {
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new ValidationFailed([{ field: 'query.from', message: 'must not be after `to`' }]);
-  }
-}
 
 const HistoryQuery = z.object({
   printing: z.string().min(1).max(200).optional().openapi({

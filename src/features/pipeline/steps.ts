@@ -8,8 +8,9 @@ import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { idFactory } from '../../platform/ids.ts';
 import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
-import type { RunSummary } from '../ingest/ingestion-run.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
+import type { CatalogImport, PriceImport, StepSources } from '../ingest/sources/registry.ts';
 import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
 import { detectAnomalies } from '../quality/anomalies.ts';
 import type { AnomalyRules } from '../quality/anomalies.checks.ts';
@@ -23,16 +24,6 @@ import { materialiseSignals } from '../signals/materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
-
-export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
-export type PriceImport = (ctx: IngestContext, range: { from?: string; to?: string }) => Promise<RunSummary>;
-
-export interface StepSources {
-  catalog: { name: string; run: CatalogImport }[];
-  prices: { name: string; run: PriceImport }[];
-  /** Euro reference rates; absent when no FX source is wired (tests). */
-  fx?: PriceImport;
-}
 
 function summarise(runs: RunSummary[]): StepResult {
   const failed = runs.filter((r) => r.status === 'failed');

@@ -12,8 +12,8 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import { DEFAULT_ACTION_THRESHOLDS } from '../../quant/score.ts';
-import { checkDateRange, DateParam } from '../market/history.routes.ts';
-import { resolveSeries } from '../market/history.repo.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
+import { resolveSeries } from '../prices/series.repo.ts';
 import { PRIMARY_SERIES } from '../prices/series.ts';
 import { toMajor } from '../prices/wire.ts';
 import type { EngineRegistry, SignalEngine } from './engine.ts';
