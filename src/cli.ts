@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { config, print, withRuntime } from './cli-support.ts';
+import { config, withRuntime } from './cli-support.ts';
+import { print } from './platform/cli.ts';
 import { ConfigError } from './config.ts';
 import { registerDemoCommand } from './features/demo/demo.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
@@ -172,11 +173,12 @@ function program(): Command {
       }
     });
 
-  registerImportCommands(root);
-  registerProductCommands(root);
-  registerPipelineCommands(root);
-  registerBacktestCommands(root);
-  registerDemoCommand(root);
+  const commands = { withRuntime, config };
+  registerImportCommands(root, commands);
+  registerProductCommands(root, commands);
+  registerPipelineCommands(root, commands);
+  registerBacktestCommands(root, commands);
+  registerDemoCommand(root, commands);
 
   const keys = root.command('keys').description('Manage API keys.');
   keys
