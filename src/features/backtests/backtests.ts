@@ -8,7 +8,7 @@ import { z } from '@hono/zod-openapi';
 import type { Database } from '../../platform/db/database.ts';
 import { runBacktest, type BacktestOptions, type BacktestResult, type PriceObservation } from '../../quant/backtest.ts';
 import { DateParam } from '../../platform/http/dates.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { toMajor } from '../prices/wire.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import { type SignalKey } from '../signals/signals.repo.ts';

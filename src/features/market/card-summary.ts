@@ -13,7 +13,7 @@ import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
 import { printingLabels } from '../catalog/printings.repo.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
 

@@ -14,7 +14,7 @@ import { toWire } from './indexes.routes.ts';
 import { MARKET_INDEX_ID } from './indexes.ts';
 import { queryMovers, type MoverRules } from './movers.repo.ts';
 import { moverJson } from './movers.routes.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { toMinor, type Window } from '../prices/wire.ts';
 
 /** Dashboard movers: the 7-day window, priced at least 1 USD (penny cards' tick-size moves would fill the list otherwise). */

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { PriceFlagReason } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 
 /** The default window: 365 days ending on the series' latest date. */
 export const DEFAULT_DAYS = 365;

@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { slug } from '../prices/search-terms.ts';
 import type { Window } from '../prices/wire.ts';
 

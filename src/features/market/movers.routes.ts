@@ -8,7 +8,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { queryMovers, type MoverRow, type MoverRules, type MoversQuery } from './movers.repo.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { PrintingProductFields, toMajor, toMinor, WINDOWS } from '../prices/wire.ts';
 
 export const MAX_MOVERS = 100;

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { PRIMARY_SERIES } from './series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 
 /** The currency a market's prices are usually in, for a series with no prices to read it from. */
 export const MARKET_CURRENCY = { tcgplayer: 'USD', cardmarket: 'EUR' } as const;

@@ -14,7 +14,7 @@ import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/ro
 import { DEFAULT_ACTION_THRESHOLDS } from '../../quant/score.ts';
 import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import { resolveSeries } from '../prices/series.repo.ts';
-import { PRIMARY_SERIES } from '../prices/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { toMajor } from '../prices/wire.ts';
 import type { EngineRegistry, SignalEngine } from './engine.ts';
 import { composite } from './materialise.ts';
