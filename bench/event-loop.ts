@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.ts';
-import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/analytics/backtests.ts';
+import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/backtests/backtests.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { listen } from '../src/server.ts';

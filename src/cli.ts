@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { config, print, withRuntime } from './cli-support.ts';
+import { config, withRuntime } from './cli-support.ts';
+import { print } from './platform/cli.ts';
 import { ConfigError } from './config.ts';
 import { registerDemoCommand } from './features/demo/demo.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
@@ -13,7 +14,7 @@ import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerProductCommands } from './features/ingest/products.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
-import { registerBacktestCommands } from './features/analytics/backtests.cli.ts';
+import { registerBacktestCommands } from './features/backtests/backtests.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
@@ -172,11 +173,12 @@ function program(): Command {
       }
     });
 
-  registerImportCommands(root);
-  registerProductCommands(root);
-  registerPipelineCommands(root);
-  registerBacktestCommands(root);
-  registerDemoCommand(root);
+  const commands = { withRuntime, config };
+  registerImportCommands(root, commands);
+  registerProductCommands(root, commands);
+  registerPipelineCommands(root, commands);
+  registerBacktestCommands(root, commands);
+  registerDemoCommand(root, commands);
 
   const keys = root.command('keys').description('Manage API keys.');
   keys

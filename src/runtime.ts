@@ -13,12 +13,13 @@ import type { IngestContext } from './features/ingest/context.ts';
 import { IngestionRuns } from './features/ingest/ingestion-run.ts';
 import { SearchInterestService } from './features/ingest/search-interest.ts';
 import { sourcesFromConfig } from './features/ingest/sources/registry.ts';
-import { ChildProcessLauncher, type PipelineLauncher } from './features/pipeline/launcher.ts';
-import { ChildProcessBacktestLauncher } from './features/analytics/backtests.launcher.ts';
-import type { BacktestRoutesOptions } from './features/analytics/backtests.routes.ts';
+import { ChildProcessLauncher, type PipelineLauncher } from './platform/launcher.ts';
+import { ChildProcessBacktestLauncher } from './features/backtests/backtests.launcher.ts';
+import type { BacktestRoutesOptions } from './features/backtests/backtests.routes.ts';
 import { Pipeline } from './features/pipeline/pipeline.ts';
 import { moverRules } from './features/market/movers.repo.ts';
-import { pipelineSteps, type StepSources } from './features/pipeline/steps.ts';
+import { pipelineSteps } from './features/pipeline/steps.ts';
+import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
@@ -36,7 +37,7 @@ import { createAccessLogger, createLogger, type Logger } from './platform/log.ts
 import { createMetrics } from './platform/metrics.ts';
 import type { EngineRegistry } from './features/signals/engine.ts';
 import { defaultEngines, signalConfig } from './features/signals/settings.ts';
-import { anomalyRules } from './features/analytics/anomalies.ts';
+import { anomalyRules } from './features/quality/anomalies.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;

@@ -13,7 +13,7 @@ import {
   spawnCardquant,
   type PipelineLauncher,
   type PipelineRequest,
-} from '../src/features/pipeline/launcher.ts';
+} from '../src/platform/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';

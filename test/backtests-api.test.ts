@@ -4,9 +4,9 @@
  * in-process launcher that executes them as `cardquant backtest run` would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runQueuedBacktest } from '../src/features/analytics/backtests.cli.ts';
-import type { BacktestLauncher } from '../src/features/analytics/backtests.launcher.ts';
-import { BacktestRuns } from '../src/features/analytics/backtests.service.ts';
+import { runQueuedBacktest } from '../src/features/backtests/backtests.cli.ts';
+import type { BacktestLauncher } from '../src/features/backtests/backtests.launcher.ts';
+import { BacktestRuns } from '../src/features/backtests/backtests.service.ts';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { resolveSignalSettings, signalConfig } from '../src/features/signals/settings.ts';

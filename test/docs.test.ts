@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { configSchema, loadConfig, settingDocs } from '../src/config.ts';
 import { configTable } from '../scripts/config-table.ts';
-import { BACKTEST_INLINE_LIMIT, BACKTEST_MAX_WORK, TRADE_LOG_LIMIT } from '../src/features/analytics/backtests.ts';
+import { BACKTEST_INLINE_LIMIT, BACKTEST_MAX_WORK, TRADE_LOG_LIMIT } from '../src/features/backtests/backtests.ts';
 import { CSV_CHUNK_ROWS } from '../src/features/ingest/sources/history-csv.ts';
 import { catalogImporters, priceImporters, RESUMABLE_SOURCES } from '../src/features/ingest/sources/registry.ts';
 import { STEP_CATALOGUE } from '../src/features/pipeline/steps.ts';
@@ -248,8 +248,6 @@ describe('numbers the docs repeat from the code', () => {
 describe('test placement (test/README.md)', () => {
   /** Tests in test/ that neither start processes nor span features: app-wide checks, with the reason. */
   const APP_WIDE: Record<string, string> = {
-    'anomalies.test.ts':
-      'one feature (analytics), kept until the analytics folder is split; then it moves beside its code',
     'bootstrap-and-readiness.test.ts': 'first start of a database: admin bootstrap and readiness of the whole runtime',
     'budget.test.ts': "the suite's own time budgets, over every test file",
     'docs.test.ts': 'the docs against the code of every feature',

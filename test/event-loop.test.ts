@@ -16,7 +16,7 @@ import {
   BacktestParamsSchema,
   loadAndRun,
   resolveParams,
-} from '../src/features/analytics/backtests.ts';
+} from '../src/features/backtests/backtests.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { seedBacktestMarket } from './backtest-load.ts';

@@ -9,8 +9,8 @@
 import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BacktestLauncher } from '../src/features/analytics/backtests.launcher.ts';
-import type { PipelineLauncher } from '../src/features/pipeline/launcher.ts';
+import type { BacktestLauncher } from '../src/features/backtests/backtests.launcher.ts';
+import type { PipelineLauncher } from '../src/platform/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { listen, type RunningServer } from '../src/server.ts';
 import { BUDGET } from './budget.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
+import type { RunSummary } from '../src/shared/run-accounting.ts';
 import { importPokemontcgFilesCatalog } from '../src/features/ingest/sources/pokemontcg-files.ts';
 import { importTcgcsvFiles } from '../src/features/ingest/sources/tcgcsv-files.ts';
 import { importTcgcsvProductFiles } from '../src/features/ingest/sources/tcgcsv-products.ts';

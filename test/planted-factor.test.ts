@@ -24,7 +24,7 @@ import {
   DECAY_LAGS,
   factorReport,
   type FactorReport,
-} from '../src/features/analytics/factors.ts';
+} from '../src/features/factors/factors.ts';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { EngineRegistry, type SignalEngine } from '../src/features/signals/engine.ts';

@@ -7,8 +7,8 @@
  * the list price, changes and movers use the last unflagged print; valuations find the last unflagged print.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/analytics/backtests.ts';
-import { computeFactorStats } from '../src/features/analytics/factors.ts';
+import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/backtests/backtests.ts';
+import { computeFactorStats } from '../src/features/factors/factors.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
 import { changePct } from '../src/features/prices/derive-latest.ts';
 import { lastUnflaggedPrices } from '../src/features/prices/price-flags.repo.ts';

@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogWriter, type IngestContext } from '../src/features/ingest/context.ts';
 import { importHistoryCsv } from '../src/features/ingest/sources/history-csv.ts';
-import { PRIMARY_SERIES } from '../src/features/market/series.ts';
+import { PRIMARY_SERIES } from '../src/shared/series.ts';
 import { MAX_GAP_DAYS } from '../src/features/prices/derive-latest.ts';
 import {
   materialiseSignals,

@@ -6,7 +6,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { CardsTable, SetsTable, Tables } from '../../platform/db/schema.ts';
-import type { WriteOutcome } from '../ingest/ingestion-run.ts';
+import type { WriteOutcome } from '../../shared/run-accounting.ts';
 
 export interface SetInput {
   id: string;

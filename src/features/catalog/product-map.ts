@@ -11,8 +11,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables, TcgplayerProductsTable } from '../../platform/db/schema.ts';
-import type { WriteOutcome } from '../ingest/ingestion-run.ts';
-import type { RejectReason } from '../prices/price-rules.ts';
+import type { WriteOutcome } from '../../shared/run-accounting.ts';
+import type { RejectReason } from '../../shared/run-accounting.ts';
 
 export interface ProductEntry {
   productId: number;

@@ -1,6 +1,11 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { print, progressReporter, reportRun, withRuntime } from '../../cli-support.ts';
-import { isoInstant } from '../../platform/clock.ts';
+import type { Config } from '../../config.ts';
+import { print, progressReporter, type WithRuntime } from '../../platform/cli.ts';
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/log.ts';
+import { reportRun } from '../../shared/run-report.ts';
+import type { IngestContext } from '../ingest/context.ts';
 import { deriveReadModels } from '../market/derive.ts';
 import { moverRules } from '../market/movers.repo.ts';
 import { seedDemo } from './demo.service.ts';
@@ -12,7 +17,25 @@ const positive = (name: string, integer: boolean) => (v: string) => {
   return n;
 };
 
-export function registerDemoCommand(root: Command): void {
+/** The part of the runtime the demo command uses (the pipeline only to run its signals step). */
+export interface DemoCliRuntime {
+  database: Database;
+  clock: Clock;
+  log: Logger;
+  config: Config;
+  ingest: IngestContext;
+  pipeline: {
+    run(
+      steps: string[],
+      options: { trigger: 'cli' },
+    ): Promise<{ status: string; counts?: unknown; error?: string | null }[]>;
+  };
+}
+
+export function registerDemoCommand(
+  root: Command,
+  { withRuntime }: { withRuntime: WithRuntime<DemoCliRuntime> },
+): void {
   root
     .command('demo')
     .description('Generate an invented demo dataset (fictional cards, synthetic prices), e.g. for benchmarks.')

@@ -5,7 +5,8 @@ import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
 import { CatalogWriter } from '../catalog/catalog-writer.ts';
 import { PriceImporter, type RepeatPolicy } from '../prices/price-importer.ts';
-import type { IngestionRun, IngestionRuns, RunStart, RunSummary } from './ingestion-run.ts';
+import type { IngestionRun, IngestionRuns } from './ingestion-run.ts';
+import type { RunStart, RunSummary } from '../../shared/run-accounting.ts';
 
 export interface IngestContext {
   database: Database;

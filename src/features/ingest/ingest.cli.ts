@@ -1,11 +1,18 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { config, print, progressReporter, reportRun, withRuntime } from '../../cli-support.ts';
+import type { Config } from '../../config.ts';
+import { print, progressReporter, type WithRuntime } from '../../platform/cli.ts';
 import { isoInstant } from '../../platform/clock.ts';
 import { NotFound, ValidationFailed } from '../../platform/errors.ts';
-import type { Runtime } from '../../runtime.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { Logger } from '../../platform/log.ts';
+import { reportRun } from '../../shared/run-report.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import { listOverrides, upsertOverride, type OverrideRejectReason } from '../catalog/mapping-overrides.ts';
+import type { IngestContext } from './context.ts';
 import { prepareForRealData } from './dataset.ts';
-import type { RunSummary } from './ingestion-run.ts';
+import type { IngestionRuns } from './ingestion-run.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
 import { rematchRun } from './rematch.ts';
 import { importSearchInterestCsv } from './search-interest.ts';
 import {
@@ -42,7 +49,23 @@ const list = (v: string | undefined) =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function contextOf(runtime: Runtime) {
+/** The part of the runtime the import commands use. */
+export interface IngestCliRuntime {
+  database: Database;
+  clock: Clock;
+  log: Logger;
+  ingest: IngestContext;
+  runs: IngestionRuns;
+  audit: AuditService;
+}
+
+/** What the composition root passes to the import and product commands. */
+export interface IngestCli {
+  withRuntime: WithRuntime<IngestCliRuntime>;
+  config: () => Config;
+}
+
+function contextOf(runtime: IngestCliRuntime) {
   return {
     ...runtime.ingest,
     progress: progressReporter(runtime.log, Boolean(process.stderr.isTTY), () => Date.now()),
@@ -54,6 +77,7 @@ async function runImport(
   table: Record<string, Importer>,
   source: string,
   flags: CommonFlags,
+  { withRuntime }: IngestCli,
 ): Promise<void> {
   const importer = table[source];
   if (!importer) {
@@ -119,7 +143,8 @@ function addCommonFlags(cmd: Command): Command {
     .option('--replace-demo', 'delete the demo dataset first (real data is never mixed with demo data)');
 }
 
-export function registerImportCommands(root: Command): void {
+export function registerImportCommands(root: Command, cli: IngestCli): void {
+  const { withRuntime, config } = cli;
   const cfg = () => config();
   const imp = root.command('import').description('Import catalogue, prices, search interest and mappings.');
   addCommonFlags(
@@ -127,7 +152,7 @@ export function registerImportCommands(root: Command): void {
       .command('catalog')
       .description('Import the card catalogue. Sources: pokemontcg, tcgdex, pokemontcg-files --path DIR.')
       .argument('<source>', 'source name'),
-  ).action((source: string, flags: CommonFlags) => runImport('catalog', catalogImporters(cfg()), source, flags));
+  ).action((source: string, flags: CommonFlags) => runImport('catalog', catalogImporters(cfg()), source, flags, cli));
   addCommonFlags(
     imp
       .command('prices')
@@ -135,7 +160,7 @@ export function registerImportCommands(root: Command): void {
         'Import prices. Sources: tcgcsv, pokemontcg, tcgdex, justtcg, pokemontcg-files --path DIR|FILE, tcgcsv-files --path DIR, tcgcsv-archive --path DIR, csv --path FILE.',
       )
       .argument('<source>', 'source name'),
-  ).action((source: string, flags: CommonFlags) => runImport('prices', priceImporters(cfg()), source, flags));
+  ).action((source: string, flags: CommonFlags) => runImport('prices', priceImporters(cfg()), source, flags, cli));
   imp
     .command('fx')
     .description('Import ECB euro reference rates (default FX_CURRENCIES, the last days).')

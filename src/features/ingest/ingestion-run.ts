@@ -10,51 +10,9 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/log.ts';
+import type { RejectExample, RunStart, RunSummary, RunTally, WriteOutcome } from '../../shared/run-accounting.ts';
+import { REJECT_EXAMPLES } from '../../shared/run-accounting.ts';
 import * as repo from './runs.repo.ts';
-
-export interface WriteOutcome {
-  accepted: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface RunStart {
-  source: string;
-  feed: string;
-  kind: 'catalog' | 'prices' | 'products' | 'search_interest' | 'fx' | 'rematch';
-  from?: string | null;
-  to?: string | null;
-  params?: Record<string, unknown>;
-  resumes?: string | null;
-}
-
-export interface RunSummary {
-  id: string;
-  source: string;
-  status: repo.IngestionRunRow['status'];
-  rows_read: number;
-  accepted: number;
-  updated: number;
-  unchanged: number;
-  rejected: number;
-  rejected_by_reason: Record<string, number>;
-  failures: { item: string; error: string }[];
-  /** Placeholder fields dropped from rows that were otherwise kept (not part of the accounting). */
-  dropped_placeholder_fields: number;
-  /** The first rejected rows that say which field and value were wrong (at most `REJECT_EXAMPLES`). */
-  rejected_examples: RejectExample[];
-  error: string | null;
-}
-
-/** One rejected row, named: where it was (`line 12`, a file), its reason, and the field and value at fault. */
-export interface RejectExample {
-  at: string;
-  reason: string;
-  detail: string;
-}
-
-/** How many rejected rows a run names; the counts by reason cover all of them. */
-export const REJECT_EXAMPLES = 20;
 
 /** What an operator can do when every row was rejected for one of these reasons. */
 const REASON_HINTS: Record<string, string> = {
@@ -79,7 +37,7 @@ export function allRejectedMessage(byReason: Record<string, number>): string {
   return `every row was rejected: ${reasons.map(([r, n]) => `${n.toLocaleString('en-US')} ${r}`).join(', ')}${hint ? ` — ${hint}` : ''}`;
 }
 
-export class IngestionRun {
+export class IngestionRun implements RunTally {
   accepted = 0;
   updated = 0;
   unchanged = 0;

@@ -3,9 +3,11 @@
  * listings into the product map, and the products a run could not link.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { config, print, progressReporter, reportRun, withRuntime } from '../../cli-support.ts';
+import { print, progressReporter } from '../../platform/cli.ts';
 import { isoInstant } from '../../platform/clock.ts';
 import { NotFound, ValidationFailed } from '../../platform/errors.ts';
+import { reportRun } from '../../shared/run-report.ts';
+import type { IngestCli } from './ingest.cli.ts';
 import { prepareForRealData } from './dataset.ts';
 import { upstreamSettings } from './sources/registry.ts';
 import { importTcgcsvProductFiles, importTcgcsvProducts } from './sources/tcgcsv-products.ts';
@@ -22,7 +24,7 @@ function subcommand(root: Command, name: string): Command {
 }
 
 /** Adds the commands to the `import` and `mapping` commands that `registerImportCommands` made. */
-export function registerProductCommands(root: Command): void {
+export function registerProductCommands(root: Command, { withRuntime, config }: IngestCli): void {
   subcommand(root, 'import')
     .command('products')
     .description(

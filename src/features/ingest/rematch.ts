@@ -7,7 +7,7 @@
 import { AppError, NotFound } from '../../platform/errors.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import { priceImporter, withRun, type IngestContext } from './context.ts';
-import type { RunSummary } from './ingestion-run.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
 import { mapPrices } from './sources/pokemontcg-map.ts';
 import { addPriceRows, envelopeResults } from './sources/tcgcsv.ts';
 import { relinkListings } from './sources/tcgcsv-listings.ts';

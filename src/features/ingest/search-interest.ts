@@ -28,7 +28,8 @@ import type { SearchInterestTable, Tables } from '../../platform/db/schema.ts';
 import { isPlausibleDate } from '../prices/price-rules.ts';
 import { withRun, type IngestContext } from './context.ts';
 import { readCsvFile } from './csv-file.ts';
-import type { IngestionRun, IngestionRuns, RunStart, RunSummary } from './ingestion-run.ts';
+import type { IngestionRun, IngestionRuns } from './ingestion-run.ts';
+import type { RunStart, RunSummary } from '../../shared/run-accounting.ts';
 
 /** One row as it arrives (API body or CSV); validated by the service. */
 export interface SearchInterestInput {

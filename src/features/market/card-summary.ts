@@ -13,9 +13,9 @@ import type { SignalKey } from '../signals/signals.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
 import { printingLabels } from '../catalog/printings.repo.ts';
-import { PRIMARY_SERIES } from './series.ts';
-import { cardTerms, fold, numberTerm, slug } from './search-terms.ts';
-import { change, jsonList, thumbnailOf, toMajor } from './wire.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
+import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
 export type CardSortField = (typeof CARD_SORT_FIELDS)[number];

@@ -5,8 +5,8 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { CardSortField } from './card-summary.ts';
-import { parseQuery, prefixUpperBound, slug } from './search-terms.ts';
-import { LATEST_CHANGE_COLUMNS } from './series.ts';
+import { parseQuery, prefixUpperBound, slug } from '../prices/search-terms.ts';
+import { LATEST_CHANGE_COLUMNS } from '../prices/series.ts';
 
 export type CardSort = 'name' | 'number' | CardSortField;
 export type Order = 'asc' | 'desc';

@@ -6,7 +6,7 @@ import { readDataVersion } from '../../platform/db/data-version.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
-import { daysSince } from '../ingest/meta.routes.ts';
+import { daysSince } from '../ops/meta.routes.ts';
 import { IndexSchema } from './indexes.routes.ts';
 import { MoverItem } from './movers.routes.ts';
 
@@ -40,12 +40,10 @@ const Dashboard = z
       .openapi({ description: 'The market index (docs/METHODS.md, "Indexes").' }),
     movers: z.object({
       window: z.string().openapi({ example: '7d' }),
-      min_price: z
-        .number()
-        .openapi({
-          description: 'Movers priced below this are left out of the dashboard (not of /v1/movers).',
-          example: 1,
-        }),
+      min_price: z.number().openapi({
+        description: 'Movers priced below this are left out of the dashboard (not of /v1/movers).',
+        example: 1,
+      }),
       currency: z.string(),
       up: z.array(MoverItem),
       down: z.array(MoverItem),

@@ -8,14 +8,14 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { datasetKind } from '../ingest/dataset.ts';
-import { marketCoverage } from '../ingest/meta.routes.ts';
+import { marketCoverage } from '../ops/meta.routes.ts';
 import { readIndex } from './indexes.repo.ts';
 import { toWire } from './indexes.routes.ts';
 import { MARKET_INDEX_ID } from './indexes.ts';
 import { queryMovers, type MoverRules } from './movers.repo.ts';
 import { moverJson } from './movers.routes.ts';
-import { PRIMARY_SERIES } from './series.ts';
-import { toMinor, type Window } from './wire.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { toMinor, type Window } from '../prices/wire.ts';
 
 /** Dashboard movers: the 7-day window, priced at least 1 USD (penny cards' tick-size moves would fill the list otherwise). */
 export const DASHBOARD_MOVERS = { window: '7d' as Window, count: 5, minPrice: 1 };

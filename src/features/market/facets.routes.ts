@@ -8,7 +8,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import type { SetSummaryTable } from '../../platform/db/schema.ts';
-import { toMajor } from './wire.ts';
+import { toMajor } from '../prices/wire.ts';
 
 const SetItem = z
   .object({
@@ -24,13 +24,10 @@ const SetItem = z
     cards: z.number().int().openapi({ description: 'Cards in the catalogue.', example: 102 }),
     priced_cards: z.number().int().openapi({ description: 'Cards with a headline price.', example: 98 }),
     printings: z.number().int().openapi({ example: 170 }),
-    value: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'Sum of the headline prices of the cards priced in `currency`, major units.',
-        example: 2150.35,
-      }),
+    value: z.number().nullable().openapi({
+      description: 'Sum of the headline prices of the cards priced in `currency`, major units.',
+      example: 2150.35,
+    }),
     currency: z.string().nullable().openapi({ example: 'USD' }),
     index_id: z.string().openapi({ description: 'The set’s price index, see /v1/indexes.', example: 'set-base1' }),
   })

@@ -7,35 +7,14 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../../platform/db/database.ts';
-import { NotFound, ValidationFailed } from '../../platform/errors.ts';
+import { NotFound } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
-import {
-  DEFAULT_DAYS,
-  MARKET_CURRENCY,
-  readSeries,
-  resolveSeries,
-  type SeriesHead,
-  type SeriesRow,
-} from './history.repo.ts';
-import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from './wire.ts';
-
-/** A UTC calendar date parameter, `YYYY-MM-DD`, that exists. */
-export const DateParam = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD', abort: true })
-  .refine((s) => {
-    const ms = Date.parse(`${s}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(s);
-  }, 'is not a calendar date');
-
-/** 422 on `query.from` when the range is reversed. */
-export function checkDateRange(from: string | undefined, to: string | undefined): void {
-  if (from !== undefined && to !== undefined && from > to) {
-    throw new ValidationFailed([{ field: 'query.from', message: 'must not be after `to`' }]);
-  }
-}
+import { DEFAULT_DAYS, readSeries, type SeriesRow } from './history.repo.ts';
+import { MARKET_CURRENCY, resolveSeries, type SeriesHead } from '../prices/series.repo.ts';
+import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from '../prices/wire.ts';
 
 const HistoryQuery = z.object({
   printing: z.string().min(1).max(200).optional().openapi({
@@ -83,20 +62,15 @@ const CardHistory = z
       .openapi({ description: 'Null only for a card without printings.' }),
     market: z.enum(['tcgplayer', 'cardmarket']),
     condition: z.literal('NM'),
-    currency: z
-      .string()
-      .openapi({
-        description: "Currency of the series: that of its latest price row (the market's usual one when it has none).",
-        example: 'USD',
-      }),
+    currency: z.string().openapi({
+      description: "Currency of the series: that of its latest price row (the market's usual one when it has none).",
+      example: 'USD',
+    }),
     interval: z.enum(['day', 'week']),
-    from: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'Window start; null when the series has no prices and no range was given.',
-        example: '2025-11-25',
-      }),
+    from: z.string().nullable().openapi({
+      description: 'Window start; null when the series has no prices and no range was given.',
+      example: '2025-11-25',
+    }),
     to: z.string().nullable().openapi({ example: '2026-11-24' }),
     points: z.array(
       z.object({

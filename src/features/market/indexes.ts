@@ -11,7 +11,7 @@ import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { IndexValuesTable, MarketIndexesTable } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from './series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { flaggedPrints, printKey } from '../prices/price-flags.repo.ts';
 
 /** A printing whose price moved by more than this factor between two dates is left out of that step. */

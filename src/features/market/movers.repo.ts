@@ -7,9 +7,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from './series.ts';
-import { slug } from './search-terms.ts';
-import type { Window } from './wire.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { slug } from '../prices/search-terms.ts';
+import type { Window } from '../prices/wire.ts';
 
 export interface MoversQuery {
   window: Window;

@@ -1,12 +1,25 @@
 import type { Command } from 'commander';
-import { print, stopOnSignal, withRuntime } from '../../cli-support.ts';
+import type { Config } from '../../config.ts';
+import { print, stopOnSignal, type WithRuntime } from '../../platform/cli.ts';
+import type { Logger } from '../../platform/log.ts';
+import type { Pipeline } from './pipeline.ts';
 import { STEP_CATALOGUE } from './steps.ts';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-export function registerPipelineCommands(root: Command): void {
+/** The part of the runtime the pipeline commands use. */
+export interface PipelineCliRuntime {
+  pipeline: Pick<Pipeline, 'run'>;
+  config: Config;
+  log: Logger;
+}
+
+export function registerPipelineCommands(
+  root: Command,
+  { withRuntime }: { withRuntime: WithRuntime<PipelineCliRuntime> },
+): void {
   const pipeline = root
     .command('pipeline')
     .description('The daily pipeline: ingestion, quality checks, read models, signals, factors, retention.');

@@ -4,7 +4,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { startHeld, type BackgroundWork } from '../../platform/background.ts';
-import type { PipelineLauncher } from './launcher.ts';
+import type { PipelineLauncher } from '../../platform/launcher.ts';
 import type { Pipeline } from './pipeline.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
@@ -131,22 +131,18 @@ export function pipelineRoutes(
         launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }),
       ));
     } catch (err) {
-      await c
-        .get('platform')
-        .audit.record({
-          ...audit,
-          result: 'failure',
-          detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message },
-        });
+      await c.get('platform').audit.record({
+        ...audit,
+        result: 'failure',
+        detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message },
+      });
       throw err;
     }
-    await c
-      .get('platform')
-      .audit.record({
-        ...audit,
-        result: 'success',
-        detail: { steps, from: body.from ?? null, to: body.to ?? null, pid },
-      });
+    await c.get('platform').audit.record({
+      ...audit,
+      result: 'success',
+      detail: { steps, from: body.from ?? null, to: body.to ?? null, pid },
+    });
     return c.json({ status: 'started' as const, steps, runs_url: '/v1/admin/pipeline/runs' }, 202);
   });
   return app;

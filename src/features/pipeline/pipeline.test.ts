@@ -4,7 +4,7 @@ import { ADMIN_TOKEN, bearer, json, harnessDatabase, startHarness } from '#test/
 import { createLogger } from '../../platform/log.ts';
 import { idFactory } from '../../platform/ids.ts';
 import { FencedOut, Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
-import type { PipelineLauncher, PipelineRequest } from './launcher.ts';
+import type { PipelineLauncher, PipelineRequest } from '../../platform/launcher.ts';
 
 describe.each(dialects)('pipeline on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {

@@ -8,13 +8,14 @@ import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { idFactory } from '../../platform/ids.ts';
 import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
-import type { RunSummary } from '../ingest/ingestion-run.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
+import type { CatalogImport, PriceImport, StepSources } from '../ingest/sources/registry.ts';
 import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
-import { detectAnomalies } from '../analytics/anomalies.ts';
-import type { AnomalyRules } from '../analytics/anomalies.checks.ts';
-import { computeFactorStats } from '../analytics/factors.ts';
-import { flagPrices, printRules } from '../analytics/price-flags.ts';
+import { detectAnomalies } from '../quality/anomalies.ts';
+import type { AnomalyRules } from '../quality/anomalies.checks.ts';
+import { computeFactorStats } from '../factors/factors.ts';
+import { flagPrices, printRules } from '../quality/price-flags.ts';
 import { deriveReadModels, refreshScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
 import type { EngineRegistry } from '../signals/engine.ts';
@@ -23,16 +24,6 @@ import { materialiseSignals } from '../signals/materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
-
-export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
-export type PriceImport = (ctx: IngestContext, range: { from?: string; to?: string }) => Promise<RunSummary>;
-
-export interface StepSources {
-  catalog: { name: string; run: CatalogImport }[];
-  prices: { name: string; run: PriceImport }[];
-  /** Euro reference rates; absent when no FX source is wired (tests). */
-  fx?: PriceImport;
-}
 
 function summarise(runs: RunSummary[]): StepResult {
   const failed = runs.filter((r) => r.status === 'failed');

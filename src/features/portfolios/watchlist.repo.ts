@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import { LATEST_CHANGE_COLUMNS } from '../market/series.ts';
+import { LATEST_CHANGE_COLUMNS } from '../prices/series.ts';
 
 type Executor = Kysely<Tables>;
 

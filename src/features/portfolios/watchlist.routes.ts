@@ -5,7 +5,7 @@ import { notModified, PRIVATE_CACHE, validators, weakEtag } from '../../platform
 import type { AppEnv, PortfolioSession } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
-import { ChangeSchema, PrintingProductFields } from '../market/wire.ts';
+import { ChangeSchema, PrintingProductFields } from '../prices/wire.ts';
 import { WATCHLIST_CAP, type WatchlistService } from './watchlist.service.ts';
 
 const PortfolioId = z

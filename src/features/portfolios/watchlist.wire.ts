@@ -2,8 +2,8 @@
  * A watchlist item as the API sends it: the printing, its card, when it was added, and the live
  * price and changes of its preferred series (DESIGN §10 money and change conventions).
  */
-import { PRIMARY_SERIES } from '../market/series.ts';
-import { change, printingProduct, toMajor, WINDOWS, type Change, type Window } from '../market/wire.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { change, printingProduct, toMajor, WINDOWS, type Change, type Window } from '../prices/wire.ts';
 import type { WatchlistRow } from './watchlist.repo.ts';
 
 export interface WatchlistItem {

@@ -23,12 +23,12 @@ import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database, DialectName } from '../../platform/db/database.ts';
 import type { LatestPricesTable } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
-import { slug } from '../market/search-terms.ts';
-import { productRank, seriesOrder, type SeriesCandidate } from '../market/series.ts';
+import { slug } from './search-terms.ts';
+import { productRank, seriesOrder, type SeriesCandidate } from './series.ts';
 import { applyProductLines, groupWarnings, planProductLines } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { printingProduct, thumbnailOf } from '../market/wire.ts';
+import { printingProduct, thumbnailOf } from './wire.ts';
 import { flaggedSeriesPrints, unflagged } from './price-flags.repo.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;

@@ -5,7 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
-import type { WriteOutcome } from '../ingest/ingestion-run.ts';
+import type { WriteOutcome } from '../../shared/run-accounting.ts';
 import { FALLBACK_DAYS, type FxRate } from './fx.ts';
 
 export interface StoredFxRate extends FxRate {

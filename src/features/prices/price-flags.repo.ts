@@ -8,7 +8,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { PriceFlagsTable, Tables } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 
 /** Flag rows per insert statement (7 parameters each, under SQLite's limit). */
 const ROWS_PER_INSERT = 1_000;

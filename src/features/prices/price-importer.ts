@@ -11,8 +11,8 @@ import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../c
 import { assignProductLines } from '../catalog/printings.repo.ts';
 import type { ProductLine } from '../catalog/product-lines.ts';
 import { ProductMap } from '../catalog/product-map.ts';
-import type { IngestionRun } from '../ingest/ingestion-run.ts';
-import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
+import type { RunTally } from '../../shared/run-accounting.ts';
+import { addUnmatched, type UnmatchedRow } from './unmatched-rows.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
@@ -116,7 +116,7 @@ export class PriceImporter {
   private conflictsLogged = 0;
 
   private constructor(
-    private readonly run: IngestionRun,
+    private readonly run: RunTally,
     private readonly feed: string,
     private readonly today: string,
     private readonly writer: PriceWriter,
@@ -131,7 +131,7 @@ export class PriceImporter {
     this.repeats = opts.repeats ?? 'last-wins';
   }
 
-  static async create(database: Database, run: IngestionRun, opts: PriceImporterOptions): Promise<PriceImporter> {
+  static async create(database: Database, run: RunTally, opts: PriceImporterOptions): Promise<PriceImporter> {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);

@@ -4,26 +4,7 @@
  * left; single placeholder fields (TCGplayer's 999/9999/501.5 "high" listings) are dropped from
  * an otherwise good row. See docs/METHODS.md "Price acceptance rules".
  */
-
-export type RejectReason =
-  | 'all_prices_null'
-  | 'placeholder_listing'
-  | 'negative_price'
-  | 'not_a_number'
-  | 'impossible_date'
-  | 'unknown_finish'
-  /** Before the listings split it (kept for overrides and runs recorded earlier). */
-  | 'unmatched_product'
-  | 'sealed_product'
-  | 'code_card'
-  | 'accessory'
-  | 'unknown_card'
-  | 'unmapped_product'
-  | 'card_not_in_catalog'
-  | 'unknown_currency'
-  | 'malformed_row'
-  | 'ambiguous_product'
-  | 'product_card_mismatch';
+import type { RejectReason } from '../../shared/run-accounting.ts';
 
 /** Values sellers use for "not really for sale"; with no market price, or far above it, they are not prices. */
 export const PLACEHOLDER_VALUES = new Set([999, 999.99, 9999, 9999.99, 99999, 99999.99, 501.5, 4321]);

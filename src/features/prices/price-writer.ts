@@ -6,7 +6,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../../platform/db/database.ts';
-import type { WriteOutcome } from '../ingest/ingestion-run.ts';
+import type { WriteOutcome } from '../../shared/run-accounting.ts';
 import type { CentPrices } from './price-rules.ts';
 
 export interface PriceRow {

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { SignalsTable } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { flaggedPrints, printKey, unflagged } from '../prices/price-flags.repo.ts';
 
 /** Printings per statement when reading prices on PostgreSQL. */

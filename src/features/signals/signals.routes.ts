@@ -12,10 +12,10 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import { DEFAULT_ACTION_THRESHOLDS } from '../../quant/score.ts';
-import { checkDateRange, DateParam } from '../market/history.routes.ts';
-import { resolveSeries } from '../market/history.repo.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
-import { toMajor } from '../market/wire.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
+import { resolveSeries } from '../prices/series.repo.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { toMajor } from '../prices/wire.ts';
 import type { EngineRegistry, SignalEngine } from './engine.ts';
 import { composite } from './materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from './settings.ts';
@@ -108,15 +108,10 @@ const Explanation = z
   .openapi('SignalExplanation');
 
 const params = z.object({ id: z.string().min(1).max(120).openapi({ description: 'Card id.', example: 'base1-4' }) });
-const printing = z
-  .string()
-  .min(1)
-  .max(200)
-  .optional()
-  .openapi({
-    description: "A printing id of this card; default the card's headline printing.",
-    example: 'base1-4-holofoil',
-  });
+const printing = z.string().min(1).max(200).optional().openapi({
+  description: "A printing id of this card; default the card's headline printing.",
+  example: 'base1-4-holofoil',
+});
 const notFound = {
   description: '`card_not_found` or `printing_not_found`.',
   content: { 'application/problem+json': { schema: ProblemSchema } },

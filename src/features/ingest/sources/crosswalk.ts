@@ -35,7 +35,8 @@ import type { CardInput } from '../../catalog/catalog-writer.ts';
 import { ProductMap, type ProductEntry } from '../../catalog/product-map.ts';
 import { productLineOfName, type ProductLine } from '../../catalog/product-lines.ts';
 import type { IngestContext } from '../context.ts';
-import type { IngestionRun, WriteOutcome } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { WriteOutcome } from '../../../shared/run-accounting.ts';
 
 export const CROSSWALK_SOURCE = 'crosswalk';
 const UPSERT_CHUNK = 2000;

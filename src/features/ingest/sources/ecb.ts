@@ -16,7 +16,7 @@ import type { FxRate } from '../../prices/fx.ts';
 import { upsertFxRates } from '../../prices/fx.repo.ts';
 import { isPlausibleDate } from '../../prices/price-rules.ts';
 import { today, withRun, type IngestContext } from '../context.ts';
-import type { RunSummary } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { UpstreamClient } from '../upstream.ts';
 
 export const SOURCE = 'ecb';

@@ -56,7 +56,8 @@ import type { PriceObservation } from '../../prices/price-importer.ts';
 import type { RawPrices } from '../../prices/price-rules.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
 import { openCsv } from '../csv-file.ts';
-import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 
 export interface HistoryImportResult extends RunSummary {
   format: 'generic' | 'tcgplayer-history';

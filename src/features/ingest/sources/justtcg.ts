@@ -21,7 +21,7 @@
  */
 import type { PriceImporter, PriceObservation } from '../../prices/price-importer.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
-import type { RunSummary } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { UpstreamClient } from '../upstream.ts';
 
 export const SOURCE = 'justtcg';

@@ -14,7 +14,8 @@
 import type { CardInput, CatalogWriter } from '../../catalog/catalog-writer.ts';
 import type { PriceImporter } from '../../prices/price-importer.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
-import type { IngestionRun, RunSummary, WriteOutcome } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { RunSummary, WriteOutcome } from '../../../shared/run-accounting.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
 import { PRICE_FEED, mapCard, mapPrices, mapSet } from './pokemontcg-map.ts';
 

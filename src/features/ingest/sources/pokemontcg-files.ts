@@ -12,7 +12,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CardInput, CatalogWriter } from '../../catalog/catalog-writer.ts';
 import { catalogWriter, withRun, type IngestContext } from '../context.ts';
-import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { PokemontcgPriceSink, writeCards } from './pokemontcg-api.ts';
 import { PRICE_FEED, mapCard, mapSet } from './pokemontcg-map.ts';
 

@@ -4,9 +4,8 @@
  */
 import type { Config } from '../../../config.ts';
 import { ValidationFailed } from '../../../platform/errors.ts';
-import type { StepSources } from '../../pipeline/steps.ts';
 import type { IngestContext } from '../context.ts';
-import type { RunSummary } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { importEcbRates } from './ecb.ts';
 import { importHistoryCsv } from './history-csv.ts';
 import { importJusttcgPrices } from './justtcg.ts';
@@ -41,6 +40,17 @@ function needPath(o: ImportOptions, source: string): string {
   if (!o.path)
     throw new ValidationFailed([{ field: '--path', message: `source ${source} reads local files: give --path` }]);
   return o.path;
+}
+
+/** The importers the pipeline's ingest steps call. */
+export type CatalogImport = (ctx: IngestContext) => Promise<RunSummary>;
+export type PriceImport = (ctx: IngestContext, range: { from?: string; to?: string }) => Promise<RunSummary>;
+
+export interface StepSources {
+  catalog: { name: string; run: CatalogImport }[];
+  prices: { name: string; run: PriceImport }[];
+  /** Euro reference rates; absent when no FX source is wired (tests). */
+  fx?: PriceImport;
 }
 
 /** The options of the TCGCSV file sources; a resumed run skips the dates its predecessor finished. */

@@ -8,7 +8,7 @@ import type { CardInput } from '../../catalog/catalog-writer.ts';
 import type { ProductEntry, ProductMap } from '../../catalog/product-map.ts';
 import { loadGroups, unlinkedListings, upsertGroups, type GroupRow } from '../../catalog/listings.repo.ts';
 import { catalogWriter, type IngestContext } from '../context.ts';
-import type { WriteOutcome } from '../ingestion-run.ts';
+import type { WriteOutcome } from '../../../shared/run-accounting.ts';
 import { CardIndex, matchTcgcsvProducts, type TcgcsvGroup, type TcgcsvProduct } from './crosswalk.ts';
 
 type Obj = Record<string, unknown>;

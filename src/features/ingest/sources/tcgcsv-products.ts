@@ -21,7 +21,8 @@ import { basename, join } from 'node:path';
 import { ProductMap } from '../../catalog/product-map.ts';
 import { loadGroups } from '../../catalog/listings.repo.ts';
 import { withRun, type IngestContext } from '../context.ts';
-import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { CardIndex, type TcgcsvGroup } from './crosswalk.ts';
 import {
   DEFAULT_BASE_URL,

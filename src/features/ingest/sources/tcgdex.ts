@@ -19,7 +19,8 @@ import { basename } from 'node:path';
 import type { CardInput, SetInput } from '../../catalog/catalog-writer.ts';
 import type { PriceImporter } from '../../prices/price-importer.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
-import type { IngestionRun, RunSummary } from '../ingestion-run.ts';
+import type { IngestionRun } from '../ingestion-run.ts';
+import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { UpstreamClient, type UpstreamError } from '../upstream.ts';
 import {
   FEED,

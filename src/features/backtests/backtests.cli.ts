@@ -1,15 +1,28 @@
 import type { Command } from 'commander';
-import { print, stopOnSignal, withRuntime } from '../../cli-support.ts';
-import type { Runtime } from '../../runtime.ts';
+import type { Config } from '../../config.ts';
+import { print, stopOnSignal, type WithRuntime } from '../../platform/cli.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { IdPrefix } from '../../platform/ids.ts';
+import type { Logger } from '../../platform/log.ts';
 import { BacktestInterrupted } from './backtests.ts';
 import { BacktestRuns } from './backtests.service.ts';
+
+/** The part of the runtime the backtest commands use. */
+export interface BacktestCliRuntime {
+  database: Database;
+  clock: Clock;
+  newId: (prefix: IdPrefix) => string;
+  log: Logger;
+  config: Config;
+}
 
 /**
  * Executes queued run `id` and prints how it ended; resolves to the exit code (0 only when the
  * run succeeded). An unknown id or a run that is not queued throws, like every command error.
  */
 export async function runQueuedBacktest(
-  runtime: Pick<Runtime, 'database' | 'clock' | 'newId' | 'log'>,
+  runtime: Omit<BacktestCliRuntime, 'config'>,
   id: string,
   out: (line: string) => void = print,
 ): Promise<number> {
@@ -29,7 +42,10 @@ export async function runQueuedBacktest(
   return 0;
 }
 
-export function registerBacktestCommands(root: Command): void {
+export function registerBacktestCommands(
+  root: Command,
+  { withRuntime }: { withRuntime: WithRuntime<BacktestCliRuntime> },
+): void {
   const backtest = root.command('backtest').description('Stored backtests of the configured signal.');
   backtest
     .command('run')

@@ -8,7 +8,7 @@
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { AnomalyKind } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import {
   coverageDrops,

@@ -6,7 +6,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { BacktestsTable, Tables } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { unflagged } from '../prices/price-flags.repo.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import { type SignalKey } from '../signals/signals.repo.ts';

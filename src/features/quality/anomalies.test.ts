@@ -4,11 +4,11 @@
  * runs, and the admin API's list and resolve workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectAnomalies } from '../src/features/analytics/anomalies.ts';
-import type { Database } from '../src/platform/db/database.ts';
-import { idFactory } from '../src/platform/ids.ts';
-import { dialects, label } from './dialects.ts';
-import { bearer, json, startHarness, type Harness } from './harness.ts';
+import { detectAnomalies } from './anomalies.ts';
+import type { Database } from '../../platform/db/database.ts';
+import { idFactory } from '../../platform/ids.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { bearer, json, startHarness, type Harness } from '#test/harness.ts';
 
 type Json = Record<string, any>;
 

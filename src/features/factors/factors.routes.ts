@@ -11,7 +11,7 @@ import { ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
-import { checkDateRange, DateParam } from '../market/history.routes.ts';
+import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
 import { DEFAULT_FACTORS_MIN_T, resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
@@ -26,26 +26,19 @@ const IcStats = z.object({
   sd: z.number().nullable(),
   ir: z.number().nullable(),
   hitRate: z.number().nullable(),
-  tStat: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
-    }),
+  tStat: z.number().nullable().openapi({
+    description:
+      'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
+  }),
   hac_lag: z.number().int().openapi({ description: 'Newey–West lag: the horizon in days minus 1.' }),
   spread_mean: z.number().nullable().openapi({ description: 'Mean top-minus-bottom quintile forward log return.' }),
   beta_mean: z
     .number()
     .nullable()
     .openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
-  beta_t: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
-    }),
+  beta_t: z.number().nullable().openapi({
+    description: 'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
+  }),
 });
 
 const FactorsReport = z

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '../../platform/log.ts';
+import type { Logger } from './log.ts';
 
 export interface PipelineRequest {
   steps: string[];
@@ -28,7 +28,7 @@ export interface PipelineLauncher {
   launch(request: PipelineRequest): Promise<LaunchedProcess>;
 }
 
-const BIN = fileURLToPath(new URL('../../../bin/cardquant.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/cardquant.js', import.meta.url));
 
 /** Where a child's output goes, and the environment it starts with (tests set both). */
 export interface ChildOptions {

@@ -4,7 +4,7 @@
  * database connection, started the way pipeline/launcher.ts starts pipeline runs.
  */
 import type { Logger } from '../../platform/log.ts';
-import { spawnCardquant, type LaunchedProcess } from '../pipeline/launcher.ts';
+import { spawnCardquant, type LaunchedProcess } from '../../platform/launcher.ts';
 
 export interface BacktestLauncher {
   /** Starts executing queued run `id`; `done` settles with the executor's exit code (0 = the run succeeded). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { progressReporter } from './cli-support.ts';
-import { createLogger } from './platform/log.ts';
+import { progressReporter } from './cli.ts';
+import { createLogger } from './log.ts';
 
 describe('progress of long imports off a terminal', () => {
   it('writes a structured line at most every interval, and always the last one', () => {

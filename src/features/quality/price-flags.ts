@@ -8,7 +8,7 @@
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { PRINT_FLAG_LOOKBACK_DAYS, PrintJudge, type PrintRules } from '../../quant/print-quality.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { replacePrimaryFlags, type PriceFlagRow } from '../prices/price-flags.repo.ts';
 import type { AnomalyRules } from './anomalies.checks.ts';
 import { evaluationDays } from './anomalies.ts';

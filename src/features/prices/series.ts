@@ -2,10 +2,8 @@
  * Which price series a card or printing shows when it has several (markets, currencies,
  * conditions, printings). docs/METHODS.md, "Headline printing", states the rule.
  */
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import type { Finish } from '../catalog/finishes.ts';
-
-/** The series lists, movers and indexes read: TCGplayer market prices in USD, near mint. */
-export const PRIMARY_SERIES = { market: 'tcgplayer', currency: 'USD', condition: 'NM' } as const;
 
 /** The change columns of a `latest_prices` row joined as `lp`: from date, from price and percent per window. */
 export const LATEST_CHANGE_COLUMNS = (['1d', '7d', '30d', '90d'] as const).flatMap(

@@ -3,10 +3,10 @@
  * summary, and Idempotency-Key replay.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CatalogWriter } from '../src/features/catalog/catalog-writer.ts';
-import type { RunSummary } from '../src/features/ingest/ingestion-run.ts';
-import { dialects, label } from './dialects.ts';
-import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
+import { CatalogWriter } from '../catalog/catalog-writer.ts';
+import type { RunSummary } from '../../shared/run-accounting.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { ADMIN_TOKEN, bearer, json, harnessDatabase } from '#test/harness.ts';
 
 const PATH = '/v1/ingest/search-interest';
 

@@ -4,7 +4,7 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
-import { FEEDS } from './sources-info.ts';
+import { FEEDS } from '../ingest/sources-info.ts';
 
 const Meta = z
   .object({

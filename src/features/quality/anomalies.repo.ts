@@ -6,7 +6,7 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { AnomaliesTable, AnomalyKind, Tables } from '../../platform/db/schema.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 
 export type AnomalyStatus = AnomaliesTable['status'];
 export type AnomalyRow = Selectable<AnomaliesTable> & { printing_id: string | null; card_id: string | null };

@@ -10,7 +10,7 @@ import type { Database } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { Conflict, NotFound } from '../../platform/errors.ts';
 import type { Logger } from '../../platform/log.ts';
-import { PRIMARY_SERIES } from '../market/series.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import {
   BacktestDataError,
