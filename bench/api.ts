@@ -306,7 +306,7 @@ async function inspect(url: string, p: DemoParams): Promise<Inspection> {
     const runs = await database.db
       .selectFrom('ingestion_runs')
       .select(['status', 'params', 'finished_at', 'accepted'])
-      .where('source', '=', 'demo')
+      .where('importer', '=', 'demo')
       .execute();
     if (runs.length !== 1) return fail(`it holds ${runs.length} demo ingestion runs, not 1`);
     const run = runs[0]!;

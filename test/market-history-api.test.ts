@@ -144,7 +144,7 @@ async function seed(database: Database): Promise<void> {
     batch,
     anchor: null,
     value,
-    source: 'test',
+    feed: 'test',
     known_at,
   });
   await db

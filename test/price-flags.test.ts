@@ -86,7 +86,7 @@ async function seed(ctx: IngestContext): Promise<void> {
       });
     }
   }
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();
@@ -175,7 +175,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     it('a flagged latest print is shown on the card page, marked; the list price, changes and movers use the last unflagged one', async () => {
       // A placeholder listing on a new last day: stored and shown, flagged, and used by nothing derived.
       const ctx = h.runtime.ingest;
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add([
           {

@@ -80,7 +80,7 @@ async function seedSignalMarket(ctx: IngestContext): Promise<void> {
   }
   for (let k = -9; k <= 0; k++) rows.push(obs('sig-thin', day(k), 10 + k / 10));
   for (let k = -DAYS + 1; k <= -20; k++) rows.push(obs('sig-dead', day(k), 7));
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();

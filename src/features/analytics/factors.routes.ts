@@ -10,6 +10,7 @@ import { bumpDataVersion, readDataVersion } from '../../platform/db/data-version
 import { ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { checkDateRange, DateParam } from '../market/history.routes.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
@@ -26,26 +27,19 @@ const IcStats = z.object({
   sd: z.number().nullable(),
   ir: z.number().nullable(),
   hitRate: z.number().nullable(),
-  tStat: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
-    }),
+  tStat: z.number().nullable().openapi({
+    description:
+      'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
+  }),
   hac_lag: z.number().int().openapi({ description: 'Newey–West lag: the horizon in days minus 1.' }),
   spread_mean: z.number().nullable().openapi({ description: 'Mean top-minus-bottom quintile forward log return.' }),
   beta_mean: z
     .number()
     .nullable()
     .openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
-  beta_t: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
-    }),
+  beta_t: z.number().nullable().openapi({
+    description: 'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
+  }),
 });
 
 const FactorsReport = z
@@ -93,7 +87,10 @@ const WeightsVersion = z
     version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     engine: z.string(),
     engine_version: z.string(),
-    source: z.enum(['builtin', 'manual', 'suggested']),
+    origin: z.enum(['builtin', 'manual', 'suggested']).openapi({ description: 'Where the weights came from.' }),
+    source: z
+      .enum(['builtin', 'manual', 'suggested'])
+      .openapi({ description: `Deprecated alias of \`origin\` (removed in ${REMOVAL_VERSION}).`, deprecated: true }),
     weights: z.record(z.string(), z.number()),
     note: z.string().nullable(),
     created_by: z.string().nullable(),
@@ -239,6 +236,7 @@ export function factorsRoutes(
         return jsonResponse({
           items: versions.map(({ note: _note, created_by: _by, ...v }) => ({
             ...v,
+            source: v.origin,
             active: v.version === s.key.weightsVersion,
           })),
         });
@@ -275,7 +273,7 @@ export function factorsRoutes(
     const principal = c.get('principal');
     const created = await createWeights(database.db, clock, newId, s.engine, {
       weights,
-      source: body.weights ? 'manual' : 'suggested',
+      origin: body.weights ? 'manual' : 'suggested',
       note: body.note ?? null,
       createdBy: principal?.actor ?? null,
     });
@@ -287,11 +285,11 @@ export function factorsRoutes(
       requestId: c.get('requestId'),
       ip: c.get('clientIp'),
       result: 'success',
-      detail: { source: created.source, weights: created.weights, note: created.note },
+      detail: { origin: created.origin, weights: created.weights, note: created.note },
     });
     // Cached public reads (the weights list) revalidate.
     await bumpDataVersion(database.db, clock);
-    return c.json({ ...created, active: false }, 201);
+    return c.json({ ...created, source: created.origin, active: false }, 201);
   });
   return app;
 }

@@ -19,7 +19,8 @@ export interface WriteOutcome {
 }
 
 export interface RunStart {
-  source: string;
+  /** The importer (adapter) that runs, e.g. `tcgcsv-files`; `feed` names the upstream it reads. */
+  importer: string;
   feed: string;
   kind: 'catalog' | 'prices' | 'products' | 'search_interest' | 'fx' | 'rematch';
   from?: string | null;
@@ -30,7 +31,7 @@ export interface RunStart {
 
 export interface RunSummary {
   id: string;
-  source: string;
+  importer: string;
   status: repo.IngestionRunRow['status'];
   rows_read: number;
   accepted: number;
@@ -240,7 +241,7 @@ export class IngestionRun {
     await bumpDataVersion(this.db, this.clock);
     return {
       id: this.id,
-      source: this.start.source,
+      importer: this.start.importer,
       status,
       rows_read: this.rowsRead,
       accepted: this.accepted,
@@ -276,7 +277,7 @@ export class IngestionRuns {
     const id = this.newId('run');
     await repo.insertRun(this.db, {
       id,
-      source: start.source,
+      importer: start.importer,
       feed: start.feed,
       kind: start.kind,
       range_from: start.from ?? null,

@@ -275,7 +275,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
         .insertInto('ingestion_runs')
         .values({
           id: 'run_deadcatalog',
-          source: 'pokemontcg',
+          importer: 'pokemontcg',
           feed: 'pokemontcg',
           kind: 'catalog',
           range_from: null,

@@ -39,7 +39,7 @@ function summarise(runs: RunSummary[]): StepResult {
   const counts = {
     runs: runs.map((r) => ({
       id: r.id,
-      source: r.source,
+      importer: r.importer,
       status: r.status,
       rows_read: r.rows_read,
       accepted: r.accepted,
@@ -48,7 +48,7 @@ function summarise(runs: RunSummary[]): StepResult {
     })),
   };
   if (failed.length === runs.length && runs.length > 0)
-    throw new Error(`every source failed: ${failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
+    throw new Error(`every importer failed: ${failed.map((f) => `${f.importer}: ${f.error}`).join('; ')}`);
   return { counts };
 }
 

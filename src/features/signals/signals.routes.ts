@@ -108,15 +108,10 @@ const Explanation = z
   .openapi('SignalExplanation');
 
 const params = z.object({ id: z.string().min(1).max(120).openapi({ description: 'Card id.', example: 'base1-4' }) });
-const printing = z
-  .string()
-  .min(1)
-  .max(200)
-  .optional()
-  .openapi({
-    description: "A printing id of this card; default the card's headline printing.",
-    example: 'base1-4-holofoil',
-  });
+const printing = z.string().min(1).max(200).optional().openapi({
+  description: "A printing id of this card; default the card's headline printing.",
+  example: 'base1-4-holofoil',
+});
 const notFound = {
   description: '`card_not_found` or `printing_not_found`.',
   content: { 'application/problem+json': { schema: ProblemSchema } },
@@ -241,7 +236,7 @@ export function signalsRoutes(
   };
 
   const head = async (cardId: string, printingId: string | undefined) => {
-    const h = await resolveSeries(database, cardId, { printing: printingId, source: 'tcgplayer' });
+    const h = await resolveSeries(database, cardId, { printing: printingId, market: 'tcgplayer' });
     if (!h) throw new NotFound('card', cardId);
     if (h.printing_id === null && printingId !== undefined) throw new NotFound('printing', printingId);
     return h;
