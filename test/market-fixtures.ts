@@ -43,7 +43,7 @@ export async function seedMarket(ctx: IngestContext): Promise<void> {
   const writer = catalogWriter(ctx);
   await writer.upsertSets(
     [
-      { id: 's1', name: 'Alpha Set', printedTotal: 102, total: 102, releaseDate: '2020-01-01' },
+      { id: 's1', name: 'Alpha Set', era: 'Alpha', printedTotal: 102, total: 102, releaseDate: '2020-01-01' },
       { id: 's2', name: 'Beta Set', printedTotal: 30, total: 32, releaseDate: '2021-06-01' },
     ],
     now,

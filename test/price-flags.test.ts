@@ -188,7 +188,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         ]);
         await importer.flush();
       });
-      await h.runtime.pipeline.run(['quality', 'derive'], { trigger: 'cli' });
+      await h.runtime.pipeline.run(['quality', 'read-models'], { trigger: 'cli' });
       const last = spikeCents.get(0)!;
       const before = spikeCents.get(-1)!;
       const flagged = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
@@ -237,7 +237,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         .where('date', '=', day(1))
         .execute();
       await h.runtime.database.db.deleteFrom('price_flags').where('date', '=', day(1)).execute();
-      await h.runtime.pipeline.run(['derive'], { trigger: 'cli' });
+      await h.runtime.pipeline.run(['read-models'], { trigger: 'cli' });
       const clean = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
       expect(clean.printings[0].prices[0]).toMatchObject({ price_date: END, as_of: END, flagged_after: null });
     });

@@ -388,9 +388,9 @@ describe.each(dialects)('signals on $name', (d) => {
     it('a signal setting that does not resolve fails the signal steps, not the derive step', async () => {
       const other = await startHarness(url, { SIGNALS_ENGINE: 'nope' });
       try {
-        const records = await other.runtime.pipeline.run(['derive', 'signals', 'factors'], { trigger: 'cli' });
+        const records = await other.runtime.pipeline.run(['read-models', 'signals', 'factors'], { trigger: 'cli' });
         expect(records.map((r) => [r.step, r.status])).toEqual([
-          ['derive', 'succeeded'],
+          ['read-models', 'succeeded'],
           ['signals', 'failed'],
           ['factors', 'failed'],
         ]);

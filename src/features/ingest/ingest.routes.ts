@@ -85,6 +85,7 @@ export const listIngestionRunsRoute = defineRoute(
           .openapi({
             description: `Deprecated alias of \`importer\` (removed in ${REMOVAL_VERSION}).`,
             deprecated: true,
+            param: { deprecated: true },
           }),
         status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).optional(),
       }),

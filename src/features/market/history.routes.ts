@@ -56,6 +56,7 @@ const HistoryQuery = z.object({
     .openapi({
       description: `Deprecated alias of \`market\` (removed in ${REMOVAL_VERSION}); both given must agree.`,
       deprecated: true,
+      param: { deprecated: true },
     }),
   from: DateParam.optional().openapi({
     description: 'First date (inclusive). Default: `to` − 364 days.',

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { print, stopOnSignal, withRuntime } from '../../cli-support.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
+import { canonicalStep, isStepAlias, STEP_ALIASES, stepAliasWarning } from './step-names.ts';
 import { STEP_CATALOGUE } from './steps.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -22,7 +24,9 @@ export function registerPipelineCommands(root: Command): void {
         // SIGTERM (the server shutting down) or SIGINT: the running step is recorded as
         // interrupted, its lock released, no further step starts, and the process exits.
         const stop = stopOnSignal(runtime);
-        const records = await runtime.pipeline.run(opts.step, {
+        for (const name of opts.step.filter(isStepAlias)) process.stderr.write(`warning: ${stepAliasWarning(name)}\n`);
+        const named = opts.step.map(canonicalStep);
+        const records = await runtime.pipeline.run(named, {
           from: opts.from,
           to: opts.to,
           trigger,
@@ -36,8 +40,7 @@ export function registerPipelineCommands(root: Command): void {
         // A step that did not run is a failure of the command: it failed, another live process
         // holds it, or it was named with --step and skipped (e.g. no source configured).
         const notRun = records.filter(
-          (r) =>
-            r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && opts.step.includes(r.step)),
+          (r) => r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && named.includes(r.step)),
         );
         // Without the table (a child of the server) the JSON log line of the step says the same.
         for (const r of opts.table ? notRun.filter((n) => n.held_by) : []) {
@@ -55,5 +58,7 @@ export function registerPipelineCommands(root: Command): void {
     // A listing needs no database: it neither opens nor creates one.
     .action(() => {
       for (const s of STEP_CATALOGUE) print(`${s.name.padEnd(15)} ${s.description}`);
+      for (const [alias, name] of Object.entries(STEP_ALIASES))
+        print(`${alias.padEnd(15)} Deprecated alias of ${name} (removed in ${REMOVAL_VERSION}).`);
     });
 }

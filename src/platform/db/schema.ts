@@ -328,7 +328,7 @@ export type LatestPricesTable = {
     rarity_key: string | null;
   };
 
-type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `z_${W}`]: number | null };
+type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `robust_z_${W}`]: number | null };
 
 export interface DataVersionTable {
   id: number;
