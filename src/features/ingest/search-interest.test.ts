@@ -121,7 +121,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: null,
           value: 0,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -131,7 +131,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b2',
           anchor: null,
           value: 100,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -141,7 +141,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: null,
           value: 56,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -151,7 +151,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: 'charizard',
           value: 62.5,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
       ]);
@@ -161,7 +161,7 @@ describe.each(dialects)('search interest on $name', (d) => {
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
       expect(runRow).toMatchObject({
-        source: 'api',
+        importer: 'api',
         feed: 'search-interest',
         kind: 'search_interest',
         status: 'succeeded',

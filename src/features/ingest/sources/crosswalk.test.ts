@@ -165,7 +165,7 @@ describe.each(dialects)('TCGCSV product matching on $name', (d) => {
         groupId: 604,
         number: '004/102',
         name: 'Charizard',
-        source: 'tcgcsv',
+        feed: 'tcgcsv',
       });
       const sv = await matchTcgcsvProducts(ctx, GROUPS[1]!, PRODUCTS[23237]!, index);
       expect(kinds(sv.entries)).toEqual({
