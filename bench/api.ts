@@ -306,7 +306,7 @@ async function inspect(url: string, p: DemoParams): Promise<Inspection> {
     const runs = await database.db
       .selectFrom('ingestion_runs')
       .select(['status', 'params', 'finished_at', 'accepted'])
-      .where('source', '=', 'demo')
+      .where('importer', '=', 'demo')
       .execute();
     if (runs.length !== 1) return fail(`it holds ${runs.length} demo ingestion runs, not 1`);
     const run = runs[0]!;
@@ -331,7 +331,7 @@ async function inspect(url: string, p: DemoParams): Promise<Inspection> {
     const lastDerive = await database.db
       .selectFrom('pipeline_runs')
       .select((eb) => eb.fn.max('finished_at').as('at'))
-      .where('step', '=', 'derive')
+      .where('step', '=', 'read-models')
       .where('status', '=', 'succeeded')
       .executeTakeFirst();
     const lastMigration = await database.db
@@ -441,7 +441,7 @@ export async function prepareDataset(dialect: Dialect, p: DemoParams, fresh: boo
       `  ${name}: a migration was applied after the read models were derived; running the derive step again …`,
     );
     const started = performance.now();
-    const derived = await runCli(['pipeline', 'run', '--step', 'derive'], url, 'inherit');
+    const derived = await runCli(['pipeline', 'run', '--step', 'read-models'], url, 'inherit');
     rederiveSeconds = round1((performance.now() - started) / 1000);
     if (derived.code !== 0) throw new Error(`the derive step failed on ${location}`);
     info = await inspect(url, p);
@@ -527,7 +527,7 @@ const REAL_IMPORTS = [
     '--map',
     join(SHARED_DATA, 'tcgdex', 'tcgplayer_to_pokemontcg.csv'),
   ],
-  ['pipeline', 'run', '--step', 'derive'],
+  ['pipeline', 'run', '--step', 'read-models'],
 ];
 /** Real names: "char" starts Charizard, Charmander, Charmeleon, Charjabug … */
 const REAL_SEARCH_PREFIX = 'char';
@@ -574,7 +574,7 @@ export async function prepareRealDataset(dialect: Dialect, fresh: boolean): Prom
   if (found) {
     console.log(`  ${name}: reusing ${location} (real data: ${found.cards} cards, ${found.prices} price rows)`);
     // Migrations may have added read-model columns since: derive again (seconds on this size).
-    await runCli(['pipeline', 'run', '--step', 'derive'], url, 'capture');
+    await runCli(['pipeline', 'run', '--step', 'read-models'], url, 'capture');
   } else {
     console.log(`  ${name}: importing the shared real data into ${location} …`);
     await emptyDatabase(dialect, url);

@@ -67,7 +67,7 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
     const catalog = await importPokemontcgFilesCatalog(ctx, { path: join(o.data, 'pokemontcg-data') });
     if (catalog.status !== 'succeeded')
       throw new Error(`catalogue import ${catalog.status}: ${catalog.error ?? JSON.stringify(catalog.failures)}`);
-    await withRun(ctx, { source: 'bench-crosswalk', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
+    await withRun(ctx, { importer: 'bench-crosswalk', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
       await importCrosswalk(ctx, run, join(o.data, 'tcgdex', 'tcgplayer_to_pokemontcg.csv'));
     });
     const timed = async (): Promise<{ run: RunSummary; ms: number }> => {

@@ -52,7 +52,7 @@ describe.each(dialects)('audit completeness on $name', (d) => {
       ).json()) as { key: string; api_key: { id: string } };
       const res = await h.request(
         '/v1/admin/pipeline/run',
-        json({ steps: ['derive'] }, { ...bearer(created.key), 'X-Forwarded-For': '198.51.100.7' }),
+        json({ steps: ['read-models'] }, { ...bearer(created.key), 'X-Forwarded-For': '198.51.100.7' }),
       );
       expect(res.status).toBe(202);
       const rows = await auditRows('pipeline.run');
@@ -60,12 +60,12 @@ describe.each(dialects)('audit completeness on $name', (d) => {
       expect(rows[0]).toMatchObject({
         actor: created.api_key.id,
         role: 'operator',
-        target: 'derive',
+        target: 'read-models',
         result: 'success',
         ip: '198.51.100.7',
       });
       expect(rows[0]!.request_id).toBe(res.headers.get('X-Request-Id'));
-      expect(JSON.parse(rows[0]!.detail!)).toEqual({ steps: ['derive'], from: null, to: null, pid: 4242 });
+      expect(JSON.parse(rows[0]!.detail!)).toEqual({ steps: ['read-models'], from: null, to: null, pid: 4242 });
     });
 
     it('every POST with a required body answers 422 (field `body`) without one, and acts on nothing', async () => {
@@ -139,7 +139,7 @@ describe('a pipeline child process', () => {
     const log = createLogger('info', { write: (line: string) => void parentLog.push(line) });
     const env = cliEnv({ DATABASE_URL: `sqlite:${join(dir, 'cq.db')}`, LOG_LEVEL: 'info' });
     const launcher = new ChildProcessLauncher(log, { out: { write: (line: string) => out.push(line) }, env });
-    const { done } = await launcher.launch({ steps: ['derive'], trigger: 'api' });
+    const { done } = await launcher.launch({ steps: ['read-models'], trigger: 'api' });
     expect(await done).toBe(0);
 
     const lines = [...out, ...parentLog]
@@ -150,7 +150,7 @@ describe('a pipeline child process', () => {
     const steps = out
       .map((l) => JSON.parse(l) as { msg?: string; step?: string })
       .filter((l) => l.msg === 'pipeline step done');
-    expect(steps.map((s) => s.step)).toEqual(['derive']);
+    expect(steps.map((s) => s.step)).toEqual(['read-models']);
     // The terminal table (`derive  succeeded  … ms`) is not printed for a child.
     expect(lines.some((l) => /^derive\s+succeeded/.test(l))).toBe(false);
     expect(parentLog.some((l) => l.includes('process output'))).toBe(false);
@@ -177,7 +177,7 @@ describe('a pipeline child process', () => {
     const wrapped = parentLog
       .map((l) => JSON.parse(l) as { msg: string; line?: string; stream?: string; test?: string })
       .filter((l) => l.msg === 'pipeline steps process output');
-    expect(wrapped.map((l) => l.line?.split(/\s+/)[0])).toContain('derive');
+    expect(wrapped.map((l) => l.line?.split(/\s+/)[0])).toContain('read-models');
     expect(wrapped.every((l) => l.stream === 'stdout' && l.test === 'plain')).toBe(true);
   });
 });

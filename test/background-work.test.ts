@@ -62,7 +62,7 @@ describe.each(dialects)('background slots on $name', (d) => {
 
     const admin = bearer(ADMIN_TOKEN);
     const startPipeline = async () => {
-      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, admin));
+      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['read-models'] }, admin));
       return { res, body: (await res.json()) as Json };
     };
     const startBacktest = async () => {

@@ -52,7 +52,7 @@ export async function seedBacktestMarket(
       prices: { market, low: market * 0.9, mid: market, high: market * 2 },
     };
   });
-  await withRun(ctx, { source: 'load', feed: 'load', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'load', feed: 'load', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'load');
     await importer.add(rows);
     await importer.flush();

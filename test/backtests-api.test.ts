@@ -63,7 +63,7 @@ async function seed(h: Harness): Promise<{ key: SignalKey; printings: Record<str
       });
     }
   }
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();

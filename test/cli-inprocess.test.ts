@@ -123,10 +123,19 @@ describe('operating imports from the command line', () => {
 
   it('runs pipeline steps and reports each', async () => {
     const steps = await cli('pipeline', 'steps');
-    expect(steps.out).toMatch(/^derive/m);
-    const run = await cli('pipeline', 'run', '--step', 'derive');
+    expect(steps.out).toMatch(/^read-models\s+Derive the read models/m);
+    expect(steps.out).toMatch(/^derive\s+Deprecated alias of read-models \(removed in 0\.4\.0\)\./m);
+    const run = await cli('pipeline', 'run', '--step', 'read-models');
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/^derive\s+succeeded/m);
+    expect(run.out).toMatch(/^read-models\s+succeeded/m);
+    expect(run.err).not.toContain('deprecated');
+    // The deprecated name runs the same step, recorded under its current name, with a warning.
+    const old = await cli('pipeline', 'run', '--step', 'derive');
+    expect(old.code).toBe(0);
+    expect(old.out).toMatch(/^read-models\s+succeeded/m);
+    expect(old.err).toContain(
+      'warning: step "derive" is deprecated: use "read-models" (the old name is removed in 0.4.0)',
+    );
     const unknown = await cli('pipeline', 'run', '--step', 'nope');
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('Unknown pipeline step');

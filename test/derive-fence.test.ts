@@ -38,7 +38,7 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
         (await ctx.database.db.selectFrom('latest_prices').select('last_cents').executeTakeFirst())?.last_cents ?? null,
     });
     const addPrice = (date: string, market: number) =>
-      withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add([obs(date, market)]);
         await importer.flush();

@@ -254,6 +254,7 @@ describe('test placement (test/README.md)', () => {
     'http-conventions.test.ts': 'HTTP conventions every route keeps',
     'log-canary.test.ts': 'canaries through every channel, searched for in all log output',
     'route-auth.test.ts': 'walks every registered route',
+    'vocabulary-aliases.test.ts': 'the renamed names and their deprecated aliases across every feature of the API',
     'secrets-at-rest.test.ts': 'no plaintext secret in any table of the whole runtime',
   };
   const PROCESS = /from '(?:\.\/process\.ts|\.\/cli-capture\.ts|node:child_process|node:worker_threads)'/;

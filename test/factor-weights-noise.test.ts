@@ -74,7 +74,7 @@ describe.each(dialects)('suggested weights on noise, $name', (d) => {
           });
         }
       }
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add(rows);
         await importer.flush();

@@ -314,7 +314,7 @@ describe.each(dialects)('headline rule order on $name', (d) => {
         productId,
         cardId,
         kind: 'card' as const,
-        source: 'test',
+        feed: 'test',
       });
       await map.upsert(
         [link(1001, 'sx-1'), link(1002, 'sx-1'), link(2001, 'sx-2'), link(2002, 'sx-2'), link(3002, 'sx-3')],
@@ -339,7 +339,7 @@ describe.each(dialects)('headline rule order on $name', (d) => {
         ],
       ];
       for (const rows of batches) {
-        await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
           const importer = await priceImporter(ctx, run, 'test');
           await importer.add(rows);
           await importer.flush();
@@ -394,7 +394,7 @@ describe.each(dialects)('headline rule order on $name', (d) => {
         })
         .execute();
       const map = await ProductMap.load(ctx.database.db);
-      await map.upsert([{ productId: 5001, cardId: 'sy-1', kind: 'card', source: 'test' }], NOW_ISO);
+      await map.upsert([{ productId: 5001, cardId: 'sy-1', kind: 'card', feed: 'test' }], NOW_ISO);
       // A TCGCSV run, then a run of a source without TCGplayer products (pokemontcg.io's Cardmarket block).
       const batches: PriceObservation[][] = [
         [tcg(5001, 600, 'Holofoil', day(0), 6)],
@@ -409,7 +409,7 @@ describe.each(dialects)('headline rule order on $name', (d) => {
         ],
       ];
       for (const rows of batches) {
-        await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+        await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
           const importer = await priceImporter(ctx, run, 'test');
           await importer.add(rows);
           await importer.flush();
@@ -444,7 +444,7 @@ describe.each(dialects)('headline rule order on $name', (d) => {
         clock: ctx.clock,
         log: createLogger('warn', { write: (l: string) => void lines.push(l) }),
       };
-      await withRun(logged, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(logged, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(logged, run, 'test');
         await importer.add([tcg(1001, 777, 'Holofoil', day(1), 5)]);
         await importer.flush();

@@ -43,7 +43,7 @@ export async function seedMarket(ctx: IngestContext): Promise<void> {
   const writer = catalogWriter(ctx);
   await writer.upsertSets(
     [
-      { id: 's1', name: 'Alpha Set', printedTotal: 102, total: 102, releaseDate: '2020-01-01' },
+      { id: 's1', name: 'Alpha Set', era: 'Alpha', printedTotal: 102, total: 102, releaseDate: '2020-01-01' },
       { id: 's2', name: 'Beta Set', printedTotal: 30, total: 32, releaseDate: '2021-06-01' },
     ],
     now,
@@ -79,7 +79,7 @@ export async function seedMarket(ctx: IngestContext): Promise<void> {
       number: '4/102',
       card_id: 's1-4',
       kind: 'card',
-      source: 'test',
+      feed: 'test',
       updated_at: now,
     })
     .execute();
@@ -95,7 +95,7 @@ export async function seedMarket(ctx: IngestContext): Promise<void> {
     rows.push(usd('s2-1', 'reverse holofoil', d, k === 40 ? 3.3 : 3));
     rows.push(usd('s2-2', 'normal', d, k < 40 ? 1 : 50));
   }
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();

@@ -126,7 +126,7 @@ describe.each(dialects)('planted factor on $name', (d) => {
           });
         });
       });
-      const run = await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (r) => {
+      const run = await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (r) => {
         const importer = await priceImporter(ctx, r, 'test');
         await importer.add(rows);
         await importer.flush();

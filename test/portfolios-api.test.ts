@@ -66,7 +66,7 @@ describe.each(dialects)('portfolios and watchlists on $name', (d) => {
         ],
         NOW,
       );
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add([
           // Charizard: TCGplayer USD every window's base, and a Cardmarket series it must not show.

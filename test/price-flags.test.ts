@@ -86,7 +86,7 @@ async function seed(ctx: IngestContext): Promise<void> {
       });
     }
   }
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();
@@ -175,7 +175,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
     it('a flagged latest print is shown on the card page, marked; the list price, changes and movers use the last unflagged one', async () => {
       // A placeholder listing on a new last day: stored and shown, flagged, and used by nothing derived.
       const ctx = h.runtime.ingest;
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add([
           {
@@ -188,7 +188,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         ]);
         await importer.flush();
       });
-      await h.runtime.pipeline.run(['quality', 'derive'], { trigger: 'cli' });
+      await h.runtime.pipeline.run(['quality', 'read-models'], { trigger: 'cli' });
       const last = spikeCents.get(0)!;
       const before = spikeCents.get(-1)!;
       const flagged = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
@@ -237,7 +237,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
         .where('date', '=', day(1))
         .execute();
       await h.runtime.database.db.deleteFrom('price_flags').where('date', '=', day(1)).execute();
-      await h.runtime.pipeline.run(['derive'], { trigger: 'cli' });
+      await h.runtime.pipeline.run(['read-models'], { trigger: 'cli' });
       const clean = (await (await h.request('/v1/cards/pf-spike')).json()) as Json;
       expect(clean.printings[0].prices[0]).toMatchObject({ price_date: END, as_of: END, flagged_after: null });
     });

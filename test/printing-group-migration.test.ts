@@ -68,9 +68,13 @@ describe.each(dialects)('printing group migration on $name', (d) => {
         clock,
         log: createLogger('silent'),
       };
-      await seedReprintCatalog(ctx, NOW);
-      // Rows as the code before the migration wrote them: no group column exists yet.
       const db = database.db as any;
+      // Today's catalogue writer names a set's era `era` (migration 20261204_31 renamed `series`):
+      // the column carries that name only while it writes.
+      await db.schema.alterTable('sets').renameColumn('series', 'era').execute();
+      await seedReprintCatalog(ctx, NOW);
+      await db.schema.alterTable('sets').renameColumn('era', 'series').execute();
+      // Rows as the code before the migration wrote them: no group column exists yet.
       await db
         .insertInto('printings')
         .values([

@@ -26,7 +26,7 @@ describe('a runtime without the HTTP app', () => {
   it('has no app with http: false (and says so), while its ingest context works', async () => {
     const r = await runtime(false);
     expect(() => r.app).toThrow('this runtime was created without the HTTP app (http: false)');
-    const run = await r.runs.start({ source: 'csv', feed: 'history-csv', kind: 'prices' });
+    const run = await r.runs.start({ importer: 'csv', feed: 'history-csv', kind: 'prices' });
     expect(run.id).toMatch(/^run_/);
   });
 

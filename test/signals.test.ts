@@ -80,7 +80,7 @@ async function seedSignalMarket(ctx: IngestContext): Promise<void> {
   }
   for (let k = -9; k <= 0; k++) rows.push(obs('sig-thin', day(k), 10 + k / 10));
   for (let k = -DAYS + 1; k <= -20; k++) rows.push(obs('sig-dead', day(k), 7));
-  await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+  await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
     const importer = await priceImporter(ctx, run, 'test');
     await importer.add(rows);
     await importer.flush();
@@ -388,9 +388,9 @@ describe.each(dialects)('signals on $name', (d) => {
     it('a signal setting that does not resolve fails the signal steps, not the derive step', async () => {
       const other = await startHarness(url, { SIGNALS_ENGINE: 'nope' });
       try {
-        const records = await other.runtime.pipeline.run(['derive', 'signals', 'factors'], { trigger: 'cli' });
+        const records = await other.runtime.pipeline.run(['read-models', 'signals', 'factors'], { trigger: 'cli' });
         expect(records.map((r) => [r.step, r.status])).toEqual([
-          ['derive', 'succeeded'],
+          ['read-models', 'succeeded'],
           ['signals', 'failed'],
           ['factors', 'failed'],
         ]);

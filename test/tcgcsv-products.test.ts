@@ -64,10 +64,10 @@ describe.each(dialects)('TCGCSV product listings on $name', (d) => {
       expect(run.rejected_by_reason).toEqual({ malformed_row: 1 });
       const row = await h.runtime.database.db
         .selectFrom('ingestion_runs')
-        .select(['kind', 'source', 'feed'])
+        .select(['kind', 'importer', 'feed'])
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
-      expect(row).toEqual({ kind: 'products', source: 'tcgcsv-files', feed: 'tcgcsv' });
+      expect(row).toEqual({ kind: 'products', importer: 'tcgcsv-files', feed: 'tcgcsv' });
       const products = await h.runtime.database.db
         .selectFrom('tcgplayer_products')
         .select(['product_id', 'card_id', 'kind'])

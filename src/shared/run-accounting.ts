@@ -33,7 +33,8 @@ export interface WriteOutcome {
 }
 
 export interface RunStart {
-  source: string;
+  /** The importer (adapter) that runs, e.g. `tcgcsv-files`; `feed` names the upstream it reads. */
+  importer: string;
   feed: string;
   kind: 'catalog' | 'prices' | 'products' | 'search_interest' | 'fx' | 'rematch';
   from?: string | null;
@@ -44,7 +45,7 @@ export interface RunStart {
 
 export interface RunSummary {
   id: string;
-  source: string;
+  importer: string;
   status: IngestionRunsTable['status'];
   rows_read: number;
   accepted: number;

@@ -8,7 +8,7 @@ export function reportRun(summary: RunSummary): number {
     .sort((a, b) => b[1] - a[1])
     .map(([r, n]) => `${r}: ${n}`)
     .join(', ');
-  print(`run ${summary.id} (${summary.source}): ${summary.status}`);
+  print(`run ${summary.id} (${summary.importer}): ${summary.status}`);
   print(
     `  read ${summary.rows_read}, accepted ${summary.accepted}, updated ${summary.updated}, unchanged ${summary.unchanged}, rejected ${summary.rejected}${reasons ? ` (${reasons})` : ''}`,
   );

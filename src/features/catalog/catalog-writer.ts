@@ -11,7 +11,8 @@ import type { WriteOutcome } from '../../shared/run-accounting.ts';
 export interface SetInput {
   id: string;
   name: string;
-  series?: string | null;
+  /** The set's era (docs/GLOSSARY.md). */
+  era?: string | null;
   printedTotal?: number | null;
   total?: number | null;
   ptcgoCode?: string | null;
@@ -66,7 +67,7 @@ export function mergeSet(input: SetInput, existing: SetRow | undefined, nowIso: 
     id: input.id,
     game: input.game ?? e?.game ?? 'pokemon',
     name: input.name,
-    series: pick(input.series, e?.series ?? null),
+    era: pick(input.era, e?.era ?? null),
     printed_total: pick(input.printedTotal, e?.printed_total ?? null),
     total: pick(input.total, e?.total ?? null),
     ptcgo_code: pick(input.ptcgoCode, e?.ptcgo_code ?? null),

@@ -21,7 +21,8 @@ export interface ProductEntry {
   number?: string | null;
   cardId: string | null;
   kind: TcgplayerProductsTable['kind'];
-  source: string;
+  /** The feed that listed it. */
+  feed: string;
 }
 
 export type ProductLookup = { ok: true; cardId: string } | { ok: false; reason: RejectReason };
@@ -120,7 +121,7 @@ export class ProductMap {
           number: after.number,
           card_id: after.cardId,
           kind: after.kind,
-          source: e.source,
+          feed: e.feed,
           updated_at: nowIso,
         };
         if (!before) {

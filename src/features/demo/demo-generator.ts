@@ -115,7 +115,7 @@ export function demoCatalog(o: DemoOptions): { sets: SetInput[]; cards: CardInpu
     sets.push({
       id: `demo${String(s + 1).padStart(3, '0')}`,
       name: `${word} ${noun}`,
-      series: 'Demo',
+      era: 'Demo',
       printedTotal: Math.min(perSet, o.cards - s * perSet),
       total: Math.min(perSet, o.cards - s * perSet),
       ptcgoCode: `DM${s + 1}`,

@@ -25,7 +25,7 @@ export async function seedDemo(ctx: IngestContext, options: DemoOptions): Promis
   const nowIso = isoInstant(ctx.clock.now());
   return withRun(
     ctx,
-    { source: 'demo', feed: 'demo', kind: 'prices', to: options.end, params: { ...options } },
+    { importer: 'demo', feed: 'demo', kind: 'prices', to: options.end, params: { ...options } },
     async (run) => {
       await setDatasetMeta(
         db,

@@ -10,6 +10,7 @@ import { bumpDataVersion, readDataVersion } from '../../platform/db/data-version
 import { ValidationFailed } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
@@ -86,7 +87,10 @@ const WeightsVersion = z
     version: z.string().openapi({ example: 'robust-trend@2:builtin' }),
     engine: z.string(),
     engine_version: z.string(),
-    source: z.enum(['builtin', 'manual', 'suggested']),
+    origin: z.enum(['builtin', 'manual', 'suggested']).openapi({ description: 'Where the weights came from.' }),
+    source: z
+      .enum(['builtin', 'manual', 'suggested'])
+      .openapi({ description: `Deprecated alias of \`origin\` (removed in ${REMOVAL_VERSION}).`, deprecated: true }),
     weights: z.record(z.string(), z.number()),
     note: z.string().nullable(),
     created_by: z.string().nullable(),
@@ -232,6 +236,7 @@ export function factorsRoutes(
         return jsonResponse({
           items: versions.map(({ note: _note, created_by: _by, ...v }) => ({
             ...v,
+            source: v.origin,
             active: v.version === s.key.weightsVersion,
           })),
         });
@@ -268,7 +273,7 @@ export function factorsRoutes(
     const principal = c.get('principal');
     const created = await createWeights(database.db, clock, newId, s.engine, {
       weights,
-      source: body.weights ? 'manual' : 'suggested',
+      origin: body.weights ? 'manual' : 'suggested',
       note: body.note ?? null,
       createdBy: principal?.actor ?? null,
     });
@@ -280,11 +285,11 @@ export function factorsRoutes(
       requestId: c.get('requestId'),
       ip: c.get('clientIp'),
       result: 'success',
-      detail: { source: created.source, weights: created.weights, note: created.note },
+      detail: { origin: created.origin, weights: created.weights, note: created.note },
     });
     // Cached public reads (the weights list) revalidate.
     await bumpDataVersion(database.db, clock);
-    return c.json({ ...created, active: false }, 201);
+    return c.json({ ...created, source: created.origin, active: false }, 201);
   });
   return app;
 }

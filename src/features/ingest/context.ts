@@ -48,7 +48,7 @@ export function priceImporter(
  * `IngestionRun.finish`), and its summary returned either way.
  *
  * @example
- * return withRun(ctx, { source: 'tcgcsv-files', feed: 'tcgcsv', kind: 'prices' }, async (run) => { … });
+ * return withRun(ctx, { importer: 'tcgcsv-files', feed: 'tcgcsv', kind: 'prices' }, async (run) => { … });
  */
 export async function withRun(
   ctx: IngestContext,
@@ -62,7 +62,7 @@ export async function withRun(
     ctx.log.info(
       {
         runId: run.id,
-        source: start.source,
+        importer: start.importer,
         status: summary.status,
         rows_read: summary.rows_read,
         rejected: summary.rejected,
@@ -72,7 +72,7 @@ export async function withRun(
     return summary;
   } catch (err) {
     ctx.log.error(
-      { runId: run.id, source: start.source, err: { message: (err as Error).message } },
+      { runId: run.id, importer: start.importer, err: { message: (err as Error).message } },
       'ingestion run failed',
     );
     return run.finish(err);

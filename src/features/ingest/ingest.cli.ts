@@ -114,11 +114,11 @@ async function runImport(
     if (flags.resume) {
       const previous = await runtime.runs.get(flags.resume);
       if (!previous) throw new NotFound('ingestion_run', flags.resume);
-      if (previous.source !== source || previous.kind !== kind) {
+      if (previous.importer !== source || previous.kind !== kind) {
         throw new ValidationFailed([
           {
             field: '--resume',
-            message: `run ${previous.id} is a ${previous.kind} run of ${previous.source}, not of ${source}`,
+            message: `run ${previous.id} is a ${previous.kind} run of ${previous.importer}, not of ${source}`,
           },
         ]);
       }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import { NotFound } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { REMOVAL_VERSION, renamed } from '../../platform/http/deprecation.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import type { IngestionRunRow } from './runs.repo.ts';
@@ -11,18 +12,21 @@ import { findRun, listRuns } from './runs.repo.ts';
 const IngestionRun = z
   .object({
     id: z.string(),
-    source: z.string().openapi({ example: 'tcgcsv-files' }),
-    feed: z.string().openapi({ example: 'tcgcsv' }),
+    importer: z.string().openapi({ description: 'The importer (adapter) that ran.', example: 'tcgcsv-files' }),
+    source: z.string().openapi({
+      description: `Deprecated alias of \`importer\` (removed in ${REMOVAL_VERSION}).`,
+      example: 'tcgcsv-files',
+      deprecated: true,
+    }),
+    feed: z.string().openapi({ description: 'The upstream it read (docs/GLOSSARY.md, feed).', example: 'tcgcsv' }),
     kind: z.string().openapi({ example: 'prices' }),
     range_from: z.string().nullable(),
     range_to: z.string().nullable(),
     params: z.record(z.string(), z.unknown()).nullable(),
-    status: z
-      .enum(['running', 'succeeded', 'partial', 'failed', 'abandoned'])
-      .openapi({
-        description:
-          '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.',
-      }),
+    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).openapi({
+      description:
+        '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.',
+    }),
     started_at: z.string(),
     finished_at: z.string().nullable(),
     rows_read: z.number().int().openapi({ description: 'Always accepted + updated + unchanged + rejected.' }),
@@ -36,19 +40,12 @@ const IngestionRun = z
     failures: z
       .array(z.object({ item: z.string(), error: z.string() }))
       .openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
-    dropped_placeholder_fields: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.',
-      }),
-    rejected_examples: z
-      .array(z.object({ at: z.string(), reason: z.string(), detail: z.string() }))
-      .openapi({
-        description:
-          'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.',
-      }),
+    dropped_placeholder_fields: z.number().int().openapi({
+      description: 'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.',
+    }),
+    rejected_examples: z.array(z.object({ at: z.string(), reason: z.string(), detail: z.string() })).openapi({
+      description: 'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.',
+    }),
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),
     error: z.string().nullable(),
@@ -61,6 +58,7 @@ function view(row: IngestionRunRow) {
   const parse = (v: string | null) => (v ? (JSON.parse(v) as unknown) : null);
   return {
     ...row,
+    source: row.importer,
     params: parse(row.params) as Record<string, unknown> | null,
     rejected_by_reason: JSON.parse(row.rejected_by_reason) as Record<string, number>,
     failures: JSON.parse(row.failures) as { item: string; error: string }[],
@@ -79,7 +77,16 @@ export const listIngestionRunsRoute = defineRoute(
     request: {
       query: z.object({
         ...pageQuery,
-        source: z.string().max(64).optional(),
+        importer: z.string().max(64).optional().openapi({ description: 'Only runs of this importer.' }),
+        source: z
+          .string()
+          .max(64)
+          .optional()
+          .openapi({
+            description: `Deprecated alias of \`importer\` (removed in ${REMOVAL_VERSION}).`,
+            deprecated: true,
+            param: { deprecated: true },
+          }),
         status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).optional(),
       }),
     },
@@ -116,7 +123,8 @@ export function ingestionRunRoutes(db: Kysely<Tables>): OpenAPIHono<AppEnv> {
   app.openapi(listIngestionRunsRoute, async (c) => {
     const q = c.req.valid('query');
     const position = decodeCursor(q.cursor, ['id'] as const);
-    const rows = await listRuns(db, { source: q.source, status: q.status, beforeId: position?.id, limit: q.limit + 1 });
+    const importer = renamed(c, { field: 'query.importer', old: 'source' }, q.importer, q.source);
+    const rows = await listRuns(db, { importer, status: q.status, beforeId: position?.id, limit: q.limit + 1 });
     return c.json(
       page(rows.map(view), q.limit, (last) => ({ id: last.id })),
       200,

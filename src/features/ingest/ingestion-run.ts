@@ -198,7 +198,7 @@ export class IngestionRun implements RunTally {
     await bumpDataVersion(this.db, this.clock);
     return {
       id: this.id,
-      source: this.start.source,
+      importer: this.start.importer,
       status,
       rows_read: this.rowsRead,
       accepted: this.accepted,
@@ -234,7 +234,7 @@ export class IngestionRuns {
     const id = this.newId('run');
     await repo.insertRun(this.db, {
       id,
-      source: start.source,
+      importer: start.importer,
       feed: start.feed,
       kind: start.kind,
       range_from: start.from ?? null,

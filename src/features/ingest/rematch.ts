@@ -38,11 +38,11 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
   return withRun(
     ctx,
     {
-      source: 'rematch',
+      importer: 'rematch',
       feed: original.feed,
       kind: 'prices',
       resumes: runId,
-      params: { of: runId, source: original.source },
+      params: { of: runId, importer: original.importer },
     },
     async (run) => {
       // Stored product listings may link now (a catalogue import since): match them first.

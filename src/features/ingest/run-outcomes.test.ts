@@ -43,17 +43,21 @@ describe.each(dialects)('run outcomes on $name', (d) => {
           .where('id', '=', id)
           .executeTakeFirstOrThrow();
       let runId = '';
-      await withRun({ ...ctx, runs }, { source: 'heartbeat-test', feed: 'pokemontcg', kind: 'prices' }, async (run) => {
-        runId = run.id;
-        expect(await heartbeatOf(run.id)).toEqual({ heartbeat_at: NOW, holder: 'test-host:1/beat' });
-        ctx.clock.advance(60_000);
-        const later = new Date(Date.parse(NOW) + 60_000).toISOString();
-        await vi.waitFor(async () => expect((await heartbeatOf(run.id)).heartbeat_at).toBe(later), {
-          timeout: 30_000,
-          interval: 10,
-        });
-        run.add({ accepted: 1, updated: 0, unchanged: 0 });
-      });
+      await withRun(
+        { ...ctx, runs },
+        { importer: 'heartbeat-test', feed: 'pokemontcg', kind: 'prices' },
+        async (run) => {
+          runId = run.id;
+          expect(await heartbeatOf(run.id)).toEqual({ heartbeat_at: NOW, holder: 'test-host:1/beat' });
+          ctx.clock.advance(60_000);
+          const later = new Date(Date.parse(NOW) + 60_000).toISOString();
+          await vi.waitFor(async () => expect((await heartbeatOf(run.id)).heartbeat_at).toBe(later), {
+            timeout: 30_000,
+            interval: 10,
+          });
+          run.add({ accepted: 1, updated: 0, unchanged: 0 });
+        },
+      );
       expect(
         (
           await ctx.database.db

@@ -17,7 +17,7 @@ export async function findRun(db: Kysely<Tables>, id: string): Promise<Ingestion
 }
 
 export interface RunFilter {
-  source?: string;
+  importer?: string;
   status?: string;
   beforeId?: string;
   limit: number;
@@ -25,7 +25,7 @@ export interface RunFilter {
 
 export async function listRuns(db: Kysely<Tables>, f: RunFilter): Promise<IngestionRunRow[]> {
   let q = db.selectFrom('ingestion_runs').selectAll().orderBy('id', 'desc').limit(f.limit);
-  if (f.source) q = q.where('source', '=', f.source);
+  if (f.importer) q = q.where('importer', '=', f.importer);
   if (f.status) q = q.where('status', '=', f.status as IngestionRunRow['status']);
   if (f.beforeId) q = q.where('id', '<', f.beforeId);
   return q.execute();

@@ -73,7 +73,7 @@ describe.each(dialects)('search-interest ingest API on $name', (d) => {
         .where('id', '=', summary.id)
         .executeTakeFirstOrThrow();
       expect(run).toMatchObject({
-        source: 'api',
+        importer: 'api',
         feed: 'search-interest',
         kind: 'search_interest',
         rows_read: 7,

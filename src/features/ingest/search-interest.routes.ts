@@ -1,5 +1,6 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import type { SearchInterestService } from './search-interest.ts';
 
@@ -32,7 +33,10 @@ const IngestBody = z.object({ rows: z.array(SearchInterestRow).min(1).max(MAX_SE
 const RunSummarySchema = z
   .object({
     id: z.string().openapi({ example: 'run_01JDX8M3Q5W7ZK2N4R6T8V0B1C' }),
-    source: z.string(),
+    importer: z.string().openapi({ example: 'api' }),
+    source: z
+      .string()
+      .openapi({ description: `Deprecated alias of \`importer\` (removed in ${REMOVAL_VERSION}).`, deprecated: true }),
     status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']),
     rows_read: z.number().int().openapi({ description: 'accepted + updated + unchanged + rejected' }),
     accepted: z.number().int().openapi({ description: 'New rows stored.' }),
@@ -68,7 +72,7 @@ export function searchInterestRoutes(service: SearchInterestService): OpenAPIHon
     const { rows } = c.req.valid('json');
     const principal = c.get('principal');
     const summary = await service.ingest(rows, {
-      source: 'api',
+      importer: 'api',
       params: { actor: principal?.actor ?? 'anonymous', request_id: c.get('requestId') },
     });
     await c.get('platform').audit.record({
@@ -86,7 +90,7 @@ export function searchInterestRoutes(service: SearchInterestService): OpenAPIHon
         rejected: summary.rejected,
       },
     });
-    return c.json(summary, 200, { 'Cache-Control': 'no-store' });
+    return c.json({ ...summary, source: summary.importer }, 200, { 'Cache-Control': 'no-store' });
   });
   return app;
 }

@@ -94,7 +94,7 @@ describe.each(dialects)('search interest on $name', (d) => {
 
     it('stores valid rows, rejects the rest by reason, and records the run', async () => {
       expect(await hasSearchInterest(ctx.database.db)).toBe(false);
-      const run = await service.ingest(batch, { source: 'api' });
+      const run = await service.ingest(batch, { importer: 'api' });
       expect(run).toMatchObject({
         status: 'succeeded',
         rows_read: 13,
@@ -121,7 +121,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: null,
           value: 0,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -131,7 +131,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b2',
           anchor: null,
           value: 100,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -141,7 +141,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: null,
           value: 56,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
         {
@@ -151,7 +151,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           batch: 'b1',
           anchor: 'charizard',
           value: 62.5,
-          source: 'api',
+          feed: 'api',
           known_at,
         },
       ]);
@@ -161,7 +161,7 @@ describe.each(dialects)('search interest on $name', (d) => {
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
       expect(runRow).toMatchObject({
-        source: 'api',
+        importer: 'api',
         feed: 'search-interest',
         kind: 'search_interest',
         status: 'succeeded',
@@ -174,7 +174,7 @@ describe.each(dialects)('search interest on $name', (d) => {
 
     it('re-ingesting the same rows changes nothing; a changed value or anchor counts as updated', async () => {
       ctx.clock.set('2025-10-21T03:00:00.000Z');
-      const again = await service.ingest(batch, { source: 'api' });
+      const again = await service.ingest(batch, { importer: 'api' });
       expect(again).toMatchObject({ rows_read: 13, accepted: 0, updated: 0, unchanged: 4, rejected: 9 });
 
       const changed = await service.ingest(
@@ -183,7 +183,7 @@ describe.each(dialects)('search interest on $name', (d) => {
           row('base1-4', '2025-10-20', 62.5, { anchor: 'pikachu' }),
           row('base1-2', '2025-10-20', 0),
         ],
-        { source: 'api' },
+        { importer: 'api' },
       );
       expect(changed).toMatchObject({ rows_read: 3, accepted: 0, updated: 2, unchanged: 1, rejected: 0 });
       const rows = await stored();
@@ -217,17 +217,17 @@ describe.each(dialects)('search interest on $name', (d) => {
         duplicate_row: 1,
       });
       const weekly = (await stored()).filter((r) => r.granularity === 'week');
-      expect(weekly.map((r) => [r.card_id, r.date, r.value, r.anchor, r.source])).toEqual([
+      expect(weekly.map((r) => [r.card_id, r.date, r.value, r.anchor, r.feed])).toEqual([
         ['base1-2', '2025-10-01', 12, null, 'csv'],
         ['base1-4', '2025-10-01', 40, 'pikachu', 'csv'],
         ['base1-4', '2025-10-08', 46, 'pikachu', 'csv'],
       ]);
       const runRow = await ctx.database.db
         .selectFrom('ingestion_runs')
-        .select(['source', 'feed', 'kind'])
+        .select(['importer', 'feed', 'kind'])
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
-      expect(runRow).toEqual({ source: 'csv', feed: 'search-interest', kind: 'search_interest' });
+      expect(runRow).toEqual({ importer: 'csv', feed: 'search-interest', kind: 'search_interest' });
       const again = await importSearchInterestCsv(ctx, { path });
       expect(again).toMatchObject({ rows_read: 9, accepted: 0, unchanged: 3, rejected: 6 });
       // The same file gzip-compressed is read as it is; a zip file is refused as compressed.

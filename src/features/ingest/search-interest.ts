@@ -60,7 +60,7 @@ export class SearchInterestService {
    * @example
    * await service.upsert(run, [{ card_id: 'base1-4', date: '2025-10-20', value: 62, granularity: 'day', batch: 'b1' }], 'csv');
    */
-  async upsert(run: IngestionRun, input: SearchInterestInput[], source: string): Promise<void> {
+  async upsert(run: IngestionRun, input: SearchInterestInput[], feed: string): Promise<void> {
     const nowMs = this.clock.now();
     const today = isoInstant(nowMs).slice(0, 10);
     const known = await this.existingCards([...new Set(input.map((r) => r.card_id))]);
@@ -78,7 +78,7 @@ export class SearchInterestService {
         batch: r.batch,
         anchor: r.anchor === undefined || r.anchor === '' ? null : r.anchor,
         value: r.value,
-        source,
+        feed,
         known_at: isoInstant(nowMs),
       };
       if (valid.has(keyOf(row))) run.reject('duplicate_row');
@@ -93,10 +93,10 @@ export class SearchInterestService {
    * One recorded ingestion run over `rows` (kind `search_interest`, feed `search-interest`). A
    * storage failure closes the run as failed and is thrown.
    */
-  async ingest(rows: SearchInterestInput[], start: Pick<RunStart, 'source' | 'params'>): Promise<RunSummary> {
+  async ingest(rows: SearchInterestInput[], start: Pick<RunStart, 'importer' | 'params'>): Promise<RunSummary> {
     const run = await this.runs.start({ ...start, feed: 'search-interest', kind: 'search_interest' });
     try {
-      await this.upsert(run, rows, start.source);
+      await this.upsert(run, rows, start.importer);
     } catch (err) {
       await run.finish(err);
       throw err;
@@ -152,7 +152,7 @@ async function writeChunk(db: Kysely<Tables>, rows: SearchInterestTable[]) {
       } else {
         await trx
           .updateTable('search_interest')
-          .set({ value: r.value, anchor: r.anchor, source: r.source, known_at: r.known_at })
+          .set({ value: r.value, anchor: r.anchor, feed: r.feed, known_at: r.known_at })
           .where('card_id', '=', r.card_id)
           .where('date', '=', r.date)
           .where('granularity', '=', r.granularity)
@@ -187,7 +187,7 @@ export async function importSearchInterestCsv(ctx: IngestContext, opts: { path: 
   // gzip is read as it is; other compressed files are refused with a message saying so.
   const body = await readCsvFile(opts.path);
   const start = {
-    source: 'csv',
+    importer: 'csv',
     feed: 'search-interest',
     kind: 'search_interest',
     params: { file: basename(opts.path) },

@@ -327,7 +327,7 @@ export async function computeCardSummary(
   const setRows: SetSummaryTable[] = sets.map((set) => ({
     set_id: set.id,
     name: set.name,
-    series: set.series,
+    era: set.era,
     release_date: set.release_date,
     printed_total: set.printed_total,
     total: set.total,

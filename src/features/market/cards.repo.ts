@@ -129,7 +129,7 @@ export async function cardDetailRows(db: Kysely<Tables>, cardId: string) {
         'c.pokemontcg_id',
         'c.tcgdex_id',
         's.name as set_name',
-        's.series as set_series',
+        's.era as set_era',
         's.printed_total',
         's.release_date',
         'cs.printing_key as headline_key',

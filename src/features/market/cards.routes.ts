@@ -10,6 +10,7 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
 import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
 import {
@@ -171,7 +172,18 @@ const CardDetail = z
     set: z.object({
       id: z.string(),
       name: z.string(),
-      series: z.string().nullable(),
+      era: z
+        .string()
+        .nullable()
+        .openapi({ description: 'The family of sets it belongs to (docs/GLOSSARY.md).', example: 'Base' }),
+      series: z
+        .string()
+        .nullable()
+        .openapi({
+          description: `Deprecated alias of \`era\` (removed in ${REMOVAL_VERSION}).`,
+          example: 'Base',
+          deprecated: true,
+        }),
       printed_total: z.number().int().nullable(),
       release_date: z.string().nullable(),
     }),
@@ -303,7 +315,8 @@ function cardDetail(rows: CardDetailRow[]) {
     set: {
       id: c.set_id,
       name: c.set_name,
-      series: c.set_series,
+      era: c.set_era,
+      series: c.set_era,
       printed_total: c.printed_total,
       release_date: c.release_date,
     },

@@ -9,12 +9,24 @@ import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import type { SetSummaryTable } from '../../platform/db/schema.ts';
 import { toMajor } from '../prices/wire.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 
 const SetItem = z
   .object({
     id: z.string().openapi({ example: 'base1' }),
     name: z.string().openapi({ example: 'Base' }),
-    series: z.string().nullable().openapi({ example: 'Base' }),
+    era: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The family of sets it belongs to (docs/GLOSSARY.md).', example: 'Base' }),
+    series: z
+      .string()
+      .nullable()
+      .openapi({
+        description: `Deprecated alias of \`era\` (removed in ${REMOVAL_VERSION}).`,
+        example: 'Base',
+        deprecated: true,
+      }),
     release_date: z.string().nullable().openapi({ example: '1999-01-09' }),
     printed_total: z.number().int().nullable().openapi({ example: 102 }),
     total: z.number().int().nullable().openapi({ example: 102 }),
@@ -115,7 +127,8 @@ function setItem(r: SetSummaryTable): z.infer<typeof SetItem> {
   return {
     id: r.set_id,
     name: r.name,
-    series: r.series,
+    era: r.era,
+    series: r.era,
     release_date: r.release_date,
     printed_total: r.printed_total,
     total: r.total,

@@ -33,7 +33,7 @@ export interface SeriesRow {
  */
 export async function readSeries(
   database: Database,
-  s: { cardId: string; printingKey: number | null; source: string; currency: string; from: string; to: string },
+  s: { cardId: string; printingKey: number | null; market: string; currency: string; from: string; to: string },
 ): Promise<SeriesRow[]> {
   const pg = database.dialect === 'postgres';
   const realType = sql.raw(pg ? 'double precision' : 'real');
@@ -43,7 +43,7 @@ export async function readSeries(
       (select f.reason from price_flags f where f.printing_key = r.printing_key and f.market = r.market and f.condition = r.condition
         and f.currency = r.currency and f.date = r.date) as flag
     from prices r
-    where r.printing_key = ${s.printingKey} and r.market = ${s.source} and r.condition = ${PRIMARY_SERIES.condition}
+    where r.printing_key = ${s.printingKey} and r.market = ${s.market} and r.condition = ${PRIMARY_SERIES.condition}
       and r.currency = ${s.currency} and r.date >= ${s.from} and r.date <= ${s.to}
     union all
     select 'interest', i.date, null, null, null, null, i.value, i.granularity, i.batch, i.known_at, null

@@ -6,25 +6,37 @@
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
+import type { Context } from 'hono';
 import type { Database } from '../../platform/db/database.ts';
 import { NotFound } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { checkDateRange, DateParam } from '../../platform/http/dates.ts';
+import { REMOVAL_VERSION, renamed } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import { DEFAULT_DAYS, readSeries, type SeriesRow } from './history.repo.ts';
 import { MARKET_CURRENCY, resolveSeries, type SeriesHead } from '../prices/series.repo.ts';
 import { minorUnitDigits, PrintingProductFields, printingProduct, toMajor } from '../prices/wire.ts';
+
+const MARKETS = ['tcgplayer', 'cardmarket'] as const;
 
 const HistoryQuery = z.object({
   printing: z.string().min(1).max(200).optional().openapi({
     description: "A printing id of this card. Default: the card's headline printing (see the operation's description).",
     example: 'base1-4-holofoil',
   }),
+  market: z
+    .enum(MARKETS)
+    .optional()
+    .openapi({ description: 'The marketplace whose prices to show. Default: `tcgplayer`.', example: 'tcgplayer' }),
   source: z
-    .enum(['tcgplayer', 'cardmarket'])
-    .default('tcgplayer')
-    .openapi({ description: 'The marketplace whose prices to show.', example: 'tcgplayer' }),
+    .enum(MARKETS)
+    .optional()
+    .openapi({
+      description: `Deprecated alias of \`market\` (removed in ${REMOVAL_VERSION}); both given must agree.`,
+      deprecated: true,
+      param: { deprecated: true },
+    }),
   from: DateParam.optional().openapi({
     description: 'First date (inclusive). Default: `to` − 364 days.',
     example: '2025-11-25',
@@ -39,7 +51,15 @@ const HistoryQuery = z.object({
     example: 'day',
   }),
 });
-type HistoryQuery = z.infer<typeof HistoryQuery>;
+/** The query with the market resolved from `market` or its deprecated alias `source`. */
+type HistoryQuery = Omit<z.infer<typeof HistoryQuery>, 'source' | 'market'> & { market: (typeof MARKETS)[number] };
+
+/** Reads `market` (or the deprecated `source`, marking the response deprecated); tcgplayer by default. */
+function historyQuery(c: Context, query: z.infer<typeof HistoryQuery>): HistoryQuery {
+  const { source, market, ...rest } = query;
+  checkDateRange(rest.from, rest.to);
+  return { ...rest, market: renamed(c, { field: 'query.market', old: 'source' }, market, source) ?? 'tcgplayer' };
+}
 
 const money = (what: string) =>
   z
@@ -209,13 +229,13 @@ async function resolve(database: Database, cardId: string, q: HistoryQuery): Pro
 }
 
 async function readHistory(database: Database, cardId: string, q: HistoryQuery, head: SeriesHead): Promise<History> {
-  const currency = head.currency ?? MARKET_CURRENCY[q.source];
+  const currency = head.currency ?? MARKET_CURRENCY[q.market];
   const to = q.to ?? head.last_date;
   const from = q.from ?? (to === null ? null : shiftDays(to, -(DEFAULT_DAYS - 1)));
   const rows =
     from === null || to === null
       ? []
-      : await readSeries(database, { cardId, printingKey: head.printing_key, source: q.source, currency, from, to });
+      : await readSeries(database, { cardId, printingKey: head.printing_key, market: q.market, currency, from, to });
   const daily = rows
     .filter((r) => r.part === 'price')
     .map((r) => ({
@@ -252,7 +272,7 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
               product_line: head.product_line,
             }),
           },
-    market: q.source,
+    market: q.market,
     condition: 'NM',
     currency,
     interval: q.interval,
@@ -302,8 +322,7 @@ export function historyRoutes(database: Database): OpenAPIHono<AppEnv> {
 
   app.openapi(cardHistoryRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const q = c.req.valid('query');
-    checkDateRange(q.from, q.to);
+    const q = historyQuery(c, c.req.valid('query'));
     const head = await resolve(database, id, q);
     return versionedRead<CardHistory>(c, head.version, async () => {
       const { card_name: _name, interestByDate: _byDate, ...body } = await readHistory(database, id, q, head);
@@ -313,8 +332,7 @@ export function historyRoutes(database: Database): OpenAPIHono<AppEnv> {
 
   app.openapi(cardHistoryCsvRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const q = c.req.valid('query');
-    checkDateRange(q.from, q.to);
+    const q = historyQuery(c, c.req.valid('query'));
     const head = await resolve(database, id, q);
     return versionedRead<string>(c, head.version, async () => ({
       body: toCsv(await readHistory(database, id, q, head)),

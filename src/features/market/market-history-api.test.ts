@@ -144,7 +144,7 @@ async function seed(database: Database): Promise<void> {
     batch,
     anchor: null,
     value,
-    source: 'test',
+    feed: 'test',
     known_at,
   });
   await db
@@ -254,7 +254,7 @@ describe.each(dialects)('card history API on $name', (d) => {
       ]);
       expect(normal.search_interest.map((s) => s.date)).toEqual([]);
 
-      const cardmarket = await history('?source=cardmarket');
+      const cardmarket = await history('?market=cardmarket');
       expect(cardmarket).toMatchObject({ market: 'cardmarket', currency: 'EUR', from: '2024-01-13', to: '2025-01-11' });
       expect(cardmarket.points.map((p) => [p.date, p.market])).toEqual([
         ['2025-01-10', 8],
@@ -275,6 +275,31 @@ describe.each(dialects)('card history API on $name', (d) => {
         { date: '2025-01-08', market: 11, low: null, mid: null, high: null, flag: null },
         { date: '2025-01-15', market: 12, low: null, mid: null, high: null, flag: null },
       ]);
+    });
+
+    it('takes the deprecated ?source= for ?market=, answering the same with Deprecation, Sunset and Link headers', async () => {
+      for (const path of ['/v1/cards/base1-4/history', '/v1/cards/base1-4/history.csv']) {
+        const current = await h.request(`${path}?market=cardmarket`);
+        expect(current.status).toBe(200);
+        expect(current.headers.get('Deprecation')).toBeNull();
+        expect(current.headers.get('Sunset')).toBeNull();
+        for (const query of ['source=cardmarket', 'source=cardmarket&market=cardmarket']) {
+          const old = await h.request(`${path}?${query}`);
+          expect(old.status).toBe(200);
+          expect(await old.text()).toBe(await current.clone().text());
+          expect(old.headers.get('Deprecation')).toBe('@1796342400');
+          expect(old.headers.get('Sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
+          expect(old.headers.get('Link')).toBe('</docs>; rel="deprecation"; type="text/html"');
+        }
+      }
+      const spec = (await (await h.request('/openapi.json')).json()) as {
+        paths: Record<string, { get: { parameters: { name: string; deprecated?: boolean }[] } }>;
+      };
+      for (const path of ['/v1/cards/{id}/history', '/v1/cards/{id}/history.csv']) {
+        const byName = new Map(spec.paths[path]!.get.parameters.map((p) => [p.name, p]));
+        expect(byName.get('source')?.deprecated).toBe(true);
+        expect(byName.get('market')?.deprecated).toBeUndefined();
+      }
     });
 
     it('without a card summary, defaults to the printing with the most rows; a card without printings has an empty series', async () => {
@@ -309,7 +334,9 @@ describe.each(dialects)('card history API on $name', (d) => {
         ['to=2025-02-30', 'query.to'],
         ['from=yesterday', 'query.from'],
         ['interval=month', 'query.interval'],
+        ['market=ebay', 'query.market'],
         ['source=ebay', 'query.source'],
+        ['market=tcgplayer&source=cardmarket', 'query.market'],
       ]) {
         for (const path of ['/v1/cards/base1-4/history', '/v1/cards/base1-4/history.csv']) {
           const { res, statements } = await get(`${path}?${query}`);
@@ -342,7 +369,7 @@ describe.each(dialects)('card history API on $name', (d) => {
       const records = parse(text, { columns: true }) as Record<string, string>[];
       expect(records[0]!.card_name).toBe(CHARIZARD);
 
-      const weekly = await (await h.request('/v1/cards/base1-4/history.csv?interval=week&source=cardmarket')).text();
+      const weekly = await (await h.request('/v1/cards/base1-4/history.csv?interval=week&market=cardmarket')).text();
       expect(weekly.split('\r\n').slice(1)).toEqual([
         `2025-01-11,base1-4,base1-4-holofoil,holofoil,cardmarket,NM,EUR,8.50,,,,,${name},`,
         '',

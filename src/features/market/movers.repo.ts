@@ -14,7 +14,7 @@ import type { Window } from '../prices/wire.ts';
 export interface MoversQuery {
   window: Window;
   direction: 'up' | 'down';
-  rank: 'change' | 'zscore';
+  rank: 'change' | 'robust_z';
   limit: number;
   /** Least latest price, minor units of the primary currency. */
   minCents?: number;
@@ -40,7 +40,7 @@ export function moverRules(config: { MOVERS_MIN_OBSERVATIONS: number; MOVERS_MAX
 
 export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: MoverRules) {
   const w = q.window;
-  const column = q.rank === 'zscore' ? (`lp.z_${w}` as const) : (`lp.change_pct_${w}` as const);
+  const column = q.rank === 'robust_z' ? (`lp.robust_z_${w}` as const) : (`lp.change_pct_${w}` as const);
   const order = q.direction === 'up' ? 'desc' : 'asc';
   let query = db
     .selectFrom('latest_prices as lp')
@@ -55,7 +55,7 @@ export async function queryMovers(db: Kysely<Tables>, q: MoversQuery, rules: Mov
       `lp.from_date_${w} as from_date`,
       `lp.from_cents_${w} as from_cents`,
       `lp.change_pct_${w} as change_pct`,
-      `lp.z_${w} as zscore`,
+      `lp.robust_z_${w} as robust_z`,
       `lp.obs_${w} as observations`,
     ])
     .where('lp.market', '=', PRIMARY_SERIES.market)

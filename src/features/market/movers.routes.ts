@@ -5,6 +5,7 @@ import { readDataVersion } from '../../platform/db/data-version.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
 import { notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { markDeprecated, REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { decodeCursor, encodeCursor } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { queryMovers, type MoverRow, type MoverRules, type MoversQuery } from './movers.repo.ts';
@@ -19,11 +20,15 @@ const MoversParams = z.object({
     .enum(['up', 'down'])
     .default('up')
     .openapi({ description: '`up`: rises, largest first; `down`: falls, largest first.', example: 'up' }),
-  rank: z.enum(['change', 'zscore']).default('change').openapi({
-    description:
-      '`zscore` ranks by the change relative to the printing’s own robust volatility (docs/METHODS.md, "Movers").',
-    example: 'change',
-  }),
+  rank: z
+    .enum(['change', 'robust_z', 'zscore'])
+    .default('change')
+    .openapi({
+      description:
+        '`robust_z` ranks by the change relative to the printing’s own robust volatility (docs/METHODS.md, "Movers"). ' +
+        `\`zscore\` is a deprecated alias of \`robust_z\` (removed in ${REMOVAL_VERSION}).`,
+      example: 'change',
+    }),
   min_price: z.coerce
     .number()
     .finite()
@@ -76,10 +81,19 @@ export const MoverItem = z
     to_price: z.number().openapi({ example: 270 }),
     change_pct: z.number().openapi({ description: 'Percent, 4 decimals.', example: 12.5 }),
     currency: z.string().openapi({ example: 'USD' }),
-    zscore: z.number().nullable().openapi({
-      description: 'ln(to/from) over the volatility expected for the window; null with too little history.',
+    robust_z: z.number().nullable().openapi({
+      description:
+        'The robust z-score: ln(to/from) over the volatility expected for the window; null with too little history.',
       example: 2.31,
     }),
+    zscore: z
+      .number()
+      .nullable()
+      .openapi({
+        description: `Deprecated alias of \`robust_z\` (removed in ${REMOVAL_VERSION}).`,
+        example: 2.31,
+        deprecated: true,
+      }),
     observations: z
       .number()
       .int()
@@ -116,13 +130,14 @@ export const moversRoute = defineRoute(
  */
 export function moverJson(r: MoverRow, rank: number, window: (typeof WINDOWS)[number]): string {
   const cur = r.currency;
+  const z = r.robust_z === null ? 'null' : Number(r.robust_z);
   const ref = r.ref ?? '{"card":null,"printing":null}';
   return (
     `{"rank":${rank},${ref.slice(1, -1)},"market":${JSON.stringify(r.market)},"condition":${JSON.stringify(r.condition)},` +
     `"window":"${window}","from_date":"${r.from_date}","to_date":"${r.last_date}",` +
     `"from_price":${toMajor(Number(r.from_cents), cur)},"to_price":${toMajor(Number(r.last_cents), cur)},` +
     `"change_pct":${Number(r.change_pct)},"currency":${JSON.stringify(cur)},` +
-    `"zscore":${r.zscore === null ? 'null' : Number(r.zscore)},"observations":${Number(r.observations)}}`
+    `"robust_z":${z},"zscore":${z},"observations":${Number(r.observations)}}`
   );
 }
 
@@ -145,11 +160,13 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
   const app = createRouter();
   const db = database.db;
   app.openapi(moversRoute, async (c) => {
-    const p = c.req.valid('query');
+    const query = c.req.valid('query');
+    if (query.rank === 'zscore') markDeprecated(c);
+    const p = { ...query, rank: query.rank === 'zscore' ? ('robust_z' as const) : query.rank };
     const signature = [p.window, p.direction, p.rank, p.min_price ?? '', p.set ?? '', p.rarity ?? '', p.kind].join(':');
     const cursor = readCursor(p.cursor, signature);
     return versionedRead<z.infer<typeof MoverList>>(c, await readDataVersion(db), async () => {
-      const query: MoversQuery = {
+      const moversQuery: MoversQuery = {
         window: p.window,
         direction: p.direction,
         rank: p.rank,
@@ -160,11 +177,11 @@ export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono
         kind: p.kind,
         after: cursor ? { value: cursor.value, key: cursor.key } : undefined,
       };
-      const rows = await queryMovers(db, query, rules);
+      const rows = await queryMovers(db, moversQuery, rules);
       const first = cursor ? cursor.rank + 1 : 1;
       const items = rows.slice(0, p.limit).map((r, i) => moverJson(r, first + i, p.window));
       const last = rows[p.limit - 1];
-      const value = (r: MoverRow) => (p.rank === 'zscore' ? r.zscore : r.change_pct);
+      const value = (r: MoverRow) => (p.rank === 'robust_z' ? r.robust_z : r.change_pct);
       const next =
         rows.length > p.limit && last
           ? encodeCursor({

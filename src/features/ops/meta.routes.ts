@@ -3,8 +3,18 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { FEEDS } from '../ingest/sources-info.ts';
+
+const Feed = z.object({
+  feed: z.string(),
+  markets: z.array(z.string()),
+  url: z.string(),
+  licence: z.string(),
+  attribution: z.string(),
+  note: z.string().optional(),
+});
 
 const Meta = z
   .object({
@@ -29,16 +39,12 @@ const Meta = z
         coverage_pct: z.number(),
       }),
     ),
-    sources: z.array(
-      z.object({
-        feed: z.string(),
-        markets: z.array(z.string()),
-        url: z.string(),
-        licence: z.string(),
-        attribution: z.string(),
-        note: z.string().optional(),
-      }),
-    ),
+    feeds: z.array(Feed).openapi({
+      description: 'The upstream APIs and files data comes from, the markets they carry, and their terms.',
+    }),
+    sources: z
+      .array(Feed)
+      .openapi({ description: `Deprecated alias of \`feeds\` (removed in ${REMOVAL_VERSION}).`, deprecated: true }),
   })
   .openapi('Meta');
 
@@ -48,7 +54,7 @@ export const metaRoute = defineRoute(
     method: 'get',
     path: '/v1/meta',
     tags: ['market'],
-    summary: 'Dataset kind, per-market latest date, freshness, staleness and coverage, source licences',
+    summary: 'Dataset kind, per-market latest date, freshness, staleness and coverage, feed licences',
     responses: { 200: { description: 'Metadata.', content: { 'application/json': { schema: Meta } } } },
   },
 );
@@ -110,6 +116,7 @@ export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: num
           const freshness = daysSince(m.latest_date, clock);
           return { ...m, freshness_days: freshness, stale: freshness > staleAfterDays };
         }),
+        feeds: FEEDS,
         sources: FEEDS,
       },
       200,

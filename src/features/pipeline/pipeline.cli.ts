@@ -3,6 +3,8 @@ import type { Config } from '../../config.ts';
 import { print, stopOnSignal, type WithRuntime } from '../../platform/cli.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Pipeline } from './pipeline.ts';
+import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
+import { canonicalStep, isStepAlias, STEP_ALIASES, stepAliasWarning } from './step-names.ts';
 import { STEP_CATALOGUE } from './steps.ts';
 
 function collect(value: string, previous: string[]): string[] {
@@ -37,7 +39,9 @@ export function registerPipelineCommands(
         // SIGTERM (the server shutting down) or SIGINT: the running step is recorded as
         // interrupted, its lock released, no further step starts, and the process exits.
         const stop = stopOnSignal(runtime);
-        const records = await runtime.pipeline.run(opts.step, {
+        for (const name of opts.step.filter(isStepAlias)) process.stderr.write(`warning: ${stepAliasWarning(name)}\n`);
+        const named = opts.step.map(canonicalStep);
+        const records = await runtime.pipeline.run(named, {
           from: opts.from,
           to: opts.to,
           trigger,
@@ -51,8 +55,7 @@ export function registerPipelineCommands(
         // A step that did not run is a failure of the command: it failed, another live process
         // holds it, or it was named with --step and skipped (e.g. no source configured).
         const notRun = records.filter(
-          (r) =>
-            r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && opts.step.includes(r.step)),
+          (r) => r.status === 'failed' || r.held_by !== undefined || (r.status === 'skipped' && named.includes(r.step)),
         );
         // Without the table (a child of the server) the JSON log line of the step says the same.
         for (const r of opts.table ? notRun.filter((n) => n.held_by) : []) {
@@ -70,5 +73,7 @@ export function registerPipelineCommands(
     // A listing needs no database: it neither opens nor creates one.
     .action(() => {
       for (const s of STEP_CATALOGUE) print(`${s.name.padEnd(15)} ${s.description}`);
+      for (const [alias, name] of Object.entries(STEP_ALIASES))
+        print(`${alias.padEnd(15)} Deprecated alias of ${name} (removed in ${REMOVAL_VERSION}).`);
     });
 }

@@ -1,18 +1,20 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import { ValidationFailed } from '../../platform/errors.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { markDeprecated, REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import { startHeld, type BackgroundWork } from '../../platform/background.ts';
 import type { PipelineLauncher } from '../../platform/launcher.ts';
 import type { Pipeline } from './pipeline.ts';
+import { canonicalStep, isStepAlias } from './step-names.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
 
 const PipelineRun = z
   .object({
     id: z.string(),
-    step: z.string().openapi({ example: 'derive' }),
+    step: z.string().openapi({ example: 'read-models' }),
     trigger: z.string().openapi({ description: 'schedule, cli or api' }),
     status: z
       .enum(['running', 'succeeded', 'failed', 'skipped', 'abandoned'])
@@ -36,7 +38,18 @@ export const listPipelineRunsRoute = defineRoute(
     path: '/v1/admin/pipeline/runs',
     tags: ['admin'],
     summary: 'Pipeline step runs, newest first',
-    request: { query: z.object({ ...pageQuery, step: z.string().max(64).optional() }) },
+    request: {
+      query: z.object({
+        ...pageQuery,
+        step: z
+          .string()
+          .max(64)
+          .optional()
+          .openapi({
+            description: `A step; \`derive\` is a deprecated alias of \`read-models\` (removed in ${REMOVAL_VERSION}).`,
+          }),
+      }),
+    },
     responses: {
       200: {
         description: 'A page of step runs.',
@@ -66,7 +79,9 @@ export const startPipelineRoute = defineRoute(
                   .array(z.string().max(64))
                   .max(20)
                   .default([])
-                  .openapi({ description: 'Empty: every step in order.' }),
+                  .openapi({
+                    description: `Empty: every step in order. \`derive\` is a deprecated alias of \`read-models\` (removed in ${REMOVAL_VERSION}).`,
+                  }),
                 from: date.optional(),
                 to: date.optional(),
               })
@@ -99,6 +114,7 @@ export function pipelineRoutes(
   const app = createRouter();
   app.openapi(listPipelineRunsRoute, async (c) => {
     const q = c.req.valid('query');
+    if (q.step !== undefined && isStepAlias(q.step)) markDeprecated(c);
     const position = decodeCursor(q.cursor, ['id'] as const);
     const rows = await pipeline.list({ step: q.step, beforeId: position?.id, limit: q.limit + 1 });
     return c.json(
@@ -109,13 +125,16 @@ export function pipelineRoutes(
   app.openapi(startPipelineRoute, async (c) => {
     const body = c.req.valid('json');
     const known = pipeline.names();
-    const unknown = body.steps.filter((s) => !known.includes(s));
+    // Deprecated step names run their step under its current name; the response says so.
+    if (body.steps.some(isStepAlias)) markDeprecated(c);
+    const requested = body.steps.map(canonicalStep);
+    const unknown = requested.filter((s) => !known.includes(s));
     if (unknown.length > 0) {
       throw new ValidationFailed(
         unknown.map((s) => ({ field: 'body.steps', message: `unknown step "${s}"; known: ${known.join(', ')}` })),
       );
     }
-    const steps = body.steps.length ? body.steps : known;
+    const steps = requested.length ? requested : known;
     const principal = c.get('principal')!;
     const audit = {
       actor: principal.actor,
@@ -128,7 +147,7 @@ export function pipelineRoutes(
     let pid: number | null;
     try {
       ({ pid } = await startHeld(background.take('a pipeline run'), () =>
-        launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }),
+        launcher.launch({ steps: requested, from: body.from, to: body.to, trigger: 'api' }),
       ));
     } catch (err) {
       await c.get('platform').audit.record({

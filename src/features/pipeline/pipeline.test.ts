@@ -234,12 +234,26 @@ describe.each(dialects)('pipeline on $name', (d) => {
     });
 
     it('POST /v1/admin/pipeline/run starts steps in a separate process (operator role) and validates step names', async () => {
-      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, bearer(ADMIN_TOKEN)));
+      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['read-models'] }, bearer(ADMIN_TOKEN)));
       expect(res.status).toBe(202);
-      expect(launched.at(-1)).toEqual({ steps: ['derive'], from: undefined, to: undefined, trigger: 'api' });
-      const bad = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive', 'nope'] }, bearer(ADMIN_TOKEN)));
+      expect(res.headers.get('Deprecation')).toBeNull();
+      expect(launched.at(-1)).toEqual({ steps: ['read-models'], from: undefined, to: undefined, trigger: 'api' });
+      const bad = await h.request(
+        '/v1/admin/pipeline/run',
+        json({ steps: ['read-models', 'nope'] }, bearer(ADMIN_TOKEN)),
+      );
       expect(bad.status).toBe(422);
       expect(launched).toHaveLength(1);
+    });
+
+    it('POST /v1/admin/pipeline/run takes the deprecated step name derive for read-models, with deprecation headers', async () => {
+      const res = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, bearer(ADMIN_TOKEN)));
+      expect(res.status).toBe(202);
+      expect(await res.json()).toMatchObject({ steps: ['read-models'] });
+      expect(launched.at(-1)).toEqual({ steps: ['read-models'], from: undefined, to: undefined, trigger: 'api' });
+      expect(res.headers.get('Deprecation')).toBe('@1796342400');
+      expect(res.headers.get('Sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
+      expect(res.headers.get('Link')).toContain('rel="deprecation"');
     });
 
     it('the configured steps skip ingestion without sources and derive on what is there', async () => {
@@ -249,14 +263,20 @@ describe.each(dialects)('pipeline on $name', (d) => {
         ['ingest-prices', 'skipped'],
         ['ingest-fx', 'skipped'],
         ['quality', 'succeeded'],
-        ['derive', 'succeeded'],
+        ['read-models', 'succeeded'],
         ['signals', 'skipped'],
         ['factors', 'skipped'],
         ['retention', 'succeeded'],
       ]);
-      const listed = await h.request('/v1/admin/pipeline/runs?step=derive', { headers: bearer(ADMIN_TOKEN) });
+      const listed = await h.request('/v1/admin/pipeline/runs?step=read-models', { headers: bearer(ADMIN_TOKEN) });
       const body = (await listed.json()) as { items: { step: string; trigger: string }[] };
-      expect(body.items[0]).toMatchObject({ step: 'derive', trigger: 'cli' });
+      expect(body.items[0]).toMatchObject({ step: 'read-models', trigger: 'cli' });
+      expect(listed.headers.get('Deprecation')).toBeNull();
+      // The deprecated name lists the same runs, and says it is deprecated.
+      const old = await h.request('/v1/admin/pipeline/runs?step=derive', { headers: bearer(ADMIN_TOKEN) });
+      expect(((await old.json()) as typeof body).items).toEqual(body.items);
+      expect(old.headers.get('Deprecation')).toBe('@1796342400');
+      expect(old.headers.get('Sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
     });
 
     it('closes a dead catalogue run as abandoned with its checkpointed counts (only price runs are recounted from prices)', async () => {
@@ -266,7 +286,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
         .insertInto('ingestion_runs')
         .values({
           id: 'run_deadcatalog',
-          source: 'pokemontcg',
+          importer: 'pokemontcg',
           feed: 'pokemontcg',
           kind: 'catalog',
           range_from: null,

@@ -17,6 +17,7 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/log.ts';
 import { abandonStaleIngestionRuns } from '../ingest/runs.repo.ts';
+import { canonicalStep } from './step-names.ts';
 import * as locks from './step-locks.repo.ts';
 
 export interface StepOptions {
@@ -123,7 +124,9 @@ export class Pipeline {
   }
 
   /** Runs the named steps in pipeline order (all when `names` is empty). */
-  async run(names: string[], options: StepOptions): Promise<StepRunRecord[]> {
+  async run(requested: string[], options: StepOptions): Promise<StepRunRecord[]> {
+    // A deprecated step name runs the step under its current name (docs/GLOSSARY.md).
+    const names = requested.map(canonicalStep);
     for (const n of names) if (!this.steps.some((s) => s.name === n)) throw new UnknownStep(n, this.names());
     const chosen = names.length === 0 ? this.steps : this.steps.filter((s) => names.includes(s.name));
     await this.abandonDeadRuns();
@@ -284,7 +287,7 @@ export class Pipeline {
 
   async list(filter: { step?: string; beforeId?: string; limit: number }) {
     let q = this.db.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(filter.limit);
-    if (filter.step) q = q.where('step', '=', filter.step);
+    if (filter.step) q = q.where('step', '=', canonicalStep(filter.step));
     if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
     return (await q.execute()).map((r) => ({
       ...r,

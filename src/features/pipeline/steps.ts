@@ -30,7 +30,7 @@ function summarise(runs: RunSummary[]): StepResult {
   const counts = {
     runs: runs.map((r) => ({
       id: r.id,
-      source: r.source,
+      importer: r.importer,
       status: r.status,
       rows_read: r.rows_read,
       accepted: r.accepted,
@@ -39,7 +39,7 @@ function summarise(runs: RunSummary[]): StepResult {
     })),
   };
   if (failed.length === runs.length && runs.length > 0)
-    throw new Error(`every source failed: ${failed.map((f) => `${f.source}: ${f.error}`).join('; ')}`);
+    throw new Error(`every importer failed: ${failed.map((f) => `${f.importer}: ${f.error}`).join('; ')}`);
   return { counts };
 }
 
@@ -67,9 +67,9 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
       'Data-quality checks (return outliers, stale series, placeholder-like prices, coverage drops) for the latest market date, or each date of --from/--to; new findings become anomalies, and the prints analytics leave out are flagged.',
   },
   {
-    name: 'derive',
+    name: 'read-models',
     description:
-      "Rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market's latest date), card summaries and indexes.",
+      "Derive the read models: rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market's latest date), card summaries and indexes.",
   },
   {
     name: 'signals',
@@ -133,7 +133,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       },
     },
     {
-      ...step('derive'),
+      ...step('read-models'),
       run: async (o: StepOptions) => {
         // Scores come from the configured signals; a bad signal setting must not stop the derive.
         const scores = await signalSettings().then(

@@ -48,7 +48,7 @@ describe.each(dialects)('derive latest prices on $name', (d) => {
       rows.push(obs('nullend', day(0), null), obs('nullend', day(-1), 7));
       // another market: its own as-of date
       rows.push(obs('steady', day(-2), 90, 'EUR'), obs('steady', day(-3), 80, 'EUR'));
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add(rows);
         await importer.flush();
@@ -160,7 +160,7 @@ describe.each(dialects)('derived prices leave flagged prints out on $name', (d) 
       for (let k = -100; k <= 0; k++)
         rows.push(obs('fl', day(k), (FLAGGED.includes(k) ? 3 * cents(k) : cents(k)) / 100));
       rows.push(obs('allflagged', day(0), 9999.99), obs('allflagged', day(-1), 9999.99), obs('other', day(0), 5));
-      await withRun(ctx, { source: 'test', feed: 'test', kind: 'prices' }, async (run) => {
+      await withRun(ctx, { importer: 'test', feed: 'test', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'test');
         await importer.add(rows);
         await importer.flush();

@@ -135,7 +135,7 @@ function toRow(r: Derived): LatestPricesTable {
     row[`change_pct_${w}d`] = usable ? changePct(from, Number(r.last_cents)) : null;
     row[`obs_${w}d`] = null;
     row[`jump_${w}d`] = null;
-    row[`z_${w}d`] = null;
+    row[`robust_z_${w}d`] = null;
   }
   return row as LatestPricesTable;
 }
@@ -176,7 +176,7 @@ export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: n
       // A one-minor-unit step is the least move a price can make: below that, volatility is quantisation.
       const tick = 1 / Math.min(fromCents, row.last_cents);
       const z = Math.log(row.last_cents / fromCents) / (Math.max(sigma, VOL_FLOOR, tick) * Math.sqrt(last - from));
-      r[`z_${w}d`] = Math.round(z * 1e4) / 1e4;
+      r[`robust_z_${w}d`] = Math.round(z * 1e4) / 1e4;
     }
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Storage of daily FX rates (`fx_rates`, unique on base, quote, date). Upserts count like every
- * import (accepted = new, updated = a different rate or source, unchanged = identical); the
+ * import (accepted = new, updated = a different rate or feed, unchanged = identical); the
  * `known_at` of an unchanged row keeps the instant we first learned it.
  */
 import type { Kysely } from 'kysely';
@@ -9,7 +9,7 @@ import type { WriteOutcome } from '../../shared/run-accounting.ts';
 import { FALLBACK_DAYS, type FxRate } from './fx.ts';
 
 export interface StoredFxRate extends FxRate {
-  source: string;
+  feed: string;
 }
 
 const CHUNK = 500;
@@ -20,7 +20,7 @@ const key = (r: { base: string; quote: string; date: string }) => `${r.base}|${r
  * such duplicates.
  *
  * @example
- * await upsertFxRates(db, [{ base: 'EUR', quote: 'USD', date: '2025-10-17', rate: 1.1681, source: 'ecb' }], nowIso);
+ * await upsertFxRates(db, [{ base: 'EUR', quote: 'USD', date: '2025-10-17', rate: 1.1681, feed: 'ecb' }], nowIso);
  */
 export async function upsertFxRates(
   db: Kysely<Tables>,
@@ -36,7 +36,7 @@ export async function upsertFxRates(
     await db.transaction().execute(async (trx) => {
       const existing = await trx
         .selectFrom('fx_rates')
-        .select(['base', 'quote', 'date', 'rate', 'source'])
+        .select(['base', 'quote', 'date', 'rate', 'feed'])
         .where('base', 'in', [...new Set(chunk.map((r) => r.base))])
         .where('quote', 'in', [...new Set(chunk.map((r) => r.quote))])
         .where('date', '>=', dates[0]!)
@@ -47,14 +47,14 @@ export async function upsertFxRates(
       for (const r of chunk) {
         const before = stored.get(key(r));
         if (!before) {
-          fresh.push({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, source: r.source, known_at: knownAt });
+          fresh.push({ base: r.base, quote: r.quote, date: r.date, rate: r.rate, feed: r.feed, known_at: knownAt });
           out.accepted++;
-        } else if (before.rate === r.rate && before.source === r.source) {
+        } else if (before.rate === r.rate && before.feed === r.feed) {
           out.unchanged++;
         } else {
           await trx
             .updateTable('fx_rates')
-            .set({ rate: r.rate, source: r.source, known_at: knownAt })
+            .set({ rate: r.rate, feed: r.feed, known_at: knownAt })
             .where('base', '=', r.base)
             .where('quote', '=', r.quote)
             .where('date', '=', r.date)
@@ -87,7 +87,7 @@ export async function loadFxRates(
   if (range.quotes && range.quotes.length === 0) return [];
   let q = db
     .selectFrom('fx_rates')
-    .select(['base', 'quote', 'date', 'rate', 'source'])
+    .select(['base', 'quote', 'date', 'rate', 'feed'])
     .where('base', '=', range.base ?? 'EUR')
     .where('date', '>=', daysBefore(range.from, range.lookbackDays ?? FALLBACK_DAYS))
     .where('date', '<=', range.to);

@@ -34,17 +34,17 @@ describe.each(dialects)('price import on $name', (d) => {
       const map = await ProductMap.load(ctx.database.db);
       await map.upsert(
         [
-          { productId: 42382, cardId: 'base1-4', kind: 'card', source: 'test' },
-          { productId: 500, cardId: 'sv3pt5-1', kind: 'card', source: 'test' },
-          { productId: 501, cardId: 'sv3pt5-1', kind: 'card', source: 'test' },
-          { productId: 900, cardId: null, kind: 'sealed', source: 'test' },
+          { productId: 42382, cardId: 'base1-4', kind: 'card', feed: 'test' },
+          { productId: 500, cardId: 'sv3pt5-1', kind: 'card', feed: 'test' },
+          { productId: 501, cardId: 'sv3pt5-1', kind: 'card', feed: 'test' },
+          { productId: 900, cardId: null, kind: 'sealed', feed: 'test' },
         ],
         now,
       );
     });
 
     const importRows = (rows: PriceObservation[]) =>
-      withRun(ctx, { source: 'test', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
+      withRun(ctx, { importer: 'test', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
         const importer = await priceImporter(ctx, run, 'tcgcsv');
         await importer.add(rows);
         await importer.flush();
@@ -149,7 +149,7 @@ describe.each(dialects)('feed precedence on $name', (d) => {
           prices: { market },
         });
         const importAs = (feed: string, market: number) =>
-          withRun(ctx, { source: feed, feed, kind: 'prices' }, async (run) => {
+          withRun(ctx, { importer: feed, feed, kind: 'prices' }, async (run) => {
             const importer = await priceImporter(ctx, run, feed);
             await importer.add([row(market)]);
             await importer.flush();

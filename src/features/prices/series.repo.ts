@@ -11,7 +11,7 @@ export const MARKET_CURRENCY = { tcgplayer: 'USD', cardmarket: 'EUR' } as const;
 export interface SeriesQuery {
   /** A printing id; absent: the card's headline printing. */
   printing?: string;
-  source: keyof typeof MARKET_CURRENCY;
+  market: keyof typeof MARKET_CURRENCY;
   from?: string;
   to?: string;
 }
@@ -52,18 +52,18 @@ export async function resolveSeries(
       : sql`p.key = coalesce(
           (select s.printing_key from card_summary s where s.card_id = c.id),
           (select p2.key from printings p2 where p2.card_id = c.id
-            order by (select count(*) from prices r where r.printing_key = p2.key and r.market = ${q.source} and r.condition = ${nm}) desc, p2.key
+            order by (select count(*) from prices r where r.printing_key = p2.key and r.market = ${q.market} and r.condition = ${nm}) desc, p2.key
             limit 1))`;
   const { rows } = await sql<SeriesHead>`
     select (select v.version from data_version v where v.id = 1) as version, c.name as card_name,
       p.key as printing_key, p.id as printing_id, p.finish, p.tcgplayer_product_id, p.tcgplayer_sub_type, p.tcgplayer_group_id, p.product_line,
       coalesce(
-        (select min(lp.currency) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.source} and lp.condition = ${nm}),
-        (select r.currency from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm}
+        (select min(lp.currency) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.market} and lp.condition = ${nm}),
+        (select r.currency from prices r where r.printing_key = p.key and r.market = ${q.market} and r.condition = ${nm}
           order by r.date desc, r.currency limit 1)) as currency,
       coalesce(
-        (select max(lp.last_date) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.source} and lp.condition = ${nm}),
-        (select max(r.date) from prices r where r.printing_key = p.key and r.market = ${q.source} and r.condition = ${nm})) as last_date
+        (select max(lp.last_date) from latest_prices lp where lp.printing_key = p.key and lp.market = ${q.market} and lp.condition = ${nm}),
+        (select max(r.date) from prices r where r.printing_key = p.key and r.market = ${q.market} and r.condition = ${nm})) as last_date
     from cards c left join printings p on p.card_id = c.id and ${chosen}
     where c.id = ${cardId}`.execute(database.db);
   const head = rows[0];

@@ -236,7 +236,7 @@ export function signalsRoutes(
   };
 
   const head = async (cardId: string, printingId: string | undefined) => {
-    const h = await resolveSeries(database, cardId, { printing: printingId, source: 'tcgplayer' });
+    const h = await resolveSeries(database, cardId, { printing: printingId, market: 'tcgplayer' });
     if (!h) throw new NotFound('card', cardId);
     if (h.printing_id === null && printingId !== undefined) throw new NotFound('printing', printingId);
     return h;

@@ -12,7 +12,8 @@ export interface WeightsVersion {
   version: string;
   engine: string;
   engine_version: string;
-  source: 'builtin' | 'manual' | 'suggested';
+  /** Where the weights came from (docs/GLOSSARY.md, weights version). */
+  origin: 'builtin' | 'manual' | 'suggested';
   weights: Record<string, number>;
   note: string | null;
   created_by: string | null;
@@ -40,7 +41,7 @@ export async function ensureBuiltinWeights(db: Kysely<Tables>, engine: SignalEng
       version: builtinWeightsVersion(engine),
       engine: engine.name,
       engine_version: engine.version,
-      source: 'builtin',
+      origin: 'builtin',
       weights: JSON.stringify(engine.defaultWeights),
       note: 'Built-in weights of the engine version (docs/METHODS.md).',
       created_by: null,
@@ -104,7 +105,7 @@ export async function createWeights(
   engine: SignalEngine,
   input: {
     weights: Record<string, number>;
-    source: 'manual' | 'suggested';
+    origin: 'manual' | 'suggested';
     note: string | null;
     createdBy: string | null;
   },
@@ -113,7 +114,7 @@ export async function createWeights(
     version: newId('fw'),
     engine: engine.name,
     engine_version: engine.version,
-    source: input.source,
+    origin: input.origin,
     weights: JSON.stringify(Object.fromEntries(engine.components.map((c) => [c, input.weights[c]!]))),
     note: input.note,
     created_by: input.createdBy,

@@ -125,8 +125,9 @@ describe.each(dialects)('abandoned-runs migration on $name', (d) => {
       expect(await db.selectFrom('pipeline_runs').select(['id', 'status']).execute()).toEqual([
         { id: 'run_p', status: 'running' },
       ]);
+      // A later migration (20261204_32) renames the step derive to read-models, lock included.
       expect(await db.selectFrom('step_locks').select(['step', 'holder', 'token']).execute()).toEqual([
-        { step: 'derive', holder: 'old', token: 0 },
+        { step: 'read-models', holder: 'old', token: 0 },
       ]);
 
       await db.updateTable('ingestion_runs').set({ status: 'abandoned' }).where('id', '=', 'run_b').execute();

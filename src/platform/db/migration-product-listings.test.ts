@@ -93,16 +93,16 @@ describe.each(dialects)('product listings migration on $name', (d) => {
 
       await db
         .insertInto('tcgplayer_products')
-        .values({ product_id: 1, kind: 'accessory', source: 'tcgcsv', updated_at: now() })
+        .values({ product_id: 1, kind: 'accessory', feed: 'tcgcsv', updated_at: now() })
         .execute();
       await db
         .insertInto('tcgplayer_products')
-        .values({ product_id: 2, kind: 'unmapped', source: 'tcgcsv', updated_at: now() })
+        .values({ product_id: 2, kind: 'unmapped', feed: 'tcgcsv', updated_at: now() })
         .execute();
       await expect(
         db
           .insertInto('tcgplayer_products')
-          .values({ product_id: 3, kind: 'bogus', source: 'tcgcsv', updated_at: now() })
+          .values({ product_id: 3, kind: 'bogus', feed: 'tcgcsv', updated_at: now() })
           .execute(),
       ).rejects.toThrow();
       await db

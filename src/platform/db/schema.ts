@@ -83,7 +83,7 @@ export interface SetsTable {
   id: string;
   game: string;
   name: string;
-  series: string | null;
+  era: string | null;
   printed_total: number | null;
   total: number | null;
   ptcgo_code: string | null;
@@ -169,7 +169,7 @@ export interface SearchInterestTable {
   batch: string;
   anchor: string | null;
   value: number;
-  source: string;
+  feed: string;
   known_at: string;
 }
 
@@ -178,7 +178,7 @@ export interface FxRatesTable {
   quote: string;
   date: string;
   rate: number;
-  source: string;
+  feed: string;
   known_at: string;
 }
 
@@ -190,7 +190,7 @@ export interface TcgplayerProductsTable {
   card_id: string | null;
   /** See product-map.ts: what the listing says the product is, and whether it is linked. */
   kind: 'card' | 'sealed' | 'code_card' | 'accessory' | 'unknown' | 'unmapped';
-  source: string;
+  feed: string;
   updated_at: string;
 }
 
@@ -216,7 +216,8 @@ export interface MappingOverridesTable {
 
 export interface IngestionRunsTable {
   id: string;
-  source: string;
+  /** The importer (adapter) that ran, e.g. `tcgcsv-files`; `feed` names the upstream. */
+  importer: string;
   feed: string;
   kind: string;
   range_from: string | null;
@@ -327,7 +328,7 @@ export type LatestPricesTable = {
     rarity_key: string | null;
   };
 
-type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `z_${W}`]: number | null };
+type MoverColumns<W extends string> = { [K in `obs_${W}` | `jump_${W}` | `robust_z_${W}`]: number | null };
 
 export interface DataVersionTable {
   id: number;
@@ -381,7 +382,7 @@ export type CardSummaryTable = {
 export interface SetSummaryTable {
   set_id: string;
   name: string;
-  series: string | null;
+  era: string | null;
   release_date: string | null;
   printed_total: number | null;
   total: number | null;
@@ -458,7 +459,7 @@ export interface FactorWeightsTable {
   version: string;
   engine: string;
   engine_version: string;
-  source: 'builtin' | 'manual' | 'suggested';
+  origin: 'builtin' | 'manual' | 'suggested';
   /** JSON object: component name → weight. */
   weights: string;
   note: string | null;

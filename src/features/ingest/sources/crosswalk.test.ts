@@ -53,7 +53,7 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
 
     const importFile = async (path: string) => {
       let result: CrosswalkResult | null = null;
-      const summary = await withRun(ctx, { source: 'test', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
+      const summary = await withRun(ctx, { importer: 'test', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
         result = await importCrosswalk(ctx, run, path);
       });
       return { summary, result: result as CrosswalkResult | null };
@@ -74,17 +74,17 @@ describe.each(dialects)('TCGplayer cross-walk on $name', (d) => {
       expect([...result!.notInCatalog]).toEqual([[42347, 'base1-10']]);
       const rows = await ctx.database.db
         .selectFrom('tcgplayer_products')
-        .select(['product_id', 'group_id', 'card_id', 'kind', 'source'])
+        .select(['product_id', 'group_id', 'card_id', 'kind', 'feed'])
         .orderBy('product_id')
         .execute();
       expect(rows).toEqual([
         // Kept although base1-10 is not catalogued: a re-match after a catalogue import accepts its rows.
-        { product_id: 42347, group_id: 604, card_id: 'base1-10', kind: 'card', source: 'crosswalk' },
-        { product_id: 42382, group_id: 604, card_id: 'base1-4', kind: 'card', source: 'crosswalk' },
-        { product_id: 42402, group_id: 604, card_id: 'base1-58', kind: 'card', source: 'crosswalk' },
-        { product_id: 502000, group_id: 23237, card_id: 'sv3pt5-1', kind: 'card', source: 'crosswalk' },
-        { product_id: 502001, group_id: 23237, card_id: 'sv3pt5-25', kind: 'card', source: 'crosswalk' },
-        { product_id: 502002, group_id: null, card_id: 'sv3pt5-25', kind: 'card', source: 'crosswalk' },
+        { product_id: 42347, group_id: 604, card_id: 'base1-10', kind: 'card', feed: 'crosswalk' },
+        { product_id: 42382, group_id: 604, card_id: 'base1-4', kind: 'card', feed: 'crosswalk' },
+        { product_id: 42402, group_id: 604, card_id: 'base1-58', kind: 'card', feed: 'crosswalk' },
+        { product_id: 502000, group_id: 23237, card_id: 'sv3pt5-1', kind: 'card', feed: 'crosswalk' },
+        { product_id: 502001, group_id: 23237, card_id: 'sv3pt5-25', kind: 'card', feed: 'crosswalk' },
+        { product_id: 502002, group_id: null, card_id: 'sv3pt5-25', kind: 'card', feed: 'crosswalk' },
       ]);
       const map = await ProductMap.load(ctx.database.db);
       expect(map.lookup(42382)).toEqual({ ok: true, cardId: 'base1-4' });
@@ -165,7 +165,7 @@ describe.each(dialects)('TCGCSV product matching on $name', (d) => {
         groupId: 604,
         number: '004/102',
         name: 'Charizard',
-        source: 'tcgcsv',
+        feed: 'tcgcsv',
       });
       const sv = await matchTcgcsvProducts(ctx, GROUPS[1]!, PRODUCTS[23237]!, index);
       expect(kinds(sv.entries)).toEqual({

@@ -151,10 +151,10 @@ export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, fil
       // Kept in the map too: its rows are rejected `card_not_in_catalog` now, and a re-match
       // after the catalogue gains the card accepts them.
       notInCatalog.set(productId, link.cardId);
-      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', source: CROSSWALK_SOURCE });
+      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', feed: CROSSWALK_SOURCE });
       if (batch.length >= UPSERT_CHUNK) await write();
     } else {
-      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', source: CROSSWALK_SOURCE });
+      batch.push({ productId, groupId: link.groupId, cardId: link.cardId, kind: 'card', feed: CROSSWALK_SOURCE });
       mapped++;
       if (batch.length >= UPSERT_CHUNK) await write();
     }
@@ -370,7 +370,7 @@ export async function matchTcgcsvProducts(
       groupId: p.groupId ?? group.groupId,
       name: p.name,
       number,
-      source: 'tcgcsv',
+      feed: 'tcgcsv',
     };
     if (/code card/i.test(p.name)) {
       entries.push({ ...base, cardId: null, kind: 'code_card' });

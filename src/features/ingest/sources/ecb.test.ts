@@ -129,7 +129,7 @@ describe.each(dialects)('ECB reference rates on $name', (d) => {
         quote: 'USD',
         date: '2025-10-13',
         rate: 1.1637,
-        source: 'ecb',
+        feed: 'ecb',
         known_at: '2025-10-21T02:00:00.000Z',
       });
       expect(rows.map((r) => r.rate)).toEqual([1.1637, 1.1604, 1.1645, 1.1681, 1.1702]);

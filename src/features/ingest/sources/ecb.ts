@@ -110,7 +110,7 @@ export function importEcbRates(ctx: IngestContext, opts: EcbOptions = {}): Promi
   const to = opts.to ?? today(ctx);
   const from = opts.from ?? daysBefore(to, DEFAULT_LOOKBACK_DAYS);
   const start = {
-    source: SOURCE,
+    importer: SOURCE,
     feed: SOURCE,
     kind: 'fx' as const,
     from,
@@ -154,7 +154,7 @@ export function importEcbRates(ctx: IngestContext, opts: EcbOptions = {}): Promi
       for (const [reason, n] of Object.entries(parsed.rejected)) run.reject(reason, n);
       const outcome = await upsertFxRates(
         ctx.database.db,
-        parsed.rates.map((r) => ({ ...r, source: SOURCE })),
+        parsed.rates.map((r) => ({ ...r, feed: SOURCE })),
         ctx.runs.nowIso(),
       );
       run.add(outcome);

@@ -213,10 +213,10 @@ describe.each(dialects)('history CSV import on $name', (d) => {
       expect(run.error).toContain('market_prce');
       const row = await ctx.database.db
         .selectFrom('ingestion_runs')
-        .select(['status', 'source', 'feed'])
+        .select(['status', 'importer', 'feed'])
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
-      expect(row).toEqual({ status: 'failed', source: 'csv', feed: 'history-csv' });
+      expect(row).toEqual({ status: 'failed', importer: 'csv', feed: 'history-csv' });
     });
 
     it('TCGplayer history layout: repairs wrong years, maps sealed products and cards, counts every row', async () => {

@@ -231,7 +231,7 @@ export async function importHistoryCsv(ctx: IngestContext, opts: HistoryCsvOptio
   const extra = { repaired_dates: 0, sealed_created: 0 };
   const summary = await withRun(
     ctx,
-    { source: 'csv', feed, kind: 'prices', params: { file: name, format } },
+    { importer: 'csv', feed, kind: 'prices', params: { file: name, format } },
     async (run) => {
       run.explainEmpty(`${name} holds no data rows`);
       payload.bind(run);

@@ -196,9 +196,9 @@ describe.each(dialects)('JustTCG price history on $name', (d) => {
       const map = await ProductMap.load(ctx.database.db);
       await map.upsert(
         [
-          { productId: 42382, cardId: 'base1-4', kind: 'card', source: 'test' },
-          { productId: 42480, cardId: 'base1-58', kind: 'card', source: 'test' },
-          { productId: 77777, cardId: null, kind: 'sealed', source: 'test' },
+          { productId: 42382, cardId: 'base1-4', kind: 'card', feed: 'test' },
+          { productId: 42480, cardId: 'base1-58', kind: 'card', feed: 'test' },
+          { productId: 77777, cardId: null, kind: 'sealed', feed: 'test' },
         ],
         '2025-10-01T00:00:00.000Z',
       );

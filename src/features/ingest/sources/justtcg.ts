@@ -158,7 +158,7 @@ async function productList(ctx: IngestContext, opts: JusttcgOptions): Promise<nu
 export function importJusttcgPrices(ctx: IngestContext, opts: JusttcgOptions = {}): Promise<RunSummary> {
   const duration = opts.historyDuration ?? '1y';
   const start = {
-    source: SOURCE,
+    importer: SOURCE,
     feed: FEED,
     kind: 'prices' as const,
     from: opts.from ?? null,

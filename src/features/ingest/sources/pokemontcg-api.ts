@@ -194,7 +194,7 @@ async function walk(w: Walk): Promise<void> {
 
 function runStart(kind: 'catalog' | 'prices', opts: PokemontcgApiOptions) {
   return {
-    source: API_SOURCE,
+    importer: API_SOURCE,
     feed: PRICE_FEED,
     kind,
     params: {

@@ -97,7 +97,12 @@ export function importPokemontcgFilesCatalog(ctx: IngestContext, opts: Pokemontc
   const lang = opts.language ?? 'en';
   return withRun(
     ctx,
-    { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'catalog', params: { path: basename(opts.path), language: lang } },
+    {
+      importer: FILES_SOURCE,
+      feed: PRICE_FEED,
+      kind: 'catalog',
+      params: { path: basename(opts.path), language: lang },
+    },
     async (run) => {
       const writer = catalogWriter(ctx);
       const knownSets = await writeSets(ctx, writer, await readSetList(opts.path, lang), run);
@@ -127,7 +132,7 @@ export function importPokemontcgFilesPrices(ctx: IngestContext, opts: Pokemontcg
   const lang = opts.language ?? 'en';
   return withRun(
     ctx,
-    { source: FILES_SOURCE, feed: PRICE_FEED, kind: 'prices', params: { path: basename(opts.path), language: lang } },
+    { importer: FILES_SOURCE, feed: PRICE_FEED, kind: 'prices', params: { path: basename(opts.path), language: lang } },
     async (run) => {
       run.explainEmpty(
         `no tcgplayer or cardmarket prices in the card files under ${basename(opts.path)} (a catalogue dump carries none)`,

@@ -72,7 +72,7 @@ describe('pokemontcg.io mapping', () => {
     expect(mapSet(set)).toEqual({
       id: 'sv9',
       name: 'Journey Together',
-      series: 'Scarlet & Violet',
+      era: 'Scarlet & Violet',
       printedTotal: 159,
       total: 190,
       ptcgoCode: 'JTG',

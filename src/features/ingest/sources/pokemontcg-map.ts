@@ -95,7 +95,7 @@ export function mapSet(raw: unknown): SetInput | null {
   return {
     id,
     name,
-    series: str(raw.series),
+    era: str(raw.series),
     printedTotal: int(raw.printedTotal),
     total: int(raw.total),
     ptcgoCode: str(raw.ptcgoCode),

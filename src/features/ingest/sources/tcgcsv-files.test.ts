@@ -141,7 +141,7 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
       expect(row).toMatchObject({
-        source: 'tcgcsv-files',
+        importer: 'tcgcsv-files',
         range_from: '2025-10-19',
         range_to: '2025-10-20',
         rows_read: 20,
@@ -199,7 +199,7 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       expect(run.failures).toHaveLength(1);
       expect(run.failures[0]!.item).toBe('prices-2025-10-22.ppmd.7z');
       expect(run.failures[0]!.error).toMatch(/7-Zip could not extract prices-2025-10-22\.ppmd\.7z/);
-      expect(run).toMatchObject({ source: 'tcgcsv-archive', rows_read: 10, accepted: 5, rejected: 5 });
+      expect(run).toMatchObject({ importer: 'tcgcsv-archive', rows_read: 10, accepted: 5, rejected: 5 });
       expect((await stored('base1-4.holofoil')).map((r) => [r.date, r.market_cents])).toEqual([
         ['2025-10-19', 34000],
         ['2025-10-20', 36000],

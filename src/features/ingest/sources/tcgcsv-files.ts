@@ -108,11 +108,11 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
   await t.run.checkpoint({ doneDates: t.doneDates });
 }
 
-function runStart(source: string, opts: TcgcsvFilesOptions) {
+function runStart(importer: string, opts: TcgcsvFilesOptions) {
   // Only the last path segments are recorded: run records are served by the API.
   const params = { path: basename(opts.path), map: opts.map ? basename(opts.map) : null };
   return {
-    source,
+    importer,
     feed: FEED,
     kind: 'prices' as const,
     from: opts.from ?? null,

@@ -82,15 +82,15 @@ describe.each(dialects)('import products tcgcsv (live) on $name', (d) => {
       ]);
       const row = await ctx.database.db
         .selectFrom('ingestion_runs')
-        .select(['kind', 'source', 'rows_read'])
+        .select(['kind', 'importer', 'rows_read'])
         .where('id', '=', run.id)
         .executeTakeFirstOrThrow();
-      expect(row).toEqual({ kind: 'products', source: 'tcgcsv', rows_read: 9 });
+      expect(row).toEqual({ kind: 'products', importer: 'tcgcsv', rows_read: 9 });
     });
 
     it('a listing without a number never turns a product the cross-walk links to a card into a sealed item', async () => {
       const map = await ProductMap.load(ctx.database.db);
-      await map.upsert([{ productId: 136401, cardId: 'base1-58', kind: 'card', source: 'crosswalk' }], NOW);
+      await map.upsert([{ productId: 136401, cardId: 'base1-58', kind: 'card', feed: 'crosswalk' }], NOW);
       const run = await importTcgcsvProducts(ctx, options({ groups: [604] }));
       expect(run.status).toBe('succeeded');
       expect((await ProductMap.load(ctx.database.db)).lookup(136401)).toEqual({ ok: true, cardId: 'base1-58' });

@@ -71,7 +71,7 @@ export async function importTcgcsvProducts(
 ): Promise<RunSummary> {
   const baseUrl = opts.baseUrl ?? DEFAULT_BASE_URL;
   const start = {
-    source: 'tcgcsv',
+    importer: 'tcgcsv',
     feed: FEED,
     kind: 'products' as const,
     params: { baseUrl, groups: opts.groups ?? null },
@@ -98,7 +98,7 @@ export async function importTcgcsvProducts(
  */
 export async function importTcgcsvProductFiles(ctx: IngestContext, opts: { path: string }): Promise<RunSummary> {
   const start = {
-    source: PRODUCTS_FILES_SOURCE,
+    importer: PRODUCTS_FILES_SOURCE,
     feed: FEED,
     kind: 'products' as const,
     params: { path: basename(opts.path) },

@@ -176,7 +176,7 @@ describe.each(dialects)('TCGCSV API import on $name', (d) => {
       for (const r of replay.requests) expect(r.headers['user-agent']).toMatch(/^cardquant\//);
       const row = await runRow(run.id);
       // Fetched at 02:00 UTC: the prices are those of the previous day's refresh.
-      expect(row).toMatchObject({ source: 'tcgcsv', range_from: '2025-10-20', range_to: '2025-10-20' });
+      expect(row).toMatchObject({ importer: 'tcgcsv', range_from: '2025-10-20', range_to: '2025-10-20' });
       expect(JSON.parse(row.checkpoint!)).toEqual({ date: '2025-10-20', doneGroups: [604, 23237, 17688, 630, 2848] });
       const payloads: string[] = [];
       for await (const p of ctx.runs.payloads(run.id)) payloads.push(p.name);

@@ -236,7 +236,7 @@ export async function importTcgcsvPrices(ctx: IngestContext, opts: TcgcsvApiOpti
   const date = opts.date ?? tcgcsvPriceDate(ctx.clock.now());
   const baseUrl = opts.baseUrl ?? DEFAULT_BASE_URL;
   const start = {
-    source: API_SOURCE,
+    importer: API_SOURCE,
     feed: FEED,
     kind: 'prices' as const,
     from: date,

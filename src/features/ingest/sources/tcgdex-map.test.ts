@@ -78,7 +78,7 @@ describe('TCGdex objects to catalogue inputs', () => {
     expect(mapSet(SET_DETAILS['sv03.5'], 'sv3pt5')).toEqual({
       id: 'sv3pt5',
       name: '151',
-      series: 'Scarlet & Violet',
+      era: 'Scarlet & Violet',
       printedTotal: 165,
       total: 165,
       releaseDate: '2023-09-22',

@@ -124,7 +124,7 @@ export function mapSet(raw: unknown, ourSetId: string): SetInput | null {
   return {
     id: ourSetId,
     name,
-    series: isObj(raw.serie) ? str(raw.serie.name) : null,
+    era: isObj(raw.serie) ? str(raw.serie.name) : null,
     printedTotal: int(count.official),
     total: int(count.total),
     releaseDate: stampDate(raw.releaseDate),
@@ -286,7 +286,7 @@ export function deferSetToStored(
   stored:
     | {
         name: string;
-        series: string | null;
+        era: string | null;
         printed_total: number | null;
         total: number | null;
         release_date: string | null;
@@ -297,7 +297,7 @@ export function deferSetToStored(
   return {
     ...input,
     name: stored.name,
-    series: stored.series === null ? input.series : null,
+    era: stored.era === null ? input.era : null,
     printedTotal: stored.printed_total === null ? input.printedTotal : null,
     total: stored.total === null ? input.total : null,
     releaseDate: stored.release_date === null ? input.releaseDate : null,

@@ -156,14 +156,14 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
       });
       const sets = await db
         .selectFrom('sets')
-        .select(['id', 'name', 'series', 'tcgdex_set_id', 'release_date', 'total'])
+        .select(['id', 'name', 'era', 'tcgdex_set_id', 'release_date', 'total'])
         .orderBy('id')
         .execute();
       expect(sets).toEqual([
         {
           id: 'base1',
           name: 'Base',
-          series: 'Test Series',
+          era: 'Test Series',
           tcgdex_set_id: 'base1',
           release_date: '2023-09-22',
           total: 102,
@@ -171,7 +171,7 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
         {
           id: 'emp1',
           name: 'Empty Expansion',
-          series: 'Test Series',
+          era: 'Test Series',
           tcgdex_set_id: 'emp01',
           release_date: '2023-09-22',
           total: 0,
@@ -179,7 +179,7 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
         {
           id: 'sv1',
           name: 'Scarlet & Violet',
-          series: 'Test Series',
+          era: 'Test Series',
           tcgdex_set_id: 'sv01',
           release_date: '2023-09-22',
           total: 198,
@@ -187,7 +187,7 @@ describe.each(dialects)('TCGdex import on $name', (d) => {
         {
           id: 'sv3pt5',
           name: '151',
-          series: 'Scarlet & Violet',
+          era: 'Scarlet & Violet',
           tcgdex_set_id: 'sv03.5',
           release_date: '2023-09-22',
           total: 165,

@@ -188,7 +188,7 @@ async function catalogInputs(ctx: IngestContext, set: Obj, ourSetId: string, car
   const db = ctx.database.db;
   const storedSet = await db
     .selectFrom('sets')
-    .select(['name', 'series', 'printed_total', 'total', 'release_date'])
+    .select(['name', 'era', 'printed_total', 'total', 'release_date'])
     .where('id', '=', ourSetId)
     .executeTakeFirst();
   const setInput: SetInput = deferSetToStored(mapSet(set, ourSetId)!, storedSet);
@@ -214,7 +214,7 @@ async function catalogInputs(ctx: IngestContext, set: Obj, ourSetId: string, car
 
 function runStart(kind: 'catalog' | 'prices', opts: TcgdexOptions) {
   return {
-    source: SOURCE,
+    importer: SOURCE,
     feed: FEED,
     kind,
     params: {
