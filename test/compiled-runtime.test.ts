@@ -61,6 +61,19 @@ it('bin/cardquant.js runs the emitted JavaScript when dist/ is there', async () 
   expect(version.stdout).toContain(`module: ${join(dir, 'dist', 'cli.js')}`);
 });
 
+it('bin/cardquant.js runs the TypeScript through tsx, with a note on stderr, when nothing was built', async () => {
+  const unbuilt = join(dir, 'unbuilt');
+  mkdirSync(join(unbuilt, 'bin'), { recursive: true });
+  copyFileSync(join(repo, 'package.json'), join(unbuilt, 'package.json'));
+  copyFileSync(join(repo, 'bin', 'cardquant.js'), join(unbuilt, 'bin', 'cardquant.js'));
+  symlinkSync(realpathSync(join(repo, 'node_modules')), join(unbuilt, 'node_modules'), 'dir');
+  symlinkSync(join(repo, 'src'), join(unbuilt, 'src'), 'dir');
+
+  const version = await node([join(unbuilt, 'bin', 'cardquant.js'), 'version', '--verbose']);
+  expect(version.stdout).toContain('runtime: typescript');
+  expect(version.stderr).toContain('dist/ not built');
+});
+
 it('migrates from the compiled code with the checksums of the TypeScript migrations', async () => {
   const up = await node([join(dir, 'bin', 'cardquant.js'), 'migrate', 'up']);
   expect(up.stdout).toMatch(/Database is current: \d+ migration\(s\) applied\./);
