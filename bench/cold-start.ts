@@ -8,11 +8,11 @@
  *
  * Also exports the process helpers the other benchmarks share.
  *
- *   npx tsx bench/cold-start.ts [--runs 5] [--log-level info] [--timeout 30000]
+ *   npx tsx bench/cold-start.ts [--runs 5] [--log-level info] [--timeout 30000] [--runtime bin|compiled|typescript]
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -24,6 +24,26 @@ import { parseArgs } from 'node:util';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 const CLI = join(REPO_ROOT, 'bin', 'cardquant.js');
+
+/**
+ * How the benchmark starts cardquant (docs/adr/0015): `bin` as an operator does (the compiled
+ * dist/ when built, else TypeScript), or one runtime explicitly — `compiled` runs dist/main.js
+ * (build it first: npm run build), `typescript` runs src/main.ts through tsx as before the build step.
+ */
+export type RuntimeChoice = 'bin' | 'compiled' | 'typescript';
+export const RUNTIMES: readonly RuntimeChoice[] = ['bin', 'compiled', 'typescript'];
+
+/** Node arguments that start cardquant in `runtime`; the command follows. */
+export function cardquantCommand(runtime: RuntimeChoice): string[] {
+  if (runtime === 'compiled') {
+    const main = join(REPO_ROOT, 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error('dist/main.js is missing: run npm run build first');
+    return ['--enable-source-maps', main];
+  }
+  if (runtime === 'typescript')
+    return [join(REPO_ROOT, 'src', 'platform', 'typescript-entry.mjs'), join(REPO_ROOT, 'src', 'main.ts')];
+  return [CLI];
+}
 
 export const COLD_START_TARGET_MS = 2000;
 
@@ -141,7 +161,8 @@ export interface AppProcess {
  *
  * Optional: `command: 'serve'` runs only the HTTP API (no scheduler, no demo seeding);
  * `databaseUrl` points it at an existing database instead of the fresh one (which is then not
- * created; the temporary directory stays empty); `env` adds or overrides settings last.
+ * created; the temporary directory stays empty); `env` adds or overrides settings last;
+ * `runtime` picks the code that runs (see cardquantCommand; default `bin`).
  */
 export async function startApp({
   logLevel,
@@ -149,12 +170,14 @@ export async function startApp({
   command = 'start',
   databaseUrl,
   env: extraEnv = {},
+  runtime = 'bin',
 }: {
   logLevel: string;
   stdout: 'ignore' | 'pipe';
   command?: 'start' | 'serve';
   databaseUrl?: string;
   env?: Record<string, string>;
+  runtime?: RuntimeChoice;
 }): Promise<AppProcess & { spawnedAt: number }> {
   installExitHooks();
   const dir = mkdtempSync(join(os.tmpdir(), 'cardquant-bench-'));
@@ -181,7 +204,7 @@ export async function startApp({
     extraEnv,
   );
   const spawnedAt = performance.now();
-  const child = spawnTracked(process.execPath, [CLI, command], {
+  const child = spawnTracked(process.execPath, [...cardquantCommand(runtime), command], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', stdout, 'inherit'],
@@ -369,9 +392,17 @@ export interface ColdStartOptions {
   timeoutMs: number;
   /** Smoke run: shorter, and written to cold-start.quick.json (see resultName). */
   quick: boolean;
+  /** Which code runs (see cardquantCommand). */
+  runtime: RuntimeChoice;
 }
 
-export const coldStartDefaults: ColdStartOptions = { runs: 5, logLevel: 'info', timeoutMs: 30_000, quick: false };
+export const coldStartDefaults: ColdStartOptions = {
+  runs: 5,
+  logLevel: 'info',
+  timeoutMs: 30_000,
+  quick: false,
+  runtime: 'bin',
+};
 
 interface ColdRun {
   run: number;
@@ -387,7 +418,7 @@ interface ColdRun {
 
 async function coldRun(run: number, opts: ColdStartOptions): Promise<ColdRun> {
   const before = cpuSnapshot();
-  const app = await startApp({ logLevel: opts.logLevel, stdout: 'pipe' });
+  const app = await startApp({ logLevel: opts.logLevel, stdout: 'pipe', runtime: opts.runtime });
   let loggedStartupMs: number | null = null;
   let readyLineMs: number | null = null;
   let sawReadyLine: () => void = () => {};
@@ -440,7 +471,9 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
   console.log(`\n== Cold start: cardquant start → /readyz 200 (empty SQLite, fresh temp dir per run) ==`);
   console.log(`machine: ${describeMachine(machine)}`);
   console.log(`code: ${describeRevision(code)}`);
-  console.log(`runs: ${opts.runs}, LOG_LEVEL=${opts.logLevel}, /readyz polled every ~10 ms\n`);
+  console.log(
+    `runs: ${opts.runs}, runtime: ${opts.runtime}, LOG_LEVEL=${opts.logLevel}, /readyz polled every ~10 ms\n`,
+  );
 
   const runs: ColdRun[] = [];
   for (let i = 1; i <= opts.runs; i++) {
@@ -471,8 +504,9 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
 
   const result = {
     benchmark: 'cold-start',
-    description:
-      'node bin/cardquant.js start on an empty SQLite database (fresh temp dir per run) until GET /readyz answers 200',
+    description: `node ${cardquantCommand(opts.runtime)
+      .map((a) => relative(REPO_ROOT, a) || a)
+      .join(' ')} start on an empty SQLite database (fresh temp dir per run) until GET /readyz answers 200`,
     machine,
     revision: code,
     codeChangedDuringRun: codeChanged,
@@ -489,7 +523,10 @@ export async function runColdStart(opts: ColdStartOptions = coldStartDefaults) {
       `  note: other processes used more than ${BUSY_MACHINE_CORES} cores during ${busyRuns} of ${runs.length} run(s); those numbers are pessimistic.`,
     );
   }
-  const file = writeResult(resultName('cold-start', opts), result);
+  const file = writeResult(
+    resultName(opts.runtime === 'bin' ? 'cold-start' : `cold-start.${opts.runtime}`, opts),
+    result,
+  );
   console.log(`  results: ${file}`);
   return result;
 }
@@ -504,6 +541,7 @@ export function parseColdStartArgs(argv: string[]): ColdStartOptions {
       'log-level': { type: 'string' },
       timeout: { type: 'string' },
       quick: { type: 'boolean' },
+      runtime: { type: 'string' },
     },
     strict: true,
   });
@@ -513,7 +551,15 @@ export function parseColdStartArgs(argv: string[]): ColdStartOptions {
     logLevel: values['log-level'] ?? coldStartDefaults.logLevel,
     timeoutMs: positiveInt(values.timeout, coldStartDefaults.timeoutMs, '--timeout'),
     quick,
+    runtime: runtimeChoice(values.runtime),
   };
+}
+
+function runtimeChoice(raw: string | undefined): RuntimeChoice {
+  if (raw === undefined) return coldStartDefaults.runtime;
+  if (!(RUNTIMES as readonly string[]).includes(raw))
+    throw new Error(`--runtime must be one of ${RUNTIMES.join(', ')} (got ${raw})`);
+  return raw as RuntimeChoice;
 }
 
 export function positiveInt(raw: string | undefined, fallback: number, flag: string): number {

@@ -1,7 +1,17 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (see docs/adr/0002-run-typescript-with-tsx.md).
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript in dist/ when it is there (built by `npm ci` / `npm run build`);
+// a checkout that was not built runs the TypeScript sources through tsx instead, and says so on
+// stderr. See docs/adr/0015-compiled-javascript-at-runtime.md.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv);
+const compiled = new URL('../dist/main.js', import.meta.url);
+if (existsSync(compiled)) {
+  // Stack traces name the .ts sources (the same as node --enable-source-maps).
+  process.setSourceMapsEnabled(true);
+  await import(compiled.href);
+} else {
+  process.stderr.write('cardquant: dist/ not built (npm run build); running the TypeScript sources through tsx\n');
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}

@@ -4,6 +4,8 @@
  * 2 for invalid configuration, 1 for anything else.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, Option } from 'commander';
 import { config, withRuntime } from './cli-support.ts';
 import { print } from './platform/cli.ts';
@@ -19,6 +21,7 @@ import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
 import { openDatabase } from './platform/db/database.ts';
+import { runtimeKind } from './platform/entrypoints.ts';
 import { AppError } from './platform/errors.ts';
 import { MigrationError, migrationStatus } from './platform/db/migrator.ts';
 import { createLogger } from './platform/log.ts';
@@ -146,6 +149,20 @@ function program(): Command {
     .command('worker')
     .description('Run only the scheduler and workers (scale-out role; any number may run).')
     .action(() => runProcess({ http: false, scheduler: true, bootstrap: false }));
+
+  root
+    .command('version')
+    .description('Print the version; --verbose adds which code runs (compiled or typescript) and the Node version.')
+    .option('--verbose', 'also print the runtime, the Node version and the file of this module')
+    .action((opts: { verbose?: boolean }) => {
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+      print(`cardquant ${pkg.version}`);
+      if (opts.verbose) {
+        print(`runtime: ${runtimeKind}`);
+        print(`node: ${process.version}`);
+        print(`module: ${fileURLToPath(import.meta.url)}`);
+      }
+    });
 
   const migrate = root.command('migrate').description('Database schema migrations.');
   migrate

@@ -6,11 +6,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config.ts';
+import { cardquantArgs } from '../src/platform/entrypoints.ts';
 import { BUDGET } from './budget.ts';
 
-export const CLI_PATH = fileURLToPath(new URL('../bin/cardquant.js', import.meta.url));
+/**
+ * How a test starts `cardquant`: the TypeScript sources under test, through tsx, whether or not a
+ * `dist/` was built (a stale one must not stand in for them). test/compiled-runtime.test.ts covers
+ * bin/cardquant.js and the compiled code.
+ */
+const CLI_ARGS = cardquantArgs();
 
 export interface Exit {
   code: number | null;
@@ -49,7 +54,7 @@ export class CliProcess {
     readonly args: string[],
     options: CliOptions,
   ) {
-    this.child = spawn(process.execPath, [CLI_PATH, ...args], {
+    this.child = spawn(process.execPath, [...CLI_ARGS, ...args], {
       cwd: options.cwd,
       env: cliEnv(options.env),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { cardquantArgs } from './entrypoints.ts';
 import type { Logger } from './log.ts';
 
 export interface PipelineRequest {
@@ -27,8 +27,6 @@ export interface LaunchedProcess {
 export interface PipelineLauncher {
   launch(request: PipelineRequest): Promise<LaunchedProcess>;
 }
-
-const BIN = fileURLToPath(new URL('../../bin/cardquant.js', import.meta.url));
 
 /** Where a child's output goes, and the environment it starts with (tests set both). */
 export interface ChildOptions {
@@ -64,7 +62,7 @@ export function spawnCardquant(
   context: Record<string, unknown>,
   options: ChildOptions = {},
 ): LaunchedProcess {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(process.execPath, [...cardquantArgs(), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     ...(options.env ? { env: options.env } : {}),
   });

@@ -5,8 +5,9 @@
  * here it holds only this thread, with its own database connection. The run's record is kept by
  * the HTTP thread (backtests.service.ts); the thread only computes and hands back the outcome.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, type Worker, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../platform/db/database.ts';
+import { startWorker } from '../../platform/entrypoints.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import {
   BacktestDataError,
@@ -40,8 +41,6 @@ export async function runBacktestWorker(): Promise<void> {
   parentPort!.postMessage(reply);
 }
 
-const ENTRY = new URL('./backtests-worker.mjs', import.meta.url);
-
 /** Whether another thread can open the database at `url` (an in-memory SQLite database exists only in its own connection). */
 export function shareableDatabase(url: string): boolean {
   return !/^sqlite:(:memory:)?$/.test(url);
@@ -66,7 +65,7 @@ export class BacktestThread {
       params,
     };
     return new Promise((resolve, reject) => {
-      const worker = new Worker(ENTRY, { workerData: job });
+      const worker = startWorker('./backtests.worker.ts', import.meta.url, 'runBacktestWorker', { workerData: job });
       this.worker = worker;
       let settled = false;
       worker.once('message', (m: Reply) => {

@@ -5,8 +5,8 @@
  * `materialiseSignals` would compute for those dates, so the rows are the same as a sequential
  * run's (test/signals.test.ts compares them).
  */
-import { Worker } from 'node:worker_threads';
 import type { Database } from '../../platform/db/database.ts';
+import { startWorker } from '../../platform/entrypoints.ts';
 import type { MaterialiseCounts, SignalSettings } from './materialise.ts';
 import { materialiseSignals } from './materialise.ts';
 import { defaultEngines } from './settings.ts';
@@ -27,11 +27,9 @@ export interface BackfillJob {
   dates: string[];
 }
 
-const ENTRY = new URL('./backfill-worker.mjs', import.meta.url);
-
 function runWorker(job: BackfillJob): Promise<MaterialiseCounts> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(ENTRY, { workerData: job });
+    const worker = startWorker('./backfill-worker.ts', import.meta.url, 'runBackfillWorker', { workerData: job });
     let settled = false;
     worker.once('message', (m: { ok: true; counts: MaterialiseCounts } | { ok: false; error: string }) => {
       settled = true;

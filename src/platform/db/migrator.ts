@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import type { Database, DialectName } from './database.ts';
+import { moduleToRun } from '../entrypoints.ts';
 
 export interface MigrationFile {
   name: string;
@@ -55,7 +56,8 @@ export function listMigrations(dir: string = defaultDir): MigrationFile[] {
       return {
         name: file.replace(/\.ts$/, ''),
         checksum: createHash('sha256').update(text).digest('hex'),
-        load: () => import(pathToFileURL(path).href),
+        // Compiled, the checksum is still the .ts source's (copied beside the emitted .js by the build).
+        load: () => import(moduleToRun(file, pathToFileURL(join(dir, '/'))).href),
       };
     });
 }
