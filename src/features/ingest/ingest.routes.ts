@@ -17,12 +17,10 @@ const IngestionRun = z
     range_from: z.string().nullable(),
     range_to: z.string().nullable(),
     params: z.record(z.string(), z.unknown()).nullable(),
-    status: z
-      .enum(['running', 'succeeded', 'partial', 'failed', 'abandoned'])
-      .openapi({
-        description:
-          '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.',
-      }),
+    status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']).openapi({
+      description:
+        '`abandoned`: its process died (no heartbeat for 3 × RUN_HEARTBEAT_SECONDS); counts reconciled with the prices it wrote.',
+    }),
     started_at: z.string(),
     finished_at: z.string().nullable(),
     rows_read: z.number().int().openapi({ description: 'Always accepted + updated + unchanged + rejected.' }),
@@ -36,19 +34,12 @@ const IngestionRun = z
     failures: z
       .array(z.object({ item: z.string(), error: z.string() }))
       .openapi({ description: 'Parts (sets, pages, files) that failed while the rest went on.' }),
-    dropped_placeholder_fields: z
-      .number()
-      .int()
-      .openapi({
-        description:
-          'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.',
-      }),
-    rejected_examples: z
-      .array(z.object({ at: z.string(), reason: z.string(), detail: z.string() }))
-      .openapi({
-        description:
-          'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.',
-      }),
+    dropped_placeholder_fields: z.number().int().openapi({
+      description: 'Placeholder fields (999, 9999 … listings) dropped from rows that were kept; beside the accounting.',
+    }),
+    rejected_examples: z.array(z.object({ at: z.string(), reason: z.string(), detail: z.string() })).openapi({
+      description: 'The first rejected rows (at most 20), naming where, the reason, and the field and value at fault.',
+    }),
     checkpoint: z.unknown().nullable(),
     resumes: z.string().nullable(),
     error: z.string().nullable(),
