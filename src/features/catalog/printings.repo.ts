@@ -281,3 +281,14 @@ export async function insertPrintings(
   }
   return keyOf;
 }
+
+/** Every TCGplayer product some printing is sold as. */
+export async function printedProductIds(db: Kysely<Tables>): Promise<number[]> {
+  const rows = await db
+    .selectFrom('printings')
+    .select('tcgplayer_product_id')
+    .distinct()
+    .where('tcgplayer_product_id', 'is not', null)
+    .execute();
+  return rows.map((r) => r.tcgplayer_product_id!);
+}
