@@ -31,12 +31,10 @@ const Anomaly = z
     printing_id: z.string().nullable().openapi({ example: 'base1-4-holofoil' }),
     card_id: z.string().nullable().openapi({ example: 'base1-4' }),
     date: z.string().openapi({ description: 'The market date the anomaly was found on.', example: '2026-11-20' }),
-    severity: z
-      .number()
-      .openapi({
-        description: 'Larger is worse; its unit depends on the kind (docs/METHODS.md, "Anomalies").',
-        example: 12.4,
-      }),
+    severity: z.number().openapi({
+      description: 'Larger is worse; its unit depends on the kind (docs/METHODS.md, "Anomalies").',
+      example: 12.4,
+    }),
     detail: z.record(z.string(), z.unknown()).openapi({
       description: 'What the check saw; fields depend on the kind.',
       example: {

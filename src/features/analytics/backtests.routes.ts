@@ -36,51 +36,34 @@ const Metrics = z
     total_return_pct: z
       .number()
       .openapi({ description: 'Final equity / initial capital − 1, percent, net of every cost.', example: 8.4312 }),
-    annualised_return_pct: z
-      .number()
-      .nullable()
-      .openapi({
-        description:
-          '(1 + total return)^(365 / calendar days) − 1, percent; null over zero days or after a total loss.',
-        example: 9.1207,
-      }),
-    annualised_volatility_pct: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'Sample standard deviation of daily equity log returns × √365, percent.',
-        example: 14.2,
-      }),
-    sharpe: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'Mean daily log return × 365 / annualised volatility; risk-free rate 0.',
-        example: 0.61,
-      }),
+    annualised_return_pct: z.number().nullable().openapi({
+      description: '(1 + total return)^(365 / calendar days) − 1, percent; null over zero days or after a total loss.',
+      example: 9.1207,
+    }),
+    annualised_volatility_pct: z.number().nullable().openapi({
+      description: 'Sample standard deviation of daily equity log returns × √365, percent.',
+      example: 14.2,
+    }),
+    sharpe: z.number().nullable().openapi({
+      description: 'Mean daily log return × 365 / annualised volatility; risk-free rate 0.',
+      example: 0.61,
+    }),
     max_drawdown_pct: z
       .number()
       .openapi({ description: 'Largest fall from a running equity peak, percent of that peak.', example: 6.25 }),
-    hit_rate_pct: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'Completed round trips with a positive result net of costs, percent; null when none completed.',
-        example: 54.5,
-      }),
-    turnover: z
-      .number()
-      .openapi({
-        description: 'Average per rebalance of traded notional / equity (2 = the whole book sold and bought again).',
-        example: 1.96,
-      }),
+    hit_rate_pct: z.number().nullable().openapi({
+      description: 'Completed round trips with a positive result net of costs, percent; null when none completed.',
+      example: 54.5,
+    }),
+    turnover: z.number().openapi({
+      description: 'Average per rebalance of traded notional / equity (2 = the whole book sold and bought again).',
+      example: 1.96,
+    }),
     costs: z.number().openapi({ description: 'Fees, fixed costs and slippage paid, USD.', example: 912.4 }),
-    final_equity: z
-      .number()
-      .openapi({
-        description: 'Equity on the last date after valuing open baskets at their exit, USD.',
-        example: 10843.12,
-      }),
+    final_equity: z.number().openapi({
+      description: 'Equity on the last date after valuing open baskets at their exit, USD.',
+      example: 10843.12,
+    }),
     market_dates: z.number().int().openapi({ description: 'Market dates simulated.', example: 324 }),
     universe: z
       .number()
@@ -91,14 +74,10 @@ const Metrics = z
         "The date the equity reached zero (a short whose price multiplied): the run stopped there, every position closed at that date's marks; the equity curve ends at 0 and volatility, Sharpe and the annualised return are null. Null when it never did.",
       example: null,
     }),
-    ruin_deficit: z
-      .number()
-      .nullable()
-      .openapi({
-        description:
-          'What closing the positions on the ruin date left owing beyond the capital, USD; null without ruin.',
-        example: null,
-      }),
+    ruin_deficit: z.number().nullable().openapi({
+      description: 'What closing the positions on the ruin date left owing beyond the capital, USD; null without ruin.',
+      example: null,
+    }),
   })
   .openapi('BacktestMetrics');
 
@@ -145,14 +124,10 @@ const runFields = {
   params: StoredParams,
   currency: z.string().openapi({ example: 'USD' }),
   metrics: Metrics.nullable().openapi({ description: 'Set when the run succeeded.' }),
-  trades: z
-    .number()
-    .int()
-    .nullable()
-    .openapi({
-      description: 'Trade records (open-at-end valuations included); set when the run succeeded.',
-      example: 1480,
-    }),
+  trades: z.number().int().nullable().openapi({
+    description: 'Trade records (open-at-end valuations included); set when the run succeeded.',
+    example: 1480,
+  }),
   error: z.string().nullable().openapi({ description: 'Why the run failed.' }),
   created_by: z
     .string()
@@ -168,11 +143,9 @@ const BacktestRun = z
   .object({
     ...runFields,
     equity: z.array(EquityPoint).openapi({ description: 'One point per market date (empty until the run succeeded).' }),
-    trade_log: z
-      .array(Trade)
-      .openapi({
-        description: `The first ${TRADE_LOG_LIMIT} trades in execution order; \`trades\` counts all of them.`,
-      }),
+    trade_log: z.array(Trade).openapi({
+      description: `The first ${TRADE_LOG_LIMIT} trades in execution order; \`trades\` counts all of them.`,
+    }),
   })
   .openapi('BacktestRun');
 const BacktestQueued = z

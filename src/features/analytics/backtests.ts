@@ -40,23 +40,15 @@ export const BACKTEST_PARAM_FIELDS = {
     description: 'Last market date (inclusive); open baskets are valued here.',
     example: '2026-11-20',
   }),
-  quantile: z
-    .number()
-    .gt(0)
-    .max(0.5)
-    .default(0.2)
-    .openapi({
-      description:
-        'Share of the ranked printings per leg: 0.2 buys the top 20 % by score (and, long-short, sells the bottom 20 %).',
-      example: 0.2,
-    }),
-  side: z
-    .enum(['long', 'long-short'])
-    .default('long')
-    .openapi({
-      description:
-        '`long-short` is hypothetical: collectibles cannot be borrowed, so it measures the score spread, not a tradable strategy.',
-    }),
+  quantile: z.number().gt(0).max(0.5).default(0.2).openapi({
+    description:
+      'Share of the ranked printings per leg: 0.2 buys the top 20 % by score (and, long-short, sells the bottom 20 %).',
+    example: 0.2,
+  }),
+  side: z.enum(['long', 'long-short']).default('long').openapi({
+    description:
+      '`long-short` is hypothetical: collectibles cannot be borrowed, so it measures the score spread, not a tradable strategy.',
+  }),
   holding_days: z
     .number()
     .int()
@@ -64,30 +56,19 @@ export const BACKTEST_PARAM_FIELDS = {
     .max(365)
     .default(7)
     .openapi({ description: 'Market dates a basket is held before it is sold.', example: 7 }),
-  rebalance_every: z
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .optional()
-    .openapi({
-      description: 'A new basket is chosen every this many market dates; default `holding_days`.',
-      example: 7,
-    }),
+  rebalance_every: z.number().int().min(1).max(365).optional().openapi({
+    description: 'A new basket is chosen every this many market dates; default `holding_days`.',
+    example: 7,
+  }),
   buy_at: z
     .enum(['market', 'low'])
     .default('market')
     .openapi({ description: 'Buy at the market price or at the listed low; sales are always at the market price.' }),
-  fee_pct: z
-    .number()
-    .min(0)
-    .max(50)
-    .default(12.75)
-    .openapi({
-      description:
-        'Marketplace fee on every sale, percent of proceeds. The default 12.75 is close to a TCGplayer seller fee (commission plus payment processing).',
-      example: 12.75,
-    }),
+  fee_pct: z.number().min(0).max(50).default(12.75).openapi({
+    description:
+      'Marketplace fee on every sale, percent of proceeds. The default 12.75 is close to a TCGplayer seller fee (commission plus payment processing).',
+    example: 12.75,
+  }),
   fixed_cost: money(
     'Fixed cost per trade and printing (shipping, a top loader), charged on every buy and every sale',
     10_000,

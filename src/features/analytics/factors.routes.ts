@@ -26,26 +26,19 @@ const IcStats = z.object({
   sd: z.number().nullable(),
   ir: z.number().nullable(),
   hitRate: z.number().nullable(),
-  tStat: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
-    }),
+  tStat: z.number().nullable().openapi({
+    description:
+      'Newey–West (HAC, Bartlett) t statistic of the mean IC with lag `hac_lag`; overlapping forward windows make the daily IC series autocorrelated.',
+  }),
   hac_lag: z.number().int().openapi({ description: 'Newey–West lag: the horizon in days minus 1.' }),
   spread_mean: z.number().nullable().openapi({ description: 'Mean top-minus-bottom quintile forward log return.' }),
   beta_mean: z
     .number()
     .nullable()
     .openapi({ description: 'Mean cross-sectional regression coefficient (factor return per unit exposure).' }),
-  beta_t: z
-    .number()
-    .nullable()
-    .openapi({
-      description:
-        'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
-    }),
+  beta_t: z.number().nullable().openapi({
+    description: 'Fama–MacBeth t statistic of the mean coefficient, with a Newey–West standard error (lag `hac_lag`).',
+  }),
 });
 
 const FactorsReport = z

@@ -57,13 +57,10 @@ const CardsQuery = z.object({
       description: 'Currency of the price filters; cards priced in another currency do not match them.',
       example: 'USD',
     }),
-  sort: z
-    .enum(SORTS)
-    .default('name')
-    .openapi({
-      description: 'Sort field. Cards without a value (no price, no change, no signal yet) come last in either order.',
-      example: 'price',
-    }),
+  sort: z.enum(SORTS).default('name').openapi({
+    description: 'Sort field. Cards without a value (no price, no change, no signal yet) come last in either order.',
+    example: 'price',
+  }),
   order: z
     .enum(['asc', 'desc'])
     .optional()

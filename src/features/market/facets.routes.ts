@@ -8,6 +8,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import type { SetSummaryTable } from '../../platform/db/schema.ts';
+import { findSetSummary, listFacet, listSetSummaries } from './facets.repo.ts';
 import { toMajor } from './wire.ts';
 
 const SetItem = z
@@ -24,13 +25,10 @@ const SetItem = z
     cards: z.number().int().openapi({ description: 'Cards in the catalogue.', example: 102 }),
     priced_cards: z.number().int().openapi({ description: 'Cards with a headline price.', example: 98 }),
     printings: z.number().int().openapi({ example: 170 }),
-    value: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'Sum of the headline prices of the cards priced in `currency`, major units.',
-        example: 2150.35,
-      }),
+    value: z.number().nullable().openapi({
+      description: 'Sum of the headline prices of the cards priced in `currency`, major units.',
+      example: 2150.35,
+    }),
     currency: z.string().nullable().openapi({ example: 'USD' }),
     index_id: z.string().openapi({ description: 'The set’s price index, see /v1/indexes.', example: 'set-base1' }),
   })
@@ -140,13 +138,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCursor(cursor, ['k', 'id']);
     return versionedRead<z.infer<typeof SetList>>(c, await readDataVersion(db), async () => {
-      let query = db.selectFrom('set_summary').selectAll();
-      if (after) query = query.where((eb) => eb(eb.refTuple('k_release', 'set_id'), '>', eb.tuple(after.k, after.id)));
-      const rows = await query
-        .orderBy('k_release')
-        .orderBy('set_id')
-        .limit(limit + 1)
-        .execute();
+      const rows = await listSetSummaries(db, limit + 1, after ?? null);
       const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
       return jsonResponse({ items: body.items.map(setItem), next_cursor: body.next_cursor });
     });
@@ -155,7 +147,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
   app.openapi(getSetRoute, async (c) => {
     const { id } = c.req.valid('param');
     return versionedRead<z.infer<typeof SetItem>>(c, await readDataVersion(db), async () => {
-      const row = await db.selectFrom('set_summary').selectAll().where('set_id', '=', id).executeTakeFirst();
+      const row = await findSetSummary(db, id);
       if (!row) throw new NotFound('set', id);
       return jsonResponse(setItem(row));
     });
@@ -169,15 +161,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, ['id']);
       return versionedRead<FacetList>(c, await readDataVersion(db), async () => {
-        let query = db
-          .selectFrom('facet_counts')
-          .select(['id', 'name', 'cards', 'priced_cards'])
-          .where('facet', '=', facet);
-        if (after) query = query.where('id', '>', after.id);
-        const rows = await query
-          .orderBy('id')
-          .limit(limit + 1)
-          .execute();
+        const rows = await listFacet(db, facet, limit + 1, after?.id ?? null);
         const body = page(rows, limit, (last) => ({ id: last.id }));
         return jsonResponse({
           items: body.items.map((r) => ({

@@ -83,20 +83,15 @@ const CardHistory = z
       .openapi({ description: 'Null only for a card without printings.' }),
     market: z.enum(['tcgplayer', 'cardmarket']),
     condition: z.literal('NM'),
-    currency: z
-      .string()
-      .openapi({
-        description: "Currency of the series: that of its latest price row (the market's usual one when it has none).",
-        example: 'USD',
-      }),
+    currency: z.string().openapi({
+      description: "Currency of the series: that of its latest price row (the market's usual one when it has none).",
+      example: 'USD',
+    }),
     interval: z.enum(['day', 'week']),
-    from: z
-      .string()
-      .nullable()
-      .openapi({
-        description: 'Window start; null when the series has no prices and no range was given.',
-        example: '2025-11-25',
-      }),
+    from: z.string().nullable().openapi({
+      description: 'Window start; null when the series has no prices and no range was given.',
+      example: '2025-11-25',
+    }),
     to: z.string().nullable().openapi({ example: '2026-11-24' }),
     points: z.array(
       z.object({

@@ -92,3 +92,6 @@ export function readIndex(database: Database, id: string, from: string | undefin
     .orderBy('v.date')
     .execute();
 }
+
+/** A row of `readIndex`: the index with one of its values (null `h_*` when none is in range). */
+export type IndexHistoryRow = Awaited<ReturnType<typeof readIndex>>[number];

@@ -25,12 +25,10 @@ const changeField = (days: number) =>
 
 export const IndexSchema = z
   .object({
-    id: z
-      .string()
-      .openapi({
-        description: '`market` (cards), `sealed` (sealed products), or `set-{set id}` (the set’s cards).',
-        example: 'set-base1',
-      }),
+    id: z.string().openapi({
+      description: '`market` (cards), `sealed` (sealed products), or `set-{set id}` (the set’s cards).',
+      example: 'set-base1',
+    }),
     kind: z.enum(['market', 'sealed', 'set']),
     set_id: z.string().nullable().openapi({ example: 'base1' }),
     name: z.string().openapi({ example: 'Base index' }),
@@ -44,13 +42,10 @@ export const IndexSchema = z
     change_1d: changeField(1),
     change_7d: changeField(7),
     change_30d: changeField(30),
-    constituents: z
-      .number()
-      .int()
-      .openapi({
-        description: 'Printings in the last step (or priced on base_date for a one-point index).',
-        example: 96,
-      }),
+    constituents: z.number().int().openapi({
+      description: 'Printings in the last step (or priced on base_date for a one-point index).',
+      example: 96,
+    }),
     points: z.number().int().openapi({ description: 'Dates with a value, base_date through last_date.', example: 401 }),
   })
   .openapi('MarketIndex', { description: 'A chain-linked value-weighted price index (docs/METHODS.md, "Indexes").' });
@@ -62,13 +57,10 @@ const IndexList = z
 const IndexPoint = z.object({
   date: z.string().openapi({ example: '2026-11-24' }),
   value: z.number().openapi({ description: 'Rounded to 4 decimals.', example: 104.2731 }),
-  constituents: z
-    .number()
-    .int()
-    .openapi({
-      description: 'Printings in the step into this date; below 5 the value was carried forward.',
-      example: 96,
-    }),
+  constituents: z.number().int().openapi({
+    description: 'Printings in the step into this date; below 5 the value was carried forward.',
+    example: 96,
+  }),
 });
 
 const IndexDetail = IndexSchema.extend({ history: z.array(IndexPoint) }).openapi('MarketIndexDetail');

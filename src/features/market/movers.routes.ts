@@ -31,13 +31,10 @@ const MoversParams = z.object({
     .max(1e9)
     .optional()
     .openapi({ description: 'Least latest price, USD.', example: 5 }),
-  kind: z
-    .enum(['card', 'sealed', 'all'])
-    .default('card')
-    .openapi({
-      description: '`card`: single cards (default); `sealed`: sealed products; `all`: both.',
-      example: 'sealed',
-    }),
+  kind: z.enum(['card', 'sealed', 'all']).default('card').openapi({
+    description: '`card`: single cards (default); `sealed`: sealed products; `all`: both.',
+    example: 'sealed',
+  }),
   set: z.string().min(1).max(64).optional().openapi({ description: 'Set id.', example: 'sv3pt5' }),
   rarity: z.string().min(1).max(64).optional().openapi({ description: 'Rarity id or name.', example: 'rare-holo' }),
   limit: z.coerce
@@ -79,13 +76,10 @@ export const MoverItem = z
     to_price: z.number().openapi({ example: 270 }),
     change_pct: z.number().openapi({ description: 'Percent, 4 decimals.', example: 12.5 }),
     currency: z.string().openapi({ example: 'USD' }),
-    zscore: z
-      .number()
-      .nullable()
-      .openapi({
-        description: 'ln(to/from) over the volatility expected for the window; null with too little history.',
-        example: 2.31,
-      }),
+    zscore: z.number().nullable().openapi({
+      description: 'ln(to/from) over the volatility expected for the window; null with too little history.',
+      example: 2.31,
+    }),
     observations: z
       .number()
       .int()

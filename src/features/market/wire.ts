@@ -141,24 +141,19 @@ export const PrintingProductFields = {
     .int()
     .nullable()
     .openapi({ description: 'The TCGplayer group the product was sold under; null until known.', example: 604 }),
-  product_line: z
-    .string()
-    .nullable()
-    .openapi({
-      description:
-        "Product line when not the set's own product (`world-championship-deck`, `jumbo`, `deck-exclusive`, `prize-pack`, `blister`, `shadowless`, `1st-edition`, `promo`, `other`); null = the set's own product.",
-      example: null,
-    }),
+  product_line: z.string().nullable().openapi({
+    description:
+      "Product line when not the set's own product (`world-championship-deck`, `jumbo`, `deck-exclusive`, `prize-pack`, `blister`, `shadowless`, `1st-edition`, `promo`, `other`); null = the set's own product.",
+    example: null,
+  }),
   product_line_label: z
     .string()
     .nullable()
     .openapi({ description: 'The product line in words.', example: 'World Championship Deck' }),
-  label: z
-    .string()
-    .openapi({
-      description: 'The printing in words: finish, with its product line when it has one.',
-      example: 'Holofoil',
-    }),
+  label: z.string().openapi({
+    description: 'The printing in words: finish, with its product line when it has one.',
+    example: 'Holofoil',
+  }),
 };
 
 /** The product fields of a printing row. */

@@ -131,22 +131,18 @@ export function pipelineRoutes(
         launcher.launch({ steps: body.steps, from: body.from, to: body.to, trigger: 'api' }),
       ));
     } catch (err) {
-      await c
-        .get('platform')
-        .audit.record({
-          ...audit,
-          result: 'failure',
-          detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message },
-        });
+      await c.get('platform').audit.record({
+        ...audit,
+        result: 'failure',
+        detail: { steps, from: body.from ?? null, to: body.to ?? null, error: (err as Error).message },
+      });
       throw err;
     }
-    await c
-      .get('platform')
-      .audit.record({
-        ...audit,
-        result: 'success',
-        detail: { steps, from: body.from ?? null, to: body.to ?? null, pid },
-      });
+    await c.get('platform').audit.record({
+      ...audit,
+      result: 'success',
+      detail: { steps, from: body.from ?? null, to: body.to ?? null, pid },
+    });
     return c.json({ status: 'started' as const, steps, runs_url: '/v1/admin/pipeline/runs' }, 202);
   });
   return app;

@@ -11,6 +11,7 @@ import { PrintingResolver, type GroupConflict, type PendingPrinting } from '../c
 import { assignProductLines } from '../catalog/printings.repo.ts';
 import type { ProductLine } from '../catalog/product-lines.ts';
 import { ProductMap } from '../catalog/product-map.ts';
+import { allCardIds } from '../catalog/catalog-writer.repo.ts';
 import type { IngestionRun } from '../ingest/ingestion-run.ts';
 import { addUnmatched, type UnmatchedRow } from '../ingest/unmatched.repo.ts';
 import type { Logger } from '../../platform/log.ts';
@@ -135,7 +136,7 @@ export class PriceImporter {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
-    const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
+    const cardIds = await allCardIds(db);
     const importer = new PriceImporter(
       run,
       opts.feed,
