@@ -19,10 +19,9 @@ export async function rawRows(database: Database, text: string, values: readonly
   const native = database.native;
   if (native.kind === 'postgres')
     return (await native.pool.query({ text, values: [...values], rowMode: 'array' })).rows as unknown[][];
-  return native.db
-    .prepare(text.replace(/\$(\d+)/g, '@p$1'))
-    .raw(true)
-    .all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][];
+  const statement = native.db.prepare(text.replace(/\$(\d+)/g, '@p$1')).raw(true);
+  if (values.length === 0) return statement.all() as unknown[][];
+  return statement.all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][];
 }
 
 /**
