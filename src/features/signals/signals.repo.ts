@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { dateText } from '../../platform/db/dialect.ts';
 import type { SignalsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../market/series.ts';
 import { flaggedPrints, printKey, unflagged } from '../prices/price-flags.repo.ts';
@@ -30,7 +31,7 @@ type Row = [number, string, number, number | null, number | null];
 
 /** A date column as `YYYY-MM-DD` text on both dialects (PostgreSQL's `date` type reads back as text through `to_char`). */
 export function textDate(database: Database, column: string): string {
-  return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
+  return dateText(database.dialect, column);
 }
 
 function seriesSql(database: Database, extra: string): string {
