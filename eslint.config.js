@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const QUERIES_IN_REPOS = 'Queries live in repositories (*.repo.ts) or src/platform/db.';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'bench/results/'] },
   js.configs.recommended,
@@ -23,6 +25,27 @@ export default tseslint.config(
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'Read settings through src/config.ts.' },
+      ],
+    },
+  },
+  {
+    // SQL lives in repositories: only *.repo.ts files and src/platform/db build queries.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.repo.ts', 'src/platform/db/**', 'src/**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]',
+          message: QUERIES_IN_REPOS,
+        },
+        { selector: "TaggedTemplateExpression[tag.name='sql']", message: QUERIES_IN_REPOS },
+        {
+          selector:
+            "CallExpression[callee.object.name='sql'][callee.property.name=/^(raw|ref|id|lit|table|join|val)$/]",
+          message: QUERIES_IN_REPOS,
+        },
       ],
     },
   },

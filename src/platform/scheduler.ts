@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from './clock.ts';
 import type { Tables } from './db/schema.ts';
 import type { Logger } from './log.ts';
+import { claimSlot, finishSlot } from './scheduled-runs.repo.ts';
 
 export interface Job {
   name: string;
@@ -47,27 +48,15 @@ export class Scheduler {
 
   /** Runs `job` for `slot` unless another process (or an earlier call) already claimed it. */
   async runSlot(job: Job, slot: string): Promise<SlotOutcome> {
-    const claimed = await this.db
-      .insertInto('scheduled_runs')
-      .values({
-        job: job.name,
-        slot,
-        instance: this.instance,
-        started_at: isoInstant(this.clock.now()),
-        finished_at: null,
-        status: 'running',
-        error: null,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return 'taken';
+    const claimed = await claimSlot(this.db, {
+      job: job.name,
+      slot,
+      instance: this.instance,
+      startedAt: isoInstant(this.clock.now()),
+    });
+    if (!claimed) return 'taken';
     const finish = (status: 'succeeded' | 'failed', error: string | null) =>
-      this.db
-        .updateTable('scheduled_runs')
-        .set({ status, error, finished_at: isoInstant(this.clock.now()) })
-        .where('job', '=', job.name)
-        .where('slot', '=', slot)
-        .execute();
+      finishSlot(this.db, { job: job.name, slot, status, error, finishedAt: isoInstant(this.clock.now()) });
     try {
       const counts = await job.run();
       await finish('succeeded', null);

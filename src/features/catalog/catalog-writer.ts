@@ -7,6 +7,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CardsTable, SetsTable, Tables } from '../../platform/db/schema.ts';
 import type { WriteOutcome } from '../../shared/run-accounting.ts';
+import { allCardIds, allSetIds, catalogRowsByIds, insertCatalogRows, updateCatalogRow } from './catalog-writer.repo.ts';
 
 export interface SetInput {
   id: string;
@@ -120,15 +121,11 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
   for (let i = 0; i < inputs.length; i += CHUNK) {
     const chunk = inputs.slice(i, i + CHUNK);
     await db.transaction().execute(async (trx) => {
-      const rows = (await trx
-        .selectFrom(table)
-        .selectAll()
-        .where(
-          'id',
-          'in',
-          chunk.map((c) => c.id),
-        )
-        .execute()) as unknown as R[];
+      const rows = await catalogRowsByIds<R>(
+        trx,
+        table,
+        chunk.map((c) => c.id),
+      );
       const existing = new Map(rows.map((r) => [r.id, r]));
       const fresh = new Map<string, R>();
       for (const input of chunk) {
@@ -145,21 +142,13 @@ async function upsertChunked<I extends { id: string }, R extends { id: string; u
           out.unchanged++;
         } else {
           const changed = { ...after, updated_at: nowIso };
-          await trx
-            .updateTable(table)
-            .set(changed as never)
-            .where('id', '=', input.id)
-            .execute();
+          await updateCatalogRow(trx, table, input.id, changed);
           existing.set(after.id, changed);
           out.updated++;
         }
       }
       // New rows go in as one statement per chunk.
-      if (fresh.size > 0)
-        await trx
-          .insertInto(table)
-          .values([...fresh.values()] as never)
-          .execute();
+      await insertCatalogRows(trx, table, [...fresh.values()]);
     });
   }
   return out;
@@ -178,10 +167,10 @@ export class CatalogWriter {
   }
 
   async knownSetIds(): Promise<Set<string>> {
-    return new Set((await this.db.selectFrom('sets').select('id').execute()).map((r) => r.id));
+    return allSetIds(this.db);
   }
 
   async knownCardIds(): Promise<Set<string>> {
-    return new Set((await this.db.selectFrom('cards').select('id').execute()).map((r) => r.id));
+    return allCardIds(this.db);
   }
 }

@@ -16,15 +16,13 @@ export interface GroupRow {
 export async function upsertGroups(db: Kysely<Tables>, groups: GroupRow[], nowIso: string): Promise<void> {
   const unique = [...new Map(groups.map((g) => [g.groupId, g])).values()];
   for (let i = 0; i < unique.length; i += 500) {
-    const rows = unique
-      .slice(i, i + 500)
-      .map((g) => ({
-        group_id: g.groupId,
-        name: g.name,
-        abbreviation: g.abbreviation,
-        published_on: g.publishedOn,
-        updated_at: nowIso,
-      }));
+    const rows = unique.slice(i, i + 500).map((g) => ({
+      group_id: g.groupId,
+      name: g.name,
+      abbreviation: g.abbreviation,
+      published_on: g.publishedOn,
+      updated_at: nowIso,
+    }));
     await db
       .insertInto('tcgplayer_groups')
       .values(rows)

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import { ValidationFailed } from '../../platform/errors.ts';
+import { cardExists, listOverrides, saveOverride } from './mapping-overrides.repo.ts';
 
 /** Reasons an override may pin on a product (docs/METHODS.md, "Price acceptance rules"). */
 export const OVERRIDE_REJECT_REASONS = [
@@ -38,8 +39,8 @@ export async function upsertOverride(
     throw new ValidationFailed([{ field: 'reject', message: `must be one of ${OVERRIDE_REJECT_REASONS.join(', ')}` }]);
   }
   if (input.cardId) {
-    const card = await db.selectFrom('cards').select('id').where('id', '=', input.cardId).executeTakeFirst();
-    if (!card) throw new ValidationFailed([{ field: 'card', message: `no card ${input.cardId} in the catalogue` }]);
+    if (!(await cardExists(db, input.cardId)))
+      throw new ValidationFailed([{ field: 'card', message: `no card ${input.cardId} in the catalogue` }]);
   }
   const values = {
     card_id: input.cardId ?? null,
@@ -48,13 +49,7 @@ export async function upsertOverride(
     created_by: input.createdBy,
     created_at: ids.nowIso,
   };
-  await db
-    .insertInto('mapping_overrides')
-    .values({ id: ids.newId, source: 'tcgplayer', external_id: String(input.productId), ...values })
-    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet(values))
-    .execute();
+  await saveOverride(db, ids.newId, input.productId, values);
 }
 
-export async function listOverrides(db: Kysely<Tables>) {
-  return db.selectFrom('mapping_overrides').selectAll().orderBy('created_at').execute();
-}
+export { listOverrides };

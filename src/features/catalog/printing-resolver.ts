@@ -16,7 +16,13 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Finish } from './finishes.ts';
-import { fillPrintingGroups, setGroupsOfCards } from './printings.repo.ts';
+import {
+  adoptProduct,
+  fillPrintingGroups,
+  insertPrintings,
+  printingIdentities,
+  setGroupsOfCards,
+} from './printings.repo.ts';
 
 interface Known {
   key: number;
@@ -58,11 +64,7 @@ export class PrintingResolver {
   /** Loads every printing once (tens of thousands of small rows), then resolves from memory. */
   static async load(db: Kysely<Tables>, nowIso: () => string): Promise<PrintingResolver> {
     const resolver = new PrintingResolver(db, nowIso);
-    const rows = await db
-      .selectFrom('printings')
-      .select(['key', 'id', 'card_id', 'finish', 'tcgplayer_product_id', 'tcgplayer_sub_type', 'tcgplayer_group_id'])
-      .orderBy('key')
-      .execute();
+    const rows = await printingIdentities(db);
     for (const r of rows) {
       resolver.remember({
         key: r.key,
@@ -194,51 +196,37 @@ export class PrintingResolver {
     });
     await this.db.transaction().execute(async (trx) => {
       for (const a of adoptions) {
-        await trx
-          .updateTable('printings')
-          .set({
-            tcgplayer_product_id: a.p.productId,
-            tcgplayer_sub_type: a.p.subType,
-            ...(a.p.groupId ? { tcgplayer_group_id: a.p.groupId } : {}),
-          })
-          .where('key', '=', a.key)
-          .execute();
+        await adoptProduct(trx, a.key, {
+          productId: a.p.productId!,
+          subType: a.p.subType!,
+          groupId: a.p.groupId ?? null,
+        });
       }
-      // Chunks keep each statement under the bound-parameter limits (9 columns × 500).
-      for (let i = 0; i < toInsert.length; i += 500) {
-        const chunk = toInsert.slice(i, i + 500);
-        const rows = await trx
-          .insertInto('printings')
-          .values(
-            chunk.map(({ id, p }) => ({
-              id,
-              card_id: p.cardId,
-              finish: p.finish,
-              language: 'en',
-              tcgplayer_product_id: p.productId,
-              tcgplayer_sub_type: p.subType,
-              tcgplayer_group_id: p.groupId ?? null,
-              cardmarket_product_id: null,
-              created_at: this.nowIso(),
-            })),
-          )
-          .returning(['key', 'id'])
-          .execute();
-        const keyOf = new Map(rows.map((r) => [r.id, Number(r.key)]));
-        for (const entry of chunk) {
-          const key = keyOf.get(entry.id)!;
-          this.remember({
-            key,
-            id: entry.id,
-            cardId: entry.p.cardId,
-            finish: entry.p.finish,
-            productId: entry.p.productId,
-            subType: entry.p.subType,
-            groupId: entry.p.groupId ?? null,
-          });
-          if (entry.p.groupId) this.touched.add(key);
-          for (const i of entry.index) keys[i] = key;
-        }
+      const keyOf = await insertPrintings(
+        trx,
+        toInsert.map(({ id, p }) => ({
+          id,
+          cardId: p.cardId,
+          finish: p.finish,
+          productId: p.productId,
+          subType: p.subType,
+          groupId: p.groupId ?? null,
+        })),
+        this.nowIso(),
+      );
+      for (const entry of toInsert) {
+        const key = keyOf.get(entry.id)!;
+        this.remember({
+          key,
+          id: entry.id,
+          cardId: entry.p.cardId,
+          finish: entry.p.finish,
+          productId: entry.p.productId,
+          subType: entry.p.subType,
+          groupId: entry.p.groupId ?? null,
+        });
+        if (entry.p.groupId) this.touched.add(key);
+        for (const i of entry.index) keys[i] = key;
       }
     });
     return keys;

@@ -216,3 +216,79 @@ export function printingLabels(
 ): Promise<{ key: number; id: string; finish: string; product_line: string | null }[]> {
   return db.selectFrom('printings').select(['key', 'id', 'finish', 'product_line']).execute();
 }
+
+/** Every printing's identity (card, finish, TCGplayer product, sub-type and group), in key order. */
+export function printingIdentities(db: Kysely<Tables>) {
+  return db
+    .selectFrom('printings')
+    .select(['key', 'id', 'card_id', 'finish', 'tcgplayer_product_id', 'tcgplayer_sub_type', 'tcgplayer_group_id'])
+    .orderBy('key')
+    .execute();
+}
+
+/** Gives a product-less printing its TCGplayer product (and group, when known). */
+export async function adoptProduct(
+  db: Kysely<Tables>,
+  key: number,
+  product: { productId: number; subType: string; groupId: number | null },
+): Promise<void> {
+  await db
+    .updateTable('printings')
+    .set({
+      tcgplayer_product_id: product.productId,
+      tcgplayer_sub_type: product.subType,
+      ...(product.groupId ? { tcgplayer_group_id: product.groupId } : {}),
+    })
+    .where('key', '=', key)
+    .execute();
+}
+
+export interface NewPrinting {
+  id: string;
+  cardId: string;
+  finish: string;
+  productId: number | null;
+  subType: string | null;
+  groupId: number | null;
+}
+
+/** Inserts printings in chunks (9 columns × 500 stay under the bound-parameter limits); returns id → key. */
+export async function insertPrintings(
+  db: Kysely<Tables>,
+  printings: NewPrinting[],
+  createdAt: string,
+): Promise<Map<string, number>> {
+  const keyOf = new Map<string, number>();
+  for (const chunk of chunks(printings)) {
+    const rows = await db
+      .insertInto('printings')
+      .values(
+        chunk.map((p) => ({
+          id: p.id,
+          card_id: p.cardId,
+          finish: p.finish,
+          language: 'en',
+          tcgplayer_product_id: p.productId,
+          tcgplayer_sub_type: p.subType,
+          tcgplayer_group_id: p.groupId,
+          cardmarket_product_id: null,
+          created_at: createdAt,
+        })),
+      )
+      .returning(['key', 'id'])
+      .execute();
+    for (const r of rows) keyOf.set(r.id, Number(r.key));
+  }
+  return keyOf;
+}
+
+/** Every TCGplayer product some printing is sold as. */
+export async function printedProductIds(db: Kysely<Tables>): Promise<number[]> {
+  const rows = await db
+    .selectFrom('printings')
+    .select('tcgplayer_product_id')
+    .distinct()
+    .where('tcgplayer_product_id', 'is not', null)
+    .execute();
+  return rows.map((r) => r.tcgplayer_product_id!);
+}

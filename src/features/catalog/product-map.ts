@@ -13,6 +13,8 @@ import type { Kysely } from 'kysely';
 import type { Tables, TcgplayerProductsTable } from '../../platform/db/schema.ts';
 import type { WriteOutcome } from '../../shared/run-accounting.ts';
 import type { RejectReason } from '../../shared/run-accounting.ts';
+import { tcgplayerOverrides } from './mapping-overrides.repo.ts';
+import { insertProducts, loadProducts, updateProduct } from './product-map.repo.ts';
 
 export interface ProductEntry {
   productId: number;
@@ -51,21 +53,14 @@ export class ProductMap {
   }
 
   async reload(): Promise<void> {
-    const rows = await this.db
-      .selectFrom('tcgplayer_products')
-      .select(['product_id', 'card_id', 'kind', 'group_id', 'name', 'number'])
-      .execute();
+    const rows = await loadProducts(this.db);
     this.products = new Map(
       rows.map((r) => [
         r.product_id,
         { cardId: r.card_id, kind: r.kind, groupId: r.group_id, name: r.name, number: r.number },
       ]),
     );
-    const overrides = await this.db
-      .selectFrom('mapping_overrides')
-      .select(['external_id', 'card_id', 'reject_reason'])
-      .where('source', '=', 'tcgplayer')
-      .execute();
+    const overrides = await tcgplayerOverrides(this.db);
     this.overrides = new Map(
       overrides.map((o) => [Number(o.external_id), { cardId: o.card_id, rejectReason: o.reject_reason }]),
     );
@@ -132,20 +127,14 @@ export class ProductMap {
           fresh.set(e.productId, row);
           out.unchanged++;
         } else if (JSON.stringify(before) !== JSON.stringify(after)) {
-          await trx.updateTable('tcgplayer_products').set(row).where('product_id', '=', e.productId).execute();
+          await updateProduct(trx, row);
           out.updated++;
         } else {
           out.unchanged++;
         }
         this.products.set(e.productId, after);
       }
-      // New products go in as multi-row inserts (8 columns × 500 rows per statement).
-      const rows = [...fresh.values()];
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('tcgplayer_products')
-          .values(rows.slice(i, i + 500))
-          .execute();
+      await insertProducts(trx, [...fresh.values()]);
     });
     return out;
   }

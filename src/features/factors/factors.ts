@@ -9,7 +9,6 @@
  * or before d, at most MAX_GAP_DAYS older; a return whose end price was not observed after its
  * start is missing (excluded, never zero).
  */
-import { sql } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { FactorStatsTable } from '../../platform/db/schema.ts';
@@ -20,7 +19,8 @@ import { ols, quantileSpread } from '../../quant/regression.ts';
 import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
 import type { SignalEngine } from '../signals/engine.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
-import { forEachSeries, latestMarketDate, textDate, type SignalKey } from '../signals/signals.repo.ts';
+import { forEachSeries, latestMarketDate, type SignalKey } from '../signals/signals.repo.ts';
+import { okSignalsOn, replaceFactorStats, signalDates, storedFactorStats } from './factors.repo.ts';
 
 /** Forward-return horizons (days) and the lags of the one-day-return decay profile. */
 export const HORIZONS = [1, 7, 30] as const;
@@ -92,60 +92,6 @@ function forwardReturn(series: Series | undefined, a: number, b: number, base?: 
   return start === undefined ? Number.NaN : Math.log(end[1] / start);
 }
 
-/**
- * Distinct signal dates of a key in [from, to], ascending: one index seek per date (a recursive
- * query), not a scan of every signal row.
- */
-async function signalDates(database: Database, key: SignalKey, from: string, to: string): Promise<string[]> {
-  const next = (bound: string, op: '>=' | '>') =>
-    `select min(date) from signals where engine = ${'$'}1 and engine_version = ${'$'}2 and weights_version = ${'$'}3 and date ${op} ${bound} and date <= ${'$'}5`;
-  const cast = database.dialect === 'postgres' ? '::date' : '';
-  const text = `with recursive d(x) as (
-      select (${next(`${'$'}4${cast}`, '>=')})
-      union all
-      select (${next('d.x', '>')}) from d where d.x is not null
-    ) select ${textDate(database, 'x')} from d where x is not null`;
-  const values = [key.engine, key.engineVersion, key.weightsVersion, from, to];
-  const native = database.native;
-  const rows =
-    native.kind === 'sqlite'
-      ? (native.db
-          .prepare(text.replace(/\$(\d)/g, '@p$1'))
-          .raw(true)
-          .all(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as unknown[][])
-      : ((await native.pool.query({ text: text.replace(/\$5/g, '$5::date'), values, rowMode: 'array' }))
-          .rows as unknown[][]);
-  return rows.map((r) => String(r[0]));
-}
-
-interface OkSignal {
-  printing_key: number;
-  last_cents: number;
-  standardised: string | null;
-  z: number;
-}
-
-/** The `ok` signals of one date, in printing order (a raw read: this runs for ~30,000 rows a date). */
-async function readOkSignals(database: Database, key: SignalKey, date: string): Promise<OkSignal[]> {
-  const text = `select printing_key, last_cents, standardised, z from signals
-    where engine = $1 and engine_version = $2 and weights_version = $3 and date = $4 and status = 'ok' order by printing_key`;
-  const values = [key.engine, key.engineVersion, key.weightsVersion, date];
-  const native = database.native;
-  const rows =
-    native.kind === 'sqlite'
-      ? (native.db
-          .prepare(text.replace(/\$\d/g, '?'))
-          .raw(true)
-          .all(...values) as unknown[][])
-      : ((await native.pool.query({ text, values, rowMode: 'array' })).rows as unknown[][]);
-  return rows.map((r) => ({
-    printing_key: Number(r[0]),
-    last_cents: Number(r[1]),
-    standardised: r[2] as string | null,
-    z: Number(r[3]),
-  }));
-}
-
 export interface FactorStatsCounts {
   dates: number;
   rows: number;
@@ -195,7 +141,7 @@ export async function computeFactorStats(
     const prices = await readPrices(database, Math.min(...spans.map((x) => x[0])), Math.max(...spans.map((x) => x[1])));
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
-      const signals = await readOkSignals(database, key, epochDate(day));
+      const signals = await okSignalsOn(database, key, epochDate(day));
       const factors = [...engine.components, COMPOSITE];
       const exposures = signals.map((s) => {
         const std = JSON.parse(s.standardised ?? '[]') as (number | null)[];
@@ -262,23 +208,7 @@ export async function computeFactorStats(
         });
       }
     }
-    await database.db.transaction().execute(async (trx) => {
-      for (const day of block) {
-        await trx
-          .deleteFrom('factor_stats')
-          .where('engine', '=', key.engine)
-          .where('engine_version', '=', key.engineVersion)
-          .where('weights_version', '=', key.weightsVersion)
-          .where('date', '=', epochDate(day))
-          .where((eb) => eb.or(work.get(day)!.map((t) => eb.and([eb('kind', '=', t.kind), eb('days', '=', t.days)]))))
-          .execute();
-      }
-      for (let i = 0; i < rows.length; i += 500)
-        await trx
-          .insertInto('factor_stats')
-          .values(rows.slice(i, i + 500))
-          .execute();
-    });
+    await replaceFactorStats(database.db, key, new Map(block.map((day) => [epochDate(day), work.get(day)!])), rows);
     stored += rows.length;
   }
   return { dates: days.length, rows: stored, latest: last };
@@ -331,23 +261,7 @@ export async function factorReport(
   key: SignalKey,
   range: { from?: string; to?: string },
 ): Promise<FactorReport> {
-  let q = database.db
-    .selectFrom('factor_stats')
-    .select([
-      'factor',
-      'kind',
-      'days',
-      sql<string>`${sql.raw(textDate(database, 'date'))}`.as('date'),
-      'ic',
-      'spread',
-      'beta',
-    ])
-    .where('engine', '=', key.engine)
-    .where('engine_version', '=', key.engineVersion)
-    .where('weights_version', '=', key.weightsVersion);
-  if (range.from) q = q.where('date', '>=', range.from);
-  if (range.to) q = q.where('date', '<=', range.to);
-  const rows = await q.orderBy('date').execute();
+  const rows = await storedFactorStats(database, key, range);
   const factors = [...engine.components, COMPOSITE];
   const dates = new Set(rows.map((r) => r.date));
   const by = (factor: string, kind: string, days: number) =>

@@ -6,63 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Tables } from '../../platform/db/schema.ts';
 import { AppError } from '../../platform/errors.ts';
+import { datasetKind, datasetMeta, deleteMarketData, setDatasetMeta, type DatasetKind } from './dataset.repo.ts';
 
-export type DatasetKind = 'empty' | 'demo' | 'real';
-
-export async function datasetKind(db: Kysely<Tables>): Promise<DatasetKind> {
-  const row = await db.selectFrom('dataset_meta').select('value').where('key', '=', 'dataset_kind').executeTakeFirst();
-  return (row?.value as DatasetKind | undefined) ?? 'empty';
-}
-
-export async function setDatasetMeta(
-  db: Kysely<Tables>,
-  entries: Record<string, string>,
-  nowIso: string,
-): Promise<void> {
-  for (const [key, value] of Object.entries(entries)) {
-    await db
-      .insertInto('dataset_meta')
-      .values({ key, value, updated_at: nowIso })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: nowIso }))
-      .execute();
-  }
-}
-
-export async function datasetMeta(db: Kysely<Tables>): Promise<Record<string, string>> {
-  const rows = await db.selectFrom('dataset_meta').select(['key', 'value']).execute();
-  return Object.fromEntries(rows.map((r) => [r.key, r.value]));
-}
-
-/** Deletes every market-data row (the demo), leaving accounts, keys and audit untouched. */
-async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    // Derived tables first (they would show the demo until the next derive), then watchlist
-    // entries of demo printings, then the data itself.
-    const derived = [
-      'card_summary',
-      'card_terms',
-      'set_summary',
-      'facet_counts',
-      'index_values',
-      'market_indexes',
-      'latest_prices',
-      'price_flags',
-    ] as const;
-    for (const table of [
-      ...derived,
-      'watchlist_items',
-      'search_interest',
-      'prices',
-      'printings',
-      'tcgplayer_products',
-      'cards',
-      'sets',
-    ] as const) {
-      await trx.deleteFrom(table).execute();
-    }
-    await trx.deleteFrom('dataset_meta').where('key', 'like', 'demo_%').execute();
-  });
-}
+export { datasetKind, datasetMeta, setDatasetMeta, type DatasetKind };
 
 /**
  * Call before writing real data. Marks an empty database as real; refuses a demo database

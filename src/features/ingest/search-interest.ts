@@ -30,6 +30,7 @@ import { withRun, type IngestContext } from './context.ts';
 import { readCsvFile } from './csv-file.ts';
 import type { IngestionRun, IngestionRuns } from './ingestion-run.ts';
 import type { RunStart, RunSummary } from '../../shared/run-accounting.ts';
+import { existingCardIds, hasSearchInterest, insertValues, storedValues, updateValue } from './search-interest.repo.ts';
 
 /** One row as it arrives (API body or CSV); validated by the service. */
 export interface SearchInterestInput {
@@ -114,17 +115,8 @@ export class SearchInterestService {
     return null;
   }
 
-  private async existingCards(ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.database.db
-        .selectFrom('cards')
-        .select('id')
-        .where('id', 'in', ids.slice(i, i + CHUNK))
-        .execute();
-      for (const r of rows) found.add(r.id);
-    }
-    return found;
+  private existingCards(ids: string[]): Promise<Set<string>> {
+    return existingCardIds(this.database.db, ids);
   }
 }
 
@@ -133,13 +125,12 @@ async function writeChunk(db: Kysely<Tables>, rows: SearchInterestTable[]) {
   const out = { accepted: 0, updated: 0, unchanged: 0 };
   const dates = rows.map((r) => r.date).sort();
   await db.transaction().execute(async (trx) => {
-    const stored = await trx
-      .selectFrom('search_interest')
-      .select(['card_id', 'date', 'granularity', 'batch', 'value', 'anchor'])
-      .where('card_id', 'in', [...new Set(rows.map((r) => r.card_id))])
-      .where('date', '>=', dates[0]!)
-      .where('date', '<=', dates[dates.length - 1]!)
-      .execute();
+    const stored = await storedValues(
+      trx,
+      [...new Set(rows.map((r) => r.card_id))],
+      dates[0]!,
+      dates[dates.length - 1]!,
+    );
     const before = new Map(stored.map((s) => [keyOf(s), s]));
     const fresh: SearchInterestTable[] = [];
     for (const r of rows) {
@@ -150,32 +141,16 @@ async function writeChunk(db: Kysely<Tables>, rows: SearchInterestTable[]) {
       } else if (s.value === r.value && s.anchor === r.anchor) {
         out.unchanged++;
       } else {
-        await trx
-          .updateTable('search_interest')
-          .set({ value: r.value, anchor: r.anchor, feed: r.feed, known_at: r.known_at })
-          .where('card_id', '=', r.card_id)
-          .where('date', '=', r.date)
-          .where('granularity', '=', r.granularity)
-          .where('batch', '=', r.batch)
-          .execute();
+        await updateValue(trx, r);
         out.updated++;
       }
     }
-    if (fresh.length > 0) await trx.insertInto('search_interest').values(fresh).execute();
+    await insertValues(trx, fresh);
   });
   return out;
 }
 
-/**
- * Whether any search interest is stored, so signals can say whether SVI was used.
- *
- * @example
- * const usedSvi = await hasSearchInterest(database.db);
- */
-export async function hasSearchInterest(db: Kysely<Tables>): Promise<boolean> {
-  const row = await db.selectFrom('search_interest').select('card_id').limit(1).executeTakeFirst();
-  return row !== undefined;
-}
+export { hasSearchInterest };
 
 /**
  * Imports a search-interest CSV file (layout in the header above) as one ingestion run.

@@ -32,20 +32,15 @@ const UnmatchedProduct = z
       .nullable()
       .openapi({ description: 'Product name from its listing; null when no listing was imported.', example: 'Mewtwo' }),
     number: z.string().nullable().openapi({ description: 'Card number from its listing.', example: '010/102' }),
-    reason: z
-      .string()
-      .openapi({
-        description: 'Why its rows were rejected (docs/METHODS.md, "Price acceptance rules").',
-        example: 'unmapped_product',
-      }),
+    reason: z.string().openapi({
+      description: 'Why its rows were rejected (docs/METHODS.md, "Price acceptance rules").',
+      example: 'unmapped_product',
+    }),
     rows: z.number().int().openapi({ description: 'Price rows of the product the run rejected.', example: 3 }),
-    suggested_card: z
-      .object({ id: z.string(), name: z.string(), set_id: z.string() })
-      .nullable()
-      .openapi({
-        description:
-          'The catalogue card of the same number in the set(s) of the group (same name first); a hint, never applied by itself.',
-      }),
+    suggested_card: z.object({ id: z.string(), name: z.string(), set_id: z.string() }).nullable().openapi({
+      description:
+        'The catalogue card of the same number in the set(s) of the group (same name first); a hint, never applied by itself.',
+    }),
   })
   .openapi('UnmatchedProduct');
 
@@ -66,15 +61,10 @@ export const listUnmatchedRoute = defineRoute(
           .enum(UNMATCHED_REASONS)
           .optional()
           .openapi({ description: 'Only this reason.', example: 'unmapped_product' }),
-        set: z
-          .string()
-          .min(1)
-          .max(64)
-          .optional()
-          .openapi({
-            description: 'Only products of the TCGplayer group(s) this set is sold under.',
-            example: 'base1',
-          }),
+        set: z.string().min(1).max(64).optional().openapi({
+          description: 'Only products of the TCGplayer group(s) this set is sold under.',
+          example: 'base1',
+        }),
       }),
     },
     responses: {

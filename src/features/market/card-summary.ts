@@ -5,14 +5,32 @@
  * Derived data: rebuilt whole, in one transaction (the derive step's publication when called from
  * it), idempotently.
  */
-import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
 import type { ComputedLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import type { CardSummaryTable, FacetCountsTable, SetSummaryTable } from '../../platform/db/schema.ts';
+import type {
+  CardSummaryTable,
+  FacetCountsTable,
+  LatestPricesTable,
+  SetSummaryTable,
+  SetsTable,
+} from '../../platform/db/schema.ts';
 import { printingLabel } from '../catalog/product-lines.ts';
 import { printingLabels } from '../catalog/printings.repo.ts';
+import {
+  allSets,
+  cardFacts,
+  latestScores,
+  printingCounts,
+  replaceCardSummary,
+  storedHeadlinePrintings,
+  storedHeadlines,
+  summaryScores,
+  updateScores,
+  type CardFacts,
+  type ScoreChange,
+} from './card-summary.repo.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
@@ -22,8 +40,6 @@ export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
 
 /** Stands in for a missing value in a sort key, so that it sorts last in either direction. */
 export const NULL_SORTS_LAST = 1e18;
-
-const CHUNK = 300;
 
 /** `k_number`: set release date, set id, the number's numeric part zero-padded, then the number. */
 export function numberSortKey(releaseDate: string | null, setId: string, number: string): string {
@@ -125,11 +141,23 @@ class FacetCounter {
  * await rescoreCardSummary(database, key); // 19876 (cards whose score changed)
  */
 export async function rescoreCardSummary(database: Database, key: SignalKey): Promise<number> {
-  const [scores, rows] = await Promise.all([
-    latestScores(database, key),
-    database.db.selectFrom('card_summary').select(['card_id', 'printing_key', 'score', 'item']).execute(),
-  ]);
-  const changes: [number | null, number, number, string | null, string][] = [];
+  const [scores, rows] = await Promise.all([latestScores(database.db, key), summaryScores(database.db)]);
+  const changes = scoreChanges(rows, scores);
+  await updateScores(database, changes);
+  return changes.length;
+}
+
+/**
+ * The summary rows whose headline score differs from `scores`, with their new sort keys and item.
+ *
+ * @example
+ * scoreChanges([{ card_id: 'a', printing_key: 1, score: null, item: '{}' }], new Map([[1, 0.5]])); // [[0.5, 0.5, 0.5, '{"score":0.5}', 'a']]
+ */
+export function scoreChanges(
+  rows: { card_id: string; printing_key: number | null; score: number | null; item: string | null }[],
+  scores: ReadonlyMap<number, number>,
+): ScoreChange[] {
+  const changes: ScoreChange[] = [];
   for (const r of rows) {
     const score = r.printing_key === null ? null : (scores.get(Number(r.printing_key)) ?? null);
     if (score === (r.score === null ? null : Number(r.score))) continue;
@@ -137,44 +165,7 @@ export async function rescoreCardSummary(database: Database, key: SignalKey): Pr
     const keys = sortKeys({ price: null, change_1d: null, change_7d: null, change_30d: null, score });
     changes.push([score, keys.k_score_asc, keys.k_score_desc, item, r.card_id]);
   }
-  const native = database.native;
-  await inTransaction(database.db, async (trx) => {
-    if (native.kind === 'sqlite') {
-      // The same connection as `trx`, so these prepared updates are part of its transaction.
-      const update = native.db.prepare(
-        'update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?',
-      );
-      for (const c of changes) update.run(...c);
-    } else if (changes.length > 0) {
-      // Through `trx`, not the pool: another connection would commit on its own.
-      const column = (i: number) => changes.map((c) => c[i]);
-      await sql`update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
-        from unnest(${column(0)}::float8[], ${column(1)}::float8[], ${column(2)}::float8[], ${column(3)}::text[], ${column(4)}::text[]) as u(score, ka, kd, item, card_id)
-        where c.card_id = u.card_id`.execute(trx);
-    }
-  });
-  return changes.length;
-}
-
-/** Scores of the latest signal date of `key`, per printing (status ok only). */
-async function latestScores(database: Database, key: SignalKey): Promise<Map<number, number>> {
-  const rows = await database.db
-    .selectFrom('signals')
-    .select(['printing_key', 'score'])
-    .where('engine', '=', key.engine)
-    .where('engine_version', '=', key.engineVersion)
-    .where('weights_version', '=', key.weightsVersion)
-    .where('status', '=', 'ok')
-    .where('date', '=', (eb) =>
-      eb
-        .selectFrom('signals')
-        .select((x) => x.fn.max('date').as('d'))
-        .where('engine', '=', key.engine)
-        .where('engine_version', '=', key.engineVersion)
-        .where('weights_version', '=', key.weightsVersion),
-    )
-    .execute();
-  return new Map(rows.filter((r) => r.score !== null).map((r) => [Number(r.printing_key), Number(r.score)]));
+  return changes;
 }
 
 /**
@@ -212,17 +203,8 @@ export async function computeCardSummary(
   latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>,
 ): Promise<ComputedCardSummary> {
   const db = database.db;
-  const storedHeadlines = () => db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute();
   const headlinePrintings = async () => {
-    if (!latest) {
-      return db
-        .selectFrom('printings')
-        .innerJoin('latest_prices', (j) =>
-          j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1),
-        )
-        .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
-        .execute();
-    }
+    if (!latest) return storedHeadlinePrintings(db);
     const keys = new Set(latest.rows.filter((r) => r.headline === 1).map((r) => r.printing_key));
     const all = await printingLabels(db);
     return all
@@ -230,33 +212,44 @@ export async function computeCardSummary(
       .map((p) => (latest.lineOf.has(Number(p.key)) ? { ...p, product_line: latest.lineOf.get(Number(p.key))! } : p));
   };
   const [sets, cards, counts, headlines, printings, scores] = await Promise.all([
-    db.selectFrom('sets').selectAll().execute(),
-    db
-      .selectFrom('cards as c')
-      .innerJoin('sets as s', 's.id', 'c.set_id')
-      .select([
-        'c.id',
-        'c.kind',
-        'c.set_id',
-        'c.number',
-        'c.name',
-        'c.rarity',
-        'c.supertype',
-        'c.types',
-        'c.images',
-        's.printed_total',
-        's.release_date',
-      ])
-      .execute(),
-    db
-      .selectFrom('printings')
-      .select((eb) => ['card_id', eb.fn.countAll<number>().as('n')])
-      .groupBy('card_id')
-      .execute(),
-    latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(),
+    allSets(db),
+    cardFacts(db),
+    printingCounts(db),
+    latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(db),
     headlinePrintings(),
-    signals ? latestScores(database, signals) : new Map<number, number>(),
+    signals ? latestScores(db, signals) : new Map<number, number>(),
   ]);
+  return cardSummaryRows({ sets, cards, counts, headlines, printings, scores });
+}
+
+/** What the card, set and facet rows are computed from (plain rows; see `cardSummaryRows`). */
+export interface CardSummaryInputs {
+  sets: Selectable<SetsTable>[];
+  cards: CardFacts[];
+  /** Printings per card. */
+  counts: { card_id: string; n: number }[];
+  /** Each card's headline series. */
+  headlines: LatestPricesTable[];
+  /** The headline series' printings. */
+  printings: { key: number; id: string; finish: string; product_line: string | null }[];
+  /** Latest signal score per printing key. */
+  scores: ReadonlyMap<number, number>;
+}
+
+/**
+ * The card summary, search terms, set summary and facet counts from plain rows: no database.
+ *
+ * @example
+ * cardSummaryRows({ sets: [], cards: [], counts: [], headlines: [], printings: [], scores: new Map() }).rows; // []
+ */
+export function cardSummaryRows({
+  sets,
+  cards,
+  counts,
+  headlines,
+  printings,
+  scores,
+}: CardSummaryInputs): ComputedCardSummary {
   const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
   const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
   const headlineOf = new Map(headlines.map((h) => [h.card_id, h]));
@@ -356,32 +349,7 @@ export async function writeCardSummary(
   database: Database,
   { rows, terms, setRows, facetRows }: ComputedCardSummary,
 ): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
-  await inTransaction(database.db, async (trx) => {
-    await trx.deleteFrom('card_summary').execute();
-    await trx.deleteFrom('card_terms').execute();
-    for (let i = 0; i < rows.length; i += CHUNK)
-      await trx
-        .insertInto('card_summary')
-        .values(rows.slice(i, i + CHUNK))
-        .execute();
-    for (let i = 0; i < terms.length; i += 2_000)
-      await trx
-        .insertInto('card_terms')
-        .values(terms.slice(i, i + 2_000))
-        .execute();
-    await trx.deleteFrom('set_summary').execute();
-    for (let i = 0; i < setRows.length; i += CHUNK)
-      await trx
-        .insertInto('set_summary')
-        .values(setRows.slice(i, i + CHUNK))
-        .execute();
-    await trx.deleteFrom('facet_counts').execute();
-    for (let i = 0; i < facetRows.length; i += CHUNK)
-      await trx
-        .insertInto('facet_counts')
-        .values(facetRows.slice(i, i + CHUNK))
-        .execute();
-  });
+  await replaceCardSummary(database.db, { rows, terms, setRows, facetRows });
   return {
     cards: rows.length,
     priced: rows.filter((r) => r.price_cents !== null).length,

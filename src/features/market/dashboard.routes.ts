@@ -7,6 +7,7 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { daysSince } from '../ops/meta.routes.ts';
+import { readDashboard } from './dashboard.repo.ts';
 import { IndexSchema } from './indexes.routes.ts';
 import { MoverItem } from './movers.routes.ts';
 
@@ -94,11 +95,7 @@ export function dashboardRoutes(database: Database, clock: Clock, staleAfterDays
     // Freshness counts days to today, so the representation also changes with the UTC date.
     const today = new Date(clock.now()).toISOString().slice(0, 10);
     return versionedRead<z.infer<typeof Dashboard>>(c, `${await readDataVersion(db)}-${today}`, async () => {
-      const row = await db
-        .selectFrom('dashboard_snapshot')
-        .select(['body', 'built_at'])
-        .where('id', '=', 1)
-        .executeTakeFirst();
+      const row = await readDashboard(db);
       const stored = row ? (JSON.parse(row.body) as Stored) : EMPTY;
       const body = {
         ...stored,

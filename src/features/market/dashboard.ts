@@ -6,13 +6,13 @@
  */
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
-import { datasetKind } from '../ingest/dataset.ts';
+import { datasetKind, type DatasetKind } from '../ingest/dataset.ts';
 import { marketCoverage } from '../ops/meta.routes.ts';
-import { readIndex } from './indexes.repo.ts';
+import { catalogueCounts, saveDashboard, topScoredItems, type CatalogueCounts } from './dashboard.repo.ts';
+import { readIndex, type IndexHistoryRow } from './indexes.repo.ts';
 import { toWire } from './indexes.routes.ts';
 import { MARKET_INDEX_ID } from './indexes.ts';
-import { queryMovers, type MoverRules } from './movers.repo.ts';
+import { queryMovers, type MoverRow, type MoverRules } from './movers.repo.ts';
 import { moverJson } from './movers.routes.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { toMinor, type Window } from '../prices/wire.ts';
@@ -26,6 +26,50 @@ export const DASHBOARD_INDEX_POINTS = 90;
 
 const round4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
+export interface DashboardInputs {
+  kind: DatasetKind;
+  markets: unknown[];
+  /** The market index head rows joined to its history (readIndex). */
+  index: IndexHistoryRow[];
+  up: MoverRow[];
+  down: MoverRow[];
+  counts: CatalogueCounts;
+  /** Card-summary items (JSON) of the top signal scores. */
+  topItems: string[];
+}
+
+/**
+ * The dashboard document from its inputs: no database, no clock.
+ *
+ * @example
+ * dashboardDocument({ kind: 'empty', markets: [], index: [], up: [], down: [], counts, topItems: [] }).market_index; // null
+ */
+export function dashboardDocument(i: DashboardInputs) {
+  const head = i.index[0];
+  const history = i.index.filter((r) => r.h_date !== null).slice(-DASHBOARD_INDEX_POINTS);
+  const movers = (rows: MoverRow[]) =>
+    rows
+      .slice(0, DASHBOARD_MOVERS.count)
+      .map((r, n) => JSON.parse(moverJson(r, n + 1, DASHBOARD_MOVERS.window)) as unknown);
+  return {
+    dataset: { kind: i.kind, demo: i.kind === 'demo' },
+    markets: i.markets,
+    market_index: head
+      ? { ...toWire(head), history: history.map((r) => ({ date: r.h_date!, value: round4(r.h_value!) })) }
+      : null,
+    movers: {
+      window: DASHBOARD_MOVERS.window,
+      min_price: DASHBOARD_MOVERS.minPrice,
+      currency: PRIMARY_SERIES.currency,
+      up: movers(i.up),
+      down: movers(i.down),
+    },
+    top_signals: i.topItems.length === 0 ? null : i.topItems.map((item) => JSON.parse(item) as unknown),
+    counts: i.counts,
+  };
+}
+
+/** Reads the dashboard's inputs, builds the document and replaces the snapshot. */
 export async function buildDashboard(database: Database, clock: Clock, rules: MoverRules): Promise<void> {
   const db = database.db;
   const movers = (direction: 'up' | 'down') =>
@@ -41,61 +85,15 @@ export async function buildDashboard(database: Database, clock: Clock, rules: Mo
       },
       rules,
     );
-  const [kind, markets, index, up, down, counts, top] = await Promise.all([
+  const [kind, markets, index, up, down, counts, topItems] = await Promise.all([
     datasetKind(db),
     marketCoverage(db),
     readIndex(database, MARKET_INDEX_ID, undefined, undefined),
     movers('up'),
     movers('down'),
-    db
-      .selectFrom('set_summary')
-      .select((eb) => [
-        eb.fn.countAll<number>().as('sets'),
-        eb.fn.sum<number>('cards').as('cards'),
-        eb.fn.sum<number>('priced_cards').as('priced_cards'),
-      ])
-      .executeTakeFirstOrThrow(),
-    db
-      .selectFrom('card_summary')
-      .select('item')
-      .where('score', 'is not', null)
-      .orderBy('score', 'desc')
-      .orderBy('card_id')
-      .limit(DASHBOARD_SIGNALS)
-      .execute(),
+    catalogueCounts(db),
+    topScoredItems(db, DASHBOARD_SIGNALS),
   ]);
-  const head = index[0];
-  const history = index.filter((r) => r.h_date !== null).slice(-DASHBOARD_INDEX_POINTS);
-  const body = {
-    dataset: { kind, demo: kind === 'demo' },
-    markets,
-    market_index: head
-      ? { ...toWire(head), history: history.map((r) => ({ date: r.h_date!, value: round4(r.h_value!) })) }
-      : null,
-    movers: {
-      window: DASHBOARD_MOVERS.window,
-      min_price: DASHBOARD_MOVERS.minPrice,
-      currency: PRIMARY_SERIES.currency,
-      up: up
-        .slice(0, DASHBOARD_MOVERS.count)
-        .map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
-      down: down
-        .slice(0, DASHBOARD_MOVERS.count)
-        .map((r, i) => JSON.parse(moverJson(r, i + 1, DASHBOARD_MOVERS.window)) as unknown),
-    },
-    top_signals: top.length === 0 ? null : top.map((r) => JSON.parse(r.item!) as unknown),
-    counts: {
-      sets: Number(counts.sets),
-      cards: Number(counts.cards ?? 0),
-      priced_cards: Number(counts.priced_cards ?? 0),
-    },
-  };
-  const builtAt = isoInstant(clock.now());
-  await inTransaction(db, async (trx) => {
-    await trx.deleteFrom('dashboard_snapshot').execute();
-    await trx
-      .insertInto('dashboard_snapshot')
-      .values({ id: 1, body: JSON.stringify(body), built_at: builtAt })
-      .execute();
-  });
+  const body = dashboardDocument({ kind, markets, index, up, down, counts, topItems });
+  await saveDashboard(db, body, isoInstant(clock.now()));
 }

@@ -7,13 +7,14 @@
  * and builds the dashboard from them. Readers see the old read models under the old ETag or the
  * new ones under the new ETag, never a mix, and a derive killed at any point leaves the old state.
  */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { publish } from '../../platform/db/transaction.ts';
+import { analyzeTables } from '../../platform/db/dialect.ts';
 import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
@@ -29,7 +30,7 @@ const DERIVED_TABLES = [
   'facet_counts',
   'market_indexes',
   'index_values',
-];
+] as const;
 
 export interface DeriveCounts {
   series: number;
@@ -83,8 +84,7 @@ export async function deriveReadModels(
   });
   const publishMs = Math.round(performance.now() - computedAt);
   // Fresh statistics let the planner choose the search-term and sort indexes well (statistics only: after the commit).
-  if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
-  else await sql.raw(`analyze ${DERIVED_TABLES.join(', ')}`).execute(database.db);
+  await analyzeTables(database, DERIVED_TABLES);
   return {
     ...latest,
     cards: summary.cards,

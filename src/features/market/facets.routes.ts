@@ -10,6 +10,7 @@ import { createRouter, defineRoute, problemResponse } from '../../platform/http/
 import type { SetSummaryTable } from '../../platform/db/schema.ts';
 import { toMajor } from '../prices/wire.ts';
 import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
+import { findSetSummary, listFacet, listSetSummaries } from './facets.repo.ts';
 
 const SetItem = z
   .object({
@@ -150,13 +151,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCursor(cursor, ['k', 'id']);
     return versionedRead<z.infer<typeof SetList>>(c, await readDataVersion(db), async () => {
-      let query = db.selectFrom('set_summary').selectAll();
-      if (after) query = query.where((eb) => eb(eb.refTuple('k_release', 'set_id'), '>', eb.tuple(after.k, after.id)));
-      const rows = await query
-        .orderBy('k_release')
-        .orderBy('set_id')
-        .limit(limit + 1)
-        .execute();
+      const rows = await listSetSummaries(db, limit + 1, after ?? null);
       const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
       return jsonResponse({ items: body.items.map(setItem), next_cursor: body.next_cursor });
     });
@@ -165,7 +160,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
   app.openapi(getSetRoute, async (c) => {
     const { id } = c.req.valid('param');
     return versionedRead<z.infer<typeof SetItem>>(c, await readDataVersion(db), async () => {
-      const row = await db.selectFrom('set_summary').selectAll().where('set_id', '=', id).executeTakeFirst();
+      const row = await findSetSummary(db, id);
       if (!row) throw new NotFound('set', id);
       return jsonResponse(setItem(row));
     });
@@ -179,15 +174,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, ['id']);
       return versionedRead<FacetList>(c, await readDataVersion(db), async () => {
-        let query = db
-          .selectFrom('facet_counts')
-          .select(['id', 'name', 'cards', 'priced_cards'])
-          .where('facet', '=', facet);
-        if (after) query = query.where('id', '>', after.id);
-        const rows = await query
-          .orderBy('id')
-          .limit(limit + 1)
-          .execute();
+        const rows = await listFacet(db, facet, limit + 1, after?.id ?? null);
         const body = page(rows, limit, (last) => ({ id: last.id }));
         return jsonResponse({
           items: body.items.map((r) => ({

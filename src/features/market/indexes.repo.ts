@@ -3,19 +3,21 @@
  * Every index row carries the bases of its 1/7/30-day changes: the last value on or before
  * `last_date − N` days.
  */
-import { sql, type ExpressionBuilder, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import type { MarketIndexesTable, Tables } from '../../platform/db/schema.ts';
+import { dateText, daysBefore, insertInChunks } from '../../platform/db/dialect.ts';
+import type { IndexValuesTable, MarketIndexesTable, Tables } from '../../platform/db/schema.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+
+const ROWS_PER_INSERT = 500;
 
 /** Days back of the changes every index answer carries. */
 type ChangeDays = 1 | 7 | 30;
 
 /** The value of the index on or before `last_date − days` (the base of a change). */
 function valueDaysBefore<D extends ChangeDays>(database: Database, days: D) {
-  const cutoff =
-    database.dialect === 'postgres'
-      ? sql<string>`i.last_date - ${sql.lit(days)}`
-      : sql<string>`date(i.last_date, ${sql.lit(`-${days} days`)})`;
+  const cutoff = sql<string>`${sql.raw(daysBefore(database.dialect, 'i.last_date', days))}`;
   return (eb: ExpressionBuilder<Tables & { i: MarketIndexesTable }, 'i'>) =>
     eb
       .selectFrom('index_values as b')
@@ -91,4 +93,64 @@ export function readIndex(database: Database, id: string, from: string | undefin
     .select(['v.date as h_date', 'v.value as h_value', 'v.constituents as h_constituents'])
     .orderBy('v.date')
     .execute();
+}
+
+/** A row of `readIndex`: the index with one of its values (null `h_*` when none is in range). */
+export type IndexHistoryRow = Awaited<ReturnType<typeof readIndex>>[number];
+
+/** Each printing's set, and which printings are sealed products, in key order. */
+export async function printingSets(db: Kysely<Tables>): Promise<{ setOf: Map<number, string>; sealed: Set<number> }> {
+  const rows = await db
+    .selectFrom('printings')
+    .innerJoin('cards', 'cards.id', 'printings.card_id')
+    .select(['printings.key', 'cards.set_id', 'cards.kind'])
+    .orderBy('printings.key')
+    .execute();
+  return {
+    setOf: new Map(rows.map((r) => [r.key, r.set_id])),
+    sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)),
+  };
+}
+
+/**
+ * The primary series of printings `first`..`last`, one row per printing with its prices packed
+ * into one string of `YYYY-MM-DD cents` pairs joined by commas (in no guaranteed order): the
+ * database does the per-price work in C and the driver builds one string per printing instead of
+ * an object per price. The primary key leads with printing_key, so each read is a range scan.
+ */
+export function packedPrimarySeries(database: Database, first: number, last: number) {
+  const packed =
+    database.dialect === 'postgres'
+      ? sql<string>`string_agg(${sql.raw(dateText('postgres', 'date'))} || ' ' || market_cents, ',')`
+      : sql<string>`group_concat(date || ' ' || market_cents, ',')`;
+  return database.db
+    .selectFrom('prices')
+    .select(['printing_key', packed.as('series')])
+    .where('printing_key', '>=', first)
+    .where('printing_key', '<=', last)
+    .where('market', '=', PRIMARY_SERIES.market)
+    .where('condition', '=', PRIMARY_SERIES.condition)
+    .where('currency', '=', PRIMARY_SERIES.currency)
+    .where('market_cents', 'is not', null)
+    .groupBy('printing_key')
+    .orderBy('printing_key')
+    .execute();
+}
+
+export async function setNames(db: Kysely<Tables>): Promise<Map<string, string>> {
+  return new Map((await db.selectFrom('sets').select(['id', 'name']).execute()).map((r) => [r.id, r.name]));
+}
+
+/** Replaces `market_indexes` and `index_values` through `db` (a publication's transaction, or a new one). */
+export async function replaceIndexes(
+  db: Kysely<Tables>,
+  indexRows: MarketIndexesTable[],
+  valueRows: IndexValuesTable[],
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await trx.deleteFrom('index_values').execute();
+    await trx.deleteFrom('market_indexes').execute();
+    await insertInChunks(trx, 'market_indexes', indexRows, ROWS_PER_INSERT);
+    await insertInChunks(trx, 'index_values', valueRows, ROWS_PER_INSERT);
+  });
 }

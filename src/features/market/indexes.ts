@@ -6,12 +6,11 @@
  * The rebuild reads prices once, in printing-key ranges, so memory holds one range of printings
  * and three sums per (index, date, previous date), never the price table.
  */
-import { sql } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import { inTransaction } from '../../platform/db/transaction.ts';
 import type { IndexValuesTable, MarketIndexesTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
+import { packedPrimarySeries, printingSets, replaceIndexes, setNames } from './indexes.repo.ts';
 import { flaggedPrints, printKey } from '../prices/price-flags.repo.ts';
 
 /** A printing whose price moved by more than this factor between two dates is left out of that step. */
@@ -24,7 +23,6 @@ export const MARKET_INDEX_ID = 'market';
 export const SEALED_INDEX_ID = 'sealed';
 
 const PRINTINGS_PER_READ = 2_000;
-const ROWS_PER_INSERT = 500;
 /** Pair keys pack two date ordinals into one number; no calendar gets near this many dates. */
 const PAIR_BASE = 1_000_000;
 
@@ -184,19 +182,6 @@ function chainPoints(calendar: string[], input: IndexInput, ordinalOf: (date: st
   return points;
 }
 
-async function printingSets(database: Database): Promise<{ setOf: Map<number, string>; sealed: Set<number> }> {
-  const rows = await database.db
-    .selectFrom('printings')
-    .innerJoin('cards', 'cards.id', 'printings.card_id')
-    .select(['printings.key', 'cards.set_id', 'cards.kind'])
-    .orderBy('printings.key')
-    .execute();
-  return {
-    setOf: new Map(rows.map((r) => [r.key, r.set_id])),
-    sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)),
-  };
-}
-
 /**
  * A calendar date as the number `yyyymmdd`, which orders like the date.
  *
@@ -260,26 +245,10 @@ async function readPrices(database: Database, keys: number[], accumulator: Index
   // they are dropped here as the packed series are unpacked.
   const flagged = await flaggedPrints(database, '0001-01-01', '9999-12-31');
   const withFlags = new Set([...flagged].map((k) => Math.floor(k / printKey(1, 0))));
-  const packed =
-    database.dialect === 'postgres'
-      ? sql<string>`string_agg(to_char(date, 'YYYY-MM-DD') || ' ' || market_cents, ',')`
-      : sql<string>`group_concat(date || ' ' || market_cents, ',')`;
   for (let i = 0; i < keys.length; i += PRINTINGS_PER_READ) {
     const first = keys[i]!;
     const last = keys[Math.min(i + PRINTINGS_PER_READ, keys.length) - 1]!;
-    // The primary key leads with printing_key, so each read is a range scan.
-    const rows = await database.db
-      .selectFrom('prices')
-      .select(['printing_key', packed.as('series')])
-      .where('printing_key', '>=', first)
-      .where('printing_key', '<=', last)
-      .where('market', '=', PRIMARY_SERIES.market)
-      .where('condition', '=', PRIMARY_SERIES.condition)
-      .where('currency', '=', PRIMARY_SERIES.currency)
-      .where('market_cents', 'is not', null)
-      .groupBy('printing_key')
-      .orderBy('printing_key')
-      .execute();
+    const rows = await packedPrimarySeries(database, first, last);
     for (const { printing_key, series } of rows) {
       const { days, cents } = unpackSeries(series);
       const key = Number(printing_key);
@@ -289,12 +258,6 @@ async function readPrices(database: Database, keys: number[], accumulator: Index
       }
     }
   }
-}
-
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
 }
 
 /**
@@ -319,15 +282,24 @@ export interface ComputedIndexes {
  * const computed = await computeIndexes(database); // then writeIndexes(tx, computed)
  */
 export async function computeIndexes(database: Database): Promise<ComputedIndexes> {
-  const { setOf, sealed } = await printingSets(database);
+  const { setOf, sealed } = await printingSets(database.db);
   const accumulator = new IndexAccumulator(setOf, sealed);
   await readPrices(database, [...setOf.keys()], accumulator);
   const { indexes } = accumulator.finish();
 
-  const setNames = new Map(
-    (await database.db.selectFrom('sets').select(['id', 'name']).execute()).map((r) => [r.id, r.name]),
-  );
+  return indexTableRows(indexes, await setNames(database.db));
+}
 
+/**
+ * The `market_indexes` and `index_values` rows of computed index points: no database.
+ *
+ * @example
+ * indexTableRows(new Map(), new Map()); // { indexRows: [], valueRows: [] }
+ */
+export function indexTableRows(
+  indexes: ReturnType<IndexAccumulator['finish']>['indexes'],
+  setNames: ReadonlyMap<string, string>,
+): ComputedIndexes {
   const indexRows: MarketIndexesTable[] = [];
   const valueRows: IndexValuesTable[] = [];
   for (const [id, points] of indexes) {
@@ -371,12 +343,6 @@ export async function writeIndexes(
   database: Database,
   { indexRows, valueRows }: ComputedIndexes,
 ): Promise<{ indexes: number; points: number }> {
-  await inTransaction(database.db, async (trx) => {
-    await trx.deleteFrom('index_values').execute();
-    await trx.deleteFrom('market_indexes').execute();
-    for (const part of chunks(indexRows, ROWS_PER_INSERT))
-      await trx.insertInto('market_indexes').values(part).execute();
-    for (const part of chunks(valueRows, ROWS_PER_INSERT)) await trx.insertInto('index_values').values(part).execute();
-  });
+  await replaceIndexes(database.db, indexRows, valueRows);
   return { indexes: indexRows.length, points: valueRows.length };
 }

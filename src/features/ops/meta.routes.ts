@@ -5,6 +5,8 @@ import type { Tables } from '../../platform/db/schema.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { datasetMeta } from '../ingest/dataset.repo.ts';
+import { coverageByMarket } from './meta.repo.ts';
 import { FEEDS } from '../ingest/sources-info.ts';
 
 const Feed = z.object({
@@ -66,19 +68,7 @@ const DAY_MS = 86_400_000;
  * how many series it has and how many are priced on that date. One statement over latest_prices.
  */
 export async function marketCoverage(db: Kysely<Tables>) {
-  const rows = await db
-    .selectFrom('latest_prices')
-    .select((eb) => [
-      'market',
-      'currency',
-      eb.fn.max('as_of').as('latest_date'),
-      eb.fn.countAll<number>().as('series'),
-      eb.fn.sum<number>(eb.case().when('last_date', '=', eb.ref('as_of')).then(1).else(0).end()).as('current'),
-    ])
-    .groupBy(['market', 'currency'])
-    .orderBy('market')
-    .orderBy('currency')
-    .execute();
+  const rows = await coverageByMarket(db);
   return rows.map((m) => {
     const series = Number(m.series);
     const current = Number(m.current);
@@ -102,11 +92,8 @@ export function daysSince(date: string, clock: Clock): number {
 export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(metaRoute, async (c) => {
-    const [meta, markets] = await Promise.all([
-      db.selectFrom('dataset_meta').select(['key', 'value']).execute(),
-      marketCoverage(db),
-    ]);
-    const details = Object.fromEntries(meta.map((m) => [m.key, m.value]));
+    const [meta, markets] = await Promise.all([datasetMeta(db), marketCoverage(db)]);
+    const details = { ...meta };
     const kind = (details.dataset_kind ?? 'empty') as 'empty' | 'demo' | 'real';
     delete details.dataset_kind;
     return c.json(

@@ -18,6 +18,7 @@ import type { Tables } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/log.ts';
 import { abandonStaleIngestionRuns } from '../ingest/runs.repo.ts';
 import { canonicalStep } from './step-names.ts';
+import { finishPipelineRun, insertPipelineRun, listPipelineRuns } from './pipeline-runs.repo.ts';
 import * as locks from './step-locks.repo.ts';
 
 export interface StepOptions {
@@ -154,24 +155,21 @@ export class Pipeline {
     const id = this.newId('run');
     const started = this.clock.now();
     const startedAt = isoInstant(started);
-    await this.db
-      .insertInto('pipeline_runs')
-      .values({
-        id,
-        step: step.name,
-        trigger: options.trigger,
-        status: 'running',
-        range_from: options.from ?? null,
-        range_to: options.to ?? null,
-        started_at: startedAt,
-        finished_at: null,
-        duration_ms: null,
-        counts: null,
-        error: null,
-        holder: this.holder,
-        heartbeat_at: startedAt,
-      })
-      .execute();
+    await insertPipelineRun(this.db, {
+      id,
+      step: step.name,
+      trigger: options.trigger,
+      status: 'running',
+      range_from: options.from ?? null,
+      range_to: options.to ?? null,
+      started_at: startedAt,
+      finished_at: null,
+      duration_ms: null,
+      counts: null,
+      error: null,
+      holder: this.holder,
+      heartbeat_at: startedAt,
+    });
 
     let status: StepRunRecord['status'];
     let counts: Record<string, unknown> | null = null;
@@ -266,18 +264,13 @@ export class Pipeline {
       counts,
       error,
     };
-    await this.db
-      .updateTable('pipeline_runs')
-      .set({
-        status,
-        finished_at: record.finished_at,
-        duration_ms: record.duration_ms,
-        counts: counts ? JSON.stringify(counts) : null,
-        error,
-        heartbeat_at: record.finished_at,
-      })
-      .where('id', '=', id)
-      .execute();
+    await finishPipelineRun(this.db, id, {
+      status,
+      finished_at: record.finished_at,
+      duration_ms: record.duration_ms,
+      counts: counts ? JSON.stringify(counts) : null,
+      error,
+    });
     const line = { step: step.name, runId: id, status, durationMs: record.duration_ms, ...(counts ?? {}) };
     if (status === 'failed') this.log.error({ ...line, error }, 'pipeline step failed');
     else if (heldBy) this.log.warn(line, 'pipeline step skipped: another live process holds it');
@@ -286,10 +279,12 @@ export class Pipeline {
   }
 
   async list(filter: { step?: string; beforeId?: string; limit: number }) {
-    let q = this.db.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(filter.limit);
-    if (filter.step) q = q.where('step', '=', canonicalStep(filter.step));
-    if (filter.beforeId) q = q.where('id', '<', filter.beforeId);
-    return (await q.execute()).map((r) => ({
+    return (
+      await listPipelineRuns(this.db, {
+        ...filter,
+        step: filter.step === undefined ? undefined : canonicalStep(filter.step),
+      })
+    ).map((r) => ({
       ...r,
       counts: r.counts ? (JSON.parse(r.counts) as Record<string, unknown>) : null,
     }));

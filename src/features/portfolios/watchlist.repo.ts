@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { DialectName } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { LATEST_CHANGE_COLUMNS } from '../prices/series.ts';
 
@@ -187,4 +188,21 @@ export async function listItems(
     .orderBy('i.added_at')
     .orderBy('p.id')
     .execute();
+}
+
+/**
+ * `addItem` so that concurrent adds cannot pass the cap together: on PostgreSQL inside a
+ * transaction that first locks the portfolio row (`lockPortfolio`); on SQLite one statement (one
+ * writer at a time).
+ */
+export async function addItemWithinCap(
+  db: Executor,
+  dialect: DialectName,
+  item: { portfolioId: string; printingId: string; addedAt: string; cap: number },
+): Promise<{ printing_key: number; added_at: string } | undefined> {
+  if (dialect === 'sqlite') return addItem(db, item);
+  return db.transaction().execute(async (trx) => {
+    await lockPortfolio(trx, item.portfolioId);
+    return addItem(trx, item);
+  });
 }

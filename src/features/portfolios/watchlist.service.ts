@@ -4,7 +4,7 @@ import type { Tables } from '../../platform/db/schema.ts';
 import { AppError, Conflict, NotFound } from '../../platform/errors.ts';
 import type { PortfolioSession } from '../../platform/http/context.ts';
 import type { DialectName } from '../../platform/db/database.ts';
-import { addItem, addRefusal, listItems, lockPortfolio, removeItem } from './watchlist.repo.ts';
+import { addItemWithinCap, addRefusal, listItems, removeItem } from './watchlist.repo.ts';
 import { toWatchlistItems, type WatchlistItem } from './watchlist.wire.ts';
 
 /** Items a watchlist may hold: enough for a collector, small enough to fingerprint per request. */
@@ -36,13 +36,7 @@ export class WatchlistService {
     const latest = list.lastAddedAt === null ? Number.NEGATIVE_INFINITY : Date.parse(list.lastAddedAt) + 1;
     const addedAt = isoInstant(Math.max(this.clock.now(), latest));
     const item = { portfolioId, printingId, addedAt, cap: WATCHLIST_CAP };
-    const row =
-      this.dialect === 'postgres'
-        ? await this.db.transaction().execute(async (trx) => {
-            await lockPortfolio(trx, portfolioId);
-            return addItem(trx, item);
-          })
-        : await addItem(this.db, item);
+    const row = await addItemWithinCap(this.db, this.dialect, item);
     if (row) return { added: row.added_at === addedAt, added_at: row.added_at };
     // Nothing stored: a full list is refused before the printing is looked at. What
     // authentication read may be stale when other adds ran meanwhile, so it is read again.

@@ -18,9 +18,8 @@
  * The table is rebuilt whole in one transaction (the derive step's publication when called from
  * it), so the step is idempotent.
  */
-import { sql } from 'kysely';
 import { epochDate, epochDay } from '../../platform/clock.ts';
-import type { Database, DialectName } from '../../platform/db/database.ts';
+import type { Database } from '../../platform/db/database.ts';
 import type { LatestPricesTable } from '../../platform/db/schema.ts';
 import { robustSigma } from '../../quant/robust.ts';
 import { slug } from './search-terms.ts';
@@ -29,7 +28,15 @@ import { applyProductLines, groupWarnings, planProductLines } from '../catalog/p
 import type { Logger } from '../../platform/log.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import { printingProduct, thumbnailOf } from './wire.ts';
-import { flaggedSeriesPrints, unflagged } from './price-flags.repo.ts';
+import {
+  latestSeriesRows,
+  printingFacts,
+  recentPrices,
+  replaceLatestPrices,
+  type LatestSeriesRow,
+  type PrintingFacts,
+} from './derive-latest.repo.ts';
+import { flaggedSeriesPrints } from './price-flags.repo.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
@@ -51,62 +58,7 @@ export function changePct(fromCents: number, toCents: number): number {
   return Math.round(((toCents - fromCents) / fromCents) * 100 * 10_000) / 10_000;
 }
 
-function minusDays(dialect: DialectName, column: string, days: number): string {
-  return dialect === 'postgres' ? `(${column} - ${days})` : `date(${column}, '-${days} days')`;
-}
-
-const SERIES = (a: string, b: string) =>
-  `${a}.printing_key = ${b}.printing_key and ${a}.market = ${b}.market and ${a}.condition = ${b}.condition and ${a}.currency = ${b}.currency`;
-
-/**
- * One statement for every series. Flagged prints are left out without probing the flags for each
- * of the millions of price rows: the series are aggregated over every print, and only a series
- * whose latest print is flagged seeks its last unflagged one (a backward range of the prices
- * primary key, newest first); its observation count subtracts its flagged prints. The base seeks
- * probe the flags' primary key for the few rows they visit, and each price is a primary-key seek
- * (a scalar subquery, so that PostgreSQL seeks on the computed date instead of filtering the
- * series' rows).
- */
-export function selectSql(dialect: DialectName): string {
-  const baseDate = (w: number) =>
-    `(select max(x.date) from prices x where ${SERIES('x', 'l')} and x.market_cents is not null
-       and x.date <= ${minusDays(dialect, 'l.last_date', w)} and x.date >= ${minusDays(dialect, 'l.last_date', w + MAX_GAP_DAYS)}
-       and ${unflagged('x')}) as d${w}`;
-  const dateText = (c: string) => (dialect === 'postgres' ? `to_char(${c}, 'YYYY-MM-DD')` : c);
-  return `
-    with asof as (
-      select market, max(date) as as_of from prices where market_cents is not null group by market
-    ), every_print as (
-      select p.printing_key, p.market, p.condition, p.currency, max(p.date) as last_date, count(*) as n_obs
-      from prices p where p.market_cents is not null
-      group by p.printing_key, p.market, p.condition, p.currency
-    ), flagged as (
-      select f.printing_key, f.market, f.condition, f.currency, max(f.date) as last_flagged, count(*) as n_flagged
-      from price_flags f join prices p on ${SERIES('p', 'f')} and p.date = f.date and p.market_cents is not null
-      group by f.printing_key, f.market, f.condition, f.currency
-    ), series as (
-      select e.printing_key, e.market, e.condition, e.currency, e.n_obs - coalesce(g.n_flagged, 0) as n_obs,
-        case when g.last_flagged is null or g.last_flagged < e.last_date then e.last_date
-          else (select x.date from prices x where ${SERIES('x', 'e')} and x.market_cents is not null and ${unflagged('x')}
-            order by x.date desc limit 1) end as last_date
-      from every_print e left join flagged g on ${SERIES('g', 'e')}
-    ), base as (
-      select l.*, a.as_of, ${CHANGE_WINDOWS.map(baseDate).join(', ')}
-      from series l join asof a on a.market = l.market
-      where l.last_date is not null
-    )
-    select b.printing_key, b.market, b.condition, b.currency, pr.card_id, c.set_id, c.kind,
-      ${dateText('b.as_of')} as as_of, ${dateText('b.last_date')} as last_date,
-      (select lp.market_cents from prices lp where ${SERIES('lp', 'b')} and lp.date = b.last_date) as last_cents, b.n_obs,
-      case when b.last_date < ${minusDays(dialect, 'b.as_of', MAX_GAP_DAYS)} then 1 else 0 end as stale,
-      ${CHANGE_WINDOWS.map((w) => `${dateText(`b.d${w}`)} as d${w}, p${w}.market_cents as c${w}`).join(', ')}
-    from base b
-    join printings pr on pr.key = b.printing_key
-    join cards c on c.id = pr.card_id
-    ${CHANGE_WINDOWS.map((w) => `left join prices p${w} on ${SERIES(`p${w}`, 'b')} and p${w}.date = b.d${w}`).join('\n    ')}`;
-}
-
-type Derived = Record<string, string | number | null>;
+type Derived = LatestSeriesRow;
 
 function toRow(r: Derived): LatestPricesTable {
   const row: Record<string, unknown> = {
@@ -193,19 +145,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
   const flagged = await flaggedSeriesPrints(database, since);
   for (let i = 0; i < keys.length; i += STATS_CHUNK) {
     const chunk = keys.slice(i, i + STATS_CHUNK);
-    const prices = await database.db
-      .selectFrom('prices')
-      .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents'])
-      .where('printing_key', '>=', chunk[0]!)
-      .where('printing_key', '<=', chunk.at(-1)!)
-      .where('market_cents', 'is not', null)
-      .where('date', '>=', since)
-      .orderBy('printing_key')
-      .orderBy('market')
-      .orderBy('condition')
-      .orderBy('currency')
-      .orderBy('date')
-      .execute();
+    const prices = await recentPrices(database, chunk[0]!, chunk.at(-1)!, since);
     let current: LatestPricesTable | undefined;
     let currentKey = '';
     let dates: string[] = [];
@@ -237,38 +177,19 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
  * A printing is its set's own product when it was sold under the set's TCGplayer group: the
  * recorded one, else the group most of the set's printings arrive from.
  */
-async function describeSeries(
-  database: Database,
+export function describeSeries(
   rows: LatestPricesTable[],
   observations: Map<string, number>,
   lineOf: ReadonlyMap<number, string | null>,
-): Promise<void> {
-  const printings = await database.db
-    .selectFrom('printings as p')
-    .innerJoin('cards as c', 'c.id', 'p.card_id')
-    .innerJoin('sets as s', 's.id', 'c.set_id')
-    .select([
-      'p.key',
-      'p.id',
-      'p.finish',
-      'p.tcgplayer_product_id',
-      'p.tcgplayer_sub_type',
-      'p.tcgplayer_group_id',
-      'p.product_line',
-      'p.cardmarket_product_id',
-      's.tcgplayer_group_id as set_group',
-      'c.id as card_id',
-      'c.kind',
-      'c.name',
-      'c.set_id',
-      'c.number',
-      'c.rarity',
-      'c.images',
-    ])
-    .execute();
+  printings: PrintingFacts[],
+): void {
   // The product lines this derive will publish, not the stored ones.
-  for (const p of printings) if (lineOf.has(Number(p.key))) p.product_line = lineOf.get(Number(p.key))!;
-  const byKey = new Map(printings.map((p) => [Number(p.key), p]));
+  const byKey = new Map(
+    printings.map((p) => [
+      Number(p.key),
+      lineOf.has(Number(p.key)) ? { ...p, product_line: lineOf.get(Number(p.key))! } : p,
+    ]),
+  );
   const arriving = new Map<string, Map<number, number>>();
   for (const p of printings) {
     if (p.tcgplayer_group_id === null) continue;
@@ -352,14 +273,14 @@ export interface ComputedLatestPrices {
  */
 export async function computeLatestPrices(database: Database, log?: Logger): Promise<ComputedLatestPrices> {
   const db = database.db;
-  const { rows } = await sql.raw<Derived>(selectSql(database.dialect)).execute(db);
+  const rows = await latestSeriesRows(database, CHANGE_WINDOWS, MAX_GAP_DAYS);
   const derived = rows.map(toRow);
   const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
   await addMoverStats(database, derived);
   const productLines = await planProductLines(db);
   const lineOf = new Map<number, string | null>();
   for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
-  await describeSeries(database, derived, observations, lineOf);
+  describeSeries(derived, observations, lineOf, await printingFacts(db));
   const warnings = await groupWarnings(db);
   // Recorded in the run's counts; the first few named in the log.
   for (const w of warnings.slice(0, 20))
@@ -375,14 +296,7 @@ export async function publishLatestPrices(
   const derived = computed.rows;
   await inTransaction(database.db, async (trx) => {
     await applyProductLines(trx, computed.productLines);
-    await trx.deleteFrom('latest_prices').execute();
-    // Chunks keep each statement under SQLite's bound-parameter limit.
-    for (let i = 0; i < derived.length; i += 500) {
-      await trx
-        .insertInto('latest_prices')
-        .values(derived.slice(i, i + 500))
-        .execute();
-    }
+    await replaceLatestPrices(trx, derived);
   });
   return {
     series: derived.length,

@@ -7,6 +7,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
+import { dateText } from '../../platform/db/dialect.ts';
 import type { PriceFlagsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 
@@ -68,10 +69,7 @@ export const printKey = (printingKey: number, day: number) => printingKey * 65_5
 export async function flaggedPrints(database: Database, from: string, to: string): Promise<Set<number>> {
   const rows = await database.db
     .selectFrom('price_flags')
-    .select([
-      'printing_key',
-      sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date'),
-    ])
+    .select(['printing_key', sql<string>`${sql.raw(dateText(database.dialect, 'date'))}`.as('date')])
     .where('market', '=', PRIMARY_SERIES.market)
     .where('condition', '=', PRIMARY_SERIES.condition)
     .where('currency', '=', PRIMARY_SERIES.currency)
@@ -96,7 +94,7 @@ export async function flaggedSeriesPrints(database: Database, since: string): Pr
       'market',
       'condition',
       'currency',
-      sql<string>`${sql.raw(database.dialect === 'postgres' ? "to_char(date, 'YYYY-MM-DD')" : 'date')}`.as('date'),
+      sql<string>`${sql.raw(dateText(database.dialect, 'date'))}`.as('date'),
     ])
     .where('date', '>=', since)
     .execute();
@@ -128,11 +126,11 @@ export async function lastUnflaggedPrices(
 ): Promise<Map<number, UnflaggedPrice>> {
   const out = new Map<number, UnflaggedPrice>();
   const { market, condition, currency } = PRIMARY_SERIES;
-  const dateText = (column: string) => (database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column);
+  const text = (column: string) => dateText(database.dialect, column);
   for (let i = 0; i < printingKeys.length; i += KEYS_PER_READ) {
     const keys = printingKeys.slice(i, i + KEYS_PER_READ);
     const { rows } = await sql<{ printing_key: number; date: string; market_cents: number }>`
-      select p.printing_key, ${sql.raw(dateText('p.date'))} as date, p.market_cents from prices p
+      select p.printing_key, ${sql.raw(text('p.date'))} as date, p.market_cents from prices p
       where p.market = ${market} and p.condition = ${condition} and p.currency = ${currency}
         and p.printing_key in (${sql.join(keys)})
         and p.date = (select max(q.date) from prices q

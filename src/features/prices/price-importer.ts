@@ -13,6 +13,7 @@ import type { ProductLine } from '../catalog/product-lines.ts';
 import { ProductMap } from '../catalog/product-map.ts';
 import type { RunTally } from '../../shared/run-accounting.ts';
 import { addUnmatched, type UnmatchedRow } from './unmatched-rows.repo.ts';
+import { allCardIds } from '../catalog/catalog-writer.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
@@ -135,7 +136,7 @@ export class PriceImporter {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
     const products = await ProductMap.load(db);
-    const cardIds = new Set((await db.selectFrom('cards').select('id').execute()).map((r) => r.id));
+    const cardIds = await allCardIds(db);
     const importer = new PriceImporter(
       run,
       opts.feed,

@@ -4,10 +4,11 @@
  * bypass the query builder (a streaming prepared statement on SQLite, printing-key chunks and one
  * `unnest` insert per chunk on PostgreSQL), like the price writer.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { SignalsTable } from '../../platform/db/schema.ts';
+import { dateText } from '../../platform/db/dialect.ts';
+import type { SignalsTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { flaggedPrints, printKey, unflagged } from '../prices/price-flags.repo.ts';
 
@@ -30,7 +31,7 @@ type Row = [number, string, number, number | null, number | null];
 
 /** A date column as `YYYY-MM-DD` text on both dialects (PostgreSQL's `date` type reads back as text through `to_char`). */
 export function textDate(database: Database, column: string): string {
-  return database.dialect === 'postgres' ? `to_char(${column}, 'YYYY-MM-DD')` : column;
+  return dateText(database.dialect, column);
 }
 
 function seriesSql(database: Database, extra: string): string {
@@ -405,4 +406,56 @@ export async function replaceSignals(
   } finally {
     client.release();
   }
+}
+
+/** A stored signal row as the API reads it (without the key columns). */
+export type SignalPoint = Omit<SignalsTable, 'engine' | 'engine_version' | 'weights_version' | 'printing_key'>;
+
+function signalPoints(db: Kysely<Tables>, key: SignalKey, printingKey: number) {
+  return db
+    .selectFrom('signals')
+    .select([
+      'date',
+      'status',
+      'observations',
+      'last_cents',
+      'z',
+      'score',
+      'action',
+      'confidence',
+      'used_search_interest',
+      'raw',
+      'standardised',
+      'model',
+      'reasons',
+    ])
+    .where('printing_key', '=', printingKey)
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion);
+}
+
+/** The latest `limit` signals of one printing dated `from`..`to`, newest first. */
+export async function signalHistory(
+  db: Kysely<Tables>,
+  key: SignalKey,
+  printingKey: number,
+  range: { from?: string; to?: string; limit: number },
+): Promise<SignalPoint[]> {
+  let query = signalPoints(db, key, printingKey);
+  if (range.from) query = query.where('date', '>=', range.from);
+  if (range.to) query = query.where('date', '<=', range.to);
+  return (await query.orderBy('date', 'desc').limit(range.limit).execute()) as SignalPoint[];
+}
+
+/** The signal of one printing on `date`, or its latest when no date is given. */
+export async function signalOn(
+  db: Kysely<Tables>,
+  key: SignalKey,
+  printingKey: number,
+  date: string | undefined,
+): Promise<SignalPoint | undefined> {
+  let query = signalPoints(db, key, printingKey);
+  if (date) query = query.where('date', '=', date);
+  return (await query.orderBy('date', 'desc').limit(1).executeTakeFirst()) as SignalPoint | undefined;
 }

@@ -6,7 +6,6 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
-import type { SignalsTable } from '../../platform/db/schema.ts';
 import { NotFound } from '../../platform/errors.ts';
 import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform/http/conditional.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
@@ -19,7 +18,7 @@ import { toMajor } from '../prices/wire.ts';
 import type { EngineRegistry, SignalEngine } from './engine.ts';
 import { composite } from './materialise.ts';
 import { resolveSignalSettings, type SignalConfig } from './settings.ts';
-import type { SignalKey } from './signals.repo.ts';
+import { signalHistory, signalOn, type SignalKey, type SignalPoint } from './signals.repo.ts';
 
 export const SCORE_MAP =
   'score = round(100 · Φ(z), 1), Φ the standard normal distribution function: z = 0 → 50, z = 1 → 84.1, z = −1 → 15.9';
@@ -170,7 +169,7 @@ export const cardExplainRoute = defineRoute(
 );
 
 /** A stored signal as this module reads it (the key columns are known from the request). */
-type Row = Omit<SignalsTable, 'engine' | 'engine_version' | 'weights_version' | 'printing_key'>;
+type Row = SignalPoint;
 
 /** The stored model array as an object keyed by the engine's model fields, unavailable values left out. */
 function modelObject(engine: SignalEngine, values: (number | null)[]): Record<string, number> {
@@ -242,29 +241,6 @@ export function signalsRoutes(
     return h;
   };
 
-  const rowsOf = (key: SignalKey, printingKey: number) =>
-    database.db
-      .selectFrom('signals')
-      .select([
-        'date',
-        'status',
-        'observations',
-        'last_cents',
-        'z',
-        'score',
-        'action',
-        'confidence',
-        'used_search_interest',
-        'raw',
-        'standardised',
-        'model',
-        'reasons',
-      ])
-      .where('printing_key', '=', printingKey)
-      .where('engine', '=', key.engine)
-      .where('engine_version', '=', key.engineVersion)
-      .where('weights_version', '=', key.weightsVersion);
-
   /** Which card, printing, engine, engine version and weights version an answer is about. */
   const identity = (cardId: string, printingId: string | null, key: SignalKey) => ({
     card_id: cardId,
@@ -307,10 +283,7 @@ export function signalsRoutes(
     return versionedRead<z.infer<typeof SignalHistory>>(c, h.version, async () => {
       let rows: Row[] = [];
       if (h.printing_key !== null) {
-        let query = rowsOf(s.key, h.printing_key);
-        if (q.from) query = query.where('date', '>=', q.from);
-        if (q.to) query = query.where('date', '<=', q.to);
-        rows = (await query.orderBy('date', 'desc').limit(q.limit).execute()) as Row[];
+        rows = await signalHistory(database.db, s.key, h.printing_key, { from: q.from, to: q.to, limit: q.limit });
       }
       const items = rows.reverse().map((r) => point(s.engine, r));
       return jsonResponse({
@@ -329,9 +302,7 @@ export function signalsRoutes(
     return versionedRead<z.infer<typeof Explanation>>(c, h.version, async () => {
       let row: Row | undefined;
       if (h.printing_key !== null) {
-        let query = rowsOf(s.key, h.printing_key);
-        if (q.date) query = query.where('date', '=', q.date);
-        row = (await query.orderBy('date', 'desc').limit(1).executeTakeFirst()) as Row | undefined;
+        row = await signalOn(database.db, s.key, h.printing_key, q.date);
       }
       const t = DEFAULT_ACTION_THRESHOLDS;
       const base = {

@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { builtinWeightsVersion, type SignalEngine } from './engine.ts';
+import { findWeights, insertWeights, insertWeightsIfAbsent, weightsOfEngine } from './weights.repo.ts';
 
 export interface WeightsVersion {
   version: string;
@@ -35,20 +36,16 @@ function parse(row: Tables['factor_weights']): WeightsVersion {
 
 /** Stores the engine's built-in weights once (idempotent). */
 export async function ensureBuiltinWeights(db: Kysely<Tables>, engine: SignalEngine, clock: Clock): Promise<void> {
-  await db
-    .insertInto('factor_weights')
-    .values({
-      version: builtinWeightsVersion(engine),
-      engine: engine.name,
-      engine_version: engine.version,
-      origin: 'builtin',
-      weights: JSON.stringify(engine.defaultWeights),
-      note: 'Built-in weights of the engine version (docs/METHODS.md).',
-      created_by: null,
-      created_at: isoInstant(clock.now()),
-    })
-    .onConflict((oc) => oc.column('version').doNothing())
-    .execute();
+  await insertWeightsIfAbsent(db, {
+    version: builtinWeightsVersion(engine),
+    engine: engine.name,
+    engine_version: engine.version,
+    origin: 'builtin',
+    weights: JSON.stringify(engine.defaultWeights),
+    note: 'Built-in weights of the engine version (docs/METHODS.md).',
+    created_by: null,
+    created_at: isoInstant(clock.now()),
+  });
 }
 
 /**
@@ -63,21 +60,14 @@ export async function resolveWeights(
 ): Promise<WeightsVersion> {
   await ensureBuiltinWeights(db, engine, clock);
   const version = configured && configured.length > 0 ? configured : builtinWeightsVersion(engine);
-  const row = await db.selectFrom('factor_weights').selectAll().where('version', '=', version).executeTakeFirst();
+  const row = await findWeights(db, version);
   if (!row || row.engine !== engine.name || row.engine_version !== engine.version)
     throw new UnknownWeights(version, `${engine.name}@${engine.version}`);
   return parse(row);
 }
 
 export async function listWeights(db: Kysely<Tables>, engine: SignalEngine): Promise<WeightsVersion[]> {
-  const rows = await db
-    .selectFrom('factor_weights')
-    .selectAll()
-    .where('engine', '=', engine.name)
-    .where('engine_version', '=', engine.version)
-    .orderBy('created_at')
-    .orderBy('version')
-    .execute();
+  const rows = await weightsOfEngine(db, engine.name, engine.version);
   return rows.map(parse);
 }
 
@@ -120,7 +110,7 @@ export async function createWeights(
     created_by: input.createdBy,
     created_at: isoInstant(clock.now()),
   };
-  await db.insertInto('factor_weights').values(row).execute();
+  await insertWeights(db, row);
   return parse(row);
 }
 

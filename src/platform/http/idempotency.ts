@@ -26,6 +26,7 @@ import type { Tables } from '../db/schema.ts';
 import { UnsealError, type SecretBox } from '../secret-box.ts';
 import { AppError, Conflict, ValidationFailed } from '../errors.ts';
 import type { AppEnv } from './context.ts';
+import { deleteExpired, deleteKey, findKey, insertInFlight, storeAnswer } from './idempotency.repo.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** Response headers worth replaying; others (dates, rate limits, request ids) belong to the new request. */
@@ -61,33 +62,18 @@ export class IdempotencyStore {
     const now = this.clock.now();
     let discarded: string | undefined;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const inserted = await this.db
-        .insertInto('idempotency_keys')
-        .values({
-          scope,
-          route,
-          key,
-          request_hash: requestHash,
-          status: 'in_flight',
-          response_status: null,
-          response_headers: null,
-          response_body: null,
-          created_at: isoInstant(now),
-          // In flight: only the lease; a finished answer gets the full TTL (`complete`).
-          expires_at: isoInstant(now + Math.min(this.leaseMs, this.ttlMs)),
-        })
-        .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1)
-        return discarded ? { kind: 'claimed', discarded } : { kind: 'claimed' };
+      const inserted = await insertInFlight(this.db, {
+        scope,
+        route,
+        key,
+        requestHash,
+        createdAt: isoInstant(now),
+        // In flight: only the lease; a finished answer gets the full TTL (`complete`).
+        expiresAt: isoInstant(now + Math.min(this.leaseMs, this.ttlMs)),
+      });
+      if (inserted) return discarded ? { kind: 'claimed', discarded } : { kind: 'claimed' };
 
-      const row = await this.db
-        .selectFrom('idempotency_keys')
-        .selectAll()
-        .where('scope', '=', scope)
-        .where('route', '=', route)
-        .where('key', '=', key)
-        .executeTakeFirst();
+      const row = await findKey(this.db, { scope, route, key });
       if (!row) continue; // released between our insert and select: try again
       if (row.expires_at <= isoInstant(now)) {
         await this.release(scope, route, key, { readAt: row.expires_at });
@@ -126,19 +112,15 @@ export class IdempotencyStore {
     db: Kysely<Tables> = this.db,
   ): Promise<void> {
     const ttl = options.secret ? Math.min(this.secretTtlMs, this.ttlMs) : this.ttlMs;
-    await db
-      .updateTable('idempotency_keys')
-      .set({
-        status: 'done',
-        response_status: response.status,
-        response_headers: JSON.stringify(response.headers),
-        response_body: this.box.seal(response.body, associatedData(scope, route, key)),
-        expires_at: isoInstant(this.clock.now() + ttl),
-      })
-      .where('scope', '=', scope)
-      .where('route', '=', route)
-      .where('key', '=', key)
-      .execute();
+    await storeAnswer(db, {
+      scope,
+      route,
+      key,
+      status: response.status,
+      headersJson: JSON.stringify(response.headers),
+      sealedBody: this.box.seal(response.body, associatedData(scope, route, key)),
+      expiresAt: isoInstant(this.clock.now() + ttl),
+    });
   }
 
   /**
@@ -152,23 +134,12 @@ export class IdempotencyStore {
     key: string,
     only: { inFlightOnly?: boolean; readAt?: string } = {},
   ): Promise<void> {
-    let q = this.db
-      .deleteFrom('idempotency_keys')
-      .where('scope', '=', scope)
-      .where('route', '=', route)
-      .where('key', '=', key);
-    if (only.inFlightOnly) q = q.where('status', '=', 'in_flight');
-    if (only.readAt !== undefined) q = q.where('expires_at', '=', only.readAt);
-    await q.execute();
+    await deleteKey(this.db, { scope, route, key }, only);
   }
 
   /** Deletes expired keys; returns how many. Run by the scheduler. */
   async purgeExpired(): Promise<number> {
-    const res = await this.db
-      .deleteFrom('idempotency_keys')
-      .where('expires_at', '<=', isoInstant(this.clock.now()))
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return deleteExpired(this.db, isoInstant(this.clock.now()));
   }
 }
 

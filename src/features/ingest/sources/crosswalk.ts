@@ -33,6 +33,7 @@ import type { Kysely } from 'kysely';
 import type { Tables } from '../../../platform/db/schema.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
 import { ProductMap, type ProductEntry } from '../../catalog/product-map.ts';
+import { cardSetIds, fillSetGroup, setCodes, singleCardsOfSets } from '../../catalog/catalog.repo.ts';
 import { productLineOfName, type ProductLine } from '../../catalog/product-lines.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestionRun } from '../ingestion-run.ts';
@@ -91,7 +92,7 @@ const positiveInt = (v: unknown): number | null => {
  */
 export async function importCrosswalk(ctx: IngestContext, run: IngestionRun, file: string): Promise<CrosswalkResult> {
   const db = ctx.database.db;
-  const cards = new Map((await db.selectFrom('cards').select(['id', 'set_id']).execute()).map((c) => [c.id, c.set_id]));
+  const cards = await cardSetIds(db);
   const byProduct = new Map<number, { cardId: string; groupId: number | null } | 'ambiguous'>();
   const groupsOfSet = new Map<string, Set<number>>();
   const editions = new Map<number, ProductLine>();
@@ -198,13 +199,7 @@ async function recordGroups(
   for (const [setId, groups] of groupsOfSet) {
     if (groups.size !== 1) continue;
     const [groupId] = [...groups];
-    const res = await db
-      .updateTable('sets')
-      .set({ tcgplayer_group_id: groupId!, updated_at: nowIso })
-      .where('id', '=', setId)
-      .where('tcgplayer_group_id', 'is', null)
-      .executeTakeFirst();
-    n += Number(res.numUpdatedRows);
+    if (await fillSetGroup(db, setId, groupId!, nowIso)) n++;
   }
   return n;
 }
@@ -276,7 +271,7 @@ export class CardIndex {
   ) {}
 
   static async load(db: Kysely<Tables>): Promise<CardIndex> {
-    const rows = await db.selectFrom('sets').select(['id', 'ptcgo_code', 'tcgplayer_group_id']).execute();
+    const rows = await setCodes(db);
     return new CardIndex(
       db,
       rows.map((r) => ({ id: r.id, ptcgo: r.ptcgo_code?.toUpperCase() ?? null, groupId: r.tcgplayer_group_id })),
@@ -295,12 +290,7 @@ export class CardIndex {
     let byNumber = this.cardsBySet.get(setId);
     if (!byNumber) {
       byNumber = new Map();
-      const rows = await this.db
-        .selectFrom('cards')
-        .select(['id', 'number', 'name'])
-        .where('set_id', '=', setId)
-        .where('kind', '=', 'card')
-        .execute();
+      const rows = await singleCardsOfSets(this.db, [setId]);
       for (const r of rows) {
         const key = cardNumberKey(r.number);
         byNumber.set(key, [...(byNumber.get(key) ?? []), { id: r.id, name: r.name }]);
@@ -315,12 +305,7 @@ export class CardIndex {
     const set = this.sets.find((s) => s.id === setId);
     if (!set || set.groupId !== null) return;
     set.groupId = groupId;
-    await this.db
-      .updateTable('sets')
-      .set({ tcgplayer_group_id: groupId, updated_at: nowIso })
-      .where('id', '=', setId)
-      .where('tcgplayer_group_id', 'is', null)
-      .execute();
+    await fillSetGroup(this.db, setId, groupId, nowIso);
   }
 }
 

@@ -51,6 +51,7 @@ import { pipeline, type Readable } from 'node:stream';
 import { createGzip, type Gzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { finishOf } from '../../catalog/finishes.ts';
+import { setCodes, singleCardsOfSets } from '../../catalog/catalog.repo.ts';
 import type { CardInput } from '../../catalog/catalog-writer.ts';
 import type { PriceObservation } from '../../prices/price-importer.ts';
 import type { RawPrices } from '../../prices/price-rules.ts';
@@ -501,7 +502,7 @@ const letters = (s: string) => slug(s).replace(/-/g, '');
 /** Where each item's prices go: a catalogue card, a sealed entry (created), or a rejection reason. */
 async function resolveItems(ctx: IngestContext, buckets: Bucket[]): Promise<Map<string, Target>> {
   const db = ctx.database.db;
-  const sets = await db.selectFrom('sets').select(['id', 'name', 'ptcgo_code', 'tcgdex_set_id']).execute();
+  const sets = await setCodes(db);
   const resolveSet = (code: string) => {
     const lower = code.toLowerCase();
     const byPtcgo = sets.filter((s) => s.ptcgo_code === code.toUpperCase());
@@ -522,15 +523,7 @@ async function resolveItems(ctx: IngestContext, buckets: Bucket[]): Promise<Map<
         .filter((id) => id !== undefined),
     ),
   ];
-  const cards =
-    cardSetIds.length === 0
-      ? []
-      : await db
-          .selectFrom('cards')
-          .select(['id', 'set_id', 'number', 'name'])
-          .where('kind', '=', 'card')
-          .where('set_id', 'in', cardSetIds)
-          .execute();
+  const cards = await singleCardsOfSets(db, cardSetIds);
   const byNumber = new Map(cards.map((c) => [`${c.set_id}|${c.number.replace(/^0+(?=\d)/, '')}`, c]));
 
   // Two different items of one set and type would share a sealed id: refuse both, never merge them.

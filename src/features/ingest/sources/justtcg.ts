@@ -20,6 +20,7 @@
  * others go on. The run checkpoints `{ afterProductId }`: every product up to it is done.
  */
 import type { PriceImporter, PriceObservation } from '../../prices/price-importer.ts';
+import { printedProductIds } from '../../catalog/printings.repo.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { RunSummary } from '../../../shared/run-accounting.ts';
 import { UpstreamClient } from '../upstream.ts';
@@ -135,16 +136,7 @@ export function mapJusttcgCards(cards: unknown[], productId: number, range: { fr
 }
 
 async function productList(ctx: IngestContext, opts: JusttcgOptions): Promise<number[]> {
-  const ids = opts.productIds
-    ? opts.productIds
-    : (
-        await ctx.database.db
-          .selectFrom('printings')
-          .select('tcgplayer_product_id')
-          .distinct()
-          .where('tcgplayer_product_id', 'is not', null)
-          .execute()
-      ).map((r) => r.tcgplayer_product_id!);
+  const ids = opts.productIds ? opts.productIds : await printedProductIds(ctx.database.db);
   const after = opts.resume?.afterProductId ?? 0;
   return [...new Set(ids)].filter((id) => Number.isSafeInteger(id) && id > after).sort((a, b) => a - b);
 }

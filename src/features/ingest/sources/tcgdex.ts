@@ -17,6 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CardInput, SetInput } from '../../catalog/catalog-writer.ts';
+import { setCodes, storedCardFacts, storedSetFacts } from '../../catalog/catalog.repo.ts';
 import type { PriceImporter } from '../../prices/price-importer.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun } from '../ingestion-run.ts';
@@ -37,7 +38,6 @@ import {
 export const SOURCE = 'tcgdex';
 export const DEFAULT_BASE_URL = 'https://api.tcgdex.net';
 export const LANGUAGE = 'en';
-const CHUNK = 500;
 
 export interface TcgdexOptions {
   baseUrl?: string;
@@ -139,10 +139,7 @@ async function walk(ctx: IngestContext, run: IngestionRun, opts: TcgdexOptions, 
     if (!listed.includes(missing)) run.fail(missing, 'TCGdex does not list this set');
   const wanted = opts.sets ? listed.filter((id) => opts.sets!.includes(id)) : listed;
 
-  const mapper = new SetMapper(
-    aliases,
-    await ctx.database.db.selectFrom('sets').select(['id', 'tcgdex_set_id']).execute(),
-  );
+  const mapper = new SetMapper(aliases, await setCodes(ctx.database.db));
   const done = new Set(opts.resume?.doneSets ?? []);
   const todo = wanted.filter((id) => !done.has(id));
   for (const [i, setId] of todo.entries()) {
@@ -186,24 +183,16 @@ async function walkSet(
 /** Maps and merges a set's objects with what is stored (see `deferToStored`). */
 async function catalogInputs(ctx: IngestContext, set: Obj, ourSetId: string, cards: Obj[]) {
   const db = ctx.database.db;
-  const storedSet = await db
-    .selectFrom('sets')
-    .select(['name', 'era', 'printed_total', 'total', 'release_date'])
-    .where('id', '=', ourSetId)
-    .executeTakeFirst();
+  const storedSet = await storedSetFacts(db, ourSetId);
   const setInput: SetInput = deferSetToStored(mapSet(set, ourSetId)!, storedSet);
   const mapped = cards.map((c) => mapCard(c, ourSetId));
   const inputs = mapped.filter((c): c is CardInput => c !== null);
   const stored = new Map<string, StoredCard>();
-  for (let i = 0; i < inputs.length; i += CHUNK) {
-    const ids = inputs.slice(i, i + CHUNK).map((c) => c.id);
-    const rows = await db
-      .selectFrom('cards')
-      .select(['id', 'name', 'number', 'supertype', 'types', 'rarity', 'hp', 'artist', 'pokemontcg_id'])
-      .where('id', 'in', ids)
-      .execute();
-    for (const r of rows) stored.set(r.id, r);
-  }
+  for (const r of await storedCardFacts(
+    db,
+    inputs.map((c) => c.id),
+  ))
+    stored.set(r.id, r);
   return {
     setInput,
     cardInputs: inputs.map((c) => deferToStored(c, stored.get(c.id))),

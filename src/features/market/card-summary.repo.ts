@@ -1,0 +1,136 @@
+/**
+ * Reads behind the card, set and facet read models and their replacement
+ * (src/features/market/card-summary.ts computes the rows).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../platform/db/database.ts';
+import { insertInChunks } from '../../platform/db/dialect.ts';
+import type { CardSummaryTable, FacetCountsTable, SetSummaryTable, Tables } from '../../platform/db/schema.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
+import type { SignalKey } from '../signals/signals.repo.ts';
+
+/** Rows per insert (card_summary has ~50 columns). */
+const CHUNK = 300;
+
+export function allSets(db: Kysely<Tables>) {
+  return db.selectFrom('sets').selectAll().execute();
+}
+
+/** Every card with the set facts its summary row carries. */
+export function cardFacts(db: Kysely<Tables>) {
+  return db
+    .selectFrom('cards as c')
+    .innerJoin('sets as s', 's.id', 'c.set_id')
+    .select([
+      'c.id',
+      'c.kind',
+      'c.set_id',
+      'c.number',
+      'c.name',
+      'c.rarity',
+      'c.supertype',
+      'c.types',
+      'c.images',
+      's.printed_total',
+      's.release_date',
+    ])
+    .execute();
+}
+
+export type CardFacts = Awaited<ReturnType<typeof cardFacts>>[number];
+
+/** How many printings each card has. */
+export function printingCounts(db: Kysely<Tables>) {
+  return db
+    .selectFrom('printings')
+    .select((eb) => ['card_id', eb.fn.countAll<number>().as('n')])
+    .groupBy('card_id')
+    .execute();
+}
+
+/** The stored headline series, one per card. */
+export function storedHeadlines(db: Kysely<Tables>) {
+  return db.selectFrom('latest_prices').selectAll().where('headline', '=', 1).execute();
+}
+
+/** The printings of the stored headline series. */
+export function storedHeadlinePrintings(db: Kysely<Tables>) {
+  return db
+    .selectFrom('printings')
+    .innerJoin('latest_prices', (j) =>
+      j.onRef('latest_prices.printing_key', '=', 'printings.key').on('latest_prices.headline', '=', 1),
+    )
+    .select(['printings.key', 'printings.id', 'printings.finish', 'printings.product_line'])
+    .execute();
+}
+
+/** Scores of the latest signal date of `key`, per printing (status ok only). */
+export async function latestScores(db: Kysely<Tables>, key: SignalKey): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('signals')
+    .select(['printing_key', 'score'])
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion)
+    .where('status', '=', 'ok')
+    .where('date', '=', (eb) =>
+      eb
+        .selectFrom('signals')
+        .select((x) => x.fn.max('date').as('d'))
+        .where('engine', '=', key.engine)
+        .where('engine_version', '=', key.engineVersion)
+        .where('weights_version', '=', key.weightsVersion),
+    )
+    .execute();
+  return new Map(rows.filter((r) => r.score !== null).map((r) => [Number(r.printing_key), Number(r.score)]));
+}
+
+/** Each summary row's headline printing, score and serialised item. */
+export function summaryScores(db: Kysely<Tables>) {
+  return db.selectFrom('card_summary').select(['card_id', 'printing_key', 'score', 'item']).execute();
+}
+
+/** A score update of one card: [score, k_score_asc, k_score_desc, item, card_id]. */
+export type ScoreChange = [number | null, number, number, string | null, string];
+
+/** Applies score updates in one transaction (SQLite: a prepared update; PostgreSQL: one `unnest` update). */
+export async function updateScores(database: Database, changes: ScoreChange[]): Promise<void> {
+  const native = database.native;
+  await inTransaction(database.db, async (trx) => {
+    if (native.kind === 'sqlite') {
+      // The same connection as `trx`, so these prepared updates are part of its transaction.
+      const update = native.db.prepare(
+        'update card_summary set score = ?, k_score_asc = ?, k_score_desc = ?, item = ? where card_id = ?',
+      );
+      for (const c of changes) update.run(...c);
+    } else if (changes.length > 0) {
+      // Through `trx`, not the pool: another connection would commit on its own.
+      const column = (i: number) => changes.map((c) => c[i]);
+      await sql`update card_summary c set score = u.score, k_score_asc = u.ka, k_score_desc = u.kd, item = u.item
+        from unnest(${column(0)}::float8[], ${column(1)}::float8[], ${column(2)}::float8[], ${column(3)}::text[], ${column(4)}::text[]) as u(score, ka, kd, item, card_id)
+        where c.card_id = u.card_id`.execute(trx);
+    }
+  });
+}
+
+/** Replaces the card, term, set and facet read models through `db` (a publication's transaction, or a new one). */
+export async function replaceCardSummary(
+  db: Kysely<Tables>,
+  m: {
+    rows: CardSummaryTable[];
+    terms: { term: string; card_id: string }[];
+    setRows: SetSummaryTable[];
+    facetRows: FacetCountsTable[];
+  },
+): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await trx.deleteFrom('card_summary').execute();
+    await trx.deleteFrom('card_terms').execute();
+    await insertInChunks(trx, 'card_summary', m.rows, CHUNK);
+    await insertInChunks(trx, 'card_terms', m.terms, 2_000);
+    await trx.deleteFrom('set_summary').execute();
+    await insertInChunks(trx, 'set_summary', m.setRows, CHUNK);
+    await trx.deleteFrom('facet_counts').execute();
+    await insertInChunks(trx, 'facet_counts', m.facetRows, CHUNK);
+  });
+}

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dialects, label } from '../../../test/dialects.ts';
+import { openDatabase, type Database } from './database.ts';
+import { dateText, daysBefore, insertInChunks, rawRows } from './dialect.ts';
+import { migrate } from './migrator.ts';
+
+describe.each(dialects)('dialect helpers on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    let url: string;
+    let database: Database;
+    beforeAll(async () => {
+      url = await d.create();
+      database = openDatabase(url);
+      await migrate(database, () => '2026-01-01T00:00:00.000Z');
+      await insertInChunks(
+        database.db,
+        'dataset_meta',
+        Array.from({ length: 7 }, (_, i) => ({ key: `k${i}`, value: String(i), updated_at: '2026-01-01' })),
+        3,
+      );
+    });
+    afterAll(async () => {
+      await database.close();
+      await d.drop(url);
+    });
+
+    it('insertInChunks writes every row across statements', async () => {
+      const rows = await rawRows(database, 'select count(*) from dataset_meta', []);
+      expect(Number(rows[0]![0])).toBe(7);
+    });
+
+    it('rawRows binds positional parameters, a repeated one included, and returns arrays', async () => {
+      const rows = await rawRows(
+        database,
+        'select key, value from dataset_meta where key = $1 or (key = $2 and value <> $1) order by key',
+        ['k1', 'k4'],
+      );
+      expect(rows).toEqual([
+        ['k1', '1'],
+        ['k4', '4'],
+      ]);
+    });
+
+    it('daysBefore and dateText: 30 days before 2026-03-01 is 2026-01-30, as text', async () => {
+      const day = database.dialect === 'postgres' ? `cast($1 as date)` : '$1';
+      const rows = await rawRows(
+        database,
+        `select ${dateText(database.dialect, daysBefore(database.dialect, day, 30))}`,
+        ['2026-03-01'],
+      );
+      expect(rows).toEqual([['2026-01-30']]);
+    });
+  });
+});
+
+describe('daysBefore', () => {
+  it('refuses a fractional day count (it is spliced into SQL)', () => {
+    expect(() => daysBefore('sqlite', 'd', 1.5)).toThrow(RangeError);
+  });
+});
