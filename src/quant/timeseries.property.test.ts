@@ -223,15 +223,13 @@ describe('drawdown and CUSUM properties', () => {
 describe('no function reads beyond its as-of date', () => {
   /** A series, a cut-off t inside it, and replacement values for everything after t. */
   const withCutoff = <T>(value: fc.Arbitrary<T>, minLength = 1) =>
-    fc
-      .array(value, { minLength, maxLength: 60 })
-      .chain((xs) =>
-        fc.record({
-          xs: fc.constant(xs),
-          t: fc.integer({ min: 0, max: xs.length - 1 }),
-          tail: fc.array(value, { minLength: xs.length, maxLength: xs.length }),
-        }),
-      );
+    fc.array(value, { minLength, maxLength: 60 }).chain((xs) =>
+      fc.record({
+        xs: fc.constant(xs),
+        t: fc.integer({ min: 0, max: xs.length - 1 }),
+        tail: fc.array(value, { minLength: xs.length, maxLength: xs.length }),
+      }),
+    );
   const replaceAfter = <T>(xs: T[], t: number, tail: T[]) => xs.map((v, i) => (i <= t ? v : tail[i]!));
   const variances = fc.record({
     irregular: fc.double({ min: 1e-4, max: 1, noNaN: true }),
