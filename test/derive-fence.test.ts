@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/platform/clock.ts';
-import { deriveReadModels, refreshScores } from '../src/features/market/derive.ts';
+import { deriveReadModels, deriveScores } from '../src/features/market/derive.ts';
 import { DEFAULT_MOVER_RULES } from '../src/features/market/movers.repo.ts';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import { acquire, holdsToken, release } from '../src/features/pipeline/step-locks.repo.ts';
@@ -76,7 +76,7 @@ describe.each(dialects)('fencing inside the derive publication on $name', (d) =>
         deriveReadModels(ctx.database, systemClock, DEFAULT_MOVER_RULES, undefined, undefined, fenceFor(1)),
       ).rejects.toBeInstanceOf(FencedOut);
       await expect(
-        refreshScores(
+        deriveScores(
           ctx.database,
           systemClock,
           DEFAULT_MOVER_RULES,

@@ -252,6 +252,7 @@ describe('test placement (test/README.md)', () => {
     'budget.test.ts': "the suite's own time budgets, over every test file",
     'docs.test.ts': 'the docs against the code of every feature',
     'http-conventions.test.ts': 'HTTP conventions every route keeps',
+    'lint-rules.test.ts': 'the lint rules every source file keeps (queries in repositories, settings through config)',
     'log-canary.test.ts': 'canaries through every channel, searched for in all log output',
     'route-auth.test.ts': 'walks every registered route',
     'vocabulary-aliases.test.ts': 'the renamed names and their deprecated aliases across every feature of the API',

@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/context.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
-import { materialiseSignals } from '../src/features/signals/materialise.ts';
+import { deriveSignals } from '../src/features/signals/derive-signals.ts';
 import { robustTrendEngine } from '../src/features/signals/robust-trend.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { marketDates } from '../src/features/signals/signals.repo.ts';
@@ -85,7 +85,7 @@ describe.each(dialects)('suggested weights on noise, $name', (d) => {
         windowDays: 365,
       });
       const dates = await marketDates(h.runtime.database, {});
-      await materialiseSignals(h.runtime.database, settings, dates);
+      await deriveSignals(h.runtime.database, settings, dates);
       const [run] = await h.runtime.pipeline.run(['factors'], { trigger: 'cli', from: dates[0]!, to: END });
       expect(run!.status).toBe('succeeded');
       for (const horizon of ['1d', '7d', '30d']) {

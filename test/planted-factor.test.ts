@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   COMPOSITE,
-  computeFactorStats,
+  deriveFactorStats,
   DECAY_LAGS,
   factorReport,
   type FactorReport,
@@ -29,10 +29,10 @@ import { catalogWriter, priceImporter, withRun } from '../src/features/ingest/co
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { EngineRegistry, type SignalEngine } from '../src/features/signals/engine.ts';
 import {
-  materialiseSignals,
-  type MaterialiseCounts,
+  deriveSignals,
+  type DeriveSignalsCounts,
   type SignalSettings,
-} from '../src/features/signals/materialise.ts';
+} from '../src/features/signals/derive-signals.ts';
 import { round6 } from '../src/features/signals/robust-trend.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { epochDate, epochDay } from '../src/platform/clock.ts';
@@ -99,7 +99,7 @@ describe.each(dialects)('planted factor on $name', (d) => {
     let engine: SignalEngine;
     let settings: SignalSettings & { key: SignalKey };
     let dates: string[];
-    let counts: MaterialiseCounts;
+    let counts: DeriveSignalsCounts;
     let report: FactorReport;
 
     beforeAll(async () => {
@@ -145,8 +145,8 @@ describe.each(dialects)('planted factor on $name', (d) => {
         windowDays: 365,
       });
       dates = await marketDates(ctx.database, {});
-      counts = await materialiseSignals(ctx.database, settings, dates);
-      await computeFactorStats(ctx.database, ctx.clock, engine, settings.key, {
+      counts = await deriveSignals(ctx.database, settings, dates);
+      await deriveFactorStats(ctx.database, ctx.clock, engine, settings.key, {
         from: dates[0]!,
         to: dates[dates.length - 1]!,
       });

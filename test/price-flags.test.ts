@@ -8,12 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacktestParamsSchema, loadAndRun, resolveParams } from '../src/features/backtests/backtests.ts';
-import { computeFactorStats } from '../src/features/factors/factors.ts';
+import { deriveFactorStats } from '../src/features/factors/factors.ts';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
 import { changePct } from '../src/features/prices/derive-latest.ts';
 import { lastUnflaggedPrices } from '../src/features/prices/price-flags.repo.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
-import { materialiseSignals } from '../src/features/signals/materialise.ts';
+import { deriveSignals } from '../src/features/signals/derive-signals.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { marketDates, replaceSignals, type SignalKey, type SignalRow } from '../src/features/signals/signals.repo.ts';
 import type { Database } from '../src/platform/db/database.ts';
@@ -361,8 +361,8 @@ describe.each(dialects)('flagged prints on $name', (d) => {
             .execute()
         ).map((r) => ({ ...r, date: String(r.date) }));
       const snapshot = async () => {
-        await materialiseSignals(h.runtime.database, settings, dates);
-        await computeFactorStats(h.runtime.database, h.clock, settings.engine, settings.key, {
+        await deriveSignals(h.runtime.database, settings, dates);
+        await deriveFactorStats(h.runtime.database, h.clock, settings.engine, settings.key, {
           from: day(-45),
           to: END,
         });
@@ -381,7 +381,7 @@ describe.each(dialects)('flagged prints on $name', (d) => {
       expect(settings.engine.version).toBe('2');
       // The daily step (one date: window aggregates plus the detail rows) leaves the print out as the backfill does.
       for (const date of [day(SPIKE_DAY), day(SPIKE_DAY + 1), day(SPIKE_DAY + 5), END])
-        await materialiseSignals(h.runtime.database, settings, [date]);
+        await deriveSignals(h.runtime.database, settings, [date]);
       expect(await readSignals()).toEqual(withFlag.signals);
       expect(
         withFlag.stats.some(

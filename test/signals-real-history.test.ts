@@ -17,10 +17,10 @@ import { importHistoryCsv } from '../src/features/ingest/sources/history-csv.ts'
 import { PRIMARY_SERIES } from '../src/shared/series.ts';
 import { MAX_GAP_DAYS } from '../src/features/prices/derive-latest.ts';
 import {
-  materialiseSignals,
-  type MaterialiseCounts,
+  deriveSignals,
+  type DeriveSignalsCounts,
   type SignalSettings,
-} from '../src/features/signals/materialise.ts';
+} from '../src/features/signals/derive-signals.ts';
 import { DEFAULT_ENGINE, defaultEngines, resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { epochDay } from '../src/platform/clock.ts';
 import { marketDates, type SignalKey } from '../src/features/signals/signals.repo.ts';
@@ -127,7 +127,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
     let ctx: IngestContext & { close(): Promise<void> };
     let settings: SignalSettings & { key: SignalKey };
     let dates: string[];
-    let counts: MaterialiseCounts;
+    let counts: DeriveSignalsCounts;
     /** Primary-series observation days per printing, ascending. */
     const series = new Map<number, number[]>();
 
@@ -158,7 +158,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
         windowDays: WINDOW_DAYS,
       });
       dates = await marketDates(ctx.database, {});
-      counts = await materialiseSignals(ctx.database, settings, dates);
+      counts = await deriveSignals(ctx.database, settings, dates);
     }, 300_000);
     afterAll(async () => {
       await ctx?.close();
@@ -278,7 +278,7 @@ describe.each(dialects)('signals on the real TCGplayer history on $name', (d) =>
       ];
       const daily = { ...settings, weightsVersion: `${settings.weightsVersion}#daily-check` };
       const dailyKey = { ...settings.key, weightsVersion: daily.weightsVersion };
-      for (const date of checked) await materialiseSignals(ctx.database, daily, [date]);
+      for (const date of checked) await deriveSignals(ctx.database, daily, [date]);
       const backfill = await signalRows(ctx.database, settings.key, checked);
       const single = await signalRows(ctx.database, dailyKey, checked);
       expect(backfill.filter((r) => r.status === 'ok').length).toBeGreaterThan(checked.length * 10);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogWriter, priceImporter, withRun, type IngestContext } from '../src/features/ingest/context.ts';
-import { rebuildCardSummary } from '../src/features/market/card-summary.ts';
+import { deriveCardSummary } from '../src/features/market/card-summary.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
 import type { PriceObservation } from '../src/features/prices/price-importer.ts';
 import { EngineRegistry, type SignalEngine } from '../src/features/signals/engine.ts';
-import { composite, materialiseSignals } from '../src/features/signals/materialise.ts';
+import { composite, deriveSignals } from '../src/features/signals/derive-signals.ts';
 import { robustTrendEngine } from '../src/features/signals/robust-trend.ts';
 import { resolveSignalSettings } from '../src/features/signals/settings.ts';
 import { marketDates } from '../src/features/signals/signals.repo.ts';
@@ -156,11 +156,11 @@ describe.each(dialects)('signals on $name', (d) => {
       const s = await settings();
       const dates = await marketDates(h.runtime.database, { from: day(-25), to: END });
       expect(dates).toHaveLength(26);
-      await materialiseSignals(h.runtime.database, s, dates);
+      await deriveSignals(h.runtime.database, s, dates);
       const backfill = await stored('robust-trend', day(-25), END);
       expect(backfill.length).toBeGreaterThan(26 * CARDS * 0.9);
       // The daily step computes one date at a time, reading only that date's window.
-      for (const date of dates) await materialiseSignals(h.runtime.database, s, [date]);
+      for (const date of dates) await deriveSignals(h.runtime.database, s, [date]);
       expect(await stored('robust-trend', day(-25), END)).toEqual(backfill);
       // And through the pipeline: the step without a range computes the latest date.
       const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli' });
@@ -177,7 +177,7 @@ describe.each(dialects)('signals on $name', (d) => {
       const s = await settings();
       const dates = await marketDates(h.runtime.database, { from: day(-45), to: END });
       expect(dates.length).toBeGreaterThanOrEqual(40);
-      await materialiseSignals(h.runtime.database, s, dates);
+      await deriveSignals(h.runtime.database, s, dates);
       const sequential = await stored('robust-trend', day(-45), END);
       await h.runtime.database.db.deleteFrom('signals').execute();
       const [run] = await h.runtime.pipeline.run(['signals'], { trigger: 'cli', from: day(-45), to: END });
@@ -193,7 +193,7 @@ describe.each(dialects)('signals on $name', (d) => {
     it('reads nothing after its date: changing later prices leaves earlier signals unchanged', async () => {
       const s = await settings();
       const t = day(-10);
-      await materialiseSignals(h.runtime.database, s, [t]);
+      await deriveSignals(h.runtime.database, s, [t]);
       const before = await stored('robust-trend', t, t);
       // Rewrite every price after t (a crash to a tenth), then recompute t.
       await h.runtime.database.db
@@ -201,7 +201,7 @@ describe.each(dialects)('signals on $name', (d) => {
         .set((eb) => ({ market_cents: eb('market_cents', '/', 10) }))
         .where('date', '>', t)
         .execute();
-      await materialiseSignals(h.runtime.database, s, [t]);
+      await deriveSignals(h.runtime.database, s, [t]);
       expect(await stored('robust-trend', t, t)).toEqual(before);
       // Restore, so later tests see the seeded market.
       await h.runtime.database.db
@@ -209,7 +209,7 @@ describe.each(dialects)('signals on $name', (d) => {
         .set((eb) => ({ market_cents: eb('market_cents', '*', 10) }))
         .where('date', '>', t)
         .execute();
-      await materialiseSignals(h.runtime.database, s, [
+      await deriveSignals(h.runtime.database, s, [
         day(-10),
         day(-9),
         day(-8),
@@ -317,7 +317,7 @@ describe.each(dialects)('signals on $name', (d) => {
       const summary = () => h.runtime.database.db.selectFrom('card_summary').selectAll().orderBy('card_id').execute();
       const rescored = await summary();
       expect(rescored.filter((r) => r.score !== null)).toHaveLength(CARDS);
-      await rebuildCardSummary(h.runtime.database, (await settings()).key);
+      await deriveCardSummary(h.runtime.database, (await settings()).key);
       expect(await summary()).toEqual(rescored);
       const { body } = await get('/v1/cards?sort=score&limit=100');
       const scores = (body.items as Json[]).map((i) => i.score as number | null);
@@ -336,7 +336,7 @@ describe.each(dialects)('signals on $name', (d) => {
         minHistory: 14,
         windowDays: 365,
       });
-      await materialiseSignals(h.runtime.database, flat, [END]);
+      await deriveSignals(h.runtime.database, flat, [END]);
       const rows = await stored('flat', END, END);
       expect(rows).toHaveLength(CARDS + 1);
       expect(new Set(rows.map((r) => `${r.engine}@${r.engine_version}:${r.weights_version}`))).toEqual(
@@ -356,7 +356,7 @@ describe.each(dialects)('signals on $name', (d) => {
     it('factor statistics: the step stores IC rows; GET /v1/analytics/factors summarises them', async () => {
       const s = await settings();
       const dates = await marketDates(h.runtime.database, { from: day(-60), to: END });
-      await materialiseSignals(h.runtime.database, s, dates);
+      await deriveSignals(h.runtime.database, s, dates);
       const [run] = await h.runtime.pipeline.run(['factors'], { trigger: 'cli', from: day(-60), to: END });
       expect(run!.status).toBe('succeeded');
       const rows = await h.runtime.database.db
@@ -434,7 +434,7 @@ describe.each(dialects)('signals on $name', (d) => {
         minHistory: 14,
         windowDays: 365,
       });
-      await materialiseSignals(h.runtime.database, s, [END]);
+      await deriveSignals(h.runtime.database, s, [END]);
       const rows = await h.runtime.database.db
         .selectFrom('signals')
         .selectAll()

@@ -337,7 +337,7 @@ export async function loadAndRun(database: Database, key: SignalKey, params: Bac
   const universe = await signalUniverse(database, key, range);
   if (universe.length === 0) {
     throw new BacktestDataError(
-      `no stored 'ok' signals of ${key.engine} ${key.engineVersion} (weights ${key.weightsVersion}) in ${params.from} … ${params.to}; materialise them with \`cardquant pipeline run --step signals --from ${params.from} --to ${params.to}\``,
+      `no stored 'ok' signals of ${key.engine} ${key.engineVersion} (weights ${key.weightsVersion}) in ${params.from} … ${params.to}; derive them with \`cardquant pipeline run --step signals --from ${params.from} --to ${params.to}\``,
     );
   }
   const grid = new MarketGrid(range, universe);

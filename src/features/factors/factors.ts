@@ -104,7 +104,7 @@ export interface FactorStatsCounts {
  * lag, the latest signal date whose forward window has ended by the latest market date. With a
  * range: every signal date in it, for each horizon and lag that has ended.
  */
-export async function computeFactorStats(
+export async function deriveFactorStats(
   database: Database,
   clock: Clock,
   engine: SignalEngine,

@@ -173,9 +173,9 @@ export function scoreChanges(
  * each card's headline printing.
  *
  * @example
- * await rebuildCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
+ * await deriveCardSummary(database); // { cards: 20000, priced: 19800, terms: 52000, sets: 134 }
  */
-export async function rebuildCardSummary(
+export async function deriveCardSummary(
   database: Database,
   signals?: SignalKey,
 ): Promise<{ cards: number; priced: number; terms: number; sets: number }> {

@@ -70,7 +70,7 @@ export function dashboardDocument(i: DashboardInputs) {
 }
 
 /** Reads the dashboard's inputs, builds the document and replaces the snapshot. */
-export async function buildDashboard(database: Database, clock: Clock, rules: MoverRules): Promise<void> {
+export async function deriveDashboard(database: Database, clock: Clock, rules: MoverRules): Promise<void> {
   const db = database.db;
   const movers = (direction: 'up' | 'down') =>
     queryMovers(

@@ -18,7 +18,7 @@ import { analyzeTables } from '../../platform/db/dialect.ts';
 import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
-import { buildDashboard } from './dashboard.ts';
+import { deriveDashboard } from './dashboard.ts';
 import { computeIndexes, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
 
@@ -79,7 +79,7 @@ export async function deriveReadModels(
     const summary = await writeCardSummary(tx, computedSummary);
     const indexes = await writeIndexes(tx, computedIndexes);
     // Reads what this transaction wrote: movers, index, counts and top signals of the new state.
-    await buildDashboard(tx, clock, rules);
+    await deriveDashboard(tx, clock, rules);
     return { latest, summary, indexes };
   });
   const publishMs = Math.round(performance.now() - computedAt);
@@ -101,7 +101,7 @@ export async function deriveReadModels(
  * After new signals: card summaries pick up the latest scores, the dashboard its top signals, and
  * the data version moves so cached answers revalidate — in one transaction, like the derive.
  */
-export async function refreshScores(
+export async function deriveScores(
   database: Database,
   clock: Clock,
   rules: MoverRules,
@@ -112,7 +112,7 @@ export async function refreshScores(
     await bumpDataVersion(tx.db, clock);
     await fence?.(tx.db);
     const cards = await rescoreCardSummary(tx, signals);
-    await buildDashboard(tx, clock, rules);
+    await deriveDashboard(tx, clock, rules);
     return { cards };
   });
 }

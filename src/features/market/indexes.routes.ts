@@ -1,6 +1,6 @@
 /**
  * GET /v1/indexes and GET /v1/indexes/{id}: the market and set price indexes that
- * `rebuildIndexes` materialises (docs/METHODS.md, "Indexes"). Each request costs the data-version
+ * `deriveIndexes` derives (docs/METHODS.md, "Indexes"). Each request costs the data-version
  * read plus one statement; a 304 costs the version read alone.
  */
 import { z, type OpenAPIHono } from '@hono/zod-openapi';

@@ -7,7 +7,7 @@ import {
   IndexAccumulator,
   JUMP_FILTER_RATIO,
   MIN_CONSTITUENTS,
-  rebuildIndexes,
+  deriveIndexes,
   unpackSeries,
 } from './indexes.ts';
 
@@ -181,7 +181,7 @@ describe('unpackSeries', () => {
   });
 });
 
-describe.each(dialects)('rebuildIndexes on $name', (d) => {
+describe.each(dialects)('deriveIndexes on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     const ctx = ingestDatabase(d, NOW);
     beforeAll(async () => {
@@ -189,7 +189,7 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
     });
 
     it('chains the market index over every printing priced on consecutive dates', async () => {
-      expect(await rebuildIndexes(ctx.database)).toEqual({ indexes: 3, points: 4 + 4 + 3 });
+      expect(await deriveIndexes(ctx.database)).toEqual({ indexes: 3, points: 4 + 4 + 3 });
       const points = await valuesOf(ctx.database, 'market');
       expect(points.map((p) => [p.date, p.constituents, Number(p.from_value_cents), Number(p.to_value_cents)])).toEqual(
         [
@@ -209,7 +209,7 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
     });
 
     it('gives each priced set its own index from its own base date, carrying forward thin days', async () => {
-      await rebuildIndexes(ctx.database);
+      await deriveIndexes(ctx.database);
       const alpha = await valuesOf(ctx.database, 'set-alpha');
       expect(alpha.map((p) => [p.date, p.constituents, Number(p.from_value_cents), Number(p.to_value_cents)])).toEqual([
         [D1, 6, 15100, 15100],
@@ -272,7 +272,7 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
     });
 
     it('is idempotent', async () => {
-      await rebuildIndexes(ctx.database);
+      await deriveIndexes(ctx.database);
       const read = async () => ({
         indexes: await ctx.database.db.selectFrom('market_indexes').selectAll().orderBy('id').execute(),
         values: await ctx.database.db
@@ -283,7 +283,7 @@ describe.each(dialects)('rebuildIndexes on $name', (d) => {
           .execute(),
       });
       const first = await read();
-      expect(await rebuildIndexes(ctx.database)).toEqual({ indexes: 3, points: 11 });
+      expect(await deriveIndexes(ctx.database)).toEqual({ indexes: 3, points: 11 });
       expect(await read()).toEqual(first);
     });
   });

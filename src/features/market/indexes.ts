@@ -265,9 +265,9 @@ async function readPrices(database: Database, keys: number[], accumulator: Index
  * `index_values` in one transaction; running it twice gives the same rows.
  *
  * @example
- * const { indexes, points } = await rebuildIndexes(database);
+ * const { indexes, points } = await deriveIndexes(database);
  */
-export async function rebuildIndexes(database: Database): Promise<{ indexes: number; points: number }> {
+export async function deriveIndexes(database: Database): Promise<{ indexes: number; points: number }> {
   return writeIndexes(database, await computeIndexes(database));
 }
 

@@ -3,7 +3,7 @@
  * rebuilt index, paging, 404 and 422 problems, conditional GETs and statements per request.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rebuildIndexes } from './indexes.ts';
+import { deriveIndexes } from './indexes.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { dialects, label } from '#test/dialects.ts';
@@ -68,7 +68,7 @@ async function seed(database: Database): Promise<void> {
       .insertInto('prices')
       .values(rows.slice(i, i + 100))
       .execute();
-  await rebuildIndexes(database);
+  await deriveIndexes(database);
 }
 
 interface IndexBody {
@@ -236,7 +236,7 @@ describe.each(dialects)('indexes API on $name', (d) => {
       );
       const print = () => db.selectFrom('prices').where('printing_key', '=', beta1).where('date', '=', day(40));
       const betaOn40 = async () => {
-        await rebuildIndexes(h.runtime.database);
+        await deriveIndexes(h.runtime.database);
         return db
           .selectFrom('index_values')
           .select(['value', 'constituents'])

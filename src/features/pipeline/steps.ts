@@ -12,15 +12,15 @@ import type { RunSummary } from '../../shared/run-accounting.ts';
 import { purgePayloads } from '../ingest/runs.repo.ts';
 import type { CatalogImport, PriceImport, StepSources } from '../ingest/sources/registry.ts';
 import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
-import { detectAnomalies } from '../quality/anomalies.ts';
+import { deriveAnomalies } from '../quality/anomalies.ts';
 import type { AnomalyRules } from '../quality/anomalies.checks.ts';
-import { computeFactorStats } from '../factors/factors.ts';
+import { deriveFactorStats } from '../factors/factors.ts';
 import { flagPrices, printRules } from '../quality/price-flags.ts';
-import { deriveReadModels, refreshScores } from '../market/derive.ts';
+import { deriveReadModels, deriveScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
 import type { EngineRegistry } from '../signals/engine.ts';
 import { backfillSignals } from '../signals/backfill.ts';
-import { materialiseSignals } from '../signals/materialise.ts';
+import { deriveSignals } from '../signals/derive-signals.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
@@ -69,17 +69,17 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
   {
     name: 'read-models',
     description:
-      "Derive the read models: rebuild latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market's latest date), card summaries and indexes.",
+      "Derive the read models: latest prices, 1/7/30/90-day changes and movers statistics per printing (as of each market's latest date), card summaries and indexes.",
   },
   {
     name: 'signals',
     description:
-      'Compute signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); refresh card scores.',
+      'Derive signals (SIGNALS_ENGINE) for the latest market date, or for every market date in --from/--to (backfill); re-derive card scores.',
   },
   {
     name: 'factors',
     description:
-      'Factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to recomputes a range.',
+      'Derive factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to re-derives a range.',
   },
   {
     name: 'retention',
@@ -127,7 +127,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       ...step('quality'),
       run: async (o: StepOptions) => {
         const range = { from: o.from, to: o.to };
-        const anomalies = await detectAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, range);
+        const anomalies = await deriveAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, range);
         const flags = await flagPrices(ctx.database, printRules(settings.anomalies, settings.movers), range);
         return { counts: { ...anomalies, ...flags } };
       },
@@ -168,11 +168,11 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
                 workers: settings.signals.workers ?? 1,
                 busyTimeoutMs: settings.database.busyTimeoutMs,
               })
-            : await materialiseSignals(ctx.database, signal, dates);
+            : await deriveSignals(ctx.database, signal, dates);
         await o.fence?.();
         const started = performance.now();
         const refreshed = dates.includes(latest)
-          ? await refreshScores(ctx.database, ctx.clock, settings.movers, signal.key, o.fence)
+          ? await deriveScores(ctx.database, ctx.clock, settings.movers, signal.key, o.fence)
           : null;
         return {
           counts: {
@@ -190,7 +190,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       ...step('factors'),
       run: async (o: StepOptions) => {
         const signal = await signalSettings();
-        const counts = await computeFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, {
+        const counts = await deriveFactorStats(ctx.database, ctx.clock, signal.engine, signal.key, {
           from: o.from,
           to: o.to,
         });

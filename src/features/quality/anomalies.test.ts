@@ -4,7 +4,7 @@
  * runs, and the admin API's list and resolve workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detectAnomalies } from './anomalies.ts';
+import { deriveAnomalies } from './anomalies.ts';
 import type { Database } from '../../platform/db/database.ts';
 import { idFactory } from '../../platform/ids.ts';
 import { dialects, label } from '#test/dialects.ts';
@@ -217,7 +217,7 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
 
     it('finds exactly the planted anomalies on the market latest date, with their severities', async () => {
       const before = database.queryCount;
-      const counts = await detectAnomalies(database, h.clock, newId());
+      const counts = await deriveAnomalies(database, h.clock, newId());
       expect(counts).toEqual({
         return_outlier: 1,
         stale_series: 1,
@@ -251,7 +251,7 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
         .where('id', '=', outlier.id)
         .execute();
       h.clock.advance(86_400_000);
-      const counts = await detectAnomalies(database, h.clock, newId());
+      const counts = await deriveAnomalies(database, h.clock, newId());
       expect(counts).toEqual({
         return_outlier: 1,
         stale_series: 1,
@@ -270,7 +270,7 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
     });
 
     it('a range finds each date as a one-day run would: dead series until 90 days behind, the stale one daily, the spike on its day', async () => {
-      const counts = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-25), to: END });
+      const counts = await deriveAnomalies(database, h.clock, newId(), undefined, { from: day(-25), to: END });
       expect(counts).toEqual({
         return_outlier: 1,
         stale_series: 44,
@@ -304,9 +304,9 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
     });
 
     it('a past date alone is judged as of that date, and a range beyond the data stops at the latest date', async () => {
-      const past = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-20), to: day(-20) });
+      const past = await deriveAnomalies(database, h.clock, newId(), undefined, { from: day(-20), to: day(-20) });
       expect(past).toEqual({ return_outlier: 0, stale_series: 2, placeholder_price: 1, coverage_drop: 0, inserted: 0 });
-      const beyond = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(5), to: day(9) });
+      const beyond = await deriveAnomalies(database, h.clock, newId(), undefined, { from: day(5), to: day(9) });
       expect(beyond).toEqual({
         return_outlier: 0,
         stale_series: 0,
@@ -314,16 +314,16 @@ describe.each(dialects)('anomaly detection on $name', (d) => {
         coverage_drop: 0,
         inserted: 0,
       });
-      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: END, to: day(-1) })).rejects.toThrow(
+      await expect(deriveAnomalies(database, h.clock, newId(), undefined, { from: END, to: day(-1) })).rejects.toThrow(
         RangeError,
       );
-      await expect(detectAnomalies(database, h.clock, newId(), undefined, { from: '2026-02-30' })).rejects.toThrow(
+      await expect(deriveAnomalies(database, h.clock, newId(), undefined, { from: '2026-02-30' })).rejects.toThrow(
         RangeError,
       );
     });
 
     it('a day the source skipped for every printing is no market date: nothing is stale on it', async () => {
-      const counts = await detectAnomalies(database, h.clock, newId(), undefined, { from: day(-72), to: day(-68) });
+      const counts = await deriveAnomalies(database, h.clock, newId(), undefined, { from: day(-72), to: day(-68) });
       expect(counts).toEqual({
         return_outlier: 0,
         stale_series: 8,
@@ -358,7 +358,7 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       url = await d.create();
       h = await startHarness(url);
       await seedPrices(h.runtime.database);
-      await detectAnomalies(h.runtime.database, h.clock, idFactory(h.clock), undefined, { from: day(-25), to: END });
+      await deriveAnomalies(h.runtime.database, h.clock, idFactory(h.clock), undefined, { from: day(-25), to: END });
       for (const role of ['viewer', 'operator'] as const) {
         const created = await h.runtime.keys.create({ name: role, role }, { actor: 'test', role: 'admin' });
         key[role] = { token: created.key, id: created.record.id };
@@ -593,7 +593,7 @@ describe.each(dialects)('anomalies admin API on $name', (d) => {
       const { res, body } = await resolve(id, { action: 'dismiss', note: 'really sold at 99.99' });
       expect(res.status).toBe(200);
       expect(body.status).toBe('dismissed');
-      const counts = await detectAnomalies(h.runtime.database, h.clock, idFactory(h.clock));
+      const counts = await deriveAnomalies(h.runtime.database, h.clock, idFactory(h.clock));
       expect(counts.inserted).toBe(0);
       expect((await get('/v1/admin/anomalies?status=dismissed&kind=placeholder_price')).body.items).toMatchObject([
         { id, note: 'really sold at 99.99' },

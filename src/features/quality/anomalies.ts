@@ -26,7 +26,7 @@ export type AnomalyCounts = Record<AnomalyKind, number> & { inserted: number };
 
 function checkDate(name: string, date: string | undefined): void {
   if (date !== undefined && !(/^\d{4}-\d{2}-\d{2}$/.test(date) && epochDate(epochDay(date)) === date)) {
-    throw new RangeError(`detectAnomalies: ${name} must be a YYYY-MM-DD date, got ${date}`);
+    throw new RangeError(`deriveAnomalies: ${name} must be a YYYY-MM-DD date, got ${date}`);
   }
 }
 
@@ -37,7 +37,7 @@ export function evaluationDays(asOf: string, range: { from?: string; to?: string
   const to = Math.min(epochDay(range?.to ?? asOf), epochDay(asOf));
   const from = range?.from === undefined ? to : epochDay(range.from);
   if (range?.from !== undefined && range.to !== undefined && range.from > range.to) {
-    throw new RangeError(`detectAnomalies: from ${range.from} is after to ${range.to}`);
+    throw new RangeError(`deriveAnomalies: from ${range.from} is after to ${range.to}`);
   }
   const days: number[] = [];
   for (let d = from; d <= to; d++) days.push(d);
@@ -51,9 +51,9 @@ type Printing = { key: number; id: string; last_date: string };
  * `LOOKBACK_DAYS` before the first date, a block of printings per statement.
  *
  * @example
- * const counts = await detectAnomalies(database, clock, newId); // { return_outlier: 2, stale_series: 5, …, inserted: 7 }
+ * const counts = await deriveAnomalies(database, clock, newId); // { return_outlier: 2, stale_series: 5, …, inserted: 7 }
  */
-export async function detectAnomalies(
+export async function deriveAnomalies(
   database: Database,
   clock: Clock,
   newId: (prefix: 'anm') => string,

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../../platform/db/database.ts';
 import type { BackfillJob } from './backfill.ts';
-import { materialiseSignals } from './materialise.ts';
+import { deriveSignals } from './derive-signals.ts';
 import { defaultEngines } from './settings.ts';
 
 export async function runBackfillWorker(): Promise<void> {
@@ -14,7 +14,7 @@ export async function runBackfillWorker(): Promise<void> {
   const database = openDatabase(job.databaseUrl, { sqliteBusyTimeoutMs: job.busyTimeoutMs });
   try {
     const engine = defaultEngines().get(job.engine);
-    const counts = await materialiseSignals(
+    const counts = await deriveSignals(
       database,
       {
         engine,

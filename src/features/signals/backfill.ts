@@ -2,13 +2,13 @@
  * Backfills in parallel: the dates are split into contiguous shares, one per worker thread, each
  * computing and storing its share with its own connection (the engine is CPU-bound; SQLite
  * serialises the writes, each a transaction per block of dates). A share is exactly what
- * `materialiseSignals` would compute for those dates, so the rows are the same as a sequential
+ * `deriveSignals` would compute for those dates, so the rows are the same as a sequential
  * run's (test/signals.test.ts compares them).
  */
 import type { Database } from '../../platform/db/database.ts';
 import { startWorker } from '../../platform/entrypoints.ts';
-import type { MaterialiseCounts, SignalSettings } from './materialise.ts';
-import { materialiseSignals } from './materialise.ts';
+import type { DeriveSignalsCounts, SignalSettings } from './derive-signals.ts';
+import { deriveSignals } from './derive-signals.ts';
 import { defaultEngines } from './settings.ts';
 
 /** Fewer dates than this per worker are not worth a thread (each reloads its window of prices). */
@@ -27,11 +27,11 @@ export interface BackfillJob {
   dates: string[];
 }
 
-function runWorker(job: BackfillJob): Promise<MaterialiseCounts> {
+function runWorker(job: BackfillJob): Promise<DeriveSignalsCounts> {
   return new Promise((resolve, reject) => {
     const worker = startWorker('./backfill-worker.ts', import.meta.url, 'runBackfillWorker', { workerData: job });
     let settled = false;
-    worker.once('message', (m: { ok: true; counts: MaterialiseCounts } | { ok: false; error: string }) => {
+    worker.once('message', (m: { ok: true; counts: DeriveSignalsCounts } | { ok: false; error: string }) => {
       settled = true;
       if (m.ok) resolve(m.counts);
       else reject(new Error(m.error));
@@ -55,7 +55,7 @@ export async function backfillSignals(
   settings: SignalSettings,
   dates: readonly string[],
   options: { databaseUrl: string; workers: number; busyTimeoutMs: number },
-): Promise<MaterialiseCounts & { workers: number }> {
+): Promise<DeriveSignalsCounts & { workers: number }> {
   const sorted = [...new Set(dates)].sort();
   const builtIn =
     defaultEngines().names().includes(settings.engine.name) &&
@@ -63,8 +63,7 @@ export async function backfillSignals(
   // An in-memory SQLite database exists only in this thread's connection.
   const shared = !/^sqlite:(:memory:)?$/.test(options.databaseUrl);
   const workers = Math.min(options.workers, Math.floor(sorted.length / MIN_DATES_PER_WORKER));
-  if (!builtIn || !shared || workers < 2)
-    return { ...(await materialiseSignals(database, settings, sorted)), workers: 1 };
+  if (!builtIn || !shared || workers < 2) return { ...(await deriveSignals(database, settings, sorted)), workers: 1 };
   const share = Math.ceil(sorted.length / workers);
   const jobs: BackfillJob[] = [];
   for (let i = 0; i < sorted.length; i += share) {
@@ -81,7 +80,7 @@ export async function backfillSignals(
     });
   }
   const results = await Promise.all(jobs.map(runWorker));
-  const total: MaterialiseCounts & { workers: number } = {
+  const total: DeriveSignalsCounts & { workers: number } = {
     dates: 0,
     signals: 0,
     insufficient: 0,
@@ -91,6 +90,6 @@ export async function backfillSignals(
     write_ms: 0,
     workers: jobs.length,
   };
-  for (const r of results) for (const k of Object.keys(r) as (keyof MaterialiseCounts)[]) total[k] += r[k];
+  for (const r of results) for (const k of Object.keys(r) as (keyof DeriveSignalsCounts)[]) total[k] += r[k];
   return total;
 }

@@ -1,6 +1,6 @@
 /**
  * Signal engines: what turns one printing's price window into raw components. Engines are
- * pluggable (a registry with a default, chosen by `SIGNALS_ENGINE`); the materialiser owns
+ * pluggable (a registry with a default, chosen by `SIGNALS_ENGINE`); signal derivation (derive-signals.ts) owns
  * everything engines share — reading point-in-time windows, cross-sectional standardisation,
  * weights, the composite z, the score map, actions and storage (docs/METHODS.md, "Signals").
  */

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { EngineRegistry, type SignalEngine } from './engine.ts';
-import type { SignalSettings } from './materialise.ts';
+import type { SignalSettings } from './derive-signals.ts';
 import { robustTrendEngine } from './robust-trend.ts';
 import type { SignalKey } from './signals.repo.ts';
 import { resolveWeights } from './weights.ts';

@@ -1,7 +1,7 @@
 /**
  * Actions on a month of data (docs/METHODS.md, "The robust-trend engine", confidence): the engine,
  * cross-sectional standardisation, composite and action rule on synthetic cross-sections of 30
- * days of daily prices — no database, the same functions the materialiser calls.
+ * days of daily prices — no database, the same functions signal derivation calls.
  *
  * Market: 60 printings per seed, each a random walk of log prices with its own daily volatility
  * (1–5 %) and level, listings at 0.9 / 1.05 × the market price. Pure noise (random walks realise
@@ -10,7 +10,7 @@
  * printings of the same market, those printings get BUY (up) and SELL (down).
  */
 import { describe, expect, it } from 'vitest';
-import { composite, standardise } from './materialise.ts';
+import { composite, standardise } from './derive-signals.ts';
 import { robustTrendEngine } from './robust-trend.ts';
 import { action } from '../../quant/score.ts';
 import { normalStream } from '#test/signal-fixtures.ts';
@@ -29,7 +29,7 @@ function market(seed: number, drift: (i: number) => number): number[][] {
   });
 }
 
-/** Actions of every printing on the last day, as the materialiser computes them. */
+/** Actions of every printing on the last day, as signal derivation computes them. */
 function actions(prices: number[][]): string[] {
   const outputs = prices.map((p, k) => {
     const market = Float64Array.from(p);

@@ -16,7 +16,7 @@ import { resolveSeries } from '../prices/series.repo.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { toMajor } from '../prices/wire.ts';
 import type { EngineRegistry, SignalEngine } from './engine.ts';
-import { composite } from './materialise.ts';
+import { composite } from './derive-signals.ts';
 import { resolveSignalSettings, type SignalConfig } from './settings.ts';
 import { signalHistory, signalOn, type SignalKey, type SignalPoint } from './signals.repo.ts';
 
@@ -348,7 +348,7 @@ export function signalsRoutes(
         status: p.status,
         observations: p.observations,
         contributions,
-        // Recomputed the way the materialiser summed it, so Σ contributions = z exactly.
+        // Recomputed the way signal derivation summed it, so Σ contributions = z exactly.
         z: standardised ? composite(s.engine.components, s.weights, standardised) : null,
         score: p.score,
         action: p.action,

@@ -22,7 +22,7 @@ export function inTransaction<T>(db: Kysely<Tables>, fn: (trx: Kysely<Tables>) =
  * when `fn` resolves and rolled back when it throws (or never reached when the process dies).
  *
  * @example
- * await publish(database, async (tx) => { await rebuildCardSummary(tx); await bumpDataVersion(tx.db, clock); });
+ * await publish(database, async (tx) => { await deriveCardSummary(tx); await bumpDataVersion(tx.db, clock); });
  */
 export function publish<T>(database: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
   return database.db.transaction().execute((trx) => fn({ ...database, db: trx, queryCount: database.queryCount }));

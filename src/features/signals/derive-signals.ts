@@ -42,7 +42,7 @@ export interface SignalSettings {
   thresholds?: ActionThresholds;
 }
 
-export interface MaterialiseCounts {
+export interface DeriveSignalsCounts {
   dates: number;
   signals: number;
   insufficient: number;
@@ -164,16 +164,16 @@ function toRow(settings: SignalSettings, date: string, p: Pending, standardised:
  * any stored rows of those dates for the same engine, engine version and weights version.
  *
  * @example
- * await materialiseSignals(database, settings, ['2026-11-20']); // { dates: 1, signals: 29876, … }
+ * await deriveSignals(database, settings, ['2026-11-20']); // { dates: 1, signals: 29876, … }
  */
-export async function materialiseSignals(
+export async function deriveSignals(
   database: Database,
   settings: SignalSettings,
   dates: readonly string[],
   onBlock?: (done: number, total: number) => void,
-): Promise<MaterialiseCounts> {
+): Promise<DeriveSignalsCounts> {
   const sorted = [...new Set(dates)].sort();
-  const counts: MaterialiseCounts = {
+  const counts: DeriveSignalsCounts = {
     dates: sorted.length,
     signals: 0,
     insufficient: 0,
