@@ -88,6 +88,18 @@ const EMPTY: Stored = {
   counts: { sets: 0, cards: 0, priced_cards: 0 },
 };
 
+type Movers = Stored['movers'];
+
+/**
+ * A document stored before 0.3.0 has movers with only `zscore`; until the next `read-models` run
+ * rewrites it, its movers answer `robust_z` from it (both names are emitted until 0.4.0).
+ */
+export function withRobustZ(movers: Movers): Movers {
+  const fill = (list: Movers['up']) =>
+    list.map((m) => (m.robust_z === undefined ? { ...m, robust_z: m.zscore ?? null } : m));
+  return { ...movers, up: fill(movers.up), down: fill(movers.down) };
+}
+
 export function dashboardRoutes(database: Database, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const db = database.db;
@@ -99,6 +111,7 @@ export function dashboardRoutes(database: Database, clock: Clock, staleAfterDays
       const stored = row ? (JSON.parse(row.body) as Stored) : EMPTY;
       const body = {
         ...stored,
+        movers: withRobustZ(stored.movers),
         markets: stored.markets.map((m) => {
           const freshness = daysSince(m.latest_date, clock);
           return { ...m, freshness_days: freshness, stale: freshness > staleAfterDays };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dashboardDocument, DASHBOARD_INDEX_POINTS, type DashboardInputs } from './dashboard.ts';
+import { withRobustZ } from './dashboard.routes.ts';
 
 // The dashboard document as a calculation: its inputs in, the stored body out, no database.
 
@@ -75,5 +76,19 @@ describe('dashboardDocument', () => {
       { id: 'a', score: 1 },
     ]);
     expect(body.dataset).toEqual({ kind: 'demo', demo: true });
+  });
+});
+
+describe('withRobustZ (a dashboard stored before 0.3.0)', () => {
+  const mover = { card_id: 'base1-4', zscore: 2.5 } as unknown as Parameters<typeof withRobustZ>[0]['up'][number];
+  const movers = { window: '7d', min_price: 1, currency: 'USD', up: [mover], down: [] };
+
+  it('answers robust_z from the stored zscore when the document has none', () => {
+    expect(withRobustZ(movers).up[0]).toMatchObject({ robust_z: 2.5, zscore: 2.5 });
+  });
+
+  it('keeps a stored robust_z as it is', () => {
+    const current = { ...movers, down: [{ ...mover, robust_z: 1.25 }] };
+    expect(withRobustZ(current).down[0]).toMatchObject({ robust_z: 1.25 });
   });
 });

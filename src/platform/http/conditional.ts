@@ -8,8 +8,11 @@ import type { Context, TypedResponse } from 'hono';
 import type { AppEnv } from './context.ts';
 import type { CachedResponse } from './response-cache.ts';
 
-/** Bumped when a release changes the shape of responses, so cached representations revalidate. */
-const REPRESENTATION = '1';
+/**
+ * Bumped when a release changes the shape of responses, so cached representations revalidate
+ * (2: 0.3.0's vocabulary fields — `era`, `robust_z`, `origin`, `importer`, `feeds`).
+ */
+export const REPRESENTATION = '2';
 
 /** Public market reads: shared caches may keep them for a minute, then revalidate. */
 export const PUBLIC_CACHE = 'public, max-age=60, stale-while-revalidate=30';
@@ -18,7 +21,7 @@ export const PRIVATE_CACHE = 'private, no-cache';
 
 /**
  * @example
- * weakEtag('01JD…'); // 'W/"1-01JD…"'
+ * weakEtag('01JD…'); // 'W/"2-01JD…"'
  */
 export function weakEtag(...versions: string[]): string {
   return `W/"${REPRESENTATION}-${versions.join('-')}"`;
