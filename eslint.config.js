@@ -46,6 +46,16 @@ export default tseslint.config(
             "CallExpression[callee.object.name='sql'][callee.property.name=/^(raw|ref|id|lit|table|join|val)$/]",
           message: QUERIES_IN_REPOS,
         },
+        // The driver itself (`database.native`: better-sqlite3 prepare/exec, the pg pool).
+        { selector: "MemberExpression[property.name='native']", message: QUERIES_IN_REPOS },
+      ],
+      // Renaming `sql` on import, or running SQL through the dialect helpers, is a query too.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'kysely', importNames: ['sql'], message: QUERIES_IN_REPOS }],
+          patterns: [{ group: ['**/platform/db/dialect.ts'], message: QUERIES_IN_REPOS }],
+        },
       ],
     },
   },

@@ -14,7 +14,7 @@ import { catalogImporters, priceImporters, RESUMABLE_SOURCES } from '../src/feat
 import { STEP_CATALOGUE } from '../src/features/pipeline/steps.ts';
 import { WATCHLIST_CAP } from '../src/features/portfolios/watchlist.service.ts';
 import { PRICE_CHUNK_ROWS } from '../src/features/prices/price-importer.ts';
-import { FEED_RANK } from '../src/features/prices/price-writer.ts';
+import { FEED_RANK } from '../src/features/prices/price-writer.repo.ts';
 import { MIN_CONSTITUENTS } from '../src/features/market/indexes.ts';
 import {
   CUSUM_H,

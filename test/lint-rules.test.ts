@@ -52,6 +52,36 @@ describe('queries live in repositories', () => {
   });
 });
 
+describe('no way around the repository rule', () => {
+  const RENAMED_SQL = `
+import { sql as q } from 'kysely';
+export const today = q<string>\`current_date\`;
+`;
+  const DIALECT_HELPER = `
+import { rawRows } from '../../platform/db/dialect.ts';
+export const rows = (database: any) => rawRows(database, 'select 1', []);
+`;
+  const DRIVER = `
+export const count = (database: any) => database.native.db.prepare('select count(*) from cards').get();
+`;
+
+  it('rejects importing sql from kysely (renamed or not) outside repositories', async () => {
+    expect(await ruleHits(RENAMED_SQL, 'src/features/x/foo.ts', 'no-restricted-imports')).toHaveLength(1);
+    expect(await ruleHits(SQL_TEMPLATE, 'src/features/x/foo.ts', 'no-restricted-imports')).toHaveLength(1);
+    expect(await ruleHits(RENAMED_SQL, 'src/features/x/foo.repo.ts', 'no-restricted-imports')).toEqual([]);
+  });
+
+  it('rejects the dialect helpers outside repositories', async () => {
+    expect(await ruleHits(DIALECT_HELPER, 'src/features/x/foo.ts', 'no-restricted-imports')).toHaveLength(1);
+    expect(await ruleHits(DIALECT_HELPER, 'src/features/x/foo.repo.ts', 'no-restricted-imports')).toEqual([]);
+  });
+
+  it('rejects the database driver outside repositories', async () => {
+    expect(await ruleHits(DRIVER, 'src/features/x/foo.service.ts', 'no-restricted-syntax')).toHaveLength(1);
+    expect(await ruleHits(DRIVER, 'src/features/x/foo.repo.ts', 'no-restricted-syntax')).toEqual([]);
+  });
+});
+
 describe('settings are read through src/config.ts', () => {
   const READS_ENV = `export const port = process.env.PORT;\n`;
 

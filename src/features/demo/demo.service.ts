@@ -8,7 +8,7 @@ import { PrintingResolver } from '../catalog/printing-resolver.ts';
 import { catalogWriter, withRun, type IngestContext } from '../ingest/context.ts';
 import { datasetKind, setDatasetMeta } from '../ingest/dataset.ts';
 import type { RunSummary } from '../../shared/run-accounting.ts';
-import { priceWriter, type PriceRow } from '../prices/price-writer.ts';
+import { priceWriter, type PriceRow } from '../prices/price-writer.repo.ts';
 import { demoCatalog, demoFinishes, demoSeries, type DemoOptions } from './demo-generator.ts';
 
 const CHUNK = 20_000;

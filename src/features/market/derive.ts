@@ -14,23 +14,13 @@ import type { Logger } from '../../platform/log.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { publish } from '../../platform/db/transaction.ts';
-import { analyzeTables } from '../../platform/db/dialect.ts';
 import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
 import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
 import { deriveDashboard } from './dashboard.ts';
 import { computeIndexes, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
-
-const DERIVED_TABLES = [
-  'latest_prices',
-  'card_summary',
-  'card_terms',
-  'set_summary',
-  'facet_counts',
-  'market_indexes',
-  'index_values',
-] as const;
+import { analyzeReadModels } from './read-models.repo.ts';
 
 export interface DeriveCounts {
   series: number;
@@ -84,7 +74,7 @@ export async function deriveReadModels(
   });
   const publishMs = Math.round(performance.now() - computedAt);
   // Fresh statistics let the planner choose the search-term and sort indexes well (statistics only: after the commit).
-  await analyzeTables(database, DERIVED_TABLES);
+  await analyzeReadModels(database);
   return {
     ...latest,
     cards: summary.cards,

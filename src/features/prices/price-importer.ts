@@ -16,7 +16,7 @@ import { addUnmatched, type UnmatchedRow } from './unmatched-rows.repo.ts';
 import { allCardIds } from '../catalog/catalog-writer.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
-import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.ts';
+import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.repo.ts';
 import { deleteRunRow, restoreRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
 
 export type PrintingRef =

@@ -10,7 +10,9 @@ import type { Tables } from './schema.ts';
 /**
  * Runs `text` on the driver underneath (no query builder: for reads of hundreds of thousands of
  * rows) and returns each row as an array. Parameters are positional `$1`, `$2`, … on both
- * dialects, and a number may appear more than once.
+ * dialects, and a number may appear more than once. It reads outside Kysely — on PostgreSQL from
+ * the pool, not from a transaction in progress, and uncounted by the statement counter — so never
+ * call it inside `inTransaction`/`publish` for rows that transaction has written.
  *
  * @example
  * const rows = await rawRows(database, 'select key from printings where card_id = $1', ['base1-4']);
