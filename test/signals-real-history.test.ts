@@ -78,7 +78,7 @@ async function seedCatalog(ctx: IngestContext): Promise<void> {
     sets.map((s) => ({
       id: s.id,
       name: s.name,
-      series: s.series,
+      era: s.series,
       ptcgoCode: s.ptcgoCode ?? null,
       releaseDate: /^\d{4}\/\d{2}\/\d{2}$/.test(s.releaseDate) ? s.releaseDate.replace(/\//g, '-') : null,
     })),

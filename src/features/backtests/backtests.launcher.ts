@@ -1,7 +1,7 @@
 /**
  * Large backtests never run on the HTTP thread: the API queues the run and a launcher executes
  * it elsewhere — in production a child `cardquant backtest run <id>` process with its own
- * database connection, started the way pipeline/launcher.ts starts pipeline runs.
+ * database connection, started the way platform/launcher.ts starts pipeline runs.
  */
 import type { Logger } from '../../platform/log.ts';
 import { spawnCardquant, type LaunchedProcess } from '../../platform/launcher.ts';

@@ -151,7 +151,7 @@ export function registerImportCommands(root: Command, cli: IngestCli): void {
     imp
       .command('catalog')
       .description('Import the card catalogue. Sources: pokemontcg, tcgdex, pokemontcg-files --path DIR.')
-      .argument('<source>', 'source name'),
+      .argument('<importer>', 'importer name'),
   ).action((source: string, flags: CommonFlags) => runImport('catalog', catalogImporters(cfg()), source, flags, cli));
   addCommonFlags(
     imp
@@ -159,7 +159,7 @@ export function registerImportCommands(root: Command, cli: IngestCli): void {
       .description(
         'Import prices. Sources: tcgcsv, pokemontcg, tcgdex, justtcg, pokemontcg-files --path DIR|FILE, tcgcsv-files --path DIR, tcgcsv-archive --path DIR, csv --path FILE.',
       )
-      .argument('<source>', 'source name'),
+      .argument('<importer>', 'importer name'),
   ).action((source: string, flags: CommonFlags) => runImport('prices', priceImporters(cfg()), source, flags, cli));
   imp
     .command('fx')

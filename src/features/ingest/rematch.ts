@@ -1,6 +1,6 @@
 /**
  * `cardquant import rematch RUN`: re-processes the raw payloads a price run archived, after a
- * mapping fix (a cross-walk, an override, a catalogue import). It is a new run (source
+ * mapping fix (a cross-walk, an override, a catalogue import). It is a new run (importer
  * `rematch`, `resumes` = the original) that counts every row again: rows stored before come out
  * `unchanged`, rows that now match come out `accepted`, the rest are still rejected by reason.
  */
@@ -42,7 +42,8 @@ export async function rematchRun(ctx: IngestContext, runId: string): Promise<Run
       feed: original.feed,
       kind: 'prices',
       resumes: runId,
-      params: { of: runId, importer: original.importer },
+      // `source`: deprecated alias of `importer` in the stored parameters (removed in 0.4.0).
+      params: { of: runId, importer: original.importer, source: original.importer },
     },
     async (run) => {
       // Stored product listings may link now (a catalogue import since): match them first.

@@ -42,7 +42,7 @@ function headline(cardId: string, printingKey: number, lastCents: number, change
       [`change_pct_${w}`, null],
       [`obs_${w}`, null],
       [`jump_${w}`, null],
-      [`z_${w}`, null],
+      [`robust_z_${w}`, null],
     ]),
   );
   return {

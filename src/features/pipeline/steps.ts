@@ -25,12 +25,15 @@ import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 
-function summarise(runs: RunSummary[]): StepResult {
+/** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
+export function summarise(runs: RunSummary[]): StepResult {
   const failed = runs.filter((r) => r.status === 'failed');
   const counts = {
     runs: runs.map((r) => ({
       id: r.id,
       importer: r.importer,
+      /** Deprecated alias of `importer` (removed in 0.4.0). */
+      source: r.importer,
       status: r.status,
       rows_read: r.rows_read,
       accepted: r.accepted,

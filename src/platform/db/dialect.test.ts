@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects, label } from '../../../test/dialects.ts';
+import { dialects, label } from '#test/dialects.ts';
 import { openDatabase, type Database } from './database.ts';
 import { dateText, daysBefore, insertInChunks, rawRows } from './dialect.ts';
 import { migrate } from './migrator.ts';
