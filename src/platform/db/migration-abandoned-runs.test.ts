@@ -4,10 +4,10 @@
  * (SQLite) or constraint change (PostgreSQL); `abandoned` is accepted afterwards, unknown
  * statuses are still refused.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from './database.ts';
-import { listMigrations, migrate } from './migrator.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from './migrator.ts';
 import { dialects, label } from '#test/dialects.ts';
+import { freshDatabasePerTest, MIGRATED_AT, migratedUpTo } from '#test/migrations.ts';
 
 const NAME = '20261204_10_abandoned_runs_and_heartbeats';
 const now = () => '2026-12-04T12:00:00.000Z';
@@ -41,23 +41,10 @@ function ingestionRun(id: string, status: string) {
 
 describe.each(dialects)('abandoned-runs migration on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let database: Database;
-    beforeEach(async () => {
-      url = await d.create();
-      database = openDatabase(url);
-    });
-    afterEach(async () => {
-      await database.close();
-      await d.drop(url);
-    });
+    const fresh = freshDatabasePerTest(d);
 
     it('keeps runs, payloads and their reference, then accepts abandoned only', async () => {
-      const all = listMigrations();
-      const at = all.findIndex((f) => f.name === NAME);
-      expect(at).toBeGreaterThan(0);
-      await migrate(database, now, all.slice(0, at));
-      const db = database.db as never as import('kysely').Kysely<any>;
+      const { database, db, all, at } = await migratedUpTo(fresh(), NAME);
       await db
         .insertInto('ingestion_runs')
         .values([ingestionRun('run_a', 'succeeded'), ingestionRun('run_b', 'running')])
@@ -87,7 +74,7 @@ describe.each(dialects)('abandoned-runs migration on $name', (d) => {
         .execute();
       await db.insertInto('step_locks').values({ step: 'derive', holder: 'old', lease_until: now() }).execute();
 
-      expect(await migrate(database, now, all)).toEqual(all.slice(at).map((f) => f.name));
+      expect(await migrate(database, MIGRATED_AT, all)).toEqual(all.slice(at).map((f) => f.name));
 
       expect(
         await db

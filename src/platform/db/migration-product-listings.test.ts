@@ -3,33 +3,20 @@
  * survive the table rebuild (SQLite) or constraint change (PostgreSQL), and the new kinds are
  * accepted afterwards while unknown ones are still refused.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from './database.ts';
-import { listMigrations, migrate } from './migrator.ts';
+import { describe, expect, it } from 'vitest';
+import { migrate } from './migrator.ts';
 import { dialects, label } from '#test/dialects.ts';
+import { freshDatabasePerTest, MIGRATED_AT, migratedUpTo } from '#test/migrations.ts';
 
 const NAME = '20261204_02_add_product_listings_and_sealed';
 const now = () => '2026-12-04T12:00:00.000Z';
 
 describe.each(dialects)('product listings migration on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let database: Database;
-    beforeEach(async () => {
-      url = await d.create();
-      database = openDatabase(url);
-    });
-    afterEach(async () => {
-      await database.close();
-      await d.drop(url);
-    });
+    const fresh = freshDatabasePerTest(d);
 
     it('keeps product map rows and indexes, then accepts the new kinds only', async () => {
-      const all = listMigrations();
-      const at = all.findIndex((f) => f.name === NAME);
-      expect(at).toBeGreaterThan(0);
-      await migrate(database, now, all.slice(0, at));
-      const db = database.db as never as import('kysely').Kysely<any>;
+      const { database, db, all, at } = await migratedUpTo(fresh(), NAME);
       await db
         .insertInto('tcgplayer_products')
         .values([
@@ -72,7 +59,7 @@ describe.each(dialects)('product listings migration on $name', (d) => {
         })
         .execute();
 
-      expect(await migrate(database, now, all)).toEqual(all.slice(at).map((f) => f.name));
+      expect(await migrate(database, MIGRATED_AT, all)).toEqual(all.slice(at).map((f) => f.name));
       expect(
         await db
           .selectFrom('tcgplayer_products')

@@ -3,11 +3,11 @@
  * (docs/GLOSSARY.md): stored values move with their columns, constraints and indexes still hold,
  * and past runs of `derive` are listed as `read-models`, on both dialects.
  */
-import { sql, type Kysely } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from './database.ts';
-import { listMigrations, migrate } from './migrator.ts';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { migrate } from './migrator.ts';
 import { dialects, label } from '#test/dialects.ts';
+import { freshDatabasePerTest, MIGRATED_AT, migratedUpTo } from '#test/migrations.ts';
 
 const RENAME = '20261204_31_rename_columns_to_vocabulary';
 const STEP = '20261204_32_rename_derive_step';
@@ -15,24 +15,11 @@ const now = () => '2026-12-04T12:00:00.000Z';
 
 describe.each(dialects)('vocabulary migrations on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    let url: string;
-    let database: Database;
-    beforeEach(async () => {
-      url = await d.create();
-      database = openDatabase(url);
-    });
-    afterEach(async () => {
-      await database.close();
-      await d.drop(url);
-    });
+    const fresh = freshDatabasePerTest(d);
 
     it('renames the columns keeping their values, checks and indexes, and the derive step with its runs', async () => {
-      const all = listMigrations();
-      const at = all.findIndex((f) => f.name === RENAME);
-      expect(at).toBeGreaterThan(0);
+      const { database, db, all, at } = await migratedUpTo(fresh(), RENAME);
       expect(all[at + 1]?.name).toBe(STEP);
-      await migrate(database, now, all.slice(0, at));
-      const db = database.db as never as Kysely<any>;
       await db
         .insertInto('sets')
         .values({ id: 'base1', game: 'pokemon', name: 'Base', series: 'Base', language: 'en', updated_at: now() })
@@ -62,7 +49,7 @@ describe.each(dialects)('vocabulary migrations on $name', (d) => {
         .execute();
       await db.insertInto('step_locks').values({ step: 'derive', holder: 'old', lease_until: now() }).execute();
 
-      expect(await migrate(database, now, all)).toEqual(all.slice(at).map((f) => f.name));
+      expect(await migrate(database, MIGRATED_AT, all)).toEqual(all.slice(at).map((f) => f.name));
 
       expect(await db.selectFrom('sets').select(['id', 'era']).execute()).toEqual([{ id: 'base1', era: 'Base' }]);
       expect(await db.selectFrom('factor_weights').select(['version', 'origin']).execute()).toEqual([
