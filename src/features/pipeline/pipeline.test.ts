@@ -256,6 +256,17 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect(res.headers.get('Link')).toContain('rel="deprecation"');
     });
 
+    it('a replayed POST with the deprecated step name says so again (Idempotency-Key)', async () => {
+      const headers = { ...bearer(ADMIN_TOKEN), 'Idempotency-Key': 'replay-derive-1' };
+      const first = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, headers));
+      const replay = await h.request('/v1/admin/pipeline/run', json({ steps: ['derive'] }, headers));
+      expect([first.status, replay.status]).toEqual([202, 202]);
+      expect(replay.headers.get('Idempotent-Replayed')).toBe('true');
+      expect(replay.headers.get('Deprecation')).toBe('@1796342400');
+      expect(replay.headers.get('Sunset')).toBe('Wed, 30 Jun 2027 00:00:00 GMT');
+      expect(replay.headers.get('Link')).toContain('rel="deprecation"');
+    });
+
     it('the configured steps skip ingestion without sources and derive on what is there', async () => {
       const records = await h.runtime.pipeline.run([], { trigger: 'cli' });
       expect(records.map((r) => [r.step, r.status])).toEqual([

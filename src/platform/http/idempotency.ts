@@ -29,8 +29,11 @@ import type { AppEnv } from './context.ts';
 import { deleteExpired, deleteKey, findKey, insertInFlight, storeAnswer } from './idempotency.repo.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-/** Response headers worth replaying; others (dates, rate limits, request ids) belong to the new request. */
-const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'cache-control'];
+/**
+ * Response headers worth replaying — the answer's own, including that the request used a deprecated
+ * name; others (dates, rate limits, request ids) belong to the new request.
+ */
+const REPLAYED_HEADERS = ['content-type', 'location', 'etag', 'cache-control', 'deprecation', 'sunset', 'link'];
 
 export interface StoredResponse {
   status: number;
