@@ -22,16 +22,11 @@ import {
   insertPrintings,
   printingIdentities,
   setGroupsOfCards,
+  type NewPrinting,
 } from './printings.repo.ts';
 
-interface Known {
+interface Known extends NewPrinting {
   key: number;
-  id: string;
-  cardId: string;
-  finish: string;
-  productId: number | null;
-  subType: string | null;
-  groupId: number | null;
 }
 
 /** A printing whose recorded group differs from the group a price row of its product arrived from. */

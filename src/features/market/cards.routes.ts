@@ -10,9 +10,9 @@ import { jsonResponse, notModifiedResponse, versionedRead } from '../../platform
 import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, encodeCursor, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
-import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { CARD_SORT_FIELDS } from './card-summary.ts';
 import { cardDetailRows, listCards, type CardDetailRow, type CardSort, type Order } from './cards.repo.ts';
+import { SetEraFields } from './facets.routes.ts';
 import {
   change,
   ChangeSchema,
@@ -172,18 +172,7 @@ const CardDetail = z
     set: z.object({
       id: z.string(),
       name: z.string(),
-      era: z
-        .string()
-        .nullable()
-        .openapi({ description: 'The family of sets it belongs to (docs/GLOSSARY.md).', example: 'Base' }),
-      series: z
-        .string()
-        .nullable()
-        .openapi({
-          description: `Deprecated alias of \`era\` (removed in ${REMOVAL_VERSION}).`,
-          example: 'Base',
-          deprecated: true,
-        }),
+      ...SetEraFields,
       printed_total: z.number().int().nullable(),
       release_date: z.string().nullable(),
     }),

@@ -12,22 +12,27 @@ import { toMajor } from '../prices/wire.ts';
 import { REMOVAL_VERSION } from '../../platform/http/deprecation.ts';
 import { findSetSummary, listFacet, listSetSummaries } from './facets.repo.ts';
 
+/** A set's era, under its name and its deprecated alias `series` (both emitted until 0.4.0). */
+export const SetEraFields = {
+  era: z
+    .string()
+    .nullable()
+    .openapi({ description: 'The family of sets it belongs to (docs/GLOSSARY.md).', example: 'Base' }),
+  series: z
+    .string()
+    .nullable()
+    .openapi({
+      description: `Deprecated alias of \`era\` (removed in ${REMOVAL_VERSION}).`,
+      example: 'Base',
+      deprecated: true,
+    }),
+};
+
 const SetItem = z
   .object({
     id: z.string().openapi({ example: 'base1' }),
     name: z.string().openapi({ example: 'Base' }),
-    era: z
-      .string()
-      .nullable()
-      .openapi({ description: 'The family of sets it belongs to (docs/GLOSSARY.md).', example: 'Base' }),
-    series: z
-      .string()
-      .nullable()
-      .openapi({
-        description: `Deprecated alias of \`era\` (removed in ${REMOVAL_VERSION}).`,
-        example: 'Base',
-        deprecated: true,
-      }),
+    ...SetEraFields,
     release_date: z.string().nullable().openapi({ example: '1999-01-09' }),
     printed_total: z.number().int().nullable().openapi({ example: 102 }),
     total: z.number().int().nullable().openapi({ example: 102 }),

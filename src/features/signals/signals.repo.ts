@@ -408,27 +408,20 @@ export async function replaceSignals(
   }
 }
 
+/** The columns that name whose signal a row is; a signal point is the rest. */
+const KEY_COLUMNS = ['engine', 'engine_version', 'weights_version', 'printing_key'] as const;
+type KeyColumn = (typeof KEY_COLUMNS)[number];
+const POINT_COLUMNS = COLUMNS.filter(
+  (c): c is Exclude<(typeof COLUMNS)[number], KeyColumn> => !(KEY_COLUMNS as readonly string[]).includes(c),
+);
+
 /** A stored signal row as the API reads it (without the key columns). */
-export type SignalPoint = Omit<SignalsTable, 'engine' | 'engine_version' | 'weights_version' | 'printing_key'>;
+export type SignalPoint = Omit<SignalsTable, KeyColumn>;
 
 function signalPoints(db: Kysely<Tables>, key: SignalKey, printingKey: number) {
   return db
     .selectFrom('signals')
-    .select([
-      'date',
-      'status',
-      'observations',
-      'last_cents',
-      'z',
-      'score',
-      'action',
-      'confidence',
-      'used_search_interest',
-      'raw',
-      'standardised',
-      'model',
-      'reasons',
-    ])
+    .select(POINT_COLUMNS)
     .where('printing_key', '=', printingKey)
     .where('engine', '=', key.engine)
     .where('engine_version', '=', key.engineVersion)

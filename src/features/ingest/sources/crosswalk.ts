@@ -37,6 +37,7 @@ import { cardSetIds, fillSetGroup, setCodes, singleCardsOfSets } from '../../cat
 import { productLineOfName, type ProductLine } from '../../catalog/product-lines.ts';
 import type { IngestContext } from '../context.ts';
 import type { IngestionRun } from '../ingestion-run.ts';
+import { slug } from './history-csv.ts';
 import type { WriteOutcome } from '../../../shared/run-accounting.ts';
 
 export const CROSSWALK_SOURCE = 'crosswalk';
@@ -318,16 +319,6 @@ export function sealedItemId(productId: number): string {
   return `sealed-tcgplayer-${productId}`;
 }
 
-/** Lower-case ASCII slug: `Elite Trainer Box` → `elite-trainer-box`. */
-function slugOf(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
 /**
  * Links the products of one TCGCSV group to catalogue cards (see the file comment for the
  * rules) and records the group on the sets it matched. The caller creates the sealed items
@@ -392,7 +383,7 @@ export async function matchTcgcsvProducts(
       continue;
     }
     const id = sealedItemId(base.productId);
-    sealed.push({ id, setId: home, number: slugOf(name) || String(base.productId), name, kind: 'sealed' });
+    sealed.push({ id, setId: home, number: slug(name) || String(base.productId), name, kind: 'sealed' });
     entries.push({ ...base, cardId: id, kind: 'sealed' });
   }
   const nowIso = ctx.runs.nowIso();
