@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fixture from '#test/fixtures/quant/performance.json' with { type: 'json' };
-import { performance, xirr } from './performance.ts';
+import { portfolioPerformance, xirr } from './performance.ts';
 
 /** |actual − expected| ≤ tol · max(|expected|, floor). */
 function expectRelative(actual: number | null, expected: number | null, tol: number, floor = 0): void {
@@ -24,7 +24,7 @@ describe('reference values from NumPy, SciPy and statsmodels', () => {
   // XIRR: both solve to a few ε of the root; the NPV's slope turns that into ≤ 1e-10 relative.
   // Beta: polyfit (SVD least squares) against our Householder QR, 1e-9 relative.
   it.each(fixture.portfolios.map((c) => [c.name, c] as const))('performance of a portfolio: %s', (_name, c) => {
-    const p = performance(c.series, c.index);
+    const p = portfolioPerformance(c.series, c.index);
     expect(p.twr.days.map((d) => d.date)).toEqual(c.series.map((d) => d.date));
     p.twr.days.forEach((d, i) => {
       expectRelative(d.dailyReturn, c.dailyReturns[i] ?? null, 1e-12, 1e-12);

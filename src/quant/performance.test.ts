@@ -4,7 +4,7 @@ import {
   compareWithIndex,
   daysBetween,
   investorFlows,
-  performance,
+  portfolioPerformance,
   timeWeightedReturn,
   xirr,
   type NavDay,
@@ -214,7 +214,7 @@ describe('performance and compareWithIndex', () => {
       level *= 1 + d.dailyReturn! / 2;
       index.push({ date: d.date, value: level });
     }
-    const p = performance(series, index);
+    const p = portfolioPerformance(series, index);
     expect(p.twr.twr).toBeCloseTo(0.1, 14);
     expect(p.maxDrawdown).toEqual({ value: 99 / 110 - 1, peakDate: '2026-01-06', troughDate: '2026-01-07' });
     expect(p.market.beta).toBeCloseTo(2, 12);
@@ -245,7 +245,7 @@ describe('performance and compareWithIndex', () => {
       betaObservations: 0,
     });
     expect(compareWithIndex(timeWeightedReturn(series), [{ date: '2026-01-09', value: 5 }]).indexReturn).toBeNull();
-    const empty = performance([], []);
+    const empty = portfolioPerformance([], []);
     expect(empty.maxDrawdown).toEqual({ value: 0, peakDate: null, troughDate: null });
     expect(empty.irr).toEqual({ rate: null, reason: 'too_few_flows' });
     expect(empty.market.indexReturn).toBeNull();

@@ -273,9 +273,9 @@ export interface Performance {
  * Everything the performance answer reports for one NAV series and a market index.
  *
  * @example
- * performance(series, indexLevels).market.excessReturn; // portfolio TWR minus the index's return
+ * portfolioPerformance(series, indexLevels).market.excessReturn; // portfolio TWR minus the index's return
  */
-export function performance(series: readonly NavDay[], index: readonly IndexLevel[]): Performance {
+export function portfolioPerformance(series: readonly NavDay[], index: readonly IndexLevel[]): Performance {
   const twr = timeWeightedReturn(series);
   const dd = drawdowns(twr.days.map((d) => d.index));
   return {
