@@ -190,6 +190,17 @@ describe('investorFlows and daysBetween', () => {
     expect(investorFlows([])).toEqual([]);
   });
 
+  it('from inception (opening value 0) the first day pays its flow, fees included, not its value', () => {
+    const series = [day('2025-01-01', 200, 202), day('2025-01-02', 330, 111), day('2025-01-03', 125, -245)];
+    expect(investorFlows(series, 0)).toEqual([
+      { date: '2025-01-01', amount: -202 },
+      { date: '2025-01-02', amount: -111 },
+      { date: '2025-01-03', amount: 245 },
+      { date: '2025-01-03', amount: 125 },
+    ]);
+    expect(investorFlows(series, 50)[0]).toEqual({ date: '2025-01-01', amount: -252 });
+  });
+
   it('counts calendar days across a leap day', () => {
     expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
     expect(daysBetween('2025-01-01', '2026-01-01')).toBe(365);

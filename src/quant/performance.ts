@@ -220,17 +220,25 @@ export function brent(f: (x: number) => number, lower: number, upper: number, ma
 }
 
 /**
- * The investor's flows of a NAV series for XIRR: the first day's value paid in on the first day,
- * every later day's flow with its sign turned (a purchase is money paid), the last day's value
- * received on the last day.
+ * The investor's flows of a NAV series for XIRR. Without `openingValue` the first day's value is
+ * paid in on the first day (the series starts with what it holds); with it (0 for a series from
+ * the portfolio's inception) that opening value and every day's flow, the first day's included,
+ * are paid in. Later flows turn sign (a purchase is money paid); the last day's value is received
+ * on the last day.
  *
  * @example
  * investorFlows([{ date: '2025-01-01', value: 100, flow: 100 }, { date: '2026-01-01', value: 110, flow: 0 }]);
  * // [{ date: '2025-01-01', amount: −100 }, { date: '2026-01-01', amount: 110 }]
+ * investorFlows([{ date: '2025-01-01', value: 100, flow: 102 }, { date: '2026-01-01', value: 110, flow: 0 }], 0);
+ * // [{ date: '2025-01-01', amount: −102 }, { date: '2026-01-01', amount: 110 }]
  */
-export function investorFlows(series: readonly NavDay[]): DatedFlow[] {
+export function investorFlows(series: readonly NavDay[], openingValue?: number): DatedFlow[] {
   if (series.length === 0) return [];
-  const flows: DatedFlow[] = [{ date: series[0]!.date, amount: -series[0]!.value }];
+  const first = series[0]!;
+  const flows: DatedFlow[] =
+    openingValue === undefined
+      ? [{ date: first.date, amount: -first.value }]
+      : [{ date: first.date, amount: -openingValue - first.flow }];
   for (let i = 1; i < series.length; i++)
     if (series[i]!.flow !== 0) flows.push({ date: series[i]!.date, amount: -series[i]!.flow });
   const last = series[series.length - 1]!;
@@ -270,17 +278,22 @@ export interface Performance {
 }
 
 /**
- * Everything the performance answer reports for one NAV series and a market index.
+ * Everything the performance answer reports for one NAV series and a market index;
+ * `openingValue` as for `investorFlows`.
  *
  * @example
  * portfolioPerformance(series, indexLevels).market.excessReturn; // portfolio TWR minus the index's return
  */
-export function portfolioPerformance(series: readonly NavDay[], index: readonly IndexLevel[]): Performance {
+export function portfolioPerformance(
+  series: readonly NavDay[],
+  index: readonly IndexLevel[],
+  options: { openingValue?: number } = {},
+): Performance {
   const twr = timeWeightedReturn(series);
   const dd = drawdowns(twr.days.map((d) => d.index));
   return {
     twr,
-    irr: xirr(investorFlows(series)),
+    irr: xirr(investorFlows(series, options.openingValue)),
     maxDrawdown: {
       value: dd.max,
       peakDate: dd.peakIndex >= 0 ? series[dd.peakIndex]!.date : null,

@@ -5,7 +5,7 @@
  */
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import type { PortfolioNavTable, Tables } from '../../platform/db/schema.ts';
+import type { CostMethod, PortfolioNavTable, PriceField, Tables } from '../../platform/db/schema.ts';
 import { readIndex } from '../market/indexes.repo.ts';
 
 const ROWS_PER_UPSERT = 500;
@@ -54,10 +54,41 @@ export function readNav(db: Kysely<Tables>, portfolioId: string, from: string, t
     .execute();
 }
 
-/** Per portfolio: its settings the NAV needs, its last snapshot and when that was computed. */
+/** What a NAV needs of a portfolio: its settings, when its ledger last changed and where it starts. */
+export interface NavPortfolioRow {
+  base_currency: string;
+  cost_method: CostMethod;
+  preferred_market: string;
+  price_field: PriceField;
+  /** The last ledger or settings change (ISO instant); snapshots computed before it are out of date. */
+  updated_at: string | null;
+  /** The earliest lot's acquisition date; null without lots. */
+  first_date: string | null;
+}
+
+/** A portfolio's settings, last change and first lot date, in one statement. */
+export function navPortfolio(db: Kysely<Tables>, portfolioId: string): Promise<NavPortfolioRow | undefined> {
+  return db
+    .selectFrom('portfolios as p')
+    .select((eb) => [
+      'p.base_currency',
+      'p.cost_method',
+      'p.preferred_market',
+      'p.price_field',
+      'p.updated_at',
+      eb
+        .selectFrom('portfolio_lots as l')
+        .select((s) => s.fn.min('l.acquired_on').as('d'))
+        .whereRef('l.portfolio_id', '=', 'p.id')
+        .as('first_date'),
+    ])
+    .where('p.id', '=', portfolioId)
+    .executeTakeFirst() as Promise<NavPortfolioRow | undefined>;
+}
+
+/** Per portfolio: its last change, its last snapshot and when that was computed. */
 export interface NavState {
   id: string;
-  base_currency: string;
   updated_at: string | null;
   last_date: string | null;
   last_computed_at: string | null;
@@ -70,12 +101,11 @@ export function navStates(db: Kysely<Tables>): Promise<NavState[]> {
     .leftJoin('portfolio_nav as n', 'n.portfolio_id', 'p.id')
     .select((eb) => [
       'p.id',
-      'p.base_currency',
       'p.updated_at',
       eb.fn.max('n.date').as('last_date'),
       eb.fn.max('n.computed_at').as('last_computed_at'),
     ])
-    .groupBy(['p.id', 'p.base_currency', 'p.updated_at'])
+    .groupBy(['p.id', 'p.updated_at'])
     .orderBy('p.id')
     .execute();
 }

@@ -34,7 +34,11 @@ export interface NavPoint {
   value_minor: number;
   /** Open cost basis of every holding (at the rates of the dates the lots were bought). */
   cost_minor: number;
-  /** Net external flow since the previous calendar date (or since `flowsAfter` for the first). */
+  /**
+   * Net external flow of the valued holdings since the previous calendar date (or since
+   * `flowsAfter` for the first): see `performanceFlow`. Equal to the cash flow when every holding
+   * is priced.
+   */
   flow_minor: number;
   priced: number;
   unpriced: number;
@@ -141,16 +145,27 @@ export function reconstructNav(input: {
   const lotById = new Map(input.lots.map((l) => [l.id, l]));
   const series = seriesByPrinting(input.prices);
   const pricing = { preferredMarket: settings.preferredMarket, priceField: settings.priceField, baseCurrency: base };
-  const eventDates = [...new Set([...input.lots.map((l) => l.acquired_on), ...input.sales.map((s) => s.sold_on)])].sort();
+  const eventDates = [
+    ...new Set([...input.lots.map((l) => l.acquired_on), ...input.sales.map((s) => s.sold_on)]),
+  ].sort();
+
+  // Cash flows per calendar date and holding: a flow dated in (previous date, date] counts on date.
+  const flowsAt: Map<string, number>[] = calendar.map(() => new Map());
+  const addFlow = (date: string, holding: string, amount: number) => {
+    if (date <= input.flowsAfter) return;
+    const i = firstOnOrAfter(calendar, date);
+    if (i === calendar.length) return;
+    flowsAt[i]!.set(holding, (flowsAt[i]!.get(holding) ?? 0) + amount);
+  };
+  for (const l of lots) addFlow(l.row.acquired_on, l.ledger.holding, l.ledger.cost);
+  for (const s of sales) addFlow(s.row.sold_on, s.ledger.holding, -s.ledger.proceeds);
 
   const points: NavPoint[] = [];
   let state: LedgerResult | null = null;
-  let previous = input.flowsAfter;
   let nextEvent = 0;
-  for (const date of calendar) {
-    let flow = 0;
-    for (const l of lots) if (l.row.acquired_on > previous && l.row.acquired_on <= date) flow += l.ledger.cost;
-    for (const s of sales) if (s.row.sold_on > previous && s.row.sold_on <= date) flow -= s.ledger.proceeds;
+  /** Each open holding's value on the previous calendar date; null: held but unpriced. */
+  let before = new Map<string, number | null>();
+  calendar.forEach((date, i) => {
     let moved = state === null;
     while (nextEvent < eventDates.length && eventDates[nextEvent]! <= date) {
       nextEvent++;
@@ -166,6 +181,7 @@ export function reconstructNav(input: {
       if (!state.ok) throw new Error(`the ledger oversells ${state.oversell.holding} on ${state.oversell.date}`);
     }
     const oldest = shiftDays(date, -PRICE_CARRY_DAYS);
+    const now = new Map<string, number | null>();
     let value = 0;
     let cost = 0;
     let priced = 0;
@@ -173,15 +189,19 @@ export function reconstructNav(input: {
     for (const holding of (state as LedgerResult & { ok: true }).holdings.values()) {
       cost += holding.cost;
       const v = valueOf(holding, date, oldest);
+      now.set(holding.holding, v);
       if (v === null) unpriced++;
       else {
         priced++;
         value += v;
       }
     }
+    let flow = 0;
+    for (const h of new Set([...before.keys(), ...now.keys(), ...flowsAt[i]!.keys()]))
+      flow += performanceFlow(before.get(h), now.get(h), flowsAt[i]!.get(h) ?? 0);
     points.push({ date, value_minor: value, cost_minor: cost, flow_minor: flow, priced, unpriced });
-    previous = date;
-  }
+    before = now;
+  });
   return points;
 
   /** Market value of an open holding on `date`, or its owner's manual valuation, or null. */
@@ -214,6 +234,35 @@ export function reconstructNav(input: {
     }
     return total;
   }
+}
+
+/**
+ * The flow of one holding into the valued portfolio between two calendar dates. `before`/`now`:
+ * its value on the previous and on this date, null when held but unpriced, undefined when not held.
+ * A priced holding's purchases and sales are its flows; a holding that gains a price enters at its
+ * value, one that loses its price leaves at its last value, and an unpriced holding's trades are
+ * no flow of the valued portfolio — so neither buying nor a missing price is ever a return.
+ */
+export function performanceFlow(
+  before: number | null | undefined,
+  now: number | null | undefined,
+  cash: number,
+): number {
+  if (now === null) return typeof before === 'number' ? -before : 0;
+  if (before === null) return typeof now === 'number' ? now : 0;
+  return cash;
+}
+
+/** Index of the first calendar date on or after `date` (`calendar.length` when none). */
+function firstOnOrAfter(calendar: readonly string[], date: string): number {
+  let lo = 0;
+  let hi = calendar.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (calendar[mid]! < date) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The day before `date`. */
