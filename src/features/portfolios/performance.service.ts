@@ -197,7 +197,7 @@ export class PerformanceService {
     const db = this.database.db;
     const states = await navStates(db);
     const counts: SnapshotCounts = { portfolios: states.length, snapshotted: 0, rows: 0, recomputed: 0, failed: [] };
-    if (states.length === 0) return counts;
+    if (states.length === 0) return { skipped: 'no portfolios' };
     const levels = await marketIndexLevels(this.database, COMPARISON_INDEX_ID, undefined, undefined);
     if (levels.length === 0) return { skipped: MARKET_CALENDAR_MISSING };
     const computedAt = isoInstant(this.clock.now());
