@@ -61,12 +61,10 @@ const PerformanceSchema = z
         .nullable()
         .openapi({ description: 'Why `irr_pct` is null.' }),
       max_drawdown: z.object({
-        pct: z
-          .number()
-          .openapi({
-            description: 'Largest fall of the TWR index from its running peak, percent (≤ 0).',
-            example: -8.5,
-          }),
+        pct: z.number().openapi({
+          description: 'Largest fall of the TWR index from its running peak, percent (≤ 0).',
+          example: -8.5,
+        }),
         peak_date: z.string().nullable(),
         trough_date: z.string().nullable(),
       }),
