@@ -5,7 +5,7 @@
  * portfolio's cost method over amounts converted to its base currency (`replayLedger`), each open
  * holding priced by `choosePrice`, FX by the latest ECB rate on or before the date (`convert`).
  */
-import { replayLedger, type CostMethod, type Holding, type LedgerResult } from '../../quant/ledger.ts';
+import { replayLedger, type CostMethod, type Holding, type LedgerLot, type LedgerSale } from '../../quant/ledger.ts';
 import { convert, RateBook, type FxRate } from '../prices/fx.ts';
 import type { PriceField } from '../../platform/db/schema.ts';
 import type { LotRow, SaleRow } from './ledger.repo.ts';
@@ -145,9 +145,19 @@ export function reconstructNav(input: {
   const lotById = new Map(input.lots.map((l) => [l.id, l]));
   const series = seriesByPrinting(input.prices);
   const pricing = { preferredMarket: settings.preferredMarket, priceField: settings.priceField, baseCurrency: base };
-  const eventDates = [
-    ...new Set([...input.lots.map((l) => l.acquired_on), ...input.sales.map((s) => s.sold_on)]),
-  ].sort();
+  // Holdings replay independently, so on a date only those with a lot or sale since the previous
+  // date are replayed again (each up to that date), not the whole ledger.
+  const ledgerOf = new Map<string, { lots: LedgerLot[]; sales: LedgerSale[] }>();
+  const entry = (holding: string) => {
+    let e = ledgerOf.get(holding);
+    if (!e) ledgerOf.set(holding, (e = { lots: [], sales: [] }));
+    return e;
+  };
+  for (const l of lots) entry(l.ledger.holding).lots.push(l.ledger);
+  for (const s of sales) entry(s.ledger.holding).sales.push(s.ledger);
+  const events = [...lots.map((l) => l.ledger), ...sales.map((s) => s.ledger)].sort((a, b) =>
+    a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+  );
 
   // Cash flows per calendar date and holding: a flow dated in (previous date, date] counts on date.
   const flowsAt: Map<string, number>[] = calendar.map(() => new Map());
@@ -161,24 +171,20 @@ export function reconstructNav(input: {
   for (const s of sales) addFlow(s.row.sold_on, s.ledger.holding, -s.ledger.proceeds);
 
   const points: NavPoint[] = [];
-  let state: LedgerResult | null = null;
+  const open = new Map<string, Holding>();
   let nextEvent = 0;
   /** Each open holding's value on the previous calendar date; null: held but unpriced. */
   let before = new Map<string, number | null>();
   calendar.forEach((date, i) => {
-    let moved = state === null;
-    while (nextEvent < eventDates.length && eventDates[nextEvent]! <= date) {
-      nextEvent++;
-      moved = true;
-    }
-    if (moved) {
-      state = replayLedger(
-        lots.map((l) => l.ledger),
-        sales.map((s) => s.ledger),
-        settings.costMethod,
-        date,
-      );
-      if (!state.ok) throw new Error(`the ledger oversells ${state.oversell.holding} on ${state.oversell.date}`);
+    const touched = new Set<string>();
+    while (nextEvent < events.length && events[nextEvent]!.date <= date) touched.add(events[nextEvent++]!.holding);
+    for (const key of touched) {
+      const own = ledgerOf.get(key)!;
+      const replayed = replayLedger(own.lots, own.sales, settings.costMethod, date);
+      if (!replayed.ok) throw new Error(`the ledger oversells ${key} on ${replayed.oversell.date}`);
+      const holding = replayed.holdings.get(key);
+      if (holding) open.set(key, holding);
+      else open.delete(key);
     }
     const oldest = shiftDays(date, -PRICE_CARRY_DAYS);
     const now = new Map<string, number | null>();
@@ -186,7 +192,7 @@ export function reconstructNav(input: {
     let cost = 0;
     let priced = 0;
     let unpriced = 0;
-    for (const holding of (state as LedgerResult & { ok: true }).holdings.values()) {
+    for (const holding of open.values()) {
       cost += holding.cost;
       const v = valueOf(holding, date, oldest);
       now.set(holding.holding, v);
@@ -197,8 +203,10 @@ export function reconstructNav(input: {
       }
     }
     let flow = 0;
-    for (const h of new Set([...before.keys(), ...now.keys(), ...flowsAt[i]!.keys()]))
-      flow += performanceFlow(before.get(h), now.get(h), flowsAt[i]!.get(h) ?? 0);
+    const cash = flowsAt[i]!;
+    for (const [h, v] of now) flow += performanceFlow(before.get(h), v, cash.get(h) ?? 0);
+    for (const [h, v] of before) if (!now.has(h)) flow += performanceFlow(v, undefined, cash.get(h) ?? 0);
+    for (const [h, amount] of cash) if (!now.has(h) && !before.has(h)) flow += amount;
     points.push({ date, value_minor: value, cost_minor: cost, flow_minor: flow, priced, unpriced });
     before = now;
   });
@@ -215,6 +223,8 @@ export function reconstructNav(input: {
         first.grade_company !== null && first.grade !== null,
       );
       if (choice.ok) {
+        // convert() answers the same amount for the base currency; skipping it spares a date check per holding and day.
+        if (choice.currency === base) return choice.unit_minor * holding.quantity;
         const c = convert(choice.unit_minor * holding.quantity, choice.currency, base, date, book);
         if (c.ok) return c.cents;
       }
