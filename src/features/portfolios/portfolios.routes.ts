@@ -6,6 +6,8 @@ import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
+import { performanceRoutes } from './performance.routes.ts';
+import type { PerformanceService } from './performance.service.ts';
 
 const CreatePortfolioBody = z
   .object({
@@ -53,6 +55,7 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  performance: PerformanceService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -70,5 +73,6 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
   });
   app.route('/', watchlistRoutes(services.watchlist));
   app.route('/', ledgerRoutes(services.ledger));
+  app.route('/', performanceRoutes(services.performance));
   return app;
 }

@@ -511,6 +511,22 @@ export interface WatchlistItemsTable {
   added_at: string;
 }
 
+/** One portfolio's NAV on one market date (migration 20261205_03), in its base currency. */
+export interface PortfolioNavTable {
+  portfolio_id: string;
+  date: string;
+  /** Priced holdings at that date's prices; unpriced holdings are counted in `unpriced`, not valued. */
+  value_minor: number;
+  /** Open cost basis of every holding, priced or not. */
+  cost_minor: number;
+  /** Net external flow of the date: purchases with fees positive, sale proceeds net of fees negative. */
+  flow_minor: number;
+  currency: string;
+  priced: number;
+  unpriced: number;
+  computed_at: string;
+}
+
 export interface FactorWeightsTable {
   version: string;
   engine: string;
@@ -649,6 +665,7 @@ export interface Tables {
   watchlist_items: WatchlistItemsTable;
   portfolio_lots: PortfolioLotsTable;
   portfolio_sales: PortfolioSalesTable;
+  portfolio_nav: PortfolioNavTable;
   factor_weights: FactorWeightsTable;
   signals: SignalsTable;
   factor_stats: FactorStatsTable;
