@@ -250,6 +250,22 @@ describe.each(dialects)('portfolio performance on $name', (d) => {
         [DATES[3], 120_00],
         [DATES[4], 125_00],
       ]);
+      // Dates before the first lot are 0 without any reading; the rest come from the snapshots.
+      const early = await h.counted(`/v1/portfolios/${brief.id}/performance?from=${DATES[0]}`, { headers: as(brief) });
+      const earlyBody = (await early.res.json()) as Answer;
+      expect(earlyBody).toMatchObject({ snapshot_points: 2, reconstructed_points: 3 });
+      expect(earlyBody.series.map((s) => [s.date, s.value, s.source])).toEqual([
+        [DATES[0], 0, 'reconstructed'],
+        [DATES[1], 0, 'reconstructed'],
+        [DATES[2], 0, 'reconstructed'],
+        [DATES[3], 120, 'snapshot'],
+        [DATES[4], 125, 'snapshot'],
+      ]);
+      expect(early.statements).toBe(4);
+      const before = await h.request(`/v1/portfolios/${brief.id}/performance?from=${DATES[0]}&to=${DATES[1]}`, {
+        headers: as(brief),
+      });
+      expect(((await before.json()) as Answer).series.map((s) => s.value)).toEqual([0, 0]);
       const removed = await h.request(`/v1/portfolios/${brief.id}/lots/${lotId}`, {
         method: 'DELETE',
         headers: as(brief),

@@ -115,6 +115,31 @@ export class PerformanceService {
     source: NavSource | null,
   ): Promise<SeriesPoint[]> {
     if (calendar.length === 0) return [];
+    // Before the first lot the portfolio held nothing: those dates are 0 without any reading.
+    const empty = (date: string): SeriesPoint => ({
+      date,
+      value_minor: 0,
+      cost_minor: 0,
+      flow_minor: 0,
+      priced: 0,
+      unpriced: 0,
+      source: 'reconstructed',
+    });
+    const opened = portfolio.first_date;
+    if (opened === null) return calendar.map(empty);
+    const before = calendar.filter((d) => d < opened).map(empty);
+    const held = calendar.filter((d) => d >= opened);
+    if (held.length === 0) return before;
+    return [...before, ...(await this.heldSeries(portfolioId, portfolio, held, from, source))];
+  }
+
+  private async heldSeries(
+    portfolioId: string,
+    portfolio: NavPortfolioRow,
+    calendar: readonly string[],
+    from: string,
+    source: NavSource | null,
+  ): Promise<SeriesPoint[]> {
     const snapshots = new Map<string, NavRow>();
     if (source !== 'reconstructed') {
       for (const row of await readNav(this.database.db, portfolioId, calendar[0]!, calendar.at(-1)!))
