@@ -1,6 +1,8 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
+import type { AnalyticsService } from './analytics.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
@@ -53,6 +55,7 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  analytics: AnalyticsService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -70,5 +73,6 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
   });
   app.route('/', watchlistRoutes(services.watchlist));
   app.route('/', ledgerRoutes(services.ledger));
+  app.route('/', analyticsRoutes(services.analytics));
   return app;
 }
