@@ -23,6 +23,7 @@ import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
+import { ValuationService } from './features/portfolios/valuation.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
@@ -169,6 +170,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
     ledger: new LedgerService(database.db, clock, newId),
+    valuation: new ValuationService(database, clock),
   };
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

@@ -4,6 +4,7 @@ import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
+import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
 
@@ -53,6 +54,7 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  valuation: ValuationService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
