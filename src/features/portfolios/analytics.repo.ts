@@ -6,7 +6,6 @@
 import type { Kysely } from 'kysely';
 import type { PortfolioOrdersTable, PortfolioTargetsTable, Tables } from '../../platform/db/schema.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import type { PriceCandidate } from './pricing.ts';
 
 type Executor = Kysely<Tables>;
 export type TargetRow = PortfolioTargetsTable;
@@ -106,48 +105,6 @@ export async function printingKeysById(db: Executor, ids: readonly string[]): Pr
   return new Map(rows.map((r) => [r.id, Number(r.key)]));
 }
 
-/**
- * Per printing, the latest price of each series (market, condition, currency) dated in
- * [from, asOf]: the candidates pricing.ts chooses from.
- */
-export async function priceCandidatesOn(
-  db: Executor,
-  keys: readonly number[],
-  from: string,
-  asOf: string,
-): Promise<Map<number, PriceCandidate[]>> {
-  const out = new Map<number, PriceCandidate[]>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await db
-      .selectFrom('prices')
-      .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents', 'low_cents'])
-      .where('printing_key', 'in', keys.slice(i, i + 500))
-      .where('date', '>=', from)
-      .where('date', '<=', asOf)
-      .orderBy('printing_key')
-      .orderBy('date', 'desc')
-      .execute();
-    const seen = new Set<string>();
-    for (const r of rows) {
-      const key = Number(r.printing_key);
-      const series = `${key}|${r.market}|${r.condition}|${r.currency}`;
-      if (seen.has(series)) continue;
-      seen.add(series);
-      let list = out.get(key);
-      if (!list) out.set(key, (list = []));
-      list.push({
-        market: r.market,
-        condition: r.condition,
-        currency: r.currency,
-        date: r.date,
-        market_minor: r.market_cents === null ? null : Number(r.market_cents),
-        low_minor: r.low_cents === null ? null : Number(r.low_cents),
-      });
-    }
-  }
-  return out;
-}
-
 /** The latest date on or before `onOrBefore` with signals of `key`, or null. */
 export async function latestSignalDate(db: Executor, key: SignalKey, onOrBefore: string): Promise<string | null> {
   const row = await db
@@ -243,22 +200,4 @@ export async function dailyFactorReturns(
     .orderBy('date')
     .execute();
   return rows.map((r) => ({ date: r.date, factor: r.factor, beta: r.beta === null ? null : Number(r.beta) }));
-}
-
-/** Distinct signal dates of `key` in [from, to] (for counting the period's dates). */
-export async function signalDatesIn(db: Executor, key: SignalKey, from: string, to: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('factor_stats')
-    .select('date')
-    .distinct()
-    .where('engine', '=', key.engine)
-    .where('engine_version', '=', key.engineVersion)
-    .where('weights_version', '=', key.weightsVersion)
-    .where('kind', '=', 'horizon')
-    .where('days', '=', 1)
-    .where('date', '>=', from)
-    .where('date', '<=', to)
-    .orderBy('date')
-    .execute();
-  return rows.map((r) => r.date);
 }

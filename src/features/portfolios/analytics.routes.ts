@@ -73,7 +73,7 @@ const NotValuedSchema = z
     printing_id: z.string().nullable(),
     item_name: z.string().nullable(),
     quantity: z.number().int(),
-    reason: z.enum(['outside_catalogue', 'graded', 'no_price', 'no_fx_rate']),
+    reason: z.enum(['outside_catalogue', 'graded', 'no_price', 'no_fx_rate', 'manual_value']),
   })
   .openapi('PortfolioNotValued');
 
@@ -284,7 +284,9 @@ export const exposuresRoute = defineRoute(
     summary: 'Value-weighted standardised factor exposures of the holdings',
     request: {
       params: z.object({ id: PortfolioId }),
-      query: z.object({ as_of: DateParam.optional().openapi({ description: 'Default today.' }) }),
+      query: z.object({
+        as_of: DateParam.optional().openapi({ description: 'Default the latest date with market prices.' }),
+      }),
     },
     responses: { 200: { description: 'The exposures.', ...json(ExposuresAnswer) }, 404: notFound, 422: invalid },
   },
@@ -537,7 +539,7 @@ export function analyticsRoutes(analytics: AnalyticsService): OpenAPIHono<AppEnv
     const currency = book.settings.base_currency;
     return c.json(
       {
-        as_of: asOf,
+        as_of: book.asOf,
         signal: signalWire(signal),
         ...exposuresWire(summary, signal.engine.components, currency),
         without_signal: uncoveredWire(book.positions, currency),

@@ -21,7 +21,6 @@ import {
   type ScenarioPosition,
   type Shock,
 } from '../../quant/exposure.ts';
-import { replayLedger } from '../../quant/ledger.ts';
 import { proposeExposureTrades, proposeWeightTrades, type Trade } from '../../quant/orders.ts';
 import { signalDates } from '../factors/factors.repo.ts';
 import { convert, RateBook } from '../prices/fx.ts';
@@ -38,7 +37,6 @@ import {
   liquidSignals,
   listTargets,
   pageOrders,
-  priceCandidatesOn,
   printingFacts,
   printingKeysById,
   replaceTargets,
@@ -47,13 +45,14 @@ import {
   type PrintingFacts,
   type TargetRow,
 } from './analytics.repo.ts';
-import { allLots, allSales, findSettings, lockPortfolio, type PortfolioSettingsRow } from './ledger.repo.ts';
-import { ledgerLot, ledgerSale, type LedgerService, type LotInput, type SaleInput } from './ledger.service.ts';
+import { findSettings, lockPortfolio, type PortfolioSettingsRow } from './ledger.repo.ts';
+import type { LedgerService, LotInput, SaleInput } from './ledger.service.ts';
 import { parseAmount, toMajor } from './money.ts';
 import { choosePrice, NEAR_MINT, type PriceCandidate } from './pricing.ts';
+import { convertMinor } from './valuation.ts';
+import { latestPriceRows } from './valuation.repo.ts';
+import type { ValuationService } from './valuation.service.ts';
 
-/** Prices older than this many days before the valuation date do not value a holding. */
-export const PRICE_LOOKBACK_DAYS = 90;
 /** Candidate printings of an exposure-target proposal: the most liquid with a signal and a price. */
 export const CANDIDATE_PRINTINGS = 200;
 
@@ -67,7 +66,7 @@ export interface ValuedPosition extends ScenarioPosition {
   priceDate: string;
 }
 
-export type NotValuedReason = 'outside_catalogue' | 'graded' | 'no_price' | 'no_fx_rate';
+export type NotValuedReason = 'outside_catalogue' | 'graded' | 'no_price' | 'no_fx_rate' | 'manual_value';
 
 export interface NotValued {
   holding: string;
@@ -126,6 +125,7 @@ export class AnalyticsService {
     private readonly clock: Clock,
     private readonly newId: (prefix: IdPrefix) => string,
     private readonly ledger: LedgerService,
+    private readonly valuation: ValuationService,
     private readonly engines: EngineRegistry,
     private readonly config: SignalConfig,
   ) {}
@@ -148,16 +148,16 @@ export class AnalyticsService {
     };
   }
 
-  /** Unit prices of printings in a condition on `asOf`, in the base currency (null: none). */
+  /** Unit prices of printings in a condition on `asOf`, in the base currency, as the valuation picks them. */
   async unitPrices(
     settings: PortfolioSettingsRow,
     items: readonly { printingKey: number; condition: string }[],
     asOf: string,
-    rates?: RateBook,
   ): Promise<Map<string, { unit: number; date: string } | { unit: null; reason: 'no_price' | 'no_fx_rate' }>> {
     const keys = [...new Set(items.map((i) => i.printingKey))];
-    const candidates = await priceCandidatesOn(this.db, keys, DAY(asOf, -PRICE_LOOKBACK_DAYS), asOf);
-    const book = rates ?? (await this.rates(DAY(asOf, -7), asOf));
+    const conditions = [...new Set([NEAR_MINT, ...items.map((i) => i.condition)])];
+    const candidates = keys.length === 0 ? new Map() : await latestPriceRows(this.database, keys, conditions, asOf);
+    const book = await this.rates(DAY(asOf, -7), asOf);
     const out = new Map<string, { unit: number; date: string } | { unit: null; reason: 'no_price' | 'no_fx_rate' }>();
     for (const item of items) {
       const list: PriceCandidate[] = candidates.get(item.printingKey) ?? [];
@@ -176,8 +176,8 @@ export class AnalyticsService {
         out.set(id, { unit: null, reason: 'no_price' });
         continue;
       }
-      const converted = convert(choice.unit_minor, choice.currency, settings.base_currency, asOf, book);
-      out.set(id, converted.ok ? { unit: converted.cents, date: choice.date } : { unit: null, reason: 'no_fx_rate' });
+      const converted = convertMinor(choice.unit_minor, choice.currency, settings.base_currency, asOf, book);
+      out.set(id, converted.ok ? { unit: converted.minor, date: choice.date } : { unit: null, reason: 'no_fx_rate' });
     }
     return out;
   }
@@ -186,96 +186,50 @@ export class AnalyticsService {
     return new RateBook(await loadFxRates(this.db, { from, to }));
   }
 
-  /** The open holdings on `asOf`, valued in the base currency, with their cost basis converted at each lot's date. */
-  async book(portfolioId: string, asOf: string): Promise<Book> {
-    const settings = await findSettings(this.db, portfolioId);
-    if (!settings) throw new NotFound('portfolio', portfolioId);
-    const lots = (await allLots(this.db, portfolioId)).filter((l) => l.acquired_on <= asOf);
-    const sales = (await allSales(this.db, portfolioId)).filter((s) => s.sold_on <= asOf);
-    const first = lots.reduce((m, l) => (l.acquired_on < m ? l.acquired_on : m), asOf);
-    const rates = await this.rates(first, asOf);
-    const noRate = new Set<string>();
-    const replay = replayLedger(
-      lots.map((l) => {
-        const converted = convert(
-          l.quantity * l.unit_cost_minor + l.fees_minor,
-          l.currency,
-          settings.base_currency,
-          l.acquired_on,
-          rates,
-        );
-        const lot = ledgerLot(l, converted.ok ? converted.cents : 0);
-        if (!converted.ok) noRate.add(lot.holding);
-        return lot;
-      }),
-      sales.map((s) => ledgerSale(s, 0)),
-      settings.cost_method,
-      asOf,
-    );
-    if (!replay.ok) throw new Conflict('insufficient_holding', 'The ledger sells more than it holds.');
-    const lotOf = new Map(lots.map((l) => [l.id, l]));
-    const open = [...replay.holdings.values()].filter((h) => h.quantity > 0);
-    const described = open.map((h) => ({ h, lot: lotOf.get(h.lots[0]!.id)! }));
-    const priced = described.filter(
-      ({ h, lot }) => lot.printing_key !== null && lot.grade === null && !noRate.has(h.holding),
-    );
-    const prices = await this.unitPrices(
-      settings,
-      priced.map(({ lot }) => ({ printingKey: lot.printing_key!, condition: lot.condition })),
-      asOf,
-      rates,
-    );
-    const facts = new Map(
-      (await printingFacts(this.db, [...new Set(described.flatMap(({ lot }) => lot.printing_key ?? []))])).map((f) => [
-        f.key,
-        f,
-      ]),
-    );
+  /**
+   * The open holdings on `asOf` (default: the valuation's default date) as the valuation service
+   * values them; the market-valued ones are the positions, the rest are named.
+   */
+  async book(portfolioId: string, asOf?: string): Promise<Book> {
+    const valuation = await this.valuation.value(portfolioId, asOf === undefined ? {} : { asOf });
+    const settings = (await findSettings(this.db, portfolioId))!;
+    const keys = [...new Set(valuation.holdings.flatMap((h) => (h.printing_key === null ? [] : [h.printing_key])))];
+    const facts = new Map((await printingFacts(this.db, keys)).map((f) => [f.key, f]));
     const positions: ValuedPosition[] = [];
     const notValued: NotValued[] = [];
-    for (const { h, lot } of described) {
-      const fact = lot.printing_key === null ? undefined : facts.get(lot.printing_key);
-      const skip = (reason: NotValuedReason) =>
-        notValued.push({
-          holding: h.holding,
-          printingId: fact?.id ?? null,
-          itemName: lot.item_name,
-          quantity: h.quantity,
-          reason,
-        });
-      if (lot.printing_key === null || !fact) {
-        skip('outside_catalogue');
-        continue;
-      }
-      if (lot.grade !== null) {
-        skip('graded');
-        continue;
-      }
-      if (noRate.has(h.holding)) {
-        skip('no_fx_rate');
-        continue;
-      }
-      const price = prices.get(`${lot.printing_key}|${lot.condition}`)!;
-      if (price.unit === null) {
-        skip(price.reason);
+    const name = (h: { printing: { id: string } | null; item_name: string | null }) => ({
+      printingId: h.printing?.id ?? null,
+      itemName: h.item_name,
+    });
+    for (const h of valuation.holdings) {
+      const fact = h.printing_key === null ? undefined : facts.get(h.printing_key);
+      if (h.unit_price.source !== 'market' || !fact) {
+        notValued.push({ holding: h.holding, ...name(h), quantity: h.quantity, reason: 'manual_value' });
         continue;
       }
       positions.push({
         key: h.holding,
-        printingKey: lot.printing_key,
+        printingKey: fact.key,
         printingId: fact.id,
         name: fact.name,
-        condition: lot.condition,
+        condition: h.condition,
         setId: fact.set_id,
         rarity: fact.rarity,
         quantity: h.quantity,
-        unitValue: price.unit,
-        cost: h.cost,
+        unitValue: h.value_minor / h.quantity,
+        cost: h.cost_minor,
         z: null,
-        priceDate: price.date,
+        priceDate: h.unit_price.date,
       });
     }
-    return { asOf, settings, positions, notValued };
+    for (const h of valuation.unpriced)
+      notValued.push({
+        holding: h.holding,
+        ...name(h),
+        quantity: h.quantity,
+        reason: h.printing_key === null && h.reason === 'no_price' ? 'outside_catalogue' : h.reason,
+      });
+    return { asOf: valuation.as_of, settings, positions, notValued };
   }
 
   /** Fills in each position's standardised signal values of the signal date (null without one). */
@@ -285,9 +239,9 @@ export class AnalyticsService {
     for (const p of positions) p.z = found.get(p.printingKey) ?? null;
   }
 
-  async exposures(portfolioId: string, asOf = this.today()) {
+  async exposures(portfolioId: string, asOf?: string) {
     const book = await this.book(portfolioId, asOf);
-    const signal = await this.signalContext(asOf);
+    const signal = await this.signalContext(book.asOf);
     await this.attachSignals(book.positions, signal);
     return { book, signal, summary: summarise(book.positions, signal.engine.components.length) };
   }
@@ -296,8 +250,8 @@ export class AnalyticsService {
     portfolioId: string,
     input: ScenarioInput,
   ): Promise<{ book: Book; signal: SignalContext; current: PositionsSummary; scenario: PositionsSummary }> {
-    const asOf = this.today();
-    const book = await this.book(portfolioId, asOf);
+    const book = await this.book(portfolioId);
+    const asOf = book.asOf;
     const signal = await this.signalContext(asOf);
     await this.attachSignals(book.positions, signal);
     const problems: FieldProblem[] = [];
@@ -487,8 +441,8 @@ export class AnalyticsService {
     portfolioId: string,
     input: { budget: string | number; currency?: string; use?: 'weight' | 'exposure' },
   ): Promise<OrderRow> {
-    const asOf = this.today();
-    const book = await this.book(portfolioId, asOf);
+    const book = await this.book(portfolioId);
+    const asOf = book.asOf;
     const base = book.settings.base_currency;
     const currency = input.currency ?? base;
     const problems: FieldProblem[] = [];
@@ -577,7 +531,7 @@ export class AnalyticsService {
         condition: position?.condition ?? NEAR_MINT,
         side: t.side,
         quantity: t.quantity,
-        unit_price_minor: t.unitPrice,
+        unit_price_minor: Math.round(t.unitPrice),
         currency: base,
         as_of: position?.priceDate ?? buyInfo.get(t.printingKey)?.date ?? asOf,
       };

@@ -6,6 +6,7 @@ import type { AnalyticsService } from './analytics.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
+import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
 
@@ -55,6 +56,7 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  valuation: ValuationService;
   analytics: AnalyticsService;
 }
 
