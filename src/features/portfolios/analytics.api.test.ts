@@ -470,6 +470,93 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
       expect((await send('DELETE', '/orders/ord_01JDX8M3Q5W7ZK2N4R6T8V0B1C')).status).toBe(404);
     });
 
+    it('executes all or nothing: a sale that would oversell leaves the order proposed and records no lot', async () => {
+      const q = (await (await h.request('/v1/portfolios', json({ name: 'atomic' }))).json()) as Created;
+      const call = (method: string, path: string, body?: unknown) =>
+        h.request(`/v1/portfolios/${q.id}${path}`, {
+          method,
+          headers: { ...creds(q), 'Content-Type': 'application/json' },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      const lot = { printing_id: 'B.normal', quantity: 2, unit_cost: 15, currency: 'USD', acquired_on: '2026-10-15' };
+      expect((await call('POST', '/lots', lot)).status).toBe(201);
+      await h.runtime.database.db
+        .insertInto('fx_rates')
+        .values({ base: 'EUR', quote: 'USD', date: '2026-11-24', rate: 1.2, feed: 'test', known_at: NOW })
+        .execute();
+      // Both kinds set: the proposal must say which.
+      await call('PUT', '/targets', {
+        weights: [
+          { printing_id: 'B.normal', weight: 0 },
+          { printing_id: 'E.normal', weight: 0.5 },
+        ],
+        exposures: [{ factor: 'trend', target: 0 }],
+      });
+      const unsure = await call('POST', '/orders', { budget: 50 });
+      expect(((await unsure.json()) as Problem).errors).toEqual([{ field: 'body.use', message: expect.any(String) }]);
+      // V = 2 × 25 = 50: sell both B; E target 25 → 1 at 30, within 50 EUR = 60 USD.
+      const res = await call('POST', '/orders', { budget: 50, currency: 'EUR', use: 'weight' });
+      expect(res.status).toBe(201);
+      const order = (await res.json()) as Order;
+      expect(order).toMatchObject({ budget: 60, currency: 'USD', spent: 30, proceeds: 50 });
+      expect(order.trades.map((t) => [t.printing.id, t.side, t.quantity])).toEqual([
+        ['B.normal', 'sell', 2],
+        ['E.normal', 'buy', 1],
+      ]);
+      const badFill = await call('POST', `/orders/${order.id}/execute`, { fills: [{ trade: 7, unit_price: 1 }] });
+      expect(((await badFill.json()) as Problem).errors).toEqual([
+        { field: 'body.fills.0.trade', message: expect.stringContaining('not a trade') },
+      ]);
+      // One B is sold by hand meanwhile: the order's sale of 2 would oversell.
+      const sale = { printing_id: 'B.normal', quantity: 1, proceeds: 25, currency: 'USD', sold_on: '2026-11-25' };
+      expect((await call('POST', '/sales', sale)).status).toBe(201);
+      const exec = await call('POST', `/orders/${order.id}/execute`, {});
+      expect(exec.status).toBe(409);
+      expect(((await exec.json()) as Problem).code).toBe('insufficient_holding');
+      expect(await (await call('GET', `/orders/${order.id}`)).json()).toMatchObject({ status: 'proposed' });
+      const lots = (await (await call('GET', '/lots')).json()) as { items: unknown[] };
+      expect(lots.items).toHaveLength(1);
+    });
+
+    it('names the holdings a manual value or no price leaves out, and has no signal before the first one', async () => {
+      const q = (await (await h.request('/v1/portfolios', json({ name: 'manual' }))).json()) as Created;
+      const add = (body: unknown) => h.request(`/v1/portfolios/${q.id}/lots`, json(body, creds(q)));
+      await add({
+        item_name: 'Sealed box',
+        quantity: 1,
+        unit_cost: 100,
+        currency: 'USD',
+        acquired_on: '2026-10-01',
+        manual_value: { unit_value: 120, as_of: '2026-11-01' },
+      });
+      await add({ printing_id: 'D.normal', quantity: 1, unit_cost: 5, currency: 'USD', acquired_on: '2026-10-01' });
+      await add({ printing_id: 'A.normal', quantity: 1, unit_cost: 50, currency: 'USD', acquired_on: '2026-10-01' });
+      const res = await get('/exposures?as_of=2026-10-20', q);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as {
+        value: number;
+        coverage: number | null;
+        signal: { date: string | null };
+        not_valued: { item_name: string | null; printing_id: string | null; reason: string }[];
+      };
+      // Before any price and any signal: nothing is valued by the market.
+      expect(body).toMatchObject({ value: 0, coverage: null, signal: { date: null } });
+      expect(body.not_valued.map((n) => [n.item_name ?? n.printing_id, n.reason]).sort()).toEqual([
+        ['A.normal', 'no_price'],
+        ['D.normal', 'no_price'],
+        // Its manual value is stated on 11-01 only.
+        ['Sealed box', 'outside_catalogue'],
+      ]);
+      const later = (await (await get('/exposures', q)).json()) as {
+        value: number;
+        coverage: number;
+        not_valued: { item_name: string; reason: string }[];
+      };
+      // A 150 and D 10 with signals: coverage 1; the sealed box is valued by its owner, not the market.
+      expect(later).toMatchObject({ value: 160, coverage: 1 });
+      expect(later.not_valued).toEqual([expect.objectContaining({ item_name: 'Sealed box', reason: 'manual_value' })]);
+    });
+
     it('refuses a proposal without targets or with an unreadable budget', async () => {
       const none = await h.request(`/v1/portfolios/${other.id}/orders`, json({ budget: 10 }, creds(other)));
       expect(none.status).toBe(422);
