@@ -561,6 +561,11 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
       const none = await h.request(`/v1/portfolios/${other.id}/orders`, json({ budget: 10 }, creds(other)));
       expect(none.status).toBe(422);
       expect(((await none.json()) as Problem).errors![0]!.field).toBe('body');
+      await send('PUT', '/targets', { weights: [{ printing_id: 'E.normal', weight: 0.1 }] });
+      const wrongKind = await send('POST', '/orders', { budget: 10, use: 'exposure' });
+      expect(((await wrongKind.json()) as Problem).errors).toEqual([
+        { field: 'body.use', message: 'no exposure targets are set' },
+      ]);
       const cents = await send('POST', '/orders', { budget: '1.999' });
       expect(((await cents.json()) as Problem).errors).toEqual([
         { field: 'body.budget', message: 'has more decimals than USD has (2)' },
