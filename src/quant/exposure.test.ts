@@ -92,6 +92,11 @@ describe('scenarios', () => {
     expect(book[0]!.quantity).toBe(2);
   });
 
+  it('leaves an unshocked unit value as it is (a value converted at a rate need not be whole per unit)', () => {
+    const result = applyScenario([pos('f', 3, 1001 / 3, 900, null)], [], [], [{ scope: 'set', match: 's2', pct: 50 }]);
+    expect(result.ok && summarise(result.positions, 0).value).toBeCloseTo(1001, 9);
+  });
+
   it('drops a position removed whole and refuses removing more than held', () => {
     const whole = applyScenario(book, [{ key: 'b', quantity: 1 }], [], []);
     expect(whole.ok && whole.positions.map((p) => p.key)).toEqual(['a', 'c']);

@@ -139,7 +139,10 @@ export function applyScenario(
     p.quantity -= r.quantity;
   }
   const all = [...out.filter((p) => p.quantity > 0), ...additions.map((a) => ({ ...a }))];
-  for (const p of all) p.unitValue = Math.round(p.unitValue * shockFactor(p, shocks));
+  for (const p of all) {
+    const factor = shockFactor(p, shocks);
+    if (factor !== 1) p.unitValue = Math.round(p.unitValue * factor);
+  }
   return { ok: true, positions: all };
 }
 

@@ -557,6 +557,22 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
       expect(later.not_valued).toEqual([expect.objectContaining({ item_name: 'Sealed box', reason: 'manual_value' })]);
     });
 
+    it('pages the orders, clears the targets, and states no return for a period before the first holding', async () => {
+      const first = (await (await get('/orders?limit=1')).json()) as { items: Order[]; next_cursor: string };
+      expect(first.items).toHaveLength(1);
+      const second = (await (await get(`/orders?limit=1&cursor=${first.next_cursor}`)).json()) as {
+        items: Order[];
+      };
+      expect(second.items).toHaveLength(1);
+      expect(second.items[0]!.id > first.items[0]!.id).toBe(true);
+      expect(await (await send('PUT', '/targets', {})).json()).toEqual({ weights: [], exposures: [] });
+      const before = (await (await get('/attribution?from=2026-10-01&to=2026-10-10')).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(before).toMatchObject({ start_value: 0, end_value: 0, return: null, explained: null, residual: null });
+    });
+
     it('refuses a proposal without targets or with an unreadable budget', async () => {
       const none = await h.request(`/v1/portfolios/${other.id}/orders`, json({ budget: 10 }, creds(other)));
       expect(none.status).toBe(422);
