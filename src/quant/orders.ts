@@ -155,49 +155,67 @@ export function proposeExposureTrades(
     value += v;
     if (p.z) for (let k = 0; k < factorCount; k++) sums[k]! += v * (p.z[k] ?? 0);
   }
-  const distance = (s: number[], v: number) =>
-    v > 0 ? targets.reduce((a, t) => a + (s[t.factor]! / v - t.target) ** 2, 0) : Number.POSITIVE_INFINITY;
-  const remaining = new Map(positions.map((p) => [p.key, p.quantity]));
+  /** D after adding `delta` of value with standardised values `zs` (0 and null: the current D). */
+  const distance = (delta: number, zs: readonly (number | null)[] | null) => {
+    const v = value + delta;
+    if (!(v > 0)) return Number.POSITIVE_INFINITY;
+    let d = 0;
+    for (const t of targets) d += ((sums[t.factor]! + delta * (zs?.[t.factor] ?? 0)) / v - t.target) ** 2;
+    return d;
+  };
+  const remaining = positions.map((p) => p.quantity);
   const bought = new Map<number, number>();
-  const sold = new Map<string, number>();
+  const sold = new Map<number, number>();
   const soldPrintings = new Set<number>();
   let left = budget;
-  let current = distance(sums, value);
+  let current = distance(0, null);
 
   for (let step = 0; step < maxSteps; step++) {
     const stepValue = stepFraction * (value > 0 ? value : budget);
-    let best: { d: number; next: number[]; delta: number; apply: () => void } | null = null;
-    const consider = (delta: number, zs: readonly (number | null)[] | null, apply: () => void) => {
-      const next = sums.map((s, k) => s + delta * (zs?.[k] ?? 0));
-      const d = distance(next, value + delta);
-      if (d < current - 1e-12 && (best === null || d < best.d)) best = { d, next, delta, apply };
-    };
-    for (const c of candidates) {
+    // The best step: a buy of candidate `index` or a sale from position `index`.
+    let bestD = current - 1e-12;
+    let best: { side: 'buy' | 'sell'; index: number; quantity: number; delta: number } | null = null;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
       if (!(c.unitPrice > 0) || soldPrintings.has(c.printingKey)) continue;
       const quantity = Math.min(Math.max(1, Math.round(stepValue / c.unitPrice)), Math.floor(left / c.unitPrice));
       if (quantity <= 0) continue;
       const delta = quantity * c.unitPrice;
-      consider(delta, c.z, () => {
-        bought.set(c.printingKey, (bought.get(c.printingKey) ?? 0) + quantity);
-        left -= delta;
-      });
+      const d = distance(delta, c.z);
+      if (d < bestD) {
+        bestD = d;
+        best = { side: 'buy', index: i, quantity, delta };
+      }
     }
-    for (const p of positions) {
-      const have = remaining.get(p.key)!;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      const have = remaining[i]!;
       if (have <= 0 || !(p.unitValue > 0) || bought.has(p.printingKey)) continue;
       const quantity = Math.min(Math.max(1, Math.round(stepValue / p.unitValue)), have);
-      consider(-quantity * p.unitValue, p.z, () => {
-        remaining.set(p.key, have - quantity);
-        sold.set(p.key, (sold.get(p.key) ?? 0) + quantity);
-        soldPrintings.add(p.printingKey);
-      });
+      const delta = -quantity * p.unitValue;
+      const d = distance(delta, p.z);
+      if (d < bestD) {
+        bestD = d;
+        best = { side: 'sell', index: i, quantity, delta };
+      }
     }
-    const chosen = best as { d: number; next: number[]; delta: number; apply: () => void } | null;
-    if (chosen === null) break;
-    chosen.apply();
-    sums.splice(0, factorCount, ...chosen.next);
-    value += chosen.delta;
-    current = distance(sums, value);
+    if (best === null) break;
+    let zs: readonly (number | null)[] | null;
+    if (best.side === 'buy') {
+      const c = candidates[best.index]!;
+      bought.set(c.printingKey, (bought.get(c.printingKey) ?? 0) + best.quantity);
+      left -= best.delta;
+      zs = c.z;
+    } else {
+      const p = positions[best.index]!;
+      remaining[best.index]! -= best.quantity;
+      sold.set(best.index, (sold.get(best.index) ?? 0) + best.quantity);
+      soldPrintings.add(p.printingKey);
+      zs = p.z;
+    }
+    for (let k = 0; k < factorCount; k++) sums[k]! += best.delta * (zs?.[k] ?? 0);
+    value += best.delta;
+    current = distance(0, null);
   }
 
   const trades: Trade[] = [];
@@ -205,8 +223,8 @@ export function proposeExposureTrades(
     const q = bought.get(c.printingKey);
     if (q) trades.push({ printingKey: c.printingKey, side: 'buy', quantity: q, unitPrice: c.unitPrice });
   }
-  for (const p of positions) {
-    const q = sold.get(p.key);
+  for (const [i, p] of positions.entries()) {
+    const q = sold.get(i);
     if (q)
       trades.push({
         printingKey: p.printingKey,
