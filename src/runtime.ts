@@ -22,8 +22,10 @@ import { pipelineSteps } from './features/pipeline/steps.ts';
 import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
+import { AnalyticsService } from './features/portfolios/analytics.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
 import { PerformanceService } from './features/portfolios/performance.service.ts';
+import { ValuationService } from './features/portfolios/valuation.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
@@ -166,11 +168,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
+  const ledger = new LedgerService(database.db, clock, newId);
+  const valuation = new ValuationService(database, clock);
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
-    ledger: new LedgerService(database.db, clock, newId),
+    ledger,
     performance: new PerformanceService(database, clock),
+    valuation,
+    analytics: new AnalyticsService(database, clock, newId, ledger, valuation, engines, signalConfig(config)),
   };
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

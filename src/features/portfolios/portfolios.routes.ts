@@ -1,9 +1,12 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
+import type { AnalyticsService } from './analytics.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
+import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
 import { performanceRoutes } from './performance.routes.ts';
@@ -56,6 +59,8 @@ export interface PortfolioServices {
   watchlist: WatchlistService;
   ledger: LedgerService;
   performance: PerformanceService;
+  valuation: ValuationService;
+  analytics: AnalyticsService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -74,5 +79,6 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
   app.route('/', watchlistRoutes(services.watchlist));
   app.route('/', ledgerRoutes(services.ledger));
   app.route('/', performanceRoutes(services.performance));
+  app.route('/', analyticsRoutes(services.analytics));
   return app;
 }

@@ -505,6 +505,32 @@ export interface PortfolioSalesTable {
   created_at: string;
 }
 
+/** A target of a portfolio: a printing's weight (fraction of value) or a factor exposure. */
+export interface PortfolioTargetsTable {
+  portfolio_id: string;
+  kind: 'weight' | 'exposure';
+  /** Printing id (weight) or factor name (exposure). */
+  subject: string;
+  target: number;
+  updated_at: string;
+}
+
+export type OrderStatus = 'proposed' | 'executed' | 'cancelled';
+
+/** Proposed trades toward the targets; `trades` is a JSON array of order trades (minor units). */
+export interface PortfolioOrdersTable {
+  id: string;
+  portfolio_id: string;
+  status: OrderStatus;
+  target_kind: 'weight' | 'exposure';
+  budget_minor: number;
+  currency: string;
+  proposed_at: string;
+  executed_at: string | null;
+  cancelled_at: string | null;
+  trades: string;
+}
+
 export interface WatchlistItemsTable {
   portfolio_id: string;
   printing_key: number;
@@ -666,6 +692,8 @@ export interface Tables {
   portfolio_lots: PortfolioLotsTable;
   portfolio_sales: PortfolioSalesTable;
   portfolio_nav: PortfolioNavTable;
+  portfolio_targets: PortfolioTargetsTable;
+  portfolio_orders: PortfolioOrdersTable;
   factor_weights: FactorWeightsTable;
   signals: SignalsTable;
   factor_stats: FactorStatsTable;
