@@ -3,10 +3,11 @@
  * series: the price history of a portfolio's printings over a date range in one statement, and
  * the market calendar with the market index's levels in one more (docs/METHODS.md, "Portfolio NAV").
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
 import type { CostMethod, PortfolioNavTable, PriceField, Tables } from '../../platform/db/schema.ts';
 import { readIndex } from '../market/indexes.repo.ts';
+import { unflagged } from '../prices/price-flags.repo.ts';
 
 const ROWS_PER_UPSERT = 500;
 
@@ -122,7 +123,7 @@ export interface PriceHistoryRow {
 }
 
 /**
- * Every stored price of the printings a portfolio has lots of, dated in [from, to], ordered by
+ * Every stored, unflagged price of the printings a portfolio has lots of, dated in [from, to], ordered by
  * series and date: one statement whatever the number of days or printings (the printings come
  * from a subquery on the portfolio's lots, so no key list is bound).
  */
@@ -132,24 +133,28 @@ export function priceHistory(
   from: string,
   to: string,
 ): Promise<PriceHistoryRow[]> {
-  return db
-    .selectFrom('prices as p')
-    .select(['p.printing_key', 'p.market', 'p.condition', 'p.currency', 'p.date', 'p.market_cents', 'p.low_cents'])
-    .where('p.printing_key', 'in', (eb) =>
-      eb
-        .selectFrom('portfolio_lots as l')
-        .select('l.printing_key')
-        .where('l.portfolio_id', '=', portfolioId)
-        .where('l.printing_key', 'is not', null),
-    )
-    .where('p.date', '>=', from)
-    .where('p.date', '<=', to)
-    .orderBy('p.printing_key')
-    .orderBy('p.market')
-    .orderBy('p.condition')
-    .orderBy('p.currency')
-    .orderBy('p.date')
-    .execute() as Promise<PriceHistoryRow[]>;
+  return (
+    db
+      .selectFrom('prices as p')
+      .select(['p.printing_key', 'p.market', 'p.condition', 'p.currency', 'p.date', 'p.market_cents', 'p.low_cents'])
+      .where('p.printing_key', 'in', (eb) =>
+        eb
+          .selectFrom('portfolio_lots as l')
+          .select('l.printing_key')
+          .where('l.portfolio_id', '=', portfolioId)
+          .where('l.printing_key', 'is not', null),
+      )
+      .where('p.date', '>=', from)
+      .where('p.date', '<=', to)
+      // The prints the quality step keeps out of analytics value nothing, as in the current valuation.
+      .where(sql<boolean>`${sql.raw(unflagged('p'))}`)
+      .orderBy('p.printing_key')
+      .orderBy('p.market')
+      .orderBy('p.condition')
+      .orderBy('p.currency')
+      .orderBy('p.date')
+      .execute() as Promise<PriceHistoryRow[]>
+  );
 }
 
 /** The market index's levels in [from, to]: its dates are the market calendar. One statement. */

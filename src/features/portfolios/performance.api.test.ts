@@ -275,5 +275,23 @@ describe.each(dialects)('portfolio performance on $name', (d) => {
       await snapshot();
       expect(await stored()).toEqual([]);
     });
+
+    it('a print the quality step flagged values nothing, as in the current valuation', async () => {
+      const db = h.runtime.database.db;
+      const { key } = await db
+        .selectFrom('printings')
+        .select('key')
+        .where('id', '=', 'base1-4.holofoil')
+        .executeTakeFirstOrThrow();
+      const flag = { printing_key: key, market: 'tcgplayer', condition: 'NM', currency: 'USD', date: DATES[4]! };
+      const last = async () => (await get(`?source=reconstructed&from=${DATES[4]}`)).body.series.at(-1)!;
+      expect(await last()).toMatchObject({ value: 125, priced: 1, unpriced: 1 });
+      await db
+        .insertInto('price_flags')
+        .values({ ...flag, reason: 'return_outlier', ref_date: DATES[3]! })
+        .execute();
+      expect(await last()).toMatchObject({ value: 0, priced: 0, unpriced: 2 });
+      await db.deleteFrom('price_flags').where('printing_key', '=', key).execute();
+    });
   });
 });
