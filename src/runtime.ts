@@ -22,6 +22,7 @@ import { pipelineSteps } from './features/pipeline/steps.ts';
 import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
+import { LedgerService } from './features/portfolios/ledger.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
@@ -167,6 +168,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
+    ledger: new LedgerService(database.db, clock, newId),
   };
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

@@ -1,12 +1,12 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { DialectName } from '../../platform/db/database.ts';
 import type { PortfoliosTable, Tables } from '../../platform/db/schema.ts';
 
-export type PortfolioRow = Selectable<PortfoliosTable>;
+export type NewPortfolioRow = Insertable<PortfoliosTable> & { owner_id: string };
 type Executor = Kysely<Tables>;
 
 /** Inserts the owner principal and the portfolio (call inside a transaction). */
-export async function insertPortfolio(db: Executor, row: PortfolioRow, ownerName: string): Promise<void> {
+export async function insertPortfolio(db: Executor, row: NewPortfolioRow, ownerName: string): Promise<void> {
   await db
     .insertInto('principals')
     .values({ id: row.owner_id, kind: 'portfolio', name: ownerName, created_at: row.created_at })

@@ -1,6 +1,8 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { ledgerRoutes } from './ledger.routes.ts';
+import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
@@ -50,6 +52,7 @@ export const createPortfolioRoute = defineRoute(
 export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
+  ledger: LedgerService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -66,5 +69,6 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));
+  app.route('/', ledgerRoutes(services.ledger));
   return app;
 }

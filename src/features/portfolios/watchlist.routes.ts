@@ -1,21 +1,12 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { NotFound } from '../../platform/errors.ts';
 import { notModified, PRIVATE_CACHE, validators, weakEtag } from '../../platform/http/conditional.ts';
-import type { AppEnv, PortfolioSession } from '../../platform/http/context.ts';
+import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, ProblemSchema } from '../../platform/http/route.ts';
 import { ChangeSchema, PrintingProductFields } from '../prices/wire.ts';
+import { ownPortfolio, PortfolioId } from './own-portfolio.ts';
 import { WATCHLIST_CAP, type WatchlistService } from './watchlist.service.ts';
 
-const PortfolioId = z
-  .string()
-  .regex(/^pf_[0-9A-HJKMNP-TV-Z]{26}$/, 'is not a portfolio id')
-  .openapi({
-    param: { name: 'id', in: 'path' },
-    description: 'The portfolio in `X-Portfolio-Id`.',
-    example: 'pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C',
-  });
 const PrintingId = z
   .string()
   .min(1)
@@ -138,17 +129,6 @@ export const removeFromWatchlistRoute = defineRoute(
     },
   },
 );
-
-/**
- * The session of the authenticated portfolio when it is the one in the path. Any other id is
- * answered like an unknown one, so nobody learns which portfolios exist.
- */
-function ownPortfolio(c: Context<AppEnv>, id: string): PortfolioSession {
-  const principal = c.get('principal');
-  const session = c.get('portfolioSession');
-  if (principal?.kind !== 'portfolio' || principal.actor !== id || !session) throw new NotFound('portfolio', id);
-  return session;
-}
 
 export function watchlistRoutes(watchlist: WatchlistService): OpenAPIHono<AppEnv> {
   const app = createRouter();

@@ -441,11 +441,67 @@ export interface IndexValuesTable {
   to_value_cents: number;
 }
 
+export type CostMethod = 'fifo' | 'average';
+export type PriceField = 'market' | 'low';
+export type LotCondition = 'NM' | 'LP' | 'MP' | 'HP' | 'DMG';
+export type LedgerOrigin = 'manual' | 'import' | 'order';
+
 export interface PortfoliosTable {
   id: string;
   owner_id: string;
   name: string | null;
   secret_hash: string;
+  created_at: string;
+  base_currency: Generated<string>;
+  cost_method: Generated<CostMethod>;
+  preferred_market: Generated<string>;
+  price_field: Generated<PriceField>;
+  /** Bumped first by every mutating transaction of the portfolio (serialises its writers). */
+  revision: Generated<number>;
+  updated_at: string | null;
+}
+
+/** A purchase lot; money in minor units of `currency`. */
+export interface PortfolioLotsTable {
+  id: string;
+  portfolio_id: string;
+  /** Null for an item outside the catalogue (then `item_name` names it). */
+  printing_key: number | null;
+  item_name: string | null;
+  quantity: number;
+  unit_cost_minor: number;
+  fees_minor: number;
+  currency: string;
+  acquired_on: string;
+  condition: LotCondition;
+  grade_company: string | null;
+  grade: string | null;
+  note: string | null;
+  /** Per-unit value the owner states (graded slabs, sealed, items the market data cannot price). */
+  manual_value_minor: number | null;
+  manual_value_on: string | null;
+  origin: LedgerOrigin;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A sale (disposal) of part of a holding; money in minor units of `currency`. */
+export interface PortfolioSalesTable {
+  id: string;
+  portfolio_id: string;
+  printing_key: number | null;
+  condition: LotCondition;
+  grade_company: string | null;
+  grade: string | null;
+  /** Set when the holding is an item outside the catalogue (its own lot). */
+  lot_id: string | null;
+  quantity: number;
+  proceeds_minor: number;
+  fees_minor: number;
+  currency: string;
+  sold_on: string;
+  note: string | null;
+  origin: LedgerOrigin;
   created_at: string;
 }
 
@@ -591,6 +647,8 @@ export interface Tables {
   index_values: IndexValuesTable;
   portfolios: PortfoliosTable;
   watchlist_items: WatchlistItemsTable;
+  portfolio_lots: PortfolioLotsTable;
+  portfolio_sales: PortfolioSalesTable;
   factor_weights: FactorWeightsTable;
   signals: SignalsTable;
   factor_stats: FactorStatsTable;
