@@ -23,6 +23,7 @@ import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
+import { PortfolioCsvService } from './features/portfolios/csv.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
@@ -165,10 +166,15 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const launcher = options.launcher ?? new ChildProcessLauncher(log);
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
+  const ledger = new LedgerService(database.db, clock, newId);
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
-    ledger: new LedgerService(database.db, clock, newId),
+    ledger,
+    csv: new PortfolioCsvService(database.db, clock, ledger, {
+      maxBytes: config.CSV_IMPORT_MAX_BYTES,
+      maxRows: config.CSV_IMPORT_MAX_ROWS,
+    }),
   };
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

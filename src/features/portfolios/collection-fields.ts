@@ -4,11 +4,11 @@
  * (docs/PORTFOLIO-CSV.md lists them). Each returns null (or a message) for what it cannot read,
  * never a guess.
  */
+import type { LotCondition } from '../../platform/db/schema.ts';
 import { finishOf, type Finish } from '../catalog/finishes.ts';
 import { fold, numberTerm } from '../prices/search-terms.ts';
 
-export const CONDITIONS = ['NM', 'LP', 'MP', 'HP', 'DMG'] as const;
-export type Condition = (typeof CONDITIONS)[number];
+type Condition = LotCondition;
 
 /** Condition names and abbreviations (folded, single spaces) → our condition. */
 const CONDITION_NAMES: Record<string, Condition> = {

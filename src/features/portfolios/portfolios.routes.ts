@@ -3,6 +3,8 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
+import { csvRoutes } from './csv.routes.ts';
+import type { PortfolioCsvService } from './csv.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
@@ -53,6 +55,7 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  csv: PortfolioCsvService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -69,6 +72,8 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));
+  // Before the ledger's routes: `lots/export` would otherwise be read as the lot `export`.
+  app.route('/', csvRoutes(services.csv));
   app.route('/', ledgerRoutes(services.ledger));
   return app;
 }
