@@ -237,6 +237,14 @@ describe.each(dialects)('portfolio CSV on $name', (d) => {
         ]);
       });
 
+      it('refuses a default acquisition date after today', async () => {
+        const res = await post(p, '/collection/import', collection({ acquired_on: '2026-11-26' }));
+        expect(res.status).toBe(422);
+        expect(((await res.json()) as Json).errors).toEqual([
+          { field: 'body.acquired_on', message: 'must not be after today (2026-11-25)' },
+        ]);
+      });
+
       it('refuses malformed CSV with 422 on body.csv, never a 500', async () => {
         const res = await post(p, '/collection/import', collection({ csv: `${HEADER}\n"1","unclosed` }));
         expect(res.status).toBe(422);
@@ -422,6 +430,21 @@ describe.each(dialects)('portfolio CSV on $name', (d) => {
           { field: 'body.csv', message: expect.stringMatching(/^has unknown columns "qty"; the columns are lot_id, /) },
           { field: 'body.csv', message: 'lacks the columns quantity' },
         ]);
+      });
+
+      it('sells an item outside the catalogue by its lot, which must be one of this portfolio', async () => {
+        const box = (list: Json[]) => list.find((l) => l.printing === null)!.id as string;
+        const csv = (lotId: string) =>
+          `lot_id,quantity,proceeds,currency,sold_on\r\n${lotId},1,9500.00,USD,2026-11-21\r\n`;
+        const foreign = await post(q, '/sales/import', { csv: csv(box(await lots(p))) });
+        expect(foreign.status).toBe(422);
+        expect(((await foreign.json()) as Json).report[0]).toMatchObject({
+          status: 'invalid',
+          errors: [{ field: 'lot_id', message: 'is not a lot of an item outside the catalogue in this portfolio' }],
+        });
+        const own = await post(q, '/sales/import', { csv: csv(box(await lots(q))), dry_run: true });
+        expect(own.status).toBe(200);
+        expect(await own.json()).toMatchObject({ dry_run: true, imported: 1, counts: { matched: 1 } });
       });
 
       it("never shows or changes another portfolio's lots", async () => {

@@ -9,7 +9,7 @@ import type { LotCondition } from '../../platform/db/schema.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import type { LotRow, PrintingRef, SaleRow } from './ledger.repo.ts';
 import { CONDITIONS, type LotInput, type SaleInput } from './ledger.service.ts';
-import { minorUnitDigits, parseAmount } from './money.ts';
+import { isCurrency, minorUnitDigits, parseAmount } from './money.ts';
 import { unescapeCell } from './csv-text.ts';
 
 export const LOT_COLUMNS = [
@@ -191,13 +191,14 @@ class RecordReader {
   }
   currency(): string {
     const v = this.required('currency').toUpperCase();
-    if (v !== '' && !/^[A-Z]{3}$/.test(v)) this.errors.push({ field: 'currency', message: 'must be an ISO 4217 code' });
+    if (v !== '' && !isCurrency(v)) this.errors.push({ field: 'currency', message: 'is not an ISO 4217 currency' });
     return v;
   }
   amount(name: string, currency: string, required: boolean): string | undefined {
     const v = required ? this.required(name) : this.cells.get(name);
     if (v === undefined || v === '') return undefined;
-    const parsed = parseAmount(v, /^[A-Z]{3}$/.test(currency) ? currency : 'USD');
+    // An amount in an unknown currency is read as USD, so its decimals are still checked.
+    const parsed = parseAmount(v, isCurrency(currency) ? currency : 'USD');
     if (!parsed.ok) this.errors.push({ field: name, message: parsed.message });
     return v;
   }
