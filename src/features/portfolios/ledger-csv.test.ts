@@ -234,6 +234,26 @@ describe('readLotRecord', () => {
     ]);
   });
 
+  it('refuses text longer than the API accepts', () => {
+    const long = read([
+      '',
+      '',
+      'x'.repeat(201),
+      '1',
+      '1',
+      '',
+      'USD',
+      '2026-11-01',
+      '',
+      'P'.repeat(21),
+      '1'.repeat(11),
+      '',
+      '',
+      'n'.repeat(1001),
+    ]);
+    expect(long.errors.map((e) => e.field)).toEqual(['item_name', 'grade_company', 'grade', 'note']);
+  });
+
   it('refuses a zero quantity and missing required cells', () => {
     expect(read(['', 'p', '', '0', '', '', '', '', '', '', '', '', '', '']).errors).toEqual([
       { field: 'quantity', message: 'must be greater than 0' },

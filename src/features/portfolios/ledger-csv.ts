@@ -165,6 +165,15 @@ export interface ParsedRecord<T> {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The longest text cells, as the API's own fields allow them. */
+const MAX_LENGTH: Record<string, number> = {
+  printing_id: 200,
+  item_name: 200,
+  lot_id: 40,
+  grade_company: 20,
+  grade: 10,
+  note: 1000,
+};
 
 /** Checks shared by both kinds; `field` names the cell in problems (the column name). */
 class RecordReader {
@@ -174,8 +183,13 @@ class RecordReader {
     private readonly today: string,
   ) {}
 
+  /** A text cell, at most as long as the API accepts it (ledger.wire.ts). */
   text(name: string): string | undefined {
-    return this.cells.get(name);
+    const v = this.cells.get(name);
+    const max = MAX_LENGTH[name];
+    if (v !== undefined && max !== undefined && v.length > max)
+      this.errors.push({ field: name, message: `must be at most ${max} characters` });
+    return v;
   }
   required(name: string): string {
     const v = this.cells.get(name);
@@ -219,8 +233,8 @@ class RecordReader {
     return v as LotCondition;
   }
   grade(): { company: string; grade: string } | null {
-    const company = this.cells.get('grade_company');
-    const grade = this.cells.get('grade');
+    const company = this.text('grade_company');
+    const grade = this.text('grade');
     if ((company === undefined) !== (grade === undefined))
       this.errors.push({ field: company === undefined ? 'grade_company' : 'grade', message: 'goes with the other' });
     return company !== undefined && grade !== undefined ? { company, grade } : null;
@@ -255,6 +269,7 @@ export function readLotRecord(
     });
   const condition = r.condition();
   const grade = r.grade();
+  const note = r.text('note') ?? null;
   if (r.errors.length > 0) return { input: null, errors: r.errors };
   return {
     input: {
@@ -266,7 +281,7 @@ export function readLotRecord(
       acquired_on: acquiredOn!,
       ...(condition !== undefined ? { condition } : {}),
       grade,
-      note: r.text('note') ?? null,
+      note,
       manual_value: manualValue !== undefined ? { unit_value: manualValue, as_of: manualOn! } : null,
     },
     errors: [],
@@ -291,6 +306,7 @@ export function readSaleRecord(
   const soldOn = r.date('sold_on', true);
   const condition = r.condition();
   const grade = r.grade();
+  const note = r.text('note') ?? null;
   if (r.errors.length > 0) return { input: null, errors: r.errors };
   return {
     input: {
@@ -302,7 +318,7 @@ export function readSaleRecord(
       sold_on: soldOn!,
       ...(condition !== undefined ? { condition } : {}),
       grade,
-      note: r.text('note') ?? null,
+      note,
     },
     errors: [],
   };
