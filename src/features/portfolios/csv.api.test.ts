@@ -70,6 +70,35 @@ describe.each(dialects)('portfolio CSV on $name', (d) => {
     const get = (p: Created, path: string) => h.request(`/v1/portfolios/${p.id}${path}`, { headers: creds(p) });
     const lots = async (p: Created) => ((await (await get(p, '/lots?limit=100')).json()) as Json).items as Json[];
 
+    it('documents the five operations in the OpenAPI document', async () => {
+      const doc = (await (await h.request('/openapi.json')).json()) as Json;
+      const base = '/v1/portfolios/{id}';
+      expect(Object.keys(doc.paths[`${base}/lots/export`].get.responses[200].content)).toEqual(['text/csv']);
+      expect(Object.keys(doc.paths[`${base}/sales/export`].get.responses[200].content)).toEqual(['text/csv']);
+      for (const path of ['lots/import', 'sales/import', 'collection/import']) {
+        const op = doc.paths[`${base}/${path}`].post;
+        expect(op['x-required-role'], path).toBe('portfolio');
+        expect(
+          op.parameters.map((p: Json) => p.name),
+          path,
+        ).toContain('idempotency-key');
+        expect(Object.keys(op.responses), path).toEqual(expect.arrayContaining(['200', '201', '404', '422']));
+      }
+      const body = doc.components.schemas.CollectionCsvImport;
+      expect(body.required).toEqual(['csv', 'mapping', 'currency']);
+      expect(Object.keys(body.properties.mapping.properties)).toEqual([
+        'tcgplayer_product_id',
+        'name',
+        'set',
+        'number',
+        'finish',
+        'condition',
+        'quantity',
+        'price',
+        'date',
+      ]);
+    });
+
     describe('collection import', () => {
       let p: Created;
       beforeAll(async () => {
