@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValidationFailed } from '../../platform/errors.ts';
 import { detectDelimiter, escapeCell, parseCsvText, toCsvText, unescapeCell } from './csv-text.ts';
@@ -94,6 +95,25 @@ describe('formula-safe cells', () => {
   it('unescapes every escaped cell back to what it was', () => {
     for (const value of ['=1+1', "'quoted", "''", 'plain', '-', ''])
       expect(unescapeCell(escapeCell(value))).toBe(value);
+  });
+
+  // Any text, and the prefixes that matter here: formula starts, quotes, line breaks, apostrophes.
+  const cell = fc.oneof(
+    fc.string({ unit: 'binary' }),
+    fc
+      .tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r', "'", '"', '\n', ',', "''"), fc.string())
+      .map(([a, b]) => a + b),
+  );
+
+  it('any table of text survives export and re-reading: no cell starts a formula, and unescaping restores it', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 2 }), { maxLength: 5 }), (rows) => {
+        const text = toCsvText(['a', 'b'], rows);
+        const read = parseCsvText(text, { maxBytes: 1e6, maxRows: 10 }, 'f', ',').records.map((r) => r.cells);
+        for (const cells of read) for (const cell of cells) expect(/^[=+\-@\t\r]/.test(cell)).toBe(false);
+        expect(read.map((cells) => cells.map(unescapeCell))).toEqual(rows);
+      }),
+    );
   });
 
   it('writes RFC 4180 CSV with CRLF, quoting where needed, empty cells for null, every cell escaped', () => {
