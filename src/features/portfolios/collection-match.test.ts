@@ -3,7 +3,14 @@ import { dialects, label } from '#test/dialects.ts';
 import { ingestDatabase } from '#test/ingest-harness.ts';
 import { LISTED_ONLY_PRODUCT, seedCollectionCatalogue } from '#test/portfolio-csv-fixtures.ts';
 import { cardNameOf, cardNumberOf, finishOfLabel } from './collection-fields.ts';
-import { identityOf, matchRows, numberSpellings, type MatchOutcome, type RowIdentity } from './collection-match.ts';
+import {
+  CatalogueIndex,
+  identityOf,
+  matchRows,
+  numberSpellings,
+  type MatchOutcome,
+  type RowIdentity,
+} from './collection-match.ts';
 
 /** A row's identity from cells as a collector's export writes them. */
 const row = (cells: { product?: number; set?: string; number?: string; finish?: string; name?: string }): RowIdentity =>
@@ -27,6 +34,29 @@ describe('numberSpellings', () => {
     expect(numberSpellings('4')).toEqual(['4', '04', '004', '0004']);
     expect(numberSpellings('25a')).toEqual(['25a', '025a', '0025a', '00025a']);
     expect(numberSpellings('tg01')).toEqual(['tg01']);
+  });
+});
+
+describe('CatalogueIndex.scopeOf', () => {
+  const index = new CatalogueIndex(
+    [
+      { id: 'base1', name: 'Base', ptcgo_code: 'BS', tcgplayer_group_id: null },
+      { id: 'base2', name: 'Jungle', ptcgo_code: 'JU', tcgplayer_group_id: 635 },
+    ],
+    [{ group_id: 635, name: 'Jungle', abbreviation: null }],
+  );
+  const scope = (cell: string) => {
+    const s = index.scopeOf(cell);
+    return s && { sets: [...s.setIds], groups: [...s.groupIds] };
+  };
+
+  it('reads ids, names and codes in any case and spacing, and drops a trailing "Set" only when nothing else matches', () => {
+    expect(scope('BASE1')).toEqual({ sets: ['base1'], groups: [] });
+    expect(scope('  bs ')).toEqual({ sets: ['base1'], groups: [] });
+    expect(scope('Base Set')).toEqual({ sets: ['base1'], groups: [] });
+    expect(scope('Jungle')).toEqual({ sets: ['base2'], groups: [635] });
+    expect(scope('Fossil')).toBeNull();
+    expect(scope('Set')).toBeNull();
   });
 });
 

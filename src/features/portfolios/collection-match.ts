@@ -94,7 +94,7 @@ export class CatalogueIndex {
   /**
    * The sets and groups a set cell names (ids, names and codes; TCGplayer group names and
    * abbreviations; the part of either after a colon, so `SV03: Obsidian Flames` and `Obsidian Flames`
-   * name the same), or null when it names none.
+   * name the same; a trailing "Set" dropped when nothing else matches), or null when it names none.
    */
   scopeOf(cell: string): SetScope | null {
     const keys = [nameKey(cell)];
@@ -105,6 +105,12 @@ export class CatalogueIndex {
     for (const key of keys) {
       for (const id of this.setsByKey.get(key) ?? []) setIds.add(id);
       for (const id of this.groupsByKey.get(key) ?? []) groupIds.add(id);
+    }
+    // TCGplayer's "Base Set" is the catalogue's "Base" where no group listing says so.
+    if (setIds.size + groupIds.size === 0) {
+      for (const key of keys) {
+        if (key.endsWith(' set')) for (const id of this.setsByKey.get(key.slice(0, -4)) ?? []) setIds.add(id);
+      }
     }
     return setIds.size + groupIds.size === 0 ? null : { setIds, groupIds };
   }
