@@ -22,7 +22,10 @@ import { pipelineSteps } from './features/pipeline/steps.ts';
 import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
+import { AnalyticsService } from './features/portfolios/analytics.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
+import { PerformanceService } from './features/portfolios/performance.service.ts';
+import { ValuationService } from './features/portfolios/valuation.service.ts';
 import { PortfolioCsvService } from './features/portfolios/csv.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
@@ -167,10 +170,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const ledger = new LedgerService(database.db, clock, newId);
+  const valuation = new ValuationService(database, clock);
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
     ledger,
+    performance: new PerformanceService(database, clock),
+    valuation,
+    analytics: new AnalyticsService(database, clock, newId, ledger, valuation, engines, signalConfig(config)),
     csv: new PortfolioCsvService(database.db, clock, ledger, {
       maxBytes: config.CSV_IMPORT_MAX_BYTES,
       maxRows: config.CSV_IMPORT_MAX_ROWS,

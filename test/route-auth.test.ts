@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/platform/db/schema.ts';
 import { bearer, startHarness, type Harness } from './harness.ts';
 
-type Operation = { 'x-required-role': string };
+type Operation = { 'x-required-role': string; parameters?: { name: string; in: string }[] };
 let h: Harness;
-let operations: { method: string; path: string; role: string }[];
+let operations: { method: string; path: string; role: string; template: string; idempotent: boolean }[];
 const keyOf: Partial<Record<Role, string>> = {};
 
 beforeAll(async () => {
@@ -21,7 +21,9 @@ beforeAll(async () => {
     Object.entries(item).map(([method, op]) => ({
       method: method.toUpperCase(),
       path: path.replace(/\{[^}]+\}/g, 'x'),
+      template: path,
       role: op['x-required-role'],
+      idempotent: (op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key'),
     })),
   );
 });
@@ -78,5 +80,13 @@ describe('every registered route enforces its declared role', () => {
       expect(res.status, op.path).toBeLessThan(500);
       if (!op.path.includes('/x')) expect(res.status, op.path).toBeLessThan(400);
     }
+  });
+
+  it('every portfolio mutation honours Idempotency-Key (scoped to the portfolio and the route)', () => {
+    const mutations = operations.filter(
+      (o) => o.role === 'portfolio' && o.method !== 'GET' && o.template.startsWith('/v1/portfolios/{id}'),
+    );
+    expect(mutations.length).toBeGreaterThanOrEqual(5);
+    expect(mutations.filter((o) => !o.idempotent).map((o) => `${o.method} ${o.template}`)).toEqual([]);
   });
 });

@@ -277,6 +277,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
         ['read-models', 'succeeded'],
         ['signals', 'skipped'],
         ['factors', 'skipped'],
+        ['portfolio-nav', 'skipped'],
         ['retention', 'succeeded'],
       ]);
       const listed = await h.request('/v1/admin/pipeline/runs?step=read-models', { headers: bearer(ADMIN_TOKEN) });

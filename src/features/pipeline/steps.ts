@@ -15,6 +15,7 @@ import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
 import { deriveAnomalies } from '../quality/anomalies.ts';
 import type { AnomalyRules } from '../quality/anomalies.checks.ts';
 import { deriveFactorStats } from '../factors/factors.ts';
+import { PerformanceService } from '../portfolios/performance.service.ts';
 import { flagPrices, printRules } from '../quality/price-flags.ts';
 import { deriveReadModels, deriveScores } from '../market/derive.ts';
 import type { MoverRules } from '../market/movers.repo.ts';
@@ -83,6 +84,11 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
     name: 'factors',
     description:
       'Derive factor statistics (rank IC, quintile spread, cross-sectional regression) for the signal dates whose forward returns have ended; --from/--to re-derives a range.',
+  },
+  {
+    name: 'portfolio-nav',
+    description:
+      "Snapshot every portfolio's NAV (value, open cost, net flow, priced and unpriced holdings) for each market date since its last snapshot; a portfolio whose ledger changed since is recomputed from its first lot.",
   },
   {
     name: 'retention',
@@ -201,6 +207,13 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         await o.fence?.();
         if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
         return { counts: { ...counts } };
+      },
+    },
+    {
+      ...step('portfolio-nav'),
+      run: async () => {
+        const counts = await new PerformanceService(ctx.database, ctx.clock).snapshotAll();
+        return 'skipped' in counts ? counts : { counts: { ...counts } };
       },
     },
     {

@@ -1,13 +1,18 @@
 import { z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../../platform/http/context.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
+import { analyticsRoutes } from './analytics.routes.ts';
+import type { AnalyticsService } from './analytics.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import { csvRoutes } from './csv.routes.ts';
 import type { PortfolioCsvService } from './csv.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
+import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
+import { performanceRoutes } from './performance.routes.ts';
+import type { PerformanceService } from './performance.service.ts';
 
 const CreatePortfolioBody = z
   .object({
@@ -55,6 +60,9 @@ export interface PortfolioServices {
   portfolios: PortfoliosService;
   watchlist: WatchlistService;
   ledger: LedgerService;
+  performance: PerformanceService;
+  valuation: ValuationService;
+  analytics: AnalyticsService;
   csv: PortfolioCsvService;
 }
 
@@ -75,5 +83,7 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
   // Before the ledger's routes: `lots/export` would otherwise be read as the lot `export`.
   app.route('/', csvRoutes(services.csv));
   app.route('/', ledgerRoutes(services.ledger));
+  app.route('/', performanceRoutes(services.performance));
+  app.route('/', analyticsRoutes(services.analytics));
   return app;
 }

@@ -92,7 +92,7 @@ export const listWatchlistRoute = defineRoute(
 );
 
 export const addToWatchlistRoute = defineRoute(
-  { access: 'portfolio' },
+  { access: 'portfolio', idempotent: true },
   {
     method: 'put',
     path: '/v1/portfolios/{id}/watchlist/{printingId}',
@@ -116,7 +116,7 @@ export const addToWatchlistRoute = defineRoute(
 );
 
 export const removeFromWatchlistRoute = defineRoute(
-  { access: 'portfolio' },
+  { access: 'portfolio', idempotent: true },
   {
     method: 'delete',
     path: '/v1/portfolios/{id}/watchlist/{printingId}',

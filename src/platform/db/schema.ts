@@ -505,10 +505,52 @@ export interface PortfolioSalesTable {
   created_at: string;
 }
 
+/** A target of a portfolio: a printing's weight (fraction of value) or a factor exposure. */
+export interface PortfolioTargetsTable {
+  portfolio_id: string;
+  kind: 'weight' | 'exposure';
+  /** Printing id (weight) or factor name (exposure). */
+  subject: string;
+  target: number;
+  updated_at: string;
+}
+
+export type OrderStatus = 'proposed' | 'executed' | 'cancelled';
+
+/** Proposed trades toward the targets; `trades` is a JSON array of order trades (minor units). */
+export interface PortfolioOrdersTable {
+  id: string;
+  portfolio_id: string;
+  status: OrderStatus;
+  target_kind: 'weight' | 'exposure';
+  budget_minor: number;
+  currency: string;
+  proposed_at: string;
+  executed_at: string | null;
+  cancelled_at: string | null;
+  trades: string;
+}
+
 export interface WatchlistItemsTable {
   portfolio_id: string;
   printing_key: number;
   added_at: string;
+}
+
+/** One portfolio's NAV on one market date (migration 20261205_03), in its base currency. */
+export interface PortfolioNavTable {
+  portfolio_id: string;
+  date: string;
+  /** Priced holdings at that date's prices; unpriced holdings are counted in `unpriced`, not valued. */
+  value_minor: number;
+  /** Open cost basis of every holding, priced or not. */
+  cost_minor: number;
+  /** Net external flow of the date: purchases with fees positive, sale proceeds net of fees negative. */
+  flow_minor: number;
+  currency: string;
+  priced: number;
+  unpriced: number;
+  computed_at: string;
 }
 
 export interface FactorWeightsTable {
@@ -649,6 +691,9 @@ export interface Tables {
   watchlist_items: WatchlistItemsTable;
   portfolio_lots: PortfolioLotsTable;
   portfolio_sales: PortfolioSalesTable;
+  portfolio_nav: PortfolioNavTable;
+  portfolio_targets: PortfolioTargetsTable;
+  portfolio_orders: PortfolioOrdersTable;
   factor_weights: FactorWeightsTable;
   signals: SignalsTable;
   factor_stats: FactorStatsTable;
