@@ -65,6 +65,8 @@ export const configSchema = z
     RATE_LIMIT_ANONYMOUS: int(1, 10_000_000).default(600),
     RATE_LIMIT_AUTHENTICATED: int(1, 10_000_000).default(6000),
     PORTFOLIO_CREATE_PER_HOUR: int(1, 10_000_000).default(20),
+    CSV_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+    CSV_IMPORT_MAX_ROWS: int(1, 1_000_000).default(10_000),
     IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
     IDEMPOTENCY_SECRET_TTL_MINUTES: int(1, 24 * 60).default(60),
     IDEMPOTENCY_LEASE_SECONDS: int(1, 24 * 3600).default(120),
@@ -140,6 +142,10 @@ export const settingDocs: Record<keyof Config, string> = {
   RATE_LIMIT_AUTHENTICATED:
     "Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP's anonymous budget.",
   PORTFOLIO_CREATE_PER_HOUR: 'Portfolios one client IP may create per hour.',
+  CSV_IMPORT_MAX_BYTES:
+    'Largest CSV text (UTF-8 bytes) a portfolio import accepts; larger is refused with 422. The request body, CSV in JSON, is also bounded by `BODY_LIMIT_BYTES`.',
+  CSV_IMPORT_MAX_ROWS:
+    'Most data rows a portfolio CSV import accepts (the header not counted); more is refused with 422.',
   IDEMPOTENCY_TTL_HOURS: 'How long an `Idempotency-Key` and its stored response are kept.',
   IDEMPOTENCY_SECRET_TTL_MINUTES:
     'How long a stored answer that carries a secret (a new API key, a new portfolio) can be replayed (never longer than IDEMPOTENCY_TTL_HOURS).',

@@ -26,6 +26,7 @@ import { AnalyticsService } from './features/portfolios/analytics.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
 import { PerformanceService } from './features/portfolios/performance.service.ts';
 import { ValuationService } from './features/portfolios/valuation.service.ts';
+import { PortfolioCsvService } from './features/portfolios/csv.service.ts';
 import { WatchlistService } from './features/portfolios/watchlist.service.ts';
 import { isoInstant, systemClock, type Clock } from './platform/clock.ts';
 import { openDatabase, type Database } from './platform/db/database.ts';
@@ -177,6 +178,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     performance: new PerformanceService(database, clock),
     valuation,
     analytics: new AnalyticsService(database, clock, newId, ledger, valuation, engines, signalConfig(config)),
+    csv: new PortfolioCsvService(database.db, clock, ledger, {
+      maxBytes: config.CSV_IMPORT_MAX_BYTES,
+      maxRows: config.CSV_IMPORT_MAX_ROWS,
+    }),
   };
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

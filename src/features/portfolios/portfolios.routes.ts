@@ -5,6 +5,8 @@ import { analyticsRoutes } from './analytics.routes.ts';
 import type { AnalyticsService } from './analytics.service.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
+import { csvRoutes } from './csv.routes.ts';
+import type { PortfolioCsvService } from './csv.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
 import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
@@ -61,6 +63,7 @@ export interface PortfolioServices {
   performance: PerformanceService;
   valuation: ValuationService;
   analytics: AnalyticsService;
+  csv: PortfolioCsvService;
 }
 
 export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv> {
@@ -77,6 +80,8 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));
+  // Before the ledger's routes: `lots/export` would otherwise be read as the lot `export`.
+  app.route('/', csvRoutes(services.csv));
   app.route('/', ledgerRoutes(services.ledger));
   app.route('/', performanceRoutes(services.performance));
   app.route('/', analyticsRoutes(services.analytics));

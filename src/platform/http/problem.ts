@@ -9,6 +9,8 @@ export interface ProblemInit {
   detail: string;
   fields?: FieldProblem[];
   headers?: Record<string, string>;
+  /** RFC 9457 extension members beside the standard ones (e.g. an import's per-row report). */
+  extensions?: Record<string, unknown>;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface ProblemInit {
  */
 export function problem(c: Context, init: ProblemInit): Response {
   const body: Record<string, unknown> = {
+    ...init.extensions,
     type: 'about:blank',
     title: statusTitles[init.status] ?? 'Error',
     status: init.status,
