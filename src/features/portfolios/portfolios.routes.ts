@@ -4,6 +4,7 @@ import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { ledgerRoutes } from './ledger.routes.ts';
 import type { LedgerService } from './ledger.service.ts';
 import type { PortfoliosService } from './portfolios.service.ts';
+import { valuationRoutes } from './valuation.routes.ts';
 import type { ValuationService } from './valuation.service.ts';
 import { watchlistRoutes } from './watchlist.routes.ts';
 import type { WatchlistService } from './watchlist.service.ts';
@@ -71,6 +72,7 @@ export function portfolioRoutes(services: PortfolioServices): OpenAPIHono<AppEnv
     return c.json(created, 201, { 'Cache-Control': 'no-store' });
   });
   app.route('/', watchlistRoutes(services.watchlist));
-  app.route('/', ledgerRoutes(services.ledger));
+  app.route('/', ledgerRoutes(services.ledger, services.valuation));
+  app.route('/', valuationRoutes(services.valuation));
   return app;
 }
