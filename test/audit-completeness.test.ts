@@ -70,19 +70,30 @@ describe.each(dialects)('audit completeness on $name', (d) => {
 
     it('every POST with a required body answers 422 (field `body`) without one, and acts on nothing', async () => {
       const doc = (await (await h.request('/openapi.json')).json()) as {
-        paths: Record<string, Record<string, { requestBody?: { required?: boolean } }>>;
+        paths: Record<string, Record<string, { requestBody?: { required?: boolean }; 'x-required-role'?: string }>>;
       };
+      // Portfolio operations are called with a portfolio's own credentials and id.
+      const portfolio = (await (await h.request('/v1/portfolios', json({}))).json()) as { id: string; secret: string };
       const required = Object.entries(doc.paths).flatMap(([path, ops]) =>
         Object.entries(ops)
           .filter(([, op]) => op.requestBody?.required)
-          .map(([method]) => ({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') })),
+          .map(([method, op]) => ({
+            method: method.toUpperCase(),
+            path: path
+              .replace('{id}', op['x-required-role'] === 'portfolio' ? portfolio.id : 'x')
+              .replace(/\{[^}]+\}/g, 'x'),
+            credentials:
+              op['x-required-role'] === 'portfolio'
+                ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }
+                : bearer(ADMIN_TOKEN),
+          })),
       );
       expect(required.map((r) => `${r.method} ${r.path}`)).toContain('POST /v1/admin/pipeline/run');
       const before = launched.length;
       const auditsBefore = (await auditRows('pipeline.run')).length;
-      for (const { method, path } of required) {
+      for (const { method, path, credentials } of required) {
         // Without a body at all, and with a JSON content type but nothing in it.
-        for (const headers of [bearer(ADMIN_TOKEN), { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' }]) {
+        for (const headers of [credentials, { ...credentials, 'Content-Type': 'application/json' }]) {
           const res = await h.request(path, { method, headers });
           expect(res.status, `${method} ${path}`).toBe(422);
           expect(res.headers.get('content-type')).toContain('application/problem+json');
