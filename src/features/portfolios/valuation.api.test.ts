@@ -126,8 +126,8 @@ describe.each(dialects)('portfolio summary and holdings on $name', (d) => {
         unconverted_sales: 0,
         fx: [{ currency: 'EUR', rate_date: '2026-11-06', rate: 1.15 }],
       });
-      // auth, settings, lots, sales, markets' latest dates, prices, rates, printings.
-      expect(statements).toBe(8);
+      // auth, settings, lots, sales, markets' latest dates, prices, rates.
+      expect(statements).toBe(7);
     });
 
     it('holdings: price, value and flags; the unpriced one apart with its reason', async () => {

@@ -51,7 +51,7 @@ export function valuationRoutes(valuation: ValuationService): OpenAPIHono<AppEnv
   app.openapi(summaryRoute, async (c) => {
     const { id } = c.req.valid('param');
     ownPortfolio(c, id);
-    const v = await valuation.value(id, { asOf: c.req.valid('query').as_of });
+    const v = await valuation.value(id, { asOf: c.req.valid('query').as_of, printings: false });
     return c.json(summaryWire(v), 200, NO_STORE);
   });
   app.openapi(holdingsRoute, async (c) => {

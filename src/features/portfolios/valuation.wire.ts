@@ -117,12 +117,9 @@ export const SummarySchema = z
     realized: z.number().openapi({ description: 'Realized P&L of every sale up to as_of.' }),
     cost_bought: z.number().openapi({ description: 'Cost of everything bought up to as_of.' }),
     proceeds: z.number().openapi({ description: 'Net proceeds of every sale up to as_of.' }),
-    total_return_pct: z
-      .number()
-      .nullable()
-      .openapi({
-        description: '(realized + unrealized) / cost_bought, percent, 4 decimals; null before any purchase.',
-      }),
+    total_return_pct: z.number().nullable().openapi({
+      description: '(realized + unrealized) / cost_bought, percent, 4 decimals; null before any purchase.',
+    }),
     priced_holdings: z.number().int(),
     unpriced_holdings: z.number().int().openapi({ description: 'Never counted as 0: left out of value and cost.' }),
     unpriced_cost: z.number().openapi({ description: 'Open cost basis of the unpriced holdings.' }),
