@@ -17,10 +17,11 @@ const KEYS_PER_READ = 1_000;
  * Per printing, the latest unflagged row of each of its price series (market, condition,
  * currency) dated on or before `date` that has a market or a low price, in the given conditions.
  *
- * With the latest-prices read model (`seriesFrom: 'read-model'`) the series of the printings are
+ * With the latest-prices read model (`seriesFrom: 'read-model'`, when it has rows) the series of the printings are
  * its rows, and each series' row is one backward seek on the prices primary key from `date` (a
  * few seeks per printing, whatever the history's length). Before the first derive there is no
- * read model: the series are then aggregated from the printings' price rows themselves. One
+ * read model: the series are then aggregated from the printings' price rows themselves (the
+ * default: always right, slower on long histories). One
  * statement per KEYS_PER_READ printings either way.
  *
  * @example
@@ -31,7 +32,7 @@ export async function latestPriceRows(
   printingKeys: readonly number[],
   conditions: readonly string[],
   date: string,
-  seriesFrom: 'read-model' | 'prices',
+  seriesFrom: 'read-model' | 'prices' = 'prices',
 ): Promise<Map<number, PriceCandidate[]>> {
   const out = new Map<number, PriceCandidate[]>();
   if (conditions.length === 0) return out;
