@@ -274,5 +274,48 @@ describe.each(dialects)('portfolio identity on $name', (d) => {
       ]);
       expect((await db().selectFrom('portfolios').select('id').execute()).length).toBe(portfolios);
     });
+
+    it('an import names an unknown printing, a base currency without rates and a lot an outside sale needs', async () => {
+      const doc = {
+        format: 'cardquant.portfolio',
+        format_version: 1,
+        portfolio: {
+          name: 'x',
+          base_currency: 'USD',
+          cost_method: 'fifo',
+          preferred_market: 'tcgplayer',
+          price_field: 'market',
+        },
+        watchlist: [{ printing_id: 'nope.holofoil', added_at: NOW }],
+        lots: [],
+        sales: [],
+      };
+      const before = (await db().selectFrom('portfolios').select('id').execute()).length;
+      const problems = async (body: unknown) => {
+        const res = await h.request('/v1/portfolios/import', json(body));
+        expect(res.status).toBe(422);
+        return ((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
+      };
+      expect(await problems(doc)).toEqual(['body.watchlist.0.printing_id']);
+      expect(await problems({ ...doc, watchlist: [], portfolio: { ...doc.portfolio, base_currency: 'JPY' } })).toEqual([
+        'body.portfolio.base_currency',
+      ]);
+      const sale = {
+        ref: 'sale_1',
+        printing_id: null,
+        lot_ref: 'lot_missing',
+        condition: 'NM',
+        grade: null,
+        quantity: 1,
+        proceeds: '1.00',
+        fees: '0.00',
+        currency: 'USD',
+        sold_on: '2026-11-01',
+        note: null,
+        origin: 'manual',
+      };
+      expect(await problems({ ...doc, watchlist: [], sales: [sale] })).toEqual(['body.sales.0.lot_id']);
+      expect((await db().selectFrom('portfolios').select('id').execute()).length).toBe(before);
+    });
   });
 });
