@@ -11,7 +11,8 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 const notFound = problemResponse('No such portfolio for these credentials.');
 const AsOfQuery = z.object({
   as_of: DateParam.optional().openapi({
-    description: 'Valuation date (default: the latest date any market has prices). Not after today.',
+    description:
+      'Valuation date (default: the latest date any market has prices, or of the latest lot or sale when later). Not after today.',
     example: '2026-11-21',
   }),
 });

@@ -302,5 +302,19 @@ describe.each(dialects)('portfolio valuation on $name', (d) => {
       const early = await service().value(pf, { asOf: '2026-11-11' });
       expect(early.holdings.find((x) => x.printing?.id === 'val1-3.normal')!.unit_price.flags).toEqual([]);
     });
+
+    it('a lot bought after the markets latest date moves the default valuation date to its own', async () => {
+      await ledger().addLots(
+        pf,
+        [{ printing_id: 'val1-3.normal', quantity: 1, unit_cost: 12, currency: 'USD', acquired_on: '2026-11-24' }],
+        'manual',
+      );
+      const v = await service().value(pf);
+      expect(v.as_of).toBe('2026-11-24');
+      expect(v.holdings.find((x) => x.printing?.id === 'val1-3.normal')).toMatchObject({
+        quantity: 2,
+        cost_minor: 2200,
+      });
+    });
   });
 });
