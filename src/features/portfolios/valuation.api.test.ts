@@ -131,8 +131,12 @@ describe.each(dialects)('portfolio summary and holdings on $name', (d) => {
     });
 
     it('holdings: price, value and flags; the unpriced one apart with its reason', async () => {
-      const res = await get('/holdings?as_of=2026-11-21');
+      const { res, statements } = await h.counted(`/v1/portfolios/${p.id}/holdings?as_of=2026-11-21`, {
+        headers: creds(),
+      });
       expect(res.status).toBe(200);
+      // The summary's seven, and the held printings' names.
+      expect(statements).toBe(8);
       const body = (await res.json()) as { holdings: unknown[]; unpriced: unknown[] };
       expect(body.holdings).toEqual([
         {
