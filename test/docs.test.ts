@@ -257,6 +257,8 @@ describe('test placement (test/README.md)', () => {
     'route-auth.test.ts': 'walks every registered route',
     'vocabulary-aliases.test.ts': 'the renamed names and their deprecated aliases across every feature of the API',
     'secrets-at-rest.test.ts': 'no plaintext secret in any table of the whole runtime',
+    'portfolio-isolation.test.ts':
+      'every portfolio operation of the OpenAPI document, called across two portfolios, whatever feature adds it',
   };
   const PROCESS = /from '(?:\.\/process\.ts|\.\/cli-capture\.ts|node:child_process|node:worker_threads)'/;
   const ROOT_MODULE = /from '\.\.\/src\/(?:app|runtime|server|cli|cli-support)\.ts'/;

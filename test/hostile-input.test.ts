@@ -223,9 +223,14 @@ describe.each(dialects)('hostile input on $name', (d) => {
       );
       await seedMarket(h.runtime.ingest);
       spec = (await (await h.request('/openapi.json')).json()) as typeof spec;
-      const created = await h.request('/v1/portfolios', { method: 'POST' });
-      portfolio = (await created.json()) as typeof portfolio;
+      portfolio = await freshPortfolio();
     });
+
+    /** A new portfolio: some operations rotate a portfolio's secret or delete it. */
+    async function freshPortfolio(): Promise<{ id: string; secret: string }> {
+      const created = await h.request('/v1/portfolios', { method: 'POST' });
+      return (await created.json()) as { id: string; secret: string };
+    }
     afterAll(async () => {
       await h?.close();
       if (url) await d.drop(url);
@@ -239,6 +244,7 @@ describe.each(dialects)('hostile input on $name', (d) => {
         expect(ops.length).toBeGreaterThan(30);
         const seen = new Map<number, number>();
         for (const op of ops) {
+          if (op.role === 'portfolio') portfolio = await freshPortfolio();
           const credentials =
             op.role === 'portfolio'
               ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }
@@ -276,6 +282,7 @@ describe.each(dialects)('hostile input on $name', (d) => {
 
     it('names the field holding a NUL byte, in a path, a query, a header and a JSON body', async () => {
       const admin = bearer(ADMIN_TOKEN);
+      portfolio = await freshPortfolio();
       const cases: [string, RequestInit, string][] = [
         ['/v1/cards/base1-4%00', {}, 'path.id'],
         ['/v1/cards?q=char%00izard', {}, 'query.q'],

@@ -4,6 +4,8 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import type { LedgerService } from './ledger.service.ts';
+import type { ValuationService } from './valuation.service.ts';
+import { SaleRealizedSchema, saleRealizedWire } from './valuation.wire.ts';
 import { LotPatchSchema, LotSchema, NewLotSchema, NewSaleSchema, SaleSchema } from './ledger.wire.ts';
 import { ownPortfolio, PortfolioId } from './own-portfolio.ts';
 
@@ -15,6 +17,9 @@ const SaleId = z
   .string()
   .max(40)
   .openapi({ param: { name: 'saleId', in: 'path' }, example: 'sale_01JDX8M3Q5W7ZK2N4R6T8V0B1C' });
+
+/** A sale with its realized P&L in the base currency, by the portfolio's cost method. */
+const SaleAnswerSchema = SaleSchema.extend({ realized: SaleRealizedSchema }).openapi('SaleWithRealized');
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 const json = (schema: z.ZodTypeAny) => ({ content: { 'application/json': { schema } } });
@@ -106,7 +111,11 @@ export const recordSaleRoute = defineRoute(
       params: z.object({ id: PortfolioId }),
       body: { required: true, content: { 'application/json': { schema: NewSaleSchema } } },
     },
-    responses: { 201: { description: 'Recorded.', ...json(SaleSchema) }, 404: notFound, 409: refusedByHolding },
+    responses: {
+      201: { description: 'Recorded, with its realized P&L.', ...json(SaleAnswerSchema) },
+      404: notFound,
+      409: refusedByHolding,
+    },
   },
 );
 
@@ -120,8 +129,8 @@ export const listSalesRoute = defineRoute(
     request: { params: z.object({ id: PortfolioId }), query: z.object(pageQuery) },
     responses: {
       200: {
-        description: 'A page of sales.',
-        ...json(z.object({ items: z.array(SaleSchema), next_cursor: z.string().nullable() })),
+        description: 'A page of sales, each with its realized P&L.',
+        ...json(z.object({ items: z.array(SaleAnswerSchema), next_cursor: z.string().nullable() })),
       },
       404: notFound,
     },
@@ -140,7 +149,7 @@ export const deleteSaleRoute = defineRoute(
   },
 );
 
-export function ledgerRoutes(ledger: LedgerService): OpenAPIHono<AppEnv> {
+export function ledgerRoutes(ledger: LedgerService, valuation: ValuationService): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(addLotRoute, async (c) => {
     const { id } = c.req.valid('param');
@@ -181,14 +190,18 @@ export function ledgerRoutes(ledger: LedgerService): OpenAPIHono<AppEnv> {
     const { id } = c.req.valid('param');
     ownPortfolio(c, id);
     const [row] = await ledger.recordSales(id, [c.req.valid('json')], 'manual');
-    return c.json((await ledger.toWire([], [row!])).sales[0]!, 201, NO_STORE);
+    const sale = (await ledger.toWire([], [row!])).sales[0]!;
+    const realized = await valuation.realizedBySale(id);
+    return c.json({ ...sale, realized: saleRealizedWire(realized.get(sale.id)) }, 201, NO_STORE);
   });
   app.openapi(listSalesRoute, async (c) => {
     const { id } = c.req.valid('param');
     ownPortfolio(c, id);
     const q = c.req.valid('query');
     const after = decodeCursor(q.cursor, ['id'] as const);
-    const items = await ledger.listSales(id, { limit: q.limit + 1, afterId: after?.id });
+    const sales = await ledger.listSales(id, { limit: q.limit + 1, afterId: after?.id });
+    const realized = sales.length === 0 ? new Map() : await valuation.realizedBySale(id);
+    const items = sales.map((s) => ({ ...s, realized: saleRealizedWire(realized.get(s.id)) }));
     return c.json(
       page(items, q.limit, (last) => ({ id: last.id })),
       200,

@@ -16,23 +16,46 @@ const KEYS_PER_READ = 1_000;
 /**
  * Per printing, the latest unflagged row of each of its price series (market, condition,
  * currency) dated on or before `date` that has a market or a low price, in the given conditions.
- * One statement per KEYS_PER_READ printings: the series' latest dates are aggregated over the
- * primary key's range of each printing, then each row is a primary-key seek.
+ *
+ * With the latest-prices read model (`seriesFrom: 'read-model'`, when it has rows) the series of the printings are
+ * its rows, and each series' row is one backward seek on the prices primary key from `date` (a
+ * few seeks per printing, whatever the history's length). Before the first derive there is no
+ * read model: the series are then aggregated from the printings' price rows themselves (the
+ * default: always right, slower on long histories). One
+ * statement per KEYS_PER_READ printings either way.
  *
  * @example
- * (await latestPriceRows(database, [17], ['NM', 'LP'], '2026-11-21')).get(17); // [{ market: 'tcgplayer', … }]
+ * (await latestPriceRows(database, [17], ['NM', 'LP'], '2026-11-21', 'read-model')).get(17); // [{ market: 'tcgplayer', … }]
  */
 export async function latestPriceRows(
   database: Database,
   printingKeys: readonly number[],
   conditions: readonly string[],
   date: string,
+  seriesFrom: 'read-model' | 'prices' = 'prices',
 ): Promise<Map<number, PriceCandidate[]>> {
   const out = new Map<number, PriceCandidate[]>();
   if (conditions.length === 0) return out;
   const text = (column: string) => dateText(database.dialect, column);
+  const priced = (alias: string) =>
+    `(${alias}.market_cents is not null or ${alias}.low_cents is not null) and ${unflagged(alias)}`;
   for (let i = 0; i < printingKeys.length; i += KEYS_PER_READ) {
     const keys = printingKeys.slice(i, i + KEYS_PER_READ);
+    const series =
+      seriesFrom === 'read-model'
+        ? sql`
+          select s.printing_key, s.market, s.condition, s.currency,
+            (select q.date from prices q
+             where q.printing_key = s.printing_key and q.market = s.market and q.condition = s.condition
+               and q.currency = s.currency and q.date <= ${date} and ${sql.raw(priced('q'))}
+             order by q.date desc limit 1) as d
+          from latest_prices s
+          where s.printing_key in (${sql.join(keys)}) and s.condition in (${sql.join([...conditions])})`
+        : sql`
+          select q.printing_key, q.market, q.condition, q.currency, max(q.date) as d from prices q
+          where q.printing_key in (${sql.join(keys)}) and q.condition in (${sql.join([...conditions])})
+            and q.date <= ${date} and ${sql.raw(priced('q'))}
+          group by q.printing_key, q.market, q.condition, q.currency`;
     const { rows } = await sql<{
       printing_key: number;
       market: string;
@@ -42,16 +65,11 @@ export async function latestPriceRows(
       market_cents: number | null;
       low_cents: number | null;
     }>`
+      with m as materialized (${series})
       select p.printing_key, p.market, p.condition, p.currency, ${sql.raw(text('p.date'))} as date,
         p.market_cents, p.low_cents
-      from prices p
-      join (
-        select q.printing_key, q.market, q.condition, q.currency, max(q.date) as d from prices q
-        where q.printing_key in (${sql.join(keys)}) and q.condition in (${sql.join([...conditions])})
-          and q.date <= ${date} and (q.market_cents is not null or q.low_cents is not null)
-          and ${sql.raw(unflagged('q'))}
-        group by q.printing_key, q.market, q.condition, q.currency
-      ) m on p.printing_key = m.printing_key and p.market = m.market and p.condition = m.condition
+      from m
+      join prices p on p.printing_key = m.printing_key and p.market = m.market and p.condition = m.condition
         and p.currency = m.currency and p.date = m.d`.execute(database.db);
     for (const r of rows) {
       const key = Number(r.printing_key);

@@ -8,6 +8,7 @@ import { dialects, label } from '#test/dialects.ts';
 import { harnessDatabase, json } from '#test/harness.ts';
 import { insertPrintings } from '../catalog/printings.repo.ts';
 import { catalogWriter } from '../ingest/context.ts';
+import { deriveLatestPrices } from '../prices/derive-latest.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 
@@ -262,6 +263,58 @@ describe.each(dialects)('portfolio valuation on $name', (d) => {
       expect(v.as_of).toBe('2026-11-20');
       await expect(service().value(pf, { asOf: '2026-11-26' })).rejects.toMatchObject({ status: 422 });
       await expect(service().value('pf_01JDX8M3Q5W7ZK2N4R6T8V0B1C')).rejects.toMatchObject({ status: 404 });
+    });
+
+    it('with the latest-prices read model: its latest date is the default, and an old price is stale', async () => {
+      const { key } = await h.runtime.database.db
+        .selectFrom('printings')
+        .select('key')
+        .where('id', '=', 'val1-3.normal')
+        .executeTakeFirstOrThrow();
+      await h.runtime.database.db
+        .insertInto('prices')
+        .values({
+          printing_key: Number(key),
+          market: 'tcgplayer',
+          condition: 'NM',
+          currency: 'USD',
+          date: '2026-11-10',
+          feed: 'test',
+          market_cents: 1500,
+          low_cents: null,
+          known_at: NOW,
+          run_id: 'run_test',
+        })
+        .execute();
+      await deriveLatestPrices(h.runtime.database);
+      const v = await service().value(pf);
+      // TCGplayer's latest date is the 22nd (its print there is flagged: the 20th's price values printing 1).
+      expect(v.as_of).toBe('2026-11-22');
+      expect(v.holdings.find((x) => x.printing?.id === 'val1-1.normal' && x.grade === null)).toMatchObject({
+        unit_price: { date: '2026-11-20', flags: [] },
+      });
+      // Printing 3's only price is 12 days behind its market.
+      expect(v.holdings.find((x) => x.printing?.id === 'val1-3.normal')).toMatchObject({
+        value_minor: 1500,
+        unit_price: { date: '2026-11-10', flags: ['stale'] },
+      });
+      // On an earlier date the market's latest date is capped there: the 10th's price is 1 day old on the 11th.
+      const early = await service().value(pf, { asOf: '2026-11-11' });
+      expect(early.holdings.find((x) => x.printing?.id === 'val1-3.normal')!.unit_price.flags).toEqual([]);
+    });
+
+    it('a lot bought after the markets latest date moves the default valuation date to its own', async () => {
+      await ledger().addLots(
+        pf,
+        [{ printing_id: 'val1-3.normal', quantity: 1, unit_cost: 12, currency: 'USD', acquired_on: '2026-11-24' }],
+        'manual',
+      );
+      const v = await service().value(pf);
+      expect(v.as_of).toBe('2026-11-24');
+      expect(v.holdings.find((x) => x.printing?.id === 'val1-3.normal')).toMatchObject({
+        quantity: 2,
+        cost_minor: 2200,
+      });
     });
   });
 });

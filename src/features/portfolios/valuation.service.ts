@@ -68,14 +68,16 @@ export class ValuationService {
   }
 
   /**
-   * Values the portfolio on `asOf` (default: the latest date any market has prices, or today
-   * before there are any). A date after today is refused.
+   * Values the portfolio on `asOf` (default: the latest date any market has prices, or the date
+   * of the latest lot or sale when that is later; today before there are any prices). A date after
+   * today is refused. `printings: false` leaves the holdings'
+   * printings unread (null), for answers that show totals only.
    *
    * @example
    * const v = await valuation.value('pf_01…', { asOf: '2026-11-21' });
    * v.totals.value_minor; // base currency minor units
    */
-  async value(portfolioId: string, opts: { asOf?: string } = {}): Promise<PortfolioValuation> {
+  async value(portfolioId: string, opts: { asOf?: string; printings?: boolean } = {}): Promise<PortfolioValuation> {
     const today = this.today();
     if (opts.asOf !== undefined && opts.asOf > today)
       throw new ValidationFailed([{ field: 'query.as_of', message: `is in the future (today is ${today})` }]);
@@ -89,18 +91,30 @@ export class ValuationService {
     ];
 
     const latestOfMarkets = [...markets.values()].sort().at(-1);
-    const readUpTo = opts.asOf ?? (latestOfMarkets !== undefined && latestOfMarkets < today ? latestOfMarkets : today);
+    // A lot bought (or a sale made) after the markets' latest date is part of the default valuation.
+    const latestEvent = [...lots.map((l) => l.acquired_on), ...sales.map((x) => x.sold_on)].sort().at(-1) ?? '';
+    const byDefault = (marketDate: string) => {
+      const later = latestEvent > marketDate ? latestEvent : marketDate;
+      return later < today ? later : today;
+    };
+    const readUpTo = opts.asOf ?? (latestOfMarkets !== undefined ? byDefault(latestOfMarkets) : today);
     const keys = [...new Set(lots.flatMap((l) => (l.printing_key === null ? [] : [l.printing_key])))];
     const conditions = [...new Set([NEAR_MINT, ...lots.map((l) => l.condition)])];
-    const prices = await latestPriceRows(this.database, keys, keys.length === 0 ? [] : conditions, readUpTo);
+    const prices = await latestPriceRows(
+      this.database,
+      keys,
+      keys.length === 0 ? [] : conditions,
+      readUpTo,
+      markets.size > 0 ? 'read-model' : 'prices',
+    );
 
-    // Without a read model yet, the default date is the latest price date of the portfolio's printings.
+    // Without a read model yet, the markets' latest date is the latest price date of the portfolio's printings.
     let asOf = readUpTo;
     if (opts.asOf === undefined && latestOfMarkets === undefined) {
       const latestSeen = [...prices.values()]
         .flat()
         .reduce<string | null>((m, p) => (m === null || p.date > m ? p.date : m), null);
-      asOf = latestSeen ?? today;
+      asOf = latestSeen === null ? today : byDefault(latestSeen);
     }
     // A market's latest date on the valuation date: the read model's, capped at that date, or
     // the latest price seen of the portfolio's printings when it is later.
@@ -118,7 +132,9 @@ export class ValuationService {
         [...result.holdings, ...result.unpriced].flatMap((h) => (h.printing_key === null ? [] : [h.printing_key])),
       ),
     ];
-    const printings = new Map((await printingsByKey(db, printingKeys)).map((p) => [p.key, p]));
+    const printings = new Map(
+      opts.printings === false ? [] : (await printingsByKey(db, printingKeys)).map((p) => [p.key, p]),
+    );
     const printingOf = (key: number | null) => (key === null ? null : (printings.get(key) ?? null));
     return {
       ...result,

@@ -213,6 +213,9 @@ export function convertMinor(
 }
 
 const fxKey = (f: FxUsed) => `${f.currency}|${f.rate_date}`;
+/** Code-point order (keys and dates are ASCII; faster than localeCompare on thousands of holdings). */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byFx = (a: FxUsed, b: FxUsed) => compare(fxKey(a), fxKey(b));
 
 function gradeOf(row: { grade_company: string | null; grade: string | null }) {
   return row.grade_company !== null && row.grade !== null ? { company: row.grade_company, grade: row.grade } : null;
@@ -307,7 +310,7 @@ export function valuePortfolio(input: ValuationInput): ValuationResult {
       cost_minor: r.cost,
       net_proceeds_minor: r.proceeds,
       gain_minor: r.gain,
-      fx: [...fx.values()].sort((a, b) => fxKey(a).localeCompare(fxKey(b))),
+      fx: [...fx.values()].sort(byFx),
     });
   }
   for (const l of lots) if (!blocked.has(ledgerLot(l as LotRow).holding)) use(lotFx.get(l.id) ?? null);
@@ -349,7 +352,7 @@ export function valuePortfolio(input: ValuationInput): ValuationResult {
       fx: use(value.fx),
     });
   }
-  const byHolding = (a: { holding: string }, b: { holding: string }) => a.holding.localeCompare(b.holding);
+  const byHolding = (a: { holding: string }, b: { holding: string }) => compare(a.holding, b.holding);
   holdings.sort(byHolding);
   unpriced.sort(byHolding);
 
@@ -376,7 +379,7 @@ export function valuePortfolio(input: ValuationInput): ValuationResult {
       unpriced_holdings: unpriced.length,
       unpriced_cost_minor: unpriced.reduce((s, h) => s + (h.cost_minor ?? 0), 0),
     },
-    fx: [...used.values()].sort((a, b) => fxKey(a).localeCompare(fxKey(b))),
+    fx: [...used.values()].sort(byFx),
   };
 }
 
@@ -411,7 +414,7 @@ function priceHolding(input: ValuationInput, h: HoldingIdentity, lots: readonly 
   }
   const manual = lots
     .filter((l) => l.manual_value_minor !== null && l.manual_value_on !== null && l.manual_value_on <= asOf)
-    .sort((a, b) => b.manual_value_on!.localeCompare(a.manual_value_on!) || b.id.localeCompare(a.id))[0];
+    .sort((a, b) => compare(b.manual_value_on!, a.manual_value_on!) || compare(b.id, a.id))[0];
   if (manual) {
     return {
       ok: true,
