@@ -35,6 +35,9 @@ interface Spec {
   components?: { schemas?: Record<string, Schema> };
 }
 
+/** Query parameters that take a date. */
+const DATE_PARAMS = new Set(['from', 'to', 'as_of']);
+
 /** Valid bodies of the operations whose schemas a generic sample would not satisfy. */
 const BODIES: Record<string, unknown> = {
   'POST /v1/portfolios/{id}/lots': {
@@ -53,6 +56,18 @@ const BODIES: Record<string, unknown> = {
     sold_on: '2026-11-20',
   },
   'PATCH /v1/portfolios/{id}': { name: 'changed' },
+  'POST /v1/portfolios/{id}/lots/import': {
+    csv: `printing_id,quantity,unit_cost,currency,acquired_on\r\n${PRINTING},1,1.00,USD,2026-11-01\r\n`,
+  },
+  'POST /v1/portfolios/{id}/sales/import': {
+    csv: `printing_id,quantity,proceeds,currency,sold_on\r\n${PRINTING},1,1.00,USD,2026-11-20\r\n`,
+  },
+  'POST /v1/portfolios/{id}/collection/import': {
+    csv: 'Name,Set,Number,Price\r\nMewtwo,Isolation,1,1.00\r\n',
+    mapping: { name: 'Name', set: 'Set', number: 'Number', price: 'Price' },
+    currency: 'USD',
+  },
+  'PUT /v1/portfolios/{id}/targets': { weights: [{ printing_id: PRINTING, weight: 0.5 }] },
 };
 
 function resolve(spec: Spec, schema: Schema | undefined): Schema {
@@ -98,7 +113,7 @@ describe.each(dialects)('portfolio isolation on $name', (d) => {
     let spec: Spec;
     let tables: string[] = [];
 
-    /** A portfolio with a watchlist item, a lot of a printing, a lot outside the catalogue and a sale. */
+    /** A portfolio with a watchlist item, a lot of a printing, a lot outside the catalogue, a sale, targets and an order. */
     async function filled(name: string): Promise<Portfolio> {
       const created = (await (await h.request('/v1/portfolios', json({ name }))).json()) as Portfolio;
       const p: Portfolio = { ...created, subIds: { printingId: PRINTING } };
@@ -131,6 +146,13 @@ describe.each(dialects)('portfolio isolation on $name', (d) => {
         currency: 'USD',
         sold_on: '2026-11-10',
       });
+      const targets = await h.request(`/v1/portfolios/${p.id}/targets`, {
+        method: 'PUT',
+        headers: { ...creds(p), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ weights: [{ printing_id: PRINTING, weight: 0.5 }] }),
+      });
+      expect(targets.status, await targets.clone().text()).toBeLessThan(300);
+      p.subIds.orderId = await post('/orders', { budget: 10 });
       return p;
     }
 
@@ -196,7 +218,8 @@ describe.each(dialects)('portfolio isolation on $name', (d) => {
         const subParams = (op.parameters ?? []).filter((p) => p.in === 'path' && p.name !== 'id').map((p) => p.name);
         const query = new URLSearchParams();
         for (const p of op.parameters ?? [])
-          if (p.in === 'query' && p.required) query.set(p.name, String(sample(spec, p.schema)));
+          if (p.in === 'query' && p.required)
+            query.set(p.name, DATE_PARAMS.has(p.name) ? '2026-11-20' : String(sample(spec, p.schema)));
         const schema = op.requestBody?.content?.['application/json']?.schema;
         const body = name in BODIES ? BODIES[name] : schema ? sample(spec, schema) : undefined;
         const call = (pathId: string, subs: Portfolio, caller: Portfolio) => {
