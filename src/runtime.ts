@@ -170,7 +170,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const ledger = new LedgerService(database.db, clock, newId);
-  const valuation = new ValuationService(database, clock);
+  const valuation = new ValuationService(database, clock, config.VALUATION_CACHE_ENTRIES);
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),

@@ -23,6 +23,9 @@ export interface PortfolioSettingsRow {
   preferred_market: string;
   price_field: PriceField;
   revision: number;
+  updated_at: string | null;
+  /** The market data's version (`data_version`): changes whenever prices, rates or read models do. */
+  data_version: string | null;
 }
 
 /** A printing as lots and sales show it. */
@@ -53,7 +56,15 @@ export async function lockPortfolio(trx: Executor, portfolioId: string, nowIso: 
 export async function findSettings(db: Executor, portfolioId: string): Promise<PortfolioSettingsRow | undefined> {
   return db
     .selectFrom('portfolios')
-    .select(['base_currency', 'cost_method', 'preferred_market', 'price_field', 'revision'])
+    .select((eb) => [
+      'base_currency',
+      'cost_method',
+      'preferred_market',
+      'price_field',
+      'revision',
+      'updated_at',
+      eb.selectFrom('data_version').select('version').where('id', '=', 1).as('data_version'),
+    ])
     .where('id', '=', portfolioId)
     .executeTakeFirst();
 }

@@ -9,6 +9,8 @@ import { harnessDatabase, json } from '#test/harness.ts';
 import { insertPrintings } from '../catalog/printings.repo.ts';
 import { catalogWriter } from '../ingest/context.ts';
 import { deriveLatestPrices } from '../prices/derive-latest.ts';
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
+import { ValuationService } from './valuation.service.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 
@@ -18,7 +20,8 @@ describe.each(dialects)('portfolio valuation on $name', (d) => {
     let pf = '';
     let fifoLotIds: string[] = [];
     let saleId = '';
-    const service = () => h.runtime.portfolios.valuation;
+    // Uncached: these tests change prices and settings behind the app's back (no version bump).
+    const service = () => new ValuationService(h.runtime.database, h.clock, 0);
     const ledger = () => h.runtime.portfolios.ledger;
 
     beforeAll(async () => {
@@ -315,6 +318,33 @@ describe.each(dialects)('portfolio valuation on $name', (d) => {
         quantity: 2,
         cost_minor: 2200,
       });
+    });
+
+    it('the cache answers a repeat with one statement, and a ledger write or new market data misses it', async () => {
+      const cached = new ValuationService(h.runtime.database, h.clock, 2);
+      const counted = async () => {
+        const before = h.runtime.database.queryCount;
+        const v = await cached.value(pf, { asOf: '2026-11-21' });
+        return { v, statements: h.runtime.database.queryCount - before };
+      };
+      const first = await counted();
+      expect(first.statements).toBeGreaterThan(3);
+      const again = await counted();
+      expect(again).toEqual({ v: first.v, statements: 1 });
+      await ledger().addLots(
+        pf,
+        [{ printing_id: 'val1-3.normal', quantity: 1, unit_cost: 1, currency: 'USD', acquired_on: '2026-11-20' }],
+        'manual',
+      );
+      const afterLot = await counted();
+      expect(afterLot.statements).toBeGreaterThan(1);
+      expect(afterLot.v.totals.cost_minor).toBe(first.v.totals.cost_minor + 100);
+      await bumpDataVersion(h.runtime.database.db, h.clock);
+      expect((await counted()).statements).toBeGreaterThan(1);
+      // Capacity 2: a third key evicts the oldest.
+      await cached.value(pf, { asOf: '2026-11-20' });
+      await cached.value(pf, { asOf: '2026-11-19' });
+      expect((await counted()).statements).toBeGreaterThan(1);
     });
   });
 });

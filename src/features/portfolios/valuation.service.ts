@@ -58,9 +58,17 @@ const settingsOf = (s: PortfolioSettingsRow) => ({
 });
 
 export class ValuationService {
+  /**
+   * Recent valuations by what they depend on: the portfolio's revision (bumped by every ledger
+   * write) and settings change, the market data's version (bumped by every import and derive), the
+   * date asked and today. A hit costs the one statement that reads those stamps. Oldest evicted first.
+   */
+  private readonly cache = new Map<string, PortfolioValuation>();
+
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
+    private readonly cacheEntries = 32,
   ) {}
 
   private today(): string {
@@ -84,6 +92,32 @@ export class ValuationService {
     const db = this.database.db;
     const settings = await findSettings(db, portfolioId);
     if (!settings) throw new NotFound('portfolio', portfolioId);
+    const key = [
+      portfolioId,
+      settings.revision,
+      settings.updated_at,
+      settings.data_version,
+      opts.asOf,
+      today,
+      opts.printings !== false,
+    ].join('|');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const valuation = await this.compute(portfolioId, settings, today, opts);
+    if (this.cacheEntries > 0) {
+      if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, valuation);
+    }
+    return valuation;
+  }
+
+  private async compute(
+    portfolioId: string,
+    settings: PortfolioSettingsRow,
+    today: string,
+    opts: { asOf?: string; printings?: boolean },
+  ): Promise<PortfolioValuation> {
+    const db = this.database.db;
     const [lots, sales, markets] = [
       await allLots(db, portfolioId),
       await allSales(db, portfolioId),
