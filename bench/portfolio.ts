@@ -14,9 +14,12 @@
  *   summary        GET  /v1/portfolios/{id}/summary
  *   holdings       GET  /v1/portfolios/{id}/holdings
  *   performance    GET  /v1/portfolios/{id}/performance?from=<end − 364 d>&to=<end> (snapshots)
- *   reconstructed  the same with source=reconstructed (no snapshots read)
  *   orders         POST /v1/portfolios/{id}/orders { budget: 1000 } (a proposal; each request stores one)
  *   bare           a bare node:http server answering the recorded summary body
+ * first with the server's valuation cache on (a repeat read), then summary, holdings and orders on
+ * a second server with VALUATION_CACHE_ENTRIES=0 (what the first read after a change costs).
+ * reconstructed (performance with source=reconstructed, no snapshots read) is timed one request at
+ * a time, five times: it reads a year of prices of every held printing.
  * A run with any unexpected status, socket error or timeout is discarded.
  *
  * Targets (issue 13): p95 at 1 and at 10 connections — summary ≤ 20 ms, 365-day performance
@@ -160,6 +163,58 @@ async function startBare(body: string): Promise<{ child: ChildProcess; port: num
   return { child, port };
 }
 
+interface Row {
+  server: string;
+  scenario: string;
+  connections: number;
+  kept: number;
+  rps: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+}
+
+/**
+ * Each scenario at each connection count: a 1 s warm-up, then --runs runs interleaved across
+ * scenarios. After every run one request to the app's /healthz waits out the answers still in
+ * flight, so a slow scenario's tail does not land in the next one's run.
+ */
+async function measure(server: string, scenarios: Record<string, WrkRequest>, appPort: number): Promise<Row[]> {
+  const drain = () => call(appPort, 'GET', '/healthz', {});
+  const runs: Record<string, Record<number, WrkRun[]>> = {};
+  for (const c of CONNECTIONS) {
+    for (const s of Object.values(scenarios)) {
+      await runWrk(s, { connections: c, seconds: 1 });
+      await drain();
+    }
+    for (let r = 0; r < RUNS; r++) {
+      for (const [name, s] of Object.entries(scenarios)) {
+        const run = await runWrk(s, { connections: c, seconds: SECONDS });
+        await drain();
+        ((runs[name] ??= {})[c] ??= []).push(run);
+        console.log(
+          `${server} ${name} c=${c} run ${r + 1}: ${run.rps.toFixed(1)} req/s p95 ${run.p95_ms} ms failures ${run.failures}`,
+        );
+      }
+    }
+  }
+  return Object.entries(runs).flatMap(([name, byC]) =>
+    Object.entries(byC).map(([c, list]) => {
+      const kept = list.filter((r) => r.failures === 0);
+      return {
+        server,
+        scenario: name,
+        connections: Number(c),
+        kept: kept.length,
+        rps: Math.round(median(kept.map((r) => r.rps)) * 10) / 10,
+        p50_ms: median(kept.map((r) => r.p50_ms)),
+        p95_ms: median(kept.map((r) => r.p95_ms)),
+        p99_ms: median(kept.map((r) => r.p99_ms)),
+      };
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const file = DB.replace(/^sqlite:/, '');
   if (!existsSync(file)) {
@@ -191,13 +246,15 @@ async function main(): Promise<void> {
   await database.close();
   console.log(`${priced.length} priced printings`);
 
-  const app = await startApp({
+  const serverOptions = {
     logLevel: 'warn',
-    stdout: 'ignore',
-    command: 'serve',
+    stdout: 'ignore' as const,
+    command: 'serve' as const,
     databaseUrl: DB,
     env: { RATE_LIMIT_ANONYMOUS: '10000000', RATE_LIMIT_AUTHENTICATED: '10000000', RATE_LIMIT_WINDOW_SECONDS: '60' },
-  });
+  };
+  const app = await startApp(serverOptions);
+  let stopped = false;
   let bare: { child: ChildProcess; port: number } | undefined;
   try {
     await waitFor200(app.port, '/readyz', { timeoutMs: 60_000, child: app.child });
@@ -242,75 +299,80 @@ async function main(): Promise<void> {
     const navMs = performance.now() - started;
 
     const from = dayBefore(END, 364);
-    const scenarios: Record<string, WrkRequest> = {
-      summary: { url: `http://127.0.0.1:${app.port}/v1/portfolios/${id}/summary`, headers: creds },
-      holdings: { url: `http://127.0.0.1:${app.port}/v1/portfolios/${id}/holdings`, headers: creds },
-      performance: {
-        url: `http://127.0.0.1:${app.port}/v1/portfolios/${id}/performance?from=${from}&to=${END}`,
-        headers: creds,
-      },
-      reconstructed: {
-        url: `http://127.0.0.1:${app.port}/v1/portfolios/${id}/performance?from=${from}&to=${END}&source=reconstructed`,
-        headers: creds,
-      },
-      orders: {
-        url: `http://127.0.0.1:${app.port}/v1/portfolios/${id}/orders`,
-        method: 'POST',
-        headers: { ...creds, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ budget: 1000 }),
-        expect: 201,
-      },
+    const path = {
+      summary: `/v1/portfolios/${id}/summary`,
+      holdings: `/v1/portfolios/${id}/holdings`,
+      performance: `/v1/portfolios/${id}/performance?from=${from}&to=${END}`,
+      reconstructed: `/v1/portfolios/${id}/performance?from=${from}&to=${END}&source=reconstructed`,
+      orders: `/v1/portfolios/${id}/orders`,
     };
+    const scenariosOn = (port: number, names: (keyof typeof path)[]): Record<string, WrkRequest> =>
+      Object.fromEntries(
+        names.map((name) => [
+          name,
+          name === 'orders'
+            ? {
+                url: `http://127.0.0.1:${port}${path.orders}`,
+                method: 'POST',
+                headers: { ...creds, 'Content-Type': 'application/json' },
+                body: JSON.stringify({ budget: 1000 }),
+                expect: 201,
+              }
+            : { url: `http://127.0.0.1:${port}${path[name]}`, headers: creds },
+        ]),
+      );
     const probes: Record<string, string> = {};
-    for (const [name, s] of Object.entries(scenarios)) {
+    for (const name of Object.keys(path) as (keyof typeof path)[]) {
       const t0 = performance.now();
       const res = await call(
         app.port,
-        s.method ?? 'GET',
-        s.url.replace(/^http:\/\/[^/]+/, ''),
+        name === 'orders' ? 'POST' : 'GET',
+        path[name],
         creds,
-        s.body && JSON.parse(s.body),
+        name === 'orders' ? { budget: 1000 } : undefined,
       );
-      probes[name] = `${res.status}, ${res.body.length} bytes, ${Math.round(performance.now() - t0)} ms`;
+      probes[name] = `${res.status}, ${res.body.length} bytes, first request ${Math.round(performance.now() - t0)} ms`;
       console.log(`probe ${name}: ${probes[name]}`);
-      if (res.status !== (s.expect ?? 200)) console.log(`${name}: ${res.status} ${res.body.slice(0, 300)}`);
+      if (res.status >= 300) console.log(`${name}: ${res.status} ${res.body.slice(0, 300)}`);
     }
-    const summaryBody = (await call(app.port, 'GET', `/v1/portfolios/${id}/summary`, creds)).body;
-    bare = await startBare(summaryBody);
-    scenarios.bare = { url: `http://127.0.0.1:${bare.port}/` };
 
-    const runs: Record<string, Record<number, WrkRun[]>> = {};
-    for (const c of CONNECTIONS) {
-      for (const name of Object.keys(scenarios)) await runWrk(scenarios[name]!, { connections: c, seconds: 1 });
-      for (let r = 0; r < RUNS; r++) {
-        for (const [name, s] of Object.entries(scenarios)) {
-          const run = await runWrk(s, { connections: c, seconds: SECONDS });
-          ((runs[name] ??= {})[c] ??= []).push(run);
-          console.log(
-            `${name} c=${c} run ${r + 1}: ${run.rps.toFixed(0)} req/s p95 ${run.p95_ms} ms failures ${run.failures}`,
-          );
-        }
-      }
+    // Reconstruction reads a year of prices of every held printing: timed one request at a time.
+    const reconstructedMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const res = await call(app.port, 'GET', path.reconstructed, creds);
+      if (res.status !== 200) throw new Error(`reconstructed: ${res.status}`);
+      reconstructedMs.push(Math.round(performance.now() - t0));
     }
-    const table = Object.entries(runs).flatMap(([name, byC]) =>
-      Object.entries(byC).map(([c, list]) => {
-        const kept = list.filter((r) => r.failures === 0);
-        return {
-          scenario: name,
-          connections: Number(c),
-          kept: kept.length,
-          rps: Math.round(median(kept.map((r) => r.rps))),
-          p50_ms: median(kept.map((r) => r.p50_ms)),
-          p95_ms: median(kept.map((r) => r.p95_ms)),
-          p99_ms: median(kept.map((r) => r.p99_ms)),
-        };
-      }),
+    console.log(`reconstructed, one at a time: ${reconstructedMs.join(', ')} ms`);
+
+    const summaryBody = (await call(app.port, 'GET', path.summary, creds)).body;
+    bare = await startBare(summaryBody);
+    const table = await measure(
+      'cache on',
+      {
+        ...scenariosOn(app.port, ['summary', 'holdings', 'performance', 'orders']),
+        bare: { url: `http://127.0.0.1:${bare.port}/` },
+      },
+      app.port,
     );
-    console.log('| scenario | conns | req/s | p50 ms | p95 ms | p99 ms |');
-    console.log('|---|---|---|---|---|---|');
+    await app.stop();
+    stopped = true;
+
+    // The same reads with the valuation cache off: what the first request after a change costs.
+    const cold = await startApp({ ...serverOptions, env: { ...serverOptions.env, VALUATION_CACHE_ENTRIES: '0' } });
+    try {
+      await waitFor200(cold.port, '/readyz', { timeoutMs: 60_000, child: cold.child });
+      table.push(...(await measure('cache off', scenariosOn(cold.port, ['summary', 'holdings', 'orders']), cold.port)));
+    } finally {
+      await cold.stop();
+    }
+
+    console.log('| server | scenario | conns | req/s | p50 ms | p95 ms | p99 ms |');
+    console.log('|---|---|---|---|---|---|---|');
     for (const row of table)
       console.log(
-        `| ${row.scenario} | ${row.connections} | ${row.rps} | ${row.p50_ms} | ${row.p95_ms} | ${row.p99_ms} |`,
+        `| ${row.server} | ${row.scenario} | ${row.connections} | ${row.rps} | ${row.p50_ms} | ${row.p95_ms} | ${row.p99_ms} |`,
       );
     const out = writeResult('portfolio.json', {
       machine: describeMachine(machineInfo()),
@@ -318,13 +380,14 @@ async function main(): Promise<void> {
       dataset: { db: DB, lots: LOTS, sales: SALES, printings: priced.length },
       setup: { add_lots_ms: Math.round(addLotsMs), nav_step_ms: Math.round(navMs) },
       probes,
+      reconstructed_ms: reconstructedMs,
       table,
     });
     console.log(`add ${LOTS} lots: ${Math.round(addLotsMs)} ms; portfolio-nav over 365 days: ${Math.round(navMs)} ms`);
     console.log(`written to ${out}`);
   } finally {
     if (bare) await stopChild(bare.child);
-    await app.stop();
+    if (!stopped) await app.stop();
   }
 }
 
