@@ -7,7 +7,7 @@
  * 2026-11-20` (20,000 cards, 30,000 printings, ~10.6M prices) into a SQLite file (seeded once and
  * kept; --db names it). Each run creates a new portfolio through the API: --lots lots (default
  * 5,000) on random priced printings, bought on random dates of the last year, and --sales sales
- * (default 500) of part of them; daily NAV snapshots for the year come from the `portfolio-nav`
+ * (default 200) of part of them; daily NAV snapshots for the year come from the `portfolio-nav`
  * pipeline step (timed); targets are 20 printing weights.
  *
  * Scenarios (each at every connection count; runs interleaved; medians of --runs runs):
@@ -25,7 +25,7 @@
  * Targets (issue 13): p95 at 1 and at 10 connections — summary ≤ 20 ms, 365-day performance
  * ≤ 50 ms (reconstructed reported separately), order proposal ≤ 200 ms.
  *
- *   npx tsx bench/portfolio.ts [--db sqlite:PATH] [--lots 5000] [--sales 500] [--connections 1,10]
+ *   npx tsx bench/portfolio.ts [--db sqlite:PATH] [--lots 5000] [--sales 200] [--connections 1,10]
  *                              [--duration 10] [--runs 3]
  */
 import type { ChildProcess } from 'node:child_process';
@@ -62,14 +62,14 @@ const { values: args } = parseArgs({
   options: {
     db: { type: 'string', default: `sqlite:${join(os.tmpdir(), 'cardquant-bench-portfolio-30k.db')}` },
     lots: { type: 'string', default: '5000' },
-    sales: { type: 'string', default: '500' },
+    sales: { type: 'string', default: '200' },
     connections: { type: 'string', default: '1,10' },
     duration: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
   },
 });
 const LOTS = positiveInt(args.lots, 5000, '--lots');
-const SALES = positiveInt(args.sales, 500, '--sales');
+const SALES = positiveInt(args.sales, 200, '--sales');
 const CONNECTIONS = args.connections!.split(',').map((c) => positiveInt(c, 1, '--connections'));
 const SECONDS = positiveInt(args.duration, 10, '--duration');
 const RUNS = positiveInt(args.runs, 3, '--runs');
@@ -99,6 +99,8 @@ function call(
       {
         host: '127.0.0.1',
         port,
+        // A new connection each time: a kept-alive socket the server has since closed would reset.
+        agent: false,
         method,
         path,
         headers: { ...headers, ...(data ? { 'Content-Type': 'application/json' } : {}) },
@@ -280,7 +282,8 @@ async function main(): Promise<void> {
     });
     const addLotsMs = performance.now() - started;
     const sold = lots.slice(0, SALES);
-    await pool(sold, 4, async (lot) => {
+    started = performance.now();
+    await pool(sold, 1, async (lot) => {
       const res = await call(app.port, 'POST', `/v1/portfolios/${id}/sales`, creds, {
         printing_id: lot.printing_id,
         quantity: 1,
@@ -290,6 +293,7 @@ async function main(): Promise<void> {
       });
       if (res.status !== 201) throw new Error(`recording a sale: ${res.status} ${res.body}`);
     });
+    const recordSalesMs = performance.now() - started;
     const targets = priced.slice(0, 20).map((p) => ({ printing_id: p.id, weight: 0.01 }));
     const put = await call(app.port, 'PUT', `/v1/portfolios/${id}/targets`, creds, { weights: targets });
     if (put.status >= 300) console.log(`targets: ${put.status} ${put.body.slice(0, 300)}`);
@@ -378,12 +382,18 @@ async function main(): Promise<void> {
       machine: describeMachine(machineInfo()),
       revision: describeRevision(revision()),
       dataset: { db: DB, lots: LOTS, sales: SALES, printings: priced.length },
-      setup: { add_lots_ms: Math.round(addLotsMs), nav_step_ms: Math.round(navMs) },
+      setup: {
+        add_lots_ms: Math.round(addLotsMs),
+        record_sales_ms: Math.round(recordSalesMs),
+        nav_step_ms: Math.round(navMs),
+      },
       probes,
       reconstructed_ms: reconstructedMs,
       table,
     });
-    console.log(`add ${LOTS} lots: ${Math.round(addLotsMs)} ms; portfolio-nav over 365 days: ${Math.round(navMs)} ms`);
+    console.log(
+      `add ${LOTS} lots: ${Math.round(addLotsMs)} ms; record ${SALES} sales one at a time: ${Math.round(recordSalesMs)} ms; portfolio-nav over 365 days: ${Math.round(navMs)} ms`,
+    );
     console.log(`written to ${out}`);
   } finally {
     if (bare) await stopChild(bare.child);

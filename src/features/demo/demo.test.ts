@@ -67,6 +67,42 @@ describe.each(dialects)('demo data on $name', (d) => {
         .insertInto('watchlist_items')
         .values({ portfolio_id: 'pf_1', printing_key: printing.key, added_at: now })
         .execute();
+      // A portfolio on the demo: a lot and a sale of a demo printing, and an item outside the catalogue.
+      const lot = {
+        portfolio_id: 'pf_1',
+        quantity: 2,
+        unit_cost_minor: 100,
+        fees_minor: 0,
+        currency: 'USD',
+        acquired_on: '2026-11-01',
+        condition: 'NM' as const,
+        origin: 'manual' as const,
+        created_at: now,
+        updated_at: now,
+      };
+      await db
+        .insertInto('portfolio_lots')
+        .values([
+          { ...lot, id: 'lot_demo', printing_key: printing.key },
+          { ...lot, id: 'lot_box', item_name: 'Sealed box' },
+        ])
+        .execute();
+      await db
+        .insertInto('portfolio_sales')
+        .values({
+          id: 'sale_demo',
+          portfolio_id: 'pf_1',
+          printing_key: printing.key,
+          condition: 'NM',
+          quantity: 1,
+          proceeds_minor: 150,
+          fees_minor: 0,
+          currency: 'USD',
+          sold_on: '2026-11-02',
+          origin: 'manual',
+          created_at: now,
+        })
+        .execute();
       expect((await db.selectFrom('card_summary').select('card_id').execute()).length).toBe(40);
 
       await expect(prepareForRealData(db, { replaceDemo: false, nowIso: now })).rejects.toThrow(/--replace-demo/);
@@ -84,6 +120,9 @@ describe.each(dialects)('demo data on $name', (d) => {
         expect(await db.selectFrom(table).selectAll().execute(), table).toEqual([]);
       }
       expect(await db.selectFrom('portfolios').select('id').execute()).toEqual([{ id: 'pf_1' }]);
+      // The demo printing's lot and sale went with it; the item outside the catalogue stays.
+      expect(await db.selectFrom('portfolio_lots').select('id').execute()).toEqual([{ id: 'lot_box' }]);
+      expect(await db.selectFrom('portfolio_sales').select('id').execute()).toEqual([]);
       await expect(seedDemo(ctx, options)).rejects.toThrow(/real data/);
     });
   });

@@ -28,9 +28,24 @@ export async function datasetMeta(db: Kysely<Tables>): Promise<Record<string, st
   return Object.fromEntries(rows.map((r) => [r.key, r.value]));
 }
 
-/** Deletes every market-data row (the demo), leaving accounts, keys and audit untouched. */
+/**
+ * Deletes every market-data row (the demo), leaving accounts, keys and audit untouched. What
+ * portfolios hold of the invented printings goes with them (their lots and sales, weight targets,
+ * proposed orders and NAV snapshots, recomputed by the next `portfolio-nav` run); items outside
+ * the catalogue and the portfolios themselves stay.
+ */
 export async function deleteMarketData(db: Kysely<Tables>): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('portfolio_nav').execute();
+    await trx.deleteFrom('portfolio_orders').where('status', '=', 'proposed').execute();
+    await trx.deleteFrom('portfolio_targets').where('kind', '=', 'weight').execute();
+    await trx.deleteFrom('portfolio_sales').where('printing_key', 'is not', null).execute();
+    await trx.deleteFrom('portfolio_lots').where('printing_key', 'is not', null).execute();
+    // A ledger changed under the portfolios: their cached valuations and snapshots are stale.
+    await trx
+      .updateTable('portfolios')
+      .set((eb) => ({ revision: eb('revision', '+', 1) }))
+      .execute();
     // Derived tables first (they would show the demo until the next derive), then watchlist
     // entries of demo printings, then the data itself.
     const derived = [

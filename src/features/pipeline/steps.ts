@@ -138,6 +138,9 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         const range = { from: o.from, to: o.to };
         const anomalies = await deriveAnomalies(ctx.database, ctx.clock, newId, settings.anomalies, range);
         const flags = await flagPrices(ctx.database, printRules(settings.anomalies, settings.movers), range);
+        // Flagged prints leave valuations (and their caches, keyed by the data version) at once,
+        // even when the step runs alone.
+        await bumpDataVersion(ctx.database.db, ctx.clock);
         return { counts: { ...anomalies, ...flags } };
       },
     },

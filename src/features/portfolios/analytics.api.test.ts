@@ -252,8 +252,8 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
         without_signal: { printing_id: string; value: number }[];
         not_valued: { printing_id: string; reason: string }[];
       };
-      // A 2 × 150 = 300, B 10 × 25 = 250, C 1 × 40 = 40: V = 590, with a signal 550.
-      expect(body).toMatchObject({ as_of: '2026-11-25', value: 590, covered_value: 550, currency: 'USD' });
+      // The latest market date, as the summary; A 2 × 150 = 300, B 10 × 25 = 250, C 1 × 40 = 40: V = 590, with a signal 550.
+      expect(body).toMatchObject({ as_of: '2026-11-24', value: 590, covered_value: 550, currency: 'USD' });
       expect(body.signal).toMatchObject({ engine: 'robust-trend', date: '2026-11-24' });
       expect(body.coverage).toBeCloseTo(550 / 590, 12);
       // trend (300·1 + 250·−0.5) / 590; filter (300·0.5 + 250·1) / 590; reversal −300 / 590; drawdown 50 / 590.
@@ -370,6 +370,13 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
         'body.weights',
         'body.weights.0.printing_id',
       ]);
+      const stamps = () =>
+        h.runtime.database.db
+          .selectFrom('portfolios')
+          .select(['revision', 'updated_at'])
+          .where('id', '=', p.id)
+          .executeTakeFirstOrThrow();
+      const before = await stamps();
       const res = await send('PUT', '/targets', {
         weights: [
           { printing_id: 'A.normal', weight: 0.2 },
@@ -377,6 +384,8 @@ describe.each(dialects)('portfolio analytics on $name', (d) => {
         ],
       });
       expect(res.status).toBe(200);
+      // Targets change nothing the portfolio is worth: cached valuations and NAV snapshots stay current.
+      expect(await stamps()).toEqual(before);
       expect(await res.json()).toEqual({
         weights: [
           { printing_id: 'A.normal', weight: 0.2, updated_at: NOW },

@@ -21,7 +21,7 @@ import type {
 } from './analytics.service.ts';
 import type { OrderRow, TargetRow } from './analytics.repo.ts';
 import { ConditionSchema } from './ledger.wire.ts';
-import { AmountSchema, CurrencySchema, toMajor } from './money.ts';
+import { AmountSchema, CurrencySchema, toMajor, MAX_QUANTITY } from './money.ts';
 import { ownPortfolio, PortfolioId } from './own-portfolio.ts';
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
@@ -106,7 +106,7 @@ const ScenarioBody = z
         z
           .object({
             printing_id: z.string().min(1).max(200),
-            quantity: z.number().int().positive(),
+            quantity: z.number().int().positive().max(MAX_QUANTITY),
             condition: ConditionSchema.optional(),
             unit_cost: AmountSchema.optional().openapi({
               description: 'Per unit in the base currency; default the current price (no P&L on adding).',
@@ -121,7 +121,7 @@ const ScenarioBody = z
         z
           .object({
             printing_id: z.string().min(1).max(200),
-            quantity: z.number().int().positive(),
+            quantity: z.number().int().positive().max(MAX_QUANTITY),
             condition: ConditionSchema.optional(),
           })
           .strict(),
@@ -135,7 +135,10 @@ const ScenarioBody = z
             scope: z.enum(['market', 'set', 'rarity']),
             set_id: z.string().min(1).max(100).optional(),
             rarity: z.string().min(1).max(100).optional(),
-            pct: z.number().openapi({ description: 'Percent price change, above −100.', example: -20 }),
+            pct: z
+              .number()
+              .max(1000)
+              .openapi({ description: 'Percent price change, above −100 and at most 1,000.', example: -20 }),
           })
           .strict(),
       )
@@ -533,8 +536,10 @@ export function analyticsRoutes(analytics: AnalyticsService): OpenAPIHono<AppEnv
   app.openapi(exposuresRoute, async (c) => {
     const { id } = c.req.valid('param');
     ownPortfolio(c, id);
-    const asOf = c.req.valid('query').as_of ?? analytics.today();
-    if (asOf > analytics.today()) throw new ValidationFailed([{ field: 'query.as_of', message: 'is in the future' }]);
+    // No date: the valuation's default (the latest date with market prices), as the summary.
+    const asOf = c.req.valid('query').as_of;
+    if (asOf !== undefined && asOf > analytics.today())
+      throw new ValidationFailed([{ field: 'query.as_of', message: 'is in the future' }]);
     const { book, signal, summary } = await analytics.exposures(id, asOf);
     const currency = book.settings.base_currency;
     return c.json(

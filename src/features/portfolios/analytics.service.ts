@@ -23,7 +23,7 @@ import {
 } from '../../quant/exposure.ts';
 import { proposeExposureTrades, proposeWeightTrades, type Trade } from '../../quant/orders.ts';
 import { signalDates } from '../factors/factors.repo.ts';
-import { convert, RateBook } from '../prices/fx.ts';
+import { RateBook } from '../prices/fx.ts';
 import { loadFxRates } from '../prices/fx.repo.ts';
 import type { EngineRegistry, SignalEngine } from '../signals/engine.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
@@ -430,7 +430,7 @@ export class AnalyticsService {
       })),
     ];
     await this.db.transaction().execute(async (trx) => {
-      if (!(await lockPortfolio(trx, portfolioId, nowIso))) throw new NotFound('portfolio', portfolioId);
+      if (!(await lockPortfolio(trx, portfolioId, nowIso, 'other'))) throw new NotFound('portfolio', portfolioId);
       await replaceTargets(trx, portfolioId, rows);
     });
     return listTargets(this.db, portfolioId);
@@ -450,10 +450,11 @@ export class AnalyticsService {
     if (!parsed.ok) problems.push({ field: 'body.budget', message: parsed.message });
     let budget = parsed.ok ? parsed.minor : 0;
     if (parsed.ok && currency !== base) {
-      const converted = convert(parsed.minor, currency, base, asOf, await this.rates(DAY(asOf, -7), asOf));
+      const book = await this.rates(DAY(asOf, -7), asOf);
+      const converted = convertMinor(parsed.minor, currency, base, asOf, book);
       if (!converted.ok)
         problems.push({ field: 'body.currency', message: `has no ECB rate to ${base} on or shortly before ${asOf}` });
-      else budget = converted.cents;
+      else budget = converted.minor;
     }
     const targets = await listTargets(this.db, portfolioId);
     const kinds = [...new Set(targets.map((t) => t.kind))];
@@ -549,7 +550,8 @@ export class AnalyticsService {
       trades: JSON.stringify(stored),
     };
     await this.db.transaction().execute(async (trx) => {
-      if (!(await lockPortfolio(trx, portfolioId, row.proposed_at))) throw new NotFound('portfolio', portfolioId);
+      if (!(await lockPortfolio(trx, portfolioId, row.proposed_at, 'other')))
+        throw new NotFound('portfolio', portfolioId);
       await insertOrder(trx, row);
     });
     return row;
@@ -567,7 +569,8 @@ export class AnalyticsService {
 
   private async close(trx: Kysely<Tables>, portfolioId: string, orderId: string, status: 'executed' | 'cancelled') {
     const nowIso = isoInstant(this.clock.now());
-    if (!(await lockPortfolio(trx, portfolioId, nowIso))) throw new NotFound('portfolio', portfolioId);
+    // The trades an execution records take the ledger's own lock (and bump) in this transaction.
+    if (!(await lockPortfolio(trx, portfolioId, nowIso, 'other'))) throw new NotFound('portfolio', portfolioId);
     const row = await findOrder(trx, portfolioId, orderId);
     if (!row) throw new NotFound('order', orderId);
     const closed = await closeOrder(

@@ -151,6 +151,28 @@ describe.each(dialects)('the portfolio ledger on $name', (d) => {
         acquired_on: '2026-11-01',
       });
       expect(zero.status).toBe(422);
+      // Past the integer column and exact float range: a clear 422, never a database error.
+      for (const quantity of [2_147_483_648, 1_000_001]) {
+        const huge = await post('/lots', {
+          printing_id: 'base1-4.holofoil',
+          quantity,
+          unit_cost: 1,
+          currency: 'USD',
+          acquired_on: '2026-11-01',
+        });
+        expect(huge.status).toBe(422);
+        expect(((await huge.json()) as Problem).errors!.map((e) => e.field)).toEqual(['body.quantity']);
+      }
+      const dear = await post('/lots', {
+        printing_id: 'base1-4.holofoil',
+        quantity: 1_000_000,
+        unit_cost: '9999999999',
+        currency: 'USD',
+        acquired_on: '2026-11-01',
+      });
+      expect(((await dear.json()) as Problem).errors).toEqual([
+        { field: 'body.unit_cost', message: 'makes a cost basis too large' },
+      ]);
       const after = await send('GET', '/lots');
       expect(((await after.json()) as { items: unknown[] }).items.length).toBe(count);
     });

@@ -41,13 +41,23 @@ export interface PrintingRef {
 }
 
 /**
- * Bumps the revision (first statement of every mutating transaction); false when there is no
- * such portfolio.
+ * Locks the portfolio for the rest of the transaction (first statement of every mutating
+ * transaction); false when there is no such portfolio. A write that changes what the portfolio is
+ * worth (`ledger`, the default: lots, sales, valuation settings) bumps its revision and `updated_at`,
+ * which set its cached valuations and NAV snapshots aside; any other write (targets, orders, a new
+ * secret, a new name) only takes the lock, with an update that changes nothing.
  */
-export async function lockPortfolio(trx: Executor, portfolioId: string, nowIso: string): Promise<boolean> {
+export async function lockPortfolio(
+  trx: Executor,
+  portfolioId: string,
+  nowIso: string,
+  change: 'ledger' | 'other' = 'ledger',
+): Promise<boolean> {
   const result = await trx
     .updateTable('portfolios')
-    .set((eb) => ({ revision: eb('revision', '+', 1), updated_at: nowIso }))
+    .set((eb) =>
+      change === 'ledger' ? { revision: eb('revision', '+', 1), updated_at: nowIso } : { revision: eb.ref('revision') },
+    )
     .where('id', '=', portfolioId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

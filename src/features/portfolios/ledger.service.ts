@@ -37,7 +37,7 @@ import {
   type SaleRow,
 } from './ledger.repo.ts';
 import { lotWire, saleWire, type LotWire, type SaleWire } from './ledger.wire.ts';
-import { isCurrency, parseAmount } from './money.ts';
+import { isCurrency, MAX_AMOUNT_MINOR, MAX_QUANTITY, parseAmount } from './money.ts';
 
 export const CONDITIONS: readonly LotCondition[] = ['NM', 'LP', 'MP', 'HP', 'DMG'];
 
@@ -241,19 +241,23 @@ export class LedgerService {
       ctx.problems.push({ field: `${field}.item_name`, message: 'is only for items outside the catalogue' });
     const currencyOk = checkCurrency(ctx, input.currency, `${field}.currency`);
     const currency = currencyOk ? input.currency : 'USD';
-    if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0)
-      ctx.problems.push({ field: `${field}.quantity`, message: 'must be a whole number above 0' });
+    if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0 || input.quantity > MAX_QUANTITY)
+      ctx.problems.push({ field: `${field}.quantity`, message: `must be a whole number from 1 to ${MAX_QUANTITY}` });
     checkDate(ctx, input.acquired_on, `${field}.acquired_on`);
     const manual = input.manual_value ?? null;
     if (manual) checkDate(ctx, manual.as_of, `${field}.manual_value.as_of`);
+    const unitCost = amount(ctx, input.unit_cost, currency, `${field}.unit_cost`);
+    const fees = amount(ctx, input.fees, currency, `${field}.fees`);
+    if (input.quantity * unitCost + fees > MAX_AMOUNT_MINOR)
+      ctx.problems.push({ field: `${field}.unit_cost`, message: 'makes a cost basis too large' });
     return {
       id: this.newId('lot'),
       portfolio_id: at.portfolioId,
       printing_key: printing?.key ?? null,
       item_name: printing ? null : (input.item_name ?? null),
       quantity: input.quantity,
-      unit_cost_minor: amount(ctx, input.unit_cost, currency, `${field}.unit_cost`),
-      fees_minor: amount(ctx, input.fees, currency, `${field}.fees`),
+      unit_cost_minor: unitCost,
+      fees_minor: fees,
       currency,
       acquired_on: input.acquired_on,
       condition: input.condition ?? 'NM',
@@ -280,8 +284,8 @@ export class LedgerService {
       if (patch.currency !== undefined) checkCurrency(ctx, patch.currency, 'body.currency');
       const changes: Partial<Insertable<PortfolioLotsTable>> = { updated_at: nowIso };
       if (patch.quantity !== undefined) {
-        if (!Number.isSafeInteger(patch.quantity) || patch.quantity <= 0)
-          ctx.problems.push({ field: 'body.quantity', message: 'must be a whole number above 0' });
+        if (!Number.isSafeInteger(patch.quantity) || patch.quantity <= 0 || patch.quantity > MAX_QUANTITY)
+          ctx.problems.push({ field: 'body.quantity', message: `must be a whole number from 1 to ${MAX_QUANTITY}` });
         changes.quantity = patch.quantity;
       }
       if (patch.currency !== undefined) changes.currency = currency;
@@ -371,8 +375,8 @@ export class LedgerService {
         }
         const currencyOk = checkCurrency(ctx, input.currency, `${f}.currency`);
         const currency = currencyOk ? input.currency : 'USD';
-        if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0)
-          ctx.problems.push({ field: `${f}.quantity`, message: 'must be a whole number above 0' });
+        if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0 || input.quantity > MAX_QUANTITY)
+          ctx.problems.push({ field: `${f}.quantity`, message: `must be a whole number from 1 to ${MAX_QUANTITY}` });
         checkDate(ctx, input.sold_on, `${f}.sold_on`);
         const lot = lotId === null ? undefined : lots.find((l) => l.id === lotId);
         return {

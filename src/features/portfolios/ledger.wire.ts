@@ -5,7 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { DateParam } from '../../platform/http/dates.ts';
 import type { LotRow, PrintingRef, SaleRow } from './ledger.repo.ts';
-import { AmountSchema, toMajor } from './money.ts';
+import { AmountSchema, toMajor, MAX_QUANTITY } from './money.ts';
 
 export const ConditionSchema = z
   .enum(['NM', 'LP', 'MP', 'HP', 'DMG'])
@@ -44,7 +44,7 @@ export const NewLotSchema = z
       description: 'An item outside the catalogue (a sealed product, a slab); value it with `manual_value`.',
       example: 'Base Set booster box (sealed)',
     }),
-    quantity: z.number().int().positive().openapi({ example: 2 }),
+    quantity: z.number().int().positive().max(MAX_QUANTITY).openapi({ example: 2 }),
     unit_cost: AmountSchema,
     fees: AmountSchema.optional().openapi({ description: 'Added to the cost basis. Default 0.' }),
     currency: z.string().openapi({ description: 'ISO 4217 code of the amounts.', example: 'USD' }),
@@ -61,7 +61,7 @@ export const NewLotSchema = z
 
 export const LotPatchSchema = z
   .object({
-    quantity: z.number().int().positive().optional(),
+    quantity: z.number().int().positive().max(MAX_QUANTITY).optional(),
     unit_cost: AmountSchema.optional(),
     fees: AmountSchema.optional(),
     currency: z.string().optional(),
@@ -78,7 +78,7 @@ export const NewSaleSchema = z
   .object({
     ...itemFields,
     lot_id: z.string().max(40).optional().openapi({ description: 'For an item outside the catalogue: its lot.' }),
-    quantity: z.number().int().positive().openapi({ example: 1 }),
+    quantity: z.number().int().positive().max(MAX_QUANTITY).openapi({ example: 1 }),
     proceeds: AmountSchema.openapi({ description: 'Total received, before fees.', example: 450 }),
     fees: AmountSchema.optional().openapi({ description: 'Selling fees, deducted from the proceeds. Default 0.' }),
     currency: z.string().openapi({ example: 'USD' }),

@@ -11,6 +11,9 @@ export { minorUnitDigits, toMajor };
 /** The largest amount accepted, in minor units: far above any card, far below float trouble. */
 export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 
+/** The most copies one lot or sale may count (a lot's cost basis stays within MAX_AMOUNT_MINOR too). */
+export const MAX_QUANTITY = 1_000_000;
+
 const DECIMAL = /^(\d{1,15})(?:\.(\d{1,15}))?$/;
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 

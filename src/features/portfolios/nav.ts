@@ -6,12 +6,13 @@
  * holding priced by `choosePrice`, FX by the latest ECB rate on or before the date (`convert`).
  */
 import { replayLedger, type CostMethod, type Holding, type LedgerLot, type LedgerSale } from '../../quant/ledger.ts';
-import { convert, RateBook, type FxRate } from '../prices/fx.ts';
+import { RateBook, type FxRate } from '../prices/fx.ts';
 import type { PriceField } from '../../platform/db/schema.ts';
 import type { LotRow, SaleRow } from './ledger.repo.ts';
 import { ledgerLot, ledgerSale } from './ledger.service.ts';
 import type { PriceHistoryRow } from './nav.repo.ts';
 import { choosePrice, type PriceCandidate } from './pricing.ts';
+import { convertMinor } from './valuation.ts';
 
 /**
  * Days a stored price values a holding after its date: the price on date d is the latest
@@ -130,9 +131,9 @@ export function reconstructNav(input: {
   const book = new RateBook(input.rates);
   const base = settings.baseCurrency;
   const toBase = (minor: number, currency: string, date: string): number => {
-    const c = convert(minor, currency, base, date, book);
+    const c = convertMinor(minor, currency, base, date, book);
     if (!c.ok) throw new MissingRate(currency, date);
-    return c.cents;
+    return c.minor;
   };
   const lots = input.lots.map((row) => ({
     row,
@@ -223,10 +224,10 @@ export function reconstructNav(input: {
         first.grade_company !== null && first.grade !== null,
       );
       if (choice.ok) {
-        // convert() answers the same amount for the base currency; skipping it spares a date check per holding and day.
+        // convertMinor() answers the same amount for the base currency; skipping it spares a date check per holding and day.
         if (choice.currency === base) return choice.unit_minor * holding.quantity;
-        const c = convert(choice.unit_minor * holding.quantity, choice.currency, base, date, book);
-        if (c.ok) return c.cents;
+        const c = convertMinor(choice.unit_minor * holding.quantity, choice.currency, base, date, book);
+        if (c.ok) return c.minor;
       }
     }
     return manualValue(holding, date);
@@ -238,9 +239,9 @@ export function reconstructNav(input: {
     for (const open of holding.lots) {
       const lot = lotById.get(open.id)!;
       if (lot.manual_value_minor === null || lot.manual_value_on === null || lot.manual_value_on > date) return null;
-      const c = convert(lot.manual_value_minor * open.quantity, lot.currency, base, date, book);
+      const c = convertMinor(lot.manual_value_minor * open.quantity, lot.currency, base, date, book);
       if (!c.ok) return null;
-      total += c.cents;
+      total += c.minor;
     }
     return total;
   }

@@ -258,10 +258,16 @@ export class PerformanceService {
         currency: portfolio.base_currency,
         computed_at: computedAt,
       }));
-      await inTransaction(db, async (trx) => {
-        if (stale) await deleteNavBefore(trx, state.id, '9999-12-31');
-        await upsertNav(trx, rows);
-      });
+      try {
+        await inTransaction(db, async (trx) => {
+          if (stale) await deleteNavBefore(trx, state.id, '9999-12-31');
+          await upsertNav(trx, rows);
+        });
+      } catch (err) {
+        // A portfolio deleted meanwhile (its rows refused by the foreign key) stops only itself.
+        counts.failed.push({ portfolio_id: state.id, reason: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
       counts.snapshotted++;
       counts.rows += rows.length;
       if (stale) counts.recomputed++;

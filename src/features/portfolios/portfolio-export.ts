@@ -9,7 +9,7 @@ import { DateParam } from '../../platform/http/dates.ts';
 import type { LotRow, PrintingRef, SaleRow } from './ledger.repo.ts';
 import type { LotInput, SaleInput } from './ledger.service.ts';
 import { ConditionSchema } from './ledger.wire.ts';
-import { minorUnitDigits } from './money.ts';
+import { minorUnitDigits, MAX_QUANTITY } from './money.ts';
 import type { PortfolioRow, WatchlistEntry } from './portfolio-identity.repo.ts';
 
 export const EXPORT_FORMAT = 'cardquant.portfolio';
@@ -45,7 +45,7 @@ const ExportLot = z
     ref: z.string().min(1).max(40).openapi({ description: 'The lot id in the exporting portfolio.' }),
     printing_id: z.string().min(1).max(200).nullable(),
     item_name: z.string().min(1).max(200).nullable(),
-    quantity: z.number().int().positive(),
+    quantity: z.number().int().positive().max(MAX_QUANTITY),
     unit_cost: Decimal,
     fees: Decimal,
     currency: z.string().regex(/^[A-Z]{3}$/),
@@ -73,7 +73,7 @@ const ExportSale = z
       .openapi({ description: 'For an item outside the catalogue: its lot.' }),
     condition: ConditionSchema,
     grade: Grade.nullable(),
-    quantity: z.number().int().positive(),
+    quantity: z.number().int().positive().max(MAX_QUANTITY),
     proceeds: Decimal,
     fees: Decimal,
     currency: z.string().regex(/^[A-Z]{3}$/),

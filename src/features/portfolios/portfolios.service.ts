@@ -139,8 +139,10 @@ export class PortfoliosService {
       problems.push(...checkBaseCurrency(patch.base_currency, fxCurrencies, 'body.base_currency'));
     if (problems.length > 0) throw new ValidationFailed(problems);
     const nowIso = isoInstant(this.clock.now());
+    // A new name changes nothing a valuation reads; the other settings do.
+    const change = Object.keys(patch).some((k) => k !== 'name') ? 'ledger' : 'other';
     await this.db.transaction().execute(async (trx) => {
-      if (!(await lockPortfolio(trx, id, nowIso))) throw new NotFound('portfolio', id);
+      if (!(await lockPortfolio(trx, id, nowIso, change))) throw new NotFound('portfolio', id);
       const before = (await findPortfolioWithCounts(trx, id))!;
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       const set: Updateable<PortfoliosTable> = {};
@@ -181,7 +183,7 @@ export class PortfoliosService {
     const nowIso = isoInstant(this.clock.now());
     const rotated = { id, secret, rotated_at: nowIso };
     await this.db.transaction().execute(async (trx) => {
-      if (!(await lockPortfolio(trx, id, nowIso))) throw new NotFound('portfolio', id);
+      if (!(await lockPortfolio(trx, id, nowIso, 'other'))) throw new NotFound('portfolio', id);
       await updatePortfolio(trx, id, { secret_hash: digest });
       await this.audit.record(
         {

@@ -61,7 +61,7 @@ export async function addItem(
  * one after another: under READ COMMITTED each statement sees the rows committed before it, and
  * the cap check of `addItem` counts them. SQLite needs none: one writer at a time.
  */
-export async function lockPortfolio(db: Executor, portfolioId: string): Promise<void> {
+export async function lockWatchlistOwner(db: Executor, portfolioId: string): Promise<void> {
   await db.selectFrom('portfolios').select('id').where('id', '=', portfolioId).forUpdate().execute();
 }
 
@@ -192,7 +192,7 @@ export async function listItems(
 
 /**
  * `addItem` so that concurrent adds cannot pass the cap together: on PostgreSQL inside a
- * transaction that first locks the portfolio row (`lockPortfolio`); on SQLite one statement (one
+ * transaction that first locks the portfolio row (`lockWatchlistOwner`); on SQLite one statement (one
  * writer at a time).
  */
 export async function addItemWithinCap(
@@ -202,7 +202,7 @@ export async function addItemWithinCap(
 ): Promise<{ printing_key: number; added_at: string } | undefined> {
   if (dialect === 'sqlite') return addItem(db, item);
   return db.transaction().execute(async (trx) => {
-    await lockPortfolio(trx, item.portfolioId);
+    await lockWatchlistOwner(trx, item.portfolioId);
     return addItem(trx, item);
   });
 }
