@@ -128,6 +128,26 @@ describe('reconstructNav', () => {
     ]);
   });
 
+  it('a JPY lot in a USD portfolio converts yen (no minor digits) to cents', () => {
+    // 1 EUR = 160 JPY = 1.25 USD: ¥16,000 (minor units = yen) is €100 = $125.00; price ¥20,000 = $156.25.
+    const rates = [
+      { base: 'EUR', quote: 'USD', date: '2026-10-16', rate: 1.25 },
+      { base: 'EUR', quote: 'JPY', date: '2026-10-16', rate: 160 },
+    ];
+    const points = reconstructNav({
+      settings: USD,
+      lots: [lot({ quantity: 1, unit_cost_minor: 16_000, currency: 'JPY', acquired_on: '2026-10-16' })],
+      sales: [],
+      prices: [price(1, '2026-10-16', 20_000, { currency: 'JPY' })],
+      rates,
+      calendar: ['2026-10-16'],
+      flowsAfter: '2026-10-15',
+    });
+    expect(points).toEqual([
+      { date: '2026-10-16', value_minor: 156_25, cost_minor: 125_00, flow_minor: 125_00, priced: 1, unpriced: 0 },
+    ]);
+  });
+
   it('a price carries for 3 days, not 4; without one the holding is unpriced and counted, not valued at 0', () => {
     const points = reconstructNav({
       settings: USD,

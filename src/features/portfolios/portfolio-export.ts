@@ -102,12 +102,33 @@ export const PortfolioExportSchema = z
       })
       .strict(),
     watchlist: z
-      .array(z.object({ printing_id: z.string().min(1).max(200), added_at: z.string().max(40) }).strict())
+      .array(
+        z
+          .object({
+            printing_id: z.string().min(1).max(200),
+            added_at: z
+              .string()
+              .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, {
+                message: 'must be an ISO-8601 UTC instant',
+                abort: true,
+              })
+              .refine((v) => !Number.isNaN(Date.parse(v)), 'is not a real instant'),
+          })
+          .strict(),
+      )
       .max(10_000),
     lots: z.array(ExportLot).max(MAX_IMPORT_ROWS),
     sales: z.array(ExportSale).max(MAX_IMPORT_ROWS),
   })
   .strict()
+  .superRefine((doc, ctx) => {
+    // Sales name their lot by ref: two lots with one ref would send a sale to the wrong one.
+    const seen = new Set<string>();
+    doc.lots.forEach((lot, i) => {
+      if (seen.has(lot.ref)) ctx.addIssue({ code: 'custom', path: ['lots', i, 'ref'], message: 'is given twice' });
+      seen.add(lot.ref);
+    });
+  })
   .openapi('PortfolioExport');
 
 export type PortfolioExport = z.infer<typeof PortfolioExportSchema>;

@@ -315,6 +315,35 @@ describe.each(dialects)('portfolio identity on $name', (d) => {
         origin: 'manual',
       };
       expect(await problems({ ...doc, watchlist: [], sales: [sale] })).toEqual(['body.sales.0.lot_id']);
+      // A watchlist entry added in the future or at no real instant, and two lots under one ref.
+      expect(
+        await problems({
+          ...doc,
+          watchlist: [
+            { printing_id: 'nope.holofoil', added_at: '2999-01-01T00:00:00Z' },
+            { printing_id: 'nope.holofoil', added_at: 'yesterday' },
+          ],
+        }),
+      ).toEqual(['body.watchlist.1.added_at']);
+      expect(
+        await problems({ ...doc, watchlist: [{ printing_id: 'nope.holofoil', added_at: '2999-01-01T00:00:00Z' }] }),
+      ).toEqual(['body.watchlist.0.printing_id', 'body.watchlist.0.added_at']);
+      const lot = {
+        ref: 'lot_1',
+        printing_id: null,
+        item_name: 'Box',
+        quantity: 1,
+        unit_cost: '1.00',
+        fees: '0.00',
+        currency: 'USD',
+        acquired_on: '2026-11-01',
+        condition: 'NM',
+        grade: null,
+        note: null,
+        manual_value: null,
+        origin: 'manual',
+      };
+      expect(await problems({ ...doc, watchlist: [], lots: [lot, lot] })).toEqual(['body.lots.1.ref']);
       expect((await db().selectFrom('portfolios').select('id').execute()).length).toBe(before);
     });
   });

@@ -279,11 +279,14 @@ export class PortfoliosService {
       await insertPortfolio(trx, row, name ?? row.id);
       const ids = [...new Set(doc.watchlist.map((w) => w.printing_id))];
       const known = new Map((await findPrintings(trx, ids, [])).map((p) => [p.id, p.key]));
-      const watchProblems = doc.watchlist.flatMap((w, i) =>
-        known.has(w.printing_id)
+      const watchProblems = doc.watchlist.flatMap((w, i) => [
+        ...(known.has(w.printing_id)
           ? []
-          : [{ field: `body.watchlist.${i}.printing_id`, message: 'is not a known printing' }],
-      );
+          : [{ field: `body.watchlist.${i}.printing_id`, message: 'is not a known printing' }]),
+        ...(Date.parse(w.added_at) > Date.parse(createdAt)
+          ? [{ field: `body.watchlist.${i}.added_at`, message: 'is in the future' }]
+          : []),
+      ]);
       if (watchProblems.length > 0) throw new ValidationFailed(watchProblems);
       const seen = new Set<number>();
       await insertWatchlist(

@@ -118,8 +118,8 @@ describe.each(dialects)('portfolio summary and holdings on $name', (d) => {
         realized: 10.2,
         cost_bought: 132.58,
         proceeds: 33.35,
-        // (1020 + 2057) / 13258 = 23.2086 %
-        total_return_pct: 23.2086,
+        // (1020 + 2057) / (13258 − 4000 of the unpriced graded copy) = 33.2361 %
+        total_return_pct: 33.2361,
         priced_holdings: 1,
         unpriced_holdings: 1,
         unpriced_cost: 40,

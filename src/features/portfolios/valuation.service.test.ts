@@ -228,7 +228,7 @@ describe.each(dialects)('portfolio valuation on $name', (d) => {
         // 20100 + 9840 + 6000 + 50000 + 1000 + 10800
         cost_bought_minor: 97740,
         proceeds_minor: 25000,
-        total_return: (4900 + 20360) / 97740,
+        total_return: (4900 + 20360) / (97740 - 1000),
         priced_holdings: 4,
         unpriced_holdings: 1,
         unpriced_cost_minor: 1000,

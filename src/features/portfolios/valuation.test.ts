@@ -234,7 +234,7 @@ describe('valuePortfolio: a hand-computed scenario valued on Saturday 2026-11-21
       // 20100 + 9840 + 6000 + 50000 + 3000 + 1000 + 10800 + 1000 (the lot of 23 Nov is later)
       cost_bought_minor: 101740,
       proceeds_minor: 25000,
-      total_return: (4900 + 20460) / 101740,
+      total_return: (4900 + 20460) / (101740 - 4000),
       priced_holdings: 5,
       unpriced_holdings: 2,
       unpriced_cost_minor: 4000,

@@ -359,6 +359,9 @@ export function valuePortfolio(input: ValuationInput): ValuationResult {
   const value = holdings.reduce((s, h) => s + h.value_minor, 0);
   const cost = holdings.reduce((s, h) => s + h.cost_minor, 0);
   const realizedTotal = realized.reduce((s, r) => s + r.gain_minor, 0);
+  const unpricedCost = unpriced.reduce((s, h) => s + (h.cost_minor ?? 0), 0);
+  // The return of what can be stated: the open cost of unpriced holdings (gain unknown) is left out.
+  const statedCost = costBought - unpricedCost;
   return {
     as_of: asOf,
     base_currency: base,
@@ -374,10 +377,10 @@ export function valuePortfolio(input: ValuationInput): ValuationResult {
       realized_minor: realizedTotal,
       cost_bought_minor: costBought,
       proceeds_minor: proceeds,
-      total_return: costBought > 0 ? (realizedTotal + value - cost) / costBought : null,
+      total_return: statedCost > 0 ? (realizedTotal + value - cost) / statedCost : null,
       priced_holdings: holdings.length,
       unpriced_holdings: unpriced.length,
-      unpriced_cost_minor: unpriced.reduce((s, h) => s + (h.cost_minor ?? 0), 0),
+      unpriced_cost_minor: unpricedCost,
     },
     fx: [...used.values()].sort(byFx),
   };
