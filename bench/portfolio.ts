@@ -16,8 +16,8 @@
  *   performance    GET  /v1/portfolios/{id}/performance?from=<end − 364 d>&to=<end> (snapshots)
  *   orders         POST /v1/portfolios/{id}/orders { budget: 1000 } (a proposal; each request stores one)
  *   bare           a bare node:http server answering the recorded summary body
- * first with the server's valuation cache on (a repeat read), then summary, holdings and orders on
- * a second server with VALUATION_CACHE_ENTRIES=0 (what the first read after a change costs).
+ * first with the server's portfolio caches on (a repeat read), then the same but the bare one on
+ * a second server with PORTFOLIO_CACHE_ENTRIES=0 (what the first read after a change costs).
  * reconstructed (performance with source=reconstructed, no snapshots read) is timed one request at
  * a time, five times: it reads a year of prices of every held printing.
  * A run with any unexpected status, socket error or timeout is discarded.
@@ -364,10 +364,16 @@ async function main(): Promise<void> {
     stopped = true;
 
     // The same reads with the valuation cache off: what the first request after a change costs.
-    const cold = await startApp({ ...serverOptions, env: { ...serverOptions.env, VALUATION_CACHE_ENTRIES: '0' } });
+    const cold = await startApp({ ...serverOptions, env: { ...serverOptions.env, PORTFOLIO_CACHE_ENTRIES: '0' } });
     try {
       await waitFor200(cold.port, '/readyz', { timeoutMs: 60_000, child: cold.child });
-      table.push(...(await measure('cache off', scenariosOn(cold.port, ['summary', 'holdings', 'orders']), cold.port)));
+      table.push(
+        ...(await measure(
+          'cache off',
+          scenariosOn(cold.port, ['summary', 'holdings', 'performance', 'orders']),
+          cold.port,
+        )),
+      );
     } finally {
       await cold.stop();
     }

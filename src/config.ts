@@ -67,7 +67,7 @@ export const configSchema = z
     PORTFOLIO_CREATE_PER_HOUR: int(1, 10_000_000).default(20),
     CSV_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
     CSV_IMPORT_MAX_ROWS: int(1, 1_000_000).default(10_000),
-    VALUATION_CACHE_ENTRIES: int(0, 10_000).default(32),
+    PORTFOLIO_CACHE_ENTRIES: int(0, 10_000).default(32),
     IDEMPOTENCY_TTL_HOURS: int(1, 24 * 30).default(24),
     IDEMPOTENCY_SECRET_TTL_MINUTES: int(1, 24 * 60).default(60),
     IDEMPOTENCY_LEASE_SECONDS: int(1, 24 * 3600).default(120),
@@ -147,8 +147,8 @@ export const settingDocs: Record<keyof Config, string> = {
     'Largest CSV text (UTF-8 bytes) a portfolio import accepts; larger is refused with 422. The request body, CSV in JSON, is also bounded by `BODY_LIMIT_BYTES`.',
   CSV_IMPORT_MAX_ROWS:
     'Most data rows a portfolio CSV import accepts (the header not counted); more is refused with 422.',
-  VALUATION_CACHE_ENTRIES:
-    'Portfolio valuations kept in memory per process, keyed by portfolio revision and data version (0 turns the cache off).',
+  PORTFOLIO_CACHE_ENTRIES:
+    'Portfolio valuations and performance answers kept in memory per process (each), keyed by portfolio revision and data version (0 turns the caches off).',
   IDEMPOTENCY_TTL_HOURS: 'How long an `Idempotency-Key` and its stored response are kept.',
   IDEMPOTENCY_SECRET_TTL_MINUTES:
     'How long a stored answer that carries a secret (a new API key, a new portfolio) can be replayed (never longer than IDEMPOTENCY_TTL_HOURS).',

@@ -170,12 +170,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const ledger = new LedgerService(database.db, clock, newId);
-  const valuation = new ValuationService(database, clock, config.VALUATION_CACHE_ENTRIES);
+  const valuation = new ValuationService(database, clock, config.PORTFOLIO_CACHE_ENTRIES);
   const portfolios = {
     portfolios: new PortfoliosService(database.db, clock, newId, audit),
     watchlist: new WatchlistService(database.db, clock, database.dialect),
     ledger,
-    performance: new PerformanceService(database, clock),
+    performance: new PerformanceService(database, clock, config.PORTFOLIO_CACHE_ENTRIES),
     valuation,
     analytics: new AnalyticsService(database, clock, newId, ledger, valuation, engines, signalConfig(config)),
     csv: new PortfolioCsvService(database.db, clock, ledger, {

@@ -216,7 +216,10 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
       ...step('portfolio-nav'),
       run: async () => {
         const counts = await new PerformanceService(ctx.database, ctx.clock).snapshotAll();
-        return 'skipped' in counts ? counts : { counts: { ...counts } };
+        if ('skipped' in counts) return counts;
+        // New snapshots: cached performance answers built without them are set aside.
+        if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
+        return { counts: { ...counts } };
       },
     },
     {

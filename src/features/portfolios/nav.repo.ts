@@ -65,9 +65,13 @@ export interface NavPortfolioRow {
   updated_at: string | null;
   /** The earliest lot's acquisition date; null without lots. */
   first_date: string | null;
+  /** Bumped by every ledger or valuation-settings change. */
+  revision: number;
+  /** The market data's version; the `portfolio-nav` step bumps it when it writes snapshots. */
+  data_version: string | null;
 }
 
-/** A portfolio's settings, last change and first lot date, in one statement. */
+/** A portfolio's settings, last change, first lot date and the stamps its answers depend on, in one statement. */
 export function navPortfolio(db: Kysely<Tables>, portfolioId: string): Promise<NavPortfolioRow | undefined> {
   return db
     .selectFrom('portfolios as p')
@@ -77,6 +81,8 @@ export function navPortfolio(db: Kysely<Tables>, portfolioId: string): Promise<N
       'p.preferred_market',
       'p.price_field',
       'p.updated_at',
+      'p.revision',
+      eb.selectFrom('data_version').select('version').where('id', '=', 1).as('data_version'),
       eb
         .selectFrom('portfolio_lots as l')
         .select((s) => s.fn.min('l.acquired_on').as('d'))

@@ -4,6 +4,7 @@
  * pipeline's snapshots answering the same numbers, snapshots set aside after a ledger change, and
  * the statement count of each kind of request.
  */
+import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { harnessDatabase, json } from '#test/harness.ts';
@@ -86,7 +87,12 @@ describe.each(dialects)('portfolio performance on $name', (d) => {
       const { res, statements } = await h.counted(`/v1/portfolios/${p.id}/performance${query}`, { headers: creds() });
       return { status: res.status, body: (await res.json()) as Answer, statements };
     };
-    const snapshot = () => new PerformanceService(h.runtime.database, h.clock).snapshotAll();
+    // The step's work, and the data-version bump the step makes after it (cached answers then miss).
+    const snapshot = async () => {
+      const counts = await new PerformanceService(h.runtime.database, h.clock).snapshotAll();
+      await bumpDataVersion(h.runtime.database.db, h.clock);
+      return counts;
+    };
 
     beforeAll(async () => {
       const ctx = h.runtime.ingest;
@@ -166,6 +172,10 @@ describe.each(dialects)('portfolio performance on $name', (d) => {
       expect(body.metrics).toEqual(METRICS);
       // Authentication, the portfolio, the index levels, the snapshots.
       expect(statements).toBe(4);
+      // Asked again with nothing changed: authentication and the portfolio's stamps, then the cached answer.
+      const repeat = await get();
+      expect(repeat.statements).toBe(2);
+      expect(repeat.body).toEqual(body);
       const only = await get('?source=snapshots');
       expect(only.body.series).toEqual(body.series);
     });
@@ -290,8 +300,10 @@ describe.each(dialects)('portfolio performance on $name', (d) => {
         .insertInto('price_flags')
         .values({ ...flag, reason: 'return_outlier', ref_date: DATES[3]! })
         .execute();
+      await bumpDataVersion(db, h.clock); // as the quality step does
       expect(await last()).toMatchObject({ value: 0, priced: 0, unpriced: 2 });
       await db.deleteFrom('price_flags').where('printing_key', '=', key).execute();
+      await bumpDataVersion(db, h.clock);
     });
   });
 });

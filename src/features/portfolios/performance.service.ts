@@ -60,9 +60,17 @@ export interface SnapshotCounts {
 const MARKET_CALENDAR_MISSING = 'no market index yet';
 
 export class PerformanceService {
+  /**
+   * Recent answers by what they depend on: the portfolio's revision and last change, the market
+   * data's version (bumped by every import, derive and snapshot run), the range asked and today. A
+   * hit costs the one statement that reads those stamps. Oldest evicted first.
+   */
+  private readonly cache = new Map<string, PerformanceReport>();
+
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
+    private readonly cacheEntries = 32,
   ) {}
 
   private today(): string {
@@ -78,6 +86,32 @@ export class PerformanceService {
   async report(portfolioId: string, q: { from?: string; to?: string; source?: NavSource }): Promise<PerformanceReport> {
     const portfolio = await navPortfolio(this.database.db, portfolioId);
     if (!portfolio) throw new NotFound('portfolio', portfolioId);
+    const today = this.today();
+    const key = [
+      portfolioId,
+      portfolio.revision,
+      portfolio.updated_at,
+      portfolio.data_version,
+      q.from,
+      q.to,
+      q.source,
+      today,
+    ].join('|');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const report = await this.compute(portfolioId, portfolio, q);
+    if (this.cacheEntries > 0) {
+      if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, report);
+    }
+    return report;
+  }
+
+  private async compute(
+    portfolioId: string,
+    portfolio: NavPortfolioRow,
+    q: { from?: string; to?: string; source?: NavSource },
+  ): Promise<PerformanceReport> {
     const to = q.to ?? this.today();
     const from = q.from ?? portfolio.first_date ?? to;
     if (from > to) throw rangeProblem('query.from', 'must not be after `to`');
