@@ -94,6 +94,23 @@ export async function printingFacts(db: Executor, keys: readonly number[]): Prom
   return out.map((r) => ({ ...r, key: Number(r.key) }));
 }
 
+/** The facts of every printing the portfolio has lots of, in one statement whatever their number. */
+export async function portfolioPrintingFacts(db: Executor, portfolioId: string): Promise<PrintingFacts[]> {
+  const rows = await db
+    .selectFrom('printings as p')
+    .innerJoin('cards as c', 'c.id', 'p.card_id')
+    .select(['p.key', 'p.id', 'p.card_id', 'c.name', 'c.set_id', 'c.rarity'])
+    .where('p.key', 'in', (eb) =>
+      eb
+        .selectFrom('portfolio_lots as l')
+        .select('l.printing_key')
+        .where('l.portfolio_id', '=', portfolioId)
+        .where('l.printing_key', 'is not', null),
+    )
+    .execute();
+  return rows.map((r) => ({ ...r, key: Number(r.key) }));
+}
+
 /** Printing id → key for these ids. */
 export async function printingKeysById(db: Executor, ids: readonly string[]): Promise<Map<string, number>> {
   if (ids.length === 0) return new Map();

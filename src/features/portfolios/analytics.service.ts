@@ -37,6 +37,7 @@ import {
   liquidSignals,
   listTargets,
   pageOrders,
+  portfolioPrintingFacts,
   printingFacts,
   printingKeysById,
   replaceTargets,
@@ -193,8 +194,7 @@ export class AnalyticsService {
   async book(portfolioId: string, asOf?: string): Promise<Book> {
     const valuation = await this.valuation.value(portfolioId, asOf === undefined ? {} : { asOf });
     const settings = (await findSettings(this.db, portfolioId))!;
-    const keys = [...new Set(valuation.holdings.flatMap((h) => (h.printing_key === null ? [] : [h.printing_key])))];
-    const facts = new Map((await printingFacts(this.db, keys)).map((f) => [f.key, f]));
+    const facts = new Map((await portfolioPrintingFacts(this.db, portfolioId)).map((f) => [f.key, f]));
     const positions: ValuedPosition[] = [];
     const notValued: NotValued[] = [];
     const name = (h: { printing: { id: string } | null; item_name: string | null }) => ({
@@ -465,8 +465,6 @@ export class AnalyticsService {
     else if (!kinds.includes(kind)) problems.push({ field: 'body.use', message: `no ${kind} targets are set` });
     if (problems.length > 0) throw new ValidationFailed(problems);
 
-    const signal = await this.signalContext(asOf);
-    await this.attachSignals(book.positions, signal);
     const chosen = targets.filter((t) => t.kind === kind);
     let trades: Trade[];
     const buyInfo = new Map<number, { date: string }>();
@@ -494,6 +492,9 @@ export class AnalyticsService {
       }
       trades = proposeWeightTrades(book.positions, wanted, buyPrices, budget).trades;
     } else {
+      // Only exposure targets need the signals (weights are values alone).
+      const signal = await this.signalContext(asOf);
+      await this.attachSignals(book.positions, signal);
       const candidates =
         signal.date === null ? [] : await liquidSignals(this.db, signal.key, signal.date, CANDIDATE_PRINTINGS);
       const prices = await this.unitPrices(
