@@ -23,6 +23,7 @@ import {
   type NavPortfolioRow,
   type NavRow,
 } from './nav.repo.ts';
+import { AnswerCache } from './answer-cache.ts';
 
 /** The index a portfolio is compared with (docs/METHODS.md, "Indexes"). */
 export const COMPARISON_INDEX_ID = 'market';
@@ -63,15 +64,17 @@ export class PerformanceService {
   /**
    * Recent answers by what they depend on: the portfolio's revision and last change, the market
    * data's version (bumped by every import, derive and snapshot run), the range asked and today. A
-   * hit costs the one statement that reads those stamps. Oldest evicted first.
+   * hit costs the one statement that reads those stamps.
    */
-  private readonly cache = new Map<string, PerformanceReport>();
+  private readonly cache: AnswerCache<PerformanceReport>;
 
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
-    private readonly cacheEntries = 32,
-  ) {}
+    cacheEntries = 32,
+  ) {
+    this.cache = new AnswerCache(cacheEntries);
+  }
 
   private today(): string {
     return isoInstant(this.clock.now()).slice(0, 10);
@@ -97,14 +100,7 @@ export class PerformanceService {
       q.source,
       today,
     ].join('|');
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const report = await this.compute(portfolioId, portfolio, q);
-    if (this.cacheEntries > 0) {
-      if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, report);
-    }
-    return report;
+    return this.cache.getOrCompute(key, () => this.compute(portfolioId, portfolio, q));
   }
 
   private async compute(

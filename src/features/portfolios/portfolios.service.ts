@@ -8,6 +8,7 @@ import type { AuditService } from '../audit/audit.service.ts';
 import { allLots, allSales, findPrintings, lockPortfolio, printingsByKey } from './ledger.repo.ts';
 import type { LedgerService } from './ledger.service.ts';
 import { buildExport, lotInput, originRuns, saleInput, type PortfolioExport } from './portfolio-export.ts';
+import { MARKETS } from './pricing.ts';
 import {
   deletePortfolio,
   findPortfolioWithCounts,
@@ -34,8 +35,6 @@ export interface Requester {
   requestId: string;
   ip: string;
 }
-
-export const MARKETS = ['tcgplayer', 'cardmarket'] as const;
 
 /** A portfolio's settings as PATCH takes them. */
 export interface SettingsPatch {

@@ -16,6 +16,7 @@ import {
   type PortfolioSettingsRow,
   type PrintingRef,
 } from './ledger.repo.ts';
+import { AnswerCache } from './answer-cache.ts';
 import { NEAR_MINT } from './pricing.ts';
 import { latestPriceRows, marketLatestDates } from './valuation.repo.ts';
 import {
@@ -61,15 +62,17 @@ export class ValuationService {
   /**
    * Recent valuations by what they depend on: the portfolio's revision (bumped by every ledger
    * write) and settings change, the market data's version (bumped by every import and derive), the
-   * date asked and today. A hit costs the one statement that reads those stamps. Oldest evicted first.
+   * date asked and today. A hit costs the one statement that reads those stamps.
    */
-  private readonly cache = new Map<string, PortfolioValuation>();
+  private readonly cache: AnswerCache<PortfolioValuation>;
 
   constructor(
     private readonly database: Database,
     private readonly clock: Clock,
-    private readonly cacheEntries = 32,
-  ) {}
+    cacheEntries = 32,
+  ) {
+    this.cache = new AnswerCache(cacheEntries);
+  }
 
   private today(): string {
     return isoInstant(this.clock.now()).slice(0, 10);
@@ -101,14 +104,7 @@ export class ValuationService {
       today,
       opts.printings !== false,
     ].join('|');
-    const cached = this.cache.get(key);
-    if (cached) return cached;
-    const valuation = await this.compute(portfolioId, settings, today, opts);
-    if (this.cacheEntries > 0) {
-      if (this.cache.size >= this.cacheEntries) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, valuation);
-    }
-    return valuation;
+    return this.cache.getOrCompute(key, () => this.compute(portfolioId, settings, today, opts));
   }
 
   private async compute(
