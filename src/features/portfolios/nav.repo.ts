@@ -33,6 +33,7 @@ export async function upsertNav(db: Kysely<Tables>, rows: readonly NavRow[]): Pr
           priced: eb.ref('excluded.priced'),
           unpriced: eb.ref('excluded.unpriced'),
           computed_at: eb.ref('excluded.computed_at'),
+          revision: eb.ref('excluded.revision'),
         })),
       )
       .execute();
@@ -99,6 +100,9 @@ export interface NavState {
   updated_at: string | null;
   last_date: string | null;
   last_computed_at: string | null;
+  revision: number;
+  /** The oldest revision any of its snapshots was computed from (null without snapshots). */
+  oldest_revision: number | null;
 }
 
 /** Every portfolio with its last snapshot date, in one statement (the pipeline step's work list). */
@@ -109,10 +113,12 @@ export function navStates(db: Kysely<Tables>): Promise<NavState[]> {
     .select((eb) => [
       'p.id',
       'p.updated_at',
+      'p.revision',
       eb.fn.max('n.date').as('last_date'),
       eb.fn.max('n.computed_at').as('last_computed_at'),
+      eb.fn.min('n.revision').as('oldest_revision'),
     ])
-    .groupBy(['p.id', 'p.updated_at'])
+    .groupBy(['p.id', 'p.updated_at', 'p.revision'])
     .orderBy('p.id')
     .execute();
 }

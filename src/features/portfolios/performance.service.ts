@@ -10,7 +10,7 @@ import { AppError, NotFound, ValidationFailed } from '../../platform/errors.ts';
 import { portfolioPerformance, type NavDay, type Performance } from '../../quant/performance.ts';
 import { FALLBACK_DAYS } from '../prices/fx.ts';
 import { loadFxRates } from '../prices/fx.repo.ts';
-import { allLots, allSales } from './ledger.repo.ts';
+import { allLots, allSales, findSettings, lockPortfolio } from './ledger.repo.ts';
 import { dayBefore, MissingRate, PRICE_CARRY_DAYS, reconstructNav, shiftDays, type NavPoint } from './nav.ts';
 import {
   deleteNavBefore,
@@ -263,10 +263,8 @@ export class PerformanceService {
         if (state.last_date !== null) await deleteNavBefore(db, state.id, '9999-12-31');
         continue;
       }
-      const stale =
-        state.last_date !== null &&
-        portfolio.updated_at !== null &&
-        (state.last_computed_at === null || portfolio.updated_at > state.last_computed_at);
+      // Snapshots of an earlier revision miss a ledger write: recompute from the first lot.
+      const stale = state.last_date !== null && Number(state.oldest_revision) !== portfolio.revision;
       const continues = state.last_date !== null && !stale;
       const after = continues ? state.last_date! : dayBefore(portfolio.first_date);
       if (!levels.some((l) => l.date > after)) continue;
@@ -287,12 +285,25 @@ export class PerformanceService {
         ...p,
         currency: portfolio.base_currency,
         computed_at: computedAt,
+        revision: portfolio.revision,
       }));
       try {
-        await inTransaction(db, async (trx) => {
+        const written = await inTransaction(db, async (trx) => {
+          // Under the portfolio's lock: a write that committed while the NAV was computed changed
+          // the revision, and these rows would miss it — the next run computes them again.
+          if (!(await lockPortfolio(trx, state.id, computedAt, 'other'))) throw new Error('the portfolio was deleted');
+          if ((await findSettings(trx, state.id))?.revision !== portfolio.revision) return false;
           if (stale) await deleteNavBefore(trx, state.id, '9999-12-31');
           await upsertNav(trx, rows);
+          return true;
         });
+        if (!written) {
+          counts.failed.push({
+            portfolio_id: state.id,
+            reason: 'its ledger changed while its NAV was computed; the next run computes it again',
+          });
+          continue;
+        }
       } catch (err) {
         // A portfolio deleted meanwhile (its rows refused by the foreign key) stops only itself.
         counts.failed.push({ portfolio_id: state.id, reason: err instanceof Error ? err.message : String(err) });
@@ -306,12 +317,9 @@ export class PerformanceService {
   }
 }
 
-/** A snapshot still describes the ledger when it was computed after the portfolio's last change. */
+/** A snapshot still describes the ledger when it was computed from the portfolio's current revision. */
 function isCurrent(row: NavRow, portfolio: NavPortfolioRow): boolean {
-  return (
-    row.currency === portfolio.base_currency &&
-    (portfolio.updated_at === null || row.computed_at >= portfolio.updated_at)
-  );
+  return row.currency === portfolio.base_currency && row.revision === portfolio.revision;
 }
 
 function pointOf(row: NavRow): NavPoint {

@@ -551,6 +551,8 @@ export interface PortfolioNavTable {
   priced: number;
   unpriced: number;
   computed_at: string;
+  /** The portfolio's revision (bumped by every ledger write) the snapshot was computed from. */
+  revision: number;
 }
 
 export interface FactorWeightsTable {

@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('priced', 'integer', (c) => c.notNull().check(sql`priced >= 0`))
     .addColumn('unpriced', 'integer', (c) => c.notNull().check(sql`unpriced >= 0`))
     .addColumn('computed_at', 'text', (c) => c.notNull())
+    /** The portfolio's revision the snapshot was computed from: current while it still is. */
+    .addColumn('revision', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('portfolio_nav_pk', ['portfolio_id', 'date'])
     .modifyEnd(withoutRowid)
     .execute();
