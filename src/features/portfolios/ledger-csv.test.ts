@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { LotRow, SaleRow } from './ledger.repo.ts';
-import { formatMinor, headerProblems, lotCsvRow, readLotRecord, readSaleRecord, saleCsvRow } from './ledger-csv.ts';
+import { decimalString } from './money.ts';
+import { headerProblems, lotCsvRow, readLotRecord, readSaleRecord, saleCsvRow } from './ledger-csv.ts';
 
 const TODAY = '2026-11-25';
 
-describe('formatMinor', () => {
+describe('decimalString for export cells', () => {
   it("writes minor units with exactly the currency's digits, from the integer", () => {
-    expect(formatMinor(1999, 'USD')).toBe('19.99');
-    expect(formatMinor(5, 'USD')).toBe('0.05');
-    expect(formatMinor(0, 'EUR')).toBe('0.00');
-    expect(formatMinor(100_000_000_001, 'USD')).toBe('1000000000.01');
-    expect(formatMinor(1999, 'JPY')).toBe('1999');
-    expect(formatMinor(1234, 'KWD')).toBe('1.234');
+    expect(decimalString(1999, 'USD')).toBe('19.99');
+    expect(decimalString(5, 'USD')).toBe('0.05');
+    expect(decimalString(0, 'EUR')).toBe('0.00');
+    expect(decimalString(100_000_000_001, 'USD')).toBe('1000000000.01');
+    expect(decimalString(1999, 'JPY')).toBe('1999');
+    expect(decimalString(1234, 'KWD')).toBe('1.234');
   });
 });
 

@@ -9,7 +9,7 @@ import type { LotCondition } from '../../platform/db/schema.ts';
 import type { FieldProblem } from '../../platform/errors.ts';
 import type { LotRow, PrintingRef, SaleRow } from './ledger.repo.ts';
 import { CONDITIONS, type LotInput, type SaleInput } from './ledger.service.ts';
-import { isCurrency, minorUnitDigits, parseAmount } from './money.ts';
+import { decimalString, isCurrency, parseAmount } from './money.ts';
 import { unescapeCell } from './csv-text.ts';
 
 export const LOT_COLUMNS = [
@@ -62,22 +62,6 @@ const SALE_EXPORT_ONLY = new Set(['sale_id', 'card_name', 'set_id', 'number', 'f
 const LOT_REQUIRED = ['quantity', 'unit_cost', 'currency', 'acquired_on'];
 const SALE_REQUIRED = ['quantity', 'proceeds', 'currency', 'sold_on'];
 
-/**
- * Minor units as a decimal in major units with exactly the currency's digits, from the integer
- * (no float division).
- *
- * @example
- * formatMinor(1999, 'USD'); // '19.99'
- * formatMinor(5, 'USD'); // '0.05'
- * formatMinor(1999, 'JPY'); // '1999'
- */
-export function formatMinor(minor: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  if (digits === 0) return String(minor);
-  const unit = 10 ** digits;
-  return `${Math.floor(minor / unit)}.${String(minor % unit).padStart(digits, '0')}`;
-}
-
 const cardCells = (p: PrintingRef | undefined) => [p?.id, p?.name, p?.set_id, p?.number, p?.finish];
 
 /** One lot as an export row, in `LOT_COLUMNS` order. */
@@ -88,14 +72,14 @@ export function lotCsvRow(lot: LotRow, printing: PrintingRef | undefined): (stri
     ...cardCells(printing),
     lot.item_name,
     lot.quantity,
-    formatMinor(lot.unit_cost_minor, c),
-    formatMinor(lot.fees_minor, c),
+    decimalString(lot.unit_cost_minor, c),
+    decimalString(lot.fees_minor, c),
     c,
     lot.acquired_on,
     lot.condition,
     lot.grade_company,
     lot.grade,
-    lot.manual_value_minor === null ? null : formatMinor(lot.manual_value_minor, c),
+    lot.manual_value_minor === null ? null : decimalString(lot.manual_value_minor, c),
     lot.manual_value_on,
     lot.note,
     lot.origin,
@@ -111,8 +95,8 @@ export function saleCsvRow(sale: SaleRow, printing: PrintingRef | undefined): (s
     ...cardCells(printing),
     sale.lot_id,
     sale.quantity,
-    formatMinor(sale.proceeds_minor, c),
-    formatMinor(sale.fees_minor, c),
+    decimalString(sale.proceeds_minor, c),
+    decimalString(sale.fees_minor, c),
     c,
     sale.sold_on,
     sale.condition,

@@ -55,3 +55,17 @@ export const CurrencySchema = z
 export const AmountSchema = z
   .union([z.number().nonnegative(), z.string().max(40)])
   .openapi({ description: 'Major units, as a number or a decimal string (read exactly).', example: 19.99 });
+
+/**
+ * Minor units as an exact decimal string in major units.
+ *
+ * @example
+ * decimalString(10010, 'USD'); // '100.10'
+ * decimalString(1500, 'JPY'); // '1500'
+ */
+export function decimalString(minor: number, currency: string): string {
+  const digits = minorUnitDigits(currency);
+  if (digits === 0) return String(minor);
+  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
+  return `${minor < 0 ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}

@@ -5,6 +5,7 @@
  * portfolio's cost method over amounts converted to its base currency (`replayLedger`), each open
  * holding priced by `choosePrice`, FX by the latest ECB rate on or before the date (`convert`).
  */
+import { epochDate, epochDay } from '../../platform/clock.ts';
 import { replayLedger, type CostMethod, type Holding, type LedgerLot, type LedgerSale } from '../../quant/ledger.ts';
 import { RateBook, type FxRate } from '../prices/fx.ts';
 import type { PriceField } from '../../platform/db/schema.ts';
@@ -55,9 +56,7 @@ export class MissingRate extends Error {
   }
 }
 
-const DAY_MS = 86_400_000;
-const shiftDays = (date: string, days: number): string =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const shiftDays = (date: string, days: number): string => epochDate(epochDay(date) + days);
 
 /** The price rows of one (printing, market, condition, currency) series, by date. */
 interface Series {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decimalString, originRuns, PortfolioExportSchema, saleInput } from './portfolio-export.ts';
+import { decimalString } from './money.ts';
+import { originRuns, PortfolioExportSchema, saleInput } from './portfolio-export.ts';
 
 describe('decimalString', () => {
   it('writes minor units as the exact decimal of the currency', () => {

@@ -9,7 +9,7 @@ import { DateParam } from '../../platform/http/dates.ts';
 import type { LotRow, PrintingRef, SaleRow } from './ledger.repo.ts';
 import type { LotInput, SaleInput } from './ledger.service.ts';
 import { ConditionSchema } from './ledger.wire.ts';
-import { minorUnitDigits, MAX_QUANTITY } from './money.ts';
+import { decimalString, MAX_QUANTITY } from './money.ts';
 import type { PortfolioRow, WatchlistEntry } from './portfolio-identity.repo.ts';
 
 export const EXPORT_FORMAT = 'cardquant.portfolio';
@@ -17,20 +17,6 @@ export const EXPORT_VERSION = 1;
 
 /** Lots or sales one import may carry. */
 export const MAX_IMPORT_ROWS = 20_000;
-
-/**
- * Minor units as an exact decimal string in major units.
- *
- * @example
- * decimalString(10010, 'USD'); // '100.10'
- * decimalString(1500, 'JPY'); // '1500'
- */
-export function decimalString(minor: number, currency: string): string {
-  const digits = minorUnitDigits(currency);
-  if (digits === 0) return String(minor);
-  const text = String(Math.abs(minor)).padStart(digits + 1, '0');
-  return `${minor < 0 ? '-' : ''}${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
 
 const Decimal = z
   .string()

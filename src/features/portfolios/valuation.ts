@@ -15,6 +15,7 @@
 import type { CostMethod, LotCondition, PriceField } from '../../platform/db/schema.ts';
 import { replayLedger, type LedgerLot, type LedgerSale } from '../../quant/ledger.ts';
 import { convert, RateBook, type FxRate } from '../prices/fx.ts';
+import { daysBetween } from '../prices/wire.ts';
 import { ledgerLot, ledgerSale } from './ledger.service.ts';
 import type { LotRow, SaleRow } from './ledger.repo.ts';
 import { minorUnitDigits } from './money.ts';
@@ -181,10 +182,6 @@ export interface ValuationResult {
   /** Every rate used, by currency then date. */
   fx: FxUsed[];
 }
-
-const DAY_MS = 86_400_000;
-const daysBetween = (from: string, to: string) =>
-  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /**
  * Converts minor units of `from` into minor units of `to` at the rate of `date` (or the latest
