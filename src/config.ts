@@ -117,6 +117,52 @@ export const configSchema = z
       .default(['USD']),
     TCGDEX_ALIASES_FILE: z.string().min(1).optional(),
     JUSTTCG_REQUESTS_PER_MINUTE: int(1, 6000).default(9),
+    ALERT_HYSTERESIS_PCT: z.coerce.number().min(0).max(50).default(2),
+    ALERT_COOLDOWN_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .default(24),
+    ALERT_RULES_PER_OWNER: int(1, 1_000_000).default(100),
+    ALERT_CREATE_PER_HOUR: int(1, 10_000_000).default(60),
+    DIGEST_CRON: z.string().min(9).default('0 7 * * *'),
+    EMAIL_PROVIDER: z.enum(['none', 'smtp', 'resend', 'postmark', 'file']).default('none'),
+    EMAIL_FROM: z.string().min(3).max(320).optional(),
+    EMAIL_FILE_DIR: z.string().min(1).default('./data/mail'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+      .optional(),
+    DKIM_DOMAIN: z.string().min(1).max(253).optional(),
+    DKIM_SELECTOR: z.string().min(1).max(63).optional(),
+    DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    RESEND_API_KEY: z.string().min(1).optional(),
+    RESEND_BASE_URL: z.url().default('https://api.resend.com'),
+    RESEND_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^whsec_/, 'must start with whsec_')
+      .optional(),
+    POSTMARK_SERVER_TOKEN: z.string().min(1).optional(),
+    POSTMARK_BASE_URL: z.url().default('https://api.postmarkapp.com'),
+    POSTMARK_MESSAGE_STREAM: z.string().min(1).max(64).default('outbound'),
+    POSTMARK_WEBHOOK_USER: z.string().min(1).optional(),
+    POSTMARK_WEBHOOK_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
+    WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(15_000),
+    WEBHOOK_SECRET_OVERLAP_HOURS: int(0, 24 * 30).default(24),
+    WEBHOOK_DISABLE_AFTER_DAYS: int(1, 90).default(5),
+    EGRESS_ALLOW: csvList
+      .pipe(z.array(z.enum(['loopback', 'private', 'link-local', 'unique-local', 'unspecified'])))
+      .default([]),
+    DISCORD_API_BASE: z.url().default('https://discord.com'),
+    DNS_SERVERS: csvList.default([]),
+    DELIVERY_MAX_ATTEMPTS: int(1, 50).default(12),
+    DELIVERY_BACKOFF_BASE_SECONDS: int(1, 86_400).default(60),
+    DELIVERY_BACKOFF_MAX_HOURS: int(1, 168).default(16),
+    DELIVERY_CONCURRENCY: int(1, 256).default(8),
+    DELIVERY_LEASE_SECONDS: int(5, 3600).default(60),
+    DELIVERY_POLL_MS: int(10, 600_000).default(1000),
+    CIRCUIT_FAILURE_THRESHOLD: int(1, 1000).default(5),
+    CIRCUIT_OPEN_SECONDS: int(1, 86_400).default(300),
   })
   .strict();
 
@@ -219,6 +265,48 @@ export const settingDocs: Record<keyof Config, string> = {
   TCGDEX_ALIASES_FILE:
     'CSV of TCGdex set id ⇄ pokemontcg.io set id (`tcgdex_set_id,pokemontcg_set_id`) so TCGdex cards map to catalogue ids.',
   JUSTTCG_REQUESTS_PER_MINUTE: 'Request rate towards JustTCG (stay within your plan).',
+  ALERT_HYSTERESIS_PCT:
+    'Alerts: after firing, a rule re-arms only once its condition is false by this margin (percent of the threshold, or percentage points of a change).',
+  ALERT_COOLDOWN_HOURS: 'Alerts: least time between two firings of one rule, even when it re-armed in between.',
+  ALERT_RULES_PER_OWNER: 'Most alert rules one owner (portfolio, e-mail subscriber, operators) may hold.',
+  ALERT_CREATE_PER_HOUR: 'Alert rules, webhook endpoints and e-mail subscriptions one client IP may create per hour.',
+  DIGEST_CRON: 'When daily digest e-mails are sent (cron, UTC), for subscribers who chose a digest.',
+  EMAIL_PROVIDER:
+    'How e-mail is sent: `none` (e-mail channel off), `smtp`, `resend`, `postmark`, or `file` (`.eml` files in EMAIL_FILE_DIR, for development). Any but `none` needs PUBLIC_URL and EMAIL_FROM.',
+  EMAIL_FROM: 'Sender of alert e-mails, e.g. `cardquant <alerts@example.com>`.',
+  EMAIL_FILE_DIR: 'Where the `file` provider writes `.eml` files.',
+  SMTP_URL: 'SMTP server for the `smtp` provider: `smtp://user:pass@host:587` (STARTTLS) or `smtps://…:465`.',
+  DKIM_DOMAIN: 'SMTP: domain that signs with DKIM (with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE; docs/EMAIL.md).',
+  DKIM_SELECTOR: 'SMTP: DKIM selector (the DNS record is `<selector>._domainkey.<domain>`).',
+  DKIM_PRIVATE_KEY_FILE: 'SMTP: PEM file of the DKIM private key.',
+  RESEND_API_KEY: 'Resend API key (the `resend` provider).',
+  RESEND_BASE_URL: 'Resend API base URL.',
+  RESEND_WEBHOOK_SECRET: 'Signing secret (`whsec_…`) of the Resend webhook that posts to `/v1/inbound/email/resend`.',
+  POSTMARK_SERVER_TOKEN: 'Postmark server token (the `postmark` provider).',
+  POSTMARK_BASE_URL: 'Postmark API base URL.',
+  POSTMARK_MESSAGE_STREAM: 'Postmark message stream alert e-mails are sent on.',
+  POSTMARK_WEBHOOK_USER: 'Basic-auth user Postmark webhooks must send to `/v1/inbound/email/postmark`.',
+  POSTMARK_WEBHOOK_PASSWORD: 'Basic-auth password (≥ 16 chars) of the Postmark webhook.',
+  WEBHOOK_TIMEOUT_MS: 'Time limit of one webhook or Discord delivery attempt (connect to last byte).',
+  WEBHOOK_SECRET_OVERLAP_HOURS: 'After a webhook secret rotation, how long deliveries are signed with both secrets.',
+  WEBHOOK_DISABLE_AFTER_DAYS:
+    'A webhook endpoint whose attempts have all failed for this long is disabled and its owner told.',
+  EGRESS_ALLOW:
+    'Address kinds webhook and Discord deliveries may reach despite the egress guard: loopback, private, link-local, unique-local, unspecified (default none: only public addresses).',
+  DISCORD_API_BASE: 'Base URL Discord webhook URLs must start with (`<base>/api/webhooks/<id>/<token>`).',
+  DNS_SERVERS:
+    'DNS servers (`ip` or `ip:port`, comma-separated) that webhook destinations and `email check-domain` are resolved with (empty: the system resolver).',
+  DELIVERY_MAX_ATTEMPTS: 'Attempts of one delivery before it becomes a dead letter.',
+  DELIVERY_BACKOFF_BASE_SECONDS:
+    'Delay before the second attempt; each later delay is 3× the one before (up to DELIVERY_BACKOFF_MAX_HOURS), plus up to 25 % jitter.',
+  DELIVERY_BACKOFF_MAX_HOURS: 'Longest delay between two attempts of a delivery.',
+  DELIVERY_CONCURRENCY: 'Deliveries one worker process sends at a time.',
+  DELIVERY_LEASE_SECONDS:
+    'How long a worker holds a claimed delivery; a worker that dies releases it when this runs out (longer than WEBHOOK_TIMEOUT_MS).',
+  DELIVERY_POLL_MS: 'How often an idle delivery worker looks for due deliveries.',
+  CIRCUIT_FAILURE_THRESHOLD: 'Consecutive failed attempts to one destination (host, provider) that open its circuit.',
+  CIRCUIT_OPEN_SECONDS:
+    'How long an open circuit holds deliveries to its destination back (rescheduled, no attempt spent) before one is tried again.',
 };
 
 export class ConfigError extends Error {
@@ -275,6 +363,26 @@ export function loadConfig(env: Source = process.env): Config {
   }
   if (result.success && result.data.ADMIN_TOKEN_NEXT && !result.data.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN_NEXT: set ADMIN_TOKEN too (NEXT is only the rotation partner)');
+  }
+  if (result.success && result.data.EMAIL_PROVIDER !== 'none') {
+    const d = result.data;
+    if (!d.PUBLIC_URL)
+      problems.push('PUBLIC_URL: required when EMAIL_PROVIDER is set (links in e-mails are built from it)');
+    if (!d.EMAIL_FROM) problems.push('EMAIL_FROM: required when EMAIL_PROVIDER is set');
+    if (d.EMAIL_PROVIDER === 'smtp' && !d.SMTP_URL) problems.push('SMTP_URL: required when EMAIL_PROVIDER=smtp');
+    if (d.EMAIL_PROVIDER === 'resend' && !d.RESEND_API_KEY)
+      problems.push('RESEND_API_KEY: required when EMAIL_PROVIDER=resend');
+    if (d.EMAIL_PROVIDER === 'postmark' && !d.POSTMARK_SERVER_TOKEN)
+      problems.push('POSTMARK_SERVER_TOKEN: required when EMAIL_PROVIDER=postmark');
+  }
+  if (result.success) {
+    const dkim = [result.data.DKIM_DOMAIN, result.data.DKIM_SELECTOR, result.data.DKIM_PRIVATE_KEY_FILE];
+    if (dkim.some((v) => v !== undefined) && !dkim.every((v) => v !== undefined))
+      problems.push('DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE: set all three or none');
+    if (result.data.DELIVERY_LEASE_SECONDS * 1000 <= result.data.WEBHOOK_TIMEOUT_MS)
+      problems.push('DELIVERY_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS');
+    if ((result.data.POSTMARK_WEBHOOK_USER === undefined) !== (result.data.POSTMARK_WEBHOOK_PASSWORD === undefined))
+      problems.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither');
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;

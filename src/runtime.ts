@@ -21,6 +21,7 @@ import { moverRules } from './features/market/movers.repo.ts';
 import { pipelineSteps } from './features/pipeline/steps.ts';
 import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
+import { ManageTokens } from './features/subscribers/subscriber-auth.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { AnalyticsService } from './features/portfolios/analytics.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
@@ -117,12 +118,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     audit,
     authenticator,
     portfolioAuthenticator: new PortfolioCapabilities(database.db, database.dialect),
+    subscriberAuthenticator: new ManageTokens(database.db, clock),
     rateLimits: new RateLimits({
       windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
       anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
       authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
       authFailurePoints: 30,
       portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
+      alertCreationsPerHour: config.ALERT_CREATE_PER_HOUR,
     }),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(

@@ -2,11 +2,15 @@
  * Prometheus metrics. Each app gets its own registry (tests build many apps in one process).
  * Route labels are route templates, never raw paths, so unknown paths cannot grow the series count.
  */
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
   httpDuration: Histogram<'route' | 'method' | 'status_class'>;
+  /** Delivery attempts by channel and outcome (delivered, retry, failed, deferred, suppressed, dead). */
+  deliveryAttempts: Counter<'channel' | 'outcome'>;
+  /** Seconds from the event that caused a delivery to its successful delivery, by channel. */
+  deliveryLatency: Histogram<'channel'>;
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -30,5 +34,18 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, httpDuration };
+  const deliveryAttempts = new Counter({
+    name: 'cardquant_delivery_attempts_total',
+    help: 'Delivery attempts by channel (email, webhook, discord) and outcome.',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  });
+  const deliveryLatency = new Histogram({
+    name: 'cardquant_delivery_latency_seconds',
+    help: 'Time from the event that caused a delivery (an alert firing) to its successful delivery, by channel.',
+    labelNames: ['channel'] as const,
+    buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600],
+    registers: [registry],
+  });
+  return { registry, httpDuration, deliveryAttempts, deliveryLatency };
 }

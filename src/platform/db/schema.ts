@@ -658,6 +658,163 @@ export interface PriceFlagsTable {
   ref_date: string | null;
 }
 
+/** An e-mail address that owns alert rules (a principal of kind `user`), confirmed by double opt-in. */
+export interface EmailSubscribersTable {
+  principal_id: string;
+  address: string;
+  status: 'pending' | 'confirmed' | 'unsubscribed';
+  digest: Generated<number>;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+export type OwnerTokenPurpose = 'confirm' | 'manage' | 'unsubscribe';
+
+/** A capability token of a principal, stored as its SHA-256 digest only. */
+export interface OwnerTokensTable {
+  token_hash: string;
+  principal_id: string;
+  purpose: OwnerTokenPurpose;
+  created_at: string;
+  expires_at: string | null;
+  used_at: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  owner_id: string;
+  kind: 'standard' | 'discord';
+  url_sealed: string;
+  host: string;
+  description: string | null;
+  secret_sealed: string | null;
+  previous_secret_sealed: string | null;
+  previous_secret_until: string | null;
+  status: 'enabled' | 'disabled';
+  disabled_reason: string | null;
+  disabled_at: string | null;
+  failing_since: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type AlertKind = 'price_above' | 'price_below' | 'change_above' | 'change_below' | 'signal_change';
+export type ChannelKind = 'email' | 'webhook' | 'discord';
+
+export interface AlertRulesTable {
+  id: string;
+  owner_id: string;
+  kind: AlertKind;
+  printing_key: number | null;
+  card_id: string | null;
+  market: string;
+  threshold_minor: number | null;
+  currency: string | null;
+  change_pct: number | null;
+  window_days: number | null;
+  signal_action: 'BUY' | 'HOLD' | 'SELL' | null;
+  channel: ChannelKind;
+  endpoint_id: string | null;
+  note: string | null;
+  status: 'active' | 'paused';
+  snoozed_until: string | null;
+  state: 'armed' | 'fired';
+  last_action: string | null;
+  last_evaluated_on: string | null;
+  last_fired_at: string | null;
+  fired_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AlertFiringsTable {
+  id: string;
+  rule_id: string;
+  owner_id: string;
+  fired_at: string;
+  as_of: string;
+  printing_key: number;
+  market: string;
+  currency: string | null;
+  price_minor: number | null;
+  change_pct: number | null;
+  from_date: string | null;
+  from_price_minor: number | null;
+  previous_action: string | null;
+  action: string | null;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'suppressed' | 'cancelled';
+
+/** The transactional outbox: one row per message to send. */
+export interface DeliveriesTable {
+  id: string;
+  channel: ChannelKind;
+  event_type: string;
+  owner_id: string | null;
+  endpoint_id: string | null;
+  address: string | null;
+  dedupe_key: string;
+  payload: string;
+  sealed: string | null;
+  status: DeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  triggered_at: string;
+  created_at: string;
+  updated_at: string;
+  delivered_at: string | null;
+  last_error_class: string | null;
+  last_error: string | null;
+  provider_message_id: string | null;
+  firing_id: string | null;
+}
+
+export type AttemptOutcome = 'delivered' | 'retry' | 'failed' | 'deferred' | 'suppressed';
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  outcome: AttemptOutcome;
+  status_code: number | null;
+  error_class: string | null;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
+export interface DeliveryCircuitsTable {
+  destination: string;
+  failures: number;
+  opened_until: string | null;
+  updated_at: string;
+}
+
+export interface EmailSuppressionsTable {
+  address: string;
+  reason: 'hard_bounce' | 'complaint' | 'unsubscribe' | 'manual';
+  created_at: string;
+  event_id: string | null;
+}
+
+export interface EmailEventsTable {
+  id: string;
+  provider: string;
+  provider_event_id: string;
+  type: 'delivered' | 'bounced' | 'complained' | 'other';
+  bounce_kind: 'hard' | 'soft' | null;
+  address: string | null;
+  provider_message_id: string | null;
+  delivery_id: string | null;
+  occurred_at: string | null;
+  received_at: string;
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
   principals: PrincipalsTable;
@@ -702,4 +859,14 @@ export interface Tables {
   backtests: BacktestsTable;
   anomalies: AnomaliesTable;
   price_flags: PriceFlagsTable;
+  email_subscribers: EmailSubscribersTable;
+  owner_tokens: OwnerTokensTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  alert_rules: AlertRulesTable;
+  alert_firings: AlertFiringsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  delivery_circuits: DeliveryCircuitsTable;
+  email_suppressions: EmailSuppressionsTable;
+  email_events: EmailEventsTable;
 }

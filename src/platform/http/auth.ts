@@ -6,7 +6,7 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { Forbidden, Unauthorized } from '../errors.ts';
-import { roleRank, type Access, type AppEnv } from './context.ts';
+import { roleRank, type Access, type AppEnv, type Principal } from './context.ts';
 import { tooManyRequests } from './rate-limit.ts';
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/;
@@ -49,10 +49,31 @@ async function refuse(c: Context<AppEnv>, reason: string): Promise<never> {
   throw new Unauthorized('The credentials given are not valid.', 'invalid_credentials');
 }
 
+/** Prefix of a subscriber's manage token (the other bearer tokens are API keys and admin tokens). */
+export const MANAGE_TOKEN_PREFIX = 'cqm_';
+
+/** The principal that owns the operators' alert channels (webhook endpoints, rules). */
+export const OPERATORS_PRINCIPAL = 'prn_operators';
+
+/**
+ * The owner of alert rules and webhook endpoints a caller acts for: its portfolio's or
+ * subscriber's principal, or the operators' principal for a caller with the operator role; null
+ * for anyone else.
+ */
+export function ownerOf(principal: Principal | null): string | null {
+  if (!principal) return null;
+  if (principal.kind === 'portfolio' || principal.kind === 'subscriber') return principal.ownerId;
+  return principal.role !== null && roleRank[principal.role] >= roleRank.operator ? OPERATORS_PRINCIPAL : null;
+}
+
 async function resolveBearer(c: Context<AppEnv>, header: string): Promise<void> {
   const match = BEARER.exec(header);
   if (!match) await refuse(c, 'not_bearer');
-  const outcome = await c.get('platform').authenticator.verifyBearer(match![1]!);
+  const token = match![1]!;
+  const platform = c.get('platform');
+  const outcome = token.startsWith(MANAGE_TOKEN_PREFIX)
+    ? await platform.subscriberAuthenticator.verifyManageToken(token)
+    : await platform.authenticator.verifyBearer(token);
   if (!outcome.ok) await refuse(c, outcome.reason);
   else c.set('principal', outcome.principal);
 }
@@ -104,11 +125,17 @@ export function requireAccess(access: Access): MiddlewareHandler<AppEnv> {
       const allowed =
         access === 'portfolio'
           ? principal.kind === 'portfolio'
-          : principal.role !== null && roleRank[principal.role] >= roleRank[access];
+          : access === 'owner'
+            ? ownerOf(principal) !== null
+            : principal.role !== null && roleRank[principal.role] >= roleRank[access];
       if (!allowed) {
         await auditRefusal(c, 'auth.forbidden', `needs_${access}`);
         throw new Forbidden(
-          access === 'portfolio' ? 'This route needs portfolio credentials.' : `This route needs the ${access} role.`,
+          access === 'portfolio'
+            ? 'This route needs portfolio credentials.'
+            : access === 'owner'
+              ? 'This route needs portfolio credentials, a manage token or the operator role.'
+              : `This route needs the ${access} role.`,
         );
       }
     }

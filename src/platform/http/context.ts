@@ -8,15 +8,19 @@ import type { IdempotencyStore, IdempotentAnswer } from './idempotency.ts';
 import type { RateLimits } from './rate-limit.ts';
 import type { ResponseCache } from './response-cache.ts';
 
-/** What a route requires of its caller, from least to most. `portfolio` is a capability, not a role. */
-export type Access = 'public' | 'portfolio' | Role;
+/**
+ * What a route requires of its caller, from least to most. `portfolio` is a capability, not a
+ * role; `owner` is any caller that owns alert rules and webhook endpoints: a portfolio, an e-mail
+ * subscriber (manage token), or an operator (for the operators' channels).
+ */
+export type Access = 'public' | 'portfolio' | 'owner' | Role;
 
 export const roleRank: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 export interface Principal {
   /** Stable id written to the audit log: an API key id, `admin-token`, `admin-token-next`, a portfolio id. */
   actor: string;
-  kind: 'admin_token' | 'api_key' | 'portfolio';
+  kind: 'admin_token' | 'api_key' | 'portfolio' | 'subscriber';
   role: Role | null;
   ownerId: string | null;
 }
@@ -60,6 +64,11 @@ export interface PortfolioSession {
 export type PortfolioAuthOutcome =
   { ok: true; principal: Principal; session: PortfolioSession } | { ok: false; reason: string };
 
+/** Checks a subscriber's manage token (`Bearer cqm_…`); implemented by the subscribers feature. */
+export interface SubscriberAuthenticator {
+  verifyManageToken(token: string): Promise<AuthOutcome>;
+}
+
 /** Checks `X-Portfolio-Id` + `X-Portfolio-Secret`; implemented by the portfolios feature. */
 export interface PortfolioAuthenticator {
   verifyPortfolio(id: string, secret: string): Promise<PortfolioAuthOutcome>;
@@ -79,6 +88,7 @@ export interface Platform {
   audit: AuditSink;
   authenticator: Authenticator;
   portfolioAuthenticator: PortfolioAuthenticator;
+  subscriberAuthenticator: SubscriberAuthenticator;
 }
 
 export type AppEnv = {

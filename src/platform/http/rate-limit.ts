@@ -19,6 +19,8 @@ export interface RateLimitSettings {
   authFailurePoints: number;
   /** Portfolios one IP may create per hour, so minting capabilities cannot multiply its budget. */
   portfolioCreationsPerHour: number;
+  /** Alert rules, webhook endpoints and e-mail subscriptions per client IP per hour. */
+  alertCreationsPerHour: number;
 }
 
 interface Policy {
@@ -48,6 +50,7 @@ export class RateLimits {
   private readonly authenticated: Policy;
   private readonly authFailures: Policy;
   private readonly portfolioCreations: Policy;
+  private readonly alertCreations: Policy;
 
   constructor(settings: RateLimitSettings) {
     const make = (name: string, points: number, windowSeconds = settings.windowSeconds): Policy => ({
@@ -60,6 +63,7 @@ export class RateLimits {
     this.authenticated = make('authenticated', settings.authenticatedPoints);
     this.authFailures = make('auth-failures', settings.authFailurePoints);
     this.portfolioCreations = make('portfolio-creations', settings.portfolioCreationsPerHour, 3600);
+    this.alertCreations = make('alert-creations', settings.alertCreationsPerHour, 3600);
   }
 
   /** Counts one request of a caller; `identity` null means anonymous (keyed by IP). */
@@ -80,6 +84,11 @@ export class RateLimits {
   /** Counts one portfolio creation of an IP (per hour). */
   async portfolioCreated(ip: string): Promise<Decision> {
     return this.consume(this.portfolioCreations, ip);
+  }
+
+  /** Counts one creation of an alert rule, webhook endpoint or subscription by an IP (per hour). */
+  async alertCreated(ip: string): Promise<Decision> {
+    return this.consume(this.alertCreations, ip);
   }
 
   private async consume(policy: Policy, key: string): Promise<Decision> {
@@ -108,7 +117,9 @@ export function rateLimit(access: Access = 'public'): MiddlewareHandler<AppEnv> 
   return async function rateLimit(c, next) {
     const principal = c.get('principal');
     const identity =
-      principal === null || (principal.kind === 'portfolio' && access === 'public') ? null : principal.actor;
+      principal === null || ((principal.kind === 'portfolio' || principal.kind === 'subscriber') && access === 'public')
+        ? null
+        : principal.actor;
     const decision = await c.get('platform').rateLimits.take(identity, c.get('clientIp'));
     if (!decision.allowed) throw tooManyRequests(decision.headers);
     // Set before the handler, so they are written into its response as it is created.
@@ -127,6 +138,18 @@ export function rateLimit(access: Access = 'public'): MiddlewareHandler<AppEnv> 
 export function portfolioCreationLimit(): MiddlewareHandler<AppEnv> {
   return async function portfolioCreationLimit(c, next) {
     const decision = await c.get('platform').rateLimits.portfolioCreated(c.get('clientIp'));
+    if (!decision.allowed) throw tooManyRequests(decision.headers);
+    await next();
+  };
+}
+
+/**
+ * Middleware for routes that create alert rules, webhook endpoints and e-mail subscriptions:
+ * `ALERT_CREATE_PER_HOUR` per client IP. Runs after idempotency, so a replay does not count.
+ */
+export function alertCreationLimit(): MiddlewareHandler<AppEnv> {
+  return async function alertCreationLimit(c, next) {
+    const decision = await c.get('platform').rateLimits.alertCreated(c.get('clientIp'));
     if (!decision.allowed) throw tooManyRequests(decision.headers);
     await next();
   };

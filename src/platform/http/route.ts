@@ -10,7 +10,7 @@ import { requireAccess } from './auth.ts';
 import type { Access, AppEnv } from './context.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { idempotency } from './idempotency.ts';
-import { portfolioCreationLimit, rateLimit } from './rate-limit.ts';
+import { alertCreationLimit, portfolioCreationLimit, rateLimit } from './rate-limit.ts';
 
 export const ProblemSchema = z
   .object({
@@ -38,7 +38,7 @@ export interface RouteOptions {
   /** Honour `Idempotency-Key` (creating POSTs). */
   idempotent?: boolean;
   /** A further per-IP limit on this operation (after idempotency, so replays do not count). */
-  limit?: 'portfolio-creation';
+  limit?: 'portfolio-creation' | 'alert-creation';
   /** The answer carries a secret shown once: a stored replay of it expires after IDEMPOTENCY_SECRET_TTL_MINUTES. */
   returnsSecret?: boolean;
 }
@@ -72,6 +72,7 @@ export function defineRoute<const R extends RouteConfig>(
   if (route.request?.body?.required) middleware.push(requireBody);
   if (options.idempotent) middleware.push(idempotency({ secret: options.returnsSecret }));
   if (options.limit === 'portfolio-creation') middleware.push(portfolioCreationLimit());
+  if (options.limit === 'alert-creation') middleware.push(alertCreationLimit());
 
   const responses: RouteConfig['responses'] = { ...route.responses };
   if (options.access !== 'public') {
@@ -95,7 +96,9 @@ export function defineRoute<const R extends RouteConfig>(
       ? []
       : options.access === 'portfolio'
         ? [{ portfolioId: [], portfolioSecret: [] }]
-        : [{ bearer: [] }];
+        : options.access === 'owner'
+          ? [{ portfolioId: [], portfolioSecret: [] }, { bearer: [] }]
+          : [{ bearer: [] }];
 
   return createRoute({
     ...route,

@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { dialects, label } from '#test/dialects.ts';
+import { freshDatabasePerTest, MIGRATED_AT } from '#test/migrations.ts';
+import { manualClock } from '../clock.ts';
+import { migrate } from '../db/migrator.ts';
+import { idFactory } from '../ids.ts';
+import { createLogger } from '../log.ts';
+import { insertDelivery } from './outbox.repo.ts';
+import { minimumRetrySpanMs, retryDelayMs, type Channel, type SendResult } from './outbox.ts';
+import { DeliveryWorker } from './worker.ts';
+
+const schedule = { maxAttempts: 3, baseMs: 60_000, maxDelayMs: 3_600_000 };
+
+describe('retry schedule', () => {
+  it('triples each wait up to the cap, with up to 25 % jitter on top', () => {
+    const s = { maxAttempts: 12, baseMs: 60_000, maxDelayMs: 16 * 3_600_000 };
+    expect(retryDelayMs(1, s, () => 0)).toBe(60_000);
+    expect(retryDelayMs(2, s, () => 0)).toBe(180_000);
+    expect(retryDelayMs(9, s, () => 0)).toBe(16 * 3_600_000);
+    expect(retryDelayMs(1, s, () => 0.999999)).toBe(75_000);
+  });
+
+  it('keeps the default schedule retrying for more than 72 hours over at least 10 attempts', () => {
+    const s = { maxAttempts: 12, baseMs: 60_000, maxDelayMs: 16 * 3_600_000 };
+    expect(minimumRetrySpanMs(s)).toBeGreaterThanOrEqual(72 * 3_600_000);
+    expect(s.maxAttempts).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe.each(dialects)('delivery worker on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    const database = freshDatabasePerTest(d);
+
+    async function setup(results: SendResult[]) {
+      const db = database();
+      await migrate(db, MIGRATED_AT);
+      const clock = manualClock('2026-12-06T10:00:00.000Z');
+      const newId = idFactory(clock);
+      const sent: number[] = [];
+      const channel: Channel = {
+        kind: 'webhook',
+        send: async (_delivery, attempt) => {
+          sent.push(attempt);
+          return results.shift() ?? { outcome: 'delivered' };
+        },
+      };
+      const worker = new DeliveryWorker(db.db, db.dialect, clock, newId, createLogger('silent'), [channel], {
+        owner: 'w1',
+        concurrency: 4,
+        leaseMs: 60_000,
+        pollMs: 1000,
+        schedule,
+        random: () => 0,
+      });
+      const enqueue = (key: string) =>
+        insertDelivery(db.db, newId('dlv'), new Date(clock.now()).toISOString(), {
+          channel: 'webhook',
+          eventType: 'test.ping',
+          dedupeKey: key,
+          payload: { hello: key },
+        });
+      const row = async () => db.db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
+      return { db, clock, worker, enqueue, sent, row };
+    }
+
+    it('writes one delivery per dedupe key', async () => {
+      const t = await setup([]);
+      expect(await t.enqueue('k1')).toBe(true);
+      expect(await t.enqueue('k1')).toBe(false);
+      expect(await t.db.db.selectFrom('deliveries').select('id').execute()).toHaveLength(1);
+    });
+
+    it('retries after the backoff, then gives up into the dead letters', async () => {
+      const t = await setup([
+        { outcome: 'retry', errorClass: 'provider_down', error: '503', statusCode: 503 },
+        { outcome: 'retry', errorClass: 'provider_down', error: '503', statusCode: 503 },
+        { outcome: 'retry', errorClass: 'provider_down', error: '503', statusCode: 503 },
+      ]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect((await t.row()).next_attempt_at).toBe('2026-12-06T10:01:00.000Z');
+      expect((await t.worker.runOnce()).claimed).toBe(0);
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(180_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.last_error_class]).toEqual(['dead', 3, 'provider_down']);
+      expect(t.sent).toEqual([1, 2, 3]);
+      const attempts = await t.db.db
+        .selectFrom('delivery_attempts')
+        .select(['attempt', 'outcome'])
+        .orderBy('attempt')
+        .execute();
+      expect(attempts).toEqual([
+        { attempt: 1, outcome: 'retry' },
+        { attempt: 2, outcome: 'retry' },
+        { attempt: 3, outcome: 'retry' },
+      ]);
+    });
+
+    it('reschedules a deferred delivery without spending an attempt', async () => {
+      const t = await setup([{ outcome: 'deferred', errorClass: 'circuit_open', error: 'open', retryAfterMs: 30_000 }]);
+      await t.enqueue('k1');
+      await t.worker.runOnce();
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.next_attempt_at]).toEqual([
+        'pending',
+        0,
+        '2026-12-06T10:00:30.000Z',
+      ]);
+      t.clock.advance(30_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+      expect(t.sent).toEqual([1, 1]);
+    });
+
+    it('does not settle a delivery whose lease another worker took over', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      const slow: Channel = {
+        kind: 'webhook',
+        send: async () => {
+          // Another worker claims the row after this lease ran out.
+          await t.db.db.updateTable('deliveries').set({ lease_owner: 'w2' }).execute();
+          return { outcome: 'delivered' };
+        },
+      };
+      const worker = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [slow],
+        {
+          owner: 'w1',
+          concurrency: 1,
+          leaseMs: 60_000,
+          pollMs: 1000,
+          schedule,
+        },
+      );
+      expect((await worker.runOnce()).outcomes).toEqual({ lost: 1 });
+      expect((await t.row()).status).toBe('pending');
+    });
+  });
+});
