@@ -217,6 +217,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock,
     log,
     database,
+    /** The data key (at-rest encryption of stored answers, webhook secrets, e-mail link tokens). */
+    dataKeys,
     metrics,
     audit,
     keys,
