@@ -78,7 +78,11 @@ export type SendResult =
     };
 
 /** A claimed delivery as the worker hands it to a channel. */
-export type Delivery = Omit<DeliveriesTable, 'attempts'> & { attempts: number };
+export type Delivery = Omit<DeliveriesTable, 'attempts' | 'budget_start' | 'redeliveries'> & {
+  attempts: number;
+  budget_start: number;
+  redeliveries: number;
+};
 
 /** Sends one kind of delivery. A channel never throws for a failed send: it returns the outcome. */
 export interface Channel {
