@@ -27,7 +27,7 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
+export async function startReceiver(host = '127.0.0.1', listenPort = 0): Promise<Receiver> {
   const received: Received[] = [];
   const script: Answer[] = [];
   const hanging: ServerResponse[] = [];
@@ -51,7 +51,7 @@ export async function startReceiver(host = '127.0.0.1'): Promise<Receiver> {
       res.end(answer.body ?? '');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  await new Promise<void>((resolve) => server.listen(listenPort, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     port,
