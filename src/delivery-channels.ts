@@ -15,6 +15,7 @@ import type { Channel } from './platform/outbox/outbox.ts';
 import { DeliveryWorker } from './platform/outbox/worker.ts';
 import type { SecretBox } from './platform/secret-box.ts';
 import type { Runtime } from './runtime.ts';
+import { webhookChannel } from './features/webhooks/webhook.channel.ts';
 
 /** What every channel factory receives. */
 export interface ChannelDeps {
@@ -46,12 +47,11 @@ export function channelDeps(runtime: Runtime): ChannelDeps {
  */
 export function deliveryChannels(runtime: Runtime): Channel[] {
   const deps = channelDeps(runtime);
-  void deps;
   return [
     // ── Channel registry: one factory per channel, each `(deps: ChannelDeps) => Channel`. ──
-    // webhookChannel(deps),  // src/features/webhooks/ — Standard Webhooks
-    // discordChannel(deps),  // src/features/webhooks/ — Discord embeds
-    // emailChannel(deps),    // src/features/email/ — smtp, resend, postmark, file
+    webhookChannel(deps), // src/features/webhooks/ — Standard Webhooks
+    // TO REGISTER when they land: discordChannel(deps) (src/features/webhooks/ — Discord embeds),
+    // emailChannel(deps) (src/features/email/ — smtp, resend, postmark, file).
   ];
 }
 
