@@ -34,7 +34,7 @@ export type ErrorClass =
   | 'egress_refused'
   /** The destination's circuit is open: rescheduled without spending an attempt. */
   | 'circuit_open'
-  /** The endpoint or subscriber is disabled or gone: cancelled. */
+  /** The endpoint or subscriber is disabled or gone: given up (dead; redeliver once it is back). */
   | 'destination_disabled'
   /** The message could not be built (a bug or corrupt row): given up. */
   | 'payload_invalid';
