@@ -6,6 +6,8 @@
  * verifies every request. A seeded random number decides after how many more requests each
  * worker is killed; the receiver's count, not a timer, triggers the kill. Leases are short
  * (DELIVERY_LEASE_SECONDS=5 with WEBHOOK_TIMEOUT_MS=2000) so a dead worker's rows come back soon.
+ * Then the graceful side: SIGTERM while every send hangs ends the process within its grace, the
+ * sends aborted and recorded.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +24,12 @@ import { MIGRATED_AT } from './migrations.ts';
 import { startCliReady, stopAll } from './process.ts';
 
 const N = 1000;
+const dataKeys = new Map<string, string>();
+/** One data key per database: the test and every worker process it starts share it. */
+const dataKeyOf = (url: string) => {
+  if (!dataKeys.has(url)) dataKeys.set(url, randomBytes(32).toString('base64'));
+  return dataKeys.get(url)!;
+};
 const KILLS = 4;
 const SEED = 20261206;
 
@@ -55,7 +63,7 @@ describe.each(dialects)('delivery crash safety on $name', (d) => {
       `${N} webhook deliveries survive ${KILLS} SIGKILLs of the worker: each arrives, duplicates keep their webhook-id`,
       async () => {
         url = d.name === 'sqlite' ? `sqlite:${join(dir, 'crash.sqlite')}` : await d.create();
-        const dataKey = randomBytes(32).toString('base64');
+        const dataKey = dataKeyOf(url);
         database = openDatabase(url);
         await migrate(database, MIGRATED_AT);
         const box = resolveDataKeys({ DATABASE_URL: url, DATA_ENCRYPTION_KEY: dataKey }).box;
@@ -127,5 +135,42 @@ describe.each(dialects)('delivery crash safety on $name', (d) => {
       },
       BUDGET.heavyTestMs,
     );
+
+    it('on SIGTERM the worker stops claiming and aborts sends still running when SHUTDOWN_GRACE_MS ends', async () => {
+      // Continues on the first test's database, endpoint and receiver; the receiver now never answers.
+      expect(database && receiver).toBeTruthy();
+      const endpoint = await database!.db.selectFrom('webhook_endpoints').select('id').executeTakeFirstOrThrow();
+      receiver!.hold = true;
+      const before = receiver!.arrivals.length;
+      await enqueueLoad(database!, endpoint.id, N, 3);
+      const worker = await startCliReady(['worker'], {
+        cwd: dir,
+        env: {
+          DATABASE_URL: url,
+          DATA_ENCRYPTION_KEY: dataKeyOf(url),
+          EGRESS_ALLOW: 'loopback',
+          // Far longer than the grace: an attempt that ends before it was aborted by the shutdown.
+          WEBHOOK_TIMEOUT_MS: '30000',
+          DELIVERY_LEASE_SECONDS: '40',
+          DELIVERY_POLL_MS: '50',
+          SHUTDOWN_GRACE_MS: '300',
+          LOG_LEVEL: 'info',
+        },
+      });
+      await receiver!.until((r) => r.arrivals.length >= before + 3);
+      expect((await worker.stop('SIGTERM')).code).toBe(0);
+      const attempts = await database!.db
+        .selectFrom('delivery_attempts')
+        .innerJoin('deliveries', 'deliveries.id', 'delivery_attempts.delivery_id')
+        .select(['delivery_attempts.outcome', 'delivery_attempts.duration_ms', 'deliveries.status'])
+        .where('deliveries.dedupe_key', 'in', [`load:${N}`, `load:${N + 1}`, `load:${N + 2}`])
+        .execute();
+      expect(attempts).toHaveLength(3);
+      for (const a of attempts) {
+        expect([a.outcome, a.status]).toEqual(['retry', 'pending']);
+        expect(Number(a.duration_ms)).toBeLessThan(30_000);
+      }
+      expect(worker.jsonLines().some((l) => l.msg === 'delivery worker stopped' && l.aborted === 3)).toBe(true);
+    });
   });
 });

@@ -31,6 +31,8 @@ export interface CountingReceiver {
   unverified: string[];
   /** The endpoint's signing secret every request is verified with (set once the endpoint exists). */
   secret: string;
+  /** While true, requests are recorded but not answered (a receiver that hangs). */
+  hold: boolean;
   /** Distinct webhook-ids seen. */
   readonly unique: number;
   /** Resolves once `predicate` holds (checked after every request). */
@@ -61,8 +63,10 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
       }
       arrivals.push({ webhookId, body, atMs: performance.timeOrigin + performance.now() });
       ids.add(webhookId);
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('ok');
+      if (!receiver.hold) {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('ok');
+      }
       for (const w of [...waiters]) {
         if (w.predicate(receiver)) {
           waiters.splice(waiters.indexOf(w), 1);
@@ -79,6 +83,7 @@ export async function startCountingReceiver(): Promise<CountingReceiver> {
     arrivals,
     unverified,
     secret: '',
+    hold: false,
     get unique() {
       return ids.size;
     },
