@@ -4,7 +4,7 @@
  * applies these rules and, in addition, forbids cycles between features at folder level
  * (src/features/<name>), which a module-level rule cannot see.
  */
-const ROOT = '^src/(app|cli|runtime|server|cli-support)\\.ts$';
+const ROOT = '^src/(app|cli|runtime|server|cli-support|delivery-channels)\\.ts$';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -48,6 +48,8 @@ import type { SignalConfig } from './features/signals/settings.ts';
 import { signalsRoutes } from './features/signals/signals.routes.ts';
 import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtests/backtests.routes.ts';
 import { factorsRoutes } from './features/factors/factors.routes.ts';
+import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
+import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -189,7 +191,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.route('/', healthRoutes(migrations));
-  app.route('/', metricsRoutes(config, deps.metrics));
+  app.route(
+    '/',
+    metricsRoutes(config, deps.metrics, () =>
+      refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics),
+    ),
+  );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS));
@@ -211,6 +218,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config),
   );
   app.route('/', portfolioRoutes(deps.portfolios));
+  app.route('/', deliveriesRoutes());
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -29,6 +29,7 @@ import { Scheduler, type Job } from './platform/scheduler.ts';
 import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
 import { listen } from './server.ts';
 import { startHeld } from './platform/background.ts';
+import { deliveryWorker } from './delivery-channels.ts';
 
 function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
   return [
@@ -81,9 +82,15 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
 /**
  * Runs until SIGTERM/SIGINT, then shuts down within SHUTDOWN_GRACE_MS: the HTTP server stops
  * accepting and lets in-flight requests finish while every child process gets SIGTERM (and
- * SIGKILL when the grace runs out); then the scheduler, batched writes, database.
+ * SIGKILL when the grace runs out) and the delivery worker stops claiming and lets its sends in
+ * flight settle; then the scheduler, batched writes, database.
  */
-async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap: boolean }): Promise<void> {
+async function runProcess(roles: {
+  http: boolean;
+  scheduler: boolean;
+  bootstrap: boolean;
+  deliveries: boolean;
+}): Promise<void> {
   const startedAt = performance.now();
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -111,6 +118,10 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
     ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http))
     : undefined;
   scheduler?.start();
+  const deliveries = roles.deliveries ? deliveryWorker(runtime, instance) : undefined;
+  if (deliveries && deliveries.kinds.length === 0)
+    log.warn('no delivery channel is registered; deliveries stay pending until a worker that has one runs');
+  deliveries?.start();
   const server = roles.http ? await listen(runtime.app.fetch, { host: cfg.HOST, port: cfg.PORT }, log) : undefined;
   log.info({ database: runtime.database.describe(), startupMs: Math.round(performance.now() - startedAt) }, 'ready');
 
@@ -122,11 +133,13 @@ async function runProcess(roles: { http: boolean; scheduler: boolean; bootstrap:
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
   });
-  const [result, children] = await Promise.all([
+  const [result, children, sends] = await Promise.all([
     server?.shutdown(cfg.SHUTDOWN_GRACE_MS),
     runtime.background.stop(cfg.SHUTDOWN_GRACE_MS),
+    deliveries?.stop(cfg.SHUTDOWN_GRACE_MS),
   ]);
   if (children.stopped > 0) log.info(children, 'background runs stopped');
+  if (sends && sends.inFlight > 0) log.info(sends, 'delivery worker stopped');
   await scheduler?.stop();
   await runtime.close();
   log.info({ cutConnections: result?.cutConnections ?? false }, 'stopped');
@@ -140,15 +153,17 @@ function program(): Command {
   root
     .command('start')
     .description('Run everything in one process: HTTP API, scheduler and workers (SQLite by default).')
-    .action(() => runProcess({ http: true, scheduler: true, bootstrap: true }));
+    .action(() => runProcess({ http: true, scheduler: true, bootstrap: true, deliveries: true }));
   root
     .command('serve')
     .description('Run only the HTTP API (scale-out role; run any number behind a load balancer).')
-    .action(() => runProcess({ http: true, scheduler: false, bootstrap: false }));
+    .action(() => runProcess({ http: true, scheduler: false, bootstrap: false, deliveries: false }));
   root
     .command('worker')
-    .description('Run only the scheduler and workers (scale-out role; any number may run).')
-    .action(() => runProcess({ http: false, scheduler: true, bootstrap: false }));
+    .description(
+      'Run only the scheduler and workers, the delivery worker included (scale-out role; any number may run).',
+    )
+    .action(() => runProcess({ http: false, scheduler: true, bootstrap: false, deliveries: true }));
 
   root
     .command('version')

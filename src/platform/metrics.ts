@@ -2,7 +2,7 @@
  * Prometheus metrics. Each app gets its own registry (tests build many apps in one process).
  * Route labels are route templates, never raw paths, so unknown paths cannot grow the series count.
  */
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -11,6 +11,12 @@ export interface Metrics {
   deliveryAttempts: Counter<'channel' | 'outcome'>;
   /** Seconds from the event that caused a delivery to its successful delivery, by channel. */
   deliveryLatency: Histogram<'channel'>;
+  /** Deliveries waiting to be sent (due or not), by channel; set at each scrape. */
+  deliveryPending: Gauge<'channel'>;
+  /** Dead letters (attempts spent or given up), by channel; set at each scrape. */
+  deliveryDead: Gauge<'channel'>;
+  /** Seconds the oldest due delivery has been waiting past its due time (0 when none is due); set at each scrape. */
+  deliveryOldestDueAge: Gauge<'channel'>;
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -47,5 +53,31 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 72 * 3600],
     registers: [registry],
   });
-  return { registry, httpDuration, deliveryAttempts, deliveryLatency };
+  const deliveryPending = new Gauge({
+    name: 'cardquant_deliveries_pending',
+    help: 'Deliveries waiting to be sent (due now or later), by channel.',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const deliveryDead = new Gauge({
+    name: 'cardquant_deliveries_dead',
+    help: 'Dead letters: deliveries whose attempts are spent or that were given up, by channel.',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  const deliveryOldestDueAge = new Gauge({
+    name: 'cardquant_delivery_oldest_due_age_seconds',
+    help: 'How long the oldest due delivery has waited past its due time, by channel (0 when none is due).',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    httpDuration,
+    deliveryAttempts,
+    deliveryLatency,
+    deliveryPending,
+    deliveryDead,
+    deliveryOldestDueAge,
+  };
 }

@@ -71,7 +71,8 @@ export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
   return app;
 }
 
-export function metricsRoutes(config: Config, metrics: Metrics): OpenAPIHono<AppEnv> {
+/** `refresh` runs before each scrape (gauges computed from the database, such as the delivery backlog). */
+export function metricsRoutes(config: Config, metrics: Metrics, refresh?: () => Promise<void>): OpenAPIHono<AppEnv> {
   const metricsRoute = defineRoute(
     { access: config.METRICS_PUBLIC ? 'public' : 'viewer' },
     {
@@ -85,13 +86,19 @@ export function metricsRoutes(config: Config, metrics: Metrics): OpenAPIHono<App
     },
   );
   const app = createRouter();
-  app.openapi(
-    metricsRoute,
-    async (c) =>
-      c.body(await metrics.registry.metrics(), 200, {
-        'Content-Type': metrics.registry.contentType,
-        'Cache-Control': 'no-store',
-      }) as never,
-  );
+  app.openapi(metricsRoute, async (c) => {
+    if (refresh) {
+      try {
+        await refresh();
+      } catch (err) {
+        // The process's own metrics still answer; the database-derived gauges keep their last values.
+        c.get('platform').log.warn({ err: { message: (err as Error).message } }, 'metrics refresh failed');
+      }
+    }
+    return c.body(await metrics.registry.metrics(), 200, {
+      'Content-Type': metrics.registry.contentType,
+      'Cache-Control': 'no-store',
+    }) as never;
+  });
   return app;
 }

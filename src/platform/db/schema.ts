@@ -759,7 +759,12 @@ export interface DeliveriesTable {
   payload: string;
   sealed: string | null;
   status: DeliveryStatus;
+  /** Every attempt ever made (attempt numbers continue across redeliveries). */
   attempts: Generated<number>;
+  /** `attempts` when the current attempt budget began (a redelivery sets it). */
+  budget_start: Generated<number>;
+  /** Times an operator queued it again (redeliver, redrive). */
+  redeliveries: Generated<number>;
   next_attempt_at: string;
   lease_owner: string | null;
   lease_until: string | null;

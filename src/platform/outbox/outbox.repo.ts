@@ -78,7 +78,12 @@ export async function claimDue(
     .returningAll()
     .execute();
   return rows
-    .map((r) => ({ ...r, attempts: Number(r.attempts) }))
+    .map((r) => ({
+      ...r,
+      attempts: Number(r.attempts),
+      budget_start: Number(r.budget_start),
+      redeliveries: Number(r.redeliveries),
+    }))
     .sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : 0));
 }
 

@@ -34,7 +34,7 @@ export type ErrorClass =
   | 'egress_refused'
   /** The destination's circuit is open: rescheduled without spending an attempt. */
   | 'circuit_open'
-  /** The endpoint or subscriber is disabled or gone: cancelled. */
+  /** The endpoint or subscriber is disabled or gone: given up (dead; redeliver once it is back). */
   | 'destination_disabled'
   /** The message could not be built (a bug or corrupt row): given up. */
   | 'payload_invalid';
@@ -78,7 +78,11 @@ export type SendResult =
     };
 
 /** A claimed delivery as the worker hands it to a channel. */
-export type Delivery = Omit<DeliveriesTable, 'attempts'> & { attempts: number };
+export type Delivery = Omit<DeliveriesTable, 'attempts' | 'budget_start' | 'redeliveries'> & {
+  attempts: number;
+  budget_start: number;
+  redeliveries: number;
+};
 
 /** Sends one kind of delivery. A channel never throws for a failed send: it returns the outcome. */
 export interface Channel {

@@ -3,6 +3,12 @@
  * settles it — delivered, retried after a backoff with jitter, deferred without spending an
  * attempt (open circuit), suppressed, or moved to the dead letters once its attempts are spent.
  * Any number of workers may run against one database (docs/DELIVERY.md).
+ *
+ * `start()` keeps up to `concurrency` sends in flight: a slot that frees is refilled by the next
+ * claim, so one slow destination does not hold back the others. Each send is aborted one second
+ * before its lease runs out (the lease is the attempt's upper bound, and DELIVERY_LEASE_SECONDS
+ * is longer than WEBHOOK_TIMEOUT_MS), so leases need no renewal. A database that is briefly
+ * unavailable makes the worker log and back off, never stop.
  */
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../clock.ts';
@@ -25,6 +31,8 @@ export interface WorkerOptions {
   schedule: RetrySchedule;
   /** Jitter source in [0, 1) (tests pass a fixed one). */
   random?: () => number;
+  /** Longest wait between two claims while the database keeps failing (default 30 s). */
+  maxErrorBackoffMs?: number;
 }
 
 /** What one pass did: how many deliveries were claimed and how each settled. */
@@ -47,9 +55,12 @@ export function excerpt(text: string | undefined, maxBytes = 4096): string | nul
 
 export class DeliveryWorker {
   private readonly channels: Map<ChannelKind, Channel>;
+  /** Sends in flight, by delivery id: their end and how to abort them. */
+  private readonly inFlight = new Map<string, { done: Promise<string>; abort: AbortController }>();
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private slotFreed: (() => void) | null = null;
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -69,34 +80,63 @@ export class DeliveryWorker {
     return [...this.channels.keys()];
   }
 
-  /** Claims one batch of due deliveries and sends them; resolves when every one is settled. */
-  async runOnce(): Promise<PassReport> {
+  /** Sends in flight now. */
+  get active(): number {
+    return this.inFlight.size;
+  }
+
+  private async claim(limit: number): Promise<Delivery[]> {
+    if (limit <= 0 || this.channels.size === 0) return [];
     const now = this.clock.now();
-    const claimed = await claimDue(this.db, this.dialect, {
+    return claimDue(this.db, this.dialect, {
       nowIso: isoInstant(now),
       leaseUntil: isoInstant(now + this.options.leaseMs),
       owner: this.options.owner,
-      limit: this.options.concurrency,
+      limit,
       channels: this.kinds,
     });
+  }
+
+  /** Claims one batch of due deliveries and sends them; resolves when every one is settled. */
+  async runOnce(): Promise<PassReport> {
+    const claimed = await this.claim(this.options.concurrency);
     const outcomes: Record<string, number> = {};
     await Promise.all(
       claimed.map(async (delivery) => {
-        const outcome = await this.deliver(delivery);
+        const outcome = await this.track(delivery);
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
       }),
     );
     return { claimed: claimed.length, outcomes };
   }
 
+  /** Starts sending a claimed delivery as one of the in-flight sends; resolves with how it settled. */
+  private track(delivery: Delivery): Promise<string> {
+    const abort = new AbortController();
+    const done = this.deliver(delivery, abort)
+      .catch((err: Error) => {
+        // Only the settle can throw (the database went away): the lease runs out and the row is sent again.
+        this.log.error(
+          { deliveryId: delivery.id, err: { message: err.message } },
+          'delivery attempt could not be recorded; it is sent again once its lease runs out',
+        );
+        return 'unsettled';
+      })
+      .finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.slotFreed?.();
+      });
+    this.inFlight.set(delivery.id, { done, abort });
+    return done;
+  }
+
   /** Sends one claimed delivery and settles it; returns how it settled (or `lost` when its lease was taken). */
-  private async deliver(delivery: Delivery): Promise<string> {
+  private async deliver(delivery: Delivery, abort: AbortController): Promise<string> {
     const channel = this.channels.get(delivery.channel)!;
     const attempt = delivery.attempts + 1;
     const startedMs = this.clock.now();
     const started = performance.now();
     // The lease is the attempt's upper bound: past it another worker may claim the row.
-    const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error('lease ran out')), Math.max(1, this.options.leaseMs - 1000));
     let result: SendResult;
     try {
@@ -176,8 +216,10 @@ export class DeliveryWorker {
           label: 'deferred',
         };
       case 'retry': {
-        if (attempt >= this.options.schedule.maxAttempts) return { settlement: { status: 'dead' }, label: 'dead' };
-        const backoff = retryDelayMs(attempt, this.options.schedule, this.options.random);
+        // The budget restarts at a redelivery; attempt numbers do not.
+        const inBudget = attempt - delivery.budget_start;
+        if (inBudget >= this.options.schedule.maxAttempts) return { settlement: { status: 'dead' }, label: 'dead' };
+        const backoff = retryDelayMs(inBudget, this.options.schedule, this.options.random);
         const wait = Math.max(backoff, result.retryAfterMs ?? 0);
         return {
           settlement: { status: 'pending', nextAttemptAt: isoInstant(now + wait), countsAsAttempt: true },
@@ -187,19 +229,43 @@ export class DeliveryWorker {
     }
   }
 
-  /** Polls until stopped: a pass that found work is followed at once by another. */
+  /**
+   * Sends until stopped, keeping up to `concurrency` sends in flight. After a claim that filled
+   * every free slot the worker claims again as soon as a slot frees; otherwise it waits `pollMs`
+   * (or a `notify`). A failing claim (database unavailable) is logged and retried after a wait
+   * that doubles with each failure in a row, up to `maxErrorBackoffMs`.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
+    const maxBackoff = this.options.maxErrorBackoffMs ?? 30_000;
     this.loop = (async () => {
+      let failures = 0;
       while (this.running) {
-        let claimed = 0;
-        try {
-          claimed = (await this.runOnce()).claimed;
-        } catch (err) {
-          this.log.error({ err: { message: (err as Error).message } }, 'delivery pass failed');
+        const free = this.options.concurrency - this.inFlight.size;
+        let saturated = false;
+        if (free > 0) {
+          try {
+            const claimed = await this.claim(free);
+            if (failures > 0) this.log.info({ failures }, 'delivery worker reaches the database again');
+            failures = 0;
+            for (const delivery of claimed) void this.track(delivery);
+            saturated = claimed.length === free;
+          } catch (err) {
+            failures++;
+            const waitMs = Math.min(maxBackoff, this.options.pollMs * 2 ** (failures - 1));
+            this.log.error(
+              { err: { message: (err as Error).message }, failures, retryInMs: waitMs },
+              'delivery claim failed; retrying',
+            );
+            if (this.running) await this.idle(waitMs, false);
+            continue;
+          }
         }
-        if (claimed === 0 && this.running) await this.idle();
+        if (!this.running) break;
+        // Full: wait for a slot. More work was due: claim again at once. Otherwise: poll.
+        if (this.inFlight.size >= this.options.concurrency) await this.idle(this.options.pollMs, true);
+        else if (!saturated) await this.idle(this.options.pollMs, false);
       }
     })();
   }
@@ -209,24 +275,44 @@ export class DeliveryWorker {
     this.wake?.();
   }
 
-  private idle(): Promise<void> {
+  /** Waits `ms`, or until notified; `onSlot` also wakes when an in-flight send ends. */
+  private idle(ms: number, onSlot: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = () => {
         this.wake = null;
-        done();
+        this.slotFreed = null;
+        resolve();
       };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+      if (onSlot) this.slotFreed = done;
     });
   }
 
-  /** Stops polling and waits for the pass in progress to settle what it claimed. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming and waits for the sends in flight to settle, at most `graceMs`; sends still
+   * running then are aborted (their channel returns at once and the attempt is recorded, or the
+   * row is sent again once its lease runs out).
+   */
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<{ inFlight: number; aborted: number }> {
     this.running = false;
-    this.notify();
+    this.wake?.();
     await this.loop;
+    const pending = [...this.inFlight.values()];
+    if (pending.length === 0) return { inFlight: 0, aborted: 0 };
+    const all = Promise.allSettled(pending.map((p) => p.done));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = Number.isFinite(graceMs)
+      ? new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))
+      : new Promise<boolean>(() => undefined);
+    const late = await Promise.race([all.then(() => false), deadline]);
+    clearTimeout(timer);
+    if (!late) return { inFlight: pending.length, aborted: 0 };
+    const left = [...this.inFlight.values()];
+    for (const p of left) p.abort.abort(new Error('shutting down'));
+    // An aborted send settles at once; a channel that ignores the signal is not waited for long.
+    await Promise.race([all, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+    return { inFlight: pending.length, aborted: left.length };
   }
 }
