@@ -48,6 +48,9 @@ import type { SignalConfig } from './features/signals/settings.ts';
 import { signalsRoutes } from './features/signals/signals.routes.ts';
 import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtests/backtests.routes.ts';
 import { factorsRoutes } from './features/factors/factors.routes.ts';
+import { alertsRoutes } from './features/alerts/alerts.routes.ts';
+import { AlertsService } from './features/alerts/alerts.service.ts';
+import { idFactory } from './platform/ids.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -211,6 +214,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config),
   );
   app.route('/', portfolioRoutes(deps.portfolios));
+  app.route(
+    '/',
+    alertsRoutes(
+      new AlertsService(
+        platform.database.db,
+        platform.database.dialect,
+        platform.clock,
+        idFactory(platform.clock),
+        config.ALERT_RULES_PER_OWNER,
+      ),
+    ),
+  );
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -1,0 +1,455 @@
+/**
+ * Statements of the alerts feature: rules and firings of an owner (the API), the one read that
+ * evaluates every active rule against the day's prices and signals (the `alerts` step), the
+ * chunked writes of its transitions, and what the digest reads.
+ */
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import type { DialectName } from '../../platform/db/database.ts';
+import type { AlertFiringsTable, AlertRulesTable, Tables } from '../../platform/db/schema.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
+
+/** Ids per statement in chunked writes (well below every bind-parameter limit). */
+const CHUNK = 500;
+
+const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+
+export type RuleRow = Selectable<AlertRulesTable> & { printing_id: string | null };
+export type FiringRow = Selectable<AlertFiringsTable>;
+
+/** The printing key of an API printing id. */
+export async function printingKeyOf(db: Kysely<Tables>, printingId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('printings').select('key').where('id', '=', printingId).executeTakeFirst();
+  return row === undefined ? undefined : Number(row.key);
+}
+
+export async function cardExists(db: Kysely<Tables>, cardId: string): Promise<boolean> {
+  return (await db.selectFrom('cards').select('id').where('id', '=', cardId).executeTakeFirst()) !== undefined;
+}
+
+/** An endpoint of `ownerId` (read only: the webhooks feature owns the table). */
+export async function ownEndpoint(
+  db: Kysely<Tables>,
+  ownerId: string,
+  endpointId: string,
+): Promise<{ kind: 'standard' | 'discord'; status: 'enabled' | 'disabled' } | undefined> {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['kind', 'status'])
+    .where('id', '=', endpointId)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+}
+
+/** The e-mail subscriber a principal is, if it is one. */
+export async function subscriberOf(
+  db: Kysely<Tables>,
+  principalId: string,
+): Promise<{ address: string; status: 'pending' | 'confirmed' | 'unsubscribed'; digest: number } | undefined> {
+  const row = await db
+    .selectFrom('email_subscribers')
+    .select(['address', 'status', 'digest'])
+    .where('principal_id', '=', principalId)
+    .executeTakeFirst();
+  return row && { ...row, digest: Number(row.digest) };
+}
+
+const ruleColumns = [
+  'r.id',
+  'r.owner_id',
+  'r.kind',
+  'r.printing_key',
+  'r.card_id',
+  'r.market',
+  'r.threshold_minor',
+  'r.currency',
+  'r.change_pct',
+  'r.window_days',
+  'r.signal_action',
+  'r.channel',
+  'r.endpoint_id',
+  'r.note',
+  'r.status',
+  'r.snoozed_until',
+  'r.state',
+  'r.last_action',
+  'r.last_evaluated_on',
+  'r.last_fired_at',
+  'r.fired_count',
+  'r.created_at',
+  'r.updated_at',
+  'p.id as printing_id',
+] as const;
+
+const normalise = (r: RuleRow): RuleRow => ({
+  ...r,
+  printing_key: r.printing_key === null ? null : Number(r.printing_key),
+  threshold_minor: r.threshold_minor === null ? null : Number(r.threshold_minor),
+  change_pct: r.change_pct === null ? null : Number(r.change_pct),
+  window_days: r.window_days === null ? null : Number(r.window_days),
+  fired_count: Number(r.fired_count),
+});
+
+/**
+ * Inserts a rule unless its owner already holds `cap`, counting inside the inserting transaction:
+ * the owner's principal row is locked first (PostgreSQL `FOR UPDATE`; SQLite holds its one
+ * writer), so concurrent creations cannot pass the cap together. Returns false at the cap.
+ */
+export async function insertRuleWithinCap(
+  db: Kysely<Tables>,
+  dialect: DialectName,
+  row: Insertable<AlertRulesTable>,
+  cap: number,
+): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const lock = trx.selectFrom('principals').select('id').where('id', '=', row.owner_id);
+    if (dialect === 'postgres') await lock.forUpdate().execute();
+    else
+      await trx
+        .updateTable('principals')
+        .set({ name: sql`name` })
+        .where('id', '=', row.owner_id)
+        .execute();
+    const { n } = await trx
+      .selectFrom('alert_rules')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('owner_id', '=', row.owner_id)
+      .executeTakeFirstOrThrow();
+    if (Number(n) >= cap) return false;
+    await trx.insertInto('alert_rules').values(row).execute();
+    return true;
+  });
+}
+
+export async function findRule(db: Kysely<Tables>, ownerId: string, id: string): Promise<RuleRow | undefined> {
+  const row = await db
+    .selectFrom('alert_rules as r')
+    .leftJoin('printings as p', 'p.key', 'r.printing_key')
+    .select(ruleColumns)
+    .where('r.id', '=', id)
+    .where('r.owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return row && normalise(row as RuleRow);
+}
+
+/** Up to `limit` rules of the owner after the cursor id, oldest first. */
+export async function listRules(
+  db: Kysely<Tables>,
+  ownerId: string,
+  opts: { limit: number; afterId?: string },
+): Promise<RuleRow[]> {
+  const rows = await db
+    .selectFrom('alert_rules as r')
+    .leftJoin('printings as p', 'p.key', 'r.printing_key')
+    .select(ruleColumns)
+    .where('r.owner_id', '=', ownerId)
+    .$if(opts.afterId !== undefined, (qb) => qb.where('r.id', '>', opts.afterId!))
+    .orderBy('r.id')
+    .limit(opts.limit)
+    .execute();
+  return rows.map((r) => normalise(r as RuleRow));
+}
+
+/** Updates the owner's rule; returns whether it exists. */
+export async function updateRule(
+  db: Kysely<Tables>,
+  ownerId: string,
+  id: string,
+  set: Partial<Omit<AlertRulesTable, 'id' | 'owner_id' | 'fired_count'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('alert_rules')
+    .set(set)
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteRule(db: Kysely<Tables>, ownerId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('alert_rules')
+    .where('id', '=', id)
+    .where('owner_id', '=', ownerId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Up to `limit` firings of the owner's rule after the cursor id, newest first. */
+export async function listFirings(
+  db: Kysely<Tables>,
+  ownerId: string,
+  ruleId: string,
+  opts: { limit: number; beforeId?: string },
+): Promise<FiringRow[]> {
+  const rows = await db
+    .selectFrom('alert_firings')
+    .selectAll()
+    .where('rule_id', '=', ruleId)
+    .where('owner_id', '=', ownerId)
+    .$if(opts.beforeId !== undefined, (qb) => qb.where('id', '<', opts.beforeId!))
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .execute();
+  return rows.map(normaliseFiring);
+}
+
+const normaliseFiring = (f: FiringRow): FiringRow => ({
+  ...f,
+  printing_key: Number(f.printing_key),
+  price_minor: f.price_minor === null ? null : Number(f.price_minor),
+  from_price_minor: f.from_price_minor === null ? null : Number(f.from_price_minor),
+  change_pct: f.change_pct === null ? null : Number(f.change_pct),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+
+export interface SignalRef {
+  engine: string;
+  engineVersion: string;
+  weightsVersion: string;
+}
+
+/** The latest date with signals of the configured engine, version and weights; null without any. */
+export async function latestSignalDate(db: Kysely<Tables>, key: SignalRef): Promise<string | null> {
+  const row = await db
+    .selectFrom('signals')
+    .select((eb) => eb.fn.max('date').as('date'))
+    .where('engine', '=', key.engine)
+    .where('engine_version', '=', key.engineVersion)
+    .where('weights_version', '=', key.weightsVersion)
+    .executeTakeFirst();
+  return (row?.date as string | null | undefined) ?? null;
+}
+
+/** One active, unsnoozed rule with what the day's prices and signals say about its subject. */
+export interface CandidateRow {
+  id: string;
+  owner_id: string;
+  kind: AlertRulesTable['kind'];
+  card_id: string | null;
+  market: string;
+  threshold_minor: number | null;
+  currency: string | null;
+  change_pct: number | null;
+  window_days: number | null;
+  signal_action: AlertRulesTable['signal_action'];
+  channel: AlertRulesTable['channel'];
+  endpoint_id: string | null;
+  note: string | null;
+  state: 'armed' | 'fired';
+  last_action: string | null;
+  last_fired_at: string | null;
+  /** The printing the rule follows (a card rule: the card's headline printing); null when unknown. */
+  subject_key: number | null;
+  last_cents: number | null;
+  last_date: string | null;
+  stale: number | null;
+  change_1d: number | null;
+  change_7d: number | null;
+  change_30d: number | null;
+  from_cents_1d: number | null;
+  from_cents_7d: number | null;
+  from_cents_30d: number | null;
+  from_date_1d: string | null;
+  from_date_7d: string | null;
+  from_date_30d: string | null;
+  /** 1 when the latest print, or the base print of the rule's window, is flagged (price_flags). */
+  flagged: number;
+  action_now: string | null;
+  signal_cents: number | null;
+  endpoint_status: string | null;
+  endpoint_kind: string | null;
+  subscriber_address: string | null;
+  subscriber_status: string | null;
+  subscriber_digest: number | null;
+}
+
+/**
+ * Every active rule not snoozed at `nowIso`, joined in one statement with its series in
+ * `latest_prices` (the printing's near-mint series in the rule's market and currency; a card rule
+ * takes the printing of its card's headline series), the flags of that series' latest and base
+ * prints, the signal of the printing on `signal.date`, and its channel's endpoint or subscriber.
+ */
+export async function candidateRules(
+  db: Kysely<Tables>,
+  args: { nowIso: string; signal: (SignalRef & { date: string }) | null },
+): Promise<CandidateRow[]> {
+  const s = args.signal;
+  const flaggedOn = (date: ReturnType<typeof sql>) => sql`exists (select 1 from price_flags f
+      where f.printing_key = lp.printing_key and f.market = lp.market and f.condition = lp.condition
+        and f.currency = lp.currency and f.date = ${date})`;
+  const baseDate = sql`case r.window_days when 1 then lp.from_date_1d when 7 then lp.from_date_7d when 30 then lp.from_date_30d end`;
+  const signalJoin =
+    s === null
+      ? sql`left join signals s on 1 = 0`
+      : sql`left join signals s on r.kind = 'signal_change' and s.engine = ${s.engine}
+          and s.engine_version = ${s.engineVersion} and s.weights_version = ${s.weightsVersion}
+          and s.date = ${s.date} and s.printing_key = coalesce(r.printing_key, h.printing_key)`;
+  const result = await sql<CandidateRow>`
+    select r.id, r.owner_id, r.kind, r.card_id, r.market, r.threshold_minor, r.currency, r.change_pct,
+      r.window_days, r.signal_action, r.channel, r.endpoint_id, r.note, r.state, r.last_action, r.last_fired_at,
+      coalesce(r.printing_key, h.printing_key) as subject_key,
+      lp.last_cents, lp.last_date, lp.stale,
+      lp.change_pct_1d as change_1d, lp.change_pct_7d as change_7d, lp.change_pct_30d as change_30d,
+      lp.from_cents_1d, lp.from_cents_7d, lp.from_cents_30d,
+      lp.from_date_1d, lp.from_date_7d, lp.from_date_30d,
+      case when lp.printing_key is null then 0
+        when ${flaggedOn(sql`lp.last_date`)} then 1
+        when r.window_days is not null and ${flaggedOn(baseDate)} then 1
+        else 0 end as flagged,
+      s.action as action_now, s.last_cents as signal_cents,
+      e.status as endpoint_status, e.kind as endpoint_kind,
+      sub.address as subscriber_address, sub.status as subscriber_status, sub.digest as subscriber_digest
+    from alert_rules r
+    left join latest_prices h on r.card_id is not null and h.card_id = r.card_id and h.headline = 1
+    left join latest_prices lp on r.kind <> 'signal_change'
+      and lp.printing_key = coalesce(r.printing_key, h.printing_key)
+      and lp.market = r.market and lp.condition = ${PRIMARY_SERIES.condition} and lp.currency = r.currency
+    ${signalJoin}
+    left join webhook_endpoints e on e.id = r.endpoint_id
+    left join email_subscribers sub on r.channel = 'email' and sub.principal_id = r.owner_id
+    where r.status = 'active' and (r.snoozed_until is null or r.snoozed_until <= ${args.nowIso})
+  `.execute(db);
+  return result.rows;
+}
+
+/** Stamps every rule the evaluation read (one statement). */
+export async function markEvaluated(db: Kysely<Tables>, nowIso: string, on: string): Promise<void> {
+  await db
+    .updateTable('alert_rules')
+    .set({ last_evaluated_on: on })
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '<=', nowIso)]))
+    .execute();
+}
+
+/** Fired rules become `fired` (their count and last firing updated); re-armed rules `armed`. */
+export async function applyTransitions(
+  trx: Kysely<Tables>,
+  args: { fired: string[]; rearmed: string[]; nowIso: string },
+): Promise<void> {
+  for (const ids of chunks(args.fired)) {
+    await trx
+      .updateTable('alert_rules')
+      .set((eb) => ({ state: 'fired', last_fired_at: args.nowIso, fired_count: eb('fired_count', '+', 1) }))
+      .where('id', 'in', ids)
+      .execute();
+  }
+  for (const ids of chunks(args.rearmed)) {
+    await trx.updateTable('alert_rules').set({ state: 'armed' }).where('id', 'in', ids).execute();
+  }
+}
+
+/** Stores the action each signal rule saw (one statement per action and chunk). */
+export async function setLastActions(trx: Kysely<Tables>, byAction: Map<string, string[]>): Promise<void> {
+  for (const [action, all] of byAction) {
+    for (const ids of chunks(all)) {
+      await trx.updateTable('alert_rules').set({ last_action: action }).where('id', 'in', ids).execute();
+    }
+  }
+}
+
+export async function insertFirings(trx: Kysely<Tables>, rows: Insertable<AlertFiringsTable>[]): Promise<void> {
+  for (const part of chunks(rows, 200)) await trx.insertInto('alert_firings').values(part).execute();
+}
+
+/** What an alert message shows of a printing and its card. */
+export interface SubjectRow {
+  key: number;
+  printing_id: string;
+  finish: string;
+  card_id: string;
+  name: string;
+  set_id: string;
+  number: string;
+  images: string | null;
+}
+
+export async function subjects(db: Kysely<Tables>, keys: readonly number[]): Promise<SubjectRow[]> {
+  const out: SubjectRow[] = [];
+  for (const part of chunks([...new Set(keys)])) {
+    const rows = await db
+      .selectFrom('printings as p')
+      .innerJoin('cards as c', 'c.id', 'p.card_id')
+      .select([
+        'p.key',
+        'p.id as printing_id',
+        'p.finish',
+        'c.id as card_id',
+        'c.name',
+        'c.set_id',
+        'c.number',
+        'c.images',
+      ])
+      .where('p.key', 'in', part)
+      .execute();
+    for (const r of rows) out.push({ ...r, key: Number(r.key) });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digest
+
+/** Confirmed subscribers who chose a daily digest, with the time of their previous digest. */
+export async function digestSubscribers(
+  db: Kysely<Tables>,
+): Promise<{ principal_id: string; address: string; previous: string | null }[]> {
+  return db
+    .selectFrom('email_subscribers as s')
+    .select((eb) => [
+      's.principal_id',
+      's.address',
+      eb
+        .selectFrom('deliveries as d')
+        .select((e) => e.fn.max('d.triggered_at').as('t'))
+        .whereRef('d.owner_id', '=', 's.principal_id')
+        .where('d.event_type', '=', 'alert.digest')
+        .as('previous'),
+    ])
+    .where('s.status', '=', 'confirmed')
+    .where('s.digest', '=', 1)
+    .orderBy('s.principal_id')
+    .execute() as Promise<{ principal_id: string; address: string; previous: string | null }[]>;
+}
+
+export type DigestFiringRow = FiringRow & {
+  kind: AlertRulesTable['kind'];
+  note: string | null;
+  threshold_minor: number | null;
+  rule_change_pct: number | null;
+  window_days: number | null;
+};
+
+/** The firings of the owner's e-mail rules in (since, until], oldest first. */
+export async function digestFirings(
+  db: Kysely<Tables>,
+  ownerId: string,
+  since: string | null,
+  until: string,
+): Promise<DigestFiringRow[]> {
+  const rows = await db
+    .selectFrom('alert_firings as f')
+    .innerJoin('alert_rules as r', 'r.id', 'f.rule_id')
+    .selectAll('f')
+    .select(['r.kind', 'r.note', 'r.threshold_minor', 'r.change_pct as rule_change_pct', 'r.window_days'])
+    .where('f.owner_id', '=', ownerId)
+    .where('r.channel', '=', 'email')
+    .$if(since !== null, (qb) => qb.where('f.fired_at', '>', since!))
+    .where('f.fired_at', '<=', until)
+    .orderBy('f.id')
+    .execute();
+  return rows.map((r) => ({
+    ...normaliseFiring(r),
+    kind: r.kind,
+    note: r.note,
+    threshold_minor: r.threshold_minor === null ? null : Number(r.threshold_minor),
+    rule_change_pct: r.rule_change_pct === null ? null : Number(r.rule_change_pct),
+    window_days: r.window_days === null ? null : Number(r.window_days),
+  }));
+}
