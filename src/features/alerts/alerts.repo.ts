@@ -226,54 +226,46 @@ export async function latestSignalDate(db: Kysely<Tables>, key: SignalRef): Prom
   return (row?.date as string | null | undefined) ?? null;
 }
 
-/** One active, unsnoozed rule with what the day's prices and signals say about its subject. */
+/**
+ * One active, unsnoozed rule with what the day's prices and signals say about its subject: only
+ * what the edge trigger needs (evaluate.ts). What a message needs is read for the fired rules
+ * alone (`firedDetails`).
+ */
 export interface CandidateRow {
   id: string;
-  owner_id: string;
   kind: AlertRulesTable['kind'];
-  card_id: string | null;
-  market: string;
   threshold_minor: number | null;
-  currency: string | null;
   change_pct: number | null;
   window_days: number | null;
   signal_action: AlertRulesTable['signal_action'];
-  channel: AlertRulesTable['channel'];
-  endpoint_id: string | null;
-  note: string | null;
   state: 'armed' | 'fired';
   last_action: string | null;
   last_fired_at: string | null;
   /** The printing the rule follows (a card rule: the card's headline printing); null when unknown. */
   subject_key: number | null;
   last_cents: number | null;
-  last_date: string | null;
-  stale: number | null;
-  change_1d: number | null;
-  change_7d: number | null;
-  change_30d: number | null;
-  from_cents_1d: number | null;
-  from_cents_7d: number | null;
-  from_cents_30d: number | null;
-  from_date_1d: string | null;
-  from_date_7d: string | null;
-  from_date_30d: string | null;
-  /** 1 when the latest print, or the base print of the rule's window, is flagged (price_flags). */
-  flagged: number;
+  /** The change over the rule's window (change kinds), percent. */
+  window_change: number | null;
+  /** 1 when the series is stale, or its latest print or the base print of the rule's window is flagged (price_flags). */
+  excluded: number | null;
   action_now: string | null;
-  signal_cents: number | null;
-  endpoint_status: string | null;
-  endpoint_kind: string | null;
-  subscriber_address: string | null;
-  subscriber_status: string | null;
-  subscriber_digest: number | null;
 }
+
+const SUBJECT_JOIN = sql`left join latest_prices h on r.card_id is not null and h.card_id = r.card_id and h.headline = 1`;
+const SERIES_JOIN = sql`left join latest_prices lp on r.kind <> 'signal_change'
+      and lp.printing_key = coalesce(r.printing_key, h.printing_key)
+      and lp.market = r.market and lp.condition = ${PRIMARY_SERIES.condition} and lp.currency = r.currency`;
+const windowColumn = (prefix: string) =>
+  sql.raw(
+    `case r.window_days when 1 then lp.${prefix}_1d when 7 then lp.${prefix}_7d when 30 then lp.${prefix}_30d end`,
+  );
 
 /**
  * Every active rule not snoozed at `nowIso`, joined in one statement with its series in
  * `latest_prices` (the printing's near-mint series in the rule's market and currency; a card rule
  * takes the printing of its card's headline series), the flags of that series' latest and base
- * prints, the signal of the printing on `signal.date`, and its channel's endpoint or subscriber.
+ * prints (latest_prices leaves flagged prints out when it is derived, but the quality step may
+ * flag a print after that derive), and the signal of the printing on `signal.date`.
  */
 export async function candidateRules(
   db: Kysely<Tables>,
@@ -283,7 +275,6 @@ export async function candidateRules(
   const flaggedOn = (date: ReturnType<typeof sql>) => sql`exists (select 1 from price_flags f
       where f.printing_key = lp.printing_key and f.market = lp.market and f.condition = lp.condition
         and f.currency = lp.currency and f.date = ${date})`;
-  const baseDate = sql`case r.window_days when 1 then lp.from_date_1d when 7 then lp.from_date_7d when 30 then lp.from_date_30d end`;
   const signalJoin =
     s === null
       ? sql`left join signals s on 1 = 0`
@@ -291,31 +282,73 @@ export async function candidateRules(
           and s.engine_version = ${s.engineVersion} and s.weights_version = ${s.weightsVersion}
           and s.date = ${s.date} and s.printing_key = coalesce(r.printing_key, h.printing_key)`;
   const result = await sql<CandidateRow>`
-    select r.id, r.owner_id, r.kind, r.card_id, r.market, r.threshold_minor, r.currency, r.change_pct,
-      r.window_days, r.signal_action, r.channel, r.endpoint_id, r.note, r.state, r.last_action, r.last_fired_at,
-      coalesce(r.printing_key, h.printing_key) as subject_key,
-      lp.last_cents, lp.last_date, lp.stale,
-      lp.change_pct_1d as change_1d, lp.change_pct_7d as change_7d, lp.change_pct_30d as change_30d,
-      lp.from_cents_1d, lp.from_cents_7d, lp.from_cents_30d,
-      lp.from_date_1d, lp.from_date_7d, lp.from_date_30d,
-      case when lp.printing_key is null then 0
+    select r.id, r.kind, r.threshold_minor, r.change_pct, r.window_days, r.signal_action, r.state, r.last_action,
+      r.last_fired_at, coalesce(r.printing_key, h.printing_key) as subject_key, lp.last_cents,
+      ${windowColumn('change_pct')} as window_change,
+      case when lp.printing_key is null then null
+        when lp.stale = 1 then 1
         when ${flaggedOn(sql`lp.last_date`)} then 1
-        when r.window_days is not null and ${flaggedOn(baseDate)} then 1
-        else 0 end as flagged,
-      s.action as action_now, s.last_cents as signal_cents,
-      e.status as endpoint_status, e.kind as endpoint_kind,
-      sub.address as subscriber_address, sub.status as subscriber_status, sub.digest as subscriber_digest
+        when r.window_days is not null and ${flaggedOn(windowColumn('from_date'))} then 1
+        else 0 end as excluded,
+      s.action as action_now
     from alert_rules r
-    left join latest_prices h on r.card_id is not null and h.card_id = r.card_id and h.headline = 1
-    left join latest_prices lp on r.kind <> 'signal_change'
-      and lp.printing_key = coalesce(r.printing_key, h.printing_key)
-      and lp.market = r.market and lp.condition = ${PRIMARY_SERIES.condition} and lp.currency = r.currency
+    ${SUBJECT_JOIN}
+    ${SERIES_JOIN}
     ${signalJoin}
-    left join webhook_endpoints e on e.id = r.endpoint_id
-    left join email_subscribers sub on r.channel = 'email' and sub.principal_id = r.owner_id
     where r.status = 'active' and (r.snoozed_until is null or r.snoozed_until <= ${args.nowIso})
   `.execute(db);
   return result.rows;
+}
+
+/** What a fired rule's firing and message need: its owner, channel and the series' dates and base. */
+export interface FiredDetailRow {
+  id: string;
+  owner_id: string;
+  market: string;
+  currency: string | null;
+  note: string | null;
+  channel: AlertRulesTable['channel'];
+  endpoint_id: string | null;
+  last_date: string | null;
+  from_cents: number | null;
+  from_date: string | null;
+  signal_cents: number | null;
+  endpoint_status: string | null;
+  subscriber_address: string | null;
+  subscriber_status: string | null;
+  subscriber_digest: number | null;
+}
+
+/** The details of the fired rules `ids` (a block of rules per statement). */
+export async function firedDetails(
+  db: Kysely<Tables>,
+  ids: readonly string[],
+  signal: (SignalRef & { date: string }) | null,
+): Promise<FiredDetailRow[]> {
+  const out: FiredDetailRow[] = [];
+  const signalJoin =
+    signal === null
+      ? sql`left join signals s on 1 = 0`
+      : sql`left join signals s on r.kind = 'signal_change' and s.engine = ${signal.engine}
+          and s.engine_version = ${signal.engineVersion} and s.weights_version = ${signal.weightsVersion}
+          and s.date = ${signal.date} and s.printing_key = coalesce(r.printing_key, h.printing_key)`;
+  for (const part of chunks(ids)) {
+    const result = await sql<FiredDetailRow>`
+      select r.id, r.owner_id, r.market, r.currency, r.note, r.channel, r.endpoint_id, lp.last_date,
+        ${windowColumn('from_cents')} as from_cents, ${windowColumn('from_date')} as from_date,
+        s.last_cents as signal_cents, e.status as endpoint_status,
+        sub.address as subscriber_address, sub.status as subscriber_status, sub.digest as subscriber_digest
+      from alert_rules r
+      ${SUBJECT_JOIN}
+      ${SERIES_JOIN}
+      ${signalJoin}
+      left join webhook_endpoints e on e.id = r.endpoint_id
+      left join email_subscribers sub on r.channel = 'email' and sub.principal_id = r.owner_id
+      where r.id in (${sql.join(part)})
+    `.execute(db);
+    out.push(...result.rows);
+  }
+  return out;
 }
 
 /** Stamps every rule the evaluation read (one statement). */

@@ -6,7 +6,6 @@
  * unsubscribe tokens minted in the same transaction), so a firing never exists without its message
  * and no message without its firing.
  */
-import type { Insertable } from 'kysely';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { AlertFiringsTable } from '../../platform/db/schema.ts';
@@ -19,12 +18,14 @@ import { alertData } from './alert-event.ts';
 import {
   applyTransitions,
   candidateRules,
+  firedDetails,
   insertFirings,
   latestSignalDate,
   markEvaluated,
   setLastActions,
   subjects,
   type CandidateRow,
+  type FiredDetailRow,
   type SignalRef,
 } from './alerts.repo.ts';
 import { decide, type Action, type Observation } from './evaluate.ts';
@@ -53,27 +54,19 @@ export interface AlertEvaluationDeps {
   box: SecretBox;
 }
 
-const windowed = (row: CandidateRow) => {
-  const w = row.window_days;
-  if (w !== 1 && w !== 7 && w !== 30) return { change: null, fromCents: null, fromDate: null };
-  return {
-    change: row[`change_${w}d`] === null ? null : Number(row[`change_${w}d`]),
-    fromCents: row[`from_cents_${w}d`] === null ? null : Number(row[`from_cents_${w}d`]),
-    fromDate: row[`from_date_${w}d`],
-  };
-};
+const num = (v: number | string | null) => (v === null ? null : Number(v));
 
 function observe(row: CandidateRow): Observation {
   return {
-    priceMinor: row.last_cents === null ? null : Number(row.last_cents),
-    changePct: windowed(row).change,
-    excluded: Number(row.stale ?? 0) === 1 || Number(row.flagged) === 1,
+    priceMinor: num(row.last_cents),
+    changePct: num(row.window_change),
+    excluded: Number(row.excluded ?? 0) === 1,
     action: row.action_now,
   };
 }
 
 /** Which message a firing sends: none when its endpoint is disabled, or its subscriber unconfirmed or on a digest. */
-function channelTarget(row: CandidateRow): 'endpoint' | 'email' | null {
+function channelTarget(row: FiredDetailRow): 'endpoint' | 'email' | null {
   if (row.channel === 'webhook' || row.channel === 'discord')
     return row.endpoint_status === 'enabled' ? 'endpoint' : null;
   if (row.subscriber_status !== 'confirmed' || row.subscriber_address === null) return null;
@@ -94,20 +87,18 @@ export async function evaluateAlerts(
   const nowMs = clock.now();
   const nowIso = isoInstant(nowMs);
   const signalDate = signal === null ? null : await latestSignalDate(db, signal);
-  const rows = await candidateRules(db, {
-    nowIso,
-    signal: signal === null || signalDate === null ? null : { ...signal, date: signalDate },
-  });
+  const signalOn = signal === null || signalDate === null ? null : { ...signal, date: signalDate };
+  const rows = await candidateRules(db, { nowIso, signal: signalOn });
   const cooldownMs = tuning.cooldownHours * 3_600_000;
-  const fired: { row: CandidateRow; firing: Insertable<AlertFiringsTable> }[] = [];
+  const firing: CandidateRow[] = [];
   const rearmed: string[] = [];
   const actions = new Map<string, string[]>();
   for (const row of rows) {
     const decision = decide(
       {
         kind: row.kind,
-        thresholdMinor: row.threshold_minor === null ? null : Number(row.threshold_minor),
-        changePct: row.change_pct === null ? null : Number(row.change_pct),
+        thresholdMinor: num(row.threshold_minor),
+        changePct: num(row.change_pct),
         signalAction: row.signal_action as Action | null,
       },
       { state: row.state, lastFiredAt: row.last_fired_at, lastAction: row.last_action },
@@ -121,43 +112,51 @@ export async function evaluateAlerts(
       actions.set(decision.lastAction, ids);
     }
     if (decision.transition === 'rearm') rearmed.push(row.id);
-    if (decision.transition !== 'fire' || row.subject_key === null) continue;
-    const signalKind = row.kind === 'signal_change';
-    const w = windowed(row);
-    fired.push({
-      row,
-      firing: {
-        id: newId('alf'),
-        rule_id: row.id,
-        owner_id: row.owner_id,
-        fired_at: nowIso,
-        as_of: signalKind ? signalDate! : row.last_date!,
-        printing_key: Number(row.subject_key),
-        market: row.market,
-        currency: row.currency,
-        price_minor: signalKind
-          ? row.signal_cents === null
-            ? null
-            : Number(row.signal_cents)
-          : Number(row.last_cents),
-        change_pct: signalKind ? null : w.change,
-        from_date: signalKind ? null : w.fromDate,
-        from_price_minor: signalKind ? null : w.fromCents,
-        previous_action: signalKind ? row.last_action : null,
-        action: signalKind ? row.action_now : null,
-      },
-    });
+    if (decision.transition === 'fire' && row.subject_key !== null) firing.push(row);
   }
 
-  const details = new Map(
-    (fired.length === 0
+  // What the firings and their messages need, read for the fired rules only.
+  const detailOf = new Map(
+    (firing.length === 0
+      ? []
+      : await firedDetails(
+          db,
+          firing.map((r) => r.id),
+          signalOn,
+        )
+    ).map((d) => [d.id, d]),
+  );
+  const subjectOf = new Map(
+    (firing.length === 0
       ? []
       : await subjects(
           db,
-          fired.map((f) => Number(f.firing.printing_key)),
+          firing.map((r) => Number(r.subject_key)),
         )
     ).map((s) => [s.key, s]),
   );
+  const fired = firing.map((row) => {
+    const detail = detailOf.get(row.id)!;
+    const signalKind = row.kind === 'signal_change';
+    const record: AlertFiringsTable = {
+      id: newId('alf'),
+      rule_id: row.id,
+      owner_id: detail.owner_id,
+      fired_at: nowIso,
+      as_of: signalKind ? signalDate! : detail.last_date!,
+      printing_key: Number(row.subject_key),
+      market: detail.market,
+      currency: detail.currency,
+      price_minor: signalKind ? num(detail.signal_cents) : num(row.last_cents),
+      change_pct: signalKind ? null : num(row.window_change),
+      from_date: signalKind ? null : detail.from_date,
+      from_price_minor: signalKind ? null : num(detail.from_cents),
+      previous_action: signalKind ? row.last_action : null,
+      action: signalKind ? row.action_now : null,
+    };
+    return { row, detail, firing: record };
+  });
+
   let deliveries = 0;
   await db.transaction().execute(async (trx) => {
     await applyTransitions(trx, { fired: fired.map((f) => f.row.id), rearmed, nowIso });
@@ -166,8 +165,8 @@ export async function evaluateAlerts(
       trx,
       fired.map((f) => f.firing),
     );
-    for (const { row, firing } of fired) {
-      const target = channelTarget(row);
+    for (const { row, detail, firing } of fired) {
+      const target = channelTarget(detail);
       if (target === null) continue;
       const event: AlertTriggeredEvent = {
         type: 'alert.triggered',
@@ -176,28 +175,28 @@ export async function evaluateAlerts(
           {
             id: row.id,
             kind: row.kind,
-            note: row.note,
-            threshold_minor: row.threshold_minor === null ? null : Number(row.threshold_minor),
-            change_pct: row.change_pct === null ? null : Number(row.change_pct),
-            window_days: row.window_days === null ? null : Number(row.window_days),
+            note: detail.note,
+            threshold_minor: num(row.threshold_minor),
+            change_pct: num(row.change_pct),
+            window_days: num(row.window_days),
           },
-          firing as AlertFiringsTable,
-          details.get(Number(firing.printing_key)),
+          firing,
+          subjectOf.get(firing.printing_key),
         ),
       };
       const id = newId('dlv');
       const written = await insertDelivery(trx, id, nowIso, {
-        channel: row.channel,
+        channel: detail.channel,
         eventType: 'alert.triggered',
         dedupeKey: `alert.triggered:${firing.id}`,
         payload: event,
-        ownerId: row.owner_id,
-        endpointId: target === 'endpoint' ? row.endpoint_id : null,
-        address: target === 'email' ? row.subscriber_address : null,
+        ownerId: detail.owner_id,
+        endpointId: target === 'endpoint' ? detail.endpoint_id : null,
+        address: target === 'email' ? detail.subscriber_address : null,
         sealed:
           target === 'email'
             ? await mintLinkTokens(trx, box, {
-                principalId: row.owner_id,
+                principalId: detail.owner_id,
                 deliveryId: id,
                 nowMs,
                 purposes: ['manage', 'unsubscribe'],
