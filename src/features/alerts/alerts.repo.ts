@@ -252,9 +252,16 @@ export interface CandidateRow {
 }
 
 const SUBJECT_JOIN = sql`left join latest_prices h on r.card_id is not null and h.card_id = r.card_id and h.headline = 1`;
-const SERIES_JOIN = sql`left join latest_prices lp on r.kind <> 'signal_change'
-      and lp.printing_key = coalesce(r.printing_key, h.printing_key)
+// The keys are null for the rules that do not need the row, so those rules cost no index search.
+const SERIES_JOIN = sql`left join latest_prices lp
+      on lp.printing_key = case when r.kind <> 'signal_change' then coalesce(r.printing_key, h.printing_key) end
       and lp.market = r.market and lp.condition = ${PRIMARY_SERIES.condition} and lp.currency = r.currency`;
+const signalJoin = (signal: (SignalRef & { date: string }) | null) =>
+  signal === null
+    ? sql`left join signals s on 1 = 0`
+    : sql`left join signals s on s.engine = ${signal.engine} and s.engine_version = ${signal.engineVersion}
+          and s.weights_version = ${signal.weightsVersion} and s.date = ${signal.date}
+          and s.printing_key = case when r.kind = 'signal_change' then coalesce(r.printing_key, h.printing_key) end`;
 const windowColumn = (prefix: string) =>
   sql.raw(
     `case r.window_days when 1 then lp.${prefix}_1d when 7 then lp.${prefix}_7d when 30 then lp.${prefix}_30d end`,
@@ -271,16 +278,9 @@ export async function candidateRules(
   db: Kysely<Tables>,
   args: { nowIso: string; signal: (SignalRef & { date: string }) | null },
 ): Promise<CandidateRow[]> {
-  const s = args.signal;
   const flaggedOn = (date: ReturnType<typeof sql>) => sql`exists (select 1 from price_flags f
       where f.printing_key = lp.printing_key and f.market = lp.market and f.condition = lp.condition
         and f.currency = lp.currency and f.date = ${date})`;
-  const signalJoin =
-    s === null
-      ? sql`left join signals s on 1 = 0`
-      : sql`left join signals s on r.kind = 'signal_change' and s.engine = ${s.engine}
-          and s.engine_version = ${s.engineVersion} and s.weights_version = ${s.weightsVersion}
-          and s.date = ${s.date} and s.printing_key = coalesce(r.printing_key, h.printing_key)`;
   const result = await sql<CandidateRow>`
     select r.id, r.kind, r.threshold_minor, r.change_pct, r.window_days, r.signal_action, r.state, r.last_action,
       r.last_fired_at, coalesce(r.printing_key, h.printing_key) as subject_key, lp.last_cents,
@@ -294,7 +294,7 @@ export async function candidateRules(
     from alert_rules r
     ${SUBJECT_JOIN}
     ${SERIES_JOIN}
-    ${signalJoin}
+    ${signalJoin(args.signal)}
     where r.status = 'active' and (r.snoozed_until is null or r.snoozed_until <= ${args.nowIso})
   `.execute(db);
   return result.rows;
@@ -326,12 +326,6 @@ export async function firedDetails(
   signal: (SignalRef & { date: string }) | null,
 ): Promise<FiredDetailRow[]> {
   const out: FiredDetailRow[] = [];
-  const signalJoin =
-    signal === null
-      ? sql`left join signals s on 1 = 0`
-      : sql`left join signals s on r.kind = 'signal_change' and s.engine = ${signal.engine}
-          and s.engine_version = ${signal.engineVersion} and s.weights_version = ${signal.weightsVersion}
-          and s.date = ${signal.date} and s.printing_key = coalesce(r.printing_key, h.printing_key)`;
   for (const part of chunks(ids)) {
     const result = await sql<FiredDetailRow>`
       select r.id, r.owner_id, r.market, r.currency, r.note, r.channel, r.endpoint_id, lp.last_date,
@@ -341,7 +335,7 @@ export async function firedDetails(
       from alert_rules r
       ${SUBJECT_JOIN}
       ${SERIES_JOIN}
-      ${signalJoin}
+      ${signalJoin(signal)}
       left join webhook_endpoints e on e.id = r.endpoint_id
       left join email_subscribers sub on r.channel = 'email' and sub.principal_id = r.owner_id
       where r.id in (${sql.join(part)})
