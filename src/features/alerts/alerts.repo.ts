@@ -268,11 +268,17 @@ const windowColumn = (prefix: string) =>
   );
 
 /**
- * Every active rule not snoozed at `nowIso`, joined in one statement with its series in
- * `latest_prices` (the printing's near-mint series in the rule's market and currency; a card rule
- * takes the printing of its card's headline series), the flags of that series' latest and base
- * prints (latest_prices leaves flagged prints out when it is derived, but the quality step may
- * flag a print after that derive), and the signal of the printing on `signal.date`.
+ * Every active rule not snoozed at `nowIso` whose state may change, joined in one statement with
+ * its series in `latest_prices` (the printing's near-mint series in the rule's market and
+ * currency; a card rule takes the printing of its card's headline series), the flags of that
+ * series' latest and base prints (latest_prices leaves flagged prints out when it is derived, but
+ * the quality step may flag a print after that derive), and the signal of the printing on
+ * `signal.date`.
+ *
+ * "May change" is a superset of what evaluate.ts decides, so most of a day's rules never leave
+ * the database: a price or change rule whose condition agrees with its state (armed and false,
+ * fired and true) or that has no usable price, and a signal rule without a signal, or armed with
+ * an unchanged action it does not wait for. The band and the cooldown only narrow it further.
  */
 export async function candidateRules(
   db: Kysely<Tables>,
@@ -282,7 +288,7 @@ export async function candidateRules(
       where f.printing_key = lp.printing_key and f.market = lp.market and f.condition = lp.condition
         and f.currency = lp.currency and f.date = ${date})`;
   const result = await sql<CandidateRow>`
-    select r.id, r.kind, r.threshold_minor, r.change_pct, r.window_days, r.signal_action, r.state, r.last_action,
+    select * from (select r.id, r.kind, r.threshold_minor, r.change_pct, r.window_days, r.signal_action, r.state, r.last_action,
       r.last_fired_at, coalesce(r.printing_key, h.printing_key) as subject_key, lp.last_cents,
       ${windowColumn('change_pct')} as window_change,
       case when lp.printing_key is null then null
@@ -295,7 +301,16 @@ export async function candidateRules(
     ${SUBJECT_JOIN}
     ${SERIES_JOIN}
     ${signalJoin(args.signal)}
-    where r.status = 'active' and (r.snoozed_until is null or r.snoozed_until <= ${args.nowIso})
+    where r.status = 'active' and (r.snoozed_until is null or r.snoozed_until <= ${args.nowIso})) c
+    where (c.kind <> 'signal_change' and c.excluded = 0
+        and (case c.kind
+          when 'price_above' then c.last_cents >= c.threshold_minor
+          when 'price_below' then c.last_cents <= c.threshold_minor
+          when 'change_above' then c.window_change >= c.change_pct
+          when 'change_below' then c.window_change <= -c.change_pct end) = (c.state = 'armed'))
+      or (c.kind = 'signal_change' and c.action_now is not null
+        and (c.state = 'fired' or c.last_action is null or c.action_now <> c.last_action
+          or c.action_now = c.signal_action))
   `.execute(db);
   return result.rows;
 }
@@ -345,14 +360,15 @@ export async function firedDetails(
   return out;
 }
 
-/** Stamps every rule the evaluation read (one statement). */
-export async function markEvaluated(db: Kysely<Tables>, nowIso: string, on: string): Promise<void> {
-  await db
+/** Stamps every rule the evaluation looked at (one statement); returns how many. */
+export async function markEvaluated(db: Kysely<Tables>, nowIso: string, on: string): Promise<number> {
+  const result = await db
     .updateTable('alert_rules')
     .set({ last_evaluated_on: on })
     .where('status', '=', 'active')
     .where((eb) => eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '<=', nowIso)]))
-    .execute();
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Fired rules become `fired` (their count and last firing updated); re-armed rules `armed`. */

@@ -7,6 +7,7 @@ import { dialects, label } from '#test/dialects.ts';
 import { harnessDatabase } from '#test/harness.ts';
 import { seedMarket } from '#test/market-fixtures.ts';
 import { openLinks } from '../subscribers/link-tokens.ts';
+import { decide, type Observation, type RuleCondition, type RuleMemory } from './evaluate.ts';
 import { evaluateAlerts, type AlertEvaluationDeps } from './evaluation.ts';
 
 const HOUR = 3_600_000;
@@ -355,6 +356,73 @@ describe.each(dialects)('alert evaluation on $name', (d) => {
         .orderBy('purpose')
         .execute();
       expect(tokens.map((t) => t.purpose)).toEqual(['manage', 'unsubscribe']);
+    });
+
+    it('the read leaves out only rules whose state cannot change: every transition equals the pure decision', async () => {
+      await signal('2026-11-20', CHARIZARD_HOLO, 'BUY');
+      const lp = await db()
+        .selectFrom('latest_prices')
+        .select(['last_cents', 'change_pct_1d', 'change_pct_7d'])
+        .where('printing_key', '=', CHARIZARD_HOLO)
+        .executeTakeFirstOrThrow();
+      const old = '2026-01-01T00:00:00.000Z';
+      const cases: { id: string; rule: RuleCondition; memory: RuleMemory; seen: Observation }[] = [];
+      const add = async (rule: RuleCondition, memory: RuleMemory, windowDays: number | null) => {
+        const id = await rule_({
+          kind: rule.kind,
+          threshold_minor: rule.thresholdMinor,
+          change_pct: rule.changePct,
+          window_days: windowDays,
+          signal_action: rule.signalAction,
+          state: memory.state,
+          last_fired_at: memory.lastFiredAt,
+          last_action: memory.lastAction,
+        });
+        const change = windowDays === 1 ? lp.change_pct_1d : windowDays === 7 ? lp.change_pct_7d : null;
+        cases.push({
+          id,
+          rule,
+          memory,
+          seen: {
+            priceMinor: Number(lp.last_cents),
+            changePct: change === null ? null : Number(change),
+            excluded: false,
+            action: rule.kind === 'signal_change' ? 'BUY' : null,
+          },
+        });
+      };
+      const rule_ = rule;
+      for (const state of ['armed', 'fired'] as const) {
+        const memory = { state, lastFiredAt: state === 'fired' ? old : null, lastAction: null };
+        for (const kind of ['price_above', 'price_below'] as const)
+          for (const t of [12_000, 13_720, 13_721, 14_000, 14_280, 14_281, 16_000])
+            await add({ kind, thresholdMinor: t, changePct: null, signalAction: null }, memory, null);
+        for (const kind of ['change_above', 'change_below'] as const)
+          for (const w of [1, 7])
+            for (const p of [0.1, 0.7194, 1, 3, 5.2632, 8])
+              await add({ kind, thresholdMinor: null, changePct: p, signalAction: null }, memory, w);
+        for (const action of [null, 'BUY', 'SELL'] as const)
+          for (const last of [null, 'BUY', 'HOLD'])
+            await add(
+              { kind: 'signal_change', thresholdMinor: null, changePct: null, signalAction: action },
+              { ...memory, lastAction: last },
+              null,
+            );
+      }
+      await evaluate();
+      const after = new Map(
+        (await db().selectFrom('alert_rules').select(['id', 'state', 'last_action']).execute()).map((r) => [r.id, r]),
+      );
+      for (const c of cases) {
+        const expected = decide(c.rule, c.memory, c.seen, { hysteresisPct: 2, cooldownMs: 24 * HOUR }, h.clock.now());
+        const state =
+          expected.transition === 'fire' ? 'fired' : expected.transition === 'rearm' ? 'armed' : c.memory.state;
+        const got = after.get(c.id)!;
+        const label = `${JSON.stringify(c.rule)} ${JSON.stringify(c.memory)}`;
+        expect(got.state, label).toBe(state);
+        expect(got.last_action, label).toBe(expected.lastAction);
+        expect((await firings(c.id)).length, label).toBe(expected.transition === 'fire' ? 1 : 0);
+      }
     });
 
     it('a failure inside the transaction leaves neither firing nor delivery, and the rule stays armed', async () => {

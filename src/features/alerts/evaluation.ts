@@ -158,6 +158,7 @@ export async function evaluateAlerts(
   });
 
   let deliveries = 0;
+  let evaluated = 0;
   await db.transaction().execute(async (trx) => {
     await applyTransitions(trx, { fired: fired.map((f) => f.row.id), rearmed, nowIso });
     await setLastActions(trx, actions);
@@ -207,10 +208,10 @@ export async function evaluateAlerts(
       });
       if (written) deliveries++;
     }
-    await markEvaluated(trx, nowIso, nowIso.slice(0, 10));
+    evaluated = await markEvaluated(trx, nowIso, nowIso.slice(0, 10));
   });
   return {
-    rules_evaluated: rows.length,
+    rules_evaluated: evaluated,
     fired: fired.length,
     rearmed: rearmed.length,
     deliveries_written: deliveries,
