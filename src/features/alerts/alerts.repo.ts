@@ -360,6 +360,17 @@ export async function firedDetails(
   return out;
 }
 
+/** Whether any rule is active (paused ones are never evaluated). */
+export async function anyActiveRule(db: Kysely<Tables>): Promise<boolean> {
+  const row = await db
+    .selectFrom('alert_rules')
+    .select('id')
+    .where('status', '=', 'active')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** Stamps every rule the evaluation looked at (one statement); returns how many. */
 export async function markEvaluated(db: Kysely<Tables>, nowIso: string, on: string): Promise<number> {
   const result = await db

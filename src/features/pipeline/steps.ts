@@ -26,6 +26,7 @@ import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 import { evaluateAlerts, type AlertTuning } from '../alerts/evaluation.ts';
+import { anyActiveRule } from '../alerts/alerts.repo.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 
 /** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
@@ -236,6 +237,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     {
       ...step('alerts'),
       run: async () => {
+        if (!(await anyActiveRule(ctx.database.db))) return { skipped: 'no active alert rules' };
         // Signal-change rules need the configured signals; without them the price rules still run.
         const signal = await signalSettings().then(
           (s) => s.key,
