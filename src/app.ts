@@ -50,6 +50,9 @@ import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtest
 import { factorsRoutes } from './features/factors/factors.routes.ts';
 import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
 import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
+import { alertsRoutes } from './features/alerts/alerts.routes.ts';
+import { AlertsService } from './features/alerts/alerts.service.ts';
+import { idFactory } from './platform/ids.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -219,6 +222,18 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', deliveriesRoutes());
+  app.route(
+    '/',
+    alertsRoutes(
+      new AlertsService(
+        platform.database.db,
+        platform.database.dialect,
+        platform.clock,
+        idFactory(platform.clock),
+        config.ALERT_RULES_PER_OWNER,
+      ),
+    ),
+  );
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -10,6 +10,7 @@ import { Command, Option } from 'commander';
 import { config, withRuntime } from './cli-support.ts';
 import { print } from './platform/cli.ts';
 import { ConfigError } from './config.ts';
+import { writeDigests } from './features/alerts/digest.ts';
 import { registerDemoCommand } from './features/demo/demo.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
 import { datasetKind } from './features/ingest/dataset.ts';
@@ -49,6 +50,20 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
         if (code !== 0) throw new Error(`pipeline process exited with code ${code}`);
         return { exitCode: code };
       },
+    },
+    {
+      name: 'alert-digest',
+      cron: runtime.config.DIGEST_CRON,
+      description:
+        'Write the daily digest e-mail of every subscriber who chose one (the firings since their last digest).',
+      run: async () => ({
+        ...(await writeDigests({
+          database: runtime.database,
+          clock: runtime.clock,
+          newId: runtime.newId,
+          box: runtime.dataKeys.box,
+        })),
+      }),
     },
     {
       name: 'idempotency.purge',

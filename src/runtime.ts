@@ -159,6 +159,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       anomalies: anomalyRules(config),
       signals: signalConfig(config),
       engines,
+      alerts: { hysteresisPct: config.ALERT_HYSTERESIS_PCT, cooldownHours: config.ALERT_COOLDOWN_HOURS },
+      box: dataKeys.box,
       database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS },
     }),
     config.RUN_HEARTBEAT_SECONDS * 1000,

@@ -15,6 +15,8 @@ import {
   type PipelineRequest,
 } from '../src/platform/launcher.ts';
 import { createLogger } from '../src/platform/log.ts';
+import { catalogWriter } from '../src/features/ingest/context.ts';
+import { OPERATORS_PRINCIPAL } from '../src/platform/http/auth.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
 import { cliEnv } from './process.ts';
@@ -105,6 +107,60 @@ describe.each(dialects)('audit completeness on $name', (d) => {
       }
       expect(launched.length).toBe(before);
       expect(await auditRows('pipeline.run')).toHaveLength(auditsBefore);
+    });
+
+    it('alert rules: create, update, snooze and delete are audited with who, whose rule and from where', async () => {
+      const now = '2026-11-25T00:00:00.000Z';
+      await catalogWriter(h.runtime.ingest).upsertSets([{ id: 'aud1', name: 'Audit' }], now);
+      await catalogWriter(h.runtime.ingest).upsertCards(
+        [{ id: 'aud1-1', setId: 'aud1', number: '1', name: 'Mew' }],
+        now,
+      );
+      await h.runtime.database.db
+        .insertInto('webhook_endpoints')
+        .values({
+          id: 'whe_audit',
+          owner_id: OPERATORS_PRINCIPAL,
+          kind: 'discord',
+          url_sealed: 'sealed',
+          host: 'discord.example',
+          description: null,
+          secret_sealed: null,
+          previous_secret_sealed: null,
+          previous_secret_until: null,
+          status: 'enabled',
+          disabled_reason: null,
+          disabled_at: null,
+          failing_since: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const from = { ...bearer(ADMIN_TOKEN), 'X-Forwarded-For': '198.51.100.9' };
+      const created = await h.request(
+        '/v1/alerts',
+        json(
+          { kind: 'signal_change', card_id: 'aud1-1', action: 'BUY', channel: 'discord', endpoint_id: 'whe_audit' },
+          from,
+        ),
+      );
+      expect(created.status).toBe(201);
+      const id = ((await created.json()) as { id: string }).id;
+      const send = (path: string, method: string, body?: unknown) =>
+        h.request(path, {
+          method,
+          headers: { ...from, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      expect((await send(`/v1/alerts/${id}`, 'PATCH', { action: 'SELL' })).status).toBe(200);
+      expect((await send(`/v1/alerts/${id}/snooze`, 'POST', { hours: 3 })).status).toBe(200);
+      expect((await send(`/v1/alerts/${id}`, 'DELETE')).status).toBe(204);
+      for (const action of ['alert.create', 'alert.update', 'alert.snooze', 'alert.delete']) {
+        const rows = (await auditRows(action)).filter((r) => r.target === id);
+        expect(rows, action).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ actor: 'admin-token', role: 'admin', result: 'success', ip: '198.51.100.9' });
+        expect(JSON.parse(rows[0]!.detail!)).toMatchObject({ owner_id: OPERATORS_PRINCIPAL });
+      }
     });
 
     it('the public weights list names no operator key and carries no note; the audit log keeps both', async () => {

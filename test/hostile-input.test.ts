@@ -218,6 +218,8 @@ describe.each(dialects)('hostile input on $name', (d) => {
           RATE_LIMIT_ANONYMOUS: '10000000',
           RATE_LIMIT_AUTHENTICATED: '10000000',
           PORTFOLIO_CREATE_PER_HOUR: '10000000',
+          ALERT_CREATE_PER_HOUR: '10000000',
+          ALERT_RULES_PER_OWNER: '1000000',
         },
         { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher } },
       );

@@ -258,5 +258,86 @@ describe.each(dialects)('portfolio isolation on $name', (d) => {
       expect(await snapshot(a)).toEqual(beforeA);
       expect(await snapshot(b)).toEqual(beforeB);
     });
+
+    it("every /v1/alerts/{id} operation with another portfolio's credentials answers 404 and changes nothing", async () => {
+      /** A portfolio with one alert rule on a webhook endpoint of its own. */
+      const withRule = async (name: string) => {
+        const p = (await (await h.request('/v1/portfolios', json({ name }))).json()) as Portfolio;
+        const { owner_id } = await db()
+          .selectFrom('portfolios')
+          .select('owner_id')
+          .where('id', '=', p.id)
+          .executeTakeFirstOrThrow();
+        await db()
+          .insertInto('webhook_endpoints')
+          .values({
+            id: `whe_${p.id}`,
+            owner_id,
+            kind: 'standard',
+            url_sealed: 'sealed',
+            host: 'receiver.example:443',
+            description: null,
+            secret_sealed: null,
+            previous_secret_sealed: null,
+            previous_secret_until: null,
+            status: 'enabled',
+            disabled_reason: null,
+            disabled_at: null,
+            failing_since: null,
+            created_at: NOW,
+            updated_at: NOW,
+          })
+          .execute();
+        const res = await h.request(
+          '/v1/alerts',
+          json(
+            {
+              kind: 'price_above',
+              printing_id: PRINTING,
+              threshold: 1,
+              channel: 'webhook',
+              endpoint_id: `whe_${p.id}`,
+            },
+            creds(p),
+          ),
+        );
+        expect(res.status, await res.clone().text()).toBe(201);
+        return { p, ruleId: ((await res.json()) as { id: string }).id, owner_id };
+      };
+      const rules = (ownerId: string) =>
+        db().selectFrom('alert_rules').selectAll().where('owner_id', '=', ownerId).execute();
+      const a = await withRule('alerts A');
+      const b = await withRule('alerts B');
+      const before = await rules(a.owner_id);
+      const bodies: Record<string, unknown> = {
+        'PATCH /v1/alerts/{id}': { note: 'changed' },
+        'POST /v1/alerts/{id}/snooze': { hours: 1 },
+      };
+      const ops = Object.entries(spec.paths)
+        .filter(([path]) => path.startsWith('/v1/alerts/{id}'))
+        .flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
+      expect(ops.length).toBeGreaterThanOrEqual(5);
+      const call = (op: { method: string; path: string }, ruleId: string, caller: Portfolio) => {
+        const body = bodies[`${op.method} ${op.path}`];
+        return h.request(op.path.replace('{id}', ruleId), {
+          method: op.method,
+          headers: { ...creds(caller), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      };
+      for (const op of ops.filter((o) => o.method !== 'DELETE')) {
+        const res = await call(op, a.ruleId, b.p);
+        expect(res.status, `${op.method} ${op.path} as B on A's rule`).toBe(404);
+        const control = await call(op, b.ruleId, b.p);
+        expect(control.status, `${op.method} ${op.path} control`).toBeLessThan(300);
+      }
+      const del = await call({ method: 'DELETE', path: '/v1/alerts/{id}' }, a.ruleId, b.p);
+      expect(del.status).toBe(404);
+      expect(await rules(a.owner_id)).toEqual(before);
+      const listed = (await (await h.request('/v1/alerts', { headers: creds(b.p) })).json()) as {
+        items: { id: string }[];
+      };
+      expect(listed.items.map((r) => r.id)).toEqual([b.ruleId]);
+    });
   });
 });

@@ -34,6 +34,8 @@ const weaker: Record<string, Role[]> = {
   operator: ['viewer'],
   admin: ['viewer', 'operator'],
   portfolio: ['viewer', 'operator'],
+  // An owner is a portfolio, a subscriber (manage token) or an operator: a viewer key is none of them.
+  owner: ['viewer'],
 };
 
 describe('every registered route enforces its declared role', () => {

@@ -278,6 +278,7 @@ describe.each(dialects)('pipeline on $name', (d) => {
         ['signals', 'skipped'],
         ['factors', 'skipped'],
         ['portfolio-nav', 'skipped'],
+        ['alerts', 'skipped'],
         ['retention', 'succeeded'],
       ]);
       const listed = await h.request('/v1/admin/pipeline/runs?step=read-models', { headers: bearer(ADMIN_TOKEN) });

@@ -25,6 +25,9 @@ import { deriveSignals } from '../signals/derive-signals.ts';
 import { resolveSignalSettings, type SignalConfig } from '../signals/settings.ts';
 import { latestMarketDate, marketDates } from '../signals/signals.repo.ts';
 import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
+import { evaluateAlerts, type AlertTuning } from '../alerts/evaluation.ts';
+import { anyActiveRule } from '../alerts/alerts.repo.ts';
+import type { SecretBox } from '../../platform/secret-box.ts';
 
 /** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
 export function summarise(runs: RunSummary[]): StepResult {
@@ -53,6 +56,10 @@ export interface StepSettings {
   movers: MoverRules;
   signals: SignalConfig;
   engines: EngineRegistry;
+  /** Hysteresis and cooldown of alert rules (ALERT_HYSTERESIS_PCT, ALERT_COOLDOWN_HOURS). */
+  alerts: AlertTuning;
+  /** The data key: seals the link tokens of alert e-mails. */
+  box: SecretBox;
   /** Where backfill workers connect (the process's DATABASE_URL) and their SQLite busy timeout. */
   database: { url: string; busyTimeoutMs: number };
 }
@@ -89,6 +96,11 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
     name: 'portfolio-nav',
     description:
       "Snapshot every portfolio's NAV (value, open cost, net flow, priced and unpriced holdings) for each market date since its last snapshot; a portfolio whose ledger changed since is recomputed from its first lot.",
+  },
+  {
+    name: 'alerts',
+    description:
+      'Evaluate every active alert rule against the latest prices and signals (edge-triggered, with hysteresis and cooldown); each firing is recorded with its delivery in the outbox.',
   },
   {
     name: 'retention',
@@ -219,6 +231,29 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         if ('skipped' in counts) return counts;
         // New snapshots: cached performance answers built without them are set aside.
         if (counts.rows > 0) await bumpDataVersion(ctx.database.db, ctx.clock);
+        return { counts: { ...counts } };
+      },
+    },
+    {
+      ...step('alerts'),
+      run: async () => {
+        if (!(await anyActiveRule(ctx.database.db))) return { skipped: 'no active alert rules' };
+        // Signal-change rules need the configured signals; without them the price rules still run.
+        const signal = await signalSettings().then(
+          (s) => s.key,
+          (err: Error) => {
+            ctx.log.warn(
+              { err: { message: err.message } },
+              'alerts without signals: the signal settings do not resolve',
+            );
+            return null;
+          },
+        );
+        const counts = await evaluateAlerts(
+          { database: ctx.database, clock: ctx.clock, newId, box: settings.box },
+          settings.alerts,
+          signal,
+        );
         return { counts: { ...counts } };
       },
     },

@@ -1,0 +1,220 @@
+/**
+ * The `alerts` pipeline step (docs/METHODS.md, "Alert conditions"): every active, unsnoozed rule
+ * is read with its series and signal in one statement, the edge trigger (evaluate.ts) decides each
+ * one, and the transitions are written in one transaction: each firing's `alert_firings` row with
+ * its delivery in the outbox (dedupe key `alert.triggered:<firing id>`; an e-mail's manage and
+ * unsubscribe tokens minted in the same transaction), so a firing never exists without its message
+ * and no message without its firing.
+ */
+import { isoInstant, type Clock } from '../../platform/clock.ts';
+import type { Database } from '../../platform/db/database.ts';
+import type { AlertFiringsTable } from '../../platform/db/schema.ts';
+import type { IdPrefix } from '../../platform/ids.ts';
+import { insertDelivery } from '../../platform/outbox/outbox.repo.ts';
+import type { SecretBox } from '../../platform/secret-box.ts';
+import type { AlertTriggeredEvent } from '../../shared/delivery-events.ts';
+import { mintLinkTokens } from '../subscribers/link-tokens.ts';
+import { alertData } from './alert-event.ts';
+import {
+  applyTransitions,
+  candidateRules,
+  firedDetails,
+  insertFirings,
+  latestSignalDate,
+  markEvaluated,
+  setLastActions,
+  subjects,
+  type CandidateRow,
+  type FiredDetailRow,
+  type SignalRef,
+} from './alerts.repo.ts';
+import { decide, type Action, type Observation } from './evaluate.ts';
+
+export interface AlertTuning {
+  /** ALERT_HYSTERESIS_PCT. */
+  hysteresisPct: number;
+  /** ALERT_COOLDOWN_HOURS. */
+  cooldownHours: number;
+}
+
+export interface AlertEvaluationCounts {
+  rules_evaluated: number;
+  fired: number;
+  rearmed: number;
+  deliveries_written: number;
+  /** The signal date signal-change rules were evaluated against (null: no signals). */
+  signal_date: string | null;
+}
+
+export interface AlertEvaluationDeps {
+  database: Database;
+  clock: Clock;
+  newId: (prefix: IdPrefix) => string;
+  /** The data key: seals the link tokens of e-mail deliveries. */
+  box: SecretBox;
+}
+
+const num = (v: number | string | null) => (v === null ? null : Number(v));
+
+function observe(row: CandidateRow): Observation {
+  return {
+    priceMinor: num(row.last_cents),
+    changePct: num(row.window_change),
+    excluded: Number(row.excluded ?? 0) === 1,
+    action: row.action_now,
+  };
+}
+
+/** Which message a firing sends: none when its endpoint is disabled, or its subscriber unconfirmed or on a digest. */
+function channelTarget(row: FiredDetailRow): 'endpoint' | 'email' | null {
+  if (row.channel === 'webhook' || row.channel === 'discord')
+    return row.endpoint_status === 'enabled' ? 'endpoint' : null;
+  if (row.subscriber_status !== 'confirmed' || row.subscriber_address === null) return null;
+  return Number(row.subscriber_digest ?? 0) === 1 ? null : 'email';
+}
+
+/**
+ * Evaluates every active rule once at the clock's now against the latest prices and the latest
+ * signals of `signal` (null: signal-change rules see no signal and wait).
+ */
+export async function evaluateAlerts(
+  deps: AlertEvaluationDeps,
+  tuning: AlertTuning,
+  signal: SignalRef | null,
+): Promise<AlertEvaluationCounts> {
+  const { database, clock, newId, box } = deps;
+  const db = database.db;
+  const nowMs = clock.now();
+  const nowIso = isoInstant(nowMs);
+  const signalDate = signal === null ? null : await latestSignalDate(db, signal);
+  const signalOn = signal === null || signalDate === null ? null : { ...signal, date: signalDate };
+  const rows = await candidateRules(db, { nowIso, signal: signalOn });
+  const cooldownMs = tuning.cooldownHours * 3_600_000;
+  const firing: CandidateRow[] = [];
+  const rearmed: string[] = [];
+  const actions = new Map<string, string[]>();
+  for (const row of rows) {
+    const decision = decide(
+      {
+        kind: row.kind,
+        thresholdMinor: num(row.threshold_minor),
+        changePct: num(row.change_pct),
+        signalAction: row.signal_action as Action | null,
+      },
+      { state: row.state, lastFiredAt: row.last_fired_at, lastAction: row.last_action },
+      observe(row),
+      { hysteresisPct: tuning.hysteresisPct, cooldownMs },
+      nowMs,
+    );
+    if (decision.lastAction !== row.last_action && decision.lastAction !== null) {
+      const ids = actions.get(decision.lastAction) ?? [];
+      ids.push(row.id);
+      actions.set(decision.lastAction, ids);
+    }
+    if (decision.transition === 'rearm') rearmed.push(row.id);
+    if (decision.transition === 'fire' && row.subject_key !== null) firing.push(row);
+  }
+
+  // What the firings and their messages need, read for the fired rules only.
+  const detailOf = new Map(
+    (firing.length === 0
+      ? []
+      : await firedDetails(
+          db,
+          firing.map((r) => r.id),
+          signalOn,
+        )
+    ).map((d) => [d.id, d]),
+  );
+  const subjectOf = new Map(
+    (firing.length === 0
+      ? []
+      : await subjects(
+          db,
+          firing.map((r) => Number(r.subject_key)),
+        )
+    ).map((s) => [s.key, s]),
+  );
+  const fired = firing.map((row) => {
+    const detail = detailOf.get(row.id)!;
+    const signalKind = row.kind === 'signal_change';
+    const record: AlertFiringsTable = {
+      id: newId('alf'),
+      rule_id: row.id,
+      owner_id: detail.owner_id,
+      fired_at: nowIso,
+      as_of: signalKind ? signalDate! : detail.last_date!,
+      printing_key: Number(row.subject_key),
+      market: detail.market,
+      currency: detail.currency,
+      price_minor: signalKind ? num(detail.signal_cents) : num(row.last_cents),
+      change_pct: signalKind ? null : num(row.window_change),
+      from_date: signalKind ? null : detail.from_date,
+      from_price_minor: signalKind ? null : num(detail.from_cents),
+      previous_action: signalKind ? row.last_action : null,
+      action: signalKind ? row.action_now : null,
+    };
+    return { row, detail, firing: record };
+  });
+
+  let deliveries = 0;
+  let evaluated = 0;
+  await db.transaction().execute(async (trx) => {
+    await applyTransitions(trx, { fired: fired.map((f) => f.row.id), rearmed, nowIso });
+    await setLastActions(trx, actions);
+    await insertFirings(
+      trx,
+      fired.map((f) => f.firing),
+    );
+    for (const { row, detail, firing } of fired) {
+      const target = channelTarget(detail);
+      if (target === null) continue;
+      const event: AlertTriggeredEvent = {
+        type: 'alert.triggered',
+        timestamp: nowIso,
+        data: alertData(
+          {
+            id: row.id,
+            kind: row.kind,
+            note: detail.note,
+            threshold_minor: num(row.threshold_minor),
+            change_pct: num(row.change_pct),
+            window_days: num(row.window_days),
+          },
+          firing,
+          subjectOf.get(firing.printing_key),
+        ),
+      };
+      const id = newId('dlv');
+      const written = await insertDelivery(trx, id, nowIso, {
+        channel: detail.channel,
+        eventType: 'alert.triggered',
+        dedupeKey: `alert.triggered:${firing.id}`,
+        payload: event,
+        ownerId: detail.owner_id,
+        endpointId: target === 'endpoint' ? detail.endpoint_id : null,
+        address: target === 'email' ? detail.subscriber_address : null,
+        sealed:
+          target === 'email'
+            ? await mintLinkTokens(trx, box, {
+                principalId: detail.owner_id,
+                deliveryId: id,
+                nowMs,
+                purposes: ['manage', 'unsubscribe'],
+              })
+            : null,
+        firingId: firing.id,
+        triggeredAt: nowIso,
+      });
+      if (written) deliveries++;
+    }
+    evaluated = await markEvaluated(trx, nowIso, nowIso.slice(0, 10));
+  });
+  return {
+    rules_evaluated: evaluated,
+    fired: fired.length,
+    rearmed: rearmed.length,
+    deliveries_written: deliveries,
+    signal_date: signalDate,
+  };
+}
