@@ -2,7 +2,25 @@ import { monotonicFactory } from 'ulid';
 import type { Clock } from './clock.ts';
 
 /** Entity id prefixes: an id says what it names (`key_…`, `prn_…`). */
-export type IdPrefix = 'prn' | 'key' | 'aud' | 'run' | 'map' | 'pf' | 'bt' | 'anm' | 'fw' | 'lot' | 'sale' | 'ord' | 'alr' | 'alf' | 'dlv' | 'dla' | 'whe' | 'eev';
+export type IdPrefix =
+  | 'prn'
+  | 'key'
+  | 'aud'
+  | 'run'
+  | 'map'
+  | 'pf'
+  | 'bt'
+  | 'anm'
+  | 'fw'
+  | 'lot'
+  | 'sale'
+  | 'ord'
+  | 'alr'
+  | 'alf'
+  | 'dlv'
+  | 'dla'
+  | 'whe'
+  | 'eev';
 
 /**
  * Creates time-ordered ids (`prefix_` + ULID), so that id order is creation order and cursors
