@@ -23,6 +23,8 @@ export function fileProvider(options: { dir: string }): MailProvider {
           html: mail.html,
           headers: mail.headers,
           date: mail.date,
+          // Stable across retries: the file a retry overwrites keeps the same Message-ID.
+          messageId: `<${deliveryId}@${/@([^>\s]+)>?\s*$/.exec(mail.from)?.[1] ?? 'cardquant.invalid'}>`,
         }).compile();
         const message = await node.build();
         await mkdir(options.dir, { recursive: true });
