@@ -163,7 +163,7 @@ describe.each(dialects)('inbound e-mail events on $name', (d) => {
       const delivery = await sentDelivery('pm-msg-1', 'hard@example.test');
       const bounce = {
         RecordType: 'Bounce',
-        ID: 4323372036854775807,
+        ID: 4323372036,
         Type: 'HardBounce',
         TypeCode: 1,
         MessageID: 'pm-msg-1',
