@@ -343,5 +343,18 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
       expect((await worker.runOnce()).claimed).toBe(0);
       expect(smtp.messages).toHaveLength(sent);
     });
+
+    it('answers concurrent first requests for one address alike, with one subscriber and one confirmation', async () => {
+      const race = 'race@example.test';
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => h.request('/v1/subscriptions', json({ address: race }))),
+      );
+      expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202, 202]);
+      expect(
+        await db().selectFrom('email_subscribers').select('principal_id').where('address', '=', race).execute(),
+      ).toHaveLength(1);
+      const confirms = await db().selectFrom('deliveries').select('id').where('address', '=', race).execute();
+      expect(confirms).toHaveLength(1);
+    });
   });
 });

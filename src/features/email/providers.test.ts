@@ -4,6 +4,8 @@
  * credentials), a real SMTP server scripted to refuse, and the `file` provider's .eml parsed back.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -95,6 +97,17 @@ describe('resend provider', () => {
     });
     expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
     expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'retry', statusCode: 409 });
+  });
+
+  it('gives up on an answer that does not come within the time limit, and retries (timeout)', async () => {
+    // A server that reads the request and never answers; the provider's short limit ends the wait.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const p = resendProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', timeoutMs: 150, nowMs: () => NOW });
+    expect(await p.send(mail, 'dlv_04', signal())).toMatchObject({ outcome: 'retry', errorClass: 'timeout' });
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
 
   it('retries when nothing listens (connection refused)', async () => {

@@ -53,6 +53,12 @@ export class LinkNotFound extends AppError {
   }
 }
 
+/** A unique constraint refused an insert (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / PRIMARYKEY). */
+function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** Lower-cased and trimmed: one principal per address. */
 export function normalizeAddress(address: string): string {
   return address.trim().toLowerCase();
@@ -97,6 +103,17 @@ export class SubscriptionsService {
    */
   async subscribe(rawAddress: string, digest: boolean): Promise<void> {
     const address = normalizeAddress(rawAddress);
+    try {
+      await this.subscribeOnce(address, digest);
+    } catch (err) {
+      // Two first requests for one address at once: the loser's insert hits the unique address;
+      // run again, now finding the winner's row (its confirmation is deduplicated).
+      if (!isUniqueViolation(err)) throw err;
+      await this.subscribeOnce(address, digest);
+    }
+  }
+
+  private async subscribeOnce(address: string, digest: boolean): Promise<void> {
     const nowMs = this.clock.now();
     const nowIso = isoInstant(nowMs);
     const keys = await suppressionKeys(address);
