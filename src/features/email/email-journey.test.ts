@@ -244,6 +244,9 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
       expect(dkim).toContain('d=example.test');
       expect(dkim).toContain('s=cq2026');
       expect(dkim).toContain('a=rsa-sha256');
+      // RFC 8058: the signature covers both unsubscribe headers.
+      const signed = /\bh=([^;]+)/.exec(dkim)![1]!.toLowerCase().replace(/\s/g, '').split(':');
+      expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']));
 
       const row = await db().selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       expect(row.status).toBe('delivered');
