@@ -4,13 +4,14 @@
  * a DKIM-signed alert mail with the RFC 8058 pair, both MIME parts and escaping → one-click
  * unsubscribe (idempotent) → suppressed → delete everything.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { bearer, json, startHarness, type Harness } from '#test/harness.ts';
+import { verifyDkim } from '#test/dkim-verify.ts';
 import { startSmtpPeer, type SmtpPeer } from '#test/mail-peers.ts';
 import { isoInstant } from '../../platform/clock.ts';
 import { insertDelivery } from '../../platform/outbox/outbox.repo.ts';
@@ -55,10 +56,13 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
     let url = '';
     let worker: DeliveryWorker;
     const keyDir = mkdtempSync(join(tmpdir(), 'cq-dkim-'));
+    let publicKey: KeyObject;
 
     beforeAll(async () => {
       smtp = await startSmtpPeer();
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const privateKey = pair.privateKey;
+      publicKey = pair.publicKey;
       const keyFile = join(keyDir, 'dkim.pem');
       writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
       url = await d.create();
@@ -247,6 +251,11 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
       // RFC 8058: the signature covers both unsubscribe headers.
       const signed = /\bh=([^;]+)/.exec(dkim)![1]!.toLowerCase().replace(/\s/g, '').split(':');
       expect(signed).toEqual(expect.arrayContaining(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post']));
+      // …and verifies with the public key (published as the DKIM TXT record).
+      expect(verifyDkim(mail.raw, publicKey)).toEqual({ ok: true, reason: 'valid' });
+      expect(
+        verifyDkim(mail.raw.replace('List-Unsubscribe=One-Click', 'List-Unsubscribe=Two-Click'), publicKey).ok,
+      ).toBe(false);
 
       const row = await db().selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       expect(row.status).toBe('delivered');
