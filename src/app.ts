@@ -32,6 +32,10 @@ import type { Pipeline } from './features/pipeline/pipeline.ts';
 import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
 import { healthRoutes, metricsRoutes } from './features/ops/health.routes.ts';
 import { portfolioRoutes, type PortfolioServices } from './features/portfolios/portfolios.routes.ts';
+import { inboundEmailRoutes } from './features/email/inbound.routes.ts';
+import { subscriptionRoutes } from './features/subscribers/subscriptions.routes.ts';
+import type { SubscriptionsService } from './features/subscribers/subscriptions.service.ts';
+import type { IdPrefix } from './platform/ids.ts';
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
 import { isDatabaseUnavailable } from './platform/db/unavailable.ts';
 import { AppError } from './platform/errors.ts';
@@ -65,6 +69,8 @@ export interface AppDeps {
   background: BackgroundWork;
   searchInterest: SearchInterestService;
   portfolios: PortfolioServices;
+  /** E-mail subscriptions (double opt-in, unsubscribe, delete everything) and provider events. */
+  email: { subscriptions: SubscriptionsService; newId: (prefix: IdPrefix) => string };
   /** Signal engines and the configured engine, weights, history and window. */
   signals: { engines: EngineRegistry; config: SignalConfig; newId: (prefix: 'fw') => string };
   /** How large backtests are executed (a child process) and the inline size limit. */
@@ -233,6 +239,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         config.ALERT_RULES_PER_OWNER,
       ),
     ),
+  );
+
+  app.route('/', subscriptionRoutes(deps.email.subscriptions));
+  app.route(
+    '/',
+    inboundEmailRoutes({ database: platform.database, clock: platform.clock, newId: deps.email.newId, config }),
   );
   app.route('/', docsRoutes());
 

@@ -12,6 +12,7 @@ import { print } from './platform/cli.ts';
 import { ConfigError } from './config.ts';
 import { writeDigests } from './features/alerts/digest.ts';
 import { registerDemoCommand } from './features/demo/demo.cli.ts';
+import { registerEmailCommands } from './features/email/email.cli.ts';
 import { seedDemo } from './features/demo/demo.service.ts';
 import { datasetKind } from './features/ingest/dataset.ts';
 import { registerImportCommands } from './features/ingest/ingest.cli.ts';
@@ -226,6 +227,7 @@ function program(): Command {
   registerPipelineCommands(root, commands);
   registerBacktestCommands(root, commands);
   registerDemoCommand(root, commands);
+  registerEmailCommands(root, commands);
 
   const keys = root.command('keys').description('Manage API keys.');
   keys

@@ -20,6 +20,7 @@ import { OPERATORS_PRINCIPAL } from '../src/platform/http/auth.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, json, harnessDatabase } from './harness.ts';
 import { cliEnv } from './process.ts';
+import { confirmedSubscriber, linkTokens } from './subscribers.ts';
 
 interface Problem {
   status: number;
@@ -160,6 +161,27 @@ describe.each(dialects)('audit completeness on $name', (d) => {
         expect(rows, action).toHaveLength(1);
         expect(rows[0]).toMatchObject({ actor: 'admin-token', role: 'admin', result: 'success', ip: '198.51.100.9' });
         expect(JSON.parse(rows[0]!.detail!)).toMatchObject({ owner_id: OPERATORS_PRINCIPAL });
+      }
+    });
+
+    it('confirm, patch, unsubscribe and forget of an e-mail subscriber are audited with its principal, never its address', async () => {
+      const address = 'audited-subscriber@example.test';
+      const subscriber = await confirmedSubscriber(h, address);
+      const patched = await h.request('/v1/subscriptions/me', {
+        method: 'PATCH',
+        headers: { ...bearer(subscriber.manageToken), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ digest: true }),
+      });
+      expect(patched.status).toBe(200);
+      const links = await linkTokens(h, subscriber.principalId);
+      expect((await h.request(`/v1/unsubscribe/${links.unsubscribe_token}`, { method: 'POST' })).status).toBe(200);
+      expect((await h.request(`/v1/unsubscribe/${links.unsubscribe_token}`, { method: 'POST' })).status).toBe(200);
+      expect((await h.request(`/v1/subscriptions/forget/${links.manage_token}`, { method: 'POST' })).status).toBe(200);
+      for (const action of ['subscriber.confirm', 'subscriber.update', 'subscriber.unsubscribe', 'subscriber.forget']) {
+        const rows = (await auditRows(action)).filter((r) => r.actor === subscriber.principalId);
+        expect(rows, action).toHaveLength(1);
+        expect(rows[0]!.target).toBe(subscriber.principalId);
+        expect(JSON.stringify(rows[0]), action).not.toContain(address);
       }
     });
 

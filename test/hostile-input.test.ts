@@ -17,6 +17,7 @@ import { BUDGET } from './budget.ts';
 import { dialects, label } from './dialects.ts';
 import { seedMarket } from './market-fixtures.ts';
 import { ADMIN_TOKEN, bearer, startHarness, type Harness } from './harness.ts';
+import { confirmedSubscriber } from './subscribers.ts';
 
 const RUNS_PER_OPERATION = 40;
 const SEED = 20261204;
@@ -245,12 +246,19 @@ describe.each(dialects)('hostile input on $name', (d) => {
         const ops = operations(spec);
         expect(ops.length).toBeGreaterThan(30);
         const seen = new Map<number, number>();
+        let subscribers = 0;
         for (const op of ops) {
           if (op.role === 'portfolio') portfolio = await freshPortfolio();
+          // The subscriber's own routes are reached with a fresh subscriber's manage token (DELETE removes it).
+          const subscriber = op.path.startsWith('/v1/subscriptions/me')
+            ? await confirmedSubscriber(h, `hostile-${subscribers++}@example.test`)
+            : null;
           const credentials =
             op.role === 'portfolio'
               ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }
-              : bearer(ADMIN_TOKEN);
+              : subscriber
+                ? bearer(subscriber.manageToken)
+                : bearer(ADMIN_TOKEN);
           await fc.assert(
             fc.asyncProperty(requestFor(op, spec, portfolio.id), async (req) => {
               const headers = new Headers(credentials);

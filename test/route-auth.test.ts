@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../src/platform/db/schema.ts';
 import { bearer, startHarness, type Harness } from './harness.ts';
+import { confirmedSubscriber } from './subscribers.ts';
 
 type Operation = { 'x-required-role': string; parameters?: { name: string; in: string }[] };
 let h: Harness;
@@ -91,5 +92,54 @@ describe('every registered route enforces its declared role', () => {
     );
     expect(mutations.length).toBeGreaterThanOrEqual(5);
     expect(mutations.filter((o) => !o.idempotent).map((o) => `${o.method} ${o.template}`)).toEqual([]);
+  });
+
+  it('e-mail link routes are public: a made-up link answers a 404 problem, never 401/403, on GET and POST', async () => {
+    const linkOps = operations.filter(
+      (o) =>
+        o.role === 'public' &&
+        /\/v1\/(subscriptions\/(confirm|manage|forget)|unsubscribe)\/\{token\}$/.test(o.template),
+    );
+    expect(linkOps.map((o) => `${o.method} ${o.template}`).sort()).toEqual([
+      'GET /v1/subscriptions/confirm/{token}',
+      'GET /v1/subscriptions/forget/{token}',
+      'GET /v1/subscriptions/manage/{token}',
+      'GET /v1/unsubscribe/{token}',
+      'POST /v1/subscriptions/confirm/{token}',
+      'POST /v1/subscriptions/forget/{token}',
+      'POST /v1/unsubscribe/{token}',
+    ]);
+    const prefix: Record<string, string> = { confirm: 'cqc_', manage: 'cqm_', forget: 'cqm_', unsubscribe: 'cqu_' };
+    for (const op of linkOps) {
+      const kind = /(confirm|manage|forget|unsubscribe)/.exec(op.template)![1]!;
+      const res = await h.request(op.template.replace('{token}', `${prefix[kind]}${'7'.repeat(32)}`), {
+        method: op.method,
+      });
+      expect(res.status, `${op.method} ${op.template}`).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+  });
+
+  it('subscriber routes need the subscriber’s own manage token: others with owner access get 403', async () => {
+    const subscriber = await confirmedSubscriber(h, 'route-auth@example.test');
+    expect((await h.request('/v1/subscriptions/me', { headers: bearer(subscriber.manageToken) })).status).toBe(200);
+    for (const token of [keyOf.operator!]) {
+      for (const method of ['GET', 'DELETE']) {
+        const res = await h.request('/v1/subscriptions/me', { method, headers: bearer(token) });
+        expect(res.status, method).toBe(403);
+      }
+    }
+    const wrong = await h.request('/v1/subscriptions/me', {
+      headers: bearer(`cqm_${'0'.repeat(32)}`),
+      ip: '198.51.100.90',
+    });
+    expect(wrong.status).toBe(401);
+  });
+
+  it('inbound provider routes refuse a post without the provider’s credentials (404 when not configured)', async () => {
+    for (const path of ['/v1/inbound/email/resend', '/v1/inbound/email/postmark']) {
+      const res = await h.request(path, { method: 'POST', body: '{}' });
+      expect(res.status, path).toBe(404);
+    }
   });
 });

@@ -52,6 +52,9 @@ async function refuse(c: Context<AppEnv>, reason: string): Promise<never> {
 /** Prefix of a subscriber's manage token (the other bearer tokens are API keys and admin tokens). */
 export const MANAGE_TOKEN_PREFIX = 'cqm_';
 
+/** Routes that authenticate their callers themselves (e-mail providers' event webhooks). */
+export const INBOUND_PREFIX = '/v1/inbound/';
+
 /** The principal that owns the operators' alert channels (webhook endpoints, rules). */
 export const OPERATORS_PRINCIPAL = 'prn_operators';
 
@@ -97,6 +100,8 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
   return async function authenticate(c, next) {
     c.set('principal', null);
     c.set('portfolioSession', null);
+    // Providers' event webhooks carry their own credentials (HTTP Basic, signatures), checked by the route.
+    if (c.req.path.startsWith(INBOUND_PREFIX)) return next();
     const header = c.req.header('Authorization');
     const portfolioId = c.req.header('X-Portfolio-Id');
     const portfolioSecret = c.req.header('X-Portfolio-Secret');

@@ -1,0 +1,73 @@
+/**
+ * SMTP through nodemailer (SMTP_URL), DKIM-signed when DKIM_DOMAIN/SELECTOR/PRIVATE_KEY_FILE are
+ * set. SMTP reply codes map to the taxonomy of docs/EMAIL.md: 421/450/451/452 rate limited
+ * (retried), 550/551/553 invalid recipient (failed, address suppressed), 530/535 or EAUTH our
+ * credentials (deferred), other 5xx rejected (failed), other 4xx and connection failures retried.
+ */
+import nodemailer from 'nodemailer';
+import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
+import type { SendResult } from '../../platform/outbox/outbox.ts';
+import { AUTH_FAILURE_DEFER_MS, networkFailure, type MailProvider, type OutgoingMail } from './provider.ts';
+
+export interface SmtpOptions {
+  url: string;
+  timeoutMs: number;
+  dkim?: { domainName: string; keySelector: string; privateKey: string };
+}
+
+interface SmtpError {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  message?: string;
+}
+
+/** Maps a nodemailer error to an outcome. */
+export function smtpFailure(err: unknown): SendResult {
+  const e = err as SmtpError;
+  const reply = e.responseCode;
+  const error = `${reply ?? e.code ?? 'error'}: ${e.response ?? e.message ?? String(err)}`.slice(0, 500);
+  if (e.code === 'EAUTH' || reply === 530 || reply === 535)
+    return { outcome: 'deferred', errorClass: 'auth_failure', error, retryAfterMs: AUTH_FAILURE_DEFER_MS };
+  if (reply === undefined) return networkFailure(err);
+  if (reply === 421 || reply === 450 || reply === 451 || reply === 452)
+    return { outcome: 'retry', errorClass: 'rate_limited', error, statusCode: reply };
+  if (reply === 550 || reply === 551 || reply === 553)
+    return { outcome: 'failed', errorClass: 'invalid_recipient', error, statusCode: reply };
+  if (reply >= 500) return { outcome: 'failed', errorClass: 'rejected', error, statusCode: reply };
+  return { outcome: 'retry', errorClass: 'provider_down', error, statusCode: reply };
+}
+
+export function smtpProvider(options: SmtpOptions): MailProvider {
+  const transport = nodemailer.createTransport({
+    url: options.url,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    ...(options.dkim ? { dkim: options.dkim } : {}),
+  } as SMTPTransportOptions);
+  return {
+    name: 'smtp',
+    async send(mail: OutgoingMail): Promise<SendResult> {
+      try {
+        const info = (await transport.sendMail({
+          from: mail.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          headers: mail.headers,
+          date: mail.date,
+        })) as { messageId?: string; response?: string };
+        return {
+          outcome: 'delivered',
+          ...(info.messageId ? { providerMessageId: info.messageId } : {}),
+          ...(info.response ? { responseExcerpt: info.response.slice(0, 4096) } : {}),
+        };
+      } catch (err) {
+        return smtpFailure(err);
+      }
+    },
+    close: () => transport.close(),
+  };
+}
