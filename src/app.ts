@@ -48,6 +48,8 @@ import type { SignalConfig } from './features/signals/settings.ts';
 import { signalsRoutes } from './features/signals/signals.routes.ts';
 import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtests/backtests.routes.ts';
 import { factorsRoutes } from './features/factors/factors.routes.ts';
+import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
+import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -64,6 +66,8 @@ export interface AppDeps {
   signals: { engines: EngineRegistry; config: SignalConfig; newId: (prefix: 'fw') => string };
   /** How large backtests are executed (a child process) and the inline size limit. */
   backtests?: BacktestRoutesOptions;
+  /** Owners' webhook and Discord endpoints (`/v1/webhook-endpoints`). */
+  webhookEndpoints: WebhookEndpoints;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -211,6 +215,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     factorsRoutes(platform.database, platform.clock, deps.signals.newId, deps.signals.engines, deps.signals.config),
   );
   app.route('/', portfolioRoutes(deps.portfolios));
+  app.route('/', webhookEndpointRoutes(deps.webhookEndpoints));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -114,7 +114,7 @@ export async function afterAttempt(
     return result;
   }
   if (result.outcome === 'failed' && result.errorClass === 'gone') {
-    await tools.health.disable(endpoint, `the receiver answered ${result.statusCode ?? 410} Gone`);
+    await tools.health.disable(endpoint, result.error);
     return result;
   }
   if (await tools.health.failed(endpoint)) {
