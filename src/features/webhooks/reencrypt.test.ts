@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cli } from '#test/cli-capture.ts';
 import { dialects, label } from '#test/dialects.ts';
 import { ensureOwner, insertTestEndpoint } from '#test/webhook-fixtures.ts';
@@ -31,7 +31,6 @@ const keyC = randomBytes(32);
 describe.each(dialects)('data-key reencrypt on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let url = '';
-    const saved = { ...process.env };
     let dir = '';
     beforeEach(async () => {
       // The command opens the database again: SQLite needs a file, not memory.
@@ -39,7 +38,7 @@ describe.each(dialects)('data-key reencrypt on $name', (d) => {
       url = d.name === 'sqlite' ? `sqlite:${join(dir, 'db.sqlite')}` : await d.create();
     });
     afterEach(async () => {
-      process.env = { ...saved };
+      vi.unstubAllEnvs();
       if (d.name !== 'sqlite') await d.drop(url);
       rmSync(dir, { recursive: true, force: true });
     });
@@ -157,11 +156,10 @@ describe.each(dialects)('data-key reencrypt on $name', (d) => {
       } finally {
         await database.close();
       }
-      for (const k of Object.keys(process.env)) if (k === 'CARDQUANT_CONFIG') delete process.env[k];
-      process.env.DATABASE_URL = url;
-      process.env.LOG_LEVEL = 'silent';
-      process.env.DATA_ENCRYPTION_KEY = keyB.toString('base64');
-      process.env.DATA_ENCRYPTION_KEY_PREVIOUS = keyA.toString('base64');
+      vi.stubEnv('DATABASE_URL', url);
+      vi.stubEnv('LOG_LEVEL', 'silent');
+      vi.stubEnv('DATA_ENCRYPTION_KEY', keyB.toString('base64'));
+      vi.stubEnv('DATA_ENCRYPTION_KEY_PREVIOUS', keyA.toString('base64'));
       const run = await cli('data-key', 'reencrypt', '--batch', '1');
       expect(run.code).toBe(1);
       expect(run.out).toContain(`current key ${dataKey(keyB).id}`);
