@@ -218,6 +218,7 @@ describe.each(dialects)('hostile input on $name', (d) => {
           RATE_LIMIT_ANONYMOUS: '10000000',
           RATE_LIMIT_AUTHENTICATED: '10000000',
           PORTFOLIO_CREATE_PER_HOUR: '10000000',
+          ALERT_CREATE_PER_HOUR: '10000000',
         },
         { launcher: pipelineLauncher, backtests: { launcher: backtestLauncher } },
       );
@@ -230,6 +231,14 @@ describe.each(dialects)('hostile input on $name', (d) => {
     async function freshPortfolio(): Promise<{ id: string; secret: string }> {
       const created = await h.request('/v1/portfolios', { method: 'POST' });
       return (await created.json()) as { id: string; secret: string };
+    }
+    async function freshEndpoint(): Promise<string> {
+      const res = await h.request('/v1/webhook-endpoints', {
+        method: 'POST',
+        headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url: 'https://203.0.113.10/hook' }),
+      });
+      return ((await res.json()) as { id: string }).id;
     }
     afterAll(async () => {
       await h?.close();
@@ -245,6 +254,8 @@ describe.each(dialects)('hostile input on $name', (d) => {
         const seen = new Map<number, number>();
         for (const op of ops) {
           if (op.role === 'portfolio') portfolio = await freshPortfolio();
+          // A fresh endpoint of the caller's (some operations delete or disable one) so valid ids reach the handler.
+          if (op.path.startsWith('/v1/webhook-endpoints/{id}')) SEEDED['webhook-endpoints:id'] = await freshEndpoint();
           const credentials =
             op.role === 'portfolio'
               ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }
