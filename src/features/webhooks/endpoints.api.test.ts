@@ -34,11 +34,14 @@ interface Endpoint {
 describe.each(dialects)('webhook endpoints API on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let receiver: Receiver;
+    const settings: Record<string, string> = { EGRESS_ALLOW: 'loopback', ALERT_CREATE_PER_HOUR: '1000' };
     beforeAll(async () => {
       receiver = await startReceiver();
+      // The receiver also stands in for Discord (runs before the harness starts with these settings).
+      settings.DISCORD_API_BASE = `http://127.0.0.1:${receiver.port}`;
     });
     afterAll(() => receiver.close());
-    const h = harnessDatabase(d, { EGRESS_ALLOW: 'loopback', ALERT_CREATE_PER_HOUR: '1000' });
+    const h = harnessDatabase(d, settings);
     const db = () => h.runtime.database.db;
     const creds = (p: Portfolio) => ({ 'X-Portfolio-Id': p.id, 'X-Portfolio-Secret': p.secret });
     const portfolio = async () => (await (await h.request('/v1/portfolios', json({}))).json()) as Portfolio;
@@ -260,6 +263,22 @@ describe.each(dialects)('webhook endpoints API on $name', (d) => {
         .where('id', '=', ((await created.json()) as Endpoint).id)
         .executeTakeFirstOrThrow();
       expect(row.owner_id).toBe('prn_operators');
+    });
+
+    it('creates a Discord endpoint (no secret, token masked) whose test ping arrives as an embed', async () => {
+      const p = await portfolio();
+      const url = receiver.url('/api/webhooks/112233/tok_EN-9');
+      const res = await call(p, 'POST', '', { url, kind: 'discord' });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as Endpoint;
+      expect(created).toMatchObject({ kind: 'discord', secret: null, url: receiver.url('/api/webhooks/112233/••••') });
+      expect((await call(p, 'POST', `/${created.id}/rotate-secret`)).status).toBe(409);
+      const before = receiver.received.length;
+      expect((await call(p, 'POST', `/${created.id}/test`)).status).toBe(202);
+      expect((await worker().runOnce()).outcomes).toEqual({ delivered: 1 });
+      const got = receiver.received[before]!;
+      expect(got.url).toBe('/api/webhooks/112233/tok_EN-9?wait=true');
+      expect((JSON.parse(got.body) as { embeds: { title: string }[] }).embeds[0]!.title).toBe('Test ping');
     });
   });
 });
