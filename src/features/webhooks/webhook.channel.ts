@@ -119,11 +119,11 @@ export async function afterAttempt(
   }
   if (await tools.health.failed(endpoint)) {
     return {
-      ...result,
       outcome: 'failed',
       errorClass: 'destination_disabled',
-      error: `${'error' in result ? result.error : ''}; the endpoint is now disabled`,
-    } as SendResult;
+      error: `${result.error}; the endpoint is now disabled`,
+      ...('statusCode' in result ? { statusCode: result.statusCode, responseExcerpt: result.responseExcerpt } : {}),
+    };
   }
   return result;
 }
