@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ADMIN_TOKEN, bearer, harnessDatabase, json } from '#test/harness.ts';
 import { startReceiver, type Receiver } from '#test/webhook-peers.ts';
+import { sha256Hex } from '../../platform/crypto.ts';
 import { createLogger } from '../../platform/log.ts';
 import { DeliveryWorker } from '../../platform/outbox/worker.ts';
+import { insertToken } from '../subscribers/owner-tokens.repo.ts';
+import { newManageToken } from '../subscribers/subscriber-auth.ts';
 import { discordChannel } from './discord.channel.ts';
 import { webhookChannel } from './webhook.channel.ts';
 
@@ -279,6 +282,42 @@ describe.each(dialects)('webhook endpoints API on $name', (d) => {
       const got = receiver.received[before]!;
       expect(got.url).toBe('/api/webhooks/112233/tok_EN-9?wait=true');
       expect((JSON.parse(got.body) as { embeds: { title: string }[] }).embeds[0]!.title).toBe('Test ping');
+    });
+
+    it('lets an e-mail subscriber manage endpoints with its manage token', async () => {
+      const token = newManageToken();
+      const now = new Date(h.clock.now()).toISOString();
+      await db()
+        .insertInto('principals')
+        .values({ id: 'prn_sub1', kind: 'user', name: 'sub', created_at: now })
+        .execute();
+      await db()
+        .insertInto('email_subscribers')
+        .values({
+          principal_id: 'prn_sub1',
+          address: 'sub@example.com',
+          status: 'confirmed',
+          digest: 0,
+          created_at: now,
+          confirmed_at: now,
+          unsubscribed_at: null,
+        })
+        .execute();
+      await insertToken(db(), {
+        tokenHash: await sha256Hex(token),
+        principalId: 'prn_sub1',
+        purpose: 'manage',
+        createdAt: now,
+        expiresAt: null,
+      });
+      const created = await h.request('/v1/webhook-endpoints', json({ url: receiver.url('/sub') }, bearer(token)));
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as Endpoint;
+      const list = (await (await h.request('/v1/webhook-endpoints', { headers: bearer(token) })).json()) as {
+        items: Endpoint[];
+      };
+      expect(list.items.map((e) => e.id)).toEqual([id]);
+      expect((await audit('webhook_endpoint.create')).at(-1)).toMatchObject({ actor: 'prn_sub1', target: id });
     });
   });
 });

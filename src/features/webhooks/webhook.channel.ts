@@ -86,6 +86,16 @@ export async function liveEndpoint(
       },
     };
   }
+  const kind = endpoint.kind === 'discord' ? 'discord' : 'webhook';
+  if (delivery.channel !== kind) {
+    return {
+      result: {
+        outcome: 'failed',
+        errorClass: 'payload_invalid',
+        error: `a ${delivery.channel} delivery to a ${endpoint.kind} endpoint`,
+      },
+    };
+  }
   return { endpoint };
 }
 
