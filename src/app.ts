@@ -57,6 +57,8 @@ import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts'
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
+import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
+import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
 export interface AppDeps {
   platform: Platform;
@@ -75,6 +77,8 @@ export interface AppDeps {
   signals: { engines: EngineRegistry; config: SignalConfig; newId: (prefix: 'fw') => string };
   /** How large backtests are executed (a child process) and the inline size limit. */
   backtests?: BacktestRoutesOptions;
+  /** Owners' webhook and Discord endpoints (`/v1/webhook-endpoints`). */
+  webhookEndpoints: WebhookEndpoints;
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
@@ -246,6 +250,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     '/',
     inboundEmailRoutes({ database: platform.database, clock: platform.clock, newId: deps.email.newId, config }),
   );
+  app.route('/', webhookEndpointRoutes(deps.webhookEndpoints));
   app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -19,6 +19,7 @@ import { registerImportCommands } from './features/ingest/ingest.cli.ts';
 import { registerProductCommands } from './features/ingest/products.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
 import { registerBacktestCommands } from './features/backtests/backtests.cli.ts';
+import { registerDataKeyCommands } from './features/webhooks/data-key.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
@@ -228,6 +229,7 @@ function program(): Command {
   registerBacktestCommands(root, commands);
   registerDemoCommand(root, commands);
   registerEmailCommands(root, commands);
+  registerDataKeyCommands(root, commands);
 
   const keys = root.command('keys').description('Manage API keys.');
   keys

@@ -23,6 +23,7 @@ import { type StepSources } from './features/ingest/sources/registry.ts';
 import { PortfolioCapabilities } from './features/portfolios/portfolio-auth.ts';
 import { ManageTokens } from './features/subscribers/subscriber-auth.ts';
 import { SubscriptionsService } from './features/subscribers/subscriptions.service.ts';
+import { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 import { PortfoliosService } from './features/portfolios/portfolios.service.ts';
 import { AnalyticsService } from './features/portfolios/analytics.service.ts';
 import { LedgerService } from './features/portfolios/ledger.service.ts';
@@ -210,6 +211,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           },
           signals: { engines, config: signalConfig(config), newId },
           backtests,
+          webhookEndpoints: new WebhookEndpoints(database.db, clock, newId, dataKeys.box, audit, config),
           migrations: listMigrations(),
           remoteAddress,
         });

@@ -185,6 +185,61 @@ describe.each(dialects)('audit completeness on $name', (d) => {
       }
     });
 
+    it('every webhook-endpoint mutation is audited with who, what and the endpoint, never a secret', async () => {
+      const doc = (await (await h.request('/openapi.json')).json()) as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const ops = Object.entries(doc.paths)
+        .filter(([path]) => path.startsWith('/v1/webhook-endpoints'))
+        .flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })))
+        .filter((o) => o.method !== 'GET');
+      expect(ops.length).toBeGreaterThanOrEqual(5);
+      const portfolio = (await (await h.request('/v1/portfolios', json({}))).json()) as { id: string; secret: string };
+      const creds = { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret };
+      const bodies: Record<string, unknown> = {
+        'POST /v1/webhook-endpoints': { url: 'https://203.0.113.10/hook' },
+        'PATCH /v1/webhook-endpoints/{id}': { description: 'changed' },
+      };
+      const count = async () =>
+        (
+          await h.runtime.database.db
+            .selectFrom('audit_log')
+            .select('action')
+            .where('actor', '=', portfolio.id)
+            .execute()
+        )
+          .map((r) => r.action)
+          .filter((a) => a.startsWith('webhook_endpoint.'));
+      for (const op of ops) {
+        const created = (await (
+          await h.request('/v1/webhook-endpoints', json({ url: 'https://203.0.113.10/hook' }, creds))
+        ).json()) as { id: string; secret: string };
+        const before = (await count()).length;
+        const body = bodies[`${op.method} ${op.path}`];
+        const res = await h.request(op.path.replace('{id}', created.id), {
+          method: op.method,
+          headers: { ...creds, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+        expect(res.status, `${op.method} ${op.path}`).toBeLessThan(300);
+        const text = await res.text();
+        const actions = await count();
+        expect(actions.length, `${op.method} ${op.path} audited`).toBe(before + 1);
+        const rows = await h.runtime.database.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('actor', '=', portfolio.id)
+          .orderBy('at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .execute();
+        expect(rows[0]).toMatchObject({ result: 'success', role: null });
+        expect(JSON.stringify(rows[0])).not.toContain(created.secret);
+        const secret = /"secret":"(whsec_[^"]+)"/.exec(text)?.[1];
+        if (secret) expect(JSON.stringify(rows[0])).not.toContain(secret);
+      }
+    });
+
     it('the public weights list names no operator key and carries no note; the audit log keeps both', async () => {
       const created = (await (
         await h.request('/v1/admin/keys', json({ name: 'quant', role: 'operator' }, bearer(ADMIN_TOKEN)))

@@ -234,6 +234,14 @@ describe.each(dialects)('hostile input on $name', (d) => {
       const created = await h.request('/v1/portfolios', { method: 'POST' });
       return (await created.json()) as { id: string; secret: string };
     }
+    async function freshEndpoint(): Promise<string> {
+      const res = await h.request('/v1/webhook-endpoints', {
+        method: 'POST',
+        headers: { ...bearer(ADMIN_TOKEN), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url: 'https://203.0.113.10/hook' }),
+      });
+      return ((await res.json()) as { id: string }).id;
+    }
     afterAll(async () => {
       await h?.close();
       if (url) await d.drop(url);
@@ -253,6 +261,8 @@ describe.each(dialects)('hostile input on $name', (d) => {
           const subscriber = op.path.startsWith('/v1/subscriptions/me')
             ? await confirmedSubscriber(h, `hostile-${subscribers++}@example.test`)
             : null;
+          // A fresh endpoint of the caller's (some operations delete or disable one) so valid ids reach the handler.
+          if (op.path.startsWith('/v1/webhook-endpoints/{id}')) SEEDED['webhook-endpoints:id'] = await freshEndpoint();
           const credentials =
             op.role === 'portfolio'
               ? { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret }

@@ -339,5 +339,45 @@ describe.each(dialects)('portfolio isolation on $name', (d) => {
       };
       expect(listed.items.map((r) => r.id)).toEqual([b.ruleId]);
     });
+
+    it('webhook endpoints of one portfolio answer 404 to another and stay unchanged', { timeout: 60_000 }, async () => {
+      const create = async (p: Portfolio) => {
+        const res = await h.request('/v1/webhook-endpoints', json({ url: 'https://203.0.113.10/hook' }, creds(p)));
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      };
+      const newPortfolio = async (name: string) =>
+        ({
+          ...((await (await h.request('/v1/portfolios', json({ name }))).json()) as Portfolio),
+          subIds: {},
+        }) as Portfolio;
+      const a = await newPortfolio('WA');
+      const b = await newPortfolio('WB');
+      const ops = Object.entries(spec.paths)
+        .filter(([path]) => path.startsWith('/v1/webhook-endpoints/{id}'))
+        .flatMap(([path, item]) => Object.keys(item).map((method) => ({ method: method.toUpperCase(), path })));
+      expect(ops.length).toBeGreaterThanOrEqual(6);
+      const bodies: Record<string, unknown> = { 'PATCH /v1/webhook-endpoints/{id}': { description: 'taken over' } };
+      const rows = () => db().selectFrom('webhook_endpoints').selectAll().orderBy('id').execute();
+      for (const op of ops) {
+        const id = await create(a);
+        const before = await rows();
+        const body = bodies[`${op.method} ${op.path}`];
+        const call = (caller: Portfolio) =>
+          h.request(op.path.replace('{id}', id), {
+            method: op.method,
+            headers: { ...creds(caller), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          });
+        expect((await call(b)).status, `${op.method} ${op.path} as B on A's endpoint`).toBe(404);
+        expect(await rows()).toEqual(before);
+        // The control: the owner's own call is not refused.
+        expect((await call(a)).status, `${op.method} ${op.path} as A`).toBeLessThan(300);
+      }
+      const listed = (await (await h.request('/v1/webhook-endpoints', { headers: creds(b) })).json()) as {
+        items: unknown[];
+      };
+      expect(listed.items).toEqual([]);
+    });
   });
 });

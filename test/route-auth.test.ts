@@ -36,6 +36,7 @@ const weaker: Record<string, Role[]> = {
   admin: ['viewer', 'operator'],
   portfolio: ['viewer', 'operator'],
   // An owner is a portfolio, a subscriber (manage token) or an operator: a viewer key is none of them.
+  // Owner routes (webhook endpoints, alerts): a portfolio, a subscriber's manage token, or operators.
   owner: ['viewer'],
 };
 
@@ -75,6 +76,31 @@ describe('every registered route enforces its declared role', () => {
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
       expect(((await res.json()) as { code: string }).code).toBe('invalid_credentials');
     }
+  });
+
+  it('owner routes refuse a wrong portfolio secret and an unknown manage token with 401 invalid_credentials', async () => {
+    const created = (await (await h.request('/v1/portfolios', { method: 'POST' })).json()) as { id: string };
+    const ownerOps = operations.filter((o) => o.role === 'owner');
+    expect(ownerOps.map((o) => `${o.method} ${o.template}`)).toEqual(
+      expect.arrayContaining(['POST /v1/webhook-endpoints', 'POST /v1/webhook-endpoints/{id}/rotate-secret']),
+    );
+    const wrong = [
+      { 'X-Portfolio-Id': created.id, 'X-Portfolio-Secret': `cqp_${'0'.repeat(32)}` },
+      bearer(`cqm_${'0'.repeat(32)}`),
+    ];
+    for (const [i, op] of ownerOps.entries()) {
+      for (const [j, headers] of wrong.entries()) {
+        const res = await h.request(op.path, { method: op.method, headers, ip: `198.51.100.${100 + i * 2 + j}` });
+        expect(res.status, `${op.method} ${op.path}`).toBe(401);
+        expect(((await res.json()) as { code: string }).code).toBe('invalid_credentials');
+      }
+    }
+  });
+
+  it('every owner mutation honours Idempotency-Key', () => {
+    const mutations = operations.filter((o) => o.role === 'owner' && o.method !== 'GET');
+    expect(mutations.length).toBeGreaterThanOrEqual(5);
+    expect(mutations.filter((o) => !o.idempotent).map((o) => `${o.method} ${o.template}`)).toEqual([]);
   });
 
   it('public routes answer anonymous callers (a made-up id may be 404, never 401/403/5xx)', async () => {

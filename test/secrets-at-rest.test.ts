@@ -108,6 +108,30 @@ describe.each(dialects)('secrets at rest on $name', (d) => {
       }
     });
 
+    it('no table holds a webhook signing secret or endpoint URL, through create, replay and rotation', async () => {
+      const portfolio = (await (await createPortfolio('hooks')).json()) as CreatedPortfolio;
+      const creds = { 'X-Portfolio-Id': portfolio.id, 'X-Portfolio-Secret': portfolio.secret };
+      const url = 'https://203.0.113.10/hooks/private-path-7f3a9c';
+      const create = () => h.request('/v1/webhook-endpoints', json({ url }, { ...creds, 'Idempotency-Key': 'hook-1' }));
+      const created = (await (await create()).json()) as { id: string; secret: string };
+      const replay = await create();
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(((await replay.json()) as { secret: string }).secret).toBe(created.secret);
+      const rotated = (await (
+        await h.request(`/v1/webhook-endpoints/${created.id}/rotate-secret`, { method: 'POST', headers: creds })
+      ).json()) as { secret: string };
+      expect(rotated.secret).toMatch(/^whsec_/);
+
+      const dump = await dumpAllTables(h.runtime.database);
+      expect(dump.get('webhook_endpoints')).toContain('cqe1.');
+      for (const [table, text] of dump) {
+        for (const secret of [created.secret, rotated.secret]) {
+          expect(text.includes(secret.slice('whsec_'.length)), `${table} holds a webhook secret`).toBe(false);
+        }
+        expect(text.includes('private-path-7f3a9c'), `${table} holds an endpoint URL`).toBe(false);
+      }
+    });
+
     it('replays an answer with a secret only for IDEMPOTENCY_SECRET_TTL_MINUTES; other answers for the full TTL', async () => {
       const first = (await (await createKey('short-ttl', 'ttl-key')).json()) as CreatedKey;
       h.clock.advance(59 * 60_000);

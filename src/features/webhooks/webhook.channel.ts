@@ -86,6 +86,16 @@ export async function liveEndpoint(
       },
     };
   }
+  const kind = endpoint.kind === 'discord' ? 'discord' : 'webhook';
+  if (delivery.channel !== kind) {
+    return {
+      result: {
+        outcome: 'failed',
+        errorClass: 'payload_invalid',
+        error: `a ${delivery.channel} delivery to a ${endpoint.kind} endpoint`,
+      },
+    };
+  }
   return { endpoint };
 }
 
@@ -114,16 +124,16 @@ export async function afterAttempt(
     return result;
   }
   if (result.outcome === 'failed' && result.errorClass === 'gone') {
-    await tools.health.disable(endpoint, `the receiver answered ${result.statusCode ?? 410} Gone`);
+    await tools.health.disable(endpoint, result.error);
     return result;
   }
   if (await tools.health.failed(endpoint)) {
     return {
-      ...result,
       outcome: 'failed',
       errorClass: 'destination_disabled',
-      error: `${'error' in result ? result.error : ''}; the endpoint is now disabled`,
-    } as SendResult;
+      error: `${result.error}; the endpoint is now disabled`,
+      ...('statusCode' in result ? { statusCode: result.statusCode, responseExcerpt: result.responseExcerpt } : {}),
+    };
   }
   return result;
 }

@@ -146,8 +146,8 @@ export class IdempotencyStore {
   }
 }
 
-/** What a sealed body is bound to: the row it belongs to. */
-function associatedData(scope: string, route: string, key: string): string {
+/** What a sealed body is bound to: the row it belongs to (also what `data-key reencrypt` re-seals it with). */
+export function associatedData(scope: string, route: string, key: string): string {
   return `idempotency\n${scope}\n${route}\n${key}`;
 }
 
