@@ -15,6 +15,8 @@ import type { Channel } from './platform/outbox/outbox.ts';
 import { DeliveryWorker } from './platform/outbox/worker.ts';
 import type { SecretBox } from './platform/secret-box.ts';
 import type { Runtime } from './runtime.ts';
+import { discordChannel } from './features/webhooks/discord.channel.ts';
+import { emailChannel } from './features/email/email.channel.ts';
 import { webhookChannel } from './features/webhooks/webhook.channel.ts';
 
 /** What every channel factory receives. */
@@ -47,11 +49,12 @@ export function channelDeps(runtime: Runtime): ChannelDeps {
  */
 export function deliveryChannels(runtime: Runtime): Channel[] {
   const deps = channelDeps(runtime);
+  // E-mail is off (no channel, its deliveries wait) while EMAIL_PROVIDER is `none`.
+  const email = emailChannel(deps);
   return [
-    // ── Channel registry: one factory per channel, each `(deps: ChannelDeps) => Channel`. ──
     webhookChannel(deps), // src/features/webhooks/ — Standard Webhooks
-    // TO REGISTER when they land: discordChannel(deps) (src/features/webhooks/ — Discord embeds),
-    // emailChannel(deps) (src/features/email/ — smtp, resend, postmark, file).
+    discordChannel(deps), // src/features/webhooks/ — Discord embeds
+    ...(email ? [email] : []), // src/features/email/ — smtp, resend, postmark, file
   ];
 }
 
