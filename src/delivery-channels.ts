@@ -49,9 +49,11 @@ export function deliveryChannels(runtime: Runtime): Channel[] {
   const deps = channelDeps(runtime);
   return [
     // ── Channel registry: one factory per channel, each `(deps: ChannelDeps) => Channel`. ──
-    webhookChannel(deps), // src/features/webhooks/ — Standard Webhooks
-    // TO REGISTER when they land: discordChannel(deps) (src/features/webhooks/ — Discord embeds),
-    // emailChannel(deps) (src/features/email/ — smtp, resend, postmark, file).
+    webhookChannel(deps), // src/features/webhooks/webhook.channel.ts — Standard Webhooks
+    // TO REGISTER when their branches land:
+    //   discordChannel(deps),          // src/features/webhooks/discord.channel.ts — Discord embeds
+    //   ...(email ? [email] : []),     // const email = emailChannel(deps) (src/features/email/email.channel.ts);
+    //                                  // null when EMAIL_PROVIDER is `none`
   ];
 }
 
