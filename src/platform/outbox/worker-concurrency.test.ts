@@ -2,7 +2,7 @@
  * Several workers on one database, each on its own connection (pool), racing for the same due
  * deliveries: no row is ever sent by two of them while its lease holds. And the worker's own
  * lifecycle: `start` keeps sending, a failing database is survived, `stop` waits for the sends
- * in flight and aborts what outlives the grace.
+ * in flight and aborts what outlives the grace, and a send whose record is lost goes again.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -196,6 +196,49 @@ describe.each(dialects)('delivery workers racing on $name', (d) => {
       expect(failed.slice(0, 3).map((l) => l.retryInMs)).toEqual([10, 20, 40]);
       expect(logs.some((l) => l.includes('reaches the database again'))).toBe(true);
       expect(sent).toHaveLength(2);
+    });
+
+    it('a send whose result cannot be recorded is sent again, under the same id, once its lease runs out', async () => {
+      const main = await seed(1);
+      const clock = manualClock('2026-12-06T10:00:00.000Z');
+      const sent: string[] = [];
+      let away = false;
+      const channel: Channel = {
+        kind: 'webhook',
+        send: async (delivery) => {
+          sent.push(delivery.id);
+          // The database goes away between the send and its record (the first time only).
+          if (sent.length === 1) {
+            await main.db.schema.alterTable('delivery_attempts').renameTo('delivery_attempts_away').execute();
+            away = true;
+          }
+          return { outcome: 'delivered' };
+        },
+      };
+      const logs: string[] = [];
+      const worker = new DeliveryWorker(
+        main.db,
+        main.dialect,
+        clock,
+        idFactory(clock),
+        createLogger('info', { write: (line: string) => void logs.push(line) }),
+        [channel],
+        { owner: 'w1', concurrency: 4, leaseMs: 60_000, pollMs: 10, schedule },
+      );
+      // seed() wrote the row with the real time; the worker's clock is after it.
+      clock.set(Date.now() + 1000);
+      expect((await worker.runOnce()).outcomes).toEqual({ unsettled: 1 });
+      expect(away).toBe(true);
+      expect(logs.some((l) => l.includes('could not be recorded'))).toBe(true);
+      await main.db.schema.alterTable('delivery_attempts_away').renameTo('delivery_attempts').execute();
+      const row = await main.db.selectFrom('deliveries').select(['status', 'lease_owner']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'pending', lease_owner: 'w1' });
+      // Within the lease nobody sends it; after it, it goes again with the same id.
+      expect((await worker.runOnce()).claimed).toBe(0);
+      clock.advance(60_001);
+      expect((await worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+      expect(sent).toHaveLength(2);
+      expect(sent[0]).toBe(sent[1]);
     });
   });
 });
