@@ -100,7 +100,7 @@ export interface RetrySchedule {
 /**
  * Delay after failed attempt `attempt` (1-based): base · 3^(attempt−1), capped at maxDelayMs,
  * plus up to 25 % jitter (`random` in [0, 1)). With the defaults (60 s, 16 h, 12 attempts) the
- * 11 waits add up to at least 86 hours (docs/DELIVERY.md).
+ * 11 waits add up to at least 82 hours (docs/DELIVERY.md).
  *
  * @example
  * retryDelayMs(1, { maxAttempts: 12, baseMs: 60_000, maxDelayMs: 57_600_000 }, () => 0); // 60000
