@@ -89,6 +89,8 @@ export interface Channel {
   kind: ChannelKind;
   /** `attempt` is 1 for the first attempt; `signal` aborts when the lease is about to run out. */
   send(delivery: Delivery, attempt: number, signal: AbortSignal): Promise<SendResult>;
+  /** Releases what the channel holds open (an SMTP connection pool); called once the worker stopped. */
+  close?(): void;
 }
 
 export interface RetrySchedule {

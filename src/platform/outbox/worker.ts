@@ -296,6 +296,14 @@ export class DeliveryWorker {
    * row is sent again once its lease runs out).
    */
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<{ inFlight: number; aborted: number }> {
+    try {
+      return await this.drain(graceMs);
+    } finally {
+      for (const channel of this.channels.values()) channel.close?.();
+    }
+  }
+
+  private async drain(graceMs: number): Promise<{ inFlight: number; aborted: number }> {
     this.running = false;
     this.wake?.();
     await this.loop;
