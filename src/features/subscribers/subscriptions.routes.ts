@@ -127,7 +127,7 @@ export const patchMeRoute = defineRoute(
 );
 
 export const deleteMeRoute = defineRoute(
-  { access: 'owner' },
+  { access: 'owner', idempotent: true },
   {
     method: 'delete',
     path: '/v1/subscriptions/me',
