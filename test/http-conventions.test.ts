@@ -185,7 +185,7 @@ describe('health, readiness, metrics, OpenAPI and docs', () => {
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     expect(ops.length).toBeGreaterThanOrEqual(6);
     for (const op of ops) {
-      expect(['public', 'portfolio', 'viewer', 'operator', 'admin']).toContain(op['x-required-role']);
+      expect(['public', 'portfolio', 'owner', 'viewer', 'operator', 'admin']).toContain(op['x-required-role']);
       expect(Array.isArray(op.security)).toBe(true);
     }
     expect(doc.paths['/v1/admin/keys']?.post?.['x-required-role']).toBe('admin');
