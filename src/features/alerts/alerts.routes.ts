@@ -165,7 +165,7 @@ export const getAlertRoute = defineRoute(
 );
 
 export const patchAlertRoute = defineRoute(
-  { access: 'owner' },
+  { access: 'owner', idempotent: true },
   {
     method: 'patch',
     path: '/v1/alerts/{id}',
@@ -180,7 +180,7 @@ export const patchAlertRoute = defineRoute(
 );
 
 export const deleteAlertRoute = defineRoute(
-  { access: 'owner' },
+  { access: 'owner', idempotent: true },
   {
     method: 'delete',
     path: '/v1/alerts/{id}',
@@ -192,7 +192,7 @@ export const deleteAlertRoute = defineRoute(
 );
 
 export const snoozeAlertRoute = defineRoute(
-  { access: 'owner' },
+  { access: 'owner', idempotent: true },
   {
     method: 'post',
     path: '/v1/alerts/{id}/snooze',
