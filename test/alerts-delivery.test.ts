@@ -41,7 +41,7 @@ describe.each(dialects)('alerts delivered end to end on $name', (d) => {
       worker = deliveryWorker(h.runtime, 'e2e');
     });
     afterAll(async () => {
-      await worker?.stop(0);
+      await worker?.stop();
       await h?.close();
       if (url) await d.drop(url);
       await smtp?.close();
