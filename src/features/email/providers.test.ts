@@ -202,7 +202,7 @@ describe('smtp provider', () => {
   });
   afterAll(() => peer.close());
 
-  it('maps SMTP replies: 452 rate limited, 550 invalid recipient, 554 rejected, 535 deferred', async () => {
+  it('maps SMTP replies: 452 rate limited, 550 5.1.1 invalid recipient, 554 rejected, 535 deferred', async () => {
     const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
     peer.refuseNextRecipient(452, 'Too many recipients, try later');
     expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
@@ -210,7 +210,7 @@ describe('smtp provider', () => {
       errorClass: 'rate_limited',
       statusCode: 452,
     });
-    peer.refuseNextRecipient(550, 'No such user');
+    peer.refuseNextRecipient(550, '5.1.1 No such user');
     expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
@@ -227,6 +227,46 @@ describe('smtp provider', () => {
       errorClass: 'auth_failure',
     });
     wrong.close?.();
+  });
+
+  it('takes only a dead mailbox for an invalid recipient: policy and spam refusals are rejected', async () => {
+    const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
+    const refused = async (code: number, message: string) => {
+      peer.refuseNextRecipient(code, message);
+      return p.send(mail, 'dlv_23', signal());
+    };
+    // Policy, spam, reputation: the address may be fine — failed, never suppressed.
+    for (const [code, message] of [
+      [550, '5.7.1 Message rejected as spam'],
+      [550, '5.7.26 Unauthenticated email is not accepted'],
+      [553, '5.7.1 Sender address rejected: not owned by user'],
+      [550, '5.1.8 Sender address domain does not exist'],
+      [550, 'Rejected by policy'],
+      [554, '5.7.1 Relay access denied'],
+    ] as const) {
+      expect(await refused(code, message), `${code} ${message}`).toMatchObject({
+        outcome: 'failed',
+        errorClass: 'rejected',
+        statusCode: code,
+      });
+    }
+    // A dead mailbox: suppressed by the channel.
+    for (const [code, message] of [
+      [550, '5.1.1 The email account that you tried to reach does not exist'],
+      [550, '5.1.10 Recipient address has null MX'],
+      [553, '5.1.3 Invalid address syntax'],
+      [554, '5.1.2 Host unknown'],
+      [551, 'User not local'],
+      [553, 'Mailbox name not allowed'],
+    ] as const) {
+      expect(await refused(code, message), `${code} ${message}`).toMatchObject({
+        outcome: 'failed',
+        errorClass: 'invalid_recipient',
+        statusCode: code,
+      });
+    }
+    expect(await p.send(mail, 'dlv_23', signal())).toMatchObject({ outcome: 'delivered' });
+    p.close?.();
   });
 
   it('retries when the server is not there', async () => {

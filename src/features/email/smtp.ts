@@ -1,8 +1,10 @@
 /**
  * SMTP through nodemailer (SMTP_URL), DKIM-signed when DKIM_DOMAIN/SELECTOR/PRIVATE_KEY_FILE are
  * set. SMTP reply codes map to the taxonomy of docs/EMAIL.md: 421/450/451/452 rate limited
- * (retried), 550/551/553 invalid recipient (failed, address suppressed), 530/535 or EAUTH our
- * credentials (deferred), other 5xx rejected (failed), other 4xx and connection failures retried.
+ * (retried); a dead mailbox — enhanced status 5.1.x about the recipient (5.1.1 …), or 551/553
+ * without an enhanced status — invalid recipient (failed, address suppressed); 530/535 or EAUTH
+ * our credentials (deferred); every other 5xx, a policy or spam refusal such as `550 5.7.1`
+ * included, rejected (failed, not suppressed); other 4xx and connection failures retried.
  */
 import nodemailer from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
@@ -22,6 +24,28 @@ interface SmtpError {
   message?: string;
 }
 
+/**
+ * The enhanced status code (RFC 3463) that opens an SMTP reply's text, or null.
+ *
+ * @example
+ * enhancedStatus('550 5.1.1 <a@example.test>: user unknown'); // '5.1.1'
+ */
+export function enhancedStatus(response: string | undefined): string | null {
+  const m = /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/.exec(response?.trim() ?? '');
+  return m ? m[1]! : null;
+}
+
+/**
+ * Whether a permanent reply says the recipient's mailbox does not exist: enhanced status 5.1.x
+ * except 5.1.7 and 5.1.8 (those are about our sender address); without an enhanced status, reply
+ * 551 (user not local) or 553 (mailbox name not allowed). A bare 550 is ambiguous (servers use it
+ * for spam and policy refusals too) and is not taken as a dead mailbox.
+ */
+function deadMailbox(reply: number, enhanced: string | null): boolean {
+  if (enhanced === null) return reply === 551 || reply === 553;
+  return /^5\.1\.\d+$/.test(enhanced) && enhanced !== '5.1.7' && enhanced !== '5.1.8';
+}
+
 /** Maps a nodemailer error to an outcome. */
 export function smtpFailure(err: unknown): SendResult {
   const e = err as SmtpError;
@@ -32,7 +56,7 @@ export function smtpFailure(err: unknown): SendResult {
   if (reply === undefined) return networkFailure(err);
   if (reply === 421 || reply === 450 || reply === 451 || reply === 452)
     return { outcome: 'retry', errorClass: 'rate_limited', error, statusCode: reply };
-  if (reply === 550 || reply === 551 || reply === 553)
+  if (reply >= 500 && deadMailbox(reply, enhancedStatus(e.response)))
     return { outcome: 'failed', errorClass: 'invalid_recipient', error, statusCode: reply };
   if (reply >= 500) return { outcome: 'failed', errorClass: 'rejected', error, statusCode: reply };
   return { outcome: 'retry', errorClass: 'provider_down', error, statusCode: reply };
