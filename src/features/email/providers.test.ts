@@ -42,7 +42,7 @@ describe('resend provider', () => {
     resendProvider({ baseUrl: peer.url, apiKey: 're_test_key', timeoutMs: 2000, nowMs: () => NOW });
 
   it('posts /emails with the bearer key, the delivery id as Idempotency-Key, and both parts', async () => {
-    const result = await provider().send(mail, 'dlv_01', signal());
+    const result = await provider().send(mail, { id: 'dlv_01', redeliveries: 0 }, signal());
     expect(result).toMatchObject({ outcome: 'delivered', providerMessageId: '49a3999c-0ce1-4ea6-ab68-afcd6dc2e794' });
     const req = peer.requests.at(-1)!;
     expect(req.method).toBe('POST');
@@ -79,24 +79,33 @@ describe('resend provider', () => {
       { status: 409, body: { name: 'concurrent_idempotent_requests', message: 'in progress' } },
     );
     const p = provider();
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       retryAfterMs: 42_000,
       statusCode: 429,
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'retry', errorClass: 'provider_down' });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'provider_down',
+    });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'deferred',
       errorClass: 'auth_failure',
       retryAfterMs: AUTH_FAILURE_DEFER_MS,
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'retry', statusCode: 409 });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      statusCode: 409,
+    });
   });
 
   it('gives up on an answer that does not come within the time limit, and retries (timeout)', async () => {
@@ -105,7 +114,10 @@ describe('resend provider', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
     const p = resendProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', timeoutMs: 150, nowMs: () => NOW });
-    expect(await p.send(mail, 'dlv_04', signal())).toMatchObject({ outcome: 'retry', errorClass: 'timeout' });
+    expect(await p.send(mail, { id: 'dlv_04', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
@@ -114,7 +126,10 @@ describe('resend provider', () => {
     const closed = await startHttpPeer(() => ({ status: 200, body: {} }));
     await closed.close();
     const p = resendProvider({ baseUrl: closed.url, apiKey: 'k', timeoutMs: 2000, nowMs: () => NOW });
-    expect(await p.send(mail, 'dlv_03', signal())).toMatchObject({ outcome: 'retry', errorClass: 'network' });
+    expect(await p.send(mail, { id: 'dlv_03', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'network',
+    });
   });
 });
 
@@ -143,7 +158,7 @@ describe('postmark provider', () => {
     });
 
   it('posts /email with the server token, the message stream and the headers as Name/Value pairs', async () => {
-    const result = await provider().send(mail, 'dlv_10', signal());
+    const result = await provider().send(mail, { id: 'dlv_10', redeliveries: 0 }, signal());
     expect(result).toMatchObject({ outcome: 'delivered', providerMessageId: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817' });
     const req = peer.requests.at(-1)!;
     expect(req.path).toBe('/email');
@@ -176,22 +191,31 @@ describe('postmark provider', () => {
       { status: 422, body: { ErrorCode: 300, Message: 'Provide either email TextBody or HtmlBody or both.' } },
     );
     const p = provider();
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       retryAfterMs: 7000,
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'retry', errorClass: 'provider_down' });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'deferred', errorClass: 'auth_failure' });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'provider_down',
+    });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'deferred',
+      errorClass: 'auth_failure',
+    });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
   });
 });
 
@@ -205,24 +229,27 @@ describe('smtp provider', () => {
   it('maps SMTP replies: 452 rate limited, 550 5.1.1 invalid recipient, 554 rejected, 535 deferred', async () => {
     const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
     peer.refuseNextRecipient(452, 'Too many recipients, try later');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       statusCode: 452,
     });
     peer.refuseNextRecipient(550, '5.1.1 No such user');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
       statusCode: 550,
     });
     peer.refuseNextRecipient(554, 'Message refused');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({ outcome: 'delivered' });
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({ outcome: 'delivered' });
     p.close?.();
 
     const wrong = smtpProvider({ url: peer.url.replace('right-password', 'wrong-password'), timeoutMs: 2000 });
-    expect(await wrong.send(mail, 'dlv_21', signal())).toMatchObject({
+    expect(await wrong.send(mail, { id: 'dlv_21', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'deferred',
       errorClass: 'auth_failure',
     });
@@ -233,7 +260,7 @@ describe('smtp provider', () => {
     const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
     const refused = async (code: number, message: string) => {
       peer.refuseNextRecipient(code, message);
-      return p.send(mail, 'dlv_23', signal());
+      return p.send(mail, { id: 'dlv_23', redeliveries: 0 }, signal());
     };
     // Policy, spam, reputation: the address may be fine — failed, never suppressed.
     for (const [code, message] of [
@@ -265,7 +292,7 @@ describe('smtp provider', () => {
         statusCode: code,
       });
     }
-    expect(await p.send(mail, 'dlv_23', signal())).toMatchObject({ outcome: 'delivered' });
+    expect(await p.send(mail, { id: 'dlv_23', redeliveries: 0 }, signal())).toMatchObject({ outcome: 'delivered' });
     p.close?.();
   });
 
@@ -273,7 +300,10 @@ describe('smtp provider', () => {
     const gone = await startSmtpPeer();
     await gone.close();
     const p = smtpProvider({ url: gone.url, timeoutMs: 2000 });
-    expect(await p.send(mail, 'dlv_22', signal())).toMatchObject({ outcome: 'retry', errorClass: 'network' });
+    expect(await p.send(mail, { id: 'dlv_22', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'network',
+    });
   });
 });
 
@@ -283,9 +313,9 @@ describe('file provider', () => {
 
   it('writes <delivery id>.eml atomically, parseable, and overwrites on a retry', async () => {
     const p = fileProvider({ dir: join(dir, 'out') });
-    const result = await p.send(mail, 'dlv_30', signal());
+    const result = await p.send(mail, { id: 'dlv_30', redeliveries: 0 }, signal());
     expect(result.outcome).toBe('delivered');
-    await p.send(mail, 'dlv_30', signal());
+    await p.send(mail, { id: 'dlv_30', redeliveries: 0 }, signal());
     expect(readdirSync(join(dir, 'out'))).toEqual(['dlv_30.eml']);
     const parsed = await simpleParser(readFileSync(join(dir, 'out', 'dlv_30.eml')));
     expect(parsed.subject).toBe(mail.subject);
