@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -295,6 +295,60 @@ describe('smtp provider', () => {
     expect(await p.send(mail, { id: 'dlv_23', redeliveries: 0 }, signal())).toMatchObject({ outcome: 'delivered' });
     p.close?.();
   });
+
+  /**
+   * A real TCP server that greets, then answers EHLO one `250-` line every 20 ms and never ends
+   * the reply: the connection is never idle, so no idle timeout ends it. `onEhlo` runs when the
+   * EHLO arrives; `closed` resolves when our side has dropped the connection.
+   */
+  async function tricklingServer(onEhlo: () => void = () => undefined) {
+    const timers: NodeJS.Timeout[] = [];
+    let closedResolve: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (closedResolve = resolve));
+    const server = createNetServer((socket) => {
+      socket.write('220 trickle.example.test ESMTP\r\n');
+      socket.once('data', () => {
+        timers.push(setInterval(() => socket.write('250-still thinking\r\n'), 20));
+        onEhlo();
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => closedResolve());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      closed,
+      close: async () => {
+        timers.forEach(clearInterval);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('bounds the whole send: a server that trickles its reply ends in a timeout retry', async () => {
+    const server = await tricklingServer();
+    const p = smtpProvider({ url: server.url, timeoutMs: 300 });
+    const started = Date.now();
+    expect(await p.send(mail, { id: 'dlv_24', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    await server.closed; // our side dropped the connection
+    await server.close();
+  }, 10_000);
+
+  it('drops the connection and retries when the worker aborts the send', async () => {
+    const abort = new AbortController();
+    const server = await tricklingServer(() => abort.abort(new Error('shutting down')));
+    const p = smtpProvider({ url: server.url, timeoutMs: 60_000 });
+    expect(await p.send(mail, { id: 'dlv_25', redeliveries: 0 }, abort.signal)).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
+    await server.closed;
+    await server.close();
+  }, 10_000);
 
   it('retries when the server is not there', async () => {
     const gone = await startSmtpPeer();

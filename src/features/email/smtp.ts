@@ -5,11 +5,22 @@
  * without an enhanced status — invalid recipient (failed, address suppressed); 530/535 or EAUTH
  * our credentials (deferred); every other 5xx, a policy or spam refusal such as `550 5.7.1`
  * included, rejected (failed, not suppressed); other 4xx and connection failures retried.
+ *
+ * A send is bounded as a whole, not only by nodemailer's idle-based timeouts (a server that
+ * trickles a reply line by line never goes idle): after `timeoutMs`, or when the worker's signal
+ * aborts (shutdown, lease), the send's own connection is destroyed — a message whose DATA was
+ * not answered yet is then not accepted — and the outcome is a retry with class `timeout`.
  */
 import nodemailer from 'nodemailer';
 import type { SMTPTransportOptions } from 'nodemailer/lib/smtp-transport';
 import type { SendResult } from '../../platform/outbox/outbox.ts';
-import { AUTH_FAILURE_DEFER_MS, networkFailure, type MailProvider, type OutgoingMail } from './provider.ts';
+import {
+  AUTH_FAILURE_DEFER_MS,
+  networkFailure,
+  type MailDelivery,
+  type MailProvider,
+  type OutgoingMail,
+} from './provider.ts';
 
 export interface SmtpOptions {
   url: string;
@@ -68,11 +79,15 @@ export function smtpProvider(options: SmtpOptions): MailProvider {
     connectionTimeout: options.timeoutMs,
     greetingTimeout: options.timeoutMs,
     socketTimeout: options.timeoutMs,
+    // Closing a connection (done, aborted, out of time) destroys the socket at once.
+    socketCloseTimeout: 0,
     ...(options.dkim ? { dkim: options.dkim } : {}),
   } as SMTPTransportOptions);
   return {
     name: 'smtp',
-    async send(mail: OutgoingMail): Promise<SendResult> {
+    async send(mail: OutgoingMail, _delivery: MailDelivery, signal: AbortSignal): Promise<SendResult> {
+      // Each sendMail opens its own connection (no pool); aborting it closes that connection.
+      const deadline = AbortSignal.timeout(options.timeoutMs);
       try {
         const info = (await transport.sendMail({
           from: mail.from,
@@ -82,6 +97,7 @@ export function smtpProvider(options: SmtpOptions): MailProvider {
           html: mail.html,
           headers: mail.headers,
           date: mail.date,
+          signal: AbortSignal.any([signal, deadline]),
         })) as { messageId?: string; response?: string };
         return {
           outcome: 'delivered',
@@ -89,6 +105,12 @@ export function smtpProvider(options: SmtpOptions): MailProvider {
           ...(info.response ? { responseExcerpt: info.response.slice(0, 4096) } : {}),
         };
       } catch (err) {
+        if (deadline.aborted && !signal.aborted)
+          return {
+            outcome: 'retry',
+            errorClass: 'timeout',
+            error: `the SMTP session took longer than ${options.timeoutMs} ms`,
+          };
         return smtpFailure(err);
       }
     },
