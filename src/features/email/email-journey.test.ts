@@ -333,7 +333,7 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
     it('keeps only a digest of a bounced address that asked to be forgotten, and never mails it again', async () => {
       const bounced = 'gone@example.test';
       await h.request('/v1/subscriptions', json({ address: bounced }));
-      smtp.refuseNextRecipient(550, 'No such user here');
+      smtp.refuseNextRecipient(550, '5.1.1 No such user here');
       expect((await worker.runOnce()).outcomes).toEqual({ dead: 1 });
       const row = await subscriber(bounced);
       expect(
@@ -354,6 +354,22 @@ describe.each(dialects)('e-mail journey on $name', (d) => {
       await h.request('/v1/subscriptions', json({ address: bounced }));
       expect((await worker.runOnce()).claimed).toBe(0);
       expect(smtp.messages).toHaveLength(sent);
+    });
+
+    it('does not suppress an address whose mail was refused for policy (550 5.7.1), only a dead mailbox', async () => {
+      const refused = 'policy@example.test';
+      await h.request('/v1/subscriptions', json({ address: refused }));
+      smtp.refuseNextRecipient(550, '5.7.1 Message rejected as spam');
+      expect((await worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      const row = await db()
+        .selectFrom('deliveries')
+        .select(['status', 'last_error_class'])
+        .where('address', '=', refused)
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({ status: 'dead', last_error_class: 'rejected' });
+      expect(
+        await db().selectFrom('email_suppressions').select('reason').where('address', '=', refused).execute(),
+      ).toEqual([]);
     });
 
     it('answers concurrent first requests for one address alike, with one subscriber and one confirmation', async () => {

@@ -118,7 +118,7 @@ export class EmailChannel implements Channel {
       return { outcome: 'failed', errorClass: 'payload_invalid', error: (err as Error).message };
     }
 
-    const result = await this.provider.send(mail, delivery.id, signal);
+    const result = await this.provider.send(mail, { id: delivery.id, redeliveries: delivery.redeliveries }, signal);
     if (result.outcome === 'failed' && result.errorClass === 'invalid_recipient') {
       await addSuppression(db, { address, reason: 'hard_bounce', nowIso: isoInstant(clock.now()) });
     }

@@ -8,12 +8,13 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { SendResult } from '../../platform/outbox/outbox.ts';
-import type { MailProvider, OutgoingMail } from './provider.ts';
+import type { MailDelivery, MailProvider, OutgoingMail } from './provider.ts';
 
 export function fileProvider(options: { dir: string }): MailProvider {
   return {
     name: 'file',
-    async send(mail: OutgoingMail, deliveryId: string): Promise<SendResult> {
+    async send(mail: OutgoingMail, delivery: MailDelivery): Promise<SendResult> {
+      const deliveryId = delivery.id;
       try {
         const node = new MailComposer({
           from: mail.from,

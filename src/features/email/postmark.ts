@@ -5,7 +5,15 @@
  * is the provider message id Postmark's webhooks name.
  */
 import type { SendResult } from '../../platform/outbox/outbox.ts';
-import { httpFailure, networkFailure, parseJson, postJson, type MailProvider, type OutgoingMail } from './provider.ts';
+import {
+  httpFailure,
+  networkFailure,
+  parseJson,
+  postJson,
+  type MailDelivery,
+  type MailProvider,
+  type OutgoingMail,
+} from './provider.ts';
 
 export interface PostmarkOptions {
   baseUrl: string;
@@ -21,7 +29,7 @@ const RECIPIENT_ERRORS = new Set([300, 406]);
 export function postmarkProvider(options: PostmarkOptions): MailProvider {
   return {
     name: 'postmark',
-    async send(mail: OutgoingMail, _deliveryId: string, signal: AbortSignal): Promise<SendResult> {
+    async send(mail: OutgoingMail, _delivery: MailDelivery, signal: AbortSignal): Promise<SendResult> {
       let answer;
       try {
         answer = await postJson(

@@ -19,10 +19,30 @@ export interface OutgoingMail {
   date: Date;
 }
 
+/** The delivery a mail is sent for: its id and how often an operator queued it again. */
+export interface MailDelivery {
+  id: string;
+  redeliveries: number;
+}
+
+/**
+ * The idempotency key of a send: the same for every retry of one delivery (a retry after a lost
+ * answer never sends twice), new for every redelivery (an operator who queues a mail again wants
+ * it sent again, not the first send's answer replayed). The delivery id until the first
+ * redelivery, then `<delivery id>:<redeliveries>`.
+ *
+ * @example
+ * idempotencyKey({ id: 'dlv_01', redeliveries: 0 }); // 'dlv_01'
+ * idempotencyKey({ id: 'dlv_01', redeliveries: 2 }); // 'dlv_01:2'
+ */
+export function idempotencyKey(delivery: MailDelivery): string {
+  return delivery.redeliveries === 0 ? delivery.id : `${delivery.id}:${delivery.redeliveries}`;
+}
+
 export interface MailProvider {
   name: 'smtp' | 'resend' | 'postmark' | 'file';
-  /** `deliveryId` is the idempotency key where the provider supports one. */
-  send(mail: OutgoingMail, deliveryId: string, signal: AbortSignal): Promise<SendResult>;
+  /** `idempotencyKey(delivery)` is sent where the provider supports one. */
+  send(mail: OutgoingMail, delivery: MailDelivery, signal: AbortSignal): Promise<SendResult>;
   close?(): void;
 }
 

@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -42,7 +42,7 @@ describe('resend provider', () => {
     resendProvider({ baseUrl: peer.url, apiKey: 're_test_key', timeoutMs: 2000, nowMs: () => NOW });
 
   it('posts /emails with the bearer key, the delivery id as Idempotency-Key, and both parts', async () => {
-    const result = await provider().send(mail, 'dlv_01', signal());
+    const result = await provider().send(mail, { id: 'dlv_01', redeliveries: 0 }, signal());
     expect(result).toMatchObject({ outcome: 'delivered', providerMessageId: '49a3999c-0ce1-4ea6-ab68-afcd6dc2e794' });
     const req = peer.requests.at(-1)!;
     expect(req.method).toBe('POST');
@@ -79,24 +79,33 @@ describe('resend provider', () => {
       { status: 409, body: { name: 'concurrent_idempotent_requests', message: 'in progress' } },
     );
     const p = provider();
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       retryAfterMs: 42_000,
       statusCode: 429,
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'retry', errorClass: 'provider_down' });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'provider_down',
+    });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'deferred',
       errorClass: 'auth_failure',
       retryAfterMs: AUTH_FAILURE_DEFER_MS,
     });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
-    expect(await p.send(mail, 'dlv_02', signal())).toMatchObject({ outcome: 'retry', statusCode: 409 });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
+    expect(await p.send(mail, { id: 'dlv_02', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      statusCode: 409,
+    });
   });
 
   it('gives up on an answer that does not come within the time limit, and retries (timeout)', async () => {
@@ -105,7 +114,10 @@ describe('resend provider', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const port = (silent.address() as AddressInfo).port;
     const p = resendProvider({ baseUrl: `http://127.0.0.1:${port}`, apiKey: 'k', timeoutMs: 150, nowMs: () => NOW });
-    expect(await p.send(mail, 'dlv_04', signal())).toMatchObject({ outcome: 'retry', errorClass: 'timeout' });
+    expect(await p.send(mail, { id: 'dlv_04', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
     silent.closeAllConnections();
     await new Promise<void>((resolve) => silent.close(() => resolve()));
   });
@@ -114,7 +126,10 @@ describe('resend provider', () => {
     const closed = await startHttpPeer(() => ({ status: 200, body: {} }));
     await closed.close();
     const p = resendProvider({ baseUrl: closed.url, apiKey: 'k', timeoutMs: 2000, nowMs: () => NOW });
-    expect(await p.send(mail, 'dlv_03', signal())).toMatchObject({ outcome: 'retry', errorClass: 'network' });
+    expect(await p.send(mail, { id: 'dlv_03', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'network',
+    });
   });
 });
 
@@ -143,7 +158,7 @@ describe('postmark provider', () => {
     });
 
   it('posts /email with the server token, the message stream and the headers as Name/Value pairs', async () => {
-    const result = await provider().send(mail, 'dlv_10', signal());
+    const result = await provider().send(mail, { id: 'dlv_10', redeliveries: 0 }, signal());
     expect(result).toMatchObject({ outcome: 'delivered', providerMessageId: 'b7bc2f4a-e38e-4336-af7d-e6c392c2f817' });
     const req = peer.requests.at(-1)!;
     expect(req.path).toBe('/email');
@@ -176,22 +191,31 @@ describe('postmark provider', () => {
       { status: 422, body: { ErrorCode: 300, Message: 'Provide either email TextBody or HtmlBody or both.' } },
     );
     const p = provider();
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       retryAfterMs: 7000,
     });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'retry', errorClass: 'provider_down' });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'deferred', errorClass: 'auth_failure' });
-    expect(await p.send(mail, 'dlv_11', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'provider_down',
+    });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'deferred',
+      errorClass: 'auth_failure',
+    });
+    expect(await p.send(mail, { id: 'dlv_11', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
   });
 });
 
@@ -202,38 +226,138 @@ describe('smtp provider', () => {
   });
   afterAll(() => peer.close());
 
-  it('maps SMTP replies: 452 rate limited, 550 invalid recipient, 554 rejected, 535 deferred', async () => {
+  it('maps SMTP replies: 452 rate limited, 550 5.1.1 invalid recipient, 554 rejected, 535 deferred', async () => {
     const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
     peer.refuseNextRecipient(452, 'Too many recipients, try later');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'retry',
       errorClass: 'rate_limited',
       statusCode: 452,
     });
-    peer.refuseNextRecipient(550, 'No such user');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({
+    peer.refuseNextRecipient(550, '5.1.1 No such user');
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'failed',
       errorClass: 'invalid_recipient',
       statusCode: 550,
     });
     peer.refuseNextRecipient(554, 'Message refused');
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({ outcome: 'failed', errorClass: 'rejected' });
-    expect(await p.send(mail, 'dlv_20', signal())).toMatchObject({ outcome: 'delivered' });
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'failed',
+      errorClass: 'rejected',
+    });
+    expect(await p.send(mail, { id: 'dlv_20', redeliveries: 0 }, signal())).toMatchObject({ outcome: 'delivered' });
     p.close?.();
 
     const wrong = smtpProvider({ url: peer.url.replace('right-password', 'wrong-password'), timeoutMs: 2000 });
-    expect(await wrong.send(mail, 'dlv_21', signal())).toMatchObject({
+    expect(await wrong.send(mail, { id: 'dlv_21', redeliveries: 0 }, signal())).toMatchObject({
       outcome: 'deferred',
       errorClass: 'auth_failure',
     });
     wrong.close?.();
   });
 
+  it('takes only a dead mailbox for an invalid recipient: policy and spam refusals are rejected', async () => {
+    const p = smtpProvider({ url: peer.url, timeoutMs: 2000 });
+    const refused = async (code: number, message: string) => {
+      peer.refuseNextRecipient(code, message);
+      return p.send(mail, { id: 'dlv_23', redeliveries: 0 }, signal());
+    };
+    // Policy, spam, reputation: the address may be fine — failed, never suppressed.
+    for (const [code, message] of [
+      [550, '5.7.1 Message rejected as spam'],
+      [550, '5.7.26 Unauthenticated email is not accepted'],
+      [553, '5.7.1 Sender address rejected: not owned by user'],
+      [550, '5.1.8 Sender address domain does not exist'],
+      [550, 'Rejected by policy'],
+      [554, '5.7.1 Relay access denied'],
+    ] as const) {
+      expect(await refused(code, message), `${code} ${message}`).toMatchObject({
+        outcome: 'failed',
+        errorClass: 'rejected',
+        statusCode: code,
+      });
+    }
+    // A dead mailbox: suppressed by the channel.
+    for (const [code, message] of [
+      [550, '5.1.1 The email account that you tried to reach does not exist'],
+      [550, '5.1.10 Recipient address has null MX'],
+      [553, '5.1.3 Invalid address syntax'],
+      [554, '5.1.2 Host unknown'],
+      [551, 'User not local'],
+      [553, 'Mailbox name not allowed'],
+    ] as const) {
+      expect(await refused(code, message), `${code} ${message}`).toMatchObject({
+        outcome: 'failed',
+        errorClass: 'invalid_recipient',
+        statusCode: code,
+      });
+    }
+    expect(await p.send(mail, { id: 'dlv_23', redeliveries: 0 }, signal())).toMatchObject({ outcome: 'delivered' });
+    p.close?.();
+  });
+
+  /**
+   * A real TCP server that greets, then answers EHLO one `250-` line every 20 ms and never ends
+   * the reply: the connection is never idle, so no idle timeout ends it. `onEhlo` runs when the
+   * EHLO arrives; `closed` resolves when our side has dropped the connection.
+   */
+  async function tricklingServer(onEhlo: () => void = () => undefined) {
+    const timers: NodeJS.Timeout[] = [];
+    let closedResolve: () => void = () => undefined;
+    const closed = new Promise<void>((resolve) => (closedResolve = resolve));
+    const server = createNetServer((socket) => {
+      socket.write('220 trickle.example.test ESMTP\r\n');
+      socket.once('data', () => {
+        timers.push(setInterval(() => socket.write('250-still thinking\r\n'), 20));
+        onEhlo();
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => closedResolve());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return {
+      url: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      closed,
+      close: async () => {
+        timers.forEach(clearInterval);
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it('bounds the whole send: a server that trickles its reply ends in a timeout retry', async () => {
+    const server = await tricklingServer();
+    const p = smtpProvider({ url: server.url, timeoutMs: 300 });
+    const started = Date.now();
+    expect(await p.send(mail, { id: 'dlv_24', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
+    expect(Date.now() - started).toBeLessThan(3000);
+    await server.closed; // our side dropped the connection
+    await server.close();
+  }, 10_000);
+
+  it('drops the connection and retries when the worker aborts the send', async () => {
+    const abort = new AbortController();
+    const server = await tricklingServer(() => abort.abort(new Error('shutting down')));
+    const p = smtpProvider({ url: server.url, timeoutMs: 60_000 });
+    expect(await p.send(mail, { id: 'dlv_25', redeliveries: 0 }, abort.signal)).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'timeout',
+    });
+    await server.closed;
+    await server.close();
+  }, 10_000);
+
   it('retries when the server is not there', async () => {
     const gone = await startSmtpPeer();
     await gone.close();
     const p = smtpProvider({ url: gone.url, timeoutMs: 2000 });
-    expect(await p.send(mail, 'dlv_22', signal())).toMatchObject({ outcome: 'retry', errorClass: 'network' });
+    expect(await p.send(mail, { id: 'dlv_22', redeliveries: 0 }, signal())).toMatchObject({
+      outcome: 'retry',
+      errorClass: 'network',
+    });
   });
 });
 
@@ -243,9 +367,9 @@ describe('file provider', () => {
 
   it('writes <delivery id>.eml atomically, parseable, and overwrites on a retry', async () => {
     const p = fileProvider({ dir: join(dir, 'out') });
-    const result = await p.send(mail, 'dlv_30', signal());
+    const result = await p.send(mail, { id: 'dlv_30', redeliveries: 0 }, signal());
     expect(result.outcome).toBe('delivered');
-    await p.send(mail, 'dlv_30', signal());
+    await p.send(mail, { id: 'dlv_30', redeliveries: 0 }, signal());
     expect(readdirSync(join(dir, 'out'))).toEqual(['dlv_30.eml']);
     const parsed = await simpleParser(readFileSync(join(dir, 'out', 'dlv_30.eml')));
     expect(parsed.subject).toBe(mail.subject);

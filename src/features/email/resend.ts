@@ -1,11 +1,21 @@
 /**
  * Resend's HTTP API: `POST {RESEND_BASE_URL}/emails` with `Authorization: Bearer` and
- * `Idempotency-Key: <delivery id>` (Resend answers a retried key with the first send's id for 24
- * hours, so a retry after a lost answer never sends twice). The answer's `id` is the provider
+ * `Idempotency-Key: idempotencyKey(delivery)` (Resend answers a retried key with the first send's
+ * id for 24 hours without sending, so a retry after a lost answer never sends twice; a redelivery
+ * has a new key, so it is sent again). The answer's `id` is the provider
  * message id that Resend's webhook events name as `data.email_id`.
  */
 import type { SendResult } from '../../platform/outbox/outbox.ts';
-import { httpFailure, networkFailure, parseJson, postJson, type MailProvider, type OutgoingMail } from './provider.ts';
+import {
+  httpFailure,
+  idempotencyKey,
+  networkFailure,
+  parseJson,
+  postJson,
+  type MailDelivery,
+  type MailProvider,
+  type OutgoingMail,
+} from './provider.ts';
 
 export interface ResendOptions {
   baseUrl: string;
@@ -24,12 +34,12 @@ function invalidRecipient(status: number, body: Record<string, unknown> | null):
 export function resendProvider(options: ResendOptions): MailProvider {
   return {
     name: 'resend',
-    async send(mail: OutgoingMail, deliveryId: string, signal: AbortSignal): Promise<SendResult> {
+    async send(mail: OutgoingMail, delivery: MailDelivery, signal: AbortSignal): Promise<SendResult> {
       let answer;
       try {
         answer = await postJson(
           `${options.baseUrl.replace(/\/+$/, '')}/emails`,
-          { Authorization: `Bearer ${options.apiKey}`, 'Idempotency-Key': deliveryId },
+          { Authorization: `Bearer ${options.apiKey}`, 'Idempotency-Key': idempotencyKey(delivery) },
           {
             from: mail.from,
             to: [mail.to],

@@ -126,28 +126,57 @@ export async function deliveryExists(db: Kysely<Tables>, dedupeKey: string): Pro
   return row !== undefined;
 }
 
-/** The suppression of `address` (by the address or by its digest form), if any. */
+/**
+ * How strongly each reason suppresses, weakest first (docs/EMAIL.md, "Suppression precedence"):
+ * an operator's `manual` entry outranks an `unsubscribe` (which a new confirmation lifts); a hard
+ * bounce or a complaint outranks both (permanent, and kept as a digest when the address is
+ * forgotten). A stronger reason replaces a weaker one; an equal or weaker one changes nothing.
+ */
+export const SUPPRESSION_RANK: Record<SuppressionReason, number> = {
+  unsubscribe: 0,
+  manual: 1,
+  hard_bounce: 2,
+  complaint: 2,
+};
+
+/** The strongest suppression of `address` (by the address or by its digest form), if any. */
 export async function findSuppression(
   db: Kysely<Tables>,
   keys: string[],
 ): Promise<{ address: string; reason: SuppressionReason } | undefined> {
-  return db
+  const rows = await db
     .selectFrom('email_suppressions')
     .select(['address', 'reason'])
     .where('address', 'in', keys)
     .orderBy('address')
-    .executeTakeFirst();
+    .execute();
+  let strongest: (typeof rows)[number] | undefined;
+  for (const row of rows)
+    if (!strongest || SUPPRESSION_RANK[row.reason] > SUPPRESSION_RANK[strongest.reason]) strongest = row;
+  return strongest;
 }
 
-/** Adds a suppression; an address already suppressed keeps its first reason. */
+/**
+ * Adds a suppression, or raises an existing one to `reason` when that is stronger
+ * (`SUPPRESSION_RANK`): a complaint or hard bounce after an unsubscribe leaves the complaint or
+ * bounce, an unsubscribe after a bounce leaves the bounce.
+ */
 export async function addSuppression(
   db: Kysely<Tables>,
   row: { address: string; reason: SuppressionReason; nowIso: string; eventId?: string | null },
 ): Promise<void> {
+  const weaker = (Object.keys(SUPPRESSION_RANK) as SuppressionReason[]).filter(
+    (r) => SUPPRESSION_RANK[r] < SUPPRESSION_RANK[row.reason],
+  );
+  const values = { reason: row.reason, created_at: row.nowIso, event_id: row.eventId ?? null };
   await db
     .insertInto('email_suppressions')
-    .values({ address: row.address, reason: row.reason, created_at: row.nowIso, event_id: row.eventId ?? null })
-    .onConflict((oc) => oc.column('address').doNothing())
+    .values({ address: row.address, ...values })
+    .onConflict((oc) =>
+      weaker.length === 0
+        ? oc.column('address').doNothing()
+        : oc.column('address').doUpdateSet(values).where('email_suppressions.reason', 'in', weaker),
+    )
     .execute();
 }
 
@@ -172,13 +201,7 @@ export async function forgetAddress(
     .where('reason', 'in', ['hard_bounce', 'complaint'])
     .executeTakeFirst();
   await trx.deleteFrom('email_suppressions').where('address', '=', args.address).execute();
-  if (kept) {
-    await trx
-      .insertInto('email_suppressions')
-      .values({ address: args.digestKey, reason: kept.reason, created_at: kept.created_at, event_id: null })
-      .onConflict((oc) => oc.column('address').doNothing())
-      .execute();
-  }
+  if (kept) await addSuppression(trx, { address: args.digestKey, reason: kept.reason, nowIso: kept.created_at });
   await trx.deleteFrom('email_events').where('address', '=', args.address).execute();
   await trx.deleteFrom('deliveries').where('address', '=', args.address).execute();
   await trx.deleteFrom('principals').where('id', '=', args.principalId).execute();
