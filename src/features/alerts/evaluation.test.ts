@@ -319,6 +319,21 @@ describe.each(dialects)('alert evaluation on $name', (d) => {
       expect([await state(any), await state(toSell)]).toEqual(['armed', 'fired']);
     });
 
+    it('a signal rule stored with another market records the signal in the primary series (tcgplayer, USD)', async () => {
+      const id = await rule({ kind: 'signal_change', signal_action: 'SELL', market: 'cardmarket', currency: 'EUR' });
+      await signal('2026-11-20', CHARIZARD_HOLO, 'SELL');
+      expect(await evaluate()).toMatchObject({ fired: 1 });
+      const [f] = await firings(id);
+      expect(f).toMatchObject({ market: 'tcgplayer', currency: 'USD', action: 'SELL' });
+      expect(Number(f!.price_minor)).toBe(14_000);
+      const [payload] = await deliveriesOf(id);
+      expect((JSON.parse(payload!.payload) as AlertTriggeredEvent).data).toMatchObject({
+        market: 'tcgplayer',
+        currency: 'USD',
+        price: 140,
+      });
+    });
+
     it('e-mail: a confirmed subscriber gets a delivery with sealed manage and unsubscribe links; unsubscribed, digest or a disabled endpoint get none', async () => {
       const add = async (id: string, status: 'confirmed' | 'unsubscribed', digest: number) => {
         await db().insertInto('principals').values({ id, kind: 'user', name: id, created_at: AT }).execute();

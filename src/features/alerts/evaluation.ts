@@ -17,6 +17,7 @@ import type { IdPrefix } from '../../platform/ids.ts';
 import { insertDelivery } from '../../platform/outbox/outbox.repo.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import type { AlertTriggeredEvent } from '../../shared/delivery-events.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { mintLinkTokens } from '../subscribers/link-tokens.ts';
 import { alertData } from './alert-event.ts';
 import {
@@ -176,8 +177,9 @@ export async function planAlerts(
       fired_at: nowIso,
       as_of: signalKind ? signalDate! : detail.last_date!,
       printing_key: Number(row.subject_key),
-      market: detail.market,
-      currency: detail.currency,
+      // A signal (and its price) is of the primary series, whatever market the rule names.
+      market: signalKind ? PRIMARY_SERIES.market : detail.market,
+      currency: signalKind ? PRIMARY_SERIES.currency : detail.currency,
       price_minor: signalKind ? num(detail.signal_cents) : num(row.last_cents),
       change_pct: signalKind ? null : num(row.window_change),
       from_date: signalKind ? null : detail.from_date,
