@@ -545,13 +545,13 @@ export type DigestFiringRow = FiringRow & {
   window_days: number | null;
 };
 
-/** The firings of the owner's e-mail rules in (since, until], oldest first. */
-export async function digestFirings(
-  db: Kysely<Tables>,
-  ownerId: string,
-  since: string | null,
-  until: string,
-): Promise<DigestFiringRow[]> {
+/**
+ * The firings a digest of `ownerId` lists: of their e-mail rules, fired after `since`, listed by no
+ * digest yet and sent by no e-mail of their own (a firing from before the owner chose the digest);
+ * oldest first. Committed-late firings are found whenever they commit: inclusion is recorded, not
+ * inferred from a time window.
+ */
+export async function digestFirings(db: Kysely<Tables>, ownerId: string, since: string): Promise<DigestFiringRow[]> {
   const rows = await db
     .selectFrom('alert_firings as f')
     .innerJoin('alert_rules as r', 'r.id', 'f.rule_id')
@@ -559,8 +559,11 @@ export async function digestFirings(
     .select(['r.kind', 'r.note', 'r.threshold_minor', 'r.change_pct as rule_change_pct', 'r.window_days'])
     .where('f.owner_id', '=', ownerId)
     .where('r.channel', '=', 'email')
-    .$if(since !== null, (qb) => qb.where('f.fired_at', '>', since!))
-    .where('f.fired_at', '<=', until)
+    .where('f.digest_delivery_id', 'is', null)
+    .where('f.fired_at', '>', since)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.firing_id', '=', 'f.id'))),
+    )
     .orderBy('f.id')
     .execute();
   return rows.map((r) => ({
@@ -571,4 +574,22 @@ export async function digestFirings(
     rule_change_pct: r.rule_change_pct === null ? null : Number(r.rule_change_pct),
     window_days: r.window_days === null ? null : Number(r.window_days),
   }));
+}
+
+/**
+ * Records that digest `deliveryId` includes the firings `ids`, for those no other digest took
+ * meanwhile; returns how many it recorded (the caller rolls back when that is not all of them).
+ */
+export async function markDigested(trx: Kysely<Tables>, ids: readonly string[], deliveryId: string): Promise<number> {
+  let n = 0;
+  for (const part of chunks(ids)) {
+    const result = await trx
+      .updateTable('alert_firings')
+      .set({ digest_delivery_id: deliveryId })
+      .where('id', 'in', part)
+      .where('digest_delivery_id', 'is', null)
+      .executeTakeFirst();
+    n += Number(result.numUpdatedRows);
+  }
+  return n;
 }

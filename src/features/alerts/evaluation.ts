@@ -186,6 +186,7 @@ export async function planAlerts(
       from_price_minor: signalKind ? null : num(detail.from_cents),
       previous_action: signalKind ? row.last_action : null,
       action: signalKind ? row.action_now : null,
+      digest_delivery_id: null,
     };
     fired.push({ row, detail, firing: record });
   }
