@@ -55,7 +55,18 @@ export const AlertDigestEventSchema: z.ZodType<AlertDigestEvent> = z
   .object({
     type: z.literal('alert.digest'),
     timestamp: instant,
-    data: z.object({ date, alerts: z.array(AlertTriggeredDataSchema) }).strict(),
+    data: z
+      .object({
+        date,
+        alerts: z.array(AlertTriggeredDataSchema),
+        omitted: z
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .describe('Older firings this digest includes without listing them (absent: none)'),
+      })
+      .strict(),
   })
   .strict();
 

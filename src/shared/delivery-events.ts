@@ -35,11 +35,14 @@ export interface AlertTriggeredEvent {
   data: AlertTriggeredData;
 }
 
-/** One e-mail a day for a subscriber who chose a digest: every firing since the last one. */
+/**
+ * One e-mail a day for a subscriber who chose a digest: the firings no digest listed yet (at most
+ * 100, the latest, oldest first); `omitted` counts the older ones it includes without listing.
+ */
 export interface AlertDigestEvent {
   type: 'alert.digest';
   timestamp: string;
-  data: { date: string; alerts: AlertTriggeredData[] };
+  data: { date: string; alerts: AlertTriggeredData[]; omitted?: number };
 }
 
 /** Sent on request to check an endpoint. */

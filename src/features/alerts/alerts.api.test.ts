@@ -214,6 +214,12 @@ describe.each(dialects)('alerts API on $name', (d) => {
           ['body.currency'],
         ],
         [
+          { ...base, kind: 'signal_change', printing_id: 's1-4.holofoil', market: 'cardmarket' },
+          422,
+          'validation_failed',
+          ['body.market'],
+        ],
+        [
           { ...base, kind: 'price_above', printing_id: 's1-4.holofoil', threshold: 1, note: 'x'.repeat(201) },
           422,
           'validation_failed',

@@ -3,7 +3,7 @@
  * evaluates every active rule against the day's prices and signals (the `alerts` step), the
  * chunked writes of its transitions, and what the digest reads.
  */
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { DialectName } from '../../platform/db/database.ts';
 import type { AlertFiringsTable, AlertRulesTable, Tables } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
@@ -241,6 +241,9 @@ export interface CandidateRow {
   state: 'armed' | 'fired';
   last_action: string | null;
   last_fired_at: string | null;
+  /** The rule's version as read: the writes of the evaluation compare it (compare-and-set). */
+  updated_at: string;
+  fired_count: number;
   /** The printing the rule follows (a card rule: the card's headline printing); null when unknown. */
   subject_key: number | null;
   last_cents: number | null;
@@ -289,7 +292,7 @@ export async function candidateRules(
         and f.currency = lp.currency and f.date = ${date})`;
   const result = await sql<CandidateRow>`
     select * from (select r.id, r.kind, r.threshold_minor, r.change_pct, r.window_days, r.signal_action, r.state, r.last_action,
-      r.last_fired_at, coalesce(r.printing_key, h.printing_key) as subject_key, lp.last_cents,
+      r.last_fired_at, r.updated_at, r.fired_count, coalesce(r.printing_key, h.printing_key) as subject_key, lp.last_cents,
       ${windowColumn('change_pct')} as window_change,
       case when lp.printing_key is null then null
         when lp.stale = 1 then 1
@@ -382,28 +385,90 @@ export async function markEvaluated(db: Kysely<Tables>, nowIso: string, on: stri
   return Number(result.numUpdatedRows);
 }
 
-/** Fired rules become `fired` (their count and last firing updated); re-armed rules `armed`. */
-export async function applyTransitions(
-  trx: Kysely<Tables>,
-  args: { fired: string[]; rearmed: string[]; nowIso: string },
-): Promise<void> {
-  for (const ids of chunks(args.fired)) {
-    await trx
-      .updateTable('alert_rules')
-      .set((eb) => ({ state: 'fired', last_fired_at: args.nowIso, fired_count: eb('fired_count', '+', 1) }))
-      .where('id', 'in', ids)
-      .execute();
-  }
-  for (const ids of chunks(args.rearmed)) {
-    await trx.updateTable('alert_rules').set({ state: 'armed' }).where('id', 'in', ids).execute();
-  }
+/** A rule as the evaluation read it: its writes apply only while the rule is still this version. */
+export interface RuleVersion {
+  id: string;
+  updated_at: string;
+  fired_count: number;
 }
 
-/** Stores the action each signal rule saw (one statement per action and chunk). */
-export async function setLastActions(trx: Kysely<Tables>, byAction: Map<string, string[]>): Promise<void> {
+/**
+ * The rules of `rules` that are still active, unsnoozed at `nowIso`, in `state` and unchanged since
+ * they were read (same `updated_at` and `fired_count`: not edited, paused, snoozed, deleted, nor
+ * fired by another evaluation meanwhile).
+ */
+function unchanged(
+  qb: UpdateQueryBuilder<Tables, 'alert_rules', 'alert_rules', UpdateResult>,
+  rules: readonly RuleVersion[],
+  nowIso: string,
+  state: 'armed' | 'fired' | null,
+) {
+  return qb
+    .where((eb) =>
+      eb(
+        eb.refTuple('id', 'updated_at', 'fired_count'),
+        'in',
+        rules.map((r) => eb.tuple(r.id, r.updated_at, Number(r.fired_count))),
+      ),
+    )
+    .where('status', '=', 'active')
+    .where((eb) => eb.or([eb('snoozed_until', 'is', null), eb('snoozed_until', '<=', nowIso)]))
+    .$if(state !== null, (q) => q.where('state', '=', state!));
+}
+
+/**
+ * Compare-and-set: the armed rules of `rules` still as read become `fired` (their count and last
+ * firing updated). Returns the ids that fired: only those get a firing and a message.
+ */
+export async function fireRules(
+  trx: Kysely<Tables>,
+  rules: readonly RuleVersion[],
+  nowIso: string,
+): Promise<Set<string>> {
+  const fired = new Set<string>();
+  for (const part of chunks(rules)) {
+    const rows = await unchanged(
+      trx
+        .updateTable('alert_rules')
+        .set((eb) => ({ state: 'fired', last_fired_at: nowIso, fired_count: eb('fired_count', '+', 1) })),
+      part,
+      nowIso,
+      'armed',
+    )
+      .returning('id')
+      .execute();
+    for (const r of rows) fired.add(r.id);
+  }
+  return fired;
+}
+
+/** Compare-and-set: the fired rules of `rules` still as read become `armed`; returns how many. */
+export async function rearmRules(trx: Kysely<Tables>, rules: readonly RuleVersion[], nowIso: string): Promise<number> {
+  let n = 0;
+  for (const part of chunks(rules)) {
+    const result = await unchanged(
+      trx.updateTable('alert_rules').set({ state: 'armed' }),
+      part,
+      nowIso,
+      'fired',
+    ).executeTakeFirst();
+    n += Number(result.numUpdatedRows);
+  }
+  return n;
+}
+
+/**
+ * Stores the action each signal rule saw (one statement per action and chunk), for the rules still
+ * as read. Runs before the transitions, which move `fired_count`.
+ */
+export async function setLastActions(
+  trx: Kysely<Tables>,
+  byAction: Map<string, RuleVersion[]>,
+  nowIso: string,
+): Promise<void> {
   for (const [action, all] of byAction) {
-    for (const ids of chunks(all)) {
-      await trx.updateTable('alert_rules').set({ last_action: action }).where('id', 'in', ids).execute();
+    for (const part of chunks(all)) {
+      await unchanged(trx.updateTable('alert_rules').set({ last_action: action }), part, nowIso, null).execute();
     }
   }
 }
@@ -480,13 +545,13 @@ export type DigestFiringRow = FiringRow & {
   window_days: number | null;
 };
 
-/** The firings of the owner's e-mail rules in (since, until], oldest first. */
-export async function digestFirings(
-  db: Kysely<Tables>,
-  ownerId: string,
-  since: string | null,
-  until: string,
-): Promise<DigestFiringRow[]> {
+/**
+ * The firings a digest of `ownerId` lists: of their e-mail rules, fired after `since`, listed by no
+ * digest yet and sent by no e-mail of their own (a firing from before the owner chose the digest);
+ * oldest first. Committed-late firings are found whenever they commit: inclusion is recorded, not
+ * inferred from a time window.
+ */
+export async function digestFirings(db: Kysely<Tables>, ownerId: string, since: string): Promise<DigestFiringRow[]> {
   const rows = await db
     .selectFrom('alert_firings as f')
     .innerJoin('alert_rules as r', 'r.id', 'f.rule_id')
@@ -494,8 +559,11 @@ export async function digestFirings(
     .select(['r.kind', 'r.note', 'r.threshold_minor', 'r.change_pct as rule_change_pct', 'r.window_days'])
     .where('f.owner_id', '=', ownerId)
     .where('r.channel', '=', 'email')
-    .$if(since !== null, (qb) => qb.where('f.fired_at', '>', since!))
-    .where('f.fired_at', '<=', until)
+    .where('f.digest_delivery_id', 'is', null)
+    .where('f.fired_at', '>', since)
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('deliveries as d').select('d.id').whereRef('d.firing_id', '=', 'f.id'))),
+    )
     .orderBy('f.id')
     .execute();
   return rows.map((r) => ({
@@ -506,4 +574,22 @@ export async function digestFirings(
     rule_change_pct: r.rule_change_pct === null ? null : Number(r.rule_change_pct),
     window_days: r.window_days === null ? null : Number(r.window_days),
   }));
+}
+
+/**
+ * Records that digest `deliveryId` includes the firings `ids`, for those no other digest took
+ * meanwhile; returns how many it recorded (the caller rolls back when that is not all of them).
+ */
+export async function markDigested(trx: Kysely<Tables>, ids: readonly string[], deliveryId: string): Promise<number> {
+  let n = 0;
+  for (const part of chunks(ids)) {
+    const result = await trx
+      .updateTable('alert_firings')
+      .set({ digest_delivery_id: deliveryId })
+      .where('id', 'in', part)
+      .where('digest_delivery_id', 'is', null)
+      .executeTakeFirst();
+    n += Number(result.numUpdatedRows);
+  }
+  return n;
 }

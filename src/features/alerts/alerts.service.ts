@@ -8,6 +8,7 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { DialectName } from '../../platform/db/database.ts';
 import type { AlertKind, AlertRulesTable, ChannelKind, Tables } from '../../platform/db/schema.ts';
 import { AppError, Conflict, NotFound, ValidationFailed, type FieldProblem } from '../../platform/errors.ts';
+import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { parseAmount } from '../portfolios/money.ts';
 import { toMajor } from '../prices/wire.ts';
 import {
@@ -227,6 +228,12 @@ export class AlertsService {
     const marketCurrency = MARKET_CURRENCY[input.market]!;
     if (input.currency !== undefined && input.currency !== marketCurrency)
       problems.push({ field: 'body.currency', message: `${input.market} prices are in ${marketCurrency}` });
+    // Signals are derived from the primary series only (docs/METHODS.md, "Alert conditions").
+    if (input.kind === 'signal_change' && input.market !== PRIMARY_SERIES.market)
+      problems.push({
+        field: 'body.market',
+        message: `signal_change rules follow the signals, which are derived from ${PRIMARY_SERIES.market} prices only`,
+      });
     const cond = condition(input.kind, marketCurrency, input, problems);
     if (problems.length > 0) throw new ValidationFailed(problems);
 

@@ -100,6 +100,22 @@ describe('decide: the edge trigger', () => {
     expect(decide(above, armed, price(1), tuning, NOW).lastAction).toBeNull();
   });
 
+  it('an any-change rule held back by the cooldown keeps its stored action, so the change fires once the cooldown passed', () => {
+    const recent: RuleMemory = { state: 'armed', lastFiredAt: '2026-11-20T07:00:00.000Z', lastAction: 'HOLD' };
+    const during = decide(anyChange, recent, signal('SELL'), tuning, NOW);
+    expect(during).toEqual({ transition: 'none', condition: true, lastAction: 'HOLD' });
+    const after = decide(
+      anyChange,
+      { ...recent, lastAction: during.lastAction },
+      signal('SELL'),
+      tuning,
+      NOW + 3_600_000,
+    );
+    expect(after).toEqual({ transition: 'fire', condition: true, lastAction: 'SELL' });
+    // Not held back (no change): the action seen is recorded as before.
+    expect(decide(anyChange, recent, signal('HOLD'), tuning, NOW).lastAction).toBe('HOLD');
+  });
+
   it('fires only on the edge over a sequence of days', () => {
     let memory: RuleMemory = armed;
     const transitions: string[] = [];

@@ -3,7 +3,8 @@
  * evaluation read for it: no I/O, so every transition is tested directly.
  *
  * - An `armed` rule whose condition holds fires (and becomes `fired`) unless the cooldown since
- *   its last firing has not passed; then it stays armed and may fire on a later evaluation.
+ *   its last firing has not passed; then it stays armed, keeps the action it last recorded (a
+ *   signal rule), and may fire on a later evaluation.
  * - A `fired` rule re-arms only once its condition is false beyond the hysteresis band: a price
  *   rule when the price is more than ALERT_HYSTERESIS_PCT percent of the threshold on the other
  *   side; a change rule when the change is more than that many percentage points on the other
@@ -124,7 +125,9 @@ export function decide(
   if (condition === null) return { transition: 'none', condition, lastAction };
   if (memory.state === 'armed') {
     const cooled = memory.lastFiredAt === null || nowMs - Date.parse(memory.lastFiredAt) >= tuning.cooldownMs;
-    return { transition: condition && cooled ? 'fire' : 'none', condition, lastAction };
+    if (condition && cooled) return { transition: 'fire', condition, lastAction };
+    // Held back by the cooldown: the stored action stays, so the change still fires once it has passed.
+    return { transition: 'none', condition, lastAction: condition ? memory.lastAction : lastAction };
   }
   const rearm = !condition && clearedBeyondBand(rule, seen, tuning.hysteresisPct);
   return { transition: rearm ? 'rearm' : 'none', condition, lastAction };

@@ -8,7 +8,7 @@ import { harnessDatabase } from '#test/harness.ts';
 import { seedMarket } from '#test/market-fixtures.ts';
 import { openLinks } from '../subscribers/link-tokens.ts';
 import { decide, type Observation, type RuleCondition, type RuleMemory } from './evaluate.ts';
-import { evaluateAlerts, type AlertEvaluationDeps } from './evaluation.ts';
+import { commitAlerts, evaluateAlerts, planAlerts, type AlertEvaluationDeps } from './evaluation.ts';
 
 const HOUR = 3_600_000;
 const tuning = { hysteresisPct: 2, cooldownHours: 24 };
@@ -149,7 +149,7 @@ describe.each(dialects)('alert evaluation on $name', (d) => {
         address: null,
         sealed: null,
         status: 'pending',
-        dedupe_key: `alert.triggered:${firing!.id}`,
+        dedupe_key: `alert.triggered:${id}:1`,
         firing_id: firing!.id,
         triggered_at: firing!.fired_at,
       });
@@ -319,6 +319,21 @@ describe.each(dialects)('alert evaluation on $name', (d) => {
       expect([await state(any), await state(toSell)]).toEqual(['armed', 'fired']);
     });
 
+    it('a signal rule stored with another market records the signal in the primary series (tcgplayer, USD)', async () => {
+      const id = await rule({ kind: 'signal_change', signal_action: 'SELL', market: 'cardmarket', currency: 'EUR' });
+      await signal('2026-11-20', CHARIZARD_HOLO, 'SELL');
+      expect(await evaluate()).toMatchObject({ fired: 1 });
+      const [f] = await firings(id);
+      expect(f).toMatchObject({ market: 'tcgplayer', currency: 'USD', action: 'SELL' });
+      expect(Number(f!.price_minor)).toBe(14_000);
+      const [payload] = await deliveriesOf(id);
+      expect((JSON.parse(payload!.payload) as AlertTriggeredEvent).data).toMatchObject({
+        market: 'tcgplayer',
+        currency: 'USD',
+        price: 140,
+      });
+    });
+
     it('e-mail: a confirmed subscriber gets a delivery with sealed manage and unsubscribe links; unsubscribed, digest or a disabled endpoint get none', async () => {
       const add = async (id: string, status: 'confirmed' | 'unsubscribed', digest: number) => {
         await db().insertInto('principals').values({ id, kind: 'user', name: id, created_at: AT }).execute();
@@ -423,6 +438,65 @@ describe.each(dialects)('alert evaluation on $name', (d) => {
         expect(got.last_action, label).toBe(expected.lastAction);
         expect((await firings(c.id)).length, label).toBe(expected.transition === 'fire' ? 1 : 0);
       }
+    });
+
+    it('overlapping evaluations fire a rule once: the later commit finds the rule no longer as it read it', async () => {
+      const id = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const a = await planAlerts(deps(), tuning, SIGNAL);
+      const b = await planAlerts(deps(), tuning, SIGNAL);
+      expect(await commitAlerts(deps(), b)).toMatchObject({ fired: 1, deliveries_written: 1 });
+      expect(await commitAlerts(deps(), a)).toMatchObject({ fired: 0, deliveries_written: 0 });
+      expect(await firings(id)).toHaveLength(1);
+      const [delivery] = await deliveriesOf(id);
+      expect(delivery!.dedupe_key).toBe(`alert.triggered:${id}:1`);
+      expect(await deliveriesOf(id)).toHaveLength(1);
+      const stored = await db().selectFrom('alert_rules').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      expect([stored.state, Number(stored.fired_count)]).toEqual(['fired', 1]);
+    });
+
+    it('a rule deleted, paused, snoozed or edited between the read and the write is skipped; the others still fire', async () => {
+      const kept = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const deleted = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const paused = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const snoozed = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const edited = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const plan = await planAlerts(deps(), tuning, SIGNAL);
+      const later = new Date(h.clock.now() + 1000).toISOString();
+      await db().deleteFrom('alert_rules').where('id', '=', deleted).execute();
+      await db()
+        .updateTable('alert_rules')
+        .set({ status: 'paused', updated_at: later })
+        .where('id', '=', paused)
+        .execute();
+      await db()
+        .updateTable('alert_rules')
+        .set({ snoozed_until: new Date(h.clock.now() + 10 * HOUR).toISOString(), updated_at: later })
+        .where('id', '=', snoozed)
+        .execute();
+      await db()
+        .updateTable('alert_rules')
+        .set({ threshold_minor: 20_000, updated_at: later })
+        .where('id', '=', edited)
+        .execute();
+      expect(await commitAlerts(deps(), plan)).toMatchObject({ fired: 1, deliveries_written: 1 });
+      expect(await firings(kept)).toHaveLength(1);
+      for (const id of [deleted, paused, snoozed, edited]) {
+        expect(await firings(id)).toEqual([]);
+        expect(await deliveriesOf(id)).toEqual([]);
+      }
+      expect([await state(paused), await state(snoozed), await state(edited)]).toEqual(['armed', 'armed', 'armed']);
+    });
+
+    it('the alerts step checks its fence inside the transaction: a run that lost its step writes nothing', async () => {
+      const id = await rule({ kind: 'price_above', threshold_minor: 13_000 });
+      const step = h.runtime.pipeline.steps.find((s) => s.name === 'alerts')!;
+      const fence = () => Promise.reject(new Error('fenced out: alerts'));
+      await expect(step.run({ trigger: 'cli', fence })).rejects.toThrow('fenced out: alerts');
+      expect(await firings(id)).toEqual([]);
+      expect(await state(id)).toBe('armed');
+      expect(await step.run({ trigger: 'cli', fence: () => Promise.resolve() })).toMatchObject({
+        counts: { fired: 1, deliveries_written: 1 },
+      });
     });
 
     it('a failure inside the transaction leaves neither firing nor delivery, and the rule stays armed', async () => {

@@ -58,6 +58,17 @@ describe('e-mail templates', () => {
     expectEscaped(mail.html);
   });
 
+  it('a digest that lists only its latest alerts counts the others: "and N more"', () => {
+    const mail = renderMail(
+      { type: 'alert.digest', timestamp: 't', data: { date: '2026-11-24', alerts: [alert()], omitted: 30 } },
+      links,
+    );
+    expect(mail.subject).toBe('Your cardquant alerts for 2026-11-24: 31 alerts');
+    expect(mail.text).toContain('and 30 more alerts (older, not listed).');
+    expect(mail.html).toContain('<p>and 30 more alerts (older, not listed).</p>');
+    expect(mail.html.match(/<h2>/g)).toHaveLength(1);
+  });
+
   it('renders a digest listing every alert, escaped, with a one-line subject', () => {
     const mail = renderMail(
       {

@@ -162,12 +162,16 @@ function triggered(e: AlertTriggeredEvent, links: MailLinks): RenderedMail {
 }
 
 function digest(e: AlertDigestEvent, links: MailLinks): RenderedMail {
-  const n = e.data.alerts.length;
+  const omitted = e.data.omitted ?? 0;
+  const n = e.data.alerts.length + omitted;
   const subject = headerText(`Your cardquant alerts for ${e.data.date}: ${n} ${n === 1 ? 'alert' : 'alerts'}`);
+  // A digest lists at most its latest firings; the older ones are counted, not listed.
+  const more = omitted > 0 ? `and ${omitted} more ${omitted === 1 ? 'alert' : 'alerts'} (older, not listed).` : null;
   const text = [
     `${n} ${n === 1 ? 'alert' : 'alerts'} fired on ${e.data.date}.`,
     '',
     ...e.data.alerts.flatMap((a) => [...alertLines(a), '']),
+    ...(more === null ? [] : [more, '']),
     ...footerText(links),
   ].join('\n');
   const body = html`<h1>Your alerts for ${e.data.date}</h1>
@@ -176,7 +180,7 @@ function digest(e: AlertDigestEvent, links: MailLinks): RenderedMail {
         html`<h2>${a.card.name}</h2>
           ${alertHtml(a)}`,
     )}
-    ${footerHtml(links)}`;
+    ${more === null ? html`` : html`<p>${more}</p>`} ${footerHtml(links)}`;
   return { subject, text: `${text}\n`, html: document(subject, body) };
 }
 

@@ -236,7 +236,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     },
     {
       ...step('alerts'),
-      run: async () => {
+      run: async (o: StepOptions) => {
         if (!(await anyActiveRule(ctx.database.db))) return { skipped: 'no active alert rules' };
         // Signal-change rules need the configured signals; without them the price rules still run.
         const signal = await signalSettings().then(
@@ -253,6 +253,8 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
           { database: ctx.database, clock: ctx.clock, newId, box: settings.box },
           settings.alerts,
           signal,
+          // A run that lost this step to a takeover writes no transition, firing or delivery.
+          o.fence,
         );
         return { counts: { ...counts } };
       },

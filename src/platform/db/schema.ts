@@ -743,6 +743,8 @@ export interface AlertFiringsTable {
   from_price_minor: number | null;
   previous_action: string | null;
   action: string | null;
+  /** The `alert.digest` delivery that listed this firing (null: no digest yet). */
+  digest_delivery_id: string | null;
 }
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead' | 'suppressed' | 'cancelled';
