@@ -242,6 +242,29 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       expect(await t.delivery(big)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
     });
 
+    it('bounds a huge Retry-After to the schedule’s longest delay (16 h) and settles the attempt', async () => {
+      const t = await setup();
+      const id = await t.enqueue();
+      receiver.script.push(
+        { status: 429, headers: { 'Retry-After': '99999999999999999999' } },
+        { status: 503, headers: { 'Retry-After': 'Fri, 31 Dec 9999 23:59:59 GMT' } },
+      );
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect(await t.delivery(id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lease_owner: null,
+        next_attempt_at: isoInstant(t.clock.now() + 16 * 3_600_000),
+      });
+      // Nothing is sent again before then.
+      t.clock.advance(16 * 3_600_000 - 1);
+      expect((await t.worker.runOnce()).claimed).toBe(0);
+      t.clock.advance(1);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect(receiver.received).toHaveLength(2);
+      expect((await t.attempts(id)).map((a) => a.error_class)).toEqual(['rate_limited', 'provider_down']);
+    });
+
     it('records at most the first 4 KB of an answer', async () => {
       const t = await setup();
       const id = await t.enqueue();

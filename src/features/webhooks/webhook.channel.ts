@@ -33,7 +33,13 @@ export type ChannelConfig = Pick<
   | 'CIRCUIT_FAILURE_THRESHOLD'
   | 'CIRCUIT_OPEN_SECONDS'
   | 'DISCORD_API_BASE'
+  | 'DELIVERY_BACKOFF_MAX_HOURS'
 >;
+
+/** The longest wait a receiver may impose on a delivery: the retry schedule's longest delay. */
+export function maxWaitMs(config: ChannelConfig): number {
+  return config.DELIVERY_BACKOFF_MAX_HOURS * 3_600_000;
+}
 
 export interface ChannelDeps {
   db: Kysely<Tables>;
@@ -197,7 +203,7 @@ export function webhookChannel(deps: ChannelDeps): Channel {
         timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
         signal,
       });
-      return afterAttempt(tools, endpoint, destination, outcomeOf(res, deps.clock.now()));
+      return afterAttempt(tools, endpoint, destination, outcomeOf(res, deps.clock.now(), maxWaitMs(deps.config)));
     },
   };
 }
