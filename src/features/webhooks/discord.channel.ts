@@ -11,7 +11,15 @@ import type { DeliveryEvent } from '../../shared/delivery-events.ts';
 import { discordMessage } from './discord-embed.ts';
 import { openColumn } from './endpoint-secrets.ts';
 import { outcomeOf, retryAfterMs } from './http-outcome.ts';
-import { afterAttempt, endpointTools, liveEndpoint, maxWaitMs, opened, type ChannelDeps } from './webhook.channel.ts';
+import {
+  afterAttempt,
+  circuitKey,
+  endpointTools,
+  liveEndpoint,
+  maxWaitMs,
+  opened,
+  type ChannelDeps,
+} from './webhook.channel.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -36,7 +44,7 @@ export function discordChannel(deps: ChannelDeps): Channel {
         return { outcome: 'failed', errorClass: 'payload_invalid', error: 'the payload is not JSON' };
       }
       const rateKey = `discord-webhook:${endpoint.id}`;
-      const destination = `discord:${endpoint.host}`;
+      const destination = circuitKey('discord', endpoint);
       for (const key of [rateKey, destination]) {
         const gate = await tools.breaker.gate(key);
         if (!gate.pass) {

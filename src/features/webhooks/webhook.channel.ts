@@ -115,6 +115,14 @@ export function opened(open: () => string): { value: string } | { result: SendRe
   }
 }
 
+/**
+ * The circuit-breaker destination of an endpoint: per owner and host, so one owner's failing (or
+ * hostile) endpoints never open the circuit for another owner's endpoints on the same host.
+ */
+export function circuitKey(kind: 'webhook' | 'discord', endpoint: Pick<EndpointRow, 'owner_id' | 'host'>): string {
+  return `${kind}:${endpoint.owner_id}:${endpoint.host}`;
+}
+
 /** After an attempt: the circuit, the failing run, and a 410 disables the endpoint. */
 export async function afterAttempt(
   tools: ReturnType<typeof endpointTools>,
@@ -123,8 +131,10 @@ export async function afterAttempt(
   result: SendResult,
 ): Promise<SendResult> {
   if (result.outcome === 'deferred') return result;
-  if (result.outcome !== 'failed' || result.errorClass !== 'egress_refused')
-    await tools.breaker.record(destination, !countsAgainstCircuit(result));
+  // Only a delivery closes the circuit and only an unwell destination counts against it: a 4xx or
+  // a 429 leaves the count as it was, so a receiver alternating 429s and timeouts still trips it.
+  if (result.outcome === 'delivered') await tools.breaker.record(destination, true);
+  else if (countsAgainstCircuit(result)) await tools.breaker.record(destination, false);
   if (result.outcome === 'delivered') {
     await tools.health.succeeded(endpoint);
     return result;
@@ -164,7 +174,7 @@ export function webhookChannel(deps: ChannelDeps): Channel {
           error: `the payload is ${Buffer.byteLength(body)} bytes, over the ${MAX_PAYLOAD_BYTES} byte limit`,
         };
       }
-      const destination = `webhook:${endpoint.host}`;
+      const destination = circuitKey('webhook', endpoint);
       const gate = await tools.breaker.gate(destination);
       if (!gate.pass) {
         return {
