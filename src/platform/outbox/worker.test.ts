@@ -175,6 +175,100 @@ describe.each(dialects)('delivery worker on $name', (d) => {
       expect([attempts[2]!.error, attempts[2]!.response_excerpt]).toEqual(['badanswer', 'ab']);
     });
 
+    it('never claims again a send of its own still in flight, even after its lease ran out', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      let nested: Awaited<ReturnType<DeliveryWorker['runOnce']>> | undefined;
+      let sends = 0;
+      const slow: Channel = {
+        kind: 'webhook',
+        send: async () => {
+          // The send outlives its lease; the same worker polls again meanwhile.
+          if (sends++ === 0) {
+            t.clock.advance(61_000);
+            nested = await worker.runOnce();
+          }
+          return { outcome: 'delivered' };
+        },
+      };
+      const worker = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [slow],
+        {
+          owner: 'w1',
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 1000,
+          schedule,
+        },
+      );
+      expect((await worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+      expect(nested).toEqual({ claimed: 0, outcomes: {} });
+      expect(sends).toBe(1);
+      const row = await t.row();
+      expect([row.status, Number(row.attempts)]).toEqual(['delivered', 1]);
+    });
+
+    it('fences every write by its own claim: a row claimed again under the same worker name is not settled twice', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      const options = { owner: 'w1', concurrency: 1, leaseMs: 60_000, pollMs: 1000, schedule };
+      const sends: string[] = [];
+      const leases: (string | null)[] = [];
+      // A second worker with the same name (a restarted process that kept its name).
+      const again = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [
+          {
+            kind: 'webhook',
+            send: async () => {
+              sends.push('again');
+              leases.push((await t.row()).lease_owner);
+              return { outcome: 'delivered' };
+            },
+          },
+        ],
+        options,
+      );
+      const first = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [
+          {
+            kind: 'webhook',
+            send: async () => {
+              sends.push('first');
+              leases.push((await t.row()).lease_owner);
+              t.clock.advance(61_000);
+              expect((await again.runOnce()).outcomes).toEqual({ delivered: 1 });
+              return { outcome: 'retry', errorClass: 'timeout', error: 'late' };
+            },
+          },
+        ],
+        options,
+      );
+      expect((await first.runOnce()).outcomes).toEqual({ lost: 1 });
+      expect(sends).toEqual(['first', 'again']);
+      expect(leases[0]).toMatch(/^w1:[0-9a-f]{16}$/);
+      expect(leases[1]).toMatch(/^w1:[0-9a-f]{16}$/);
+      expect(leases[0]).not.toBe(leases[1]);
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.lease_owner]).toEqual(['delivered', 1, null]);
+      const attempts = await t.db.db.selectFrom('delivery_attempts').select(['attempt', 'outcome']).execute();
+      expect(attempts).toEqual([{ attempt: 1, outcome: 'delivered' }]);
+    });
+
     it('does not settle a delivery whose lease another worker took over', async () => {
       const t = await setup([]);
       await t.enqueue('k1');

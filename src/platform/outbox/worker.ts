@@ -10,6 +10,7 @@
  * is longer than WEBHOOK_TIMEOUT_MS), so leases need no renewal. A database that is briefly
  * unavailable makes the worker log and back off, never stop.
  */
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../clock.ts';
 import type { DialectName } from '../db/database.ts';
@@ -28,7 +29,7 @@ import {
 } from './outbox.ts';
 
 export interface WorkerOptions {
-  /** Names this worker in leases (unique per process). */
+  /** Names this worker in leases (unique per process); each claim adds a random claim token to it. */
   owner: string;
   /** Deliveries sent at a time. */
   concurrency: number;
@@ -99,15 +100,20 @@ export class DeliveryWorker {
     return this.inFlight.size;
   }
 
+  /**
+   * Claims due deliveries under a claim token of its own (`<owner>:<random>`, the fence of every
+   * later write), never one of this process's sends still in flight even when its lease ran out.
+   */
   private async claim(limit: number): Promise<Delivery[]> {
     if (limit <= 0 || this.channels.size === 0) return [];
     const now = this.clock.now();
     return claimDue(this.db, this.dialect, {
       nowIso: isoInstant(now),
       leaseUntil: isoInstant(now + this.options.leaseMs),
-      owner: this.options.owner,
+      owner: `${this.options.owner}:${randomBytes(8).toString('hex')}`,
       limit,
       channels: this.kinds,
+      exclude: [...this.inFlight.keys()],
     });
   }
 
@@ -127,7 +133,9 @@ export class DeliveryWorker {
   /** Starts sending a claimed delivery as one of the in-flight sends; resolves with how it settled. */
   private track(delivery: Delivery): Promise<string> {
     const abort = new AbortController();
-    const done = this.deliver(delivery, abort)
+    // Started on the next tick, so the send is in `inFlight` (kept out of every claim) before it begins.
+    const done = Promise.resolve()
+      .then(() => this.deliver(delivery, abort))
       .catch((err: Error) => {
         // Only the settle can throw (the database went away): the lease runs out and the row is sent again.
         this.log.error(
@@ -180,7 +188,8 @@ export class DeliveryWorker {
     const write = (s: typeof settled) =>
       settleAttempt(this.db, {
         deliveryId: delivery.id,
-        owner: this.options.owner,
+        // The claim token this send was claimed with: a later claim of the row (by anyone) fences it out.
+        owner: delivery.lease_owner ?? this.options.owner,
         nowIso: isoInstant(now),
         attempt: s.record,
         settlement: s.settlement,
