@@ -235,7 +235,7 @@ describe.each(dialects)('delivery admin API on $name', (d) => {
         json({ since: died(60), channel: 'webhook', event_type: 'redrive.test' }, admin),
       );
       expect(res.status).toBe(200);
-      expect(await res.json()).toEqual({ redriven: REDRIVE_BATCH });
+      expect(await res.json()).toEqual({ redriven: REDRIVE_BATCH, more: false, until: now() });
       const left = await db
         .selectFrom('deliveries')
         .select(['status', 'budget_start'])
@@ -244,7 +244,7 @@ describe.each(dialects)('delivery admin API on $name', (d) => {
       expect(left.filter((r) => r.status === 'dead')).toHaveLength(3);
       expect(left.filter((r) => r.status === 'pending' && Number(r.budget_start) === 12)).toHaveLength(REDRIVE_BATCH);
       const again = await h.request('/v1/admin/deliveries/redrive', json({ since: died(60) }, admin));
-      expect(await again.json()).toEqual({ redriven: 0 });
+      expect(await again.json()).toEqual({ redriven: 0, more: false, until: now() });
       const audit = await db
         .selectFrom('audit_log')
         .select('detail')
@@ -252,6 +252,60 @@ describe.each(dialects)('delivery admin API on $name', (d) => {
         .execute();
       expect(audit.map((a) => JSON.parse(a.detail!).redriven)).toEqual([REDRIVE_BATCH, 0]);
       await db.deleteFrom('deliveries').where('event_type', '=', 'redrive.test').execute();
+    });
+
+    it('redrives at most `limit` per request, says whether more remain, and never past the request’s start', async () => {
+      const db = h.runtime.database.db;
+      const at = (minutesAgo: number) => isoInstant(h.clock.now() - minutesAgo * 60_000);
+      const start = now();
+      const rows = Array.from({ length: 6 }, (_, i) => ({
+        id: `dlv_capped_${i}`,
+        channel: 'webhook' as const,
+        event_type: 'capped.test',
+        dedupe_key: `capped:${i}`,
+        payload: '{}',
+        status: 'dead' as const,
+        attempts: 2,
+        next_attempt_at: at(120),
+        triggered_at: at(120),
+        created_at: at(120),
+        // The last one dies at the very moment the request begins: it is not part of the range.
+        updated_at: i < 5 ? at(30 - i) : start,
+      }));
+      await db.insertInto('deliveries').values(rows).execute();
+      const redrive = async (body: object) => {
+        const res = await h.request('/v1/admin/deliveries/redrive', json(body, admin));
+        expect(res.status).toBe(200);
+        return res.json();
+      };
+      const first = { since: at(60), event_type: 'capped.test', limit: 2 };
+      expect(await redrive(first)).toEqual({ redriven: 2, more: true, until: start });
+      // The redriven ones die again later: a continuation pinned to the first `until` leaves them alone.
+      h.clock.advance(60_000);
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'dead', updated_at: now() })
+        .where('id', 'in', ['dlv_capped_0', 'dlv_capped_1'])
+        .execute();
+      expect(await redrive({ ...first, until: start })).toEqual({ redriven: 2, more: true, until: start });
+      expect(await redrive({ ...first, until: start })).toEqual({ redriven: 1, more: false, until: start });
+      const states = await db
+        .selectFrom('deliveries')
+        .select(['id', 'status', 'redeliveries'])
+        .where('event_type', '=', 'capped.test')
+        .orderBy('id')
+        .execute();
+      expect(states.map((r) => [r.id, r.status, Number(r.redeliveries)])).toEqual([
+        ['dlv_capped_0', 'dead', 1],
+        ['dlv_capped_1', 'dead', 1],
+        ['dlv_capped_2', 'pending', 1],
+        ['dlv_capped_3', 'pending', 1],
+        ['dlv_capped_4', 'pending', 1],
+        ['dlv_capped_5', 'dead', 0],
+      ]);
+      for (const limit of [0, 10_001, 1.5])
+        expect((await h.request('/v1/admin/deliveries/redrive', json({ ...first, limit }, admin))).status).toBe(422);
+      await db.deleteFrom('deliveries').where('event_type', '=', 'capped.test').execute();
     });
 
     it('the backlog gauges and the attempt counter move with the outbox', async () => {

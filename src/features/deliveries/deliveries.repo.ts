@@ -1,6 +1,6 @@
 /**
  * The operators' view of the outbox (docs/DELIVERY.md): lists and reads deliveries with their
- * attempts, queues dead letters again (one, or every one in a time range in bounded batches),
+ * attempts, queues dead letters again (one, or those of a time range in bounded batches),
  * and counts the backlog per channel in one grouped statement for the metrics scrape.
  */
 import type { Kysely, Selectable } from 'kysely';
@@ -188,6 +188,20 @@ export async function redriveBatch(
     .where('status', '=', 'dead')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Whether a dead delivery of the range is left (after a redrive stopped at its cap). */
+export async function deadInRange(db: Kysely<Tables>, range: RedriveRange): Promise<boolean> {
+  let q = db
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'dead')
+    .where('updated_at', '>=', range.since)
+    .limit(1);
+  if (range.until) q = q.where('updated_at', '<', range.until);
+  if (range.channel) q = q.where('channel', '=', range.channel);
+  if (range.eventType) q = q.where('event_type', '=', range.eventType);
+  return (await q.executeTakeFirst()) !== undefined;
 }
 
 export interface BacklogRow {

@@ -10,6 +10,7 @@ import type { AppEnv } from '../../platform/http/context.ts';
 import { decodeCursor, page, pageQuery } from '../../platform/http/pagination.ts';
 import { createRouter, defineRoute, problemResponse } from '../../platform/http/route.ts';
 import {
+  deadInRange,
   deliveryBacklog,
   findDelivery,
   listAttempts,
@@ -21,6 +22,9 @@ import {
 
 /** Dead letters queued again per statement by a redrive. */
 export const REDRIVE_BATCH = 500;
+
+/** Dead letters one redrive request queues again at most (the default of its `limit`). */
+export const REDRIVE_MAX = 10_000;
 
 const channel = z.enum(['email', 'webhook', 'discord']);
 const status = z.enum(['pending', 'delivered', 'dead', 'suppressed', 'cancelled']);
@@ -169,7 +173,7 @@ export const redriveRoute = defineRoute(
     path: '/v1/admin/deliveries/redrive',
     tags: ['admin'],
     summary: 'Queue every dead delivery that died in a time range again',
-    description: `Dead letters whose last attempt (\`updated_at\`) lies in [since, until), optionally of one channel or event type, are queued again with a fresh attempt budget, ${REDRIVE_BATCH} per statement.`,
+    description: `Dead letters whose last attempt (\`updated_at\`) lies in [since, until), optionally of one channel or event type, are queued again with a fresh attempt budget, ${REDRIVE_BATCH} per statement and at most \`limit\` (default and maximum ${REDRIVE_MAX}) per request. \`until\` is never later than the moment the request began, so a delivery that dies again meanwhile is not redriven twice. The answer says whether more remain; to continue, send the same request with the answered \`until\`.`,
     request: {
       body: {
         required: true,
@@ -181,6 +185,13 @@ export const redriveRoute = defineRoute(
                 until: instant.optional(),
                 channel: channel.optional(),
                 event_type: z.string().max(64).optional(),
+                limit: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(REDRIVE_MAX)
+                  .optional()
+                  .openapi({ description: `Most dead letters queued again by this request (default ${REDRIVE_MAX}).` }),
               })
               .strict(),
           },
@@ -189,8 +200,20 @@ export const redriveRoute = defineRoute(
     },
     responses: {
       200: {
-        description: 'How many were queued again.',
-        content: { 'application/json': { schema: z.object({ redriven: z.number().int() }) } },
+        description: 'How many were queued again, whether more remain, and the end of the range used.',
+        content: {
+          'application/json': {
+            schema: z.object({
+              redriven: z.number().int(),
+              more: z
+                .boolean()
+                .openapi({ description: 'Dead letters of the range are left (the request hit `limit`).' }),
+              until: z.string().openapi({
+                description: 'The end of the range used: `until`, or the moment the request began if earlier.',
+              }),
+            }),
+          },
+        },
       },
     },
   },
@@ -300,25 +323,28 @@ export function deliveriesRoutes(): OpenAPIHono<AppEnv> {
     const { since, until } = range(body.since, body.until, 'body');
     const { database, clock } = c.get('platform');
     const nowIso = isoInstant(clock.now());
+    // Pinned to the request's start: a delivery redriven here that dies again meanwhile is not taken twice.
+    const end = until !== undefined && until < nowIso ? until : nowIso;
+    const limit = body.limit ?? REDRIVE_MAX;
+    const scope = { since: since!, until: end, channel: body.channel, eventType: body.event_type };
     let redriven = 0;
-    for (;;) {
-      const n = await redriveBatch(
-        database.db,
-        { since: since!, until, channel: body.channel, eventType: body.event_type },
-        nowIso,
-        REDRIVE_BATCH,
-      );
+    let more = false;
+    while (redriven < limit) {
+      const batch = Math.min(REDRIVE_BATCH, limit - redriven);
+      const n = await redriveBatch(database.db, scope, nowIso, batch);
       redriven += n;
-      if (n < REDRIVE_BATCH) break;
+      if (n < batch) break;
+      if (redriven >= limit) more = await deadInRange(database.db, scope);
     }
     await auditOf(c, 'delivery.redrive', body.channel ?? null, {
       since,
-      until: until ?? null,
+      until: end,
       channel: body.channel ?? null,
       event_type: body.event_type ?? null,
       redriven,
+      more,
     });
-    return c.json({ redriven }, 200);
+    return c.json({ redriven, more, until: end }, 200);
   });
   return app;
 }

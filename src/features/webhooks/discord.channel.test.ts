@@ -150,6 +150,34 @@ describe.each(dialects)('Discord channel on $name', (d) => {
       expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
     });
 
+    it('holds a webhook no longer than the schedule’s longest delay, whatever Discord answers', async () => {
+      const t = await setup();
+      const limit = 16 * 3_600_000;
+      discord.script.push(
+        {
+          status: 429,
+          headers: { 'Content-Type': 'application/json' },
+          body: '{"message":"You are being rate limited.","retry_after":1e300,"global":false}',
+        },
+        { status: 204, headers: { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset-After': '1e30' } },
+      );
+      const first = await t.enqueue(alert());
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect(await t.delivery(first)).toMatchObject({
+        attempts: 1,
+        lease_owner: null,
+        next_attempt_at: isoInstant(t.clock.now() + limit),
+      });
+      const hold = await t.db.db.selectFrom('delivery_circuits').selectAll().executeTakeFirstOrThrow();
+      expect(hold.opened_until).toBe(isoInstant(t.clock.now() + limit));
+      t.clock.advance(limit);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+      // The reset-after hold is bounded too: a later send waits at most 16 h.
+      const second = await t.enqueue(alert());
+      expect((await t.worker.runOnce()).outcomes).toEqual({ deferred: 1 });
+      expect((await t.delivery(second)).next_attempt_at).toBe(isoInstant(t.clock.now() + limit));
+    });
+
     it('disables the endpoint when Discord no longer knows the webhook (404)', async () => {
       const t = await setup();
       discord.script.push({ status: 404, body: '{"message":"Unknown Webhook","code":10015}' });

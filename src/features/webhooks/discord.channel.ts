@@ -6,12 +6,20 @@
  * further send to that webhook until the reset — deferred, without spending attempts, in every
  * worker process (the hold is a `delivery_circuits` row).
  */
-import type { Channel, SendResult } from '../../platform/outbox/outbox.ts';
+import { boundedWaitMs, type Channel, type SendResult } from '../../platform/outbox/outbox.ts';
 import type { DeliveryEvent } from '../../shared/delivery-events.ts';
 import { discordMessage } from './discord-embed.ts';
 import { openColumn } from './endpoint-secrets.ts';
 import { outcomeOf, retryAfterMs } from './http-outcome.ts';
-import { afterAttempt, endpointTools, liveEndpoint, opened, type ChannelDeps } from './webhook.channel.ts';
+import {
+  afterAttempt,
+  circuitKey,
+  endpointTools,
+  liveEndpoint,
+  maxWaitMs,
+  opened,
+  type ChannelDeps,
+} from './webhook.channel.ts';
 
 function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -36,7 +44,7 @@ export function discordChannel(deps: ChannelDeps): Channel {
         return { outcome: 'failed', errorClass: 'payload_invalid', error: 'the payload is not JSON' };
       }
       const rateKey = `discord-webhook:${endpoint.id}`;
-      const destination = `discord:${endpoint.host}`;
+      const destination = circuitKey('discord', endpoint);
       for (const key of [rateKey, destination]) {
         const gate = await tools.breaker.gate(key);
         if (!gate.pass) {
@@ -59,17 +67,20 @@ export function discordChannel(deps: ChannelDeps): Channel {
         signal,
       });
       const now = deps.clock.now();
-      let result: SendResult = outcomeOf(res, now);
+      // Every wait Discord asks for is bounded by the schedule's longest delay: no answer holds a webhook longer.
+      const maxMs = maxWaitMs(deps.config);
+      let result: SendResult = outcomeOf(res, now, maxMs);
       if (res.ok) {
         const remaining = header(res.headers['x-ratelimit-remaining']);
         const resetAfter = Number(header(res.headers['x-ratelimit-reset-after']));
         if (remaining === '0' && Number.isFinite(resetAfter) && resetAfter > 0)
-          await tools.breaker.holdUntil(rateKey, now + Math.ceil(resetAfter * 1000));
+          await tools.breaker.holdUntil(rateKey, now + boundedWaitMs(resetAfter * 1000, maxMs));
         if (res.status === 429) {
-          let wait = retryAfterMs(res.headers['retry-after'], now);
+          let wait = retryAfterMs(res.headers['retry-after'], now, maxMs);
           try {
             const body = JSON.parse(res.body) as { retry_after?: unknown };
-            if (typeof body.retry_after === 'number') wait = Math.ceil(body.retry_after * 1000);
+            if (typeof body.retry_after === 'number' && Number.isFinite(body.retry_after))
+              wait = boundedWaitMs(body.retry_after * 1000, maxMs);
           } catch {
             // Not JSON: the header (if any) decides.
           }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayUrl, parseEndpointUrl } from './endpoint-url.ts';
-import { outcomeOf, retryAfterMs } from './http-outcome.ts';
+import { MAX_WAIT_MS, outcomeOf, retryAfterMs } from './http-outcome.ts';
 
 const BASE = 'https://discord.com';
 
@@ -56,6 +56,12 @@ describe('Retry-After', () => {
     expect(retryAfterMs('Sun, 06 Dec 2026 09:00:00 GMT', now)).toBe(0);
     expect(retryAfterMs('soon', now)).toBeUndefined();
     expect(retryAfterMs(undefined, now)).toBeUndefined();
+  });
+
+  it('never asks for more than the longest delay it is given', () => {
+    expect(retryAfterMs('99999999999999999999', now, 3_600_000)).toBe(3_600_000);
+    expect(retryAfterMs('Fri, 31 Dec 9999 23:59:59 GMT', now, 3_600_000)).toBe(3_600_000);
+    expect(retryAfterMs('99999999999999999999', now)).toBe(MAX_WAIT_MS);
   });
 
   it('maps 408 to a timeout and a 3xx to a redirect that names where it pointed', () => {

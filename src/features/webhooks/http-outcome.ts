@@ -2,15 +2,25 @@
  * How a receiver's HTTP answer maps to a delivery outcome (docs/WEBHOOKS.md, "Outcome mapping").
  */
 import type { EgressResponse } from '../../platform/egress.ts';
-import type { SendResult } from '../../platform/outbox/outbox.ts';
+import { boundedWaitMs, type SendResult } from '../../platform/outbox/outbox.ts';
 
-/** `Retry-After` in milliseconds (delay-seconds or an HTTP date), or undefined. */
-export function retryAfterMs(value: string | string[] | undefined, nowMs: number): number | undefined {
+/** The longest wait a receiver may ask for when the caller names none: the longest backoff setting (7 days). */
+export const MAX_WAIT_MS = 168 * 3_600_000;
+
+/**
+ * `Retry-After` in milliseconds (delay-seconds or an HTTP date), bounded to [0, `maxMs`] (the
+ * retry schedule's longest delay), or undefined.
+ */
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  nowMs: number,
+  maxMs: number = MAX_WAIT_MS,
+): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   if (text === undefined || text.trim() === '') return undefined;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Math.ceil(Number(text) * 1000);
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return boundedWaitMs(Number(text) * 1000, maxMs);
   const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+  return Number.isNaN(at) ? undefined : boundedWaitMs(at - nowMs, maxMs);
 }
 
 /**
@@ -21,7 +31,7 @@ export function retryAfterMs(value: string | string[] | undefined, nowMs: number
  * @example
  * outcomeOf({ ok: true, address: '203.0.113.7', status: 503, headers: {}, body: '' }, Date.now()); // retry provider_down
  */
-export function outcomeOf(res: EgressResponse, nowMs: number): SendResult {
+export function outcomeOf(res: EgressResponse, nowMs: number, maxWaitMs: number = MAX_WAIT_MS): SendResult {
   if (!res.ok) {
     return res.errorClass === 'egress_refused'
       ? { outcome: 'failed', errorClass: 'egress_refused', error: res.error }
@@ -33,7 +43,7 @@ export function outcomeOf(res: EgressResponse, nowMs: number): SendResult {
   if (status === 410)
     return { outcome: 'failed', errorClass: 'gone', error: 'the receiver answered 410 Gone', ...common };
   if (status === 429) {
-    const wait = retryAfterMs(res.headers['retry-after'], nowMs);
+    const wait = retryAfterMs(res.headers['retry-after'], nowMs, maxWaitMs);
     return {
       outcome: 'retry',
       errorClass: 'rate_limited',

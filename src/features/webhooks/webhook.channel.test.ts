@@ -9,6 +9,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { freshDatabasePerTest, MIGRATED_AT } from '#test/migrations.ts';
+import { ensureOwner, insertTestEndpoint } from '#test/webhook-fixtures.ts';
 import { startReceiver, type Receiver } from '#test/webhook-peers.ts';
 import { loadConfig } from '../../config.ts';
 import { isoInstant, manualClock } from '../../platform/clock.ts';
@@ -242,6 +243,29 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       expect(await t.delivery(big)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
     });
 
+    it('bounds a huge Retry-After to the schedule’s longest delay (16 h) and settles the attempt', async () => {
+      const t = await setup();
+      const id = await t.enqueue();
+      receiver.script.push(
+        { status: 429, headers: { 'Retry-After': '99999999999999999999' } },
+        { status: 503, headers: { 'Retry-After': 'Fri, 31 Dec 9999 23:59:59 GMT' } },
+      );
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect(await t.delivery(id)).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lease_owner: null,
+        next_attempt_at: isoInstant(t.clock.now() + 16 * 3_600_000),
+      });
+      // Nothing is sent again before then.
+      t.clock.advance(16 * 3_600_000 - 1);
+      expect((await t.worker.runOnce()).claimed).toBe(0);
+      t.clock.advance(1);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      expect(receiver.received).toHaveLength(2);
+      expect((await t.attempts(id)).map((a) => a.error_class)).toEqual(['rate_limited', 'provider_down']);
+    });
+
     it('records at most the first 4 KB of an answer', async () => {
       const t = await setup();
       const id = await t.enqueue();
@@ -272,7 +296,7 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       await t.worker.runOnce();
       const circuit = await t.db.db.selectFrom('delivery_circuits').selectAll().executeTakeFirstOrThrow();
       expect(circuit).toMatchObject({
-        destination: `webhook:127.0.0.1:${receiver.port}`,
+        destination: `webhook:${OWNER}:127.0.0.1:${receiver.port}`,
         opened_until: isoInstant(t.clock.now() + 600_000),
       });
       // Open: a due delivery is deferred to the circuit's end, its attempt count unchanged, nothing sent.
@@ -293,6 +317,44 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       expect(await t.db.db.selectFrom('delivery_circuits').selectAll().execute()).toEqual([]);
       expect(Number((await t.delivery(a)).attempts)).toBe(3);
       expect(Number((await t.delivery(b)).attempts)).toBe(1);
+    });
+
+    it('429s and 4xx do not reset the circuit, and one owner’s open circuit does not hold another’s', async () => {
+      const t = await setup({ CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_OPEN_SECONDS: '600' });
+      const other = 'prn_owner2';
+      await ensureOwner(t.db.db, other, t.clock.now());
+      const otherEndpoint = t.newId('whe');
+      await insertTestEndpoint(t.db.db, t.box, {
+        id: otherEndpoint,
+        ownerId: other,
+        kind: 'standard',
+        url: receiver.url('/other'),
+        nowMs: t.clock.now(),
+      });
+      const a = await t.enqueue();
+      // Unwell, rate limited, refused, unwell: the two failures are consecutive for the breaker.
+      receiver.script.push({ status: 503 }, { status: 429 }, { status: 400 }, { status: 503 });
+      for (let i = 0; i < 4; i++) {
+        if (i > 0) t.clock.set(Date.parse((await t.delivery(a)).next_attempt_at));
+        expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      }
+      const circuit = await t.db.db.selectFrom('delivery_circuits').selectAll().executeTakeFirstOrThrow();
+      expect(circuit.destination).toBe(`webhook:${OWNER}:127.0.0.1:${receiver.port}`);
+      expect(circuit.opened_until).not.toBeNull();
+      const mine = await t.enqueue();
+      const theirs = t.newId('dlv');
+      await insertDelivery(t.db.db, theirs, isoInstant(t.clock.now()), {
+        channel: 'webhook',
+        eventType: 'test.ping',
+        dedupeKey: theirs,
+        payload: { type: 'test.ping', timestamp: isoInstant(t.clock.now()), data: { endpoint_id: otherEndpoint } },
+        ownerId: other,
+        endpointId: otherEndpoint,
+      });
+      expect((await t.worker.runOnce()).outcomes).toEqual({ deferred: 1, delivered: 1 });
+      expect(await t.delivery(mine)).toMatchObject({ status: 'pending', attempts: 0 });
+      expect(await t.delivery(theirs)).toMatchObject({ status: 'delivered' });
+      expect(receiver.received.map((r) => r.url)).toEqual(['/hook', '/hook', '/hook', '/hook', '/other']);
     });
 
     it('disables an endpoint failing for WEBHOOK_DISABLE_AFTER_DAYS and records why (an owner without e-mail)', async () => {

@@ -33,7 +33,13 @@ export type ChannelConfig = Pick<
   | 'CIRCUIT_FAILURE_THRESHOLD'
   | 'CIRCUIT_OPEN_SECONDS'
   | 'DISCORD_API_BASE'
+  | 'DELIVERY_BACKOFF_MAX_HOURS'
 >;
+
+/** The longest wait a receiver may impose on a delivery: the retry schedule's longest delay. */
+export function maxWaitMs(config: ChannelConfig): number {
+  return config.DELIVERY_BACKOFF_MAX_HOURS * 3_600_000;
+}
 
 export interface ChannelDeps {
   db: Kysely<Tables>;
@@ -109,6 +115,14 @@ export function opened(open: () => string): { value: string } | { result: SendRe
   }
 }
 
+/**
+ * The circuit-breaker destination of an endpoint: per owner and host, so one owner's failing (or
+ * hostile) endpoints never open the circuit for another owner's endpoints on the same host.
+ */
+export function circuitKey(kind: 'webhook' | 'discord', endpoint: Pick<EndpointRow, 'owner_id' | 'host'>): string {
+  return `${kind}:${endpoint.owner_id}:${endpoint.host}`;
+}
+
 /** After an attempt: the circuit, the failing run, and a 410 disables the endpoint. */
 export async function afterAttempt(
   tools: ReturnType<typeof endpointTools>,
@@ -117,8 +131,10 @@ export async function afterAttempt(
   result: SendResult,
 ): Promise<SendResult> {
   if (result.outcome === 'deferred') return result;
-  if (result.outcome !== 'failed' || result.errorClass !== 'egress_refused')
-    await tools.breaker.record(destination, !countsAgainstCircuit(result));
+  // Only a delivery closes the circuit and only an unwell destination counts against it: a 4xx or
+  // a 429 leaves the count as it was, so a receiver alternating 429s and timeouts still trips it.
+  if (result.outcome === 'delivered') await tools.breaker.record(destination, true);
+  else if (countsAgainstCircuit(result)) await tools.breaker.record(destination, false);
   if (result.outcome === 'delivered') {
     await tools.health.succeeded(endpoint);
     return result;
@@ -158,7 +174,7 @@ export function webhookChannel(deps: ChannelDeps): Channel {
           error: `the payload is ${Buffer.byteLength(body)} bytes, over the ${MAX_PAYLOAD_BYTES} byte limit`,
         };
       }
-      const destination = `webhook:${endpoint.host}`;
+      const destination = circuitKey('webhook', endpoint);
       const gate = await tools.breaker.gate(destination);
       if (!gate.pass) {
         return {
@@ -197,7 +213,7 @@ export function webhookChannel(deps: ChannelDeps): Channel {
         timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS,
         signal,
       });
-      return afterAttempt(tools, endpoint, destination, outcomeOf(res, deps.clock.now()));
+      return afterAttempt(tools, endpoint, destination, outcomeOf(res, deps.clock.now(), maxWaitMs(deps.config)));
     },
   };
 }

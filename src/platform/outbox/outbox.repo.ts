@@ -1,9 +1,10 @@
 /**
  * The outbox's statements. Claiming is one statement per batch: PostgreSQL takes rows with
  * `FOR UPDATE SKIP LOCKED` so concurrent workers never wait on or double-claim a row; SQLite has
- * one writer at a time, so the same UPDATE … RETURNING is atomic there too. Every write after a
- * claim is fenced by the lease owner, so a worker whose lease ran out cannot overwrite the row
- * another worker has since claimed.
+ * one writer at a time, so the same UPDATE … RETURNING is atomic there too. Every claim writes
+ * its own claim token into `lease_owner` (the worker's name and a random part), and every write
+ * after a claim is fenced by that token: a send whose lease ran out cannot overwrite the row once
+ * anyone — another worker, or the same one — has claimed it again.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DialectName } from '../db/database.ts';
@@ -52,14 +53,23 @@ export async function insertDelivery(
 }
 
 /**
- * Claims up to `limit` due deliveries (pending, due, not leased or lease expired) for `owner`
- * until `leaseUntil`, oldest due first.
+ * Claims up to `limit` due deliveries (pending, due, not leased or lease expired) with the claim
+ * token `owner` until `leaseUntil`, oldest due first, skipping the ids in `exclude` (the sends
+ * still in flight in this process, whatever their lease says).
  */
 export async function claimDue(
   db: Kysely<Tables>,
   dialect: DialectName,
-  args: { nowIso: string; leaseUntil: string; owner: string; limit: number; channels?: readonly string[] },
+  args: {
+    nowIso: string;
+    leaseUntil: string;
+    owner: string;
+    limit: number;
+    channels?: readonly string[];
+    exclude?: readonly string[];
+  },
 ): Promise<Delivery[]> {
+  const exclude = args.exclude ?? [];
   const due = db
     .selectFrom('deliveries')
     .select('id')
@@ -67,6 +77,7 @@ export async function claimDue(
     .where('next_attempt_at', '<=', args.nowIso)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', args.nowIso)]))
     .$if(args.channels !== undefined, (qb) => qb.where('channel', 'in', args.channels as string[] as never))
+    .$if(exclude.length > 0, (qb) => qb.where('id', 'not in', exclude as string[]))
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(args.limit);
@@ -87,7 +98,7 @@ export async function claimDue(
     .sort((a, b) => (a.next_attempt_at < b.next_attempt_at ? -1 : a.next_attempt_at > b.next_attempt_at ? 1 : 0));
 }
 
-/** Extends the leases `owner` holds on `ids` (a long send); returns the ids still held. */
+/** Extends the leases the claim token `owner` holds on `ids` (a long send); returns the ids still held. */
 export async function renewLeases(
   db: Kysely<Tables>,
   args: { ids: string[]; owner: string; leaseUntil: string },
@@ -123,8 +134,9 @@ export type Settlement =
   | { status: 'dead' | 'suppressed' | 'cancelled' };
 
 /**
- * Records an attempt and settles the delivery, fenced by the lease: when `owner` no longer holds
- * the row (its lease ran out and another worker claimed it) nothing is written and false returns.
+ * Records an attempt and settles the delivery, fenced by the claim: when the claim token `owner`
+ * no longer holds the row (its lease ran out and it was claimed again) nothing is written and
+ * false returns.
  * A deferred attempt (not attempted) writes no attempt row.
  */
 export async function settleAttempt(

@@ -112,6 +112,19 @@ export function retryDelayMs(attempt: number, schedule: RetrySchedule, random: (
   return Math.round(raw * (1 + 0.25 * random()));
 }
 
+/**
+ * A wait a receiver or provider asked for (Retry-After, Discord's `retry_after`, a rate-limit
+ * reset), bounded to [0, `maxMs`]: an answer can never push a delivery further out than the
+ * schedule's longest delay, nor produce an instant outside the calendar. Not a number → `fallbackMs`.
+ *
+ * @example
+ * boundedWaitMs(1e23, 57_600_000); // 57600000
+ */
+export function boundedWaitMs(ms: number, maxMs: number, fallbackMs = 0): number {
+  if (Number.isNaN(ms)) return Math.min(Math.max(0, fallbackMs), maxMs);
+  return Math.min(Math.max(0, Math.ceil(ms)), maxMs);
+}
+
 /** The shortest total time a delivery is retried for before it is dead (no jitter). */
 export function minimumRetrySpanMs(schedule: RetrySchedule): number {
   let total = 0;

@@ -114,6 +114,161 @@ describe.each(dialects)('delivery worker on $name', (d) => {
       expect(t.sent).toEqual([1, 1]);
     });
 
+    it('bounds any wait an answer asks for to the schedule’s longest delay, so the row always settles', async () => {
+      const t = await setup([
+        { outcome: 'retry', errorClass: 'rate_limited', error: '429', statusCode: 429, retryAfterMs: 1e23 },
+        { outcome: 'deferred', errorClass: 'rate_limited', error: 'hold', retryAfterMs: Number.POSITIVE_INFINITY },
+        { outcome: 'deferred', errorClass: 'circuit_open', error: 'hold', retryAfterMs: Number.NaN },
+        { outcome: 'retry', errorClass: 'rate_limited', error: '429', retryAfterMs: -5_000 },
+      ]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      let row = await t.row();
+      expect([row.status, Number(row.attempts), row.lease_owner]).toEqual(['pending', 1, null]);
+      expect(row.next_attempt_at).toBe('2026-12-06T11:00:00.000Z');
+      t.clock.set('2026-12-06T11:00:00.000Z');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ deferred: 1 });
+      expect((await t.row()).next_attempt_at).toBe('2026-12-06T12:00:00.000Z');
+      t.clock.set('2026-12-06T12:00:00.000Z');
+      // A wait that is not a number: the schedule's base delay.
+      expect((await t.worker.runOnce()).outcomes).toEqual({ deferred: 1 });
+      expect((await t.row()).next_attempt_at).toBe('2026-12-06T12:01:00.000Z');
+      t.clock.set('2026-12-06T12:01:00.000Z');
+      // A negative wait never comes before the backoff.
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      row = await t.row();
+      expect([row.status, Number(row.attempts), row.next_attempt_at]).toEqual([
+        'pending',
+        2,
+        '2026-12-06T12:04:00.000Z',
+      ]);
+    });
+
+    it('settles as a retry when the outcome cannot be recorded as reported', async () => {
+      const t = await setup([
+        // A channel's bug: no error text, and an outcome that does not exist.
+        { outcome: 'failed', errorClass: 'rejected', error: undefined as unknown as string },
+        { outcome: 'bogus' } as unknown as SendResult,
+        // A receiver's answer with NUL bytes (PostgreSQL refuses them in text).
+        { outcome: 'retry', errorClass: 'rejected', error: 'bad\u0000answer', responseExcerpt: 'a\u0000b' },
+      ]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(180_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.lease_owner]).toEqual(['dead', 3, null]);
+      const attempts = await t.db.db
+        .selectFrom('delivery_attempts')
+        .select(['attempt', 'outcome', 'error', 'response_excerpt'])
+        .orderBy('attempt')
+        .execute();
+      expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+        [1, 'retry'],
+        [2, 'retry'],
+        [3, 'retry'],
+      ]);
+      expect(attempts[0]!.error).toMatch(/could not be recorded/);
+      expect(attempts[1]!.error).toMatch(/unknown outcome "bogus"/);
+      expect([attempts[2]!.error, attempts[2]!.response_excerpt]).toEqual(['badanswer', 'ab']);
+    });
+
+    it('never claims again a send of its own still in flight, even after its lease ran out', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      let nested: Awaited<ReturnType<DeliveryWorker['runOnce']>> | undefined;
+      let sends = 0;
+      const slow: Channel = {
+        kind: 'webhook',
+        send: async () => {
+          // The send outlives its lease; the same worker polls again meanwhile.
+          if (sends++ === 0) {
+            t.clock.advance(61_000);
+            nested = await worker.runOnce();
+          }
+          return { outcome: 'delivered' };
+        },
+      };
+      const worker = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [slow],
+        {
+          owner: 'w1',
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 1000,
+          schedule,
+        },
+      );
+      expect((await worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+      expect(nested).toEqual({ claimed: 0, outcomes: {} });
+      expect(sends).toBe(1);
+      const row = await t.row();
+      expect([row.status, Number(row.attempts)]).toEqual(['delivered', 1]);
+    });
+
+    it('fences every write by its own claim: a row claimed again under the same worker name is not settled twice', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      const options = { owner: 'w1', concurrency: 1, leaseMs: 60_000, pollMs: 1000, schedule };
+      const sends: string[] = [];
+      const leases: (string | null)[] = [];
+      // A second worker with the same name (a restarted process that kept its name).
+      const again = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [
+          {
+            kind: 'webhook',
+            send: async () => {
+              sends.push('again');
+              leases.push((await t.row()).lease_owner);
+              return { outcome: 'delivered' };
+            },
+          },
+        ],
+        options,
+      );
+      const first = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        t.clock,
+        idFactory(t.clock),
+        createLogger('silent'),
+        [
+          {
+            kind: 'webhook',
+            send: async () => {
+              sends.push('first');
+              leases.push((await t.row()).lease_owner);
+              t.clock.advance(61_000);
+              expect((await again.runOnce()).outcomes).toEqual({ delivered: 1 });
+              return { outcome: 'retry', errorClass: 'timeout', error: 'late' };
+            },
+          },
+        ],
+        options,
+      );
+      expect((await first.runOnce()).outcomes).toEqual({ lost: 1 });
+      expect(sends).toEqual(['first', 'again']);
+      expect(leases[0]).toMatch(/^w1:[0-9a-f]{16}$/);
+      expect(leases[1]).toMatch(/^w1:[0-9a-f]{16}$/);
+      expect(leases[0]).not.toBe(leases[1]);
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.lease_owner]).toEqual(['delivered', 1, null]);
+      const attempts = await t.db.db.selectFrom('delivery_attempts').select(['attempt', 'outcome']).execute();
+      expect(attempts).toEqual([{ attempt: 1, outcome: 'delivered' }]);
+    });
+
     it('does not settle a delivery whose lease another worker took over', async () => {
       const t = await setup([]);
       await t.enqueue('k1');

@@ -10,6 +10,7 @@
  * is longer than WEBHOOK_TIMEOUT_MS), so leases need no renewal. A database that is briefly
  * unavailable makes the worker log and back off, never stop.
  */
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isoInstant, type Clock } from '../clock.ts';
 import type { DialectName } from '../db/database.ts';
@@ -18,10 +19,17 @@ import type { IdPrefix } from '../ids.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { claimDue, settleAttempt, type AttemptRecord, type Settlement } from './outbox.repo.ts';
-import { retryDelayMs, type Channel, type Delivery, type RetrySchedule, type SendResult } from './outbox.ts';
+import {
+  boundedWaitMs,
+  retryDelayMs,
+  type Channel,
+  type Delivery,
+  type RetrySchedule,
+  type SendResult,
+} from './outbox.ts';
 
 export interface WorkerOptions {
-  /** Names this worker in leases (unique per process). */
+  /** Names this worker in leases (unique per process); each claim adds a random claim token to it. */
   owner: string;
   /** Deliveries sent at a time. */
   concurrency: number;
@@ -41,16 +49,23 @@ export interface PassReport {
   outcomes: Record<string, number>;
 }
 
+/** Text every database stores: PostgreSQL refuses NUL in text, so it is dropped. */
+function storable(text: string): string {
+  return text.replaceAll('\u0000', '');
+}
+
 /** Bounds what a channel may hand back for the attempt log. */
 export function excerpt(text: string | undefined, maxBytes = 4096): string | null {
-  if (text === undefined) return null;
+  if (typeof text !== 'string') return null;
   const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= maxBytes
-    ? text
-    : bytes
-        .subarray(0, maxBytes)
-        .toString('utf8')
-        .replace(/\uFFFD$/, '');
+  return storable(
+    bytes.length <= maxBytes
+      ? text
+      : bytes
+          .subarray(0, maxBytes)
+          .toString('utf8')
+          .replace(/\uFFFD$/, ''),
+  );
 }
 
 export class DeliveryWorker {
@@ -85,15 +100,20 @@ export class DeliveryWorker {
     return this.inFlight.size;
   }
 
+  /**
+   * Claims due deliveries under a claim token of its own (`<owner>:<random>`, the fence of every
+   * later write), never one of this process's sends still in flight even when its lease ran out.
+   */
   private async claim(limit: number): Promise<Delivery[]> {
     if (limit <= 0 || this.channels.size === 0) return [];
     const now = this.clock.now();
     return claimDue(this.db, this.dialect, {
       nowIso: isoInstant(now),
       leaseUntil: isoInstant(now + this.options.leaseMs),
-      owner: this.options.owner,
+      owner: `${this.options.owner}:${randomBytes(8).toString('hex')}`,
       limit,
       channels: this.kinds,
+      exclude: [...this.inFlight.keys()],
     });
   }
 
@@ -113,7 +133,9 @@ export class DeliveryWorker {
   /** Starts sending a claimed delivery as one of the in-flight sends; resolves with how it settled. */
   private track(delivery: Delivery): Promise<string> {
     const abort = new AbortController();
-    const done = this.deliver(delivery, abort)
+    // Started on the next tick, so the send is in `inFlight` (kept out of every claim) before it begins.
+    const done = Promise.resolve()
+      .then(() => this.deliver(delivery, abort))
       .catch((err: Error) => {
         // Only the settle can throw (the database went away): the lease runs out and the row is sent again.
         this.log.error(
@@ -152,28 +174,40 @@ export class DeliveryWorker {
     }
     const durationMs = Math.round(performance.now() - started);
     const now = this.clock.now();
-    const { settlement, label } = this.settle(delivery, attempt, result, now);
-    const record: AttemptRecord | null =
-      result.outcome === 'deferred'
-        ? null
-        : {
-            id: this.newId('dla'),
-            attempt,
-            startedAt: isoInstant(startedMs),
-            durationMs,
-            outcome: result.outcome,
-            statusCode: 'statusCode' in result ? (result.statusCode ?? null) : null,
-            errorClass: 'errorClass' in result ? result.errorClass : null,
-            error: 'error' in result ? result.error.slice(0, 1000) : null,
-            responseExcerpt: excerpt('responseExcerpt' in result ? result.responseExcerpt : undefined),
-          };
-    const kept = await settleAttempt(this.db, {
-      deliveryId: delivery.id,
-      owner: this.options.owner,
-      nowIso: isoInstant(now),
-      attempt: record,
-      settlement,
-    });
+    let settled: { settlement: Settlement; label: string; record: AttemptRecord | null };
+    try {
+      settled = this.settled(delivery, attempt, result, now, startedMs, durationMs);
+    } catch (err) {
+      // A malformed result (a channel's bug, an answer no one foresaw) must still settle the row.
+      this.log.error(
+        { deliveryId: delivery.id, channel: delivery.channel, err: { message: (err as Error).message } },
+        'delivery outcome could not be settled as reported; the attempt is recorded as a retry',
+      );
+      settled = this.fallback(delivery, attempt, now, startedMs, durationMs, err as Error);
+    }
+    const write = (s: typeof settled) =>
+      settleAttempt(this.db, {
+        deliveryId: delivery.id,
+        // The claim token this send was claimed with: a later claim of the row (by anyone) fences it out.
+        owner: delivery.lease_owner ?? this.options.owner,
+        nowIso: isoInstant(now),
+        attempt: s.record,
+        settlement: s.settlement,
+      });
+    let kept: boolean;
+    try {
+      kept = await write(settled);
+    } catch (err) {
+      // The database refused what the answer carried (or went away): record a plain retry instead.
+      // If that fails too, the caller logs it and the row is sent again once its lease runs out.
+      this.log.warn(
+        { deliveryId: delivery.id, err: { message: (err as Error).message } },
+        'delivery attempt could not be recorded as reported; recording a retry',
+      );
+      settled = this.fallback(delivery, attempt, now, startedMs, durationMs, err as Error);
+      kept = await write(settled);
+    }
+    const { label } = settled;
     if (!kept) {
       this.log.warn({ deliveryId: delivery.id }, 'delivery lease was lost before the attempt was recorded');
       return 'lost';
@@ -186,12 +220,76 @@ export class DeliveryWorker {
     return label;
   }
 
+  /** The settlement and attempt record of a result; throws on a result it cannot make sense of. */
+  private settled(
+    delivery: Delivery,
+    attempt: number,
+    result: SendResult,
+    now: number,
+    startedMs: number,
+    durationMs: number,
+  ): { settlement: Settlement; label: string; record: AttemptRecord | null } {
+    const { settlement, label } = this.settle(delivery, attempt, result, now);
+    const record: AttemptRecord | null =
+      result.outcome === 'deferred'
+        ? null
+        : {
+            id: this.newId('dla'),
+            attempt,
+            startedAt: isoInstant(startedMs),
+            durationMs,
+            outcome: result.outcome,
+            statusCode: 'statusCode' in result ? (result.statusCode ?? null) : null,
+            errorClass: 'errorClass' in result ? result.errorClass : null,
+            error: 'error' in result ? storable(result.error.slice(0, 1000)) : null,
+            responseExcerpt: excerpt('responseExcerpt' in result ? result.responseExcerpt : undefined),
+          };
+    return { settlement, label, record };
+  }
+
+  /** A retry after the backoff (or dead when the budget is spent), recorded with what went wrong. */
+  private fallback(
+    delivery: Delivery,
+    attempt: number,
+    now: number,
+    startedMs: number,
+    durationMs: number,
+    err: Error,
+  ): { settlement: Settlement; label: string; record: AttemptRecord } {
+    const inBudget = attempt - delivery.budget_start;
+    const { schedule } = this.options;
+    const settlement: Settlement =
+      inBudget >= schedule.maxAttempts
+        ? { status: 'dead' }
+        : {
+            status: 'pending',
+            nextAttemptAt: isoInstant(now + retryDelayMs(inBudget, schedule, this.options.random)),
+            countsAsAttempt: true,
+          };
+    return {
+      settlement,
+      label: settlement.status === 'dead' ? 'dead' : 'retry',
+      record: {
+        id: this.newId('dla'),
+        attempt,
+        startedAt: isoInstant(startedMs),
+        durationMs,
+        outcome: 'retry',
+        statusCode: null,
+        errorClass: 'network',
+        error: storable(`the outcome could not be recorded: ${String(err.message)}`.slice(0, 1000)),
+        responseExcerpt: null,
+      },
+    };
+  }
+
   private settle(
     delivery: Delivery,
     attempt: number,
     result: SendResult,
     now: number,
   ): { settlement: Settlement; label: string } {
+    const { schedule } = this.options;
     switch (result.outcome) {
       case 'delivered':
         return {
@@ -210,7 +308,8 @@ export class DeliveryWorker {
         return {
           settlement: {
             status: 'pending',
-            nextAttemptAt: isoInstant(now + result.retryAfterMs),
+            // The last line of defence: no wait beyond the schedule's longest delay.
+            nextAttemptAt: isoInstant(now + boundedWaitMs(result.retryAfterMs, schedule.maxDelayMs, schedule.baseMs)),
             countsAsAttempt: false,
           },
           label: 'deferred',
@@ -218,14 +317,17 @@ export class DeliveryWorker {
       case 'retry': {
         // The budget restarts at a redelivery; attempt numbers do not.
         const inBudget = attempt - delivery.budget_start;
-        if (inBudget >= this.options.schedule.maxAttempts) return { settlement: { status: 'dead' }, label: 'dead' };
-        const backoff = retryDelayMs(inBudget, this.options.schedule, this.options.random);
-        const wait = Math.max(backoff, result.retryAfterMs ?? 0);
+        if (inBudget >= schedule.maxAttempts) return { settlement: { status: 'dead' }, label: 'dead' };
+        const backoff = retryDelayMs(inBudget, schedule, this.options.random);
+        const asked = result.retryAfterMs === undefined ? 0 : boundedWaitMs(result.retryAfterMs, schedule.maxDelayMs);
+        const wait = Math.max(backoff, asked);
         return {
           settlement: { status: 'pending', nextAttemptAt: isoInstant(now + wait), countsAsAttempt: true },
           label: 'retry',
         };
       }
+      default:
+        throw new Error(`unknown outcome ${JSON.stringify((result as { outcome: unknown }).outcome)}`);
     }
   }
 
