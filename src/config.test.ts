@@ -80,6 +80,25 @@ describe('configuration', () => {
     expect(problemsOf({ RUN_HEARTBEAT_SECONDS: '0' }).map((p) => p.split(':')[0])).toEqual(['RUN_HEARTBEAT_SECONDS']);
   });
 
+  it('refuses e-mail without what its links and senders need, and half-configured DKIM or Postmark webhooks', () => {
+    const names = (env: Record<string, string>) => problemsOf(env).map((p) => p.split(':')[0]);
+    expect(names({ EMAIL_PROVIDER: 'smtp' })).toEqual(['PUBLIC_URL', 'EMAIL_FROM', 'SMTP_URL']);
+    expect(names({ EMAIL_PROVIDER: 'resend', PUBLIC_URL: 'https://x.example', EMAIL_FROM: 'a@x.example' })).toEqual([
+      'RESEND_API_KEY',
+    ]);
+    expect(names({ EMAIL_PROVIDER: 'postmark', PUBLIC_URL: 'https://x.example', EMAIL_FROM: 'a@x.example' })).toEqual([
+      'POSTMARK_SERVER_TOKEN',
+    ]);
+    expect(names({ EMAIL_PROVIDER: 'file', PUBLIC_URL: 'https://x.example', EMAIL_FROM: 'a@x.example' })).toEqual([]);
+    expect(names({ DKIM_DOMAIN: 'x.example' })).toEqual(['DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE']);
+    expect(names({ DKIM_DOMAIN: 'x.example', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY_FILE: 'k.pem' })).toEqual([]);
+    expect(names({ POSTMARK_WEBHOOK_USER: 'pm' })).toEqual(['POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD']);
+    expect(names({ DELIVERY_LEASE_SECONDS: '15', WEBHOOK_TIMEOUT_MS: '15000' })).toEqual(['DELIVERY_LEASE_SECONDS']);
+    expect(names({ SMTP_URL: 'http://mail.example' })).toEqual(['SMTP_URL']);
+    expect(names({ EGRESS_ALLOW: 'loopback,intranet' })).toEqual(['EGRESS_ALLOW.1']);
+    expect(loadConfig({ EGRESS_ALLOW: 'loopback,private' }).EGRESS_ALLOW).toEqual(['loopback', 'private']);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ ADMIN_TOKEN: '', PORT: '' }).PORT).toBe(8787);
   });
