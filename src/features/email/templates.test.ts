@@ -137,4 +137,149 @@ describe('e-mail templates', () => {
       /test.ping/,
     );
   });
+
+  it('renders a price fall with both prices, the finish and no change line when the change is unknown', () => {
+    const mail = renderMail(
+      {
+        type: 'alert.triggered',
+        timestamp: 't',
+        data: alert({
+          kind: 'price_below',
+          note: null,
+          card: { ...alert().card, name: 'Pikachu' },
+          printing: { id: 'c1.holo', finish: 'holofoil' },
+          price: 4.5,
+          currency: 'USD',
+          threshold: 5,
+          change_pct: null,
+          from_date: null,
+          from_price: null,
+        }),
+      },
+      links,
+    );
+    expect(mail.subject).toBe('Pikachu: price 4.50 USD is below 5.00 USD');
+    expect(mail.text).toContain('Pikachu (sv1 7, holofoil) on cardmarket: price 4.50 USD is below 5.00 USD.');
+    expect(mail.text).not.toContain('Change:');
+    expect(mail.text).not.toContain('Compared with');
+    expect(mail.text).not.toContain('Your note');
+    expect(mail.html).toContain('<td>Pikachu (sv1 7, holofoil)</td>');
+    expect(mail.html).not.toContain('>Change<');
+    expect(mail.html).not.toContain('>Compared with<');
+    expect(mail.html).not.toContain('>Your note<');
+  });
+
+  it('renders a price rise; a missing or non-finite price and a missing currency are shown honestly', () => {
+    const mail = renderMail(
+      {
+        type: 'alert.triggered',
+        timestamp: 't',
+        data: alert({ kind: 'price_above', price: null, currency: null, threshold: 20, change_pct: 3 }),
+      },
+      links,
+    );
+    expect(mail.text).toContain('price — is above 20.00.');
+    expect(mail.text).toContain('Price on 2026-11-24: —');
+    expect(mail.text).toContain('Change: +3.00 %');
+    expect(mail.text).toContain('Compared with 9.14 on 2026-11-17');
+    expect(money(Number.NaN, 'USD')).toBe('—');
+    expect(money(Number.POSITIVE_INFINITY, null)).toBe('—');
+    expect(money(0, null)).toBe('0.00');
+  });
+
+  it('renders a change alert with an unknown window, threshold and a non-finite change as gaps', () => {
+    const mail = renderMail(
+      {
+        type: 'alert.triggered',
+        timestamp: 't',
+        data: alert({ kind: 'change_above', window_days: null, threshold: null, change_pct: Number.NaN }),
+      },
+      links,
+    );
+    expect(mail.text).toContain('changed — over ? days (threshold ? %)');
+    expect(mail.text).toContain('Change: —');
+    const zero = renderMail(
+      { type: 'alert.triggered', timestamp: 't', data: alert({ kind: 'change_above', change_pct: 0 }) },
+      links,
+    );
+    expect(zero.text).toContain('changed 0.00 % over 7 days');
+  });
+
+  it('names a missing side of a signal change "none"', () => {
+    const render = (signal: AlertTriggeredData['signal']) =>
+      renderMail({ type: 'alert.triggered', timestamp: 't', data: alert({ kind: 'signal_change', signal }) }, links)
+        .text;
+    expect(render({ previous: null, action: 'BUY' })).toContain('signal changed from none to BUY');
+    expect(render({ previous: 'SELL', action: null })).toContain('signal changed from SELL to none');
+    expect(render(null)).toContain('signal changed from none to none');
+  });
+
+  it('shows only the links a delivery has, without a separator when one is missing', () => {
+    const data = alert();
+    const none = renderMail({ type: 'alert.triggered', timestamp: 't', data }, {});
+    expect(none.text).toMatch(/\n--\n$/);
+    expect(none.html).not.toContain('<a ');
+    const manageOnly = renderMail(
+      { type: 'alert.triggered', timestamp: 't', data },
+      mailLinks('https://a.test', { manage_token: 'cqm_x' }),
+    );
+    expect(manageOnly.text).toContain('Manage your alerts: https://a.test/v1/subscriptions/manage/cqm_x');
+    expect(manageOnly.text).not.toContain('Unsubscribe');
+    expect(manageOnly.html).toContain('<a href="https://a.test/v1/subscriptions/manage/cqm_x">Manage your alerts</a>');
+    expect(manageOnly.html).not.toContain(' · ');
+    const unsubOnly = renderMail(
+      { type: 'alert.triggered', timestamp: 't', data },
+      mailLinks('https://a.test', { unsubscribe_token: 'cqu_y' }),
+    );
+    expect(unsubOnly.text).not.toContain('Manage your alerts');
+    expect(unsubOnly.html).toContain('<a href="https://a.test/v1/unsubscribe/cqu_y">Unsubscribe</a>');
+    expect(unsubOnly.html).not.toContain(' · ');
+    const both = renderMail({ type: 'alert.triggered', timestamp: 't', data }, links);
+    expect(both.html).toContain(' · ');
+  });
+
+  it('says "alert" for a digest of one and for one omitted alert', () => {
+    const one = renderMail(
+      { type: 'alert.digest', timestamp: 't', data: { date: '2026-11-24', alerts: [alert()] } },
+      links,
+    );
+    expect(one.subject).toBe('Your cardquant alerts for 2026-11-24: 1 alert');
+    expect(one.text.startsWith('1 alert fired on 2026-11-24.\n')).toBe(true);
+    expect(one.text).not.toContain('more');
+    const omittedOne = renderMail(
+      { type: 'alert.digest', timestamp: 't', data: { date: '2026-11-24', alerts: [], omitted: 1 } },
+      links,
+    );
+    expect(omittedOne.subject).toBe('Your cardquant alerts for 2026-11-24: 1 alert');
+    expect(omittedOne.text).toContain('and 1 more alert (older, not listed).');
+    expect(omittedOne.html).not.toContain('<h2>');
+  });
+
+  it('renders a confirmation without a link and a disabled endpoint without a failing-since date', () => {
+    const confirm = renderMail({ type: 'subscriber.confirm', timestamp: 't', data: { address: 'a@example.test' } }, {});
+    expect(confirm.subject).toBe('Confirm your cardquant alert subscription');
+    expect(confirm.text).toContain('asked to send cardquant price alerts to a@example.test.');
+    expect(confirm.html).toContain('<a href="">Confirm the subscription</a>');
+    const disabled = renderMail(
+      {
+        type: 'endpoint.disabled',
+        timestamp: 't',
+        data: { endpoint_id: 'whe_1', host: 'hooks.example.test', reason: 'HTTP 410', failing_since: null },
+      },
+      {},
+    );
+    expect(disabled.text).toContain('Your webhook endpoint whe_1 (hooks.example.test) was disabled: HTTP 410.');
+    expect(disabled.text).not.toContain('failing since');
+    expect(disabled.html).not.toContain('failing since');
+    const since = renderMail(
+      {
+        type: 'endpoint.disabled',
+        timestamp: 't',
+        data: { endpoint_id: 'whe_1', host: 'h', reason: 'r', failing_since: '2026-11-20T00:00:00Z' },
+      },
+      {},
+    );
+    expect(since.text).toContain('It had been failing since 2026-11-20T00:00:00Z.');
+    expect(since.html).toContain('<p>It had been failing since 2026-11-20T00:00:00Z.</p>');
+  });
 });
