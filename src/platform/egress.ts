@@ -188,7 +188,8 @@ export class EgressGuard {
       this.check(hostOf(url)),
       new Promise<null>((resolve) => signal.addEventListener('abort', () => resolve(null), { once: true })),
     ]);
-    if (checked === null) return timedOut();
+    // An abort event never fires for a signal that was already aborted when the race began.
+    if (checked === null || signal.aborted) return timedOut();
     if (!checked.ok) {
       return checked.reason === 'refused'
         ? {
