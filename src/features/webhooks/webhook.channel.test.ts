@@ -22,7 +22,8 @@ import { dataKey, SecretBox } from '../../platform/secret-box.ts';
 import type { TestPingEvent } from '../../shared/delivery-events.ts';
 import { newSigningSecret, sealColumn } from './endpoint-secrets.ts';
 import { findEndpoint, insertEndpoint } from './endpoints.repo.ts';
-import { webhookChannel } from './webhook.channel.ts';
+import { UnsealError } from '../../platform/secret-box.ts';
+import { liveEndpoint, opened, webhookChannel } from './webhook.channel.ts';
 
 const OWNER = 'prn_owner1';
 
@@ -425,5 +426,83 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       expect(await t.delivery(id)).toMatchObject({ status: 'dead', last_error_class: 'egress_refused' });
       expect(receiver.received).toEqual([]);
     });
+
+    it('fails a delivery whose endpoint is gone, disabled without a reason, or of the other channel', async () => {
+      const t = await setup();
+      const row = await t.delivery(await t.enqueue());
+      const failed = async (delivery: typeof row) => {
+        const live = await liveEndpoint(t.db.db, delivery);
+        return 'result' in live ? live.result : null;
+      };
+      const deleted = { outcome: 'failed', errorClass: 'destination_disabled', error: 'the endpoint was deleted' };
+      expect(await failed({ ...row, endpoint_id: null })).toEqual(deleted);
+      expect(await failed({ ...row, endpoint_id: 'whe_missing' })).toEqual(deleted);
+      expect(await failed({ ...row, channel: 'discord' })).toEqual({
+        outcome: 'failed',
+        errorClass: 'payload_invalid',
+        error: 'a discord delivery to a standard endpoint',
+      });
+      await t.db.db.updateTable('webhook_endpoints').set({ kind: 'discord' }).where('id', '=', t.endpointId).execute();
+      expect(await failed(row)).toMatchObject({ errorClass: 'payload_invalid' });
+      expect(await failed({ ...row, channel: 'discord' })).toBeNull();
+      await t.db.db
+        .updateTable('webhook_endpoints')
+        .set({ status: 'disabled', disabled_reason: null })
+        .where('id', '=', t.endpointId)
+        .execute();
+      expect(await failed(row)).toEqual({
+        outcome: 'failed',
+        errorClass: 'destination_disabled',
+        error: 'the endpoint is disabled',
+      });
+    });
+
+    it('fails a delivery whose URL or secret cannot be unsealed, or that has no secret, without sending', async () => {
+      const t = await setup();
+      const endpoint = () => t.db.db.updateTable('webhook_endpoints').where('id', '=', t.endpointId);
+      const original = await findEndpoint(t.db.db, t.endpointId);
+      // Sealed for another endpoint: the context differs, so it does not open here.
+      await endpoint()
+        .set({ url_sealed: sealColumn(t.box, 'whe_other', 'url_sealed', receiver.url('/hook')) })
+        .execute();
+      const badUrl = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(badUrl)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
+
+      await endpoint()
+        .set({ url_sealed: original!.url_sealed, secret_sealed: sealColumn(t.box, 'whe_other', 'secret_sealed', 'x') })
+        .execute();
+      const badSecret = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(badSecret)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
+
+      await endpoint().set({ secret_sealed: null }).execute();
+      const noSecret = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(noSecret)).toMatchObject({
+        status: 'dead',
+        last_error_class: 'payload_invalid',
+        last_error: 'the endpoint has no signing secret',
+      });
+      expect(receiver.received).toEqual([]);
+    });
+  });
+});
+
+describe('opening a sealed column', () => {
+  it('turns an unseal failure into payload_invalid and lets any other error through', () => {
+    expect(
+      opened(() => {
+        throw new UnsealError('tampered');
+      }),
+    ).toEqual({
+      result: { outcome: 'failed', errorClass: 'payload_invalid', error: 'sealed value cannot be opened: tampered' },
+    });
+    expect(() =>
+      opened(() => {
+        throw new TypeError('boom');
+      }),
+    ).toThrow(TypeError);
+    expect(opened(() => 'ok')).toEqual({ value: 'ok' });
   });
 });
