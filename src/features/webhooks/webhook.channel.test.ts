@@ -23,7 +23,7 @@ import type { TestPingEvent } from '../../shared/delivery-events.ts';
 import { newSigningSecret, sealColumn } from './endpoint-secrets.ts';
 import { findEndpoint, insertEndpoint } from './endpoints.repo.ts';
 import { UnsealError } from '../../platform/secret-box.ts';
-import { liveEndpoint, opened, webhookChannel } from './webhook.channel.ts';
+import { afterAttempt, endpointTools, liveEndpoint, opened, webhookChannel } from './webhook.channel.ts';
 
 const OWNER = 'prn_owner1';
 
@@ -45,7 +45,8 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       const box = new SecretBox(dataKey(randomBytes(32)));
       const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', EGRESS_ALLOW: 'loopback', ...env });
       const log = createLogger('silent');
-      const channel = webhookChannel({ db: db.db, dialect: db.dialect, clock, box, config, log, newId });
+      const deps = { db: db.db, dialect: db.dialect, clock, box, config, log, newId };
+      const channel = webhookChannel(deps);
       const worker = new DeliveryWorker(db.db, db.dialect, clock, newId, log, [channel], {
         owner: 'w1',
         concurrency: 4,
@@ -99,7 +100,7 @@ describe.each(dialects)('webhook channel on $name', (d) => {
         db.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       const attempts = (id: string) =>
         db.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt').execute();
-      return { db, clock, box, worker, secret, endpointId, enqueue, delivery, attempts, newId };
+      return { db, clock, box, worker, secret, endpointId, enqueue, delivery, attempts, newId, deps };
     }
 
     it('delivers a signed payload the receiver verifies; the id stays the same across retries', async () => {
@@ -485,6 +486,29 @@ describe.each(dialects)('webhook channel on $name', (d) => {
         last_error: 'the endpoint has no signing secret',
       });
       expect(receiver.received).toEqual([]);
+    });
+
+    it('leaves a deferred attempt out of the failing run, and disables after a long run without a status code', async () => {
+      const t = await setup({ WEBHOOK_DISABLE_AFTER_DAYS: '5' });
+      const tools = endpointTools(t.deps);
+      const endpoint = async () => (await findEndpoint(t.db.db, t.endpointId))!;
+      const deferred = { outcome: 'deferred', errorClass: 'circuit_open', error: 'open', retryAfterMs: 1000 } as const;
+      expect(await afterAttempt(tools, await endpoint(), 'webhook:x', deferred)).toBe(deferred);
+      expect((await endpoint()).failing_since).toBeNull();
+
+      const since = isoInstant(t.clock.now() - 6 * 86_400_000);
+      await t.db.db
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: since })
+        .where('id', '=', t.endpointId)
+        .execute();
+      const refused = { outcome: 'retry', errorClass: 'network', error: 'connection refused' } as const;
+      expect(await afterAttempt(tools, await endpoint(), 'webhook:x', refused)).toEqual({
+        outcome: 'failed',
+        errorClass: 'destination_disabled',
+        error: 'connection refused; the endpoint is now disabled',
+      });
+      expect((await endpoint()).status).toBe('disabled');
     });
   });
 });
