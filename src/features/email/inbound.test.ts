@@ -132,6 +132,21 @@ describe.each(dialects)('inbound e-mail events on $name', (d) => {
       expect(await suppression('fine@example.test')).toBeUndefined();
     });
 
+    it('stores an event without a message id unlinked, and still suppresses on a hard bounce', async () => {
+      const res = await resendPost('msg_no_email_id', {
+        type: 'email.bounced',
+        data: { to: 'orphan@example.test', bounce: { type: 'Permanent' } },
+      });
+      expect(res.status).toBe(200);
+      const event = await db()
+        .selectFrom('email_events')
+        .select(['delivery_id', 'provider_message_id', 'bounce_kind'])
+        .where('provider_event_id', '=', 'msg_no_email_id')
+        .executeTakeFirstOrThrow();
+      expect(event).toEqual({ delivery_id: null, provider_message_id: null, bounce_kind: 'hard' });
+      expect(await suppression('orphan@example.test')).toMatchObject({ reason: 'hard_bounce' });
+    });
+
     it('refuses unsigned, tampered and stale Resend posts with 401 and audits them', async () => {
       const event = { type: 'email.complained', created_at: 'x', data: { email_id: 'm', to: ['victim@example.test'] } };
       const unsigned = await h.request('/v1/inbound/email/resend', {

@@ -42,7 +42,7 @@ describe.each(dialects)('delivery worker on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     const database = freshDatabasePerTest(d);
 
-    async function setup(results: SendResult[], channels = 1) {
+    async function setup(results: (SendResult | Error)[], channels = 1) {
       const db = database();
       await migrate(db, MIGRATED_AT);
       const clock = manualClock('2026-12-06T10:00:00.000Z');
@@ -52,7 +52,9 @@ describe.each(dialects)('delivery worker on $name', (d) => {
         kind: 'webhook',
         send: async (_delivery, attempt) => {
           sent.push(attempt);
-          return results.shift() ?? { outcome: 'delivered' };
+          const next = results.shift() ?? { outcome: 'delivered' };
+          if (next instanceof Error) throw next;
+          return next;
         },
       };
       const worker = new DeliveryWorker(
@@ -347,6 +349,21 @@ describe.each(dialects)('delivery worker on $name', (d) => {
       expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
       const row = await t.row();
       expect([row.status, Number(row.attempts), row.last_error_class]).toEqual(['dead', 3, 'network']);
+    });
+
+    it('records a channel that throws as a network retry with its message', async () => {
+      const t = await setup([new Error('socket hang up')]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.last_error_class, row.last_error]).toEqual([
+        'pending',
+        1,
+        'network',
+        'socket hang up',
+      ]);
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
     });
 
     it('claims nothing without a channel to send through', async () => {
