@@ -366,6 +366,54 @@ describe.each(dialects)('delivery worker on $name', (d) => {
       expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
     });
 
+    it('with every slot busy, starts the next send as soon as a slot frees, not at the next poll', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      await t.enqueue('k2');
+      const calls: { id: string; release: () => void }[] = [];
+      let called: () => void = () => undefined;
+      const nextCall = () => new Promise<void>((resolve) => (called = resolve));
+      const channel: Channel = {
+        kind: 'webhook',
+        send: (delivery) =>
+          new Promise((resolve) => {
+            calls.push({ id: delivery.id, release: () => resolve({ outcome: 'delivered' }) });
+            called();
+          }),
+      };
+      const clock = manualClock('2026-12-06T10:00:00.000Z');
+      // A poll far beyond the test's timeout: only a freed slot can start the second send in time.
+      const worker = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        clock,
+        idFactory(clock),
+        createLogger('silent'),
+        [channel],
+        {
+          owner: 'w2',
+          concurrency: 1,
+          leaseMs: 60_000,
+          pollMs: 3_600_000,
+          schedule,
+          random: () => 0,
+        },
+      );
+      let waiting = nextCall();
+      worker.start();
+      await waiting;
+      expect(calls).toHaveLength(1);
+      waiting = nextCall();
+      calls[0]!.release();
+      await waiting;
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.id).not.toBe(calls[0]!.id);
+      calls[1]!.release();
+      expect(await worker.stop()).toEqual({ inFlight: expect.any(Number), aborted: 0 });
+      const rows = await t.db.db.selectFrom('deliveries').select('status').execute();
+      expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
+    });
+
     it('claims nothing without a channel to send through', async () => {
       const t = await setup([], 0);
       await t.enqueue('k1');
