@@ -11,6 +11,7 @@ import { dialects, label } from '#test/dialects.ts';
 import { startHarness, type Harness } from '#test/harness.ts';
 import { isoInstant } from '../../platform/clock.ts';
 import { insertDelivery } from '../../platform/outbox/outbox.repo.ts';
+import { parsePostmarkEvent, parseResendEvent, svixFailure } from './inbound.ts';
 
 const SECRET = `whsec_${Buffer.from('resend-test-signing-secret-32byte').toString('base64')}`;
 const PM_USER = 'postmark-hooks';
@@ -131,6 +132,21 @@ describe.each(dialects)('inbound e-mail events on $name', (d) => {
       expect(await suppression('fine@example.test')).toBeUndefined();
     });
 
+    it('stores an event without a message id unlinked, and still suppresses on a hard bounce', async () => {
+      const res = await resendPost('msg_no_email_id', {
+        type: 'email.bounced',
+        data: { to: 'orphan@example.test', bounce: { type: 'Permanent' } },
+      });
+      expect(res.status).toBe(200);
+      const event = await db()
+        .selectFrom('email_events')
+        .select(['delivery_id', 'provider_message_id', 'bounce_kind'])
+        .where('provider_event_id', '=', 'msg_no_email_id')
+        .executeTakeFirstOrThrow();
+      expect(event).toEqual({ delivery_id: null, provider_message_id: null, bounce_kind: 'hard' });
+      expect(await suppression('orphan@example.test')).toMatchObject({ reason: 'hard_bounce' });
+    });
+
     it('refuses unsigned, tampered and stale Resend posts with 401 and audits them', async () => {
       const event = { type: 'email.complained', created_at: 'x', data: { email_id: 'm', to: ['victim@example.test'] } };
       const unsigned = await h.request('/v1/inbound/email/resend', {
@@ -230,5 +246,83 @@ describe('inbound e-mail events without configuration', () => {
       expect(res.status).toBe(404);
       expect(((await res.json()) as { code: string }).code).toBe('inbound_not_configured');
     }
+  });
+});
+
+describe('parsing provider events', () => {
+  it('refuses a Svix timestamp that is not a plain number of seconds', () => {
+    const headers = { id: 'msg_1', signature: 'v1,abc' };
+    for (const timestamp of ['-5', '1.5', 'soon', '1234567890123'])
+      expect(svixFailure(SECRET, { ...headers, timestamp }, '{}', Date.now())).toBe('bad_timestamp');
+  });
+
+  it('reads no Resend event from a body that is not an object with a type and data', () => {
+    for (const body of [null, 'email.bounced', 42, {}, { type: 'email.bounced' }, { type: '', data: {} }])
+      expect(parseResendEvent('msg_1', body)).toBeNull();
+    expect(parseResendEvent('msg_1', { type: 'email.bounced', data: 'x' })).toBeNull();
+  });
+
+  it('reads a Resend recipient given as a string, keeps unknown types as other and missing fields as null', () => {
+    expect(parseResendEvent('msg_2', { type: 'email.opened', data: { to: ' Reader@Example.TEST ' } })).toEqual({
+      providerEventId: 'msg_2',
+      type: 'other',
+      bounceKind: null,
+      address: 'reader@example.test',
+      providerMessageId: null,
+      occurredAt: null,
+    });
+    const bounced = parseResendEvent('msg_3', { type: 'email.bounced', data: { to: [], email_id: 'em_1' } });
+    expect(bounced).toMatchObject({ type: 'bounced', bounceKind: 'soft', address: null, providerMessageId: 'em_1' });
+  });
+
+  it('reads no Postmark event from a body without a record type, or without any id to store it under', () => {
+    for (const body of [null, 'Bounce', {}, { RecordType: '' }, { RecordType: 'Bounce', Email: 'a@example.test' }])
+      expect(parsePostmarkEvent(body)).toBeNull();
+    expect(parsePostmarkEvent({ RecordType: 'Delivery', Recipient: 'a@example.test' })).toBeNull();
+  });
+
+  it('keys a Postmark delivery without a recipient by its message id alone', () => {
+    expect(parsePostmarkEvent({ RecordType: 'Delivery', MessageID: 'pm-1' })).toEqual({
+      providerEventId: 'Delivery:pm-1:',
+      type: 'delivered',
+      bounceKind: null,
+      address: null,
+      providerMessageId: 'pm-1',
+      occurredAt: null,
+    });
+  });
+
+  it('classifies Postmark bounces: hard by type or by an inactive address, soft otherwise', () => {
+    const bounce = (extra: Record<string, unknown>) =>
+      parsePostmarkEvent({ RecordType: 'Bounce', ID: 7, MessageID: 'pm-2', Email: 'x@example.test', ...extra });
+    expect(bounce({ Type: 'BadEmailAddress' })?.bounceKind).toBe('hard');
+    expect(bounce({ Type: 'SoftBounce', Inactive: true })?.bounceKind).toBe('hard');
+    expect(bounce({ Type: 'SoftBounce', Inactive: false })?.bounceKind).toBe('soft');
+    expect(bounce({ Type: 'Transient' })).toMatchObject({ bounceKind: 'soft', providerEventId: 'Bounce:7' });
+  });
+
+  it('keys a Postmark event without an ID by its message id and falls back to Recipient for the address', () => {
+    expect(parsePostmarkEvent({ RecordType: 'SpamComplaint', MessageID: 'pm-3', Recipient: 'Y@Example.test' })).toEqual(
+      {
+        providerEventId: 'SpamComplaint:pm-3',
+        type: 'complained',
+        bounceKind: null,
+        address: 'y@example.test',
+        providerMessageId: 'pm-3',
+        occurredAt: null,
+      },
+    );
+  });
+
+  it('keeps other Postmark record types as other, with their ReceivedAt when given', () => {
+    expect(parsePostmarkEvent({ RecordType: 'Open', ID: 'o-1', ReceivedAt: '2026-01-02T03:04:05Z' })).toEqual({
+      providerEventId: 'Open:o-1',
+      type: 'other',
+      bounceKind: null,
+      address: null,
+      providerMessageId: null,
+      occurredAt: '2026-01-02T03:04:05Z',
+    });
+    expect(parsePostmarkEvent({ RecordType: 'Click', ID: 9 })?.occurredAt).toBeNull();
   });
 });

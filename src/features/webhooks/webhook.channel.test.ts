@@ -22,7 +22,8 @@ import { dataKey, SecretBox } from '../../platform/secret-box.ts';
 import type { TestPingEvent } from '../../shared/delivery-events.ts';
 import { newSigningSecret, sealColumn } from './endpoint-secrets.ts';
 import { findEndpoint, insertEndpoint } from './endpoints.repo.ts';
-import { webhookChannel } from './webhook.channel.ts';
+import { UnsealError } from '../../platform/secret-box.ts';
+import { afterAttempt, endpointTools, liveEndpoint, opened, webhookChannel } from './webhook.channel.ts';
 
 const OWNER = 'prn_owner1';
 
@@ -44,7 +45,8 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       const box = new SecretBox(dataKey(randomBytes(32)));
       const config = loadConfig({ DATABASE_URL: 'sqlite::memory:', EGRESS_ALLOW: 'loopback', ...env });
       const log = createLogger('silent');
-      const channel = webhookChannel({ db: db.db, dialect: db.dialect, clock, box, config, log, newId });
+      const deps = { db: db.db, dialect: db.dialect, clock, box, config, log, newId };
+      const channel = webhookChannel(deps);
       const worker = new DeliveryWorker(db.db, db.dialect, clock, newId, log, [channel], {
         owner: 'w1',
         concurrency: 4,
@@ -98,7 +100,7 @@ describe.each(dialects)('webhook channel on $name', (d) => {
         db.db.selectFrom('deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       const attempts = (id: string) =>
         db.db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt').execute();
-      return { db, clock, box, worker, secret, endpointId, enqueue, delivery, attempts, newId };
+      return { db, clock, box, worker, secret, endpointId, enqueue, delivery, attempts, newId, deps };
     }
 
     it('delivers a signed payload the receiver verifies; the id stays the same across retries', async () => {
@@ -425,5 +427,106 @@ describe.each(dialects)('webhook channel on $name', (d) => {
       expect(await t.delivery(id)).toMatchObject({ status: 'dead', last_error_class: 'egress_refused' });
       expect(receiver.received).toEqual([]);
     });
+
+    it('fails a delivery whose endpoint is gone, disabled without a reason, or of the other channel', async () => {
+      const t = await setup();
+      const row = await t.delivery(await t.enqueue());
+      const failed = async (delivery: typeof row) => {
+        const live = await liveEndpoint(t.db.db, delivery);
+        return 'result' in live ? live.result : null;
+      };
+      const deleted = { outcome: 'failed', errorClass: 'destination_disabled', error: 'the endpoint was deleted' };
+      expect(await failed({ ...row, endpoint_id: null })).toEqual(deleted);
+      expect(await failed({ ...row, endpoint_id: 'whe_missing' })).toEqual(deleted);
+      expect(await failed({ ...row, channel: 'discord' })).toEqual({
+        outcome: 'failed',
+        errorClass: 'payload_invalid',
+        error: 'a discord delivery to a standard endpoint',
+      });
+      await t.db.db.updateTable('webhook_endpoints').set({ kind: 'discord' }).where('id', '=', t.endpointId).execute();
+      expect(await failed(row)).toMatchObject({ errorClass: 'payload_invalid' });
+      expect(await failed({ ...row, channel: 'discord' })).toBeNull();
+      await t.db.db
+        .updateTable('webhook_endpoints')
+        .set({ status: 'disabled', disabled_reason: null })
+        .where('id', '=', t.endpointId)
+        .execute();
+      expect(await failed(row)).toEqual({
+        outcome: 'failed',
+        errorClass: 'destination_disabled',
+        error: 'the endpoint is disabled',
+      });
+    });
+
+    it('fails a delivery whose URL or secret cannot be unsealed, or that has no secret, without sending', async () => {
+      const t = await setup();
+      const endpoint = () => t.db.db.updateTable('webhook_endpoints').where('id', '=', t.endpointId);
+      const original = await findEndpoint(t.db.db, t.endpointId);
+      // Sealed for another endpoint: the context differs, so it does not open here.
+      await endpoint()
+        .set({ url_sealed: sealColumn(t.box, 'whe_other', 'url_sealed', receiver.url('/hook')) })
+        .execute();
+      const badUrl = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(badUrl)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
+
+      await endpoint()
+        .set({ url_sealed: original!.url_sealed, secret_sealed: sealColumn(t.box, 'whe_other', 'secret_sealed', 'x') })
+        .execute();
+      const badSecret = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(badSecret)).toMatchObject({ status: 'dead', last_error_class: 'payload_invalid' });
+
+      await endpoint().set({ secret_sealed: null }).execute();
+      const noSecret = await t.enqueue();
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      expect(await t.delivery(noSecret)).toMatchObject({
+        status: 'dead',
+        last_error_class: 'payload_invalid',
+        last_error: 'the endpoint has no signing secret',
+      });
+      expect(receiver.received).toEqual([]);
+    });
+
+    it('leaves a deferred attempt out of the failing run, and disables after a long run without a status code', async () => {
+      const t = await setup({ WEBHOOK_DISABLE_AFTER_DAYS: '5' });
+      const tools = endpointTools(t.deps);
+      const endpoint = async () => (await findEndpoint(t.db.db, t.endpointId))!;
+      const deferred = { outcome: 'deferred', errorClass: 'circuit_open', error: 'open', retryAfterMs: 1000 } as const;
+      expect(await afterAttempt(tools, await endpoint(), 'webhook:x', deferred)).toBe(deferred);
+      expect((await endpoint()).failing_since).toBeNull();
+
+      const since = isoInstant(t.clock.now() - 6 * 86_400_000);
+      await t.db.db
+        .updateTable('webhook_endpoints')
+        .set({ failing_since: since })
+        .where('id', '=', t.endpointId)
+        .execute();
+      const refused = { outcome: 'retry', errorClass: 'network', error: 'connection refused' } as const;
+      expect(await afterAttempt(tools, await endpoint(), 'webhook:x', refused)).toEqual({
+        outcome: 'failed',
+        errorClass: 'destination_disabled',
+        error: 'connection refused; the endpoint is now disabled',
+      });
+      expect((await endpoint()).status).toBe('disabled');
+    });
+  });
+});
+
+describe('opening a sealed column', () => {
+  it('turns an unseal failure into payload_invalid and lets any other error through', () => {
+    expect(
+      opened(() => {
+        throw new UnsealError('tampered');
+      }),
+    ).toEqual({
+      result: { outcome: 'failed', errorClass: 'payload_invalid', error: 'sealed value cannot be opened: tampered' },
+    });
+    expect(() =>
+      opened(() => {
+        throw new TypeError('boom');
+      }),
+    ).toThrow(TypeError);
+    expect(opened(() => 'ok')).toEqual({ value: 'ok' });
   });
 });

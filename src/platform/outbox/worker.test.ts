@@ -7,7 +7,7 @@ import { idFactory } from '../ids.ts';
 import { createLogger } from '../log.ts';
 import { insertDelivery } from './outbox.repo.ts';
 import { minimumRetrySpanMs, retryDelayMs, type Channel, type SendResult } from './outbox.ts';
-import { DeliveryWorker } from './worker.ts';
+import { DeliveryWorker, excerpt } from './worker.ts';
 
 const schedule = { maxAttempts: 3, baseMs: 60_000, maxDelayMs: 3_600_000 };
 
@@ -27,11 +27,22 @@ describe('retry schedule', () => {
   });
 });
 
+describe('attempt log excerpts', () => {
+  it('keeps a short text whole, cuts a long one at the byte limit without a broken character, and has none for no text', () => {
+    expect(excerpt(undefined)).toBeNull();
+    expect(excerpt('short', 8)).toBe('short');
+    expect(excerpt('abcdefghij', 4)).toBe('abcd');
+    // 'é' is two bytes: a cut through its middle drops it rather than leaving a replacement character.
+    expect(excerpt('abcé', 4)).toBe('abc');
+    expect(excerpt('abé', 4)).toBe('abé');
+  });
+});
+
 describe.each(dialects)('delivery worker on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     const database = freshDatabasePerTest(d);
 
-    async function setup(results: SendResult[]) {
+    async function setup(results: (SendResult | Error)[], channels = 1) {
       const db = database();
       await migrate(db, MIGRATED_AT);
       const clock = manualClock('2026-12-06T10:00:00.000Z');
@@ -41,17 +52,27 @@ describe.each(dialects)('delivery worker on $name', (d) => {
         kind: 'webhook',
         send: async (_delivery, attempt) => {
           sent.push(attempt);
-          return results.shift() ?? { outcome: 'delivered' };
+          const next = results.shift() ?? { outcome: 'delivered' };
+          if (next instanceof Error) throw next;
+          return next;
         },
       };
-      const worker = new DeliveryWorker(db.db, db.dialect, clock, newId, createLogger('silent'), [channel], {
-        owner: 'w1',
-        concurrency: 4,
-        leaseMs: 60_000,
-        pollMs: 1000,
-        schedule,
-        random: () => 0,
-      });
+      const worker = new DeliveryWorker(
+        db.db,
+        db.dialect,
+        clock,
+        newId,
+        createLogger('silent'),
+        [channel].slice(0, channels),
+        {
+          owner: 'w1',
+          concurrency: 4,
+          leaseMs: 60_000,
+          pollMs: 1000,
+          schedule,
+          random: () => 0,
+        },
+      );
       const enqueue = (key: string) =>
         insertDelivery(db.db, newId('dlv'), new Date(clock.now()).toISOString(), {
           channel: 'webhook',
@@ -297,6 +318,115 @@ describe.each(dialects)('delivery worker on $name', (d) => {
       );
       expect((await worker.runOnce()).outcomes).toEqual({ lost: 1 });
       expect((await t.row()).status).toBe('pending');
+    });
+
+    it('settles a suppressed outcome as suppressed, and records an undefined status code as none', async () => {
+      const t = await setup([
+        { outcome: 'retry', errorClass: 'provider_down', error: 'no code', statusCode: undefined },
+        { outcome: 'suppressed', error: 'the address is suppressed' },
+      ]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ suppressed: 1 });
+      expect((await t.row()).status).toBe('suppressed');
+      const attempts = await t.db.db
+        .selectFrom('delivery_attempts')
+        .select(['attempt', 'status_code', 'error_class'])
+        .orderBy('attempt')
+        .execute();
+      expect(attempts[0]).toEqual({ attempt: 1, status_code: null, error_class: 'provider_down' });
+    });
+
+    it('gives up into the dead letters when the last attempt’s outcome cannot be recorded either', async () => {
+      const bogus = { outcome: 'bogus' } as unknown as SendResult;
+      const t = await setup([bogus, bogus, bogus]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      t.clock.advance(180_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ dead: 1 });
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.last_error_class]).toEqual(['dead', 3, 'network']);
+    });
+
+    it('records a channel that throws as a network retry with its message', async () => {
+      const t = await setup([new Error('socket hang up')]);
+      await t.enqueue('k1');
+      expect((await t.worker.runOnce()).outcomes).toEqual({ retry: 1 });
+      const row = await t.row();
+      expect([row.status, Number(row.attempts), row.last_error_class, row.last_error]).toEqual([
+        'pending',
+        1,
+        'network',
+        'socket hang up',
+      ]);
+      t.clock.advance(60_000);
+      expect((await t.worker.runOnce()).outcomes).toEqual({ delivered: 1 });
+    });
+
+    it('with every slot busy, starts the next send as soon as a slot frees, not at the next poll', async () => {
+      const t = await setup([]);
+      await t.enqueue('k1');
+      await t.enqueue('k2');
+      const calls: { id: string; release: () => void }[] = [];
+      let called: () => void = () => undefined;
+      const nextCall = () => new Promise<void>((resolve) => (called = resolve));
+      const channel: Channel = {
+        kind: 'webhook',
+        send: (delivery) =>
+          new Promise((resolve) => {
+            calls.push({ id: delivery.id, release: () => resolve({ outcome: 'delivered' }) });
+            called();
+          }),
+      };
+      const clock = manualClock('2026-12-06T10:00:00.000Z');
+      // A poll far beyond the test's timeout: only a freed slot can start the second send in time.
+      const worker = new DeliveryWorker(
+        t.db.db,
+        t.db.dialect,
+        clock,
+        idFactory(clock),
+        createLogger('silent'),
+        [channel],
+        {
+          owner: 'w2',
+          concurrency: 1,
+          leaseMs: 60_000,
+          pollMs: 3_600_000,
+          schedule,
+          random: () => 0,
+        },
+      );
+      let waiting = nextCall();
+      worker.start();
+      await waiting;
+      expect(calls).toHaveLength(1);
+      waiting = nextCall();
+      calls[0]!.release();
+      await waiting;
+      expect(calls).toHaveLength(2);
+      expect(calls[1]!.id).not.toBe(calls[0]!.id);
+      calls[1]!.release();
+      expect(await worker.stop()).toEqual({ inFlight: expect.any(Number), aborted: 0 });
+      const rows = await t.db.db.selectFrom('deliveries').select('status').execute();
+      expect(rows.map((r) => r.status)).toEqual(['delivered', 'delivered']);
+    });
+
+    it('claims nothing without a channel to send through', async () => {
+      const t = await setup([], 0);
+      await t.enqueue('k1');
+      expect(await t.worker.runOnce()).toEqual({ claimed: 0, outcomes: {} });
+      expect((await t.row()).status).toBe('pending');
+      expect(t.sent).toEqual([]);
+    });
+
+    it('stops at once when nothing is in flight, also after a second start', async () => {
+      const t = await setup([]);
+      t.worker.start();
+      t.worker.start();
+      expect(await t.worker.stop(0)).toEqual({ inFlight: 0, aborted: 0 });
     });
   });
 });
