@@ -57,7 +57,7 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
       name: 'alert-digest',
       cron: runtime.config.DIGEST_CRON,
       description:
-        'Write the daily digest e-mail of every subscriber who chose one (the firings since their last digest).',
+        'Write the daily digest e-mail of every subscriber who chose one (the firings no digest has listed yet).',
       run: async () => ({
         ...(await writeDigests({
           database: runtime.database,
