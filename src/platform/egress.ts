@@ -177,8 +177,27 @@ export class EgressGuard {
       maxBodyBytes?: number;
     },
   ): Promise<EgressResponse> {
-    const deadline = AbortSignal.timeout(init.timeoutMs);
-    const signal = init.signal ? AbortSignal.any([deadline, init.signal]) : deadline;
+    // A controller and a timer of our own, not AbortSignal.timeout(): on Node 20 a timeout signal
+    // held only by an AbortSignal.any() composite can be garbage-collected before it fires
+    // (nodejs/node#57736), and the attempt would then hang until the worker's lease abort.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error('deadline')), init.timeoutMs);
+    try {
+      return await this.attempt(
+        url,
+        init,
+        init.signal ? AbortSignal.any([deadline.signal, init.signal]) : deadline.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async attempt(
+    url: URL,
+    init: { headers: Record<string, string>; body: string; timeoutMs: number; maxBodyBytes?: number },
+    signal: AbortSignal,
+  ): Promise<EgressResponse> {
     const timedOut = () => ({
       ok: false as const,
       errorClass: 'timeout' as const,
