@@ -4,32 +4,12 @@
  * the channels listed here, `cardquant serve` runs none.
  */
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
-import type { Config } from './config.ts';
-import type { Clock } from './platform/clock.ts';
-import type { DialectName } from './platform/db/database.ts';
-import type { Tables } from './platform/db/schema.ts';
-import type { IdPrefix } from './platform/ids.ts';
-import type { Logger } from './platform/log.ts';
-import type { Channel } from './platform/outbox/outbox.ts';
+import type { Channel, ChannelDeps } from './platform/outbox/outbox.ts';
 import { DeliveryWorker } from './platform/outbox/worker.ts';
-import type { SecretBox } from './platform/secret-box.ts';
 import type { Runtime } from './runtime.ts';
 import { discordChannel } from './features/webhooks/discord.channel.ts';
 import { emailChannel } from './features/email/email.channel.ts';
 import { webhookChannel } from './features/webhooks/webhook.channel.ts';
-
-/** What every channel factory receives. */
-export interface ChannelDeps {
-  db: Kysely<Tables>;
-  dialect: DialectName;
-  clock: Clock;
-  /** The data key: unseals webhook URLs and secrets, e-mail link tokens. */
-  box: SecretBox;
-  config: Config;
-  log: Logger;
-  newId: (prefix: IdPrefix) => string;
-}
 
 export function channelDeps(runtime: Runtime): ChannelDeps {
   return {

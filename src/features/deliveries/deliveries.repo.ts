@@ -3,7 +3,7 @@
  * attempts, queues dead letters again (one, or those of a time range in bounded batches),
  * and counts the backlog per channel in one grouped statement for the metrics scrape.
  */
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type {
   ChannelKind,
   DeliveriesTable,
@@ -111,6 +111,20 @@ export async function listAttempts(
 /** Statuses a delivery may be queued again from. */
 export const REQUEUEABLE: DeliveryStatus[] = ['dead', 'suppressed', 'cancelled', 'delivered'];
 
+/** A delivery queued again: due now, unleased, a fresh attempt budget, one more redelivery. */
+function requeued(nowIso: string) {
+  return (eb: ExpressionBuilder<Tables, 'deliveries'>) => ({
+    status: 'pending' as const,
+    budget_start: eb.ref('attempts'),
+    redeliveries: eb('redeliveries', '+', 1),
+    next_attempt_at: nowIso,
+    lease_owner: null,
+    lease_until: null,
+    delivered_at: null,
+    updated_at: nowIso,
+  });
+}
+
 /**
  * Queues a settled delivery again, due now, with a fresh attempt budget (`budget_start` =
  * `attempts`): the id, the dedupe key and the attempt numbering continue. Returns the status it
@@ -126,16 +140,7 @@ export async function requeueDelivery(
     if (!row || !REQUEUEABLE.includes(row.status)) return undefined;
     const updated = await trx
       .updateTable('deliveries')
-      .set((eb) => ({
-        status: 'pending',
-        budget_start: eb.ref('attempts'),
-        redeliveries: eb('redeliveries', '+', 1),
-        next_attempt_at: nowIso,
-        lease_owner: null,
-        lease_until: null,
-        delivered_at: null,
-        updated_at: nowIso,
-      }))
+      .set(requeued(nowIso))
       .where('id', '=', id)
       .where('status', '=', row.status)
       .executeTakeFirst();
@@ -175,15 +180,7 @@ export async function redriveBatch(
   if (range.eventType) ids = ids.where('event_type', '=', range.eventType);
   const result = await db
     .updateTable('deliveries')
-    .set((eb) => ({
-      status: 'pending',
-      budget_start: eb.ref('attempts'),
-      redeliveries: eb('redeliveries', '+', 1),
-      next_attempt_at: nowIso,
-      lease_owner: null,
-      lease_until: null,
-      updated_at: nowIso,
-    }))
+    .set(requeued(nowIso))
     .where('id', 'in', ids)
     .where('status', '=', 'dead')
     .executeTakeFirst();

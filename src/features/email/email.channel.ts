@@ -6,15 +6,9 @@
  * the address at once.
  */
 import { readFileSync } from 'node:fs';
-import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
 import { isoInstant, type Clock } from '../../platform/clock.ts';
-import type { DialectName } from '../../platform/db/database.ts';
-import type { Tables } from '../../platform/db/schema.ts';
-import type { IdPrefix } from '../../platform/ids.ts';
-import type { Logger } from '../../platform/log.ts';
-import type { Channel, Delivery, SendResult } from '../../platform/outbox/outbox.ts';
-import type { SecretBox } from '../../platform/secret-box.ts';
+import type { Channel, ChannelDeps, Delivery, SendResult } from '../../platform/outbox/outbox.ts';
 import type { DeliveryEvent, SealedLinks } from '../../shared/delivery-events.ts';
 import { openLinks } from '../subscribers/link-tokens.ts';
 import { addSuppression, findSubscriberByAddress, findSuppression } from '../subscribers/subscribers.repo.ts';
@@ -26,15 +20,7 @@ import { resendProvider } from './resend.ts';
 import { smtpProvider } from './smtp.ts';
 import { mailLinks, renderMail } from './templates.ts';
 
-export interface EmailChannelDeps {
-  db: Kysely<Tables>;
-  dialect: DialectName;
-  clock: Clock;
-  box: SecretBox;
-  config: Config;
-  log: Logger;
-  newId: (prefix: IdPrefix) => string;
-}
+export type EmailChannelDeps = ChannelDeps;
 
 /** The provider EMAIL_PROVIDER names, or null for `none`. */
 export function mailProvider(config: Config, clock: Clock): MailProvider | null {

@@ -7,6 +7,7 @@
 import type { SendResult } from '../../platform/outbox/outbox.ts';
 import {
   httpFailure,
+  accepted,
   networkFailure,
   parseJson,
   postJson,
@@ -52,15 +53,7 @@ export function postmarkProvider(options: PostmarkOptions): MailProvider {
       const body = parseJson(answer.body);
       const code = typeof body?.ErrorCode === 'number' ? body.ErrorCode : null;
       if (answer.status >= 200 && answer.status < 300 && (code === null || code === 0)) {
-        const id = typeof body?.MessageID === 'string' ? body.MessageID : undefined;
-        if (!id)
-          return {
-            outcome: 'retry',
-            errorClass: 'provider_down',
-            error: 'answer without a MessageID',
-            statusCode: answer.status,
-          };
-        return { outcome: 'delivered', statusCode: answer.status, providerMessageId: id };
+        return accepted(answer.status, body?.MessageID, 'a MessageID');
       }
       if (
         code !== null &&

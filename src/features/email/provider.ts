@@ -119,6 +119,13 @@ export function retryAfterMs(value: string | string[] | undefined, nowMs: number
 export const AUTH_FAILURE_DEFER_MS = 15 * 60_000;
 
 /** A network-level failure (no HTTP answer): retried. */
+/** A provider's 2xx answer: delivered with its message id, or a retry when the answer names none. */
+export function accepted(status: number, id: unknown, missing: string): SendResult {
+  return typeof id === 'string' && id !== ''
+    ? { outcome: 'delivered', statusCode: status, providerMessageId: id }
+    : { outcome: 'retry', errorClass: 'provider_down', error: `answer without ${missing}`, statusCode: status };
+}
+
 export function networkFailure(err: unknown): SendResult {
   const e = err as { code?: string; name?: string; message?: string };
   const timeout = e.code === 'ETIMEDOUT' || e.name === 'AbortError' || e.code === 'ABORT_ERR';

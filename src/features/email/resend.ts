@@ -9,6 +9,7 @@ import type { SendResult } from '../../platform/outbox/outbox.ts';
 import {
   httpFailure,
   idempotencyKey,
+  accepted,
   networkFailure,
   parseJson,
   postJson,
@@ -55,15 +56,7 @@ export function resendProvider(options: ResendOptions): MailProvider {
       }
       const body = parseJson(answer.body);
       if (answer.status >= 200 && answer.status < 300) {
-        const id = typeof body?.id === 'string' ? body.id : undefined;
-        if (!id)
-          return {
-            outcome: 'retry',
-            errorClass: 'provider_down',
-            error: 'answer without an id',
-            statusCode: answer.status,
-          };
-        return { outcome: 'delivered', statusCode: answer.status, providerMessageId: id };
+        return accepted(answer.status, body?.id, 'an id');
       }
       if (invalidRecipient(answer.status, body))
         return {

@@ -6,15 +6,11 @@
  */
 import type { Kysely } from 'kysely';
 import type { Config } from '../../config.ts';
-import type { Clock } from '../../platform/clock.ts';
-import type { DialectName } from '../../platform/db/database.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { EgressGuard } from '../../platform/egress.ts';
-import type { IdPrefix } from '../../platform/ids.ts';
-import type { Logger } from '../../platform/log.ts';
 import { CircuitBreaker } from '../../platform/outbox/circuit.ts';
-import type { Channel, Delivery, SendResult } from '../../platform/outbox/outbox.ts';
-import { UnsealError, type SecretBox } from '../../platform/secret-box.ts';
+import type { Channel, ChannelDeps as OutboxChannelDeps, Delivery, SendResult } from '../../platform/outbox/outbox.ts';
+import { UnsealError } from '../../platform/secret-box.ts';
 import { EndpointHealth } from './endpoint-health.ts';
 import { openColumn } from './endpoint-secrets.ts';
 import { findEndpoint, type EndpointRow } from './endpoints.repo.ts';
@@ -41,15 +37,7 @@ export function maxWaitMs(config: ChannelConfig): number {
   return config.DELIVERY_BACKOFF_MAX_HOURS * 3_600_000;
 }
 
-export interface ChannelDeps {
-  db: Kysely<Tables>;
-  dialect: DialectName;
-  clock: Clock;
-  box: SecretBox;
-  config: ChannelConfig;
-  log: Logger;
-  newId: (prefix: IdPrefix) => string;
-}
+export type ChannelDeps = OutboxChannelDeps<ChannelConfig>;
 
 /** What the webhook and Discord channels share: the guard, the breaker, endpoint health. */
 export function endpointTools(deps: ChannelDeps) {

@@ -4,7 +4,14 @@
  * worker sends it at least once. This module holds what every channel and the worker share: the
  * channel contract, the outcome taxonomy and the retry schedule. SQL lives in outbox.repo.ts.
  */
-import type { ChannelKind, DeliveriesTable } from '../db/schema.ts';
+import type { Kysely } from 'kysely';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../clock.ts';
+import type { DialectName } from '../db/database.ts';
+import type { ChannelKind, DeliveriesTable, Tables } from '../db/schema.ts';
+import type { IdPrefix } from '../ids.ts';
+import type { Logger } from '../log.ts';
+import type { SecretBox } from '../secret-box.ts';
 
 /**
  * Why an attempt did not deliver (docs/DELIVERY.md, "Outcome taxonomy"). The channel decides the
@@ -91,6 +98,18 @@ export interface Channel {
   send(delivery: Delivery, attempt: number, signal: AbortSignal): Promise<SendResult>;
   /** Releases what the channel holds open (an SMTP connection pool); called once the worker stopped. */
   close?(): void;
+}
+
+/** What every channel factory receives; `C` narrows the settings a channel reads. */
+export interface ChannelDeps<C = Config> {
+  db: Kysely<Tables>;
+  dialect: DialectName;
+  clock: Clock;
+  /** The data key: unseals webhook URLs and secrets, e-mail link tokens. */
+  box: SecretBox;
+  config: C;
+  log: Logger;
+  newId: (prefix: IdPrefix) => string;
 }
 
 export interface RetrySchedule {
