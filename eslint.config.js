@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 const QUERIES_IN_REPOS = 'Queries live in repositories (*.repo.ts) or src/platform/db.';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'coverage/', 'data/', 'bench/results/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'data/',
+      'bench/results/',
+      'web/build/',
+      'web/.svelte-kit/',
+      'test-artifacts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

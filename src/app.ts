@@ -26,7 +26,9 @@ import { moverRules } from './features/market/movers.repo.ts';
 import { moversRoutes } from './features/market/movers.routes.ts';
 import { searchInterestRoutes } from './features/ingest/search-interest.routes.ts';
 import type { SearchInterestService } from './features/ingest/search-interest.ts';
+import { ImageHosts } from './features/catalog/image-hosts.ts';
 import { docsRoutes, openApiRoutes } from './features/ops/docs.routes.ts';
+import { DEFAULT_WEB_DIR, webApp } from './features/web/web-app.ts';
 import type { PipelineLauncher } from './platform/launcher.ts';
 import type { Pipeline } from './features/pipeline/pipeline.ts';
 import { pipelineRoutes } from './features/pipeline/pipeline.routes.ts';
@@ -146,6 +148,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const migrations = deps.migrations ?? listMigrations();
   const app = new OpenAPIHono<AppEnv>();
   const clientIp = clientIpResolver(config.TRUST_PROXY, config.TRUSTED_PROXIES);
+  const images = new ImageHosts(platform.database.db, config.REMOTE_IMAGES);
 
   app.use('*', async (c, next) => {
     c.set('platform', platform);
@@ -212,7 +215,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
-  app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS));
+  app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
   app.route('/', cardsRoutes(platform.database));
   app.route('/', moversRoutes(platform.database, moverRules(config)));
   app.route('/', dashboardRoutes(platform.database, platform.clock, config.STALE_AFTER_DAYS));
@@ -283,8 +286,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     ),
   );
 
-  app.notFound((c) =>
-    problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }),
+  // The web app answers only what no route matched (so it never shadows the API), outside /v1.
+  const web = config.WEB_APP ? webApp({ dir: config.WEB_DIR ?? DEFAULT_WEB_DIR, images }) : null;
+  app.notFound(
+    async (c) =>
+      (await web?.(c)) ??
+      problem(c, { status: 404, code: 'route_not_found', detail: `No route ${c.req.method} ${c.req.path}.` }),
   );
   app.onError(handleError);
   return app;

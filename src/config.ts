@@ -74,6 +74,9 @@ export const configSchema = z
     DATA_ENCRYPTION_KEY: base64Key.optional(),
     DATA_ENCRYPTION_KEY_PREVIOUS: base64Key.optional(),
     RESPONSE_CACHE_MB: int(0, 4096).default(32),
+    WEB_APP: bool.default(true),
+    WEB_DIR: z.string().min(1).optional(),
+    REMOTE_IMAGES: bool.default(true),
     SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
     MAX_CHILD_PROCESSES: int(1, 64).default(2),
     SQLITE_BUSY_TIMEOUT_MS: int(0, 600_000).default(5000),
@@ -206,6 +209,11 @@ export const settingDocs: Record<keyof Config, string> = {
     'The key being rotated out: still opens what it encrypted, never encrypts (docs/RUNBOOK.md).',
   RESPONSE_CACHE_MB:
     'Memory per process for serialised public reads, reused until the data changes (0 turns the cache off).',
+  WEB_APP: 'Serve the web app at `/` (false: the API only; `/` then answers 404).',
+  WEB_DIR:
+    'Folder of the built web app (unset: `web/build` in the installation, which `npm run build` and `npm ci` fill).',
+  REMOTE_IMAGES:
+    "Let the web app load card images from the catalogue's image hosts (false: a neutral placeholder, and the CSP allows no remote image host).",
   SHUTDOWN_GRACE_MS:
     'On SIGTERM/SIGINT, how long in-flight requests and running pipeline/backtest processes may take to finish (children get SIGTERM at once, SIGKILL when it runs out) before the process exits.',
   MAX_CHILD_PROCESSES:

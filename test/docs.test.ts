@@ -250,6 +250,8 @@ describe('test placement (test/README.md)', () => {
   const APP_WIDE: Record<string, string> = {
     'bootstrap-and-readiness.test.ts': 'first start of a database: admin bootstrap and readiness of the whole runtime',
     'budget.test.ts': "the suite's own time budgets, over every test file",
+    'web-budget.test.ts': 'the built web app: the JavaScript budget and the build report over every route',
+    'web-client.test.ts': "the web app's generated API types against the OpenAPI document of every feature",
     'docs.test.ts': 'the docs against the code of every feature',
     'http-conventions.test.ts': 'HTTP conventions every route keeps',
     'lint-rules.test.ts': 'the lint rules every source file keeps (queries in repositories, settings through config)',
@@ -260,7 +262,8 @@ describe('test placement (test/README.md)', () => {
     'portfolio-isolation.test.ts':
       'every portfolio operation of the OpenAPI document, called across two portfolios, whatever feature adds it',
   };
-  const PROCESS = /from '(?:\.\/process\.ts|\.\/cli-capture\.ts|node:child_process|node:worker_threads)'/;
+  const PROCESS =
+    /from '(?:\.\/process\.ts|\.\/browser\.ts|\.\/cli-capture\.ts|node:child_process|node:worker_threads)'/;
   const ROOT_MODULE = /from '\.\.\/src\/(?:app|runtime|server|cli|cli-support|delivery-channels)\.ts'/;
 
   it('every test in test/ starts processes, spans two or more features, or is an app-wide check', () => {

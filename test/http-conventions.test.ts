@@ -86,7 +86,7 @@ describe('errors are RFC 9457 problems with stable codes, never 500 for bad inpu
 
 describe('request ids', () => {
   it('echoes a well-formed X-Request-Id and puts it in the problem and the log line', async () => {
-    const res = await h.request('/nope', { headers: { 'X-Request-Id': 'trace-abc-123' } });
+    const res = await h.request('/v1/nope', { headers: { 'X-Request-Id': 'trace-abc-123' } });
     expect(res.headers.get('x-request-id')).toBe('trace-abc-123');
     expect((await problemOf(res)).request_id).toBe('trace-abc-123');
     const line = h.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === 'trace-abc-123');

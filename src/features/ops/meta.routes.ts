@@ -8,6 +8,7 @@ import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { datasetMeta } from '../ingest/dataset.repo.ts';
 import { coverageByMarket } from './meta.repo.ts';
 import { FEEDS } from '../ingest/sources-info.ts';
+import type { ImageHosts } from '../catalog/image-hosts.ts';
 
 const Feed = z.object({
   feed: z.string(),
@@ -44,6 +45,14 @@ const Meta = z
     feeds: z.array(Feed).openapi({
       description: 'The upstream APIs and files data comes from, the markets they carry, and their terms.',
     }),
+    images: z
+      .object({
+        remote: z.boolean().openapi({ description: 'Card images may load from their hosts (REMOTE_IMAGES).' }),
+        hosts: z
+          .array(z.string())
+          .openapi({ description: "The origins the catalogue's images load from (empty when remote images are off)." }),
+      })
+      .openapi({ description: 'Where card and set images load from; the web app’s CSP names exactly these hosts.' }),
     sources: z
       .array(Feed)
       .openapi({ description: `Deprecated alias of \`feeds\` (removed in ${REMOVAL_VERSION}).`, deprecated: true }),
@@ -89,10 +98,15 @@ export function daysSince(date: string, clock: Clock): number {
   return Math.round((today - Date.parse(`${date}T00:00:00Z`)) / DAY_MS);
 }
 
-export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
+export function metaRoutes(
+  db: Kysely<Tables>,
+  clock: Clock,
+  staleAfterDays: number,
+  images: ImageHosts,
+): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(metaRoute, async (c) => {
-    const [meta, markets] = await Promise.all([datasetMeta(db), marketCoverage(db)]);
+    const [meta, markets, hosts] = await Promise.all([datasetMeta(db), marketCoverage(db), images.list()]);
     const details = { ...meta };
     const kind = (details.dataset_kind ?? 'empty') as 'empty' | 'demo' | 'real';
     delete details.dataset_kind;
@@ -104,6 +118,7 @@ export function metaRoutes(db: Kysely<Tables>, clock: Clock, staleAfterDays: num
           return { ...m, freshness_days: freshness, stale: freshness > staleAfterDays };
         }),
         feeds: FEEDS,
+        images: { remote: images.remote, hosts },
         sources: FEEDS,
       },
       200,
