@@ -250,7 +250,8 @@ describe('test placement (test/README.md)', () => {
   const APP_WIDE: Record<string, string> = {
     'bootstrap-and-readiness.test.ts': 'first start of a database: admin bootstrap and readiness of the whole runtime',
     'budget.test.ts': "the suite's own time budgets, over every test file",
-    'web-budget.test.ts': 'the built web app: the JavaScript budget and the build report over every route',
+    'web-budget.test.ts':
+      'the built web app and its sources: the JavaScript budget and the build report over every route, no markup from strings',
     'web-client.test.ts': "the web app's generated API types against the OpenAPI document of every feature",
     'docs.test.ts': 'the docs against the code of every feature',
     'http-conventions.test.ts': 'HTTP conventions every route keeps',

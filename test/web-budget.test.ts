@@ -1,9 +1,10 @@
 /**
  * The web app's performance budget on the real build (web/build, made by `npm ci` / `npm run
  * build`): the JavaScript the first page loads stays within 120 KB gzipped, and the build report
- * lists a chunk for every route (scripts/web-report.ts; docs/BENCHMARKS.md).
+ * lists a chunk for every route (scripts/web-report.ts; docs/BENCHMARKS.md). And the app's sources
+ * never write markup from strings (`{@html}`, `innerHTML`): Svelte escapes every API string.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INITIAL_JS_BUDGET_KB, webReport } from '../scripts/web-report.ts';
@@ -37,5 +38,24 @@ describe.skipIf(!built)('web app budget', () => {
     const routes = pageRoutes(join(WEB_BUILD, '..', 'src', 'routes')).sort();
     expect(report!.routes.map((r) => r.route).sort()).toEqual(routes);
     for (const r of report!.routes) expect(r.files.length, r.route).toBeGreaterThan(0);
+  });
+});
+
+/** Every file under `dir`, recursively. */
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+describe('web app sources', () => {
+  it('never turn a string into markup ({@html}, innerHTML, outerHTML, insertAdjacentHTML, document.write)', () => {
+    const src = join(WEB_BUILD, '..', 'src');
+    const offending = walk(src)
+      .filter((f) => /\.(svelte|ts|js)$/.test(f))
+      .filter((f) =>
+        /\{@html|\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write/.test(readFileSync(f, 'utf8')),
+      );
+    expect(offending).toEqual([]);
   });
 });

@@ -69,14 +69,7 @@ export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise
   const shell = readFileSync(shellPath, 'utf8');
   const hashes = inlineScriptHashes(shell);
   const csp = async () => appCsp(hashes, await options.images.list());
-  const files: MiddlewareHandler<AppEnv> = serveStatic<AppEnv>({
-    root: options.dir,
-    precompressed: true,
-    onFound: async (path, c) => {
-      c.header('Cache-Control', path.includes('/_app/immutable/') ? IMMUTABLE : 'no-cache');
-      c.header('Content-Security-Policy', await csp());
-    },
-  });
+  const files: MiddlewareHandler<AppEnv> = serveStatic<AppEnv>({ root: options.dir, precompressed: true });
 
   return async (c) => {
     const path = c.req.path;
@@ -84,7 +77,10 @@ export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise
     const last = path.slice(path.lastIndexOf('/') + 1);
     if (last.includes('.') && path !== '/index.html') {
       const res = await files(c, async () => {});
-      return res instanceof Response ? res : null;
+      if (!(res instanceof Response)) return null;
+      res.headers.set('Cache-Control', path.startsWith('/_app/immutable/') ? IMMUTABLE : 'no-cache');
+      res.headers.set('Content-Security-Policy', await csp());
+      return res;
     }
     c.header('Cache-Control', 'no-cache');
     c.header('Content-Security-Policy', await csp());
