@@ -12,6 +12,15 @@ const skip = browserSkipReason();
 if (skip) console.warn(skip);
 
 type Json = Record<string, any>;
+/** The page's service worker container, typed for these tests. */
+type PageNavigator = { navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } } };
+
+/** The page's CacheStorage, typed for what these tests read (the tests compile without the DOM library). */
+interface PageCaches {
+  keys(): Promise<string[]>;
+  open(name: string): Promise<{ keys(): Promise<{ url: string }[]> }>;
+  match(url: string): Promise<{ headers: { get(name: string): string | null } } | undefined>;
+}
 
 /** Card detail is another page of the app; on a branch without it, following a card link ends in the app's 404. */
 const beyondThisArea = (errors: string[]) => errors.filter((e) => !/Not found: \/cards\/[^/\s]+/.test(e));
@@ -46,7 +55,13 @@ describe.skipIf(skip !== null)('market pages in Chromium', () => {
       await ready(s.page);
       expect(await scan(s.page, `${name}${v.suffix}`), `${name}${v.suffix}`).toEqual([]);
       if (v.options.width === 360) {
-        expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        expect(
+          await s.page.evaluate(
+            () =>
+              (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+                .documentElement.scrollWidth,
+          ),
+        ).toBeLessThanOrEqual(360);
       }
       expect(s.offLoopback).toEqual([]);
       expect(s.errors).toEqual([]);
@@ -275,16 +290,27 @@ describe.skipIf(skip !== null)('market pages in Chromium', () => {
     const s = await openSession(browser);
     await s.page.goto(`${app.base}/`);
     await dashboardReady(s.page);
-    await s.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
-    if (!(await s.page.evaluate(() => navigator.serviceWorker.controller !== null))) await s.page.reload();
-    await expect.poll(() => s.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    await s.page.evaluate(() =>
+      (globalThis as unknown as PageNavigator).navigator.serviceWorker.ready.then(() => true),
+    );
+    if (
+      !(await s.page.evaluate(
+        () => (globalThis as unknown as PageNavigator).navigator.serviceWorker.controller !== null,
+      ))
+    )
+      await s.page.reload();
+    await expect
+      .poll(() =>
+        s.page.evaluate(() => (globalThis as unknown as PageNavigator).navigator.serviceWorker.controller !== null),
+      )
+      .toBe(true);
     // A load under the worker's control keeps the dashboard.
     await s.page.reload();
     await dashboardReady(s.page);
     await expect
       .poll(() =>
         s.page.evaluate(async () => {
-          const hit = await caches.match('/v1/dashboard');
+          const hit = await (globalThis as unknown as { caches: PageCaches }).caches.match('/v1/dashboard');
           return hit?.headers.get('X-Cardquant-Offline-Copy') ?? null;
         }),
       )
@@ -302,6 +328,7 @@ describe.skipIf(skip !== null)('market pages in Chromium', () => {
     });
     expect(statuses.every((status) => status >= 400)).toBe(true);
     const cached = await s.page.evaluate(async () => {
+      const caches = (globalThis as unknown as { caches: PageCaches }).caches;
       const urls: string[] = [];
       for (const name of await caches.keys()) {
         for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);

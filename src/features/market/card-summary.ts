@@ -24,6 +24,7 @@ import {
   latestScores,
   printingCounts,
   replaceCardSummary,
+  sparkPrices,
   storedHeadlinePrintings,
   storedHeadlines,
   summaryScores,
@@ -35,7 +36,6 @@ import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
-import { recentPrices } from '../prices/derive-latest.repo.ts';
 import { flaggedSeriesPrints } from '../prices/price-flags.repo.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
@@ -128,13 +128,13 @@ export function cardListItem(
 
 /** Days of the list's sparkline: the headline series' last 30 days up to its market's latest date. */
 export const SPARK_DAYS = 30;
-/** Headline printings per statement when reading the sparkline prices. */
+/** Headline printings per statement when reading the sparkline prices (bound parameters stay well under every limit). */
 const SPARK_CHUNK = 1_000;
 
 /**
  * Each card's sparkline: its headline series' market prices (major units) on the `SPARK_DAYS`
  * days ending on the series' `as_of`, oldest first, null on a day without an unflagged price.
- * Reads a range of headline printings per statement (the prices primary key).
+ * Reads up to `SPARK_CHUNK` headline printings per statement (prices primary-key seeks).
  *
  * @example
  * (await sparklines(database, headlines)).get('base1-4'); // [380, 381.5, null, …] (30 values)
@@ -145,7 +145,7 @@ export async function sparklines(
 ): Promise<Map<string, (number | null)[]>> {
   const out = new Map<string, (number | null)[]>();
   if (headlines.length === 0) return out;
-  const bySeries = new Map<string, { card: string; first: number; values: (number | null)[]; currency: string }>();
+  const bySeries = new Map<string, { first: number; values: (number | null)[]; currency: string }>();
   let earliest = Infinity;
   for (const h of headlines) {
     const last = epochDay(h.as_of);
@@ -154,7 +154,6 @@ export async function sparklines(
     const values = new Array<number | null>(SPARK_DAYS).fill(null);
     out.set(h.card_id, values);
     bySeries.set(`${Number(h.printing_key)}|${h.market}|${h.condition}|${h.currency}`, {
-      card: h.card_id,
       first,
       values,
       currency: h.currency,
@@ -165,7 +164,7 @@ export async function sparklines(
   const keys = [...new Set(headlines.map((h) => Number(h.printing_key)))].sort((a, b) => a - b);
   for (let i = 0; i < keys.length; i += SPARK_CHUNK) {
     const chunk = keys.slice(i, i + SPARK_CHUNK);
-    for (const p of await recentPrices(database, chunk[0]!, chunk.at(-1)!, since)) {
+    for (const p of await sparkPrices(database.db, chunk, since)) {
       const key = `${Number(p.printing_key)}|${p.market}|${p.condition}|${p.currency}`;
       const s = bySeries.get(key);
       if (!s || p.market_cents === null || flagged.has(`${key}|${p.date}`)) continue;
