@@ -195,18 +195,18 @@ describe.each(dialects)('signals on $name', (d) => {
       const t = day(-10);
       await deriveSignals(h.runtime.database, s, [t]);
       const before = await stored('robust-trend', t, t);
-      // Rewrite every price after t (a crash to a tenth), then recompute t.
+      // Rewrite every price after t (a tenfold spike), then recompute t.
       await h.runtime.database.db
         .updateTable('prices')
-        .set((eb) => ({ market_cents: eb('market_cents', '/', 10) }))
+        .set((eb) => ({ market_cents: eb('market_cents', '*', 10) }))
         .where('date', '>', t)
         .execute();
       await deriveSignals(h.runtime.database, s, [t]);
       expect(await stored('robust-trend', t, t)).toEqual(before);
-      // Restore, so later tests see the seeded market.
+      // Restore exactly (integer division undoes the multiplication), so later tests see the seeded market.
       await h.runtime.database.db
         .updateTable('prices')
-        .set((eb) => ({ market_cents: eb('market_cents', '*', 10) }))
+        .set((eb) => ({ market_cents: eb('market_cents', '/', 10) }))
         .where('date', '>', t)
         .execute();
       await deriveSignals(h.runtime.database, s, [

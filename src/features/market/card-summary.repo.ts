@@ -64,6 +64,20 @@ export function storedHeadlinePrintings(db: Kysely<Tables>) {
     .execute();
 }
 
+/**
+ * Market prices on or after `since` of the given printings (the sparkline's headline printings),
+ * every series of each; null prices left out.
+ */
+export function sparkPrices(db: Kysely<Tables>, printingKeys: number[], since: string) {
+  return db
+    .selectFrom('prices')
+    .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents'])
+    .where('printing_key', 'in', printingKeys)
+    .where('date', '>=', since)
+    .where('market_cents', 'is not', null)
+    .execute();
+}
+
 /** Scores of the latest signal date of `key`, per printing (status ok only). */
 export async function latestScores(db: Kysely<Tables>, key: SignalKey): Promise<Map<number, number>> {
   const rows = await db

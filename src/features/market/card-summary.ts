@@ -24,6 +24,7 @@ import {
   latestScores,
   printingCounts,
   replaceCardSummary,
+  sparkPrices,
   storedHeadlinePrintings,
   storedHeadlines,
   summaryScores,
@@ -34,6 +35,8 @@ import {
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { flaggedSeriesPrints } from '../prices/price-flags.repo.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
 export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
@@ -75,7 +78,11 @@ export function releaseSortKey(releaseDate: string | null): string {
  * A card as GET /v1/cards lists it: stored serialised in `card_summary.item`, so a page is sent
  * without building objects per request.
  */
-export function cardListItem(r: Omit<CardSummaryTable, 'item'>, productLine: string | null = null) {
+export function cardListItem(
+  r: Omit<CardSummaryTable, 'item'>,
+  productLine: string | null = null,
+  spark: (number | null)[] | null = null,
+) {
   const cur = r.currency;
   const changes = Object.fromEntries(
     (['1d', '7d', '30d'] as const).map((w) => [
@@ -114,8 +121,58 @@ export function cardListItem(r: Omit<CardSummaryTable, 'item'>, productLine: str
     change_7d: r.change_pct_7d,
     change_30d: r.change_pct_30d,
     changes,
+    spark,
     score: r.score,
   };
+}
+
+/** Days of the list's sparkline: the headline series' last 30 days up to its market's latest date. */
+export const SPARK_DAYS = 30;
+/** Headline printings per statement when reading the sparkline prices (bound parameters stay well under every limit). */
+const SPARK_CHUNK = 1_000;
+
+/**
+ * Each card's sparkline: its headline series' market prices (major units) on the `SPARK_DAYS`
+ * days ending on the series' `as_of`, oldest first, null on a day without an unflagged price.
+ * Reads up to `SPARK_CHUNK` headline printings per statement (prices primary-key seeks).
+ *
+ * @example
+ * (await sparklines(database, headlines)).get('base1-4'); // [380, 381.5, null, …] (30 values)
+ */
+export async function sparklines(
+  database: Database,
+  headlines: Pick<LatestPricesTable, 'card_id' | 'printing_key' | 'market' | 'condition' | 'currency' | 'as_of'>[],
+): Promise<Map<string, (number | null)[]>> {
+  const out = new Map<string, (number | null)[]>();
+  if (headlines.length === 0) return out;
+  const bySeries = new Map<string, { first: number; values: (number | null)[]; currency: string }>();
+  let earliest = Infinity;
+  for (const h of headlines) {
+    const last = epochDay(h.as_of);
+    const first = last - SPARK_DAYS + 1;
+    earliest = Math.min(earliest, first);
+    const values = new Array<number | null>(SPARK_DAYS).fill(null);
+    out.set(h.card_id, values);
+    bySeries.set(`${Number(h.printing_key)}|${h.market}|${h.condition}|${h.currency}`, {
+      first,
+      values,
+      currency: h.currency,
+    });
+  }
+  const since = epochDate(earliest);
+  const flagged = await flaggedSeriesPrints(database, since);
+  const keys = [...new Set(headlines.map((h) => Number(h.printing_key)))].sort((a, b) => a - b);
+  for (let i = 0; i < keys.length; i += SPARK_CHUNK) {
+    const chunk = keys.slice(i, i + SPARK_CHUNK);
+    for (const p of await sparkPrices(database.db, chunk, since)) {
+      const key = `${Number(p.printing_key)}|${p.market}|${p.condition}|${p.currency}`;
+      const s = bySeries.get(key);
+      if (!s || p.market_cents === null || flagged.has(`${key}|${p.date}`)) continue;
+      const at = epochDay(p.date) - s.first;
+      if (at >= 0 && at < SPARK_DAYS) s.values[at] = toMajor(Number(p.market_cents), s.currency);
+    }
+  }
+  return out;
 }
 
 /** Counts per facet value; the displayed name is the first spelling seen. */
@@ -211,15 +268,17 @@ export async function computeCardSummary(
       .filter((p) => keys.has(Number(p.key)))
       .map((p) => (latest.lineOf.has(Number(p.key)) ? { ...p, product_line: latest.lineOf.get(Number(p.key))! } : p));
   };
-  const [sets, cards, counts, headlines, printings, scores] = await Promise.all([
+  const headlineRows = latest ? Promise.resolve(latest.rows.filter((r) => r.headline === 1)) : storedHeadlines(db);
+  const [sets, cards, counts, headlines, printings, scores, spark] = await Promise.all([
     allSets(db),
     cardFacts(db),
     printingCounts(db),
-    latest ? latest.rows.filter((r) => r.headline === 1) : storedHeadlines(db),
+    headlineRows,
     headlinePrintings(),
     signals ? latestScores(db, signals) : new Map<number, number>(),
+    headlineRows.then((rows) => sparklines(database, rows)),
   ]);
-  return cardSummaryRows({ sets, cards, counts, headlines, printings, scores });
+  return cardSummaryRows({ sets, cards, counts, headlines, printings, scores, spark });
 }
 
 /** What the card, set and facet rows are computed from (plain rows; see `cardSummaryRows`). */
@@ -234,6 +293,8 @@ export interface CardSummaryInputs {
   printings: { key: number; id: string; finish: string; product_line: string | null }[];
   /** Latest signal score per printing key. */
   scores: ReadonlyMap<number, number>;
+  /** Sparkline per card id (see `sparklines`); a card without one lists `spark: null`. */
+  spark?: ReadonlyMap<string, (number | null)[]>;
 }
 
 /**
@@ -249,6 +310,7 @@ export function cardSummaryRows({
   headlines,
   printings,
   scores,
+  spark,
 }: CardSummaryInputs): ComputedCardSummary {
   const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
   const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
@@ -307,7 +369,11 @@ export function cardSummaryRows({
     rows.push({
       ...row,
       item: JSON.stringify(
-        cardListItem(row, h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null),
+        cardListItem(
+          row,
+          h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null,
+          (h && spark?.get(c.id)) ?? null,
+        ),
       ),
     });
     for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });

@@ -112,6 +112,14 @@ const CardItem = z
     change_7d: z.number().nullable().openapi({ example: 4.1 }),
     change_30d: z.number().nullable().openapi({ example: 12.5 }),
     changes: Changes(['1d', '7d', '30d']),
+    spark: z
+      .array(z.number().nullable())
+      .nullable()
+      .openapi({
+        description:
+          "The headline series' market prices (major units of `currency`) on the 30 days ending on `as_of`, oldest first; null on a day without a price (no print, or a flagged one); null when the card has no headline series. For a sparkline.",
+        example: [380, 381.5, null, 384],
+      }),
     score: z
       .number()
       .nullable()

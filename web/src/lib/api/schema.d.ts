@@ -9151,6 +9151,16 @@ export interface components {
             score: number | null;
             /** @example base1 */
             set_id: string;
+            /**
+             * @description The headline series' market prices (major units of `currency`) on the 30 days ending on `as_of`, oldest first; null on a day without a price (no print, or a flagged one); null when the card has no headline series. For a sparkline.
+             * @example [
+             *       380,
+             *       381.5,
+             *       null,
+             *       384
+             *     ]
+             */
+            spark: (number | null)[] | null;
             /** @description The price is more than 3 days behind its market. */
             stale: boolean | null;
             /** @example Pokémon */

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dialects, label } from '#test/dialects.ts';
+import { harnessDatabase } from '#test/harness.ts';
+import { day, END, seedMarket } from '#test/market-fixtures.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
+import { dateText } from '../../platform/db/dialect.ts';
+import { sql } from 'kysely';
+import { deriveReadModels } from './derive.ts';
+import { SPARK_DAYS } from './card-summary.ts';
+
+type Json = Record<string, any>;
+
+describe.each(dialects)('card list sparklines on $name', (d) => {
+  describe.skipIf(d.skip !== null)(label(d), () => {
+    const h = harnessDatabase(d);
+    beforeAll(async () => {
+      await seedMarket(h.runtime.ingest);
+    });
+
+    const list = async (path: string) => {
+      const { res, statements } = await h.counted(path);
+      expect(res.status).toBe(200);
+      return { body: (await res.json()) as Json, statements };
+    };
+    const item = (body: Json, id: string) => (body.items as Json[]).find((i) => i.id === id)!;
+
+    /** The stored market prices (major units) of a card's headline series on the spark's days. */
+    async function storedSpark(cardId: string): Promise<(number | null)[]> {
+      const database = h.runtime.database;
+      const lp = await database.db
+        .selectFrom('latest_prices')
+        .selectAll()
+        .where('card_id', '=', cardId)
+        .where('headline', '=', 1)
+        .executeTakeFirstOrThrow();
+      const first = epochDay(lp.as_of) - SPARK_DAYS + 1;
+      const rows = await database.db
+        .selectFrom('prices')
+        .select(['market_cents', sql<string>`${sql.raw(dateText(database.dialect, 'date'))}`.as('day')])
+        .where('printing_key', '=', lp.printing_key)
+        .where('market', '=', lp.market)
+        .where('condition', '=', lp.condition)
+        .where('currency', '=', lp.currency)
+        .where('date', '>=', epochDate(first))
+        .execute();
+      const out = new Array<number | null>(SPARK_DAYS).fill(null);
+      for (const r of rows) if (r.market_cents !== null) out[epochDay(r.day) - first] = Number(r.market_cents) / 100;
+      return out;
+    }
+
+    it('each card lists its headline series’ last 30 market prices, oldest first, equal to the stored prices', async () => {
+      const { body, statements } = await list('/v1/cards');
+      const charizard = item(body, 's1-4');
+      expect(charizard.spark).toHaveLength(SPARK_DAYS);
+      // Charizard holofoil: 100 + k on day −40 + k, so day −29 … 0 is 111 … 140.
+      expect(charizard.spark).toEqual(Array.from({ length: SPARK_DAYS }, (_, i) => 111 + i));
+      expect(charizard.spark).toEqual(await storedSpark('s1-4'));
+      expect(charizard.spark.at(-1)).toBe(charizard.price);
+      // The stale Flabébé normal is not the headline: its fresh reverse holofoil is.
+      expect(item(body, 's2-1').spark).toEqual(await storedSpark('s2-1'));
+      // No prices, no headline: no sparkline.
+      expect(item(body, 's2-3').spark).toBeNull();
+      // The list still costs the data-version read plus one statement.
+      expect(statements).toBe(2);
+      expect(body.items.every((i: Json) => i.spark === null || i.spark.length === SPARK_DAYS)).toBe(true);
+    });
+
+    it('a day without a price is null, and the list keeps its statement count', async () => {
+      const database = h.runtime.database;
+      const lp = await database.db
+        .selectFrom('latest_prices')
+        .select(['printing_key', 'market', 'condition', 'currency'])
+        .where('card_id', '=', 's1-4')
+        .where('headline', '=', 1)
+        .executeTakeFirstOrThrow();
+      await database.db
+        .deleteFrom('prices')
+        .where('printing_key', '=', lp.printing_key)
+        .where('market', '=', lp.market)
+        .where('condition', '=', lp.condition)
+        .where('currency', '=', lp.currency)
+        .where('date', '=', day(-3))
+        .execute();
+      await deriveReadModels(database, h.runtime.ingest.clock);
+      const { body, statements } = await list('/v1/cards?q=charizard&sort=price');
+      const spark = item(body, 's1-4').spark as (number | null)[];
+      expect(spark[SPARK_DAYS - 4]).toBeNull();
+      expect(spark[SPARK_DAYS - 5]).toBe(136);
+      expect(spark.at(-1)).toBe(140);
+      expect(spark).toEqual(await storedSpark('s1-4'));
+      expect(item(body, 's1-4').as_of).toBe(END);
+      expect(statements).toBe(2);
+    });
+  });
+});
