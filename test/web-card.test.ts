@@ -136,7 +136,9 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     });
     const s = await openSession(browser);
     const { page } = s;
-    await page.addInitScript((creds) => sessionStorage.setItem('cardquant.portfolio', creds), JSON.stringify(created));
+    await page.addInitScript(
+      `sessionStorage.setItem('cardquant.portfolio', ${JSON.stringify(JSON.stringify({ id: created.id, secret: created.secret }))})`,
+    );
     await page.goto(`${app.base}/cards/${card.id}`);
     await page.getByRole('heading', { level: 1, name: card.name }).waitFor();
     await page.getByLabel('Quantity').fill('2');
@@ -172,7 +174,7 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
       .getByRole('region', { name: /^Signal/ })
       .getByRole('heading', { name: 'Thresholds' })
       .waitFor();
-    expect(await narrow.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(await narrow.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await expectClean(narrow, 'card-detail-360');
     await narrow.context.close();
   });
@@ -187,8 +189,10 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     await page.getByRole('list', { name: 'Search results' }).getByRole('link', { name: card.name }).first().click();
     await expect.poll(() => new URL(page.url()).searchParams.get('card')).toBe(card.id);
     await page.getByRole('heading', { name: 'Latest explanation' }).waitFor();
-    await expect.poll(() => page.getByRole('figure', { name: /Signal score/ }).textContent()).toMatch(/signals? from/);
     const signals = page.getByRole('region', { name: 'Signal history of a card' });
+    // The score over time: a chart from two dates on, its summary sentence either way.
+    await expect.poll(() => signals.textContent()).toMatch(/\d+ signals? from .+: score/);
+    await signals.getByRole('table', { name: 'Score, z and action per date' }).waitFor({ state: 'attached' });
     expect(await signals.textContent()).toMatch(/HOLD|BUY|SELL|Insufficient/);
 
     const factors = page.getByRole('region', { name: 'Factor statistics' });
@@ -224,13 +228,13 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
       await s.page.getByRole('table', { name: 'Rank information coefficient by factor and horizon' }).waitFor();
       await s.page.getByRole('region', { name: 'Backtests' }).getByRole('link', { name: backtestId }).waitFor();
       if (suffix === '360') {
-        expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        expect(await s.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       }
       await expectClean(s, `card-analytics-${suffix}`);
       await s.page.goto(`${app.base}/analytics/backtests/${backtestId}`);
       await s.page.getByRole('heading', { name: 'Parameters' }).waitFor();
       if (suffix === '360') {
-        expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        expect(await s.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       }
       await expectClean(s, `card-backtest-${suffix}`);
       await s.context.close();
