@@ -59,6 +59,23 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
       body: JSON.stringify({ from, to: today }),
     });
     backtestId = run.id;
+    // Search interest for the last ten days, so the chart has an overlay to draw.
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      card_id: card.id,
+      date: new Date(Date.now() - i * 86_400_000).toISOString().slice(0, 10),
+      granularity: 'day',
+      batch: 'e2e-card-page',
+      value: 40 + i * 5,
+    }));
+    await getJson('/v1/ingest/search-interest', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${app.adminToken}`,
+        'content-type': 'application/json',
+        'idempotency-key': crypto.randomUUID(),
+      },
+      body: JSON.stringify({ rows }),
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -80,6 +97,16 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     const y1 = page.getByRole('button', { name: '1y', exact: true });
     expect(await y1.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => summaryOf(page)).toMatch(/market price from .+ to .+ over the range/);
+    // The search-interest overlay (right axis), on by default, off by its toggle (in the URL).
+    const tableHead = page.getByRole('figure').first().locator('details thead');
+    expect(await tableHead.textContent()).toContain('Search interest');
+    expect(await summaryOf(page)).toContain('Search interest');
+    await page.getByLabel('Search interest overlay').uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('interest')).toBe('off');
+    await expect.poll(() => tableHead.textContent()).not.toContain('Search interest');
+    await page.getByLabel('Search interest overlay').check();
+    await expect.poll(() => tableHead.textContent()).toContain('Search interest');
+
     const before = await summaryOf(page);
     await page.getByRole('button', { name: '30d', exact: true }).click();
     await expect.poll(() => new URL(page.url()).searchParams.get('range')).toBe('30d');
@@ -177,6 +204,15 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     expect(await narrow.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await expectClean(narrow, 'card-detail-360');
     await narrow.context.close();
+  });
+
+  it('tells an unknown card apart from a blank page', async () => {
+    const s = await openSession(browser);
+    await s.page.goto(`${app.base}/cards/no-such-card`);
+    await expect.poll(() => s.page.getByRole('alert').textContent()).toMatch(/not found/i);
+    expect(await s.page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    expect(s.offLoopback).toEqual([]);
+    await s.context.close();
   });
 
   it('analytics: finds a card and shows its signal history, factor statistics and backtests', async () => {
