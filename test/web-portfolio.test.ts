@@ -92,9 +92,20 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     expect(creds.secret.length).toBeGreaterThan(10);
     expect(await page.getByLabel('Secret').inputValue()).toBe(creds.secret);
     expect(await page.getByRole('note').filter({ hasText: 'cannot be shown again' }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Copy secret' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /Secret copied|copy it with your keyboard/ })
+          .count(),
+      )
+      .toBe(1);
     await page.getByRole('button', { name: 'Sign out' }).waitFor();
     await page.getByRole('heading', { name: 'Value and P&L' }).waitFor();
     await expect.poll(() => page.getByText('No holdings yet').count()).toBe(1);
+    await expect.poll(() => page.getByText('No sales recorded').count()).toBe(1);
+    await expect.poll(() => page.getByText('No performance yet').count()).toBe(1);
     expect(await scan(page, 'portfolio-created')).toEqual([]);
 
     // Signed in for this tab only: sessionStorage, never localStorage; the secret is not in the URL.
@@ -315,6 +326,31 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     const json = JSON.parse(readFileSync((await full.path())!, 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(json)).toContain(card.printingId);
     expect(JSON.stringify(json)).not.toContain(creds.secret);
+
+    // An item outside the catalogue has no market price: listed apart with the reason.
+    const added = await fetch(`${app.base}/v1/portfolios/${creds.id}/lots`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-portfolio-id': creds.id,
+        'x-portfolio-secret': creds.secret,
+        'idempotency-key': 'e2e-unpriced-lot',
+      },
+      body: JSON.stringify({
+        item_name: 'Sealed booster box',
+        quantity: 1,
+        unit_cost: '100.00',
+        currency: 'USD',
+        acquired_on: daysAgo(10),
+      }),
+    });
+    expect(added.status).toBe(201);
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const unpriced = page.getByRole('table', { name: /Holdings without a price/ });
+    await expect.poll(() => unpriced.textContent()).toContain('Sealed booster box');
+    expect(await unpriced.textContent()).toContain('No market price');
+    expect(await page.getByTestId('portfolio-summary').textContent()).not.toContain('$100.00');
+    await page.getByRole('link', { name: 'Import, export and settings' }).click();
 
     // Settings: the name shows in the signed-in bar.
     await page.getByLabel('Portfolio name').fill('E2E holos');
