@@ -279,7 +279,7 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     const s = await openSession(browser);
     const { page } = s;
     // Signed out, a sub-page points to the sign-in.
-    await page.goto(`${app.base}/portfolio/data`);
+    await page.goto(`${app.base}/portfolio/import-export`);
     await page.getByRole('link', { name: 'create a portfolio or sign in' }).waitFor();
     await page.goto(`${app.base}/portfolio`);
     await signIn(page, creds);
@@ -296,7 +296,7 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     await report.waitFor();
     expect(await report.getByRole('row').count()).toBe(2);
     expect(await report.getByRole('row').nth(1).textContent()).toMatch(/^3/);
-    expect(await scan(page, 'portfolio-data')).toEqual([]);
+    expect(await scan(page, 'portfolio-import-export')).toEqual([]);
 
     await page.getByLabel('CSV text').fill(`${header}\n${card.printingId},2,2.00,USD,${daysAgo(30)}\n`);
     await page.getByRole('button', { name: 'Import lots' }).click();
@@ -380,7 +380,7 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
       if (name === '360') expect(await noHorizontalScroll(page)).toBeLessThanOrEqual(360);
       for (const [tab, path, ready] of [
         ['Lots', 'lots', 'Lots'],
-        ['Import, export and settings', 'data', 'Export'],
+        ['Import, export and settings', 'import-export', 'Export'],
       ] as const) {
         await page.getByRole('link', { name: tab }).click();
         await page.getByRole('heading', { name: ready, exact: true }).waitFor();
