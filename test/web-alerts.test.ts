@@ -15,6 +15,9 @@ import { browserSkipReason, launchBrowser, openSession, scan, startApp, type App
 const skip = browserSkipReason();
 if (skip) console.warn(skip);
 
+/** expect.poll with room for a busy machine (its default gives up after one second). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 });
+
 interface Hook {
   headers: Record<string, string | string[] | undefined>;
   body: string;
@@ -88,7 +91,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     expect(await link.getAttribute('href')).toBe('/portfolio');
     await s.page.getByLabel('E-mail address').fill('collector@example.com');
     await s.page.getByRole('button', { name: 'Subscribe' }).click();
-    await expect.poll(() => s.page.getByText('A confirmation e-mail was sent').count()).toBe(1);
+    await poll(() => s.page.getByText('A confirmation e-mail was sent').count()).toBe(1);
     expect(await scan(s.page, 'ops-alerts-signed-out')).toEqual([]);
     expect(s.offLoopback).toEqual([]);
     expect(s.errors).toEqual([]);
@@ -106,9 +109,9 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     await secret.waitFor();
     const first = (await secret.textContent())!.trim();
     expect(first).toMatch(/^whsec_/);
-    await expect.poll(() => s.page.getByText('Shown once.').count()).toBe(1);
+    await poll(() => s.page.getByText('Shown once.').count()).toBe(1);
     await s.page.getByRole('button', { name: 'I have copied it' }).click();
-    await expect.poll(() => secret.count()).toBe(0);
+    await poll(() => secret.count()).toBe(0);
     // Listed from the API without the secret.
     await s.page.reload();
     const endpoint = s.page
@@ -119,11 +122,11 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     expect(await s.page.content()).not.toContain(first);
 
     await endpoint.getByRole('button', { name: 'Send test ping' }).click();
-    await expect.poll(() => hooks.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await poll(() => hooks.length).toBeGreaterThan(0);
     expect(hooks[0]!.headers['webhook-signature']).toBeTruthy();
     expect(hooks[0]!.body).toContain('test.ping');
     const attempts = endpoint.getByRole('table', { name: /Recent attempts/ });
-    await expect.poll(() => attempts.textContent(), { timeout: 30_000 }).toContain('delivered');
+    await poll(() => attempts.textContent()).toContain('delivered');
     expect(await attempts.textContent()).toContain('204');
 
     await endpoint.getByRole('button', { name: 'Rotate secret' }).click();
@@ -131,7 +134,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     const rotated = (await secret.textContent())!.trim();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(first);
-    await expect.poll(() => endpoint.textContent()).toContain('previous secret signs until');
+    await poll(() => endpoint.textContent()).toContain('previous secret signs until');
     await s.page.getByRole('button', { name: 'I have copied it' }).click();
     expect(s.offLoopback).toEqual([]);
     expect(s.errors).toEqual([]);
@@ -141,11 +144,11 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
   it('prefills from ?printing=, creates a price-above rule, snoozes, pauses and deletes it', async () => {
     const s = await signedIn();
     await s.page.goto(`${app.base}/alerts?printing=${encodeURIComponent(printing)}`);
-    await expect.poll(() => s.page.getByLabel('Printing id').inputValue()).toBe(printing);
+    await poll(() => s.page.getByLabel('Printing id').inputValue()).toBe(printing);
     await s.page.getByText('No alert yet').waitFor();
     await s.page.getByLabel('Condition').selectOption({ label: 'Price above' });
     await s.page.getByLabel('Threshold').fill('12.50');
-    await expect.poll(() => s.page.getByRole('combobox', { name: /^Endpoint(?! kind)/ }).inputValue()).toMatch(/^whe_/);
+    await poll(() => s.page.getByRole('combobox', { name: /^Endpoint(?! kind)/ }).inputValue()).toMatch(/^whe_/);
     await s.page.getByRole('button', { name: 'Create alert' }).click();
     const item = ruleItem(s.page);
     await item.waitFor();
@@ -158,23 +161,23 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
 
     await item.getByLabel('Snooze for').selectOption({ label: '24 hours' });
     await item.getByRole('button', { name: 'Snooze' }).click();
-    await expect.poll(() => item.textContent()).toContain('snoozed');
+    await poll(() => item.textContent()).toContain('snoozed');
     await item.getByRole('button', { name: 'Wake' }).click();
-    await expect.poll(() => item.textContent()).toContain('armed');
+    await poll(() => item.textContent()).toContain('armed');
 
     await item.getByRole('button', { name: 'Pause' }).click();
-    await expect.poll(() => item.textContent()).toContain('paused');
+    await poll(() => item.textContent()).toContain('paused');
     await item.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(() => item.textContent()).toContain('armed');
+    await poll(() => item.textContent()).toContain('armed');
 
     await item.getByRole('button', { name: 'Recent firings' }).click();
-    await expect.poll(() => item.getByText('This alert has not fired yet.').count()).toBe(1);
+    await poll(() => item.getByText('This alert has not fired yet.').count()).toBe(1);
 
     expect(await scan(s.page, 'ops-alerts')).toEqual([]);
     await item.getByRole('button', { name: 'Delete' }).click();
     await item.getByRole('button', { name: 'Confirm delete' }).click();
-    await expect.poll(() => ruleItem(s.page).count()).toBe(0);
-    await expect.poll(() => s.page.getByText('No alert yet').count()).toBe(1);
+    await poll(() => ruleItem(s.page).count()).toBe(0);
+    await poll(() => s.page.getByText('No alert yet').count()).toBe(1);
     expect(s.offLoopback).toEqual([]);
     expect(s.errors).toEqual([]);
     await s.context.close();
@@ -196,7 +199,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
         .getByRole('button', { name: /^Use card/ })
         .first()
         .click();
-      await expect.poll(() => s.page.getByLabel('Card id').inputValue()).not.toBe('');
+      await poll(() => s.page.getByLabel('Card id').inputValue()).not.toBe('');
       expect(await scan(s.page, name)).toEqual([]);
       if (options && 'width' in options)
         expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
