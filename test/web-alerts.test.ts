@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
   async function signedIn(options: Parameters<typeof openSession>[1] = {}): Promise<Session> {
     const s = await openSession(browser, options);
     const value = JSON.stringify({ id: portfolio.id, secret: portfolio.secret });
-    await s.context.addInitScript((v) => window.sessionStorage.setItem('cardquant.portfolio', v), value);
+    await s.context.addInitScript(`window.sessionStorage.setItem('cardquant.portfolio', ${JSON.stringify(value)})`);
     return s;
   }
 
@@ -202,7 +202,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
       await poll(() => s.page.getByLabel('Card id').inputValue()).not.toBe('');
       expect(await scan(s.page, name)).toEqual([]);
       if (options && 'width' in options)
-        expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+        expect(await s.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       expect(s.offLoopback).toEqual([]);
       expect(s.errors).toEqual([]);
       await s.context.close();

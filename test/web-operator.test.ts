@@ -78,12 +78,11 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
       .waitFor();
   }
 
-  async function storageText(page: Page): Promise<string> {
-    return page.evaluate(() => {
-      const dump = (st: Storage) =>
-        Array.from({ length: st.length }, (_, i) => `${st.key(i)}=${st.getItem(st.key(i)!)}`);
-      return [...dump(window.sessionStorage), ...dump(window.localStorage)].join('\n');
-    });
+  /** Everything in the page's sessionStorage and localStorage, as text. */
+  function storageText(page: Page): Promise<string> {
+    return page.evaluate<string>(
+      `[sessionStorage, localStorage].flatMap((st) => Object.keys(st).map((k) => k + '=' + st.getItem(k))).join('\\n')`,
+    );
   }
 
   it('refuses a wrong key, signs in, keeps the key in memory only and forgets it on reload', async () => {
@@ -187,7 +186,10 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
     expect(await scan(page, 'ops-operator-backtests')).toEqual([]);
 
     await open(page, 'Deliveries');
-    await page.getByRole('combobox', { name: /^Channel/ }).first().selectOption('webhook');
+    await page
+      .getByRole('combobox', { name: /^Channel/ })
+      .first()
+      .selectOption('webhook');
     await page.getByRole('button', { name: 'Apply filters' }).click();
     await poll(() => page.url()).toContain('channel=webhook');
     const rows = page.getByRole('table', { name: /Deliveries, newest first/ }).getByRole('row');
@@ -223,7 +225,7 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
         await poll(() => s.page.locator('.skeleton').count()).toBe(0);
         expect(await scan(s.page, `ops-operator-${p.toLowerCase()}-${name}`)).toEqual([]);
         if (name === '360')
-          expect(await s.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+          expect(await s.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       }
       expect(s.offLoopback).toEqual([]);
       expect(s.errors).toEqual([]);
