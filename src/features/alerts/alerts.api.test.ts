@@ -117,6 +117,7 @@ describe.each(dialects)('alerts API on $name', (d) => {
         kind: 'price_above',
         printing_id: 's1-4.holofoil',
         card_id: null,
+        subject: { card_id: 's1-4', name: 'Charizard' },
         market: 'tcgplayer',
         threshold: 150.5,
         currency: 'USD',
@@ -156,6 +157,7 @@ describe.each(dialects)('alerts API on $name', (d) => {
       expect(card.res.status).toBe(201);
       expect(card.body).toMatchObject({
         card_id: 's1-5',
+        subject: { card_id: 's1-5', name: 'Dark Charizard' },
         printing_id: null,
         change_pct: 15,
         window_days: 7,

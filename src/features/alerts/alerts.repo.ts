@@ -17,7 +17,12 @@ const chunks = <T>(items: readonly T[], size = CHUNK): T[][] => {
   return out;
 };
 
-export type RuleRow = Selectable<AlertRulesTable> & { printing_id: string | null };
+export type RuleRow = Selectable<AlertRulesTable> & {
+  printing_id: string | null;
+  /** The card the rule is about (a printing rule's card), and its name, for people reading the rule. */
+  subject_card_id: string | null;
+  subject_name: string | null;
+};
 export type FiringRow = Selectable<AlertFiringsTable>;
 
 /** The printing key of an API printing id. */
@@ -82,6 +87,8 @@ const ruleColumns = [
   'r.created_at',
   'r.updated_at',
   'p.id as printing_id',
+  'c.id as subject_card_id',
+  'c.name as subject_name',
 ] as const;
 
 const normalise = (r: RuleRow): RuleRow => ({
@@ -128,6 +135,7 @@ export async function findRule(db: Kysely<Tables>, ownerId: string, id: string):
   const row = await db
     .selectFrom('alert_rules as r')
     .leftJoin('printings as p', 'p.key', 'r.printing_key')
+    .leftJoin('cards as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('r.card_id', 'p.card_id'))))
     .select(ruleColumns)
     .where('r.id', '=', id)
     .where('r.owner_id', '=', ownerId)
@@ -144,6 +152,7 @@ export async function listRules(
   const rows = await db
     .selectFrom('alert_rules as r')
     .leftJoin('printings as p', 'p.key', 'r.printing_key')
+    .leftJoin('cards as c', (j) => j.on((eb) => eb('c.id', '=', eb.fn.coalesce('r.card_id', 'p.card_id'))))
     .select(ruleColumns)
     .where('r.owner_id', '=', ownerId)
     .$if(opts.afterId !== undefined, (qb) => qb.where('r.id', '>', opts.afterId!))

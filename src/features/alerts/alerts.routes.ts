@@ -36,6 +36,14 @@ const AlertRuleSchema = z
     kind: z.enum(KINDS),
     printing_id: z.string().nullable().openapi({ example: 'base1-4.holofoil' }),
     card_id: z.string().nullable().openapi({ description: "A card rule follows its card's headline printing." }),
+    subject: z
+      .object({ card_id: z.string(), name: z.string() })
+      .nullable()
+      .openapi({
+        description:
+          "The card the rule is about (a printing rule's card) with its name; null once it left the catalogue.",
+        example: { card_id: 'base1-4', name: 'Charizard' },
+      }),
     market: z.string().openapi({ example: 'tcgplayer' }),
     threshold: z.number().nullable().openapi({ description: 'Price kinds: major units of `currency`.', example: 400 }),
     currency: z.string().nullable().openapi({ example: 'USD' }),

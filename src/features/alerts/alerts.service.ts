@@ -70,6 +70,7 @@ export interface AlertRule {
   kind: AlertKind;
   printing_id: string | null;
   card_id: string | null;
+  subject: { card_id: string; name: string } | null;
   market: string;
   threshold: number | null;
   currency: string | null;
@@ -109,6 +110,10 @@ export function toRule(r: RuleRow): AlertRule {
     kind: r.kind,
     printing_id: r.card_id === null ? r.printing_id : null,
     card_id: r.card_id,
+    subject:
+      r.subject_card_id === null || r.subject_name === null
+        ? null
+        : { card_id: r.subject_card_id, name: r.subject_name },
     market: r.market,
     threshold: r.threshold_minor === null || r.currency === null ? null : toMajor(r.threshold_minor, r.currency),
     currency: r.currency,

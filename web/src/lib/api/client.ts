@@ -3,6 +3,7 @@ import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
+type Problem = Schemas['Problem'];
 export const api = createClient<paths>({
   baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin,
 });
@@ -12,14 +13,23 @@ export class ApiProblem extends Error {
   readonly status: number;
   readonly code: string;
   readonly title: string;
+  /** What the API said about each invalid field (`errors` of the problem document), by field. */
   readonly fields: Record<string, string[]> | undefined;
+  /** The request id the server logged the request under (quote it in a support request). */
+  readonly requestId: string | undefined;
   constructor(status: number, body: unknown) {
-    const p = (body ?? {}) as { title?: string; detail?: string; code?: string; fields?: Record<string, string[]> };
+    const p = (body ?? {}) as Partial<Problem>;
     super(p.detail ?? p.title ?? `The server answered ${status}.`);
     this.status = status;
     this.code = p.code ?? 'unknown';
     this.title = p.title ?? 'Request failed';
-    this.fields = p.fields;
+    this.requestId = p.request_id;
+    let fields: Record<string, string[]> | undefined;
+    for (const e of Array.isArray(p.errors) ? p.errors : []) {
+      fields ??= {};
+      (fields[e.field] ??= []).push(e.message);
+    }
+    this.fields = fields;
   }
 }
 

@@ -8455,6 +8455,17 @@ export interface components {
             /** @enum {string} */
             status: "active" | "paused";
             /**
+             * @description The card the rule is about (a printing rule's card) with its name; null once it left the catalogue.
+             * @example {
+             *       "card_id": "base1-4",
+             *       "name": "Charizard"
+             *     }
+             */
+            subject: {
+                card_id: string;
+                name: string;
+            } | null;
+            /**
              * @description Price kinds: major units of `currency`.
              * @example 400
              */
