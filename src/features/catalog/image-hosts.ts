@@ -40,15 +40,22 @@ export class ImageHosts {
     readonly remote: boolean,
   ) {}
 
-  /** The origins, sorted; empty when remote images are off. */
+  /**
+   * The origins, sorted; empty when remote images are off. When the database cannot answer, the
+   * last known list (the app's shell must still load and show the API's problem).
+   */
   async list(): Promise<string[]> {
     if (!this.remote) return [];
-    const version = await readDataVersion(this.db);
-    if (version !== this.#version) {
-      const origins = new Set<string>();
-      for (const doc of await distinctImageDocuments(this.db)) for (const o of imageOrigins(doc)) origins.add(o);
-      this.#hosts = [...origins].sort();
-      this.#version = version;
+    try {
+      const version = await readDataVersion(this.db);
+      if (version !== this.#version) {
+        const origins = new Set<string>();
+        for (const doc of await distinctImageDocuments(this.db)) for (const o of imageOrigins(doc)) origins.add(o);
+        this.#hosts = [...origins].sort();
+        this.#version = version;
+      }
+    } catch {
+      // Keep the last known list.
     }
     return this.#hosts;
   }

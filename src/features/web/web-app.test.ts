@@ -144,6 +144,24 @@ describe.each(dialects)('web app served by the API on $name', (d) => {
       const csp = (await h.request('/')).headers.get('content-security-policy') ?? '';
       expect(csp).toContain("img-src 'self' data: https://cdn.cards.example:8443 https://img.example;");
     });
+
+    it('serves files without a database statement, and the shell with the last known hosts while the database fails', async () => {
+      await h.request('/');
+      const asset = await h.counted('/_app/immutable/entry/start.js');
+      expect(asset.res.status).toBe(200);
+      expect(asset.statements).toBe(0);
+      expect(asset.res.headers.get('content-security-policy')).toContain("img-src 'self' data:;");
+      const db = h.runtime.database.db;
+      await db.schema.alterTable('data_version').renameTo('data_version_away').execute();
+      try {
+        const res = await h.request('/portfolio');
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-security-policy')).toContain('https://img.example');
+        expect(await res.text()).toBe(SHELL);
+      } finally {
+        await db.schema.alterTable('data_version_away').renameTo('data_version').execute();
+      }
+    });
   });
 });
 

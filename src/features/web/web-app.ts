@@ -69,6 +69,8 @@ export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise
   const shell = readFileSync(shellPath, 'utf8');
   const hashes = inlineScriptHashes(shell);
   const csp = async () => appCsp(hashes, await options.images.list());
+  // Files are not documents: only a worker script obeys a CSP, and it loads no image. No database read.
+  const fileCsp = appCsp(hashes, []);
   const files: MiddlewareHandler<AppEnv> = serveStatic<AppEnv>({ root: options.dir, precompressed: true });
 
   return async (c) => {
@@ -79,7 +81,7 @@ export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise
       const res = await files(c, async () => {});
       if (!(res instanceof Response)) return null;
       res.headers.set('Cache-Control', path.startsWith('/_app/immutable/') ? IMMUTABLE : 'no-cache');
-      res.headers.set('Content-Security-Policy', await csp());
+      res.headers.set('Content-Security-Policy', fileCsp);
       return res;
     }
     c.header('Cache-Control', 'no-cache');
