@@ -23,6 +23,9 @@ export default defineConfig({
     hookTimeout: BUDGET.hookMs,
     // A test slower than this is reported (yellow) so the 20-minute suite budget stays visible.
     slowTestThreshold: 10_000,
+    // expect.poll waits on a condition (a page rendering, a worker delivering) and only guards
+    // against a hang, like every other wait: the start-up budget, not vitest's 1 s default.
+    expect: { poll: { timeout: BUDGET.processStartMs } },
     pool: 'forks',
     coverage: {
       provider: 'v8',
