@@ -4,7 +4,8 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { insertInChunks } from '../../platform/db/dialect.ts';
+import { dateText, daysBefore, insertInChunks } from '../../platform/db/dialect.ts';
+import { unflagged } from '../prices/price-flags.repo.ts';
 import type { CardSummaryTable, FacetCountsTable, SetSummaryTable, Tables } from '../../platform/db/schema.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
@@ -64,18 +65,48 @@ export function storedHeadlinePrintings(db: Kysely<Tables>) {
     .execute();
 }
 
+/** A headline series and the last day of its sparkline. */
+export interface SparkSeries {
+  printing_key: number;
+  market: string;
+  condition: string;
+  currency: string;
+  as_of: string;
+}
+
 /**
- * Market prices on or after `since` of the given printings (the sparkline's headline printings),
- * every series of each; null prices left out.
+ * The unflagged, non-null market prices of each of `series` dated in the `days` days ending on its
+ * own `as_of` (dates as `YYYY-MM-DD` text), in one statement: the series as a `values` list joined
+ * to `prices` on all four series columns and the bounded date — a primary-key range seek per
+ * series, never another series' rows or older days — with flagged prints left out by an anti-join
+ * on the flags' primary key.
+ *
+ * @example
+ * await sparkPrices(database, [{ printing_key: 17, market: 'tcgplayer', condition: 'NM', currency: 'USD', as_of: '2026-11-20' }], 30);
  */
-export function sparkPrices(db: Kysely<Tables>, printingKeys: number[], since: string) {
-  return db
-    .selectFrom('prices')
-    .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents'])
-    .where('printing_key', 'in', printingKeys)
-    .where('date', '>=', since)
-    .where('market_cents', 'is not', null)
-    .execute();
+export async function sparkPrices(database: Database, series: readonly SparkSeries[], days: number) {
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
+  if (series.length === 0) return [];
+  const pg = database.dialect === 'postgres';
+  const values = sql.join(
+    series.map(
+      (s) =>
+        sql`(${pg ? sql`cast(${s.printing_key} as integer)` : s.printing_key}, ${s.market}, ${s.condition}, ${s.currency}, ${pg ? sql`cast(${s.as_of} as date)` : s.as_of})`,
+    ),
+  );
+  const { rows } = await sql<{
+    printing_key: number;
+    market: string;
+    condition: string;
+    currency: string;
+    date: string;
+    market_cents: number;
+  }>`with h (printing_key, market, condition, currency, as_of) as (values ${values})
+    select p.printing_key, p.market, p.condition, p.currency, ${sql.raw(dateText(database.dialect, 'p.date'))} as date, p.market_cents
+    from h join prices p on p.printing_key = h.printing_key and p.market = h.market and p.condition = h.condition
+      and p.currency = h.currency and p.date >= ${sql.raw(daysBefore(database.dialect, 'h.as_of', days - 1))} and p.date <= h.as_of
+    where p.market_cents is not null and ${sql.raw(unflagged('p'))}`.execute(database.db);
+  return rows;
 }
 
 /** Scores of the latest signal date of `key`, per printing (status ok only). */

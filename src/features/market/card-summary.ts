@@ -31,12 +31,12 @@ import {
   updateScores,
   type CardFacts,
   type ScoreChange,
+  type SparkSeries,
 } from './card-summary.repo.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
-import { epochDate, epochDay } from '../../platform/clock.ts';
-import { flaggedSeriesPrints } from '../prices/price-flags.repo.ts';
+import { epochDay } from '../../platform/clock.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
 export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
@@ -128,13 +128,14 @@ export function cardListItem(
 
 /** Days of the list's sparkline: the headline series' last 30 days up to its market's latest date. */
 export const SPARK_DAYS = 30;
-/** Headline printings per statement when reading the sparkline prices (bound parameters stay well under every limit). */
+/** Headline series per statement when reading the sparkline prices (5 bound parameters each: well under every limit). */
 const SPARK_CHUNK = 1_000;
 
 /**
  * Each card's sparkline: its headline series' market prices (major units) on the `SPARK_DAYS`
  * days ending on the series' `as_of`, oldest first, null on a day without an unflagged price.
- * Reads up to `SPARK_CHUNK` headline printings per statement (prices primary-key seeks).
+ * Reads only those days of those series (`sparkPrices`: a bounded primary-key range per series,
+ * flags left out in the same statement), `SPARK_CHUNK` series per statement.
  *
  * @example
  * (await sparklines(database, headlines)).get('base1-4'); // [380, 381.5, null, …] (30 values)
@@ -144,31 +145,27 @@ export async function sparklines(
   headlines: Pick<LatestPricesTable, 'card_id' | 'printing_key' | 'market' | 'condition' | 'currency' | 'as_of'>[],
 ): Promise<Map<string, (number | null)[]>> {
   const out = new Map<string, (number | null)[]>();
-  if (headlines.length === 0) return out;
   const bySeries = new Map<string, { first: number; values: (number | null)[]; currency: string }>();
-  let earliest = Infinity;
+  const series: SparkSeries[] = [];
   for (const h of headlines) {
-    const last = epochDay(h.as_of);
-    const first = last - SPARK_DAYS + 1;
-    earliest = Math.min(earliest, first);
+    const first = epochDay(h.as_of) - SPARK_DAYS + 1;
     const values = new Array<number | null>(SPARK_DAYS).fill(null);
     out.set(h.card_id, values);
-    bySeries.set(`${Number(h.printing_key)}|${h.market}|${h.condition}|${h.currency}`, {
-      first,
-      values,
+    const printingKey = Number(h.printing_key);
+    bySeries.set(`${printingKey}|${h.market}|${h.condition}|${h.currency}`, { first, values, currency: h.currency });
+    series.push({
+      printing_key: printingKey,
+      market: h.market,
+      condition: h.condition,
       currency: h.currency,
+      as_of: h.as_of,
     });
   }
-  const since = epochDate(earliest);
-  const flagged = await flaggedSeriesPrints(database, since);
-  const keys = [...new Set(headlines.map((h) => Number(h.printing_key)))].sort((a, b) => a - b);
-  for (let i = 0; i < keys.length; i += SPARK_CHUNK) {
-    const chunk = keys.slice(i, i + SPARK_CHUNK);
-    for (const p of await sparkPrices(database.db, chunk, since)) {
-      const key = `${Number(p.printing_key)}|${p.market}|${p.condition}|${p.currency}`;
-      const s = bySeries.get(key);
-      if (!s || p.market_cents === null || flagged.has(`${key}|${p.date}`)) continue;
-      const at = epochDay(p.date) - s.first;
+  for (let i = 0; i < series.length; i += SPARK_CHUNK) {
+    for (const p of await sparkPrices(database, series.slice(i, i + SPARK_CHUNK), SPARK_DAYS)) {
+      const s = bySeries.get(`${Number(p.printing_key)}|${p.market}|${p.condition}|${p.currency}`);
+      if (!s || p.market_cents === null) continue;
+      const at = epochDay(String(p.date)) - s.first;
       if (at >= 0 && at < SPARK_DAYS) s.values[at] = toMajor(Number(p.market_cents), s.currency);
     }
   }
