@@ -207,6 +207,8 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     await item.getByRole('button', { name: 'Delete' }).click();
     await item.getByRole('button', { name: 'Confirm delete' }).click();
     await poll(() => ruleItem(s.page).count()).toBe(0);
+    // The delete button is gone with the rule: focus is on the list's heading, not the document.
+    await poll(() => s.page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Your alerts');
     await poll(() => s.page.getByText('No alert yet').count()).toBe(1);
     expect(s.offLoopback).toEqual([]);
     expect(s.errors.filter((e) => !/net::ERR_CONNECTION_RESET/.test(e))).toEqual([]);

@@ -210,9 +210,14 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
     const rows = page.getByRole('table', { name: /Deliveries, newest first/ }).getByRole('row');
     await poll(() => rows.count()).toBeGreaterThan(1);
     expect(await rows.nth(1).textContent()).toContain('test.ping');
+    // Opening a delivery keeps the list as it is (no reload: the same table stays in the page).
+    await page.getByRole('table', { name: /Deliveries, newest first/ }).evaluate((el) => {
+      (globalThis as unknown as { listTable: unknown }).listTable = el;
+    });
     await rows.nth(1).getByRole('link').click();
     const detail = page.getByRole('region', { name: /^Delivery / });
     await poll(() => detail.textContent()).toContain('delivered');
+    expect(await page.evaluate<boolean>('window.listTable.isConnected')).toBe(true);
     await poll(() => detail.getByRole('row').count()).toBeGreaterThan(1);
     await rows
       .nth(1)
