@@ -6,8 +6,11 @@
  * light and dark themes and at 360 px, on loopback only.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchBrowser, openSession, scan, startApp, type App, type Session } from './browser.ts';
@@ -32,6 +35,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
   let portfolio: { id: string; secret: string };
   let printing = '';
   let cardName = '';
+  const mailDir = mkdtempSync(join(tmpdir(), 'cq-e2e-mail-'));
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
@@ -49,6 +53,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
         EGRESS_ALLOW: 'loopback',
         EMAIL_PROVIDER: 'file',
         EMAIL_FROM: 'alerts@example.com',
+        EMAIL_FILE_DIR: mailDir,
         PUBLIC_URL: 'http://127.0.0.1',
       }),
       launchBrowser(),
@@ -70,6 +75,7 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     await browser?.close();
     await app?.stop();
     await new Promise((resolve) => receiver?.close(resolve));
+    rmSync(mailDir, { recursive: true, force: true });
   });
 
   /** A browser session with the portfolio signed in (sessionStorage set before the app loads). */
@@ -149,9 +155,33 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     await s.page.getByLabel('Condition').selectOption({ label: 'Price above' });
     await s.page.getByLabel('Threshold').fill('12.50');
     await poll(() => s.page.getByRole('combobox', { name: /^Endpoint(?! kind)/ }).inputValue()).toMatch(/^whe_/);
+    // The first answer is lost on the way back (the server made the rule): the retry carries the
+    // same Idempotency-Key, so the server answers it again instead of making a second rule.
+    const keys: (string | undefined)[] = [];
+    let lost = false;
+    await s.page.route('**/v1/alerts', async (route) => {
+      if (route.request().method() !== 'POST') return route.fallback();
+      keys.push(route.request().headers()['idempotency-key']);
+      if (lost) return route.fallback();
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await s.page.getByRole('button', { name: 'Create alert' }).click();
+    await s.page.getByRole('alert').waitFor();
     await s.page.getByRole('button', { name: 'Create alert' }).click();
     const item = ruleItem(s.page);
     await item.waitFor();
+    await s.page.unroute('**/v1/alerts');
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/.+/);
+    expect(keys[1]).toBe(keys[0]);
+    const listed = (await (
+      await fetch(`${app.base}/v1/alerts`, {
+        headers: { 'x-portfolio-id': portfolio.id, 'x-portfolio-secret': portfolio.secret },
+      })
+    ).json()) as { items: { printing_id: string | null }[] };
+    expect(listed.items.filter((r) => r.printing_id === printing)).toHaveLength(1);
     expect(await item.getByRole('heading').textContent()).toContain('Price above $12.50');
     expect(await item.textContent()).toContain('armed');
 
@@ -177,7 +207,70 @@ describe.skipIf(skip !== null)('alerts page in Chromium', () => {
     await item.getByRole('button', { name: 'Delete' }).click();
     await item.getByRole('button', { name: 'Confirm delete' }).click();
     await poll(() => ruleItem(s.page).count()).toBe(0);
+    // The delete button is gone with the rule: focus is on the list's heading, not the document.
+    await poll(() => s.page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Your alerts');
     await poll(() => s.page.getByText('No alert yet').count()).toBe(1);
+    expect(s.offLoopback).toEqual([]);
+    expect(s.errors.filter((e) => !/net::ERR_CONNECTION_RESET/.test(e))).toEqual([]);
+    await s.context.close();
+  }, 90_000);
+
+  it('drops what was shown for one owner when the page starts acting as another', async () => {
+    // A confirmed e-mail subscription: its manage token, through the confirmation e-mail's link.
+    const address = 'owner-switch@example.com';
+    const subscribed = await fetch(`${app.base}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({ address }),
+    });
+    expect(subscribed.status).toBe(202);
+    let confirmPath = '';
+    await poll(() => {
+      for (const name of readdirSync(mailDir)) {
+        const text = readFileSync(join(mailDir, name), 'utf8').replace(/=\r?\n/g, '');
+        if (!text.includes(address)) continue;
+        confirmPath = /\/v1\/subscriptions\/confirm\/cqc_[0-9a-z]+/.exec(text)?.[0] ?? '';
+      }
+      return confirmPath;
+    }).toMatch(/cqc_/);
+    const confirmed = await fetch(`${app.base}${confirmPath}`, { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    const { manage_token: manageToken } = (await confirmed.json()) as { manage_token: string };
+
+    const s = await openSession(browser);
+    const { page } = s;
+    await page.goto(`${app.base}/alerts`);
+    await page.getByLabel('Manage token').fill(manageToken);
+    await page.getByRole('button', { name: 'Manage my alerts' }).click();
+    await page.getByRole('button', { name: 'Forget the manage token' }).waitFor();
+    // The operator signs in too (in memory); inside the app, back to the alerts: still the subscriber.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operator' }).click();
+    await page.getByLabel('Operator key').fill(app.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    // Focus moved to the signed-in page, not back to the document.
+    await poll(() => page.evaluate<string>('document.activeElement?.tagName ?? ""')).toBe('H1');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Alerts' }).click();
+    await page.getByText('Alerts of your e-mail subscription.').waitFor();
+
+    // The subscriber adds an endpoint: its secret is shown once, and focused.
+    await page.getByText('No endpoint yet.').waitFor();
+    await page.getByLabel('Endpoint URL').fill(hookUrl);
+    await page.getByLabel('Description').fill('Subscriber receiver');
+    await page.getByRole('button', { name: 'Add endpoint' }).click();
+    const secret = page.getByTestId('secret');
+    await secret.waitFor();
+    await poll(() => page.evaluate<string>('document.activeElement?.textContent ?? ""')).toContain('Signing secret of');
+    const subscriberEndpoint = page.getByRole('listitem').filter({ hasText: 'Subscriber receiver' });
+    await subscriberEndpoint.waitFor();
+
+    // Forgetting the token makes the page act as the operators: nothing of the subscriber stays.
+    await page.getByRole('button', { name: 'Forget the manage token' }).click();
+    await page.getByText(/^\s*Alerts of the operators/).waitFor();
+    expect(await secret.count()).toBe(0);
+    await poll(() => subscriberEndpoint.count()).toBe(0);
+    expect(await page.getByText('Subscriber receiver').count()).toBe(0);
+    expect(await page.getByText(/Endpoint .* added\./).count()).toBe(0);
     expect(s.offLoopback).toEqual([]);
     expect(s.errors).toEqual([]);
     await s.context.close();

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchBrowser, openSession, scan, startApp, type App, type Session } from './browser.ts';
+import { BUDGET } from './budget.ts';
 
 const skip = browserSkipReason();
 if (skip) console.warn(skip);
@@ -25,13 +26,15 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
   let app: App;
   let browser: Browser;
   let receiver: Server;
-  let pings = 0;
+  let pinged: () => void = () => {};
+  /** Resolves when the receiver gets its first request (the delivery worker sent the ping). */
+  const firstPing = new Promise<void>((resolve) => (pinged = resolve));
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
-        pings++;
+        pinged();
         res.writeHead(204).end();
       });
     });
@@ -52,10 +55,22 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
     const owner = { 'x-portfolio-id': pf.id!, 'x-portfolio-secret': pf.secret! };
     const endpoint = await post('/v1/webhook-endpoints', { url: hookUrl }, owner);
     await post(`/v1/webhook-endpoints/${endpoint.id}/test`, {}, owner);
-    // Wait for the delivery worker to send it (expect.poll only works inside a test).
-    for (const deadline = Date.now() + 30_000; pings === 0 && Date.now() < deadline;)
-      await new Promise((resolve) => setTimeout(resolve, 100));
-  }, 120_000);
+    // Wait for the delivery worker to send it: the receiver's request, bounded by the budget.
+    let deadline: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        firstPing,
+        new Promise<never>((_, reject) => {
+          deadline = setTimeout(
+            () => reject(new Error(`no webhook request reached the receiver within ${BUDGET.processStartMs} ms`)),
+            BUDGET.processStartMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(deadline);
+    }
+  }, 2 * BUDGET.hookMs);
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
@@ -195,9 +210,14 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
     const rows = page.getByRole('table', { name: /Deliveries, newest first/ }).getByRole('row');
     await poll(() => rows.count()).toBeGreaterThan(1);
     expect(await rows.nth(1).textContent()).toContain('test.ping');
+    // Opening a delivery keeps the list as it is (no reload: the same table stays in the page).
+    await page.getByRole('table', { name: /Deliveries, newest first/ }).evaluate((el) => {
+      (globalThis as unknown as { listTable: unknown }).listTable = el;
+    });
     await rows.nth(1).getByRole('link').click();
     const detail = page.getByRole('region', { name: /^Delivery / });
     await poll(() => detail.textContent()).toContain('delivered');
+    expect(await page.evaluate<boolean>('window.listTable.isConnected')).toBe(true);
     await poll(() => detail.getByRole('row').count()).toBeGreaterThan(1);
     await rows
       .nth(1)

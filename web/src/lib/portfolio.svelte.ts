@@ -1,5 +1,5 @@
-// The signed-in portfolio as the portfolio pages share it: its settings (verified against the API),
-// idempotency keys for the owner's changes and downloads of its exports.
+// The signed-in portfolio as the portfolio pages share it: its settings (verified against the API)
+// and downloads of its exports.
 import { api, ok, type Schemas } from './api/client';
 import { session } from './session.svelte';
 
@@ -64,27 +64,6 @@ class Owner {
 }
 
 export const owner = new Owner();
-
-/**
- * An `Idempotency-Key` per user action: the same key while the same submission is retried, a new
- * one as soon as what is sent changes or the action succeeded.
- */
-export class Action {
-  #key = '';
-  #body = '';
-  key(body: unknown): string {
-    const text = JSON.stringify(body ?? null);
-    if (!this.#key || text !== this.#body) {
-      this.#key = crypto.randomUUID();
-      this.#body = text;
-    }
-    return this.#key;
-  }
-  done(): void {
-    this.#key = '';
-    this.#body = '';
-  }
-}
 
 /**
  * Downloads one of the portfolio's exports: fetched with the credential headers (a plain link

@@ -30,3 +30,27 @@ export function ownerHeaders(): Record<string, string> {
       return {};
   }
 }
+
+/** A short non-reversible digest of a credential (FNV-1a): tells owners apart, never shown. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+}
+
+/**
+ * Who the page acts as, as a value that changes whenever the owner does (another portfolio, another
+ * manage token, another operator key): what is on screen for one owner is dropped for the next.
+ */
+export function ownerIdentity(): string | null {
+  switch (ownerKind()) {
+    case 'portfolio':
+      return `portfolio:${session.portfolio!.id}`;
+    case 'subscriber':
+      return `subscriber:${digest(subscriber.token!)}`;
+    case 'operator':
+      return `operator:${digest(session.operatorKey!)}`;
+    default:
+      return null;
+  }
+}

@@ -65,11 +65,6 @@ export class Paged<T> {
   }
 }
 
-/** A fresh Idempotency-Key for one user action. */
-export function idempotency(): Record<string, string> {
-  return { 'Idempotency-Key': crypto.randomUUID() };
-}
-
 /** The URL with one query parameter set (or removed when empty), for goto(). */
 export function withParam(url: URL, changes: Record<string, string | null | undefined>): string {
   const next = new URL(url);
