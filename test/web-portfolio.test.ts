@@ -308,6 +308,54 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     await s.context.close();
   });
 
+  it('pages through more than 200 lots with "Load more" and keeps them after a delete', async () => {
+    const made = (await (
+      await fetch(`${app.base}/v1/portfolios`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ name: 'many lots' }),
+      })
+    ).json()) as Creds;
+    const rows = Array.from({ length: 205 }, (_, i) => `${card.printingId},1,${i + 1}.00,USD,${daysAgo(40)}`);
+    const imported = await fetch(`${app.base}/v1/portfolios/${made.id}/lots/import`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': crypto.randomUUID(),
+        'x-portfolio-id': made.id,
+        'x-portfolio-secret': made.secret,
+      },
+      body: JSON.stringify({
+        csv: `printing_id,quantity,unit_cost,currency,acquired_on\n${rows.join('\n')}\n`,
+        dry_run: false,
+      }),
+    });
+    expect(imported.status).toBeLessThan(300);
+    const s = await openSession(browser);
+    const { page } = s;
+    await page.addInitScript(
+      `sessionStorage.setItem(${JSON.stringify(STORAGE_KEY)}, ${JSON.stringify(JSON.stringify({ id: made.id, secret: made.secret }))})`,
+    );
+    await page.goto(`${app.base}/portfolio/lots`);
+    const lots = page.getByRole('table', { name: 'Lots' });
+    await expect.poll(() => lots.getByRole('row').count()).toBe(201);
+    await page.getByRole('button', { name: 'Load more lots' }).click();
+    await expect.poll(() => lots.getByRole('row').count()).toBe(206);
+    expect(await page.getByRole('button', { name: 'Load more lots' }).count()).toBe(0);
+
+    // Delete one: the list is read again as far as it was shown; focus goes to its heading.
+    await page
+      .getByRole('button', { name: /^Delete lot of / })
+      .last()
+      .click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => lots.getByRole('row').count()).toBe(205);
+    await expect.poll(() => focusedIn(page, '#lots-title')).toBe(true);
+    expect(s.offLoopback).toEqual([]);
+    expect(s.errors).toEqual([]);
+    await s.context.close();
+  });
+
   it('imports lots from CSV with a per-row report and downloads the exports', async () => {
     const s = await openSession(browser);
     const { page } = s;
