@@ -184,6 +184,34 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     expect(lots.items[0]).toMatchObject({ quantity: 2, unit_cost: 1.25 });
     expect(lots.items[0]?.printing?.id).toBe(card.headline_printing_id);
     await expectClean(s, 'card-detail-signed-in');
+
+    // A lot that reached the server but whose answer failed, then changed and sent again: the
+    // changed lot gets its own Idempotency-Key, so it is added (not the first one replayed).
+    const lotsUrl = `**/v1/portfolios/${created.id}/lots`;
+    await page.route(lotsUrl, async (route) => {
+      await route.fetch();
+      await route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Unavailable"}' });
+    });
+    await page.getByLabel('Quantity').fill('3');
+    const failed = page.waitForResponse((r) => r.url().endsWith(`/v1/portfolios/${created.id}/lots`));
+    await page.getByRole('button', { name: 'Add lot' }).click();
+    expect((await failed).status()).toBe(503);
+    await page.getByRole('alert').waitFor();
+    await page.unroute(lotsUrl);
+    await page.getByLabel('Quantity').fill('4');
+    const retried = page.waitForResponse((r) => r.url().endsWith(`/v1/portfolios/${created.id}/lots`));
+    await page.getByRole('button', { name: 'Add lot' }).click();
+    expect((await retried).status()).toBe(201);
+    expect((await retried).request().headers()['idempotency-key']).not.toBe(
+      (await failed).request().headers()['idempotency-key'],
+    );
+    await page.getByRole('status').filter({ hasText: 'Added 4' }).waitFor();
+    const after = await getJson<{ items: { quantity: number }[] }>(`/v1/portfolios/${created.id}/lots`, {
+      headers: { 'x-portfolio-id': created.id, 'x-portfolio-secret': created.secret },
+    });
+    expect(after.items.map((l) => l.quantity)).toEqual([2, 3, 4]);
+    expect(s.offLoopback).toEqual([]);
+    expect(s.errors.filter((e) => !e.includes('503'))).toEqual([]);
     await s.context.close();
   });
 
@@ -220,8 +248,23 @@ describe.skipIf(skip !== null)('card detail and analytics pages in Chromium', ()
     const { page } = s;
     await page.goto(`${app.base}/analytics`);
     await page.getByRole('heading', { level: 1, name: 'Analytics' }).waitFor();
+    // Typing searches and keeps the search in the URL without adding history entries.
+    const historyLength = () =>
+      page.evaluate(() => (globalThis as unknown as { history: { length: number } }).history.length);
+    const entries = await historyLength();
     await page.getByLabel('Find a card').fill(card.name);
     await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(card.name);
+    expect(await historyLength()).toBe(entries);
+    await page.getByRole('list', { name: 'Search results' }).getByRole('link', { name: card.name }).first().click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('card')).toBe(card.id);
+    // Another search, then back: the box and the results follow the URL.
+    await page.getByLabel('Find a card').fill('zzzz no such card');
+    await page.getByText('No cards match “zzzz no such card”').waitFor();
+    await page.goBack();
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(card.name);
+    await expect.poll(() => page.getByLabel('Find a card').inputValue()).toBe(card.name);
+    await page.getByRole('list', { name: 'Search results' }).getByRole('link', { name: card.name }).first().waitFor();
     await page.getByRole('list', { name: 'Search results' }).getByRole('link', { name: card.name }).first().click();
     await expect.poll(() => new URL(page.url()).searchParams.get('card')).toBe(card.id);
     await page.getByRole('heading', { name: 'Latest explanation' }).waitFor();

@@ -40,6 +40,15 @@ async function signIn(page: Page, creds: Creds, remember = false): Promise<void>
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
+/** Whether the focused element is (inside) the element `selector` finds. */
+async function focusedIn(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    type El = { closest(s: string): unknown };
+    const d = (globalThis as unknown as { document: { activeElement: El | null } }).document;
+    return d.activeElement?.closest(sel) != null;
+  }, selector);
+}
+
 async function noHorizontalScroll(page: Page): Promise<number> {
   return page.evaluate(
     () =>
@@ -92,6 +101,8 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     expect(creds.secret.length).toBeGreaterThan(10);
     expect(await page.getByLabel('Secret').inputValue()).toBe(creds.secret);
     expect(await page.getByRole('note').filter({ hasText: 'cannot be shown again' }).count()).toBe(1);
+    // The once-shown secret takes the focus, so nobody misses it.
+    await expect.poll(() => focusedIn(page, 'section.created')).toBe(true);
     await page.getByRole('button', { name: 'Copy secret' }).click();
     await expect
       .poll(() =>
@@ -132,10 +143,30 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
     expect(await stored(page)).toEqual({ session: null, local: null });
+    // ... also with "Remember on this device": the secret is checked before it is stored.
+    await page.getByLabel('Remember on this device').check();
+    const refused = page.waitForResponse((r) => r.url().endsWith(`/v1/portfolios/${creds.id}`));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect([401, 404]).toContain((await refused).status());
+    await expect.poll(() => page.getByRole('alert').count()).toBeGreaterThan(0);
+    expect(await stored(page)).toEqual({ session: null, local: null });
+    // Right credentials that could not be checked (the server failed) are not stored either.
+    const one = `**/v1/portfolios/${creds.id}`;
+    await page.route(one, (route) =>
+      route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"title":"Unavailable"}' }),
+    );
+    await page.getByLabel('Secret').fill(creds.secret);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Unavailable');
+    expect(await stored(page)).toEqual({ session: null, local: null });
+    await page.unroute(one);
+    await page.getByLabel('Remember on this device').uncheck();
 
     // "Remember on this device" (unchecked by default) keeps it in localStorage only.
     expect(await page.getByLabel('Remember on this device').isChecked()).toBe(false);
     await signIn(page, creds, true);
+    // Signed in: focus continues from the overview, not from the top of the page.
+    await expect.poll(() => focusedIn(page, '#summary-title')).toBe(true);
     st = await stored(page);
     expect(st.session).toBeNull();
     expect(JSON.parse(st.local ?? '{}')).toEqual(creds);
@@ -149,7 +180,7 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
     expect(JSON.parse(st.session ?? '{}')).toEqual(creds);
 
     expect(s.offLoopback).toEqual([]);
-    expect(s.errors.filter((e) => !e.includes('401'))).toEqual([]);
+    expect(s.errors.filter((e) => !e.includes('401') && !e.includes('503'))).toEqual([]);
     await s.context.close();
   });
 
@@ -222,6 +253,8 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
       .click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await expect.poll(() => lots.textContent()).not.toContain('to delete');
+    // The deleted row's button is gone: focus is on the list's heading.
+    await expect.poll(() => focusedIn(page, '#lots-title')).toBe(true);
     expect(await lots.getByRole('row').count()).toBe(2);
     expect(await scan(page, 'portfolio-lots')).toEqual([]);
 
@@ -272,6 +305,54 @@ describe.skipIf(skip !== null)('portfolio pages in Chromium', () => {
 
     expect(s.offLoopback).toEqual([]);
     expect(s.errors.filter((e) => !e.includes('409'))).toEqual([]);
+    await s.context.close();
+  });
+
+  it('pages through more than 200 lots with "Load more" and keeps them after a delete', async () => {
+    const made = (await (
+      await fetch(`${app.base}/v1/portfolios`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': crypto.randomUUID() },
+        body: JSON.stringify({ name: 'many lots' }),
+      })
+    ).json()) as Creds;
+    const rows = Array.from({ length: 205 }, (_, i) => `${card.printingId},1,${i + 1}.00,USD,${daysAgo(40)}`);
+    const imported = await fetch(`${app.base}/v1/portfolios/${made.id}/lots/import`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': crypto.randomUUID(),
+        'x-portfolio-id': made.id,
+        'x-portfolio-secret': made.secret,
+      },
+      body: JSON.stringify({
+        csv: `printing_id,quantity,unit_cost,currency,acquired_on\n${rows.join('\n')}\n`,
+        dry_run: false,
+      }),
+    });
+    expect(imported.status).toBeLessThan(300);
+    const s = await openSession(browser);
+    const { page } = s;
+    await page.addInitScript(
+      `sessionStorage.setItem(${JSON.stringify(STORAGE_KEY)}, ${JSON.stringify(JSON.stringify({ id: made.id, secret: made.secret }))})`,
+    );
+    await page.goto(`${app.base}/portfolio/lots`);
+    const lots = page.getByRole('table', { name: 'Lots' });
+    await expect.poll(() => lots.getByRole('row').count()).toBe(201);
+    await page.getByRole('button', { name: 'Load more lots' }).click();
+    await expect.poll(() => lots.getByRole('row').count()).toBe(206);
+    expect(await page.getByRole('button', { name: 'Load more lots' }).count()).toBe(0);
+
+    // Delete one: the list is read again as far as it was shown; focus goes to its heading.
+    await page
+      .getByRole('button', { name: /^Delete lot of / })
+      .last()
+      .click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await expect.poll(() => lots.getByRole('row').count()).toBe(205);
+    await expect.poll(() => focusedIn(page, '#lots-title')).toBe(true);
+    expect(s.offLoopback).toEqual([]);
+    expect(s.errors).toEqual([]);
     await s.context.close();
   });
 

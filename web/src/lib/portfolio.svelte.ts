@@ -52,6 +52,29 @@ class Owner {
     }
   }
 
+  /**
+   * Signs in only once the API accepts the credentials: they are checked with their own headers
+   * first, so a mistyped secret (or one that could not be checked) is never stored.
+   */
+  async signIn(creds: { id: string; secret: string }, remember: boolean): Promise<boolean> {
+    this.error = null;
+    try {
+      const p = await ok(
+        api.GET('/v1/portfolios/{id}', {
+          params: { path: { id: creds.id } },
+          headers: { 'X-Portfolio-Id': creds.id, 'X-Portfolio-Secret': creds.secret },
+        }),
+      );
+      this.portfolio = p;
+      session.signIn(creds, remember);
+      return true;
+    } catch (err) {
+      this.portfolio = null;
+      this.error = err;
+      return false;
+    }
+  }
+
   changed(): void {
     this.revision += 1;
   }
