@@ -81,6 +81,9 @@ describe.each(dialects)('web app served by the API on $name', (d) => {
         expect(csp).toContain("img-src 'self' data: https://img.example;");
         expect(await res.text()).toBe(SHELL);
       }
+      const dotted = await h.request('/cards/swsh3.5-1', { headers: { Accept: 'text/html,application/xhtml+xml' } });
+      expect(dotted.status).toBe(200);
+      expect(await dotted.text()).toBe(SHELL);
       const head = await h.request('/cards', { method: 'HEAD' });
       expect(head.status).toBe(200);
       expect(await head.text()).toBe('');

@@ -60,8 +60,9 @@ export function isApiPath(path: string): boolean {
 
 /**
  * The handler the app's not-found handler calls for GET and HEAD outside the API: a file of the
- * build, or the shell for an app route (a path without a file extension). `null` when the build
- * is absent, so the caller answers its usual 404 problem.
+ * build, or the shell for an app route (a path without a file extension, or any path a browser
+ * navigates to that is no file). `null` when the build is absent, so the caller answers its usual
+ * 404 problem.
  */
 export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise<Response | null>) | null {
   const shellPath = join(options.dir, 'index.html');
@@ -79,10 +80,14 @@ export function webApp(options: WebAppOptions): ((c: Context<AppEnv>) => Promise
     const last = path.slice(path.lastIndexOf('/') + 1);
     if (last.includes('.') && path !== '/index.html') {
       const res = await files(c, async () => {});
-      if (!(res instanceof Response)) return null;
-      res.headers.set('Cache-Control', path.startsWith('/_app/immutable/') ? IMMUTABLE : 'no-cache');
-      res.headers.set('Content-Security-Policy', fileCsp);
-      return res;
+      if (res instanceof Response) {
+        res.headers.set('Cache-Control', path.startsWith('/_app/immutable/') ? IMMUTABLE : 'no-cache');
+        res.headers.set('Content-Security-Policy', fileCsp);
+        return res;
+      }
+      // Not a file: a page whose id has a dot (a TCGdex card such as `swsh3.5-1`) when a browser
+      // navigates to it; a missing asset otherwise.
+      if (!(c.req.header('Accept') ?? '').includes('text/html')) return null;
     }
     c.header('Cache-Control', 'no-cache');
     c.header('Content-Security-Policy', await csp());
