@@ -19,6 +19,13 @@ export interface Metrics {
   deliveryOldestDueAge: Gauge<'channel'>;
 }
 
+/**
+ * The latency bounds SLOs may use as thresholds: the request histogram's buckets (beside finer
+ * ones below 5 ms) and the `le_<N>ms` columns of the per-minute request roll-ups, so a threshold
+ * is exactly a bucket edge in Prometheus and in the database alike.
+ */
+export const SLO_LATENCY_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
+
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** Bounded label for a request method: unknown verbs fold into `OTHER`. */
@@ -37,7 +44,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP server requests, by route template, method and status class.',
     labelNames: ['route', 'method', 'status_class'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    buckets: [0.001, 0.0025, ...SLO_LATENCY_BUCKETS_SECONDS],
     registers: [registry],
   });
   const deliveryAttempts = new Counter({

@@ -822,6 +822,29 @@ export interface EmailEventsTable {
   received_at: string;
 }
 
+
+/** Per-minute request roll-ups (migration 20261207_01); `le_<N>ms` counts requests that took ≤ N ms. */
+export interface RequestRollupsTable {
+  minute: string;
+  route: string;
+  method: string;
+  status_class: string;
+  code: string;
+  requests: number;
+  duration_seconds_sum: number;
+  le_5ms: number;
+  le_10ms: number;
+  le_25ms: number;
+  le_50ms: number;
+  le_100ms: number;
+  le_250ms: number;
+  le_500ms: number;
+  le_1000ms: number;
+  le_2500ms: number;
+  le_5000ms: number;
+  le_10000ms: number;
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
   principals: PrincipalsTable;
@@ -876,4 +899,5 @@ export interface Tables {
   delivery_circuits: DeliveryCircuitsTable;
   email_suppressions: EmailSuppressionsTable;
   email_events: EmailEventsTable;
+  request_rollups: RequestRollupsTable;
 }
