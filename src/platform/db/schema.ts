@@ -822,7 +822,6 @@ export interface EmailEventsTable {
   received_at: string;
 }
 
-
 /** Per-minute request roll-ups (migration 20261207_01); `le_<N>ms` counts requests that took ≤ N ms. */
 export interface RequestRollupsTable {
   minute: string;

@@ -26,5 +26,7 @@ export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
     .addColumn('duration_seconds_sum', 'double precision', (c) => c.notNull());
   for (const ms of [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000])
     table = table.addColumn(`le_${ms}ms`, 'integer', (c) => c.notNull().defaultTo(0));
-  await table.addPrimaryKeyConstraint('request_rollups_pk', ['minute', 'route', 'method', 'status_class', 'code']).execute();
+  await table
+    .addPrimaryKeyConstraint('request_rollups_pk', ['minute', 'route', 'method', 'status_class', 'code'])
+    .execute();
 }
