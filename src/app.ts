@@ -11,6 +11,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { anomaliesRoutes } from './features/quality/anomalies.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { errorsRoutes } from './features/errors/errors.routes.ts';
 import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
@@ -217,6 +218,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
+  app.route('/', errorsRoutes(platform.database.db, platform.clock));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
   app.route('/', cardsRoutes(platform.database));
   app.route('/', moversRoutes(platform.database, moverRules(config)));
