@@ -11,6 +11,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { anomaliesRoutes } from './features/quality/anomalies.routes.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { errorsRoutes } from './features/errors/errors.routes.ts';
 import type { AuditService } from './features/audit/audit.service.ts';
 import { keysRoutes } from './features/auth/keys.routes.ts';
 import type { KeysService } from './features/auth/keys.service.ts';
@@ -40,12 +41,13 @@ import type { SubscriptionsService } from './features/subscribers/subscriptions.
 import type { IdPrefix } from './platform/ids.ts';
 import { listMigrations, type MigrationFile } from './platform/db/migrator.ts';
 import { isDatabaseUnavailable } from './platform/db/unavailable.ts';
+import type { ErrorCode } from './platform/error-codes.ts';
 import { AppError } from './platform/errors.ts';
 import { authenticate } from './platform/http/auth.ts';
 import { clientIpResolver } from './platform/http/client-ip.ts';
 import type { AppEnv, Platform } from './platform/http/context.ts';
 import { observe } from './platform/http/observe.ts';
-import { problem } from './platform/http/problem.ts';
+import { countProblems, problem } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
 import type { BackgroundWork } from './platform/background.ts';
@@ -88,7 +90,7 @@ export interface AppDeps {
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const httpExceptionProblems: Record<number, { code: string; detail: string }> = {
+const httpExceptionProblems: Record<number, { code: ErrorCode; detail: string }> = {
   415: { code: 'unsupported_media_type', detail: 'Send the body as application/json.' },
 };
 
@@ -158,6 +160,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   app.use('*', observe(deps.metrics));
+  app.use('*', countProblems(deps.metrics));
   app.use(
     '*',
     securityHeaders({ contentSecurityPolicy: API_CSP, hsts: config.PUBLIC_URL?.startsWith('https:') ?? false }),
@@ -215,6 +218,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
+  app.route('/', errorsRoutes(platform.database.db, platform.clock));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
   app.route('/', cardsRoutes(platform.database));
   app.route('/', moversRoutes(platform.database, moverRules(config)));

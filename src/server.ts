@@ -2,13 +2,14 @@
 import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import type { ErrorCode } from './platform/error-codes.ts';
 import { statusTitles } from './platform/errors.ts';
 import type { Logger } from './platform/log.ts';
 
 /** What node's HTTP parser refused, as a problem: the request never reaches the app. */
 function parserProblem(err: Error & { code?: string; rawPacket?: Buffer }): {
   status: number;
-  code: string;
+  code: ErrorCode;
   detail: string;
 } {
   if (err.code === 'HPE_HEADER_OVERFLOW') {

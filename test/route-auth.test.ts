@@ -168,4 +168,9 @@ describe('every registered route enforces its declared role', () => {
       expect(res.status, path).toBe(404);
     }
   });
+
+  it('error counts (GET /v1/admin/errors) are a viewer read', async () => {
+    expect(operations.find((o) => o.template === '/v1/admin/errors')).toMatchObject({ method: 'GET', role: 'viewer' });
+    expect((await h.request('/v1/admin/errors', { headers: bearer(keyOf.viewer!) })).status).toBe(200);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Typed errors. Code throws these; one `onError` handler turns them into RFC 9457 problem JSON.
- * `code` is stable and machine-readable; `title` is a short human summary of the code.
+ * `code` is stable and machine-readable; `title` is a short human summary of the code. Codes come
+ * from the registry in error-codes.ts, and the status given must be the one registered for the code.
  */
+import type { CodeWithStatus, ErrorCode, NotFoundNoun, StatusOf } from './error-codes.ts';
 
 export interface FieldProblem {
   /** Where the offending value is: `body.role`, `query.limit`, `header.idempotency-key`. */
@@ -9,27 +11,32 @@ export interface FieldProblem {
   message: string;
 }
 
-export class AppError extends Error {
+/** @example throw new AppError(409, 'watchlist_full', 'A watchlist holds at most 100 printings.') */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
   constructor(
-    readonly status: number,
-    readonly code: string,
+    status: StatusOf<C>,
+    code: C,
     message: string,
     readonly extra: { fields?: FieldProblem[]; headers?: Record<string, string>; cause?: unknown } = {},
   ) {
     super(message, { cause: extra.cause });
     this.name = 'AppError';
+    this.status = status;
+    this.code = code;
   }
 }
 
-/** @example throw new NotFound('key', id) */
+/** @example throw new NotFound('portfolio', id) */
 export class NotFound extends AppError {
-  constructor(what: string, id: string) {
+  constructor(what: NotFoundNoun, id: string) {
     super(404, `${what}_not_found`, `No ${what} with id ${id}.`);
   }
 }
 
 export class Unauthorized extends AppError {
-  constructor(message = 'Authentication is required for this route.', code = 'unauthorized') {
+  constructor(message = 'Authentication is required for this route.', code: CodeWithStatus<401> = 'unauthorized') {
     super(401, code, message, { headers: { 'WWW-Authenticate': 'Bearer realm="cardquant"' } });
   }
 }
@@ -47,7 +54,7 @@ export class ValidationFailed extends AppError {
 }
 
 export class Conflict extends AppError {
-  constructor(code: string, message: string) {
+  constructor(code: CodeWithStatus<409>, message: string) {
     super(409, code, message);
   }
 }

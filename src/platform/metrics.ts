@@ -3,6 +3,7 @@
  * Route labels are route templates, never raw paths, so unknown paths cannot grow the series count.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { errorCodes, type ErrorCode } from './error-codes.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -17,6 +18,8 @@ export interface Metrics {
   deliveryDead: Gauge<'channel'>;
   /** Seconds the oldest due delivery has been waiting past its due time (0 when none is due); set at each scrape. */
   deliveryOldestDueAge: Gauge<'channel'>;
+  /** Problem answers by registered `code` (or `unregistered`) and HTTP status. */
+  httpProblems: Counter<'code' | 'status'>;
 }
 
 /**
@@ -78,6 +81,15 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  const httpProblems = new Counter({
+    name: 'cardquant_http_problems_total',
+    help: 'Problem (RFC 9457) answers by code (docs/ERRORS.md; `unregistered` for a code missing from the registry) and HTTP status.',
+    labelNames: ['code', 'status'] as const,
+    registers: [registry],
+  });
+  // Every registered code starts at 0, so rate() and increase() see a code's first problem.
+  for (const code of Object.keys(errorCodes) as ErrorCode[])
+    httpProblems.inc({ code, status: String(errorCodes[code].status) }, 0);
   return {
     registry,
     httpDuration,
@@ -86,5 +98,6 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     deliveryPending,
     deliveryDead,
     deliveryOldestDueAge,
+    httpProblems,
   };
 }

@@ -906,6 +906,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Problem answers per code over a window, most frequent first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far back from now: `15m`, `1h`, `24h`, `7d` … (at most 90d). */
+                    window?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Counts per code from the per-minute request roll-ups of every process. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Start of the first roll-up minute counted. */
+                            from: string;
+                            items: components["schemas"]["ErrorCount"][];
+                            /** @description Problem answers in the window (the sum of `items`). */
+                            problems: number;
+                            /** @description All requests in the window. */
+                            requests: number;
+                            /** @description Now: the current minute is counted as far as it is written. */
+                            to: string;
+                            window: string;
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/ingestion/runs": {
         parameters: {
             query?: never;
@@ -9470,6 +9556,28 @@ export interface components {
         DeliveryDetail: components["schemas"]["Delivery"] & {
             attempt_log: components["schemas"]["DeliveryAttempt"][];
             payload?: unknown;
+        };
+        ErrorCount: {
+            /** @example rate_limited */
+            code: string;
+            count: number;
+            meaning: string | null;
+            /** @description False for a code missing from the registry (docs/ERRORS.md), e.g. one an older version answered. */
+            registered: boolean;
+            /**
+             * @description Whether a client should retry (docs/ERRORS.md).
+             * @enum {string|null}
+             */
+            retry: "no" | "after" | "yes" | null;
+            /**
+             * @description count ÷ all requests in the window (0 when there were none).
+             * @example 0.0125
+             */
+            share: number;
+            /** @description The registered status; null for an unregistered code. */
+            status: number | null;
+            /** @example 4xx */
+            status_class: string;
         };
         ExecuteOrder: {
             fills?: {
