@@ -3,6 +3,7 @@
  * Route labels are route templates, never raw paths, so unknown paths cannot grow the series count.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { createOperationsGauges, type OperationsGauges } from './operations-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -17,6 +18,8 @@ export interface Metrics {
   deliveryDead: Gauge<'channel'>;
   /** Seconds the oldest due delivery has been waiting past its due time (0 when none is due); set at each scrape. */
   deliveryOldestDueAge: Gauge<'channel'>;
+  /** Pipeline steps, ingestion accounting, data freshness and scheduled jobs; set at each scrape. */
+  operations: OperationsGauges;
 }
 
 /**
@@ -86,5 +89,6 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     deliveryPending,
     deliveryDead,
     deliveryOldestDueAge,
+    operations: createOperationsGauges(registry),
   };
 }
