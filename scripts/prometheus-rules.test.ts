@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isCi } from '../src/config.ts';
+import { DEFAULT_ROUTE_OBJECTIVE } from '../src/features/slo/defaults.ts';
+import { createMetrics } from '../src/platform/metrics.ts';
 import { RULES_PATH, ruleGroups, rulesYaml, sloWindows } from './prometheus-rules.ts';
 
 const run = promisify(execFile);
@@ -46,6 +48,14 @@ describe('Prometheus rules', () => {
       'CardquantLatencyBurnRate1d ticket',
       'CardquantLatencyBurnRate3d ticket',
     ]);
+  });
+
+  it("reads the latency threshold's bucket with the `le` label the app writes", async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    metrics.httpDuration.observe({ route: '/v1/cards', method: 'GET', status_class: '2xx' }, 0.1);
+    const le = `le="${DEFAULT_ROUTE_OBJECTIVE.latencyThresholdSeconds}"`;
+    expect(await metrics.registry.metrics()).toContain(`http_server_request_duration_seconds_bucket{${le},`);
+    expect(rulesYaml()).toContain(`http_server_request_duration_seconds_bucket{${le}}`);
   });
 
   const skip = promtoolSkipReason();
