@@ -58,6 +58,7 @@ import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtest
 import { factorsRoutes } from './features/factors/factors.routes.ts';
 import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
 import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
+import { refreshOperationsGauges } from './features/ops/operations-gauges.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
@@ -212,9 +213,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', healthRoutes(migrations));
   app.route(
     '/',
-    metricsRoutes(config, deps.metrics, () =>
-      refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics),
-    ),
+    metricsRoutes(config, deps.metrics, async () => {
+      await refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics);
+      await refreshOperationsGauges(
+        platform.database.db,
+        platform.clock,
+        deps.metrics.operations,
+        config.STALE_AFTER_DAYS,
+      );
+    }),
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));

@@ -4,6 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { errorCodes, type ErrorCode } from './error-codes.ts';
+import { createOperationsGauges, type OperationsGauges } from './operations-metrics.ts';
 
 export interface Metrics {
   registry: Registry;
@@ -20,6 +21,8 @@ export interface Metrics {
   deliveryOldestDueAge: Gauge<'channel'>;
   /** Problem answers by registered `code` (or `unregistered`) and HTTP status. */
   httpProblems: Counter<'code' | 'status'>;
+  /** Pipeline steps, ingestion accounting, data freshness and scheduled jobs; set at each scrape. */
+  operations: OperationsGauges;
 }
 
 /**
@@ -99,5 +102,6 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     deliveryDead,
     deliveryOldestDueAge,
     httpProblems,
+    operations: createOperationsGauges(registry),
   };
 }
