@@ -56,6 +56,8 @@ import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtest
 import { factorsRoutes } from './features/factors/factors.routes.ts';
 import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
 import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
+import { refreshRetentionGauges } from './features/retention/retention-gauges.ts';
+import { retentionSettings } from './features/retention/retention.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
@@ -209,9 +211,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', healthRoutes(migrations));
   app.route(
     '/',
-    metricsRoutes(config, deps.metrics, () =>
-      refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics),
-    ),
+    metricsRoutes(config, deps.metrics, async () => {
+      await refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics);
+      await refreshRetentionGauges(platform.database.db, platform.clock, retentionSettings(config), deps.metrics);
+    }),
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));

@@ -17,6 +17,12 @@ export interface Metrics {
   deliveryDead: Gauge<'channel'>;
   /** Seconds the oldest due delivery has been waiting past its due time (0 when none is due); set at each scrape. */
   deliveryOldestDueAge: Gauge<'channel'>;
+  /** Seconds since the age instant of the oldest row each retention policy could delete, by table; set at each scrape. */
+  retentionOldestAge: Gauge<'table'>;
+  /** Each retention policy's limit in seconds, by table (absent: kept for ever); set at each scrape. */
+  retentionLimit: Gauge<'table'>;
+  /** Rows the latest retention run deleted, by table; set at each scrape. */
+  retentionLastDeleted: Gauge<'table'>;
 }
 
 /**
@@ -78,6 +84,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  const retentionOldestAge = new Gauge({
+    name: 'cardquant_retention_oldest_row_age_seconds',
+    help: 'Seconds since the age instant of the oldest row the retention policy of a table could delete (0 when none).',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const retentionLimit = new Gauge({
+    name: 'cardquant_retention_limit_seconds',
+    help: 'How long the retention policy of a table keeps a row past its age instant (tables kept for ever have no series).',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const retentionLastDeleted = new Gauge({
+    name: 'cardquant_retention_last_deleted_rows',
+    help: 'Rows the latest succeeded retention run deleted, by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
@@ -86,5 +110,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     deliveryPending,
     deliveryDead,
     deliveryOldestDueAge,
+    retentionOldestAge,
+    retentionLimit,
+    retentionLastDeleted,
   };
 }
