@@ -102,6 +102,7 @@ export const configSchema = z
     BACKTEST_RETENTION_DAYS: int(0, 36500).default(0),
     RETENTION_BATCH_ROWS: int(1, 10_000).default(5000),
     RETENTION_MAX_SECONDS: int(1, 86_400).default(600),
+    RETENTION_PAUSE_MS: int(0, 60_000).default(100),
     STALE_AFTER_DAYS: int(1, 365).default(3),
     MOVERS_MIN_OBSERVATIONS: int(2, 100).default(2),
     MOVERS_MAX_JUMP: z.coerce.number().min(1.01).max(1000).default(10),
@@ -263,6 +264,8 @@ export const settingDocs: Record<keyof Config, string> = {
     'Rows one retention batch deletes at most; each batch is its own short transaction, the longest a reader or writer waits.',
   RETENTION_MAX_SECONDS:
     'The retention step starts no batch after this many seconds; the next run goes on where it stopped.',
+  RETENTION_PAUSE_MS:
+    'Pause between two retention batches, so writers waiting for the database (SQLite polls its lock up to every 100 ms) get in between.',
   STALE_AFTER_DAYS: 'A market whose latest price date is more days behind today than this is reported stale.',
   MOVERS_MIN_OBSERVATIONS:
     'Movers: least market-price observations in [from_date, to_date], both ends included (2 = just the two compared prices).',

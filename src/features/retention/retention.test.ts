@@ -13,7 +13,11 @@ const ago = (days: number) => isoInstant(Date.parse(NOW) - days * DAY);
 /** Both dialects: what each policy deletes and keeps, batch bounds, the step's counts, the gauges. */
 describe.each(dialects)('retention on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
-    const h = harnessDatabase(d, { RETENTION_BATCH_ROWS: '3', BACKTEST_RETENTION_DAYS: '100' });
+    const h = harnessDatabase(d, {
+      RETENTION_BATCH_ROWS: '3',
+      RETENTION_PAUSE_MS: '0',
+      BACKTEST_RETENTION_DAYS: '100',
+    });
     const db = () => h.runtime.database.db;
     const settings = (): RetentionSettings => retentionSettings(h.runtime.config);
     const ids = async <T extends keyof Tables>(table: T, column = 'id') =>

@@ -19,6 +19,11 @@ export interface RetentionSettings {
   batchRows: number;
   /** A purge stops starting batches after this many seconds (RETENTION_MAX_SECONDS); the next run goes on. */
   maxSeconds: number;
+  /**
+   * Pause between two batches (RETENTION_PAUSE_MS): a SQLite writer waiting for the lock polls at
+   * growing intervals (up to 100 ms), so back-to-back batches could keep it out for several.
+   */
+  pauseMs: number;
 }
 
 /** The policies the settings define (docs/RUNBOOK.md lists every default). */
@@ -44,6 +49,7 @@ export function retentionSettings(config: Config): RetentionSettings {
     },
     batchRows: config.RETENTION_BATCH_ROWS,
     maxSeconds: config.RETENTION_MAX_SECONDS,
+    pauseMs: config.RETENTION_PAUSE_MS,
   };
 }
 
@@ -113,6 +119,7 @@ export async function purge(
       for (const [t, n] of Object.entries(counts)) result.deleted[t] = (result.deleted[t] ?? 0) + n;
       await options.onBatch?.();
       if (counts[table]! < settings.batchRows) break;
+      if (settings.pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.pauseMs));
     }
   }
   return result;
