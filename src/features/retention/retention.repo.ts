@@ -40,6 +40,8 @@ interface Shape {
   eligible: RawBuilder<unknown>;
   /** Rows of other tables deleted in the same transaction, by the parent keys of the batch. */
   children?: { table: keyof Tables; column: string }[];
+  /** What the rows are read from when their age lives in another table (default: the table as `t`). */
+  from?: RawBuilder<unknown>;
 }
 
 const ref = (c: string) => sql.ref(`t.${c}`);
@@ -77,8 +79,10 @@ const SHAPES: Record<RetentionTable, Shape> = {
   ingestion_payloads: { key: ['id'], age: ref('created_at'), eligible: TRUE },
   ingestion_unmatched: {
     key: ['run_id', 'product_id'],
-    // Ordered by the run's start: unmatched lists go with their run's payloads.
-    age: sql`(select r.started_at from ingestion_runs r where r.id = t.run_id)`,
+    // Aged by their run's start: unmatched lists go with their run's payloads. Read through the
+    // runs' start index and the list's primary key (run_id first).
+    from: sql`ingestion_runs as r inner join ingestion_unmatched as t on t.run_id = r.id`,
+    age: sql`r.started_at`,
     eligible: TRUE,
   },
   anomalies: { key: ['id'], age: ref('resolved_at'), eligible: sql`t.status <> 'open' and t.resolved_at is not null` },
@@ -112,12 +116,14 @@ export function childTables(table: RetentionTable): string[] {
   return (SHAPES[table].children ?? []).map((c) => c.table);
 }
 
+const source = (table: RetentionTable) => SHAPES[table].from ?? sql`${sql.table(table)} as t`;
+
 const keyList = (s: Shape, alias?: string) => sql.join(s.key.map((c) => sql.ref(alias ? `${alias}.${c}` : c)));
 
 /** The keys of up to `limit` deletable rows older than `beforeIso`, oldest first. */
 function candidates(table: RetentionTable, beforeIso: string, limit: number, forUpdate = false): RawBuilder<unknown> {
   const s = SHAPES[table];
-  return sql`select ${keyList(s, 't')} from ${sql.table(table)} as t
+  return sql`select ${keyList(s, 't')} from ${source(table)}
     where ${s.age} < ${beforeIso} and ${s.eligible}
     order by ${s.age} limit ${limit}${forUpdate ? sql` for update of t` : sql``}`;
 }
@@ -137,11 +143,11 @@ export async function deleteBatch(
   const s = SHAPES[table];
   if (!s.children) {
     // One statement: the age and state are checked again on the row deleted, so a row that
-    // changed since the sub-select (an idempotency key claimed again) stays.
+    // changed since the sub-select (an idempotency key claimed again) stays (rows aged through
+    // another table never change: their keys suffice).
+    const recheck = s.from ? sql`` : sql` and ${s.age} < ${beforeIso} and ${s.eligible}`;
     const res = await sql`delete from ${sql.table(table)} as t
-      where (${keyList(s, 't')}) in (${candidates(table, beforeIso, limit)}) and ${s.age} < ${beforeIso} and ${s.eligible}`.execute(
-      db,
-    );
+      where (${keyList(s, 't')}) in (${candidates(table, beforeIso, limit)})${recheck}`.execute(db);
     return { [table]: Number(res.numAffectedRows ?? 0n) };
   }
   const children = s.children;
@@ -168,7 +174,7 @@ export async function deleteBatch(
 /** The age instant of the oldest row a policy could delete (whatever its age), or null when none. */
 export async function oldestDeletable(db: Kysely<Tables>, table: RetentionTable): Promise<string | null> {
   const s = SHAPES[table];
-  const res = await sql<{ oldest: string | null }>`select min(${s.age}) as oldest from ${sql.table(table)} as t
+  const res = await sql<{ oldest: string | null }>`select min(${s.age}) as oldest from ${source(table)}
     where ${s.eligible}`.execute(db);
   return res.rows[0]?.oldest ?? null;
 }
