@@ -266,6 +266,7 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
         return {
           counts: {
             deleted: result.deleted,
+            rows_deleted: Object.values(result.deleted).reduce((a, b) => a + b, 0),
             batches: result.batches,
             longest_batch_ms: result.longest_batch_ms,
             capped: result.capped,

@@ -76,6 +76,50 @@ describe.each(dialects)('retention on $name', (d) => {
       expect(await ids('audit_log')).toEqual(['keep1']);
     });
 
+    it('deletes finished deliveries with their attempts in batches of RETENTION_BATCH_ROWS, one transaction each', async () => {
+      await db().insertInto('principals').values({ id: 'prn_b', kind: 'user', name: 'p', created_at: NOW }).execute();
+      for (let i = 0; i < 7; i++) {
+        const id = `old_d${i}`;
+        await db()
+          .insertInto('deliveries')
+          .values({
+            id,
+            channel: 'webhook',
+            event_type: 'test.ping',
+            owner_id: 'prn_b',
+            dedupe_key: id,
+            payload: '{}',
+            status: i % 2 ? 'delivered' : 'dead',
+            next_attempt_at: ago(100 + i),
+            triggered_at: ago(100 + i),
+            created_at: ago(100 + i),
+            updated_at: ago(100 + i),
+          })
+          .execute();
+        await db()
+          .insertInto('delivery_attempts')
+          .values({
+            id: `old_a${i}`,
+            delivery_id: id,
+            attempt: 1,
+            started_at: ago(100 + i),
+            duration_ms: 1,
+            outcome: 'failed',
+          })
+          .execute();
+      }
+      const left: number[] = [];
+      const r = await purge(h.runtime.database, h.clock, settings(), {
+        only: ['deliveries'],
+        onBatch: async () => {
+          left.push((await ids('deliveries')).length);
+        },
+      });
+      expect(left).toEqual([4, 1, 0]);
+      expect(r).toMatchObject({ batches: 3, deleted: { deliveries: 7, delivery_attempts: 7 } });
+      expect(await ids('delivery_attempts')).toEqual([]);
+    });
+
     it('stops starting batches at RETENTION_MAX_SECONDS and says so', async () => {
       for (let i = 0; i < 7; i++) await audit(`old${i}`, ago(500));
       const r = await purge(h.runtime.database, h.clock, { ...settings(), maxSeconds: 0 }, { only: ['audit_log'] });
@@ -147,8 +191,13 @@ describe.each(dialects)('retention on $name', (d) => {
         .orderBy('started_at', 'desc')
         .executeTakeFirstOrThrow();
       expect(run.status).toBe('succeeded');
-      const counts = JSON.parse(run.counts!) as { deleted: Record<string, number>; batches: number };
+      const counts = JSON.parse(run.counts!) as {
+        deleted: Record<string, number>;
+        rows_deleted: number;
+        batches: number;
+      };
       expect(counts.deleted.audit_log).toBeGreaterThanOrEqual(5);
+      expect(counts.rows_deleted).toBe(Object.values(counts.deleted).reduce((a, b) => a + b, 0));
       expect(counts.batches).toBeGreaterThanOrEqual(2);
       expect(Object.keys(counts.deleted)).toContain('delivery_attempts');
 
