@@ -59,6 +59,8 @@ import { factorsRoutes } from './features/factors/factors.routes.ts';
 import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
 import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
 import { refreshOperationsGauges } from './features/ops/operations-gauges.ts';
+import { refreshRetentionGauges } from './features/retention/retention-gauges.ts';
+import { retentionSettings } from './features/retention/retention.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
@@ -221,6 +223,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         deps.metrics.operations,
         config.STALE_AFTER_DAYS,
       );
+      await refreshRetentionGauges(platform.database.db, platform.clock, retentionSettings(config), deps.metrics);
     }),
   );
   app.route('/', keysRoutes(deps.keys));

@@ -89,6 +89,20 @@ export const configSchema = z
     PIPELINE_LEASE_MINUTES: int(1, 7 * 24 * 60).optional(),
     RUN_HEARTBEAT_SECONDS: int(1, 3600).default(30),
     RAW_PAYLOAD_RETENTION_DAYS: int(1, 3650).default(30),
+    AUDIT_RETENTION_DAYS: int(0, 36500).default(400),
+    ROLLUP_RETENTION_DAYS: int(0, 3650)
+      .refine((v) => v === 0 || v > 30, { message: 'must exceed the 30-day SLO budget (or be 0: kept for ever)' })
+      .default(35),
+    RUN_RETENTION_DAYS: int(0, 36500).default(400),
+    ANOMALY_RETENTION_DAYS: int(0, 36500).default(365),
+    DELIVERY_RETENTION_DAYS: int(0, 36500).default(90),
+    ALERT_FIRING_RETENTION_DAYS: int(0, 36500).default(365),
+    EMAIL_EVENT_RETENTION_DAYS: int(0, 36500).default(90),
+    OWNER_TOKEN_RETENTION_DAYS: int(0, 36500).default(30),
+    BACKTEST_RETENTION_DAYS: int(0, 36500).default(0),
+    RETENTION_BATCH_ROWS: int(1, 10_000).default(5000),
+    RETENTION_MAX_SECONDS: int(1, 86_400).default(600),
+    RETENTION_PAUSE_MS: int(0, 60_000).default(100),
     STALE_AFTER_DAYS: int(1, 365).default(3),
     MOVERS_MIN_OBSERVATIONS: int(2, 100).default(2),
     MOVERS_MAX_JUMP: z.coerce.number().min(1.01).max(1000).default(10),
@@ -231,7 +245,27 @@ export const settingDocs: Record<keyof Config, string> = {
     'Deprecated, ignored (a warning is logged): replaced by `RUN_HEARTBEAT_SECONDS`; a step is no longer held for a fixed lease but for as long as its process heartbeats.',
   RUN_HEARTBEAT_SECONDS:
     'How often a running pipeline step or ingestion run writes a heartbeat. A run with no heartbeat for 3 intervals is taken to be dead: it is marked `abandoned` and its step may be taken over by another process.',
-  RAW_PAYLOAD_RETENTION_DAYS: 'How long raw upstream payloads are kept for `import rematch`.',
+  RAW_PAYLOAD_RETENTION_DAYS:
+    'How long raw upstream payloads (and the unmatched-product lists of their runs) are kept for `import rematch`.',
+  AUDIT_RETENTION_DAYS: 'Days audit log entries are kept (0: for ever). Audits usually want more than a year.',
+  ROLLUP_RETENTION_DAYS:
+    'Days per-minute request roll-ups are kept (0: for ever); more than the 30-day SLO budget window.',
+  RUN_RETENTION_DAYS:
+    'Days finished pipeline, scheduled-job and non-price ingestion runs are kept (0: for ever); the latest succeeded run of each step or importer, and price runs (their rows carry the run id), always stay.',
+  ANOMALY_RETENTION_DAYS:
+    'Days acknowledged or dismissed anomalies are kept after their resolution (0: for ever); open ones stay.',
+  DELIVERY_RETENTION_DAYS:
+    'Days finished deliveries (delivered, dead, suppressed, cancelled) and their attempts are kept after their last change (0: for ever); pending ones stay.',
+  ALERT_FIRING_RETENTION_DAYS: 'Days alert firings are kept (0: for ever); a firing a delivery still names stays.',
+  EMAIL_EVENT_RETENTION_DAYS: 'Days provider e-mail events are kept (0: for ever); an event a suppression names stays.',
+  OWNER_TOKEN_RETENTION_DAYS: 'Days subscriber link tokens are kept after they were used or expired (0: for ever).',
+  BACKTEST_RETENTION_DAYS: 'Days finished backtests are kept (0: for ever).',
+  RETENTION_BATCH_ROWS:
+    'Rows one retention batch deletes at most; each batch is its own short transaction, the longest a reader or writer waits.',
+  RETENTION_MAX_SECONDS:
+    'The retention step starts no batch after this many seconds; the next run goes on where it stopped.',
+  RETENTION_PAUSE_MS:
+    'Pause between two retention batches, so writers waiting for the database (SQLite polls its lock up to every 100 ms) get in between.',
   STALE_AFTER_DAYS: 'A market whose latest price date is more days behind today than this is reported stale.',
   MOVERS_MIN_OBSERVATIONS:
     'Movers: least market-price observations in [from_date, to_date], both ends included (2 = just the two compared prices).',

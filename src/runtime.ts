@@ -46,6 +46,7 @@ import { createMetrics } from './platform/metrics.ts';
 import type { EngineRegistry } from './features/signals/engine.ts';
 import { defaultEngines, signalConfig } from './features/signals/settings.ts';
 import { anomalyRules } from './features/quality/anomalies.ts';
+import { retentionSettings } from './features/retention/retention.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -156,7 +157,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     newId,
     instance,
     pipelineSteps(ingest, options.sources ?? sourcesFromConfig(config), {
-      payloadRetentionDays: config.RAW_PAYLOAD_RETENTION_DAYS,
+      retention: retentionSettings(config),
       movers: moverRules(config),
       anomalies: anomalyRules(config),
       signals: signalConfig(config),

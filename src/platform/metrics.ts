@@ -23,6 +23,12 @@ export interface Metrics {
   httpProblems: Counter<'code' | 'status'>;
   /** Pipeline steps, ingestion accounting, data freshness and scheduled jobs; set at each scrape. */
   operations: OperationsGauges;
+  /** Seconds since the age instant of the oldest row each retention policy could delete, by table; set at each scrape. */
+  retentionOldestAge: Gauge<'table'>;
+  /** Each retention policy's limit in seconds, by table (absent: kept for ever); set at each scrape. */
+  retentionLimit: Gauge<'table'>;
+  /** Rows the latest retention run deleted, by table; set at each scrape. */
+  retentionLastDeleted: Gauge<'table'>;
 }
 
 /**
@@ -93,6 +99,24 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   // Every registered code starts at 0, so rate() and increase() see a code's first problem.
   for (const code of Object.keys(errorCodes) as ErrorCode[])
     httpProblems.inc({ code, status: String(errorCodes[code].status) }, 0);
+  const retentionOldestAge = new Gauge({
+    name: 'cardquant_retention_oldest_row_age_seconds',
+    help: 'Seconds since the age instant of the oldest row the retention policy of a table could delete (0 when none).',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const retentionLimit = new Gauge({
+    name: 'cardquant_retention_limit_seconds',
+    help: 'How long the retention policy of a table keeps a row past its age instant (tables kept for ever have no series).',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
+  const retentionLastDeleted = new Gauge({
+    name: 'cardquant_retention_last_deleted_rows',
+    help: 'Rows the latest succeeded retention run deleted, by table.',
+    labelNames: ['table'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     httpDuration,
@@ -103,5 +127,8 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     deliveryOldestDueAge,
     httpProblems,
     operations: createOperationsGauges(registry),
+    retentionOldestAge,
+    retentionLimit,
+    retentionLastDeleted,
   };
 }

@@ -9,9 +9,7 @@ import { idFactory } from '../../platform/ids.ts';
 import type { IngestContext } from '../ingest/context.ts';
 import { prepareForRealData } from '../ingest/dataset.ts';
 import type { RunSummary } from '../../shared/run-accounting.ts';
-import { purgePayloads } from '../ingest/runs.repo.ts';
 import type { CatalogImport, PriceImport, StepSources } from '../ingest/sources/registry.ts';
-import { purgeUnmatched } from '../ingest/unmatched.repo.ts';
 import { deriveAnomalies } from '../quality/anomalies.ts';
 import type { AnomalyRules } from '../quality/anomalies.checks.ts';
 import { deriveFactorStats } from '../factors/factors.ts';
@@ -28,6 +26,7 @@ import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 import { evaluateAlerts, type AlertTuning } from '../alerts/evaluation.ts';
 import { anyActiveRule } from '../alerts/alerts.repo.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
+import { purge, type RetentionSettings } from '../retention/retention.ts';
 
 /** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
 export function summarise(runs: RunSummary[]): StepResult {
@@ -51,7 +50,8 @@ export function summarise(runs: RunSummary[]): StepResult {
 }
 
 export interface StepSettings {
-  payloadRetentionDays: number;
+  /** The retention policies (docs/RUNBOOK.md, "Retention"). */
+  retention: RetentionSettings;
   anomalies: AnomalyRules;
   movers: MoverRules;
   signals: SignalConfig;
@@ -105,7 +105,7 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
   {
     name: 'retention',
     description:
-      'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.',
+      'Apply every retention policy: delete, oldest first and in bounded batches (RETENTION_BATCH_ROWS, each its own transaction), the rows past their limit in the audit log, expired idempotency keys, request roll-ups, finished runs, raw payloads and unmatched lists, resolved anomalies, finished deliveries and their attempts, alert firings, e-mail events, used or expired link tokens and finished backtests; live and referenced rows stay.',
   },
 ];
 
@@ -262,11 +262,17 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
     {
       ...step('retention'),
       run: async () => {
-        const before = isoInstant(ctx.clock.now() - settings.payloadRetentionDays * 86_400_000);
+        const result = await purge(ctx.database, ctx.clock, settings.retention);
         return {
           counts: {
-            payloads_deleted: await purgePayloads(ctx.database.db, before),
-            unmatched_deleted: await purgeUnmatched(ctx.database.db, before),
+            deleted: result.deleted,
+            rows_deleted: Object.values(result.deleted).reduce((a, b) => a + b, 0),
+            batches: result.batches,
+            longest_batch_ms: result.longest_batch_ms,
+            capped: result.capped,
+            /** Deprecated aliases of `deleted.ingestion_payloads` and `deleted.ingestion_unmatched` (removed in 0.4.0). */
+            payloads_deleted: result.deleted.ingestion_payloads ?? 0,
+            unmatched_deleted: result.deleted.ingestion_unmatched ?? 0,
           },
         };
       },
