@@ -44,6 +44,7 @@ import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
 import type { LogShipping } from './platform/logship/log-shipping.ts';
+import { flushTracing, startTracing } from './platform/tracing.ts';
 import type { EngineRegistry } from './features/signals/engine.ts';
 import { defaultEngines, signalConfig } from './features/signals/settings.ts';
 import { anomalyRules } from './features/quality/anomalies.ts';
@@ -97,6 +98,8 @@ export async function openMigrated(config: Config, log: Logger, clock: Clock = s
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const clock = options.clock ?? systemClock;
+  // Off unless configured; when off, the OpenTelemetry SDK is never loaded.
+  await startTracing(config);
   const shipping = options.logShipping ?? null;
   const log = options.log ?? createLogger(config.LOG_LEVEL, shipping?.destination);
   const database = await openMigrated(config, log, clock);
@@ -263,6 +266,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       await database.close();
+      await flushTracing().catch((err: Error) =>
+        log.warn({ err: { message: err.message } }, 'spans could not be sent before closing'),
+      );
     },
   };
 }
