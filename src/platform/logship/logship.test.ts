@@ -115,6 +115,18 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+describe('log shipping settings', () => {
+  it('are off by default and refuse a URL without its format or a buffer smaller than two batches', async () => {
+    expect(await logShippingFromConfig(loadConfig({}), { role: 'serve' })).toBeNull();
+    expect(() => loadConfig({ LOG_SHIP_HTTP_URL: 'http://loki:3100/loki/api/v1/push' })).toThrow(
+      /LOG_SHIP_HTTP_FORMAT: set both/,
+    );
+    expect(() => loadConfig({ LOG_SHIP_BATCH_BYTES: '65536', LOG_SHIP_BUFFER_BYTES: '100000' })).toThrow(
+      /LOG_SHIP_BUFFER_BYTES: must hold at least two batches/,
+    );
+  });
+});
+
 describe('log shipping to Loki and OTLP', () => {
   it('ships the same redacted lines as stdout to Loki, with bounded labels and the auth header', async () => {
     const loki = await receiver();

@@ -53,6 +53,7 @@ export function s3Sink(options: S3SinkOptions): LogSink & { client: S3Client } {
   return {
     destination: 's3',
     client,
+    close: () => client.destroy(),
     async send(lines) {
       const key = keyFor(lines);
       const body = gzipSync(lines.map((l) => `${l.text}\n`).join(''));

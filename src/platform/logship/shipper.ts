@@ -22,6 +22,8 @@ export interface ShippedLine {
 export interface LogSink {
   readonly destination: 's3' | 'loki' | 'otlp';
   send(lines: readonly ShippedLine[]): Promise<void>;
+  /** Releases connections (after the last send). */
+  close?(): void;
 }
 
 /** Thrown by a sink for an answer that a retry cannot change (a 4xx other than 408/429). */
@@ -148,6 +150,7 @@ export class LogShipper {
         });
       });
     }
+    this.sink.close?.();
     return { unsentLines: this.queue.reduce((n, b) => n + b.lines.length, 0) };
   }
 
