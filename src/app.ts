@@ -45,7 +45,7 @@ import { authenticate } from './platform/http/auth.ts';
 import { clientIpResolver } from './platform/http/client-ip.ts';
 import type { AppEnv, Platform } from './platform/http/context.ts';
 import { observe } from './platform/http/observe.ts';
-import { traceRequests } from './platform/tracing.ts';
+import { traceRequests, tracingOn } from './platform/tracing.ts';
 import { problem } from './platform/http/problem.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
@@ -158,7 +158,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  app.use('*', traceRequests());
+  // Registered only with tracing on, so a request without it pays nothing.
+  if (tracingOn()) app.use('*', traceRequests());
   app.use('*', observe(deps.metrics));
   app.use(
     '*',

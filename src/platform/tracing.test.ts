@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config.ts';
-import { childTraceparent, inSpan, startTracing, tracesUrl } from './tracing.ts';
+import { childTraceparent, inSpan, startTracing, tracesUrl, tracingOn } from './tracing.ts';
 
 describe('tracing settings', () => {
   it('follows OpenTelemetry’s variables: the base endpoint gets /v1/traces, the traces endpoint is taken as is', () => {
@@ -20,6 +20,7 @@ describe('tracing settings', () => {
 
   it('is off by default: nothing starts, spans are plain calls and children get no TRACEPARENT', async () => {
     expect(await startTracing(loadConfig({}))).toBe(false);
+    expect(tracingOn()).toBe(false);
     expect(await inSpan('pipeline.step x', {}, (span) => Promise.resolve(span))).toBeNull();
     expect(childTraceparent()).toBeUndefined();
   });

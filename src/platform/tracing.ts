@@ -79,6 +79,11 @@ export async function startTracing(config: TracingConfig): Promise<boolean> {
   return true;
 }
 
+/** Whether spans are being recorded (startTracing found an endpoint). */
+export function tracingOn(): boolean {
+  return active !== null;
+}
+
 /** Sends the spans still buffered and stops tracing (on shutdown). */
 export async function stopTracing(): Promise<void> {
   const was = active;
