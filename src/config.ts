@@ -451,6 +451,8 @@ export function loadConfig(env: Source = process.env): Config {
   }
   if (result.success) {
     const d = result.data;
+    if (d.LOG_SHIP_HTTP_URL && /^[a-z]+:\/\/[^/]*@/i.test(d.LOG_SHIP_HTTP_URL))
+      problems.push('LOG_SHIP_HTTP_URL: no credentials in the URL; put them in LOG_SHIP_HTTP_AUTHORIZATION');
     if ((d.LOG_SHIP_HTTP_URL === undefined) !== (d.LOG_SHIP_HTTP_FORMAT === undefined))
       problems.push('LOG_SHIP_HTTP_URL, LOG_SHIP_HTTP_FORMAT: set both (loki or otlp) or neither');
     if (d.LOG_SHIP_BUFFER_BYTES < 2 * d.LOG_SHIP_BATCH_BYTES)

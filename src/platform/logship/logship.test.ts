@@ -124,6 +124,12 @@ describe('log shipping settings', () => {
     expect(() => loadConfig({ LOG_SHIP_BATCH_BYTES: '65536', LOG_SHIP_BUFFER_BYTES: '100000' })).toThrow(
       /LOG_SHIP_BUFFER_BYTES: must hold at least two batches/,
     );
+    expect(() =>
+      loadConfig({
+        LOG_SHIP_HTTP_URL: 'https://user:pass@logs.example/loki/api/v1/push',
+        LOG_SHIP_HTTP_FORMAT: 'loki',
+      }),
+    ).toThrow(/LOG_SHIP_HTTP_URL: no credentials in the URL/);
   });
 });
 

@@ -35,7 +35,8 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   // The body is read so the connection can be reused; its text helps the operator.
   const text = (await response.text()).slice(0, 200);
   if (response.ok) return;
-  const message = `${url} answered ${response.status}${text ? `: ${text}` : ''}`;
+  const { origin, pathname } = new URL(url);
+  const message = `${origin}${pathname} answered ${response.status}${text ? `: ${text}` : ''}`;
   if (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)
     throw new PermanentSendError(message);
   throw new Error(message);
