@@ -6,10 +6,7 @@
  * hands it. Spans go over OTLP/HTTP (JSON) in batches.
  */
 import type * as Api from '@opentelemetry/api';
-import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.ts';
-import type { AppEnv } from './http/context.ts';
-import { routeTemplate } from './http/observe.ts';
 
 interface ActiveTracing {
   api: typeof Api;
@@ -144,36 +141,39 @@ export function childTraceparent(): string | undefined {
 }
 
 /**
- * Global middleware: a server span per request, named `METHOD /route/template`, continuing an
- * incoming `traceparent`, with the status and request id as attributes.
+ * Runs `next` inside a server span that continues an incoming `traceparent`; when it settles the
+ * span is named `METHOD /route/template` and given the status and request id `outcome` reports.
+ * Without tracing, just runs `next`.
  *
  * @example
- * app.use('*', traceRequests());
+ * await inRequestSpan('GET', (n) => c.req.header(n), next, () => ({ route: '/healthz', status: 200 }));
  */
-export function traceRequests(): MiddlewareHandler<AppEnv> {
-  return async function traceRequests(c, next) {
-    const tracing = active;
-    if (!tracing) return next();
-    const { api } = tracing;
-    const traceparent = c.req.header('traceparent');
-    const parent = traceparent
-      ? api.propagation.extract(api.ROOT_CONTEXT, { traceparent, tracestate: c.req.header('tracestate') ?? '' })
-      : api.ROOT_CONTEXT;
-    const span = tracing.tracer.startSpan(c.req.method, { kind: api.SpanKind.SERVER }, parent);
-    try {
-      await api.context.with(api.trace.setSpan(parent, span), next);
-    } finally {
-      const route = routeTemplate(c);
-      const status = c.res.status;
-      span.updateName(`${c.req.method} ${route}`);
-      span.setAttributes({
-        'http.request.method': c.req.method,
-        'http.route': route,
-        'http.response.status_code': status,
-        'cardquant.request_id': c.get('requestId') ?? '',
-      });
-      if (status >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
-      span.end();
-    }
-  };
+export async function inRequestSpan(
+  method: string,
+  header: (name: string) => string | undefined,
+  next: () => Promise<void>,
+  outcome: () => { route: string; status: number; requestId?: string },
+): Promise<void> {
+  const tracing = active;
+  if (!tracing) return next();
+  const { api } = tracing;
+  const traceparent = header('traceparent');
+  const parent = traceparent
+    ? api.propagation.extract(api.ROOT_CONTEXT, { traceparent, tracestate: header('tracestate') ?? '' })
+    : api.ROOT_CONTEXT;
+  const span = tracing.tracer.startSpan(method, { kind: api.SpanKind.SERVER }, parent);
+  try {
+    await api.context.with(api.trace.setSpan(parent, span), next);
+  } finally {
+    const { route, status, requestId } = outcome();
+    span.updateName(`${method} ${route}`);
+    span.setAttributes({
+      'http.request.method': method,
+      'http.route': route,
+      'http.response.status_code': status,
+      'cardquant.request_id': requestId ?? '',
+    });
+    if (status >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
+    span.end();
+  }
 }
