@@ -166,7 +166,9 @@ async function runProcess(roles: {
   await runtime.close();
   log.info({ cutConnections: result?.cutConnections ?? false }, 'stopped');
   // What is still buffered (the lines above included) gets what is left of the grace.
-  await logShipping?.close(Math.max(0, cfg.SHUTDOWN_GRACE_MS - (performance.now() - stopAt)));
+  const unsent = await logShipping?.close(Math.max(0, cfg.SHUTDOWN_GRACE_MS - (performance.now() - stopAt)));
+  // Written to stdout only: the shippers are closed.
+  if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
 }
 
 function program(): Command {

@@ -1,6 +1,6 @@
 /**
  * OpenTelemetry tracing, off unless `OTEL_EXPORTER_OTLP_ENDPOINT` (or `…_TRACES_ENDPOINT`) is
- * set. When off, the SDK is never imported and every helper here costs one branch. When on:
+ * set. When off, the SDK is never imported and every function here costs one branch. When on:
  * a span per HTTP request (named by route template, W3C `traceparent` accepted), per pipeline
  * step, and a child process continues its parent's trace from the `TRACEPARENT` the launcher
  * hands it. Spans go over OTLP/HTTP (JSON) in batches.

@@ -31,8 +31,8 @@ export interface LogShipping {
   childOut(role: string): LineOut;
   /** Counters and the buffer gauge, read from the shippers at each scrape. */
   registerMetrics(registry: Registry): void;
-  /** Sends what is buffered within `graceMs` (all destinations at once). */
-  close(graceMs: number): Promise<void>;
+  /** Sends what is buffered within `graceMs` (all destinations at once); lines left unsent, by destination. */
+  close(graceMs: number): Promise<Record<string, number>>;
 }
 
 export interface LogShippingOptions {
@@ -178,7 +178,8 @@ export function createLogShipping(shippers: LogShipper[], role: string, stdout: 
       });
     },
     async close(graceMs) {
-      await Promise.all(shippers.map((s) => s.close(graceMs)));
+      const results = await Promise.all(shippers.map((s) => s.close(graceMs)));
+      return Object.fromEntries(shippers.map((s, i) => [s.destination, results[i]!.unsentLines]));
     },
   };
 }

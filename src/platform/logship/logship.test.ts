@@ -422,7 +422,7 @@ describe('log shipping to an S3-compatible bucket', () => {
       nowMs += 1000;
       await shipper!.settled();
     }
-    expect(await shipping.close(10_000)).toBeUndefined();
+    expect(await shipping.close(10_000)).toEqual({ s3: 0 });
 
     const client = s3Sink({
       bucket: 'logs',

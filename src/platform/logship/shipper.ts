@@ -131,7 +131,7 @@ export class LogShipper {
 
   /**
    * Sends what is buffered, waiting at most `graceMs`; resolves early once everything is
-   * acknowledged. Anything still unsent then stays unsent (counted by the caller as left over).
+   * acknowledged. What is still unacknowledged then is given up and reported as `unsentLines`.
    */
   async close(graceMs: number): Promise<{ unsentLines: number }> {
     this.seal();
