@@ -48,6 +48,8 @@ import { clientIpResolver } from './platform/http/client-ip.ts';
 import type { AppEnv, Platform } from './platform/http/context.ts';
 import { observe } from './platform/http/observe.ts';
 import { countProblems, problem } from './platform/http/problem.ts';
+import { tracingOn } from './platform/tracing.ts';
+import { traceRequests } from './platform/http/trace-requests.ts';
 import { securityHeaders } from './platform/http/security-headers.ts';
 import type { Metrics } from './platform/metrics.ts';
 import type { BackgroundWork } from './platform/background.ts';
@@ -162,6 +164,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  // Registered only with tracing on, so a request without it pays nothing.
+  if (tracingOn()) app.use('*', traceRequests());
   app.use('*', observe(deps.metrics));
   app.use('*', countProblems(deps.metrics));
   app.use(

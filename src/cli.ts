@@ -28,6 +28,7 @@ import { runtimeKind } from './platform/entrypoints.ts';
 import { AppError } from './platform/errors.ts';
 import { MigrationError, migrationStatus } from './platform/db/migrator.ts';
 import { createLogger } from './platform/log.ts';
+import { logShippingFromConfig } from './platform/logship/log-shipping.ts';
 import { Scheduler, type Job } from './platform/scheduler.ts';
 import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
 import { listen } from './server.ts';
@@ -103,6 +104,7 @@ async function seedDemoIfEmpty(runtime: Runtime): Promise<void> {
  * flight settle; then the scheduler, batched writes, database.
  */
 async function runProcess(roles: {
+  role: 'start' | 'serve' | 'worker';
   http: boolean;
   scheduler: boolean;
   bootstrap: boolean;
@@ -111,7 +113,8 @@ async function runProcess(roles: {
   const startedAt = performance.now();
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
-  const runtime = await createRuntime(cfg, { instance });
+  const logShipping = await logShippingFromConfig(cfg, { role: roles.role });
+  const runtime = await createRuntime(cfg, { instance, logShipping });
   const { log } = runtime;
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
@@ -142,8 +145,10 @@ async function runProcess(roles: {
   const server = roles.http ? await listen(runtime.app.fetch, { host: cfg.HOST, port: cfg.PORT }, log) : undefined;
   log.info({ database: runtime.database.describe(), startupMs: Math.round(performance.now() - startedAt) }, 'ready');
 
+  let stopAt = 0;
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      stopAt = performance.now();
       log.info({ signal }, 'shutting down');
       resolve();
     };
@@ -160,6 +165,10 @@ async function runProcess(roles: {
   await scheduler?.stop();
   await runtime.close();
   log.info({ cutConnections: result?.cutConnections ?? false }, 'stopped');
+  // What is still buffered (the lines above included) gets what is left of the grace.
+  const unsent = await logShipping?.close(Math.max(0, cfg.SHUTDOWN_GRACE_MS - (performance.now() - stopAt)));
+  // Written to stdout only: the shippers are closed.
+  if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
 }
 
 function program(): Command {
@@ -170,17 +179,17 @@ function program(): Command {
   root
     .command('start')
     .description('Run everything in one process: HTTP API, scheduler and workers (SQLite by default).')
-    .action(() => runProcess({ http: true, scheduler: true, bootstrap: true, deliveries: true }));
+    .action(() => runProcess({ role: 'start', http: true, scheduler: true, bootstrap: true, deliveries: true }));
   root
     .command('serve')
     .description('Run only the HTTP API (scale-out role; run any number behind a load balancer).')
-    .action(() => runProcess({ http: true, scheduler: false, bootstrap: false, deliveries: false }));
+    .action(() => runProcess({ role: 'serve', http: true, scheduler: false, bootstrap: false, deliveries: false }));
   root
     .command('worker')
     .description(
       'Run only the scheduler and workers, the delivery worker included (scale-out role; any number may run).',
     )
-    .action(() => runProcess({ http: false, scheduler: true, bootstrap: false, deliveries: true }));
+    .action(() => runProcess({ role: 'worker', http: false, scheduler: true, bootstrap: false, deliveries: true }));
 
   root
     .command('version')

@@ -180,6 +180,23 @@ export const configSchema = z
     DELIVERY_POLL_MS: int(10, 600_000).default(1000),
     CIRCUIT_FAILURE_THRESHOLD: int(1, 1000).default(5),
     CIRCUIT_OPEN_SECONDS: int(1, 86_400).default(300),
+    LOG_SHIP_S3_BUCKET: z.string().min(3).max(63).optional(),
+    LOG_SHIP_S3_PREFIX: z.string().max(512).default('cardquant/logs/'),
+    LOG_SHIP_S3_ENDPOINT: z.url().optional(),
+    LOG_SHIP_S3_REGION: z.string().min(1).default('us-east-1'),
+    LOG_SHIP_HTTP_URL: z.url().optional(),
+    LOG_SHIP_HTTP_FORMAT: z.enum(['loki', 'otlp']).optional(),
+    LOG_SHIP_HTTP_AUTHORIZATION: z.string().min(1).optional(),
+    LOG_SHIP_BATCH_LINES: int(1, 100_000).default(1000),
+    LOG_SHIP_BATCH_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+    LOG_SHIP_FLUSH_MS: int(10, 3_600_000).default(5000),
+    LOG_SHIP_BUFFER_BYTES: int(4096, 4 * 1024 * 1024 * 1024).default(16 * 1024 * 1024),
+    LOG_SHIP_TIMEOUT_MS: int(100, 600_000).default(10_000),
+    LOG_SHIP_BACKOFF_MAX_MS: int(100, 3_600_000).default(60_000),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
+    OTEL_SERVICE_NAME: z.string().min(1).max(128).default('cardquant'),
+    TRACEPARENT: z.string().max(256).optional(),
   })
   .strict();
 
@@ -349,7 +366,47 @@ export const settingDocs: Record<keyof Config, string> = {
   CIRCUIT_FAILURE_THRESHOLD: 'Consecutive failed attempts to one destination (host, provider) that open its circuit.',
   CIRCUIT_OPEN_SECONDS:
     'How long an open circuit holds deliveries to its destination back (rescheduled, no attempt spent) before one is tried again.',
+  LOG_SHIP_S3_BUCKET:
+    'Ship every log line (redacted as on stdout) to this S3-compatible bucket as gzip NDJSON objects (unset: no S3 shipping). Credentials come from the AWS SDK chain (`AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, profile, instance role).',
+  LOG_SHIP_S3_PREFIX:
+    'Key prefix of shipped log objects (`<prefix>YYYY/MM/DD/HH/<time>-<host>-<pid>-<seq>.ndjson.gz`).',
+  LOG_SHIP_S3_ENDPOINT: 'Endpoint of an S3-compatible store (MinIO, R2, …; path-style addressing); unset: AWS S3.',
+  LOG_SHIP_S3_REGION: 'Region of the log bucket.',
+  LOG_SHIP_HTTP_URL:
+    'Ship every log line to this HTTP endpoint too: the Loki push URL (`…/loki/api/v1/push`) or the OTLP/HTTP logs URL (`…/v1/logs`); needs `LOG_SHIP_HTTP_FORMAT`.',
+  LOG_SHIP_HTTP_FORMAT: 'What `LOG_SHIP_HTTP_URL` speaks: `loki` (push API, JSON) or `otlp` (OTLP/HTTP logs, JSON).',
+  LOG_SHIP_HTTP_AUTHORIZATION:
+    'Value of the `Authorization` header sent to `LOG_SHIP_HTTP_URL` (e.g. `Basic …`, `Bearer …`).',
+  LOG_SHIP_BATCH_LINES: 'Most lines in one shipped batch.',
+  LOG_SHIP_BATCH_BYTES: 'Most bytes in one shipped batch (a batch is sent when it reaches this size).',
+  LOG_SHIP_FLUSH_MS: 'Longest a line waits in an open batch before the batch is sent.',
+  LOG_SHIP_BUFFER_BYTES:
+    'Memory per destination for lines not yet acknowledged; when full, the oldest batch is dropped and counted in `cardquant_log_ship_dropped_total` (at least 2 × `LOG_SHIP_BATCH_BYTES`).',
+  LOG_SHIP_TIMEOUT_MS: 'Longest wait for one shipping request.',
+  LOG_SHIP_BACKOFF_MAX_MS:
+    'Longest wait between two attempts to send a batch to a receiver that is down (exponential backoff with jitter from 1 s).',
+  OTEL_EXPORTER_OTLP_ENDPOINT:
+    'Turns tracing on: base URL of an OTLP/HTTP collector (spans go to `<url>/v1/traces`). Unset: no tracing, and the OpenTelemetry SDK is not loaded.',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'Full OTLP/HTTP traces URL; overrides `OTEL_EXPORTER_OTLP_ENDPOINT` for spans.',
+  OTEL_SERVICE_NAME: 'Service name on spans (`service.name`).',
+  TRACEPARENT:
+    'W3C trace context a child process continues (set by the parent for pipeline and backtest processes; not for operators).',
 };
+
+/**
+ * The environment a child process starts with: this process's, plus `extra` (unset keys removed).
+ *
+ * @example
+ * spawn(cmd, args, { env: childEnv({ TRACEPARENT: '00-…-01' }) });
+ */
+export function childEnv(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [key, value] of Object.entries(extra)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  return env;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -425,6 +482,15 @@ export function loadConfig(env: Source = process.env): Config {
       problems.push('DELIVERY_LEASE_SECONDS: must be longer than WEBHOOK_TIMEOUT_MS');
     if ((result.data.POSTMARK_WEBHOOK_USER === undefined) !== (result.data.POSTMARK_WEBHOOK_PASSWORD === undefined))
       problems.push('POSTMARK_WEBHOOK_USER, POSTMARK_WEBHOOK_PASSWORD: set both or neither');
+  }
+  if (result.success) {
+    const d = result.data;
+    if (d.LOG_SHIP_HTTP_URL && /^[a-z]+:\/\/[^/]*@/i.test(d.LOG_SHIP_HTTP_URL))
+      problems.push('LOG_SHIP_HTTP_URL: no credentials in the URL; put them in LOG_SHIP_HTTP_AUTHORIZATION');
+    if ((d.LOG_SHIP_HTTP_URL === undefined) !== (d.LOG_SHIP_HTTP_FORMAT === undefined))
+      problems.push('LOG_SHIP_HTTP_URL, LOG_SHIP_HTTP_FORMAT: set both (loki or otlp) or neither');
+    if (d.LOG_SHIP_BUFFER_BYTES < 2 * d.LOG_SHIP_BATCH_BYTES)
+      problems.push('LOG_SHIP_BUFFER_BYTES: must hold at least two batches (2 × LOG_SHIP_BATCH_BYTES)');
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;

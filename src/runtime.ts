@@ -43,6 +43,8 @@ import { BackgroundWork } from './platform/background.ts';
 import { idFactory } from './platform/ids.ts';
 import { createAccessLogger, createLogger, type Logger } from './platform/log.ts';
 import { createMetrics } from './platform/metrics.ts';
+import type { LogShipping } from './platform/logship/log-shipping.ts';
+import { flushTracing, startTracing } from './platform/tracing.ts';
 import type { EngineRegistry } from './features/signals/engine.ts';
 import { defaultEngines, signalConfig } from './features/signals/settings.ts';
 import { anomalyRules } from './features/quality/anomalies.ts';
@@ -70,6 +72,8 @@ export interface RuntimeOptions {
    * and the garbage V8 lets grow in proportion to it, smaller.
    */
   http?: boolean;
+  /** Where log lines are shipped besides stdout (this process's and its children's). */
+  logShipping?: LogShipping | null;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -95,7 +99,10 @@ export async function openMigrated(config: Config, log: Logger, clock: Clock = s
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}) {
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  // Off unless configured; when off, the OpenTelemetry SDK is never loaded.
+  await startTracing(config);
+  const shipping = options.logShipping ?? null;
+  const log = options.log ?? createLogger(config.LOG_LEVEL, shipping?.destination);
   const database = await openMigrated(config, log, clock);
   const dataKeys = resolveDataKeys(config);
   if (dataKeys.source.kind === 'file' && dataKeys.source.created)
@@ -103,6 +110,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   for (const warning of dataKeys.warnings) log.warn({ dataKeyId: dataKeys.box.keyId }, warning);
   const newId = idFactory(clock);
   const metrics = createMetrics({ processMetrics: options.processMetrics });
+  shipping?.registerMetrics(metrics.registry);
   const audit = new AuditService(database.db, clock, newId);
   const keys = new KeysService(database.db, clock, newId, audit);
   const keyUsage = new KeyUsageTracker(database.db);
@@ -115,7 +123,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const platform: Platform = {
     config,
     log,
-    accessLog: options.accessLog ?? (options.log ? log : createAccessLogger(config.LOG_LEVEL)),
+    accessLog: options.accessLog ?? (options.log ? log : createAccessLogger(config.LOG_LEVEL, shipping?.destination)),
     clock,
     database,
     audit,
@@ -174,8 +182,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       'PIPELINE_LEASE_MINUTES is deprecated and ignored: a pipeline step is held while its process heartbeats (RUN_HEARTBEAT_SECONDS)',
     );
   }
-  const launcher = options.launcher ?? new ChildProcessLauncher(log);
-  const backtests: BacktestRoutesOptions = { launcher: new ChildProcessBacktestLauncher(log), ...options.backtests };
+  const launcher =
+    options.launcher ?? new ChildProcessLauncher(log, shipping ? { out: shipping.childOut('pipeline') } : {});
+  const backtests: BacktestRoutesOptions = {
+    launcher: new ChildProcessBacktestLauncher(log, shipping ? { out: shipping.childOut('backtest') } : {}),
+    ...options.backtests,
+  };
   const background = new BackgroundWork(config.MAX_CHILD_PROCESSES, log);
   const ledger = new LedgerService(database.db, clock, newId);
   const valuation = new ValuationService(database, clock, config.PORTFOLIO_CACHE_ENTRIES);
@@ -255,6 +267,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       await database.close();
+      await flushTracing().catch((err: Error) =>
+        log.warn({ err: { message: err.message } }, 'spans could not be sent before closing'),
+      );
     },
   };
 }

@@ -8,7 +8,9 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { cardquantArgs } from './entrypoints.ts';
+import { childEnv } from '../config.ts';
 import type { Logger } from './log.ts';
+import { childTraceparent } from './tracing.ts';
 
 export interface PipelineRequest {
   steps: string[];
@@ -62,9 +64,12 @@ export function spawnCardquant(
   context: Record<string, unknown>,
   options: ChildOptions = {},
 ): LaunchedProcess {
+  // With tracing on, the child continues the trace of the span that starts it.
+  const traceparent = childTraceparent();
+  const env = traceparent ? { ...(options.env ?? childEnv({})), TRACEPARENT: traceparent } : options.env;
   const child = spawn(process.execPath, [...cardquantArgs(), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.env ? { env: options.env } : {}),
+    ...(env ? { env } : {}),
   });
   const what = args.slice(0, 2).join(' ');
   const out = options.out ?? process.stdout;

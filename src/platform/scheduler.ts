@@ -9,6 +9,7 @@ import { isoInstant, type Clock } from './clock.ts';
 import type { Tables } from './db/schema.ts';
 import type { Logger } from './log.ts';
 import { claimSlot, finishSlot } from './scheduled-runs.repo.ts';
+import { inSpan } from './tracing.ts';
 
 export interface Job {
   name: string;
@@ -58,7 +59,8 @@ export class Scheduler {
     const finish = (status: 'succeeded' | 'failed', error: string | null) =>
       finishSlot(this.db, { job: job.name, slot, status, error, finishedAt: isoInstant(this.clock.now()) });
     try {
-      const counts = await job.run();
+      // A span per run (with tracing on): a pipeline child started by the job continues its trace.
+      const counts = await inSpan(`job ${job.name}`, { 'cardquant.job': job.name }, () => job.run());
       await finish('succeeded', null);
       this.log.info({ job: job.name, slot, ...(counts ?? {}) }, 'scheduled job done');
       return 'ran';

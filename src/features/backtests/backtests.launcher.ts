@@ -4,7 +4,7 @@
  * database connection, started the way platform/launcher.ts starts pipeline runs.
  */
 import type { Logger } from '../../platform/log.ts';
-import { spawnCardquant, type LaunchedProcess } from '../../platform/launcher.ts';
+import { spawnCardquant, type ChildOptions, type LaunchedProcess } from '../../platform/launcher.ts';
 
 export interface BacktestLauncher {
   /** Starts executing queued run `id`; `done` settles with the executor's exit code (0 = the run succeeded). */
@@ -12,9 +12,12 @@ export interface BacktestLauncher {
 }
 
 export class ChildProcessBacktestLauncher implements BacktestLauncher {
-  constructor(private readonly log: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly options: ChildOptions = {},
+  ) {}
 
   async launch(id: string) {
-    return spawnCardquant(['backtest', 'run', id], this.log, { backtest: id });
+    return spawnCardquant(['backtest', 'run', id], this.log, { backtest: id }, this.options);
   }
 }

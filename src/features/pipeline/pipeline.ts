@@ -17,6 +17,7 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import type { Logger } from '../../platform/log.ts';
 import { abandonStaleIngestionRuns } from '../ingest/runs.repo.ts';
+import { inSpan } from '../../platform/tracing.ts';
 import { canonicalStep } from './step-names.ts';
 import { finishPipelineRun, insertPipelineRun, listPipelineRuns } from './pipeline-runs.repo.ts';
 import * as locks from './step-locks.repo.ts';
@@ -134,7 +135,13 @@ export class Pipeline {
     const out: StepRunRecord[] = [];
     for (const step of chosen) {
       if (options.signal?.aborted) break;
-      out.push(await this.runStep(step, options));
+      out.push(
+        await inSpan(`pipeline.step ${step.name}`, { 'cardquant.pipeline.step': step.name }, async (span) => {
+          const record = await this.runStep(step, options);
+          span?.setAttribute('cardquant.pipeline.status', record.status);
+          return record;
+        }),
+      );
     }
     return out;
   }
