@@ -59,6 +59,7 @@ import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts'
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
+import type { RequestRollups } from './platform/http/rollups.ts';
 import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
 import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
@@ -84,6 +85,8 @@ export interface AppDeps {
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
+  /** Per-minute request roll-ups (absent: not recorded). */
+  rollups?: RequestRollups;
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -157,7 +160,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  app.use('*', observe(deps.metrics));
+  app.use('*', observe(deps.metrics, deps.rollups));
   app.use(
     '*',
     securityHeaders({ contentSecurityPolicy: API_CSP, hsts: config.PUBLIC_URL?.startsWith('https:') ?? false }),

@@ -83,6 +83,9 @@ export const configSchema = z
     PG_POOL_MAX: int(1, 1000).default(10),
     PG_CONNECT_TIMEOUT_MS: int(0, 600_000).default(10_000),
     KEY_USAGE_FLUSH_MS: int(100, 3_600_000).default(10_000),
+    ROLLUPS: bool.default(true),
+    ROLLUP_FLUSH_SECONDS: int(1, 3600).default(10),
+    ROLLUP_MAX_KEYS_PER_MINUTE: int(10, 1_000_000).default(2000),
     CATALOG_SOURCES: csvList.pipe(z.array(z.enum(['pokemontcg', 'tcgdex']))).default([]),
     PRICE_SOURCES: csvList.pipe(z.array(z.enum(['tcgcsv', 'pokemontcg', 'tcgdex', 'justtcg']))).default([]),
     PIPELINE_CRON: z.string().min(9).default('15 21 * * *'),
@@ -223,6 +226,12 @@ export const settingDocs: Record<keyof Config, string> = {
   PG_CONNECT_TIMEOUT_MS:
     'Longest wait for a PostgreSQL connection (new, or free in a full pool); beyond it the request answers 503 `database_unavailable` (0 waits for ever).',
   KEY_USAGE_FLUSH_MS: 'How often batched API-key `last_used_at` updates are written.',
+  ROLLUPS:
+    'Record per-minute request roll-ups (the data of the route SLOs). Turn off only to measure their overhead: without them the route SLOs see no traffic.',
+  ROLLUP_FLUSH_SECONDS:
+    'How often the per-minute request roll-ups gathered in memory are added to the database (also on shutdown).',
+  ROLLUP_MAX_KEYS_PER_MINUTE:
+    'Distinct (route, method, status class, problem code) keys kept in memory per minute; further requests are counted under route `unmatched`.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',
   PRICE_SOURCES:
     'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',

@@ -29,6 +29,8 @@ export function problem(c: Context, init: ProblemInit): Response {
     detail: init.detail,
     instance: c.req.path,
   };
+  // The request roll-ups count errors by code (observe.ts).
+  c.set('problemCode', init.code);
   const requestId = c.get('requestId');
   if (requestId) body.request_id = requestId;
   if (init.fields) body.errors = init.fields;
