@@ -60,6 +60,8 @@ import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
 import type { RequestRollups } from './platform/http/rollups.ts';
+import { sloRoutes } from './features/slo/slo.routes.ts';
+import type { SloService } from './features/slo/slo.service.ts';
 import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
 import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
@@ -87,6 +89,8 @@ export interface AppDeps {
   remoteAddress?: (c: Context) => string | undefined;
   /** Per-minute request roll-ups (absent: not recorded). */
   rollups?: RequestRollups;
+  /** Service level objectives (`/v1/admin/slo`). */
+  slo?: SloService;
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -217,6 +221,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     ),
   );
   app.route('/', keysRoutes(deps.keys));
+  if (deps.slo) app.route('/', sloRoutes(deps.slo, platform.database.db, platform.clock, deps.audit));
   app.route('/', auditRoutes(deps.audit));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
   app.route('/', cardsRoutes(platform.database));

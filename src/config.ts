@@ -86,6 +86,11 @@ export const configSchema = z
     ROLLUPS: bool.default(true),
     ROLLUP_FLUSH_SECONDS: int(1, 3600).default(10),
     ROLLUP_MAX_KEYS_PER_MINUTE: int(10, 1_000_000).default(2000),
+    SLO_PIPELINE_DEADLINE: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
+      .default('23:30'),
+    SLO_DELIVERY_LATENCY_SECONDS: int(1, 7 * 86_400).default(300),
     CATALOG_SOURCES: csvList.pipe(z.array(z.enum(['pokemontcg', 'tcgdex']))).default([]),
     PRICE_SOURCES: csvList.pipe(z.array(z.enum(['tcgcsv', 'pokemontcg', 'tcgdex', 'justtcg']))).default([]),
     PIPELINE_CRON: z.string().min(9).default('15 21 * * *'),
@@ -232,6 +237,10 @@ export const settingDocs: Record<keyof Config, string> = {
     'How often the per-minute request roll-ups gathered in memory are added to the database (also on shutdown).',
   ROLLUP_MAX_KEYS_PER_MINUTE:
     'Distinct (route, method, status class, problem code) keys kept in memory per minute; further requests are counted under route `unmatched`.',
+  SLO_PIPELINE_DEADLINE:
+    'Time of day (HH:MM, UTC) by which the daily pipeline has finished a run: the `pipeline:deadline` SLO counts each minute after it without a successful run in the 24 hours before it as bad.',
+  SLO_DELIVERY_LATENCY_SECONDS:
+    'The `delivery:latency` SLO: a delivery is good when delivered within this many seconds of the event that triggered it.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',
   PRICE_SOURCES:
     'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',

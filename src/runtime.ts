@@ -39,6 +39,7 @@ import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
 import { RequestRollups } from './platform/http/rollups.ts';
+import { publicOperations, SloService, type RouteKey } from './features/slo/slo.service.ts';
 import { resolveDataKeys } from './platform/data-key.ts';
 import { BackgroundWork } from './platform/background.ts';
 import { idFactory } from './platform/ids.ts';
@@ -197,6 +198,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         maxPendingMinutes: 60,
       })
     : undefined;
+  let publicRoutes: RouteKey[] | undefined;
+  const slo: SloService = new SloService(
+    database.db,
+    clock,
+    newId,
+    {
+      pipelineDeadline: config.SLO_PIPELINE_DEADLINE,
+      staleAfterDays: config.STALE_AFTER_DAYS,
+      deliveryLatencySeconds: config.SLO_DELIVERY_LATENCY_SECONDS,
+    },
+    // Read from the app's OpenAPI document once, when first needed (a runtime without the app has none).
+    (): RouteKey[] =>
+      (publicRoutes ??= built
+        ? publicOperations(built.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'cardquant', version: '1' } }))
+        : []),
+  );
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   const built =
@@ -222,6 +239,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           migrations: listMigrations(),
           remoteAddress,
           rollups,
+          slo,
         });
 
   const flushTimer = setInterval(() => {
@@ -243,6 +261,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     audit,
     keys,
     keyUsage,
+    /** Service level objectives: status, objectives, the `slo.evaluate` job. */
+    slo,
     /** Per-minute request roll-ups waiting to be written (absent with ROLLUPS=false). */
     rollups,
     platform,
