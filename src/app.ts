@@ -62,6 +62,7 @@ import { idFactory } from './platform/ids.ts';
 import type { RequestRollups } from './platform/http/rollups.ts';
 import { sloRoutes } from './features/slo/slo.routes.ts';
 import type { SloService } from './features/slo/slo.service.ts';
+import { refreshSloGauges } from './features/slo/slo-gauges.ts';
 import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
 import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
@@ -216,9 +217,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', healthRoutes(migrations));
   app.route(
     '/',
-    metricsRoutes(config, deps.metrics, () =>
-      refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics),
-    ),
+    metricsRoutes(config, deps.metrics, async () => {
+      await refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics);
+      if (deps.slo) await refreshSloGauges(deps.slo, deps.metrics);
+    }),
   );
   app.route('/', keysRoutes(deps.keys));
   if (deps.slo) app.route('/', sloRoutes(deps.slo, platform.database.db, platform.clock, deps.audit));

@@ -141,5 +141,9 @@ describe.each(dialects)('SLOs on $name', (d) => {
       availability: 1 - 300 / 4100,
     });
     expect((await h.request('/v1/admin/slo/recommend')).status).toBe(401);
+
+    const metrics = await (await h.request('/metrics', { headers: admin })).text();
+    expect(metrics).toContain('cardquant_slo_burn_rate{slo="availability:GET /healthz",window="5m"} 0');
+    expect(metrics).toMatch(/cardquant_slo_error_budget_remaining_ratio\{slo="availability:GET \/healthz"\} -?[\d.]+/);
   });
 });

@@ -17,6 +17,10 @@ export interface Metrics {
   deliveryDead: Gauge<'channel'>;
   /** Seconds the oldest due delivery has been waiting past its due time (0 when none is due); set at each scrape. */
   deliveryOldestDueAge: Gauge<'channel'>;
+  /** Burn rate per SLO and window (minutes); set at each scrape. */
+  sloBurnRate: Gauge<'slo' | 'window'>;
+  /** Fraction of each SLO's 30-day error budget left; set at each scrape. */
+  sloBudgetRemaining: Gauge<'slo'>;
 }
 
 /**
@@ -78,8 +82,22 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     labelNames: ['channel'] as const,
     registers: [registry],
   });
+  const sloBurnRate = new Gauge({
+    name: 'cardquant_slo_burn_rate',
+    help: 'Error ratio over the window divided by the error budget ratio (1 − target), by SLO and window (e.g. 5m, 1h, 3d).',
+    labelNames: ['slo', 'window'] as const,
+    registers: [registry],
+  });
+  const sloBudgetRemaining = new Gauge({
+    name: 'cardquant_slo_error_budget_remaining_ratio',
+    help: "Fraction of the SLO's 30-day error budget not yet spent (negative once overspent), by SLO.",
+    labelNames: ['slo'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    sloBurnRate,
+    sloBudgetRemaining,
     httpDuration,
     deliveryAttempts,
     deliveryLatency,
