@@ -146,4 +146,39 @@ describe.each(dialects)('SLOs on $name', (d) => {
     expect(metrics).toContain('cardquant_slo_burn_rate{slo="availability:GET /healthz",window="5m"} 0');
     expect(metrics).toMatch(/cardquant_slo_error_budget_remaining_ratio\{slo="availability:GET \/healthz"\} -?[\d.]+/);
   });
+
+  it.skipIf(d.skip)(
+    `${label(d)}: the pipeline deadline SLO counts the minutes past the deadline without a run`,
+    async () => {
+      const { runtime, clock } = h;
+      await runtime.database.db
+        .insertInto('pipeline_runs')
+        .values({
+          id: 'run_1',
+          step: 'derive',
+          trigger: 'schedule',
+          status: 'succeeded',
+          range_from: null,
+          range_to: null,
+          started_at: '2026-12-01T21:15:00.000Z',
+          finished_at: '2026-12-01T22:00:00.000Z',
+          duration_ms: 2_700_000,
+          counts: null,
+          error: null,
+          holder: null,
+          heartbeat_at: null,
+        })
+        .execute();
+      // Before the next deadline (2 Dec 23:30) the run of 1 Dec holds; after it, every minute is bad.
+      for (const at of ['2026-12-02T23:00:00.000Z', '2026-12-02T23:31:00.000Z', '2026-12-02T23:32:00.000Z']) {
+        clock.set(at);
+        await runtime.slo.recordSamples();
+      }
+      clock.set('2026-12-02T23:33:00.000Z');
+      const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
+        items: { name: string; events: { total: number; bad: number } }[];
+      };
+      expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 3, bad: 2 });
+    },
+  );
 });
