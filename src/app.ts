@@ -219,7 +219,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     '/',
     metricsRoutes(config, deps.metrics, async () => {
       await refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics);
-      if (deps.slo) await refreshSloGauges(deps.slo, deps.metrics);
+      if (deps.slo) await refreshSloGauges(deps.slo, deps.metrics, platform.clock.now());
     }),
   );
   app.route('/', keysRoutes(deps.keys));

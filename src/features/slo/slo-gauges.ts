@@ -9,8 +9,17 @@ export function windowLabel(minutes: number): string {
   return `${minutes}m`;
 }
 
-export async function refreshSloGauges(slo: SloService, metrics: Metrics): Promise<void> {
-  const reports = await slo.status();
+/** Evaluations are per minute: a scrape within a minute of the last one reuses its reports (the 30-day sums are not free). */
+const MAX_AGE_MS = 60_000;
+const last = new WeakMap<SloService, { atMs: number; reports: Awaited<ReturnType<SloService['status']>> }>();
+
+export async function refreshSloGauges(slo: SloService, metrics: Metrics, nowMs: number): Promise<void> {
+  let cached = last.get(slo);
+  if (!cached || nowMs - cached.atMs >= MAX_AGE_MS || nowMs < cached.atMs) {
+    cached = { atMs: nowMs, reports: await slo.status() };
+    last.set(slo, cached);
+  }
+  const { reports } = cached;
   // Reset first: an SLO that no longer exists leaves no stale series.
   metrics.sloBurnRate.reset();
   metrics.sloBudgetRemaining.reset();
