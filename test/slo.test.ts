@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Runtime } from '../src/runtime.ts';
+import { insertDelivery } from '../src/platform/outbox/outbox.repo.ts';
 import { dialects, label } from './dialects.ts';
 import { ADMIN_TOKEN, bearer, harnessDatabase, json } from './harness.ts';
 
@@ -181,4 +182,32 @@ describe.each(dialects)('SLOs on $name', (d) => {
       expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 3, bad: 2 });
     },
   );
+
+  it.skipIf(d.skip)(`${label(d)}: dead letters page the delivery success SLO`, async () => {
+    const { runtime, clock } = h;
+    const db = runtime.database.db;
+    clock.set('2026-12-03T10:00:00.000Z');
+    for (let i = 0; i < 20; i++) {
+      const at = `2026-12-03T09:${String(50 + (i % 10)).padStart(2, '0')}:00.000Z`;
+      await insertDelivery(db, `dlv_dead_${i}`, at, {
+        channel: 'email',
+        eventType: 'test.ping',
+        dedupeKey: `dead-${i}`,
+        payload: { type: 'test.ping', timestamp: at, data: { endpoint_id: 'whe_x' } },
+        address: 'ops@example.com',
+      });
+      await db
+        .updateTable('deliveries')
+        .set({ status: 'dead', updated_at: at })
+        .where('id', '=', `dlv_dead_${i}`)
+        .execute();
+    }
+    const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
+      items: { name: string; status: string; events: { total: number; bad: number } }[];
+    };
+    expect(report.items.find((i) => i.name === 'delivery:success')).toMatchObject({
+      status: 'page',
+      events: { total: 20, bad: 20 },
+    });
+  });
 });
