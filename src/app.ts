@@ -66,6 +66,10 @@ import { retentionSettings } from './features/retention/retention.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
+import type { RequestRollups } from './platform/http/rollups.ts';
+import { sloRoutes } from './features/slo/slo.routes.ts';
+import type { SloService } from './features/slo/slo.service.ts';
+import { refreshSloGauges } from './features/slo/slo-gauges.ts';
 import { webhookEndpointRoutes } from './features/webhooks/endpoints.routes.ts';
 import type { WebhookEndpoints } from './features/webhooks/endpoints.service.ts';
 
@@ -91,6 +95,10 @@ export interface AppDeps {
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
+  /** Per-minute request roll-ups (absent: not recorded). */
+  rollups?: RequestRollups;
+  /** Service level objectives (`/v1/admin/slo`). */
+  slo?: SloService;
 }
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -166,7 +174,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
   // Registered only with tracing on, so a request without it pays nothing.
   if (tracingOn()) app.use('*', traceRequests());
-  app.use('*', observe(deps.metrics));
+  app.use('*', observe(deps.metrics, deps.rollups));
   app.use('*', countProblems(deps.metrics));
   app.use(
     '*',
@@ -228,9 +236,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         config.STALE_AFTER_DAYS,
       );
       await refreshRetentionGauges(platform.database.db, platform.clock, retentionSettings(config), deps.metrics);
+      if (deps.slo) await refreshSloGauges(deps.slo, deps.metrics, platform.clock.now());
     }),
   );
   app.route('/', keysRoutes(deps.keys));
+  if (deps.slo) app.route('/', sloRoutes(deps.slo, platform.database.db, platform.clock, deps.audit));
   app.route('/', auditRoutes(deps.audit));
   app.route('/', errorsRoutes(platform.database.db, platform.clock));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));

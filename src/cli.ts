@@ -74,6 +74,13 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
       description: 'Delete expired Idempotency-Key records.',
       run: async () => ({ deleted: await runtime.platform.idempotency.purgeExpired() }),
     },
+    {
+      name: 'slo.evaluate',
+      cron: '* * * * *',
+      description:
+        "Evaluate every service level objective and send each burn-rate alert that starts or stops to the operators' channels.",
+      run: async () => runtime.slo.evaluate(),
+    },
   ];
 }
 

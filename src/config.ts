@@ -83,6 +83,14 @@ export const configSchema = z
     PG_POOL_MAX: int(1, 1000).default(10),
     PG_CONNECT_TIMEOUT_MS: int(0, 600_000).default(10_000),
     KEY_USAGE_FLUSH_MS: int(100, 3_600_000).default(10_000),
+    ROLLUPS: bool.default(true),
+    ROLLUP_FLUSH_SECONDS: int(1, 3600).default(10),
+    ROLLUP_MAX_KEYS_PER_MINUTE: int(10, 1_000_000).default(2000),
+    SLO_PIPELINE_DEADLINE: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (UTC)')
+      .default('23:30'),
+    SLO_DELIVERY_LATENCY_SECONDS: int(1, 7 * 86_400).default(300),
     CATALOG_SOURCES: csvList.pipe(z.array(z.enum(['pokemontcg', 'tcgdex']))).default([]),
     PRICE_SOURCES: csvList.pipe(z.array(z.enum(['tcgcsv', 'pokemontcg', 'tcgdex', 'justtcg']))).default([]),
     PIPELINE_CRON: z.string().min(9).default('15 21 * * *'),
@@ -254,6 +262,16 @@ export const settingDocs: Record<keyof Config, string> = {
   PG_CONNECT_TIMEOUT_MS:
     'Longest wait for a PostgreSQL connection (new, or free in a full pool); beyond it the request answers 503 `database_unavailable` (0 waits for ever).',
   KEY_USAGE_FLUSH_MS: 'How often batched API-key `last_used_at` updates are written.',
+  ROLLUPS:
+    'Record per-minute request roll-ups (the data of the route SLOs). Turn off only to measure their overhead: without them the route SLOs see no traffic.',
+  ROLLUP_FLUSH_SECONDS:
+    'How often the per-minute request roll-ups gathered in memory are added to the database (also on shutdown).',
+  ROLLUP_MAX_KEYS_PER_MINUTE:
+    'Distinct (route, method, status class, problem code) keys kept in memory per minute; further requests are counted under route `unmatched`.',
+  SLO_PIPELINE_DEADLINE:
+    'Time of day (HH:MM, UTC) by which the daily pipeline has finished a run: the `pipeline:deadline` SLO counts each minute after it without a successful run in the 24 hours before it as bad.',
+  SLO_DELIVERY_LATENCY_SECONDS:
+    'The `delivery:latency` SLO: a delivery is good when delivered within this many seconds of the event that triggered it.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',
   PRICE_SOURCES:
     'Comma-separated price sources the daily pipeline imports: tcgcsv, pokemontcg, tcgdex, justtcg. Empty: `start` seeds demo data.',

@@ -38,6 +38,8 @@ import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
+import { RequestRollups } from './platform/http/rollups.ts';
+import { publicOperations, SloService, type RouteKey } from './features/slo/slo.service.ts';
 import { resolveDataKeys } from './platform/data-key.ts';
 import { BackgroundWork } from './platform/background.ts';
 import { idFactory } from './platform/ids.ts';
@@ -203,6 +205,28 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       maxRows: config.CSV_IMPORT_MAX_ROWS,
     }),
   };
+  const rollups = config.ROLLUPS
+    ? new RequestRollups(database.db, clock, log, {
+        maxKeysPerMinute: config.ROLLUP_MAX_KEYS_PER_MINUTE,
+        maxPendingMinutes: 60,
+      })
+    : undefined;
+  let publicRoutes: RouteKey[] | undefined;
+  const slo: SloService = new SloService(
+    database.db,
+    clock,
+    newId,
+    {
+      pipelineDeadline: config.SLO_PIPELINE_DEADLINE,
+      staleAfterDays: config.STALE_AFTER_DAYS,
+      deliveryLatencySeconds: config.SLO_DELIVERY_LATENCY_SECONDS,
+    },
+    // Read from the app's OpenAPI document once, when first needed (a runtime without the app has none).
+    (): RouteKey[] =>
+      (publicRoutes ??= built
+        ? publicOperations(built.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'cardquant', version: '1' } }))
+        : []),
+  );
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
   const built =
@@ -227,12 +251,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           webhookEndpoints: new WebhookEndpoints(database.db, clock, newId, dataKeys.box, audit, config),
           migrations: listMigrations(),
           remoteAddress,
+          rollups,
+          slo,
         });
 
   const flushTimer = setInterval(() => {
     keyUsage.flush().catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
   }, config.KEY_USAGE_FLUSH_MS);
   flushTimer.unref();
+  // Errors are logged inside flush; a failed flush keeps its counts for the next one.
+  const rollupTimer = setInterval(() => void rollups?.flush(), config.ROLLUP_FLUSH_SECONDS * 1000);
+  rollupTimer.unref();
 
   return {
     config,
@@ -245,6 +274,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     audit,
     keys,
     keyUsage,
+    /** Service level objectives: status, objectives, the `slo.evaluate` job. */
+    slo,
+    /** Per-minute request roll-ups waiting to be written (absent with ROLLUPS=false). */
+    rollups,
     platform,
     runs,
     ingest,
@@ -263,6 +296,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     /** Flushes batched writes and closes the database. */
     async close(): Promise<void> {
       clearInterval(flushTimer);
+      clearInterval(rollupTimer);
+      await rollups?.flush();
       await keyUsage
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));

@@ -302,6 +302,18 @@ export const errorCodes = {
   anomaly_not_found: { status: 404, meaning: 'No anomaly has this id.', retry: 'no', group: 'admin' },
   ingestion_run_not_found: { status: 404, meaning: 'No ingestion run has this id.', retry: 'no', group: 'admin' },
   api_key_already_revoked: { status: 409, meaning: 'The API key is already revoked.', retry: 'no', group: 'admin' },
+  slo_objective_not_found: {
+    status: 404,
+    meaning: 'No objective is configured for this route and method.',
+    retry: 'no',
+    group: 'admin',
+  },
+  slo_objective_exists: {
+    status: 409,
+    meaning: 'An objective for this route and method is already configured; change it with PATCH.',
+    retry: 'no',
+    group: 'admin',
+  },
   admin_key_bootstrapped: {
     status: 409,
     meaning: 'The one-time admin key was already created.',

@@ -29,6 +29,10 @@ export interface Metrics {
   retentionLimit: Gauge<'table'>;
   /** Rows the latest retention run deleted, by table; set at each scrape. */
   retentionLastDeleted: Gauge<'table'>;
+  /** Burn rate per SLO and window (minutes); set at each scrape. */
+  sloBurnRate: Gauge<'slo' | 'window'>;
+  /** Fraction of each SLO's 30-day error budget left; set at each scrape. */
+  sloBudgetRemaining: Gauge<'slo'>;
 }
 
 /**
@@ -117,8 +121,22 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
     labelNames: ['table'] as const,
     registers: [registry],
   });
+  const sloBurnRate = new Gauge({
+    name: 'cardquant_slo_burn_rate',
+    help: 'Error ratio over the window divided by the error budget ratio (1 − target), by SLO and window (e.g. 5m, 1h, 3d).',
+    labelNames: ['slo', 'window'] as const,
+    registers: [registry],
+  });
+  const sloBudgetRemaining = new Gauge({
+    name: 'cardquant_slo_error_budget_remaining_ratio',
+    help: "Fraction of the SLO's 30-day error budget not yet spent (negative once overspent), by SLO.",
+    labelNames: ['slo'] as const,
+    registers: [registry],
+  });
   return {
     registry,
+    sloBurnRate,
+    sloBudgetRemaining,
     httpDuration,
     deliveryAttempts,
     deliveryLatency,

@@ -10,6 +10,7 @@ import type {
   AlertTriggeredData,
   AlertTriggeredEvent,
   EndpointDisabledEvent,
+  SloAlertEvent,
   SubscriberConfirmEvent,
   TestPingEvent,
 } from './delivery-events.ts';
@@ -92,6 +93,28 @@ export const EndpointDisabledEventSchema: z.ZodType<EndpointDisabledEvent> = z
   })
   .strict();
 
+const sloAlertSchema = (type: SloAlertEvent['type']): z.ZodType<SloAlertEvent> =>
+  z
+    .object({
+      type: z.literal(type),
+      timestamp: instant,
+      data: z
+        .object({
+          slo: z.string(),
+          sli: z.string(),
+          severity: z.enum(['page', 'ticket']),
+          target: z.number(),
+          since: instant,
+          budget_remaining: z.number(),
+          burn_rates: z.array(z.object({ window_minutes: z.number().int(), rate: z.number() }).strict()),
+        })
+        .strict(),
+    })
+    .strict();
+
+export const SloFiringEventSchema = sloAlertSchema('slo.firing');
+export const SloResolvedEventSchema = sloAlertSchema('slo.resolved');
+
 /** Every event type with its schema, in the order docs/WEBHOOKS.md lists them. */
 export const deliveryEventSchemas = {
   'alert.triggered': AlertTriggeredEventSchema,
@@ -99,6 +122,8 @@ export const deliveryEventSchemas = {
   'alert.digest': AlertDigestEventSchema,
   'endpoint.disabled': EndpointDisabledEventSchema,
   'subscriber.confirm': SubscriberConfirmEventSchema,
+  'slo.firing': SloFiringEventSchema,
+  'slo.resolved': SloResolvedEventSchema,
 } as const;
 
 /**

@@ -66,8 +66,30 @@ export interface EndpointDisabledEvent {
   data: { endpoint_id: string; host: string; reason: string; failing_since: string | null };
 }
 
+/** A burn-rate alert of a service level objective started (`slo.firing`) or stopped (`slo.resolved`); sent to the operators' channels. */
+export interface SloAlertEvent {
+  type: 'slo.firing' | 'slo.resolved';
+  timestamp: string;
+  data: {
+    /** The SLO's name (`availability:GET /v1/cards/:id`, `pipeline:deadline`, `freshness:<market>`, `delivery:success`). */
+    slo: string;
+    sli: string;
+    severity: 'page' | 'ticket';
+    target: number;
+    /** When this firing started. */
+    since: string;
+    budget_remaining: number;
+    burn_rates: { window_minutes: number; rate: number }[];
+  };
+}
+
 export type DeliveryEvent =
-  AlertTriggeredEvent | AlertDigestEvent | TestPingEvent | SubscriberConfirmEvent | EndpointDisabledEvent;
+  | AlertTriggeredEvent
+  | AlertDigestEvent
+  | TestPingEvent
+  | SubscriberConfirmEvent
+  | EndpointDisabledEvent
+  | SloAlertEvent;
 
 /** What an e-mail delivery carries sealed (`deliveries.sealed`, associated data = the delivery id). */
 export interface SealedLinks {

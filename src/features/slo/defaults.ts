@@ -39,3 +39,16 @@ export const DEFAULT_ROUTE_OBJECTIVE = {
   latencyThresholdSeconds: 0.25,
   latencyTarget: 0.99,
 } as const;
+
+/**
+ * Targets of the SLOs that are not per route (docs/METHODS.md "Service level indicators"):
+ * minutes in which the daily pipeline was on time, minutes in which each market was fresh,
+ * deliveries delivered rather than dead, and deliveries delivered within
+ * SLO_DELIVERY_LATENCY_SECONDS of their trigger.
+ */
+export const SERVICE_OBJECTIVES = {
+  pipelineDeadline: 0.99,
+  freshness: 0.99,
+  deliverySuccess: 0.99,
+  deliveryLatency: 0.95,
+} as const;

@@ -154,6 +154,21 @@ export function discordMessage(event: DeliveryEvent): DiscordMessage {
         color: 0x6b7280,
       };
       break;
+    case 'slo.firing':
+    case 'slo.resolved': {
+      const d = event.data;
+      const rates = d.burn_rates.map((r) => `${r.window_minutes} min: ${r.rate.toFixed(1)}×`).join(', ');
+      embed = {
+        ...base,
+        title: esc(`${event.type === 'slo.firing' ? 'SLO' : 'Resolved'} ${d.severity}: ${d.slo}`, EMBED_LIMITS.title),
+        description: esc(
+          `Target ${d.target}; error budget remaining ${(d.budget_remaining * 100).toFixed(1)} %; burn rates ${rates}.`,
+          EMBED_LIMITS.description,
+        ),
+        color: event.type === 'slo.resolved' ? 0x2e9e5b : d.severity === 'page' ? 0xd9534f : 0xf0ad4e,
+      };
+      break;
+    }
     default:
       embed = { ...base, title: esc(event.type, EMBED_LIMITS.title), color: 0x6b7280 };
   }

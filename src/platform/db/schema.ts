@@ -823,6 +823,32 @@ export interface EmailEventsTable {
 }
 
 /** Per-minute request roll-ups (migration 20261207_01); `le_<N>ms` counts requests that took ≤ N ms. */
+export interface SloObjectivesTable {
+  route: string;
+  method: string;
+  availability_target: number;
+  latency_threshold_seconds: number;
+  latency_target: number;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SloSamplesTable {
+  minute: string;
+  slo: string;
+  total: number;
+  bad: number;
+}
+
+export interface SloAlertsTable {
+  slo: string;
+  severity: string;
+  firing: number;
+  since: string | null;
+  updated_at: string;
+}
+
 export interface RequestRollupsTable {
   minute: string;
   route: string;
@@ -899,4 +925,7 @@ export interface Tables {
   email_suppressions: EmailSuppressionsTable;
   email_events: EmailEventsTable;
   request_rollups: RequestRollupsTable;
+  slo_objectives: SloObjectivesTable;
+  slo_samples: SloSamplesTable;
+  slo_alerts: SloAlertsTable;
 }

@@ -101,7 +101,7 @@ export type AppEnv = {
     clientIp: string;
     /** On a request with an `Idempotency-Key` to an idempotent route: stores the answer with the write. */
     idempotency: IdempotentAnswer | null;
-    /** The `code` of the problem document this request was answered with (set by `problem()`); unset otherwise. */
-    problemCode: string;
+    /** The `code` of the problem answer built for this request (problem.ts), for the request roll-ups. */
+    problemCode: string | undefined;
   };
 };

@@ -1,8 +1,9 @@
-/** Global middleware: one access-log line and one histogram observation per request. */
+/** Global middleware: one access-log line, one histogram observation and one roll-up count per request. */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { methodLabel, type Metrics } from '../metrics.ts';
 import type { AppEnv } from './context.ts';
+import { statusClass, type RequestRollups } from './rollups.ts';
 
 /** The template of the route that answered (`/v1/admin/keys/:id`), or `unmatched`. */
 export function routeTemplate(c: Context): string {
@@ -10,7 +11,7 @@ export function routeTemplate(c: Context): string {
   return routes.at(-1)?.path ?? 'unmatched';
 }
 
-export function observe(metrics: Metrics): MiddlewareHandler<AppEnv> {
+export function observe(metrics: Metrics, rollups?: RequestRollups): MiddlewareHandler<AppEnv> {
   return async function observe(c, next) {
     const started = performance.now();
     try {
@@ -19,10 +20,10 @@ export function observe(metrics: Metrics): MiddlewareHandler<AppEnv> {
       const seconds = (performance.now() - started) / 1000;
       const status = c.res.status;
       const route = routeTemplate(c);
-      metrics.httpDuration.observe(
-        { route, method: methodLabel(c.req.method), status_class: `${Math.floor(status / 100)}xx` },
-        seconds,
-      );
+      const method = methodLabel(c.req.method);
+      metrics.httpDuration.observe({ route, method, status_class: statusClass(status) }, seconds);
+      // The problem code is set where the problem is built (problem.ts), never parsed from the body.
+      rollups?.record(route, method, status, c.get('problemCode') ?? '', seconds);
       // Allow-listed fields only: no headers, no raw path or query (a pasted key could sit there), no body.
       const line = {
         requestId: c.get('requestId'),

@@ -39,6 +39,7 @@ export function problem(c: Context, init: ProblemInit): Response {
       'problem code not registered with this status (src/platform/error-codes.ts)',
     );
   }
+  // The request roll-ups (observe.ts) and the problem counter count errors by code.
   c.set('problemCode', code);
   const body: Record<string, unknown> = {
     ...init.extensions,

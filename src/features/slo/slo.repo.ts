@@ -1,0 +1,177 @@
+/** The SLO feature's statements: objectives, window sums of each SLI, samples and alert state. */
+import type { Kysely, Transaction } from 'kysely';
+import type { SloAlertsTable, SloObjectivesTable, Tables } from '../../platform/db/schema.ts';
+import { LATENCY_COLUMNS } from '../../platform/http/rollups.repo.ts';
+
+export type ObjectiveRow = SloObjectivesTable;
+export type AlertRow = SloAlertsTable;
+
+export async function listObjectives(db: Kysely<Tables>): Promise<ObjectiveRow[]> {
+  return db.selectFrom('slo_objectives').selectAll().orderBy('route').orderBy('method').execute();
+}
+
+export async function findObjective(db: Kysely<Tables>, route: string, method: string) {
+  return db
+    .selectFrom('slo_objectives')
+    .selectAll()
+    .where('route', '=', route)
+    .where('method', '=', method)
+    .executeTakeFirst();
+}
+
+/** Writes an objective; false when one exists for the route and method. */
+export async function insertObjective(db: Kysely<Tables>, row: ObjectiveRow): Promise<boolean> {
+  const result = await db
+    .insertInto('slo_objectives')
+    .values(row)
+    .onConflict((oc) => oc.columns(['route', 'method']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function updateObjective(
+  db: Kysely<Tables>,
+  route: string,
+  method: string,
+  set: Partial<Omit<ObjectiveRow, 'route' | 'method' | 'created_at'>>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('slo_objectives')
+    .set(set)
+    .where('route', '=', route)
+    .where('method', '=', method)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function deleteObjective(db: Kysely<Tables>, route: string, method: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('slo_objectives')
+    .where('route', '=', route)
+    .where('method', '=', method)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+export interface RouteSums {
+  route: string;
+  method: string;
+  requests: number;
+  /** 5xx answers. */
+  errors: number;
+  /** Requests within each latency bound (LATENCY_COLUMNS order). */
+  within: number[];
+}
+
+/** Per route and method, the roll-ups of the minutes in [fromIso, toIso). */
+export async function routeSums(db: Kysely<Tables>, fromIso: string, toIso: string): Promise<RouteSums[]> {
+  const rows = await db
+    .selectFrom('request_rollups')
+    .select((eb) => [
+      'route',
+      'method',
+      eb.fn.sum<number>('requests').as('requests'),
+      eb.fn.sum<number>(eb.case().when('status_class', '=', '5xx').then(eb.ref('requests')).else(0).end()).as('errors'),
+      ...LATENCY_COLUMNS.map((column) => eb.fn.sum<number>(column).as(column)),
+    ])
+    .where('minute', '>=', fromIso)
+    .where('minute', '<', toIso)
+    .groupBy(['route', 'method'])
+    .execute();
+  return rows.map((r) => ({
+    route: r.route,
+    method: r.method,
+    requests: Number(r.requests),
+    errors: Number(r.errors),
+    within: LATENCY_COLUMNS.map((column) => Number((r as Record<string, unknown>)[column])),
+  }));
+}
+
+/** Adds one minute's samples (a sample written twice for a minute keeps the first). */
+export async function insertSamples(
+  db: Kysely<Tables>,
+  rows: { minute: string; slo: string; total: number; bad: number }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('slo_samples')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['minute', 'slo']).doNothing())
+    .execute();
+}
+
+/** Per SLO, the samples of the minutes in [fromIso, toIso). */
+export async function sampleSums(db: Kysely<Tables>, fromIso: string, toIso: string) {
+  const rows = await db
+    .selectFrom('slo_samples')
+    .select((eb) => ['slo', eb.fn.sum<number>('total').as('total'), eb.fn.sum<number>('bad').as('bad')])
+    .where('minute', '>=', fromIso)
+    .where('minute', '<', toIso)
+    .groupBy('slo')
+    .execute();
+  return rows.map((r) => ({ slo: r.slo, total: Number(r.total), bad: Number(r.bad) }));
+}
+
+/** Deliveries that ended (delivered or dead) since `fromIso`: their outcome and latency inputs. */
+export async function endedDeliveries(db: Kysely<Tables>, fromIso: string) {
+  return db
+    .selectFrom('deliveries')
+    .select(['status', 'triggered_at', 'delivered_at', 'updated_at'])
+    .where('status', 'in', ['delivered', 'dead'])
+    .where('updated_at', '>=', fromIso)
+    .execute();
+}
+
+/** The latest finish of a succeeded pipeline step run (ISO instant), or null. */
+export async function latestPipelineSuccess(db: Kysely<Tables>): Promise<string | null> {
+  const row = await db
+    .selectFrom('pipeline_runs')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('status', '=', 'succeeded')
+    .executeTakeFirst();
+  return (row?.at as string | null | undefined) ?? null;
+}
+
+export async function listAlerts(db: Kysely<Tables>): Promise<AlertRow[]> {
+  return db.selectFrom('slo_alerts').selectAll().execute();
+}
+
+/**
+ * Moves an alert from `wasFiring` to `isFiring` (compare-and-set): true only for the one caller
+ * that made the change, so each firing and resolve is recorded once.
+ */
+export async function setAlertState(
+  trx: Transaction<Tables>,
+  slo: string,
+  severity: string,
+  wasFiring: boolean,
+  isFiring: boolean,
+  nowIso: string,
+): Promise<boolean> {
+  if (!wasFiring) {
+    await trx
+      .insertInto('slo_alerts')
+      .values({ slo, severity, firing: 0, since: null, updated_at: nowIso })
+      .onConflict((oc) => oc.columns(['slo', 'severity']).doNothing())
+      .execute();
+  }
+  const result = await trx
+    .updateTable('slo_alerts')
+    .set({ firing: isFiring ? 1 : 0, since: isFiring ? nowIso : null, updated_at: nowIso })
+    .where('slo', '=', slo)
+    .where('severity', '=', severity)
+    .where('firing', '=', wasFiring ? 1 : 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** The operators' enabled webhook and Discord endpoints. */
+export async function operatorEndpoints(db: Kysely<Tables>, ownerId: string) {
+  return db
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'kind'])
+    .where('owner_id', '=', ownerId)
+    .where('status', '=', 'enabled')
+    .orderBy('id')
+    .execute();
+}
