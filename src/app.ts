@@ -56,6 +56,8 @@ import { backtestsRoutes, type BacktestRoutesOptions } from './features/backtest
 import { factorsRoutes } from './features/factors/factors.routes.ts';
 import { deliveriesRoutes } from './features/deliveries/deliveries.routes.ts';
 import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts';
+import { BackupGauges } from './features/backups/backup-gauges.ts';
+import { backupsRoutes } from './features/backups/backups.routes.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
@@ -207,11 +209,13 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.route('/', healthRoutes(migrations));
+  const backupGauges = new BackupGauges(deps.metrics.registry);
   app.route(
     '/',
-    metricsRoutes(config, deps.metrics, () =>
-      refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics),
-    ),
+    metricsRoutes(config, deps.metrics, async () => {
+      await refreshDeliveryGauges(platform.database.db, platform.clock, deps.metrics);
+      await backupGauges.refresh(platform.database.db, platform.clock);
+    }),
   );
   app.route('/', keysRoutes(deps.keys));
   app.route('/', auditRoutes(deps.audit));
@@ -235,6 +239,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', deliveriesRoutes());
+  app.route('/', backupsRoutes());
   app.route(
     '/',
     alertsRoutes(

@@ -28,6 +28,7 @@ import type { PipelineStep, StepOptions, StepResult } from './pipeline.ts';
 import { evaluateAlerts, type AlertTuning } from '../alerts/evaluation.ts';
 import { anyActiveRule } from '../alerts/alerts.repo.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
+import type { BackupService } from '../backups/backup.service.ts';
 
 /** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
 export function summarise(runs: RunSummary[]): StepResult {
@@ -62,6 +63,8 @@ export interface StepSettings {
   box: SecretBox;
   /** Where backfill workers connect (the process's DATABASE_URL) and their SQLite busy timeout. */
   database: { url: string; busyTimeoutMs: number };
+  /** Backups and restore drills (skipped when no BACKUP_DIR or BACKUP_S3_BUCKET is set). */
+  backups?: BackupService;
 }
 
 /**
@@ -106,6 +109,16 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
     name: 'retention',
     description:
       'Delete raw upstream payloads (and the unmatched-product lists of their runs) older than RAW_PAYLOAD_RETENTION_DAYS.',
+  },
+  {
+    name: 'backup',
+    description:
+      'Back up the database to BACKUP_DIR and/or BACKUP_S3_BUCKET with its manifest, then expire backups past BACKUP_KEEP_LAST and BACKUP_RETENTION_DAYS; skipped when neither is set.',
+  },
+  {
+    name: 'restore-drill',
+    description:
+      'Restore the latest backup into scratch, check integrity, row counts and checksums against its manifest, and record the drill; fails the step when the drill fails.',
   },
 ];
 
@@ -269,6 +282,27 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             unmatched_deleted: await purgeUnmatched(ctx.database.db, before),
           },
         };
+      },
+    },
+    {
+      ...step('backup'),
+      run: async () => {
+        const backups = settings.backups;
+        if (!backups?.configured) return { skipped: 'no BACKUP_DIR or BACKUP_S3_BUCKET configured' };
+        const row = await backups.backup();
+        const expired = await backups.applyRetention();
+        return { counts: { backup_id: row.id, bytes: row.bytes, duration_ms: row.duration_ms, expired } };
+      },
+    },
+    {
+      ...step('restore-drill'),
+      run: async () => {
+        const backups = settings.backups;
+        if (!backups?.configured) return { skipped: 'no BACKUP_DIR or BACKUP_S3_BUCKET configured' };
+        const drill = await backups.drill();
+        if (drill.result !== 'passed')
+          throw new Error(`restore drill ${drill.id} failed: ${drill.error ?? drill.mismatches}`);
+        return { counts: { drill_id: drill.id, backup_id: drill.backup_id, duration_ms: drill.duration_ms } };
       },
     },
   ];
