@@ -225,3 +225,19 @@ export async function dropScratchDatabase(client: pg.ClientBase, name: string): 
 export function liveSqlite(database: Database): SqliteDatabase.Database | null {
   return database.native.kind === 'sqlite' ? database.native.db : null;
 }
+
+/** Registered sealed backups (not deleted) per data key id that sealed them. */
+export async function sealedBackupKeys(db: Kysely<Tables>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('backups')
+    .select('manifest')
+    .where('status', '=', 'succeeded')
+    .where('encrypted', '=', 1)
+    .execute();
+  const counts = new Map<string, number>();
+  for (const r of rows) {
+    const id = r.manifest ? ((JSON.parse(r.manifest) as { file?: { key_id?: string } }).file?.key_id ?? '?') : '?';
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}

@@ -10,16 +10,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupService, type BackupSettings } from '../src/features/backups/backup.service.ts';
-import { TargetNotEmptyError } from '../src/features/backups/dialects.ts';
-import type { Manifest } from '../src/features/backups/manifest.ts';
-import { BackupIntegrityError, openFile, sealFile } from '../src/features/backups/sealed-file.ts';
-import { openDatabase, type Database } from '../src/platform/db/database.ts';
-import { idFactory } from '../src/platform/ids.ts';
-import { dataKey, SecretBox } from '../src/platform/secret-box.ts';
-import { dialects, label } from './dialects.ts';
-import { seedMarket } from './market-fixtures.ts';
-import { ADMIN_TOKEN, bearer, startHarness, type Harness } from './harness.ts';
+import { BackupService, type BackupSettings } from './backup.service.ts';
+import { TargetNotEmptyError } from './dialects.ts';
+import type { Manifest } from './manifest.ts';
+import { BackupIntegrityError, openFile, sealFile } from './sealed-file.ts';
+import { openDatabase, type Database } from '../../platform/db/database.ts';
+import { idFactory } from '../../platform/ids.ts';
+import { dataKey, SecretBox } from '../../platform/secret-box.ts';
+import { dialects, label } from '#test/dialects.ts';
+import { seedMarket } from '#test/market-fixtures.ts';
+import { ADMIN_TOKEN, bearer, startHarness, type Harness } from '#test/harness.ts';
 
 let work: string;
 let s3: S3rver;
@@ -84,8 +84,10 @@ describe.each(dialects)('backups on $name', (d) => {
     targets.push(t);
     return t;
   };
-  const service = (settings: Partial<BackupSettings>) =>
-    new BackupService(
+  // Each test's backups are later than the ones before (ids from separate factories do not order).
+  const service = (settings: Partial<BackupSettings>) => {
+    h.clock.advance(60_000);
+    return new BackupService(
       {
         database: h.runtime.database,
         databaseUrl: url,
@@ -96,6 +98,7 @@ describe.each(dialects)('backups on $name', (d) => {
       },
       { encrypt: false, keepLast: 7, retentionDays: 30, ...settings },
     );
+  };
 
   beforeAll(async () => {
     if (d.skip) return;
