@@ -63,6 +63,8 @@ import { refreshDeliveryGauges } from './features/deliveries/delivery-gauges.ts'
 import { refreshOperationsGauges } from './features/ops/operations-gauges.ts';
 import { refreshRetentionGauges } from './features/retention/retention-gauges.ts';
 import { retentionSettings } from './features/retention/retention.ts';
+import { BackupGauges } from './features/backups/backup-gauges.ts';
+import { backupsRoutes } from './features/backups/backups.routes.ts';
 import { alertsRoutes } from './features/alerts/alerts.routes.ts';
 import { AlertsService } from './features/alerts/alerts.service.ts';
 import { idFactory } from './platform/ids.ts';
@@ -225,6 +227,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
 
   app.route('/', healthRoutes(migrations));
+  const backupGauges = new BackupGauges(deps.metrics.registry);
   app.route(
     '/',
     metricsRoutes(config, deps.metrics, async () => {
@@ -237,6 +240,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       );
       await refreshRetentionGauges(platform.database.db, platform.clock, retentionSettings(config), deps.metrics);
       if (deps.slo) await refreshSloGauges(deps.slo, deps.metrics, platform.clock.now());
+      await backupGauges.refresh(platform.database.db, platform.clock);
     }),
   );
   app.route('/', keysRoutes(deps.keys));
@@ -263,6 +267,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   );
   app.route('/', portfolioRoutes(deps.portfolios));
   app.route('/', deliveriesRoutes());
+  app.route('/', backupsRoutes());
   app.route(
     '/',
     alertsRoutes(

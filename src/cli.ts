@@ -20,6 +20,7 @@ import { registerProductCommands } from './features/ingest/products.cli.ts';
 import { registerPipelineCommands } from './features/pipeline/pipeline.cli.ts';
 import { registerBacktestCommands } from './features/backtests/backtests.cli.ts';
 import { registerDataKeyCommands } from './features/webhooks/data-key.cli.ts';
+import { registerBackupCommands } from './features/backups/backups.cli.ts';
 import { deriveReadModels } from './features/market/derive.ts';
 import { moverRules } from './features/market/movers.repo.ts';
 import { isoInstant } from './platform/clock.ts';
@@ -246,6 +247,7 @@ function program(): Command {
   registerDemoCommand(root, commands);
   registerEmailCommands(root, commands);
   registerDataKeyCommands(root, commands);
+  registerBackupCommands(root, commands);
 
   const keys = root.command('keys').description('Manage API keys.');
   keys

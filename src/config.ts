@@ -205,6 +205,15 @@ export const configSchema = z
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
     OTEL_SERVICE_NAME: z.string().min(1).max(128).default('cardquant'),
     TRACEPARENT: z.string().max(256).optional(),
+    BACKUP_DIR: z.string().min(1).optional(),
+    BACKUP_ENCRYPT: bool.default(false),
+    BACKUP_KEEP_LAST: int(1, 10_000).default(7),
+    BACKUP_RETENTION_DAYS: int(0, 3650).default(30),
+    BACKUP_S3_BUCKET: z.string().min(3).max(63).optional(),
+    BACKUP_S3_PREFIX: z.string().max(512).default('cardquant/backups/'),
+    BACKUP_S3_ENDPOINT: z.url().optional(),
+    BACKUP_S3_REGION: z.string().min(1).max(64).default('us-east-1'),
+    BACKUP_S3_FORCE_PATH_STYLE: bool.default(false),
   })
   .strict();
 
@@ -409,6 +418,20 @@ export const settingDocs: Record<keyof Config, string> = {
   OTEL_SERVICE_NAME: 'Service name on spans (`service.name`).',
   TRACEPARENT:
     'W3C trace context a child process continues (set by the parent for pipeline and backtest processes; not for operators).',
+  BACKUP_DIR:
+    'Directory `cardquant backup` writes backups (and their `.manifest.json`) to; unset with no BACKUP_S3_BUCKET, the pipeline skips its `backup` and `restore-drill` steps.',
+  BACKUP_ENCRYPT:
+    'Seal backup files with the data key (AES-256-GCM, chunked); requires DATA_ENCRYPTION_KEY, so the key outlives the database it protects.',
+  BACKUP_KEEP_LAST: 'Retention: the newest this many succeeded backups are always kept.',
+  BACKUP_RETENTION_DAYS:
+    'Retention: a backup beyond the newest BACKUP_KEEP_LAST is deleted (file, manifest and copies) once older than this.',
+  BACKUP_S3_BUCKET:
+    "S3-compatible bucket backups are uploaded to (credentials from the AWS SDK's standard chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, instance role).",
+  BACKUP_S3_PREFIX: 'Key prefix of backup objects in BACKUP_S3_BUCKET.',
+  BACKUP_S3_ENDPOINT: 'Endpoint of an S3-compatible service other than AWS (MinIO, Ceph, a local test server).',
+  BACKUP_S3_REGION: 'Region of BACKUP_S3_BUCKET.',
+  BACKUP_S3_FORCE_PATH_STYLE:
+    'Address the bucket as `<endpoint>/<bucket>` instead of `<bucket>.<endpoint>` (most self-hosted S3-compatible servers).',
 };
 
 /**
@@ -517,4 +540,12 @@ export function loadConfig(env: Source = process.env): Config {
 /** True when the test suite runs under CI (PostgreSQL tests must not skip there). */
 export function isCi(env: Source = process.env): boolean {
   return env.CI === 'true' || env.CI === '1';
+}
+
+/**
+ * The environment a child program (pg_dump, pg_restore) starts with: this process's, with
+ * `extra` on top, so a password travels in the environment, never in the child's argv.
+ */
+export function childEnvironment(extra: Record<string, string>, env: Source = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...extra };
 }

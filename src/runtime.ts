@@ -51,6 +51,8 @@ import type { EngineRegistry } from './features/signals/engine.ts';
 import { defaultEngines, signalConfig } from './features/signals/settings.ts';
 import { anomalyRules } from './features/quality/anomalies.ts';
 import { retentionSettings } from './features/retention/retention.ts';
+import { BackupService } from './features/backups/backup.service.ts';
+import { backupSettings } from './features/backups/settings.ts';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -160,6 +162,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const ingest: IngestContext = { database, runs, clock, log };
   const searchInterest = new SearchInterestService(database, runs, clock);
   const engines = options.engines ?? defaultEngines();
+  const backups = new BackupService(
+    {
+      database,
+      databaseUrl: config.DATABASE_URL,
+      clock,
+      newId,
+      box: dataKeys.box,
+      keyFromSetting: dataKeys.source.kind === 'setting',
+    },
+    backupSettings(config),
+  );
   const pipeline = new Pipeline(
     database.db,
     clock,
@@ -175,6 +188,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       alerts: { hysteresisPct: config.ALERT_HYSTERESIS_PCT, cooldownHours: config.ALERT_COOLDOWN_HOURS },
       box: dataKeys.box,
       database: { url: config.DATABASE_URL, busyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS },
+      backups,
     }),
     config.RUN_HEARTBEAT_SECONDS * 1000,
   );
@@ -288,6 +302,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     background,
     engines,
     newId,
+    /** Backups, restores and restore drills (BACKUP_*). */
+    backups,
     /** The HTTP app; a runtime created with `http: false` has none. */
     get app(): ReturnType<typeof AppModule.createApp> {
       if (!built) throw new Error('this runtime was created without the HTTP app (http: false)');
@@ -301,6 +317,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       await keyUsage
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
+      backups.close();
       await database.close();
       await flushTracing().catch((err: Error) =>
         log.warn({ err: { message: err.message } }, 'spans could not be sent before closing'),

@@ -20,7 +20,9 @@ export type IdPrefix =
   | 'dlv'
   | 'dla'
   | 'whe'
-  | 'eev';
+  | 'eev'
+  | 'bak'
+  | 'drl';
 
 /**
  * Creates time-ordered ids (`prefix_` + ULID), so that id order is creation order and cursors

@@ -27,6 +27,7 @@ import { evaluateAlerts, type AlertTuning } from '../alerts/evaluation.ts';
 import { anyActiveRule } from '../alerts/alerts.repo.ts';
 import type { SecretBox } from '../../platform/secret-box.ts';
 import { purge, type RetentionSettings } from '../retention/retention.ts';
+import type { BackupService } from '../backups/backup.service.ts';
 
 /** An ingestion step's counts: one entry per run; all runs failed is the step's failure. */
 export function summarise(runs: RunSummary[]): StepResult {
@@ -62,6 +63,8 @@ export interface StepSettings {
   box: SecretBox;
   /** Where backfill workers connect (the process's DATABASE_URL) and their SQLite busy timeout. */
   database: { url: string; busyTimeoutMs: number };
+  /** Backups and restore drills (skipped when no BACKUP_DIR or BACKUP_S3_BUCKET is set). */
+  backups?: BackupService;
 }
 
 /**
@@ -106,6 +109,16 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
     name: 'retention',
     description:
       'Apply every retention policy: delete, oldest first and in bounded batches (RETENTION_BATCH_ROWS, each its own transaction), the rows past their limit in the audit log, expired idempotency keys, request roll-ups, finished runs, raw payloads and unmatched lists, resolved anomalies, finished deliveries and their attempts, alert firings, e-mail events, used or expired link tokens and finished backtests; live and referenced rows stay.',
+  },
+  {
+    name: 'backup',
+    description:
+      'Back up the database to BACKUP_DIR and/or BACKUP_S3_BUCKET with its manifest, then expire backups past BACKUP_KEEP_LAST and BACKUP_RETENTION_DAYS; skipped when neither is set.',
+  },
+  {
+    name: 'restore-drill',
+    description:
+      'Restore the latest backup into scratch, check integrity, row counts and checksums against its manifest, and record the drill; fails the step when the drill fails.',
   },
 ];
 
@@ -275,6 +288,27 @@ export function pipelineSteps(ctx: IngestContext, sources: StepSources, settings
             unmatched_deleted: result.deleted.ingestion_unmatched ?? 0,
           },
         };
+      },
+    },
+    {
+      ...step('backup'),
+      run: async () => {
+        const backups = settings.backups;
+        if (!backups?.configured) return { skipped: 'no BACKUP_DIR or BACKUP_S3_BUCKET configured' };
+        const row = await backups.backup();
+        const expired = await backups.applyRetention();
+        return { counts: { backup_id: row.id, bytes: row.bytes, duration_ms: row.duration_ms, expired } };
+      },
+    },
+    {
+      ...step('restore-drill'),
+      run: async () => {
+        const backups = settings.backups;
+        if (!backups?.configured) return { skipped: 'no BACKUP_DIR or BACKUP_S3_BUCKET configured' };
+        const drill = await backups.drill();
+        if (drill.result !== 'passed')
+          throw new Error(`restore drill ${drill.id} failed: ${drill.error ?? drill.mismatches}`);
+        return { counts: { drill_id: drill.id, backup_id: drill.backup_id, duration_ms: drill.duration_ms } };
       },
     },
   ];

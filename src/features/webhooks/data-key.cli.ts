@@ -3,6 +3,7 @@ import { print, type WithRuntime } from '../../platform/cli.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { DataKeys } from '../../platform/data-key.ts';
 import { reencrypt } from './reencrypt.ts';
+import { sealedBackupKeys } from '../backups/backups.repo.ts';
 
 /** The part of the runtime the data-key commands use. */
 export interface DataKeyCliRuntime {
@@ -18,7 +19,7 @@ export function registerDataKeyCommands(
   dataKey
     .command('reencrypt')
     .description(
-      'Re-seal every sealed value (webhook URLs and secrets, e-mail link tokens, stored Idempotency-Key answers) with DATA_ENCRYPTION_KEY, opening with DATA_ENCRYPTION_KEY_PREVIOUS where needed; safe to run again.',
+      'Re-seal every sealed value (webhook URLs and secrets, e-mail link tokens, stored Idempotency-Key answers) with DATA_ENCRYPTION_KEY, opening with DATA_ENCRYPTION_KEY_PREVIOUS where needed, and count the sealed backups still needing an older key; safe to run again.',
     )
     .option('--batch <n>', 'values read per statement', '500')
     .action((opts: { batch: string }) =>
@@ -30,6 +31,13 @@ export function registerDataKeyCommands(
         print(`current key ${runtime.dataKeys.box.keyId}`);
         for (const c of counts)
           print(`${c.target}\tresealed ${c.resealed}\talready current ${c.current}\tunreadable ${c.unreadable}`);
+        // Backup files are not rewritten: each names its key, which must stay configured
+        // (DATA_ENCRYPTION_KEY_PREVIOUS) until retention has removed the backups it sealed.
+        const backups = await sealedBackupKeys(runtime.database.db);
+        const older = [...backups].filter(([id]) => id !== runtime.dataKeys.box.keyId);
+        print(
+          `backups\tsealed with the current key ${backups.get(runtime.dataKeys.box.keyId) ?? 0}\tsealed with older keys ${older.reduce((n, [, c]) => n + c, 0)}${older.length ? ` (${older.map(([id]) => id).join(', ')}: keep DATA_ENCRYPTION_KEY_PREVIOUS until retention removes them)` : ''}`,
+        );
         const unreadable = counts.reduce((n, c) => n + c.unreadable, 0);
         if (unreadable > 0) {
           print(

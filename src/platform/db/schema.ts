@@ -870,6 +870,34 @@ export interface RequestRollupsTable {
   le_10000ms: number;
 }
 
+export interface BackupsTable {
+  id: string;
+  created_at: string;
+  dialect: 'sqlite' | 'postgres';
+  status: 'running' | 'succeeded' | 'failed' | 'deleted';
+  file_name: string | null;
+  /** JSON array of `file:<path>` and `s3://<bucket>/<key>`. */
+  locations: string;
+  bytes: number | null;
+  sha256: string | null;
+  encrypted: number;
+  /** JSON: the backup's manifest (features/backups/manifest.ts). */
+  manifest: string | null;
+  duration_ms: number | null;
+  error: string | null;
+}
+
+export interface RestoreDrillsTable {
+  id: string;
+  backup_id: string | null;
+  started_at: string;
+  result: 'passed' | 'failed';
+  duration_ms: number;
+  /** JSON array of strings. */
+  mismatches: string;
+  error: string | null;
+}
+
 export interface Tables {
   schema_migrations: SchemaMigrationsTable;
   principals: PrincipalsTable;
@@ -928,4 +956,6 @@ export interface Tables {
   slo_objectives: SloObjectivesTable;
   slo_samples: SloSamplesTable;
   slo_alerts: SloAlertsTable;
+  backups: BackupsTable;
+  restore_drills: RestoreDrillsTable;
 }
