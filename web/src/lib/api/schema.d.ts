@@ -457,6 +457,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Backups, newest first, with their manifests summarised and the last restore drill */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The backup registry. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Backup"][];
+                            last_drill: components["schemas"]["RestoreDrill"];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/deliveries": {
         parameters: {
             query?: never;
@@ -1641,6 +1718,492 @@ export interface paths {
                         "application/json": {
                             items: components["schemas"]["PipelineRun"][];
                             next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/slo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every SLO: status (ok, ticket, page), budget remaining, burn rate per window, alert state */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every SLO, evaluated now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alerts: {
+                                burn_rate: number;
+                                long_window_minutes: number;
+                                /** @enum {string} */
+                                severity: "page" | "ticket";
+                                short_window_minutes: number;
+                            }[];
+                            evaluated_at: string;
+                            items: components["schemas"]["SloStatus"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/slo/objectives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-route objectives: the configured ones and the default of every other public route */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every route objective. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SloObjective"][];
+                        };
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Configure a route's objective (overrides the default) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Makes a retried create safe. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 0.999 */
+                        availability_target: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @example 0.999 */
+                        latency_target: number;
+                        /**
+                         * @description Seconds; one of the latency buckets.
+                         * @example 0.25
+                         */
+                        latency_threshold_seconds: number;
+                        /** @enum {string} */
+                        method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                        route: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SloObjective"];
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The route already has a configured objective (`slo_objective_exists`). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Delete a route's configured objective (a public route falls back to the default) */
+        delete: {
+            parameters: {
+                query: {
+                    method: string;
+                    route: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No configured objective for the route (`slo_objective_not_found`). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a route's configured objective */
+        patch: {
+            parameters: {
+                query: {
+                    method: string;
+                    route: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @example 0.999 */
+                        availability_target?: number;
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @example 0.999 */
+                        latency_target?: number;
+                        /**
+                         * @description Seconds; one of the latency buckets.
+                         * @example 0.25
+                         */
+                        latency_threshold_seconds?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SloObjective"];
+                    };
+                };
+                /** @description Missing or invalid credentials. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The caller lacks the required role. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No configured objective for the route (`slo_objective_not_found`). */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid parameters, headers or body; `errors` lists the fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Rate limit exceeded; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/slo/recommend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per route: latency thresholds suggested from the observed distribution, with the breach ratio of each */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The share of requests a suggested threshold must hold (default 0.99). */
+                    latency_target?: number;
+                    /** @description How far back to look: hours (`24h`) or days (`7d`), at most 30 days. */
+                    window?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Suggestions per route. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            items: {
+                                /** @description Share of requests without a 5xx. */
+                                availability: number | null;
+                                method: string;
+                                requests: number;
+                                route: string;
+                                suggested_threshold_seconds: number | null;
+                                thresholds: {
+                                    /** @description Share of requests slower than the threshold. */
+                                    breach_ratio: number;
+                                    threshold_seconds: number;
+                                }[];
+                            }[];
+                            to: string;
                         };
                     };
                 };
@@ -9040,6 +9603,30 @@ export interface components {
             /** @description Date of the signal that chose the basket; always before `date`. */
             signal_date: string;
         };
+        Backup: {
+            bytes: number | null;
+            created_at: string;
+            /** @enum {string} */
+            dialect: "sqlite" | "postgres";
+            duration_ms: number | null;
+            encrypted: boolean;
+            error: string | null;
+            file_name: string | null;
+            id: string;
+            /** @description The data key that sealed the file (encrypted backups). */
+            key_id: string | null;
+            /** @description `file:<path>` and `s3://<bucket>/<key>` copies. */
+            locations: string[];
+            manifest: {
+                migration: string | null;
+                /** @description Rows over every table of the snapshot. */
+                rows: number;
+                tables: number;
+            } | null;
+            sha256: string | null;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed" | "deleted";
+        };
         CardDetail: {
             artist: string | null;
             external_ids: {
@@ -10953,6 +11540,17 @@ export interface components {
              */
             note?: string;
         };
+        RestoreDrill: {
+            backup_id: string | null;
+            /** @description The recovery time: fetch, decrypt, restore and verify. */
+            duration_seconds: number;
+            error: string | null;
+            id: string;
+            mismatches: string[];
+            /** @enum {string} */
+            result: "passed" | "failed";
+            started_at: string;
+        } | null;
         RotatedPortfolioSecret: {
             id: string;
             rotated_at: string;
@@ -11171,6 +11769,46 @@ export interface components {
              */
             z: number | null;
         } | null;
+        SloObjective: {
+            /** @example 0.999 */
+            availability_target: number;
+            enabled: boolean;
+            /** @example 0.999 */
+            latency_target: number;
+            latency_threshold_seconds: number;
+            /** @example GET */
+            method: string;
+            /** @example /v1/cards/:id */
+            route: string;
+            /** @enum {string} */
+            source: "default" | "configured";
+        };
+        SloStatus: {
+            alerts: {
+                firing: boolean;
+                /** @enum {string} */
+                severity: "page" | "ticket";
+                since: string | null;
+            }[];
+            /** @description Fraction of the 30-day error budget left (negative: overspent). */
+            budget_remaining: number;
+            burn_rates: {
+                rate: number;
+                window_minutes: number;
+            }[];
+            events: {
+                bad: number;
+                total: number;
+            };
+            latency_threshold_seconds: number | null;
+            /** @example availability:GET /v1/cards/:id */
+            name: string;
+            /** @enum {string} */
+            sli: "availability" | "latency" | "pipeline_deadline" | "freshness" | "delivery_success" | "delivery_latency";
+            /** @enum {string} */
+            status: "ok" | "ticket" | "page";
+            target: number;
+        };
         Subscriber: {
             address: string;
             confirmed_at: string | null;
