@@ -13,16 +13,34 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../src/features/demo/demo.service.ts';
 import { deriveReadModels } from '../src/features/market/derive.ts';
+import { bundleScript, type BundledScript } from './bundle.ts';
 import { cliEnv } from './process.ts';
 import { dialects, label } from './dialects.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-const TRIALS = 20;
-const SCORE_TRIALS = 10;
+/**
+ * Kill points are stratified (`killPoint`): trial t of n dies at a random statement of the t-th
+ * n-th of the derive, so every part of it is hit in every run. Twenty uniform points would leave
+ * on average 1.2 tenths of the derive without a kill (10 × 0.9^20), ten stratified ones leave
+ * none; for the rescoring, ten uniform points would leave 1.0 sixths (6 × (5/6)^10) unhit, six
+ * stratified ones none.
+ */
+const TRIALS = 10;
+const SCORE_TRIALS = 6;
 const SCRIPT = new URL('./fixtures/derive-process.ts', import.meta.url).pathname;
+/** The fixture bundled once per file: each of the many children starts without loading TypeScript through tsx. */
+let bundled: BundledScript | undefined;
 const DEMO = { cards: 90, printingsPerCard: 1.5, days: 40, seed: 11, end: '2026-11-24' };
 /** Per child: start-up and one derive of the small demo; generous for a loaded 2-core machine. */
 const CHILD_DEADLINE_MS = 60_000;
+
+/**
+ * The statement (1-based, of `statements`) at which trial `trial` (1-based, of `trials`) kills the
+ * child: a random one within the trial's own equal share of the statements.
+ */
+function killPoint(next: () => number, trial: number, trials: number, statements: number): number {
+  return 1 + Math.min(statements - 1, Math.floor(((trial - 1 + next()) / trials) * statements));
+}
 
 /** Deterministic kill points, reproducible from the seed printed on failure. */
 function random(seed: number): () => number {
@@ -50,7 +68,7 @@ function deriveInChild(
   mode: 'derive' | 'scores' = 'derive',
 ): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', SCRIPT, url, mode], {
+    const child = spawn(process.execPath, [bundled!.path, url, mode], {
       env: cliEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -205,6 +223,11 @@ async function observe(h: Harness): Promise<Observed> {
   return { etag, list, problems };
 }
 
+beforeAll(async () => {
+  bundled = await bundleScript(SCRIPT);
+});
+afterAll(() => bundled?.dispose());
+
 describe.each(dialects)('a derive killed at a random statement on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
     let dir: string;
@@ -244,7 +267,7 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
         await sql`update prices set market_cents = market_cents + 1 where market_cents is not null`.execute(
           h.runtime.database.db,
         );
-        const killAt = 1 + Math.floor(next() * full.statements);
+        const killAt = killPoint(next, trial, TRIALS, full.statements);
         const outcome = await deriveInChild(url, killAt);
         if (!outcome.completed) killed++;
         const after = await observe(h);
@@ -279,7 +302,7 @@ describe.each(dialects)('a derive killed at a random statement on $name', (d) =>
       for (let trial = 1; trial <= SCORE_TRIALS; trial++) {
         // New scores for the latest signal date: what a new signals run would leave for the rescoring.
         await sql`update signals set score = score + 0.125 where score is not null`.execute(h.runtime.database.db);
-        const killAt = 1 + Math.floor(next() * full.statements);
+        const killAt = killPoint(next, trial, SCORE_TRIALS, full.statements);
         const outcome = await deriveInChild(url, killAt, 'scores');
         if (!outcome.completed) killed++;
         const after = await observe(h);

@@ -5,17 +5,44 @@
  * many seconds to start a process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { configSchema } from '../src/config.ts';
 import { cardquantArgs } from '../src/platform/entrypoints.ts';
 import { BUDGET } from './budget.ts';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Modification time of the newest file under `dir` that the build emits (tests excluded). */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
 /**
- * How a test starts `cardquant`: the TypeScript sources under test, through tsx, whether or not a
- * `dist/` was built (a stale one must not stand in for them). test/compiled-runtime.test.ts covers
- * bin/cardquant.js and the compiled code.
+ * How a test starts `cardquant`: the compiled `dist/main.js` when it was built after the last
+ * change to any file under src/ (`npm ci` builds it, and CI runs the suite right after), else the
+ * TypeScript sources through tsx. A `dist/` older than a source never stands in for it, so an
+ * edited checkout tests its edits; a fresh one saves loading TypeScript through tsx at each of the
+ * suite's many starts (about half of a start on a loaded 2-core machine). The compiled entry is
+ * started as production starts it (docs/adr/0015); test/compiled-runtime.test.ts covers
+ * bin/cardquant.js and the compiled code on a build of its own.
  */
-const CLI_ARGS = cardquantArgs();
+export const CLI_RUNTIME: 'compiled' | 'typescript' = (() => {
+  // CARDQUANT_TEST_CLI=typescript runs the sources through tsx even when dist/ is fresh.
+  if (process.env.CARDQUANT_TEST_CLI === 'typescript') return 'typescript';
+  const main = join(ROOT, 'dist', 'main.js');
+  if (!existsSync(main)) return 'typescript';
+  return statSync(main).mtimeMs > newestSource(join(ROOT, 'src')) ? 'compiled' : 'typescript';
+})();
+const CLI_ARGS = CLI_RUNTIME === 'compiled' ? ['--enable-source-maps', join(ROOT, 'dist', 'main.js')] : cardquantArgs();
 
 export interface Exit {
   code: number | null;

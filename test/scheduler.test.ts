@@ -7,16 +7,23 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isoInstant, manualClock } from '../src/platform/clock.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { Scheduler, type Job } from '../src/platform/scheduler.ts';
 import { BUDGET } from './budget.ts';
+import { bundleScript, type BundledScript } from './bundle.ts';
 import { dialects, label } from './dialects.ts';
 
 const START = '2026-11-25T12:00:00.000Z';
+/** The scheduler process, bundled once from the current sources: its children start without tsx. */
+let scheduler: BundledScript | undefined;
+beforeAll(async () => {
+  scheduler = await bundleScript(new URL('./fixtures/scheduler-process.ts', import.meta.url).pathname);
+});
+afterAll(() => scheduler?.dispose());
 
 describe.each(dialects)('scheduler on $name', (d) => {
   describe.skipIf(d.skip !== null)(label(d), () => {
@@ -55,11 +62,10 @@ describe.each(dialects)('scheduler on $name', (d) => {
 
     it('three OS processes firing for the same N slots make exactly N runs', async () => {
       const N = 12;
-      const script = new URL('./fixtures/scheduler-process.ts', import.meta.url).pathname;
       const run = promisify(execFile);
       const outputs = await Promise.all(
         ['p1', 'p2', 'p3'].map((name) =>
-          run(process.execPath, ['--import', 'tsx', script, url, String(N), name], { timeout: BUDGET.processRunMs }),
+          run(process.execPath, [scheduler!.path, url, String(N), name], { timeout: BUDGET.processRunMs }),
         ),
       );
       const ranPerProcess = outputs.map((o) => Number(/ran (\d+)/.exec(o.stdout)?.[1]));
