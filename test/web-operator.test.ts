@@ -1,9 +1,10 @@
 /**
  * The operator pages in Chromium against the real `cardquant start` (demo data): sign in with the
  * admin token (kept in memory only: never in the URL or storage, gone after a reload), then every
- * page renders real data: status, ingestion runs with their accounting, pipeline runs, anomalies
- * (one resolved when any is open), a small backtest, deliveries after a webhook test ping with
- * their attempts, a redelivery and a redrive. Accessible in the light and dark themes and at
+ * page renders real data: status (objectives worst first, the backups' empty state, problem
+ * codes), ingestion runs with their accounting, pipeline runs, anomalies (one resolved when any is
+ * open), a small backtest, deliveries after a webhook test ping with their attempts, a redelivery
+ * and a redrive. Accessible in the light and dark themes and at
  * 360 px, on loopback only.
  */
 import { randomUUID } from 'node:crypto';
@@ -140,6 +141,25 @@ describe.skipIf(skip !== null)('operator pages in Chromium', () => {
     const steps = page.getByRole('region', { name: 'Last pipeline run per step' }).getByRole('row');
     await poll(() => steps.count()).toBeGreaterThan(1);
     await poll(() => page.getByRole('region', { name: 'Delivery backlog' }).textContent()).toContain('webhook');
+    // Every objective with its status as a word, worst first; the public routes have defaults.
+    const objectives = page.getByRole('table', { name: /^Objectives, worst first/ }).getByRole('row');
+    await poll(() => objectives.count()).toBeGreaterThan(1);
+    const publicRow = objectives.filter({ hasText: /availability:GET \/v1\// }).first();
+    expect(await publicRow.getByRole('cell').nth(1).textContent()).toMatch(/^\s*(ok|ticket|page)\s*$/);
+    expect(await publicRow.getByRole('cell').nth(3).textContent()).toMatch(/% (left|overspent)/);
+    const ranks = await objectives.evaluateAll((rows) =>
+      rows
+        .slice(1)
+        .map((r) => ['page', 'ticket', 'ok'].indexOf(r.querySelectorAll('td')[1]?.textContent?.trim() ?? '')),
+    );
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ranks).not.toContain(-1);
+    // No backup directory or bucket configured: the empty state says how to turn backups on.
+    await poll(() => page.getByRole('region', { name: 'Backups' }).textContent()).toContain(
+      'Backups are off until BACKUP_DIR or BACKUP_S3_BUCKET is set',
+    );
+    await poll(() => page.getByRole('region', { name: 'Errors (24 h)' }).textContent()).toMatch(/requests/);
+    expect(await page.getByText('arrive with /v1/admin/slo').count()).toBe(0);
     expect(await scan(page, 'ops-operator-status')).toEqual([]);
 
     await open(page, 'Ingestion');
