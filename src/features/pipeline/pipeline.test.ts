@@ -280,6 +280,9 @@ describe.each(dialects)('pipeline on $name', (d) => {
         ['portfolio-nav', 'skipped'],
         ['alerts', 'skipped'],
         ['retention', 'succeeded'],
+        // No BACKUP_DIR or BACKUP_S3_BUCKET: no backup, so no drill.
+        ['backup', 'skipped'],
+        ['restore-drill', 'skipped'],
       ]);
       const listed = await h.request('/v1/admin/pipeline/runs?step=read-models', { headers: bearer(ADMIN_TOKEN) });
       const body = (await listed.json()) as { items: { step: string; trigger: string }[] };
