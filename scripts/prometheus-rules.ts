@@ -33,6 +33,9 @@ export const JOB_LATE_AFTER_SECONDS = 26 * 3600;
 /** A due delivery waiting longer than this means the delivery worker is stuck or its peers refuse. */
 export const DELIVERY_STUCK_AFTER_SECONDS = 15 * 60;
 
+/** A daily backup older than this (a day and two hours of slack) is overdue. */
+export const BACKUP_STALE_AFTER_SECONDS = 26 * 3600;
+
 export interface RecordingRule {
   record: string;
   expr: string;
@@ -193,6 +196,28 @@ export function ruleGroups(): RuleGroup[] {
             summary: 'Deliveries on channel {{ $labels.channel }} are not being sent',
             description:
               'The oldest due delivery has waited more than 15 minutes past its due time; check that the delivery worker runs and its receiver answers.',
+          },
+        },
+        {
+          alert: 'CardquantBackupStale',
+          expr: `cardquant_backup_last_age_seconds > ${BACKUP_STALE_AFTER_SECONDS}`,
+          for: '10m',
+          labels: { severity: 'ticket' },
+          annotations: {
+            summary: 'The newest succeeded backup is more than 26 hours old',
+            description:
+              'The daily backup step has not succeeded since; see GET /v1/admin/backups and GET /v1/admin/pipeline/runs?step=backup, then run `cardquant backup` (docs/RUNBOOK.md, "Backup").',
+          },
+        },
+        {
+          alert: 'CardquantRestoreDrillFailed',
+          expr: 'cardquant_restore_drill_last_success == 0',
+          for: '0m',
+          labels: { severity: 'ticket' },
+          annotations: {
+            summary: 'The last restore drill failed',
+            description:
+              'The latest backup could not be restored and verified; its mismatches and error are in GET /v1/admin/backups (last drill). Fix the cause, then run `cardquant restore-drill` (docs/RUNBOOK.md, "Backup").',
           },
         },
       ],

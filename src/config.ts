@@ -293,9 +293,9 @@ export const settingDocs: Record<keyof Config, string> = {
     'How long raw upstream payloads (and the unmatched-product lists of their runs) are kept for `import rematch`.',
   AUDIT_RETENTION_DAYS: 'Days audit log entries are kept (0: for ever). Audits usually want more than a year.',
   ROLLUP_RETENTION_DAYS:
-    'Days per-minute request roll-ups are kept (0: for ever); more than the 30-day SLO budget window.',
+    'Days per-minute request roll-ups and SLI samples are kept (0: for ever); more than the 30-day SLO budget window.',
   RUN_RETENTION_DAYS:
-    'Days finished pipeline, scheduled-job and non-price ingestion runs are kept (0: for ever); the latest succeeded run of each step or importer, and price runs (their rows carry the run id), always stay.',
+    'Days finished pipeline, scheduled-job and non-price ingestion runs, and restore drills, are kept (0: for ever); the latest succeeded run of each step or importer, price runs (their rows carry the run id) and the latest drill always stay.',
   ANOMALY_RETENTION_DAYS:
     'Days acknowledged or dismissed anomalies are kept after their resolution (0: for ever); open ones stay.',
   DELIVERY_RETENTION_DAYS:

@@ -101,6 +101,7 @@ describe('the Grafana dashboard', () => {
       'Pipeline steps',
       'Ingestion accounting',
       'SLO budgets and burn rates',
+      'Backups',
     ]);
   });
 
@@ -128,6 +129,8 @@ describe('the Grafana dashboard', () => {
       'cardquant_pipeline_step_last_run_status',
       'cardquant_ingestion_last_run_rows',
       'cardquant_market_data_age_seconds',
+      'cardquant_backup_last_age_seconds',
+      'cardquant_restore_drill_last_success',
       'route_method:cardquant_http_errors_per_request:ratio_rate1h',
       PROBLEMS_COUNTER,
     ]) {

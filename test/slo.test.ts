@@ -130,6 +130,9 @@ describe.each(dialects)('SLOs on $name', (d) => {
     const health = report.items.find((i) => i.name === 'availability:GET /healthz')!;
     expect(health.events).toEqual({ total: 4100, bad: 300 });
     expect(health.budget_remaining).toBeCloseTo(1 - 300 / (0.001 * 4100), 6);
+    // The latency SLI counts every answer, 5xx included, and only slow ones as bad: the outage
+    // answered fast (docs/METHODS.md, "Service level objectives and burn rates").
+    expect(report.items.find((i) => i.name === 'latency:GET /healthz')!.events).toEqual({ total: 4100, bad: 0 });
     expect(report.items.map((i) => i.name)).toContain('delivery:success');
 
     const recommend = await h.request('/v1/admin/slo/recommend?window=1d', { headers: admin });
@@ -210,4 +213,24 @@ describe.each(dialects)('SLOs on $name', (d) => {
       events: { total: 20, bad: 20 },
     });
   });
+
+  it.skipIf(d.skip)(
+    `${label(d)}: the latency SLI counts every answer, a slow 5xx as slow and a fast one as not (as the Prometheus rules do)`,
+    async () => {
+      const { runtime, clock } = h;
+      // Two months after the other tests' traffic: their roll-ups are outside the 30-day period.
+      clock.set('2027-02-01T00:00:00.000Z');
+      traffic(runtime, 10, 200, 0.002);
+      traffic(runtime, 10, 200, 1);
+      traffic(runtime, 10, 500, 1);
+      traffic(runtime, 10, 500, 0.002);
+      await runtime.rollups!.flush();
+      clock.set('2027-02-01T00:01:00.000Z');
+      const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
+        items: { name: string; events: { total: number; bad: number } }[];
+      };
+      expect(report.items.find((i) => i.name === 'latency:GET /healthz')!.events).toEqual({ total: 40, bad: 20 });
+      expect(report.items.find((i) => i.name === 'availability:GET /healthz')!.events).toEqual({ total: 40, bad: 20 });
+    },
+  );
 });

@@ -108,7 +108,7 @@ export const STEP_CATALOGUE: readonly { name: string; description: string }[] = 
   {
     name: 'retention',
     description:
-      'Apply every retention policy: delete, oldest first and in bounded batches (RETENTION_BATCH_ROWS, each its own transaction), the rows past their limit in the audit log, expired idempotency keys, request roll-ups, finished runs, raw payloads and unmatched lists, resolved anomalies, finished deliveries and their attempts, alert firings, e-mail events, used or expired link tokens and finished backtests; live and referenced rows stay.',
+      'Apply every retention policy: delete, oldest first and in bounded batches (RETENTION_BATCH_ROWS, each its own transaction), the rows past their limit in the audit log, expired idempotency keys, request roll-ups and SLI samples, finished runs, raw payloads and unmatched lists, resolved anomalies, finished deliveries and their attempts, alert firings, e-mail events, used or expired link tokens, finished backtests and restore drills (never the latest); live and referenced rows stay.',
   },
   {
     name: 'backup',

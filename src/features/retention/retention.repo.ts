@@ -13,6 +13,7 @@ export const RETENTION_TABLES = [
   'audit_log',
   'idempotency_keys',
   'request_rollups',
+  'slo_samples',
   'pipeline_runs',
   'scheduled_runs',
   'ingestion_runs',
@@ -24,6 +25,7 @@ export const RETENTION_TABLES = [
   'email_events',
   'owner_tokens',
   'backtests',
+  'restore_drills',
 ] as const;
 
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
@@ -55,6 +57,9 @@ const SHAPES: Record<RetentionTable, Shape> = {
     age: ref('minute'),
     eligible: TRUE,
   },
+  // Per-minute SLI samples: like the roll-ups, kept past the 30-day budget window (primary key
+  // starts with the minute).
+  slo_samples: { key: ['minute', 'slo'], age: ref('minute'), eligible: TRUE },
   pipeline_runs: {
     key: ['id'],
     age: ref('started_at'),
@@ -109,6 +114,13 @@ const SHAPES: Record<RetentionTable, Shape> = {
     eligible: sql`coalesce(t.used_at, t.expires_at) is not null`,
   },
   backtests: { key: ['id'], age: ref('created_at'), eligible: sql`t.status in ('succeeded', 'failed')` },
+  // The latest drill is what /v1/admin/backups and the drill gauges show: a drill goes only when a
+  // newer one exists.
+  restore_drills: {
+    key: ['id'],
+    age: ref('started_at'),
+    eligible: sql`exists (select 1 from restore_drills n where n.started_at > t.started_at)`,
+  },
 };
 
 /** Child tables a table's batch deletes with it (the purge reports their counts too). */

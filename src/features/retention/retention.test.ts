@@ -50,6 +50,8 @@ describe.each(dialects)('retention on $name', (d) => {
         'ingestion_runs',
         'anomalies',
         'backtests',
+        'slo_samples',
+        'restore_drills',
       ] as const)
         await db().deleteFrom(t).execute();
     });
@@ -145,6 +147,8 @@ describe.each(dialects)('retention on $name', (d) => {
       expect(await ids('email_events')).toEqual(['keep_recent', 'keep_suppression']);
       expect(await ids('owner_tokens', 'token_hash')).toEqual(['keep_live', 'keep_recently_used']);
       expect(await ids('backtests')).toEqual(['keep_recent', 'keep_running']);
+      expect(await ids('slo_samples', 'slo')).toEqual(['keep_34d']);
+      expect(await ids('restore_drills')).toEqual(['keep_latest']);
       expect(r.deleted).toMatchObject({
         idempotency_keys: 1,
         request_rollups: 1,
@@ -160,6 +164,8 @@ describe.each(dialects)('retention on $name', (d) => {
         email_events: 1,
         owner_tokens: 2,
         backtests: 1,
+        slo_samples: 1,
+        restore_drills: 1,
       });
       // The email event of a purged delivery stays, without its delivery.
       const event = await db()
@@ -500,5 +506,26 @@ async function seedEveryTable(db: import('kysely').Kysely<Tables>): Promise<void
       backtest('keep_running', 'running', 500),
       backtest('keep_recent', 'failed', 99),
     ])
+    .execute();
+  await db
+    .insertInto('slo_samples')
+    .values([
+      { minute: ago(36), slo: 'old_36d', total: 1, bad: 0 },
+      { minute: ago(34), slo: 'keep_34d', total: 1, bad: 1 },
+    ])
+    .execute();
+  const drill = (id: string, days: number) => ({
+    id,
+    backup_id: null,
+    started_at: ago(days),
+    result: 'passed' as const,
+    duration_ms: 1000,
+    mismatches: '[]',
+    error: null,
+  });
+  // The latest drill stays however old (drills stopped 450 days ago); an older one goes.
+  await db
+    .insertInto('restore_drills')
+    .values([drill('old_drill', 500), drill('keep_latest', 450)])
     .execute();
 }

@@ -35,6 +35,8 @@ export function retentionSettings(config: Config): RetentionSettings {
       // Days past expiry: an expired key answers nothing, so it goes at once.
       idempotency_keys: 0,
       request_rollups: config.ROLLUP_RETENTION_DAYS,
+      // Samples of the SLIs that are states (pipeline deadline, freshness): the roll-ups' window.
+      slo_samples: config.ROLLUP_RETENTION_DAYS,
       pipeline_runs: runs,
       scheduled_runs: runs,
       ingestion_runs: runs,
@@ -46,6 +48,7 @@ export function retentionSettings(config: Config): RetentionSettings {
       email_events: config.EMAIL_EVENT_RETENTION_DAYS,
       owner_tokens: config.OWNER_TOKEN_RETENTION_DAYS,
       backtests: config.BACKTEST_RETENTION_DAYS,
+      restore_drills: runs,
     },
     batchRows: config.RETENTION_BATCH_ROWS,
     maxSeconds: config.RETENTION_MAX_SECONDS,
@@ -58,6 +61,7 @@ const PURGE_ORDER: readonly RetentionTable[] = [
   'audit_log',
   'idempotency_keys',
   'request_rollups',
+  'slo_samples',
   'deliveries',
   'alert_firings',
   'email_events',
@@ -69,6 +73,7 @@ const PURGE_ORDER: readonly RetentionTable[] = [
   'pipeline_runs',
   'scheduled_runs',
   'backtests',
+  'restore_drills',
 ];
 
 /** Whether a table's policy deletes anything (idempotency keys always go once expired). */
