@@ -12,6 +12,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BURN_RATE_ALERTS, DEFAULT_ROUTE_OBJECTIVE, type BurnRateAlert } from '../src/features/slo/defaults.ts';
+import { publicOperations, type RouteKey } from '../src/features/slo/slo.service.ts';
+import { openApiDocument } from './api-client.ts';
 import { SLO_LATENCY_BUCKETS_SECONDS } from '../src/platform/metrics.ts';
 
 export const RULES_PATH = join(
@@ -81,21 +83,51 @@ export function slowRatioRecord(window: string): string {
   return `route_method:cardquant_http_slow_per_request:ratio_rate${window}`;
 }
 
-function recordingRules(window: string): RecordingRule[] {
+/** The public routes of the current code (the ones the product holds to the default objective). */
+export async function publicRoutes(): Promise<RouteKey[]> {
+  return publicOperations(await openApiDocument());
+}
+
+function regexEscape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * `rate(<series>{<matchers>}[w])` over exactly the given routes: one selector per method, joined
+ * with `or` (their label sets differ), so Prometheus holds the same routes to the objective as
+ * the product. Without routes (tests of rule names only), every route.
+ */
+function rateOver(series: string, matchers: string, window: string, routes: RouteKey[]): string {
+  if (routes.length === 0) return `rate(${series}${matchers ? `{${matchers}}` : ''}[${window}])`;
+  const byMethod = new Map<string, string[]>();
+  for (const r of routes) byMethod.set(r.method, [...(byMethod.get(r.method) ?? []), r.route]);
+  return [...byMethod.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([method, list]) => {
+      // A regular expression inside a PromQL string: its backslashes are escaped once more.
+      const route = [...new Set(list)].sort().map(regexEscape).join('|').replaceAll('\\', '\\\\');
+      return `rate(${series}{method="${method}",route=~"${route}"${matchers ? `,${matchers}` : ''}}[${window}])`;
+    })
+    .join(' or ');
+}
+
+function recordingRules(window: string, routes: RouteKey[]): RecordingRule[] {
   const threshold = DEFAULT_ROUTE_OBJECTIVE.latencyThresholdSeconds;
   if (!SLO_LATENCY_BUCKETS_SECONDS.includes(threshold as (typeof SLO_LATENCY_BUCKETS_SECONDS)[number])) {
     throw new Error(`latency threshold ${threshold}s is not a bucket bound of ${HISTOGRAM}`);
   }
-  const requests = `sum by (route, method) (rate(${HISTOGRAM}_count[${window}]))`;
+  const requests = `sum by (route, method) (${rateOver(`${HISTOGRAM}_count`, '', window, routes)})`;
+  const errors = rateOver(`${HISTOGRAM}_count`, 'status_class="5xx"', window, routes);
+  const fast = rateOver(`${HISTOGRAM}_bucket`, `le="${leLabel(threshold)}"`, window, routes);
   return [
     { record: `route_method:cardquant_http_requests:rate${window}`, expr: requests },
     {
       record: errorRatioRecord(window),
-      expr: `sum by (route, method) (rate(${HISTOGRAM}_count{status_class="5xx"}[${window}]))\n/\n${requests}`,
+      expr: `sum by (route, method) (${errors})\n/\n${requests}`,
     },
     {
       record: slowRatioRecord(window),
-      expr: `1 - (\n  sum by (route, method) (rate(${HISTOGRAM}_bucket{le="${leLabel(threshold)}"}[${window}]))\n  /\n  ${requests}\n)`,
+      expr: `1 - (\n  sum by (route, method) (${fast})\n  /\n  ${requests}\n)`,
     },
   ];
 }
@@ -128,13 +160,16 @@ function burnAlert(slo: 'availability' | 'latency', a: BurnRateAlert): AlertingR
   };
 }
 
-/** The whole rules file, as data (the dashboard test reads the recording rule names from here). */
-export function ruleGroups(): RuleGroup[] {
+/**
+ * The whole rules file, as data (the dashboard test reads the recording rule names from here).
+ * `routes`: the routes held to the default objective (`publicRoutes()`); empty: every route.
+ */
+export function ruleGroups(routes: RouteKey[] = []): RuleGroup[] {
   const windows = sloWindows();
   return [
     {
       name: 'cardquant-slo-recording',
-      rules: windows.flatMap(recordingRules),
+      rules: windows.flatMap((w) => recordingRules(w, routes)),
     },
     {
       name: 'cardquant-slo-alerts',
@@ -264,7 +299,7 @@ export function rulesYaml(groups: RuleGroup[] = ruleGroups()): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const text = rulesYaml();
+  const text = rulesYaml(ruleGroups(await publicRoutes()));
   if (process.argv.includes('--check')) {
     const committed = readFileSync(RULES_PATH, 'utf8');
     if (committed !== text) {
