@@ -102,6 +102,7 @@ export const configSchema = z
       .refine((v) => v === 0 || v > 30, { message: 'must exceed the 30-day SLO budget (or be 0: kept for ever)' })
       .default(35),
     RUN_RETENTION_DAYS: int(0, 36500).default(400),
+    SCHEDULED_RUN_RETENTION_DAYS: int(0, 36500).default(30),
     ANOMALY_RETENTION_DAYS: int(0, 36500).default(365),
     DELIVERY_RETENTION_DAYS: int(0, 36500).default(90),
     ALERT_FIRING_RETENTION_DAYS: int(0, 36500).default(365),
@@ -295,7 +296,9 @@ export const settingDocs: Record<keyof Config, string> = {
   ROLLUP_RETENTION_DAYS:
     'Days per-minute request roll-ups and SLI samples are kept (0: for ever); more than the 30-day SLO budget window.',
   RUN_RETENTION_DAYS:
-    'Days finished pipeline, scheduled-job and non-price ingestion runs, and restore drills, are kept (0: for ever); the latest succeeded run of each step or importer, price runs (their rows carry the run id) and the latest drill always stay.',
+    'Days finished pipeline and non-price ingestion runs, and restore drills, are kept (0: for ever); the latest succeeded run of each step or importer, price runs (their rows carry the run id) and the latest drill always stay.',
+  SCHEDULED_RUN_RETENTION_DAYS:
+    'Days finished scheduled-job slots are kept (0: for ever); shorter than runs because `slo.evaluate` claims a slot every minute (1,440 rows a day). The latest succeeded slot of each job always stays.',
   ANOMALY_RETENTION_DAYS:
     'Days acknowledged or dismissed anomalies are kept after their resolution (0: for ever); open ones stay.',
   DELIVERY_RETENTION_DAYS:

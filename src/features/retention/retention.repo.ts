@@ -68,7 +68,14 @@ const SHAPES: Record<RetentionTable, Shape> = {
     eligible: sql`t.status <> 'running' and exists (select 1 from pipeline_runs n
       where n.step = t.step and n.status = 'succeeded' and n.started_at > t.started_at)`,
   },
-  scheduled_runs: { key: ['job', 'slot'], age: ref('started_at'), eligible: sql`t.status <> 'running'` },
+  scheduled_runs: {
+    key: ['job', 'slot'],
+    age: ref('started_at'),
+    // A job's latest success is what its last-success gauge (and the late-job alert) reads: a slot
+    // goes only when a newer slot of its job succeeded.
+    eligible: sql`t.status <> 'running' and exists (select 1 from scheduled_runs n
+      where n.job = t.job and n.status = 'succeeded' and n.started_at > t.started_at)`,
+  },
   ingestion_runs: {
     key: ['id'],
     age: ref('started_at'),

@@ -136,7 +136,7 @@ describe.each(dialects)('retention on $name', (d) => {
       expect(await ids('idempotency_keys', 'key')).toEqual(['keep_live']);
       expect(await ids('request_rollups', 'route')).toEqual(['keep_34d']);
       expect(await ids('pipeline_runs')).toEqual(['keep_latest_ok', 'keep_newer_failed', 'keep_running']);
-      expect(await ids('scheduled_runs', 'slot')).toEqual(['keep_recent', 'keep_running']);
+      expect(await ids('scheduled_runs', 'slot')).toEqual(['keep_latest_ok', 'keep_recent', 'keep_running']);
       expect(await ids('ingestion_runs')).toEqual(['keep_latest', 'keep_price_run', 'keep_running']);
       expect(await ids('ingestion_payloads', 'name')).toEqual(['keep_recent']);
       expect(await ids('ingestion_unmatched', 'run_id')).toEqual(['keep_latest']);
@@ -290,6 +290,8 @@ async function seedEveryTable(db: import('kysely').Kysely<Tables>): Promise<void
     .values([
       { job: 'j', slot: 'old_done', instance: 'i', started_at: ago(401), status: 'succeeded' },
       { job: 'j', slot: 'keep_running', instance: 'i', started_at: ago(401), status: 'running' },
+      // Past SCHEDULED_RUN_RETENTION_DAYS (30) but the job's latest success: its gauge reads it.
+      { job: 'j', slot: 'keep_latest_ok', instance: 'i', started_at: ago(40), status: 'succeeded' },
       { job: 'j', slot: 'keep_recent', instance: 'i', started_at: ago(1), status: 'failed' },
     ])
     .execute();

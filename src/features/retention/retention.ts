@@ -38,7 +38,7 @@ export function retentionSettings(config: Config): RetentionSettings {
       // Samples of the SLIs that are states (pipeline deadline, freshness): the roll-ups' window.
       slo_samples: config.ROLLUP_RETENTION_DAYS,
       pipeline_runs: runs,
-      scheduled_runs: runs,
+      scheduled_runs: config.SCHEDULED_RUN_RETENTION_DAYS,
       ingestion_runs: runs,
       ingestion_payloads: config.RAW_PAYLOAD_RETENTION_DAYS,
       ingestion_unmatched: config.RAW_PAYLOAD_RETENTION_DAYS,
