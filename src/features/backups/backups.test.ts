@@ -5,13 +5,15 @@
  * drill passes and is recorded, and a corrupted backup fails the drill (spawns pg_dump/pg_restore).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupService, type BackupSettings } from './backup.service.ts';
-import { TargetNotEmptyError } from './dialects.ts';
+import { restorePostgres, restoreSqlite, sqlitePath, TargetNotEmptyError } from './dialects.ts';
+import { postgresObjectCount } from './backups.repo.ts';
+import pg from 'pg';
 import type { Manifest } from './manifest.ts';
 import { BackupIntegrityError, openFile, sealFile } from './sealed-file.ts';
 import { openDatabase, type Database } from '../../platform/db/database.ts';
@@ -193,6 +195,40 @@ describe.each(dialects)('backups on $name', (d) => {
 
     await flipByte(file, (n) => Math.floor(n / 2));
     await expect(backups.restore(row.id, await fresh())).rejects.toThrow(/is damaged: its SHA-256 is/);
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: a failed restore leaves the target empty; a good one then succeeds`, async () => {
+    const dir = join(work, `${d.name}-truncated`);
+    const backups = service({ dir });
+    const row = await backups.backup();
+    backups.close();
+    const good = join(dir, row.file_name!);
+    const truncated = join(work, `${d.name}-truncated.bin`);
+    await writeFile(truncated, await readFile(good));
+    // SQLite: half the pages gone. PostgreSQL: cut inside the last table's data, so the schema and
+    // the earlier tables restore before pg_restore fails.
+    const size = (await stat(good)).size;
+    await truncate(truncated, d.name === 'sqlite' ? Math.floor(size / 2) : size - 16);
+    const restoreFile = d.name === 'sqlite' ? restoreSqlite : restorePostgres;
+    const target = await fresh();
+
+    await expect(restoreFile(truncated, target)).rejects.toThrow();
+    if (d.name === 'sqlite') {
+      const path = sqlitePath(target);
+      expect((await readdir(join(path, '..'))).filter((f) => f.startsWith('restored.db'))).toEqual([]);
+    } else {
+      const client = new pg.Client({ connectionString: target });
+      await client.connect();
+      try {
+        expect(await postgresObjectCount(client)).toBe(0);
+      } finally {
+        await client.end();
+      }
+    }
+
+    const restored = await restoreFile(good, target);
+    expect(restored.problems).toEqual([]);
+    expect(restored.tables.length).toBeGreaterThan(40);
   });
 
   it.skipIf(d.skip)(`${label(d)}: a drill passes and is recorded; a corrupted backup fails it`, async () => {
