@@ -12,7 +12,8 @@ import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackupService, type BackupSettings } from './backup.service.ts';
 import { restorePostgres, restoreSqlite, sqlitePath, TargetNotEmptyError } from './dialects.ts';
-import { postgresObjectCount } from './backups.repo.ts';
+import { postgresIntegrityProblems, postgresObjectCount, sqliteIntegrityProblems } from './backups.repo.ts';
+import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Manifest } from './manifest.ts';
 import { BackupIntegrityError, openFile, sealFile } from './sealed-file.ts';
@@ -229,6 +230,48 @@ describe.each(dialects)('backups on $name', (d) => {
     const restored = await restoreFile(good, target);
     expect(restored.problems).toEqual([]);
     expect(restored.tables.length).toBeGreaterThan(40);
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: the integrity checks count rows whose foreign key refers to nothing`, async () => {
+    const target = await fresh();
+    const ddl = [
+      'create table fk_parent (a text not null, b text not null, primary key (a, b))',
+      'create table fk_child (id text primary key, a text, b text, foreign key (a, b) references fk_parent (a, b))',
+    ];
+    // One sound row, one with a null key column (refers to nothing, allowed), two orphans.
+    const rows = [
+      "insert into fk_parent values ('x', '1')",
+      "insert into fk_child values ('c1', 'x', '1'), ('c2', 'x', null), ('c3', 'x', '2'), ('c4', 'y', '1')",
+    ];
+    if (d.name === 'sqlite') {
+      const db = new SqliteDatabase(sqlitePath(target));
+      try {
+        db.pragma('foreign_keys = off');
+        for (const q of [...ddl, ...rows]) db.exec(q);
+        expect(sqliteIntegrityProblems(db)).toEqual([
+          'foreign key: fk_child row 3 refers to a missing fk_parent row',
+          'foreign key: fk_child row 4 refers to a missing fk_parent row',
+        ]);
+      } finally {
+        db.close();
+      }
+      return;
+    }
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      for (const q of ddl) await client.query(q);
+      expect(await postgresIntegrityProblems(client)).toEqual([]);
+      // A validated key with orphans under it: what a restore through triggers-off loading could leave.
+      await client.query('set session_replication_role = replica');
+      for (const q of rows) await client.query(q);
+      await client.query('set session_replication_role = default');
+      expect(await postgresIntegrityProblems(client)).toEqual([
+        'foreign key fk_child_a_b_fkey: 2 fk_child row(s) refer to a missing fk_parent row',
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 
   it.skipIf(d.skip)(`${label(d)}: a drill passes and is recorded; a corrupted backup fails it`, async () => {

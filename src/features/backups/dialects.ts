@@ -11,7 +11,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { childEnvironment } from '../../config.ts';
 import {
-  postgresInvalidForeignKeys,
+  postgresIntegrityProblems,
   postgresMigrationVersion,
   postgresObjectCount,
   postgresReadSettings,
@@ -205,7 +205,7 @@ export async function restorePostgres(plain: string, url: string): Promise<Resto
     return {
       migration: await postgresMigrationVersion(client),
       tables: await postgresTableSummaries(client),
-      problems: await postgresInvalidForeignKeys(client),
+      problems: await postgresIntegrityProblems(client),
     };
   });
 }
