@@ -26,6 +26,20 @@ export async function updateBackup(db: Kysely<Tables>, id: string, change: Parti
   await db.updateTable('backups').set(change).where('id', '=', id).execute();
 }
 
+/**
+ * Marks `running` backups created before `before` as `failed` with `error`: their process is gone
+ * (a crash, a kill) and nothing else would ever finish them. Answers how many.
+ */
+export async function failStaleBackups(db: Kysely<Tables>, before: string, error: string): Promise<number> {
+  const result = await db
+    .updateTable('backups')
+    .set({ status: 'failed', error })
+    .where('status', '=', 'running')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function findBackup(db: Kysely<Tables>, id: string): Promise<BackupRow | undefined> {
   return db.selectFrom('backups').selectAll().where('id', '=', id).executeTakeFirst();
 }

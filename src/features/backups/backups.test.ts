@@ -10,15 +10,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupService, type BackupSettings } from './backup.service.ts';
+import { BackupService, STALE_RUNNING_MS, type BackupSettings } from './backup.service.ts';
 import { restorePostgres, restoreSqlite, sqlitePath, TargetNotEmptyError } from './dialects.ts';
-import { postgresIntegrityProblems, postgresObjectCount, sqliteIntegrityProblems } from './backups.repo.ts';
+import {
+  findBackup,
+  insertBackup,
+  postgresIntegrityProblems,
+  postgresObjectCount,
+  sqliteIntegrityProblems,
+} from './backups.repo.ts';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Manifest } from './manifest.ts';
 import { BackupIntegrityError, openFile, sealFile } from './sealed-file.ts';
 import { openDatabase, type Database } from '../../platform/db/database.ts';
 import { idFactory } from '../../platform/ids.ts';
+import { isoInstant } from '../../platform/clock.ts';
 import { dataKey, SecretBox } from '../../platform/secret-box.ts';
 import { dialects, label } from '#test/dialects.ts';
 import { seedMarket } from '#test/market-fixtures.ts';
@@ -271,6 +278,45 @@ describe.each(dialects)('backups on $name', (d) => {
       ]);
     } finally {
       await client.end();
+    }
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: an interrupted backup is failed; a backup does not hold its own row`, async () => {
+    const backups = service({ dir: join(work, `${d.name}-stale`) });
+    const db = h.runtime.database.db;
+    const running = (id: string, ageMs: number) => ({
+      id,
+      created_at: isoInstant(h.clock.now() - ageMs),
+      dialect: d.name,
+      status: 'running' as const,
+      file_name: null,
+      locations: '[]',
+      bytes: null,
+      sha256: null,
+      encrypted: 0,
+      manifest: null,
+      duration_ms: null,
+      error: null,
+    });
+    await insertBackup(db, running('bak_STALE', STALE_RUNNING_MS + 60_000));
+    await insertBackup(db, running('bak_RECENT', 60_000));
+    const row = await backups.backup();
+    expect(await findBackup(db, 'bak_STALE')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/interrupted/),
+    });
+    expect(await findBackup(db, 'bak_RECENT')).toMatchObject({ status: 'running' });
+    await db.deleteFrom('backups').where('id', '=', 'bak_RECENT').execute();
+
+    const target = await fresh();
+    expect((await backups.restore(row.id, target)).mismatches).toEqual([]);
+    backups.close();
+    const restored = openDatabase(target);
+    try {
+      expect(await findBackup(restored.db, row.id)).toBeUndefined();
+      expect(await findBackup(restored.db, 'bak_STALE')).toMatchObject({ status: 'failed' });
+    } finally {
+      await restored.close();
     }
   });
 
