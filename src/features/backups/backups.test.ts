@@ -2,6 +2,8 @@
  * Backups that are proven, on both dialects: a backup taken while another connection writes
  * restores to exactly its manifest (through a local S3-compatible server, s3rver); restore refuses
  * a non-empty target; encrypted files survive a round trip and refuse a flipped byte; a restore
+ * that fails part-way leaves the target empty; the integrity checks count foreign-key orphans; an
+ * interrupted backup is marked failed and a backup does not hold its own registry row; a restore
  * drill passes and is recorded, and a corrupted backup fails the drill (spawns pg_dump/pg_restore).
  */
 import { randomBytes } from 'node:crypto';
