@@ -18,6 +18,7 @@ import {
   createScratchDatabase,
   dropScratchDatabase,
   expiredBackups,
+  failStaleBackups,
   findBackup,
   insertBackup,
   insertDrill,
@@ -31,6 +32,12 @@ import { dumpPostgres, dumpSqlite, restorePostgres, restoreSqlite, type Restored
 import { compareManifest, type Manifest } from './manifest.ts';
 import { isSealed, openFile, sealFile } from './sealed-file.ts';
 import { BackupStorage, type StorageSettings } from './storage.ts';
+
+/**
+ * A backup still `running` this long after it was registered is taken as interrupted (its process
+ * is gone) and marked `failed` before the next backup: a daily backup that runs for a day is broken.
+ */
+export const STALE_RUNNING_MS = 24 * 3_600_000;
 
 export interface BackupSettings extends StorageSettings {
   /** Seal backup files with the data key. */
@@ -77,7 +84,11 @@ export class BackupService {
     return this.deps.database;
   }
 
-  /** Takes a backup, registers it and copies it to every destination. */
+  /**
+   * Takes a backup, registers it and copies it to every destination. The registry row is inserted
+   * once the snapshot is taken, so a backup never holds its own row (as `running`); rows of earlier
+   * backups interrupted for longer than STALE_RUNNING_MS are marked `failed` first.
+   */
   async backup(): Promise<BackupRow> {
     if (!this.configured) throw new Error('no backup destination: set BACKUP_DIR and/or BACKUP_S3_BUCKET');
     if (this.settings.encrypt && !this.deps.keyFromSetting)
@@ -103,12 +114,19 @@ export class BackupService {
       duration_ms: null,
       error: null,
     };
-    await insertBackup(database.db, row);
+    await failStaleBackups(
+      database.db,
+      isoInstant(clock.now() - STALE_RUNNING_MS),
+      `interrupted: still running ${STALE_RUNNING_MS / 3_600_000} hours after it started (its process is gone)`,
+    );
+    let registered = false;
     const work = await mkdtemp(join(tmpdir(), 'cardquant-backup-'));
     try {
       const plain = join(work, 'plain');
       const sqlite = liveSqlite(database);
       const snapshot = sqlite ? await dumpSqlite(sqlite, plain) : await dumpPostgres(this.deps.databaseUrl, plain);
+      await insertBackup(database.db, row);
+      registered = true;
       const fileName = `cardquant-${createdAt.replace(/[:.]/g, '-')}-${id}.${database.dialect === 'sqlite' ? 'sqlite' : 'pgdump'}${this.settings.encrypt ? '.sealed' : ''}`;
       let file = plain;
       if (this.settings.encrypt) {
@@ -146,11 +164,13 @@ export class BackupService {
       await updateBackup(database.db, id, done);
       return { ...row, ...done };
     } catch (err) {
-      await updateBackup(database.db, id, {
+      const failed: Partial<BackupRow> = {
         status: 'failed',
         error: (err as Error).message.slice(0, 2000),
         duration_ms: Math.round(performance.now() - started),
-      });
+      };
+      if (registered) await updateBackup(database.db, id, failed);
+      else await insertBackup(database.db, { ...row, ...failed });
       throw err;
     } finally {
       await rm(work, { recursive: true, force: true });

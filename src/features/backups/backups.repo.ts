@@ -26,6 +26,20 @@ export async function updateBackup(db: Kysely<Tables>, id: string, change: Parti
   await db.updateTable('backups').set(change).where('id', '=', id).execute();
 }
 
+/**
+ * Marks `running` backups created before `before` as `failed` with `error`: their process is gone
+ * (a crash, a kill) and nothing else would ever finish them. Answers how many.
+ */
+export async function failStaleBackups(db: Kysely<Tables>, before: string, error: string): Promise<number> {
+  const result = await db
+    .updateTable('backups')
+    .set({ status: 'failed', error })
+    .where('status', '=', 'running')
+    .where('created_at', '<', before)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 export async function findBackup(db: Kysely<Tables>, id: string): Promise<BackupRow | undefined> {
   return db.selectFrom('backups').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -205,12 +219,49 @@ export async function postgresObjectCount(client: pg.ClientBase): Promise<number
   return Number(rows[0]!.n);
 }
 
-/** Foreign keys not valid in a restored database (a restore validates them; `convalidated` says so). */
-export async function postgresInvalidForeignKeys(client: pg.ClientBase): Promise<string[]> {
-  const { rows } = await client.query<{ name: string; table: string }>(
-    "select conname as name, conrelid::regclass::text as table from pg_constraint where contype = 'f' and not convalidated",
+/**
+ * Integrity problems of a restored PostgreSQL database, one sentence each: every foreign key of the
+ * schema that is not validated, and for every foreign key the rows of its table that refer to a
+ * missing row (a query per key, generated from pg_constraint: a row counts when its key columns are
+ * not null — any null for MATCH SIMPLE, all null for MATCH FULL, as PostgreSQL enforces them — and
+ * no row of the referenced table has those values).
+ */
+export async function postgresIntegrityProblems(client: pg.ClientBase): Promise<string[]> {
+  const { rows: keys } = await client.query<{
+    name: string;
+    child: string;
+    parent: string;
+    match: string;
+    validated: boolean;
+    child_cols: string[];
+    parent_cols: string[];
+  }>(
+    `select c.conname as name, c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent,
+            c.confmatchtype::text as match, c.convalidated as validated,
+            array(select quote_ident(a.attname) from unnest(c.conkey) with ordinality k(n, i)
+                    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i) as child_cols,
+            array(select quote_ident(a.attname) from unnest(c.confkey) with ordinality k(n, i)
+                    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i) as parent_cols
+       from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+      where c.contype = 'f' and n.nspname = current_schema()
+      order by c.conname collate "C"`,
   );
-  return rows.map((r) => `foreign key ${r.name} on ${r.table} is not validated`);
+  const out: string[] = [];
+  for (const key of keys) {
+    if (!key.validated) out.push(`foreign key ${key.name} on ${key.child} is not validated`);
+    // MATCH FULL: a row with every key column null refers to nothing; one with some null is itself
+    // a violation, and the lookup below (equality with null) reports it as an orphan.
+    const present = key.child_cols.map((col) => `c.${col} is not null`).join(key.match === 'f' ? ' or ' : ' and ');
+    const same = key.child_cols.map((col, i) => `p.${key.parent_cols[i]!} = c.${col}`).join(' and ');
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*)::text as n from ${key.child} c
+        where (${present}) and not exists (select 1 from ${key.parent} p where ${same})`,
+    );
+    const orphans = Number(rows[0]!.n);
+    if (orphans > 0)
+      out.push(`foreign key ${key.name}: ${orphans} ${key.child} row(s) refer to a missing ${key.parent} row`);
+  }
+  return out;
 }
 
 export async function createScratchDatabase(client: pg.ClientBase, name: string): Promise<void> {

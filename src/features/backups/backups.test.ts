@@ -2,20 +2,32 @@
  * Backups that are proven, on both dialects: a backup taken while another connection writes
  * restores to exactly its manifest (through a local S3-compatible server, s3rver); restore refuses
  * a non-empty target; encrypted files survive a round trip and refuse a flipped byte; a restore
+ * that fails part-way leaves the target empty; the integrity checks count foreign-key orphans; an
+ * interrupted backup is marked failed and a backup does not hold its own registry row; a restore
  * drill passes and is recorded, and a corrupted backup fails the drill (spawns pg_dump/pg_restore).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackupService, type BackupSettings } from './backup.service.ts';
-import { TargetNotEmptyError } from './dialects.ts';
+import { BackupService, STALE_RUNNING_MS, type BackupSettings } from './backup.service.ts';
+import { restorePostgres, restoreSqlite, sqlitePath, TargetNotEmptyError } from './dialects.ts';
+import {
+  findBackup,
+  insertBackup,
+  postgresIntegrityProblems,
+  postgresObjectCount,
+  sqliteIntegrityProblems,
+} from './backups.repo.ts';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import type { Manifest } from './manifest.ts';
 import { BackupIntegrityError, openFile, sealFile } from './sealed-file.ts';
 import { openDatabase, type Database } from '../../platform/db/database.ts';
 import { idFactory } from '../../platform/ids.ts';
+import { isoInstant } from '../../platform/clock.ts';
 import { dataKey, SecretBox } from '../../platform/secret-box.ts';
 import { dialects, label } from '#test/dialects.ts';
 import { seedMarket } from '#test/market-fixtures.ts';
@@ -193,6 +205,121 @@ describe.each(dialects)('backups on $name', (d) => {
 
     await flipByte(file, (n) => Math.floor(n / 2));
     await expect(backups.restore(row.id, await fresh())).rejects.toThrow(/is damaged: its SHA-256 is/);
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: a failed restore leaves the target empty; a good one then succeeds`, async () => {
+    const dir = join(work, `${d.name}-truncated`);
+    const backups = service({ dir });
+    const row = await backups.backup();
+    backups.close();
+    const good = join(dir, row.file_name!);
+    const truncated = join(work, `${d.name}-truncated.bin`);
+    await writeFile(truncated, await readFile(good));
+    // SQLite: half the pages gone. PostgreSQL: cut inside the last table's data, so the schema and
+    // the earlier tables restore before pg_restore fails.
+    const size = (await stat(good)).size;
+    await truncate(truncated, d.name === 'sqlite' ? Math.floor(size / 2) : size - 16);
+    const restoreFile = d.name === 'sqlite' ? restoreSqlite : restorePostgres;
+    const target = await fresh();
+
+    await expect(restoreFile(truncated, target)).rejects.toThrow();
+    if (d.name === 'sqlite') {
+      const path = sqlitePath(target);
+      expect((await readdir(join(path, '..'))).filter((f) => f.startsWith('restored.db'))).toEqual([]);
+    } else {
+      const client = new pg.Client({ connectionString: target });
+      await client.connect();
+      try {
+        expect(await postgresObjectCount(client)).toBe(0);
+      } finally {
+        await client.end();
+      }
+    }
+
+    const restored = await restoreFile(good, target);
+    expect(restored.problems).toEqual([]);
+    expect(restored.tables.length).toBeGreaterThan(40);
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: the integrity checks count rows whose foreign key refers to nothing`, async () => {
+    const target = await fresh();
+    const ddl = [
+      'create table fk_parent (a text not null, b text not null, primary key (a, b))',
+      'create table fk_child (id text primary key, a text, b text, foreign key (a, b) references fk_parent (a, b))',
+    ];
+    // One sound row, one with a null key column (refers to nothing, allowed), two orphans.
+    const rows = [
+      "insert into fk_parent values ('x', '1')",
+      "insert into fk_child values ('c1', 'x', '1'), ('c2', 'x', null), ('c3', 'x', '2'), ('c4', 'y', '1')",
+    ];
+    if (d.name === 'sqlite') {
+      const db = new SqliteDatabase(sqlitePath(target));
+      try {
+        db.pragma('foreign_keys = off');
+        for (const q of [...ddl, ...rows]) db.exec(q);
+        expect(sqliteIntegrityProblems(db)).toEqual([
+          'foreign key: fk_child row 3 refers to a missing fk_parent row',
+          'foreign key: fk_child row 4 refers to a missing fk_parent row',
+        ]);
+      } finally {
+        db.close();
+      }
+      return;
+    }
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      for (const q of ddl) await client.query(q);
+      expect(await postgresIntegrityProblems(client)).toEqual([]);
+      // A validated key with orphans under it: what a restore through triggers-off loading could leave.
+      await client.query('set session_replication_role = replica');
+      for (const q of rows) await client.query(q);
+      await client.query('set session_replication_role = default');
+      expect(await postgresIntegrityProblems(client)).toEqual([
+        'foreign key fk_child_a_b_fkey: 2 fk_child row(s) refer to a missing fk_parent row',
+      ]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: an interrupted backup is failed; a backup does not hold its own row`, async () => {
+    const backups = service({ dir: join(work, `${d.name}-stale`) });
+    const db = h.runtime.database.db;
+    const running = (id: string, ageMs: number) => ({
+      id,
+      created_at: isoInstant(h.clock.now() - ageMs),
+      dialect: d.name,
+      status: 'running' as const,
+      file_name: null,
+      locations: '[]',
+      bytes: null,
+      sha256: null,
+      encrypted: 0,
+      manifest: null,
+      duration_ms: null,
+      error: null,
+    });
+    await insertBackup(db, running('bak_STALE', STALE_RUNNING_MS + 60_000));
+    await insertBackup(db, running('bak_RECENT', 60_000));
+    const row = await backups.backup();
+    expect(await findBackup(db, 'bak_STALE')).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/interrupted/),
+    });
+    expect(await findBackup(db, 'bak_RECENT')).toMatchObject({ status: 'running' });
+    await db.deleteFrom('backups').where('id', '=', 'bak_RECENT').execute();
+
+    const target = await fresh();
+    expect((await backups.restore(row.id, target)).mismatches).toEqual([]);
+    backups.close();
+    const restored = openDatabase(target);
+    try {
+      expect(await findBackup(restored.db, row.id)).toBeUndefined();
+      expect(await findBackup(restored.db, 'bak_STALE')).toMatchObject({ status: 'failed' });
+    } finally {
+      await restored.close();
+    }
   });
 
   it.skipIf(d.skip)(`${label(d)}: a drill passes and is recorded; a corrupted backup fails it`, async () => {

@@ -5,13 +5,13 @@
  * into an empty database. Connection details reach the programs as PG* variables, never argv.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, rm, stat } from 'node:fs/promises';
+import { copyFile, rename, rm, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { childEnvironment } from '../../config.ts';
 import {
-  postgresInvalidForeignKeys,
+  postgresIntegrityProblems,
   postgresMigrationVersion,
   postgresObjectCount,
   postgresReadSettings,
@@ -129,7 +129,17 @@ export async function dumpPostgres(url: string, target: string): Promise<Snapsho
   );
 }
 
-/** Puts a plain SQLite backup file in place at `url` (refusing a database with tables) and checks it. */
+/** Refused: the restored copy is unreadable or fails its integrity checks; nothing was put in place. */
+export class RestoreFailedError extends Error {
+  override name = 'RestoreFailedError';
+}
+
+/**
+ * Puts a plain SQLite backup file in place at `url` (refusing a database with tables) and checks
+ * it. The copy is written to `<path>.tmp` beside the target and checked there (readable,
+ * `integrity_check`, foreign keys); only a sound copy is renamed into place, so a failed restore
+ * leaves the target as it was and a second attempt is not refused.
+ */
 export async function restoreSqlite(plain: string, url: string): Promise<RestoredState> {
   const path = sqlitePath(url);
   const existing = await stat(path).catch(() => null);
@@ -142,13 +152,35 @@ export async function restoreSqlite(plain: string, url: string): Promise<Restore
       db.close();
     }
   }
+  const tmp = `${path}.tmp`;
+  const removeTmp = async () => {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) await rm(f, { force: true });
+  };
+  await removeTmp();
+  let state: RestoredState;
+  try {
+    await copyFile(plain, tmp);
+    state = readSqliteFile(tmp);
+  } catch (err) {
+    await removeTmp();
+    throw new RestoreFailedError(`the backup file is not a readable SQLite database: ${(err as Error).message}`);
+  }
+  if (state.problems.length > 0) {
+    await removeTmp();
+    throw new RestoreFailedError(`the restored copy fails its integrity checks: ${state.problems.join('; ')}`);
+  }
   await rm(`${path}-wal`, { force: true });
   await rm(`${path}-shm`, { force: true });
-  await copyFile(plain, path);
-  return readSqliteFile(path);
+  await rename(tmp, path);
+  await removeTmp();
+  return state;
 }
 
-/** `pg_restore` into the empty database at `url` (refusing one with tables), then checks it. */
+/**
+ * `pg_restore` into the empty database at `url` (refusing one with tables), then checks it. One
+ * transaction (`--single-transaction`): a restore that fails part-way leaves the database empty,
+ * so a second attempt is not refused as "not empty".
+ */
 export async function restorePostgres(plain: string, url: string): Promise<RestoredState> {
   await withClient(url, async (client) => {
     if ((await postgresObjectCount(client)) > 0)
@@ -158,7 +190,14 @@ export async function restorePostgres(plain: string, url: string): Promise<Resto
   });
   await run(
     'pg_restore',
-    ['--no-owner', '--no-acl', '--exit-on-error', `--dbname=${new URL(url).pathname.slice(1)}`, plain],
+    [
+      '--no-owner',
+      '--no-acl',
+      '--exit-on-error',
+      '--single-transaction',
+      `--dbname=${new URL(url).pathname.slice(1)}`,
+      plain,
+    ],
     url,
   );
   return withClient(url, async (client) => {
@@ -166,7 +205,7 @@ export async function restorePostgres(plain: string, url: string): Promise<Resto
     return {
       migration: await postgresMigrationVersion(client),
       tables: await postgresTableSummaries(client),
-      problems: await postgresInvalidForeignKeys(client),
+      problems: await postgresIntegrityProblems(client),
     };
   });
 }
