@@ -12,15 +12,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { seedDemo } from '../src/features/demo/demo.service.ts';
 import { manualClock } from '../src/platform/clock.ts';
 import { createLogger } from '../src/platform/log.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { machineInfo } from './cold-start.ts';
+import { pgAdmin } from './pg-admin.ts';
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'both' },
@@ -34,21 +33,11 @@ const CARDS = Number(args.cards);
 const DAYS = Number(args.days);
 const RUNS = Number(args.runs);
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 async function measure(dialect: 'sqlite' | 'postgres'): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'cardquant-bench-backup-'));
   const pgName = `cardquant_bench_backup_${randomBytes(4).toString('hex')}`;
   const url = dialect === 'sqlite' ? `sqlite:${join(work, 'live.db')}` : `postgres://postgres@127.0.0.1:5432/${pgName}`;
-  if (dialect === 'postgres') await admin(`create database ${pgName}`);
+  if (dialect === 'postgres') await pgAdmin(`create database ${pgName}`);
   const config = loadConfig({
     DATABASE_URL: url,
     LOG_LEVEL: 'warn',
@@ -79,7 +68,7 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<void> {
     }
   } finally {
     await runtime.close();
-    if (dialect === 'postgres') await admin(`drop database if exists ${pgName} with (force)`);
+    if (dialect === 'postgres') await pgAdmin(`drop database if exists ${pgName} with (force)`);
     rmSync(work, { recursive: true, force: true });
   }
 }

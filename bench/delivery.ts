@@ -25,15 +25,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { resolveDataKeys } from '../src/platform/data-key.ts';
 import { openDatabase } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { cardquantArgs } from '../src/platform/entrypoints.ts';
 import { createLoadEndpoint, enqueueLoad, startCountingReceiver } from '../test/delivery-load.ts';
 import { describeMachine, describeRevision, machineInfo, positiveInt, REPO_ROOT, revision } from './cold-start.ts';
+import { pgAdmin } from './pg-admin.ts';
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'both' },
@@ -48,16 +47,6 @@ const WORKERS = args.workers!.split(',').map((w) => positiveInt(w, 1, '--workers
 const PACED_N = positiveInt(args['paced-n'], 500, '--paced-n');
 const PACED_RATE = positiveInt(args['paced-rate'], 100, '--paced-rate');
 const DIALECTS = args.dialect === 'both' ? ['sqlite', 'postgres'] : [args.dialect!];
-
-async function pgAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...cardquantArgs(), 'worker'], {

@@ -20,15 +20,14 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { isoInstant, manualClock } from '../src/platform/clock.ts';
 import { openDatabase, type Database } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrator.ts';
 import { purge, retentionSettings } from '../src/features/retention/retention.ts';
 import { describeMachine, describeRevision, machineInfo, positiveInt, revision } from './cold-start.ts';
+import { pgAdmin } from './pg-admin.ts';
 
-const PG_ADMIN = 'postgres://postgres@127.0.0.1:5432/postgres';
 const { values: args } = parseArgs({
   options: {
     dialect: { type: 'string', default: 'both' },
@@ -45,16 +44,6 @@ const NOW = Date.parse('2026-12-06T00:00:00.000Z');
 const DAY = 86_400_000;
 const EXPIRED_DAYS = 365;
 const RECENT_DAYS = 30;
-
-async function pgAdmin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Audit rows, 1,000 per insert statement: `EXPIRED_DAYS` days past 400 days old, and `RECENT_DAYS` recent days. */
 async function seed(database: Database): Promise<number> {
