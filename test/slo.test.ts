@@ -142,6 +142,16 @@ describe.each(dialects)('SLOs on $name', (d) => {
       availability: 1 - 300 / 4100,
     });
     expect((await h.request('/v1/admin/slo/recommend')).status).toBe(401);
+    const strict = await h.request('/v1/admin/slo/recommend?window=1d&latency_target=0.5', { headers: admin });
+    expect(strict.status).toBe(200);
+    for (const bad of ['latency_target=1', 'latency_target=0', 'latency_target=x']) {
+      const res = await h.request(`/v1/admin/slo/recommend?${bad}`, { headers: admin });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('query.latency_target');
+    }
+    const long = await h.request('/v1/admin/slo/recommend?window=31d', { headers: admin });
+    expect(long.status).toBe(422);
+    expect(((await long.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('query.window');
 
     const metrics = await (await h.request('/metrics', { headers: admin })).text();
     expect(metrics).toContain('cardquant_slo_burn_rate{slo="availability:GET /healthz",window="5m"} 0');
