@@ -313,7 +313,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close(): Promise<void> {
       clearInterval(flushTimer);
       clearInterval(rollupTimer);
-      await rollups?.flush();
+      await rollups?.close();
       await keyUsage
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));

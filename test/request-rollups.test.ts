@@ -111,6 +111,18 @@ describe.each(dialects)('roll-ups on $name', (d) => {
     expect(after.find((r) => r.route === '/healthz')?.requests).toBe(10);
   });
 
+  it.skipIf(d.skip)(`${label(d)}: a failed final flush at shutdown logs how many requests were lost`, async () => {
+    await fresh();
+    const h = await start();
+    for (let i = 0; i < 3; i++) await (await h.request('/healthz')).text();
+    await sql`alter table request_rollups rename to request_rollups_away`.execute(h.runtime.database.db);
+    await h.close();
+    open.splice(open.indexOf(h), 1);
+    const line = h.logs.find((l) => l.includes('lost at shutdown'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ lostRequests: 3 });
+  });
+
   it.skipIf(d.skip)(`${label(d)}: a flush failing in a later chunk adds no chunk twice`, async () => {
     await fresh();
     const h = await start();
