@@ -159,37 +159,63 @@ describe.each(dialects)('SLOs on $name', (d) => {
   });
 
   it.skipIf(d.skip)(
-    `${label(d)}: the pipeline deadline SLO counts the minutes past the deadline without a run`,
+    `${label(d)}: the pipeline deadline SLO counts the minutes past the deadline without a finished scheduled run`,
     async () => {
       const { runtime, clock } = h;
-      await runtime.database.db
-        .insertInto('pipeline_runs')
-        .values({
-          id: 'run_1',
-          step: 'derive',
-          trigger: 'schedule',
-          status: 'succeeded',
-          range_from: null,
-          range_to: null,
-          started_at: '2026-12-01T21:15:00.000Z',
-          finished_at: '2026-12-01T22:00:00.000Z',
-          duration_ms: 2_700_000,
-          counts: null,
-          error: null,
-          holder: null,
-          heartbeat_at: null,
-        })
-        .execute();
-      // Before the next deadline (2 Dec 23:30) the run of 1 Dec holds; after it, every minute is bad.
-      for (const at of ['2026-12-02T23:00:00.000Z', '2026-12-02T23:31:00.000Z', '2026-12-02T23:32:00.000Z']) {
+      const steps = runtime.pipeline.names();
+      let n = 0;
+      const run = async (step: string, trigger: string, status: string, started: string, finished: string) => {
+        await runtime.database.db
+          .insertInto('pipeline_runs')
+          .values({
+            id: `run_${++n}`,
+            step,
+            trigger,
+            status: status as 'succeeded',
+            range_from: null,
+            range_to: null,
+            started_at: started,
+            finished_at: finished,
+            duration_ms: Date.parse(finished) - Date.parse(started),
+            counts: null,
+            error: null,
+            holder: null,
+            heartbeat_at: null,
+          })
+          .execute();
+      };
+      // 1 Dec: the scheduled run finishes every step before the 23:30 deadline.
+      for (const step of steps)
+        await run(step, 'schedule', 'succeeded', '2026-12-01T21:15:00.000Z', '2026-12-01T22:00:00.000Z');
+      // 2 Dec: a manual backup succeeds, and the scheduled run has one failed step: no daily run.
+      await run(steps[0]!, 'cli', 'succeeded', '2026-12-02T12:00:00.000Z', '2026-12-02T12:05:00.000Z');
+      for (const [i, step] of steps.entries())
+        await run(
+          step,
+          'schedule',
+          i === 1 ? 'failed' : 'succeeded',
+          '2026-12-02T21:15:00.000Z',
+          '2026-12-02T22:00:00.000Z',
+        );
+      // 3 Dec: the scheduled run starts late and finishes after the deadline: it counts for no day.
+      for (const step of steps)
+        await run(step, 'schedule', 'succeeded', '2026-12-03T23:00:00.000Z', '2026-12-03T23:45:00.000Z');
+      // Before the 2 Dec deadline the run of 1 Dec holds; after it, every minute is bad, and the late
+      // run of 3 Dec counts neither for 3 Dec (after its deadline) nor for 4 Dec (started before 3 Dec's).
+      for (const at of [
+        '2026-12-02T23:00:00.000Z',
+        '2026-12-02T23:31:00.000Z',
+        '2026-12-03T23:50:00.000Z',
+        '2026-12-04T23:31:00.000Z',
+      ]) {
         clock.set(at);
         await runtime.slo.recordSamples();
       }
-      clock.set('2026-12-02T23:33:00.000Z');
+      clock.set('2026-12-04T23:33:00.000Z');
       const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
         items: { name: string; events: { total: number; bad: number } }[];
       };
-      expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 3, bad: 2 });
+      expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 4, bad: 3 });
     },
   );
 

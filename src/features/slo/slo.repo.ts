@@ -122,14 +122,29 @@ export async function endedDeliveries(db: Kysely<Tables>, fromIso: string) {
     .execute();
 }
 
-/** The latest finish of a succeeded pipeline step run (ISO instant), or null. */
-export async function latestPipelineSuccess(db: Kysely<Tables>): Promise<string | null> {
+/** Whether any scheduled pipeline step run ever succeeded (before that, the deadline SLO has no samples). */
+export async function anyScheduledSuccess(db: Kysely<Tables>): Promise<boolean> {
   const row = await db
     .selectFrom('pipeline_runs')
-    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .select('id')
+    .where('trigger', '=', 'schedule')
     .where('status', '=', 'succeeded')
+    .limit(1)
     .executeTakeFirst();
-  return (row?.at as string | null | undefined) ?? null;
+  return row !== undefined;
+}
+
+/** The scheduled step runs that started in (fromIso, toIso]. */
+export async function scheduledStepRuns(db: Kysely<Tables>, fromIso: string, toIso: string) {
+  return db
+    .selectFrom('pipeline_runs')
+    .select(['step', 'status', 'started_at', 'finished_at'])
+    .where('trigger', '=', 'schedule')
+    .where('started_at', '>', fromIso)
+    .where('started_at', '<=', toIso)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function listAlerts(db: Kysely<Tables>): Promise<AlertRow[]> {
