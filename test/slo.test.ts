@@ -238,12 +238,40 @@ describe.each(dialects)('SLOs on $name', (d) => {
         .where('id', '=', `dlv_dead_${i}`)
         .execute();
     }
+    // The SLO alerts' own deliveries (slo.* events) do not count: 5 dead ones change nothing.
+    const end = async (id: string, eventType: string, status: 'dead' | 'delivered', triggered: string, at: string) => {
+      await insertDelivery(db, id, triggered, {
+        channel: 'email',
+        eventType,
+        dedupeKey: id,
+        payload: { type: eventType, timestamp: triggered, data: {} },
+        address: 'ops@example.com',
+        triggeredAt: triggered,
+      });
+      await db
+        .updateTable('deliveries')
+        .set({ status, updated_at: at, delivered_at: status === 'delivered' ? at : null })
+        .where('id', '=', id)
+        .execute();
+    };
+    for (let i = 0; i < 5; i++)
+      await end(`dlv_slo_${i}`, 'slo.firing', 'dead', '2026-12-03T09:50:00.000Z', '2026-12-03T09:51:00.000Z');
+    // Three delivered: two within SLO_DELIVERY_LATENCY_SECONDS of their trigger, one an hour late.
+    await end('dlv_ok_1', 'test.ping', 'delivered', '2026-12-03T09:55:00.000Z', '2026-12-03T09:55:01.000Z');
+    await end('dlv_ok_2', 'test.ping', 'delivered', '2026-12-03T09:55:00.000Z', '2026-12-03T09:55:02.000Z');
+    await end('dlv_late', 'test.ping', 'delivered', '2026-12-03T08:55:00.000Z', '2026-12-03T09:55:00.000Z');
     const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
       items: { name: string; status: string; events: { total: number; bad: number } }[];
     };
     expect(report.items.find((i) => i.name === 'delivery:success')).toMatchObject({
       status: 'page',
-      events: { total: 20, bad: 20 },
+      events: { total: 23, bad: 20 },
     });
+    expect(report.items.find((i) => i.name === 'delivery:latency')?.events).toEqual({ total: 3, bad: 1 });
+
+    // One statement per source for every window: the count does not grow with the windows or the rows.
+    const before = runtime.database.queryCount;
+    await runtime.slo.status();
+    expect(runtime.database.queryCount - before).toBe(5); // objectives, roll-ups, samples, deliveries, alerts
   });
 });

@@ -160,17 +160,21 @@ export class SloService {
         latencyThresholdSeconds: o.latencyThresholdSeconds,
       });
     }
-    // Window sums: minutes → SLO name → counts.
+    // Window sums: minutes → SLO name → counts; one statement per source for all the windows.
     const sums = new Map<number, Map<string, WindowCounts>>();
-    const ended = await repo.endedDeliveries(this.db, isoInstant(nowMinute - BUDGET_PERIOD_MINUTES * MINUTE_MS));
+    const windows = EVALUATION_WINDOWS_MINUTES.map((minutes) => ({
+      minutes,
+      fromIso: isoInstant(nowMinute - minutes * MINUTE_MS),
+    }));
+    const [routeSums, sampleSums, deliverySums] = [
+      await repo.routeWindowSums(this.db, windows, nowIso),
+      await repo.sampleWindowSums(this.db, windows, nowIso),
+      await repo.deliveryWindowSums(this.db, windows, nowIso, this.settings.deliveryLatencySeconds),
+    ];
     const sampleNames = new Set<string>();
-    for (const minutes of EVALUATION_WINDOWS_MINUTES) {
-      const fromMs = nowMinute - minutes * MINUTE_MS;
-      const fromIso = isoInstant(fromMs);
+    for (const { minutes } of windows) {
       const byName = new Map<string, WindowCounts>();
-      const routes = new Map(
-        (await repo.routeSums(this.db, fromIso, nowIso)).map((r) => [`${r.method} ${r.route}`, r]),
-      );
+      const routes = new Map((routeSums.get(minutes) ?? []).map((r) => [`${r.method} ${r.route}`, r]));
       for (const d of definitions) {
         const r = d.route ? routes.get(`${d.route.method} ${d.route.route}`) : undefined;
         if (!r) {
@@ -182,21 +186,14 @@ export class SloService {
           byName.set(d.name, { total: r.requests, bad: r.requests - (r.within[bucket] ?? r.requests) });
         }
       }
-      for (const s of await repo.sampleSums(this.db, fromIso, nowIso)) {
+      for (const s of sampleSums.get(minutes) ?? []) {
+        if (s.total === 0 && s.bad === 0) continue;
         sampleNames.add(s.slo);
         byName.set(s.slo, { total: s.total, bad: s.bad });
       }
-      const inWindow = ended.filter((e) => Date.parse(e.updated_at) >= fromMs && Date.parse(e.updated_at) < nowMinute);
-      const delivered = inWindow.filter((e) => e.status === 'delivered');
-      byName.set('delivery:success', { total: inWindow.length, bad: inWindow.length - delivered.length });
-      byName.set('delivery:latency', {
-        total: delivered.length,
-        bad: delivered.filter(
-          (e) =>
-            Date.parse(e.delivered_at ?? e.updated_at) - Date.parse(e.triggered_at) >
-            this.settings.deliveryLatencySeconds * 1000,
-        ).length,
-      });
+      const d = deliverySums.get(minutes) ?? { ended: 0, delivered: 0, slow: 0 };
+      byName.set('delivery:success', { total: d.ended, bad: d.ended - d.delivered });
+      byName.set('delivery:latency', { total: d.delivered, bad: d.slow });
       sums.set(minutes, byName);
     }
     for (const name of [...sampleNames].sort()) {
