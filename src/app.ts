@@ -246,7 +246,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', keysRoutes(deps.keys));
   if (deps.slo) app.route('/', sloRoutes(deps.slo, platform.database.db, platform.clock, deps.audit));
   app.route('/', auditRoutes(deps.audit));
-  app.route('/', errorsRoutes(platform.database.db, platform.clock));
+  app.route('/', errorsRoutes(platform.database.db, platform.clock, config.ROLLUP_RETENTION_DAYS));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
   app.route('/', cardsRoutes(platform.database));
   app.route('/', moversRoutes(platform.database, moverRules(config)));

@@ -279,7 +279,7 @@ export const settingDocs: Record<keyof Config, string> = {
   ROLLUP_MAX_KEYS_PER_MINUTE:
     'Distinct (route, method, status class, problem code) keys kept in memory per minute; further requests are counted under route `unmatched`.',
   SLO_PIPELINE_DEADLINE:
-    'Time of day (HH:MM, UTC) by which the daily pipeline has finished a run: the `pipeline:deadline` SLO counts each minute after it without a successful run in the 24 hours before it as bad.',
+    'Time of day (HH:MM, UTC) by which the daily pipeline has finished: the `pipeline:deadline` SLO counts each minute after it as bad unless the latest scheduled run of every step, started in the 24 hours before it, ended succeeded or skipped by it (docs/METHODS.md).',
   SLO_DELIVERY_LATENCY_SECONDS:
     'The `delivery:latency` SLO: a delivery is good when delivered within this many seconds of the event that triggered it.',
   CATALOG_SOURCES: 'Comma-separated catalogue sources the daily pipeline imports: pokemontcg, tcgdex.',

@@ -234,6 +234,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       pipelineDeadline: config.SLO_PIPELINE_DEADLINE,
       staleAfterDays: config.STALE_AFTER_DAYS,
       deliveryLatencySeconds: config.SLO_DELIVERY_LATENCY_SECONDS,
+      pipelineSteps: pipeline.names(),
     },
     // Read from the app's OpenAPI document once, when first needed (a runtime without the app has none).
     (): RouteKey[] =>
@@ -313,7 +314,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     async close(): Promise<void> {
       clearInterval(flushTimer);
       clearInterval(rollupTimer);
-      await rollups?.flush();
+      await rollups?.close();
       await keyUsage
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));

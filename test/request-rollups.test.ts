@@ -111,6 +111,46 @@ describe.each(dialects)('roll-ups on $name', (d) => {
     expect(after.find((r) => r.route === '/healthz')?.requests).toBe(10);
   });
 
+  it.skipIf(d.skip)(`${label(d)}: a failed final flush at shutdown logs how many requests were lost`, async () => {
+    await fresh();
+    const h = await start();
+    for (let i = 0; i < 3; i++) await (await h.request('/healthz')).text();
+    await sql`alter table request_rollups rename to request_rollups_away`.execute(h.runtime.database.db);
+    await h.close();
+    open.splice(open.indexOf(h), 1);
+    const line = h.logs.find((l) => l.includes('lost at shutdown'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({ lostRequests: 3 });
+  });
+
+  it.skipIf(d.skip)(`${label(d)}: a flush failing in a later chunk adds no chunk twice`, async () => {
+    await fresh();
+    const h = await start();
+    const db = h.runtime.database.db;
+    // A trigger refuses one key, which sorts into the second chunk of 500 rows.
+    if (d.name === 'sqlite') {
+      await sql`create trigger refuse before insert on request_rollups when new.route = '/z-refused'
+        begin select raise(abort, 'refused'); end`.execute(db);
+    } else {
+      await sql`create function refuse() returns trigger language plpgsql as $$
+        begin if new.route = '/z-refused' then raise exception 'refused'; end if; return new; end $$`.execute(db);
+      await sql`create trigger refuse before insert on request_rollups for each row execute function refuse()`.execute(
+        db,
+      );
+    }
+    const rollups = rollupsOf(h.runtime);
+    for (let i = 0; i < 700; i++) rollups.record(`/r${String(i).padStart(4, '0')}`, 'GET', 200, '', 0.001);
+    rollups.record('/z-refused', 'GET', 200, '', 0.001);
+    await rollups.flush();
+    expect(h.logs.some((l) => l.includes('request roll-up flush failed'))).toBe(true);
+    expect(await rollupsBetween(db, ...ALL)).toHaveLength(0);
+    await sql`drop trigger refuse${sql.raw(d.name === 'postgres' ? ' on request_rollups' : '')}`.execute(db);
+    await rollups.flush();
+    const rows = await rollupsBetween(db, ...ALL);
+    expect(rows).toHaveLength(701);
+    expect(rows.reduce((n, r) => n + r.requests, 0)).toBe(701);
+  });
+
   it.skipIf(d.skip)(`${label(d)}: a failed flush keeps its counts for the next one and logs`, async () => {
     await fresh();
     const h = await start();

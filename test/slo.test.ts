@@ -145,6 +145,16 @@ describe.each(dialects)('SLOs on $name', (d) => {
       availability: 1 - 300 / 4100,
     });
     expect((await h.request('/v1/admin/slo/recommend')).status).toBe(401);
+    const strict = await h.request('/v1/admin/slo/recommend?window=1d&latency_target=0.5', { headers: admin });
+    expect(strict.status).toBe(200);
+    for (const bad of ['latency_target=1', 'latency_target=0', 'latency_target=x']) {
+      const res = await h.request(`/v1/admin/slo/recommend?${bad}`, { headers: admin });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('query.latency_target');
+    }
+    const long = await h.request('/v1/admin/slo/recommend?window=31d', { headers: admin });
+    expect(long.status).toBe(422);
+    expect(((await long.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe('query.window');
 
     const metrics = await (await h.request('/metrics', { headers: admin })).text();
     expect(metrics).toContain('cardquant_slo_burn_rate{slo="availability:GET /healthz",window="5m"} 0');
@@ -152,37 +162,63 @@ describe.each(dialects)('SLOs on $name', (d) => {
   });
 
   it.skipIf(d.skip)(
-    `${label(d)}: the pipeline deadline SLO counts the minutes past the deadline without a run`,
+    `${label(d)}: the pipeline deadline SLO counts the minutes past the deadline without a finished scheduled run`,
     async () => {
       const { runtime, clock } = h;
-      await runtime.database.db
-        .insertInto('pipeline_runs')
-        .values({
-          id: 'run_1',
-          step: 'derive',
-          trigger: 'schedule',
-          status: 'succeeded',
-          range_from: null,
-          range_to: null,
-          started_at: '2026-12-01T21:15:00.000Z',
-          finished_at: '2026-12-01T22:00:00.000Z',
-          duration_ms: 2_700_000,
-          counts: null,
-          error: null,
-          holder: null,
-          heartbeat_at: null,
-        })
-        .execute();
-      // Before the next deadline (2 Dec 23:30) the run of 1 Dec holds; after it, every minute is bad.
-      for (const at of ['2026-12-02T23:00:00.000Z', '2026-12-02T23:31:00.000Z', '2026-12-02T23:32:00.000Z']) {
+      const steps = runtime.pipeline.names();
+      let n = 0;
+      const run = async (step: string, trigger: string, status: string, started: string, finished: string) => {
+        await runtime.database.db
+          .insertInto('pipeline_runs')
+          .values({
+            id: `run_${++n}`,
+            step,
+            trigger,
+            status: status as 'succeeded',
+            range_from: null,
+            range_to: null,
+            started_at: started,
+            finished_at: finished,
+            duration_ms: Date.parse(finished) - Date.parse(started),
+            counts: null,
+            error: null,
+            holder: null,
+            heartbeat_at: null,
+          })
+          .execute();
+      };
+      // 1 Dec: the scheduled run finishes every step before the 23:30 deadline.
+      for (const step of steps)
+        await run(step, 'schedule', 'succeeded', '2026-12-01T21:15:00.000Z', '2026-12-01T22:00:00.000Z');
+      // 2 Dec: a manual backup succeeds, and the scheduled run has one failed step: no daily run.
+      await run(steps[0]!, 'cli', 'succeeded', '2026-12-02T12:00:00.000Z', '2026-12-02T12:05:00.000Z');
+      for (const [i, step] of steps.entries())
+        await run(
+          step,
+          'schedule',
+          i === 1 ? 'failed' : 'succeeded',
+          '2026-12-02T21:15:00.000Z',
+          '2026-12-02T22:00:00.000Z',
+        );
+      // 3 Dec: the scheduled run starts late and finishes after the deadline: it counts for no day.
+      for (const step of steps)
+        await run(step, 'schedule', 'succeeded', '2026-12-03T23:00:00.000Z', '2026-12-03T23:45:00.000Z');
+      // Before the 2 Dec deadline the run of 1 Dec holds; after it, every minute is bad, and the late
+      // run of 3 Dec counts neither for 3 Dec (after its deadline) nor for 4 Dec (started before 3 Dec's).
+      for (const at of [
+        '2026-12-02T23:00:00.000Z',
+        '2026-12-02T23:31:00.000Z',
+        '2026-12-03T23:50:00.000Z',
+        '2026-12-04T23:31:00.000Z',
+      ]) {
         clock.set(at);
         await runtime.slo.recordSamples();
       }
-      clock.set('2026-12-02T23:33:00.000Z');
+      clock.set('2026-12-04T23:33:00.000Z');
       const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
         items: { name: string; events: { total: number; bad: number } }[];
       };
-      expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 3, bad: 2 });
+      expect(report.items.find((i) => i.name === 'pipeline:deadline')?.events).toEqual({ total: 4, bad: 3 });
     },
   );
 
@@ -205,13 +241,41 @@ describe.each(dialects)('SLOs on $name', (d) => {
         .where('id', '=', `dlv_dead_${i}`)
         .execute();
     }
+    // The SLO alerts' own deliveries (slo.* events) do not count: 5 dead ones change nothing.
+    const end = async (id: string, eventType: string, status: 'dead' | 'delivered', triggered: string, at: string) => {
+      await insertDelivery(db, id, triggered, {
+        channel: 'email',
+        eventType,
+        dedupeKey: id,
+        payload: { type: eventType, timestamp: triggered, data: {} },
+        address: 'ops@example.com',
+        triggeredAt: triggered,
+      });
+      await db
+        .updateTable('deliveries')
+        .set({ status, updated_at: at, delivered_at: status === 'delivered' ? at : null })
+        .where('id', '=', id)
+        .execute();
+    };
+    for (let i = 0; i < 5; i++)
+      await end(`dlv_slo_${i}`, 'slo.firing', 'dead', '2026-12-03T09:50:00.000Z', '2026-12-03T09:51:00.000Z');
+    // Three delivered: two within SLO_DELIVERY_LATENCY_SECONDS of their trigger, one an hour late.
+    await end('dlv_ok_1', 'test.ping', 'delivered', '2026-12-03T09:55:00.000Z', '2026-12-03T09:55:01.000Z');
+    await end('dlv_ok_2', 'test.ping', 'delivered', '2026-12-03T09:55:00.000Z', '2026-12-03T09:55:02.000Z');
+    await end('dlv_late', 'test.ping', 'delivered', '2026-12-03T08:55:00.000Z', '2026-12-03T09:55:00.000Z');
     const report = (await (await h.request('/v1/admin/slo', { headers: admin })).json()) as {
       items: { name: string; status: string; events: { total: number; bad: number } }[];
     };
     expect(report.items.find((i) => i.name === 'delivery:success')).toMatchObject({
       status: 'page',
-      events: { total: 20, bad: 20 },
+      events: { total: 23, bad: 20 },
     });
+    expect(report.items.find((i) => i.name === 'delivery:latency')?.events).toEqual({ total: 3, bad: 1 });
+
+    // One statement per source for every window: the count does not grow with the windows or the rows.
+    const before = runtime.database.queryCount;
+    await runtime.slo.status();
+    expect(runtime.database.queryCount - before).toBe(5); // objectives, roll-ups, samples, deliveries, alerts
   });
 
   it.skipIf(d.skip)(

@@ -149,14 +149,17 @@ describe.each(dialects)('GET /v1/admin/errors on $name', (d) => {
     });
 
     it('refuses a bad window with a 422 problem; every problem is counted in cardquant_http_problems_total', async () => {
-      for (const window of ['1w', '91d']) {
+      for (const window of ['1w', '91d', '36d']) {
         const res = await h.request(`/v1/admin/errors?window=${window}`, { headers: viewer });
         expect(res.status).toBe(422);
         expect(res.headers.get('content-type')).toContain('application/problem+json');
         const body = (await res.json()) as { code: string; errors: { field: string }[] };
         expect(body.code).toBe('validation_failed');
         expect(body.errors.map((e) => e.field)).toEqual(['query.window']);
+        if (window === '36d') expect(JSON.stringify(body)).toContain('ROLLUP_RETENTION_DAYS');
       }
+      // The default ROLLUP_RETENTION_DAYS (35) is the longest window answered.
+      expect((await h.request('/v1/admin/errors?window=35d', { headers: viewer })).status).toBe(200);
       // Problems built outside any route (no route, wrong method) are counted the same way.
       expect((await h.request('/v1/no-such-route')).status).toBe(404);
       expect((await h.request('/v1/admin/errors', { method: 'PUT', headers: viewer })).status).toBe(405);
@@ -164,7 +167,7 @@ describe.each(dialects)('GET /v1/admin/errors on $name', (d) => {
       expect(metrics).toContain('cardquant_http_problems_total{code="route_not_found",status="404"} 1');
       expect(metrics).toContain('cardquant_http_problems_total{code="method_not_allowed",status="405"} 1');
       expect(metrics).not.toMatch(/code="unregistered"/);
-      expect(metrics).toContain('cardquant_http_problems_total{code="validation_failed",status="422"} 2');
+      expect(metrics).toContain('cardquant_http_problems_total{code="validation_failed",status="422"} 3');
       expect(metrics).toContain('cardquant_http_problems_total{code="unauthorized",status="401"} 1');
       expect(metrics).toContain('cardquant_http_problems_total{code="rate_limited",status="429"} 0');
     });

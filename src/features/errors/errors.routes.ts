@@ -5,6 +5,7 @@ import { isoInstant, type Clock } from '../../platform/clock.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { errorCodes, isErrorCode } from '../../platform/error-codes.ts';
 import type { AppEnv } from '../../platform/http/context.ts';
+import { ValidationFailed } from '../../platform/errors.ts';
 import { createRouter, defineRoute } from '../../platform/http/route.ts';
 import { problemCounts, requestTotal } from './errors.repo.ts';
 
@@ -66,7 +67,13 @@ export const listErrorsRoute = defineRoute(
           .refine((w) => windowMs(w) !== null, {
             message: 'is a count and a unit (m, h or d), e.g. 15m, 1h, 24h or 7d, at most 90d',
           })
-          .openapi({ description: 'How far back from now: `15m`, `1h`, `24h`, `7d` … (at most 90d).', example: '24h' }),
+          .openapi({
+            description:
+              'How far back from now: `15m`, `1h`, `24h`, `7d` … (at most 90d, and at most ROLLUP_RETENTION_DAYS ' +
+              'when roll-ups are purged: a longer window is refused with a 422 problem rather than answered ' +
+              'with counts that silently miss the purged minutes).',
+            example: '24h',
+          }),
       }),
     },
     responses: {
@@ -92,10 +99,21 @@ export const listErrorsRoute = defineRoute(
   },
 );
 
-export function errorsRoutes(db: Kysely<Tables>, clock: Clock): OpenAPIHono<AppEnv> {
+/**
+ * @param rollupRetentionDays ROLLUP_RETENTION_DAYS (0: kept for ever): windows longer than the
+ *   roll-ups are kept are refused, since their oldest minutes are purged.
+ */
+export function errorsRoutes(db: Kysely<Tables>, clock: Clock, rollupRetentionDays = 0): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.openapi(listErrorsRoute, async (c) => {
     const { window } = c.req.valid('query');
+    if (rollupRetentionDays > 0 && windowMs(window)! > rollupRetentionDays * UNIT_MS.d)
+      throw new ValidationFailed([
+        {
+          field: 'query.window',
+          message: `is longer than the ${rollupRetentionDays} days request roll-ups are kept (ROLLUP_RETENTION_DAYS)`,
+        },
+      ]);
     // The roll-up minutes that overlap the last `window`, the current (still being written) one included.
     const now = clock.now();
     const from = isoInstant(Math.floor((now - windowMs(window)!) / UNIT_MS.m) * UNIT_MS.m);

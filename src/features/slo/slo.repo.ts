@@ -1,5 +1,5 @@
 /** The SLO feature's statements: objectives, window sums of each SLI, samples and alert state. */
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { SloAlertsTable, SloObjectivesTable, Tables } from '../../platform/db/schema.ts';
 import { LATENCY_COLUMNS } from '../../platform/http/rollups.repo.ts';
 
@@ -100,36 +100,155 @@ export async function insertSamples(
     .execute();
 }
 
-/** Per SLO, the samples of the minutes in [fromIso, toIso). */
-export async function sampleSums(db: Kysely<Tables>, fromIso: string, toIso: string) {
+/** A window of an evaluation: its start (ISO instant); every window ends at the same instant. */
+export interface WindowStart {
+  minutes: number;
+  fromIso: string;
+}
+
+/** `sum(case when <column> >= from then <value> else 0 end)` per window: one column per window. */
+function perWindow(column: string, windows: readonly WindowStart[], value: RawBuilder<unknown>, name: string) {
+  return windows.map((w) =>
+    sql<number>`sum(case when ${sql.ref(column)} >= ${w.fromIso} then ${value} else 0 end)`.as(`${name}_${w.minutes}`),
+  );
+}
+
+const num = (row: object, key: string) => Number((row as Record<string, unknown>)[key] ?? 0);
+
+/**
+ * Per route and method, the roll-ups of every window ending at `toIso` (exclusive), in one
+ * statement: requests, 5xx answers and the requests within each latency bound, per window.
+ */
+export async function routeWindowSums(
+  db: Kysely<Tables>,
+  windows: readonly WindowStart[],
+  toIso: string,
+): Promise<Map<number, RouteSums[]>> {
+  const earliest = windows.reduce((a, w) => (w.fromIso < a ? w.fromIso : a), toIso);
+  const rows = await db
+    .selectFrom('request_rollups')
+    .select(['route', 'method'])
+    .select(perWindow('minute', windows, sql`requests`, 'requests'))
+    .select(perWindow('minute', windows, sql`case when status_class = '5xx' then requests else 0 end`, 'errors'))
+    .select(LATENCY_COLUMNS.flatMap((column) => perWindow('minute', windows, sql.ref(column), column)))
+    .where('minute', '>=', earliest)
+    .where('minute', '<', toIso)
+    .groupBy(['route', 'method'])
+    .execute();
+  return new Map(
+    windows.map((w) => [
+      w.minutes,
+      rows.map((r) => ({
+        route: r.route,
+        method: r.method,
+        requests: num(r, `requests_${w.minutes}`),
+        errors: num(r, `errors_${w.minutes}`),
+        within: LATENCY_COLUMNS.map((column) => num(r, `${column}_${w.minutes}`)),
+      })),
+    ]),
+  );
+}
+
+/** Per SLO, the samples of every window ending at `toIso` (exclusive), in one statement. */
+export async function sampleWindowSums(
+  db: Kysely<Tables>,
+  windows: readonly WindowStart[],
+  toIso: string,
+): Promise<Map<number, { slo: string; total: number; bad: number }[]>> {
+  const earliest = windows.reduce((a, w) => (w.fromIso < a ? w.fromIso : a), toIso);
   const rows = await db
     .selectFrom('slo_samples')
-    .select((eb) => ['slo', eb.fn.sum<number>('total').as('total'), eb.fn.sum<number>('bad').as('bad')])
-    .where('minute', '>=', fromIso)
+    .select('slo')
+    .select(perWindow('minute', windows, sql`total`, 'total'))
+    .select(perWindow('minute', windows, sql`bad`, 'bad'))
+    .where('minute', '>=', earliest)
     .where('minute', '<', toIso)
     .groupBy('slo')
     .execute();
-  return rows.map((r) => ({ slo: r.slo, total: Number(r.total), bad: Number(r.bad) }));
+  return new Map(
+    windows.map((w) => [
+      w.minutes,
+      rows.map((r) => ({ slo: r.slo, total: num(r, `total_${w.minutes}`), bad: num(r, `bad_${w.minutes}`) })),
+    ]),
+  );
 }
 
-/** Deliveries that ended (delivered or dead) since `fromIso`: their outcome and latency inputs. */
-export async function endedDeliveries(db: Kysely<Tables>, fromIso: string) {
-  return db
+export interface DeliveryWindowCounts {
+  /** Deliveries that ended (delivered or dead). */
+  ended: number;
+  delivered: number;
+  /** Delivered more than the latency threshold after their trigger. */
+  slow: number;
+}
+
+/**
+ * Per window ending at `toIso` (exclusive), the deliveries that ended in it (by `updated_at`),
+ * counted in one statement; the SLO alerts' own deliveries (`slo.*` events) are left out, since
+ * the delivery SLOs must not feed on the alerts they send.
+ */
+export async function deliveryWindowSums(
+  db: Kysely<Tables>,
+  windows: readonly WindowStart[],
+  toIso: string,
+  latencySeconds: number,
+): Promise<Map<number, DeliveryWindowCounts>> {
+  const earliest = windows.reduce((a, w) => (w.fromIso < a ? w.fromIso : a), toIso);
+  const seconds =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? sql`extract(epoch from (coalesce(delivered_at, updated_at)::timestamptz - triggered_at::timestamptz))`
+      : sql`(julianday(coalesce(delivered_at, updated_at)) - julianday(triggered_at)) * 86400`;
+  const row = await db
     .selectFrom('deliveries')
-    .select(['status', 'triggered_at', 'delivered_at', 'updated_at'])
+    .select(perWindow('updated_at', windows, sql`1`, 'ended'))
+    .select(perWindow('updated_at', windows, sql`case when status = 'delivered' then 1 else 0 end`, 'delivered'))
+    .select(
+      perWindow(
+        'updated_at',
+        windows,
+        sql`case when status = 'delivered' and ${seconds} > ${latencySeconds} then 1 else 0 end`,
+        'slow',
+      ),
+    )
     .where('status', 'in', ['delivered', 'dead'])
-    .where('updated_at', '>=', fromIso)
-    .execute();
+    .where('event_type', 'not like', 'slo.%')
+    .where('updated_at', '>=', earliest)
+    .where('updated_at', '<', toIso)
+    .executeTakeFirst();
+  return new Map(
+    windows.map((w) => [
+      w.minutes,
+      {
+        ended: row ? num(row, `ended_${w.minutes}`) : 0,
+        delivered: row ? num(row, `delivered_${w.minutes}`) : 0,
+        slow: row ? num(row, `slow_${w.minutes}`) : 0,
+      },
+    ]),
+  );
 }
 
-/** The latest finish of a succeeded pipeline step run (ISO instant), or null. */
-export async function latestPipelineSuccess(db: Kysely<Tables>): Promise<string | null> {
+/** Whether any scheduled pipeline step run ever succeeded (before that, the deadline SLO has no samples). */
+export async function anyScheduledSuccess(db: Kysely<Tables>): Promise<boolean> {
   const row = await db
     .selectFrom('pipeline_runs')
-    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .select('id')
+    .where('trigger', '=', 'schedule')
     .where('status', '=', 'succeeded')
+    .limit(1)
     .executeTakeFirst();
-  return (row?.at as string | null | undefined) ?? null;
+  return row !== undefined;
+}
+
+/** The scheduled step runs that started in (fromIso, toIso]. */
+export async function scheduledStepRuns(db: Kysely<Tables>, fromIso: string, toIso: string) {
+  return db
+    .selectFrom('pipeline_runs')
+    .select(['step', 'status', 'started_at', 'finished_at'])
+    .where('trigger', '=', 'schedule')
+    .where('started_at', '>', fromIso)
+    .where('started_at', '<=', toIso)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
 }
 
 export async function listAlerts(db: Kysely<Tables>): Promise<AlertRow[]> {

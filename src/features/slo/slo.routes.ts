@@ -190,8 +190,9 @@ const recommendRoute = defineRoute(
             description: 'How far back to look: hours (`24h`) or days (`7d`), at most 30 days.',
             example: '7d',
           }),
-        latency_target: Target.optional().openapi({
-          description: 'The share of requests a suggested threshold must hold (default 0.99).',
+        latency_target: z.coerce.number().gt(0).lt(1).optional().openapi({
+          description: 'The share of requests a suggested threshold must hold, in (0, 1) (default 0.99).',
+          example: 0.99,
         }),
       }),
     },
@@ -380,7 +381,7 @@ export function sloRoutes(
     const q = c.req.valid('query');
     const hours = Number(q.window.slice(0, -1)) * (q.window.endsWith('d') ? 24 : 1);
     if (hours < 1 || hours > WINDOW_MAX_HOURS)
-      throw new ValidationFailed([{ field: 'window', message: 'must be between 1h and 30d' }]);
+      throw new ValidationFailed([{ field: 'query.window', message: 'must be between 1h and 30d' }]);
     const now = Math.floor(clock.now() / 60_000) * 60_000;
     const from = isoInstant(now - hours * 3_600_000);
     const to = isoInstant(now);

@@ -58,6 +58,8 @@ export interface SloSettings {
   pipelineDeadline: string;
   staleAfterDays: number;
   deliveryLatencySeconds: number;
+  /** The pipeline's steps, every one of which the daily run must finish (empty: the steps seen in the runs). */
+  pipelineSteps?: readonly string[];
 }
 
 /** Whole days from `date` (YYYY-MM-DD) to the UTC date of `nowMs` (as /v1/meta computes freshness). */
@@ -71,6 +73,39 @@ export function lastDeadline(hhmm: string, nowMs: number): number {
   const [h, m] = hhmm.split(':').map(Number) as [number, number];
   const today = Math.floor(nowMs / DAY_MS) * DAY_MS + (h * 60 + m) * MINUTE_MS;
   return today <= nowMs ? today : today - DAY_MS;
+}
+
+export interface StepRun {
+  step: string;
+  status: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
+/**
+ * Whether the daily pipeline run due at `deadlineMs` finished (docs/METHODS.md "Service level
+ * objectives"): `runs` are the scheduled (`trigger = schedule`) step runs that started in the 24 h
+ * before the deadline; for every step (each of `steps`, or each step seen when that is empty) the
+ * latest of them must have ended `succeeded` or `skipped` at or before the deadline. Manual runs
+ * (`cli`, `api`) and runs that finish after the deadline count for no day.
+ */
+export function dailyRunFinished(runs: readonly StepRun[], deadlineMs: number, steps: readonly string[]): boolean {
+  const latest = new Map<string, StepRun>();
+  for (const r of runs) {
+    const seen = latest.get(r.step);
+    if (!seen || r.started_at >= seen.started_at) latest.set(r.step, r);
+  }
+  const required = steps.length > 0 ? steps : [...latest.keys()];
+  if (required.length === 0) return false;
+  return required.every((step) => {
+    const r = latest.get(step);
+    return (
+      r !== undefined &&
+      (r.status === 'succeeded' || r.status === 'skipped') &&
+      r.finished_at !== null &&
+      Date.parse(r.finished_at) <= deadlineMs
+    );
+  });
 }
 
 export class SloService {
@@ -125,17 +160,21 @@ export class SloService {
         latencyThresholdSeconds: o.latencyThresholdSeconds,
       });
     }
-    // Window sums: minutes → SLO name → counts.
+    // Window sums: minutes → SLO name → counts; one statement per source for all the windows.
     const sums = new Map<number, Map<string, WindowCounts>>();
-    const ended = await repo.endedDeliveries(this.db, isoInstant(nowMinute - BUDGET_PERIOD_MINUTES * MINUTE_MS));
+    const windows = EVALUATION_WINDOWS_MINUTES.map((minutes) => ({
+      minutes,
+      fromIso: isoInstant(nowMinute - minutes * MINUTE_MS),
+    }));
+    const [routeSums, sampleSums, deliverySums] = [
+      await repo.routeWindowSums(this.db, windows, nowIso),
+      await repo.sampleWindowSums(this.db, windows, nowIso),
+      await repo.deliveryWindowSums(this.db, windows, nowIso, this.settings.deliveryLatencySeconds),
+    ];
     const sampleNames = new Set<string>();
-    for (const minutes of EVALUATION_WINDOWS_MINUTES) {
-      const fromMs = nowMinute - minutes * MINUTE_MS;
-      const fromIso = isoInstant(fromMs);
+    for (const { minutes } of windows) {
       const byName = new Map<string, WindowCounts>();
-      const routes = new Map(
-        (await repo.routeSums(this.db, fromIso, nowIso)).map((r) => [`${r.method} ${r.route}`, r]),
-      );
+      const routes = new Map((routeSums.get(minutes) ?? []).map((r) => [`${r.method} ${r.route}`, r]));
       for (const d of definitions) {
         const r = d.route ? routes.get(`${d.route.method} ${d.route.route}`) : undefined;
         if (!r) {
@@ -147,21 +186,14 @@ export class SloService {
           byName.set(d.name, { total: r.requests, bad: r.requests - (r.within[bucket] ?? r.requests) });
         }
       }
-      for (const s of await repo.sampleSums(this.db, fromIso, nowIso)) {
+      for (const s of sampleSums.get(minutes) ?? []) {
+        if (s.total === 0 && s.bad === 0) continue;
         sampleNames.add(s.slo);
         byName.set(s.slo, { total: s.total, bad: s.bad });
       }
-      const inWindow = ended.filter((e) => Date.parse(e.updated_at) >= fromMs && Date.parse(e.updated_at) < nowMinute);
-      const delivered = inWindow.filter((e) => e.status === 'delivered');
-      byName.set('delivery:success', { total: inWindow.length, bad: inWindow.length - delivered.length });
-      byName.set('delivery:latency', {
-        total: delivered.length,
-        bad: delivered.filter(
-          (e) =>
-            Date.parse(e.delivered_at ?? e.updated_at) - Date.parse(e.triggered_at) >
-            this.settings.deliveryLatencySeconds * 1000,
-        ).length,
-      });
+      const d = deliverySums.get(minutes) ?? { ended: 0, delivered: 0, slow: 0 };
+      byName.set('delivery:success', { total: d.ended, bad: d.ended - d.delivered });
+      byName.set('delivery:latency', { total: d.delivered, bad: d.slow });
       sums.set(minutes, byName);
     }
     for (const name of [...sampleNames].sort()) {
@@ -192,11 +224,12 @@ export class SloService {
     const nowMs = this.clock.now();
     const minute = isoInstant(Math.floor(nowMs / MINUTE_MS) * MINUTE_MS);
     const rows: { minute: string; slo: string; total: number; bad: number }[] = [];
-    const success = await repo.latestPipelineSuccess(this.db);
-    // Without any successful run (a new installation) there is nothing to hold the pipeline to yet.
-    if (success !== null) {
+    // Without any successful scheduled run (a new installation) there is nothing to hold the pipeline to yet.
+    if (await repo.anyScheduledSuccess(this.db)) {
       const deadline = lastDeadline(this.settings.pipelineDeadline, nowMs);
-      rows.push({ minute, slo: 'pipeline:deadline', total: 1, bad: Date.parse(success) <= deadline - DAY_MS ? 1 : 0 });
+      const runs = await repo.scheduledStepRuns(this.db, isoInstant(deadline - DAY_MS), isoInstant(deadline));
+      const finished = dailyRunFinished(runs, deadline, this.settings.pipelineSteps ?? []);
+      rows.push({ minute, slo: 'pipeline:deadline', total: 1, bad: finished ? 0 : 1 });
     }
     const markets = new Map<string, boolean>();
     for (const m of await coverageByMarket(this.db)) {

@@ -24,26 +24,49 @@ const ADDED = ['requests', 'duration_seconds_sum', ...LATENCY_COLUMNS] as const;
 /** Rows per statement: 18 parameters a row stays far below either dialect's parameter limit. */
 const CHUNK = 500;
 
+/** The unique key's columns: rows are written in this order (see addRollups). */
+const KEY = ['minute', 'route', 'method', 'status_class', 'code'] as const;
+
+/** The rows sorted by their key (minute, route, method, status class, code). */
+export function inKeyOrder(rows: readonly RollupRow[]): RollupRow[] {
+  return [...rows].sort((a, b) => {
+    for (const column of KEY) {
+      if (a[column] !== b[column]) return a[column] < b[column] ? -1 : 1;
+    }
+    return 0;
+  });
+}
+
 /**
  * Adds the rows to the stored ones (one multi-row upsert per chunk): concurrent writers (replicas)
- * and a restarted process add up instead of overwriting one another.
+ * and a restarted process add up instead of overwriting one another. All chunks are written in
+ * one transaction, so a failure leaves none of them added (the caller may retry the whole batch),
+ * and in key order, so two replicas upserting the same keys lock them in the same order and cannot
+ * deadlock on PostgreSQL.
  */
 export async function addRollups(db: Kysely<Tables>, rows: readonly RollupRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    await db
-      .insertInto('request_rollups')
-      .values(rows.slice(i, i + CHUNK))
-      .onConflict((oc) =>
-        oc
-          .columns(['minute', 'route', 'method', 'status_class', 'code'])
-          .doUpdateSet(
-            Object.fromEntries(
-              ADDED.map((column) => [column, sql`request_rollups.${sql.ref(column)} + excluded.${sql.ref(column)}`]),
-            ),
+  const sorted = inKeyOrder(rows);
+  if (sorted.length <= CHUNK) return upsert(db, sorted);
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < sorted.length; i += CHUNK) await upsert(trx, sorted.slice(i, i + CHUNK));
+  });
+}
+
+async function upsert(db: Kysely<Tables>, rows: RollupRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto('request_rollups')
+    .values(rows)
+    .onConflict((oc) =>
+      oc
+        .columns([...KEY])
+        .doUpdateSet(
+          Object.fromEntries(
+            ADDED.map((column) => [column, sql`request_rollups.${sql.ref(column)} + excluded.${sql.ref(column)}`]),
           ),
-      )
-      .execute();
-  }
+        ),
+    )
+    .execute();
 }
 
 /** Every roll-up row of the minutes in [fromIso, toIso). */

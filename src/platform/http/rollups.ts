@@ -69,6 +69,27 @@ export class RequestRollups {
     return this.flushing;
   }
 
+  /** Requests counted but not yet written. */
+  get pendingRequests(): number {
+    let n = 0;
+    for (const row of this.pending.values()) n += row.requests;
+    return n;
+  }
+
+  /**
+   * The final flush at shutdown: what it cannot write is lost, and one line says how many
+   * requests' counts that is.
+   */
+  async close(): Promise<void> {
+    await this.flush();
+    const lost = this.pendingRequests;
+    if (lost > 0)
+      this.log.error(
+        { lostRequests: lost, pendingKeys: this.pending.size },
+        `request roll-up counts of ${lost} requests lost at shutdown: the final flush failed`,
+      );
+  }
+
   private async flushOnce(): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;

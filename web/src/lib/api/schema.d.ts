@@ -994,7 +994,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description How far back from now: `15m`, `1h`, `24h`, `7d` … (at most 90d). */
+                    /** @description How far back from now: `15m`, `1h`, `24h`, `7d` … (at most 90d, and at most ROLLUP_RETENTION_DAYS when roll-ups are purged: a longer window is refused with a 422 problem rather than answered with counts that silently miss the purged minutes). */
                     window?: string;
                 };
                 header?: never;
@@ -2171,7 +2171,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description The share of requests a suggested threshold must hold (default 0.99). */
+                    /** @description The share of requests a suggested threshold must hold, in (0, 1) (default 0.99). */
                     latency_target?: number;
                     /** @description How far back to look: hours (`24h`) or days (`7d`), at most 30 days. */
                     window?: string;
