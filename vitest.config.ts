@@ -27,6 +27,10 @@ export default defineConfig({
     // against a hang, like every other wait: the start-up budget, not vitest's 1 s default.
     expect: { poll: { timeout: BUDGET.processStartMs } },
     pool: 'forks',
+    // Both cores: vitest's default on 2 cores is one worker (cores − 1), which left the second
+    // core idle while a file waited on a child process, a browser or PostgreSQL. Every wait in the
+    // suite is sized for a busy machine (test/budget.ts), so two files at a time stay green.
+    maxWorkers: 2,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
