@@ -14,7 +14,7 @@ import { SLO_LATENCY_BUCKETS_SECONDS } from '../../platform/metrics.ts';
 import { BURN_RATE_ALERTS } from './defaults.ts';
 import { recommendThresholds } from './recommend.ts';
 import * as repo from './slo.repo.ts';
-import type { RouteObjective, SloService } from './slo.service.ts';
+import { objectiveFromRow, type RouteObjective, type SloService } from './slo.service.ts';
 
 const Threshold = z
   .number()
@@ -240,15 +240,7 @@ function objectiveJson(o: RouteObjective) {
 }
 
 function rowJson(row: repo.ObjectiveRow) {
-  return objectiveJson({
-    route: row.route,
-    method: row.method,
-    availabilityTarget: row.availability_target,
-    latencyThresholdSeconds: row.latency_threshold_seconds,
-    latencyTarget: row.latency_target,
-    enabled: Number(row.enabled) === 1,
-    source: 'configured',
-  });
+  return objectiveJson(objectiveFromRow(row));
 }
 
 const WINDOW_MAX_HOURS = 30 * 24;

@@ -108,6 +108,19 @@ export function dailyRunFinished(runs: readonly StepRun[], deadlineMs: number, s
   });
 }
 
+/** A configured objective as stored (`slo_objectives`) → the objective the service evaluates. */
+export function objectiveFromRow(row: repo.ObjectiveRow): RouteObjective {
+  return {
+    route: row.route,
+    method: row.method,
+    availabilityTarget: row.availability_target,
+    latencyThresholdSeconds: row.latency_threshold_seconds,
+    latencyTarget: row.latency_target,
+    enabled: Number(row.enabled) === 1,
+    source: 'configured',
+  };
+}
+
 export class SloService {
   constructor(
     private readonly db: Kysely<Tables>,
@@ -124,17 +137,7 @@ export class SloService {
     const out = new Map<string, RouteObjective>();
     for (const r of this.publicRoutes())
       out.set(`${r.method} ${r.route}`, { ...r, ...DEFAULT_ROUTE_OBJECTIVE, enabled: true, source: 'default' });
-    for (const row of configured) {
-      out.set(`${row.method} ${row.route}`, {
-        route: row.route,
-        method: row.method,
-        availabilityTarget: row.availability_target,
-        latencyThresholdSeconds: row.latency_threshold_seconds,
-        latencyTarget: row.latency_target,
-        enabled: Number(row.enabled) === 1,
-        source: 'configured',
-      });
-    }
+    for (const row of configured) out.set(`${row.method} ${row.route}`, objectiveFromRow(row));
     return [...out.values()].sort((a, b) => a.route.localeCompare(b.route) || a.method.localeCompare(b.method));
   }
 
