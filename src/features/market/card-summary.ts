@@ -239,7 +239,7 @@ export async function deriveCardSummary(
 /** The rows of `card_summary`, `card_terms`, `set_summary` and `facet_counts`, computed before anything is written. */
 export interface ComputedCardSummary {
   rows: CardSummaryTable[];
-  terms: { term: string; card_id: string }[];
+  terms: { term: string; card_id: string; k_name: string; kind: string }[];
   setRows: SetSummaryTable[];
   facetRows: FacetCountsTable[];
 }
@@ -313,7 +313,7 @@ export function cardSummaryRows({
   const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
   const headlineOf = new Map(headlines.map((h) => [h.card_id, h]));
   const rows: CardSummaryTable[] = [];
-  const terms: { term: string; card_id: string }[] = [];
+  const terms: { term: string; card_id: string; k_name: string; kind: string }[] = [];
   const facets = new FacetCounter();
   for (const c of cards) {
     const h = headlineOf.get(c.id);
@@ -373,7 +373,8 @@ export function cardSummaryRows({
         ),
       ),
     });
-    for (const term of cardTerms(c.name, c.number)) terms.push({ term, card_id: c.id });
+    for (const term of cardTerms(c.name, c.number))
+      terms.push({ term, card_id: c.id, k_name: row.k_name, kind: row.kind });
     // Facets and set totals describe cards; sealed items are listed with kind=sealed.
     if (c.kind !== 'card') continue;
     facets.add('rarity', c.rarity, values.price !== null);

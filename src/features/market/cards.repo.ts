@@ -77,10 +77,71 @@ function filterConditions(eb: SummaryEb, f: CardFilters) {
 }
 
 /**
+ * The name prefixes of a search that its terms alone answer: sorted by name, filtered by nothing
+ * but name words and kind (which card_terms also holds). Null for any other list.
+ */
+function termOnlyPrefixes(f: CardFilters, page: CardPage): string[] | null {
+  if (f.q === undefined || page.sort !== 'name') return null;
+  const others = [f.set, f.rarity, f.type, f.supertype, f.minCents, f.maxCents];
+  if (others.some((x) => x !== undefined)) return null;
+  const parsed = parseQuery(f.q);
+  return parsed.numbered.length === 0 && parsed.prefixes.length > 0 ? parsed.prefixes : null;
+}
+
+/**
+ * A name-sorted prefix search from the index of terms (term, name sort key, card, kind): the page's
+ * card ids are picked and sorted among index entries, and only their card rows are read — where
+ * sorting the matching card rows would read every one of them (a thousand for a two-letter
+ * prefix). The same rows, in the same order, as the general query.
+ */
+function listByTerms(db: Kysely<Tables>, prefixes: string[], f: CardFilters, page: CardPage) {
+  const [first, ...rest] = prefixes as [string, ...string[]];
+  const cmp = page.order === 'asc' ? '>' : '<';
+  return db
+    .selectFrom('card_summary')
+    .select(['card_summary.card_id', 'card_summary.item', 'card_summary.k_name as sort_key'])
+    .where('card_summary.card_id', 'in', (eb) => {
+      let ids = eb
+        .selectFrom('card_terms as t')
+        .select('t.card_id')
+        .where('t.term', '>=', first)
+        .where('t.term', '<', prefixUpperBound(first));
+      if (f.kind !== undefined && f.kind !== 'all') ids = ids.where('t.kind', '=', f.kind);
+      for (const prefix of rest)
+        ids = ids.where('t.card_id', 'in', (sub) =>
+          sub
+            .selectFrom('card_terms')
+            .select('card_terms.card_id')
+            .where('card_terms.term', '>=', prefix)
+            .where('card_terms.term', '<', prefixUpperBound(prefix)),
+        );
+      if (page.after) {
+        const after = page.after;
+        ids = ids.where((w) => w(w.refTuple('t.k_name', 't.card_id'), cmp, w.tuple(String(after.key), after.id)));
+      }
+      // A card with two words starting with the prefix has two entries: one row per card.
+      return ids
+        .groupBy(['t.k_name', 't.card_id'])
+        .orderBy('t.k_name', page.order)
+        .orderBy('t.card_id', page.order)
+        .limit(page.limit + 1);
+    })
+    .orderBy('card_summary.k_name', page.order)
+    .orderBy('card_summary.card_id', page.order)
+    .execute();
+}
+
+/**
  * One page of cards — each row its id, stored list item and sort key — `limit + 1` rows so the
  * caller knows whether another page exists.
  */
 export async function listCards(db: Kysely<Tables>, filters: CardFilters, page: CardPage) {
+  const prefixes = termOnlyPrefixes(filters, page);
+  return prefixes === null ? listCardsScan(db, filters, page) : listByTerms(db, prefixes, filters, page);
+}
+
+/** `listCards` by filtering and sorting the card summary: every list the terms alone cannot answer. */
+export async function listCardsScan(db: Kysely<Tables>, filters: CardFilters, page: CardPage) {
   const column = sortColumn(page.sort, page.order) as 'k_name';
   const cmp = page.order === 'asc' ? '>' : '<';
   return db

@@ -12,7 +12,8 @@ import { PRIMARY_SERIES } from '../../shared/series.ts';
 export const DEFAULT_DAYS = 365;
 
 export interface SeriesRow {
-  part: 'price' | 'interest';
+  /** `flag`: a flagged print of the series (date and `flag` only). */
+  part: 'price' | 'flag' | 'interest';
   date: string;
   market_cents: number | null;
   low_cents: number | null;
@@ -27,9 +28,10 @@ export interface SeriesRow {
 }
 
 /**
- * The series' price rows (one range of the prices primary key, each with its flag: a seek on the
- * flags' primary key) and the card's search-interest rows in [from, to], by part then date: one
- * statement.
+ * The series' price rows (one range of the prices primary key), its flags in the window (one
+ * range of the flags' primary key: a few rows, matched to prices by date by the caller, instead
+ * of a seek per price row) and the card's search-interest rows in [from, to], by part then date:
+ * one statement.
  */
 export async function readSeries(
   database: Database,
@@ -40,15 +42,20 @@ export async function readSeries(
   const { rows } = await sql<SeriesRow>`
     select 'price' as part, r.date, r.market_cents, r.low_cents, r.mid_cents, r.high_cents,
       cast(null as ${realType}) as value, cast(null as text) as granularity, cast(null as text) as batch, cast(null as text) as known_at,
-      (select f.reason from price_flags f where f.printing_key = r.printing_key and f.market = r.market and f.condition = r.condition
-        and f.currency = r.currency and f.date = r.date) as flag
+      cast(null as text) as flag
     from prices r
     where r.printing_key = ${s.printingKey} and r.market = ${s.market} and r.condition = ${PRIMARY_SERIES.condition}
       and r.currency = ${s.currency} and r.date >= ${s.from} and r.date <= ${s.to}
+    union all
+    select 'flag', f.date, null, null, null, null, null, null, null, null, f.reason
+    from price_flags f
+    where f.printing_key = ${s.printingKey} and f.market = ${s.market} and f.condition = ${PRIMARY_SERIES.condition}
+      and f.currency = ${s.currency} and f.date >= ${s.from} and f.date <= ${s.to}
     union all
     select 'interest', i.date, null, null, null, null, i.value, i.granularity, i.batch, i.known_at, null
     from search_interest i
     where i.card_id = ${s.cardId} and i.date >= ${s.from} and i.date <= ${s.to}
     order by 1, 2, 8, 10`.execute(database.db);
+  if (!pg) return rows;
   return rows.map((r) => ({ ...r, date: String(r.date) }));
 }

@@ -236,17 +236,24 @@ async function readHistory(database: Database, cardId: string, q: HistoryQuery, 
     from === null || to === null
       ? []
       : await readSeries(database, { cardId, printingKey: head.printing_key, market: q.market, currency, from, to });
-  const daily = rows
-    .filter((r) => r.part === 'price')
-    .map((r) => ({
+  const flags = new Map<string, SeriesRow['flag']>();
+  const interest: SeriesRow[] = [];
+  for (const r of rows) {
+    if (r.part === 'flag') flags.set(r.date, r.flag);
+    else if (r.part === 'interest') interest.push(r);
+  }
+  const daily: CardHistory['points'] = [];
+  for (const r of rows) {
+    if (r.part !== 'price') continue;
+    daily.push({
       date: r.date,
       market: toMajor(r.market_cents, currency),
       low: toMajor(r.low_cents, currency),
       mid: toMajor(r.mid_cents, currency),
       high: toMajor(r.high_cents, currency),
-      flag: r.flag ?? null,
-    }));
-  const interest = rows.filter((r) => r.part === 'interest');
+      flag: flags.get(r.date) ?? null,
+    });
+  }
   const interestByDate = new Map<string, number>();
   const rank = (r: SeriesRow) => `${r.granularity === 'day' ? 1 : 0}|${r.known_at}|${r.batch}`;
   const best = new Map<string, SeriesRow>();

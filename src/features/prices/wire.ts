@@ -23,6 +23,8 @@ export function minorUnitDigits(currency: string): number {
   return digits;
 }
 
+const MAX_EXACT_MINOR = 2 ** 43;
+
 /**
  * Minor units → major units.
  *
@@ -35,7 +37,13 @@ export function toMajor(minor: number | null, currency: string): number | null;
 export function toMajor(minor: number | null, currency: string): number | null {
   if (minor === null) return null;
   const digits = minorUnitDigits(currency);
-  return digits === 0 ? minor : Number((minor / 10 ** digits).toFixed(digits));
+  if (digits === 0) return minor;
+  // An integer count of minor units divided by 10^digits is already the double nearest to the
+  // decimal major amount, which is what formatting it to `digits` places and parsing it back
+  // gives: the same number without a string per price. Below 2^43 a double's spacing is far
+  // finer than the minor unit, so the two agree; anything else keeps the rounding.
+  if (Number.isInteger(minor) && Math.abs(minor) < MAX_EXACT_MINOR) return minor / 10 ** digits;
+  return Number((minor / 10 ** digits).toFixed(digits));
 }
 
 /**

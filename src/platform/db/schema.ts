@@ -416,6 +416,10 @@ export interface DashboardSnapshotTable {
 export interface CardTermsTable {
   term: string;
   card_id: string;
+  /** The card's name sort key (card_summary.k_name), so a prefix search sorts index entries. */
+  k_name: string | null;
+  /** The card's kind (card_summary.kind). */
+  kind: string | null;
 }
 
 export interface MarketIndexesTable {

@@ -6,6 +6,7 @@
  */
 import type { Context, TypedResponse } from 'hono';
 import type { AppEnv } from './context.ts';
+import { readQueueOf } from './read-queue.ts';
 import type { CachedResponse } from './response-cache.ts';
 
 /**
@@ -67,6 +68,7 @@ function cacheKey(url: string): string {
 /**
  * A public read built from data of `version`: 304 when the client holds its ETag, else the body
  * cached for this URL and version, else `produce()` — whose answer is cached for the next request.
+ * On SQLite `produce()` waits for its turn in the read queue (read-queue.ts).
  * Typed like `c.json` so the route keeps its declared schema.
  *
  * @example
@@ -86,7 +88,8 @@ export async function versionedRead<T>(
   const key = cacheKey(c.req.url);
   let response = cache.get(key, version);
   if (response === undefined) {
-    response = await produce();
+    const queue = readQueueOf(c.get('platform').database);
+    response = queue === null ? await produce() : await queue.run(produce);
     cache.set(key, version, response);
   }
   return c.body(response.body, 200, {
