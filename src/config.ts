@@ -50,6 +50,12 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 export const configSchema = z
   .object({
     DATABASE_URL: databaseUrl.default('sqlite:./data/cardquant.db'),
+    DATABASE_READ_URL: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), {
+        message: 'must start with postgres:// (a PostgreSQL read replica)',
+      })
+      .optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: int(0, 65535).default(8787),
     PUBLIC_URL: z.url().optional(),
@@ -223,6 +229,8 @@ export type Config = z.infer<typeof configSchema>;
 /** One line of documentation per setting; the README table and `.env.example` follow it. */
 export const settingDocs: Record<keyof Config, string> = {
   DATABASE_URL: 'Where data lives: `sqlite:PATH` (file, WAL mode) or `postgres://user@host:port/db`.',
+  DATABASE_READ_URL:
+    'Optional PostgreSQL read replica (`postgres://…`) for the public market reads that tolerate lag (cards, search, card detail, history, movers, dashboard, facets, indexes), their ETags included; everything else and every write use DATABASE_URL. Unset: everything uses DATABASE_URL (docs/DEPLOY.md).',
   HOST: 'Interface the HTTP server binds to.',
   PORT: 'TCP port of the HTTP server (0 picks a free port).',
   PUBLIC_URL: 'External base URL; when it is https, responses carry HSTS.',
@@ -503,6 +511,9 @@ export function loadConfig(env: Source = process.env): Config {
         problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
       }
     }
+  }
+  if (result.success && result.data.DATABASE_READ_URL && !/^postgres(ql)?:\/\//.test(result.data.DATABASE_URL)) {
+    problems.push('DATABASE_READ_URL: a read replica needs DATABASE_URL on PostgreSQL too');
   }
   if (result.success && result.data.ADMIN_TOKEN_NEXT && !result.data.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN_NEXT: set ADMIN_TOKEN too (NEXT is only the rotation partner)');

@@ -82,15 +82,19 @@ export interface RuntimeOptions {
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
-/** Opens the database and applies pending migrations (every command does this first). */
-export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
-  const database = openDatabase(config.DATABASE_URL, {
+function openOptions(config: Config, log: Logger) {
+  return {
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolMax: config.PG_POOL_MAX,
     pgConnectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
-    onIdleError: (err) =>
+    onIdleError: (err: Error) =>
       log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
-  });
+  };
+}
+
+/** Opens the database and applies pending migrations (every command does this first). */
+export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
+  const database = openDatabase(config.DATABASE_URL, openOptions(config, log));
   try {
     const applied = await migrate(database, () => isoInstant(clock.now()));
     if (applied.length > 0) log.info({ database: database.describe(), applied }, 'migrations applied');
@@ -108,6 +112,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const shipping = options.logShipping ?? null;
   const log = options.log ?? createLogger(config.LOG_LEVEL, shipping?.destination);
   const database = await openMigrated(config, log, clock);
+  // A replica is never migrated: its schema arrives by replication, and /readyz checks it is current.
+  const readDatabase = config.DATABASE_READ_URL
+    ? openDatabase(config.DATABASE_READ_URL, openOptions(config, log))
+    : database;
   const dataKeys = resolveDataKeys(config);
   if (dataKeys.source.kind === 'file' && dataKeys.source.created)
     log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
@@ -130,6 +138,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     accessLog: options.accessLog ?? (options.log ? log : createAccessLogger(config.LOG_LEVEL, shipping?.destination)),
     clock,
     database,
+    readDatabase,
     audit,
     authenticator,
     portfolioAuthenticator: new PortfolioCapabilities(database.db, database.dialect),
@@ -283,6 +292,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock,
     log,
     database,
+    /** Where lag-tolerant public market reads go: the read replica (DATABASE_READ_URL), else `database`. */
+    readDatabase,
     /** The data key (at-rest encryption of stored answers, webhook secrets, e-mail link tokens). */
     dataKeys,
     metrics,
@@ -319,6 +330,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       backups.close();
+      if (readDatabase !== database) await readDatabase.close();
       await database.close();
       await flushTracing().catch((err: Error) =>
         log.warn({ err: { message: err.message } }, 'spans could not be sent before closing'),
