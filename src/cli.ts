@@ -179,7 +179,8 @@ async function runProcess(roles: {
   if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
 }
 
-function program(): Command {
+/** The `cardquant` command tree (commander), without parsing anything: `main` runs it, tests inspect it. */
+export function program(): Command {
   const root = new Command('cardquant')
     .description('Price analytics, portfolios and alerts for collectible trading cards.')
     .showHelpAfterError();
