@@ -122,7 +122,7 @@ async function runProcess(roles: {
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const logShipping = await logShippingFromConfig(cfg, { role: roles.role });
-  const runtime = await createRuntime(cfg, { instance, logShipping });
+  const runtime = await createRuntime(cfg, { instance, logShipping, replicated: roles.role === 'serve' });
   const { log } = runtime;
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {

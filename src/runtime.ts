@@ -37,6 +37,7 @@ import { listMigrations, migrate } from './platform/db/migrator.ts';
 import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
+import { openRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
 import { RequestRollups } from './platform/http/rollups.ts';
 import { publicOperations, SloService, type RouteKey } from './features/slo/slo.service.ts';
@@ -78,6 +79,11 @@ export interface RuntimeOptions {
   http?: boolean;
   /** Where log lines are shipped besides stdout (this process's and its children's). */
   logShipping?: LogShipping | null;
+  /**
+   * This process is one of several answering for the same database (`cardquant serve`):
+   * `RATE_LIMIT_STORE=auto` then shares counters (platform/http/rate-limit-store.ts).
+   */
+  replicated?: boolean;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -132,6 +138,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await BearerAuthenticator.hashAdminTokens(config.ADMIN_TOKEN, config.ADMIN_TOKEN_NEXT),
     keyUsage,
   );
+  // Commands that serve nothing count nothing: they open no store connection.
+  const rateLimitStore =
+    options.http === false
+      ? {}
+      : await openRateLimitStore(config, database, log, metrics.registry, {
+          replicated: options.replicated ?? false,
+        });
   const platform: Platform = {
     config,
     log,
@@ -143,14 +156,17 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     authenticator,
     portfolioAuthenticator: new PortfolioCapabilities(database.db, database.dialect),
     subscriberAuthenticator: new ManageTokens(database.db, clock),
-    rateLimits: new RateLimits({
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
-      authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
-      authFailurePoints: 30,
-      portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
-      alertCreationsPerHour: config.ALERT_CREATE_PER_HOUR,
-    }),
+    rateLimits: new RateLimits(
+      {
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
+        authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
+        authFailurePoints: 30,
+        portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
+        alertCreationsPerHour: config.ALERT_CREATE_PER_HOUR,
+      },
+      rateLimitStore,
+    ),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(
       database.db,
@@ -330,6 +346,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       backups.close();
+      await platform.rateLimits.close();
       if (readDatabase !== database) await readDatabase.close();
       await database.close();
       await flushTracing().catch((err: Error) =>
