@@ -217,7 +217,10 @@ describe('Dockerfile and .dockerignore', () => {
       'bin/cardquant.js',
       'scripts/build.mjs',
       'src/main.ts',
-      ...readdirSync(join(ROOT, 'web')).map((f) => `web/${f}`),
+      // The web app's sources: what is in web/ and not a local build output (.gitignore).
+      ...readdirSync(join(ROOT, 'web'))
+        .map((f) => `web/${f}`)
+        .filter((f) => !read('.gitignore').split('\n').includes(`${f}/`)),
     ];
     for (const input of inputs)
       expect(
