@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { program } from '../src/cli.ts';
 import { configSchema, loadConfig } from '../src/config.ts';
 import { healthRoute, readyRoute } from '../src/features/ops/health.routes.ts';
+import { BUDGET } from './budget.ts';
 import { startCliReady, stopAll } from './process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -420,7 +421,7 @@ describe('the health-check commands against a running serve', () => {
     const run = (argv: string[]) =>
       spawnSync(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), {
         env: { ...process.env, PORT: port },
-        timeout: 30_000,
+        timeout: BUDGET.processStartMs,
       }).status;
     expect(run(imageCheck)).toBe(0);
     expect(run(composeCheck)).toBe(0);
