@@ -179,8 +179,7 @@ async function runProcess(roles: {
   if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
 }
 
-/** The `cardquant` command tree (commander), without parsing anything: `main` runs it, tests inspect it. */
-export function program(): Command {
+function program(): Command {
   const root = new Command('cardquant')
     .description('Price analytics, portfolios and alerts for collectible trading cards.')
     .showHelpAfterError();
@@ -300,6 +299,9 @@ export function program(): Command {
     );
   return root;
 }
+
+/** The `cardquant` command tree (commander), without parsing anything: `main` runs it, tests inspect it. */
+export { program };
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {
