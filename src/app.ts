@@ -248,12 +248,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', auditRoutes(deps.audit));
   app.route('/', errorsRoutes(platform.database.db, platform.clock, config.ROLLUP_RETENTION_DAYS));
   app.route('/', metaRoutes(platform.database.db, platform.clock, config.STALE_AFTER_DAYS, images));
-  app.route('/', cardsRoutes(platform.database));
-  app.route('/', moversRoutes(platform.database, moverRules(config)));
-  app.route('/', dashboardRoutes(platform.database, platform.clock, config.STALE_AFTER_DAYS));
-  app.route('/', facetsRoutes(platform.database));
-  app.route('/', indexesRoutes(platform.database));
-  app.route('/', historyRoutes(platform.database));
+  // Public market reads tolerate replication lag: they read the replica when one is configured,
+  // their data version (ETag) included, so no answer carries a version newer than its body.
+  const market = platform.readDatabase;
+  app.route('/', cardsRoutes(market));
+  app.route('/', moversRoutes(market, moverRules(config)));
+  app.route('/', dashboardRoutes(market, platform.clock, config.STALE_AFTER_DAYS));
+  app.route('/', facetsRoutes(market));
+  app.route('/', indexesRoutes(market));
+  app.route('/', historyRoutes(market));
   app.route('/', ingestionRunRoutes(platform.database.db));
   app.route('/', unmatchedRoutes(platform.database.db));
   app.route('/', searchInterestRoutes(deps.searchInterest));

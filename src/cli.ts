@@ -122,7 +122,7 @@ async function runProcess(roles: {
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const logShipping = await logShippingFromConfig(cfg, { role: roles.role });
-  const runtime = await createRuntime(cfg, { instance, logShipping });
+  const runtime = await createRuntime(cfg, { instance, logShipping, replicated: roles.role === 'serve' });
   const { log } = runtime;
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
@@ -299,6 +299,9 @@ function program(): Command {
     );
   return root;
 }
+
+/** The `cardquant` command tree (commander), without parsing anything: `main` runs it, tests inspect it. */
+export { program };
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: string[]): Promise<number> {

@@ -50,6 +50,12 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 export const configSchema = z
   .object({
     DATABASE_URL: databaseUrl.default('sqlite:./data/cardquant.db'),
+    DATABASE_READ_URL: z
+      .string()
+      .refine((v) => /^postgres(ql)?:\/\//.test(v), {
+        message: 'must start with postgres:// (a PostgreSQL read replica)',
+      })
+      .optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: int(0, 65535).default(8787),
     PUBLIC_URL: z.url().optional(),
@@ -64,6 +70,13 @@ export const configSchema = z
     RATE_LIMIT_WINDOW_SECONDS: int(1, 3600).default(60),
     RATE_LIMIT_ANONYMOUS: int(1, 10_000_000).default(600),
     RATE_LIMIT_AUTHENTICATED: int(1, 10_000_000).default(6000),
+    RATE_LIMIT_STORE: z.enum(['auto', 'memory', 'postgres', 'redis', 'cluster']).default('auto'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
+    RATE_LIMIT_REDIS_PREFIX: z.string().min(1).max(200).default('cardquant:rl'),
+    SERVE_PROCESSES: z.union([z.literal('auto'), int(0, 256)]).default(1),
     PORTFOLIO_CREATE_PER_HOUR: int(1, 10_000_000).default(20),
     CSV_IMPORT_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
     CSV_IMPORT_MAX_ROWS: int(1, 1_000_000).default(10_000),
@@ -223,6 +236,8 @@ export type Config = z.infer<typeof configSchema>;
 /** One line of documentation per setting; the README table and `.env.example` follow it. */
 export const settingDocs: Record<keyof Config, string> = {
   DATABASE_URL: 'Where data lives: `sqlite:PATH` (file, WAL mode) or `postgres://user@host:port/db`.',
+  DATABASE_READ_URL:
+    'Optional PostgreSQL read replica (`postgres://…`) for the public market reads that tolerate lag (cards, search, card detail, history, movers, dashboard, facets, indexes), their ETags included; everything else and every write use DATABASE_URL. Unset: everything uses DATABASE_URL (docs/DEPLOY.md).',
   HOST: 'Interface the HTTP server binds to.',
   PORT: 'TCP port of the HTTP server (0 picks a free port).',
   PUBLIC_URL: 'External base URL; when it is https, responses carry HSTS.',
@@ -240,6 +255,13 @@ export const settingDocs: Record<keyof Config, string> = {
   RATE_LIMIT_ANONYMOUS: 'Requests per window per client IP for unauthenticated callers.',
   RATE_LIMIT_AUTHENTICATED:
     "Requests per window per identity (API key, admin token, portfolio); a portfolio on public routes counts against its IP's anonymous budget.",
+  RATE_LIMIT_STORE:
+    'Where rate-limit counters live: `memory` (per process), `redis` (`REDIS_URL`; shared by every process and replica), `postgres` (the `rate_limits` table; shared, one more statement per request), `cluster` (the primary of `serve --processes N`; shared by the workers of one machine). `auto`: redis when `REDIS_URL` is set, else postgres for `cardquant serve` on PostgreSQL, else cluster in the workers of `serve --processes N` (N > 1), else memory (`cardquant start` is one process). When a shared store does not answer, each process counts in memory until it answers again.',
+  REDIS_URL:
+    'Redis for shared rate limits (`redis://[:password@]host:6379/db`, `rediss://` for TLS); with `RATE_LIMIT_STORE=auto` its presence selects the redis store.',
+  RATE_LIMIT_REDIS_PREFIX: 'Prefix of the rate-limit keys in Redis (several deployments may share one Redis).',
+  SERVE_PROCESSES:
+    'HTTP processes `cardquant serve` runs on this machine (`--processes` overrides it); 0 or `auto` = one per available core. Above 1, a primary process forks the workers and restarts any that crash.',
   PORTFOLIO_CREATE_PER_HOUR: 'Portfolios one client IP may create per hour.',
   CSV_IMPORT_MAX_BYTES:
     'Largest CSV text (UTF-8 bytes) a portfolio import accepts; larger is refused with 422. The request body, CSV in JSON, is also bounded by `BODY_LIMIT_BYTES`.',
@@ -504,6 +526,9 @@ export function loadConfig(env: Source = process.env): Config {
       }
     }
   }
+  if (result.success && result.data.DATABASE_READ_URL && !/^postgres(ql)?:\/\//.test(result.data.DATABASE_URL)) {
+    problems.push('DATABASE_READ_URL: a read replica needs DATABASE_URL on PostgreSQL too');
+  }
   if (result.success && result.data.ADMIN_TOKEN_NEXT && !result.data.ADMIN_TOKEN) {
     problems.push('ADMIN_TOKEN_NEXT: set ADMIN_TOKEN too (NEXT is only the rotation partner)');
   }
@@ -536,6 +561,14 @@ export function loadConfig(env: Source = process.env): Config {
     if (d.LOG_SHIP_BUFFER_BYTES < 2 * d.LOG_SHIP_BATCH_BYTES)
       problems.push('LOG_SHIP_BUFFER_BYTES: must hold at least two batches (2 × LOG_SHIP_BATCH_BYTES)');
   }
+  if (result.success && result.data.RATE_LIMIT_STORE === 'redis' && !result.data.REDIS_URL)
+    problems.push('REDIS_URL: required when RATE_LIMIT_STORE=redis');
+  if (
+    result.success &&
+    result.data.RATE_LIMIT_STORE === 'postgres' &&
+    !/^postgres(ql)?:/.test(result.data.DATABASE_URL)
+  )
+    problems.push('RATE_LIMIT_STORE: postgres needs a PostgreSQL DATABASE_URL');
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return result.data;
 }

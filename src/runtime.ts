@@ -37,6 +37,7 @@ import { listMigrations, migrate } from './platform/db/migrator.ts';
 import type { Platform } from './platform/http/context.ts';
 import { IdempotencyStore } from './platform/http/idempotency.ts';
 import { RateLimits } from './platform/http/rate-limit.ts';
+import { openRateLimitStore } from './platform/http/rate-limit-store.ts';
 import { ResponseCache } from './platform/http/response-cache.ts';
 import { RequestRollups } from './platform/http/rollups.ts';
 import { publicOperations, SloService, type RouteKey } from './features/slo/slo.service.ts';
@@ -78,19 +79,28 @@ export interface RuntimeOptions {
   http?: boolean;
   /** Where log lines are shipped besides stdout (this process's and its children's). */
   logShipping?: LogShipping | null;
+  /**
+   * This process is one of several answering for the same database (`cardquant serve`):
+   * `RATE_LIMIT_STORE=auto` then shares counters (platform/http/rate-limit-store.ts).
+   */
+  replicated?: boolean;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
 
-/** Opens the database and applies pending migrations (every command does this first). */
-export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
-  const database = openDatabase(config.DATABASE_URL, {
+function openOptions(config: Config, log: Logger) {
+  return {
     sqliteBusyTimeoutMs: config.SQLITE_BUSY_TIMEOUT_MS,
     pgPoolMax: config.PG_POOL_MAX,
     pgConnectTimeoutMs: config.PG_CONNECT_TIMEOUT_MS,
-    onIdleError: (err) =>
+    onIdleError: (err: Error) =>
       log.warn({ err: { message: err.message } }, 'idle database connection lost; it will be replaced'),
-  });
+  };
+}
+
+/** Opens the database and applies pending migrations (every command does this first). */
+export async function openMigrated(config: Config, log: Logger, clock: Clock = systemClock): Promise<Database> {
+  const database = openDatabase(config.DATABASE_URL, openOptions(config, log));
   try {
     const applied = await migrate(database, () => isoInstant(clock.now()));
     if (applied.length > 0) log.info({ database: database.describe(), applied }, 'migrations applied');
@@ -108,6 +118,10 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const shipping = options.logShipping ?? null;
   const log = options.log ?? createLogger(config.LOG_LEVEL, shipping?.destination);
   const database = await openMigrated(config, log, clock);
+  // A replica is never migrated: its schema arrives by replication, and /readyz checks it is current.
+  const readDatabase = config.DATABASE_READ_URL
+    ? openDatabase(config.DATABASE_READ_URL, openOptions(config, log))
+    : database;
   const dataKeys = resolveDataKeys(config);
   if (dataKeys.source.kind === 'file' && dataKeys.source.created)
     log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
@@ -124,24 +138,35 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await BearerAuthenticator.hashAdminTokens(config.ADMIN_TOKEN, config.ADMIN_TOKEN_NEXT),
     keyUsage,
   );
+  // Commands that serve nothing count nothing: they open no store connection.
+  const rateLimitStore =
+    options.http === false
+      ? {}
+      : await openRateLimitStore(config, database, log, metrics.registry, {
+          replicated: options.replicated ?? false,
+        });
   const platform: Platform = {
     config,
     log,
     accessLog: options.accessLog ?? (options.log ? log : createAccessLogger(config.LOG_LEVEL, shipping?.destination)),
     clock,
     database,
+    readDatabase,
     audit,
     authenticator,
     portfolioAuthenticator: new PortfolioCapabilities(database.db, database.dialect),
     subscriberAuthenticator: new ManageTokens(database.db, clock),
-    rateLimits: new RateLimits({
-      windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
-      anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
-      authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
-      authFailurePoints: 30,
-      portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
-      alertCreationsPerHour: config.ALERT_CREATE_PER_HOUR,
-    }),
+    rateLimits: new RateLimits(
+      {
+        windowSeconds: config.RATE_LIMIT_WINDOW_SECONDS,
+        anonymousPoints: config.RATE_LIMIT_ANONYMOUS,
+        authenticatedPoints: config.RATE_LIMIT_AUTHENTICATED,
+        authFailurePoints: 30,
+        portfolioCreationsPerHour: config.PORTFOLIO_CREATE_PER_HOUR,
+        alertCreationsPerHour: config.ALERT_CREATE_PER_HOUR,
+      },
+      rateLimitStore,
+    ),
     responseCache: new ResponseCache(config.RESPONSE_CACHE_MB * 1024 * 1024),
     idempotency: new IdempotencyStore(
       database.db,
@@ -283,6 +308,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     clock,
     log,
     database,
+    /** Where lag-tolerant public market reads go: the read replica (DATABASE_READ_URL), else `database`. */
+    readDatabase,
     /** The data key (at-rest encryption of stored answers, webhook secrets, e-mail link tokens). */
     dataKeys,
     metrics,
@@ -319,6 +346,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .flush()
         .catch((err: Error) => log.error({ err: { message: err.message } }, 'key usage flush failed'));
       backups.close();
+      await platform.rateLimits.close();
+      if (readDatabase !== database) await readDatabase.close();
       await database.close();
       await flushTracing().catch((err: Error) =>
         log.warn({ err: { message: err.message } }, 'spans could not be sent before closing'),

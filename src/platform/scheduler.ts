@@ -55,7 +55,10 @@ export class Scheduler {
       instance: this.instance,
       startedAt: isoInstant(this.clock.now()),
     });
-    if (!claimed) return 'taken';
+    if (!claimed) {
+      this.log.debug({ job: job.name, slot }, 'scheduled slot taken by another process');
+      return 'taken';
+    }
     const finish = (status: 'succeeded' | 'failed', error: string | null) =>
       finishSlot(this.db, { job: job.name, slot, status, error, finishedAt: isoInstant(this.clock.now()) });
     try {

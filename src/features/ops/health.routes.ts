@@ -54,10 +54,15 @@ export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
     (c) => c.body(HEALTH_BODY, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }) as never,
   );
   app.openapi(readyRoute, async (c) => {
-    const { database, log } = c.get('platform');
+    const { database, readDatabase, log } = c.get('platform');
     try {
-      // One statement proves both: the database answers and its schema is current.
+      // One statement proves both: the database answers and its schema is current. A read replica
+      // is checked the same way: market reads go there, so its schema must be current too.
       await assertCurrent(database, migrations);
+      if (readDatabase !== database)
+        await assertCurrent(readDatabase, migrations).catch((err: Error) => {
+          throw new Error(`read replica: ${err.message}`);
+        });
     } catch (err) {
       log.warn({ requestId: c.get('requestId'), reason: (err as Error).message }, 'not ready');
       // Why (database location, migration names) is for operators, not for the public.

@@ -853,6 +853,15 @@ export interface SloAlertsTable {
   updated_at: string;
 }
 
+/** Shared rate-limit counters (RATE_LIMIT_STORE=postgres), written by rate-limiter-flexible's PostgreSQL store. */
+export interface RateLimitsTable {
+  /** `<policy>:<caller>`, e.g. `anonymous:198.51.100.7`. */
+  key: string;
+  points: number;
+  /** End of the counter's window, milliseconds since the epoch (null: never expires). */
+  expire: number | null;
+}
+
 export interface RequestRollupsTable {
   minute: string;
   route: string;
@@ -957,6 +966,7 @@ export interface Tables {
   email_suppressions: EmailSuppressionsTable;
   email_events: EmailEventsTable;
   request_rollups: RequestRollupsTable;
+  rate_limits: RateLimitsTable;
   slo_objectives: SloObjectivesTable;
   slo_samples: SloSamplesTable;
   slo_alerts: SloAlertsTable;

@@ -81,6 +81,11 @@ export interface Platform {
   accessLog: Logger;
   clock: Clock;
   database: Database;
+  /**
+   * The database lag-tolerant public market reads use, their data version included: the read
+   * replica when DATABASE_READ_URL is set, else `database` itself.
+   */
+  readDatabase: Database;
   rateLimits: RateLimits;
   idempotency: IdempotencyStore;
   /** Serialised public reads by URL and data version (RESPONSE_CACHE_MB). */

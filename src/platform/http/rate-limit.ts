@@ -3,8 +3,10 @@
  * client IP. Answers carry the IETF `RateLimit-Policy` / `RateLimit` fields
  * (draft-ietf-httpapi-ratelimit-headers); refusals are 429 problems with `Retry-After`.
  *
- * The store is in memory by default (one process); replicas need a shared store, which
- * rate-limiter-flexible provides behind the same interface.
+ * The counters live in a store (`RATE_LIMIT_STORE`, rate-limit-store.ts): in memory for one
+ * process, or shared by every process and replica in Redis, the `rate_limits` table of PostgreSQL,
+ * or the primary of `serve --processes N`. When a shared store does not answer, each process
+ * counts in its own memory until it answers again (never a 500); every such fallback is counted.
  */
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -23,9 +25,38 @@ export interface RateLimitSettings {
   alertCreationsPerHour: number;
 }
 
+export type RateLimitStoreKind = 'memory' | 'postgres' | 'redis' | 'cluster';
+
+/** Where counters live: one limiter per policy, all sharing the store's connection. */
+export interface RateLimitStore {
+  readonly kind: RateLimitStoreKind;
+  /** A limiter for one policy; `keyPrefix` (the policy's name) keeps policies apart in the store. */
+  limiter(policy: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract;
+  /** Releases the store's connection (the database's pool belongs to the database). */
+  close(): Promise<void>;
+}
+
+/** Counters in this process's memory: exact for one process, per process for several. */
+export function memoryStore(): RateLimitStore {
+  return {
+    kind: 'memory',
+    limiter: (policy) => new RateLimiterMemory(policy),
+    close: async () => undefined,
+  };
+}
+
+export interface RateLimitsOptions {
+  /** Default: memory. */
+  store?: RateLimitStore;
+  /** Told each time the store failed and the process's memory counted the request instead. */
+  onStoreError?: (err: unknown, policy: string) => void;
+}
+
 interface Policy {
   name: string;
   limiter: RateLimiterAbstract;
+  /** Counts when a shared store does not answer (absent for the memory store, which cannot fail). */
+  fallback: RateLimiterAbstract | null;
   points: number;
   windowSeconds: number;
 }
@@ -45,6 +76,16 @@ function decide(policy: Policy, res: RateLimiterRes, allowed: boolean): Decision
   return { allowed, headers };
 }
 
+/** A limiter's answer as a decision; a rejection that is not a refusal (the store failed) is thrown. */
+async function consumeOne(policy: Policy, limiter: RateLimiterAbstract, key: string): Promise<Decision> {
+  try {
+    return decide(policy, await limiter.consume(key), true);
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return decide(policy, rejection, false);
+    throw rejection;
+  }
+}
+
 export class RateLimits {
   private readonly anonymous: Policy;
   private readonly authenticated: Policy;
@@ -52,13 +93,23 @@ export class RateLimits {
   private readonly portfolioCreations: Policy;
   private readonly alertCreations: Policy;
 
-  constructor(settings: RateLimitSettings) {
-    const make = (name: string, points: number, windowSeconds = settings.windowSeconds): Policy => ({
-      name,
-      points,
-      windowSeconds,
-      limiter: new RateLimiterMemory({ points, duration: windowSeconds, keyPrefix: name }),
-    });
+  private readonly store: RateLimitStore;
+  private readonly onStoreError: (err: unknown, policy: string) => void;
+
+  constructor(settings: RateLimitSettings, options: RateLimitsOptions = {}) {
+    const store = options.store ?? memoryStore();
+    this.store = store;
+    this.onStoreError = options.onStoreError ?? (() => undefined);
+    const make = (name: string, points: number, windowSeconds = settings.windowSeconds): Policy => {
+      const limit = { points, duration: windowSeconds, keyPrefix: name };
+      return {
+        name,
+        points,
+        windowSeconds,
+        limiter: store.limiter(limit),
+        fallback: store.kind === 'memory' ? null : new RateLimiterMemory(limit),
+      };
+    };
     this.anonymous = make('anonymous', settings.anonymousPoints);
     this.authenticated = make('authenticated', settings.authenticatedPoints);
     this.authFailures = make('auth-failures', settings.authFailurePoints);
@@ -91,12 +142,25 @@ export class RateLimits {
     return this.consume(this.alertCreations, ip);
   }
 
+  /** Which store counts (`memory`, `redis`, `postgres`, `cluster`). */
+  get storeKind(): RateLimitStoreKind {
+    return this.store.kind;
+  }
+
+  /** Releases the store's connection. */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
   private async consume(policy: Policy, key: string): Promise<Decision> {
     try {
-      return decide(policy, await policy.limiter.consume(key), true);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return decide(policy, rejection, false);
-      throw rejection;
+      return await consumeOne(policy, policy.limiter, key);
+    } catch (err) {
+      // The shared store failed (unreachable, timed out): this process counts alone meanwhile,
+      // as rate-limiter-flexible's insurance limiter would, but told, so it is logged and counted.
+      if (!policy.fallback) throw err;
+      this.onStoreError(err, policy.name);
+      return consumeOne(policy, policy.fallback, key);
     }
   }
 }
