@@ -14,14 +14,14 @@ import type { PriceWindow, SignalEngine } from './engine.ts';
 import { round6 } from './robust-trend.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
 import {
-  forEachWindow,
+  forEachSeries,
   printingCards,
   readSearchInterest,
   replaceSignals,
   SeriesStore,
+  windowAggregates,
   type SeriesBuffer,
   type SignalRow,
-  type WindowAggregate,
 } from './signals.repo.ts';
 
 /** Standardised components are clamped to ±WINSOR (robust z units). */
@@ -207,10 +207,11 @@ export async function deriveSignals(
     const block = sorted.slice(b, b + perBlock);
     const blockDays = block.map(epochDay);
     const detail = Math.min(W, settings.engine.detailDays);
-    // One date (the daily step): one pass per printing over the window that aggregates its count
-    // and maximum and packs only the detailed days. Several dates (a backfill): every row of the
-    // span, with the window's count and maximum kept by sliding pointers and a monotonic deque.
+    // One date (the daily step): the whole window only through per-printing aggregates, the
+    // detailed days read row by row. Several dates (a backfill): every row of the span, with the
+    // window's count and maximum kept by sliding pointers and a monotonic deque.
     const single = store === null;
+    const aggregates = single ? await windowAggregates(database, epochDate(blockDays[0]! - W + 1), block[0]!) : null;
     const readFrom = epochDate(blockDays[0]! - (single ? detail : W) + 1);
     const readTo = block[block.length - 1]!;
     const search = await readSearchInterest(database, epochDate(blockDays[0]! - detail + 1), readTo);
@@ -218,7 +219,7 @@ export async function deriveSignals(
     let engineMs = 0;
     let deque = new Int32Array(1024);
 
-    const processSeries = (s: SeriesBuffer, aggregate?: WindowAggregate) => {
+    const processSeries = (s: SeriesBuffer) => {
       const svi = search.get(cards.get(s.printingKey) ?? '') ?? null;
       if (deque.length < s.length) deque = new Int32Array(s.length * 2);
       let head = 0;
@@ -238,6 +239,7 @@ export async function deriveSignals(
         while (head < tail && deque[head]! < lo) head++;
         while (dlo < hi && s.days[dlo]! < t - detail + 1) dlo++;
         if (hi === dlo || s.days[hi - 1]! < t - MAX_GAP_DAYS) continue;
+        const aggregate = aggregates?.get(s.printingKey);
         const observations = aggregate ? aggregate.count : hi - lo;
         const entry: Pending = {
           printingKey: s.printingKey,
@@ -282,13 +284,7 @@ export async function deriveSignals(
     if (store) {
       store.each(processSeries);
     } else {
-      counts.price_rows_read += await forEachWindow(
-        database,
-        epochDate(blockDays[0]! - W + 1),
-        readFrom,
-        readTo,
-        processSeries,
-      );
+      counts.price_rows_read += await forEachSeries(database, readFrom, readTo, processSeries);
     }
 
     counts.engine_ms += engineMs;

@@ -200,167 +200,43 @@ export class SeriesStore {
   }
 }
 
-const PRIMARY_WHERE = `market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'`;
-
-async function readAggregates(database: Database, sqlText: string, from: string, to: string): Promise<unknown[][]> {
-  const native = database.native;
-  if (native.kind === 'postgres')
-    return (await native.pool.query({ text: sqlText, values: [from, to], rowMode: 'array' })).rows as unknown[][];
-  const values = [...sqlText.matchAll(/\$([12])/g)].map((m) => (m[1] === '1' ? from : to));
-  return native.db
-    .prepare(sqlText.replace(/\$[12]/g, '?'))
-    .raw(true)
-    .all(...values) as unknown[][];
-}
-
-function aggregateSql(extra: string): string {
-  return `select printing_key, count(*) as n, max(market_cents) as hi from prices
-    where ${PRIMARY_WHERE} and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 ${extra}
-    group by printing_key`;
-}
-
-/**
- * The window aggregates of the printings that have a flagged print in [from, to], without their
- * flagged rows (a seek per such printing); a printing whose every print there is flagged maps to
- * undefined.
- */
-async function flaggedWindowAggregates(
-  database: Database,
-  from: string,
-  to: string,
-): Promise<Map<number, WindowAggregate | undefined>> {
-  const withFlags = `select distinct printing_key from price_flags where ${PRIMARY_WHERE} and date >= $1 and date <= $2`;
-  const corrected = new Map<number, WindowAggregate | undefined>();
-  for (const r of await readAggregates(database, withFlags, from, to)) corrected.set(Number(r[0]), undefined);
-  for (const r of await readAggregates(
-    database,
-    aggregateSql(`and printing_key in (${withFlags}) and ${unflagged('prices')}`),
-    from,
-    to,
-  ))
-    corrected.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
-  return corrected;
-}
-
 /**
  * Per printing: observations and highest market price of the primary series in [from, to], flagged
  * prints left out. Flags are rare: one aggregate over every row, then the printings that have a
- * flag in the range aggregated again without their flagged rows.
+ * flag in the range aggregated again without their flagged rows (a seek per such printing).
  */
 export async function windowAggregates(
   database: Database,
   from: string,
   to: string,
-): Promise<Map<number, WindowAggregate>> {
-  const out = new Map<number, WindowAggregate>();
-  for (const r of await readAggregates(database, aggregateSql(''), from, to))
-    out.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
-  for (const [key, c] of await flaggedWindowAggregates(database, from, to)) {
+): Promise<Map<number, { count: number; maxCents: number }>> {
+  const primary = `market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'`;
+  const text = (extra: string) => `select printing_key, count(*) as n, max(market_cents) as hi from prices
+    where ${primary} and market_cents is not null and market_cents > 0 and date >= $1 and date <= $2 ${extra}
+    group by printing_key`;
+  const native = database.native;
+  const read = async (sqlText: string) => {
+    if (native.kind === 'postgres')
+      return (await native.pool.query({ text: sqlText, values: [from, to], rowMode: 'array' })).rows as unknown[][];
+    const values = [...sqlText.matchAll(/\$([12])/g)].map((m) => (m[1] === '1' ? from : to));
+    return native.db
+      .prepare(sqlText.replace(/\$[12]/g, '?'))
+      .raw(true)
+      .all(...values) as unknown[][];
+  };
+  const out = new Map<number, { count: number; maxCents: number }>();
+  for (const r of await read(text(''))) out.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  const withFlags = `select distinct printing_key from price_flags where ${primary} and date >= $1 and date <= $2`;
+  const corrected = new Map<number, { count: number; maxCents: number }>();
+  for (const r of await read(text(`and printing_key in (${withFlags}) and ${unflagged('prices')}`)))
+    corrected.set(Number(r[0]), { count: Number(r[1]), maxCents: Number(r[2]) });
+  for (const r of await read(withFlags)) {
+    const key = Number(r[0]);
+    const c = corrected.get(key);
     if (c) out.set(key, c);
     else out.delete(key);
   }
   return out;
-}
-
-/** A printing's observations and highest market price of the primary series over a window. */
-export interface WindowAggregate {
-  count: number;
-  maxCents: number;
-}
-
-/** One printing's recent days as `day,market,low,mid,…` text (nulls as `null`), built in SQL. */
-function windowSql(database: Database, extra: string): string {
-  const pg = database.dialect === 'postgres';
-  const day = pg ? `(date - date '1970-01-01')` : `(unixepoch(date) / 86400)`;
-  const cell = (column: string) => (pg ? `coalesce(${column}::text, 'null')` : `ifnull(${column}, 'null')`);
-  const point = pg
-    ? `concat_ws(',', ${day}, market_cents, ${cell('low_cents')}, ${cell('mid_cents')})`
-    : `${day} || ',' || market_cents || ',' || ${cell('low_cents')} || ',' || ${cell('mid_cents')}`;
-  const recent = `case when date >= $1 then ${point} end`;
-  const concat = pg ? `string_agg(${recent}, ',' order by date)` : `group_concat(${recent}, ',' order by date)`;
-  return `select printing_key, count(*) as n, max(market_cents) as hi, ${concat} as recent from prices
-    where market = '${PRIMARY_SERIES.market}' and condition = '${PRIMARY_SERIES.condition}' and currency = '${PRIMARY_SERIES.currency}'
-      and market_cents is not null and market_cents > 0 and date >= $2 and date <= $3 ${extra}
-    group by printing_key order by printing_key`;
-}
-
-/**
- * The daily step's read: one pass over each printing's window [windowFrom, to] that yields both the
- * window's observations and highest market price (an aggregate) and the primary series of the
- * recent days [recentFrom, to] (packed into one text value per printing in SQL, so the rows of the
- * recent days never cross into JavaScript one by one). Calls `each` per printing that has a recent
- * unflagged observation, in key order, like `forEachSeries`; flagged prints are left out of both
- * the series and the aggregate (see `windowAggregates`). Returns the recent rows read.
- */
-export async function forEachWindow(
-  database: Database,
-  windowFrom: string,
-  recentFrom: string,
-  to: string,
-  each: (s: SeriesBuffer, window: WindowAggregate) => void,
-): Promise<number> {
-  let capacity = 512;
-  const buffer: SeriesBuffer = {
-    printingKey: -1,
-    length: 0,
-    days: new Int32Array(capacity),
-    market: new Float64Array(capacity),
-    low: new Float64Array(capacity),
-    mid: new Float64Array(capacity),
-  };
-  let rows = 0;
-  const flagged = await flaggedPrints(database, windowFrom, to);
-  const corrected = flagged.size > 0 ? await flaggedWindowAggregates(database, windowFrom, to) : null;
-  const handle = (key: number, count: number, maxCents: number, recent: string | null) => {
-    if (recent === null || recent === '') return;
-    const values = JSON.parse(`[${recent}]`) as (number | null)[];
-    const points = values.length / 4;
-    if (points > capacity) {
-      while (capacity < points) capacity *= 2;
-      buffer.days = new Int32Array(capacity);
-      buffer.market = new Float64Array(capacity);
-      buffer.low = new Float64Array(capacity);
-      buffer.mid = new Float64Array(capacity);
-    }
-    let n = 0;
-    for (let i = 0; i < values.length; i += 4) {
-      const day = values[i]!;
-      rows++;
-      if (flagged.size > 0 && flagged.has(printKey(key, day))) continue;
-      buffer.days[n] = day;
-      buffer.market[n] = values[i + 1]!;
-      buffer.low[n] = values[i + 2] ?? Number.NaN;
-      buffer.mid[n] = values[i + 3] ?? Number.NaN;
-      n++;
-    }
-    if (n === 0) return;
-    buffer.printingKey = key;
-    buffer.length = n;
-    const window = corrected?.has(key) ? corrected.get(key) : { count, maxCents };
-    if (window) each(buffer, window);
-  };
-  const native = database.native;
-  if (native.kind === 'sqlite') {
-    const statement = native.db.prepare(windowSql(database, '').replace(/\$(\d)/g, '@p$1')).raw(true);
-    for (const r of statement.iterate({ p1: recentFrom, p2: windowFrom, p3: to }) as IterableIterator<unknown[]>)
-      handle(Number(r[0]), Number(r[1]), Number(r[2]), r[3] as string | null);
-  } else {
-    const bounds = await native.pool.query<{ lo: number | null; hi: number | null }>(
-      'select min(key) as lo, max(key) as hi from printings',
-    );
-    const lo = Number(bounds.rows[0]?.lo ?? 0);
-    const hi = Number(bounds.rows[0]?.hi ?? -1);
-    for (let start = lo; start <= hi; start += PG_CHUNK_PRINTINGS) {
-      const result = await native.pool.query({
-        text: windowSql(database, 'and printing_key >= $4 and printing_key < $5'),
-        values: [recentFrom, windowFrom, to, start, start + PG_CHUNK_PRINTINGS],
-        rowMode: 'array',
-      });
-      for (const r of result.rows as unknown[][])
-        handle(Number(r[0]), Number(r[1]), Number(r[2]), r[3] as string | null);
-    }
-  }
-  return rows;
 }
 
 /** Dates in [from, to] that have primary-series market prices, ascending. */
