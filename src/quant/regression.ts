@@ -2,7 +2,7 @@
  * Cross-sectional regression and quantile spreads (docs/METHODS.md, "Cross-sectional regression",
  * "Quantile spread"). Pure functions: no I/O, no clock, no imports from the rest of the program.
  */
-import { averageRanks } from './rank.ts';
+import { rankedColumn, rankPair, rankScratch, type RankScratch } from './rank.ts';
 
 /** Ordinary least squares fit with classical (homoskedastic) standard errors. */
 export interface OlsFit {
@@ -40,20 +40,30 @@ export function ols(
 ): OlsFit | null {
   if (X.length !== y.length) throw new RangeError(`ols: X has ${X.length} rows, y has ${y.length} values`);
   const k = X[0]?.length ?? 0;
-  const rows: number[][] = [];
-  const ys: number[] = [];
+  const p = k + (intercept ? 1 : 0);
+  // Complete rows, column by column (the intercept column first): the design, and a copy that the
+  // factorisation overwrites. Same arithmetic in the same order as row-wise arrays, in typed arrays.
+  const complete: number[] = [];
   for (let i = 0; i < X.length; i++) {
     const row = X[i]!;
     if (row.length !== k) throw new RangeError(`ols: row ${i} has ${row.length} columns, expected ${k}`);
     if (!Number.isFinite(y[i]) || !row.every((v) => Number.isFinite(v))) continue;
-    rows.push(intercept ? [1, ...row] : [...row]);
-    ys.push(y[i]!);
+    complete.push(i);
   }
-  const n = rows.length;
-  const p = k + (intercept ? 1 : 0);
+  const n = complete.length;
   if (p === 0 || n <= p) return null;
+  const design: Float64Array[] = Array.from({ length: p }, () => new Float64Array(n));
+  const ys = new Float64Array(n);
+  const offset = intercept ? 1 : 0;
+  for (let r = 0; r < n; r++) {
+    const i = complete[r]!;
+    const row = X[i]!;
+    if (intercept) design[0]![r] = 1;
+    for (let j = 0; j < k; j++) design[j + offset]![r] = row[j]!;
+    ys[r] = y[i]!;
+  }
   const qr = householderQr(
-    rows.map((row) => [...row]),
+    design.map((column) => column.slice()),
     ys,
     p,
   );
@@ -62,15 +72,18 @@ export function ols(
   let rss = 0;
   for (let i = 0; i < n; i++) {
     let fitted = 0;
-    for (let j = 0; j < p; j++) fitted += rows[i]![j]! * coefficients[j]!;
+    for (let j = 0; j < p; j++) fitted += design[j]![i]! * coefficients[j]!;
     rss += (ys[i]! - fitted) ** 2;
   }
   const dof = n - p;
   const s2 = rss / dof;
   const rInv = invertUpper(qr.r);
   const standardErrors = rInv.map((row) => Math.sqrt(s2 * row.reduce((s, v) => s + v * v, 0)));
-  const yBar = intercept ? ys.reduce((s, v) => s + v, 0) / n : 0;
-  const tss = ys.reduce((s, v) => s + (v - yBar) ** 2, 0);
+  let ySum = 0;
+  for (let i = 0; i < n; i++) ySum += ys[i]!;
+  const yBar = intercept ? ySum / n : 0;
+  let tss = 0;
+  for (let i = 0; i < n; i++) tss += (ys[i]! - yBar) ** 2;
   return {
     coefficients,
     standardErrors,
@@ -81,38 +94,41 @@ export function ols(
   };
 }
 
-/** Reduces A (n × p, overwritten) to R and returns R and Qᵀy; null when rank-deficient. */
-function householderQr(a: number[][], y: readonly number[], p: number): { r: number[][]; qty: number[] } | null {
-  const n = a.length;
-  const qty = [...y];
-  const columnNorms = Array.from({ length: p }, (_, j) => Math.sqrt(a.reduce((s, row) => s + row[j]! ** 2, 0)));
+/**
+ * Reduces A (n × p, given column by column, overwritten) to R and returns R and Qᵀy; null when
+ * rank-deficient.
+ */
+function householderQr(a: Float64Array[], y: Float64Array, p: number): { r: number[][]; qty: number[] } | null {
+  const n = y.length;
+  const qty = Float64Array.from(y);
+  const columnNorms = a.map((column) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += column[i]! ** 2;
+    return Math.sqrt(s);
+  });
+  const v = new Float64Array(n);
+  const reflect = (column: Float64Array, j: number, vv: number): void => {
+    let s = 0;
+    for (let i = j; i < n; i++) s += v[i - j]! * column[i]!;
+    const f = (2 * s) / vv;
+    for (let i = j; i < n; i++) column[i] = column[i]! - f * v[i - j]!;
+  };
   for (let j = 0; j < p; j++) {
+    const pivot = a[j]!;
     let sumSq = 0;
-    for (let i = j; i < n; i++) sumSq += a[i]![j]! ** 2;
+    for (let i = j; i < n; i++) sumSq += pivot[i]! ** 2;
     const norm = Math.sqrt(sumSq);
     if (norm === 0 || norm <= COLLINEARITY_TOLERANCE * columnNorms[j]!) return null;
-    const alpha = a[j]![j]! > 0 ? -norm : norm;
-    const v = a.slice(j).map((row) => row[j]!);
+    const alpha = pivot[j]! > 0 ? -norm : norm;
+    for (let i = j; i < n; i++) v[i - j] = pivot[i]!;
     v[0] = v[0]! - alpha;
-    const vv = v.reduce((s, x) => s + x * x, 0);
-    const reflect = (get: (i: number) => number, set: (i: number, x: number) => void): void => {
-      let s = 0;
-      for (let i = j; i < n; i++) s += v[i - j]! * get(i);
-      const f = (2 * s) / vv;
-      for (let i = j; i < n; i++) set(i, get(i) - f * v[i - j]!);
-    };
-    for (let c = j; c < p; c++)
-      reflect(
-        (i) => a[i]![c]!,
-        (i, x) => (a[i]![c] = x),
-      );
-    reflect(
-      (i) => qty[i]!,
-      (i, x) => (qty[i] = x),
-    );
+    let vv = 0;
+    for (let i = 0; i < n - j; i++) vv += v[i]! * v[i]!;
+    for (let c = j; c < p; c++) reflect(a[c]!, j, vv);
+    reflect(qty, j, vv);
   }
-  const r = a.slice(0, p).map((row, i) => row.slice(0, p).map((v, j) => (j < i ? 0 : v)));
-  return { r, qty };
+  const r = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (j < i ? 0 : a[j]![i]!)));
+  return { r, qty: Array.from(qty) };
 }
 
 function solveUpper(r: readonly (readonly number[])[], b: readonly number[]): number[] {
@@ -173,23 +189,41 @@ export function quantileSpread(
     throw new RangeError(`quantileSpread: quantiles must be an integer ≥ 2, got ${quantiles}`);
   if (scores.length !== returns.length)
     throw new RangeError(`quantileSpread: ${scores.length} scores, ${returns.length} returns`);
-  const s: number[] = [];
-  const r: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    if (Number.isFinite(scores[i]) && Number.isFinite(returns[i])) {
-      s.push(scores[i]!);
-      r.push(returns[i]!);
-    }
-  }
-  const n = s.length;
+  const scratch = rankScratch(scores.length);
+  const n = rankPair(rankedColumn(scores), rankedColumn(returns), scratch);
+  return quantileSpreadOfRanks(scores, returns, scratch, n, quantiles);
+}
+
+/**
+ * `quantileSpread` of the pairs `rankPair` marked (`scratch.rx` holding the scores' ranks among
+ * them), bit for bit the same result: a cross-section ranked once serves its rank correlation and
+ * its quantile spread.
+ */
+export function quantileSpreadOfRanks(
+  scores: ArrayLike<number>,
+  returns: ArrayLike<number>,
+  scratch: RankScratch,
+  n: number,
+  quantiles = 5,
+): QuantileSpread | null {
+  if (!Number.isInteger(quantiles) || quantiles < 2)
+    throw new RangeError(`quantileSpread: quantiles must be an integer ≥ 2, got ${quantiles}`);
   if (n < 2 * quantiles) return null;
-  if (s.every((v) => v === s[0])) return null;
-  const ranks = averageRanks(s);
+  const { keep, rx: ranks } = scratch;
+  let first = Number.NaN;
+  let varies = false;
+  for (let i = 0; i < keep.length && !varies; i++) {
+    if (!keep[i]) continue;
+    if (Number.isNaN(first)) first = scores[i]!;
+    else if (scores[i] !== first) varies = true;
+  }
+  if (!varies) return null;
   const sums = new Array<number>(quantiles).fill(0);
   const counts = new Array<number>(quantiles).fill(0);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < keep.length; i++) {
+    if (!keep[i]) continue;
     const bucket = Math.floor((quantiles * (ranks[i]! - 1)) / n);
-    sums[bucket]! += r[i]!;
+    sums[bucket]! += returns[i]!;
     counts[bucket]! += 1;
   }
   const buckets = sums.map((sum, b) => (counts[b]! > 0 ? sum / counts[b]! : Number.NaN));

@@ -14,8 +14,8 @@ import type { Database } from '../../platform/db/database.ts';
 import type { FactorStatsTable } from '../../platform/db/schema.ts';
 import { icHalfLife, icSummary, neweyWestMean, type IcSummary } from '../../quant/ic.ts';
 import { correlation, ledoitWolf, volatilities } from '../../quant/ledoit-wolf.ts';
-import { spearman } from '../../quant/rank.ts';
-import { ols, quantileSpread } from '../../quant/regression.ts';
+import { rankedColumn, rankPair, rankScratch, spearmanOfRanks } from '../../quant/rank.ts';
+import { ols, quantileSpreadOfRanks } from '../../quant/regression.ts';
 import { MAX_GAP_DAYS } from '../prices/derive-latest.ts';
 import type { SignalEngine } from '../signals/engine.ts';
 import { epochDate, epochDay } from '../../platform/clock.ts';
@@ -130,62 +130,63 @@ export async function deriveFactorStats(
   const days = [...work.keys()].sort((a, b) => a - b);
   const computedAt = isoInstant(clock.now());
   let stored = 0;
+  if (days.length === 0) return { dates: 0, rows: 0, latest: last };
+  // Every price the returns look at, read once: [t + days − 1 − MAX_GAP_DAYS, t + days] per date and
+  // target (the daily run's targets all end on the latest date, so it reads a few days).
+  let spanFrom = Number.POSITIVE_INFINITY;
+  let spanTo = Number.NEGATIVE_INFINITY;
+  for (const day of days)
+    for (const t of work.get(day)!) {
+      spanFrom = Math.min(spanFrom, day + t.days - 1 - MAX_GAP_DAYS);
+      spanTo = Math.max(spanTo, day + t.days);
+    }
+  const prices = await readPrices(database, spanFrom, spanTo);
+  const factors = [...engine.components, COMPOSITE];
   const BLOCK = 20;
   for (let b = 0; b < days.length; b += BLOCK) {
     const block = days.slice(b, b + BLOCK);
-    // Only the days the block's returns look at: [t + days − 1 − MAX_GAP_DAYS, t + days] per target
-    // (the daily run's targets all end on the latest date, so it reads a few days).
-    const spans = block.flatMap((day) =>
-      work.get(day)!.map((t) => [day + t.days - 1 - MAX_GAP_DAYS, day + t.days] as const),
-    );
-    const prices = await readPrices(database, Math.min(...spans.map((x) => x[0])), Math.max(...spans.map((x) => x[1])));
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
       const signals = await okSignalsOn(database, key, epochDate(day));
-      const factors = [...engine.components, COMPOSITE];
       const exposures = signals.map((s) => {
         const std = JSON.parse(s.standardised ?? '[]') as (number | null)[];
         return [...engine.components.map((_, i) => std[i] ?? Number.NaN), Number(s.z)];
       });
+      const series = signals.map((s) => prices.get(Number(s.printing_key)));
+      // Each factor's column is prepared for ranking once per date and serves every target.
+      const columns = factors.map((_, f) => exposures.map((e) => e[f]!));
+      const rankedFactors = columns.map(rankedColumn);
+      const scratch = rankScratch(signals.length);
+      // Fama–MacBeth cross-section: forward returns on every component that has values for
+      // enough printings that day and varies, at once (a component nobody has, e.g. search
+      // interest without data, would empty the regression; a constant one makes it singular).
+      const usable = engine.components.map((_, f) => {
+        const values = columns[f]!.filter(Number.isFinite);
+        return values.length >= MIN_SAMPLE && values.some((v) => v !== values[0]);
+      });
+      const jointColumns = engine.components.map((_, f) => f).filter((f) => usable[f]);
+      const design = exposures.map((e) => jointColumns.map((f) => e[f]!));
+      const compositeDesign = columns[engine.components.length]!.map((v) => [v]);
       for (const target of work.get(day)!) {
-        const returns = signals.map((s) => {
-          const series = prices.get(Number(s.printing_key));
-          return target.kind === 'horizon'
-            ? forwardReturn(series, day, day + target.days, Number(s.last_cents))
+        const returns = signals.map((s, i) =>
+          target.kind === 'horizon'
+            ? forwardReturn(series[i], day, day + target.days, Number(s.last_cents))
             : forwardReturn(
-                series,
+                series[i],
                 day + target.days - 1,
                 day + target.days,
                 target.days === 1 ? Number(s.last_cents) : undefined,
-              );
-        });
-        // Fama–MacBeth cross-section: forward returns on every component that has values for
-        // enough printings that day and varies, at once (a component nobody has, e.g. search
-        // interest without data, would empty the regression; a constant one makes it singular).
-        const usable = engine.components.map((_, f) => {
-          const values = exposures.map((e) => e[f]!).filter(Number.isFinite);
-          return values.length >= MIN_SAMPLE && values.some((v) => v !== values[0]);
-        });
-        const columns = engine.components.map((_, f) => f).filter((f) => usable[f]);
-        const joint =
-          columns.length > 0
-            ? ols(
-                exposures.map((e) => columns.map((f) => e[f]!)),
-                returns,
-              )
-            : null;
-        const jointAt = (f: number) => (columns.includes(f) ? columns.indexOf(f) + 1 : -1);
+              ),
+        );
+        const rankedReturns = rankedColumn(returns);
+        const joint = jointColumns.length > 0 ? ols(design, returns) : null;
+        const jointAt = (f: number) => (jointColumns.includes(f) ? jointColumns.indexOf(f) + 1 : -1);
         factors.forEach((factor, f) => {
-          const x = exposures.map((e) => e[f]!);
-          const ic = spearman(x, returns, MIN_SAMPLE);
-          const spread = quantileSpread(x, returns, QUANTILES);
-          const single =
-            f === engine.components.length
-              ? ols(
-                  x.map((v) => [v]),
-                  returns,
-                )
-              : null;
+          const x = columns[f]!;
+          const n = rankPair(rankedFactors[f]!, rankedReturns, scratch);
+          const ic = spearmanOfRanks(scratch, n, MIN_SAMPLE);
+          const spread = quantileSpreadOfRanks(x, returns, scratch, n, QUANTILES);
+          const single = f === engine.components.length ? ols(compositeDesign, returns) : null;
           const beta = single ? single.coefficients[1] : jointAt(f) > 0 ? joint?.coefficients[jointAt(f)] : undefined;
           const betaT = single ? single.tStats[1] : jointAt(f) > 0 ? joint?.tStats[jointAt(f)] : undefined;
           rows.push({
@@ -196,7 +197,7 @@ export async function deriveFactorStats(
             factor,
             kind: target.kind,
             days: target.days,
-            n: ic?.n ?? returns.filter((r, i) => Number.isFinite(r) && Number.isFinite(x[i]!)).length,
+            n,
             ic: ic?.rho ?? null,
             top: spread?.top ?? null,
             bottom: spread?.bottom ?? null,
