@@ -46,6 +46,10 @@ interface Options {
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const perSecond = (rows: number, ms: number) => Math.round(rows / (ms / 1000));
+const cpuMsSince = (start: NodeJS.CpuUsage) => {
+  const { user, system } = process.cpuUsage(start);
+  return Math.round((user + system) / 1000);
+};
 
 interface ImportResult {
   rowsRead: number;
@@ -53,6 +57,8 @@ interface ImportResult {
   rejected: number;
   rejectedByReason: Record<string, number>;
   ms: number;
+  /** Process CPU time (user + system) of the import: less sensitive than `ms` to other load on the machine. */
+  cpuMs: number;
   rowsPerS: number;
   reimport: { ms: number; rowsPerS: number; unchanged: number };
   peakRssMb: number;
@@ -70,13 +76,15 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
     await withRun(ctx, { importer: 'bench-crosswalk', feed: 'tcgcsv', kind: 'prices' }, async (run) => {
       await importCrosswalk(ctx, run, join(o.data, 'tcgdex', 'tcgplayer_to_pokemontcg.csv'));
     });
-    const timed = async (): Promise<{ run: RunSummary; ms: number }> => {
+    const timed = async (): Promise<{ run: RunSummary; ms: number; cpuMs: number }> => {
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const run = await importTcgcsvFiles(ctx, { path: join(o.data, 'tcgcsv', 'prices') });
       const ms = performance.now() - t0;
+      const cpuMs = cpuMsSince(c0);
       if (run.status !== 'succeeded')
         throw new Error(`price import ${run.status}: ${run.error ?? JSON.stringify(run.failures.slice(0, 3))}`);
-      return { run, ms };
+      return { run, ms, cpuMs };
     };
     const first = await timed();
     const again = await timed();
@@ -86,6 +94,7 @@ async function benchDialect(url: string, o: Options): Promise<ImportResult> {
       rejected: first.run.rejected,
       rejectedByReason: first.run.rejected_by_reason,
       ms: Math.round(first.ms),
+      cpuMs: first.cpuMs,
       rowsPerS: perSecond(first.run.rows_read, first.ms),
       reimport: {
         ms: Math.round(again.ms),
@@ -172,7 +181,7 @@ function readRows(pricesDir: string): { rows: (string | number | null)[][]; file
   return { rows, files, parseMs: Math.round(performance.now() - t0) };
 }
 
-function sqliteFloor(dir: string, rows: (string | number | null)[][]): { ms: number; rowsPerS: number } {
+function sqliteFloor(dir: string, rows: (string | number | null)[][]): { ms: number; cpuMs: number; rowsPerS: number } {
   const db = new SqliteDatabase(join(dir, 'floor.db'));
   try {
     db.pragma('journal_mode = WAL');
@@ -188,9 +197,10 @@ function sqliteFloor(dir: string, rows: (string | number | null)[][]): { ms: num
       for (const r of batch) insert.run(r);
     });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     all(rows);
     const ms = performance.now() - t0;
-    return { ms: Math.round(ms), rowsPerS: perSecond(rows.length, ms) };
+    return { ms: Math.round(ms), cpuMs: cpuMsSince(c0), rowsPerS: perSecond(rows.length, ms) };
   } finally {
     db.close();
   }
@@ -205,7 +215,7 @@ export async function runImportPrices(o: Options) {
   try {
     const sqlite = await benchDialect(`sqlite:${join(dir, 'bench.db')}`, o);
     console.log(
-      `  sqlite: ${sqlite.rowsRead} rows in ${sqlite.ms} ms = ${sqlite.rowsPerS} rows/s (re-import ${sqlite.reimport.rowsPerS} rows/s); peak RSS ${sqlite.peakRssMb} MB`,
+      `  sqlite: ${sqlite.rowsRead} rows in ${sqlite.ms} ms (CPU ${sqlite.cpuMs} ms) = ${sqlite.rowsPerS} rows/s (re-import ${sqlite.reimport.rowsPerS} rows/s); peak RSS ${sqlite.peakRssMb} MB`,
     );
     let postgres: ImportResult | { skipped: string } = { skipped: 'disabled with --no-pg' };
     if (o.pgAdminUrl) {
@@ -227,7 +237,7 @@ export async function runImportPrices(o: Options) {
       ...sqliteFloor(dir, parsed.rows),
     };
     console.log(
-      `  floor (bare better-sqlite3 insert, one transaction): ${floor.rows} rows in ${floor.ms} ms = ${floor.rowsPerS} rows/s (+ ${floor.readAndParseMs} ms to read and parse)`,
+      `  floor (bare better-sqlite3 insert, one transaction): ${floor.rows} rows in ${floor.ms} ms (CPU ${floor.cpuMs} ms) = ${floor.rowsPerS} rows/s (+ ${floor.readAndParseMs} ms to read and parse)`,
     );
     const pgRate = 'rowsPerS' in postgres ? postgres.rowsPerS : null;
     const peakRssMb = rssMb();

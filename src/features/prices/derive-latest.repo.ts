@@ -16,7 +16,8 @@ const SERIES = (a: string, b: string) =>
   `${a}.printing_key = ${b}.printing_key and ${a}.market = ${b}.market and ${a}.condition = ${b}.condition and ${a}.currency = ${b}.currency`;
 
 /**
- * One statement for every series. Flagged prints are left out without probing the flags for each
+ * One statement for every series, one pass over the prices: a market's latest date (`asof`) is the
+ * latest of its series' last prints, so it needs no second pass. Flagged prints are left out without probing the flags for each
  * of the millions of price rows: the series are aggregated over every print, and only a series
  * whose latest print is flagged seeks its last unflagged one (a backward range of the prices
  * primary key, newest first); its observation count subtracts its flagged prints. The base seeks
@@ -31,12 +32,12 @@ function latestSeriesSql(dialect: DialectName, windows: readonly number[], maxGa
        and ${unflagged('x')}) as d${w}`;
   const text = (c: string) => dateText(dialect, c);
   return `
-    with asof as (
-      select market, max(date) as as_of from prices where market_cents is not null group by market
-    ), every_print as (
+    with every_print as materialized (
       select p.printing_key, p.market, p.condition, p.currency, max(p.date) as last_date, count(*) as n_obs
       from prices p where p.market_cents is not null
       group by p.printing_key, p.market, p.condition, p.currency
+    ), asof as (
+      select market, max(last_date) as as_of from every_print group by market
     ), flagged as (
       select f.printing_key, f.market, f.condition, f.currency, max(f.date) as last_flagged, count(*) as n_flagged
       from price_flags f join prices p on ${SERIES('p', 'f')} and p.date = f.date and p.market_cents is not null
@@ -95,21 +96,29 @@ export async function latestSeriesRows(
   return rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i] as string | number | null])));
 }
 
-/** Non-null market prices of printings `fromKey`..`toKey` dated `since` or later, in series and date order. */
-export function recentPrices(database: Database, fromKey: number, toKey: number, since: string) {
-  return database.db
-    .selectFrom('prices')
-    .select(['printing_key', 'market', 'condition', 'currency', 'date', 'market_cents'])
-    .where('printing_key', '>=', fromKey)
-    .where('printing_key', '<=', toKey)
-    .where('market_cents', 'is not', null)
-    .where('date', '>=', since)
-    .orderBy('printing_key')
-    .orderBy('market')
-    .orderBy('condition')
-    .orderBy('currency')
-    .orderBy('date')
-    .execute();
+/**
+ * Non-null market prices of printings `fromKey`..`toKey` dated `since` or later: one row per
+ * series (key columns, then its prices packed into one string of `YYYY-MM-DD cents` pairs joined by
+ * commas, in date order), in series order. The database does the per-price work and the driver
+ * builds one string per series instead of an object per price; the primary key leads with the
+ * series, so each read is a range scan.
+ */
+export function recentSeries(
+  database: Database,
+  fromKey: number,
+  toKey: number,
+  since: string,
+): Promise<[number, string, string, string, string][]> {
+  const pg = database.dialect === 'postgres';
+  const packed = pg
+    ? `string_agg(${dateText('postgres', 'date')} || ' ' || market_cents, ',' order by date)`
+    : `group_concat(date || ' ' || market_cents, ',' order by date)`;
+  const text = `select printing_key, market, condition, currency, ${packed}
+    from prices where printing_key >= $1 and printing_key <= $2 and market_cents is not null
+      and date >= ${pg ? 'cast($3 as date)' : '$3'}
+    group by printing_key, market, condition, currency
+    order by printing_key, market, condition, currency`;
+  return rawRows(database, text, [fromKey, toKey, since]) as Promise<[number, string, string, string, string][]>;
 }
 
 /** Every printing with its card and set facts: what a series' `ref` and headline choice need. */

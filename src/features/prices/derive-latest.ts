@@ -31,7 +31,7 @@ import { printingProduct, thumbnailOf } from './wire.ts';
 import {
   latestSeriesRows,
   printingFacts,
-  recentPrices,
+  recentSeries,
   replaceLatestPrices,
   type LatestSeriesRow,
   type PrintingFacts,
@@ -60,17 +60,38 @@ export function changePct(fromCents: number, toCents: number): number {
 
 type Derived = LatestSeriesRow;
 
+/** A change base of one window: date, price and change, or all null when there is none (or it is not positive). */
+function base(r: Derived, w: (typeof CHANGE_WINDOWS)[number]) {
+  const c = r[`c${w}`];
+  const from = c === null || c === undefined ? null : Number(c);
+  const usable = from !== null && from > 0;
+  return {
+    date: usable ? (r[`d${w}`] as string) : null,
+    cents: usable ? from : null,
+    pct: usable ? changePct(from, Number(r.last_cents)) : null,
+  };
+}
+
+/**
+ * The row as `latest_prices` stores it, every column written once in one literal: 30,000 of these
+ * stay in memory until the publication, and an object of one fixed shape is a fraction of the
+ * size of one grown key by key.
+ */
 function toRow(r: Derived): LatestPricesTable {
-  const row: Record<string, unknown> = {
+  const b1 = base(r, 1);
+  const b7 = base(r, 7);
+  const b30 = base(r, 30);
+  const b90 = base(r, 90);
+  return {
     printing_key: Number(r.printing_key),
-    market: r.market,
-    condition: r.condition,
-    currency: r.currency,
-    card_id: r.card_id,
-    set_id: r.set_id,
+    market: r.market as string,
+    condition: r.condition as string,
+    currency: r.currency as string,
+    card_id: r.card_id as string,
+    set_id: r.set_id as string,
     kind: r.kind === 'sealed' ? 'sealed' : 'card',
-    as_of: r.as_of,
-    last_date: r.last_date,
+    as_of: r.as_of as string,
+    last_date: r.last_date as string,
     last_cents: Number(r.last_cents),
     stale: Number(r.stale),
     vol_daily: null,
@@ -78,18 +99,31 @@ function toRow(r: Derived): LatestPricesTable {
     headline: 0,
     ref: null,
     rarity_key: null,
+    from_date_1d: b1.date,
+    from_cents_1d: b1.cents,
+    change_pct_1d: b1.pct,
+    obs_1d: null,
+    jump_1d: null,
+    robust_z_1d: null,
+    from_date_7d: b7.date,
+    from_cents_7d: b7.cents,
+    change_pct_7d: b7.pct,
+    obs_7d: null,
+    jump_7d: null,
+    robust_z_7d: null,
+    from_date_30d: b30.date,
+    from_cents_30d: b30.cents,
+    change_pct_30d: b30.pct,
+    obs_30d: null,
+    jump_30d: null,
+    robust_z_30d: null,
+    from_date_90d: b90.date,
+    from_cents_90d: b90.cents,
+    change_pct_90d: b90.pct,
+    obs_90d: null,
+    jump_90d: null,
+    robust_z_90d: null,
   };
-  for (const w of CHANGE_WINDOWS) {
-    const from = r[`c${w}`] === null || r[`c${w}`] === undefined ? null : Number(r[`c${w}`]);
-    const usable = from !== null && from > 0;
-    row[`from_date_${w}d`] = usable ? r[`d${w}`] : null;
-    row[`from_cents_${w}d`] = usable ? from : null;
-    row[`change_pct_${w}d`] = usable ? changePct(from, Number(r.last_cents)) : null;
-    row[`obs_${w}d`] = null;
-    row[`jump_${w}d`] = null;
-    row[`robust_z_${w}d`] = null;
-  }
-  return row as LatestPricesTable;
 }
 
 const seriesKey = (r: { printing_key: number; market: string; condition: string; currency: string }) =>
@@ -100,10 +134,19 @@ const seriesKey = (r: { printing_key: number; market: string; condition: string;
  * before `row.last_date`).
  */
 export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: number[]): void {
+  fillMoverStatsDays(row, dates.map(epochDay), cents, dates.length);
+}
+
+/** `fillMoverStats` over the first `n` observations, dates as epoch days (typed arrays welcome). */
+function fillMoverStatsDays(
+  row: LatestPricesTable,
+  days: ArrayLike<number>,
+  cents: ArrayLike<number>,
+  n: number,
+): void {
   const last = epochDay(row.last_date);
-  const days = dates.map(epochDay);
   const returns: number[] = [];
-  for (let i = 1; i < days.length; i++) {
+  for (let i = 1; i < n; i++) {
     if (days[i - 1]! >= last - VOL_LOOKBACK_DAYS) returns.push(Math.log(cents[i]! / cents[i - 1]!));
   }
   const sigma = returns.length >= VOL_MIN_RETURNS ? robustSigma(returns) : null;
@@ -116,7 +159,7 @@ export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: n
     const from = epochDay(fromDate);
     let obs = 0;
     let jump = 1;
-    for (let i = 0; i < days.length; i++) {
+    for (let i = 0; i < n; i++) {
       if (days[i]! < from) continue;
       obs++;
       if (i > 0 && days[i - 1]! >= from) jump = Math.max(jump, cents[i]! / cents[i - 1]!, cents[i - 1]! / cents[i]!);
@@ -133,6 +176,50 @@ export function fillMoverStats(row: LatestPricesTable, dates: string[], cents: n
   }
 }
 
+/** Value of the `width` decimal digits of `text` starting at `at`. */
+function digits(text: string, at: number, width: number): number {
+  let value = 0;
+  for (let i = at; i < at + width; i++) value = value * 10 + (text.charCodeAt(i) - 48);
+  return value;
+}
+
+/** Observations of one series, unpacked into reusable typed arrays (no object per price). */
+class Observations {
+  days = new Float64Array(512);
+  cents = new Float64Array(512);
+  n = 0;
+
+  /**
+   * Reads `YYYY-MM-DD cents` pairs joined by commas (ascending dates), keeping those on or before
+   * `lastDay` whose print `isFlagged` does not name.
+   */
+  unpack(packed: string, lastDay: number, isFlagged: ((day: number) => boolean) | null): void {
+    this.n = 0;
+    for (let at = 0; at < packed.length;) {
+      const day = Date.UTC(digits(packed, at, 4), digits(packed, at + 5, 2) - 1, digits(packed, at + 8, 2)) / DAY_MS;
+      let value = 0;
+      let end = at + 11;
+      for (let c = packed.charCodeAt(end); end < packed.length && c !== 44; c = packed.charCodeAt(++end))
+        value = value * 10 + (c - 48);
+      at = end + 1;
+      if (day > lastDay || (isFlagged !== null && isFlagged(day))) continue;
+      if (this.n === this.days.length) {
+        const days = new Float64Array(this.n * 2);
+        days.set(this.days);
+        this.days = days;
+        const cents = new Float64Array(this.n * 2);
+        cents.set(this.cents);
+        this.cents = cents;
+      }
+      this.days[this.n] = day;
+      this.cents[this.n] = value;
+      this.n++;
+    }
+  }
+}
+
+const DAY_MS = 86_400_000;
+
 /** Reads the recent prices of the fresh series, a range of printings per statement, and fills their statistics. */
 async function addMoverStats(database: Database, rows: LatestPricesTable[]): Promise<void> {
   const fresh = new Map<string, LatestPricesTable>();
@@ -141,33 +228,24 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
   const keys = [...new Set([...fresh.values()].map((r) => r.printing_key))].sort((a, b) => a - b);
   const earliest = [...fresh.values()].reduce((min, r) => (r.last_date < min ? r.last_date : min), '9999-12-31');
   const since = epochDate(epochDay(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS));
-  // Flagged prints are no observations; flags are rare, so they are dropped in memory as rows stream.
+  // Flagged prints are no observations; flags are rare, so they are dropped in memory as series unpack.
   const flagged = await flaggedSeriesPrints(database, since);
+  const observations = new Observations();
   for (let i = 0; i < keys.length; i += STATS_CHUNK) {
     const chunk = keys.slice(i, i + STATS_CHUNK);
-    const prices = await recentPrices(database, chunk[0]!, chunk.at(-1)!, since);
-    let current: LatestPricesTable | undefined;
-    let currentKey = '';
-    let dates: string[] = [];
-    let cents: number[] = [];
-    const close = () => {
-      if (current) fillMoverStats(current, dates, cents);
-    };
-    for (const p of prices) {
-      const key = seriesKey({ ...p, printing_key: Number(p.printing_key) });
-      if (key !== currentKey) {
-        close();
-        currentKey = key;
-        current = fresh.get(key);
-        dates = [];
-        cents = [];
-      }
-      if (current && p.date <= current.last_date && (flagged.size === 0 || !flagged.has(`${key}|${p.date}`))) {
-        dates.push(p.date);
-        cents.push(Number(p.market_cents));
-      }
+    for (const [printingKey, market, condition, currency, packed] of await recentSeries(
+      database,
+      chunk[0]!,
+      chunk.at(-1)!,
+      since,
+    )) {
+      const key = seriesKey({ printing_key: Number(printingKey), market, condition, currency });
+      const row = fresh.get(key);
+      if (!row) continue;
+      const isFlagged = flagged.size === 0 ? null : (day: number) => flagged.has(`${key}|${epochDate(day)}`);
+      observations.unpack(packed, epochDay(row.last_date), isFlagged);
+      fillMoverStatsDays(row, observations.days, observations.cents, observations.n);
     }
-    close();
   }
 }
 

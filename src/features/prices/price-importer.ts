@@ -152,6 +152,11 @@ export class PriceImporter {
     return importer;
   }
 
+  /** Rows added and not written yet. */
+  get buffered(): number {
+    return this.buffer.length;
+  }
+
   /** Adds observations; writes whenever a chunk is full. */
   async add(observations: Iterable<PriceObservation>): Promise<void> {
     for (const o of observations) {

@@ -29,6 +29,29 @@ describe.each(dialects)('dialect helpers on $name', (d) => {
       expect(Number(rows[0]![0])).toBe(7);
     });
 
+    it("insertInChunks stores each value under its column, whatever the order of a row's keys", async () => {
+      await insertInChunks(
+        database.db,
+        'dataset_meta',
+        [
+          { key: 'm1', value: 'one', updated_at: '2026-02-01' },
+          { updated_at: '2026-02-02', value: 'two', key: 'm2' },
+          { value: 'three', key: 'm3', updated_at: '2026-02-03' },
+        ],
+        2,
+      );
+      const rows = await rawRows(
+        database,
+        `select key, value, updated_at from dataset_meta where key like 'm%' order by key`,
+        [],
+      );
+      expect(rows).toEqual([
+        ['m1', 'one', '2026-02-01'],
+        ['m2', 'two', '2026-02-02'],
+        ['m3', 'three', '2026-02-03'],
+      ]);
+    });
+
     it('rawRows binds positional parameters, a repeated one included, and returns arrays', async () => {
       const rows = await rawRows(
         database,

@@ -3,7 +3,7 @@
  * underneath, dates as `YYYY-MM-DD` text, day arithmetic on date columns, planner statistics, and
  * multi-row inserts kept under the bound-parameter limits.
  */
-import { sql, type Insertable, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type Kysely } from 'kysely';
 import type { Database, DialectName } from './database.ts';
 import type { Tables } from './schema.ts';
 
@@ -50,19 +50,29 @@ export function daysBefore(dialect: DialectName, column: string, days: number): 
 }
 
 /**
- * Refreshes the planner's statistics (SQLite: the whole database; PostgreSQL: the given tables).
+ * Refreshes the planner's statistics of the given tables. On SQLite every other table keeps its
+ * statistics unless `pragma optimize` finds them missing or far out of date (then it analyzes that
+ * table with a bounded sample): a whole-database `analyze` would read every price row again, which
+ * costs more than the derive that calls this (docs/BENCHMARKS.md, "Speed and scale … derive").
  *
  * @example
  * await analyzeTables(database, ['latest_prices', 'card_summary']);
  */
 export async function analyzeTables(database: Database, tables: readonly (keyof Tables)[]): Promise<void> {
-  if (database.native.kind === 'sqlite') database.native.db.exec('analyze');
-  else await sql.raw(`analyze ${tables.join(', ')}`).execute(database.db);
+  if (database.native.kind === 'sqlite') {
+    for (const table of tables) database.native.db.exec(`analyze "${table}"`);
+    // 0x10000: every table, not only those this connection used; 0x02: analyze where it pays.
+    database.native.db.pragma('optimize = 0x10002');
+  } else await sql.raw(`analyze ${tables.join(', ')}`).execute(database.db);
 }
 
 /**
  * Inserts `rows` into `table` `perStatement` rows at a time, so a statement stays under both
- * dialects' bound-parameter limits (SQLite 32,766, PostgreSQL 65,535: columns × rows).
+ * dialects' bound-parameter limits (SQLite 32,766, PostgreSQL 65,535: columns × rows). Rows that
+ * all carry the same columns (the read models' rows do) go in as one plain statement per chunk,
+ * its text the same for every full chunk (SQLite prepares it once): building a query-builder
+ * tree for each of millions of values cost more than the insert itself. Other rows go through
+ * the query builder.
  *
  * @example
  * await insertInChunks(trx, 'factor_stats', rows, 500);
@@ -73,9 +83,55 @@ export async function insertInChunks<T extends keyof Tables>(
   rows: readonly Insertable<Tables[T]>[],
   perStatement: number,
 ): Promise<void> {
-  for (let i = 0; i < rows.length; i += perStatement)
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + perStatement) as never)
-      .execute();
+  const columns = rows.length > 0 ? sameColumns(rows as readonly Record<string, unknown>[]) : null;
+  if (columns === null) {
+    for (let i = 0; i < rows.length; i += perStatement)
+      await db
+        .insertInto(table)
+        .values(rows.slice(i, i + perStatement) as never)
+        .execute();
+    return;
+  }
+  // `?` on SQLite, `$1` on PostgreSQL: the placeholder the dialect's compiler writes.
+  const numbered = sql`${0}`.compile(db).sql !== '?';
+  const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
+  let text = '';
+  let textRows = 0;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const chunk = rows.slice(i, i + perStatement) as readonly Record<string, unknown>[];
+    if (chunk.length !== textRows) {
+      text = head + valuesList(chunk.length, columns.length, numbered);
+      textRows = chunk.length;
+    }
+    const parameters: unknown[] = new Array(chunk.length * columns.length);
+    let k = 0;
+    for (const row of chunk) for (const c of columns) parameters[k++] = row[c];
+    await db.executeQuery(CompiledQuery.raw(text, parameters));
+  }
+}
+
+/** The columns every row carries, each defined (in the first row's order); null when they differ. */
+function sameColumns(rows: readonly Record<string, unknown>[]): string[] | null {
+  const columns = Object.keys(rows[0]!);
+  for (const row of rows) {
+    let n = 0;
+    for (const key in row) {
+      if (row[key] === undefined) return null;
+      n++;
+    }
+    if (n !== columns.length) return null;
+    for (const c of columns) if (!(c in row)) return null;
+  }
+  return columns;
+}
+
+/** `(?, ?), (?, ?)` or `($1, $2), ($3, $4)` for `rows` rows of `columns` values. */
+function valuesList(rows: number, columns: number, numbered: boolean): string {
+  const tuples: string[] = [];
+  for (let r = 0, n = 1; r < rows; r++) {
+    const marks: string[] = [];
+    for (let c = 0; c < columns; c++, n++) marks.push(numbered ? `$${n}` : '?');
+    tuples.push(`(${marks.join(', ')})`);
+  }
+  return tuples.join(', ');
 }

@@ -15,7 +15,7 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import sevenZip from '7z-wasm';
-import type { PriceImporter } from '../../prices/price-importer.ts';
+import { PRICE_CHUNK_ROWS, type PriceImporter } from '../../prices/price-importer.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun } from '../ingestion-run.ts';
 import type { RunSummary } from '../../../shared/run-accounting.ts';
@@ -62,6 +62,8 @@ interface Tree {
   importer: PriceImporter;
   missingCard: (productId: number) => boolean;
   doneDates: string[];
+  /** Dates whose rows are all read but not all written yet. */
+  pendingDates: string[];
 }
 
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
@@ -77,6 +79,7 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
     importer,
     missingCard: cardNotInCatalog(crosswalk),
     doneDates: [...(opts.resume?.doneDates ?? [])],
+    pendingDates: [],
   };
 }
 
@@ -103,8 +106,23 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
     }
     await addPriceRows(t.importer, rows, date, t.missingCard, Number(group));
   }
+  t.pendingDates.push(date);
+  if (t.importer.buffered >= DATES_FLUSH_ROWS) await settle(t);
+}
+
+/**
+ * Rows buffered across dates before they are written. A day's rows spread over the whole prices
+ * primary key (it ends with the date), so each write touches most of its pages whatever its size:
+ * a write per day rewrote them once a day, one per several days once per several days.
+ */
+const DATES_FLUSH_ROWS = PRICE_CHUNK_ROWS / 2;
+
+/** Writes what is buffered; the dates imported whole until now are done (the run's resume point). */
+async function settle(t: Tree): Promise<void> {
   await t.importer.flush();
-  t.doneDates.push(date);
+  if (t.pendingDates.length === 0) return;
+  t.doneDates.push(...t.pendingDates);
+  t.pendingDates = [];
   await t.run.checkpoint({ doneDates: t.doneDates });
 }
 
@@ -137,6 +155,7 @@ export async function importTcgcsvFiles(ctx: IngestContext, opts: TcgcsvFilesOpt
       await importDate(tree, opts.path, date);
       ctx.progress?.(i + 1, dates.length, date);
     }
+    await settle(tree);
   });
 }
 
@@ -214,5 +233,6 @@ export async function importTcgcsvArchive(ctx: IngestContext, opts: TcgcsvFilesO
       }
       ctx.progress?.(i + 1, archives.length, a.name);
     }
+    await settle(tree);
   });
 }
