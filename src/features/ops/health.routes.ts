@@ -58,9 +58,10 @@ export function healthRoutes(migrations: MigrationFile[]): OpenAPIHono<AppEnv> {
     try {
       // One statement proves both: the database answers and its schema is current. A read replica
       // is checked the same way: market reads go there, so its schema must be current too.
-      await assertCurrent(database, migrations);
+      // A newer release's migrations (a rolling upgrade under way) keep a running process ready.
+      await assertCurrent(database, migrations, { newerAllowed: true });
       if (readDatabase !== database)
-        await assertCurrent(readDatabase, migrations).catch((err: Error) => {
+        await assertCurrent(readDatabase, migrations, { newerAllowed: true }).catch((err: Error) => {
           throw new Error(`read replica: ${err.message}`);
         });
     } catch (err) {

@@ -76,6 +76,19 @@ describe.each(dialects)('migrator on $name', (d) => {
       await expect(assertCurrent(database)).rejects.toThrow(/does not know/);
       const status = await migrationStatus(database);
       expect(status.find((s) => s.name === '20991231_01_from_the_future')?.state).toBe('unknown');
+      // A running process stays ready while a newer release migrates ahead of it (rolling upgrade) …
+      await expect(assertCurrent(database, undefined, { newerAllowed: true })).resolves.toBeUndefined();
+    });
+
+    it('keeps an unknown migration among its own a failure, newer ones allowed or not', async () => {
+      await migrate(database, now);
+      await database.db
+        .insertInto('schema_migrations')
+        .values({ name: '20000101_01_from_nowhere', checksum: 'x', applied_at: now() })
+        .execute();
+      await expect(assertCurrent(database, undefined, { newerAllowed: true })).rejects.toThrow(
+        /20000101_01_from_nowhere/,
+      );
     });
 
     it('refuses a migration that was edited after it was applied', async () => {

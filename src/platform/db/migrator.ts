@@ -104,9 +104,14 @@ export async function migrationStatus(database: Database, files = listMigrations
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function assertConsistent(applied: Map<string, { checksum: string }>, files: MigrationFile[]): void {
+function assertConsistent(
+  applied: Map<string, { checksum: string }>,
+  files: MigrationFile[],
+  newerAllowed = false,
+): void {
   const known = new Map(files.map((f) => [f.name, f]));
-  const unknown = [...applied.keys()].filter((n) => !known.has(n));
+  const last = files.reduce((max, f) => (f.name > max ? f.name : max), '');
+  const unknown = [...applied.keys()].filter((n) => !known.has(n) && !(newerAllowed && n > last));
   if (unknown.length > 0) {
     throw new MigrationError(
       `The database holds migration(s) this version of cardquant does not know: ${unknown.join(', ')}. ` +
@@ -114,7 +119,8 @@ function assertConsistent(applied: Map<string, { checksum: string }>, files: Mig
     );
   }
   for (const [name, row] of applied) {
-    if (known.get(name)!.checksum !== row.checksum) {
+    const file = known.get(name);
+    if (file !== undefined && file.checksum !== row.checksum) {
       throw new MigrationError(
         `Migration ${name} was changed after it was applied (checksum differs). Migrations are frozen: ` +
           'restore the original file and add a new migration for the change.',
@@ -193,11 +199,19 @@ export async function migrate(database: Database, nowIso: () => string, files = 
 /**
  * Throws a MigrationError unless every known migration is applied unchanged and the database
  * holds none the code does not know. Used by `/readyz` and by roles that must not migrate.
+ *
+ * `newerAllowed` (readiness of a running process): migrations named after every one this code
+ * knows are a newer release's, applied while this process still serves — it stays ready until it
+ * is replaced (a rolling upgrade), while an unknown migration among its own still fails.
  */
-export async function assertCurrent(database: Database, files = listMigrations()): Promise<void> {
+export async function assertCurrent(
+  database: Database,
+  files = listMigrations(),
+  options: { newerAllowed?: boolean } = {},
+): Promise<void> {
   // One statement: readiness probes call this often.
   const applied = await appliedRows(database.db);
-  assertConsistent(applied, files);
+  assertConsistent(applied, files, options.newerAllowed ?? false);
   const pending = files.filter((f) => !applied.has(f.name)).map((f) => f.name);
   if (pending.length > 0) throw new MigrationError(`Database schema is not current: pending ${pending.join(', ')}.`);
 }
