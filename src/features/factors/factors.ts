@@ -131,20 +131,31 @@ export async function deriveFactorStats(
   const computedAt = isoInstant(clock.now());
   let stored = 0;
   if (days.length === 0) return { dates: 0, rows: 0, latest: last };
-  // Every price the returns look at, read once: [t + days − 1 − MAX_GAP_DAYS, t + days] per date and
-  // target (the daily run's targets all end on the latest date, so it reads a few days).
-  let spanFrom = Number.POSITIVE_INFINITY;
-  let spanTo = Number.NEGATIVE_INFINITY;
-  for (const day of days)
-    for (const t of work.get(day)!) {
-      spanFrom = Math.min(spanFrom, day + t.days - 1 - MAX_GAP_DAYS);
-      spanTo = Math.max(spanTo, day + t.days);
-    }
-  const prices = await readPrices(database, spanFrom, spanTo);
   const factors = [...engine.components, COMPOSITE];
+  // Every price the returns look at, [t + days − 1 − MAX_GAP_DAYS, t + days] per date and target,
+  // read once per stretch of at most PRICE_READ_DAYS signal dates (the daily run's targets all end
+  // on the latest date, so it reads a few days once): few re-reads, and memory bounded however
+  // long a range run is.
+  const PRICE_READ_DAYS = 120;
   const BLOCK = 20;
+  let prices: Awaited<ReturnType<typeof readPrices>> = new Map();
+  let readUntil = Number.NEGATIVE_INFINITY;
   for (let b = 0; b < days.length; b += BLOCK) {
     const block = days.slice(b, b + BLOCK);
+    if (block[block.length - 1]! > readUntil) {
+      // The whole block, and the dates after it within PRICE_READ_DAYS of its first.
+      const stretch = days.slice(b).filter((day, i) => i < BLOCK || day < block[0]! + PRICE_READ_DAYS);
+      let spanFrom = Number.POSITIVE_INFINITY;
+      let spanTo = Number.NEGATIVE_INFINITY;
+      for (const day of stretch)
+        for (const t of work.get(day)!) {
+          spanFrom = Math.min(spanFrom, day + t.days - 1 - MAX_GAP_DAYS);
+          spanTo = Math.max(spanTo, day + t.days);
+        }
+      prices = new Map(); // the previous stretch's prices can be collected while these are read
+      prices = await readPrices(database, spanFrom, spanTo);
+      readUntil = stretch[stretch.length - 1]!;
+    }
     const rows: FactorStatsTable[] = [];
     for (const day of block) {
       const signals = await okSignalsOn(database, key, epochDate(day));
