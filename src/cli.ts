@@ -3,6 +3,7 @@
  * first (except `migrate status`, which only reports), and exits non-zero on failure:
  * 2 for invalid configuration, 1 for anything else.
  */
+import cluster from 'node:cluster';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -28,13 +29,15 @@ import { openDatabase } from './platform/db/database.ts';
 import { runtimeKind } from './platform/entrypoints.ts';
 import { AppError } from './platform/errors.ts';
 import { MigrationError, migrationStatus } from './platform/db/migrator.ts';
-import { createLogger } from './platform/log.ts';
+import { createAccessLogger, createLogger } from './platform/log.ts';
 import { logShippingFromConfig } from './platform/logship/log-shipping.ts';
 import { Scheduler, type Job } from './platform/scheduler.ts';
 import { createRuntime, openMigrated, type Runtime } from './runtime.ts';
 import { listen } from './server.ts';
 import { startHeld } from './platform/background.ts';
 import { deliveryWorker } from './delivery-channels.ts';
+import { resolveDataKeys } from './platform/data-key.ts';
+import { joinServeCluster, resolveProcesses, runServePrimary } from './platform/serve-cluster.ts';
 
 function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
   return [
@@ -122,8 +125,20 @@ async function runProcess(roles: {
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const logShipping = await logShippingFromConfig(cfg, { role: roles.role });
-  const runtime = await createRuntime(cfg, { instance, logShipping, replicated: roles.role === 'serve' });
+  // A worker of `serve --processes N` names itself on every line (which worker answered a request).
+  const worker = cluster.worker ? { worker: cluster.worker.id, pid: process.pid } : null;
+  const runtime = await createRuntime(cfg, {
+    instance,
+    logShipping,
+    replicated: roles.role === 'serve',
+    ...(worker && {
+      log: createLogger(cfg.LOG_LEVEL, logShipping?.destination).child(worker),
+      accessLog: createAccessLogger(cfg.LOG_LEVEL, logShipping?.destination).child(worker),
+    }),
+  });
   const { log } = runtime;
+  // A worker of `serve --processes N`: its /metrics covers every worker.
+  if (cluster.isWorker) joinServeCluster(runtime.metrics.registry);
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
     const key = await runtime.keys.ensureBootstrapAdmin();
@@ -179,6 +194,20 @@ async function runProcess(roles: {
   if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
 }
 
+/**
+ * `serve --processes N`, N > 1: migrates once, then a primary forks N workers that each run
+ * `serve` (platform/serve-cluster.ts). The workers run this same command line.
+ */
+async function servePrimary(processes: number): Promise<void> {
+  const cfg = config();
+  const log = createLogger(cfg.LOG_LEVEL);
+  const database = await openMigrated(cfg, log);
+  await database.close();
+  // A SQLite deployment's data key file is created here once, not raced for by the workers.
+  resolveDataKeys(cfg);
+  process.exitCode = await runServePrimary({ processes, graceMs: cfg.SHUTDOWN_GRACE_MS, log });
+}
+
 function program(): Command {
   const root = new Command('cardquant')
     .description('Price analytics, portfolios and alerts for collectible trading cards.')
@@ -191,7 +220,20 @@ function program(): Command {
   root
     .command('serve')
     .description('Run only the HTTP API (scale-out role; run any number behind a load balancer).')
-    .action(() => runProcess({ role: 'serve', http: true, scheduler: false, bootstrap: false, deliveries: false }));
+    .option(
+      '--processes <n>',
+      'HTTP processes on this machine sharing the port (default SERVE_PROCESSES, 1; 0 or auto: one per core)',
+    )
+    .action((opts: { processes?: string }) => {
+      const processes = resolveProcesses(opts.processes ?? config().SERVE_PROCESSES);
+      if (processes > 1 && cluster.isPrimary) return servePrimary(processes);
+      return runProcess({ role: 'serve', http: true, scheduler: false, bootstrap: false, deliveries: false }).finally(
+        () => {
+          // The channel to the primary would keep a worker alive after it stopped (or failed to start).
+          if (cluster.isWorker) process.disconnect();
+        },
+      );
+    });
   root
     .command('worker')
     .description(
