@@ -167,6 +167,7 @@ interface GrowthState {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
 const mb = (bytes: number) => round1(bytes / 2 ** 20);
 
@@ -214,8 +215,8 @@ export function parseTimeV(text: string): TimeV {
 }
 
 /** Runs `node bin/cardquant.js <args>` under /usr/bin/time -v; its output goes to `log`. */
-function timedCli(args: string[], env: NodeJS.ProcessEnv, dir: string, log: string): TimeV {
-  const timeFile = join(dir, 'growth-time.txt');
+function timedCli(args: string[], env: NodeJS.ProcessEnv, log: string): TimeV {
+  const timeFile = `${log}.time`;
   rmSync(timeFile, { force: true });
   const out = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, process.execPath, CLI, ...args], {
     cwd: REPO_ROOT,
@@ -359,7 +360,7 @@ async function seedStep(
   }
   const args = ['demo', '--cards', String(SIZES[o.size]), '--printings-per-card', String(PRINTINGS_PER_CARD)];
   args.push('--days', String(DAYS), '--seed', String(SEED), '--end', END);
-  const proc = timedCli(args, cliEnv(dbFile), o.dir, join(o.dir, `growth-${o.size}-seed.log`));
+  const proc = timedCli(args, cliEnv(dbFile), join(o.dir, `growth-${o.size}-seed.log`));
   if (proc.exit_status !== 0)
     throw new Error(`cardquant demo exited ${proc.exit_status} (log in the scratch directory)`);
   return { process: proc, recorded: recordedSeed(dbFile), disk: diskUse(dbFile) };
@@ -375,7 +376,6 @@ async function pipelineStep(
   const proc = timedCli(
     ['pipeline', 'run', '--step', step],
     cliEnv(dbFile, { BACKUP_DIR: backupDir, TMPDIR: o.dir }),
-    o.dir,
     join(o.dir, `growth-${o.size}-${step}.log`),
   );
   const recorded = recordedStep(dbFile, step, since);
@@ -533,6 +533,8 @@ interface CurveRow {
   wall_s: Partial<Record<Size, number | null>>;
   recorded_s: Partial<Record<Size, number | null>>;
   peak_rss_mb: Partial<Record<Size, number | null>>;
+  /** User + system CPU seconds of the step's process (less sensitive to the machine's load than wall time). */
+  cpu_s: Partial<Record<Size, number | null>>;
   /** Recorded (else wall) milliseconds per 1,000 printings. */
   ms_per_1000_printings: Partial<Record<Size, number | null>>;
   /** 100k ÷ 30k, for the time (recorded, else wall) and peak RSS. */
@@ -544,7 +546,7 @@ const stepSeconds = (r: StepResult | undefined) =>
   r === undefined
     ? null
     : r.recorded?.duration_ms != null
-      ? round1(r.recorded.duration_ms / 100) / 10
+      ? round2(r.recorded.duration_ms / 1000)
       : (r.process?.wall_s ?? null);
 
 export function costCurve(states: Partial<Record<Size, GrowthState>>): {
@@ -558,6 +560,7 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
       wall_s: {},
       recorded_s: {},
       peak_rss_mb: {},
+      cpu_s: {},
       ms_per_1000_printings: {},
       time_ratio: null,
       rss_ratio: null,
@@ -566,15 +569,16 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
       const r = states[size]?.steps[step];
       if (!r) continue;
       row.wall_s[size] = r.process?.wall_s ?? null;
-      row.recorded_s[size] = r.recorded?.duration_ms != null ? round1(r.recorded.duration_ms / 100) / 10 : null;
+      row.recorded_s[size] = r.recorded?.duration_ms != null ? round2(r.recorded.duration_ms / 1000) : null;
+      row.cpu_s[size] = r.process ? round2(r.process.user_s + r.process.system_s) : null;
       row.peak_rss_mb[size] = r.process?.peak_rss_mb ?? null;
       const s = stepSeconds(r);
       row.ms_per_1000_printings[size] = s === null ? null : round1((s * 1000) / (size / 1000));
     }
     const [t30, t100] = [stepSeconds(states[30000]?.steps[step]), stepSeconds(states[100000]?.steps[step])];
-    if (t30 && t100) row.time_ratio = round1((t100 / t30) * 100) / 100;
+    if (t30 && t100) row.time_ratio = round2(t100 / t30);
     const [m30, m100] = [row.peak_rss_mb[30000], row.peak_rss_mb[100000]];
-    if (m30 && m100) row.rss_ratio = round1((m100 / m30) * 100) / 100;
+    if (m30 && m100) row.rss_ratio = round2(m100 / m30);
     if (Object.keys(row.wall_s).length + Object.keys(row.recorded_s).length > 0) steps.push(row);
   }
   const disk: ReturnType<typeof costCurve>['disk'] = {};
@@ -586,7 +590,7 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
     if (!last || !state.dataset) continue;
     disk[size] = {
       total_mb: last.disk.total_mb,
-      mb_per_1000_printing_years: round1((last.disk.total_mb / state.dataset.printings) * 1000 * 10) / 10,
+      mb_per_1000_printing_years: round1((last.disk.total_mb / state.dataset.printings) * 1000),
       bytes_per_price_row: Math.round((last.disk.total_mb * 2 ** 20) / state.dataset.price_rows),
     };
   }
@@ -624,12 +628,12 @@ export function markdownReport(dir: string): string {
   const curve = costCurve(states);
   const cell = (v: number | null | undefined, suffix = '') => (v == null ? '—' : `${v}${suffix}`);
   lines.push(
-    '| step | 30k wall s | 30k recorded s | 30k peak RSS MB | 100k wall s | 100k recorded s | 100k peak RSS MB | time ×  | RSS × |',
+    '| step | 30k wall s | 30k recorded s | 30k CPU s | 30k peak RSS MB | 100k wall s | 100k recorded s | 100k CPU s | 100k peak RSS MB | time × | RSS × |',
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of curve.steps) {
     lines.push(
-      `| ${r.step} | ${cell(r.wall_s[30000])} | ${cell(r.recorded_s[30000])} | ${cell(r.peak_rss_mb[30000])} | ${cell(r.wall_s[100000])} | ${cell(r.recorded_s[100000])} | ${cell(r.peak_rss_mb[100000])} | ${cell(r.time_ratio)} | ${cell(r.rss_ratio)} |`,
+      `| ${r.step} | ${cell(r.wall_s[30000])} | ${cell(r.recorded_s[30000])} | ${cell(r.cpu_s[30000])} | ${cell(r.peak_rss_mb[30000])} | ${cell(r.wall_s[100000])} | ${cell(r.recorded_s[100000])} | ${cell(r.cpu_s[100000])} | ${cell(r.peak_rss_mb[100000])} | ${cell(r.time_ratio)} | ${cell(r.rss_ratio)} |`,
     );
   }
   lines.push('');
