@@ -309,6 +309,28 @@ function recordedSeed(dbFile: string): StepResult['recorded'] {
   }
 }
 
+/**
+ * The demo command's own derive and signals: its signals run is the first in pipeline_runs, and
+ * its derive ran between the end of the ingestion run and the start of that signals run.
+ */
+export function demoTimings(dbFile: string): { derive_ms: number | null; signals_ms: number | null } {
+  const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
+  try {
+    const run = db
+      .prepare("select finished_at from ingestion_runs where importer = 'demo' and status = 'succeeded'")
+      .get() as { finished_at: string } | undefined;
+    const signals = db
+      .prepare("select started_at, duration_ms from pipeline_runs where step = 'signals' order by started_at limit 1")
+      .get() as { started_at: string; duration_ms: number | null } | undefined;
+    return {
+      derive_ms: run && signals ? Date.parse(signals.started_at) - Date.parse(run.finished_at) : null,
+      signals_ms: signals?.duration_ms ?? null,
+    };
+  } finally {
+    db.close();
+  }
+}
+
 function recordedStep(dbFile: string, step: string, since: string): StepResult['recorded'] {
   const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
   try {
@@ -581,6 +603,33 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
     if (m30 && m100) row.rss_ratio = round2(m100 / m30);
     if (Object.keys(row.wall_s).length + Object.keys(row.recorded_s).length > 0) steps.push(row);
   }
+  // The demo command's derive and signals (inside the seed step), timed from what it recorded.
+  for (const [name, key] of [
+    ['seed: read-models (in the demo command)', 'derive_ms'],
+    ['seed: signals (in the demo command)', 'signals_ms'],
+  ] as const) {
+    const ms = (size: Size) =>
+      (states[size]?.steps.seed?.extra?.demo as Record<string, number | null> | undefined)?.[key] ?? null;
+    const row: CurveRow = {
+      step: name,
+      wall_s: {},
+      recorded_s: {},
+      peak_rss_mb: {},
+      cpu_s: {},
+      ms_per_1000_printings: {},
+      time_ratio: null,
+      rss_ratio: null,
+    };
+    for (const size of [30000, 100000] as Size[]) {
+      const v = ms(size);
+      if (v === null) continue;
+      row.recorded_s[size] = round2(v / 1000);
+      row.ms_per_1000_printings[size] = round1(v / (size / 1000));
+    }
+    const [a, b] = [ms(30000), ms(100000)];
+    if (a && b) row.time_ratio = round2(b / a);
+    if (Object.keys(row.recorded_s).length > 0) steps.push(row);
+  }
   const disk: ReturnType<typeof costCurve>['disk'] = {};
   for (const size of [30000, 100000] as Size[]) {
     const state = states[size];
@@ -626,7 +675,7 @@ export function markdownReport(dir: string): string {
   }
   const lines: string[] = [];
   const curve = costCurve(states);
-  const cell = (v: number | null | undefined, suffix = '') => (v == null ? '—' : `${v}${suffix}`);
+  const cell = (v: number | null | undefined) => (v == null ? '—' : String(round2(v)));
   lines.push(
     '| step | 30k wall s | 30k recorded s | 30k CPU s | 30k peak RSS MB | 100k wall s | 100k recorded s | 100k CPU s | 100k peak RSS MB | time × | RSS × |',
   );
@@ -754,6 +803,10 @@ export async function runGrowth(o: GrowthOptions): Promise<void> {
   console.log(`  code ${describeRevision(rev)}; ${describeMachine(machineInfo())}`);
   const last = o.untilStep === null ? STEPS.length - 1 : STEPS.indexOf(o.untilStep);
   for (const step of STEPS.slice(0, last + 1)) {
+    if (step === 'seed' && state.steps.seed && state.steps.seed.extra?.demo === undefined && existsSync(dbFile)) {
+      state.steps.seed.extra = { ...state.steps.seed.extra, demo: demoTimings(dbFile) };
+      saveState(o.dir, state);
+    }
     if (state.steps[step]) {
       console.log(`  ${step}: done at ${state.steps[step].finished_at} (skipped)`);
       continue;
@@ -770,7 +823,10 @@ export async function runGrowth(o: GrowthOptions): Promise<void> {
           ? await readPathStep(o, dbFile)
           : await pipelineStep(o, dbFile, step);
     const load_after = loadAverage();
-    if (step === 'seed') state.dataset = datasetCounts(dbFile);
+    if (step === 'seed') {
+      state.dataset = datasetCounts(dbFile);
+      result.extra = { ...result.extra, demo: demoTimings(dbFile) };
+    }
     state.steps[step] = { step, finished_at: new Date().toISOString(), load_before, load_after, ...result };
     saveState(o.dir, state);
     const file = writeResults(o.dir);
