@@ -234,7 +234,7 @@ function fileMb(path: string): number {
 }
 
 /** Database file + WAL, and per-table bytes (indexes counted with their table) from dbstat. */
-function diskUse(dbFile: string): Disk {
+export function diskUse(dbFile: string): Disk {
   const db_mb = fileMb(dbFile);
   const wal_mb = fileMb(`${dbFile}-wal`);
   let tables_mb: Record<string, number> | null;
@@ -270,7 +270,7 @@ function diskUse(dbFile: string): Disk {
   return { db_mb, wal_mb, total_mb: round1(db_mb + wal_mb), tables_mb };
 }
 
-function datasetCounts(dbFile: string): { cards: number; printings: number; price_rows: number } {
+export function datasetCounts(dbFile: string): { cards: number; printings: number; price_rows: number } {
   const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
   try {
     const count = (table: string) => (db.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
@@ -283,7 +283,7 @@ function datasetCounts(dbFile: string): { cards: number; printings: number; pric
   }
 }
 
-function recordedSeed(dbFile: string): StepResult['recorded'] {
+export function recordedSeed(dbFile: string): StepResult['recorded'] {
   const db = new SqliteDatabase(dbFile, { readonly: true, fileMustExist: true });
   try {
     const run = db
