@@ -29,9 +29,24 @@ export interface WrkRequest {
   body?: string;
   /** Status every answer must have (default 200). */
   expect?: number;
+  /**
+   * A file of request paths, one a line: each request takes one of them at random (fixed seed,
+   * so runs are repeatable), instead of `url`'s path. For random ids and queries.
+   */
+  pathsFile?: string;
 }
 
 const luaString = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+
+function randomPaths(file: string): string {
+  return `
+local paths = {}
+for line in io.lines(${luaString(file)}) do if #line > 0 then table.insert(paths, line) end end
+if #paths == 0 then error("the paths file is empty") end
+math.randomseed(42)
+function request() return wrk.format(nil, paths[math.random(#paths)]) end
+`;
+}
 
 function script(req: WrkRequest): string {
   const headers = Object.entries(req.headers ?? {})
@@ -41,6 +56,7 @@ function script(req: WrkRequest): string {
 wrk.method = ${luaString(req.method ?? 'GET')}
 ${req.body === undefined ? '' : `wrk.body = ${luaString(req.body)}`}
 ${headers}
+${req.pathsFile === undefined ? '' : randomPaths(req.pathsFile)}
 unexpected = 0
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
