@@ -86,11 +86,12 @@ export async function versionedRead<T>(
   if (unchanged) return unchanged as unknown as Response & TypedResponse<T, 200, 'json'>;
   const cache = c.get('platform').responseCache;
   const key = cacheKey(c.req.url);
+  // A Uint8Array body is written as it is; a string would be encoded on every send.
   let response = cache.get(key, version);
   if (response === undefined) {
     const queue = readQueueOf(c.get('platform').database);
-    response = queue === null ? await produce() : await queue.run(produce);
-    cache.set(key, version, response);
+    const produced = queue === null ? await produce() : await queue.run(produce);
+    response = cache.set(key, version, produced);
   }
   return c.body(response.body, 200, {
     ...headers,

@@ -7,7 +7,7 @@ describe('ResponseCache', () => {
   it('answers only for the version an entry was built from', () => {
     const cache = new ResponseCache(1_000_000);
     cache.set('/v1/cards', 'v1', { body: '{"items":[]}', contentType: 'application/json' });
-    expect(cache.get('/v1/cards', 'v1')?.body).toBe('{"items":[]}');
+    expect(cache.get('/v1/cards', 'v1')?.body.toString('utf8')).toBe('{"items":[]}');
     expect(cache.get('/v1/cards', 'v2')).toBeUndefined();
     expect(cache.get('/v1/movers', 'v1')).toBeUndefined();
     expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 1, misses: 2 });

@@ -3,7 +3,8 @@
  * from. An entry is used only by a request that read the same version, so a new version (any
  * import or derive) retires every entry at once; least recently used entries go first when the
  * byte budget (RESPONSE_CACHE_MB) is full. Hot pages are then sent without rebuilding them;
- * the version read still happens on every request.
+ * the version read still happens on every request. Bodies are kept as their UTF-8 bytes, so a hit
+ * is sent without encoding the text again.
  */
 export interface CachedResponse {
   body: string;
@@ -11,7 +12,14 @@ export interface CachedResponse {
   headers?: Record<string, string>;
 }
 
-interface Entry extends CachedResponse {
+/** A cached answer: the body's UTF-8 bytes. */
+export interface StoredResponse {
+  body: Buffer<ArrayBuffer>;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+interface Entry extends StoredResponse {
   version: string;
   bytes: number;
 }
@@ -32,7 +40,7 @@ export class ResponseCache {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  get(key: string, version: string): CachedResponse | undefined {
+  get(key: string, version: string): StoredResponse | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined || entry.version !== version) {
       this.misses++;
@@ -45,18 +53,22 @@ export class ResponseCache {
     return entry;
   }
 
-  set(key: string, version: string, response: CachedResponse): void {
-    // Strings are UTF-16 in memory: two bytes per code unit, plus the key.
+  /** Keeps `response` (if it fits) and returns it as bytes, for sending. */
+  set(key: string, version: string, response: CachedResponse): StoredResponse {
+    const stored: StoredResponse = { ...response, body: Buffer.from(response.body, 'utf8') };
+    // The budget counts the text as UTF-16 (two bytes per code unit) plus the key, as it did when
+    // entries kept strings: the same entries fit.
     const bytes = (response.body.length + key.length) * 2;
-    if (!this.enabled || bytes > this.maxBytes / 8) return;
+    if (!this.enabled || bytes > this.maxBytes / 8) return stored;
     this.delete(key);
-    this.entries.set(key, { ...response, version, bytes });
+    this.entries.set(key, { ...stored, version, bytes });
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
       this.bytes -= entry.bytes;
     }
+    return stored;
   }
 
   private delete(key: string): void {
