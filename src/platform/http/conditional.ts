@@ -90,8 +90,10 @@ export async function versionedRead<T>(
   let response = cache.get(key, version);
   if (response === undefined) {
     const queue = readQueueOf(c.get('platform').database);
-    const produced = queue === null ? await produce() : await queue.run(produce);
-    response = cache.set(key, version, produced);
+    if (queue === null) response = cache.set(key, version, await produce());
+    else
+      // While it waited its turn, an earlier request for the same URL may have built the answer.
+      response = await queue.run(async () => cache.get(key, version) ?? cache.set(key, version, await produce()));
   }
   return c.body(response.body, 200, {
     ...headers,

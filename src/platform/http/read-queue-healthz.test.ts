@@ -42,3 +42,27 @@ describe(`/healthz while heavy reads are queued on ${sqlite.name}`, () => {
     });
   });
 });
+
+describe(`identical reads queued together on ${sqlite.name}`, () => {
+  describe.skipIf(sqlite.skip !== null)(label(sqlite), () => {
+    const h = harnessDatabase(sqlite);
+    beforeAll(async () => {
+      await seedMarket(h.runtime.ingest);
+    });
+
+    it('build the answer once: a read that waited its turn finds it in the response cache', async () => {
+      const before = h.runtime.database.queryCount;
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          h.request('/v1/movers?window=7d').then(async (res) => {
+            expect(res.status).toBe(200);
+            return res.text();
+          }),
+        ),
+      );
+      expect(new Set(answers).size).toBe(1);
+      // One data statement and the shared data-version reads; building each answer would be 20+.
+      expect(h.runtime.database.queryCount - before).toBeLessThanOrEqual(5);
+    });
+  });
+});
