@@ -69,6 +69,8 @@ interface Tree {
   /** Dates whose rows are all read but not all written yet. */
   pendingDates: string[];
   flushRows: number;
+  /** Raw files read since the last write, archived with it. */
+  payloads: { name: string; body: string }[];
 }
 
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
@@ -86,6 +88,7 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
     doneDates: [...(opts.resume?.doneDates ?? [])],
     pendingDates: [],
     flushRows: opts.flushRows ?? DATES_FLUSH_ROWS,
+    payloads: [],
   };
 }
 
@@ -104,7 +107,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
     let rows: unknown[];
     try {
       const text = await readFile(join(dir, group, 'prices'), 'utf8');
-      await t.run.savePayload(`${date}/${group}/prices`, text);
+      if (t.run.keepsPayloads) t.payloads.push({ name: `${date}/${group}/prices`, body: text });
       rows = envelopeResults(text);
     } catch (err) {
       t.run.fail(item, err);
@@ -123,9 +126,15 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
  */
 const DATES_FLUSH_ROWS = PRICE_CHUNK_ROWS / 2;
 
-/** Writes what is buffered; the dates imported whole until now are done (the run's resume point). */
+/**
+ * Writes what is buffered and archives the files it came from (one statement per few hundred
+ * files); the dates imported whole until now are done (the run's resume point).
+ */
 async function settle(t: Tree): Promise<void> {
   await t.importer.flush();
+  const payloads = t.payloads;
+  t.payloads = [];
+  await t.run.savePayloads(payloads);
   if (t.pendingDates.length === 0) return;
   t.doneDates.push(...t.pendingDates);
   t.pendingDates = [];
