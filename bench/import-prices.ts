@@ -7,8 +7,9 @@
  * timed too.
  *
  * The floor, measured in the same run: the same price rows inserted with one bare better-sqlite3
- * prepared statement into a table of the same shape (same columns, primary key and index, WITHOUT
- * ROWID, same pragmas), in one transaction, with printing keys in random order. Reading and
+ * prepared statement into a table of the same shape (same columns and primary key, no secondary
+ * index — the real table has none —, WITHOUT ROWID, same pragmas; no foreign key to printings), in
+ * one transaction, with printing keys in random order. Reading and
  * parsing the files is not part of the floor.
  *
  * Targets: SQLite ≥ half the floor's rows/s; PostgreSQL ≥ 50,000 rows/s; peak RSS ≤ 500 MB.
@@ -190,8 +191,7 @@ function sqliteFloor(dir: string, rows: (string | number | null)[][]): { ms: num
       printing_key integer not null, market text not null, condition text not null, currency text not null, date text not null,
       feed text not null, market_cents integer, low_cents integer, mid_cents integer, high_cents integer, direct_low_cents integer,
       trend_cents integer, avg1_cents integer, avg7_cents integer, avg30_cents integer, source_as_of text, known_at text not null, run_id text not null,
-      constraint prices_pk primary key (printing_key, market, condition, currency, date)) without rowid;
-      create index prices_market_date_idx on prices (market, date);`);
+      constraint prices_pk primary key (printing_key, market, condition, currency, date)) without rowid;`);
     const insert = db.prepare(`insert into prices values (${rows[0]!.map(() => '?').join(', ')})`);
     const all = db.transaction((batch: (string | number | null)[][]) => {
       for (const r of batch) insert.run(r);

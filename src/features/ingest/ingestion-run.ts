@@ -112,6 +112,12 @@ export class IngestionRun implements RunTally {
     if (this.keepPayloads) await repo.insertPayload(this.db, this.id, name, body, isoInstant(this.clock.now()));
   }
 
+  /** Keeps several raw upstream payloads at once (fewer statements than one `savePayload` each), in order. */
+  async savePayloads(payloads: readonly { name: string; body: string | Uint8Array }[]): Promise<void> {
+    if (this.keepPayloads && payloads.length > 0)
+      await repo.insertPayloads(this.db, this.id, payloads, isoInstant(this.clock.now()));
+  }
+
   /** Whether this run keeps its raw payloads (a source that compresses as it reads can skip the work when not). */
   get keepsPayloads(): boolean {
     return this.keepPayloads;

@@ -53,6 +53,32 @@ export async function insertPayload(
     .execute();
 }
 
+/** Rows per insert of payloads (7 parameters each, well under either dialect's limit). */
+const PAYLOAD_ROWS = 200;
+
+/** Stores raw upstream payloads gzip-compressed (level 1), in order, a few hundred per statement. */
+export async function insertPayloads(
+  db: Kysely<Tables>,
+  runId: string,
+  payloads: readonly { name: string; body: string | Uint8Array }[],
+  createdAt: string,
+): Promise<void> {
+  for (let i = 0; i < payloads.length; i += PAYLOAD_ROWS) {
+    const rows = payloads.slice(i, i + PAYLOAD_ROWS).map(({ name, body }) => {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      return {
+        run_id: runId,
+        name,
+        encoding: 'gzip',
+        bytes: bytes.byteLength,
+        body: gzipSync(bytes, { level: 1 }),
+        created_at: createdAt,
+      };
+    });
+    await db.insertInto('ingestion_payloads').values(rows).execute();
+  }
+}
+
 /** Stores one raw upstream payload that is already gzip-compressed; `bytes` is its decompressed size. */
 export async function insertGzippedPayload(
   db: Kysely<Tables>,

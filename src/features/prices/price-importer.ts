@@ -43,9 +43,10 @@ const CURRENCIES = new Set(['USD', 'EUR']);
 /**
  * A row waiting for its printing: a known key, or a printing to create at flush. `grain` names
  * the row's grain by card, finish and product (stable before and after the printing exists);
- * it is kept only when the importer checks repeats across chunks.
+ * it is kept only when the importer checks repeats across chunks. `printingKey` is `printing` once
+ * the printing exists (0 until then), so the row goes to the writer as it is.
  */
-type BufferedRow = Omit<PriceRow, 'printingKey'> & { printing: number | PendingPrinting; grain?: string };
+type BufferedRow = PriceRow & { printing: number | PendingPrinting; grain?: string };
 
 /**
  * How a run treats a grain it meets twice. `last-wins` (the default): the later row replaces the
@@ -236,27 +237,18 @@ export class PriceImporter {
     });
     if (pending.length > 0) {
       const keys = await this.resolver.createAll(pending);
-      pendingAt.forEach((rowIndex, k) => (rows[rowIndex]!.printing = keys[k]!));
+      pendingAt.forEach((rowIndex, k) => {
+        const row = rows[rowIndex]!;
+        row.printing = keys[k]!;
+        row.printingKey = keys[k]!;
+      });
     }
     // Rows with and without a product id can still land on one printing: group by it too.
     if (this.repeats === 'ambiguous')
       rows = await this.acrossChunks(
         this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`),
       );
-    const outcome = await this.writer.write(
-      rows.map((r) => ({
-        printingKey: r.printing as number,
-        market: r.market,
-        condition: r.condition,
-        currency: r.currency,
-        date: r.date,
-        feed: r.feed,
-        cents: r.cents,
-        sourceAsOf: r.sourceAsOf,
-        knownAt: r.knownAt,
-        runId: r.runId,
-      })),
-    );
+    const outcome = await this.writer.write(rows);
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
   }
@@ -403,6 +395,7 @@ export class PriceImporter {
           ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}`
           : undefined,
       printing,
+      printingKey: typeof printing === 'number' ? printing : 0,
       market: o.market,
       condition,
       currency: o.currency,

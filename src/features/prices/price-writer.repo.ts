@@ -81,6 +81,21 @@ function values(r: PriceRow): (string | number | null)[] {
   ];
 }
 
+const N_KEY = KEY_COLUMNS.length;
+const N_VALUE = VALUE_COLUMNS.length;
+const N_META = META_COLUMNS.length;
+
+/** The update's parameters from a row's insert values: values and meta to set, the key, the values to compare, the feed. */
+function updateParams(v: (string | number | null)[]): (string | number | null)[] {
+  const out = new Array<string | number | null>(N_VALUE + N_META + N_KEY + N_VALUE + 1);
+  let j = 0;
+  for (let i = N_KEY; i < N_KEY + N_VALUE + N_META; i++) out[j++] = v[i]!;
+  for (let i = 0; i < N_KEY; i++) out[j++] = v[i]!;
+  for (let i = N_KEY; i < N_KEY + N_VALUE; i++) out[j++] = v[i]!;
+  out[j] = v[N_KEY]!; // the feed
+  return out;
+}
+
 function grain(r: PriceRow): string {
   return `${r.printingKey}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
 }
@@ -123,10 +138,7 @@ class SqlitePriceWriter implements PriceWriter {
           out.accepted++;
           continue;
         }
-        const key = v.slice(0, KEY_COLUMNS.length);
-        const val = v.slice(KEY_COLUMNS.length, KEY_COLUMNS.length + VALUE_COLUMNS.length);
-        const meta = v.slice(KEY_COLUMNS.length + VALUE_COLUMNS.length);
-        if (this.update.run([...val, ...meta, ...key, ...val, r.feed]).changes === 1) out.updated++;
+        if (this.update.run(updateParams(v)).changes === 1) out.updated++;
         else out.unchanged++;
       }
       return out;

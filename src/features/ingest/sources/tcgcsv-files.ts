@@ -39,6 +39,10 @@ export interface TcgcsvFilesOptions {
   resume?: { doneDates?: string[] };
   /** Id of the run being resumed, recorded as this run's `resumes`. */
   resumesRun?: string;
+  /** Rows buffered across dates before they are written (default `DATES_FLUSH_ROWS`). */
+  flushRows?: number;
+  /** Rows per write within a date (default `PRICE_CHUNK_ROWS`). */
+  chunkRows?: number;
 }
 
 const DATE_DIR = /^\d{4}-\d{2}-\d{2}$/;
@@ -64,13 +68,16 @@ interface Tree {
   doneDates: string[];
   /** Dates whose rows are all read but not all written yet. */
   pendingDates: string[];
+  flushRows: number;
+  /** Raw files read since the last write, archived with it. */
+  payloads: { name: string; body: string }[];
 }
 
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
   const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;
   // Listings stored before the catalogue had their cards may link now.
   await relinkListings(ctx, crosswalk?.map ?? (await ProductMap.load(ctx.database.db)));
-  const importer = await priceImporter(ctx, run, FEED);
+  const importer = await priceImporter(ctx, run, FEED, { chunkRows: opts.chunkRows ?? PRICE_CHUNK_ROWS });
   if (crosswalk) importer.productLineHints = crosswalk.editions;
   // A resumed run carries the dates done before, so resuming it again skips them too.
   return {
@@ -80,6 +87,8 @@ async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesO
     missingCard: cardNotInCatalog(crosswalk),
     doneDates: [...(opts.resume?.doneDates ?? [])],
     pendingDates: [],
+    flushRows: opts.flushRows ?? DATES_FLUSH_ROWS,
+    payloads: [],
   };
 }
 
@@ -98,7 +107,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
     let rows: unknown[];
     try {
       const text = await readFile(join(dir, group, 'prices'), 'utf8');
-      await t.run.savePayload(`${date}/${group}/prices`, text);
+      if (t.run.keepsPayloads) t.payloads.push({ name: `${date}/${group}/prices`, body: text });
       rows = envelopeResults(text);
     } catch (err) {
       t.run.fail(item, err);
@@ -107,7 +116,7 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
     await addPriceRows(t.importer, rows, date, t.missingCard, Number(group));
   }
   t.pendingDates.push(date);
-  if (t.importer.buffered >= DATES_FLUSH_ROWS) await settle(t);
+  if (t.importer.buffered >= t.flushRows) await settle(t);
 }
 
 /**
@@ -117,9 +126,15 @@ async function importDate(t: Tree, root: string, date: string): Promise<void> {
  */
 const DATES_FLUSH_ROWS = PRICE_CHUNK_ROWS / 2;
 
-/** Writes what is buffered; the dates imported whole until now are done (the run's resume point). */
+/**
+ * Writes what is buffered and archives the files it came from (one statement per few hundred
+ * files); the dates imported whole until now are done (the run's resume point).
+ */
 async function settle(t: Tree): Promise<void> {
   await t.importer.flush();
+  const payloads = t.payloads;
+  t.payloads = [];
+  await t.run.savePayloads(payloads);
   if (t.pendingDates.length === 0) return;
   t.doneDates.push(...t.pendingDates);
   t.pendingDates = [];
