@@ -36,7 +36,8 @@ import { listen } from './server.ts';
 import { startHeld } from './platform/background.ts';
 import { deliveryWorker } from './delivery-channels.ts';
 
-function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
+/** `stopping` aborts when the process is told to stop: an in-process pipeline run records its step as interrupted. */
+function platformJobs(runtime: Runtime, pipelineInProcess: boolean, stopping: AbortSignal): Job[] {
   return [
     {
       name: 'pipeline.daily',
@@ -44,7 +45,7 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
       description: 'Run every pipeline step in order (`cardquant pipeline steps` lists them).',
       run: async () => {
         if (pipelineInProcess) {
-          const records = await runtime.pipeline.run([], { trigger: 'schedule' });
+          const records = await runtime.pipeline.run([], { trigger: 'schedule', signal: stopping });
           return { steps: records.map((r) => `${r.step}:${r.status}`).join(',') };
         }
         // The HTTP process hands the heavy work to a child process, in a background slot (waiting for one).
@@ -142,8 +143,15 @@ async function runProcess(roles: {
   }
   if (roles.bootstrap) await seedDemoIfEmpty(runtime);
 
+  const stopping = new AbortController();
   const scheduler = roles.scheduler
-    ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http))
+    ? new Scheduler(
+        runtime.database.db,
+        runtime.clock,
+        log,
+        instance,
+        platformJobs(runtime, !roles.http, stopping.signal),
+      )
     : undefined;
   scheduler?.start();
   const deliveries = roles.deliveries ? deliveryWorker(runtime, instance) : undefined;
@@ -158,6 +166,7 @@ async function runProcess(roles: {
     const stop = (signal: string) => {
       stopAt = performance.now();
       log.info({ signal }, 'shutting down');
+      stopping.abort(new Error(`stopped by ${signal}`));
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -177,6 +186,9 @@ async function runProcess(roles: {
   const unsent = await logShipping?.close(Math.max(0, cfg.SHUTDOWN_GRACE_MS - (performance.now() - stopAt)));
   // Written to stdout only: the shippers are closed.
   if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
+  // Work an aborted pipeline step left in flight (a call to an upstream that never answers) must
+  // not keep the process alive: its step is recorded and everything is closed, so it is dropped.
+  setImmediate(() => process.exit()).unref();
 }
 
 function program(): Command {
