@@ -123,7 +123,12 @@ async function runProcess(roles: {
   const cfg = config();
   const instance = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const logShipping = await logShippingFromConfig(cfg, { role: roles.role });
-  const runtime = await createRuntime(cfg, { instance, logShipping, replicated: roles.role === 'serve' });
+  const runtime = await createRuntime(cfg, {
+    instance,
+    logShipping,
+    replicated: roles.role === 'serve',
+    serving: roles.http,
+  });
   const { log } = runtime;
 
   if (roles.bootstrap && !cfg.ADMIN_TOKEN) {
