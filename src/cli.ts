@@ -39,7 +39,8 @@ import { deliveryWorker } from './delivery-channels.ts';
 import { resolveDataKeys } from './platform/data-key.ts';
 import { joinServeCluster, resolveProcesses, runServePrimary } from './platform/serve-cluster.ts';
 
-function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
+/** `stopping` aborts when the process is told to stop: an in-process pipeline run records its step as interrupted. */
+function platformJobs(runtime: Runtime, pipelineInProcess: boolean, stopping: AbortSignal): Job[] {
   return [
     {
       name: 'pipeline.daily',
@@ -47,7 +48,7 @@ function platformJobs(runtime: Runtime, pipelineInProcess: boolean): Job[] {
       description: 'Run every pipeline step in order (`cardquant pipeline steps` lists them).',
       run: async () => {
         if (pipelineInProcess) {
-          const records = await runtime.pipeline.run([], { trigger: 'schedule' });
+          const records = await runtime.pipeline.run([], { trigger: 'schedule', signal: stopping });
           return { steps: records.map((r) => `${r.step}:${r.status}`).join(',') };
         }
         // The HTTP process hands the heavy work to a child process, in a background slot (waiting for one).
@@ -131,6 +132,7 @@ async function runProcess(roles: {
     instance,
     logShipping,
     replicated: roles.role === 'serve',
+    serving: roles.http,
     ...(worker && {
       log: createLogger(cfg.LOG_LEVEL, logShipping?.destination).child(worker),
       accessLog: createAccessLogger(cfg.LOG_LEVEL, logShipping?.destination).child(worker),
@@ -157,8 +159,15 @@ async function runProcess(roles: {
   }
   if (roles.bootstrap) await seedDemoIfEmpty(runtime);
 
+  const stopping = new AbortController();
   const scheduler = roles.scheduler
-    ? new Scheduler(runtime.database.db, runtime.clock, log, instance, platformJobs(runtime, !roles.http))
+    ? new Scheduler(
+        runtime.database.db,
+        runtime.clock,
+        log,
+        instance,
+        platformJobs(runtime, !roles.http, stopping.signal),
+      )
     : undefined;
   scheduler?.start();
   const deliveries = roles.deliveries ? deliveryWorker(runtime, instance) : undefined;
@@ -173,6 +182,7 @@ async function runProcess(roles: {
     const stop = (signal: string) => {
       stopAt = performance.now();
       log.info({ signal }, 'shutting down');
+      stopping.abort(new Error(`stopped by ${signal}`));
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
@@ -192,6 +202,9 @@ async function runProcess(roles: {
   const unsent = await logShipping?.close(Math.max(0, cfg.SHUTDOWN_GRACE_MS - (performance.now() - stopAt)));
   // Written to stdout only: the shippers are closed.
   if (unsent && Object.values(unsent).some((n) => n > 0)) log.warn({ unsent }, 'log lines not shipped before exit');
+  // Work an aborted pipeline step left in flight (a call to an upstream that never answers) must
+  // not keep the process alive: its step is recorded and everything is closed, so it is dropped.
+  setImmediate(() => process.exit()).unref();
 }
 
 /**

@@ -237,7 +237,7 @@ export type Config = z.infer<typeof configSchema>;
 export const settingDocs: Record<keyof Config, string> = {
   DATABASE_URL: 'Where data lives: `sqlite:PATH` (file, WAL mode) or `postgres://user@host:port/db`.',
   DATABASE_READ_URL:
-    'Optional PostgreSQL read replica (`postgres://…`) for the public market reads that tolerate lag (cards, search, card detail, history, movers, dashboard, facets, indexes), their ETags included; everything else and every write use DATABASE_URL. Unset: everything uses DATABASE_URL (docs/DEPLOY.md).',
+    'Optional PostgreSQL read replica (`postgres://…`) for the public market reads that tolerate lag (cards, search, card detail, history, movers, dashboard, facets, indexes), their ETags included; everything else and every write use DATABASE_URL. It must reach exactly one streaming standby (not a reader endpoint or pooler spread over several replicas): a response reads its ETag version and its body with two statements that may use different connections. Unset: everything uses DATABASE_URL (docs/DEPLOY.md).',
   HOST: 'Interface the HTTP server binds to.',
   PORT: 'TCP port of the HTTP server (0 picks a free port).',
   PUBLIC_URL: 'External base URL; when it is https, responses carry HSTS.',

@@ -84,6 +84,12 @@ export interface RuntimeOptions {
    * `RATE_LIMIT_STORE=auto` then shares counters (platform/http/rate-limit-store.ts).
    */
   replicated?: boolean;
+  /**
+   * This process answers HTTP requests (default true). `cardquant worker` passes false: it then
+   * opens no rate-limit store and no read-replica pool (DATABASE_READ_URL), which only requests
+   * use; it still builds the app when `http` is on (the SLO job reads the public routes from it).
+   */
+  serving?: boolean;
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>;
@@ -118,10 +124,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const shipping = options.logShipping ?? null;
   const log = options.log ?? createLogger(config.LOG_LEVEL, shipping?.destination);
   const database = await openMigrated(config, log, clock);
+  const serving = options.http !== false && options.serving !== false;
   // A replica is never migrated: its schema arrives by replication, and /readyz checks it is current.
-  const readDatabase = config.DATABASE_READ_URL
-    ? openDatabase(config.DATABASE_READ_URL, openOptions(config, log))
-    : database;
+  // Only request handlers read from it: a process that serves nothing opens no pool there.
+  const readDatabase =
+    serving && config.DATABASE_READ_URL ? openDatabase(config.DATABASE_READ_URL, openOptions(config, log)) : database;
   const dataKeys = resolveDataKeys(config);
   if (dataKeys.source.kind === 'file' && dataKeys.source.created)
     log.info({ keyFile: dataKeys.source.path }, 'data encryption key file created (mode 0600)');
@@ -138,13 +145,12 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     await BearerAuthenticator.hashAdminTokens(config.ADMIN_TOKEN, config.ADMIN_TOKEN_NEXT),
     keyUsage,
   );
-  // Commands that serve nothing count nothing: they open no store connection.
-  const rateLimitStore =
-    options.http === false
-      ? {}
-      : await openRateLimitStore(config, database, log, metrics.registry, {
-          replicated: options.replicated ?? false,
-        });
+  // Processes that serve nothing count nothing: they open no store connection.
+  const rateLimitStore = !serving
+    ? {}
+    : await openRateLimitStore(config, database, log, metrics.registry, {
+        replicated: options.replicated ?? false,
+      });
   const platform: Platform = {
     config,
     log,

@@ -34,7 +34,7 @@ const LOAD_CONCURRENCY = 12;
 const STEADY_MS = 6000;
 
 describe.skipIf(postgres.skip !== null)(`3 serve + 2 worker processes on ${label(postgres)}`, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cq-multi-'));
+  let dir = '';
   let url = '';
   let cluster: Cluster;
   let database: Database;
@@ -43,6 +43,7 @@ describe.skipIf(postgres.skip !== null)(`3 serve + 2 worker processes on ${label
   let seededAt = '';
 
   beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cq-multi-'));
     url = await postgres.create();
   });
   afterAll(async () => {
@@ -50,7 +51,7 @@ describe.skipIf(postgres.skip !== null)(`3 serve + 2 worker processes on ${label
     closeAgents();
     await database?.close();
     if (url) await postgres.drop(url);
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const paths = (i: number) => {

@@ -6,16 +6,17 @@
  * test/multi-process.test.ts proves the deployment properties with it; bench/harness.ts measures.
  */
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { BUDGET } from './budget.ts';
 import { spawnCli, type CliProcess } from './process.ts';
 
-/** A port free right now (the kernel's pick), kept by a restarted `serve` so the balancer's list stays. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+/**
+ * The port a `serve` started with `PORT=0` bound (the kernel's pick), from its `listening` log
+ * line: no port is chosen here and released before the process binds it, which another test
+ * running in parallel could take in between.
+ */
+function boundPort(serve: CliProcess): number {
+  const port = serve.jsonLines().find((l) => l.msg === 'listening')?.port;
+  if (typeof port !== 'number') throw new Error(`no listening line\n${serve.stdout}\n${serve.stderr}`);
   return port;
 }
 
@@ -188,23 +189,26 @@ export interface ClusterOptions {
 }
 
 export interface Cluster {
+  /** The serve processes' ports, in order; `restartServe(i)` replaces entry i in place. */
   ports: number[];
   serves: CliProcess[];
   workers: CliProcess[];
   alongside: CliProcess[];
   /** Every process ever started (restarted serves included), for the log checks. */
   all: CliProcess[];
-  /** SIGTERM to serve `i`, wait for its exit, start it again on its port and wait until ready. */
+  /**
+   * SIGTERM to serve `i`, wait for its exit, start it again on a port of the kernel's choosing,
+   * wait until ready, and put that port in `ports[i]` (a balancer built over `ports` then sends
+   * load there, as one whose upstream list is updated would).
+   */
   restartServe(i: number): Promise<{ exitCode: number | null; cutConnections: unknown }>;
 }
 
 /** Starts every process at once (so they race for the migrations) and waits until each is ready. */
 export async function startCluster(o: ClusterOptions): Promise<Cluster> {
-  const ports = await Promise.all(Array.from({ length: o.serve }, () => freePort()));
   const base = { DATABASE_URL: o.databaseUrl, LOG_LEVEL: 'info', ...o.env };
-  const startServe = (port: number) =>
-    spawnCli(['serve'], { cwd: o.cwd, env: { ...base, HOST: '127.0.0.1', PORT: String(port) } });
-  const serves = ports.map(startServe);
+  const startServe = () => spawnCli(['serve'], { cwd: o.cwd, env: { ...base, HOST: '127.0.0.1', PORT: '0' } });
+  const serves = Array.from({ length: o.serve }, startServe);
   const workers = Array.from({ length: o.workers }, () =>
     spawnCli(['worker'], { cwd: o.cwd, env: { ...base, ...o.workerEnv } }),
   );
@@ -217,6 +221,7 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       if (exit.code !== 0) throw new Error(`cardquant ${p.args.join(' ')} failed\n${p.stdout}\n${p.stderr}`);
     }),
   ]);
+  const ports = serves.map(boundPort);
   await Promise.all(ports.map((port) => waitReady(port)));
   return {
     ports,
@@ -228,11 +233,13 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
       const old = serves[i]!;
       const exit = await old.stop('SIGTERM');
       const stopped = old.jsonLines().find((l) => l.msg === 'stopped');
-      const fresh = startServe(ports[i]!);
+      const fresh = startServe();
       serves[i] = fresh;
       all.push(fresh);
       await fresh.waitForStdout(/"msg":"ready"/, BUDGET.processRunMs);
-      await waitReady(ports[i]!);
+      const port = boundPort(fresh);
+      await waitReady(port);
+      ports[i] = port;
       return { exitCode: exit.code, cutConnections: stopped?.cutConnections };
     },
   };

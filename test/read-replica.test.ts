@@ -132,6 +132,22 @@ describe.skipIf(postgres.skip !== null)(`read replica on ${label(postgres)}`, ()
     expect((await h.request('/readyz')).status).toBe(200);
   });
 
+  it('is opened only by processes that serve HTTP (a worker uses the primary alone)', async () => {
+    const cfg = loadConfig({ DATABASE_URL: primaryUrl, DATABASE_READ_URL: replicaUrl, LOG_LEVEL: 'silent' });
+    const worker = await createRuntime(cfg, { serving: false, processMetrics: false });
+    try {
+      expect(worker.readDatabase).toBe(worker.database);
+    } finally {
+      await worker.close();
+    }
+    const serving = await createRuntime(cfg, { processMetrics: false });
+    try {
+      expect(serving.readDatabase).not.toBe(serving.database);
+    } finally {
+      await serving.close();
+    }
+  });
+
   it('uses the primary for everything when the setting is unset', async () => {
     const bare = await createRuntime(loadConfig({ DATABASE_URL: primaryUrl, LOG_LEVEL: 'silent' }), { http: false });
     expect(bare.readDatabase).toBe(bare.database);
