@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sevenZip from '7z-wasm';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ingestContext } from '#test/ingest-harness.ts';
@@ -207,6 +208,51 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
       ]);
       // The temporary extraction folders are gone.
       expect(readdirSync(tmpdir()).filter((n) => n.startsWith('cardquant-tcgcsv-extract-'))).toEqual([]);
+    });
+
+    it('a failed write fails the archive run: no later write marks the lost days done, and a resume imports them', async () => {
+      const src = join(dir, 'archive-src-write');
+      writePriceTree(src, { '2025-10-13': dayPrices(300), '2025-10-14': dayPrices(305) });
+      const archives = join(dir, 'archives-write');
+      mkdirSync(archives);
+      await build7z(src, archives, 'prices-2025-10-13.ppmd.7z', '2025-10-13');
+      await build7z(src, archives, 'prices-2025-10-14.ppmd.7z', '2025-10-14');
+      // The database refuses the first day's rows (a full disk, a lost connection): a trigger.
+      if (d.name === 'sqlite')
+        await sql`create trigger refuse_day before insert on prices when new.date = '2025-10-13' begin select raise(abort, 'refused'); end`.execute(
+          ctx.database.db,
+        );
+      else {
+        await sql`create function refuse_day() returns trigger language plpgsql as $$ begin if new.date = date '2025-10-13' then raise exception 'refused'; end if; return new; end $$`.execute(
+          ctx.database.db,
+        );
+        await sql`create trigger refuse_day before insert on prices for each row execute function refuse_day()`.execute(
+          ctx.database.db,
+        );
+      }
+      // Each day written as soon as it is read, so the second day's write comes after the failure.
+      const failed = await importTcgcsvArchive(ctx, { path: archives, map, flushRows: 1 });
+      expect(failed.status).toBe('failed');
+      expect(failed.error).toMatch(/refused/);
+      const checkpoint = await ctx.database.db
+        .selectFrom('ingestion_runs')
+        .select('checkpoint')
+        .where('id', '=', failed.id)
+        .executeTakeFirstOrThrow();
+      const done = checkpoint.checkpoint
+        ? ((JSON.parse(checkpoint.checkpoint) as { doneDates?: string[] }).doneDates ?? [])
+        : [];
+      expect(done).not.toContain('2025-10-13');
+
+      if (d.name === 'sqlite') await sql`drop trigger refuse_day`.execute(ctx.database.db);
+      else {
+        await sql`drop trigger refuse_day on prices`.execute(ctx.database.db);
+        await sql`drop function refuse_day()`.execute(ctx.database.db);
+      }
+      const resumed = await importTcgcsvArchive(ctx, { path: archives, map, resume: { doneDates: done } });
+      expect(resumed.status).toBe('succeeded');
+      const dates = (await stored('base1-4.holofoil')).map((r) => String(r.date).slice(0, 10));
+      expect(dates).toEqual(expect.arrayContaining(['2025-10-13', '2025-10-14']));
     });
 
     it('extract7z says why it cannot extract: not an archive, or no such file', async () => {

@@ -236,13 +236,19 @@ export async function importTcgcsvArchive(ctx: IngestContext, opts: TcgcsvFilesO
     for (const [i, a] of archives.entries()) {
       const tmp = await mkdtemp(join(tmpdir(), 'cardquant-tcgcsv-extract-'));
       try {
-        await extract7z(join(opts.path, a.name), tmp, [`*/${POKEMON_CATEGORY}/*`]);
-        const dates = (await readdir(tmp)).filter((d) => DATE_DIR.test(d) && inRange(d, opts)).sort();
-        if (dates.length === 0)
-          run.fail(a.name, `the archive holds no ${a.date} folder with category ${POKEMON_CATEGORY}`);
+        // An archive that cannot be read is that archive's failure; the run goes on with the next.
+        let dates: string[] = [];
+        try {
+          await extract7z(join(opts.path, a.name), tmp, [`*/${POKEMON_CATEGORY}/*`]);
+          dates = (await readdir(tmp)).filter((d) => DATE_DIR.test(d) && inRange(d, opts)).sort();
+          if (dates.length === 0)
+            run.fail(a.name, `the archive holds no ${a.date} folder with category ${POKEMON_CATEGORY}`);
+        } catch (err) {
+          run.fail(a.name, err);
+        }
+        // A failed write is the run's failure, not the archive's: its rows (possibly several days'
+        // buffered rows) are gone, so no later write may mark those days done.
         for (const date of dates) await importDate(tree, tmp, date);
-      } catch (err) {
-        run.fail(a.name, err);
       } finally {
         await rm(tmp, { recursive: true, force: true });
       }
