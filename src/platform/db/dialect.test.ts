@@ -52,6 +52,12 @@ describe.each(dialects)('dialect helpers on $name', (d) => {
       ]);
     });
 
+    it('insertInChunks refuses a name that is not a plain identifier (names are part of the text)', async () => {
+      const rows = [{ key: 'x1', value: 'v', updated_at: '2026-02-04', 'value") values (1); --': 'y' }];
+      await expect(insertInChunks(database.db, 'dataset_meta', rows as never, 10)).rejects.toThrow(/not a plain/);
+      expect(await rawRows(database, `select key from dataset_meta where key = 'x1'`, [])).toEqual([]);
+    });
+
     it('rawRows binds positional parameters, a repeated one included, and returns arrays', async () => {
       const rows = await rawRows(
         database,

@@ -92,6 +92,9 @@ export async function insertInChunks<T extends keyof Tables>(
         .execute();
     return;
   }
+  // Names are written into the statement's text: only plain identifiers (values are parameters).
+  const bad = [String(table), ...columns].find((name) => !/^[a-z_][a-z0-9_]*$/.test(name));
+  if (bad !== undefined) throw new Error(`insertInChunks: ${JSON.stringify(bad)} is not a plain column or table name`);
   // `?` on SQLite, `$1` on PostgreSQL: the placeholder the dialect's compiler writes.
   const numbered = sql`${0}`.compile(db).sql !== '?';
   const head = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values `;
