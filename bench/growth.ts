@@ -78,7 +78,7 @@ import {
   type MachineInfo,
   type Revision,
 } from './cold-start.ts';
-import { runWrk, type WrkRun } from './wrk.ts';
+import { bareServer, runWrk, type WrkRun } from './wrk.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'cardquant.js');
 const SIZES = { 30000: 20_000, 100000: 66_667 } as const;
@@ -428,15 +428,6 @@ function fetchBody(port: number, path: string): Promise<{ status: number; body: 
       .end();
   });
 }
-
-const bareServer = (body: string, type: string) => `
-const http = require('node:http');
-const body = Buffer.from(${JSON.stringify(body)});
-const headers = { 'Content-Type': ${JSON.stringify(type)}, 'Content-Length': body.length };
-http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
-  .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
-`;
 
 /** The request paths of each scenario, one a line, in files wrk picks from at random. */
 function writePaths(o: GrowthOptions, dbFile: string): Record<Scenario, string> {

@@ -21,7 +21,7 @@ import {
   stopChild,
   waitFor200,
 } from './cold-start.ts';
-import { runWrk, type WrkRun } from './wrk.ts';
+import { bareServer, runWrk, type WrkRun } from './wrk.ts';
 
 const PATH = '/v1/cards';
 
@@ -37,15 +37,6 @@ function fetchBody(port: number): Promise<{ body: string; type: string }> {
       .end();
   });
 }
-
-const bareServer = (body: string, type: string) => `
-const http = require('node:http');
-const body = Buffer.from(${JSON.stringify(body)});
-const headers = { 'Content-Type': ${JSON.stringify(type)}, 'Content-Length': body.length };
-http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
-  .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-process.on('SIGTERM', () => process.exit(0));
-`;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -112,3 +112,16 @@ export async function runWrk(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The source of a bare `node:http` server answering every request with `body` (the floor beside
+ * an app in the same run); run it with `node -e` and BENCH_PORT.
+ */
+export const bareServer = (body: string, type: string) => `
+const http = require('node:http');
+const body = Buffer.from(${JSON.stringify(body)});
+const headers = { 'Content-Type': ${JSON.stringify(type)}, 'Content-Length': body.length };
+http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
+  .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
+process.on('SIGTERM', () => process.exit(0));
+`;
