@@ -43,11 +43,12 @@ describe.each(dialects)('delivery workers racing on $name', (d) => {
       return database;
     };
 
-    async function seed(n: number) {
+    /** `n` deliveries due at `dueMs` (the real time by default; a test on a manual clock passes its own). */
+    async function seed(n: number, dueMs: number = Date.now()) {
       const database = connect();
       await migrate(database, MIGRATED_AT);
       const newId = idFactory(systemClock);
-      const nowIso = isoInstant(Date.now());
+      const nowIso = isoInstant(dueMs);
       for (let i = 0; i < n; i += 50) {
         await database.db.transaction().execute(async (trx) => {
           for (let j = i; j < Math.min(n, i + 50); j++)
@@ -104,8 +105,10 @@ describe.each(dialects)('delivery workers racing on $name', (d) => {
     });
 
     it('start() sends until stopped; stop() waits for sends in flight and aborts those past the grace', async () => {
-      const main = await seed(3);
       const clock = manualClock('2026-12-06T10:00:00.000Z');
+      // Due at the manual clock's instant, not the real time's: rows seeded at the real time would
+      // not be due on a clock that stands earlier, and the worker would never claim them.
+      const main = await seed(3, clock.now());
       let release: () => void = () => undefined;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const started: string[] = [];
@@ -199,8 +202,8 @@ describe.each(dialects)('delivery workers racing on $name', (d) => {
     });
 
     it('a send whose result cannot be recorded is sent again, under the same id, once its lease runs out', async () => {
-      const main = await seed(1);
       const clock = manualClock('2026-12-06T10:00:00.000Z');
+      const main = await seed(1, clock.now());
       const sent: string[] = [];
       let away = false;
       const channel: Channel = {
@@ -225,8 +228,6 @@ describe.each(dialects)('delivery workers racing on $name', (d) => {
         [channel],
         { owner: 'w1', concurrency: 4, leaseMs: 60_000, pollMs: 10, schedule },
       );
-      // seed() wrote the row with the real time; the worker's clock is after it.
-      clock.set(Date.now() + 1000);
       expect((await worker.runOnce()).outcomes).toEqual({ unsettled: 1 });
       expect(away).toBe(true);
       expect(logs.some((l) => l.includes('could not be recorded'))).toBe(true);
