@@ -165,6 +165,19 @@ describe.each(dialects)('pipeline on $name', (d) => {
       expect(beating.beats[0]!.stopped).toBe(true);
     });
 
+    it('a heartbeat still under way when its run released the step leaves the step released', async () => {
+      const quick: PipelineStep = { name: 'quick', description: '', run: async () => ({ counts: {} }) };
+      const beating = byHand();
+      expect((await make('first', [quick], 60_000, beating.timer).run([], { trigger: 'cli' }))[0]?.status).toBe(
+        'succeeded',
+      );
+      // The beat that was already running when the step finished writes after the release.
+      await beating.beats[0]!.beat();
+      const next = await make('second', [quick]).run([], { trigger: 'cli' });
+      expect(next[0]?.status).toBe('succeeded');
+      expect(next[0]?.held_by).toBeUndefined();
+    });
+
     it('a slow-but-alive run that lost its step to a takeover publishes nothing (fencing token)', async () => {
       const published: string[] = [];
       let release!: () => void;
