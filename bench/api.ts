@@ -68,7 +68,6 @@ import {
   busy,
   describeMachine,
   describeRevision,
-  freePort,
   isEntryPoint,
   loadAverage,
   machineInfo,
@@ -94,6 +93,7 @@ import {
   type LoadSummary,
   type LoadTarget,
 } from './load.ts';
+import { startFloor } from './wrk.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'cardquant.js');
 const SEED = 42;
@@ -637,28 +637,9 @@ const header = (a: Answer, name: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/** The baseline: the recorded bytes with the same content type, read from stdin at start. */
-const BARE_SERVER = `
-const http = require('node:http');
-const chunks = [];
-process.stdin.on('data', (c) => chunks.push(c));
-process.stdin.on('end', () => {
-  const body = Buffer.concat(chunks);
-  const headers = { 'Content-Type': process.env.BENCH_CONTENT_TYPE, 'Content-Length': body.length };
-  http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
-    .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-});
-process.on('SIGTERM', () => process.exit(0));
-`;
-
+/** The baseline: a bare node:http server answering the recorded bytes with the same content type. */
 async function startBare(body: Buffer, contentType: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawnTracked(process.execPath, ['-e', BARE_SERVER], {
-    env: { ...process.env, BENCH_PORT: String(port), BENCH_CONTENT_TYPE: contentType },
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  child.stdin!.end(body);
-  await waitFor200(port, '/', { timeoutMs: 10_000, child });
+  const { child, port } = await startFloor(body, contentType);
   const answer = await get(port, '/');
   if (!answer.body.equals(body) || header(answer, 'content-type') !== contentType)
     throw new Error('the bare server does not answer the recorded body');

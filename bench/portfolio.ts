@@ -38,7 +38,6 @@ import { openDatabase } from '../src/platform/db/database.ts';
 import {
   describeMachine,
   describeRevision,
-  freePort,
   machineInfo,
   median,
   positiveInt,
@@ -50,7 +49,7 @@ import {
   waitFor200,
   writeResult,
 } from './cold-start.ts';
-import { runWrk, type WrkRequest, type WrkRun } from './wrk.ts';
+import { runWrk, startFloor, type WrkRequest, type WrkRun } from './wrk.ts';
 
 const CLI = join(REPO_ROOT, 'bin', 'cardquant.js');
 const END = '2026-11-20';
@@ -139,30 +138,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-const BARE_SERVER = `
-const http = require('node:http');
-const chunks = [];
-process.stdin.on('data', (c) => chunks.push(c));
-process.stdin.on('end', () => {
-  const body = Buffer.concat(chunks);
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': body.length };
-  http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
-    .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-});
-process.on('SIGTERM', () => process.exit(0));
-`;
-
-async function startBare(body: string): Promise<{ child: ChildProcess; port: number }> {
-  const port = await freePort();
-  const child = spawnTracked(process.execPath, ['-e', BARE_SERVER], {
-    env: { ...process.env, BENCH_PORT: String(port) },
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
-  child.stdin!.end(body);
-  await waitFor200(port, '/', { timeoutMs: 10_000, child });
-  return { child, port };
 }
 
 interface Row {
@@ -341,7 +316,7 @@ async function main(): Promise<void> {
     }
 
     const summaryBody = (await call(app.port, 'GET', path.summary, creds)).body;
-    bare = await startBare(summaryBody);
+    bare = await startFloor(summaryBody, 'application/json');
     const table = await measure(
       'cache on',
       {

@@ -9,11 +9,7 @@
  *
  * The dataset is migrated in place (serve applies pending migrations): run it on a copy.
  */
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
 import { describeMachine, freePort, loadAverage, machineInfo, median, startApp, waitFor200 } from './cold-start.ts';
@@ -22,8 +18,7 @@ import { createLogger } from '../src/platform/log.ts';
 import { memoryStore, RateLimits } from '../src/platform/http/rate-limit.ts';
 import { postgresStore, redisStore } from '../src/platform/http/rate-limit-store.ts';
 import { openMigrated } from '../src/runtime.ts';
-
-const exec = promisify(execFile);
+import { runWrk } from './wrk.ts';
 const { values: args } = parseArgs({
   options: {
     db: { type: 'string' },
@@ -51,48 +46,10 @@ interface Run {
   errors: number;
 }
 
+/** One wrk run of `seconds` (a random path of `paths` per request, or `/`). */
 async function wrk(port: number, paths: string[] | null, connections: number): Promise<Run> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'cq-wrk-'));
-  try {
-    const file = join(dir, 's.lua');
-    writeFileSync(
-      file,
-      `${paths ? `local paths = {${paths.map((p) => `"${p}"`).join(',')}}\nrequest = function() return wrk.format("GET", paths[math.random(#paths)]) end\n` : ''}
-bad = 0
-local threads = {}
-function setup(t) table.insert(threads, t) end
-function response(status) if status ~= 200 then bad = bad + 1 end end
-function done(s, l)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + t:get("bad") end
-  local e = s.errors
-  io.write(string.format("RESULT %.1f %.3f %.3f %d\\n", s.requests / (s.duration / 1e6), l:percentile(50) / 1000, l:percentile(99) / 1000, b + e.connect + e.read + e.write + e.timeout))
-end
-`,
-    );
-    const { stdout } = await exec('wrk', [
-      '-t',
-      '1',
-      '-c',
-      String(connections),
-      '-d',
-      `${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      file,
-      `http://127.0.0.1:${port}/`,
-    ]);
-    const [rps, p50, p99, errors] = stdout
-      .split('\n')
-      .find((l) => l.startsWith('RESULT '))!
-      .slice(7)
-      .split(' ')
-      .map(Number);
-    return { rps: rps!, p50: p50!, p99: p99!, errors: errors! };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const r = await runWrk({ url: `http://127.0.0.1:${port}/`, paths: paths ?? undefined }, { connections, seconds });
+  return { rps: r.rps, p50: r.p50_ms, p99: r.p99_ms, errors: r.failures };
 }
 
 async function floorServer(body: string): Promise<{ port: number; stop: () => void }> {

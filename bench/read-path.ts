@@ -2,9 +2,9 @@
  * The public read path under load with random ids and queries: one `cardquant serve` (compiled
  * dist/) with the response cache on (RESPONSE_CACHE_MB default) and one with RESPONSE_CACHE_MB=0,
  * both on a copy of a seeded SQLite dataset, beside a bare node:http server answering a 24-item
- * card page (the floor), all in the same run. wrk drives each scenario at each connection count;
- * its Lua script picks a random URL from a pool per request (random card ids, list cursors, 2–3
- * letter name prefixes taken from the dataset's own names), never one repeated URL. While every
+ * card page (the floor), all in the same run. wrk drives each scenario at each connection count
+ * (bench/wrk.ts); each request takes a random URL from a pool (random card ids, list cursors, 2–3
+ * letter name prefixes taken from the dataset's own names; a fixed seed), never one repeated URL. While every
  * scenario runs, a probe in this process asks `/healthz` of the same server every 20 ms and
  * records its latency: what a health check sees while an endpoint is loaded.
  *
@@ -44,6 +44,7 @@ import {
   stopChild,
   waitFor200,
 } from './cold-start.ts';
+import { runWrkDetail, startFloor } from './wrk.ts';
 
 const exec = promisify(execFile);
 
@@ -193,19 +194,6 @@ async function startServe(root: string, databaseUrl: string, env: Record<string,
   return { child, port };
 }
 
-const BARE_SERVER = `
-const http = require('node:http');
-const chunks = [];
-process.stdin.on('data', (c) => chunks.push(c));
-process.stdin.on('end', () => {
-  const body = Buffer.concat(chunks);
-  const headers = { 'Content-Type': 'application/json', 'Content-Length': body.length };
-  http.createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
-    .listen(Number(process.env.BENCH_PORT), '127.0.0.1');
-});
-process.on('SIGTERM', () => process.exit(0));
-`;
-
 function get(port: number, path: string, agent?: Agent): Promise<{ status: number; body: string; ms: number }> {
   const start = performance.now();
   return new Promise((resolveGet, reject) => {
@@ -225,55 +213,18 @@ function get(port: number, path: string, agent?: Agent): Promise<{ status: numbe
 // wrk and the health probe
 // ---------------------------------------------------------------------------------------------
 
-const lua = (paths: string[]) => `
-local paths = { ${paths.map((p) => JSON.stringify(p)).join(',\n')} }
-local n = #paths
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) bad = 0; math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000) end
-function request() return wrk.format("GET", paths[math.random(n)]) end
-function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
-function done(summary, latency, requests)
-  local b = 0
-  for _, t in ipairs(threads) do b = b + t:get("bad") end
-  local e = summary.errors
-  io.write(string.format("RESULT %d %.3f %.3f %.3f %.3f %d %d\\n", summary.requests,
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, latency.max / 1000, b, e.connect + e.read + e.write + e.timeout))
-end
-`;
-
-async function wrk(
-  port: number,
-  paths: string[],
-  connections: number,
-  seconds: number,
-  dir: string,
-): Promise<WrkResult> {
-  const file = join(dir, `paths-${connections}-${Date.now()}.lua`);
-  writeFileSync(file, lua(paths));
-  const { stdout } = await exec(
-    'wrk',
-    [
-      '-t',
-      '1',
-      '-c',
-      String(connections),
-      '-d',
-      `${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      file,
-      `http://127.0.0.1:${port}`,
-    ],
-    { maxBuffer: 16 * 2 ** 20 },
-  );
-  rmSync(file, { force: true });
-  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
-  const [requests, rps, p50, p99, max, bad, socketErrors] = line.slice(7).split(' ').map(Number);
-  return { requests: requests!, rps: rps!, p50: p50!, p99: p99!, max: max!, bad: bad!, socketErrors: socketErrors! };
+/** One wrk run over `paths` (a random one per request). */
+async function wrk(port: number, paths: string[], connections: number, seconds: number): Promise<WrkResult> {
+  const r = await runWrkDetail({ url: `http://127.0.0.1:${port}/`, paths }, { connections, seconds });
+  return {
+    requests: r.requests,
+    rps: r.rps,
+    p50: r.p50_ms,
+    p99: r.p99_ms,
+    max: r.max_ms,
+    bad: r.unexpected,
+    socketErrors: r.socketErrors,
+  };
 }
 
 const percentile = (xs: number[], p: number) => {
@@ -343,7 +294,6 @@ async function main() {
   );
 
   const copy = copyDataset(values.dataset);
-  const scratch = mkdtempSync(join(os.tmpdir(), 'cardquant-read-path-lua-'));
   const servers: { child: import('node:child_process').ChildProcess }[] = [];
   const cpuPer = (before: number | null, after: number | null, requests: number) =>
     before === null || after === null || requests === 0 ? null : Math.round(((after - before) * 10_000) / requests);
@@ -361,14 +311,8 @@ async function main() {
     const anyPort = Object.values(started)[0]!.port;
     const page = await get(anyPort, '/v1/cards?limit=24');
     if (page.status !== 200) throw new Error(`/v1/cards?limit=24 answered ${page.status}`);
-    const barePort = await freePort();
-    const bare = spawnTracked(process.execPath, ['-e', BARE_SERVER], {
-      env: { ...process.env, BENCH_PORT: String(barePort) },
-      stdio: ['pipe', 'ignore', 'inherit'],
-    });
+    const { child: bare, port: barePort } = await startFloor(page.body, 'application/json');
     servers.push({ child: bare });
-    bare.stdin!.end(page.body);
-    await waitFor200(barePort, '/', { timeoutMs: 10_000, child: bare });
     console.log(`floor: bare node:http answering the ${page.body.length}-byte /v1/cards?limit=24 page`);
 
     // Every URL of every pool must answer 200 before it is loaded (a 404 would be a cheap answer).
@@ -399,10 +343,10 @@ async function main() {
       );
     };
     for (const connections of connectionCounts) {
-      await wrk(barePort, ['/'], connections, 1, scratch);
+      await wrk(barePort, ['/'], connections, 1);
       for (let run = 1; run <= runs; run++) {
         const before = processCpuTicks(bare.pid);
-        const floor = await wrk(barePort, ['/'], connections, seconds, scratch);
+        const floor = await wrk(barePort, ['/'], connections, seconds);
         record({
           mode: 'floor',
           scenario: 'floor',
@@ -419,7 +363,7 @@ async function main() {
             const pool = (mode === 'cached' ? smallPools : bigPools)[scenario];
             if (mode === 'cached') for (const path of pool) await get(port, path);
             const before = processCpuTicks(child.pid);
-            const load = wrk(port, pool, connections, seconds, scratch);
+            const load = wrk(port, pool, connections, seconds);
             const healthz = await probeHealth(port, load);
             const w = await load;
             const cpuUsPerRequest = cpuPer(before, processCpuTicks(child.pid), w.requests + healthz.count);
@@ -460,7 +404,6 @@ async function main() {
   } finally {
     for (const s of servers) await stopChild(s.child);
     rmSync(copy.dir, { recursive: true, force: true });
-    rmSync(scratch, { recursive: true, force: true });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Tables } from '../src/platform/db/schema.ts';
+import { cardTerms, fold } from '../src/features/prices/search-terms.ts';
 
 const NOW = '2026-11-25T12:00:00.000Z';
 
@@ -96,7 +97,11 @@ export const PRINTINGS: PrintingRow[] = [
 /** A product only the listing knows: it links product 512000 to sv3-223, whose printing has no product id. */
 export const LISTED_ONLY_PRODUCT = 512000;
 
-/** Writes the catalogue; `card_terms` as the read-models step would (so diacritic-free names are found). */
+/**
+ * Writes the catalogue; `card_terms` of every card as the read-models step writes them (the
+ * words of its name and its number, with its name sort key and kind), so diacritic-free names
+ * are found.
+ */
 export async function seedCollectionCatalogue(db: Kysely<Tables>): Promise<void> {
   await db
     .insertInto('tcgplayer_groups')
@@ -171,9 +176,10 @@ export async function seedCollectionCatalogue(db: Kysely<Tables>): Promise<void>
     .execute();
   await db
     .insertInto('card_terms')
-    .values([
-      { term: 'flabebe', card_id: 'sv3-87' },
-      { term: '87', card_id: 'sv3-87' },
-    ])
+    .values(
+      CARDS.flatMap((c) =>
+        cardTerms(c.name, c.number).map((term) => ({ term, card_id: c.id, k_name: fold(c.name), kind: 'card' })),
+      ),
+    )
     .execute();
 }

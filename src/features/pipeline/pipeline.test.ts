@@ -1,9 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ADMIN_TOKEN, bearer, json, harnessDatabase, startHarness } from '#test/harness.ts';
 import { createLogger } from '../../platform/log.ts';
 import { idFactory } from '../../platform/ids.ts';
-import { FencedOut, Pipeline, UnknownStep, type PipelineStep } from './pipeline.ts';
+import { FencedOut, Pipeline, UnknownStep, type HeartbeatTimer, type PipelineStep } from './pipeline.ts';
 import type { PipelineLauncher, PipelineRequest } from '../../platform/launcher.ts';
 
 describe.each(dialects)('pipeline on $name', (d) => {
@@ -17,8 +17,30 @@ describe.each(dialects)('pipeline on $name', (d) => {
     };
     const h = harnessDatabase(d, {}, { launcher });
 
-    const make = (instance: string, steps: PipelineStep[]) =>
-      new Pipeline(h.runtime.database.db, h.clock, createLogger('silent'), idFactory(h.clock), instance, steps, 60_000);
+    /** Heartbeats that happen only when a test calls `beat` (and awaits its writes), never by real time. */
+    const byHand = () => {
+      const beats: { ms: number; beat: () => Promise<void>; stopped: boolean }[] = [];
+      const timer: HeartbeatTimer = (ms, beat) => {
+        const scheduled = { ms, beat, stopped: false };
+        beats.push(scheduled);
+        return () => {
+          scheduled.stopped = true;
+        };
+      };
+      return { timer, beats };
+    };
+
+    const make = (instance: string, steps: PipelineStep[], heartbeatMs = 60_000, timer = byHand().timer) =>
+      new Pipeline(
+        h.runtime.database.db,
+        h.clock,
+        createLogger('silent'),
+        idFactory(h.clock),
+        instance,
+        steps,
+        heartbeatMs,
+        timer,
+      );
 
     it('runs every step in order, records each, and keeps going after a failure', async () => {
       const order: string[] = [];
@@ -107,18 +129,15 @@ describe.each(dialects)('pipeline on $name', (d) => {
         description: '',
         run: async () => (entered(), await gate, { counts: {} }),
       };
-      const HEARTBEAT = 25; // ms of real time between heartbeats; the lock lasts 3 of them on the test clock
-      const first = new Pipeline(
-        h.runtime.database.db,
-        h.clock,
-        createLogger('silent'),
-        idFactory(h.clock),
-        'beating',
-        [long],
-        HEARTBEAT,
-      ).run([], { trigger: 'schedule' });
+      const HEARTBEAT = 60_000; // the lock lasts 3 intervals past each heartbeat, on the test clock
+      const beating = byHand();
+      const first = make('beating', [long], HEARTBEAT, beating.timer).run([], { trigger: 'schedule' });
       await inside;
+      expect(beating.beats.map((b) => b.ms)).toEqual([HEARTBEAT]);
       const db = h.runtime.database.db;
+      const lockDeadline = async () =>
+        (await db.selectFrom('step_locks').select('lease_until').where('step', '=', 'long').executeTakeFirstOrThrow())
+          .lease_until;
       const runRow = await db
         .selectFrom('pipeline_runs')
         .select('id')
@@ -126,20 +145,9 @@ describe.each(dialects)('pipeline on $name', (d) => {
         .executeTakeFirstOrThrow();
       // Far past the first deadline on the test clock: only a heartbeat written since keeps the step.
       h.clock.advance(3_600_000);
-      const deadline = new Date(h.clock.now() + 3 * HEARTBEAT).toISOString();
-      await vi.waitFor(
-        async () =>
-          expect(
-            (
-              await db
-                .selectFrom('step_locks')
-                .select('lease_until')
-                .where('step', '=', 'long')
-                .executeTakeFirstOrThrow()
-            ).lease_until,
-          ).toBe(deadline),
-        { timeout: 30_000, interval: 10 },
-      );
+      expect(Date.parse(await lockDeadline())).toBeLessThan(h.clock.now());
+      await beating.beats[0]!.beat();
+      expect(await lockDeadline()).toBe(new Date(h.clock.now() + 3 * HEARTBEAT).toISOString());
       expect(
         (
           await db
@@ -149,18 +157,25 @@ describe.each(dialects)('pipeline on $name', (d) => {
             .executeTakeFirstOrThrow()
         ).heartbeat_at,
       ).toBe(new Date(h.clock.now()).toISOString());
-      const second = await new Pipeline(
-        h.runtime.database.db,
-        h.clock,
-        createLogger('silent'),
-        idFactory(h.clock),
-        'other',
-        [long],
-        HEARTBEAT,
-      ).run([], { trigger: 'schedule' });
+      const second = await make('other', [long], HEARTBEAT).run([], { trigger: 'schedule' });
       expect(second[0]?.held_by?.holder).toMatch(/\/beating$/);
       release();
       expect((await first)[0]?.status).toBe('succeeded');
+      // The run stopped beating when it finished.
+      expect(beating.beats[0]!.stopped).toBe(true);
+    });
+
+    it('a heartbeat still under way when its run released the step leaves the step released', async () => {
+      const quick: PipelineStep = { name: 'quick', description: '', run: async () => ({ counts: {} }) };
+      const beating = byHand();
+      expect((await make('first', [quick], 60_000, beating.timer).run([], { trigger: 'cli' }))[0]?.status).toBe(
+        'succeeded',
+      );
+      // The beat that was already running when the step finished writes after the release.
+      await beating.beats[0]!.beat();
+      const next = await make('second', [quick]).run([], { trigger: 'cli' });
+      expect(next[0]?.status).toBe('succeeded');
+      expect(next[0]?.held_by).toBeUndefined();
     });
 
     it('a slow-but-alive run that lost its step to a takeover publishes nothing (fencing token)', async () => {

@@ -101,6 +101,19 @@ export class FencedOut extends Error {
 /** A heartbeat is overdue after this many missed intervals. */
 export const MISSED_HEARTBEATS = 3;
 
+/**
+ * How a running step's heartbeat is scheduled: `beat` every `ms` until the returned function is
+ * called. Injected so tests beat by hand and await each beat's writes.
+ */
+export type HeartbeatTimer = (ms: number, beat: () => Promise<void>) => () => void;
+
+/** Real intervals that never keep the process alive. */
+export const intervalHeartbeat: HeartbeatTimer = (ms, beat) => {
+  const timer = setInterval(() => void beat(), ms);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
 export class Pipeline {
   /** This process as recorded in locks and runs: host, pid and instance name. */
   readonly holder: string;
@@ -113,6 +126,7 @@ export class Pipeline {
     instance: string,
     readonly steps: PipelineStep[],
     private readonly heartbeatMs: number = 30_000,
+    private readonly heartbeatTimer: HeartbeatTimer = intervalHeartbeat,
   ) {
     this.holder = `${hostname()}:${process.pid}/${instance}`;
   }
@@ -224,9 +238,9 @@ export class Pipeline {
       const fence = async (db: Kysely<Tables> = this.db) => {
         if (!(await locks.holdsToken(db, step.name, token))) throw new FencedOut(step.name, token);
       };
-      const beat = setInterval(() => {
+      const stopBeating = this.heartbeatTimer(this.heartbeatMs, async () => {
         const now = this.clock.now();
-        locks
+        await locks
           .heartbeat(this.db, {
             step: step.name,
             token,
@@ -237,8 +251,7 @@ export class Pipeline {
           .catch((err: Error) => {
             this.log.warn({ step: step.name, runId: id, err: { message: err.message } }, 'pipeline heartbeat failed');
           });
-      }, this.heartbeatMs);
-      beat.unref();
+      });
       try {
         const result = await untilAborted(step.run({ ...options, fence }), options.signal);
         // The run's own record is published too: a run that lost its lock reports failure.
@@ -254,7 +267,7 @@ export class Pipeline {
         status = 'failed';
         error = (err as Error).message;
       } finally {
-        clearInterval(beat);
+        stopBeating();
         await locks.release(this.db, step.name, token);
       }
     }

@@ -82,7 +82,11 @@ export async function holdsToken(db: Kysely<Tables>, step: string, token: number
   return Number(res.numUpdatedRows) > 0;
 }
 
-/** Moves the lock's deadline while this run still holds it, and records the run's heartbeat. */
+/**
+ * Moves the lock's deadline while this run still holds it, and records the run's heartbeat. A
+ * released lock stays released: a beat still under way when its run finished must not hold the
+ * step for another three intervals.
+ */
 export async function heartbeat(
   db: Kysely<Tables>,
   h: { step: string; token: number; runId: string; nowIso: string; untilIso: string },
@@ -92,6 +96,7 @@ export async function heartbeat(
     .set({ lease_until: h.untilIso })
     .where('step', '=', h.step)
     .where('token', '=', h.token)
+    .where('lease_until', '<>', RELEASED)
     .executeTakeFirst();
   await db
     .updateTable('pipeline_runs')
