@@ -97,6 +97,8 @@ export interface AppDeps {
   migrations?: MigrationFile[];
   /** The peer address of a request; the Node server supplies it from the socket. */
   remoteAddress?: (c: Context) => string | undefined;
+  /** A request's header lines as received (name, value, name, value …); the Node server supplies them. */
+  rawHeaders?: (c: Context) => readonly string[] | undefined;
   /** Per-minute request roll-ups (absent: not recorded). */
   rollups?: RequestRollups;
   /** Service level objectives (`/v1/admin/slo`). */
@@ -109,7 +111,8 @@ const httpExceptionProblems: Record<number, { code: ErrorCode; detail: string }>
   415: { code: 'unsupported_media_type', detail: 'Send the body as application/json.' },
 };
 
-function handleError(err: Error, c: Context<AppEnv>): Response {
+/** `onError` of the app: typed errors, Hono's client errors and an unavailable database as problems; anything else a 500. */
+export function handleError(err: Error, c: Context<AppEnv>): Response {
   if (err instanceof AppError) {
     return problem(c, {
       status: err.status,
@@ -171,6 +174,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     c.set('platform', platform);
     c.set('principal', null);
     c.set('clientIp', clientIp(c.req.header('X-Forwarded-For'), deps.remoteAddress?.(c)));
+    c.set('rawHeaders', deps.rawHeaders?.(c));
     await next();
   });
   app.use('*', requestId({ headerName: 'X-Request-Id' }));

@@ -275,6 +275,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   );
   const remoteAddress = (c: Context) =>
     (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+  const rawHeaders = (c: Context) =>
+    (c.env as { incoming?: { rawHeaders?: string[] } } | undefined)?.incoming?.rawHeaders;
   const built =
     options.http === false
       ? null
@@ -297,6 +299,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           webhookEndpoints: new WebhookEndpoints(database.db, clock, newId, dataKeys.box, audit, config),
           migrations: listMigrations(),
           remoteAddress,
+          rawHeaders,
           rollups,
           slo,
         });

@@ -359,6 +359,7 @@ function readCursor(cursor: string | undefined, sort: CardSort, order: Order) {
 export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const db = database.db;
+  const version = () => readDataVersion(db);
 
   app.openapi(listCardsRoute, async (c) => {
     const q = c.req.valid('query');
@@ -367,7 +368,7 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
     }
     const order: Order = q.order ?? (TEXT_SORTS.has(q.sort) ? 'asc' : 'desc');
     const after = readCursor(q.cursor, q.sort, order);
-    return versionedRead<z.infer<typeof CardList>>(c, await readDataVersion(db), async () => {
+    return versionedRead<z.infer<typeof CardList>>(c, version, async () => {
       const rows = await listCards(
         db,
         {
@@ -399,7 +400,7 @@ export function cardsRoutes(database: Database): OpenAPIHono<AppEnv> {
 
   app.openapi(getCardRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return versionedRead<z.infer<typeof CardDetail>>(c, await readDataVersion(db), async () => {
+    return versionedRead<z.infer<typeof CardDetail>>(c, version, async () => {
       const rows = await cardDetailRows(db, id);
       if (rows.length === 0) throw new NotFound('card', id);
       return jsonResponse(cardDetail(rows));

@@ -103,10 +103,13 @@ export function withRobustZ(movers: Movers): Movers {
 export function dashboardRoutes(database: Database, clock: Clock, staleAfterDays: number): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const db = database.db;
-  app.openapi(dashboardRoute, async (c) => {
-    // Freshness counts days to today, so the representation also changes with the UTC date.
+  // Freshness counts days to today, so the representation also changes with the UTC date.
+  const version = () => {
     const today = new Date(clock.now()).toISOString().slice(0, 10);
-    return versionedRead<z.infer<typeof Dashboard>>(c, `${await readDataVersion(db)}-${today}`, async () => {
+    return readDataVersion(db).then((data) => `${data}-${today}`);
+  };
+  app.openapi(dashboardRoute, (c) => {
+    return versionedRead<z.infer<typeof Dashboard>>(c, version, async () => {
       const row = await readDashboard(db);
       const stored = row ? (JSON.parse(row.body) as Stored) : EMPTY;
       const body = {

@@ -151,11 +151,12 @@ function setItem(r: SetSummaryTable): z.infer<typeof SetItem> {
 export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const db = database.db;
+  const version = () => readDataVersion(db);
 
   app.openapi(listSetsRoute, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCursor(cursor, ['k', 'id']);
-    return versionedRead<z.infer<typeof SetList>>(c, await readDataVersion(db), async () => {
+    return versionedRead<z.infer<typeof SetList>>(c, version, async () => {
       const rows = await listSetSummaries(db, limit + 1, after ?? null);
       const body = page(rows, limit, (last) => ({ k: last.k_release, id: last.set_id }));
       return jsonResponse({ items: body.items.map(setItem), next_cursor: body.next_cursor });
@@ -164,7 +165,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
 
   app.openapi(getSetRoute, async (c) => {
     const { id } = c.req.valid('param');
-    return versionedRead<z.infer<typeof SetItem>>(c, await readDataVersion(db), async () => {
+    return versionedRead<z.infer<typeof SetItem>>(c, version, async () => {
       const row = await findSetSummary(db, id);
       if (!row) throw new NotFound('set', id);
       return jsonResponse(setItem(row));
@@ -178,7 +179,7 @@ export function facetsRoutes(database: Database): OpenAPIHono<AppEnv> {
     app.openapi(route, async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const after = decodeCursor(cursor, ['id']);
-      return versionedRead<FacetList>(c, await readDataVersion(db), async () => {
+      return versionedRead<FacetList>(c, version, async () => {
         const rows = await listFacet(db, facet, limit + 1, after?.id ?? null);
         const body = page(rows, limit, (last) => ({ id: last.id }));
         return jsonResponse({

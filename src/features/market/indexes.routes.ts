@@ -137,11 +137,12 @@ export function toWire(r: IndexRow): z.infer<typeof IndexSchema> {
 
 export function indexesRoutes(database: Database): OpenAPIHono<AppEnv> {
   const app = createRouter();
+  const version = () => readDataVersion(database.db);
 
   app.openapi(listIndexesRoute, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const after = decodeCursor(cursor, ['id'] as const);
-    return versionedRead<z.infer<typeof IndexList>>(c, await readDataVersion(database.db), async () => {
+    return versionedRead<z.infer<typeof IndexList>>(c, version, async () => {
       const rows = await listIndexes(database, limit + 1, after?.id);
       return jsonResponse(page(rows.map(toWire), limit, (last) => ({ id: last.id })));
     });
@@ -151,7 +152,7 @@ export function indexesRoutes(database: Database): OpenAPIHono<AppEnv> {
     const { id } = c.req.valid('param');
     const { from, to } = c.req.valid('query');
     checkDateRange(from, to);
-    return versionedRead<z.infer<typeof IndexDetail>>(c, await readDataVersion(database.db), async () => {
+    return versionedRead<z.infer<typeof IndexDetail>>(c, version, async () => {
       const rows = await readIndex(database, id, from, to);
       const first = rows[0];
       if (!first) throw new NotFound('index', id);

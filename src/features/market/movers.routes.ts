@@ -159,13 +159,16 @@ function readCursor(cursor: string | undefined, signature: string) {
 export function moversRoutes(database: Database, rules: MoverRules): OpenAPIHono<AppEnv> {
   const app = createRouter();
   const db = database.db;
+  const version = () => readDataVersion(db);
   app.openapi(moversRoute, async (c) => {
     const query = c.req.valid('query');
     if (query.rank === 'zscore') markDeprecated(c);
     const p = { ...query, rank: query.rank === 'zscore' ? ('robust_z' as const) : query.rank };
     const signature = [p.window, p.direction, p.rank, p.min_price ?? '', p.set ?? '', p.rarity ?? '', p.kind].join(':');
     const cursor = readCursor(p.cursor, signature);
-    return versionedRead<z.infer<typeof MoverList>>(c, await readDataVersion(db), async () => {
+    // A deprecated query's answer carries headers the cached body does not: it is not answered before validation.
+    const current = query.rank === 'zscore' ? await readDataVersion(db) : version;
+    return versionedRead<z.infer<typeof MoverList>>(c, current, async () => {
       const moversQuery: MoversQuery = {
         window: p.window,
         direction: p.direction,

@@ -104,9 +104,13 @@ export type AppEnv = {
     /** Set with a portfolio principal, null otherwise. */
     portfolioSession: PortfolioSession | null;
     clientIp: string;
+    /** The header lines as received (name, value, …) when the server supplies them (AppDeps.rawHeaders). */
+    rawHeaders: readonly string[] | undefined;
     /** On a request with an `Idempotency-Key` to an idempotent route: stores the answer with the write. */
     idempotency: IdempotentAnswer | null;
     /** The `code` of the problem answer built for this request (problem.ts), for the request roll-ups. */
     problemCode: string | undefined;
+    /** The version `answerCachedRead` read for an out-of-date cached answer, handed on to its route (conditional.ts). */
+    versionRead: { reader: () => Promise<string>; version: string } | undefined;
   };
 };

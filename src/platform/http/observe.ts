@@ -7,8 +7,9 @@ import { statusClass, type RequestRollups } from './rollups.ts';
 
 /** The template of the route that answered (`/v1/admin/keys/:id`), or `unmatched`. */
 export function routeTemplate(c: Context): string {
-  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
-  return routes.at(-1)?.path ?? 'unmatched';
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) if (routes[i]!.method !== 'ALL') return routes[i]!.path;
+  return 'unmatched';
 }
 
 export function observe(metrics: Metrics, rollups?: RequestRollups): MiddlewareHandler<AppEnv> {

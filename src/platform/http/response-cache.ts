@@ -4,7 +4,8 @@
  * import or derive) retires every entry at once; least recently used entries go first when the
  * byte budget (RESPONSE_CACHE_MB) is full. Hot pages are then sent without rebuilding them;
  * the version read still happens on every request. Bodies are kept as their UTF-8 bytes, so a hit
- * is sent without encoding the text again.
+ * is sent without encoding the text again. An entry may also keep how its route reads the current
+ * version, so a later request for the same URL is answered before validation (conditional.ts).
  */
 export interface CachedResponse {
   body: string;
@@ -19,9 +20,16 @@ export interface StoredResponse {
   headers?: Record<string, string>;
 }
 
-interface Entry extends StoredResponse {
+/** How a route answers a URL: the route's reader of the current version and its `Cache-Control`. */
+export interface EntryOrigin {
+  readVersion: () => Promise<string>;
+  cacheControl: string;
+}
+
+export interface Entry extends StoredResponse {
   version: string;
   bytes: number;
+  origin?: EntryOrigin;
 }
 
 export class ResponseCache {
@@ -53,15 +61,20 @@ export class ResponseCache {
     return entry;
   }
 
+  /** The entry kept for `key`, of whatever version, without counting a hit or a miss or marking it used. */
+  peek(key: string): Entry | undefined {
+    return this.entries.get(key);
+  }
+
   /** Keeps `response` (if it fits) and returns it as bytes, for sending. */
-  set(key: string, version: string, response: CachedResponse): StoredResponse {
+  set(key: string, version: string, response: CachedResponse, origin?: EntryOrigin): StoredResponse {
     const stored: StoredResponse = { ...response, body: Buffer.from(response.body, 'utf8') };
     // The budget counts the text as UTF-16 (two bytes per code unit) plus the key, as it did when
     // entries kept strings: the same entries fit.
     const bytes = (response.body.length + key.length) * 2;
     if (!this.enabled || bytes > this.maxBytes / 8) return stored;
     this.delete(key);
-    this.entries.set(key, { ...stored, version, bytes });
+    this.entries.set(key, { ...stored, version, bytes, origin });
     this.bytes += bytes;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

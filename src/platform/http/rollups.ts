@@ -29,6 +29,8 @@ export class RequestRollups {
   private flushing: Promise<void> = Promise.resolve();
   /** Requests whose counts were dropped because the database refused them for too long. */
   dropped = 0;
+  private minuteMs = Number.NaN;
+  private minute = '';
 
   constructor(
     private readonly db: Kysely<Tables>,
@@ -43,7 +45,13 @@ export class RequestRollups {
   }
 
   record(route: string, method: string, status: number, code: string, seconds: number): void {
-    const minute = isoInstant(Math.floor(this.clock.now() / 60_000) * 60_000);
+    const minuteMs = Math.floor(this.clock.now() / 60_000) * 60_000;
+    // Formatted once per minute, not per request.
+    if (minuteMs !== this.minuteMs) {
+      this.minuteMs = minuteMs;
+      this.minute = isoInstant(minuteMs);
+    }
+    const minute = this.minute;
     const status_class = statusClass(status);
     let key = `${minute}\u0000${route}\u0000${method}\u0000${status_class}\u0000${code}`;
     let row = this.pending.get(key);

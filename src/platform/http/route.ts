@@ -7,6 +7,7 @@ import { createRoute, OpenAPIHono, z, type RouteConfig } from '@hono/zod-openapi
 import type { MiddlewareHandler } from 'hono';
 import { ValidationFailed } from '../errors.ts';
 import { requireAccess } from './auth.ts';
+import { answerCachedRead } from './conditional.ts';
 import type { Access, AppEnv } from './context.ts';
 import { rejectControlCharacters } from './control-characters.ts';
 import { idempotency } from './idempotency.ts';
@@ -69,6 +70,8 @@ export function defineRoute<const R extends RouteConfig>(
   const middleware: MiddlewareHandler<AppEnv>[] = [requireAccess(options.access)];
   if (options.rateLimit !== false) middleware.push(rateLimit(options.access));
   middleware.push(rejectControlCharacters());
+  // After the rate limit and the control-character check; before validation, which a cached URL passed.
+  if (options.access === 'public' && route.method === 'get') middleware.push(answerCachedRead());
   if (route.request?.body?.required) middleware.push(requireBody);
   if (options.idempotent) middleware.push(idempotency({ secret: options.returnsSecret }));
   if (options.limit === 'portfolio-creation') middleware.push(portfolioCreationLimit());
