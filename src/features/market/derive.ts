@@ -56,13 +56,7 @@ export async function deriveReadModels(
   fence?: Fence,
 ): Promise<DeriveCounts> {
   const started = performance.now();
-  // One read of every series feeds the latest prices (with their sparklines) and the indexes.
-  const latestReader = await latestPricesReader(database, SPARK_DAYS);
-  const accumulator = await indexAccumulator(database);
-  await scanSeries(database, [latestReader.read, accumulator.read]);
-  const computed = await finishLatestPrices(database, latestReader, log);
-  const computedSummary = await computeCardSummary(database, signals, computed);
-  const computedIndexes = await finishIndexes(database, accumulator);
+  const { computed, computedSummary, computedIndexes } = await computeReadModels(database, signals, log);
   const computedAt = performance.now();
   const { latest, summary, indexes } = await publish(database, async (tx) => {
     // First statement a write: SQLite takes its write lock now (a read first could meet a newer
@@ -90,6 +84,21 @@ export async function deriveReadModels(
     compute_ms: Math.round(computedAt - started),
     publish_ms: publishMs,
   };
+}
+
+/**
+ * The compute phase: one read of every series feeds the latest prices (with their sparklines) and
+ * the indexes; the card summaries' inputs follow from the headlines. Only what the publication
+ * writes outlives this function (the readers' working state does not).
+ */
+async function computeReadModels(database: Database, signals?: SignalKey, log?: Logger) {
+  const latestReader = await latestPricesReader(database, SPARK_DAYS);
+  const accumulator = await indexAccumulator(database);
+  await scanSeries(database, [latestReader.read, accumulator.read]);
+  const computed = await finishLatestPrices(database, latestReader, log);
+  const computedSummary = await computeCardSummary(database, signals, computed);
+  const computedIndexes = await finishIndexes(database, accumulator);
+  return { computed, computedSummary, computedIndexes };
 }
 
 /**

@@ -96,9 +96,6 @@ function fillMoverStatsDays(
   }
 }
 
-const seriesKey = (r: { printing_key: number; market: string; condition: string; currency: string }) =>
-  `${r.printing_key}|${r.market}|${r.condition}|${r.currency}`;
-
 /** A change base of one window: date, price and change, or all null when there is none (or it is not positive). */
 function base(fromDay: number | null, fromCents: number, lastCents: number, dateOf: (day: number) => string) {
   const usable = fromDay !== null && fromCents > 0;
@@ -125,8 +122,8 @@ interface SeriesOwner {
  */
 export class LatestPricesReader {
   readonly rows: LatestPricesTable[] = [];
-  /** Unflagged observations per series key (what the headline choice weighs). */
-  readonly observations = new Map<string, number>();
+  /** Unflagged observations of each row's series (what the headline choice weighs). */
+  private readonly observationCounts: number[] = [];
   /** Per market, its latest day with a market price (flagged prints included). */
   private readonly latestDay = new Map<string, number>();
   private readonly dates = new Map<number, string>();
@@ -141,7 +138,7 @@ export class LatestPricesReader {
    * @param sparkDays how many days of prices to keep per series for its sparkline (0: none)
    */
   constructor(
-    private readonly owners: ReadonlyMap<number, SeriesOwner>,
+    private owners: ReadonlyMap<number, SeriesOwner>,
     private readonly sparkDays = 0,
   ) {
     this.spark = new Float64Array(1024 * sparkDays);
@@ -227,7 +224,7 @@ export class LatestPricesReader {
     this.keepSpark(this.rows.length, s);
     this.rowIndex.set(row, this.rows.length);
     this.rows.push(row);
-    this.observations.set(seriesKey(row), n);
+    this.observationCounts.push(n);
   };
 
   /** Keeps the series' prices on its last `sparkDays` days: its market's sparkline window ends no earlier. */
@@ -250,6 +247,8 @@ export class LatestPricesReader {
 
   /** Dates every row as of its market's latest date; a row more than MAX_GAP_DAYS behind it is stale and has no movers statistics. */
   finish(): void {
+    // Read by the scan only: the publication need not carry them.
+    this.owners = new Map();
     const asOf = new Map([...this.latestDay].map(([market, day]) => [market, { day, date: this.dateOf(day) }]));
     for (const row of this.rows) {
       const market = asOf.get(row.market)!;
@@ -265,6 +264,12 @@ export class LatestPricesReader {
         r[`robust_z_${w}d`] = null;
       }
     }
+  }
+
+  /** The unflagged observations of a row's series (0 for a row this reader did not build). */
+  observations(row: LatestPricesTable): number {
+    const at = this.rowIndex.get(row);
+    return at === undefined ? 0 : this.observationCounts[at]!;
   }
 
   /**
@@ -295,7 +300,7 @@ export class LatestPricesReader {
  */
 export function describeSeries(
   rows: LatestPricesTable[],
-  observations: Map<string, number>,
+  observations: (row: LatestPricesTable) => number,
   lineOf: ReadonlyMap<number, string | null>,
   printings: PrintingFacts[],
 ): void {
@@ -357,7 +362,7 @@ export function describeSeries(
             ownGroup(p.set_id, p.set_group),
           )
         : 1,
-      observations: observations.get(seriesKey(row)) ?? 0,
+      observations: observations(row),
       finish: p?.finish ?? '',
       market: row.market,
       currency: row.currency,
@@ -410,7 +415,7 @@ export async function finishLatestPrices(
   const productLines = await planProductLines(db);
   const lineOf = new Map<number, string | null>();
   for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
-  describeSeries(reader.rows, reader.observations, lineOf, await printingFacts(db));
+  describeSeries(reader.rows, (row) => reader.observations(row), lineOf, await printingFacts(db));
   const warnings = await groupWarnings(db);
   // Recorded in the run's counts; the first few named in the log.
   for (const w of warnings.slice(0, 20))
