@@ -158,24 +158,30 @@ export async function updateScores(database: Database, changes: ScoreChange[]): 
   });
 }
 
-/** Replaces the card, term, set and facet read models through `db` (a publication's transaction, or a new one). */
-export async function replaceCardSummary(
+/** Empties `card_summary` and `card_terms` (inside the caller's transaction, before `insertCardSummary`). */
+export async function clearCardSummary(db: Kysely<Tables>): Promise<void> {
+  await db.deleteFrom('card_summary').execute();
+  await db.deleteFrom('card_terms').execute();
+}
+
+/** Inserts summary rows and their search terms (inside the caller's transaction). */
+export async function insertCardSummary(
   db: Kysely<Tables>,
-  m: {
-    rows: CardSummaryTable[];
-    terms: { term: string; card_id: string }[];
-    setRows: SetSummaryTable[];
-    facetRows: FacetCountsTable[];
-  },
+  rows: CardSummaryTable[],
+  terms: { term: string; card_id: string }[],
 ): Promise<void> {
-  await inTransaction(db, async (trx) => {
-    await trx.deleteFrom('card_summary').execute();
-    await trx.deleteFrom('card_terms').execute();
-    await insertInChunks(trx, 'card_summary', m.rows, CHUNK);
-    await insertInChunks(trx, 'card_terms', m.terms, 2_000);
-    await trx.deleteFrom('set_summary').execute();
-    await insertInChunks(trx, 'set_summary', m.setRows, CHUNK);
-    await trx.deleteFrom('facet_counts').execute();
-    await insertInChunks(trx, 'facet_counts', m.facetRows, CHUNK);
-  });
+  await insertInChunks(db, 'card_summary', rows, CHUNK);
+  await insertInChunks(db, 'card_terms', terms, 2_000);
+}
+
+/** Replaces the set and facet read models (inside the caller's transaction). */
+export async function replaceSetSummary(
+  db: Kysely<Tables>,
+  setRows: SetSummaryTable[],
+  facetRows: FacetCountsTable[],
+): Promise<void> {
+  await db.deleteFrom('set_summary').execute();
+  await insertInChunks(db, 'set_summary', setRows, CHUNK);
+  await db.deleteFrom('facet_counts').execute();
+  await insertInChunks(db, 'facet_counts', facetRows, CHUNK);
 }

@@ -22,8 +22,10 @@ import {
   allSets,
   cardFacts,
   latestScores,
+  clearCardSummary,
+  insertCardSummary,
   printingCounts,
-  replaceCardSummary,
+  replaceSetSummary,
   sparkPrices,
   storedHeadlinePrintings,
   storedHeadlines,
@@ -37,6 +39,7 @@ import { PRIMARY_SERIES } from '../../shared/series.ts';
 import { cardTerms, fold, numberTerm, slug } from '../prices/search-terms.ts';
 import { change, jsonList, thumbnailOf, toMajor } from '../prices/wire.ts';
 import { epochDay } from '../../platform/clock.ts';
+import { inTransaction } from '../../platform/db/transaction.ts';
 
 export const CARD_SORT_FIELDS = ['price', 'change_1d', 'change_7d', 'change_30d', 'score'] as const;
 export type CardSortField = (typeof CARD_SORT_FIELDS)[number];
@@ -236,17 +239,21 @@ export async function deriveCardSummary(
   return writeCardSummary(database, await computeCardSummary(database, signals));
 }
 
-/** The rows of `card_summary`, `card_terms`, `set_summary` and `facet_counts`, computed before anything is written. */
-export interface ComputedCardSummary {
+/** The rows of `card_summary` and `card_terms` of some cards. */
+export interface CardSummaryChunk {
   rows: CardSummaryTable[];
   terms: { term: string; card_id: string; k_name: string; kind: string }[];
+}
+
+/** Every row of `card_summary`, `card_terms`, `set_summary` and `facet_counts`. */
+export interface ComputedCardSummary extends CardSummaryChunk {
   setRows: SetSummaryTable[];
   facetRows: FacetCountsTable[];
 }
 
 /**
  * Reads only. The headlines come from `latest` (the series a derive is about to publish, with its
- * product lines) or, without it, from the stored `latest_prices`.
+ * product lines and sparklines) or, without it, from the stored `latest_prices`.
  *
  * @example
  * const computed = await computeCardSummary(database, key, latest); // then writeCardSummary(tx, computed)
@@ -254,8 +261,8 @@ export interface ComputedCardSummary {
 export async function computeCardSummary(
   database: Database,
   signals?: SignalKey,
-  latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf'>,
-): Promise<ComputedCardSummary> {
+  latest?: Pick<ComputedLatestPrices, 'rows' | 'lineOf' | 'sparkline'>,
+): Promise<CardSummaryInputs> {
   const db = database.db;
   const headlinePrintings = async () => {
     if (!latest) return storedHeadlinePrintings(db);
@@ -273,10 +280,20 @@ export async function computeCardSummary(
     headlineRows,
     headlinePrintings(),
     signals ? latestScores(db, signals) : new Map<number, number>(),
-    headlineRows.then((rows) => sparklines(database, rows)),
+    // The derive's scan kept the headline series' last days (each card's built as its row is);
+    // without it they are read here.
+    headlineRows.then((rows) => {
+      const sparkline = latest?.sparkline;
+      if (!sparkline) return sparklines(database, rows);
+      const headlineOf = new Map(rows.map((r) => [r.card_id, r]));
+      return { get: (cardId: string) => mapDefined(headlineOf.get(cardId), sparkline) };
+    }),
   ]);
-  return cardSummaryRows({ sets, cards, counts, headlines, printings, scores, spark });
+  return { sets, cards, counts, headlines, printings, scores, spark };
 }
+
+const mapDefined = <T, U>(value: T | undefined, f: (value: T) => U): U | undefined =>
+  value === undefined ? undefined : f(value);
 
 /** What the card, set and facet rows are computed from (plain rows; see `cardSummaryRows`). */
 export interface CardSummaryInputs {
@@ -291,7 +308,7 @@ export interface CardSummaryInputs {
   /** Latest signal score per printing key. */
   scores: ReadonlyMap<number, number>;
   /** Sparkline per card id (see `sparklines`); a card without one lists `spark: null`. */
-  spark?: ReadonlyMap<string, (number | null)[]>;
+  spark?: Pick<ReadonlyMap<string, (number | null)[]>, 'get'>;
 }
 
 /**
@@ -300,124 +317,160 @@ export interface CardSummaryInputs {
  * @example
  * cardSummaryRows({ sets: [], cards: [], counts: [], headlines: [], printings: [], scores: new Map() }).rows; // []
  */
-export function cardSummaryRows({
-  sets,
-  cards,
-  counts,
-  headlines,
-  printings,
-  scores,
-  spark,
-}: CardSummaryInputs): ComputedCardSummary {
-  const printingIds = new Map(printings.map((p) => [Number(p.key), p]));
-  const printingsOf = new Map(counts.map((r) => [r.card_id, Number(r.n)]));
-  const headlineOf = new Map(headlines.map((h) => [h.card_id, h]));
-  const rows: CardSummaryTable[] = [];
-  const terms: { term: string; card_id: string; k_name: string; kind: string }[] = [];
-  const facets = new FacetCounter();
-  for (const c of cards) {
-    const h = headlineOf.get(c.id);
-    const values = {
-      price: h ? Number(h.last_cents) : null,
-      change_1d: h?.change_pct_1d ?? null,
-      change_7d: h?.change_pct_7d ?? null,
-      change_30d: h?.change_pct_30d ?? null,
-      score: h ? (scores.get(Number(h.printing_key)) ?? null) : null,
-    };
-    const row: Omit<CardSummaryTable, 'item'> = {
-      card_id: c.id,
-      kind: c.kind,
-      set_id: c.set_id,
-      name: c.name,
-      number: c.number,
-      printed_total: c.printed_total,
-      rarity: c.rarity,
-      rarity_key: c.rarity ? slug(c.rarity) : null,
-      supertype: c.supertype,
-      supertype_key: c.supertype ? slug(c.supertype) : null,
-      types: c.types,
-      types_key: typesKey(c.types),
-      thumbnail: thumbnailOf(c.images),
-      printings: printingsOf.get(c.id) ?? 0,
-      printing_key: h ? Number(h.printing_key) : null,
-      printing_id: h ? (printingIds.get(Number(h.printing_key))?.id ?? null) : null,
-      finish: h ? (printingIds.get(Number(h.printing_key))?.finish ?? null) : null,
-      market: h?.market ?? null,
-      condition: h?.condition ?? null,
-      currency: h?.currency ?? null,
-      as_of: h?.as_of ?? null,
-      last_date: h?.last_date ?? null,
-      stale: h ? Number(h.stale) : null,
-      price_cents: values.price,
-      from_date_1d: h?.from_date_1d ?? null,
-      from_cents_1d: h?.from_cents_1d ?? null,
-      change_pct_1d: values.change_1d,
-      from_date_7d: h?.from_date_7d ?? null,
-      from_cents_7d: h?.from_cents_7d ?? null,
-      change_pct_7d: values.change_7d,
-      from_date_30d: h?.from_date_30d ?? null,
-      from_cents_30d: h?.from_cents_30d ?? null,
-      change_pct_30d: values.change_30d,
-      score: values.score,
-      k_name: fold(c.name),
-      k_number: numberSortKey(c.release_date, c.set_id, c.number),
-      ...sortKeys(values),
-    };
-    rows.push({
-      ...row,
-      item: JSON.stringify(
-        cardListItem(
-          row,
-          h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null,
-          (h && spark?.get(c.id)) ?? null,
-        ),
-      ),
-    });
-    for (const term of cardTerms(c.name, c.number))
-      terms.push({ term, card_id: c.id, k_name: row.k_name, kind: row.kind });
-    // Facets and set totals describe cards; sealed items are listed with kind=sealed.
-    if (c.kind !== 'card') continue;
-    facets.add('rarity', c.rarity, values.price !== null);
-    facets.add('supertype', c.supertype, values.price !== null);
-    for (const type of jsonList(c.types)) facets.add('type', type, values.price !== null);
-  }
-  const setRows: SetSummaryTable[] = sets.map((set) => ({
-    set_id: set.id,
-    name: set.name,
-    era: set.era,
-    release_date: set.release_date,
-    printed_total: set.printed_total,
-    total: set.total,
-    images: set.images,
-    cards: 0,
-    priced_cards: 0,
-    printings: 0,
-    currency: PRIMARY_SERIES.currency,
-    value_cents: 0,
-    k_release: releaseSortKey(set.release_date),
-  }));
-  const setOf = new Map(setRows.map((r) => [r.set_id, r]));
-  for (const r of rows) {
-    const set = setOf.get(r.set_id);
-    if (!set || r.kind !== 'card') continue;
-    set.cards++;
-    set.printings += r.printings;
-    if (r.price_cents !== null) set.priced_cards++;
-    if (r.price_cents !== null && r.currency === set.currency) set.value_cents = (set.value_cents ?? 0) + r.price_cents;
-  }
-  return { rows, terms, setRows, facetRows: [...facets.rows.values()] };
+export function cardSummaryRows(inputs: CardSummaryInputs): ComputedCardSummary {
+  const builder = new CardSummaryBuilder(inputs);
+  return { ...builder.add(inputs.cards), ...builder.totals() };
 }
 
-/** Replaces the card, term, set and facet read models through `database.db` (a publication's transaction, or a new one). */
+/**
+ * Builds the card summary a chunk of cards at a time (so the publication writes each chunk and
+ * keeps none), counting the set totals and facets as the cards go by: no database.
+ */
+export class CardSummaryBuilder {
+  private readonly printingIds: Map<number, CardSummaryInputs['printings'][number]>;
+  private readonly printingsOf: Map<string, number>;
+  private readonly headlineOf: Map<string, LatestPricesTable>;
+  private readonly facets = new FacetCounter();
+  private readonly setRows: SetSummaryTable[];
+  private readonly setOf: Map<string, SetSummaryTable>;
+
+  constructor(private readonly inputs: CardSummaryInputs) {
+    this.printingIds = new Map(inputs.printings.map((p) => [Number(p.key), p]));
+    this.printingsOf = new Map(inputs.counts.map((r) => [r.card_id, Number(r.n)]));
+    this.headlineOf = new Map(inputs.headlines.map((h) => [h.card_id, h]));
+    this.setRows = inputs.sets.map((set) => ({
+      set_id: set.id,
+      name: set.name,
+      era: set.era,
+      release_date: set.release_date,
+      printed_total: set.printed_total,
+      total: set.total,
+      images: set.images,
+      cards: 0,
+      priced_cards: 0,
+      printings: 0,
+      currency: PRIMARY_SERIES.currency,
+      value_cents: 0,
+      k_release: releaseSortKey(set.release_date),
+    }));
+    this.setOf = new Map(this.setRows.map((r) => [r.set_id, r]));
+  }
+
+  /** The summary rows and search terms of `cards` (in their order), counted into the totals. */
+  add(cards: readonly CardFacts[]): CardSummaryChunk {
+    const { scores, spark } = this.inputs;
+    const { printingIds, printingsOf, headlineOf, facets } = this;
+    const rows: CardSummaryTable[] = [];
+    const terms: CardSummaryChunk['terms'] = [];
+    for (const c of cards) {
+      const h = headlineOf.get(c.id);
+      const values = {
+        price: h ? Number(h.last_cents) : null,
+        change_1d: h?.change_pct_1d ?? null,
+        change_7d: h?.change_pct_7d ?? null,
+        change_30d: h?.change_pct_30d ?? null,
+        score: h ? (scores.get(Number(h.printing_key)) ?? null) : null,
+      };
+      const row: Omit<CardSummaryTable, 'item'> = {
+        card_id: c.id,
+        kind: c.kind,
+        set_id: c.set_id,
+        name: c.name,
+        number: c.number,
+        printed_total: c.printed_total,
+        rarity: c.rarity,
+        rarity_key: c.rarity ? slug(c.rarity) : null,
+        supertype: c.supertype,
+        supertype_key: c.supertype ? slug(c.supertype) : null,
+        types: c.types,
+        types_key: typesKey(c.types),
+        thumbnail: thumbnailOf(c.images),
+        printings: printingsOf.get(c.id) ?? 0,
+        printing_key: h ? Number(h.printing_key) : null,
+        printing_id: h ? (printingIds.get(Number(h.printing_key))?.id ?? null) : null,
+        finish: h ? (printingIds.get(Number(h.printing_key))?.finish ?? null) : null,
+        market: h?.market ?? null,
+        condition: h?.condition ?? null,
+        currency: h?.currency ?? null,
+        as_of: h?.as_of ?? null,
+        last_date: h?.last_date ?? null,
+        stale: h ? Number(h.stale) : null,
+        price_cents: values.price,
+        from_date_1d: h?.from_date_1d ?? null,
+        from_cents_1d: h?.from_cents_1d ?? null,
+        change_pct_1d: values.change_1d,
+        from_date_7d: h?.from_date_7d ?? null,
+        from_cents_7d: h?.from_cents_7d ?? null,
+        change_pct_7d: values.change_7d,
+        from_date_30d: h?.from_date_30d ?? null,
+        from_cents_30d: h?.from_cents_30d ?? null,
+        change_pct_30d: values.change_30d,
+        score: values.score,
+        k_name: fold(c.name),
+        k_number: numberSortKey(c.release_date, c.set_id, c.number),
+        ...sortKeys(values),
+      };
+      rows.push({
+        ...row,
+        item: JSON.stringify(
+          cardListItem(
+            row,
+            h ? (printingIds.get(Number(h.printing_key))?.product_line ?? null) : null,
+            (h && spark?.get(c.id)) ?? null,
+          ),
+        ),
+      });
+      for (const term of cardTerms(c.name, c.number))
+        terms.push({ term, card_id: c.id, k_name: row.k_name, kind: row.kind });
+      // Facets and set totals describe cards; sealed items are listed with kind=sealed.
+      if (c.kind !== 'card') continue;
+      facets.add('rarity', c.rarity, values.price !== null);
+      facets.add('supertype', c.supertype, values.price !== null);
+      for (const type of jsonList(c.types)) facets.add('type', type, values.price !== null);
+    }
+    for (const r of rows) {
+      const set = this.setOf.get(r.set_id);
+      if (!set || r.kind !== 'card') continue;
+      set.cards++;
+      set.printings += r.printings;
+      if (r.price_cents !== null) set.priced_cards++;
+      if (r.price_cents !== null && r.currency === set.currency)
+        set.value_cents = (set.value_cents ?? 0) + r.price_cents;
+    }
+    return { rows, terms };
+  }
+
+  /** The set summary and facet counts of every card added so far. */
+  totals(): Pick<ComputedCardSummary, 'setRows' | 'facetRows'> {
+    return { setRows: this.setRows, facetRows: [...this.facets.rows.values()] };
+  }
+}
+
+/** Cards built and written per step of `writeCardSummary`. */
+const CARDS_PER_WRITE = 300;
+
+/**
+ * Replaces the card, term, set and facet read models through `database.db` (a publication's
+ * transaction, or a new one), building the rows a chunk of cards at a time as they are written.
+ */
 export async function writeCardSummary(
   database: Database,
-  { rows, terms, setRows, facetRows }: ComputedCardSummary,
+  inputs: CardSummaryInputs,
 ): Promise<{ cards: number; priced: number; terms: number; sets: number }> {
-  await replaceCardSummary(database.db, { rows, terms, setRows, facetRows });
-  return {
-    cards: rows.length,
-    priced: rows.filter((r) => r.price_cents !== null).length,
-    terms: terms.length,
-    sets: setRows.length,
-  };
+  const builder = new CardSummaryBuilder(inputs);
+  const counts = { cards: 0, priced: 0, terms: 0, sets: 0 };
+  await inTransaction(database.db, async (trx) => {
+    await clearCardSummary(trx);
+    for (let i = 0; i < inputs.cards.length; i += CARDS_PER_WRITE) {
+      const { rows, terms } = builder.add(inputs.cards.slice(i, i + CARDS_PER_WRITE));
+      await insertCardSummary(trx, rows, terms);
+      counts.cards += rows.length;
+      counts.priced += rows.filter((r) => r.price_cents !== null).length;
+      counts.terms += terms.length;
+    }
+    const { setRows, facetRows } = builder.totals();
+    await replaceSetSummary(trx, setRows, facetRows);
+    counts.sets = setRows.length;
+  });
+  return counts;
 }

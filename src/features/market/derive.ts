@@ -14,11 +14,12 @@ import type { Logger } from '../../platform/log.ts';
 import type { Tables } from '../../platform/db/schema.ts';
 import { bumpDataVersion } from '../../platform/db/data-version.ts';
 import { publish } from '../../platform/db/transaction.ts';
-import { computeLatestPrices, publishLatestPrices } from '../prices/derive-latest.ts';
+import { finishLatestPrices, latestPricesReader, publishLatestPrices } from '../prices/derive-latest.ts';
+import { scanSeries } from '../prices/series-scan.ts';
 import type { SignalKey } from '../signals/signals.repo.ts';
-import { computeCardSummary, rescoreCardSummary, writeCardSummary } from './card-summary.ts';
+import { computeCardSummary, rescoreCardSummary, SPARK_DAYS, writeCardSummary } from './card-summary.ts';
 import { deriveDashboard } from './dashboard.ts';
-import { computeIndexes, writeIndexes } from './indexes.ts';
+import { finishIndexes, indexAccumulator, writeIndexes } from './indexes.ts';
 import { DEFAULT_MOVER_RULES, type MoverRules } from './movers.repo.ts';
 import { analyzeReadModels } from './read-models.repo.ts';
 
@@ -55,9 +56,7 @@ export async function deriveReadModels(
   fence?: Fence,
 ): Promise<DeriveCounts> {
   const started = performance.now();
-  const computed = await computeLatestPrices(database, log);
-  const computedSummary = await computeCardSummary(database, signals, computed);
-  const computedIndexes = await computeIndexes(database);
+  const { computed, computedSummary, computedIndexes } = await computeReadModels(database, signals, log);
   const computedAt = performance.now();
   const { latest, summary, indexes } = await publish(database, async (tx) => {
     // First statement a write: SQLite takes its write lock now (a read first could meet a newer
@@ -85,6 +84,21 @@ export async function deriveReadModels(
     compute_ms: Math.round(computedAt - started),
     publish_ms: publishMs,
   };
+}
+
+/**
+ * The compute phase: one read of every series feeds the latest prices (with their sparklines) and
+ * the indexes; the card summaries' inputs follow from the headlines. Only what the publication
+ * writes outlives this function (the readers' working state does not).
+ */
+async function computeReadModels(database: Database, signals?: SignalKey, log?: Logger) {
+  const latestReader = await latestPricesReader(database, SPARK_DAYS);
+  const accumulator = await indexAccumulator(database);
+  await scanSeries(database, [latestReader.read, accumulator.read]);
+  const computed = await finishLatestPrices(database, latestReader, log);
+  const computedSummary = await computeCardSummary(database, signals, computed);
+  const computedIndexes = await finishIndexes(database, accumulator);
+  return { computed, computedSummary, computedIndexes };
 }
 
 /**

@@ -5,10 +5,9 @@
  */
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../platform/db/database.ts';
-import { dateText, daysBefore, insertInChunks } from '../../platform/db/dialect.ts';
+import { daysBefore, insertInChunks } from '../../platform/db/dialect.ts';
 import type { IndexValuesTable, MarketIndexesTable, Tables } from '../../platform/db/schema.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { PRIMARY_SERIES } from '../../shared/series.ts';
 
 const ROWS_PER_INSERT = 500;
 
@@ -110,31 +109,6 @@ export async function printingSets(db: Kysely<Tables>): Promise<{ setOf: Map<num
     setOf: new Map(rows.map((r) => [r.key, r.set_id])),
     sealed: new Set(rows.filter((r) => r.kind === 'sealed').map((r) => r.key)),
   };
-}
-
-/**
- * The primary series of printings `first`..`last`, one row per printing with its prices packed
- * into one string of `YYYY-MM-DD cents` pairs joined by commas (in no guaranteed order): the
- * database does the per-price work in C and the driver builds one string per printing instead of
- * an object per price. The primary key leads with printing_key, so each read is a range scan.
- */
-export function packedPrimarySeries(database: Database, first: number, last: number) {
-  const packed =
-    database.dialect === 'postgres'
-      ? sql<string>`string_agg(${sql.raw(dateText('postgres', 'date'))} || ' ' || market_cents, ',')`
-      : sql<string>`group_concat(date || ' ' || market_cents, ',')`;
-  return database.db
-    .selectFrom('prices')
-    .select(['printing_key', packed.as('series')])
-    .where('printing_key', '>=', first)
-    .where('printing_key', '<=', last)
-    .where('market', '=', PRIMARY_SERIES.market)
-    .where('condition', '=', PRIMARY_SERIES.condition)
-    .where('currency', '=', PRIMARY_SERIES.currency)
-    .where('market_cents', 'is not', null)
-    .groupBy('printing_key')
-    .orderBy('printing_key')
-    .execute();
 }
 
 export async function setNames(db: Kysely<Tables>): Promise<Map<string, string>> {

@@ -2,14 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ingestDatabase } from '#test/ingest-harness.ts';
 import type { Database } from '../../platform/db/database.ts';
-import {
-  dayNumber,
-  IndexAccumulator,
-  JUMP_FILTER_RATIO,
-  MIN_CONSTITUENTS,
-  deriveIndexes,
-  unpackSeries,
-} from './indexes.ts';
+import { IndexAccumulator, JUMP_FILTER_RATIO, MIN_CONSTITUENTS, deriveIndexes } from './indexes.ts';
 
 const NOW = '2025-01-05T00:00:00.000Z';
 const [D1, D2, D3, D4] = ['2025-01-01', '2025-01-02', '2025-01-03', '2025-01-04'] as const;
@@ -163,21 +156,6 @@ describe('IndexAccumulator, a two-day story', () => {
       { date: D1, value: 100, constituents: 1, fromValueCents: 10_000, toValueCents: 10_000 },
       { date: D2, value: 100, constituents: 1, fromValueCents: 0, toValueCents: 0 },
     ]);
-  });
-});
-
-describe('unpackSeries', () => {
-  it('reads packed prices into date order, sorting only when they arrive out of order', () => {
-    expect(unpackSeries('2025-01-01 100,2025-01-02 12345')).toEqual({
-      days: [20250101, 20250102],
-      cents: [100, 12345],
-    });
-    expect(unpackSeries('2025-01-03 3,2024-12-31 0,2025-01-02 2')).toEqual({
-      days: [20241231, 20250102, 20250103],
-      cents: [0, 2, 3],
-    });
-    expect(unpackSeries('')).toEqual({ days: [], cents: [] });
-    expect(dayNumber('2024-02-29')).toBe(20240229);
   });
 });
 

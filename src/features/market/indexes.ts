@@ -3,15 +3,16 @@
  * cards), chain-linked value-weighted (Dutot) indexes of TCGplayer NM market prices in USD.
  * docs/METHODS.md, "Indexes", states the method.
  *
- * The rebuild reads prices once, in printing-key ranges, so memory holds one range of printings
- * and three sums per (index, date, previous date), never the price table.
+ * The rebuild reads the primary series as the derive's one read of the prices hands them over
+ * (src/features/prices/series-scan.ts), so memory holds three sums per (index, date, previous
+ * date), never the price table.
  */
-import { epochDay } from '../../platform/clock.ts';
+import { epochDate, epochDay } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { IndexValuesTable, MarketIndexesTable } from '../../platform/db/schema.ts';
 import { PRIMARY_SERIES } from '../../shared/series.ts';
-import { packedPrimarySeries, printingSets, replaceIndexes, setNames } from './indexes.repo.ts';
-import { flaggedPrints, printKey } from '../prices/price-flags.repo.ts';
+import { printingSets, replaceIndexes, setNames } from './indexes.repo.ts';
+import { scanSeries, type ScannedSeries } from '../prices/series-scan.ts';
 
 /** A printing whose price moved by more than this factor between two dates is left out of that step. */
 export const JUMP_FILTER_RATIO = 10;
@@ -22,7 +23,6 @@ export const BASE_VALUE = 100;
 export const MARKET_INDEX_ID = 'market';
 export const SEALED_INDEX_ID = 'sealed';
 
-const PRINTINGS_PER_READ = 2_000;
 /** Pair keys pack two date ordinals into one number; no calendar gets near this many dates. */
 const PAIR_BASE = 1_000_000;
 
@@ -66,7 +66,7 @@ function add(map: Map<number, StepSums>, key: number, fromCents: number, toCents
  * added to the market index and its set's index.
  */
 export class IndexAccumulator {
-  /** Day (`yyyymmdd` as a number: cheaper to hash than a string) → ordinal in order of first sight. */
+  /** Epoch day (a number: cheaper to hash than a string) → ordinal in order of first sight. */
   private readonly ordinals = new Map<number, number>();
   private readonly days: number[] = [];
   private readonly inputs = new Map<string, IndexInput>();
@@ -98,10 +98,10 @@ export class IndexAccumulator {
 
   /** One price; calls must come ordered by printing key, then date. */
   add(printingKey: number, date: string, cents: number): void {
-    this.addDay(printingKey, dayNumber(date), cents);
+    this.addDay(printingKey, epochDay(date), cents);
   }
 
-  /** `add` with the date as a `dayNumber`. */
+  /** `add` with the date as an epoch day. */
   addDay(printingKey: number, day: number, cents: number): void {
     let ordinal = this.ordinals.get(day);
     if (ordinal === undefined) {
@@ -131,10 +131,21 @@ export class IndexAccumulator {
     this.previousCents = cents;
   }
 
+  /** The primary series of the scan (`scanSeries`), their flagged prints already left out; other series pass. */
+  read = (s: ScannedSeries): void => {
+    if (
+      s.market !== PRIMARY_SERIES.market ||
+      s.condition !== PRIMARY_SERIES.condition ||
+      s.currency !== PRIMARY_SERIES.currency
+    )
+      return;
+    for (let k = 0; k < s.n; k++) this.addDay(s.printingKey, s.days[k]!, s.cents[k]!);
+  };
+
   /** The market calendar and every index's points on it (the market index first, then the others by id). */
   finish(): { calendar: string[]; indexes: Map<string, IndexPoint[]> } {
-    const calendar = [...this.days].sort((a, b) => a - b).map(dayString);
-    const ordinalOf = (date: string) => this.ordinals.get(dayNumber(date))!;
+    const calendar = [...this.days].sort((a, b) => a - b).map(epochDate);
+    const ordinalOf = (date: string) => this.ordinals.get(epochDay(date))!;
     const indexes = new Map<string, IndexPoint[]>();
     const ids = [...this.inputs.keys()].filter((id) => id !== MARKET_INDEX_ID).sort();
     for (const id of [MARKET_INDEX_ID, ...ids]) {
@@ -183,84 +194,6 @@ function chainPoints(calendar: string[], input: IndexInput, ordinalOf: (date: st
 }
 
 /**
- * A calendar date as the number `yyyymmdd`, which orders like the date.
- *
- * @example
- * dayNumber('2025-01-31'); // 20250131
- */
-export function dayNumber(date: string): number {
-  return Number(date.slice(0, 4)) * 10_000 + Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
-}
-
-function dayString(day: number): string {
-  const y = Math.floor(day / 10_000);
-  const m = Math.floor(day / 100) % 100;
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day % 100).padStart(2, '0')}`;
-}
-
-/** Value of the `width` decimal digits of `text` starting at `at`. */
-function digits(text: string, at: number, width: number): number {
-  let value = 0;
-  for (let i = at; i < at + width; i++) value = value * 10 + (text.charCodeAt(i) - 48);
-  return value;
-}
-
-/**
- * Unpacks `date cents,date cents,…` (one printing's prices) into parallel arrays in date order,
- * dates as `dayNumber`s.
- * Aggregates promise no order and sorting inside them costs more than the whole read, so the
- * rows are sorted here, and only when they did not already arrive in order.
- *
- * @example
- * unpackSeries('2025-01-02 150,2025-01-01 100'); // { days: [20250101, 20250102], cents: [100, 150] }
- */
-export function unpackSeries(packed: string): { days: number[]; cents: number[] } {
-  const days: number[] = [];
-  const cents: number[] = [];
-  let ordered = true;
-  for (let at = 0; at < packed.length;) {
-    // 'YYYY-MM-DD' is 10 characters, then a space, then the cents (digits).
-    const day = digits(packed, at, 4) * 10_000 + digits(packed, at + 5, 2) * 100 + digits(packed, at + 8, 2);
-    let value = 0;
-    let end = at + 11;
-    for (let c = packed.charCodeAt(end); end < packed.length && c !== 44; c = packed.charCodeAt(++end))
-      value = value * 10 + (c - 48);
-    if (days.length > 0 && day < days[days.length - 1]!) ordered = false;
-    days.push(day);
-    cents.push(value);
-    at = end + 1;
-  }
-  if (ordered) return { days, cents };
-  const order = days.map((_, i) => i).sort((a, b) => days[a]! - days[b]!);
-  return { days: order.map((i) => days[i]!), cents: order.map((i) => cents[i]!) };
-}
-
-/**
- * Reads the primary series in printing-key ranges, one row per printing with its prices packed
- * into one string: the database does the per-price work in C and the driver builds one string
- * per printing instead of an object per price (about three times faster on SQLite).
- */
-async function readPrices(database: Database, keys: number[], accumulator: IndexAccumulator): Promise<void> {
-  // Flagged prints (docs/METHODS.md, "Flagged prints") are no observations: flags are rare, so
-  // they are dropped here as the packed series are unpacked.
-  const flagged = await flaggedPrints(database, '0001-01-01', '9999-12-31');
-  const withFlags = new Set([...flagged].map((k) => Math.floor(k / printKey(1, 0))));
-  for (let i = 0; i < keys.length; i += PRINTINGS_PER_READ) {
-    const first = keys[i]!;
-    const last = keys[Math.min(i + PRINTINGS_PER_READ, keys.length) - 1]!;
-    const rows = await packedPrimarySeries(database, first, last);
-    for (const { printing_key, series } of rows) {
-      const { days, cents } = unpackSeries(series);
-      const key = Number(printing_key);
-      for (let k = 0; k < days.length; k++) {
-        if (withFlags.has(key) && flagged.has(printKey(key, epochDay(dayString(days[k]!))))) continue;
-        accumulator.addDay(printing_key, days[k]!, cents[k]!);
-      }
-    }
-  }
-}
-
-/**
  * Recomputes every index from the stored prices and replaces `market_indexes` and
  * `index_values` in one transaction; running it twice gives the same rows.
  *
@@ -282,12 +215,30 @@ export interface ComputedIndexes {
  * const computed = await computeIndexes(database); // then writeIndexes(tx, computed)
  */
 export async function computeIndexes(database: Database): Promise<ComputedIndexes> {
-  const { setOf, sealed } = await printingSets(database.db);
-  const accumulator = new IndexAccumulator(setOf, sealed);
-  await readPrices(database, [...setOf.keys()], accumulator);
-  const { indexes } = accumulator.finish();
+  const accumulator = await indexAccumulator(database);
+  await scanSeries(database, [accumulator.read]);
+  return finishIndexes(database, accumulator);
+}
 
-  return indexTableRows(indexes, await setNames(database.db));
+/**
+ * An accumulator for the series scan (`scanSeries`), with every printing's set and the sealed printings.
+ *
+ * @example
+ * const accumulator = await indexAccumulator(database); // await scanSeries(database, [accumulator.read])
+ */
+export async function indexAccumulator(database: Database): Promise<IndexAccumulator> {
+  const { setOf, sealed } = await printingSets(database.db);
+  return new IndexAccumulator(setOf, sealed);
+}
+
+/**
+ * Every index's rows from an accumulator the scan has fed.
+ *
+ * @example
+ * const computed = await finishIndexes(database, accumulator); // then writeIndexes(tx, computed)
+ */
+export async function finishIndexes(database: Database, accumulator: IndexAccumulator): Promise<ComputedIndexes> {
+  return indexTableRows(accumulator.finish().indexes, await setNames(database.db));
 }
 
 /**

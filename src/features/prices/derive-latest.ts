@@ -27,16 +27,9 @@ import { productRank, seriesOrder, type SeriesCandidate } from './series.ts';
 import { applyProductLines, groupWarnings, planProductLines } from '../catalog/printings.repo.ts';
 import type { Logger } from '../../platform/log.ts';
 import { inTransaction } from '../../platform/db/transaction.ts';
-import { printingProduct, thumbnailOf } from './wire.ts';
-import {
-  latestSeriesRows,
-  printingFacts,
-  recentSeries,
-  replaceLatestPrices,
-  type LatestSeriesRow,
-  type PrintingFacts,
-} from './derive-latest.repo.ts';
-import { flaggedSeriesPrints } from './price-flags.repo.ts';
+import { printingProduct, thumbnailOf, toMajor } from './wire.ts';
+import { printingFacts, replaceLatestPrices, seriesOwners, type PrintingFacts } from './derive-latest.repo.ts';
+import { scanSeries, type ScannedSeries } from './series-scan.ts';
 
 export const CHANGE_WINDOWS = [1, 7, 30, 90] as const;
 /** How much older than `to_date − N` a base may be, and how far behind a series may fall. */
@@ -45,8 +38,6 @@ export const MAX_GAP_DAYS = 3;
 export const VOL_LOOKBACK_DAYS = 90;
 export const VOL_MIN_RETURNS = 10;
 export const VOL_FLOOR = 0.005;
-/** Printings per statement when reading recent prices for the movers statistics. */
-const STATS_CHUNK = 1_000;
 
 /**
  * Percent change rounded to 4 decimals, as sent on the wire.
@@ -57,77 +48,6 @@ const STATS_CHUNK = 1_000;
 export function changePct(fromCents: number, toCents: number): number {
   return Math.round(((toCents - fromCents) / fromCents) * 100 * 10_000) / 10_000;
 }
-
-type Derived = LatestSeriesRow;
-
-/** A change base of one window: date, price and change, or all null when there is none (or it is not positive). */
-function base(r: Derived, w: (typeof CHANGE_WINDOWS)[number]) {
-  const c = r[`c${w}`];
-  const from = c === null || c === undefined ? null : Number(c);
-  const usable = from !== null && from > 0;
-  return {
-    date: usable ? (r[`d${w}`] as string) : null,
-    cents: usable ? from : null,
-    pct: usable ? changePct(from, Number(r.last_cents)) : null,
-  };
-}
-
-/**
- * The row as `latest_prices` stores it, every column written once in one literal: 30,000 of these
- * stay in memory until the publication, and an object of one fixed shape is a fraction of the
- * size of one grown key by key.
- */
-function toRow(r: Derived): LatestPricesTable {
-  const b1 = base(r, 1);
-  const b7 = base(r, 7);
-  const b30 = base(r, 30);
-  const b90 = base(r, 90);
-  return {
-    printing_key: Number(r.printing_key),
-    market: r.market as string,
-    condition: r.condition as string,
-    currency: r.currency as string,
-    card_id: r.card_id as string,
-    set_id: r.set_id as string,
-    kind: r.kind === 'sealed' ? 'sealed' : 'card',
-    as_of: r.as_of as string,
-    last_date: r.last_date as string,
-    last_cents: Number(r.last_cents),
-    stale: Number(r.stale),
-    vol_daily: null,
-    vol_obs: null,
-    headline: 0,
-    ref: null,
-    rarity_key: null,
-    from_date_1d: b1.date,
-    from_cents_1d: b1.cents,
-    change_pct_1d: b1.pct,
-    obs_1d: null,
-    jump_1d: null,
-    robust_z_1d: null,
-    from_date_7d: b7.date,
-    from_cents_7d: b7.cents,
-    change_pct_7d: b7.pct,
-    obs_7d: null,
-    jump_7d: null,
-    robust_z_7d: null,
-    from_date_30d: b30.date,
-    from_cents_30d: b30.cents,
-    change_pct_30d: b30.pct,
-    obs_30d: null,
-    jump_30d: null,
-    robust_z_30d: null,
-    from_date_90d: b90.date,
-    from_cents_90d: b90.cents,
-    change_pct_90d: b90.pct,
-    obs_90d: null,
-    jump_90d: null,
-    robust_z_90d: null,
-  };
-}
-
-const seriesKey = (r: { printing_key: number; market: string; condition: string; currency: string }) =>
-  `${r.printing_key}|${r.market}|${r.condition}|${r.currency}`;
 
 /**
  * Fills the movers statistics of one series from its observations (ascending dates, all on or
@@ -176,76 +96,199 @@ function fillMoverStatsDays(
   }
 }
 
-/** Value of the `width` decimal digits of `text` starting at `at`. */
-function digits(text: string, at: number, width: number): number {
-  let value = 0;
-  for (let i = at; i < at + width; i++) value = value * 10 + (text.charCodeAt(i) - 48);
-  return value;
+/** A change base of one window: date, price and change, or all null when there is none (or it is not positive). */
+function base(fromDay: number | null, fromCents: number, lastCents: number, dateOf: (day: number) => string) {
+  const usable = fromDay !== null && fromCents > 0;
+  return {
+    date: usable ? dateOf(fromDay) : null,
+    cents: usable ? fromCents : null,
+    pct: usable ? changePct(fromCents, lastCents) : null,
+  };
 }
 
-/** Observations of one series, unpacked into reusable typed arrays (no object per price). */
-class Observations {
-  days = new Float64Array(512);
-  cents = new Float64Array(512);
-  n = 0;
+/** The printing's card, set and kind: what a series row carries beside its prices. */
+interface SeriesOwner {
+  card_id: string;
+  set_id: string;
+  kind: string;
+}
+
+/**
+ * Builds the `latest_prices` rows from the series as the scan hands them over (`read`), then, once
+ * every series is in (`finish`), dates them as of their market's latest date and marks the stale
+ * ones. Rows are built in one literal each: 30,000 of them stay in memory until the publication,
+ * and an object of one fixed shape is a fraction of the size of one grown key by key; their dates
+ * are shared strings, one per day.
+ */
+export class LatestPricesReader {
+  readonly rows: LatestPricesTable[] = [];
+  /** Unflagged observations of each row's series (what the headline choice weighs). */
+  private readonly observationCounts: number[] = [];
+  /** Per market, its latest day with a market price (flagged prints included). */
+  private readonly latestDay = new Map<string, number>();
+  private readonly dates = new Map<number, string>();
+  /** The last `sparkDays` days of each row's prices, `sparkDays` per row (NaN: no price that day). */
+  private spark: Float64Array;
+  /** Per row, the day of its first sparkline slot. */
+  private sparkFirst: Float64Array;
+  private readonly rowIndex = new Map<LatestPricesTable, number>();
 
   /**
-   * Reads `YYYY-MM-DD cents` pairs joined by commas (ascending dates), keeping those on or before
-   * `lastDay` whose print `isFlagged` does not name.
+   * @param owners each printing's card, set and kind (a series of a printing without them is left out)
+   * @param sparkDays how many days of prices to keep per series for its sparkline (0: none)
    */
-  unpack(packed: string, lastDay: number, isFlagged: ((day: number) => boolean) | null): void {
-    this.n = 0;
-    for (let at = 0; at < packed.length;) {
-      const day = Date.UTC(digits(packed, at, 4), digits(packed, at + 5, 2) - 1, digits(packed, at + 8, 2)) / DAY_MS;
-      let value = 0;
-      let end = at + 11;
-      for (let c = packed.charCodeAt(end); end < packed.length && c !== 44; c = packed.charCodeAt(++end))
-        value = value * 10 + (c - 48);
-      at = end + 1;
-      if (day > lastDay || (isFlagged !== null && isFlagged(day))) continue;
-      if (this.n === this.days.length) {
-        const days = new Float64Array(this.n * 2);
-        days.set(this.days);
-        this.days = days;
-        const cents = new Float64Array(this.n * 2);
-        cents.set(this.cents);
-        this.cents = cents;
+  constructor(
+    private owners: ReadonlyMap<number, SeriesOwner>,
+    private readonly sparkDays = 0,
+  ) {
+    this.spark = new Float64Array(1024 * sparkDays);
+    this.sparkFirst = new Float64Array(1024);
+  }
+
+  private dateOf = (day: number): string => {
+    let date = this.dates.get(day);
+    if (date === undefined) {
+      date = epochDate(day);
+      this.dates.set(day, date);
+    }
+    return date;
+  };
+
+  /** One series from the scan. */
+  read = (s: ScannedSeries): void => {
+    if (!Number.isNaN(s.lastDay) && !(s.lastDay <= (this.latestDay.get(s.market) ?? -Infinity)))
+      this.latestDay.set(s.market, s.lastDay);
+    const n = s.n;
+    const owner = this.owners.get(s.printingKey);
+    if (n === 0 || owner === undefined) return;
+    const last = s.days[n - 1]!;
+    const lastCents = s.cents[n - 1]!;
+    // The base of an N-day change: the last observation on or before last − N, at most MAX_GAP_DAYS older.
+    const bases: (number | null)[] = [];
+    const baseCents: number[] = [];
+    let i = n - 1;
+    for (const w of CHANGE_WINDOWS) {
+      while (i >= 0 && s.days[i]! > last - w) i--;
+      const usable = i >= 0 && s.days[i]! >= last - w - MAX_GAP_DAYS;
+      bases.push(usable ? s.days[i]! : null);
+      baseCents.push(usable ? s.cents[i]! : 0);
+    }
+    const b1 = base(bases[0]!, baseCents[0]!, lastCents, this.dateOf);
+    const b7 = base(bases[1]!, baseCents[1]!, lastCents, this.dateOf);
+    const b30 = base(bases[2]!, baseCents[2]!, lastCents, this.dateOf);
+    const b90 = base(bases[3]!, baseCents[3]!, lastCents, this.dateOf);
+    const row: LatestPricesTable = {
+      printing_key: s.printingKey,
+      market: s.market,
+      condition: s.condition,
+      currency: s.currency,
+      card_id: owner.card_id,
+      set_id: owner.set_id,
+      kind: owner.kind === 'sealed' ? 'sealed' : 'card',
+      as_of: '',
+      last_date: this.dateOf(last),
+      last_cents: lastCents,
+      stale: 0,
+      vol_daily: null,
+      vol_obs: null,
+      headline: 0,
+      ref: null,
+      rarity_key: null,
+      from_date_1d: b1.date,
+      from_cents_1d: b1.cents,
+      change_pct_1d: b1.pct,
+      obs_1d: null,
+      jump_1d: null,
+      robust_z_1d: null,
+      from_date_7d: b7.date,
+      from_cents_7d: b7.cents,
+      change_pct_7d: b7.pct,
+      obs_7d: null,
+      jump_7d: null,
+      robust_z_7d: null,
+      from_date_30d: b30.date,
+      from_cents_30d: b30.cents,
+      change_pct_30d: b30.pct,
+      obs_30d: null,
+      jump_30d: null,
+      robust_z_30d: null,
+      from_date_90d: b90.date,
+      from_cents_90d: b90.cents,
+      change_pct_90d: b90.pct,
+      obs_90d: null,
+      jump_90d: null,
+      robust_z_90d: null,
+    };
+    // Every series gets its movers statistics now; `finish` clears them on the stale ones.
+    fillMoverStatsDays(row, s.days, s.cents, n);
+    this.keepSpark(this.rows.length, s);
+    this.rowIndex.set(row, this.rows.length);
+    this.rows.push(row);
+    this.observationCounts.push(n);
+  };
+
+  /** Keeps the series' prices on its last `sparkDays` days: its market's sparkline window ends no earlier. */
+  private keepSpark(at: number, s: ScannedSeries): void {
+    const days = this.sparkDays;
+    if (days === 0) return;
+    if (at === this.sparkFirst.length) {
+      const first = new Float64Array(at * 2);
+      first.set(this.sparkFirst);
+      this.sparkFirst = first;
+      const spark = new Float64Array(at * 2 * days);
+      spark.set(this.spark);
+      this.spark = spark;
+    }
+    const first = s.lastDay - days + 1;
+    this.sparkFirst[at] = first;
+    this.spark.fill(Number.NaN, at * days, (at + 1) * days);
+    for (let i = s.n - 1; i >= 0 && s.days[i]! >= first; i--) this.spark[at * days + s.days[i]! - first] = s.cents[i]!;
+  }
+
+  /** Dates every row as of its market's latest date; a row more than MAX_GAP_DAYS behind it is stale and has no movers statistics. */
+  finish(): void {
+    // Read by the scan only: the publication need not carry them.
+    this.owners = new Map();
+    const asOf = new Map([...this.latestDay].map(([market, day]) => [market, { day, date: this.dateOf(day) }]));
+    for (const row of this.rows) {
+      const market = asOf.get(row.market)!;
+      row.as_of = market.date;
+      if (epochDay(row.last_date) >= market.day - MAX_GAP_DAYS) continue;
+      row.stale = 1;
+      row.vol_daily = null;
+      row.vol_obs = null;
+      const r = row as unknown as Record<string, null>;
+      for (const w of CHANGE_WINDOWS) {
+        r[`obs_${w}d`] = null;
+        r[`jump_${w}d`] = null;
+        r[`robust_z_${w}d`] = null;
       }
-      this.days[this.n] = day;
-      this.cents[this.n] = value;
-      this.n++;
     }
   }
-}
 
-const DAY_MS = 86_400_000;
+  /** The unflagged observations of a row's series (0 for a row this reader did not build). */
+  observations(row: LatestPricesTable): number {
+    const at = this.rowIndex.get(row);
+    return at === undefined ? 0 : this.observationCounts[at]!;
+  }
 
-/** Reads the recent prices of the fresh series, a range of printings per statement, and fills their statistics. */
-async function addMoverStats(database: Database, rows: LatestPricesTable[]): Promise<void> {
-  const fresh = new Map<string, LatestPricesTable>();
-  for (const r of rows) if (r.stale === 0) fresh.set(seriesKey(r), r);
-  if (fresh.size === 0) return;
-  const keys = [...new Set([...fresh.values()].map((r) => r.printing_key))].sort((a, b) => a - b);
-  const earliest = [...fresh.values()].reduce((min, r) => (r.last_date < min ? r.last_date : min), '9999-12-31');
-  const since = epochDate(epochDay(earliest) - Math.max(VOL_LOOKBACK_DAYS, CHANGE_WINDOWS.at(-1)! + MAX_GAP_DAYS));
-  // Flagged prints are no observations; flags are rare, so they are dropped in memory as series unpack.
-  const flagged = await flaggedSeriesPrints(database, since);
-  const observations = new Observations();
-  for (let i = 0; i < keys.length; i += STATS_CHUNK) {
-    const chunk = keys.slice(i, i + STATS_CHUNK);
-    for (const [printingKey, market, condition, currency, packed] of await recentSeries(
-      database,
-      chunk[0]!,
-      chunk.at(-1)!,
-      since,
-    )) {
-      const key = seriesKey({ printing_key: Number(printingKey), market, condition, currency });
-      const row = fresh.get(key);
-      if (!row) continue;
-      const isFlagged = flagged.size === 0 ? null : (day: number) => flagged.has(`${key}|${epochDate(day)}`);
-      observations.unpack(packed, epochDay(row.last_date), isFlagged);
-      fillMoverStatsDays(row, observations.days, observations.cents, observations.n);
+  /**
+   * A row's sparkline: its market prices (major units) on the `sparkDays` days ending on its
+   * `as_of`, oldest first, null on a day without an unflagged price.
+   */
+  sparkline(row: LatestPricesTable): (number | null)[] {
+    const at = this.rowIndex.get(row);
+    const days = this.sparkDays;
+    const values = new Array<number | null>(days).fill(null);
+    if (at === undefined) return values;
+    const offset = epochDay(row.as_of) - days + 1 - this.sparkFirst[at]!;
+    for (let k = 0; k < days; k++) {
+      const slot = offset + k;
+      if (slot < 0 || slot >= days) continue;
+      const cents = this.spark[at * days + slot]!;
+      if (!Number.isNaN(cents)) values[k] = toMajor(cents, row.currency);
     }
+    return values;
   }
 }
 
@@ -257,7 +300,7 @@ async function addMoverStats(database: Database, rows: LatestPricesTable[]): Pro
  */
 export function describeSeries(
   rows: LatestPricesTable[],
-  observations: Map<string, number>,
+  observations: (row: LatestPricesTable) => number,
   lineOf: ReadonlyMap<number, string | null>,
   printings: PrintingFacts[],
 ): void {
@@ -319,7 +362,7 @@ export function describeSeries(
             ownGroup(p.set_id, p.set_group),
           )
         : 1,
-      observations: observations.get(seriesKey(row)) ?? 0,
+      observations: observations(row),
       finish: p?.finish ?? '',
       market: row.market,
       currency: row.currency,
@@ -340,30 +383,64 @@ export interface ComputedLatestPrices {
   /** The same changes per printing key. */
   lineOf: Map<number, string | null>;
   groupWarnings: number;
+  /** A row's sparkline, when the reader kept them (see `LatestPricesReader.sparkline`). */
+  sparkline?: (row: LatestPricesTable) => (number | null)[];
 }
 
 /**
- * The heavy, read-only part: every series' latest price, changes, movers statistics and headline,
- * with the product lines they will be published with.
+ * A reader for the series scan (`scanSeries`), with every printing's card, set and kind.
+ *
+ * @example
+ * const reader = await latestPricesReader(database, 30); // await scanSeries(database, [reader.read]), then finishLatestPrices
+ */
+export async function latestPricesReader(database: Database, sparkDays = 0): Promise<LatestPricesReader> {
+  const owners = new Map((await seriesOwners(database.db)).map((o) => [Number(o.key), o]));
+  return new LatestPricesReader(owners, sparkDays);
+}
+
+/**
+ * After the scan: as-of dates and staleness, the product lines this derive will publish, each
+ * series' card and printing facts and each card's headline (reads only).
+ *
+ * @example
+ * const computed = await finishLatestPrices(database, reader); // then publishLatestPrices(tx, computed)
+ */
+export async function finishLatestPrices(
+  database: Database,
+  reader: LatestPricesReader,
+  log?: Logger,
+): Promise<ComputedLatestPrices> {
+  const db = database.db;
+  reader.finish();
+  const productLines = await planProductLines(db);
+  const lineOf = new Map<number, string | null>();
+  for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
+  describeSeries(reader.rows, (row) => reader.observations(row), lineOf, await printingFacts(db));
+  const warnings = await groupWarnings(db);
+  // Recorded in the run's counts; the first few named in the log.
+  for (const w of warnings.slice(0, 20))
+    log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
+  return {
+    rows: reader.rows,
+    productLines,
+    lineOf,
+    groupWarnings: warnings.length,
+    sparkline: (row) => reader.sparkline(row),
+  };
+}
+
+/**
+ * The heavy, read-only part on its own: one read of every series (`scanSeries`), then every
+ * series' latest price, changes, movers statistics and headline, with the product lines they
+ * will be published with.
  *
  * @example
  * const computed = await computeLatestPrices(database); // then publishLatestPrices(tx, computed)
  */
 export async function computeLatestPrices(database: Database, log?: Logger): Promise<ComputedLatestPrices> {
-  const db = database.db;
-  const rows = await latestSeriesRows(database, CHANGE_WINDOWS, MAX_GAP_DAYS);
-  const derived = rows.map(toRow);
-  const observations = new Map(derived.map((r, i) => [seriesKey(r), Number(rows[i]!.n_obs)]));
-  await addMoverStats(database, derived);
-  const productLines = await planProductLines(db);
-  const lineOf = new Map<number, string | null>();
-  for (const [line, keys] of productLines) for (const key of keys) lineOf.set(key, line);
-  describeSeries(derived, observations, lineOf, await printingFacts(db));
-  const warnings = await groupWarnings(db);
-  // Recorded in the run's counts; the first few named in the log.
-  for (const w of warnings.slice(0, 20))
-    log?.warn(w, 'a recorded TCGplayer group disagrees with the group its price rows arrive from');
-  return { rows: derived, productLines, lineOf, groupWarnings: warnings.length };
+  const reader = await latestPricesReader(database);
+  await scanSeries(database, [reader.read]);
+  return finishLatestPrices(database, reader, log);
 }
 
 /** Writes the product lines and replaces `latest_prices` through `database.db` (a publication's transaction, or a new one). */

@@ -27,6 +27,25 @@ export async function rawRows(database: Database, text: string, values: readonly
 }
 
 /**
+ * `rawRows`, but on SQLite the rows come one at a time as they are iterated (each row's values are
+ * garbage before the next is read, instead of all of them living until the last is read); on
+ * PostgreSQL they are all read first. Iterate it to the end before the next statement.
+ *
+ * @example
+ * for (const [key] of await rawRowIterator(database, 'select key from printings', [])) console.log(key);
+ */
+export async function rawRowIterator(
+  database: Database,
+  text: string,
+  values: readonly unknown[],
+): Promise<Iterable<unknown[]>> {
+  const native = database.native;
+  if (native.kind === 'postgres') return rawRows(database, text, values);
+  const statement = native.db.prepare(text.replace(/\$(\d+)/g, '@p$1')).raw(true);
+  return statement.iterate(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as Iterable<unknown[]>;
+}
+
+/**
  * A date column as `YYYY-MM-DD` text (PostgreSQL's `date` type reads back as text through `to_char`;
  * SQLite stores the text already).
  *
