@@ -57,6 +57,10 @@ const ALIASES: Record<string, Finish> = {
   'unlimited-holofoil': 'unlimited-holofoil',
 };
 
+/** Labels already mapped: sources use a handful, once per price row. */
+const seenLabels = new Map<string, Finish | null>();
+const SEEN_LABELS_MAX = 1_000;
+
 /**
  * Maps a source's variant label to our finish, or null when unknown (the row is then rejected
  * with reason `unknown_finish`, never guessed).
@@ -66,6 +70,12 @@ const ALIASES: Record<string, Finish> = {
  * finishOf('1stEditionHolofoil'); // '1st-edition-holofoil'
  */
 export function finishOf(label: string): Finish | null {
-  const key = label.trim().toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ');
-  return ALIASES[key] ?? ALIASES[key.replace(/\s/g, '')] ?? null;
+  let finish = seenLabels.get(label);
+  if (finish === undefined) {
+    const key = label.trim().toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ');
+    finish = ALIASES[key] ?? ALIASES[key.replace(/\s/g, '')] ?? null;
+    // A flood of odd labels is not kept.
+    if (seenLabels.size < SEEN_LABELS_MAX) seenLabels.set(label, finish);
+  }
+  return finish;
 }
