@@ -10,14 +10,21 @@
  * prepared statement into a table of the same shape (same columns and primary key, no secondary
  * index — the real table has none —, WITHOUT ROWID, same pragmas; no foreign key to printings), in
  * one transaction, with printing keys in random order. Reading and
- * parsing the files is not part of the floor.
+ * parsing the files is not part of the floor. A second floor, "floor with the foreign key", is the
+ * same insert into a table that also has the real table's foreign key to a `printings` table of
+ * the real shape (one row per printing key, `foreign_keys = ON`): the real import checks that key on
+ * every row it inserts, so this floor tells how much of the gap is that check.
  *
- * Targets: SQLite ≥ half the floor's rows/s; PostgreSQL ≥ 50,000 rows/s; peak RSS ≤ 500 MB.
+ * Targets: SQLite ≥ half the floor's rows/s (the floor without the foreign key); PostgreSQL ≥
+ * 50,000 rows/s; peak RSS ≤ 500 MB. The ratio by CPU time (the import's process CPU against the
+ * floor's) is printed beside the one by rows/s: on a loaded machine it is the steadier one.
  * Peak RSS is the process's maximum so far (`process.resourceUsage().maxRSS`), read after each step.
+ * `--keep <dir>` keeps the SQLite database the import wrote (`<dir>/bench.db`) for comparing
+ * what two versions store.
  *
- *   npx tsx bench/import-prices.ts [--data ../shared/data] [--pg postgres://postgres@127.0.0.1:5432/postgres] [--no-pg]
+ *   npx tsx bench/import-prices.ts [--data ../shared/data] [--pg postgres://postgres@127.0.0.1:5432/postgres] [--no-pg] [--keep <dir>]
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -43,6 +50,8 @@ export const RSS_TARGET_MB = 500;
 interface Options {
   data: string;
   pgAdminUrl: string | null;
+  /** A folder to keep the SQLite database in (`bench.db`), or null for a temporary one. */
+  keep: string | null;
 }
 
 const rssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -182,13 +191,38 @@ function readRows(pricesDir: string): { rows: (string | number | null)[][]; file
   return { rows, files, parseMs: Math.round(performance.now() - t0) };
 }
 
-function sqliteFloor(dir: string, rows: (string | number | null)[][]): { ms: number; cpuMs: number; rowsPerS: number } {
-  const db = new SqliteDatabase(join(dir, 'floor.db'));
+interface FloorResult {
+  ms: number;
+  cpuMs: number;
+  rowsPerS: number;
+}
+
+/**
+ * The bare insert. With `foreignKey`, the table references a `printings` table of the real shape
+ * holding every printing key (filled before the timing starts) and foreign keys are enforced.
+ */
+function sqliteFloor(file: string, rows: (string | number | null)[][], foreignKey: boolean): FloorResult {
+  const db = new SqliteDatabase(file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`foreign_keys = ${foreignKey ? 'ON' : 'OFF'}`);
+    if (foreignKey) {
+      db.exec(`create table printings (
+        key integer primary key autoincrement, id text not null unique, card_id text not null, finish text not null,
+        language text not null, tcgplayer_product_id integer, tcgplayer_sub_type text, cardmarket_product_id integer,
+        created_at text not null);`);
+      const printing = db.prepare(
+        `insert into printings values (?, ?, ?, 'normal', 'en', ?, 'Normal', null, '2025-10-21T00:00:00.000Z')`,
+      );
+      const keys = new Set(rows.map((r) => r[0] as number));
+      db.transaction(() => {
+        for (const k of keys) printing.run(k, `card-${k}.normal`, `card-${k}`, 100_000 + k);
+      })();
+    }
+    const reference = foreignKey ? ' references printings (key)' : '';
     db.exec(`create table prices (
-      printing_key integer not null, market text not null, condition text not null, currency text not null, date text not null,
+      printing_key integer not null${reference}, market text not null, condition text not null, currency text not null, date text not null,
       feed text not null, market_cents integer, low_cents integer, mid_cents integer, high_cents integer, direct_low_cents integer,
       trend_cents integer, avg1_cents integer, avg7_cents integer, avg30_cents integer, source_as_of text, known_at text not null, run_id text not null,
       constraint prices_pk primary key (printing_key, market, condition, currency, date)) without rowid;`);
@@ -213,7 +247,12 @@ export async function runImportPrices(o: Options) {
   console.log(`import-prices on ${describeMachine(machine)}`);
   const dir = mkdtempSync(join(tmpdir(), 'cardquant-bench-prices-'));
   try {
-    const sqlite = await benchDialect(`sqlite:${join(dir, 'bench.db')}`, o);
+    if (o.keep) {
+      mkdirSync(o.keep, { recursive: true });
+      if (existsSync(join(o.keep, 'bench.db')))
+        throw new Error(`${join(o.keep, 'bench.db')} exists: keep into an empty folder`);
+    }
+    const sqlite = await benchDialect(`sqlite:${join(o.keep ?? dir, 'bench.db')}`, o);
     console.log(
       `  sqlite: ${sqlite.rowsRead} rows in ${sqlite.ms} ms (CPU ${sqlite.cpuMs} ms) = ${sqlite.rowsPerS} rows/s (re-import ${sqlite.reimport.rowsPerS} rows/s); peak RSS ${sqlite.peakRssMb} MB`,
     );
@@ -234,10 +273,24 @@ export async function runImportPrices(o: Options) {
       rows: parsed.rows.length,
       files: parsed.files,
       readAndParseMs: parsed.parseMs,
-      ...sqliteFloor(dir, parsed.rows),
+      ...sqliteFloor(join(dir, 'floor.db'), parsed.rows, false),
     };
     console.log(
       `  floor (bare better-sqlite3 insert, one transaction): ${floor.rows} rows in ${floor.ms} ms (CPU ${floor.cpuMs} ms) = ${floor.rowsPerS} rows/s (+ ${floor.readAndParseMs} ms to read and parse)`,
+    );
+    const floorWithForeignKey = sqliteFloor(join(dir, 'floor-fk.db'), parsed.rows, true);
+    console.log(
+      `  floor with the foreign key to printings: ${floor.rows} rows in ${floorWithForeignKey.ms} ms (CPU ${floorWithForeignKey.cpuMs} ms) = ${floorWithForeignKey.rowsPerS} rows/s`,
+    );
+    const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+    const ratios = {
+      byRowsPerS: ratio(sqlite.rowsPerS, floor.rowsPerS),
+      byCpu: ratio(floor.cpuMs, sqlite.cpuMs),
+      withForeignKeyByRowsPerS: ratio(sqlite.rowsPerS, floorWithForeignKey.rowsPerS),
+      withForeignKeyByCpu: ratio(floorWithForeignKey.cpuMs, sqlite.cpuMs),
+    };
+    console.log(
+      `  sqlite / floor: ${ratios.byRowsPerS} by rows/s, ${ratios.byCpu} by CPU; / floor with the foreign key: ${ratios.withForeignKeyByRowsPerS} by rows/s, ${ratios.withForeignKeyByCpu} by CPU`,
     );
     const pgRate = 'rowsPerS' in postgres ? postgres.rowsPerS : null;
     const peakRssMb = rssMb();
@@ -245,7 +298,7 @@ export async function runImportPrices(o: Options) {
       sqliteHalfFloor: {
         target: Math.round(floor.rowsPerS * SQLITE_FLOOR_SHARE),
         actual: sqlite.rowsPerS,
-        ratioToFloor: Math.round((sqlite.rowsPerS / floor.rowsPerS) * 1000) / 1000,
+        ratioToFloor: ratios.byRowsPerS,
         met: sqlite.rowsPerS >= floor.rowsPerS * SQLITE_FLOOR_SHARE,
       },
       postgres50k: {
@@ -266,6 +319,8 @@ export async function runImportPrices(o: Options) {
       sqlite,
       postgres,
       floor,
+      floorWithForeignKey,
+      ratios,
       peakRssMb,
       targets,
     });
@@ -279,12 +334,18 @@ export async function runImportPrices(o: Options) {
 export function parseImportPricesArgs(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { data: { type: 'string' }, pg: { type: 'string' }, 'no-pg': { type: 'boolean' } },
+    options: {
+      data: { type: 'string' },
+      pg: { type: 'string' },
+      'no-pg': { type: 'boolean' },
+      keep: { type: 'string' },
+    },
     strict: true,
   });
   return {
     data: resolve(values.data ?? join(REPO_ROOT, '..', 'shared', 'data')),
     pgAdminUrl: values['no-pg'] ? null : (values.pg ?? 'postgres://postgres@127.0.0.1:5432/postgres'),
+    keep: values.keep ? resolve(values.keep) : null,
   };
 }
 

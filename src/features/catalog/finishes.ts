@@ -29,33 +29,40 @@ export const FINISH_LABELS: Record<Finish, string> = {
   'unlimited-holofoil': 'Unlimited Holofoil',
 };
 
-const ALIASES: Record<string, Finish> = {
-  // TCGplayer subTypeName
-  normal: 'normal',
-  holofoil: 'holofoil',
-  'reverse holofoil': 'reverse-holofoil',
-  '1st edition': '1st-edition',
-  '1st edition normal': '1st-edition',
-  '1st edition holofoil': '1st-edition-holofoil',
-  unlimited: 'unlimited',
-  'unlimited normal': 'unlimited',
-  'unlimited holofoil': 'unlimited-holofoil',
-  // pokemontcg.io price keys
-  reverseholofoil: 'reverse-holofoil',
-  '1steditionnormal': '1st-edition',
-  '1steditionholofoil': '1st-edition-holofoil',
-  unlimitedholofoil: 'unlimited-holofoil',
-  // TCGdex variant keys (both documented spellings)
-  holo: 'holofoil',
-  reverse: 'reverse-holofoil',
-  'reverse-holofoil': 'reverse-holofoil',
-  reverseholo: 'reverse-holofoil',
-  firstedition: '1st-edition',
-  '1st-edition': '1st-edition',
-  'first-edition': '1st-edition',
-  '1st-edition-holofoil': '1st-edition-holofoil',
-  'unlimited-holofoil': 'unlimited-holofoil',
-};
+/** Source labels (lower case, single spaces) to finishes; a Map, so a label such as `constructor` finds nothing. */
+const ALIASES = new Map<string, Finish>(
+  Object.entries({
+    // TCGplayer subTypeName
+    normal: 'normal',
+    holofoil: 'holofoil',
+    'reverse holofoil': 'reverse-holofoil',
+    '1st edition': '1st-edition',
+    '1st edition normal': '1st-edition',
+    '1st edition holofoil': '1st-edition-holofoil',
+    unlimited: 'unlimited',
+    'unlimited normal': 'unlimited',
+    'unlimited holofoil': 'unlimited-holofoil',
+    // pokemontcg.io price keys
+    reverseholofoil: 'reverse-holofoil',
+    '1steditionnormal': '1st-edition',
+    '1steditionholofoil': '1st-edition-holofoil',
+    unlimitedholofoil: 'unlimited-holofoil',
+    // TCGdex variant keys (both documented spellings)
+    holo: 'holofoil',
+    reverse: 'reverse-holofoil',
+    'reverse-holofoil': 'reverse-holofoil',
+    reverseholo: 'reverse-holofoil',
+    firstedition: '1st-edition',
+    '1st-edition': '1st-edition',
+    'first-edition': '1st-edition',
+    '1st-edition-holofoil': '1st-edition-holofoil',
+    'unlimited-holofoil': 'unlimited-holofoil',
+  } satisfies Record<string, Finish>),
+);
+
+/** Labels already mapped: sources use a handful, once per price row. */
+const seenLabels = new Map<string, Finish | null>();
+const SEEN_LABELS_MAX = 1_000;
 
 /**
  * Maps a source's variant label to our finish, or null when unknown (the row is then rejected
@@ -66,6 +73,12 @@ const ALIASES: Record<string, Finish> = {
  * finishOf('1stEditionHolofoil'); // '1st-edition-holofoil'
  */
 export function finishOf(label: string): Finish | null {
-  const key = label.trim().toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ');
-  return ALIASES[key] ?? ALIASES[key.replace(/\s/g, '')] ?? null;
+  let finish = seenLabels.get(label);
+  if (finish === undefined) {
+    const key = label.trim().toLowerCase().replace(/[_]+/g, ' ').replace(/\s+/g, ' ');
+    finish = ALIASES.get(key) ?? ALIASES.get(key.replace(/\s/g, '')) ?? null;
+    // A flood of odd labels is not kept.
+    if (seenLabels.size < SEEN_LABELS_MAX) seenLabels.set(label, finish);
+  }
+  return finish;
 }

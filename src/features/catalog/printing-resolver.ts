@@ -39,7 +39,8 @@ export interface GroupConflict {
 export class PrintingResolver {
   private byId = new Map<string, Known>();
   private byKey = new Map<number, Known>();
-  private byProduct = new Map<string, Known>();
+  /** By TCGplayer product id, then sub-type (numbers first: no key string per price row). */
+  private byProduct = new Map<number, Map<string | null, Known>>();
   private byCardFinish = new Map<string, Known[]>();
   /** The recorded TCGplayer group of each card's set (null when none is recorded). */
   private setGroupOf = new Map<string, number | null>();
@@ -79,7 +80,7 @@ export class PrintingResolver {
   private remember(p: Known): void {
     this.byId.set(p.id, p);
     this.byKey.set(p.key, p);
-    if (p.productId !== null) this.byProduct.set(`${p.productId}|${p.subType}`, p);
+    if (p.productId !== null) this.setProduct(p.productId, p.subType, p);
     const k = `${p.cardId}|${p.finish}`;
     const list = this.byCardFinish.get(k) ?? [];
     list.push(p);
@@ -108,7 +109,7 @@ export class PrintingResolver {
   ): number | PendingPrinting {
     const groupId = product?.groupId ?? null;
     if (product) {
-      const hit = this.byProduct.get(`${product.productId}|${product.subType}`);
+      const hit = this.byProduct.get(product.productId)?.get(product.subType);
       if (hit) {
         if (groupId !== null) this.learnGroup(hit, groupId);
         return hit.key;
@@ -164,9 +165,11 @@ export class PrintingResolver {
     const toInsert: { index: number[]; id: string; p: PendingPrinting }[] = [];
     const byIdentity = new Map<string, { index: number[]; id: string; p: PendingPrinting }>();
     const adoptions: { key: number; p: PendingPrinting }[] = [];
+    const idsToInsert = new Set<string>();
     pending.forEach((p, i) => {
       const identity = p.productId !== null ? `${p.productId}|${p.subType}` : `${p.cardId}|${p.finish}`;
-      const known = p.productId !== null ? this.byProduct.get(identity) : this.byCardFinish.get(identity)?.[0];
+      const known =
+        p.productId !== null ? this.byProduct.get(p.productId)?.get(p.subType) : this.byCardFinish.get(identity)?.[0];
       if (known) {
         keys[i] = known.key;
         return;
@@ -184,10 +187,11 @@ export class PrintingResolver {
         return;
       }
       const base = `${p.cardId}.${p.finish}`;
-      const taken = this.isReprint(p) || this.byId.has(base) || toInsert.some((t) => t.id === base);
+      const taken = this.isReprint(p) || this.byId.has(base) || idsToInsert.has(base);
       const entry = { index: [i], id: taken ? `${base}.${p.productId}` : base, p };
       byIdentity.set(identity, entry);
       toInsert.push(entry);
+      idsToInsert.add(entry.id);
     });
     await this.db.transaction().execute(async (trx) => {
       for (const a of adoptions) {
@@ -235,7 +239,13 @@ export class PrintingResolver {
       p.groupId = groupId;
       this.touched.add(key);
     }
-    this.byProduct.set(`${productId}|${subType}`, p);
+    this.setProduct(productId, subType, p);
+  }
+
+  private setProduct(productId: number, subType: string | null, p: Known): void {
+    const bySubType = this.byProduct.get(productId);
+    if (bySubType) bySubType.set(subType, p);
+    else this.byProduct.set(productId, new Map([[subType, p]]));
   }
 
   /** One printing, created when new (for callers that resolve one at a time). */

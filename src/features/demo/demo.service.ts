@@ -8,7 +8,7 @@ import { PrintingResolver } from '../catalog/printing-resolver.ts';
 import { catalogWriter, withRun, type IngestContext } from '../ingest/context.ts';
 import { datasetKind, setDatasetMeta } from '../ingest/dataset.ts';
 import type { RunSummary } from '../../shared/run-accounting.ts';
-import { priceWriter, type PriceRow } from '../prices/price-writer.repo.ts';
+import { priceWriter, type PriceValues } from '../prices/price-writer.repo.ts';
 import { demoCatalog, demoFinishes, demoSeries, type DemoOptions } from './demo-generator.ts';
 
 const CHUNK = 20_000;
@@ -43,7 +43,7 @@ export async function seedDemo(ctx: IngestContext, options: DemoOptions): Promis
       await writer.upsertCards(cards, nowIso);
       const resolver = await PrintingResolver.load(db, () => nowIso);
       const prices = priceWriter(ctx.database);
-      let buffer: PriceRow[] = [];
+      let buffer: PriceValues[] = [];
       const flush = async () => {
         const outcome = await prices.write(buffer);
         run.add(outcome);
@@ -65,28 +65,12 @@ export async function seedDemo(ctx: IngestContext, options: DemoOptions): Promis
         for (let f = 0; f < finishes.length; f++) {
           const printingKey = keys[next++]!;
           for (const p of demoSeries(options, i, card.rarity ?? 'Common', f)) {
-            buffer.push({
-              printingKey,
-              market: 'tcgplayer',
-              condition: 'NM',
-              currency: 'USD',
-              date: p.date,
-              feed: 'demo',
-              cents: {
-                market: p.marketCents,
-                low: p.lowCents,
-                mid: p.midCents,
-                high: p.highCents,
-                directLow: null,
-                trend: null,
-                avg1: null,
-                avg7: null,
-                avg30: null,
-              },
-              sourceAsOf: p.date,
-              knownAt: nowIso,
-              runId: run.id,
-            });
+            // prettier-ignore
+            buffer.push([
+              printingKey, 'tcgplayer', 'NM', 'USD', p.date, 'demo',
+              p.marketCents, p.lowCents, p.midCents, p.highCents, null, null, null, null, null,
+              p.date, nowIso, run.id,
+            ]);
           }
           if (buffer.length >= CHUNK) await flush();
         }

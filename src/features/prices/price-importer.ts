@@ -15,8 +15,8 @@ import type { RunTally } from '../../shared/run-accounting.ts';
 import { addUnmatched, type UnmatchedRow } from './unmatched-rows.repo.ts';
 import { allCardIds } from '../catalog/catalog-writer.repo.ts';
 import type { Logger } from '../../platform/log.ts';
-import { checkPrices, isPlausibleDate, type RawPrices } from './price-rules.ts';
-import { FEED_RANK, priceWriter, type PriceRow, type PriceWriter } from './price-writer.repo.ts';
+import { checkPricesInto, isPlausibleDate, type RawPrices } from './price-rules.ts';
+import { AT, FEED_RANK, priceWriter, type PriceValues, type PriceWriter } from './price-writer.repo.ts';
 import { deleteRunRow, restoreRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
 
 export type PrintingRef =
@@ -43,10 +43,15 @@ const CURRENCIES = new Set(['USD', 'EUR']);
 /**
  * A row waiting for its printing: a known key, or a printing to create at flush. `grain` names
  * the row's grain by card, finish and product (stable before and after the printing exists);
- * it is kept only when the importer checks repeats across chunks. `printingKey` is `printing` once
- * the printing exists (0 until then), so the row goes to the writer as it is.
+ * it is kept only when the importer checks repeats across chunks. `values` are the writer's
+ * parameters, their printing key `printing` once the printing exists (0 until then), so the row
+ * goes to the writer as it is.
  */
-type BufferedRow = PriceRow & { printing: number | PendingPrinting; grain?: string };
+interface BufferedRow {
+  values: PriceValues;
+  printing: number | PendingPrinting;
+  grain?: string;
+}
 
 /**
  * How a run treats a grain it meets twice. `last-wins` (the default): the later row replaces the
@@ -68,7 +73,6 @@ export interface PriceImporterOptions {
   log?: Logger;
 }
 
-const VALUE_KEYS = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'] as const;
 const STORED_KEYS = [
   'market_cents',
   'low_cents',
@@ -82,15 +86,23 @@ const STORED_KEYS = [
 ] as const;
 
 function sameValues(a: BufferedRow, b: BufferedRow): boolean {
-  return a.sourceAsOf === b.sourceAsOf && VALUE_KEYS.every((k) => a.cents[k] === b.cents[k]);
+  return (
+    a.values[AT.sourceAsOf] === b.values[AT.sourceAsOf] &&
+    STORED_KEYS.every((_, i) => a.values[AT.cents + i] === b.values[AT.cents + i])
+  );
 }
 
 function sameAsStored(r: BufferedRow, s: StoredGrainRow): boolean {
   return (
-    r.sourceAsOf === s.source_as_of &&
-    r.feed === s.feed &&
-    VALUE_KEYS.every((k, i) => r.cents[k] === s[STORED_KEYS[i]!])
+    r.values[AT.sourceAsOf] === s.source_as_of &&
+    r.values[AT.feed] === s.feed &&
+    STORED_KEYS.every((k, i) => r.values[AT.cents + i] === s[k])
   );
+}
+
+/** The grain of a row by printing: key, market, condition, currency, date. */
+function printingGrain(key: number, v: PriceValues): string {
+  return `${key}|${v[AT.market]}|${v[AT.condition]}|${v[AT.currency]}|${v[AT.date]}`;
 }
 
 const rank = (feed: string) => FEED_RANK[feed] ?? 1;
@@ -240,15 +252,13 @@ export class PriceImporter {
       pendingAt.forEach((rowIndex, k) => {
         const row = rows[rowIndex]!;
         row.printing = keys[k]!;
-        row.printingKey = keys[k]!;
+        row.values[AT.printingKey] = keys[k]!;
       });
     }
     // Rows with and without a product id can still land on one printing: group by it too.
     if (this.repeats === 'ambiguous')
-      rows = await this.acrossChunks(
-        this.withinChunk(rows, (r) => `${r.printing as number}|${r.market}|${r.condition}|${r.currency}|${r.date}`),
-      );
-    const outcome = await this.writer.write(rows);
+      rows = await this.acrossChunks(this.withinChunk(rows, (r) => printingGrain(r.printing as number, r.values)));
+    const outcome = await this.writer.write(rows.map((r) => r.values));
     this.run.add(outcome);
     this.run.reject('duplicate_row', outcome.duplicates);
   }
@@ -291,24 +301,23 @@ export class PriceImporter {
     const known = rows.filter((r) => typeof r.printing === 'number');
     if (known.length === 0) return rows;
     const stored = new Map<string, StoredGrainRow>();
-    const storedKey = (k: number, r: { market: string; condition: string; currency: string; date: string }) =>
-      `${k}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
+    const storedKey = (s: StoredGrainRow) => `${s.printing_key}|${s.market}|${s.condition}|${s.currency}|${s.date}`;
     for (const s of await storedRowsOf(
       this.db,
       known.map((r) => r.printing as number),
-      known.map((r) => r.date),
+      known.map((r) => r.values[AT.date]),
     ))
-      stored.set(storedKey(s.printing_key, s), s);
+      stored.set(storedKey(s), s);
     const kept: BufferedRow[] = [];
     for (const r of rows) {
-      const s = typeof r.printing === 'number' ? stored.get(storedKey(r.printing, r)) : undefined;
+      const s = typeof r.printing === 'number' ? stored.get(printingGrain(r.printing, r.values)) : undefined;
       if (!s) {
         kept.push(r);
         continue;
       }
-      const key = storedKey(s.printing_key, s);
+      const key = storedKey(s);
       if (s.run_id !== this.run.id) {
-        if (!sameAsStored(r, s) && rank(s.feed) <= rank(r.feed)) this.overwritten.set(key, s);
+        if (!sameAsStored(r, s) && rank(s.feed) <= rank(r.values[AT.feed])) this.overwritten.set(key, s);
         kept.push(r);
       } else if (sameAsStored(r, s)) {
         this.run.reject('duplicate_row');
@@ -373,13 +382,21 @@ export class PriceImporter {
     }
     const finish = finishOf(finishLabel);
     if (!finish) return this.rejected('unknown_finish');
-    const checked = checkPrices(o.prices);
-    if (!checked.ok) return this.rejected(checked.reason);
-    this.run.dropPlaceholders(checked.droppedPlaceholders);
+    const condition = o.condition ?? 'NM';
+    // prettier-ignore
+    const values: PriceValues = [
+      0, o.market, condition, o.currency, o.date, this.feed,
+      null, null, null, null, null, null, null, null, null,
+      o.sourceAsOf ?? null, this.knownAt, this.run.id,
+    ];
+    const checked = checkPricesInto(o.prices, values, AT.cents);
+    if (typeof checked !== 'number') return this.rejected(checked);
+    this.run.dropPlaceholders(checked);
 
+    // A TCGplayer reference is the product as `find` takes it (no copy per row).
     const product =
       o.ref.kind === 'tcgplayer'
-        ? { productId: o.ref.productId, subType: o.ref.subType, groupId: o.ref.groupId ?? null }
+        ? o.ref
         : o.ref.tcgplayerProductId
           ? { productId: o.ref.tcgplayerProductId, subType: FINISH_LABELS[finish], groupId: null }
           : null;
@@ -388,23 +405,14 @@ export class PriceImporter {
     // (Price CSV rows only: TCGplayer rows take their card from the product map.)
     if (o.ref.kind === 'card' && product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId)
       return this.rejected('product_card_mismatch');
-    const condition = o.condition ?? 'NM';
+    if (typeof printing === 'number') values[AT.printingKey] = printing;
     return {
+      values,
+      printing,
       grain:
         this.repeats === 'ambiguous'
           ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}`
           : undefined,
-      printing,
-      printingKey: typeof printing === 'number' ? printing : 0,
-      market: o.market,
-      condition,
-      currency: o.currency,
-      date: o.date,
-      feed: this.feed,
-      cents: checked.cents,
-      sourceAsOf: o.sourceAsOf ?? null,
-      knownAt: this.knownAt,
-      runId: this.run.id,
     };
   }
 

@@ -29,7 +29,14 @@ const FIELDS: PriceFields[] = ['market', 'low', 'mid', 'high', 'directLow', 'tre
  * toCents(54.5); // 5450
  */
 export function toCents(major: number): number {
-  return Math.round(Number((major * 100).toFixed(6)));
+  const x = major * 100;
+  // Away from a half cent, rounding the product is what rounding its six-decimal form gives (the
+  // two differ by at most 5e-7 plus one unit in the last place, under 1e-6 below 1e9); near one,
+  // the drift decides (0.285 * 100 = 28.499999999999996), so the decimal form does. `toFixed`
+  // is the slow part of an import's row, and almost no price is near a half cent.
+  if (x === 0) return 0; // -0 too, as the decimal form gives
+  if (x < 1e9 && x > -1e9 && Math.abs(Math.abs(x - Math.trunc(x)) - 0.5) > 1e-6) return Math.round(x);
+  return Math.round(Number(x.toFixed(6)));
 }
 
 /**
@@ -40,43 +47,75 @@ export function toCents(major: number): number {
  * checkPrices({ market: null, low: 999, mid: 999, high: 999 }); // { ok: false, reason: 'placeholder_listing' }
  */
 export function checkPrices(raw: RawPrices): PriceCheck {
-  let present = 0;
-  for (const f of FIELDS) {
-    const v = raw[f];
-    if (v === null || v === undefined) continue;
-    present++;
-    if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, reason: 'not_a_number' };
-    if (v < 0) return { ok: false, reason: 'negative_price' };
-  }
-  if (present === 0) return { ok: false, reason: 'all_prices_null' };
-  const market = raw.market ?? null;
-  // A literal (one hidden class, in-object fields): imports hold one of these per buffered row.
+  const out = new Array<number | null>(FIELDS.length);
+  const checked = checkPricesInto(raw, out, 0);
+  if (typeof checked !== 'number') return { ok: false, reason: checked };
+  // A literal (one hidden class, in-object fields).
   const cents: CentPrices = {
-    market: null,
-    low: null,
-    mid: null,
-    high: null,
-    directLow: null,
-    trend: null,
-    avg1: null,
-    avg7: null,
-    avg30: null,
+    market: out[0]!,
+    low: out[1]!,
+    mid: out[2]!,
+    high: out[3]!,
+    directLow: out[4]!,
+    trend: out[5]!,
+    avg1: out[6]!,
+    avg7: out[7]!,
+    avg30: out[8]!,
   };
+  return { ok: true, cents, droppedPlaceholders: checked };
+}
+
+const HIGH = FIELDS.indexOf('high');
+
+/**
+ * `checkPrices` writing the cents straight into `out[at]` … `out[at + 8]` (in the order of
+ * `PriceFields`: market, low, mid, high, directLow, trend, avg1, avg7, avg30), as an importer
+ * binds them: returns the number of placeholder fields dropped, or the reason the row is rejected
+ * (the slots are then left unspecified).
+ *
+ * @example
+ * const row = new Array(9);
+ * checkPricesInto({ market: 43.68, high: 9999 }, row, 0); // 1: row is [4368, null, null, null, …]
+ */
+export function checkPricesInto(raw: RawPrices, out: (string | number | null)[], at: number): number | RejectReason {
+  // Named reads (no loop over keys): one row of an import at a time, so the shape stays known.
+  out[at] = raw.market ?? null;
+  out[at + 1] = raw.low ?? null;
+  out[at + 2] = raw.mid ?? null;
+  out[at + 3] = raw.high ?? null;
+  out[at + 4] = raw.directLow ?? null;
+  out[at + 5] = raw.trend ?? null;
+  out[at + 6] = raw.avg1 ?? null;
+  out[at + 7] = raw.avg7 ?? null;
+  out[at + 8] = raw.avg30 ?? null;
+  const end = at + FIELDS.length;
+  let present = 0;
+  for (let i = at; i < end; i++) {
+    const v = out[i];
+    if (v === null) continue;
+    present++;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return 'not_a_number';
+    if (v < 0) return 'negative_price';
+  }
+  if (present === 0) return 'all_prices_null';
+  const market = out[at] as number | null;
   let dropped = 0;
-  for (const f of FIELDS) {
-    const v = raw[f];
-    if (v === null || v === undefined) continue;
+  let usable = false;
+  for (let i = at; i < end; i++) {
+    const v = out[i] as number | null;
+    if (v === null) continue;
     // The market price is computed from sales, not listed by a seller, so it is never a placeholder.
-    if (f !== 'market' && PLACEHOLDER_VALUES.has(v) && (market === null || v > PLAUSIBLE_FACTOR * market)) {
+    if (i !== at && PLACEHOLDER_VALUES.has(v) && (market === null || v > PLAUSIBLE_FACTOR * market)) {
+      out[i] = null;
       dropped++;
       continue;
     }
-    cents[f] = toCents(v);
+    out[i] = toCents(v);
+    // A lone "high" listing says nothing about the price.
+    if (i !== at + HIGH) usable = true;
   }
-  // A lone "high" listing says nothing about the price.
-  const usable = FIELDS.some((f) => cents[f] !== null && f !== 'high');
-  if (!usable) return { ok: false, reason: dropped > 0 ? 'placeholder_listing' : 'all_prices_null' };
-  return { ok: true, cents, droppedPlaceholders: dropped };
+  if (!usable) return dropped > 0 ? 'placeholder_listing' : 'all_prices_null';
+  return dropped;
 }
 
 /**
@@ -101,12 +140,11 @@ export function isPlausibleDate(date: string, today: string): boolean {
  * tcgplayerFields({ marketPrice: 54.5, lowPrice: 32.5 }); // { market: 54.5, low: 32.5, … }
  */
 export function tcgplayerFields(o: Record<string, unknown>): RawPrices {
-  const v = (x: unknown) => x as number | null | undefined;
   return {
-    market: v(o.marketPrice),
-    low: v(o.lowPrice),
-    mid: v(o.midPrice),
-    high: v(o.highPrice),
-    directLow: v(o.directLowPrice),
+    market: o.marketPrice as number | null | undefined,
+    low: o.lowPrice as number | null | undefined,
+    mid: o.midPrice as number | null | undefined,
+    high: o.highPrice as number | null | undefined,
+    directLow: o.directLowPrice as number | null | undefined,
   };
 }

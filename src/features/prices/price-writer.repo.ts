@@ -7,20 +7,48 @@
 import type { Statement } from 'better-sqlite3';
 import type { Database } from '../../platform/db/database.ts';
 import type { WriteOutcome } from '../../shared/run-accounting.ts';
-import type { CentPrices } from './price-rules.ts';
 
-export interface PriceRow {
-  printingKey: number;
-  market: string;
-  condition: string;
-  currency: string;
-  date: string;
-  feed: string;
-  cents: CentPrices;
-  sourceAsOf: string | null;
-  knownAt: string;
-  runId: string;
-}
+/**
+ * A price row as the writer binds it, in the order of the prices columns: the grain (printing key,
+ * market, condition, currency, date), the feed, the nine cent values (market, low, mid, high,
+ * direct low, trend, avg1, avg7, avg30), the source's as-of stamp, known-at and the run. Importers
+ * fill it straight from upstream rows (no object per row in between).
+ */
+export type PriceValues = [
+  printingKey: number,
+  market: string,
+  condition: string,
+  currency: string,
+  date: string,
+  feed: string,
+  marketCents: number | null,
+  lowCents: number | null,
+  midCents: number | null,
+  highCents: number | null,
+  directLowCents: number | null,
+  trendCents: number | null,
+  avg1Cents: number | null,
+  avg7Cents: number | null,
+  avg30Cents: number | null,
+  sourceAsOf: string | null,
+  knownAt: string,
+  runId: string,
+];
+
+/** Where each part of a row sits in `PriceValues`. */
+export const AT = {
+  printingKey: 0,
+  market: 1,
+  condition: 2,
+  currency: 3,
+  date: 4,
+  feed: 5,
+  /** The first of the nine cent values. */
+  cents: 6,
+  sourceAsOf: 15,
+  knownAt: 16,
+  runId: 17,
+} as const;
 
 export interface PriceWriteOutcome extends WriteOutcome {
   /** Rows whose grain appeared again later in the same batch; the last one wins. */
@@ -57,36 +85,12 @@ const VALUE_COLUMNS = [
 const META_COLUMNS = ['known_at', 'run_id'] as const;
 const ALL_COLUMNS = [...KEY_COLUMNS, ...VALUE_COLUMNS, ...META_COLUMNS];
 
-function values(r: PriceRow): (string | number | null)[] {
-  const c = r.cents;
-  return [
-    r.printingKey,
-    r.market,
-    r.condition,
-    r.currency,
-    r.date,
-    r.feed,
-    c.market,
-    c.low,
-    c.mid,
-    c.high,
-    c.directLow,
-    c.trend,
-    c.avg1,
-    c.avg7,
-    c.avg30,
-    r.sourceAsOf,
-    r.knownAt,
-    r.runId,
-  ];
-}
-
 const N_KEY = KEY_COLUMNS.length;
 const N_VALUE = VALUE_COLUMNS.length;
 const N_META = META_COLUMNS.length;
 
 /** The update's parameters from a row's insert values: values and meta to set, the key, the values to compare, the feed. */
-function updateParams(v: (string | number | null)[]): (string | number | null)[] {
+function updateParams(v: PriceValues): (string | number | null)[] {
   const out = new Array<string | number | null>(N_VALUE + N_META + N_KEY + N_VALUE + 1);
   let j = 0;
   for (let i = N_KEY; i < N_KEY + N_VALUE + N_META; i++) out[j++] = v[i]!;
@@ -96,28 +100,44 @@ function updateParams(v: (string | number | null)[]): (string | number | null)[]
   return out;
 }
 
-function grain(r: PriceRow): string {
-  return `${r.printingKey}|${r.market}|${r.condition}|${r.currency}|${r.date}`;
-}
-
 /**
  * Keeps the last row of each grain, so both dialects count alike (PostgreSQL could not upsert one
- * row twice in a statement anyway).
+ * row twice in a statement anyway). The grain is a number: the printing key (a 32-bit serial)
+ * beside a small index of (market, condition, currency, date), which consecutive rows mostly share,
+ * so no key string is built per row.
  */
-function dedupe(rows: PriceRow[]): { rows: PriceRow[]; duplicates: number } {
-  const byGrain = new Map<string, PriceRow>();
-  for (const r of rows) byGrain.set(grain(r), r);
-  return { rows: [...byGrain.values()], duplicates: rows.length - byGrain.size };
+function dedupe(rows: PriceValues[]): { rows: PriceValues[]; duplicates: number } {
+  const slots = new Map<string, number>();
+  const byGrain = new Map<number, PriceValues>();
+  let previous: PriceValues | undefined;
+  let slot = 0;
+  for (const r of rows) {
+    if (
+      previous === undefined ||
+      r[AT.date] !== previous[AT.date] ||
+      r[AT.market] !== previous[AT.market] ||
+      r[AT.condition] !== previous[AT.condition] ||
+      r[AT.currency] !== previous[AT.currency]
+    ) {
+      const key = `${r[AT.market]}|${r[AT.condition]}|${r[AT.currency]}|${r[AT.date]}`;
+      let found = slots.get(key);
+      if (found === undefined) slots.set(key, (found = slots.size));
+      slot = found;
+    }
+    previous = r;
+    byGrain.set(slot * 2 ** 32 + r[AT.printingKey], r);
+  }
+  return { rows: byGrain.size === rows.length ? rows : [...byGrain.values()], duplicates: rows.length - byGrain.size };
 }
 
 export interface PriceWriter {
-  write(rows: PriceRow[]): Promise<PriceWriteOutcome>;
+  write(rows: PriceValues[]): Promise<PriceWriteOutcome>;
 }
 
 class SqlitePriceWriter implements PriceWriter {
   private readonly insert: Statement;
   private readonly update: Statement;
-  private readonly writeChunk: (rows: PriceRow[]) => WriteOutcome;
+  private readonly writeChunk: (rows: PriceValues[]) => WriteOutcome;
 
   constructor(native: import('better-sqlite3').Database) {
     this.insert = native.prepare(
@@ -130,10 +150,9 @@ class SqlitePriceWriter implements PriceWriter {
          and (${VALUE_COLUMNS.map((c) => `${c} is not ?`).join(' or ')})
          and ${rankSql('feed')} <= ${rankSql('?')}`,
     );
-    this.writeChunk = native.transaction((rows: PriceRow[]) => {
+    this.writeChunk = native.transaction((rows: PriceValues[]) => {
       const out: WriteOutcome = { accepted: 0, updated: 0, unchanged: 0 };
-      for (const r of rows) {
-        const v = values(r);
+      for (const v of rows) {
         if (this.insert.run(v).changes === 1) {
           out.accepted++;
           continue;
@@ -145,7 +164,7 @@ class SqlitePriceWriter implements PriceWriter {
     });
   }
 
-  async write(input: PriceRow[]): Promise<PriceWriteOutcome> {
+  async write(input: PriceValues[]): Promise<PriceWriteOutcome> {
     const { rows, duplicates } = dedupe(input);
     return { ...this.writeChunk(rows), duplicates };
   }
@@ -186,11 +205,11 @@ class PostgresPriceWriter implements PriceWriter {
       returning (xmax = 0) as inserted`;
   }
 
-  async write(input: PriceRow[]): Promise<PriceWriteOutcome> {
+  async write(input: PriceValues[]): Promise<PriceWriteOutcome> {
     const { rows, duplicates } = dedupe(input);
     if (rows.length === 0) return { accepted: 0, updated: 0, unchanged: 0, duplicates };
     const columns: (string | number | null)[][] = ALL_COLUMNS.map(() => new Array(rows.length));
-    rows.forEach((r, i) => values(r).forEach((v, j) => (columns[j]![i] = v)));
+    rows.forEach((r, i) => r.forEach((v, j) => (columns[j]![i] = v)));
     const res = await this.pool.query<{ inserted: boolean }>(this.sqlText, columns);
     const accepted = res.rows.filter((r) => r.inserted).length;
     const updated = res.rows.length - accepted;

@@ -31,7 +31,8 @@ const settings = (extra: Partial<SourceSettings> = {}): SourceSettings => ({
   ECB_BASE_URL: `${replay.baseUrl}/ecb`,
   ...extra,
 });
-const deps = { sleep: rec.sleep, timeoutMs: 300 };
+// Long enough for a loaded machine's answers; the hanging source below has its own, shorter wait.
+const deps = { sleep: rec.sleep, timeoutMs: 30_000 };
 const summary = (checks: Awaited<ReturnType<typeof checkSources>>) =>
   checks.map((c) => [c.source, c.ok, c.status, c.detail]);
 
@@ -72,7 +73,8 @@ describe('checkSources', () => {
   it('tells one up, one 500 and one timeout apart, without retrying or throwing', async () => {
     replay.script.set('tcgcsv', [{ status: 500 }]);
     replay.script.set('tcgdex', ['hang']);
-    const checks = await checkSources(settings(), deps);
+    // The hanging source is given up after 2 s; the others answer well within it even under load.
+    const checks = await checkSources(settings(), { ...deps, timeoutMs: 2_000 });
     expect(summary(checks)).toEqual([
       ['pokemontcg', true, 200, 'answered, 172 sets'],
       ['tcgcsv', false, 500, 'HTTP 500'],

@@ -102,7 +102,8 @@ export async function addPriceRows(
   groupId: number | null = null,
 ): Promise<void> {
   const observations: PriceObservation[] = [];
-  for (const [i, r] of rows.entries()) {
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     const productId = isObj(r) ? r.productId : null;
     const subType = isObj(r) ? r.subTypeName : null;
     if (
