@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { openDatabase, type Database } from './database.ts';
-import { dateText, daysBefore, insertInChunks, rawRows } from './dialect.ts';
+import { dateText, daysBefore, insertInChunks, rawRowIterator, rawRows } from './dialect.ts';
 import { migrate } from './migrator.ts';
 
 describe.each(dialects)('dialect helpers on $name', (d) => {
@@ -49,6 +49,21 @@ describe.each(dialects)('dialect helpers on $name', (d) => {
         ['m1', 'one', '2026-02-01'],
         ['m2', 'two', '2026-02-02'],
         ['m3', 'three', '2026-02-03'],
+      ]);
+    });
+
+    it('rawRowIterator reads every row, and a write between getting it and iterating it is not refused', async () => {
+      const rows = await rawRowIterator(
+        database,
+        `select key, value from dataset_meta where key like $1 and key <= $2 order by key`,
+        ['k%', 'k2'],
+      );
+      // As when another task's statement runs while the caller awaits the iterator.
+      await database.db.updateTable('dataset_meta').set({ value: 'six' }).where('key', '=', 'k6').execute();
+      expect([...rows]).toEqual([
+        ['k0', '0'],
+        ['k1', '1'],
+        ['k2', '2'],
       ]);
     });
 

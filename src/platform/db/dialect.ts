@@ -29,7 +29,9 @@ export async function rawRows(database: Database, text: string, values: readonly
 /**
  * `rawRows`, but on SQLite the rows come one at a time as they are iterated (each row's values are
  * garbage before the next is read, instead of all of them living until the last is read); on
- * PostgreSQL they are all read first. Iterate it to the end before the next statement.
+ * PostgreSQL they are all read first. On SQLite the cursor opens only when iteration begins, and
+ * while it is open the connection refuses every write: iterate it in one synchronous loop (no
+ * `await` inside), so no other statement can run on the connection in between.
  *
  * @example
  * for (const [key] of await rawRowIterator(database, 'select key from printings', [])) console.log(key);
@@ -42,7 +44,9 @@ export async function rawRowIterator(
   const native = database.native;
   if (native.kind === 'postgres') return rawRows(database, text, values);
   const statement = native.db.prepare(text.replace(/\$(\d+)/g, '@p$1')).raw(true);
-  return statement.iterate(Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]))) as Iterable<unknown[]>;
+  const parameters = Object.fromEntries(values.map((v, i) => [`p${i + 1}`, v]));
+  // Not opened here: an `await` between opening and iterating would let another statement meet it.
+  return { [Symbol.iterator]: () => statement.iterate(parameters) as Iterator<unknown[]> };
 }
 
 /**
