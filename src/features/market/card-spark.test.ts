@@ -6,7 +6,8 @@ import { epochDate, epochDay } from '../../platform/clock.ts';
 import { dateText } from '../../platform/db/dialect.ts';
 import { sql } from 'kysely';
 import { deriveReadModels } from './derive.ts';
-import { SPARK_DAYS } from './card-summary.ts';
+import { computeCardSummary, SPARK_DAYS } from './card-summary.ts';
+import { computeLatestPrices } from '../prices/derive-latest.ts';
 import { sparkPrices } from './card-summary.repo.ts';
 import { minorUnitDigits } from '../prices/wire.ts';
 
@@ -79,6 +80,15 @@ describe.each(dialects)('card list sparklines on $name', (d) => {
       // The list still costs the data-version read plus one statement.
       expect(statements).toBe(2);
       expect(body.items.every((i: Json) => i.spark === null || i.spark.length === SPARK_DAYS)).toBe(true);
+    });
+
+    it('summaries computed from latest prices read without sparkline days read the stored sparklines', async () => {
+      const database = h.runtime.database;
+      const withoutDays = await computeCardSummary(database, undefined, await computeLatestPrices(database));
+      const stored = await computeCardSummary(database);
+      expect(withoutDays.spark!.get('s1-4')).toHaveLength(SPARK_DAYS);
+      expect(withoutDays.spark!.get('s1-4')).toEqual(stored.spark!.get('s1-4'));
+      expect(withoutDays.spark!.get('s1-4')).toEqual(await storedSpark('s1-4'));
     });
 
     it('a day without a price is null, and the list keeps its statement count', async () => {

@@ -272,6 +272,11 @@ export class LatestPricesReader {
     return at === undefined ? 0 : this.observationCounts[at]!;
   }
 
+  /** Whether it keeps days for sparklines (`sparkDays` > 0). */
+  get keepsSparklines(): boolean {
+    return this.sparkDays > 0;
+  }
+
   /**
    * A row's sparkline: its market prices (major units) on the `sparkDays` days ending on its
    * `as_of`, oldest first, null on a day without an unflagged price.
@@ -425,7 +430,8 @@ export async function finishLatestPrices(
     productLines,
     lineOf,
     groupWarnings: warnings.length,
-    sparkline: (row) => reader.sparkline(row),
+    // Only a reader that kept days has sparklines; without them the card summary reads its own.
+    ...(reader.keepsSparklines ? { sparkline: (row: LatestPricesTable) => reader.sparkline(row) } : {}),
   };
 }
 
