@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPrices, checkPricesInto, toCents, type RawPrices } from './price-rules.ts';
+import { checkPrices, checkPricesInto, toCents, type PriceFields, type RawPrices } from './price-rules.ts';
 
 /** The definition `toCents` keeps: round the product's six-decimal form. */
 const centsOfDecimalForm = (major: number) => Math.round(Number((major * 100).toFixed(6)));
@@ -37,6 +37,41 @@ describe('toCents', () => {
   });
 });
 
+/**
+ * The acceptance rules as they were defined before `checkPricesInto` existed, kept here as the
+ * reference the row-writing form is compared with (not a wrapper of it).
+ */
+function referenceCheck(
+  raw: RawPrices,
+): { ok: false; reason: string } | { ok: true; cents: number[]; dropped: number } {
+  const fields: PriceFields[] = ['market', 'low', 'mid', 'high', 'directLow', 'trend', 'avg1', 'avg7', 'avg30'];
+  const placeholders = new Set([999, 999.99, 9999, 9999.99, 99999, 99999.99, 501.5, 4321]);
+  let present = 0;
+  for (const f of fields) {
+    const v = raw[f];
+    if (v === null || v === undefined) continue;
+    present++;
+    if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, reason: 'not_a_number' };
+    if (v < 0) return { ok: false, reason: 'negative_price' };
+  }
+  if (present === 0) return { ok: false, reason: 'all_prices_null' };
+  const market = raw.market ?? null;
+  const cents = new Map<PriceFields, number>();
+  let dropped = 0;
+  for (const f of fields) {
+    const v = raw[f];
+    if (v === null || v === undefined) continue;
+    if (f !== 'market' && placeholders.has(v) && (market === null || v > 10 * market)) {
+      dropped++;
+      continue;
+    }
+    cents.set(f, centsOfDecimalForm(v));
+  }
+  if (![...cents.keys()].some((f) => f !== 'high'))
+    return { ok: false, reason: dropped > 0 ? 'placeholder_listing' : 'all_prices_null' };
+  return { ok: true, cents: fields.map((f) => cents.get(f) ?? null) as number[], dropped };
+}
+
 describe('checkPricesInto', () => {
   const price = fc.oneof(
     fc.constant(null),
@@ -64,12 +99,15 @@ describe('checkPricesInto', () => {
       fc.property(raw, (r: RawPrices) => {
         const row: (string | number | null)[] = ['key', 'market', ...new Array<null>(9), 'after'];
         const checked = checkPricesInto(r, row, 2);
-        const expected = checkPrices(r);
+        const expected = referenceCheck(r);
+        const wrapped = checkPrices(r);
         if (!expected.ok) {
           expect(checked).toBe(expected.reason);
+          expect(wrapped).toEqual({ ok: false, reason: expected.reason });
         } else {
-          expect(checked).toBe(expected.droppedPlaceholders);
-          expect(row).toEqual(['key', 'market', ...Object.values(expected.cents), 'after']);
+          expect(checked).toBe(expected.dropped);
+          expect(row).toEqual(['key', 'market', ...expected.cents, 'after']);
+          expect(wrapped.ok && Object.values(wrapped.cents)).toEqual(expected.cents);
         }
       }),
       { numRuns: 5_000 },
