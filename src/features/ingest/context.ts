@@ -4,6 +4,7 @@ import { isoInstant } from '../../platform/clock.ts';
 import type { Database } from '../../platform/db/database.ts';
 import type { Logger } from '../../platform/log.ts';
 import { CatalogWriter } from '../catalog/catalog-writer.ts';
+import type { ProductMap } from '../catalog/product-map.ts';
 import { PriceImporter, type RepeatPolicy } from '../prices/price-importer.ts';
 import type { IngestionRun, IngestionRuns } from './ingestion-run.ts';
 import type { RunStart, RunSummary } from '../../shared/run-accounting.ts';
@@ -31,7 +32,7 @@ export function priceImporter(
   ctx: IngestContext,
   run: IngestionRun,
   feed: string,
-  options: { chunkRows?: number; repeats?: RepeatPolicy } = {},
+  options: { chunkRows?: number; repeats?: RepeatPolicy; products?: ProductMap } = {},
 ): Promise<PriceImporter> {
   return PriceImporter.create(ctx.database, run, {
     feed,

@@ -15,7 +15,7 @@ import type { RunTally } from '../../shared/run-accounting.ts';
 import { addUnmatched, type UnmatchedRow } from './unmatched-rows.repo.ts';
 import { allCardIds } from '../catalog/catalog-writer.repo.ts';
 import type { Logger } from '../../platform/log.ts';
-import { checkPricesInto, isPlausibleDate, type RawPrices } from './price-rules.ts';
+import { checkCentsInPlace, checkPricesInto, isPlausibleDate, type RawPrices } from './price-rules.ts';
 import { AT, FEED_RANK, priceWriter, type PriceValues, type PriceWriter } from './price-writer.repo.ts';
 import { deleteRunRow, restoreRow, storedRowsOf, type StoredGrainRow } from './prices.repo.ts';
 
@@ -71,6 +71,8 @@ export interface PriceImporterOptions {
   chunkRows?: number;
   repeats?: RepeatPolicy;
   log?: Logger;
+  /** The product map as stored now, when the caller has just loaded it (else the importer loads it). */
+  products?: ProductMap;
 }
 
 const STORED_KEYS = [
@@ -148,7 +150,7 @@ export class PriceImporter {
   static async create(database: Database, run: RunTally, opts: PriceImporterOptions): Promise<PriceImporter> {
     const db: Kysely<Tables> = database.db;
     const resolver = await PrintingResolver.load(db, () => opts.nowIso);
-    const products = await ProductMap.load(db);
+    const products = opts.products ?? (await ProductMap.load(db));
     const cardIds = await allCardIds(db);
     const importer = new PriceImporter(
       run,
@@ -177,6 +179,23 @@ export class PriceImporter {
       if (row) this.buffer.push(row);
       if (this.buffer.length >= this.chunkRows) await this.flush();
     }
+  }
+
+  /**
+   * Adds one row of a TCGplayer prices body (`marketPrice`, `lowPrice`, `midPrice`, `highPrice`,
+   * `directLowPrice`) as `add` adds its observation (market `tcgplayer`, USD, near mint, no as-of
+   * stamp), without making one. Returns whether a chunk is full: the caller then awaits `flush`.
+   */
+  addTcgplayerRow(
+    r: Record<string, unknown>,
+    productId: number,
+    subType: string,
+    groupId: number | null,
+    date: string,
+  ): boolean {
+    const row = this.tcgplayerRow(r, productId, subType, groupId, date);
+    if (row) this.buffer.push(row);
+    return this.buffer.length >= this.chunkRows;
   }
 
   /** Tells the importer about cards catalogued after it was made (by a prices run that catalogues as it goes). */
@@ -405,13 +424,61 @@ export class PriceImporter {
     // (Price CSV rows only: TCGplayer rows take their card from the product map.)
     if (o.ref.kind === 'card' && product && typeof printing === 'number' && this.resolver.cardOf(printing) !== cardId)
       return this.rejected('product_card_mismatch');
+    return this.placed(values, printing, cardId, finish, product?.productId);
+  }
+
+  /** `toRow` for a TCGplayer row (`addTcgplayerRow`): the same checks in the same order. */
+  private tcgplayerRow(
+    r: Record<string, unknown>,
+    productId: number,
+    subType: string,
+    groupId: number | null,
+    date: string,
+  ): BufferedRow | null {
+    if (!this.plausible(date)) return this.rejected('impossible_date');
+    const found = this.products.lookup(productId);
+    if (!found.ok) {
+      this.rejectProduct(productId, groupId, found.reason);
+      return null;
+    }
+    const cardId = found.cardId;
+    if (!this.cardIds.has(cardId)) {
+      this.rejectProduct(productId, groupId, 'card_not_in_catalog');
+      return null;
+    }
+    const finish = finishOf(subType);
+    if (!finish) return this.rejected('unknown_finish');
+    // The upstream values go in unchecked; `checkCentsInPlace` judges and converts them.
+    type Raw = number | null;
+    // prettier-ignore
+    const values: PriceValues = [
+      0, 'tcgplayer', 'NM', 'USD', date, this.feed,
+      (r.marketPrice ?? null) as Raw, (r.lowPrice ?? null) as Raw, (r.midPrice ?? null) as Raw,
+      (r.highPrice ?? null) as Raw, (r.directLowPrice ?? null) as Raw, null, null, null, null,
+      null, this.knownAt, this.run.id,
+    ];
+    const checked = checkCentsInPlace(values, AT.cents);
+    if (typeof checked !== 'number') return this.rejected(checked);
+    this.run.dropPlaceholders(checked);
+    const printing = this.resolver.find(cardId, finish, { productId, subType, groupId });
+    return this.placed(values, printing, cardId, finish, productId);
+  }
+
+  /** A checked row and its printing, as buffered (`grain` only when repeats are judged across products). */
+  private placed(
+    values: PriceValues,
+    printing: number | PendingPrinting,
+    cardId: string,
+    finish: string,
+    productId: number | undefined,
+  ): BufferedRow {
     if (typeof printing === 'number') values[AT.printingKey] = printing;
     return {
       values,
       printing,
       grain:
         this.repeats === 'ambiguous'
-          ? `${cardId}|${finish}|${product?.productId ?? ''}|${o.market}|${condition}|${o.currency}|${o.date}`
+          ? `${cardId}|${finish}|${productId ?? ''}|${values[AT.market]}|${values[AT.condition]}|${values[AT.currency]}|${values[AT.date]}`
           : undefined,
     };
   }

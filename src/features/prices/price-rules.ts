@@ -88,6 +88,18 @@ export function checkPricesInto(raw: RawPrices, out: (string | number | null)[],
   out[at + 6] = raw.avg1 ?? null;
   out[at + 7] = raw.avg7 ?? null;
   out[at + 8] = raw.avg30 ?? null;
+  return checkCentsInPlace(out, at);
+}
+
+/**
+ * `checkPricesInto` for prices already in `out[at]` … `out[at + 8]` as the upstream gave them
+ * (major units, `null` where absent): judges and converts them in place.
+ *
+ * @example
+ * const row = [43.68, null, null, 9999, null, null, null, null, null];
+ * checkCentsInPlace(row, 0); // 1: row is [4368, null, null, null, …]
+ */
+export function checkCentsInPlace(out: (string | number | null)[], at: number): number | RejectReason {
   const end = at + FIELDS.length;
   let present = 0;
   for (let i = at; i < end; i++) {

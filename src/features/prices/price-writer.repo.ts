@@ -102,32 +102,45 @@ function updateParams(v: PriceValues): (string | number | null)[] {
 
 /**
  * Keeps the last row of each grain, so both dialects count alike (PostgreSQL could not upsert one
- * row twice in a statement anyway). The grain is a number: the printing key (a 32-bit serial)
- * beside a small index of (market, condition, currency, date), which consecutive rows mostly share,
- * so no key string is built per row.
+ * row twice in a statement anyway). Rows are grouped by (market, condition, currency, date), which
+ * consecutive rows mostly share, and within a group by printing key (a 32-bit serial): no key
+ * string is built per row. A chunk rarely repeats a grain, so the first pass only looks for a
+ * repeat (small-integer sets); the second, which keeps the last row of each, runs when one is found.
  */
 function dedupe(rows: PriceValues[]): { rows: PriceValues[]; duplicates: number } {
-  const slots = new Map<string, number>();
-  const byGrain = new Map<number, PriceValues>();
+  const slots = new Map<string, Set<number>>();
   let previous: PriceValues | undefined;
-  let slot = 0;
+  let keys: Set<number> | undefined;
   for (const r of rows) {
     if (
-      previous === undefined ||
-      r[AT.date] !== previous[AT.date] ||
-      r[AT.market] !== previous[AT.market] ||
-      r[AT.condition] !== previous[AT.condition] ||
-      r[AT.currency] !== previous[AT.currency]
+      keys === undefined ||
+      r[AT.date] !== previous![AT.date] ||
+      r[AT.market] !== previous![AT.market] ||
+      r[AT.condition] !== previous![AT.condition] ||
+      r[AT.currency] !== previous![AT.currency]
     ) {
       const key = `${r[AT.market]}|${r[AT.condition]}|${r[AT.currency]}|${r[AT.date]}`;
-      let found = slots.get(key);
-      if (found === undefined) slots.set(key, (found = slots.size));
-      slot = found;
+      keys = slots.get(key);
+      if (keys === undefined) slots.set(key, (keys = new Set()));
     }
     previous = r;
+    const before = keys.size;
+    if (keys.add(r[AT.printingKey]).size === before) return lastOfEachGrain(rows);
+  }
+  return { rows, duplicates: 0 };
+}
+
+/** `dedupe` once a repeat is found: the last row of each grain, in the order of their first rows. */
+function lastOfEachGrain(rows: PriceValues[]): { rows: PriceValues[]; duplicates: number } {
+  const slots = new Map<string, number>();
+  const byGrain = new Map<number, PriceValues>();
+  for (const r of rows) {
+    const key = `${r[AT.market]}|${r[AT.condition]}|${r[AT.currency]}|${r[AT.date]}`;
+    let slot = slots.get(key);
+    if (slot === undefined) slots.set(key, (slot = slots.size));
     byGrain.set(slot * 2 ** 32 + r[AT.printingKey], r);
   }
-  return { rows: byGrain.size === rows.length ? rows : [...byGrain.values()], duplicates: rows.length - byGrain.size };
+  return { rows: [...byGrain.values()], duplicates: rows.length - byGrain.size };
 }
 
 export interface PriceWriter {

@@ -77,8 +77,10 @@ interface Tree {
 async function prepare(ctx: IngestContext, run: IngestionRun, opts: TcgcsvFilesOptions): Promise<Tree> {
   const crosswalk = opts.map ? await importCrosswalk(ctx, run, opts.map) : null;
   // Listings stored before the catalogue had their cards may link now.
-  await relinkListings(ctx, crosswalk?.map ?? (await ProductMap.load(ctx.database.db)));
-  const importer = await priceImporter(ctx, run, FEED, { chunkRows: opts.chunkRows ?? FILES_CHUNK_ROWS });
+  // The map follows what it writes, so the importer takes it as it is (no second load).
+  const products = crosswalk?.map ?? (await ProductMap.load(ctx.database.db));
+  await relinkListings(ctx, products);
+  const importer = await priceImporter(ctx, run, FEED, { chunkRows: opts.chunkRows ?? FILES_CHUNK_ROWS, products });
   if (crosswalk) importer.productLineHints = crosswalk.editions;
   // A resumed run carries the dates done before, so resuming it again skips them too.
   return {

@@ -19,8 +19,7 @@
  */
 import { basename } from 'node:path';
 import { ProductMap } from '../../catalog/product-map.ts';
-import type { PriceImporter, PriceObservation } from '../../prices/price-importer.ts';
-import { tcgplayerFields } from '../../prices/price-rules.ts';
+import type { PriceImporter } from '../../prices/price-importer.ts';
 import { priceImporter, withRun, type IngestContext } from '../context.ts';
 import type { IngestionRun } from '../ingestion-run.ts';
 import type { RunSummary } from '../../../shared/run-accounting.ts';
@@ -101,7 +100,8 @@ export async function addPriceRows(
   missingCard: (productId: number) => boolean,
   groupId: number | null = null,
 ): Promise<void> {
-  const observations: PriceObservation[] = [];
+  // Every row is judged first, then the valid ones go to the importer (as `importer.add` took them).
+  const valid: Obj[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     const productId = isObj(r) ? r.productId : null;
@@ -127,15 +127,11 @@ export async function addPriceRows(
       importer.rejectProduct(productId, groupId, 'card_not_in_catalog');
       continue;
     }
-    observations.push({
-      ref: { kind: 'tcgplayer', productId, subType, groupId },
-      market: 'tcgplayer',
-      currency: 'USD',
-      date,
-      prices: tcgplayerFields(r),
-    });
+    valid.push(r);
   }
-  await importer.add(observations);
+  for (const r of valid)
+    if (importer.addTcgplayerRow(r, r.productId as number, r.subTypeName as string, groupId, date))
+      await importer.flush();
 }
 
 const explain = (e: UpstreamError) => `${e.kind}: ${e.message}`;
