@@ -59,6 +59,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import SqliteDatabase from 'better-sqlite3';
+import { SYLLABLES } from '../src/features/demo/demo-generator.ts';
 import { STEP_CATALOGUE } from '../src/features/pipeline/steps.ts';
 import { WINDOWS } from '../src/features/prices/wire.ts';
 import {
@@ -87,25 +88,8 @@ const PRINTINGS_PER_CARD = 1.5;
 const DAYS = 365;
 const SEED = 42;
 const END = '2026-11-20';
-/** Syllables the demo generator builds names from (src/features/demo/demo-generator.ts): broad prefixes. */
-const SEARCH_PREFIXES = [
-  'zor',
-  'bli',
-  'mar',
-  'vex',
-  'lum',
-  'tho',
-  'rin',
-  'ska',
-  'dra',
-  'fen',
-  'gal',
-  'nyx',
-  'ori',
-  'tuv',
-  'wib',
-  'sel',
-];
+/** Broad name prefixes: the demo generator's three-letter syllables, in its order. */
+const SEARCH_PREFIXES = SYLLABLES.filter((s) => s.length === 3);
 const LIST_SORTS = ['name', 'number', 'price', 'change_1d', 'change_7d', 'change_30d', 'score'];
 const SERVER_ENV = { RESPONSE_CACHE_MB: '0', RATE_LIMIT_ANONYMOUS: '10000000', RATE_LIMIT_WINDOW_SECONDS: '60' };
 const SCENARIOS = ['list', 'detail', 'search', 'history', 'movers', 'dashboard'] as const;
@@ -555,12 +539,24 @@ interface CurveRow {
   rss_ratio: number | null;
 }
 
+const emptyCurveRow = (step: string): CurveRow => ({
+  step,
+  wall_s: {},
+  recorded_s: {},
+  peak_rss_mb: {},
+  cpu_s: {},
+  ms_per_1000_printings: {},
+  time_ratio: null,
+  rss_ratio: null,
+});
+
+/** The step's own recorded duration, in seconds. */
+const recordedSeconds = (r: StepResult) =>
+  r.recorded?.duration_ms != null ? round2(r.recorded.duration_ms / 1000) : null;
+
+/** Recorded, else the process's wall time. */
 const stepSeconds = (r: StepResult | undefined) =>
-  r === undefined
-    ? null
-    : r.recorded?.duration_ms != null
-      ? round2(r.recorded.duration_ms / 1000)
-      : (r.process?.wall_s ?? null);
+  r === undefined ? null : (recordedSeconds(r) ?? r.process?.wall_s ?? null);
 
 export function costCurve(states: Partial<Record<Size, GrowthState>>): {
   steps: CurveRow[];
@@ -568,21 +564,12 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
 } {
   const steps: CurveRow[] = [];
   for (const step of STEPS.filter((s) => s !== 'read-path')) {
-    const row: CurveRow = {
-      step,
-      wall_s: {},
-      recorded_s: {},
-      peak_rss_mb: {},
-      cpu_s: {},
-      ms_per_1000_printings: {},
-      time_ratio: null,
-      rss_ratio: null,
-    };
+    const row = emptyCurveRow(step);
     for (const size of [30000, 100000] as Size[]) {
       const r = states[size]?.steps[step];
       if (!r) continue;
       row.wall_s[size] = r.process?.wall_s ?? null;
-      row.recorded_s[size] = r.recorded?.duration_ms != null ? round2(r.recorded.duration_ms / 1000) : null;
+      row.recorded_s[size] = recordedSeconds(r);
       row.cpu_s[size] = r.process ? round2(r.process.user_s + r.process.system_s) : null;
       row.peak_rss_mb[size] = r.process?.peak_rss_mb ?? null;
       const s = stepSeconds(r);
@@ -601,16 +588,7 @@ export function costCurve(states: Partial<Record<Size, GrowthState>>): {
   ] as const) {
     const ms = (size: Size) =>
       (states[size]?.steps.seed?.extra?.demo as Record<string, number | null> | undefined)?.[key] ?? null;
-    const row: CurveRow = {
-      step: name,
-      wall_s: {},
-      recorded_s: {},
-      peak_rss_mb: {},
-      cpu_s: {},
-      ms_per_1000_printings: {},
-      time_ratio: null,
-      rss_ratio: null,
-    };
+    const row = emptyCurveRow(name);
     for (const size of [30000, 100000] as Size[]) {
       const v = ms(size);
       if (v === null) continue;

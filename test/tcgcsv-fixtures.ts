@@ -6,7 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ProductMap } from '../src/features/catalog/product-map.ts';
 import { catalogWriter, type IngestContext } from '../src/features/ingest/context.ts';
+import { CardIndex } from '../src/features/ingest/sources/crosswalk.ts';
+import { storeListings } from '../src/features/ingest/sources/tcgcsv-listings.ts';
 
 export const NOW = '2025-10-21T02:00:00.000Z';
 
@@ -215,4 +218,22 @@ export function writePriceTree(
       writeFileSync(join(dir, 'prices'), typeof rows === 'string' ? rows : pricesBody(rows));
     }
   }
+}
+
+/**
+ * `seedCatalog`, then the product listings of the first two groups: an earlier listing tells which
+ * products are sealed (and makes them catalogue items), as before a files import.
+ */
+export async function seedCatalogAndListings(ctx: IngestContext): Promise<void> {
+  await seedCatalog(ctx);
+  const products = await ProductMap.load(ctx.database.db);
+  const index = await CardIndex.load(ctx.database.db);
+  for (const g of GROUPS.slice(0, 2)) await storeListings(ctx, g, PRODUCTS[g.groupId]!, products, index);
+}
+
+/** Writes `CROSSWALK_CSV` to `<dir>/map.csv`; returns its path. */
+export function writeCrosswalk(dir: string): string {
+  const path = join(dir, 'map.csv');
+  writeFileSync(path, CROSSWALK_CSV);
+  return path;
 }

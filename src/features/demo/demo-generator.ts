@@ -26,7 +26,8 @@ export interface DemoSeries {
   points: { date: string; marketCents: number; lowCents: number; midCents: number; highCents: number }[];
 }
 
-const SYLLABLES = [
+/** What the generated card names are built from. */
+export const SYLLABLES = [
   'zor',
   'bli',
   'quen',

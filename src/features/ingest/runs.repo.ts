@@ -32,25 +32,14 @@ export async function listRuns(db: Kysely<Tables>, f: RunFilter): Promise<Ingest
 }
 
 /** Stores one raw upstream payload, gzip-compressed (level 1: payloads are many and rarely read back). */
-export async function insertPayload(
+export function insertPayload(
   db: Kysely<Tables>,
   runId: string,
   name: string,
   body: string | Uint8Array,
   createdAt: string,
 ): Promise<void> {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  await db
-    .insertInto('ingestion_payloads')
-    .values({
-      run_id: runId,
-      name,
-      encoding: 'gzip',
-      bytes: bytes.byteLength,
-      body: gzipSync(bytes, { level: 1 }),
-      created_at: createdAt,
-    })
-    .execute();
+  return insertPayloads(db, runId, [{ name, body }], createdAt);
 }
 
 /** Rows per insert of payloads (7 parameters each, well under either dialect's limit). */

@@ -3,17 +3,14 @@
  * checkpoint: no day's rows are lost or stored twice, the checkpoint names only days whose rows
  * are all written, and each run's counts match what it stored.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ingestContext } from '#test/ingest-harness.ts';
-import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, dayPrices, seedCatalog, writePriceTree } from '#test/tcgcsv-fixtures.ts';
-import { ProductMap } from '../../catalog/product-map.ts';
+import { NOW, dayPrices, seedCatalogAndListings, writeCrosswalk, writePriceTree } from '#test/tcgcsv-fixtures.ts';
 import type { IngestContext } from '../context.ts';
-import { CardIndex } from './crosswalk.ts';
-import { storeListings } from './tcgcsv-listings.ts';
 import { importTcgcsvFiles } from './tcgcsv-files.ts';
 
 const DAYS = ['2025-10-18', '2025-10-19', '2025-10-20'];
@@ -31,13 +28,9 @@ describe.each(dialects)('TCGCSV files import interrupted and resumed on $name', 
     beforeAll(async () => {
       url = await d.create();
       ctx = await ingestContext(url, NOW);
-      await seedCatalog(ctx);
-      const products = await ProductMap.load(ctx.database.db);
-      const index = await CardIndex.load(ctx.database.db);
-      for (const g of GROUPS.slice(0, 2)) await storeListings(ctx, g, PRODUCTS[g.groupId]!, products, index);
+      await seedCatalogAndListings(ctx);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-tcgcsv-resume-'));
-      map = join(dir, 'map.csv');
-      writeFileSync(map, CROSSWALK_CSV);
+      map = writeCrosswalk(dir);
       tree = join(dir, 'prices');
       writePriceTree(tree, { [DAYS[0]!]: dayPrices(330), [DAYS[1]!]: dayPrices(340), [DAYS[2]!]: dayPrices(350) });
     });

@@ -6,11 +6,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects, label } from '#test/dialects.ts';
 import { ingestContext } from '#test/ingest-harness.ts';
-import { CROSSWALK_CSV, GROUPS, NOW, PRODUCTS, dayPrices, seedCatalog, writePriceTree } from '#test/tcgcsv-fixtures.ts';
-import { ProductMap } from '../../catalog/product-map.ts';
+import { NOW, dayPrices, seedCatalogAndListings, writeCrosswalk, writePriceTree } from '#test/tcgcsv-fixtures.ts';
 import type { IngestContext } from '../context.ts';
-import { CardIndex } from './crosswalk.ts';
-import { storeListings } from './tcgcsv-listings.ts';
 import { extract7z, importTcgcsvArchive, importTcgcsvFiles } from './tcgcsv-files.ts';
 
 /** Builds `<outDir>/<name>` from `<root>/<entry>` the way TCGCSV does (7z, PPMd), with the 7-Zip build the importer uses. */
@@ -35,14 +32,9 @@ describe.each(dialects)('TCGCSV files import on $name', (d) => {
     beforeAll(async () => {
       url = await d.create();
       ctx = await ingestContext(url, NOW);
-      await seedCatalog(ctx);
-      // An earlier product listing told which products are sealed (and made them catalogue items).
-      const products = await ProductMap.load(ctx.database.db);
-      const index = await CardIndex.load(ctx.database.db);
-      for (const g of GROUPS.slice(0, 2)) await storeListings(ctx, g, PRODUCTS[g.groupId]!, products, index);
+      await seedCatalogAndListings(ctx);
       dir = mkdtempSync(join(tmpdir(), 'cardquant-tcgcsv-files-'));
-      map = join(dir, 'map.csv');
-      writeFileSync(map, CROSSWALK_CSV);
+      map = writeCrosswalk(dir);
       tree = join(dir, 'prices');
       writePriceTree(tree, {
         '2025-10-18': dayPrices(330),
