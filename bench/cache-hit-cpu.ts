@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
-import { loadAverage, REPO_ROOT } from './cold-start.ts';
+import { loadAverage, median, REPO_ROOT } from './cold-start.ts';
 
 const { values } = parseArgs({
   options: {
@@ -102,8 +102,6 @@ async function batch(app: App, paths: string[], n: number, offset: number): Prom
   const used = process.cpuUsage(start);
   return (used.user + used.system) / n;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const databaseUrl = `sqlite:${resolve(values.dataset)}`;
 const apps = { before: await loadApp(values.base, databaseUrl), after: await loadApp(values.root, databaseUrl) };

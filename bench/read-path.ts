@@ -35,6 +35,7 @@ import Database from 'better-sqlite3';
 import {
   describeMachine,
   freePort,
+  isEntryPoint,
   loadAverage,
   machineInfo,
   median,
@@ -48,7 +49,7 @@ import { runWrkDetail, startFloor } from './wrk.ts';
 
 const exec = promisify(execFile);
 
-const DEFAULT_DATASET = 'cardquant-bench-api-20000c-1.5p-365d-seed42-2026-11-20.db';
+export const DEFAULT_DATASET = 'cardquant-bench-api-20000c-1.5p-365d-seed42-2026-11-20.db';
 const SCENARIOS = ['list', 'detail', 'movers', 'search', 'history', 'dashboard'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 type Mode = 'cached' | 'uncached';
@@ -89,7 +90,7 @@ interface Row {
 // Dataset and URL pools
 // ---------------------------------------------------------------------------------------------
 
-function copyDataset(file: string): { dir: string; url: string } {
+export function copyDataset(file: string): { dir: string; url: string } {
   if (!existsSync(file)) throw new Error(`no dataset at ${file}: seed it with bench/api.ts first`);
   const dir = mkdtempSync(join(os.tmpdir(), 'cardquant-read-path-'));
   const name = basename(file);
@@ -117,7 +118,7 @@ function shuffled<T>(xs: T[], seed: number): T[] {
  * and price sorts, search prefixes (the first 2 or 3 letters of a word of a real name, so common
  * prefixes come up as often as the names that have them), movers parameters.
  */
-function pools(file: string, size: number): Record<Scenario, string[]> {
+export function pools(file: string, size: number): Record<Scenario, string[]> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const cards = db.prepare('select card_id, name, k_name, k_price_desc from card_summary order by card_id').all() as {
@@ -166,7 +167,7 @@ function pools(file: string, size: number): Record<Scenario, string[]> {
 // Processes
 // ---------------------------------------------------------------------------------------------
 
-async function startServe(root: string, databaseUrl: string, env: Record<string, string>) {
+export async function startServe(root: string, databaseUrl: string, env: Record<string, string>) {
   const port = await freePort();
   const main = join(root, 'dist', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build in ${root}`);
@@ -407,4 +408,4 @@ async function main() {
   }
 }
 
-await main();
+if (isEntryPoint(import.meta.url)) await main();
